@@ -1,0 +1,54 @@
+"""Command line: no arguments opens the window; subcommands serve headless use.
+
+Each subcommand is a module in this package with ``register(subparsers)``; COMMANDS lists them.
+Handlers import what they need lazily so that ``--version`` and startup stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from myeloma_desk import APP_NAME, __version__
+
+COMMANDS: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="myeloma-desk",
+        description=f"{APP_NAME}: offline reference for plasma cell neoplasms.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep data, settings, logs and cache under DIR instead of the user profile",
+    )
+    parser.add_argument(
+        "--check-start",
+        action="store_true",
+        help="open the window, visit every section, print what was shown and exit "
+        "(used where there is no display, and by the start-up benchmark)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"myeloma_desk.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``myeloma-desk`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from myeloma_desk.ui.app import run_gui
+
+        return run_gui(data_dir=args.data_dir, check_start=args.check_start)
+    handler = args.handler
+    code = int(handler(args))
+    sys.stdout.flush()
+    return code

@@ -1,0 +1,7 @@
+"""Criteria rules, one module per published criteria family.
+
+MODULES lists them in output order; the engine imports each once. A module registers its rules
+with ``myeloma_desk.domain.engine.rule``.
+"""
+
+MODULES: tuple[str, ...] = ("staging",)

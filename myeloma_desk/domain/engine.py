@@ -1,0 +1,94 @@
+"""The criteria engine: a registry of rules and :func:`assess`, which runs them all.
+
+A rule is a pure function ``Snapshot -> RuleResult`` registered with :func:`rule`. Rule modules
+are listed in :data:`myeloma_desk.domain.criteria.MODULES` and imported once, in that order,
+which is also the order of the output.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from myeloma_desk.domain import ENGINE_VERSION
+from myeloma_desk.domain.results import RuleResult
+from myeloma_desk.domain.snapshot import Snapshot
+
+RuleFunction = Callable[[Snapshot], RuleResult]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: its id (from the interchange spec), title, family and function."""
+
+    id: str
+    title: str
+    family: str
+    evaluate: RuleFunction
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, title: str, family: str) -> Callable[[RuleFunction], RuleFunction]:
+    """Register ``function`` as rule ``rule_id`` (ids are unique)."""
+
+    def register(function: RuleFunction) -> RuleFunction:
+        if rule_id in _RULES and _RULES[rule_id].evaluate is not function:
+            raise ValueError(f"rule {rule_id!r} is registered twice")
+        _RULES[rule_id] = Rule(rule_id, title, family, function)
+        return function
+
+    return register
+
+
+def rules() -> list[Rule]:
+    """All rules in output order (imports the rule modules on first use)."""
+    from myeloma_desk.domain.criteria import MODULES
+
+    for module in MODULES:
+        importlib.import_module(f"myeloma_desk.domain.criteria.{module}")
+    return list(_RULES.values())
+
+
+def get_rule(rule_id: str) -> Rule:
+    """The rule with id ``rule_id`` (KeyError if unknown)."""
+    rules()
+    return _RULES[rule_id]
+
+
+class Assessment(BaseModel):
+    """All results for one snapshot, with the versions that produced them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    engine_version: str
+    evidence_version: str
+    results: list[RuleResult]
+
+    def get(self, rule_id: str) -> RuleResult:
+        """The result of ``rule_id`` (KeyError if it was not run)."""
+        for result in self.results:
+            if result.rule == rule_id:
+                return result
+        raise KeyError(rule_id)
+
+
+def assess(
+    snapshot: Snapshot,
+    rule_ids: Iterable[str] | None = None,
+    evidence_version: str = "unknown",
+) -> Assessment:
+    """Run every rule (or only ``rule_ids``) on ``snapshot``."""
+    chosen = rules()
+    if rule_ids is not None:
+        wanted = set(rule_ids)
+        chosen = [r for r in chosen if r.id in wanted]
+    return Assessment(
+        engine_version=ENGINE_VERSION,
+        evidence_version=evidence_version,
+        results=[r.evaluate(snapshot) for r in chosen],
+    )

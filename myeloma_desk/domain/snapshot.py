@@ -1,0 +1,331 @@
+"""The clinical snapshot: what is known about a patient on one date (pydantic, no I/O).
+
+The shape is fixed from outside by ../shared/reference/assessment-interchange.md. Every field is
+optional; absent means *unknown*, never *normal*. Every measured value is a :class:`Quantity`
+with its unit; :meth:`Snapshot.get` returns it converted exactly to the canonical unit in which
+the criteria are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from myeloma_desk.domain.fields import MEASURED_FIELDS, FieldSpec
+from myeloma_desk.domain.units import Dim, UnitError, accepted_units, fmt, to_canonical
+
+
+class Quantity(BaseModel):
+    """A measured value with its unit, e.g. ``{"value": 3.2, "unit": "g/dL"}``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: float = Field(allow_inf_nan=False)
+    unit: str = Field(min_length=1, max_length=32)
+
+
+class Fish(StrEnum):
+    """FISH / genomic findings named in the interchange spec."""
+
+    DEL17P = "del17p"
+    TP53_MUTATION = "tp53_mutation"
+    T_4_14 = "t(4;14)"
+    T_14_16 = "t(14;16)"
+    T_14_20 = "t(14;20)"
+    T_11_14 = "t(11;14)"
+    T_6_14 = "t(6;14)"
+    GAIN1Q = "gain1q"
+    AMP1Q = "amp1q"
+    DEL1P32_MONO = "del1p32_monoallelic"
+    DEL1P32_BI = "del1p32_biallelic"
+    DEL13 = "del13"
+    HYPERDIPLOIDY = "hyperdiploidy"
+
+
+class PatientIdentity(BaseModel):
+    """Identity used by reports only; the engine never reads it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    identifier: str | None = Field(default=None, max_length=100)
+    birth_date: dt.date | None = None
+
+
+class Amyloidosis(BaseModel):
+    """AL amyloidosis findings (IMWG 2014 criteria)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    biopsy_proven: bool | None = None  # Congo red positive in any tissue
+    light_chain_typed: bool | None = None  # mass spectrometry or immunoelectron microscopy
+    organs: list[Literal["heart", "kidney", "liver", "nerve", "gi", "soft_tissue"]] | None = None
+
+
+class Poems(BaseModel):
+    """POEMS syndrome features (Dispenzieri 2019); None = not assessed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    polyneuropathy: bool | None = None
+    castleman: bool | None = None
+    sclerotic_bone_lesions: bool | None = None
+    vegf_elevated: bool | None = None
+    organomegaly: bool | None = None
+    extravascular_volume_overload: bool | None = None
+    endocrinopathy: bool | None = None
+    skin_changes: bool | None = None
+    papilledema: bool | None = None
+    thrombocytosis_or_polycythemia: bool | None = None
+
+
+class Mrd(BaseModel):
+    """Minimal residual disease as recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["negative", "positive"]
+    method: Literal["NGF", "NGS", "other"] | None = None
+    sensitivity: float | None = Field(default=None, gt=0, le=1)
+
+
+class VteRiskFactors(BaseModel):
+    """IMPEDE VTE inputs; None = not recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pelvic_hip_femur_fracture: bool | None = None
+    erythropoiesis_stimulating_agent: bool | None = None
+    doxorubicin: bool | None = None
+    asian_pacific_islander: bool | None = None
+    history_of_vte: bool | None = None
+    tunneled_line_or_cvc: bool | None = None
+    dexamethasone: Literal["none", "low", "high"] | None = None
+    thromboprophylaxis: (
+        Literal["none", "prophylactic_lmwh_or_aspirin", "therapeutic_lmwh_or_warfarin"] | None
+    ) = None
+    immunomodulatory_drug: bool | None = None
+
+
+ResponseCategory = Literal["sCR", "CR", "VGPR", "PR", "MR", "SD", "PD"]
+
+
+class TherapyLine(BaseModel):
+    """One line of therapy (Rajkumar 2015 definitions)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regimen: str = Field(min_length=1, max_length=100)
+    drugs: list[str] = Field(default_factory=list, max_length=20)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    best_response: ResponseCategory | None = None
+    refractory: bool | None = None  # progression on therapy or within 60 days of its end
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> TherapyLine:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("end date is before start date")
+        return self
+
+
+class _Measured(BaseModel):
+    """Fields shared by the current snapshot and the earlier ones in ``history``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None = None
+
+    weight: Quantity | None = None
+    height: Quantity | None = None
+    serum_m_protein: Quantity | None = None
+    urine_m_protein_24h: Quantity | None = None
+    free_kappa: Quantity | None = None
+    free_lambda: Quantity | None = None
+    beta2_microglobulin: Quantity | None = None
+    albumin: Quantity | None = None
+    ldh: Quantity | None = None
+    ldh_upper_limit: Quantity | None = None
+    creatinine: Quantity | None = None
+    creatinine_clearance: Quantity | None = None
+    calcium: Quantity | None = None
+    calcium_upper_limit: Quantity | None = None
+    hemoglobin: Quantity | None = None
+    hemoglobin_lower_limit: Quantity | None = None
+    bone_marrow_plasma_cells_percent: Quantity | None = None
+    circulating_plasma_cells_percent: Quantity | None = None
+    del17p_clonal_fraction_percent: Quantity | None = None
+    lytic_lesions: Quantity | None = None
+    mri_focal_lesions: Quantity | None = None
+    nt_probnp: Quantity | None = None
+    bnp: Quantity | None = None
+    troponin_t: Quantity | None = None
+    troponin_i: Quantity | None = None
+    proteinuria_24h: Quantity | None = None
+    egfr: Quantity | None = None
+    bmi: Quantity | None = None
+
+    serum_immunofixation: Literal["positive", "negative"] | None = None
+    urine_immunofixation: Literal["positive", "negative"] | None = None
+    soft_tissue_plasmacytomas: Literal["none", "present", "reduced_50", "new_or_growing"] | None = (
+        None
+    )
+    marrow_clonal_cells_absent: bool | None = None
+    mrd: Mrd | None = None
+
+    @field_validator(*MEASURED_FIELDS, mode="before")
+    @classmethod
+    def _bare_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """Percent and count fields have one unit, so a bare number is unambiguous."""
+        if isinstance(value, int | float) and not isinstance(value, bool) and info.field_name:
+            dim = MEASURED_FIELDS[info.field_name].dim
+            unit = accepted_units(dim)[0]
+            if dim in (Dim.PERCENT, Dim.COUNT):
+                return {"value": value, "unit": unit}
+            raise ValueError(
+                f'a unit is required, e.g. {{"value": {value}, "unit": "{unit}"}}; '
+                f"accepted units: {', '.join(accepted_units(dim))}"
+            )
+        return value
+
+    @field_validator(*MEASURED_FIELDS, mode="after")
+    @classmethod
+    def _unit_and_plausibility(cls, value: Quantity | None, info: ValidationInfo) -> Any:
+        if value is None or info.field_name is None:
+            return value
+        message = check_quantity(MEASURED_FIELDS[info.field_name], value)
+        if message:
+            raise ValueError(message)
+        return value
+
+    def get(self, name: str) -> float | None:
+        """The value of measured field ``name`` in its canonical unit, or None if unknown."""
+        spec = MEASURED_FIELDS[name]
+        quantity: Quantity | None = getattr(self, name)
+        if quantity is None:
+            return None
+        return to_canonical(quantity.value, quantity.unit, spec.dim)
+
+    def shown(self, name: str) -> str:
+        """The value as entered, with its unit, for explanations ("3.2 g/dL")."""
+        quantity: Quantity | None = getattr(self, name)
+        if quantity is None:
+            return "not recorded"
+        spec = MEASURED_FIELDS[name]
+        if spec.dim is Dim.PERCENT:
+            return f"{fmt(quantity.value)}%"
+        if spec.dim is Dim.COUNT:
+            return fmt(quantity.value)
+        return fmt(quantity.value, quantity.unit)
+
+
+def check_quantity(spec: FieldSpec, quantity: Quantity) -> str | None:
+    """A message if the unit is not accepted or the value is implausible, else None."""
+    try:
+        canonical = to_canonical(quantity.value, quantity.unit, spec.dim)
+    except UnitError as error:
+        return str(error)
+    if spec.dim is Dim.COUNT and canonical != int(canonical):
+        return f"{fmt(quantity.value)} is not a whole number of lesions"
+    if canonical < spec.low or canonical > spec.high:
+        unit = accepted_units(spec.dim)[0]
+        hint = ""
+        others = [u for u in accepted_units(spec.dim) if u != quantity.unit]
+        if canonical > spec.high and others:
+            hint = f"; check the unit (accepted: {', '.join(accepted_units(spec.dim))})"
+        if canonical < 0:
+            return f"{fmt(quantity.value, quantity.unit)} is negative; a measured value cannot be"
+        return (
+            f"{fmt(quantity.value, quantity.unit)} is outside the plausible range "
+            f"{fmt(spec.low)}–{fmt(spec.high)} {unit}{hint}"
+        )
+    return None
+
+
+class HistoryEntry(_Measured):
+    """An earlier dated snapshot of the same patient (labs and response fields)."""
+
+    date: dt.date
+
+
+class Snapshot(_Measured):
+    """One clinical snapshot: the engine's single input."""
+
+    patient: PatientIdentity | None = None
+    age_years: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False)
+    sex: Literal["female", "male"] | None = None
+
+    m_protein_heavy_chain: Literal["IgG", "IgA", "IgM", "IgD", "IgE", "none"] | None = None
+    m_protein_light_chain: Literal["kappa", "lambda"] | None = None
+
+    biopsy_proven_plasmacytoma: Literal["none", "bone", "extramedullary"] | None = None
+    clonality_proven: bool | None = None
+    fish: list[Fish] | None = None
+
+    amyloidosis: Amyloidosis | None = None
+    poems: Poems | None = None
+
+    history: list[HistoryEntry] = Field(default_factory=list, max_length=500)
+    dialysis: bool | None = None
+    ecog: int | None = Field(default=None, ge=0, le=4)
+    charlson_comorbidity_index: int | None = Field(default=None, ge=0, le=40)
+    katz_adl: int | None = Field(default=None, ge=0, le=6)
+    lawton_iadl: int | None = Field(default=None, ge=0, le=8)
+    vte_risk_factors: VteRiskFactors | None = None
+    therapy_lines: list[TherapyLine] = Field(default_factory=list, max_length=100)
+
+    @field_validator("fish")
+    @classmethod
+    def _unique_fish(cls, value: list[Fish] | None) -> list[Fish] | None:
+        if value is None:
+            return None
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _history_in_order(self) -> Snapshot:
+        dates = [entry.date for entry in self.history]
+        if dates != sorted(dates):
+            raise ValueError("history: entries must be oldest first")
+        if self.date is not None and dates and dates[-1] > self.date:
+            raise ValueError("history: an entry is dated after the current snapshot")
+        return self
+
+    def has_fish(self, finding: Fish) -> bool | None:
+        """True/False if FISH was done, None if it was not (absent means not done)."""
+        if self.fish is None:
+            return None
+        return finding in self.fish
+
+
+class SnapshotError(ValueError):
+    """Invalid input: one message per field, in input order."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {msg}" for field, msg in problems))
+
+
+def parse_snapshot(data: Any) -> Snapshot:
+    """Validate raw JSON-like data into a :class:`Snapshot` or raise :class:`SnapshotError`."""
+    try:
+        return Snapshot.model_validate(data)
+    except ValidationError as error:
+        problems: list[tuple[str, str]] = []
+        for item in error.errors(include_url=False):
+            field = ".".join(str(part) for part in item["loc"]) or "snapshot"
+            message = str(item["msg"]).removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                message = "unknown field (see `myeloma-desk schema` for the accepted fields)"
+            problems.append((field, message))
+        raise SnapshotError(problems) from None

@@ -1,0 +1,195 @@
+"""Units of measure: every lab value carries its unit; conversions are exact and explicit.
+
+Each measured field has one *canonical* unit (the unit its criteria are written in) and a table
+of accepted units with an exact factor to the canonical unit. Factors are stored as decimal
+strings and applied with :class:`decimal.Decimal`, so 2.75 mmol/L of calcium converts to exactly
+the number a clinician would compute by hand, and comparisons at thresholds are not disturbed by
+binary floating-point noise.
+
+Conversion factors (source: ../shared/reference/criteria-summary.md, "Conventions"):
+  creatinine 88.42 µmol/L per mg/dL; calcium 0.2495 mmol/L per mg/dL; albumin and hemoglobin
+  10 g/L per g/dL; FLC 10 mg/L per mg/dL.
+Other factors are definitions (g = 1000 mg; ng/L = pg/mL; ng/mL = µg/L; lb = 0.45359237 kg) or
+are documented where they are defined below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from enum import StrEnum
+
+# Comparisons with a threshold are done after rounding to this many decimal places in the
+# canonical unit: far finer than any lab reports, far coarser than float noise.
+COMPARE_PLACES = 9
+
+
+class Dim(StrEnum):
+    """The measured quantities the engine knows, named by what they measure."""
+
+    SERUM_PROTEIN = "serum_protein"  # g/dL: albumin, serum M-protein
+    HEMOGLOBIN = "hemoglobin"  # g/dL
+    URINE_PROTEIN_24H = "urine_protein_24h"  # mg/24h: urine M-protein
+    PROTEINURIA_24H = "proteinuria_24h"  # g/24h: total proteinuria (AL renal stage)
+    FREE_LIGHT_CHAIN = "free_light_chain"  # mg/L
+    BETA2_MICROGLOBULIN = "beta2_microglobulin"  # mg/L
+    ENZYME_ACTIVITY = "enzyme_activity"  # U/L: LDH
+    CREATININE = "creatinine"  # mg/dL
+    CALCIUM = "calcium"  # mg/dL
+    CLEARANCE = "clearance"  # mL/min
+    EGFR = "egfr"  # mL/min/1.73m2
+    PERCENT = "percent"  # %
+    COUNT = "count"  # lesions
+    MASS = "mass"  # kg: body weight
+    LENGTH = "length"  # cm: height
+    NATRIURETIC_PEPTIDE = "natriuretic_peptide"  # ng/L (= pg/mL): NT-proBNP, BNP
+    TROPONIN = "troponin"  # ng/mL (= µg/L): troponin T and I
+    BMI = "bmi"  # kg/m2
+    YEARS = "years"  # age
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """Canonical unit and exact factors *to* it for one dimension, plus UCUM codes."""
+
+    canonical: str
+    # accepted unit -> exact factor to canonical, as a decimal string: "10" multiplies by 10,
+    # "/88.42" divides by 88.42 (so the published factor is kept exactly as published).
+    factors: dict[str, str]
+    ucum: dict[str, str]  # accepted unit -> UCUM code (for FHIR export)
+
+
+# The engine accepts exactly these spellings (the interchange spec lists them); "umol/L" and
+# "ug/L" are ASCII spellings of µmol/L and µg/L.
+UNITS: dict[Dim, UnitTable] = {
+    Dim.SERUM_PROTEIN: UnitTable(
+        "g/dL", {"g/dL": "1", "g/L": "0.1"}, {"g/dL": "g/dL", "g/L": "g/L"}
+    ),
+    Dim.HEMOGLOBIN: UnitTable("g/dL", {"g/dL": "1", "g/L": "0.1"}, {"g/dL": "g/dL", "g/L": "g/L"}),
+    Dim.URINE_PROTEIN_24H: UnitTable(
+        "mg/24h", {"mg/24h": "1", "g/24h": "1000"}, {"mg/24h": "mg/(24.h)", "g/24h": "g/(24.h)"}
+    ),
+    Dim.PROTEINURIA_24H: UnitTable(
+        "g/24h", {"g/24h": "1", "mg/24h": "0.001"}, {"g/24h": "g/(24.h)", "mg/24h": "mg/(24.h)"}
+    ),
+    Dim.FREE_LIGHT_CHAIN: UnitTable(
+        "mg/L", {"mg/L": "1", "mg/dL": "10"}, {"mg/L": "mg/L", "mg/dL": "mg/dL"}
+    ),
+    # beta-2-microglobulin: 1 nmol/L = 0.0118 mg/L from its molecular mass of 11,800 Da
+    # (11.8 kDa, as laboratory assay references state); 1 µg/mL = 1 mg/L by definition.
+    Dim.BETA2_MICROGLOBULIN: UnitTable(
+        "mg/L",
+        {"mg/L": "1", "ug/mL": "1", "µg/mL": "1", "nmol/L": "0.0118"},
+        {"mg/L": "mg/L", "ug/mL": "ug/mL", "µg/mL": "ug/mL", "nmol/L": "nmol/L"},
+    ),
+    Dim.ENZYME_ACTIVITY: UnitTable("U/L", {"U/L": "1"}, {"U/L": "U/L"}),
+    Dim.CREATININE: UnitTable(
+        "mg/dL",
+        {"mg/dL": "1", "µmol/L": "/88.42", "umol/L": "/88.42"},
+        {"mg/dL": "mg/dL", "µmol/L": "umol/L", "umol/L": "umol/L"},
+    ),
+    Dim.CALCIUM: UnitTable(
+        "mg/dL",
+        {"mg/dL": "1", "mmol/L": "/0.2495"},
+        {"mg/dL": "mg/dL", "mmol/L": "mmol/L"},
+    ),
+    Dim.CLEARANCE: UnitTable("mL/min", {"mL/min": "1"}, {"mL/min": "mL/min"}),
+    Dim.EGFR: UnitTable(
+        "mL/min/1.73m2",
+        {"mL/min/1.73m2": "1", "mL/min/1.73m²": "1"},
+        {"mL/min/1.73m2": "mL/min/{1.73_m2}", "mL/min/1.73m²": "mL/min/{1.73_m2}"},
+    ),
+    Dim.PERCENT: UnitTable("%", {"%": "1"}, {"%": "%"}),
+    Dim.COUNT: UnitTable("count", {"count": "1"}, {"count": "{count}"}),
+    Dim.MASS: UnitTable("kg", {"kg": "1", "lb": "0.45359237"}, {"kg": "kg", "lb": "[lb_av]"}),
+    Dim.LENGTH: UnitTable(
+        "cm", {"cm": "1", "m": "100", "in": "2.54"}, {"cm": "cm", "m": "m", "in": "[in_i]"}
+    ),
+    Dim.NATRIURETIC_PEPTIDE: UnitTable(
+        "ng/L", {"ng/L": "1", "pg/mL": "1"}, {"ng/L": "ng/L", "pg/mL": "pg/mL"}
+    ),
+    Dim.TROPONIN: UnitTable(
+        "ng/mL",
+        {"ng/mL": "1", "µg/L": "1", "ug/L": "1", "ng/L": "0.001"},
+        {"ng/mL": "ng/mL", "µg/L": "ug/L", "ug/L": "ug/L", "ng/L": "ng/L"},
+    ),
+    Dim.BMI: UnitTable("kg/m2", {"kg/m2": "1", "kg/m²": "1"}, {"kg/m2": "kg/m2", "kg/m²": "kg/m2"}),
+    Dim.YEARS: UnitTable("years", {"years": "1", "a": "1"}, {"years": "a", "a": "a"}),
+}
+
+
+class UnitError(ValueError):
+    """A unit the field does not accept."""
+
+
+def accepted_units(dim: Dim) -> list[str]:
+    """The spellings accepted for ``dim``, canonical first."""
+    table = UNITS[dim]
+    return [table.canonical, *[u for u in table.factors if u != table.canonical]]
+
+
+def _factor(unit: str, dim: Dim) -> tuple[Decimal, bool]:
+    """The factor for ``unit`` and whether it divides (True) or multiplies (False)."""
+    factor = UNITS[dim].factors.get(unit)
+    if factor is None:
+        raise UnitError(
+            f"unit {unit!r} is not accepted; use one of: {', '.join(accepted_units(dim))}"
+        )
+    if factor.startswith("/"):
+        return Decimal(factor[1:]), True
+    return Decimal(factor), False
+
+
+def to_canonical(value: float, unit: str, dim: Dim) -> float:
+    """Convert ``value`` in ``unit`` to the canonical unit of ``dim`` exactly (then to float)."""
+    factor, divides = _factor(unit, dim)
+    with localcontext() as ctx:
+        ctx.prec = 28
+        given = Decimal(repr(float(value)))
+        exact = given / factor if divides else given * factor
+        return float(round(exact, 12))
+
+
+def from_canonical(value: float, unit: str, dim: Dim) -> float:
+    """Convert a canonical value of ``dim`` into ``unit`` (inverse of :func:`to_canonical`)."""
+    factor, divides = _factor(unit, dim)
+    with localcontext() as ctx:
+        ctx.prec = 28
+        given = Decimal(repr(float(value)))
+        exact = given * factor if divides else given / factor
+        return float(round(exact, 12))
+
+
+def _q(x: float) -> Decimal:
+    return round(Decimal(repr(float(x))), COMPARE_PLACES)
+
+
+def ge(a: float, b: float) -> bool:
+    """a ≥ b, compared in decimal after rounding away float noise."""
+    return _q(a) >= _q(b)
+
+
+def gt(a: float, b: float) -> bool:
+    """a > b, compared in decimal after rounding away float noise."""
+    return _q(a) > _q(b)
+
+
+def le(a: float, b: float) -> bool:
+    """a ≤ b, compared in decimal after rounding away float noise."""
+    return _q(a) <= _q(b)
+
+
+def lt(a: float, b: float) -> bool:
+    """a < b, compared in decimal after rounding away float noise."""
+    return _q(a) < _q(b)
+
+
+def sub(a: float, b: float) -> float:
+    """a − b without float noise (10.8 − 9.8 == 1.0)."""
+    return float(_q(a) - _q(b))
+
+
+def fmt(value: float, unit: str = "") -> str:
+    """Human form of a number: no trailing zeros, unit appended when given."""
+    text = f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+    return f"{text} {unit}".rstrip() if unit else text

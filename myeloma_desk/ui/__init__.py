@@ -1,0 +1,1 @@
+"""Qt user interface (PySide6): thin views over the engine, evidence, store and reports."""
