@@ -1,0 +1,94 @@
+"""Drugs named in the PDQ summary and their classes (one table for the engine and evidence).
+
+Classes follow the refractoriness definitions of Rajkumar SV et al., Blood 2015;126:921 and the
+PDQ's own grouping (../shared/reference/criteria-summary.md, "Therapy lines and eligibility"):
+triple-class = a proteasome inhibitor, an immunomodulatory drug and an anti-CD38 antibody;
+penta-refractory = bortezomib, carfilzomib, lenalidomide, pomalidomide and an anti-CD38 antibody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DrugClass(StrEnum):
+    """Drug classes used by refractoriness, eligibility and the regimen browser."""
+
+    PROTEASOME_INHIBITOR = "proteasome_inhibitor"
+    IMMUNOMODULATORY = "immunomodulatory_drug"
+    ANTI_CD38 = "anti_cd38_antibody"
+    ANTI_SLAMF7 = "anti_slamf7_antibody"
+    BCMA_ADC = "bcma_antibody_drug_conjugate"
+    BCMA_BISPECIFIC = "bcma_bispecific_antibody"
+    GPRC5D_BISPECIFIC = "gprc5d_bispecific_antibody"
+    BCMA_CAR_T = "bcma_car_t"
+    XPO1_INHIBITOR = "xpo1_inhibitor"
+    BCL2_INHIBITOR = "bcl2_inhibitor"
+    BRAF_MEK_INHIBITOR = "braf_mek_inhibitor"
+    ALKYLATOR = "alkylating_agent"
+    ANTHRACYCLINE = "anthracycline"
+    VINCA_ALKALOID = "vinca_alkaloid"
+    CORTICOSTEROID = "corticosteroid"
+    INTERFERON = "interferon"
+    BISPHOSPHONATE = "bisphosphonate"
+    RANKL_ANTIBODY = "rankl_antibody"
+    ANTI_FIBRIL_ANTIBODY = "anti_amyloid_fibril_antibody"
+
+
+# Classes whose members are "BCMA-directed" (belantamab, teclistamab, elranatamab, ide-cel,
+# cilta-cel).
+BCMA_DIRECTED = frozenset({DrugClass.BCMA_ADC, DrugClass.BCMA_BISPECIFIC, DrugClass.BCMA_CAR_T})
+
+
+@dataclass(frozen=True)
+class Drug:
+    """A drug: canonical name (lower case, as the PDQ writes it), class and synonyms."""
+
+    name: str
+    drug_class: DrugClass
+    synonyms: tuple[str, ...] = ()
+
+
+DRUGS: tuple[Drug, ...] = (
+    Drug("bortezomib", DrugClass.PROTEASOME_INHIBITOR, ("velcade", "bort", "v")),
+    Drug("carfilzomib", DrugClass.PROTEASOME_INHIBITOR, ("kyprolis", "carf", "k")),
+    Drug("ixazomib", DrugClass.PROTEASOME_INHIBITOR, ("ninlaro", "ixa", "i")),
+    Drug("thalidomide", DrugClass.IMMUNOMODULATORY, ("thalomid", "thal", "t")),
+    Drug("lenalidomide", DrugClass.IMMUNOMODULATORY, ("revlimid", "len", "r")),
+    Drug("pomalidomide", DrugClass.IMMUNOMODULATORY, ("pomalyst", "pom", "p")),
+    Drug("daratumumab", DrugClass.ANTI_CD38, ("darzalex", "dara", "d")),
+    Drug("isatuximab", DrugClass.ANTI_CD38, ("sarclisa", "isa")),
+    Drug("elotuzumab", DrugClass.ANTI_SLAMF7, ("empliciti", "elo", "e")),
+    Drug("belantamab mafodotin", DrugClass.BCMA_ADC, ("blenrep", "belantamab", "belamaf")),
+    Drug("teclistamab", DrugClass.BCMA_BISPECIFIC, ("tecvayli", "tec")),
+    Drug("elranatamab", DrugClass.BCMA_BISPECIFIC, ("elrexfio",)),
+    Drug("talquetamab", DrugClass.GPRC5D_BISPECIFIC, ("talvey", "tal")),
+    Drug("idecabtagene vicleucel", DrugClass.BCMA_CAR_T, ("ide-cel", "abecma", "car-t")),
+    Drug("ciltacabtagene autoleucel", DrugClass.BCMA_CAR_T, ("cilta-cel", "carvykti", "car-t")),
+    Drug("selinexor", DrugClass.XPO1_INHIBITOR, ("xpovio", "sel", "s")),
+    Drug("venetoclax", DrugClass.BCL2_INHIBITOR, ("venclexta", "ven")),
+    Drug("encorafenib", DrugClass.BRAF_MEK_INHIBITOR, ()),
+    Drug("binimetinib", DrugClass.BRAF_MEK_INHIBITOR, ()),
+    Drug("melphalan", DrugClass.ALKYLATOR, ("mel", "m")),
+    Drug("cyclophosphamide", DrugClass.ALKYLATOR, ("cy", "c")),
+    Drug("bendamustine", DrugClass.ALKYLATOR, ()),
+    Drug("doxorubicin", DrugClass.ANTHRACYCLINE, ("pegylated liposomal doxorubicin", "pld")),
+    Drug("vincristine", DrugClass.VINCA_ALKALOID, ()),
+    Drug("dexamethasone", DrugClass.CORTICOSTEROID, ("dex", "d")),
+    Drug("prednisone", DrugClass.CORTICOSTEROID, ("pred", "p")),
+    Drug("interferon", DrugClass.INTERFERON, ()),
+    Drug("zoledronic acid", DrugClass.BISPHOSPHONATE, ("zoledronate", "zometa")),
+    Drug("pamidronate", DrugClass.BISPHOSPHONATE, ("aredia",)),
+    Drug("clodronate", DrugClass.BISPHOSPHONATE, ()),
+    Drug("denosumab", DrugClass.RANKL_ANTIBODY, ("xgeva",)),
+    Drug("anselamimab", DrugClass.ANTI_FIBRIL_ANTIBODY, ()),
+)
+
+BY_NAME: dict[str, Drug] = {drug.name: drug for drug in DRUGS}
+
+
+def drug_class(name: str) -> DrugClass | None:
+    """The class of drug ``name`` (canonical name, case-insensitive), or None if unknown."""
+    drug = BY_NAME.get(name.strip().lower())
+    return drug.drug_class if drug else None
