@@ -47,36 +47,38 @@ class Drug:
 
     name: str
     drug_class: DrugClass
+    # Brand names and common short forms for search. Single letters (V, R, d ...) are regimen
+    # abbreviations whose meaning depends on the regimen, so they are not synonyms here.
     synonyms: tuple[str, ...] = ()
 
 
 DRUGS: tuple[Drug, ...] = (
-    Drug("bortezomib", DrugClass.PROTEASOME_INHIBITOR, ("velcade", "bort", "v")),
-    Drug("carfilzomib", DrugClass.PROTEASOME_INHIBITOR, ("kyprolis", "carf", "k")),
-    Drug("ixazomib", DrugClass.PROTEASOME_INHIBITOR, ("ninlaro", "ixa", "i")),
-    Drug("thalidomide", DrugClass.IMMUNOMODULATORY, ("thalomid", "thal", "t")),
-    Drug("lenalidomide", DrugClass.IMMUNOMODULATORY, ("revlimid", "len", "r")),
-    Drug("pomalidomide", DrugClass.IMMUNOMODULATORY, ("pomalyst", "pom", "p")),
-    Drug("daratumumab", DrugClass.ANTI_CD38, ("darzalex", "dara", "d")),
+    Drug("bortezomib", DrugClass.PROTEASOME_INHIBITOR, ("velcade", "bort")),
+    Drug("carfilzomib", DrugClass.PROTEASOME_INHIBITOR, ("kyprolis", "carf")),
+    Drug("ixazomib", DrugClass.PROTEASOME_INHIBITOR, ("ninlaro", "ixa")),
+    Drug("thalidomide", DrugClass.IMMUNOMODULATORY, ("thalomid", "thal")),
+    Drug("lenalidomide", DrugClass.IMMUNOMODULATORY, ("revlimid", "len")),
+    Drug("pomalidomide", DrugClass.IMMUNOMODULATORY, ("pomalyst", "pom")),
+    Drug("daratumumab", DrugClass.ANTI_CD38, ("darzalex", "dara")),
     Drug("isatuximab", DrugClass.ANTI_CD38, ("sarclisa", "isa")),
-    Drug("elotuzumab", DrugClass.ANTI_SLAMF7, ("empliciti", "elo", "e")),
+    Drug("elotuzumab", DrugClass.ANTI_SLAMF7, ("empliciti", "elo")),
     Drug("belantamab mafodotin", DrugClass.BCMA_ADC, ("blenrep", "belantamab", "belamaf")),
     Drug("teclistamab", DrugClass.BCMA_BISPECIFIC, ("tecvayli", "tec")),
     Drug("elranatamab", DrugClass.BCMA_BISPECIFIC, ("elrexfio",)),
     Drug("talquetamab", DrugClass.GPRC5D_BISPECIFIC, ("talvey", "tal")),
     Drug("idecabtagene vicleucel", DrugClass.BCMA_CAR_T, ("ide-cel", "abecma", "car-t")),
     Drug("ciltacabtagene autoleucel", DrugClass.BCMA_CAR_T, ("cilta-cel", "carvykti", "car-t")),
-    Drug("selinexor", DrugClass.XPO1_INHIBITOR, ("xpovio", "sel", "s")),
+    Drug("selinexor", DrugClass.XPO1_INHIBITOR, ("xpovio", "sel")),
     Drug("venetoclax", DrugClass.BCL2_INHIBITOR, ("venclexta", "ven")),
     Drug("encorafenib", DrugClass.BRAF_MEK_INHIBITOR, ()),
     Drug("binimetinib", DrugClass.BRAF_MEK_INHIBITOR, ()),
-    Drug("melphalan", DrugClass.ALKYLATOR, ("mel", "m")),
-    Drug("cyclophosphamide", DrugClass.ALKYLATOR, ("cy", "c")),
+    Drug("melphalan", DrugClass.ALKYLATOR, ("mel")),
+    Drug("cyclophosphamide", DrugClass.ALKYLATOR, ("cy")),
     Drug("bendamustine", DrugClass.ALKYLATOR, ()),
     Drug("doxorubicin", DrugClass.ANTHRACYCLINE, ("pegylated liposomal doxorubicin", "pld")),
     Drug("vincristine", DrugClass.VINCA_ALKALOID, ()),
-    Drug("dexamethasone", DrugClass.CORTICOSTEROID, ("dex", "d")),
-    Drug("prednisone", DrugClass.CORTICOSTEROID, ("pred", "p")),
+    Drug("dexamethasone", DrugClass.CORTICOSTEROID, ("dex")),
+    Drug("prednisone", DrugClass.CORTICOSTEROID, ("pred")),
     Drug("interferon", DrugClass.INTERFERON, ()),
     Drug("zoledronic acid", DrugClass.BISPHOSPHONATE, ("zoledronate", "zometa")),
     Drug("pamidronate", DrugClass.BISPHOSPHONATE, ("aredia",)),
