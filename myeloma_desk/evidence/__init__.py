@@ -1,0 +1,1 @@
+"""Treatment-evidence database built from the PDQ summary (pure Python, no Qt)."""

@@ -1,0 +1,1 @@
+"""The bundled PDQ reference text: loading, headings and credit (pure Python, no Qt)."""

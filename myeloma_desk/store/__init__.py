@@ -1,0 +1,1 @@
+"""Local patient store (SQLite, pure Python, no Qt)."""
