@@ -34,6 +34,12 @@ def _reference(context: AppContext) -> QWidget:
     return ReferenceView(font_points=context.settings.reference_font_points)
 
 
+def _calculators(context: AppContext) -> QWidget:
+    from myeloma_desk.ui.views.calculators_view import CalculatorsView
+
+    return CalculatorsView(navigate=context.services.get("navigate"))
+
+
 def _not_built(title: str, what: str) -> PageFactory:
     return lambda _context: NotBuiltPage(title, what)
 
@@ -68,7 +74,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "calculators",
         "Calculators",
         "Ctrl+6",
-        _not_built("Calculators", "It will offer every rule without a patient."),
+        _calculators,
     ),
 )
 

@@ -81,7 +81,7 @@ def test_reference_shows_text_and_credit(window: MainWindow) -> None:
 
 
 def test_unbuilt_sections_say_so(window: MainWindow) -> None:
-    page = window.show_section_key("calculators")
+    page = window.show_section_key("evidence")
     assert "not built yet" in page.accessibleName()
 
 
