@@ -40,6 +40,13 @@ def _calculators(context: AppContext) -> QWidget:
     return CalculatorsView(navigate=context.services.get("navigate"))
 
 
+def _assess(context: AppContext) -> QWidget:
+    from myeloma_desk.ui.views.drafts import DraftStore
+    from myeloma_desk.ui.views.visit_form import AssessView
+
+    return AssessView(DraftStore(context.paths.data), navigate=context.services.get("navigate"))
+
+
 def _not_built(title: str, what: str) -> PageFactory:
     return lambda _context: NotBuiltPage(title, what)
 
@@ -55,7 +62,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "assess",
         "Assess",
         "Ctrl+2",
-        _not_built("Assess", "It will show the visit form with the live assessment."),
+        _assess,
     ),
     SectionSpec(
         "regimens",

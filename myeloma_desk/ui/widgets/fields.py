@@ -628,10 +628,14 @@ class SnapshotForm(QWidget):
     def clear(self) -> None:
         self.set_data({})
 
-    def read(self) -> FormState:
+    def read(self, base: dict[str, Any] | None = None) -> FormState:
         """Read, validate and place messages. Invalid fields are left out of the snapshot so
-        the rest can still be assessed (a left-out field counts as not recorded)."""
-        data: dict[str, Any] = {}
+        the rest can still be assessed (a left-out field counts as not recorded).
+
+        ``base`` is data the form does not edit (a patient's history and therapy lines); the
+        form's values are laid over it.
+        """
+        data: dict[str, Any] = _deep_copy(base) if base else {}
         problems: list[tuple[str, str]] = []
         for path, editor in self.editors.items():
             try:

@@ -1,0 +1,361 @@
+"""The Assess section: the visit form (grouped fields, a unit per value, messages on the field)
+beside a live assessment panel, with autosaved drafts offered back after a crash."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from myeloma_desk.domain.engine import assess
+from myeloma_desk.domain.results import RuleResult
+from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.ui.views.drafts import Draft, DraftStore
+from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel
+from myeloma_desk.ui.widgets.fields import FormState, SnapshotForm
+
+_POEMS = (
+    "polyneuropathy",
+    "castleman",
+    "sclerotic_bone_lesions",
+    "vegf_elevated",
+    "organomegaly",
+    "extravascular_volume_overload",
+    "endocrinopathy",
+    "skin_changes",
+    "papilledema",
+    "thrombocytosis_or_polycythemia",
+)
+_VTE = (
+    "immunomodulatory_drug",
+    "dexamethasone",
+    "thromboprophylaxis",
+    "history_of_vte",
+    "pelvic_hip_femur_fracture",
+    "erythropoiesis_stimulating_agent",
+    "doxorubicin",
+    "tunneled_line_or_cvc",
+    "asian_pacific_islander",
+)
+
+# The visit form's groups: every snapshot field a visit records (history, therapy lines and the
+# patient's identity come from the patient record, not from this form).
+VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Visit", ("date", "age_years", "sex", "weight", "height", "bmi")),
+    (
+        "Labs",
+        (
+            "serum_m_protein",
+            "m_protein_heavy_chain",
+            "m_protein_light_chain",
+            "urine_m_protein_24h",
+            "free_kappa",
+            "free_lambda",
+            "serum_immunofixation",
+            "urine_immunofixation",
+            "beta2_microglobulin",
+            "albumin",
+            "ldh",
+            "ldh_upper_limit",
+            "creatinine",
+            "creatinine_clearance",
+            "egfr",
+            "dialysis",
+            "calcium",
+            "calcium_upper_limit",
+            "hemoglobin",
+            "hemoglobin_lower_limit",
+        ),
+    ),
+    (
+        "Marrow",
+        (
+            "bone_marrow_plasma_cells_percent",
+            "clonality_proven",
+            "circulating_plasma_cells_percent",
+            "marrow_clonal_cells_absent",
+            "mrd.status",
+            "mrd.method",
+            "mrd.sensitivity",
+        ),
+    ),
+    (
+        "Imaging",
+        (
+            "lytic_lesions",
+            "mri_focal_lesions",
+            "biopsy_proven_plasmacytoma",
+            "soft_tissue_plasmacytomas",
+        ),
+    ),
+    ("FISH", ("fish", "del17p_clonal_fraction_percent")),
+    (
+        "Amyloid",
+        (
+            "amyloidosis.biopsy_proven",
+            "amyloidosis.light_chain_typed",
+            "amyloidosis.organs",
+            "nt_probnp",
+            "bnp",
+            "troponin_t",
+            "troponin_i",
+            "proteinuria_24h",
+        ),
+    ),
+    ("POEMS", tuple(f"poems.{name}" for name in _POEMS)),
+    (
+        "Fitness",
+        (
+            "ecog",
+            "charlson_comorbidity_index",
+            "katz_adl",
+            "lawton_iadl",
+            *(f"vte_risk_factors.{name}" for name in _VTE),
+        ),
+    ),
+)
+
+NEW_VISIT_KEY = "visit-new"
+SaveHandler = Callable[[FormState], str | None]  # returns an error message or None
+
+
+class DraftBanner(QFrame):
+    """'An unsaved visit was found': restore or discard."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Unsaved draft found")
+        layout = QHBoxLayout(self)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.restore = QPushButton("&Restore draft")
+        self.restore.setAccessibleName("Restore the unsaved draft")
+        self.discard = QPushButton("&Discard draft")
+        self.discard.setAccessibleName("Discard the unsaved draft")
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.restore)
+        layout.addWidget(self.discard)
+        self.draft: Draft | None = None
+        self.setVisible(False)
+
+    def offer(self, draft: Draft | None) -> None:
+        self.draft = draft
+        if draft is None:
+            self.setVisible(False)
+            return
+        about = html.escape(draft.label or "a visit")
+        self.text.setText(
+            f"An unsaved draft of <b>{about}</b> from {html.escape(draft.saved_at)} UTC was "
+            "found (the app may have closed before it was saved)."
+        )
+        self.setVisible(True)
+
+
+class AssessView(QWidget):
+    """Visit form (left) and live assessment (right)."""
+
+    assessed = Signal(list)  # list[RuleResult] after each update
+    navigate_requested = Signal(str, str)
+
+    def __init__(
+        self,
+        drafts: DraftStore | None = None,
+        navigate: Callable[[str, str], object] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("assess")
+        self.setAccessibleName("Assess: visit form with live assessment")
+        self.drafts = drafts
+        self.base: dict[str, Any] = {}
+        self.draft_key = NEW_VISIT_KEY
+        self.patient_id: str | None = None
+        self.subject = "a new visit (no patient)"
+        self.save_handler: SaveHandler | None = None
+        self.last_update_ms = 0.0
+        self.last_results: list[RuleResult] = []
+        self.last_state: FormState | None = None
+
+        layout = QVBoxLayout(self)
+        self.banner = DraftBanner()
+        layout.addWidget(self.banner)
+        top = QHBoxLayout()
+        self.heading = QLabel()
+        self.heading.setAccessibleName("Visit subject")
+        top.addWidget(self.heading, 1)
+        self.new_button = QPushButton("&New visit")
+        self.new_button.setAccessibleName("Clear the form for a new visit")
+        self.save_button = QPushButton("&Save visit")
+        self.save_button.setAccessibleName("Save the visit to the patient record")
+        self.status = QLabel()
+        self.status.setAccessibleName("Save status")
+        top.addWidget(self.status)
+        top.addWidget(self.new_button)
+        top.addWidget(self.save_button)
+        layout.addLayout(top)
+
+        self.form = SnapshotForm(VISIT_GROUPS, tabs=True)
+        self.form.setAccessibleName("Visit form")
+        self.panel = AssessmentPanel("Live assessment")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.form)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        self._live = QTimer(self)
+        self._live.setSingleShot(True)
+        self._live.setInterval(150)  # debounce keystrokes; the update itself is a few ms
+        self._live.timeout.connect(self.update_assessment)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(1000)
+        self._autosave.timeout.connect(self.save_draft)
+        self.form.changed.connect(self._on_changed)
+        self.panel.field_requested.connect(self.form.focus_field)
+        self.panel.navigate_requested.connect(self.navigate_requested)
+        if navigate is not None:
+            self.navigate_requested.connect(navigate)
+        self.new_button.clicked.connect(self.new_visit)
+        self.save_button.clicked.connect(self.save)
+        self.banner.restore.clicked.connect(self.restore_draft)
+        self.banner.discard.clicked.connect(self.discard_offered_draft)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+
+        self._dirty = False
+        self._refresh_heading()
+        self.update_assessment()
+        if drafts is not None:
+            all_drafts = drafts.all()
+            self.banner.offer(all_drafts[0] if all_drafts else None)
+
+    # ------------------------------------------------------------------ subject
+    def set_subject(
+        self,
+        subject: str,
+        draft_key: str,
+        base: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        patient_id: str | None = None,
+        save_handler: SaveHandler | None = None,
+    ) -> None:
+        """Edit a visit of ``subject``: ``base`` holds what the form does not edit (history,
+        therapy lines), ``data`` the visit's own values."""
+        self.subject = subject
+        self.draft_key = draft_key
+        self.base = dict(base or {})
+        self.patient_id = patient_id
+        self.save_handler = save_handler
+        self.form.set_data(data or {})
+        self._dirty = False
+        self._autosave.stop()
+        self.status.clear()
+        self._refresh_heading()
+        self.update_assessment()
+
+    def _refresh_heading(self) -> None:
+        self.heading.setText(f"<b>Visit of {html.escape(self.subject)}</b>")
+        can_save = self.save_handler is not None
+        self.save_button.setEnabled(can_save)
+        self.save_button.setToolTip(
+            "Save this visit (Ctrl+S)" if can_save else "Open a patient to save a visit"
+        )
+
+    # ------------------------------------------------------------------ live assessment
+    def _on_changed(self) -> None:
+        self._dirty = True
+        self._live.start()
+        if self.drafts is not None:
+            self._autosave.start()
+
+    def update_assessment(self) -> list[RuleResult]:
+        """Read the form, run every rule and show the results; returns them."""
+        self._live.stop()
+        started = time.perf_counter()
+        state = self.form.read(self.base)
+        snapshot = state.snapshot or Snapshot()
+        results = assess(snapshot).results
+        self.panel.set_results(results)
+        self.last_update_ms = (time.perf_counter() - started) * 1000
+        self.last_results = results
+        self.last_state = state
+        self.assessed.emit(results)
+        return results
+
+    def result(self, rule_id: str) -> RuleResult | None:
+        for result in self.last_results:
+            if result.rule == rule_id:
+                return result
+        return None
+
+    # ------------------------------------------------------------------ drafts and saving
+    def save_draft(self) -> None:
+        """Write the current form to its draft file (only when it has unsaved changes)."""
+        self._autosave.stop()
+        if self.drafts is None or not self._dirty:
+            return
+        data = self.form.read(self.base).data
+        for key in self.base:
+            data.pop(key, None)
+        self.drafts.save(self.draft_key, data, self.subject, self.patient_id)
+
+    def restore_draft(self) -> None:
+        draft = self.banner.draft
+        self.banner.offer(None)
+        if draft is None:
+            return
+        self.form.set_data(draft.data)
+        self._dirty = True
+        self.status.setText("Draft restored")
+        self.update_assessment()
+
+    def discard_offered_draft(self) -> None:
+        draft = self.banner.draft
+        self.banner.offer(None)
+        if draft is not None and self.drafts is not None:
+            self.drafts.discard(draft.key)
+
+    def new_visit(self) -> None:
+        """Clear the form (the draft of the cleared visit is discarded)."""
+        if self.drafts is not None:
+            self.drafts.discard(self.draft_key)
+        self.form.clear()
+        self._dirty = False
+        self._autosave.stop()
+        self.status.clear()
+        self.update_assessment()
+
+    def save(self) -> bool:
+        """Save through the patient page's handler; messages stay on their fields."""
+        if self.save_handler is None:
+            self.status.setText("Open a patient to save a visit")
+            return False
+        state = self.form.read(self.base)
+        if state.problems:
+            self.status.setText(f"Not saved: {len(state.problems)} field(s) need attention")
+            return False
+        error = self.save_handler(state)
+        if error:
+            self.status.setText(f"Not saved: {error}")
+            return False
+        if self.drafts is not None:
+            self.drafts.discard(self.draft_key)
+        self._dirty = False
+        self._autosave.stop()
+        self.status.setText("Saved")
+        return True
