@@ -47,7 +47,7 @@ def _set(calc: Calculator, path: str, text: str, unit: str | None = None) -> Non
     editor = calc.form.editor(path)
     assert isinstance(editor, QuantityEditor)
     if unit is not None:
-        editor.unit.setCurrentIndex(editor.unit.findData(unit))
+        editor.unit.setCurrentIndex(editor.unit.findText(unit))
     editor.edit.setText(text)
 
 

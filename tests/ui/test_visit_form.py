@@ -31,7 +31,7 @@ def _type(view: AssessView, path: str, text: str, unit: str | None = None) -> No
     editor = view.form.editor(path)
     assert isinstance(editor, QuantityEditor)
     if unit:
-        editor.unit.setCurrentIndex(editor.unit.findData(unit))
+        editor.unit.setCurrentIndex(editor.unit.findText(unit))
     editor.edit.setText(text)
 
 

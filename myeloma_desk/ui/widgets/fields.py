@@ -327,10 +327,15 @@ class FieldEditor(QWidget):
         return "" if self.message.isHidden() else self.message.text().removeprefix("⚠ ")
 
     def _combo(self, items: Iterable[tuple[str, Any]], name: str) -> QComboBox:
+        # Values stay in a Python list, not as item data: reading None back through
+        # QComboBox.currentData() corrupts None's reference count in PySide6 6.12 (seen as
+        # "Fatal Python error: none_dealloc" after a few hundred reads).
         combo = QComboBox()
         combo.setAccessibleName(name)
+        self.values: list[Any] = []
         for text, data in items:
-            combo.addItem(text, data)
+            combo.addItem(text)
+            self.values.append(data)
         combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         return combo
 
@@ -353,14 +358,14 @@ class QuantityEditor(FieldEditor):
         text = self.edit.text()
         if not text.strip():
             return None
-        return {"value": parse_number(text), "unit": self.unit.currentData()}
+        return {"value": parse_number(text), "unit": self.unit.currentText()}
 
     def set_raw(self, value: Any) -> None:
         if isinstance(value, dict):
             self.edit.setText(
                 f"{value.get('value', ''):g}" if value.get("value") is not None else ""
             )
-            index = self.unit.findData(value.get("unit"))
+            index = self.unit.findText(str(value.get("unit")))
             if index >= 0:
                 self.unit.setCurrentIndex(index)
         elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -382,11 +387,11 @@ class ChoiceEditor(FieldEditor):
         self.row.addWidget(self.combo, 1)
 
     def raw(self) -> Any:
-        return self.combo.currentData()
+        return self.values[self.combo.currentIndex()]
 
     def set_raw(self, value: Any) -> None:
-        index = self.combo.findData(value) if value is not None else 0
-        self.combo.setCurrentIndex(max(0, index))
+        index = self.values.index(value) if value in self.values else 0
+        self.combo.setCurrentIndex(index)
 
     def focus_input(self) -> None:
         self.combo.setFocus(Qt.FocusReason.OtherFocusReason)
