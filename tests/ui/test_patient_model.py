@@ -96,6 +96,27 @@ def test_sort_by_last_visit() -> None:
     assert proxy.index(0, 0).data() == "Okafor, Chidi"
 
 
+def test_sort_through_proxy_keeps_filter_right(qtmodeltester: ModelTester) -> None:
+    model = PatientTableModel(ROWS)
+    proxy = PatientFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_show_archived(True)
+    proxy.set_text("ann")
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == [
+        "Berg, Ann",
+        "Annan, Kofi",
+    ]
+    qtmodeltester.check(proxy)
+    model.update_row(Row(2, "Okafor, Ann"))  # now matches "ann"
+    assert proxy.rowCount() == 3
+    proxy.set_show_archived(False)
+    assert sorted(proxy.index(r, 0).data() for r in range(proxy.rowCount())) == [
+        "Berg, Ann",
+        "Okafor, Ann",
+    ]
+
+
 def test_update_row_replaces_in_place() -> None:
     model = PatientTableModel(ROWS)
     model.update_row(Row(1, "Berg, Anna", archived=True))

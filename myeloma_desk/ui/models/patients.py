@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -59,6 +58,7 @@ class PatientTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[PatientRow] = list(rows)
         self._search: list[str | None] = [None] * len(self._rows)  # filled when first filtered
+        self.generation = 0  # bumped on every change, before Qt is told (see the proxy's mask)
 
     @staticmethod
     def _search_text(row: PatientRow) -> str:
@@ -67,6 +67,7 @@ class PatientTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: Sequence[PatientRow]) -> None:
         self.beginResetModel()
+        self.generation += 1
         self._rows = list(rows)
         self._search = [None] * len(self._rows)
         self.endResetModel()
@@ -75,6 +76,7 @@ class PatientTableModel(QAbstractTableModel):
         """Replace the row with the same id (or append it); returns its row number."""
         for number, existing in enumerate(self._rows):
             if existing.id == row.id:
+                self.generation += 1
                 self._rows[number] = row
                 self._search[number] = None
                 last = self.index(number, len(self.COLUMNS) - 1)
@@ -82,10 +84,40 @@ class PatientTableModel(QAbstractTableModel):
                 return number
         number = len(self._rows)
         self.beginInsertRows(QModelIndex(), number, number)
+        self.generation += 1
         self._rows.append(row)
         self._search.append(None)
         self.endInsertRows()
         return number
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows in Python (keys computed once per row, not per comparison)."""
+        if not 0 <= column < len(self.COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        keys = [self._sort_key(row, column) for row in self._rows]
+        order_rows = sorted(
+            range(len(self._rows)),
+            key=lambda n: (keys[n], _fold(self._rows[n].name), self._rows[n].id),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        new_position = {old: new for new, old in enumerate(order_rows)}
+        self.generation += 1
+        self._rows = [self._rows[n] for n in order_rows]
+        self._search = [self._search[n] for n in order_rows]
+        old_indexes = self.persistentIndexList()
+        new_indexes = [
+            self.index(new_position[i.row()], i.column()) if i.isValid() else QModelIndex()
+            for i in old_indexes
+        ]
+        self.changePersistentIndexList(old_indexes, new_indexes)
+        self.layoutChanged.emit()
+
+    def _sort_key(self, row: PatientRow, column: int) -> str:
+        if column in (2, 5):
+            day = row.birth_date if column == 2 else row.last_visit
+            return day.isoformat() if day else ""
+        return _fold(self._display(row, column))
 
     def row_of(self, patient_id: int) -> int:
         for number, row in enumerate(self._rows):
@@ -145,10 +177,7 @@ class PatientTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._display(row, column)
         if role == SortRole:
-            if column in (2, 5):
-                day = row.birth_date if column == 2 else row.last_visit
-                return day.isoformat() if day else ""
-            return _fold(self._display(row, column))
+            return self._sort_key(row, column)
         if role == PatientRole:
             return row
         if role == SearchRole:
@@ -181,6 +210,7 @@ class PatientFilterProxy(QSortFilterProxyModel):
         self._words: list[str] = []
         self._show_archived = False
         self._mask: bytearray | None = None
+        self._mask_generation = -1
         self.setSortRole(SortRole)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
@@ -205,24 +235,14 @@ class PatientFilterProxy(QSortFilterProxyModel):
             self._mask = None
             self.invalidateRowsFilter()
 
-    def setSourceModel(self, model: QAbstractItemModel | None) -> None:
-        old = self.sourceModel()
-        if old is not None:
-            for signal in (old.modelReset, old.rowsInserted, old.rowsRemoved, old.dataChanged):
-                signal.disconnect(self._forget)
-        super().setSourceModel(model)  # type: ignore[arg-type]
-        if model is not None:
-            for signal in (
-                model.modelReset,
-                model.rowsInserted,
-                model.rowsRemoved,
-                model.dataChanged,
-            ):
-                signal.connect(self._forget)
-        self._mask = None
-
-    def _forget(self, *_args: object) -> None:
-        self._mask = None
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by asking the source model: Qt's proxy sort would call back into Python for
+        every comparison (seconds for 10,000 rows); the proxy keeps the source's order."""
+        model = self.sourceModel()
+        if isinstance(model, PatientTableModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def filterAcceptsRow(
         self,
@@ -234,7 +254,7 @@ class PatientFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         if not isinstance(model, PatientTableModel):
             return True
-        mask = self._mask
-        if mask is None or len(mask) != model.rowCount():
-            mask = self._mask = model.accepted(self._words, self._show_archived)
-        return bool(mask[source_row])
+        if self._mask is None or self._mask_generation != model.generation:
+            self._mask = model.accepted(self._words, self._show_archived)
+            self._mask_generation = model.generation
+        return bool(self._mask[source_row])
