@@ -37,6 +37,13 @@ _WORDS = {
     "mri": "MRI",
     "mg": "mg",
     "non": "non",
+    "os": "OS",
+    "pfs": "PFS",
+    "pdq": "PDQ",
+    "ldh": "LDH",
+    "fish": "FISH",
+    "dflc": "dFLC",
+    "imwg": "IMWG",
 }
 
 

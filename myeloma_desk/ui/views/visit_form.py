@@ -184,7 +184,7 @@ class AssessView(QWidget):
         self.base: dict[str, Any] = {}
         self.draft_key = NEW_VISIT_KEY
         self.patient_id: str | None = None
-        self.subject = "a new visit (no patient)"
+        self.subject = ""
         self.save_handler: SaveHandler | None = None
         self.last_update_ms = 0.0
         self.last_results: list[RuleResult] = []
@@ -216,6 +216,7 @@ class AssessView(QWidget):
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 560])
         layout.addWidget(splitter, 1)
 
         self._live = QTimer(self)
@@ -269,7 +270,10 @@ class AssessView(QWidget):
         self.update_assessment()
 
     def _refresh_heading(self) -> None:
-        self.heading.setText(f"<b>Visit of {html.escape(self.subject)}</b>")
+        if self.subject:
+            self.heading.setText(f"<b>Visit: {html.escape(self.subject)}</b>")
+        else:
+            self.heading.setText("<b>New visit</b> (no patient: nothing is saved except a draft)")
         can_save = self.save_handler is not None
         self.save_button.setEnabled(can_save)
         self.save_button.setToolTip(
@@ -312,7 +316,7 @@ class AssessView(QWidget):
         data = self.form.read(self.base).data
         for key in self.base:
             data.pop(key, None)
-        self.drafts.save(self.draft_key, data, self.subject, self.patient_id)
+        self.drafts.save(self.draft_key, data, self.subject or "a new visit", self.patient_id)
 
     def restore_draft(self) -> None:
         draft = self.banner.draft

@@ -349,6 +349,10 @@ class QuantityEditor(FieldEditor):
         self.row.addWidget(self.edit, 1)
         units = self.spec.choices
         self.unit = self._combo(((u, u) for u in units), f"{self.spec.label} unit")
+        self.unit.setMinimumContentsLength(12)  # units line up from row to row
+        self.unit.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         if len(units) == 1:  # a single unit: show it, nothing to choose
             self.unit.setEnabled(False)
             self.unit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
