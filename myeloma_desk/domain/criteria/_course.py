@@ -124,3 +124,12 @@ def line_has_class(line: TherapyLine, *classes: DrugClass) -> bool:
     """Whether the line contains a drug of one of ``classes``."""
     known, _ = line_drugs(line)
     return any(drug.drug_class in classes for drug in known)
+
+
+def all3(values: list[bool | None]) -> bool | None:
+    """Three-valued AND: False if any is False, None if any is unknown, else True."""
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from myeloma_desk.domain.criteria._course import (
+    all3,
     dflc,
     involved_chain,
     involved_flc,
@@ -74,13 +75,7 @@ NOT_CHECKED = (
 )
 
 
-def _all(values: list[bool | None]) -> bool | None:
-    """Three-valued AND: False if any is False, None if any is unknown, else True."""
-    if any(v is False for v in values):
-        return False
-    if any(v is None for v in values):
-        return None
-    return True
+_all = all3
 
 
 def _values(entry: _Measured, chain: Any) -> dict[str, float | None]:
