@@ -224,6 +224,9 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
         )
     involved = involved_flc(base, chain)
     normal = ratio_normal(base)
+    shown_involved = "involved chain not known" if involved is None else fmt(involved, "mg/L")
+    if normal is True:
+        involved = involved if involved is not None else 0.0  # a normal ratio decides alone
     if involved is None or normal is None:
         e.need("free_kappa", "free_lambda")
         if chain is None:
@@ -235,7 +238,7 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
         "baseline involved FLC ≥ 10 mg/dL with an abnormal ratio (measurable; serum and urine "
         "not measurable)",
         flc_ok,
-        f"{fmt(involved, 'mg/L')}, ratio {'normal' if normal else 'abnormal'}",
+        f"{shown_involved}, ratio {'normal' if normal else 'abnormal'}",
     )
     if not flc_ok:
         return e.not_applicable(
