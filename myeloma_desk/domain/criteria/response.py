@@ -82,7 +82,7 @@ def _values(entry: _Measured, chain: Any) -> dict[str, float | None]:
     return {
         "serum_m_protein": entry.get("serum_m_protein"),
         "urine_m_protein_24h": entry.get("urine_m_protein_24h"),
-        "dflc": dflc(entry, chain),
+        "dflc": dflc(entry, chain) if chain is not None else None,
     }
 
 
@@ -112,7 +112,7 @@ def response_imwg(s: Snapshot) -> RuleResult:
 
     base_values = _values(base, chain)
     now = _values(s, chain)
-    nadir = _nadir(s, chain)
+    nadir = _nadir(s, chain if params == ["dflc"] else None)
     e.detail["baseline"] = {p: base_values[p] for p in UNITS}
     e.detail["current"] = {p: now[p] for p in UNITS}
     e.detail["nadir"] = nadir
@@ -249,7 +249,10 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
 
 
 def _nadir(s: Snapshot, chain: Any) -> dict[str, dict[str, Any]]:
-    """Lowest value of each parameter among the history entries, with its date."""
+    """Lowest value of each parameter among the history entries, with its date.
+
+    ``chain`` is passed only for FLC-only disease: the dFLC nadir is used for nothing else.
+    """
     nadir: dict[str, dict[str, Any]] = {}
     for entry in s.history:
         for p, value in _values(entry, chain).items():
