@@ -55,6 +55,12 @@ PDQ_INFECTION = (
     "the IMWG."
 )
 
+THERAPY_PROMPTS = (
+    "zoster_prophylaxis",
+    "thromboprophylaxis_imid",
+    "immunoglobulin_replacement_bispecific",
+    "infection_prevention",
+)
 BISPECIFIC = (DrugClass.BCMA_BISPECIFIC, DrugClass.GPRC5D_BISPECIFIC)
 
 
@@ -115,18 +121,16 @@ def supportive_care_pdq(s: Snapshot) -> RuleResult:
                 PDQ_IMMUNOGLOBULIN_OTHERS,
             )
         prompt("infection_prevention", on_therapy, PDQ_INFECTION)
+    elif s.therapy_lines and line is None:
+        # Every recorded line has ended: no therapy in progress to prompt for.
+        e.criterion("therapy in progress", False, "every recorded line has an end date")
     else:
         needs = (
             ["therapy_lines"]
             if line is None
             else [f"therapy_lines[{len(s.therapy_lines) - 1}].drugs"]
         )
-        for pid in (
-            "zoster_prophylaxis",
-            "thromboprophylaxis_imid",
-            "immunoglobulin_replacement_bispecific",
-            "infection_prevention",
-        ):
+        for pid in THERAPY_PROMPTS:
             unknown(pid, *needs)
 
     # Bone-modifying agents: bone disease recorded or therapy under way.
@@ -148,7 +152,9 @@ def supportive_care_pdq(s: Snapshot) -> RuleResult:
             "See bone_agent_renal_pdq for renal function.",
         )
     elif lesions is None:
-        unknown("bone_modifying_agent", "lytic_lesions", "therapy_lines")
+        unknown("bone_modifying_agent", "lytic_lesions")
+    else:
+        e.criterion("bone modifying agent", False, "no lytic lesions and no therapy in progress")
 
     # Radiation for lytic lesions of the spine.
     spine = s.spinal_lesions

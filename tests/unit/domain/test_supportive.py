@@ -134,3 +134,11 @@ def test_lenalidomide_quote_is_verbatim() -> None:
         .read_text(encoding="utf-8")
     )
     assert renal.PDQ_LENALIDOMIDE in raw  # not even whitespace changed
+
+
+def test_no_therapy_in_progress_is_not_missing() -> None:
+    ended = [{"regimen": "VRd", "drugs": ["bortezomib"], "end": "2024-01-01"}]
+    result = supportive_care_pdq(parse_snapshot({"therapy_lines": ended, "lytic_lesions": 0}))
+    assert "zoster_prophylaxis" not in result.detail["not_assessed"]
+    assert "therapy_lines" not in result.missing
+    assert "zoster_prophylaxis" not in (result.result or [])
