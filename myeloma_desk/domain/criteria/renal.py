@@ -167,7 +167,11 @@ def egfr_ckd_epi_2021(s: Snapshot) -> RuleResult:
     value = ckd_epi_2021(s)
     if value is None:
         return e.cannot_determine()
-    e.criterion("creatinine", None, s.shown("creatinine"))
+    e.detail["inputs"] = {
+        "creatinine": s.shown("creatinine"),
+        "age_years": s.age_years,
+        "sex": s.sex,
+    }
     if s.egfr is not None:
         e.detail["egfr_recorded"] = s.shown("egfr")
     return e.determined(
@@ -201,6 +205,12 @@ def crcl_cockcroft_gault(s: Snapshot) -> RuleResult:
     if value is None:
         return e.cannot_determine()
     e.assume("actual body weight as recorded (no ideal or adjusted weight)")
+    e.detail["inputs"] = {
+        "creatinine": s.shown("creatinine"),
+        "age_years": s.age_years,
+        "sex": s.sex,
+        "weight": s.shown("weight"),
+    }
     if s.creatinine_clearance is not None:
         e.detail["crcl_recorded"] = s.shown("creatinine_clearance")
     return e.determined(
