@@ -51,7 +51,14 @@ def rules() -> list[Rule]:
 
     for module in MODULES:
         importlib.import_module(f"myeloma_desk.domain.criteria.{module}")
-    return list(_RULES.values())
+    # Output order is MODULES order (then registration order within a module), whatever order
+    # the modules happened to be imported in.
+    position = {f"myeloma_desk.domain.criteria.{name}": i for i, name in enumerate(MODULES)}
+    registered = list(_RULES.values())
+    return sorted(
+        registered,
+        key=lambda r: (position.get(r.evaluate.__module__, len(position)), registered.index(r)),
+    )
 
 
 def get_rule(rule_id: str) -> Rule:
