@@ -3,6 +3,7 @@ beside a live assessment panel, with autosaved drafts offered back after a crash
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import time
 from collections.abc import Callable
@@ -38,6 +39,12 @@ _POEMS = (
     "skin_changes",
     "papilledema",
     "thrombocytosis_or_polycythemia",
+)
+_SPINE = (
+    "lytic_spine_lesion",
+    "paraspinal_plasmacytoma",
+    "painful_vertebral_destruction",
+    "cord_compression",
 )
 _VTE = (
     "immunomodulatory_drug",
@@ -99,9 +106,10 @@ VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mri_focal_lesions",
             "biopsy_proven_plasmacytoma",
             "soft_tissue_plasmacytomas",
+            *(f"spinal_lesions.{name}" for name in _SPINE),
         ),
     ),
-    ("FISH", ("fish", "del17p_clonal_fraction_percent")),
+    ("FISH && genomics", ("fish", "del17p_clonal_fraction_percent", "braf_v600e")),
     (
         "Amyloid",
         (
@@ -117,8 +125,9 @@ VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("POEMS", tuple(f"poems.{name}" for name in _POEMS)),
     (
-        "Fitness",
+        "Symptoms && fitness",
         (
+            "hyperviscosity",
             "ecog",
             "charlson_comorbidity_index",
             "katz_adl",
@@ -130,6 +139,7 @@ VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 NEW_VISIT_KEY = "visit-new"
 SaveHandler = Callable[[FormState], str | None]  # returns an error message or None
+BaseProvider = Callable[[dt.date | None], dict[str, Any]]  # what a visit on a date inherits
 
 
 class DraftBanner(QFrame):
@@ -186,6 +196,7 @@ class AssessView(QWidget):
         self.patient_id: str | None = None
         self.subject = ""
         self.save_handler: SaveHandler | None = None
+        self.base_provider: BaseProvider | None = None
         self.last_update_ms = 0.0
         self.last_results: list[RuleResult] = []
         self.last_state: FormState | None = None
@@ -254,14 +265,17 @@ class AssessView(QWidget):
         data: dict[str, Any] | None = None,
         patient_id: str | None = None,
         save_handler: SaveHandler | None = None,
+        base_provider: BaseProvider | None = None,
     ) -> None:
         """Edit a visit of ``subject``: ``base`` holds what the form does not edit (history,
-        therapy lines), ``data`` the visit's own values."""
+        therapy lines), ``data`` the visit's own values. With ``base_provider`` the base
+        follows the date typed in the form (history is what came before that date)."""
         self.subject = subject
         self.draft_key = draft_key
         self.base = dict(base or {})
         self.patient_id = patient_id
         self.save_handler = save_handler
+        self.base_provider = base_provider
         self.form.set_data(data or {})
         self._dirty = False
         self._autosave.stop()
@@ -291,7 +305,7 @@ class AssessView(QWidget):
         """Read the form, run every rule and show the results; returns them."""
         self._live.stop()
         started = time.perf_counter()
-        state = self.form.read(self.base)
+        state = self.form.read(self.current_base())
         snapshot = state.snapshot or Snapshot()
         results = assess(snapshot).results
         self.panel.set_results(results)
@@ -300,6 +314,20 @@ class AssessView(QWidget):
         self.last_state = state
         self.assessed.emit(results)
         return results
+
+    def form_date(self) -> dt.date | None:
+        """The date typed in the form, if it reads as a date."""
+        editor = self.form.editors.get("date")
+        try:
+            raw = editor.raw() if editor is not None else None
+        except ValueError:
+            return None
+        return dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+
+    def current_base(self) -> dict[str, Any]:
+        if self.base_provider is not None:
+            return self.base_provider(self.form_date())
+        return self.base
 
     def result(self, rule_id: str) -> RuleResult | None:
         for result in self.last_results:
@@ -313,9 +341,7 @@ class AssessView(QWidget):
         self._autosave.stop()
         if self.drafts is None or not self._dirty:
             return
-        data = self.form.read(self.base).data
-        for key in self.base:
-            data.pop(key, None)
+        data = self.form.read(self.current_base()).own
         self.drafts.save(self.draft_key, data, self.subject or "a new visit", self.patient_id)
 
     def restore_draft(self) -> None:
@@ -349,7 +375,7 @@ class AssessView(QWidget):
         if self.save_handler is None:
             self.status.setText("Open a patient to save a visit")
             return False
-        state = self.form.read(self.base)
+        state = self.form.read(self.current_base())
         if state.problems:
             self.status.setText(f"Not saved: {len(state.problems)} field(s) need attention")
             return False

@@ -10,6 +10,7 @@ on the field it concerns.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import types
@@ -532,9 +533,10 @@ def make_editor(spec: FieldDef) -> FieldEditor:
 class FormState:
     """The outcome of reading a form: the snapshot (invalid fields left out) and messages."""
 
-    data: dict[str, Any]
+    data: dict[str, Any]  # the form's values laid over the base
     snapshot: Snapshot | None
     problems: list[tuple[str, str]]
+    own: dict[str, Any] = dataclasses.field(default_factory=dict)  # the form's values only
 
 
 class SnapshotForm(QWidget):
@@ -645,6 +647,7 @@ class SnapshotForm(QWidget):
         form's values are laid over it.
         """
         data: dict[str, Any] = _deep_copy(base) if base else {}
+        own: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
         for path, editor in self.editors.items():
             try:
@@ -654,7 +657,9 @@ class SnapshotForm(QWidget):
                 continue
             if value is not None:
                 set_path(data, path, value)
+                set_path(own, path, value)
         _drop_empty_history(data)
+        _drop_empty_history(own)
         snapshot: Snapshot | None = None
         trial = _deep_copy(data)
         for _attempt in range(20):
@@ -674,7 +679,7 @@ class SnapshotForm(QWidget):
                 if not progressed:
                     break
         self.show_problems(problems)
-        return FormState(data, snapshot, problems)
+        return FormState(data, snapshot, problems, own)
 
     def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
         """Put each message on its field (the field at the longest matching path)."""
