@@ -102,10 +102,8 @@ TRIAL_OVERRIDES: dict[str, dict[str, Any]] = {
     "nct03319667": {"regimens": ["d-vrd", "vrd"]},
     "nct04751877": {"regimens": ["rd"]},
     "nct01208662": {"regimens": ["vrd"]},
-    "nct01568866": {"regimens": []},
     "nct04181827": {"regimens": ["pvd", "dpd"]},
     "nct04246047": {"regimens": ["vd", "dvd"]},
-    "nct03158688": {"regimens": []},
 }
 
 # ---------------------------------------------------------------------------------------------

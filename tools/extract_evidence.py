@@ -210,9 +210,9 @@ def describe(paras: list[Paragraph], idx: int) -> tuple[Paragraph | None, list[s
         )
 
     here = paras[idx]
-    first = sentences(here.text)[0]
-    if is_description(here) and not MARKER.search(first):
-        return here, [s for s in sentences(here.text) if not MARKER.search(s)][:2]
+    if is_description(here):
+        sents = sentences(here.text)
+        return here, [s for s in sents if not MARKER.search(s)][:2] or sents[:1]
     for back in range(1, 8):
         j = idx - back
         if j < 0:
@@ -318,6 +318,13 @@ def build(paras: tuple[Paragraph, ...]) -> tuple[list[dict[str, Any]], list[dict
         ncts = list(dict.fromkeys(NCT.findall(desc.text)))
         name = next((n for n in TRIAL_NAMES_BODY if n in desc.text), None)
         tid = ncts[0].lower() if ncts else (slug(name) if name else None)
+        if tid is not None and tid in trials and ncts:
+            # The same trial reported again (ELOQUENT-3 appears twice): one record.
+            trial_of_para[desc.index] = tid
+            for s in desc_sents:
+                if s not in trials[tid]["description"]:
+                    trials[tid]["description"].append(s)
+            return tid
         if tid is None or tid in trials:
             counters[sid + "-t"] = counters.get(sid + "-t", 0) + 1
             tid = f"{sid}-study-{counters[sid + '-t']}"
@@ -441,10 +448,23 @@ def curate(
                     break
             if t["name"]:
                 break
+    # Regimens named in a trial's description (abbreviation as a word, or the PDQ's words).
+    for t in trials:
+        text = " ".join(t["description"])
+        found = []
+        for r in cur.REGIMENS:
+            if re.search(r"(?<![\w-])" + re.escape(r["abbreviation"]) + r"(?![\w-])", text) or (
+                r["name"] in text
+            ):
+                found.append(r["id"])
+        t["regimens"] = found
     # Trial-level overrides, errata and regimens.
     for tid, extra in cur.TRIAL_OVERRIDES.items():
         if tid not in by_trial:
             raise SystemExit(f"curation names unknown trial {tid}")
+        extra = dict(extra)
+        regs = extra.pop("regimens", [])
+        by_trial[tid]["regimens"] = list(dict.fromkeys([*by_trial[tid]["regimens"], *regs]))
         by_trial[tid].update(extra)
     # Errata notes matched on the text of a finding or trial.
     errata: list[dict[str, Any]] = []
@@ -466,8 +486,14 @@ def curate(
                 hits += 1
     for f in findings:
         t = by_trial.get(f["trial"] or "")
+        own = [
+            r["id"]
+            for r in cur.REGIMENS
+            if re.search(r"(?<![\w-])" + re.escape(r["abbreviation"]) + r"(?![\w-])",
+                         " ".join(f["sentences"]))
+        ]
+        f["regimens"] = list(dict.fromkeys([*(t.get("regimens", []) if t else []), *own]))
         if t:
-            f["regimens"] = t.get("regimens", [])
             for note in t.get("errata", []):
                 f.setdefault("errata", [])
                 if note not in f["errata"]:
