@@ -245,7 +245,7 @@ DOSES: list[dict[str, Any]] = [
         "id": "lenalidomide-pomalidomide-renal-amyloidosis",
         "topic": "lenalidomide_renal",
         "drugs": ["lenalidomide", "pomalidomide"],
-        "snippet": "Lower doses of lenalidomide or pomalidomide must be used in patients with renal",
+        "snippet": "Lower doses of lenalidomide or pomalidomide must be used in patients",
         "values": [],
         "summary": "Lower lenalidomide or pomalidomide doses for renal dysfunction (amyloidosis).",
     },

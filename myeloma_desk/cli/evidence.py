@@ -30,9 +30,13 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("search", help="full-text search (prefixes and synonyms: dara, Rd, car-t)")
     p.add_argument("query", nargs="+", help="words to search for")
     p.add_argument("--limit", type=int, default=10, help="at most N results (default 10)")
-    p.add_argument("--kind", action="append", default=[],
-                   choices=["drug", "regimen", "trial", "finding", "dose", "pdq"],
-                   help="only this kind of record (repeatable)")
+    p.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        choices=["drug", "regimen", "trial", "finding", "dose", "pdq"],
+        help="only this kind of record (repeatable)",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=_search)
 
@@ -69,9 +73,21 @@ def _search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     hits = search(query, limit=max(0, args.limit), kinds=tuple(args.kind))
     if args.format == "json":
-        out = {**_versions(), "query": query,
-               "results": [{"kind": h.kind, "id": h.id, "title": h.title, "snippet": h.snippet,
-                            "score": round(h.score, 4), "section": h.section} for h in hits]}
+        out = {
+            **_versions(),
+            "query": query,
+            "results": [
+                {
+                    "kind": h.kind,
+                    "id": h.id,
+                    "title": h.title,
+                    "snippet": h.snippet,
+                    "score": round(h.score, 4),
+                    "section": h.section,
+                }
+                for h in hits
+            ],
+        }
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     print(_banner())
@@ -106,8 +122,9 @@ def _show(args: argparse.Namespace) -> int:
         print(f"evidence: no record with id {args.id!r}", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps({**_versions(), "kind": kind, "record": data}, ensure_ascii=False,
-                         indent=2))
+        print(
+            json.dumps({**_versions(), "kind": kind, "record": data}, ensure_ascii=False, indent=2)
+        )
         return 0
     print(_banner())
     print(f"[{kind}] {args.id}")
@@ -138,11 +155,20 @@ def _print_fields(data: Any, indent: int) -> None:
                     _print_fields(item, indent + 1)
                     print(f"{pad}  -")
                 else:
-                    print(textwrap.fill(str(item), 96, initial_indent=f"{pad}  - ",
-                                        subsequent_indent=f"{pad}    "))
+                    print(
+                        textwrap.fill(
+                            str(item),
+                            96,
+                            initial_indent=f"{pad}  - ",
+                            subsequent_indent=f"{pad}    ",
+                        )
+                    )
         else:
-            print(textwrap.fill(f"{key}: {value}", 96, initial_indent=pad,
-                                subsequent_indent=pad + "    "))
+            print(
+                textwrap.fill(
+                    f"{key}: {value}", 96, initial_indent=pad, subsequent_indent=pad + "    "
+                )
+            )
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -190,14 +216,16 @@ def _options(args: argparse.Namespace) -> int:
         print(textwrap.fill(f"! {flag.message}", 96, subsequent_indent="    "))
     for opt in report.options:
         levels = sorted({lv for s in opt.studies for lv in s.levels})
-        studies = ", ".join(s.name or (s.nct_ids[0] if s.nct_ids else s.trial)
-                            for s in opt.studies)
+        studies = ", ".join(s.name or (s.nct_ids[0] if s.nct_ids else s.trial) for s in opt.studies)
         print(f"- {opt.label}" + (f"  [levels: {', '.join(levels)}]" if levels else ""))
         if studies:
             print(f"    studies: {studies}")
         for flag in opt.flags:
-            print(textwrap.fill(f"! {flag.message}", 96, initial_indent="    ",
-                                subsequent_indent="      "))
+            print(
+                textwrap.fill(
+                    f"! {flag.message}", 96, initial_indent="    ", subsequent_indent="      "
+                )
+            )
     if report.studies:
         print("Studies the PDQ reports in this setting:")
         for s in report.studies:

@@ -43,7 +43,7 @@ def _folder() -> Traversable:
 
 
 def _read(node: Traversable) -> Any:
-    return yaml.load(node.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+    return yaml.load(node.read_text(encoding="utf-8"), Loader=_Loader)
 
 
 def raw_data() -> dict[str, Any]:

@@ -169,8 +169,15 @@ def _studies(ev: Evidence, trials: list[Trial]) -> list[StudyRef]:
     for t in trials:
         fs = ev.findings_of_trial(t.id)
         levels = sorted({f.level_of_evidence for f in fs if f.level_of_evidence})
-        out.append(StudyRef(trial=t.id, name=t.name, nct_ids=t.nct_ids, levels=levels,
-                            findings=[f.id for f in fs]))
+        out.append(
+            StudyRef(
+                trial=t.id,
+                name=t.name,
+                nct_ids=t.nct_ids,
+                levels=levels,
+                findings=[f.id for f in fs],
+            )
+        )
     return out
 
 
@@ -188,41 +195,79 @@ def _refractory_and_exposed(snapshot: Snapshot) -> tuple[dict[str, str], dict[st
 
 
 def _renal_flags(
-    reg: Regimen, crcl: float | None, crcl_src: str, dialysis: bool | None,
+    reg: Regimen,
+    crcl: float | None,
+    crcl_src: str,
+    dialysis: bool | None,
     len_rule: RuleResult | None,
 ) -> list[Flag]:
     flags: list[Flag] = []
     if "lenalidomide" in reg.components:
         if len_rule is not None and len_rule.result not in (None, "standard"):
             text = str(len_rule.detail.get("text") or len_rule.result)
-            flags.append(Flag(code="renal_dose", source="lenalidomide-renal",
-                              message=f"Lenalidomide renal dose (lenalidomide_renal_dose): {text}"))
+            flags.append(
+                Flag(
+                    code="renal_dose",
+                    source="lenalidomide-renal",
+                    message=f"Lenalidomide renal dose (lenalidomide_renal_dose): {text}",
+                )
+            )
         elif dialysis:
-            flags.append(Flag(code="renal_dose", source="lenalidomide-renal",
-                              message="On dialysis: the PDQ gives lenalidomide 15 mg on the day "
-                              "after dialysis."))
+            flags.append(
+                Flag(
+                    code="renal_dose",
+                    source="lenalidomide-renal",
+                    message="On dialysis: the PDQ gives lenalidomide 15 mg on the day "
+                    "after dialysis.",
+                )
+            )
         elif crcl is None:
-            flags.append(Flag(code="renal_unknown", source="lenalidomide-renal",
-                              message="Creatinine clearance not known: the PDQ's lenalidomide "
-                              "dose depends on it (30–50: 10 mg every day; <30: 15 mg every "
-                              "other day)."))
+            flags.append(
+                Flag(
+                    code="renal_unknown",
+                    source="lenalidomide-renal",
+                    message="Creatinine clearance not known: the PDQ's lenalidomide "
+                    "dose depends on it (30–50: 10 mg every day; <30: 15 mg every "
+                    "other day).",
+                )
+            )
         elif crcl < LENALIDOMIDE_BAND_LOW:
-            flags.append(Flag(code="renal_dose", source="lenalidomide-renal",
-                              message=f"CrCl {crcl:g} mL/min ({crcl_src}) <30: the PDQ gives "
-                              "lenalidomide 15 mg every other day."))
+            flags.append(
+                Flag(
+                    code="renal_dose",
+                    source="lenalidomide-renal",
+                    message=f"CrCl {crcl:g} mL/min ({crcl_src}) <30: the PDQ gives "
+                    "lenalidomide 15 mg every other day.",
+                )
+            )
         elif crcl <= LENALIDOMIDE_BAND_HIGH:
-            flags.append(Flag(code="renal_dose", source="lenalidomide-renal",
-                              message=f"CrCl {crcl:g} mL/min ({crcl_src}) in 30–50: the PDQ "
-                              "gives lenalidomide 10 mg every day."))
+            flags.append(
+                Flag(
+                    code="renal_dose",
+                    source="lenalidomide-renal",
+                    message=f"CrCl {crcl:g} mL/min ({crcl_src}) in 30–50: the PDQ "
+                    "gives lenalidomide 10 mg every day.",
+                )
+            )
     if "pomalidomide" in reg.components and (dialysis or (crcl is not None and crcl < 50)):
-        flags.append(Flag(code="renal_dose", source="lenalidomide-pomalidomide-renal-amyloidosis",
-                          message="Renal dysfunction: the PDQ says lower doses of lenalidomide "
-                          "or pomalidomide must be used (no pomalidomide dose given)."))
+        flags.append(
+            Flag(
+                code="renal_dose",
+                source="lenalidomide-pomalidomide-renal-amyloidosis",
+                message="Renal dysfunction: the PDQ says lower doses of lenalidomide "
+                "or pomalidomide must be used (no pomalidomide dose given).",
+            )
+        )
     if reg.id == "cybord" and crcl is not None and crcl < CYBORD_CRCL:
-        flags.append(Flag(code="renal_preferred", source="cybord-renal",
-                          message=f"CrCl {crcl:g} mL/min: the PDQ says CyBorD is preferred in "
-                          "significant renal dysfunction (creatinine clearance less than "
-                          "45 cc/min)."))
+        flags.append(
+            Flag(
+                code="renal_preferred",
+                source="cybord-renal",
+                message=f"CrCl {crcl:g} mL/min: the PDQ says CyBorD is preferred in "
+                "significant renal dysfunction (creatinine clearance less than "
+                "45 cc/min).",
+            )
+        )
     return flags
 
 
@@ -246,14 +291,29 @@ def options_for(
         flags = _renal_flags(reg, crcl, crcl_src, snapshot.dialysis, len_rule)
         for drug in reg.components:
             if drug in refractory:
-                flags.append(Flag(code="refractory_component",
-                                  message=f"Refractory to {drug} ({refractory[drug]})."))
+                flags.append(
+                    Flag(
+                        code="refractory_component",
+                        message=f"Refractory to {drug} ({refractory[drug]}).",
+                    )
+                )
             elif drug in exposed:
-                flags.append(Flag(code="exposed_component",
-                                  message=f"Previously exposed to {drug} ({exposed[drug]})."))
-        options.append(Option(id=reg.id, label=f"{reg.abbreviation}: {reg.name}",
-                              components=reg.components, settings=reg.settings,
-                              studies=_studies(ev, trials), flags=flags))
+                flags.append(
+                    Flag(
+                        code="exposed_component",
+                        message=f"Previously exposed to {drug} ({exposed[drug]}).",
+                    )
+                )
+        options.append(
+            Option(
+                id=reg.id,
+                label=f"{reg.abbreviation}: {reg.name}",
+                components=reg.components,
+                settings=reg.settings,
+                studies=_studies(ev, trials),
+                flags=flags,
+            )
+        )
 
     setting_trials = [t for t in ev.db.trials if t.setting in settings]
     studies = _studies(ev, setting_trials)
@@ -265,14 +325,21 @@ def options_for(
         if risk is None:
             unknown.append("cytogenetic risk (cytogenetic_risk_pdq absent or cannot_determine)")
         elif risk.result in ("high", "ultra_high"):
-            general.append(Flag(code="high_risk", source="nct03188172",
-                                message=f"Cytogenetic risk {risk.result}: the PDQ describes more "
-                                "aggressive strategies for high-risk disease (tandem transplant, "
-                                "allogeneic SCT, lenalidomide plus bortezomib maintenance) and "
-                                "the OPTIMUM study of D-CVRd for ultra-high-risk myeloma; it "
-                                "notes randomized trials are needed."))
-    if settings and crcl is None and any(
-        f.code == "renal_unknown" for o in options for f in o.flags
+            general.append(
+                Flag(
+                    code="high_risk",
+                    source="nct03188172",
+                    message=f"Cytogenetic risk {risk.result}: the PDQ describes more "
+                    "aggressive strategies for high-risk disease (tandem transplant, "
+                    "allogeneic SCT, lenalidomide plus bortezomib maintenance) and "
+                    "the OPTIMUM study of D-CVRd for ultra-high-risk myeloma; it "
+                    "notes randomized trials are needed.",
+                )
+            )
+    if (
+        settings
+        and crcl is None
+        and any(f.code == "renal_unknown" for o in options for f in o.flags)
     ):
         unknown.append("renal function (no crcl_cockcroft_gault result or creatinine_clearance)")
     return OptionsReport(
@@ -292,30 +359,62 @@ def _relapsed_flags(
 ) -> list[Flag]:
     flags: list[Flag] = []
     if snapshot.fish is None:
-        flags.append(Flag(code="unknown_input", source="venetoclax",
-                          message="FISH not recorded: t(11;14) status unknown (the PDQ reports "
-                          "venetoclax activity particularly with t(11;14))."))
+        flags.append(
+            Flag(
+                code="unknown_input",
+                source="venetoclax",
+                message="FISH not recorded: t(11;14) status unknown (the PDQ reports "
+                "venetoclax activity particularly with t(11;14)).",
+            )
+        )
     elif Fish.T_11_14 in snapshot.fish:
-        flags.append(Flag(code="t11_14", source="venetoclax",
-                          message="t(11;14) present: the PDQ describes venetoclax, a BCL2 "
-                          "inhibitor, as active particularly in myeloma with t(11;14)."))
+        flags.append(
+            Flag(
+                code="t11_14",
+                source="venetoclax",
+                message="t(11;14) present: the PDQ describes venetoclax, a BCL2 "
+                "inhibitor, as active particularly in myeloma with t(11;14).",
+            )
+        )
     refr = _result(assessment, "refractoriness")
     if refr is not None:
-        flags.append(Flag(code="refractory_component",
-                          message=f"Refractoriness (refractoriness rule): {refr.result}."))
+        flags.append(
+            Flag(
+                code="refractory_component",
+                message=f"Refractoriness (refractoriness rule): {refr.result}.",
+            )
+        )
     lines = len(snapshot.therapy_lines)
-    len_refr = "yes" if "lenalidomide" in refractory else (
-        "unknown" if any(line.refractory is None for line in snapshot.therapy_lines) else "no")
+    len_refr = (
+        "yes"
+        if "lenalidomide" in refractory
+        else (
+            "unknown" if any(line.refractory is None for line in snapshot.therapy_lines) else "no"
+        )
+    )
     for rule_id, product, trial_id, population in (
-        ("cilta_cel_eligibility", "cilta-cel", "nct04181827",
-         "1 to 3 prior lines and lenalidomide-refractory disease"),
-        ("ide_cel_eligibility", "ide-cel", "nct03651128",
-         "2 to 4 prior lines (see the trial record for the full population)"),
+        (
+            "cilta_cel_eligibility",
+            "cilta-cel",
+            "nct04181827",
+            "1 to 3 prior lines and lenalidomide-refractory disease",
+        ),
+        (
+            "ide_cel_eligibility",
+            "ide-cel",
+            "nct03651128",
+            "2 to 4 prior lines (see the trial record for the full population)",
+        ),
     ):
         res = _result(assessment, rule_id)
         status = f"{rule_id}: {res.result}" if res is not None else f"{rule_id}: not assessed"
-        flags.append(Flag(code="car_t_criteria", source=trial_id,
-                          message=f"CAR-T ({product}) — PDQ trial population: {population}. "
-                          f"This patient: {lines} prior line(s), lenalidomide-refractory: "
-                          f"{len_refr}; {status}."))
+        flags.append(
+            Flag(
+                code="car_t_criteria",
+                source=trial_id,
+                message=f"CAR-T ({product}) — PDQ trial population: {population}. "
+                f"This patient: {lines} prior line(s), lenalidomide-refractory: "
+                f"{len_refr}; {status}.",
+            )
+        )
     return flags

@@ -77,8 +77,8 @@ def _synonyms(ev: Evidence) -> dict[str, set[str]]:
         alts = [reg.abbreviation, reg.name, *reg.synonyms]
         for term in (reg.abbreviation, *reg.synonyms):
             add(term, *alts)
-    for term, alts in EXTRA_SYNONYMS.items():
-        add(term, *alts)
+    for term, extra in EXTRA_SYNONYMS.items():
+        add(term, *extra)
     return table
 
 
@@ -159,9 +159,16 @@ def _documents(ev: Evidence) -> list[_Doc]:
                 f.section,
             )
         )
-    for d in ev.db.doses:
+    for dose in ev.db.doses:
         docs.append(
-            _Doc("dose", d.id, d.summary, " ".join([d.topic, *d.drugs]), d.quote.text, "")
+            _Doc(
+                "dose",
+                dose.id,
+                dose.summary,
+                " ".join([dose.topic, *dose.drugs]),
+                dose.quote.text,
+                "",
+            )
         )
     for p in pdqtext.paragraphs():
         if p.kind == "body":
@@ -221,8 +228,10 @@ class SearchIndex:
             return []
         sql = (
             "SELECT kind, id, title, snippet(docs, 5, '[', ']', ' … ', 16), "
-            "bm25(docs, 0, 0, 0, 8.0, 4.0, 1.0) * CASE kind WHEN 'pdq' THEN 0.6 WHEN 'drug' THEN 1.5 "
-            "WHEN 'finding' THEN 0.9 WHEN 'regimen' THEN 1.2 WHEN 'trial' THEN 1.2 ELSE 1.0 END AS score, section FROM docs "
+            "bm25(docs, 0, 0, 0, 8.0, 4.0, 1.0) * CASE kind "
+            "WHEN 'pdq' THEN 0.6 WHEN 'finding' THEN 0.9 WHEN 'drug' THEN 1.5 "
+            "WHEN 'regimen' THEN 1.2 WHEN 'trial' THEN 1.2 ELSE 1.0 END AS score, "
+            "section FROM docs "
             "WHERE docs MATCH ?"
         )
         params: list[object] = [expr]
