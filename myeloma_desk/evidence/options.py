@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from myeloma_desk.domain.drugs import DrugClass, drug_class
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
@@ -290,6 +291,10 @@ def options_for(
         trials = [t for t in ev.db.trials if reg.id in t.regimens]
         flags = _renal_flags(reg, crcl, crcl_src, snapshot.dialysis, len_rule)
         for drug in reg.components:
+            # Refractoriness is defined for the backbone drugs (Rajkumar 2015; drugs.py), not
+            # for the corticosteroid partner that nearly every regimen shares.
+            if drug_class(drug) is DrugClass.CORTICOSTEROID:
+                continue
             if drug in refractory:
                 flags.append(
                     Flag(
