@@ -202,10 +202,16 @@ def describe(paras: list[Paragraph], idx: int) -> tuple[Paragraph | None, list[s
     """The paragraph that describes the study behind the marker at ``paras[idx]``."""
 
     def is_description(p: Paragraph) -> bool:
+        first = sentences(p.text)[0] if p.text else ""
+        if p.text.startswith(("With a median", "At a median", "After a median", "The median")):
+            return False
+        if DESIGN_WORDS.search(p.text) and (NPAT.search(p.text) or NCT.search(p.text)):
+            return True
+        # "A prospective randomized trial evaluated ixazomib maintenance versus ..." (no n).
         return bool(
-            DESIGN_WORDS.search(p.text)
-            and (NPAT.search(p.text) or NCT.search(p.text))
-            and not p.text.startswith(("With a median", "At a median", "After a median"))
+            DESIGN_WORDS.search(first)
+            and re.match(r"^(A|An|In a|In an|The|Two|Three|Four|Five|Six)\b", first)
+            and not re.search(r"%|\bHR\b|hazard ratio", first)
         )
 
     here = paras[idx]
