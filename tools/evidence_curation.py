@@ -90,19 +90,60 @@ REFERENCE_TITLE_NAMES = (
 # trial-level curation (regimens, population); keys are trial ids made by the extractor
 
 TRIAL_OVERRIDES: dict[str, dict[str, Any]] = {
-    "nct02874742": {"regimens": ["d-vrd", "vrd", "dara-r"], "curation": "reviewed"},
-    "nct03188172": {"regimens": ["d-cvrd", "d-vrd", "dara-r", "kcrd"], "curation": "reviewed"},
-    "nct02136134": {"regimens": ["dvd", "vd"], "curation": "reviewed"},
-    "nct02076009": {"regimens": ["drd", "rd"], "curation": "reviewed"},
-    "nct02654132": {"regimens": ["epd", "pd"], "curation": "reviewed"},
-    "nct01239797": {"regimens": ["rd"], "curation": "reviewed"},
-    "nct03901963": {"regimens": ["dara-r"], "curation": "reviewed"},
-    "nct04484623": {"regimens": ["bpd", "pvd", "pd"], "curation": "reviewed"},
-    "nct02755597": {"regimens": ["vd"], "curation": "reviewed"},
+    # Reviewed by hand against the PDQ text (arms and populations in the PDQ's words).
+    "nct02874742": {
+        "regimens": ["d-vrd", "vrd", "dara-r"],
+        "population": "newly diagnosed transplant-eligible multiple myeloma",
+        "curation": "reviewed",
+    },
+    "nct03188172": {
+        "regimens": ["d-cvrd", "d-vrd", "dara-r", "kcrd"],
+        "arms": [
+            "D-CVRd induction, autologous SCT consolidation, D-VRd consolidation, Dara-R "
+            "maintenance (study treatment)",
+            "KCRD (historical control group)",
+        ],
+        "design": "phase II, multicenter, single arm with an historical control",
+        "population": "ultra–high-risk (UHR) myeloma or plasma cell leukemia (103 of 412 "
+        "newly diagnosed patients screened)",
+        "curation": "reviewed",
+    },
+    "nct02136134": {"population": "previously treated patients", "curation": "reviewed"},
+    "nct02076009": {"population": "previously treated patients", "curation": "reviewed"},
+    "nct02654132": {
+        "population": "relapsed or refractory disease after both lenalidomide and a "
+        "proteasome inhibitor",
+        "curation": "reviewed",
+    },
+    "nct01239797": {
+        "arms": ["elotuzumab combined with lenalidomide and dexamethasone", "Rd alone"],
+        "population": "relapsed or refractory myeloma",
+        "curation": "reviewed",
+    },
+    "nct03901963": {
+        "population": "newly diagnosed multiple myeloma with a very good or better partial "
+        "response, MRD-positive on bone marrow, no anti-CD38 therapy during induction",
+        "curation": "reviewed",
+    },
+    "nct04484623": {
+        "arms": [
+            "belantamab mafodotin plus Pd (BPd)",
+            "PVd (pomalidomide, bortezomib, and dexamethasone)",
+        ],
+        "population": "relapsed or refractory myeloma",
+        "curation": "reviewed",
+    },
+    "nct02755597": {
+        "arms": [
+            "venetoclax plus bortezomib and dexamethasone",
+            "placebo plus bortezomib and dexamethasone",
+        ],
+        "population": "relapsed or refractory myeloma",
+        "curation": "reviewed",
+    },
     "nct03319667": {"regimens": ["d-vrd", "vrd"]},
     "nct04751877": {"regimens": ["rd"]},
     "nct01208662": {"regimens": ["vrd"]},
-    "nct04181827": {"regimens": ["pvd", "dpd"]},
     "nct04246047": {"regimens": ["vd", "dvd"]},
 }
 
@@ -194,6 +235,10 @@ ERRATA: list[dict[str, Any]] = [
     {
         "match": "This treatment is not approved by the U.S. Food and Drug Administration",
         "note": "The C3 marker follows the FDA-status sentence, not the response result.",
+    },
+    {
+        "match": "cilta-cell infusion",
+        "note": "PDQ typo: 'cilta-cell' should read 'cilta-cel'.",
     },
     {
         "match": "98% of patients regained normal vision",

@@ -235,6 +235,7 @@ def parse_arms(text: str) -> list[str]:
         r"\beither (.+?) or (.+?)(?:\.|\[|, and|; | depending)",
         r"compared (.+?) (?:with|to|versus) (.+?)(?:\.|\[| in \d)",
         r"evaluated (.+?) versus (.+?)(?: for| in|\.|\[)",
+        r"to receive (.+?) versus (.+?)(?:\.|\[)",
     ):
         m = re.search(pat, text)
         if m:
@@ -260,6 +261,8 @@ def design_of(text: str) -> str | None:
     ):
         if re.search(r"\b" + re.escape(word) + r"\b", t):
             bits.append(word)
+    if "randomized" not in bits and re.search(r"randomly assigned|randomised", t):
+        bits.insert(1 if bits and bits[0] in ("retrospective", "prospective") else 0, "randomized")
     if "phase i/ii" in bits:
         bits = [b for b in bits if b not in ("phase i", "phase ii")]
     if "phase iii" in bits:

@@ -324,7 +324,7 @@ def options_for(
     studies = _studies(ev, setting_trials)
 
     if Setting.RELAPSED_REFRACTORY in settings:
-        general.extend(_relapsed_flags(assessment, snapshot, refractory))
+        general.extend(_relapsed_flags(ev, assessment, snapshot, refractory))
     if settings and settings[0] in (Setting.NEWLY_DIAGNOSED_FIT, Setting.NEWLY_DIAGNOSED_LESS_FIT):
         risk = _result(assessment, "cytogenetic_risk_pdq")
         if risk is None:
@@ -360,7 +360,7 @@ def options_for(
 
 
 def _relapsed_flags(
-    assessment: Assessment, snapshot: Snapshot, refractory: dict[str, str]
+    ev: Evidence, assessment: Assessment, snapshot: Snapshot, refractory: dict[str, str]
 ) -> list[Flag]:
     flags: list[Flag] = []
     if snapshot.fish is None:
@@ -390,36 +390,26 @@ def _relapsed_flags(
             )
         )
     lines = len(snapshot.therapy_lines)
-    len_refr = (
-        "yes"
-        if "lenalidomide" in refractory
-        else (
-            "unknown" if any(line.refractory is None for line in snapshot.therapy_lines) else "no"
-        )
-    )
-    for rule_id, product, trial_id, population in (
-        (
-            "cilta_cel_eligibility",
-            "cilta-cel",
-            "nct04181827",
-            "1 to 3 prior lines and lenalidomide-refractory disease",
-        ),
-        (
-            "ide_cel_eligibility",
-            "ide-cel",
-            "nct03651128",
-            "2 to 4 prior lines (see the trial record for the full population)",
-        ),
+    if "lenalidomide" in refractory:
+        len_refr = "yes"
+    elif any(line.refractory is None for line in snapshot.therapy_lines):
+        len_refr = "unknown"
+    else:
+        len_refr = "no"
+    for rule_id, product, trial_id in (
+        ("cilta_cel_eligibility", "cilta-cel", "nct04181827"),
+        ("ide_cel_eligibility", "ide-cel", "nct03651128"),
     ):
         res = _result(assessment, rule_id)
         status = f"{rule_id}: {res.result}" if res is not None else f"{rule_id}: not assessed"
+        trial = ev.trials.get(trial_id)
+        population = trial.description[0] if trial and trial.description else "not recorded"
         flags.append(
             Flag(
                 code="car_t_criteria",
                 source=trial_id,
-                message=f"CAR-T ({product}) — PDQ trial population: {population}. "
-                f"This patient: {lines} prior line(s), lenalidomide-refractory: "
-                f"{len_refr}; {status}.",
+                message=f"CAR-T ({product}): the PDQ's trial — {population} This patient: "
+                f"{lines} prior line(s), lenalidomide-refractory: {len_refr}; {status}.",
             )
         )
     return flags
