@@ -237,6 +237,19 @@ ERRATA: list[dict[str, Any]] = [
         "note": "The C3 marker follows the FDA-status sentence, not the response result.",
     },
     {
+        "match": "compared with Rd alone.[14][Level of evidence A1]",
+        "note": "The A1 marker of ELOQUENT-2 sits on the design sentence, before any result.",
+    },
+    {
+        "match": "OS favored the placebo arm because of treatment-related sepsis",
+        "note": "The A1 marker of BELLINI follows the OS sentence (OS favored placebo), not the "
+        "PFS result.",
+    },
+    {
+        "match": "The 15-month PFS rate was 50.9%",
+        "note": "The C3 marker for elranatamab follows the 15-month PFS sentence.",
+    },
+    {
         "match": "cilta-cell infusion",
         "note": "PDQ typo: 'cilta-cell' should read 'cilta-cel'.",
     },

@@ -54,14 +54,10 @@ CI_LABELLED = re.compile(
     r"(\d+(?:\.\d+)?%) (?:confidence interval \[CI\]|CI),? "
     r"(\d+(?:\.\d+)?%?)\s?[–\-−‒]\s?(\d+(?:\.\d+)?%?|not reached|not evaluable)"
 )
-RATIO = re.compile(r"(odds ratio|relative risk|risk ratio)(?: \[OR\])?,? (\d+(?:\.\d+)?)")
+RATIO = re.compile(r"(odds ratio|relative risk|risk ratio|\bOR\b)(?: \[OR\])?,? (\d+(?:\.\d+)?)")
 PVAL = re.compile(r"\bP ?([<>=≤≥] ?0?\.\d+|[<>=] ?0\.\d+|> 0\.99)")
 FOLLOW = re.compile(r"median follow-up (?:of |was )?(\d+(?:\.\d+)? (?:months|years))")
 NPAT = re.compile(r"(\d{1,3}(?:,\d{3})*|\d+) (?:[\w–\-]+ ){0,6}?(?:patients|participants)")
-ARM_VALUE = re.compile(
-    r"(\d+(?:\.\d+)?(?:%| months| years)?) (?:in|for) (?:the )?(?:patients (?:who|in) "
-    r"(?:received |the )?)?([A-Za-z0-9\-\+ ]{1,40}?) (?:group|arm|alone)\b"
-)
 ENDPOINTS = [
     ("overall survival", re.compile(r"\b(OS|overall survival)\b")),
     ("progression-free survival", re.compile(r"\b(PFS|progression-free survival)\b")),
@@ -70,6 +66,9 @@ ENDPOINTS = [
     ("response rate", re.compile(r"response rate|complete response|overall response|\bCR\b")),
     ("skeletal-related events", re.compile(r"skeletal|fracture")),
 ]
+OWN_STUDY = re.compile(
+    r"\b(trial|study|review|meta-analys[ie]s|series|identified|comparison|analysis)\b"
+)
 DESIGN_WORDS = re.compile(
     r"\b(trial|study|analysis|meta-analys[ie]s|review|series|comparison|report)\b", re.I
 )
@@ -124,6 +123,10 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     pos = 0
     for m in BOUNDARY.finditer(text):
+        if not m.group(1) and re.search(
+            r"(?:\bU\.S|\bvs|\be\.g|\bi\.e|\bal|\bDr|\bNo)\.$", text[: m.start()]
+        ):
+            continue  # an abbreviation, not the end of a sentence
         end = m.start() + len(m.group(1) or "")
         piece = text[pos:end].strip()
         if piece:
@@ -207,6 +210,14 @@ def describe(paras: list[Paragraph], idx: int) -> tuple[Paragraph | None, list[s
             return False
         if DESIGN_WORDS.search(p.text) and (NPAT.search(p.text) or NCT.search(p.text)):
             return True
+        # "Elranatamab was given to 187 patients ...", "... 174 patients received reinduction
+        # therapy and were then randomly assigned ..." (no design word).
+        if (
+            NPAT.search(first)
+            and re.search(r"was given to|randomly assigned|received|were treated|enrolled", first)
+            and not re.search(r"%|\bHR\b|hazard ratio|\bmedian\b", first)
+        ):
+            return True
         # "A prospective randomized trial evaluated ixazomib maintenance versus ..." (no n).
         return bool(
             DESIGN_WORDS.search(first)
@@ -274,41 +285,110 @@ def design_of(text: str) -> str | None:
     return ", ".join(pretty.get(b, b) for b in bits) or None
 
 
+ARM_PATTERNS = [
+    # "84.3% in the D-VRd group", "17.5 months (95% CI, 14.9–19.2) for the isatuximab group"
+    re.compile(
+        r"(?P<value>\d+(?:\.\d+)?(?:%| months| years)?)(?: \((?P<ci>[^()]*)\))? "
+        r"(?:in|for) (?:the )?(?:patients (?:in|of) the )?"
+        r"(?P<arm>[A-Za-z0-9][A-Za-z0-9\-\+ ]{0,40}?) (?:group|arm)\b"
+    ),
+    # "82.7% for patients who received Dara-R", "12.4 months (95% CI, 8.3–19.3) for patients
+    # who received DPd"
+    re.compile(
+        r"(?P<value>\d+(?:\.\d+)?(?:%| months| years)?)(?: \((?P<ci>[^()]*)\))? "
+        r"for patients who received (?:the )?"
+        r"(?P<arm>[A-Za-z0-9][A-Za-z0-9\-\+ ,]{0,60}?)"
+        r"(?= \(|,? versus|,? and \d| compared|\.|;|\[|$)"
+    ),
+]
+ARM_CI = re.compile(
+    r"^(?:(\d+(?:\.\d+)?%) (?:CI|confidence interval \[CI\]),? )?"
+    r"(\d+(?:\.\d+)?%?)\s?[–\-−‒]\s?(\d+(?:\.\d+)?%?|not reached|not evaluable|not estimable)$"
+)
+
+
+def _endpoint_before(text: str) -> str | None:
+    """The endpoint mentioned last in ``text`` (the one an estimate that follows refers to)."""
+    best: tuple[int, str] | None = None
+    for name, pat in ENDPOINTS:
+        for m in pat.finditer(text):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), name)
+    return best[1] if best else None
+
+
+def _first_endpoint(text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for name, pat in ENDPOINTS:
+        m = pat.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
+
+
 def parse_numbers(sentence: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    m = HR.search(sentence)
-    if m:
-        out["hr"] = m.group(1)
-        after = sentence[m.end() :]
-        c = CI.search(after[:60])
+    estimates: list[dict[str, Any]] = []
+    marks = [(m.start(), m.end(), "hazard ratio", m.group(1)) for m in HR.finditer(sentence)]
+    marks += [
+        (m.start(), m.end(), "odds ratio" if m.group(1) == "OR" else m.group(1), m.group(2))
+        for m in RATIO.finditer(sentence)
+    ]
+    marks.sort()
+    for k, (start, end, measure, value) in enumerate(marks):
+        stop = marks[k + 1][0] if k + 1 < len(marks) else len(sentence)
+        window = sentence[end:stop]
+        est: dict[str, Any] = {
+            "endpoint": _endpoint_before(sentence[:start]),
+            "measure": measure,
+            "value": value,
+        }
+        c = CI.search(window[:60])
         if c:
-            out["ci"] = {"level": c.group(1), "low": c.group(2), "high": c.group(3)}
-    else:
-        c = CI_LABELLED.search(sentence)
-        if c:
-            out["ci"] = {"level": c.group(1), "low": c.group(2), "high": c.group(3)}
-    m = RATIO.search(sentence)
-    if m:
-        out["ratio"] = {"measure": m.group(1), "value": m.group(2)}
-        if "ci" not in out:
-            c = CI.search(sentence[m.end() : m.end() + 60])
-            if c:
-                out["ci"] = {"level": c.group(1), "low": c.group(2), "high": c.group(3)}
-    m = PVAL.search(sentence)
-    if m:
-        out["p"] = m.group(1)
+            est["ci"] = {"level": c.group(1), "low": c.group(2), "high": c.group(3)}
+        pm = PVAL.search(window[:80])
+        if pm:
+            est["p"] = pm.group(1)
+        estimates.append(est)
+    if estimates:
+        first = estimates[0]
+        if first["measure"] == "hazard ratio":
+            out["hr"] = first["value"]
+        else:
+            out["ratio"] = {"measure": first["measure"], "value": first["value"]}
+        if "ci" in first:
+            out["ci"] = first["ci"]
+        if "p" in first:
+            out["p"] = first["p"]
+        if first["endpoint"]:
+            out["endpoint"] = first["endpoint"]
+        if len(estimates) > 1:
+            out["estimates"] = estimates
+    if "p" not in out:
+        pm = PVAL.search(sentence)
+        if pm:
+            out["p"] = pm.group(1)
     m = FOLLOW.search(sentence)
     if m:
         out["median_follow_up"] = m.group(1)
-    vals = []
-    for m in ARM_VALUE.finditer(sentence):
-        vals.append({"arm": m.group(2).strip(), "value": m.group(1)})
+    vals: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for pat in ARM_PATTERNS:
+        for m in pat.finditer(sentence):
+            if m.start() in seen:
+                continue
+            seen.add(m.start())
+            val: dict[str, Any] = {"arm": m.group("arm").strip(" ,"), "value": m.group("value")}
+            ci = ARM_CI.match(m.group("ci") or "")
+            if ci:
+                val["ci"] = {"level": ci.group(1), "low": ci.group(2), "high": ci.group(3)}
+            vals.append((m.start(), val))  # type: ignore[arg-type]
     if vals:
-        out["values"] = vals
-    for name, pat in ENDPOINTS:
-        if pat.search(sentence):
-            out["endpoint"] = name
-            break
+        out["values"] = [v for _, v in sorted(vals, key=lambda x: x[0])]  # type: ignore[index]
+    if "endpoint" not in out:
+        ep = _first_endpoint(sentence)
+        if ep:
+            out["endpoint"] = ep
     return out
 
 
@@ -316,26 +396,34 @@ def build(paras: tuple[Paragraph, ...]) -> tuple[list[dict[str, Any]], list[dict
     body = [p for p in paras if p.section in pdqtext.BODY_SECTIONS and p.kind != "reference"]
     findings: list[dict[str, Any]] = []
     trials: dict[str, dict[str, Any]] = {}
-    trial_of_para: dict[int, str] = {}
+    trial_of_para: dict[tuple[int, str], str] = {}
     counters: dict[str, int] = {}
 
     def trial_for(desc: Paragraph, desc_sents: list[str]) -> str:
-        if desc.index in trial_of_para:
-            return trial_of_para[desc.index]
+        key = (desc.index, desc_sents[0] if desc_sents else "")
+        if key in trial_of_para:
+            return trial_of_para[key]
         sid = SECTION_IDS[desc.section]
-        ncts = list(dict.fromkeys(NCT.findall(desc.text)))
-        name = next((n for n in TRIAL_NAMES_BODY if n in desc.text), None)
+        dtext = " ".join(desc_sents)
+        ncts = list(dict.fromkeys(NCT.findall(dtext)))
+        name = next((n for n in TRIAL_NAMES_BODY if n in dtext), None)
         tid = ncts[0].lower() if ncts else (slug(name) if name else None)
         if tid is not None and tid in trials and ncts:
             # The same trial reported again (ELOQUENT-3 appears twice): one record.
-            trial_of_para[desc.index] = tid
+            trial_of_para[key] = tid
             for s in desc_sents:
                 if s not in trials[tid]["description"]:
                     trials[tid]["description"].append(s)
             return tid
         if tid is None or tid in trials:
-            counters[sid + "-t"] = counters.get(sid + "-t", 0) + 1
-            tid = f"{sid}-study-{counters[sid + '-t']}"
+            # Stable id from the first reference the description cites ("myeloma-ref56"),
+            # with a letter suffix when several studies cite the same reference.
+            refs_cited = cites(dtext)
+            base = f"{sid}-ref{refs_cited[0]}" if refs_cited else f"{sid}-study"
+            tid, letter = base, 0
+            while tid in trials or (base.endswith("-study") and tid == base):
+                letter += 1
+                tid = f"{base}{chr(ord('a') + letter)}" if refs_cited else f"{base}-{letter}"
         text = " ".join(desc_sents)
         n = NPAT.search(text)
         trials[tid] = {
@@ -351,7 +439,7 @@ def build(paras: tuple[Paragraph, ...]) -> tuple[list[dict[str, Any]], list[dict
             "description": desc_sents,
             "references": cites(text),
         }
-        trial_of_para[desc.index] = tid
+        trial_of_para[key] = tid
         return tid
 
     def block(idx: int) -> str:
@@ -369,6 +457,15 @@ def build(paras: tuple[Paragraph, ...]) -> tuple[list[dict[str, Any]], list[dict
         desc, desc_sents = describe(body, idx)
         tid = trial_for(desc, desc_sents) if desc is not None else None
         for sent in sentences(p.text):
+            own = tid
+            if (
+                NPAT.search(sent)
+                and OWN_STUDY.search(sent)
+                and not sent.startswith(("With a median", "At a median", "After a median"))
+                and (tid is None or sent not in trials[tid]["description"])
+            ):
+                # The marker sentence describes its own study ("... identified 800 patients").
+                own = trial_for(p, [sent])
             for m in MARKER.finditer(sent):
                 counters[sid] = counters.get(sid, 0) + 1
                 fid = f"{sid}-{counters[sid]:03d}"
@@ -376,7 +473,7 @@ def build(paras: tuple[Paragraph, ...]) -> tuple[list[dict[str, Any]], list[dict
                     "id": fid,
                     "section": sid,
                     "path": list(p.path[1:]),
-                    "trial": tid,
+                    "trial": own,
                     "level_of_evidence": m.group(1),
                     "marker": m.group(0),
                     "sentences": [sent],
@@ -384,8 +481,8 @@ def build(paras: tuple[Paragraph, ...]) -> tuple[list[dict[str, Any]], list[dict
                     "_para": block(idx),
                 }
                 rec.update(parse_numbers(sent))
-                if tid:
-                    t = trials[tid]
+                if own:
+                    t = trials[own]
                     rec["n_patients"] = t["n_patients"]
                     rec["design"] = t["design"]
                     rec["arms"] = t["arms"]

@@ -122,10 +122,21 @@ class Ratio(_Model):
 
 
 class ArmValue(_Model):
-    """The value of the endpoint in one arm, as stated."""
+    """The value of the endpoint in one arm, as stated (with its own interval if given)."""
 
     arm: str
     value: str
+    ci: ConfidenceInterval | None = None
+
+
+class Estimate(_Model):
+    """One effect estimate of a sentence that reports several (PFS HR then OS HR ...)."""
+
+    endpoint: str | None
+    measure: str  # "hazard ratio", "odds ratio", "relative risk"
+    value: str
+    ci: ConfidenceInterval | None = None
+    p: str | None = None
 
 
 class Finding(_Model):
@@ -150,6 +161,7 @@ class Finding(_Model):
     ratio: Ratio | None = None
     ci: ConfidenceInterval | None = None
     p: str | None = None
+    estimates: list[Estimate] = Field(default_factory=list)  # all of them when more than one
     references: list[int] = Field(default_factory=list)
     regimens: list[str] = Field(default_factory=list)
     errata: list[str] = Field(default_factory=list)

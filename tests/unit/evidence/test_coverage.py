@@ -354,6 +354,13 @@ def test_every_stored_number_appears_in_its_sentence(ev: Evidence) -> None:
         if f.ratio:
             numbers.append(f.ratio.value)
         numbers += [v.value for v in f.values]
+        for v in f.values:
+            if v.ci:
+                numbers += [v.ci.low, v.ci.high, v.ci.level]
+        for est in f.estimates:
+            numbers += [est.value, est.p]
+            if est.ci:
+                numbers += [est.ci.low, est.ci.high, est.ci.level]
         for value in numbers:
             if value is not None and squash(value) not in text:
                 problems.append((f.id, value))
