@@ -40,6 +40,9 @@ KEY_REFERENCES_SECTION = TOP_SECTIONS[10]
 _OPENERS = ("[", "(", ",", ";", "-", "–", "+", "/")
 _CLOSERS = ("]", ")", ",", ".", ";", ":", "-", "–", "<", ">", "=", "≤", "≥", "%", "+", "/")
 _END_PUNCT = (".", ":", "?", "!", ";")
+_CONTINUES = frozenset(
+    {"a", "an", "the", "of", "with", "for", "to", "by", "and", "or", "in", "on", "at", "from"}
+)
 _EVIDENCE_HEADING = re.compile(r"^(Evidence \(.*\)|Selinexor \(evidence\)):\s*$")
 
 
@@ -95,6 +98,9 @@ def _joins(prev: str, nxt: str, after: str | None) -> bool:
         return True
     if nxt[0].islower() and not prev.endswith(_END_PUNCT):
         return True
+    # A sentence cannot end on an article or preposition: "with a" / "BRAF" / "V600E ...".
+    if prev.rsplit(" ", 1)[-1] in _CONTINUES:
+        return True
     if prev[0].isdigit() and len(prev) <= 4 and nxt.startswith(("]", ",", "-")):
         return True
     # An inline element on its own line ("GRIFFIN", "in situ", a link text) that the running
@@ -126,7 +132,13 @@ def paragraphs() -> tuple[Paragraph, ...]:
                 if stripped[j]:
                     after = stripped[j]
                     break
-            if _joins(current[-1], line, after):
+            inline_word = (
+                len(current) >= 2
+                and current[-2].rsplit(" ", 1)[-1] in _CONTINUES
+                and len(current[-1].split()) <= 3
+                and not current[-1].endswith(_END_PUNCT)
+            )
+            if inline_word or _joins(current[-1], line, after):
                 current.append(line)
                 continue
             blocks.append((start, tidy(" ".join(current))))
