@@ -56,21 +56,24 @@ CI_LABELLED = re.compile(
 )
 RATIO = re.compile(r"(odds ratio|relative risk|risk ratio|\bOR\b)(?: \[OR\])?,? (\d+(?:\.\d+)?)")
 PVAL = re.compile(r"\bP ?([<>=≤≥] ?0?\.\d+|[<>=] ?0\.\d+|> 0\.99)")
-FOLLOW = re.compile(r"median follow-up (?:of |was )?(\d+(?:\.\d+)? (?:months|years))")
+FOLLOW = re.compile(
+    r"median follow-up (?:of |was )?(\d+(?:\.\d+)?(?: to \d+(?:\.\d+)?)? (?:months|years))"
+)
 NPAT = re.compile(r"(\d{1,3}(?:,\d{3})*|\d+) (?:[\w–\-]+ ){0,6}?(?:patients|participants)")
 ENDPOINTS = [
     ("overall survival", re.compile(r"\b(OS|overall survival)\b")),
     ("progression-free survival", re.compile(r"\b(PFS|progression-free survival)\b")),
     ("event-free survival", re.compile(r"\b(EFS|event-free survival)\b")),
-    ("MRD negativity", re.compile(r"MRD-negativ")),
+    ("MRD negativity", re.compile(r"MRD[- ]negativ")),
     ("response rate", re.compile(r"response rate|complete response|overall response|\bCR\b")),
     ("skeletal-related events", re.compile(r"skeletal|fracture")),
 ]
 OWN_STUDY = re.compile(
-    r"\b(trial|study|review|meta-analys[ie]s|series|identified|comparison|analysis)\b"
+    r"\b(trials?|stud(?:y|ies)|review|meta-analys[ie]s|series|identified|comparison|analysis)\b"
 )
 DESIGN_WORDS = re.compile(
-    r"\b(trial|study|analysis|meta-analys[ie]s|review|series|comparison|report)\b", re.I
+    r"\b(trials?|stud(?:y|ies)|analysis|meta-analys[ie]s|review|series|comparison|report)\b",
+    re.I,
 )
 TRIAL_NAMES_BODY = (
     "CASTOR",
@@ -208,7 +211,10 @@ def describe(paras: list[Paragraph], idx: int) -> tuple[Paragraph | None, list[s
         first = sentences(p.text)[0] if p.text else ""
         if p.text.startswith(("With a median", "At a median", "After a median", "The median")):
             return False
-        if DESIGN_WORDS.search(p.text) and (NPAT.search(p.text) or NCT.search(p.text)):
+        if NCT.search(first):
+            return True
+        results_like = re.search(r"\bHR\b|hazard ratio|\bmedian\b|rate (?:was|of)|\(\d+%\)", first)
+        if DESIGN_WORDS.search(first) and NPAT.search(first) and not results_like:
             return True
         # "Elranatamab was given to 187 patients ...", "... 174 patients received reinduction
         # therapy and were then randomly assigned ..." (no design word).
@@ -244,8 +250,9 @@ def describe(paras: list[Paragraph], idx: int) -> tuple[Paragraph | None, list[s
 def parse_arms(text: str) -> list[str]:
     for pat in (
         r"\beither (.+?) or (.+?)(?:\.|\[|, and|; | depending)",
-        r"compared (.+?) (?:with|to|versus) (.+?)(?:\.|\[| in \d)",
+        r"compared (.+?) (?:with|to|versus) (.+?)(?:\.|\[| in \d| and showed)",
         r"evaluated (.+?) versus (.+?)(?: for| in|\.|\[)",
+        r"(?:^|, )([^,]+?) (?:was|were) compared with ([^.\[]+?)(?:\.|\[|$)",
         r"to receive (.+?) versus (.+?)(?:\.|\[)",
     ):
         m = re.search(pat, text)
@@ -291,6 +298,7 @@ ARM_PATTERNS = [
         r"(?P<value>\d+(?:\.\d+)?(?:%| months| years)?)(?: \((?P<ci>[^()]*)\))? "
         r"(?:in|for) (?:the )?(?:patients (?:in|of) the )?"
         r"(?P<arm>[A-Za-z0-9][A-Za-z0-9\-\+ ]{0,40}?) (?:group|arm)\b"
+        r"(?: \((?P<ci2>\d+(?:\.\d+)?% CI[^()]*)\))?"
     ),
     # "82.7% for patients who received Dara-R", "12.4 months (95% CI, 8.3–19.3) for patients
     # who received DPd"
@@ -301,6 +309,18 @@ ARM_PATTERNS = [
         r"(?= \(|,? versus|,? and \d| compared|\.|;|\[|$)"
     ),
 ]
+ARM_PATTERNS.append(
+    # "favored the daratumumab combination group at 78% (95% CI, 73.2%−83.0%)"
+    re.compile(
+        r"favored the (?P<arm>[A-Za-z0-9][A-Za-z0-9\-\+ ]{0,40}?) (?:group|arm),? at "
+        r"(?P<value>\d+(?:\.\d+)?(?:%| months| years)?)(?: \((?P<ci>[^()]*)\))?"
+    )
+)
+SINGLE_ARM = re.compile(
+    r"(?:median (?:PFS|OS|overall survival|progression-free survival|duration of response)|"
+    r"\d+-month (?:PFS|OS) rate|overall response rate) was "
+    r"(?P<value>\d+(?:\.\d+)?(?:%| months| years)?)(?: \((?P<ci>[^()]*)\))?"
+)
 ARM_CI = re.compile(
     r"^(?:(\d+(?:\.\d+)?%) (?:CI|confidence interval \[CI\]),? )?"
     r"(\d+(?:\.\d+)?%?)\s?[–\-−‒]\s?(\d+(?:\.\d+)?%?|not reached|not evaluable|not estimable)$"
@@ -378,7 +398,20 @@ def parse_numbers(sentence: str) -> dict[str, Any]:
             if m.start() in seen:
                 continue
             seen.add(m.start())
-            val: dict[str, Any] = {"arm": m.group("arm").strip(" ,"), "value": m.group("value")}
+            arm = re.sub(r"^(?:patients (?:who received|on) (?:the )?)", "", m.group("arm"))
+            arm = arm.strip(" ,")
+            if arm in ("each", "all", "both"):
+                continue
+            val: dict[str, Any] = {"arm": arm, "value": m.group("value")}
+            ci_text = m.group("ci") or (m.groupdict().get("ci2") or "")
+            ci = ARM_CI.match(ci_text)
+            if ci:
+                val["ci"] = {"level": ci.group(1), "low": ci.group(2), "high": ci.group(3)}
+            vals.append((m.start(), val))  # type: ignore[arg-type]
+    if not vals:
+        m = SINGLE_ARM.search(sentence)
+        if m and not re.search(r"\bversus\b|\bvs\.|compared", sentence):
+            val = {"arm": "all patients (single arm)", "value": m.group("value")}
             ci = ARM_CI.match(m.group("ci") or "")
             if ci:
                 val["ci"] = {"level": ci.group(1), "low": ci.group(2), "high": ci.group(3)}
@@ -466,7 +499,10 @@ def build(paras: tuple[Paragraph, ...]) -> tuple[list[dict[str, Any]], list[dict
             ):
                 # The marker sentence describes its own study ("... identified 800 patients").
                 own = trial_for(p, [sent])
+            prev_end = 0
             for m in MARKER.finditer(sent):
+                segment = sent[prev_end : m.start()]
+                prev_end = m.end()
                 counters[sid] = counters.get(sid, 0) + 1
                 fid = f"{sid}-{counters[sid]:03d}"
                 rec: dict[str, Any] = {
@@ -477,7 +513,7 @@ def build(paras: tuple[Paragraph, ...]) -> tuple[list[dict[str, Any]], list[dict
                     "level_of_evidence": m.group(1),
                     "marker": m.group(0),
                     "sentences": [sent],
-                    "references": cites(sent),
+                    "references": cites(segment),
                     "_para": block(idx),
                 }
                 rec.update(parse_numbers(sent))
