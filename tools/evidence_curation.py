@@ -141,10 +141,44 @@ TRIAL_OVERRIDES: dict[str, dict[str, Any]] = {
         "population": "relapsed or refractory myeloma",
         "curation": "reviewed",
     },
-    "nct03319667": {"regimens": ["d-vrd", "vrd"]},
-    "nct04751877": {"regimens": ["rd"]},
-    "nct01208662": {"regimens": ["vrd"]},
-    "nct04246047": {"regimens": ["vd", "dvd"]},
+    # Arms the automatic parse cut wrongly (corrected in the PDQ's words).
+    "relapsed-ref27": {
+        "arms": ["carfilzomib, lenalidomide, and dexamethasone", "Rd"],
+        "regimens": ["rd"],
+    },
+    "relapsed-ref33": {
+        "arms": [
+            "ixazomib combined with lenalidomide and dexamethasone",
+            "a placebo combined with lenalidomide and dexamethasone",
+        ],
+        "regimens": ["rd"],
+    },
+    "nct01850524": {
+        "arms": [
+            "ixazomib combined with lenalidomide and dexamethasone",
+            "a placebo combined with lenalidomide and dexamethasone",
+        ],
+        "regimens": ["rd"],
+    },
+    "relapsed-ref38": {"n_patients": None},  # "18 to 20 months in patients" is not an n
+    "relapsed-ref37": {
+        "arms": ["consolidation and maintenance therapy with ixazomib", "observation alone"]
+    },
+    "myeloma-ref147": {"arms": ["IV zoledronate", "oral clodronate"]},
+    "myeloma-ref141": {"arms": ["ixazomib", "placebo"]},
+    "myeloma-study-2": {
+        "arms": [
+            "tandem autologous transplant",
+            "reduced-intensity allogeneic SCT after autologous transplant",
+        ]
+    },
+    "myeloma-study-3": {
+        "arms": [
+            "tandem autologous transplant",
+            "reduced-intensity autologous SCT after autologous transplant (as written; "
+            "allogeneic in the original paragraph)",
+        ]
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -271,7 +305,134 @@ ERRATA: list[dict[str, Any]] = [
 # ---------------------------------------------------------------------------------------------
 # finding-level curation (hand-checked arms, endpoints, values); keys are finding ids
 
-FINDING_OVERRIDES: dict[str, dict[str, Any]] = {}
+FINDING_OVERRIDES: dict[str, dict[str, Any]] = {
+    # The paragraph before is about a different analysis ("6 to 15 patients need treatment");
+    # the marker sentence is the Cochrane network meta-analysis itself.
+    "myeloma-043": {"trial": None, "n_patients": None, "design": "meta-analysis", "arms": []},
+    # Two markers in one sentence: each covers the trials cited just before it.
+    "myeloma-016": {"endpoint": "overall survival"},
+    "myeloma-017": {"endpoint": "overall survival"},
+    # The A1 sentence reports both PFS and OS; the first number is the PFS rate.
+    "myeloma-041": {
+        "values": [
+            {
+                "arm": "bortezomib, melphalan, prednisone, thalidomide and subsequent "
+                "maintenance using bortezomib plus thalidomide",
+                "value": "55%",
+            },
+            {"arm": "VMP (with no maintenance)", "value": "33%"},
+        ],
+    },
+}
+
+
+def _v(
+    arm: str, value: str, low: str | None = None, high: str | None = None, level: str | None = "95%"
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"arm": arm, "value": value}
+    if low is not None and high is not None:
+        out["ci"] = {"level": level, "low": low, "high": high}
+    return out
+
+
+FINDING_OVERRIDES.update(
+    {
+        # Per-arm values the patterns missed (values and intervals exactly as written).
+        "myeloma-006": {
+            "values": [
+                _v("OPTIMUM regimen", "84%", "76%", "91%"),
+                _v("historical control KCRD regimen", "74%", "66%", "82%"),
+            ]
+        },
+        "myeloma-018": {
+            "values": [_v("nontransplant arm", "42.0 months"), _v("transplant arm", "67.5 months")]
+        },
+        "myeloma-031": {
+            "values": [
+                _v("lenalidomide maintenance", "113.8 months", "100.4", "not reached"),
+                _v("placebo", "84.1 months"),
+            ]
+        },
+        "myeloma-033": {
+            "values": [
+                _v("lenalidomide maintenance", "not reached"),
+                _v("placebo or observation", "86 months"),
+            ]
+        },
+        "myeloma-040": {
+            "values": [
+                _v("ixazomib maintenance", "26.5 months", "23.7", "33.8"),
+                _v("placebo", "21.3 months", "18.0", "24.7"),
+            ]
+        },
+        "relapsed-005": {
+            "trial": None,
+            "n_patients": None,
+            "design": None,
+            "arms": [],
+            "values": [],
+        },
+        "relapsed-011": {
+            "values": [_v("bortezomib", "29.8 months"), _v("dexamethasone", "23.7 months")]
+        },
+        "relapsed-013": {"values": [_v("VMP", "63 months"), _v("VTP", "43 months")]},
+        "relapsed-017": {
+            "values": [
+                _v("carfilzomib combination", "47.6 months", "42.5", "not evaluable"),
+                _v("bortezomib combination", "40.0 months", "32.6", "42.3"),
+            ]
+        },
+        "relapsed-047": {"values": [_v("patients with t(11;14)", "40%")]},
+        "relapsed-049": {
+            "values": [_v("venetoclax", "not being reached"), _v("placebo", "9.5 months")]
+        },
+    }
+)
+
+# Findings whose every field was read against the PDQ sentence and trial description by a
+# person (the rest stay "draft"). Keep this list honest.
+REVIEWED_FINDINGS: tuple[str, ...] = (
+    "myeloma-001",
+    "myeloma-002",
+    "myeloma-003",
+    "myeloma-004",
+    "myeloma-006",
+    "myeloma-008",
+    "myeloma-009",
+    "myeloma-011",
+    "myeloma-012",
+    "myeloma-013",
+    "myeloma-018",
+    "myeloma-030",
+    "myeloma-031",
+    "myeloma-033",
+    "myeloma-037",
+    "myeloma-038",
+    "myeloma-039",
+    "myeloma-040",
+    "relapsed-001",
+    "relapsed-002",
+    "relapsed-003",
+    "relapsed-004",
+    "relapsed-006",
+    "relapsed-008",
+    "relapsed-009",
+    "relapsed-013",
+    "relapsed-017",
+    "relapsed-018",
+    "relapsed-020",
+    "relapsed-021",
+    "relapsed-022",
+    "relapsed-025",
+    "relapsed-027",
+    "relapsed-032",
+    "relapsed-033",
+    "relapsed-039",
+    "relapsed-040",
+    "relapsed-041",
+    "relapsed-044",
+    "relapsed-048",
+)
 
 # ---------------------------------------------------------------------------------------------
 # dose and schedule statements

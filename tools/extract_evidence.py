@@ -639,6 +639,9 @@ def curate(
         ]
         f["regimens"] = list(dict.fromkeys([*(t.get("regimens", []) if t else []), *own]))
         if t:
+            f["arms"] = t["arms"]
+            f["n_patients"] = t["n_patients"]
+            f["design"] = t["design"]
             for note in t.get("errata", []):
                 f.setdefault("errata", [])
                 if note not in f["errata"]:
@@ -648,6 +651,8 @@ def curate(
         over = cur.FINDING_OVERRIDES.get(f["id"])
         if over:
             f.update(over)
+        if f["id"] in cur.REVIEWED_FINDINGS:
+            f["curation"] = "reviewed"
     for t in trials:
         t.pop("path", None)
         t.setdefault("curation", "reviewed" if t["id"] in cur.TRIAL_OVERRIDES else "draft")

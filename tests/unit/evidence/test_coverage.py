@@ -412,3 +412,8 @@ def test_trial_names_are_not_invented(ev: Evidence) -> None:
 def test_curation_status_is_declared(ev: Evidence) -> None:
     states = Counter(f.curation for f in ev.db.findings)
     assert set(states) <= {"draft", "reviewed"}
+    for f in ev.db.findings:
+        if f.curation == "reviewed":
+            # a reviewed finding names its study, endpoint and per-arm values or an estimate
+            assert f.trial and f.endpoint, f.id
+            assert f.values or f.hr or f.ratio, f.id
