@@ -21,6 +21,7 @@ evidence_curation.py marks them reviewed.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -739,6 +740,16 @@ def main(argv: list[str] | None = None) -> int:
     ok &= dump(OUT / "regimens.yaml", regimens, "Regimen abbreviations", args.check)
     ok &= dump(OUT / "drugs.yaml", drugs, "Drugs", args.check)
     ok &= dump(OUT / "errata.yaml", errata, "Known problems of the PDQ text", args.check)
+    # The compiled bundle the app loads (same data as the YAML, one JSON file).
+    from myeloma_desk.evidence.loader import BUNDLE, yaml_data
+
+    if ok or not args.check:
+        bundle = json.dumps(yaml_data(), ensure_ascii=False, separators=(",", ":"))
+        target = OUT / BUNDLE
+        if args.check:
+            ok &= target.exists() and target.read_text(encoding="utf-8") == bundle
+        else:
+            target.write_text(bundle, encoding="utf-8")
     print(
         f"findings {len(findings)}, trials {len(trials)}, references {len(refs)}, "
         f"key references {len(keys)}, doses {len(doses)}, regimens {len(regimens)}"

@@ -9,6 +9,7 @@ them from the PDQ text; see docs/evidence.md).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -46,8 +47,26 @@ def _read(node: Traversable) -> Any:
     return yaml.load(node.read_text(encoding="utf-8"), Loader=_Loader)
 
 
-def raw_data() -> dict[str, Any]:
-    """The database as plain data (what :class:`EvidenceDB` validates)."""
+BUNDLE = "evidence.json"
+
+
+def raw_data(prefer_bundle: bool = True) -> dict[str, Any]:
+    """The database as plain data (what :class:`EvidenceDB` validates).
+
+    The YAML files are the reviewed source; ``evidence.json`` is the same data compiled into
+    one file by tools/extract_evidence.py because parsing JSON is several times faster than
+    YAML. A test keeps the two identical. Without the bundle the YAML is read.
+    """
+    folder = _folder()
+    bundle = folder / BUNDLE
+    if prefer_bundle and bundle.is_file():
+        data: dict[str, Any] = json.loads(bundle.read_text(encoding="utf-8"))
+        return data
+    return yaml_data()
+
+
+def yaml_data() -> dict[str, Any]:
+    """The database read from the YAML source files."""
     folder = _folder()
     meta = _read(folder / "meta.yaml")
     refs = _read(folder / "references.yaml")

@@ -417,3 +417,11 @@ def test_curation_status_is_declared(ev: Evidence) -> None:
             # a reviewed finding names its study, endpoint and per-arm values or an estimate
             assert f.trial and f.endpoint, f.id
             assert f.values or f.hr or f.ratio, f.id
+
+
+def test_compiled_bundle_matches_the_yaml_source() -> None:
+    """evidence.json (loaded by the app for speed) is exactly the reviewed YAML."""
+    from myeloma_desk.evidence.loader import raw_data, yaml_data
+
+    assert raw_data() == yaml_data()
+    assert raw_data(prefer_bundle=False) == yaml_data()
