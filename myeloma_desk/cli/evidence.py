@@ -51,6 +51,24 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("options", help="options described in the PDQ for a snapshot")
     p.add_argument("snapshot", help="snapshot JSON file (see assessment-interchange)")
+    p.add_argument(
+        "--setting",
+        choices=[
+            "mgus",
+            "smoldering_myeloma",
+            "isolated_plasmacytoma_of_bone",
+            "extramedullary_plasmacytoma",
+            "al_amyloidosis",
+            "poems_syndrome",
+            "newly_diagnosed_fit",
+            "newly_diagnosed_less_fit",
+            "consolidation_and_transplant",
+            "maintenance",
+            "bone_disease",
+            "relapsed_or_refractory",
+        ],
+        help="use this PDQ setting instead of the one derived from the assessment",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=_options)
 
@@ -200,7 +218,12 @@ def _options(args: argparse.Namespace) -> int:
         for field, message in exc.problems:
             print(f"{field}: {message}", file=sys.stderr)
         return 2
-    report = options_for(assess(snapshot, evidence_version=EVIDENCE_VERSION), snapshot)
+    from myeloma_desk.evidence.schema import Setting
+
+    chosen = Setting(args.setting) if args.setting else None
+    report = options_for(
+        assess(snapshot, evidence_version=EVIDENCE_VERSION), snapshot, setting=chosen
+    )
     if args.format == "json":
         print(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from myeloma_desk.domain.drugs import DrugClass, drug_class
+from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
@@ -49,6 +49,12 @@ LENALIDOMIDE_BAND_HIGH = 50.0
 # PDQ, Treatment of Multiple Myeloma > Therapeutic Overview: CyBorD "is preferred in the presence
 # of significant renal dysfunction (creatinine clearance less than 45 cc/min)".
 CYBORD_CRCL = 45.0
+# Result values of the lenalidomide_renal_dose rule (assessment-interchange.md) in the PDQ's words.
+LENALIDOMIDE_RULE_PHRASES = {
+    "10_mg_daily": "10 mg every day",
+    "15_mg_every_other_day": "15 mg every other day",
+    "15_mg_after_dialysis": "15 mg on day after dialysis",
+}
 
 
 class Flag(BaseModel):
@@ -187,7 +193,8 @@ def _refractory_and_exposed(snapshot: Snapshot) -> tuple[dict[str, str], dict[st
     exposed: dict[str, str] = {}
     for k, line in enumerate(snapshot.therapy_lines, start=1):
         for drug in line.drugs:
-            name = drug.strip().lower()
+            known = resolve_drug(drug)  # canonical name for synonyms ("len", "Revlimid")
+            name = known.name if known else drug.strip().lower()
             where = f"line {k} ({line.regimen})"
             exposed.setdefault(name, where)
             if line.refractory:
@@ -205,12 +212,13 @@ def _renal_flags(
     flags: list[Flag] = []
     if "lenalidomide" in reg.components:
         if len_rule is not None and len_rule.result not in (None, "standard"):
-            text = str(len_rule.detail.get("text") or len_rule.result)
+            phrase = LENALIDOMIDE_RULE_PHRASES.get(str(len_rule.result), str(len_rule.result))
             flags.append(
                 Flag(
                     code="renal_dose",
                     source="lenalidomide-renal",
-                    message=f"Lenalidomide renal dose (lenalidomide_renal_dose): {text}",
+                    message=f"Lenalidomide renal dose (lenalidomide_renal_dose = "
+                    f"{len_rule.result}): the PDQ gives {phrase}.",
                 )
             )
         elif dialysis:
@@ -273,12 +281,22 @@ def _renal_flags(
 
 
 def options_for(
-    assessment: Assessment, snapshot: Snapshot, evidence: Evidence | None = None
+    assessment: Assessment,
+    snapshot: Snapshot,
+    evidence: Evidence | None = None,
+    setting: Setting | None = None,
 ) -> OptionsReport:
-    """The options the PDQ describes for this patient's setting, with trials, levels and flags."""
+    """The options the PDQ describes for this patient's setting, with trials, levels and flags.
+
+    ``setting`` overrides the setting derived from the assessment (the clinician names it, for
+    example while no ``diagnosis`` result is available); the report says so in its basis.
+    """
     ev = evidence or load()
     unknown: list[str] = []
-    settings, basis = _settings(assessment, snapshot, unknown)
+    if setting is not None:
+        settings, basis = [setting], [f"setting chosen by the user: {setting.value}"]
+    else:
+        settings, basis = _settings(assessment, snapshot, unknown)
     crcl, crcl_src = _crcl(assessment, snapshot)
     len_rule = _result(assessment, "lenalidomide_renal_dose")
     refractory, exposed = _refractory_and_exposed(snapshot)

@@ -89,3 +89,21 @@ def test_options_invalid_input(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 2 and "age_years" in err
     code, _, err = _run(capsys, "evidence", "options", str(tmp_path / "missing.json"))
     assert code == 2
+
+
+def test_options_with_chosen_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    snap = tmp_path / "s.json"
+    snap.write_text(json.dumps({"fish": ["t(11;14)"]}), encoding="utf-8")
+    code, out, _ = _run(
+        capsys,
+        "evidence",
+        "options",
+        str(snap),
+        "--setting",
+        "relapsed_or_refractory",
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 0 and data["settings"] == ["relapsed_or_refractory"]
+    assert any(f["code"] == "t11_14" for f in data["flags"])

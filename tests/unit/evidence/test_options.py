@@ -243,3 +243,22 @@ def test_wording_is_never_a_recommendation() -> None:
     for text in texts:
         assert "recommend" not in text.lower()
     assert "not recommendations" in rep.disclaimer
+
+
+def test_lenalidomide_rule_result_is_used_when_present() -> None:
+    rep = _run(
+        {},
+        _r("diagnosis", "active_multiple_myeloma"),
+        _r("frailty_imwg", "fit"),
+        _r("lenalidomide_renal_dose", "15_mg_after_dialysis"),
+    )
+    flags = _option(rep, "vrd").flags
+    assert flags[0].code == "renal_dose" and "15 mg on day after dialysis" in flags[0].message
+
+
+def test_setting_can_be_chosen_and_drug_synonyms_resolve() -> None:
+    snap = {"therapy_lines": [{"regimen": "Rd", "drugs": ["Revlimid", "dex"], "refractory": True}]}
+    rep = options_for(_assess(), parse_snapshot(snap), setting=Setting.RELAPSED_REFRACTORY)
+    assert rep.settings == [Setting.RELAPSED_REFRACTORY]
+    assert rep.setting_basis == ["setting chosen by the user: relapsed_or_refractory"]
+    assert "refractory_component" in _codes(_option(rep, "drd").flags)
