@@ -120,4 +120,6 @@ class MainWindow(QMainWindow):
         if self.qsettings is not None:
             self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.context.save_settings()
+        for close in self.context.services.pop("on_close", []):  # e.g. the patient store
+            close()
         super().closeEvent(event)

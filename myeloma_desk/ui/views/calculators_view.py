@@ -150,7 +150,9 @@ def calculator_rules() -> list[Rule]:
 class Calculator(QWidget):
     """One rule: its input form (left) and its explanation panel (right), live."""
 
-    def __init__(self, rule: Rule, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, rule: Rule, parent: QWidget | None = None, evidence_links: bool = False
+    ) -> None:
         super().__init__(parent)
         self.rule = rule
         self.setAccessibleName(f"Calculator: {rule.title}")
@@ -172,6 +174,7 @@ class Calculator(QWidget):
         holder = QWidget()
         holder.setLayout(left)
         self.panel = AssessmentPanel(f"{rule.title}: result")
+        self.panel.evidence_links = evidence_links
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(holder)
         splitter.addWidget(self.panel)
@@ -210,11 +213,13 @@ class CalculatorsView(QWidget):
         self,
         navigate: Callable[[str, str], object] | None = None,
         parent: QWidget | None = None,
+        evidence_links: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("calculators")
         self.setAccessibleName("Calculators")
         self._navigate = navigate
+        self.evidence_links = evidence_links  # source links open the Evidence section
         layout = QHBoxLayout(self)
         self.list = QListWidget()
         self.list.setAccessibleName("Calculators list")
@@ -252,7 +257,7 @@ class CalculatorsView(QWidget):
         rule = self._rules[row]
         calc = self.calculators.get(rule.id)
         if calc is None:
-            calc = Calculator(rule)
+            calc = Calculator(rule, evidence_links=self.evidence_links)
             if self._navigate is not None:
                 calc.panel.navigate_requested.connect(self._navigate)
             old = self.stack.widget(row)

@@ -186,6 +186,7 @@ class AssessView(QWidget):
         drafts: DraftStore | None = None,
         navigate: Callable[[str, str], object] | None = None,
         parent: QWidget | None = None,
+        evidence_links: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("assess")
@@ -222,6 +223,7 @@ class AssessView(QWidget):
         self.form = SnapshotForm(VISIT_GROUPS, tabs=True)
         self.form.setAccessibleName("Visit form")
         self.panel = AssessmentPanel("Live assessment")
+        self.panel.evidence_links = evidence_links
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.form)
         splitter.addWidget(self.panel)

@@ -174,4 +174,4 @@ class TrendChart(QWidget):
                 label,
             )
         last_value = series.points[-1][1]
-        painter.drawText(points[-1] + QPointF(5, -5), fmt(last_value))
+        painter.drawText(points[-1] + QPointF(5, -5), f"{last_value:.3g}")
