@@ -175,6 +175,7 @@ class Calculator(QWidget):
         holder.setLayout(left)
         self.panel = AssessmentPanel(f"{rule.title}: result")
         self.panel.evidence_links = evidence_links
+        self.panel.compact()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(holder)
         splitter.addWidget(self.panel)
@@ -223,7 +224,8 @@ class CalculatorsView(QWidget):
         layout = QHBoxLayout(self)
         self.list = QListWidget()
         self.list.setAccessibleName("Calculators list")
-        self.list.setMaximumWidth(300)
+        self.list.setMinimumWidth(240)
+        self.list.setMaximumWidth(380)
         self.stack = QStackedWidget()
         self.calculators: dict[str, Calculator] = {}
         self._rules: Sequence[Rule] = calculator_rules()

@@ -132,14 +132,20 @@ class AssessmentPanel(QWidget):
         self.detail.setOpenLinks(False)
         self.detail.setOpenExternalLinks(False)
         self.detail.anchorClicked.connect(lambda url: self.open_link(url.toString()))
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self._rule = ""
+
+    def compact(self, rows: int = 1) -> None:
+        """Size the table for a few rows (a calculator shows one rule)."""
+        height = self.table.horizontalHeader().sizeHint().height()
+        height += self.table.verticalHeader().defaultSectionSize() * rows + 6
+        self.table.setMaximumHeight(height + self.table.horizontalScrollBar().sizeHint().height())
 
     def set_results(self, results: Sequence[RuleResult]) -> None:
         """Show ``results``; the selected rule stays selected across updates."""
