@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -38,6 +39,9 @@ class PatientRow(Protocol):
     diagnosis: str | None
     archived: bool
     last_visit: dt.date | None
+
+
+_NO_DATE = dt.date.min
 
 
 def _fold(text: str) -> str:
@@ -95,10 +99,17 @@ class PatientTableModel(QAbstractTableModel):
         if not 0 <= column < len(self.COLUMNS):
             return
         self.layoutAboutToBeChanged.emit()
-        keys = [self._sort_key(row, column) for row in self._rows]
+        rows = self._rows
+        if column in (2, 5):  # dates compare as dates; unknown sorts first
+            attr = "birth_date" if column == 2 else "last_visit"
+            keys: list[tuple[Any, str, int]] = [
+                (getattr(row, attr) or _NO_DATE, row.name.casefold(), row.id) for row in rows
+            ]
+        else:
+            keys = [(self._sort_key(row, column), row.name.casefold(), row.id) for row in rows]
         order_rows = sorted(
-            range(len(self._rows)),
-            key=lambda n: (keys[n], _fold(self._rows[n].name), self._rows[n].id),
+            range(len(rows)),
+            key=keys.__getitem__,
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
         new_position = {old: new for new, old in enumerate(order_rows)}
@@ -117,7 +128,7 @@ class PatientTableModel(QAbstractTableModel):
         if column in (2, 5):
             day = row.birth_date if column == 2 else row.last_visit
             return day.isoformat() if day else ""
-        return _fold(self._display(row, column))
+        return self._display(row, column).casefold()
 
     def row_of(self, patient_id: int) -> int:
         for number, row in enumerate(self._rows):
@@ -211,6 +222,7 @@ class PatientFilterProxy(QSortFilterProxyModel):
         self._show_archived = False
         self._mask: bytearray | None = None
         self._mask_generation = -1
+        self._patients: PatientTableModel | None = None
         self.setSortRole(SortRole)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
@@ -244,17 +256,23 @@ class PatientFilterProxy(QSortFilterProxyModel):
         else:
             super().sort(column, order)
 
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        self._patients = model if isinstance(model, PatientTableModel) else None
+        self._mask = None
+        super().setSourceModel(model)
+
     def filterAcceptsRow(
         self,
         source_row: int,
         source_parent: QModelIndex | QPersistentModelIndex,
     ) -> bool:
-        # The flags for every row are computed in one pass when the filter changes; Qt then
-        # asks row by row, which is only a lookup.
-        model = self.sourceModel()
-        if not isinstance(model, PatientTableModel):
+        # The flags for every row are computed in one pass when the filter or the rows change;
+        # Qt then asks row by row, which is only a lookup (this method runs 10,000 times).
+        model = self._patients
+        if model is None:
             return True
-        if self._mask is None or self._mask_generation != model.generation:
-            self._mask = model.accepted(self._words, self._show_archived)
+        mask = self._mask
+        if mask is None or self._mask_generation != model.generation:
+            mask = self._mask = model.accepted(self._words, self._show_archived)
             self._mask_generation = model.generation
-        return bool(self._mask[source_row])
+        return mask[source_row] == 1
