@@ -12,6 +12,7 @@ from myeloma_desk.domain.criteria.diagnosis import (
     FERNANDEZ_DE_LARREA_2021,
     PCL_CIRCULATING,
     PCL_LIKE_CIRCULATING,
+    val,
 )
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
@@ -114,7 +115,7 @@ def cytogenetic_risk_pdq(s: Snapshot) -> RuleResult:
         FERNANDEZ_DE_LARREA_2021,
     )
     e.detail["pdq_wording"] = PDQ_TABLE_3_WORDING
-    cpc = s.get("circulating_plasma_cells_percent")
+    cpc = val(s, "circulating_plasma_cells_percent")
     pcl: Tri = None if cpc is None else ge(cpc, PCL_CIRCULATING)
     e.criterion(
         f"plasma cell leukemia (circulating plasma cells ≥ {fmt(PCL_CIRCULATING)}%, IMWG 2021)",
@@ -183,7 +184,7 @@ def high_risk_ims_imwg(s: Snapshot) -> RuleResult:
         "high_risk_ims_imwg", "High-risk myeloma (IMS/IMWG 2025 consensus)", AVET_LOISEAU_2025
     )
     has = {f: _has(s, f) for f in Fish}
-    fraction = s.get("del17p_clonal_fraction_percent")
+    fraction = val(s, "del17p_clonal_fraction_percent")
     big_clone: Tri = None if fraction is None else gt(fraction, DEL17P_FRACTION)
     a = _or([_and([has[Fish.DEL17P], big_clone]), has[Fish.TP53_MUTATION]])
     e.criterion(
@@ -210,8 +211,8 @@ def high_risk_ims_imwg(s: Snapshot) -> RuleResult:
         c,
         _fish_text(s, (Fish.DEL1P32_MONO, Fish.DEL1P32_BI, *ONE_Q)),
     )
-    b2m = s.get("beta2_microglobulin")
-    creatinine = s.get("creatinine")
+    b2m = val(s, "beta2_microglobulin")
+    creatinine = val(s, "creatinine")
     d = _and(
         [
             None if b2m is None else ge(b2m, IMS_B2M),

@@ -14,10 +14,10 @@ reported one are listed in ``detail.also_meets``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
@@ -114,6 +114,28 @@ PDQ_MDE_DIFFERENCE = (
 )
 
 Tri = bool | None
+T = TypeVar("T")
+
+
+class LastSnapshotMemo(Generic[T]):
+    """Remember ``fn(snapshot)`` for the last snapshot object seen.
+
+    One assessment runs every rule on the same (frozen) snapshot, and several rules need the
+    diagnosis and the myeloma-defining events: this computes them once per assessment. The
+    strong reference to the snapshot keeps its identity from being reused.
+    """
+
+    def __init__(self, fn: Callable[[Snapshot], T]) -> None:
+        self._fn = fn
+        self._last: tuple[Snapshot, T] | None = None
+
+    def __call__(self, s: Snapshot) -> T:
+        last = self._last
+        if last is not None and last[0] is s:
+            return last[1]
+        value = self._fn(s)
+        self._last = (s, value)
+        return value
 
 
 @dataclass
@@ -178,13 +200,18 @@ def ratio_gt(ratio: float, threshold: float) -> bool:
 
 
 def flc(s: Snapshot) -> Flc | None:
-    """FLC facts, or None if kappa or lambda is missing.
+    """FLC facts, or None if kappa or lambda is missing (computed once per snapshot)."""
+    return _flc_memo(s)
+
+
+def _flc(s: Snapshot) -> Flc | None:
+    """FLC facts.
 
     Involved chain: ``m_protein_light_chain`` when given, otherwise the higher of the two chains
     (kappa when they are equal); ``chosen_by`` says which was used.
     """
-    kappa = s.get("free_kappa")
-    lam = s.get("free_lambda")
+    kappa = val(s, "free_kappa")
+    lam = val(s, "free_lambda")
     if kappa is None or lam is None:
         return None
     involved: Literal["kappa", "lambda"]
@@ -210,11 +237,11 @@ def crcl(s: Snapshot) -> tuple[float | None, str, list[str]]:
 
     Returns (value, how it was obtained, inputs missing for an estimate).
     """
-    given = s.get("creatinine_clearance")
+    given = val(s, "creatinine_clearance")
     if given is not None:
         return given, s.shown("creatinine_clearance"), []
-    creatinine = s.get("creatinine")
-    weight = s.get("weight")
+    creatinine = val(s, "creatinine")
+    weight = val(s, "weight")
     needs = [
         name
         for name, value in (
@@ -234,8 +261,25 @@ def crcl(s: Snapshot) -> tuple[float | None, str, list[str]]:
     return value, f"{fmt(round(value, 1))} mL/min (Cockcroft–Gault estimate)", []
 
 
+_values_memo: LastSnapshotMemo[dict[str, float | None]] = LastSnapshotMemo(lambda s: {})
+
+
+def val(s: Snapshot, name: str) -> float | None:
+    """``val(s, name)`` (canonical value), converted once per snapshot and then reused."""
+    cache = _values_memo(s)
+    if name in cache:
+        return cache[name]
+    value = s.get(name)
+    cache[name] = value
+    return value
+
+
 def myeloma_defining_events(s: Snapshot) -> list[Event]:
-    """Evaluate the seven myeloma-defining events of IMWG 2014, in MDE_ORDER."""
+    """Evaluate the seven myeloma-defining events of IMWG 2014, in MDE_ORDER (memoized)."""
+    return _events_memo(s)
+
+
+def _evaluate_events(s: Snapshot) -> list[Event]:
     return [
         _hypercalcemia(s),
         _renal(s),
@@ -247,18 +291,36 @@ def myeloma_defining_events(s: Snapshot) -> list[Event]:
     ]
 
 
+HYPERCALCEMIA_TEXT = (
+    f"hypercalcemia: calcium > {fmt(HYPERCALCEMIA_ABOVE_ULN)} mg/dL above the ULN or "
+    f"> {fmt(HYPERCALCEMIA_ABSOLUTE)} mg/dL"
+)
+RENAL_TEXT = (
+    f"renal insufficiency: creatinine clearance < {fmt(RENAL_CRCL)} mL/min or creatinine "
+    f"> {fmt(RENAL_CREATININE)} mg/dL"
+)
+ANEMIA_TEXT = (
+    f"anemia: hemoglobin > {fmt(ANEMIA_BELOW_LLN)} g/dL below the LLN or "
+    f"< {fmt(ANEMIA_ABSOLUTE)} g/dL"
+)
+BONE_TEXT = "bone lesions: ≥ 1 osteolytic lesion on radiography, CT or PET-CT"
+BMPC_TEXT = f"clonal bone marrow plasma cells ≥ {fmt(BMPC_SLIM)}%"
+FLC_TEXT = (
+    f"involved/uninvolved FLC ratio ≥ {fmt(FLC_RATIO_SLIM)} with involved FLC "
+    f"≥ {fmt(FLC_INVOLVED_SLIM)} mg/L"
+)
+MRI_TEXT = "> 1 focal lesion (≥ 5 mm) on MRI"
+
+
 def _hypercalcemia(s: Snapshot) -> Event:
-    text = (
-        f"hypercalcemia: calcium > {fmt(HYPERCALCEMIA_ABOVE_ULN)} mg/dL above the ULN or "
-        f"> {fmt(HYPERCALCEMIA_ABSOLUTE)} mg/dL"
-    )
-    calcium = s.get("calcium")
+    text = HYPERCALCEMIA_TEXT
+    calcium = val(s, "calcium")
     if calcium is None:
         return Event("hypercalcemia", text, None, None, ["calcium"])
     shown = s.shown("calcium")
     if gt(calcium, HYPERCALCEMIA_ABSOLUTE):
         return Event("hypercalcemia", text, True, f"{shown} (> 11 mg/dL)")
-    uln = s.get("calcium_upper_limit")
+    uln = val(s, "calcium_upper_limit")
     if uln is None:
         return Event(
             "hypercalcemia", text, None, f"{shown}; ULN not recorded", ["calcium_upper_limit"]
@@ -270,11 +332,8 @@ def _hypercalcemia(s: Snapshot) -> Event:
 
 
 def _renal(s: Snapshot) -> Event:
-    text = (
-        f"renal insufficiency: creatinine clearance < {fmt(RENAL_CRCL)} mL/min or creatinine "
-        f"> {fmt(RENAL_CREATININE)} mg/dL"
-    )
-    creatinine = s.get("creatinine")
+    text = RENAL_TEXT
+    creatinine = val(s, "creatinine")
     clearance, clearance_shown, cg_needs = crcl(s)
     parts = []
     if creatinine is not None:
@@ -306,17 +365,14 @@ def _renal(s: Snapshot) -> Event:
 
 
 def _anemia(s: Snapshot) -> Event:
-    text = (
-        f"anemia: hemoglobin > {fmt(ANEMIA_BELOW_LLN)} g/dL below the LLN or "
-        f"< {fmt(ANEMIA_ABSOLUTE)} g/dL"
-    )
-    hb = s.get("hemoglobin")
+    text = ANEMIA_TEXT
+    hb = val(s, "hemoglobin")
     if hb is None:
         return Event("anemia", text, None, None, ["hemoglobin"])
     shown = s.shown("hemoglobin")
     if lt(hb, ANEMIA_ABSOLUTE):
         return Event("anemia", text, True, f"{shown} (< 10 g/dL)")
-    lln = s.get("hemoglobin_lower_limit")
+    lln = val(s, "hemoglobin_lower_limit")
     if lln is None:
         return Event("anemia", text, None, f"{shown}; LLN not recorded", ["hemoglobin_lower_limit"])
     below = sub(lln, hb)
@@ -326,8 +382,8 @@ def _anemia(s: Snapshot) -> Event:
 
 
 def _bone_lesions(s: Snapshot) -> Event:
-    text = "bone lesions: ≥ 1 osteolytic lesion on radiography, CT or PET-CT"
-    lesions = s.get("lytic_lesions")
+    text = BONE_TEXT
+    lesions = val(s, "lytic_lesions")
     if lesions is None:
         return Event("bone_lesions", text, None, None, ["lytic_lesions"])
     return Event(
@@ -336,21 +392,18 @@ def _bone_lesions(s: Snapshot) -> Event:
 
 
 def _bmpc_60(s: Snapshot) -> Event:
-    text = f"clonal bone marrow plasma cells ≥ {fmt(BMPC_SLIM)}%"
-    bmpc = s.get("bone_marrow_plasma_cells_percent")
+    text = BMPC_TEXT
+    bmpc = val(s, "bone_marrow_plasma_cells_percent")
     if bmpc is None:
         return Event("bmpc_60", text, None, None, ["bone_marrow_plasma_cells_percent"])
     return Event("bmpc_60", text, ge(bmpc, BMPC_SLIM), s.shown("bone_marrow_plasma_cells_percent"))
 
 
 def _flc_ratio_100(s: Snapshot) -> Event:
-    text = (
-        f"involved/uninvolved FLC ratio ≥ {fmt(FLC_RATIO_SLIM)} with involved FLC "
-        f"≥ {fmt(FLC_INVOLVED_SLIM)} mg/L"
-    )
+    text = FLC_TEXT
     f = flc(s)
     if f is None:
-        needs = [n for n in ("free_kappa", "free_lambda") if s.get(n) is None]
+        needs = [n for n in ("free_kappa", "free_lambda") if val(s, n) is None]
         return Event("flc_ratio_100", text, None, None, needs)
     if f.ratio is None:
         return Event("flc_ratio_100", text, False, f"{f.describe(s)} (both chains 0)")
@@ -360,8 +413,8 @@ def _flc_ratio_100(s: Snapshot) -> Event:
 
 
 def _mri(s: Snapshot) -> Event:
-    text = "> 1 focal lesion (≥ 5 mm) on MRI"
-    lesions = s.get("mri_focal_lesions")
+    text = MRI_TEXT
+    lesions = val(s, "mri_focal_lesions")
     if lesions is None:
         return Event("mri_focal_lesions", text, None, None, ["mri_focal_lesions"])
     return Event(
@@ -486,9 +539,9 @@ def _any(values: Iterable[Tri]) -> Tri:
 
 def monoclonal_evidence(s: Snapshot, f: Flc | None) -> Tri:
     """Evidence of a monoclonal disorder: M-protein, abnormal FLC ratio or clonal plasma cells."""
-    serum = s.get("serum_m_protein")
-    urine = s.get("urine_m_protein_24h")
-    bmpc = s.get("bone_marrow_plasma_cells_percent")
+    serum = val(s, "serum_m_protein")
+    urine = val(s, "urine_m_protein_24h")
+    bmpc = val(s, "bone_marrow_plasma_cells_percent")
     abnormal = None if f is None else flc_ratio_abnormal(f)
     signs: list[Tri] = [
         None if serum is None else serum > 0,
@@ -514,7 +567,7 @@ class _Diagnosis:
         )
         self.events = myeloma_defining_events(s)
         self.flc = flc(s)
-        self.bmpc = s.get("bone_marrow_plasma_cells_percent")
+        self.bmpc = val(s, "bone_marrow_plasma_cells_percent")
         self.monoclonal = monoclonal_evidence(s, self.flc)
         self.al, self.al_rows = _al_amyloidosis(s, self.monoclonal)
         self.poems, self.poems_rows = _poems(s, self.monoclonal)
@@ -533,8 +586,18 @@ class _Diagnosis:
         return [ev for ev in self.events if ev.met is None]
 
     def record_events(self) -> None:
-        for ev in self.events:
-            self.c(f"MDE {ev.criterion}", ev.met, ev.value)
+        """One line for the seven events (each is itemised by myeloma_defining_events)."""
+        met = self.mde_met
+        unknown = self.mde_unknown
+        parts = [f"{ev.name} ({ev.value})" for ev in met]
+        if unknown:
+            parts.append("not assessed: " + ", ".join(ev.name for ev in unknown))
+        status: Tri = True if met else (None if unknown else False)
+        self.c(
+            "≥ 1 myeloma-defining event (CRAB or SLiM; see myeloma_defining_events)",
+            status,
+            "; ".join(parts) if parts else "none of the seven",
+        )
 
     def need_events(self) -> None:
         for ev in self.mde_unknown:
@@ -640,7 +703,7 @@ class _Diagnosis:
     def myeloma(self) -> RuleResult:
         s = self.s
         detail: dict[str, object] = {"events": [ev.name for ev in self.mde_met]}
-        cpc = s.get("circulating_plasma_cells_percent")
+        cpc = val(s, "circulating_plasma_cells_percent")
         if cpc is None:
             self.e.assume(
                 "circulating plasma cells not recorded: plasma cell leukemia not assessed"
@@ -683,7 +746,7 @@ class _Diagnosis:
                 f"A {site} plasmacytoma with clonal BMPC ≥ 10% is not solitary (IMWG 2014)."
             )
             return self.precursor()
-        mri = s.get("mri_focal_lesions")
+        mri = val(s, "mri_focal_lesions")
         if mri is None:
             self.e.assume(
                 "MRI not recorded: the imaging criterion rests on CT/PET-CT/radiography "
@@ -713,8 +776,8 @@ class _Diagnosis:
     def no_neoplasm(self) -> RuleResult | None:
         """No M-protein, normal FLC ratio and no clonal marrow plasma cells."""
         s = self.s
-        serum = s.get("serum_m_protein")
-        urine = s.get("urine_m_protein_24h")
+        serum = val(s, "serum_m_protein")
+        urine = val(s, "urine_m_protein_24h")
         f = self.flc
         if serum is None or f is None or serum > 0:
             return None
@@ -749,9 +812,8 @@ class _Diagnosis:
         bmpc = self.bmpc
         assert bmpc is not None  # bmpc_60 is known when every MDE is known
         heavy = s.m_protein_heavy_chain
-        serum = s.get("serum_m_protein")
-        urine = s.get("urine_m_protein_24h")
-        self.c("no myeloma-defining event", True, "all seven assessed, none met")
+        serum = val(s, "serum_m_protein")
+        urine = val(s, "urine_m_protein_24h")
 
         if heavy == "IgM":
             return self.igm(serum, bmpc)
@@ -945,10 +1007,18 @@ def _plasmacytoma_result(site: str, bmpc: float) -> str:
     return "extramedullary_plasmacytoma" if site == "extramedullary" else "solitary_plasmacytoma"
 
 
+_events_memo = LastSnapshotMemo(_evaluate_events)
+_flc_memo = LastSnapshotMemo(_flc)
+_diagnosis_memo = LastSnapshotMemo(lambda s: _Diagnosis(s).run())
+
+
 @rule("diagnosis", TITLE, "diagnosis")
 def diagnosis(s: Snapshot) -> RuleResult:
-    """The IMWG 2014 diagnosis (see the module docstring for the order of precedence)."""
-    return _Diagnosis(s).run()
+    """The IMWG 2014 diagnosis (see the module docstring for the order of precedence).
+
+    Other rules (the SMM and MGUS scores) call this too; it is computed once per snapshot.
+    """
+    return _diagnosis_memo(s)
 
 
 @rule("myeloma_defining_events", "Myeloma-defining events (IMWG 2014)", "diagnosis")

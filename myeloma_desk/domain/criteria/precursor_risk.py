@@ -26,6 +26,7 @@ from myeloma_desk.domain.criteria.diagnosis import (
     flc,
     flc_ratio_abnormal,
     ratio_gt,
+    val,
 )
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
@@ -169,8 +170,8 @@ def _fish_factor(s: Snapshot) -> tuple[bool | None, str]:
 
 def _smm_factors(s: Snapshot) -> list[Factor]:
     """The three 20/2/20 factors as 0/1 points."""
-    bmpc = s.get("bone_marrow_plasma_cells_percent")
-    m = s.get("serum_m_protein")
+    bmpc = val(s, "bone_marrow_plasma_cells_percent")
+    m = val(s, "serum_m_protein")
     ratio, ratio_text = _flc_ratio(s)
     return [
         _tri_factor(
@@ -192,7 +193,7 @@ def _smm_factors(s: Snapshot) -> list[Factor]:
             None if ratio is None else ratio_gt(ratio, SMM_FLC_RATIO),
             1,
             ratio_text,
-            *[n for n in ("free_kappa", "free_lambda") if s.get(n) is None],
+            *[n for n in ("free_kappa", "free_lambda") if val(s, n) is None],
         ),
     ]
 
@@ -299,8 +300,8 @@ def smm_risk_imwg_2020(s: Snapshot) -> RuleResult:
     if skip is not None:
         return skip
     ratio, ratio_text = _flc_ratio(s)
-    m = s.get("serum_m_protein")
-    bmpc = s.get("bone_marrow_plasma_cells_percent")
+    m = val(s, "serum_m_protein")
+    bmpc = val(s, "bone_marrow_plasma_cells_percent")
     present, fish_text = _fish_factor(s)
     factors = [
         _points_factor(
@@ -309,7 +310,7 @@ def smm_risk_imwg_2020(s: Snapshot) -> RuleResult:
             IMWG_FLC_BANDS,
             IMWG_FLC_TOP,
             ratio_text,
-            *[n for n in ("free_kappa", "free_lambda") if s.get(n) is None],
+            *[n for n in ("free_kappa", "free_lambda") if val(s, n) is None],
         ),
         _points_factor(
             "M-protein points (0–1.5 g/dL: 0, > 1.5–3: 3, > 3: 4)",
@@ -404,7 +405,7 @@ def mgus_risk_mayo(s: Snapshot) -> RuleResult:
         {"initial_m_protein": label, "progression_20_years_percent": percent}
         for label, _, percent in PDQ_MGUS_TABLE
     ]
-    m = s.get("serum_m_protein")
+    m = val(s, "serum_m_protein")
     if m is not None:
         e.detail["pdq_row"] = pdq_mgus_row(m)
     skip = _applicable(s, e, ("non_igm_mgus", "igm_mgus"))
@@ -436,7 +437,7 @@ def mgus_risk_mayo(s: Snapshot) -> RuleResult:
             abnormal,
             1,
             kl,
-            *[n for n in ("free_kappa", "free_lambda") if s.get(n) is None],
+            *[n for n in ("free_kappa", "free_lambda") if val(s, n) is None],
         ),
     ]
     _record(e, factors)

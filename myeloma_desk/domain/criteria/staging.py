@@ -7,6 +7,7 @@ published system in ``detail.pdq_wording`` and ``detail.pdq_difference``.
 
 from __future__ import annotations
 
+from myeloma_desk.domain.criteria.diagnosis import val
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
@@ -134,8 +135,8 @@ R_ISS_PDQ_DIFFERENCE = (
 
 def _iss_possible(s: Snapshot) -> tuple[list[str], list[str]]:
     """ISS stages still possible given the data (same rules as :func:`iss`) and what is missing."""
-    b2m = s.get("beta2_microglobulin")
-    albumin = s.get("albumin")
+    b2m = val(s, "beta2_microglobulin")
+    albumin = val(s, "albumin")
     missing = [n for n, v in (("beta2_microglobulin", b2m), ("albumin", albumin)) if v is None]
     if b2m is None:
         if albumin is not None and lt(albumin, ISS_ALBUMIN):
@@ -152,8 +153,8 @@ def _iss_possible(s: Snapshot) -> tuple[list[str], list[str]]:
 
 def ldh_high(s: Snapshot) -> tuple[bool | None, str]:
     """LDH above the lab's upper limit of normal (None if either is missing)."""
-    ldh = s.get("ldh")
-    uln = s.get("ldh_upper_limit")
+    ldh = val(s, "ldh")
+    uln = val(s, "ldh_upper_limit")
     shown = f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}"
     if ldh is None or uln is None:
         return None, shown
@@ -206,7 +207,7 @@ def r_iss(s: Snapshot) -> RuleResult:
     }
     e.need(*iss_missing)
     if high_ldh is None:
-        e.need(*[n for n in ("ldh", "ldh_upper_limit") if s.get(n) is None])
+        e.need(*[n for n in ("ldh", "ldh_upper_limit") if val(s, n) is None])
     if hr is None:
         e.need("fish")
     if len(outcomes) > 1:
@@ -268,7 +269,7 @@ def r2_iss(s: Snapshot) -> RuleResult:
     }
     e.need(*iss_missing)
     if high_ldh is None:
-        e.need(*[n for n in ("ldh", "ldh_upper_limit") if s.get(n) is None])
+        e.need(*[n for n in ("ldh", "ldh_upper_limit") if val(s, n) is None])
     if fish is None:
         e.need("fish")
     groups = {_r2_group(total) for total in totals}

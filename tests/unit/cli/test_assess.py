@@ -61,7 +61,8 @@ def test_assess_text(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Diagnosis (IMWG 2014" in out
     assert "result: active_multiple_myeloma" in out
-    assert "[met] MDE anemia" in out
+    assert "[met] ≥ 1 myeloma-defining event" in out
+    assert "anemia (8.7 g/dL (< 10 g/dL))" in out
     assert "sources: Rajkumar 2014 Lancet Oncol" in out
     assert "[not met] t(4;14) (1 point)" in out
 
