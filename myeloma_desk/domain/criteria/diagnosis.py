@@ -790,6 +790,8 @@ class _Diagnosis:
             return None
         if s.m_protein_heavy_chain is not None or s.m_protein_light_chain is not None:
             return None
+        if "positive" in (s.serum_immunofixation, s.urine_immunofixation):
+            return None
         self.c("serum M-protein absent", True, s.shown("serum_m_protein"))
         self.c(
             f"FLC ratio (κ/λ) normal, {fmt(FLC_RATIO_LOW)}–{fmt(FLC_RATIO_HIGH)}",

@@ -432,3 +432,12 @@ def test_empty_snapshot() -> None:
     r = diagnosis(with_base(**{k: None for k in NO_MDE}))
     assert r.status == "cannot_determine"
     assert "bone_marrow_plasma_cells_percent" in r.missing
+
+
+def test_positive_immunofixation_is_not_no_neoplasm() -> None:
+    r = dx(
+        serum_m_protein=(0, "g/dL"),
+        bone_marrow_plasma_cells_percent=0,
+        serum_immunofixation="positive",
+    )
+    assert r.result != "no_plasma_cell_neoplasm"
