@@ -111,6 +111,17 @@ class Mrd(BaseModel):
     sensitivity: float | None = Field(default=None, gt=0, le=1)
 
 
+class SpinalLesions(BaseModel):
+    """Lytic lesions of the spine and the findings the PDQ names for radiation (engine II)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lytic_spine_lesion: bool | None = None
+    paraspinal_plasmacytoma: bool | None = None  # extramedullary (paraspinal) plasmacytoma
+    painful_vertebral_destruction: bool | None = None
+    cord_compression: bool | None = None  # on CT or MRI
+
+
 class VteRiskFactors(BaseModel):
     """IMPEDE VTE inputs; None = not recorded."""
 
@@ -315,7 +326,13 @@ class Snapshot(_Measured):
     lawton_iadl: int | None = Field(default=None, ge=0, le=8)
     vte_risk_factors: VteRiskFactors | None = None
     therapy_lines: list[TherapyLine] = Field(default_factory=list, max_length=100)
-    igm_related_findings: IgmFindings | None = None  # IgM MGUS exclusions (engine I)
+    # Engine II additions (optional; absent means not recorded).
+    braf_v600e: bool | None = None  # BRAF V600E variant found (sequencing of the myeloma clone)
+    # "symptomatic" = hemorrhagic or central nervous system manifestations (the PDQ's wording)
+    hyperviscosity: Literal["none", "asymptomatic", "symptomatic"] | None = None
+    spinal_lesions: SpinalLesions | None = None
+    # Engine I addition: IgM MGUS exclusions other than anemia (absent means not recorded).
+    igm_related_findings: IgmFindings | None = None
 
     @field_validator("fish")
     @classmethod

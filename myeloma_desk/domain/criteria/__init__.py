@@ -4,4 +4,16 @@ MODULES lists them in output order; the engine imports each once. A module regis
 with ``myeloma_desk.domain.engine.rule``.
 """
 
-MODULES: tuple[str, ...] = ("diagnosis", "staging", "cytogenetics", "precursor_risk")
+MODULES: tuple[str, ...] = (
+    "diagnosis",
+    "staging",
+    "cytogenetics",
+    "precursor_risk",
+    "response",
+    "amyloidosis",
+    "renal",
+    "fitness",
+    "thrombosis",
+    "therapy",
+    "supportive",
+)

@@ -966,6 +966,9 @@ class _Diagnosis:
         self.c("no anemia (IMWG 2014 anemia definition)", True, "anemia event not met")
         findings = s.igm_related_findings
         values = {} if findings is None else findings.model_dump()
+        if values.get("hyperviscosity") is None and s.hyperviscosity is not None:
+            # the snapshot's own hyperviscosity field (none / asymptomatic / symptomatic)
+            values["hyperviscosity"] = s.hyperviscosity != "none"
         present = [k for k, v in values.items() if v is True]
         unknown = [
             k

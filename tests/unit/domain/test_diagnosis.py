@@ -441,3 +441,11 @@ def test_positive_immunofixation_is_not_no_neoplasm() -> None:
         serum_immunofixation="positive",
     )
     assert r.result != "no_plasma_cell_neoplasm"
+
+
+def test_igm_uses_the_snapshot_hyperviscosity_field() -> None:
+    r = dx(serum_m_protein=(1, "g/dL"), m_protein_heavy_chain="IgM", hyperviscosity="asymptomatic")
+    assert r.status == "not_applicable"
+    r = dx(serum_m_protein=(1, "g/dL"), m_protein_heavy_chain="IgM", hyperviscosity="none")
+    assert r.result == "igm_mgus"
+    assert "hyperviscosity" not in " ".join(r.detail["assumptions"])
