@@ -101,10 +101,6 @@ def _and(values: Iterable[Tri]) -> Tri:
     return None
 
 
-def _has(s: Snapshot, finding: Fish) -> Tri:
-    return s.has_fish(finding)
-
-
 @rule("cytogenetic_risk_pdq", "Cytogenetic risk groups (the PDQ's Table 3)", "cytogenetics")
 def cytogenetic_risk_pdq(s: Snapshot) -> RuleResult:
     """Highest group any finding reaches; hyperdiploidy never offsets an adverse finding."""
@@ -183,7 +179,8 @@ def high_risk_ims_imwg(s: Snapshot) -> RuleResult:
     e = Explanation(
         "high_risk_ims_imwg", "High-risk myeloma (IMS/IMWG 2025 consensus)", AVET_LOISEAU_2025
     )
-    has = {f: _has(s, f) for f in Fish}
+    found = None if s.fish is None else set(s.fish)
+    has: dict[Fish, Tri] = {f: None if found is None else f in found for f in Fish}
     fraction = val(s, "del17p_clonal_fraction_percent")
     big_clone: Tri = None if fraction is None else gt(fraction, DEL17P_FRACTION)
     a = _or([_and([has[Fish.DEL17P], big_clone]), has[Fish.TP53_MUTATION]])

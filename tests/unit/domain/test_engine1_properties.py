@@ -247,3 +247,22 @@ def test_adding_an_adverse_fish_finding_never_lowers_risk(
     ):
         rule = get_rule(rule_id)
         _not_lower(rule.evaluate(before), rule.evaluate(after), VOCABULARY[rule_id])
+
+
+@given(
+    name=st.sampled_from(sorted(RANGES)),
+    value=st.floats(min_value=0, max_value=100, allow_nan=False)
+    | st.integers(0, 10**6).map(lambda v: v / 10**6),
+)
+def test_fast_canonical_value_equals_get(name: str, value: float) -> None:
+    from myeloma_desk.domain.criteria.diagnosis import val
+
+    spec = MEASURED_FIELDS[name]
+    value = min(max(value, spec.low), spec.high)
+    if spec.dim is Dim.COUNT:
+        value = float(round(value))
+    for unit in accepted_units(spec.dim):
+        snapshot = parse_snapshot(
+            {name: {"value": from_canonical(value, unit, spec.dim), "unit": unit}}
+        )
+        assert val(snapshot, name) == snapshot.get(name)
