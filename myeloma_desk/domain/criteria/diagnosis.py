@@ -20,9 +20,10 @@ from decimal import Decimal, localcontext
 from typing import Generic, Literal, TypeVar
 
 from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
-from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
+from myeloma_desk.domain.units import UNITS, fmt, ge, gt, lt, sub
 
 RAJKUMAR_2014 = source(
     "Rajkumar 2014 Lancet Oncol",
@@ -269,9 +270,27 @@ def val(s: Snapshot, name: str) -> float | None:
     cache = _values_memo(s)
     if name in cache:
         return cache[name]
-    value = s.get(name)
+    value = _canonical_fast(s, name)
     cache[name] = value
     return value
+
+
+def _canonical_fast(s: Snapshot, name: str) -> float | None:
+    """Exactly ``s.get(name)``, skipping the decimal arithmetic where it cannot change the value.
+
+    For a unit whose factor is 1, ``to_canonical`` returns the value rounded to 12 decimal
+    places; a float whose shortest representation has at most 12 decimals (and no exponent) is
+    returned unchanged by that rounding, so it can be returned as is.
+    """
+    quantity = getattr(s, name)
+    if quantity is None:
+        return None
+    if UNITS[MEASURED_FIELDS[name].dim].factors.get(quantity.unit) == "1":
+        text = repr(quantity.value)
+        dot = text.find(".")
+        if "e" not in text and "n" not in text and (dot < 0 or len(text) - dot - 1 <= 12):
+            return float(quantity.value)
+    return s.get(name)
 
 
 def myeloma_defining_events(s: Snapshot) -> list[Event]:
