@@ -69,11 +69,28 @@ def test_20_2_20(fields: dict[str, Any], group: str, factors: int) -> None:
 )
 def test_20_2_20_missing(missing: str) -> None:
     r = smm(smm_risk_20_2_20, **{missing: None})
-    # the diagnosis may no longer be SMM; the score is then computed with a note, or skipped
-    if r.status == "not_applicable":
-        return
     assert r.status == "cannot_determine"
     assert missing in r.missing
+    if missing != "serum_m_protein":  # without marrow or FLC the diagnosis is open as well
+        assert "not established" in r.detail["diagnosis_note"]
+
+
+@pytest.mark.parametrize(
+    "missing", ["bone_marrow_plasma_cells_percent", "serum_m_protein", "free_lambda", "fish"]
+)
+def test_imwg_2020_and_four_factor_missing(missing: str) -> None:
+    four = smm(smm_risk_pdq_four_factor, **{missing: None})
+    assert four.status == "cannot_determine"
+    assert missing in four.missing
+    # IMWG 2020 at 0 known points: a missing factor adds at most 4 (M-protein) or 2 (FISH), so
+    # the group stays low and the result is given with a range; FLC or marrow could reach 5–6.
+    imwg = smm(smm_risk_imwg_2020, **{missing: None})
+    assert missing in imwg.missing
+    if missing in ("serum_m_protein", "fish"):
+        assert (imwg.status, imwg.result) == ("determined", "low")
+        assert imwg.detail["points_range"][0] == 0
+    else:
+        assert imwg.status == "cannot_determine"
 
 
 def test_20_2_20_decided_with_two_known_factors() -> None:
@@ -260,11 +277,9 @@ def test_mayo_mgus_igm_counts_as_non_igg() -> None:
     assert r.detail["progression_20_years_competing_risk_percent"] == 27
 
 
-@pytest.mark.parametrize("missing", ["m_protein_heavy_chain", "free_kappa"])
+@pytest.mark.parametrize("missing", ["m_protein_heavy_chain", "free_kappa", "serum_m_protein"])
 def test_mayo_mgus_missing(missing: str) -> None:
     r = mgus(**{missing: None})
-    if r.status == "not_applicable":
-        return
     assert r.status == "cannot_determine"
     assert missing in r.missing
 
