@@ -7,6 +7,7 @@ on stdout; exit 2 on invalid input with one message per field on stderr. ``-`` r
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -41,10 +42,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def evidence_version() -> str:
     """The evidence database version, or "unavailable" if the evidence package has none."""
     try:
-        from myeloma_desk.evidence import EVIDENCE_VERSION  # type: ignore[attr-defined]
+        evidence = importlib.import_module("myeloma_desk.evidence")
     except ImportError:
         return "unavailable"
-    return str(EVIDENCE_VERSION)
+    return str(getattr(evidence, "EVIDENCE_VERSION", "unavailable"))
 
 
 def _read(path: str) -> str:

@@ -160,3 +160,13 @@ def test_assess_subprocess() -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("albumin: unit 'mg' is not accepted")
+
+
+def test_evidence_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    import myeloma_desk.evidence as evidence
+    from myeloma_desk.cli.assess import evidence_version
+
+    monkeypatch.delattr(evidence, "EVIDENCE_VERSION", raising=False)
+    assert evidence_version() == "unavailable"
+    monkeypatch.setattr(evidence, "EVIDENCE_VERSION", "pdq-2025-04-25.1", raising=False)
+    assert evidence_version() == "pdq-2025-04-25.1"

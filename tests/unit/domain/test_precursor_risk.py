@@ -269,7 +269,7 @@ def test_mayo_mgus(fields: dict[str, Any], group: str) -> None:
 
 
 def test_mayo_mgus_igm_counts_as_non_igg() -> None:
-    # Rajkumar 2005 worked example: IgM 1.8 g/dL with an abnormal FLC ratio: 3 factors, high,
+    # Applying the Rajkumar 2005 model: IgM 1.8 g/dL with an abnormal FLC ratio: 3 factors, high,
     # 58% progression at 20 years (27% accounting for competing death).
     r = mgus(m_protein_heavy_chain="IgM", serum_m_protein=(1.8, "g/dL"), free_kappa=(40, "mg/L"))
     assert r.result == "high"
