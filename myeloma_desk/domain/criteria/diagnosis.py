@@ -342,11 +342,15 @@ def _hypercalcemia(s: Snapshot) -> Event:
     uln = val(s, "calcium_upper_limit")
     if uln is None:
         return Event(
-            "hypercalcemia", text, None, f"{shown}; ULN not recorded", ["calcium_upper_limit"]
+            "hypercalcemia",
+            text,
+            None,
+            f"{shown}; ULN not recorded (needed below 11 mg/dL)",
+            ["calcium_upper_limit"],
         )
     above = sub(calcium, uln)
     met = gt(above, HYPERCALCEMIA_ABOVE_ULN)
-    value = f"{shown}, ULN {s.shown('calcium_upper_limit')}: {fmt(above)} mg/dL above the ULN"
+    value = f"{shown}, ULN {s.shown('calcium_upper_limit')}: {_relative(above, 'mg/dL', 'ULN')}"
     return Event("hypercalcemia", text, met, value)
 
 
@@ -393,11 +397,25 @@ def _anemia(s: Snapshot) -> Event:
         return Event("anemia", text, True, f"{shown} (< 10 g/dL)")
     lln = val(s, "hemoglobin_lower_limit")
     if lln is None:
-        return Event("anemia", text, None, f"{shown}; LLN not recorded", ["hemoglobin_lower_limit"])
+        return Event(
+            "anemia",
+            text,
+            None,
+            f"{shown}; LLN not recorded (needed at 10 g/dL or more)",
+            ["hemoglobin_lower_limit"],
+        )
     below = sub(lln, hb)
     met = gt(below, ANEMIA_BELOW_LLN)
-    value = f"{shown}, LLN {s.shown('hemoglobin_lower_limit')}: {fmt(below)} g/dL below the LLN"
+    value = f"{shown}, LLN {s.shown('hemoglobin_lower_limit')}: " + _relative(-below, "g/dL", "LLN")
     return Event("anemia", text, met, value)
+
+
+def _relative(difference: float, unit: str, limit: str) -> str:
+    """'1.2 mg/dL above the ULN' / '0.3 g/dL below the LLN' / 'at the ULN'."""
+    if difference == 0:
+        return f"at the {limit}"
+    side = "above" if difference > 0 else "below"
+    return f"{fmt(abs(difference))} {unit} {side} the {limit}"
 
 
 def _bone_lesions(s: Snapshot) -> Event:

@@ -197,3 +197,12 @@ def test_pdq_wording_beside() -> None:
     result = mde_rule(with_base())
     assert "10% to 60%" in result.detail["pdq_wording"]["criteria"][1]
     assert "11 mg/dL" in result.detail["pdq_difference"]
+
+
+def test_relative_values_are_worded_by_side() -> None:
+    result = mde_rule(with_base(hemoglobin=(13.1, "g/dL"), hemoglobin_lower_limit=(12, "g/dL")))
+    anemia = next(c for c in result.criteria if c.name.startswith("anemia"))
+    assert anemia.value == "13.1 g/dL, LLN 12 g/dL: 1.1 g/dL above the LLN"
+    result = mde_rule(with_base(calcium=(10.9, "mg/dL"), calcium_upper_limit=(10.2, "mg/dL")))
+    calcium = next(c for c in result.criteria if c.name.startswith("hypercalcemia"))
+    assert calcium.value == "10.9 mg/dL, ULN 10.2 mg/dL: 0.7 mg/dL above the ULN"
