@@ -468,6 +468,8 @@ def _mri(s: Snapshot) -> Event:
 def _al_amyloidosis(s: Snapshot, monoclonal: Tri) -> tuple[Tri, list[tuple[str, Tri, str]]]:
     """IMWG 2014 AL amyloidosis: all four criteria (None if undecided)."""
     a = s.amyloidosis
+    if a is None:
+        return None, []  # not recorded: an assumption, no criteria to list
     organs = None if a is None else a.organs
     rows: list[tuple[str, Tri, str]] = [
         (
@@ -508,6 +510,8 @@ POEMS_MINOR = (
 def _poems(s: Snapshot, monoclonal: Tri) -> tuple[Tri, list[tuple[str, Tri, str]]]:
     """Dispenzieri: both mandatory criteria, ≥ 1 major and ≥ 1 minor criterion."""
     p = s.poems
+    if p is None:
+        return None, []  # not recorded: an assumption, no criteria to list
     values = {} if p is None else p.model_dump()
     major = _any(values.get(k) for k in POEMS_MAJOR)
     minor = _any(values.get(k) for k in POEMS_MINOR)
