@@ -73,7 +73,10 @@ NOT_IN_VOCABULARY = (
     "reported as high risk via del(17p). A TP53 mutation alone is not in Table 3."
 )
 
-# IMS/IMWG 2025 (Avet-Loiseau 2025).
+# IMS/IMWG 2025 (Avet-Loiseau 2025). Citation checked against PubMed (2025 Aug 20;43(24):
+# 2739-2751, doi 10.1200/JCO-24-01893); the four criteria below match a published summary of
+# the consensus (the Limbic, 2026: '> 20% clonal fraction and/or TP53 mutation', 'β2M
+# ≥ 5.5 mg/L with normal creatinine (< 1.2 mg/dL)').
 DEL17P_FRACTION = 20.0  # del(17p) in > 20% clonal fraction
 IMS_B2M = 5.5  # β2-microglobulin ≥ 5.5 mg/L ...
 IMS_NORMAL_CREATININE = 1.2  # ... with normal creatinine (< 1.2 mg/dL)
