@@ -117,3 +117,53 @@ def test_source_link_opens_reference_heading(qtbot: QtBot, tmp_path: Path) -> No
     qtbot.waitExposed(reference)
     reference.go_to("international-staging-system")  # layout settles after first show
     qtbot.waitUntil(lambda: reference.heading_at_top() == "International staging system")
+
+
+def test_record_fields_expand_for_rules_that_need_them(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from myeloma_desk.ui.widgets.fields import expand_path
+
+    assert expand_path("albumin") == ["albumin"]
+    assert expand_path("spinal_lesions") == [
+        "spinal_lesions.lytic_spine_lesion",
+        "spinal_lesions.paraspinal_plasmacytoma",
+        "spinal_lesions.painful_vertebral_destruction",
+        "spinal_lesions.cord_compression",
+    ]
+    lines = expand_path("therapy_lines")
+    assert lines[0] == "therapy_lines.0.regimen" and lines[-1] == "therapy_lines.2.refractory"
+    assert expand_path("no_such_field") == []
+
+
+def test_calculator_outputs_for_engine_rules(qtbot: QtBot) -> None:
+    """A few calculators computed end to end through their forms (values from the criteria
+    summary; the engine's own tests cover every boundary)."""
+    view = CalculatorsView()
+    qtbot.addWidget(view)
+    known = set(view.rule_ids())
+    cases = {
+        # CKD-EPI 2021 and Cockcroft-Gault: (140 − 60) × 72 / (72 × 1.0) = 80.0 mL/min
+        "crcl_cockcroft_gault": (
+            {
+                "creatinine": {"value": 1.0, "unit": "mg/dL"},
+                "age_years": 60,
+                "sex": "male",
+                "weight": {"value": 72, "unit": "kg"},
+            },
+            "80 mL/min",
+        ),
+        # IMWG frailty: age 76–80 → 1, Charlson ≥ 2 → 1: total 2 = frail
+        "frailty_imwg": (
+            {"age_years": 78, "charlson_comorbidity_index": 2, "katz_adl": 6, "lawton_iadl": 8},
+            "Frail",
+        ),
+    }
+    for rule_id, (data, shown) in cases.items():
+        if rule_id not in known:
+            continue
+        calc = view.open(rule_id)
+        calc.form.set_data(data)
+        result = calc.compute()
+        assert result.status == "determined", (rule_id, result.missing)
+        assert calc.panel.model.index(0, 1).data() == shown

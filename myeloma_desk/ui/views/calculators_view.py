@@ -29,7 +29,7 @@ from myeloma_desk.domain.engine import Rule, assess, rules
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel
-from myeloma_desk.ui.widgets.fields import SnapshotForm
+from myeloma_desk.ui.widgets.fields import SnapshotForm, expand_path
 
 _CORE_B2M_ALB = ("beta2_microglobulin", "albumin")
 _LDH = ("ldh", "ldh_upper_limit")
@@ -42,9 +42,38 @@ _RESPONSE_LABS = (
     "bone_marrow_plasma_cells_percent",
 )
 _LINE_FIELDS = ("regimen", "drugs", "start", "end", "best_response", "refractory")
+_MDE = (
+    "calcium",
+    "calcium_upper_limit",
+    "creatinine",
+    "creatinine_clearance",
+    "hemoglobin",
+    "hemoglobin_lower_limit",
+    "lytic_lesions",
+    "bone_marrow_plasma_cells_percent",
+    "free_kappa",
+    "free_lambda",
+    "m_protein_light_chain",
+    "mri_focal_lesions",
+)
+_RENAL = ("creatinine_clearance", "dialysis", "creatinine", "age_years", "sex", "weight")
 
 # The declarative table: rule id → the snapshot paths its calculator asks for, in form order.
 CALCULATOR_INPUTS: dict[str, tuple[str, ...]] = {
+    "diagnosis": (
+        "serum_m_protein",
+        "m_protein_heavy_chain",
+        "urine_m_protein_24h",
+        *_MDE,
+        "biopsy_proven_plasmacytoma",
+        "clonality_proven",
+        "circulating_plasma_cells_percent",
+        "amyloidosis.biopsy_proven",
+        "amyloidosis.light_chain_typed",
+        "amyloidosis.organs",
+        "poems.polyneuropathy",
+    ),
+    "myeloma_defining_events": _MDE,
     "iss": _CORE_B2M_ALB,
     "r_iss": (*_CORE_B2M_ALB, *_LDH, "fish"),
     "r2_iss": (*_CORE_B2M_ALB, *_LDH, "fish"),
@@ -56,6 +85,12 @@ CALCULATOR_INPUTS: dict[str, tuple[str, ...]] = {
         "creatinine",
     ),
     "smm_risk_20_2_20": (
+        "serum_m_protein",
+        *_FLC,
+        "bone_marrow_plasma_cells_percent",
+        "fish",
+    ),
+    "smm_risk_pdq_four_factor": (
         "serum_m_protein",
         *_FLC,
         "bone_marrow_plasma_cells_percent",
@@ -83,14 +118,9 @@ CALCULATOR_INPUTS: dict[str, tuple[str, ...]] = {
     ),
     "egfr_ckd_epi_2021": ("creatinine", "age_years", "sex"),
     "crcl_cockcroft_gault": ("creatinine", "age_years", "sex", "weight"),
-    "lenalidomide_renal_dose": (
-        "creatinine_clearance",
-        "dialysis",
-        "creatinine",
-        "age_years",
-        "sex",
-        "weight",
-    ),
+    "lenalidomide_renal_dose": _RENAL,
+    "cybord_renal_pdq": _RENAL,
+    "bone_agent_renal_pdq": _RENAL,
     "response_imwg": (
         "history.0.date",
         *(f"history.0.{name}" for name in _RESPONSE_LABS),
@@ -109,6 +139,7 @@ CALCULATOR_INPUTS: dict[str, tuple[str, ...]] = {
         "mrd.sensitivity",
     ),
     "frailty_imwg": ("age_years", "charlson_comorbidity_index", "katz_adl", "lawton_iadl", "ecog"),
+    "frailty_simplified_facon": ("age_years", "charlson_comorbidity_index", "ecog"),
     "impede_vte": (
         "vte_risk_factors.immunomodulatory_drug",
         "bmi",
@@ -139,7 +170,8 @@ def calculator_inputs(rule_id: str) -> tuple[str, ...]:
     if declared is not None:
         return declared
     results = assess(Snapshot(), rule_ids=[rule_id]).results
-    return tuple(results[0].missing) if results else ()
+    missing = results[0].missing if results else []
+    return tuple(dict.fromkeys(leaf for name in missing for leaf in expand_path(name)))
 
 
 def calculator_rules() -> list[Rule]:

@@ -46,6 +46,7 @@ _SPINE = (
     "painful_vertebral_destruction",
     "cord_compression",
 )
+_IGM = ("constitutional_symptoms", "hyperviscosity", "lymphadenopathy", "hepatosplenomegaly")
 _VTE = (
     "immunomodulatory_drug",
     "dexamethasone",
@@ -128,6 +129,7 @@ VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "Symptoms && fitness",
         (
             "hyperviscosity",
+            *(f"igm_related_findings.{name}" for name in _IGM),
             "ecog",
             "charlson_comorbidity_index",
             "katz_adl",

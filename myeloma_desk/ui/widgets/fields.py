@@ -70,6 +70,10 @@ LABELS: dict[str, str] = {
     "amyloidosis.biopsy_proven": "Amyloid on biopsy (Congo red)",
     "amyloidosis.light_chain_typed": "Amyloid typed as light chain",
     "amyloidosis.organs": "Organs involved",
+    "igm_related_findings.constitutional_symptoms": "IgM: constitutional symptoms",
+    "igm_related_findings.hyperviscosity": "IgM: hyperviscosity",
+    "igm_related_findings.lymphadenopathy": "IgM: lymphadenopathy",
+    "igm_related_findings.hepatosplenomegaly": "IgM: hepatosplenomegaly",
 }
 # Units shown beside plain numbers that are not Quantity fields.
 PLAIN_UNITS = {"age_years": "years", "mrd.sensitivity": "fraction, e.g. 0.00001"}
@@ -179,6 +183,46 @@ def field_def(path: str) -> FieldDef:
     if annotation is str:
         return FieldDef(path, label, "text")
     raise KeyError(path)
+
+
+LIST_ENTRIES = {"history": 2, "therapy_lines": 3}  # entries offered for a list of records
+
+
+def expand_path(path: str) -> list[str]:
+    """Editable leaf paths for ``path``: itself if it is a field, the fields of a sub-record
+    (``spinal_lesions`` → its four findings), a few entries of a list of records
+    (``therapy_lines`` → lines 1–3), or nothing if the snapshot has no such field."""
+    try:
+        field_def(path)
+        return [path]
+    except KeyError:
+        pass
+    model: type[BaseModel] = Snapshot
+    for part in path.split("."):
+        if part.isdigit():
+            continue
+        if part not in model.model_fields:
+            return []
+        annotation = _unwrap_optional(model.model_fields[part].annotation)
+        if typing.get_origin(annotation) is list:
+            annotation = typing.get_args(annotation)[0]
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    last = path.split(".")[-1]
+    if last in LIST_ENTRIES:
+        prefixes = [f"{path}.{n}" for n in range(LIST_ENTRIES[last])]
+    else:
+        prefixes = [path]
+    out: list[str] = []
+    for prefix in prefixes:
+        for name in model.model_fields:
+            try:
+                field_def(f"{prefix}.{name}")
+            except KeyError:
+                continue
+            out.append(f"{prefix}.{name}")
+    return out
 
 
 def _int_bounds(model: type[BaseModel], name: str) -> range:
@@ -610,15 +654,14 @@ class SnapshotForm(QWidget):
         return editor
 
     def add_field(self, path: str, group: int = -1) -> FieldEditor | None:
-        """Add an editor for ``path`` (unless present or unknown) to group ``group``."""
-        if path in self.editors:
-            return self.editors[path]
-        try:
-            field_def(path)
-        except KeyError:
-            return None
+        """Add editors for ``path`` (a field, or every field of a record or list of records,
+        see :func:`expand_path`) unless present; returns the first, None if there is none."""
+        first: FieldEditor | None = None
         index = group if group >= 0 else len(self._forms) - 1
-        return self._add_editor(path, self._forms[index], index)
+        for leaf in expand_path(path):
+            editor = self.editors.get(leaf) or self._add_editor(leaf, self._forms[index], index)
+            first = first or editor
+        return first
 
     def paths(self) -> list[str]:
         return list(self.editors)
