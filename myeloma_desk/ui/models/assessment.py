@@ -152,6 +152,8 @@ class AssessmentModel(QAbstractTableModel):
             if column == 3:
                 return ", ".join(field_label(m) for m in result.missing)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return result.title
             if result.missing:
                 return "Needs: " + ", ".join(field_label(m) for m in result.missing)
             return STATUS_TEXT.get(result.status, result.status)
