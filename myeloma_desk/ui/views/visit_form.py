@@ -245,6 +245,7 @@ class AssessView(QWidget):
         self.form.changed.connect(self._on_changed)
         self.panel.field_requested.connect(self.form.focus_field)
         self.panel.navigate_requested.connect(self.navigate_requested)
+        self._navigate = navigate
         if navigate is not None:
             self.navigate_requested.connect(navigate)
         self.new_button.clicked.connect(self.new_visit)
@@ -349,10 +350,18 @@ class AssessView(QWidget):
         self.drafts.save(self.draft_key, data, self.subject or "a new visit", self.patient_id)
 
     def restore_draft(self) -> None:
+        """Put the offered draft back in the form; a patient's draft reopens that patient's
+        visit first, so it can be saved to the record."""
         draft = self.banner.draft
         self.banner.offer(None)
         if draft is None:
             return
+        if draft.patient_id and draft.patient_id.isdigit() and self._navigate is not None:
+            patients = self._navigate("patients", "")
+            resume = getattr(patients, "resume_visit", None)
+            if callable(resume):
+                resume(int(draft.patient_id))  # sets this view's subject and save handler
+                self._navigate("assess", "")
         self.form.set_data(draft.data)
         self._dirty = True
         self.status.setText("Draft restored")
