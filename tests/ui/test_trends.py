@@ -79,3 +79,10 @@ def test_nice_ticks() -> None:
     assert _nice_ticks(0, 10) == [0, 2.5, 5, 7.5, 10]
     assert _nice_ticks(0, 3.3) == [0, 1, 2, 3]
     assert _nice_ticks(1, 1) == [1]
+
+
+def test_unknown_light_chain_draws_both_chains() -> None:
+    data = dict(_course())
+    del data["m_protein_light_chain"]
+    keys = [s.key for s in trend_data(parse_snapshot(data)).series]
+    assert "involved_flc" not in keys and {"free_kappa", "free_lambda"} <= set(keys)

@@ -4,7 +4,6 @@ category at each follow-up (computed by the engine's ``response_imwg`` rule when
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from myeloma_desk.domain.engine import assess, rules
@@ -30,23 +29,13 @@ class TrendData:
         return not any(s.points for s in self.series)
 
 
-def _involved(entries: Sequence[HistoryEntry | Snapshot], light: str | None) -> str | None:
-    if light in ("kappa", "lambda"):
-        return light
-    for entry in entries:  # the chain that is higher at the first measurement
-        kappa, lam = entry.get("free_kappa"), entry.get("free_lambda")
-        if kappa is not None and lam is not None:
-            return "kappa" if kappa >= lam else "lambda"
-    return None
-
-
 def trend_data(snapshot: Snapshot) -> TrendData:
     """Series for M-protein, involved FLC, FLC ratio, creatinine and hemoglobin over the
     snapshot's history and itself, plus the response at each dated follow-up."""
     entries: list[HistoryEntry | Snapshot] = [*snapshot.history]
     if snapshot.date is not None:
         entries.append(snapshot)
-    involved = _involved(entries, snapshot.m_protein_light_chain)
+    involved = snapshot.m_protein_light_chain
 
     def points(name: str) -> list[tuple[dt.date, float]]:
         out = []
@@ -61,14 +50,20 @@ def trend_data(snapshot: Snapshot) -> TrendData:
         kappa, lam = e.get("free_kappa"), e.get("free_lambda")
         if kappa is not None and lam and e.date is not None:
             ratio.append((e.date, kappa / lam))
+    # The involved chain is the recorded light chain of the M-protein; when it is not
+    # recorded both chains are drawn rather than guessing (as the report does).
+    if involved in ("kappa", "lambda"):
+        flc = [
+            Series("involved_flc", f"Involved FLC ({involved})", "mg/L", points(f"free_{involved}"))
+        ]
+    else:
+        flc = [
+            Series("free_kappa", "Free kappa", "mg/L", points("free_kappa")),
+            Series("free_lambda", "Free lambda", "mg/L", points("free_lambda")),
+        ]
     series = [
         Series("serum_m_protein", "Serum M-protein", "g/dL", points("serum_m_protein")),
-        Series(
-            "involved_flc",
-            f"Involved FLC ({involved})" if involved else "Involved FLC (chain unknown)",
-            "mg/L",
-            points(f"free_{involved}") if involved else [],
-        ),
+        *flc,
         Series("flc_ratio", "FLC ratio κ/λ", "ratio", ratio),
         Series("creatinine", "Creatinine", "mg/dL", points("creatinine")),
         Series("hemoglobin", "Hemoglobin", "g/dL", points("hemoglobin")),
