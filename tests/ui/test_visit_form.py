@@ -171,3 +171,23 @@ def test_save_goes_through_handler_and_clears_draft(qtbot: QtBot, tmp_path: Path
     assert view.save()
     assert saved[-1].snapshot is not None and saved[-1].snapshot.get("albumin") == 3.5
     assert not (tmp_path / "drafts" / "visit-p1.json").exists()
+
+
+def test_message_colour_follows_light_and_dark_palettes(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from myeloma_desk.ui.widgets.fields import error_colour
+
+    view = _view(qtbot)
+    editor = view.form.editor("albumin")
+    light = QPalette()
+    light.setColor(QPalette.ColorRole.Base, QColor("white"))
+    editor.setPalette(light)
+    assert error_colour(editor) == "#a4000f"  # contrast 8.1:1 on white
+    dark = QPalette()
+    dark.setColor(QPalette.ColorRole.Base, QColor("#202020"))
+    editor.setPalette(dark)
+    assert error_colour(editor) == "#ff9e9e"  # contrast 8.3:1 on #202020
+    editor.set_message("check the unit")
+    assert "#ff9e9e" in editor.message.styleSheet()
+    assert editor.message.text() == "⚠ check the unit"  # not colour alone
