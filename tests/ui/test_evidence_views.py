@@ -182,3 +182,26 @@ def test_context_caches_the_database(window: MainWindow, qtbot: QtBot) -> None:
     _regimens(window, qtbot)
     context: AppContext = window.context
     assert context.services["evidence"] is load()
+
+
+def test_options_for_the_visit_being_typed(window: MainWindow, qtbot: QtBot) -> None:
+    from myeloma_desk.ui.views.visit_form import AssessView
+
+    assess = window.show_section_key("assess")
+    assert isinstance(assess, AssessView)
+    assess.form.set_data(
+        {
+            "date": "2025-03-01",
+            "age_years": 82,
+            "serum_m_protein": {"value": 3.4, "unit": "g/dL"},
+            "m_protein_heavy_chain": "IgG",
+            "bone_marrow_plasma_cells_percent": 40,
+            "hemoglobin": {"value": 8.9, "unit": "g/dL"},
+        }
+    )
+    regimens = assess.open_options()
+    assert isinstance(regimens, RegimensView) and window.current_page() is regimens
+    qtbot.waitUntil(regimens.ready, timeout=10_000)
+    assert regimens.options_box.isVisibleTo(regimens)
+    assert "Options described in the PDQ" in regimens.options.toPlainText()
+    assert "Options for this visit" in regimens.options_title.text()

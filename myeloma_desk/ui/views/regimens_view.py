@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from myeloma_desk.domain.drugs import DrugClass
+from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.assessment import humanize
@@ -113,6 +114,7 @@ class RegimensView(QWidget):
         self.evidence: Evidence | None = None
         self.worker = Worker(self)
         self._pending: str = ""
+        self._pending_options: tuple[Snapshot, str] | None = None
         self.patient_regimens: set[str] | None = None
         layout = QVBoxLayout(self)
         self.loading = QLabel("Loading the evidence database…")
@@ -232,6 +234,10 @@ class RegimensView(QWidget):
         if self._pending:
             target, self._pending = self._pending, ""
             self.go_to(target)
+        if self._pending_options is not None:
+            snapshot, subject = self._pending_options
+            self._pending_options = None
+            self.show_options_for(snapshot, subject)
 
     # --- filtering --------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -318,28 +324,38 @@ class RegimensView(QWidget):
 
     def show_patient_options(self, patient_id: int) -> bool:
         """Assess the patient's latest visit and list the options the PDQ describes."""
-        from myeloma_desk.domain.engine import assess
-        from myeloma_desk.evidence import EVIDENCE_VERSION
-        from myeloma_desk.evidence.options import options_for
         from myeloma_desk.ui.views.patient_record import PatientRecord
         from myeloma_desk.ui.views.patients_view import StoreError, store_of
 
-        assert self.evidence is not None
         try:
             record = PatientRecord(store_of(self.context), patient_id)
         except StoreError as error:
             self.options_box.setVisible(True)
             self.options.setHtml(f"<p>{html.escape(str(error))}</p>")
             return False
-        self.options_box.setVisible(True)
-        self.options_title.setText(f"<b>Options for {html.escape(record.patient.name)}</b>")
         snapshot = record.latest_snapshot()
         if snapshot is None:
+            self.options_box.setVisible(True)
+            self.options_title.setText(f"<b>Options for {html.escape(record.patient.name)}</b>")
             self.options.setHtml(
                 "<p>No visit is recorded yet: the options depend on an assessment "
                 "(diagnosis, fitness, kidney function). Enter a visit first.</p>"
             )
             self.patient_regimens = set()
+            return False
+        return self.show_options_for(snapshot, record.patient.name)
+
+    def show_options_for(self, snapshot: Snapshot, subject: str) -> bool:
+        """List the options the PDQ describes for ``snapshot`` (assessed here)."""
+        from myeloma_desk.domain.engine import assess
+        from myeloma_desk.evidence import EVIDENCE_VERSION
+        from myeloma_desk.evidence.options import options_for
+
+        self.options_box.setVisible(True)
+        self.options_title.setText(f"<b>Options for {html.escape(subject)}</b>")
+        if self.evidence is None:  # shown when the database has loaded
+            self._pending_options = (snapshot, subject)
+            self.options.setHtml("<p>Loading the evidence database…</p>")
             return False
         assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
         report = options_for(assessment, snapshot, self.evidence)

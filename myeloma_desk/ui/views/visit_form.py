@@ -213,12 +213,15 @@ class AssessView(QWidget):
         top.addWidget(self.heading, 1)
         self.new_button = QPushButton("&New visit")
         self.new_button.setAccessibleName("Clear the form for a new visit")
+        self.options_button = QPushButton("Regimen &options")
+        self.options_button.setAccessibleName("Regimen options the PDQ describes for this visit")
         self.save_button = QPushButton("&Save visit")
         self.save_button.setAccessibleName("Save the visit to the patient record")
         self.status = QLabel()
         self.status.setAccessibleName("Save status")
         top.addWidget(self.status)
         top.addWidget(self.new_button)
+        top.addWidget(self.options_button)
         top.addWidget(self.save_button)
         layout.addLayout(top)
 
@@ -250,6 +253,7 @@ class AssessView(QWidget):
             self.navigate_requested.connect(navigate)
         self.new_button.clicked.connect(self.new_visit)
         self.save_button.clicked.connect(self.save)
+        self.options_button.clicked.connect(self.open_options)
         self.banner.restore.clicked.connect(self.restore_draft)
         self.banner.discard.clicked.connect(self.discard_offered_draft)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
@@ -319,6 +323,17 @@ class AssessView(QWidget):
         self.last_state = state
         self.assessed.emit(results)
         return results
+
+    def open_options(self) -> object:
+        """Show the Regimens section with the options the PDQ describes for this visit."""
+        if self._navigate is None:
+            return None
+        state = self.form.read(self.current_base())
+        page = self._navigate("regimens", "")
+        show = getattr(page, "show_options_for", None)
+        if callable(show) and state.snapshot is not None:
+            show(state.snapshot, self.subject or "this visit")
+        return page
 
     def form_date(self) -> dt.date | None:
         """The date typed in the form, if it reads as a date."""
