@@ -142,7 +142,9 @@ def verify(connection: Any) -> VerifyResult:
     for row in cursor:
         seq = int(row[0])
         if seq != expected_seq:
-            return VerifyResult(False, checked, prev, expected_seq, f"event {expected_seq} is missing")
+            return VerifyResult(
+                False, checked, prev, expected_seq, f"event {expected_seq} is missing"
+            )
         try:
             event = _row_event(row)
         except (ValueError, TypeError):

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,8 @@ def sqlcipher_module() -> ModuleType | None:
         from sqlcipher3 import dbapi2
     except ImportError:
         return None
-    return dbapi2
+    module: ModuleType = dbapi2
+    return module
 
 
 def encryption_available() -> bool:
@@ -220,7 +222,7 @@ def _read_pid(handle: IO[bytes]) -> int | None:
         return None
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _lock(handle: IO[bytes]) -> None:

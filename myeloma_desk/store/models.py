@@ -103,6 +103,17 @@ class PatientBundle(BaseModel):
         dates = [visit.date for visit in self.visits]
         if len(dates) != len(set(dates)):
             raise ValueError("visits: two visits on the same date")
+        for visit in self.visits:
+            snap = visit.snapshot
+            if snap.history or snap.therapy_lines:
+                raise ValueError(
+                    f"visit {visit.date.isoformat()}: history and therapy lines belong to the "
+                    "patient (as visits and therapy_lines), not inside one visit"
+                )
+            if snap.date is not None and snap.date != visit.date:
+                raise ValueError(
+                    f"visit {visit.date.isoformat()}: its snapshot is dated {snap.date}"
+                )
         for line in self.therapy_lines:
             _date_in_range(line.start, "therapy start")
             _date_in_range(line.end, "therapy end")

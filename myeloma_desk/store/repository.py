@@ -45,9 +45,7 @@ Clock = Callable[[], dt.datetime]
 DEFAULT_KEEP_BACKUPS = 10
 MAX_HISTORY = 500  # Snapshot.history accepts at most 500 entries
 
-_SUMMARY_COLUMNS = (
-    "id, uid, name, identifier, birth_date, sex, diagnosis, archived, last_visit"
-)
+_SUMMARY_COLUMNS = "id, uid, name, identifier, birth_date, sex, diagnosis, archived, last_visit"
 _PATIENT_COLUMNS = _SUMMARY_COLUMNS + ", notes, created_at, updated_at"
 # Fields of a visit's snapshot that come from elsewhere in the store, not from the visit.
 _DERIVED = {"patient", "history", "therapy_lines"}
@@ -457,7 +455,9 @@ class Store:
         if words:
             term_sets = []
             for word in words:
-                term_sets.append("SELECT patient_id FROM patient_terms WHERE term >= ? AND term < ?")
+                term_sets.append(
+                    "SELECT patient_id FROM patient_terms WHERE term >= ? AND term < ?"
+                )
                 params.extend(_prefix_range(word))
             clauses.append(f"SELECT * FROM ({' INTERSECT '.join(term_sets)})")
         archived = "" if include_archived else "AND archived = 0"
