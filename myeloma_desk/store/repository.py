@@ -213,10 +213,24 @@ class Store:
     def _migrate(self) -> None:
         try:
             version = schema_version(self._conn)
-            if version < LATEST and version > 0 and not self.is_empty():
-                self.backup(reason=f"before-migration-from-v{version}")
+            saved: Path | None = None
+            if 0 < version < LATEST and not self.is_empty():
+                saved = self.backup(reason=f"before-migration-from-v{version}")
             with db.transaction(self._conn):
-                migrate(self._conn)
+                applied = migrate(self._conn)
+                if applied and version > 0:
+                    audit.append(
+                        self._conn,
+                        self._now(),
+                        "change",
+                        None,
+                        {
+                            "what": "schema",
+                            "from": version,
+                            "to": applied[-1],
+                            "backup": saved.name if saved else None,
+                        },
+                    )
         except SchemaTooNewError as error:
             raise StoreError(str(error)) from None
 
