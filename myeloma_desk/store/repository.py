@@ -197,6 +197,13 @@ class Store:
                     moved = db.move_aside(db_path, data / db.CORRUPT_DIR, clock())
                     newest = db.newest_good_backup(data / db.BACKUP_DIR, passphrase, LATEST)
                     raise StoreCorruptError(moved, problem, newest)
+            found = schema_version(connection)
+            if found > LATEST:
+                raise StoreError(
+                    f"This patient store has schema version {found}, newer than this Myeloma "
+                    f"Desk understands ({LATEST}); update Myeloma Desk to open it. "
+                    "The file was not changed."
+                )
             db.configure(connection)
             store = cls(paths, connection, lock, passphrase, clock, keep_backups)
             store._restrict_files()

@@ -76,7 +76,9 @@ def test_upgrade_from_every_earlier_version(paths: AppPaths, version: int) -> No
         assert patient.last_visit == D(2024, 1, 5)
         built = store.snapshot_for(1, D(2024, 1, 5))
         assert built.get("serum_m_protein") == 3.2
-        assert [ln.line.regimen for ln in store.therapy_lines(1)] == (["VRd"] if version >= 2 else [])
+        assert [ln.line.regimen for ln in store.therapy_lines(1)] == (
+            ["VRd"] if version >= 2 else []
+        )
         # The audit log starts with the upgrade, and the old data was backed up first.
         assert store.verify_audit().ok
         [upgrade] = [e for e in store.audit_events() if e.detail.get("what") == "schema"]
