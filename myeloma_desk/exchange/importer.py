@@ -60,6 +60,16 @@ def native_document(bundle: PatientBundle) -> dict[str, Any]:
 
 def bundle_from_data(data: Any) -> PatientBundle:
     """Validate parsed JSON (either format) into a bundle, or raise :class:`ImportRejected`."""
+    try:
+        return _bundle_from_data(data)
+    except ArithmeticError:
+        # A number so large that exact unit conversion overflows its decimal context.
+        raise ImportRejected(["a measured value is far too large to be real"]) from None
+    except RecursionError:
+        raise ImportRejected(["the file is nested too deeply"]) from None
+
+
+def _bundle_from_data(data: Any) -> PatientBundle:
     if isinstance(data, dict) and data.get("format") == NATIVE_FORMAT:
         if data.get("version") != NATIVE_VERSION:
             raise ImportRejected([f"unsupported {NATIVE_FORMAT} version {data.get('version')!r}"])
@@ -70,8 +80,6 @@ def bundle_from_data(data: Any) -> PatientBundle:
             return PatientBundle.model_validate(data.get("bundle"))
         except ValidationError as error:
             raise ImportRejected(pydantic_problems(error, "bundle")) from None
-        except RecursionError:
-            raise ImportRejected(["the file is nested too deeply"]) from None
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
         return import_fhir(data)
     raise ImportRejected(
