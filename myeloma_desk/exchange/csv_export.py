@@ -1,7 +1,8 @@
 """Research CSV of a cohort: one row per visit, documented columns (docs/store.md).
 
 Measured values are given in their canonical unit (named in the column header), converted
-exactly with domain/units.py, so every row of a column is comparable. With ``deidentify`` the
+exactly with domain/units.py and written at full precision, so every row of a column is
+comparable. With ``deidentify`` the
 name, identifier and notes columns are left out, the patient key is a random pseudonym, and
 all dates of a patient move by that patient's own random offset.
 """
@@ -13,7 +14,7 @@ import io
 from collections.abc import Iterable
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
-from myeloma_desk.domain.units import UNITS, fmt
+from myeloma_desk.domain.units import UNITS
 from myeloma_desk.exchange.deidentify import deidentify, pseudonym, random_offset
 from myeloma_desk.store.models import PatientBundle
 from myeloma_desk.store.repository import age_on, lines_as_of
@@ -46,6 +47,11 @@ def columns(deidentified: bool) -> list[str]:
     return head
 
 
+def number(value: float) -> str:
+    """Full precision (shortest exact repr); whole numbers without ".0"."""
+    return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+
+
 def _safe_text(value: str) -> str:
     """Neutralise spreadsheet formulas in free text (CSV injection)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -75,11 +81,11 @@ def cohort_csv(items: Iterable[tuple[str, PatientBundle]], deidentify_rows: bool
                 info.sex or "",
                 info.diagnosis or "",
                 visit.date.isoformat(),
-                fmt(age) if age is not None else "",
+                number(age) if age is not None else "",
             ]
             for field in MEASURED_FIELDS:
                 value = snap.get(field)
-                row.append(fmt(value) if value is not None else "")
+                row.append(number(value) if value is not None else "")
             for name in CATEGORICAL:
                 value = getattr(snap, name)
                 row.append("" if value is None else str(value).lower())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import pytest
@@ -34,7 +35,7 @@ def test_events_are_logged_with_a_valid_chain(store: Store) -> None:
     assert result.ok and result.checked == 7
     events = list(reversed(store.audit_events()))
     assert events[0].prev_hash == GENESIS
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
         assert after.hash == event_hash(before.hash, after.body())
     assert "intact" in result.message()
