@@ -289,6 +289,18 @@ def list_backups(folder: Path) -> list[Path]:
     return sorted(folder.glob("patients-*.sqlite3"), reverse=True)
 
 
+def unchanged_since_backup(db_path: Path, folder: Path) -> bool:
+    """True if the newest backup is younger than the database's last write.
+
+    A non-empty -wal file means writes that were never checkpointed (a crash): changed.
+    """
+    backups = list_backups(folder)
+    wal = Path(str(db_path) + "-wal")
+    if not backups or (wal.exists() and wal.stat().st_size > 0):
+        return False
+    return backups[0].stat().st_mtime_ns > db_path.stat().st_mtime_ns
+
+
 def online_backup(source: Any, target_path: Path, passphrase: str | None) -> None:
     """Copy the open database ``source`` to ``target_path`` with SQLite's online backup API.
 

@@ -172,6 +172,7 @@ class Store:
         connection: Any = None
         try:
             new = not db_path.exists() or db_path.stat().st_size == 0
+            unchanged = not new and db.unchanged_since_backup(db_path, data / db.BACKUP_DIR)
             meta = db.StoreMeta.read(meta_path)
             if new:
                 if passphrase is not None and not db.encryption_available():
@@ -208,7 +209,9 @@ class Store:
             store = cls(paths, connection, lock, passphrase, clock, keep_backups)
             store._restrict_files()
             store._migrate()
-            if backup_on_open and not store.is_empty():
+            # A backup at every start, unless nothing changed since the newest one (so a day of
+            # restarts does not rotate the older, different backups away).
+            if backup_on_open and not unchanged and not store.is_empty():
                 store.backup(reason="open")
             return store
         except BaseException:

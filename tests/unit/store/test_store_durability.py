@@ -263,3 +263,14 @@ def test_private_modes(paths: AppPaths, tmp_path: Path) -> None:
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
         for folder in (paths.data, paths.data / BACKUP_DIR):
             assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_startup_backup_only_when_something_changed(paths: AppPaths) -> None:
+    _with_patients(paths, 1)  # its first write came after the (empty-store) start
+    for _ in range(3):
+        open_store(paths).close()
+    with open_store(paths) as store:
+        assert len(store.backups()) == 1  # restarts without changes add none
+        store.create_patient(PatientFields(name="New"))
+    with open_store(paths) as store:
+        assert len(store.backups()) == 2
