@@ -37,16 +37,17 @@ class DiagnosisCodes:
 _MM = Coded("C90.00", "Multiple myeloma not having achieved remission")
 _PCM = Coded("9732/3", "Plasma cell myeloma")
 _MGUS = Coded("D47.2", "Monoclonal gammopathy")
+_MGUS_O3 = Coded("9765/1", "Monoclonal gammopathy")
 _SP = Coded("C90.30", "Solitary plasmacytoma not having achieved remission")
 
 DIAGNOSIS_CODES: dict[str, DiagnosisCodes] = {
     "active_multiple_myeloma": DiagnosisCodes(_MM, _PCM),
-    # ICD-10-CM has no separate smoldering code (indexed to C90.0-); SEER codes smoldering
-    # (asymptomatic) plasma cell myeloma as 9732/3.
-    "smoldering_multiple_myeloma": DiagnosisCodes(_MM, _PCM),
-    "non_igm_mgus": DiagnosisCodes(_MGUS, None),
-    "igm_mgus": DiagnosisCodes(_MGUS, None),
-    "light_chain_mgus": DiagnosisCodes(_MGUS, None),
+    # Smoldering myeloma is not a C90 code: AHA Coding Clinic for ICD-10-CM/PCS 2021 Q3 (vol. 8
+    # no. 3) assigns D47.2; SEER codes asymptomatic (smoldering) plasma cell myeloma 9732/3.
+    "smoldering_multiple_myeloma": DiagnosisCodes(_MGUS, _PCM),
+    "non_igm_mgus": DiagnosisCodes(_MGUS, _MGUS_O3),
+    "igm_mgus": DiagnosisCodes(_MGUS, _MGUS_O3),
+    "light_chain_mgus": DiagnosisCodes(_MGUS, _MGUS_O3),
     "solitary_plasmacytoma": DiagnosisCodes(_SP, Coded("9731/3", "Plasmacytoma of bone")),
     # Minimal marrow involvement may accompany a bone or an extramedullary lesion: no ICD-O.
     "solitary_plasmacytoma_minimal_marrow": DiagnosisCodes(_SP, None),
@@ -54,9 +55,9 @@ DIAGNOSIS_CODES: dict[str, DiagnosisCodes] = {
         Coded("C90.20", "Extramedullary plasmacytoma not having achieved remission"),
         Coded("9734/3", "Extraosseous plasmacytoma"),
     ),
+    # ICD-O-3 9733/3 (plasma cell leukemia) could not be confirmed from a source: not sent.
     "plasma_cell_leukemia": DiagnosisCodes(
-        Coded("C90.10", "Plasma cell leukemia not having achieved remission"),
-        Coded("9733/3", "Plasma cell leukemia"),
+        Coded("C90.10", "Plasma cell leukemia not having achieved remission"), None
     ),
     "al_amyloidosis": DiagnosisCodes(Coded("E85.81", "Light chain (AL) amyloidosis"), None),
     # No single ICD-10-CM code for POEMS syndrome was verified: app coding only.

@@ -89,12 +89,12 @@ def test_molar_units_are_exported_in_the_mass_unit_of_the_loinc_code() -> None:
     ("diagnosis", "icd10", "icdo3"),
     [
         ("active_multiple_myeloma", "C90.00", "9732/3"),
-        ("smoldering_multiple_myeloma", "C90.00", "9732/3"),
-        ("non_igm_mgus", "D47.2", None),
+        ("smoldering_multiple_myeloma", "D47.2", "9732/3"),
+        ("non_igm_mgus", "D47.2", "9765/1"),
         ("solitary_plasmacytoma", "C90.30", "9731/3"),
         ("al_amyloidosis", "E85.81", None),
         ("poems_syndrome", None, None),
-        ("plasma_cell_leukemia", "C90.10", "9733/3"),
+        ("plasma_cell_leukemia", "C90.10", None),
     ],
 )
 def test_condition_codes(diagnosis: str, icd10: str | None, icdo3: str | None) -> None:
@@ -104,6 +104,15 @@ def test_condition_codes(diagnosis: str, icd10: str | None, icdo3: str | None) -
     assert by_system.get(codes.ICD10CM) == icd10
     assert by_system.get(codes.ICDO3) == icdo3
     assert by_system[codes.APP_DIAGNOSIS] == diagnosis
+
+
+def test_ambiguous_icd_code_alone_leaves_the_category_open() -> None:
+    document = export_fhir(next(b for b in DEMOS if b.patient.diagnosis == "non_igm_mgus"))
+    [condition] = _resources(document, "Condition")
+    condition["code"]["coding"] = [
+        c for c in condition["code"]["coding"] if c["system"] == codes.ICD10CM
+    ]
+    assert import_fhir(document).patient.diagnosis is None  # D47.2: MGUS or smoldering
 
 
 def test_icd_code_alone_imports_when_it_names_one_category() -> None:
