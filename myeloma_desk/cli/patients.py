@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 a check failed (verify); 2 the input was rejected (nothing written);
 3 the store could not be opened (locked, damaged, wrong passphrase).
-An encrypted store's passphrase comes from $MYELOMA_DESK_PASSPHRASE or, on a terminal, a prompt.
+An encrypted store's passphrase comes from $MYELOMA_DESK_PASSPHRASE or, on a terminal, a prompt;
+``patients encrypt`` takes the new one from $MYELOMA_DESK_NEW_PASSPHRASE or a prompt (twice).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 PASSPHRASE_ENV = "MYELOMA_DESK_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "MYELOMA_DESK_NEW_PASSPHRASE"
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED, EXIT_STORE = 0, 1, 2, 3
 
 
@@ -53,6 +55,13 @@ def register(subparsers: Any) -> None:
 
     verify = sub.add_parser("verify", help="check the database and the audit log's hash chain")
     verify.set_defaults(handler=_verify)
+
+    crypt = sub.add_parser(
+        "encrypt",
+        help="encrypt the store (or change its passphrase) with SQLCipher; --remove decrypts",
+    )
+    crypt.add_argument("--remove", action="store_true", help="store unencrypted from now on")
+    crypt.set_defaults(handler=_encrypt)
 
     log = sub.add_parser("audit", help="show the audit log, newest first")
     log.add_argument("patient", nargs="?", metavar="ID", help="only this patient")
@@ -257,6 +266,41 @@ def _audit(args: argparse.Namespace) -> int:
             detail = ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
             who = event.patient_uid[:8] if event.patient_uid else "-"
             print(f"{event.seq:>6}  {event.at[:19]}  {event.action:<8} {who:<8}  {detail}")
+        return EXIT_OK
+
+    return _run(args, action, backup_on_open=False)
+
+
+def _new_passphrase() -> str | None:
+    if os.environ.get(NEW_PASSPHRASE_ENV):
+        return os.environ[NEW_PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    first = getpass.getpass("New passphrase: ")
+    if first != getpass.getpass("Repeat the new passphrase: "):
+        print("myeloma-desk: the two passphrases differ; nothing changed", file=sys.stderr)
+        return None
+    return first or None
+
+
+def _encrypt(args: argparse.Namespace) -> int:
+    new = None
+    if not args.remove:
+        new = _new_passphrase()
+        if new is None:
+            print(
+                f"myeloma-desk: no new passphrase (set ${NEW_PASSPHRASE_ENV} or run on a "
+                "terminal); nothing changed",
+                file=sys.stderr,
+            )
+            return EXIT_REJECTED
+
+    def action(store: Any) -> int:
+        store.change_passphrase(new)
+        state = "encrypted" if new else "no longer encrypted"
+        print(f"the patient store and its {len(store.backups())} backup(s) are {state}")
         return EXIT_OK
 
     return _run(args, action, backup_on_open=False)

@@ -25,7 +25,6 @@ from myeloma_desk.paths import FILE_MODE, make_private_dir, restrict_file
 from myeloma_desk.store.errors import (
     BackupError,
     EncryptionUnavailableError,
-    PassphraseRequiredError,
     StoreLockedError,
     WrongPassphraseError,
 )
@@ -266,12 +265,49 @@ class StoreMeta:
         write_private_text(path, text + "\n")
 
 
-def check_encryption(db_path: Path, meta: StoreMeta | None, passphrase: str | None) -> None:
-    """Refuse early and clearly when the passphrase does not fit the file."""
-    plain = is_plain_sqlite(db_path)
-    encrypted = meta.encrypted if meta is not None else plain is False
-    if encrypted and passphrase is None:
-        raise PassphraseRequiredError()
+def rekey_copy(source_path: Path, old: str | None, target_path: Path, new: str | None) -> None:
+    """Write a copy of ``source_path`` under a new passphrase (None = plain) with SQLCipher.
+
+    Uses ``sqlcipher_export`` (the documented way to encrypt, decrypt or re-key), then copies
+    the schema version, which the export does not carry.
+    """
+    module = sqlcipher_module()
+    if module is None:
+        raise EncryptionUnavailableError()
+    if target_path.exists():
+        target_path.unlink()
+    create_private_file(target_path)
+    connection = module.connect(str(source_path), isolation_level=None)
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        if old is not None:
+            connection.execute(f"PRAGMA key = {_quote(old)}")
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        connection.execute(
+            f"ATTACH DATABASE ? AS target KEY {_quote(new or '')}", (str(target_path),)
+        )
+        connection.execute("SELECT sqlcipher_export('target')")
+        connection.execute(f"PRAGMA target.user_version = {version}")
+        connection.execute("DETACH DATABASE target")
+    finally:
+        connection.close()
+    restrict_file(target_path)
+    with target_path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def is_encrypted(db_path: Path, meta: StoreMeta | None) -> bool:
+    """Whether a non-empty store file is encrypted.
+
+    A file that starts with SQLite's header is plain, whatever the sidecar says (SQLCipher files
+    begin with a random salt). A file without the header is encrypted unless the sidecar says the
+    store is plain, in which case it is a damaged plain store (and goes through the integrity
+    check and is moved aside). Changing encryption writes the sidecar before (encrypt) or after
+    (decrypt) swapping the file, so a crash in between is always read correctly.
+    """
+    if is_plain_sqlite(db_path):
+        return False
+    return meta.encrypted if meta is not None else True
 
 
 # --- backups ---------------------------------------------------------------------------------

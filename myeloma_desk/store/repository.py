@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -23,8 +24,10 @@ from myeloma_desk.store.errors import (
     ConflictError,
     EncryptionUnavailableError,
     NotFoundError,
+    PassphraseRequiredError,
     StoreCorruptError,
     StoreError,
+    WrongPassphraseError,
 )
 from myeloma_desk.store.migrations import LATEST, SchemaTooNewError, migrate, schema_version
 from myeloma_desk.store.migrations.v0003_search_and_audit import fold, terms
@@ -181,14 +184,16 @@ class Store:
                 meta = db.StoreMeta(passphrase is not None, clock().isoformat())
                 meta.write(meta_path)
             else:
-                db.check_encryption(db_path, meta, passphrase)
-                if meta is None:
-                    meta = db.StoreMeta(db.is_plain_sqlite(db_path) is False, clock().isoformat())
-                    meta.write(meta_path)
-                if not meta.encrypted and passphrase is not None:
+                encrypted = db.is_encrypted(db_path, meta)
+                if encrypted and passphrase is None:
+                    raise PassphraseRequiredError()
+                if not encrypted and passphrase is not None:
                     raise StoreError(
                         "This patient store is not encrypted: open it without a passphrase."
                     )
+                if meta is None or meta.encrypted != encrypted:
+                    meta = db.StoreMeta(encrypted, meta.created if meta else clock().isoformat())
+                    meta.write(meta_path)
             connection = db.connect(db_path, passphrase if meta.encrypted else None)
             if not new:
                 problem = db.quick_check(connection)
@@ -822,6 +827,54 @@ class Store:
         if schema_version(self.connection) >= 3 and reason != "open":
             self.record_event("backup", None, {"reason": reason, "file": target.name})
         return target
+
+    def change_passphrase(self, new: str | None) -> None:
+        """Encrypt (plain → passphrase), re-key, or decrypt (``new=None``) the store in place.
+
+        The store and every backup are rewritten with SQLCipher's ``sqlcipher_export``; the
+        instance lock is held throughout. The old files are replaced, not wiped: on SSDs and
+        journaling file systems their blocks may survive (see docs/store.md).
+        """
+        if new is not None and not new:
+            raise ValueError("an empty passphrase is not a passphrase")
+        if not db.encryption_available():
+            raise EncryptionUnavailableError()
+        cipher = db.sqlcipher_module()
+        skip: tuple[type[BaseException], ...] = (WrongPassphraseError,)
+        if cipher is not None:
+            skip = (cipher.Error, WrongPassphraseError)
+        meta_path = self.paths.data / db.META_NAME
+        created = self._clock().isoformat()
+        old = self._passphrase
+        connection = self.connection
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        temp = self.db_path.with_name(self.db_path.name + ".rekey")
+        db.rekey_copy(self.db_path, old, temp, new)
+        connection.close()
+        self._conn = None
+        try:
+            if new is not None:  # the sidecar first when encrypting (see db.is_encrypted)
+                db.StoreMeta(True, created).write(meta_path)
+            for suffix in ("-wal", "-shm"):
+                Path(str(self.db_path) + suffix).unlink(missing_ok=True)
+            os.replace(temp, self.db_path)
+            if new is None:
+                db.StoreMeta(False, created).write(meta_path)
+            for backup in self.backups():
+                part = backup.with_name(backup.name + ".rekey")
+                try:
+                    db.rekey_copy(backup, old, part, new)
+                except skip:
+                    part.unlink(missing_ok=True)
+                    db.move_aside(backup, self.paths.data / db.CORRUPT_DIR, self._clock())
+                    continue
+                os.replace(part, backup)
+        finally:
+            self._conn = db.connect(self.db_path, new)
+            self._passphrase = new
+            db.configure(self._conn)
+            self._restrict_files()
+        self.record_event("change", None, {"what": "encryption", "encrypted": new is not None})
 
     def restore(self, backup_file: Path) -> None:
         """Replace the store's content with ``backup_file`` (validated first).

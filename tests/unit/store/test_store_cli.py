@@ -128,3 +128,26 @@ def test_encrypted_store_passphrase_from_environment(
     monkeypatch.setenv("MYELOMA_DESK_PASSPHRASE", "wrong")
     code, _, err = run(capsys, home, "patients", "list")
     assert code == 3 and "not correct" in err
+
+
+def test_encrypt_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("sqlcipher3")
+    home = tmp_path / "home"
+    run(capsys, home, "demo")
+    code, _, err = run(capsys, home, "patients", "encrypt")
+    assert code == 2 and "nothing changed" in err
+    monkeypatch.setenv("MYELOMA_DESK_NEW_PASSPHRASE", "n3w")
+    code, out, _ = run(capsys, home, "patients", "encrypt")
+    assert code == 0 and "are encrypted" in out
+    code, _, err = run(capsys, home, "patients", "list")
+    assert code == 3 and "encrypted" in err
+    monkeypatch.setenv("MYELOMA_DESK_PASSPHRASE", "n3w")
+    code, out, _ = run(capsys, home, "patients", "list")
+    assert code == 0 and "9 patient(s)" in out
+    code, out, _ = run(capsys, home, "patients", "encrypt", "--remove")
+    assert code == 0 and "no longer encrypted" in out
+    monkeypatch.delenv("MYELOMA_DESK_PASSPHRASE")
+    code, out, _ = run(capsys, home, "patients", "list")
+    assert code == 0 and "9 patient(s)" in out

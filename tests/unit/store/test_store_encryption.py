@@ -89,3 +89,34 @@ def test_restore_of_an_encrypted_backup(paths: AppPaths) -> None:
         store.create_patient(PatientFields(name="Later"))
     with restore_store(paths, backup, SECRET) as store:
         assert store.count_patients() == 1
+
+
+def test_encrypt_rekey_and_decrypt_an_existing_store(paths: AppPaths) -> None:
+    with open_store(paths) as store:
+        pid = store.create_patient(PatientFields(name="Plain, Pat", identifier="P-1")).id
+        store.save_visit(pid, D(2024, 1, 1), snap(hemoglobin=(12.0, "g/dL")))
+        store.backup()
+        store.change_passphrase(SECRET)
+        assert store.encrypted and store.count_patients() == 1
+        store.save_visit(pid, D(2024, 2, 1), snap(hemoglobin=(12.5, "g/dL")))
+    for file in [paths.data / DB_NAME, *sorted((paths.data / "backups").glob("*.sqlite3"))]:
+        raw = file.read_bytes()
+        assert not raw.startswith(SQLITE_MAGIC) and b"Plain, Pat" not in raw, file
+    with pytest.raises(PassphraseRequiredError):
+        open_store(paths)
+    with open_store(paths, SECRET) as store:
+        assert len(store.visits(1)) == 2
+        store.change_passphrase("another one")
+    with pytest.raises(WrongPassphraseError):
+        open_store(paths, SECRET)
+    with open_store(paths, "another one") as store:
+        store.change_passphrase(None)
+        assert store.verify_audit().ok
+    with open_store(paths) as store:
+        assert not store.encrypted and len(store.visits(1)) == 2
+        assert store.schema_version() >= 3
+        assert [
+            e.detail.get("encrypted")
+            for e in store.audit_events()
+            if e.detail.get("what") == "encryption"
+        ] == [False, True, True]
