@@ -101,24 +101,32 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
 
     Autocommit mode: the caller writes ``BEGIN IMMEDIATE`` / ``COMMIT`` itself. A wrong
     passphrase raises :class:`WrongPassphraseError` before anything is written.
+    ``check_same_thread=False`` lets the GUI open a store in a worker and hand it to the GUI
+    thread; a :class:`Store` must still be used by one thread at a time.
     """
     if passphrase is None:
         if read_only:
             connection: Any = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
             )
         else:
-            connection = sqlite3.connect(path, isolation_level=None)
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     else:
         module = sqlcipher_module()
         if module is None:
             raise EncryptionUnavailableError()
         if read_only:
             connection = module.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
             )
         else:
-            connection = module.connect(str(path), isolation_level=None)
+            connection = module.connect(str(path), isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"PRAGMA key = {_quote(passphrase)}")
         try:

@@ -8,7 +8,6 @@ one transaction together with its audit event, so either both are on disk or nei
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import uuid
 from collections.abc import Callable, Iterable
@@ -928,9 +927,3 @@ def restore_store(paths: AppPaths, backup_file: Path, passphrase: str | None = N
         store.close()
         raise
     return store
-
-
-def dumps_snapshot(snapshot: Snapshot) -> dict[str, Any]:
-    """A snapshot as plain JSON data (no None values)."""
-    data: dict[str, Any] = json.loads(snapshot.model_dump_json(exclude_none=True))
-    return data

@@ -71,3 +71,47 @@ def test_engine_runs_on_every_stored_demo_visit(store: Store) -> None:
     last = store.snapshot_for(relapsed.id, dt.date(2024, 5, 21))
     assert len(last.history) == 8
     assert last.history[0].date == dt.date(2019, 2, 20)  # the baseline first
+
+
+def test_stored_course_gives_the_engine_the_same_input_as_a_hand_built_snapshot(
+    store: Store,
+) -> None:
+    """snapshot_for rebuilds exactly the snapshot one would write by hand from the record."""
+    from myeloma_desk.domain.snapshot import HistoryEntry, parse_snapshot
+
+    course_fields = set(HistoryEntry.model_fields)
+
+    load_demo(store)
+    relapsed = next(b for b in demo_bundles() if b.patient.identifier == "DEMO-0009")
+    stored = store.find_by_identifier("DEMO-0009")
+    assert stored is not None
+    day = relapsed.visits[4].date  # the first progression, on lenalidomide maintenance
+    by_hand = parse_snapshot(
+        {
+            **relapsed.visits[4].snapshot.model_dump(mode="json", exclude_none=True),
+            "date": day.isoformat(),
+            "patient": {
+                "name": relapsed.patient.name,
+                "identifier": relapsed.patient.identifier,
+                "birth_date": "1954-02-11",
+            },
+            "sex": "female",
+            "age_years": 68,
+            "history": [  # earlier visits: their course (lab and response) fields
+                {
+                    **v.snapshot.model_dump(mode="json", exclude_none=True, include=course_fields),
+                    "date": v.date.isoformat(),
+                }
+                for v in relapsed.visits[:4]
+            ],
+            "therapy_lines": [
+                line.model_dump(mode="json", exclude_none=True)
+                for line in relapsed.therapy_lines[:2]
+            ],
+        }
+    )
+    built = store.snapshot_for(stored.id, day)
+    assert built == by_hand
+    response = assess(built).get("response_imwg")
+    assert response.status == "determined"
+    assert assess(built) == assess(by_hand)
