@@ -915,11 +915,25 @@ def restore_store(paths: AppPaths, backup_file: Path, passphrase: str | None = N
     """Restore ``backup_file`` even when the current store is damaged.
 
     A damaged store is moved aside by the first open attempt; the second opens a fresh one,
-    into which the backup is restored.
+    into which the backup is restored. An encrypted store whose first page is damaged looks
+    like a wrong passphrase; if the same passphrase opens the backup, the store is moved aside
+    (kept in ``corrupt/``) and the backup restored.
     """
     try:
         store = Store.open(paths, passphrase, backup_on_open=False)
     except StoreCorruptError:
+        store = Store.open(paths, passphrase, backup_on_open=False)
+    except WrongPassphraseError:
+        # An encrypted store that this passphrase cannot open, while the backup opens with it:
+        # the store is damaged (or was re-keyed since). Keep it aside, never delete it.
+        db.check_backup(backup_file, passphrase, LATEST)
+        paths.ensure()
+        lock = db.InstanceLock(paths.data / db.LOCK_NAME)
+        lock.acquire()
+        try:
+            db.move_aside(paths.data / db.DB_NAME, paths.data / db.CORRUPT_DIR, _utc_now())
+        finally:
+            lock.release()
         store = Store.open(paths, passphrase, backup_on_open=False)
     try:
         store.restore(backup_file)

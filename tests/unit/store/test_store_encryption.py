@@ -10,6 +10,7 @@ from storetest_helpers import D, snap
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import (
+    BackupError,
     PassphraseRequiredError,
     PatientFields,
     StoreError,
@@ -120,3 +121,21 @@ def test_encrypt_rekey_and_decrypt_an_existing_store(paths: AppPaths) -> None:
             for e in store.audit_events()
             if e.detail.get("what") == "encryption"
         ] == [False, True, True]
+
+
+def test_damaged_encrypted_store_can_be_restored_from_its_backup(paths: AppPaths) -> None:
+    _make(paths)
+    with open_store(paths, SECRET) as store:
+        backup = store.backup()
+    db_file = paths.data / DB_NAME
+    raw = bytearray(db_file.read_bytes())
+    raw[20:60] = b"\x00" * 40  # damage page 1: SQLCipher cannot tell this from a wrong key
+    db_file.write_bytes(bytes(raw))
+    with pytest.raises(WrongPassphraseError):
+        open_store(paths, SECRET)
+    with pytest.raises(BackupError):  # a wrong passphrase does not move anything aside
+        restore_store(paths, backup, "wrong")
+    assert db_file.read_bytes() == bytes(raw)
+    with restore_store(paths, backup, SECRET) as store:
+        assert store.count_patients() == 1
+    assert [p.read_bytes() for p in (paths.data / "corrupt").glob("*.sqlite3")] == [bytes(raw)]
