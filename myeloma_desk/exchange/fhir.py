@@ -5,8 +5,9 @@ fhir.resources 8 ships R5 as its default package and R4B (FHIR 4.3) as
 ``fhir.resources.R4B``; it has no 4.0.1 package. The resources and elements used here are the
 same in R4 and R4B, so the JSON written is valid R4. Measured values go out as Observations
 with their LOINC code (only fields whose code was verified, see domain/fields.py) and a UCUM
-quantity; molar units (µmol/L creatinine, nmol/L β2-microglobulin) are converted exactly to the
-mass unit the LOINC code names. Everything else a visit holds travels in the native JSON format.
+quantity; molar units (µmol/L creatinine, mmol/L calcium, nmol/L β2-microglobulin) are
+converted exactly to the mass unit the LOINC code names. Everything else a visit holds travels
+in the native JSON format.
 """
 
 from __future__ import annotations

@@ -266,3 +266,17 @@ def test_native_json_with_history_inside_a_visit_is_rejected(store: Store) -> No
     with pytest.raises(ImportRejected, match="history"):
         import_data(store, document, "test")
     assert store.is_empty()
+
+
+def test_calcium_in_mmol_per_litre_goes_out_in_mg_per_dl() -> None:
+    brennan = next(b for b in DEMOS if b.patient.identifier == "DEMO-0002")  # 2.35 mmol/L
+    document = export_fhir(brennan)
+    calcium = [
+        o
+        for o in _resources(document, "Observation")
+        if o["code"]["coding"][0]["code"] == "17861-6"
+    ]
+    assert calcium[0]["valueQuantity"]["code"] == "mg/dL"
+    assert calcium[0]["valueQuantity"]["value"] == pytest.approx(2.35 / 0.2495, abs=1e-9)
+    back = import_fhir(document)
+    assert back.visits[0].snapshot.get("calcium") == brennan.visits[0].snapshot.get("calcium")
