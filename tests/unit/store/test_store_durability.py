@@ -36,6 +36,7 @@ def _writer(data_dir: Path, report_fd: int, seed: int) -> None:
     """Child process: write records forever, reporting each one only after its commit returned."""
     rnd = random.Random(seed)
     store = open_store(AppPaths.resolve(data_dir), backup_on_open=False, keep_backups=2)
+    os.write(report_fd, b"R\n")  # opened: the parent now picks its moment
     n = 0
     while n < 400:
         n += 1
@@ -62,7 +63,11 @@ def _writer(data_dir: Path, report_fd: int, seed: int) -> None:
 
 @posix_only
 def test_sigkill_during_writes_never_loses_a_committed_record(tmp_path: Path) -> None:
-    """Kill a writing process at random moments; every reported commit must survive."""
+    """Kill a writing process at random moments; every reported commit must survive.
+
+    One kill in ten lands while the child is still opening the store; the rest at a random
+    moment 0-40 ms after it reported that it was open, i.e. in the middle of its writes.
+    """
     data_dir = tmp_path / "home"
     rnd = random.Random(20240601)
     committed_patients: dict[str, int] = {}
@@ -78,15 +83,20 @@ def test_sigkill_during_writes_never_loses_a_committed_record(tmp_path: Path) ->
             finally:
                 os._exit(0)
         os.close(write_fd)
-        time.sleep(rnd.uniform(0.0, 0.06))
+        received = b""
+        if iteration % 10 == 0:
+            time.sleep(rnd.uniform(0.0, 0.02))  # some kills land while the store is opening
+        else:
+            while b"R\n" not in received and (chunk := os.read(read_fd, 65536)):
+                received += chunk
+            time.sleep(rnd.uniform(0.0, 0.04))  # the others while it writes
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-        chunks = []
         while chunk := os.read(read_fd, 65536):
-            chunks.append(chunk)
+            received += chunk
         os.close(read_fd)
-        lines = b"".join(chunks).decode().splitlines()
+        lines = [line for line in received.decode().splitlines() if line != "R"]
         killed_mid_write += bool(lines)
         for line in lines:
             kind, *rest = line.split()
@@ -105,8 +115,9 @@ def test_sigkill_during_writes_never_loses_a_committed_record(tmp_path: Path) ->
                 for (patient_id, day), value in committed_visits.items():
                     visit = store.get_visit(patient_id, dt.date.fromisoformat(day))
                     assert visit.snapshot.get("serum_m_protein") == value
-    assert killed_mid_write > KILL_ITERATIONS // 2  # most kills hit a process that was writing
-    assert len(committed_visits) > 100
+    # The kills hit processes that were writing (kept loose: a loaded machine commits slower).
+    assert killed_mid_write >= KILL_ITERATIONS // 4
+    assert len(committed_visits) >= 50
 
 
 @posix_only
