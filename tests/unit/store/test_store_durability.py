@@ -258,7 +258,14 @@ def test_restore_refuses_bad_files_and_changes_nothing(paths: AppPaths, tmp_path
 
 @posix_only
 def test_private_modes(paths: AppPaths, tmp_path: Path) -> None:
-    os.umask(0o022)  # a permissive umask must not leak through
+    previous = os.umask(0o022)  # a permissive umask must not leak through
+    try:
+        _check_private_modes(paths)
+    finally:
+        os.umask(previous)
+
+
+def _check_private_modes(paths: AppPaths) -> None:
     _with_patients(paths, 1)
     with open_store(paths) as store:
         store.backup()
