@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import sqlite3
@@ -25,6 +26,7 @@ from myeloma_desk.paths import FILE_MODE, make_private_dir, restrict_file
 from myeloma_desk.store.errors import (
     BackupError,
     EncryptionUnavailableError,
+    StoreError,
     StoreLockedError,
     WrongPassphraseError,
 )
@@ -196,7 +198,13 @@ class InstanceLock:
         handle = self.path.open("r+b")
         try:
             _lock(handle)
-        except OSError:
+        except OSError as error:
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                handle.close()
+                raise StoreError(
+                    f"Cannot lock {self.path} ({error.strerror}); the data folder must be on a "
+                    "local disk that supports file locks."
+                ) from None
             pid = _read_pid(handle)
             handle.close()
             raise StoreLockedError(self.path, pid) from None
