@@ -146,6 +146,10 @@ def test_deidentified_export_has_no_identity_and_shifts_dates_consistently() -> 
     assert starts == [(ln.start + offset).isoformat() for ln in original.therapy_lines]  # type: ignore[operator]
 
 
+# Snapshots are compared by their data (model_dump): pydantic's == also compares the engine's
+# private per-snapshot memo, which depends on what was computed from the snapshot before.
+
+
 def _valid() -> dict[str, Any]:
     return export_fhir(DEMOS[-1])
 
@@ -170,7 +174,7 @@ HOSTILE = {
     "unknown ICD-10-CM": (_set("Condition.code.coding.1.code", "C34.90"), "ICD-10-CM"),
     "unknown ICD-O-3": (_set("Condition.code.coding.2.code", "8140/3"), "ICD-O-3"),
     "unknown unit": (_set("Observation.valueQuantity.code", "mmol/L"), "UCUM"),
-    "huge value": (_set("Observation.valueQuantity.value", 1e300), "too large"),
+    "huge value": (_set("Observation.valueQuantity.value", 1e300), "plausible"),
     "big value": (_set("Observation.valueQuantity.value", 5e6), "plausible"),
     "negative value": (_set("Observation.valueQuantity.value", -4), "negative"),
     "value as text": (_set("Observation.valueQuantity.value", "lots"), "FHIR"),
@@ -249,7 +253,7 @@ def test_native_json_round_trip_is_lossless(tmp_path: Path, store: Store) -> Non
     original = DEMOS[-1]
     path = tmp_path / "p.json"
     path.write_text(json.dumps(native_document(original)), encoding="utf-8")
-    assert read_bundle(path) == original
+    assert read_bundle(path).model_dump() == original.model_dump()
     patient = import_file(store, path)
     back = store.export_bundle(patient.id)
     # Identical except that each stored snapshot now carries its visit's date.
@@ -257,7 +261,7 @@ def test_native_json_round_trip_is_lossless(tmp_path: Path, store: Store) -> Non
         v.model_copy(update={"snapshot": v.snapshot.model_copy(update={"date": v.date})})
         for v in original.visits
     ]
-    assert back == original.model_copy(update={"visits": dated})
+    assert back.model_dump() == original.model_copy(update={"visits": dated}).model_dump()
 
 
 def test_native_json_with_history_inside_a_visit_is_rejected(store: Store) -> None:
