@@ -44,11 +44,8 @@ def _calculators(context: AppContext) -> QWidget:
 
 def _patients(context: AppContext) -> QWidget:
     try:
-        from myeloma_desk.ui.views.patients_view import (
-            PatientsView,
-            StoreError,
-            unavailable_page,
-        )
+        from myeloma_desk.store import StoreError
+        from myeloma_desk.ui.views.patients_view import PatientsView, unavailable_page
     except ImportError:  # the patient store package is not in this build
         return NotBuiltPage("Patients", "It will list patients, visits and lines of therapy.")
     page: QWidget

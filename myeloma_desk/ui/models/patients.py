@@ -31,14 +31,24 @@ SortRole = Qt.ItemDataRole.UserRole + 3
 
 
 class PatientRow(Protocol):
-    id: int
-    name: str
-    identifier: str | None
-    birth_date: dt.date | None
-    sex: str | None
-    diagnosis: str | None
-    archived: bool
-    last_visit: dt.date | None
+    """What a row needs (the store's PatientSummary has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def identifier(self) -> str | None: ...
+    @property
+    def birth_date(self) -> dt.date | None: ...
+    @property
+    def sex(self) -> str | None: ...
+    @property
+    def diagnosis(self) -> str | None: ...
+    @property
+    def archived(self) -> bool: ...
+    @property
+    def last_visit(self) -> dt.date | None: ...
 
 
 _NO_DATE = dt.date.min

@@ -324,8 +324,9 @@ class RegimensView(QWidget):
 
     def show_patient_options(self, patient_id: int) -> bool:
         """Assess the patient's latest visit and list the options the PDQ describes."""
+        from myeloma_desk.store import StoreError
         from myeloma_desk.ui.views.patient_record import PatientRecord
-        from myeloma_desk.ui.views.patients_view import StoreError, store_of
+        from myeloma_desk.ui.views.patients_view import store_of
 
         try:
             record = PatientRecord(store_of(self.context), patient_id)
