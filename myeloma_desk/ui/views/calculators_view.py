@@ -256,7 +256,7 @@ class CalculatorsView(QWidget):
         layout = QHBoxLayout(self)
         self.list = QListWidget()
         self.list.setAccessibleName("Calculators list")
-        self.list.setMinimumWidth(240)
+        self.list.setMinimumWidth(340)
         self.list.setMaximumWidth(380)
         self.stack = QStackedWidget()
         self.calculators: dict[str, Calculator] = {}
