@@ -342,8 +342,34 @@ def field_label(name: str) -> str:
     return _humanise(name)
 
 
+# Labels of the non-measured snapshot fields and common detail keys (measured fields take
+# theirs from domain/fields.py).
+LABELS: dict[str, str] = {
+    "age_years": "Age (years)",
+    "m_protein_heavy_chain": "M-protein heavy chain",
+    "m_protein_light_chain": "M-protein light chain",
+    "biopsy_proven_plasmacytoma": "Biopsy-proven plasmacytoma",
+    "fish": "FISH findings",
+    "amyloidosis": "AL amyloidosis findings",
+    "poems": "POEMS features",
+    "mrd": "MRD",
+    "ecog": "ECOG performance status",
+    "katz_adl": "Katz ADL",
+    "lawton_iadl": "Lawton IADL",
+    "vte_risk_factors": "VTE risk factors",
+    "serum_immunofixation": "Serum immunofixation",
+    "urine_immunofixation": "Urine immunofixation",
+    "pdq_difference": "Difference from the PDQ",
+    "median_os_months": "Median overall survival in the original series (months)",
+}
+_WORDS = {"pdq": "PDQ", "flc": "FLC", "imwg": "IMWG", "ldh": "LDH", "os": "OS", "vte": "VTE"}
+
+
 def _humanise(key: str) -> str:
-    text = key.replace("_", " ").strip()
+    if key in LABELS:
+        return LABELS[key]
+    words = [_WORDS.get(word, word) for word in key.replace("_", " ").split()]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 
@@ -417,7 +443,7 @@ def _result_section(result: RuleResult, refs: _References) -> ResultSection:
         criteria=criteria,
         missing=[f"{field_label(m)}" for m in result.missing],
         notes=notes,
-        sources=[refs.add(label) for label in result.sources],
+        sources=sorted({refs.add(label) for label in result.sources}),
     )
 
 
@@ -629,12 +655,23 @@ def _e(text: object) -> str:
 
 
 def _table(headings: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> str:
-    cols = "".join(f'<th width="{w}%">{_e(h)}</th>' for h, w in zip(headings, widths, strict=True))
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    """A bordered table; with all-empty headings it is a key/value table without a head row."""
+    if any(headings):
+        cols = "".join(
+            f'<th width="{w}%">{_e(h)}</th>' for h, w in zip(headings, widths, strict=True)
+        )
+        head = f"<thead><tr>{cols}</tr></thead>"
+        cells = ["<td>{}</td>" for _ in widths]
+    else:
+        head = ""
+        cells = [f'<td width="{w}%">{{}}</td>' for w in widths]
+    body = "".join(
+        "<tr>" + "".join(cell.format(_e(c)) for cell, c in zip(cells, row, strict=True)) + "</tr>"
+        for row in rows
+    )
     return (
         '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
-        f'style="border-collapse: collapse; border-color: #808080;"><thead><tr>{cols}</tr>'
-        f"</thead>{body}</table>"
+        f'style="border-collapse: collapse; border-color: #808080;">{head}{body}</table>'
     )
 
 

@@ -41,7 +41,7 @@ def chart_image(
     rows = max(1, math.ceil(len(series) / columns))
     panel_w = width / columns
     panel_h = panel_w * 0.55
-    height = int(math.ceil(panel_h * rows))
+    height = math.ceil(panel_h * rows)
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
@@ -53,7 +53,8 @@ def chart_image(
         painter.setFont(font)
         for index, one in enumerate(series):
             col, row = index % columns, index // columns
-            rect = QRectF(col * panel_w, row * panel_h, panel_w, panel_h)
+            gap = panel_w * 0.04  # keeps neighbouring panels' date labels apart
+            rect = QRectF(col * panel_w + gap / 2, row * panel_h, panel_w - gap, panel_h)
             draw_panel(painter, rect, one, STYLES[index % len(STYLES)])
     finally:
         painter.end()
@@ -108,10 +109,11 @@ def draw_panel(
     y_low, y_high = _y_range(values)
     ticks = _ticks(y_low, y_high)
     label_w = max(metrics.horizontalAdvance(fmt(t)) for t in ticks) + margin * 0.5
+    value_w = metrics.horizontalAdvance(fmt(round(max(values), 3))) + margin
     plot = QRectF(
         rect.left() + margin + label_w,
         rect.top() + margin * 0.5 + line_h * 1.4,
-        rect.width() - 2 * margin - label_w,
+        rect.width() - 2 * margin - label_w - value_w,
         rect.height() - margin * 1.5 - line_h * 2.8,
     )
     x_low, x_high = _x_range([p.date for p in series.points])

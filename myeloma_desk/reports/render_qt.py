@@ -18,19 +18,24 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QFontDatabase,
     QFontMetricsF,
     QGuiApplication,
     QImage,
-    QPageLayout,
     QPagedPaintDevice,
+    QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
     QPen,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 from PySide6.QtPrintSupport import QPrinter
 
@@ -86,7 +91,7 @@ class _SealedDocument(QTextDocument):
         super().__init__(parent)
         self._images = images
 
-    def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
+    def loadResource(self, kind: int, name: QUrl) -> object:
         image = self._images.get(name.toString())
         if image is not None and kind == QTextDocument.ResourceType.ImageResource.value:
             return image
@@ -119,7 +124,50 @@ def _layout_document(doc: ReportDoc, device: QPagedPaintDevice, body: QRectF) ->
     text.setUndoRedoEnabled(False)
     text.setHtml(to_html(doc, chart_width_px=chart_w, chart_height_px=chart_h))
     text.setPageSize(QSizeF(body.width(), body.height()))
+    _keep_headings_with_next(text, body.height())
     return text
+
+
+def _first_line_top(layout: QAbstractTextDocumentLayout, block: QTextBlock) -> float:
+    """Where a block's first line is on the document (pagination may push it down)."""
+    rect = layout.blockBoundingRect(block)
+    lines = block.layout()
+    if lines is None or lines.lineCount() == 0:
+        return rect.top()
+    return rect.top() + lines.lineAt(0).y()  # line y is relative to the block's top
+
+
+def _keep_headings_with_next(text: QTextDocument, page_h: float, passes: int = 8) -> None:
+    """Move a heading to the next page when what follows it starts there (no orphan headings).
+
+    QTextDocument has no keep-with-next; each fix re-lays out the rest, so repeat until stable.
+    """
+    layout = text.documentLayout()
+    fixed: set[int] = set()
+    for _ in range(passes):
+        moved = False
+        block = text.begin()
+        while block.isValid():
+            following = block.next()
+            if (
+                block.blockFormat().headingLevel() > 0
+                and following.isValid()
+                and block.position() not in fixed
+            ):
+                top = layout.blockBoundingRect(block).top()
+                next_top = _first_line_top(layout, following)
+                # +1: the layout puts a pushed line at the page top rounded down a fraction
+                if int((top + 1) // page_h) != int((next_top + 1) // page_h):
+                    cursor = QTextCursor(block)
+                    fmt = QTextBlockFormat()
+                    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                    cursor.mergeBlockFormat(fmt)
+                    fixed.add(block.position())
+                    moved = True
+                    break  # positions below changed: start again from the top
+            block = following
+        if not moved:
+            return
 
 
 def _page_frame(layout: QPageLayout, resolution: int, font_h: float) -> tuple[QRectF, QRectF]:

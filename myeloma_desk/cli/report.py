@@ -1,0 +1,121 @@
+"""``myeloma-desk report``: assess a snapshot (or a stored visit) and write a printable PDF.
+
+    myeloma-desk report SNAPSHOT.json -o out.pdf [--page-size A4|Letter]
+    myeloma-desk report --patient ID --visit DATE -o out.pdf
+
+Exit codes: 0 written; 1 the PDF could not be written or the patient store is not available;
+2 invalid input (unreadable or invalid snapshot, bad arguments), one message per problem on
+stderr. Clinician and institution come from the settings (``--data-dir`` honoured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``report`` subcommand."""
+    parser = subparsers.add_parser(
+        "report",
+        help="write an assessment report as PDF (from a snapshot file or a stored visit)",
+        description="Assess a clinical snapshot and write the printable report as a PDF.",
+    )
+    parser.add_argument(
+        "snapshot", nargs="?", metavar="SNAPSHOT.json", help="snapshot file ('-' for stdin)"
+    )
+    parser.add_argument("--patient", metavar="ID", help="patient identifier in the local store")
+    parser.add_argument("--visit", metavar="DATE", help="visit date (YYYY-MM-DD) with --patient")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="PDF to write")
+    parser.add_argument(
+        "--page-size",
+        choices=("A4", "Letter"),
+        default=None,
+        help="paper size (default: the one in settings, A4 unless changed)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _fail(code: int, *messages: str) -> int:
+    for message in messages:
+        print(f"myeloma-desk report: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler: validate arguments, load the snapshot, assess, build and render."""
+    if args.patient is not None or args.visit is not None:
+        if args.snapshot is not None:
+            return _fail(EXIT_INVALID, "give either SNAPSHOT.json or --patient/--visit, not both")
+        if args.patient is None or args.visit is None:
+            return _fail(EXIT_INVALID, "--patient and --visit go together")
+        try:
+            dt.date.fromisoformat(args.visit)
+        except ValueError:
+            return _fail(EXIT_INVALID, f"--visit: {args.visit!r} is not a date (YYYY-MM-DD)")
+        return _fail(
+            EXIT_FAILED,
+            "patient store not available in this build: reports from stored visits "
+            "(--patient/--visit) need the local patient store; export the visit as a "
+            "snapshot JSON and run `myeloma-desk report SNAPSHOT.json -o OUT.pdf` instead",
+        )
+    if args.snapshot is None:
+        return _fail(EXIT_INVALID, "give SNAPSHOT.json (or --patient ID --visit DATE)")
+
+    from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
+
+    try:
+        if args.snapshot == "-":
+            raw = json.load(sys.stdin)
+        else:
+            raw = json.loads(Path(args.snapshot).read_text(encoding="utf-8"))
+    except OSError as error:
+        return _fail(EXIT_INVALID, f"{args.snapshot}: {error.strerror or error}")
+    except (ValueError, UnicodeDecodeError) as error:
+        return _fail(EXIT_INVALID, f"{args.snapshot}: not valid JSON ({error})")
+    try:
+        snapshot = parse_snapshot(raw)
+    except SnapshotError as error:
+        return _fail(EXIT_INVALID, *(f"{field}: {message}" for field, message in error.problems))
+    return write_report(args, snapshot)
+
+
+def write_report(args: argparse.Namespace, snapshot: Any) -> int:
+    """Assess ``snapshot`` and render the PDF to ``args.output``."""
+    from myeloma_desk.domain.engine import assess
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.reports.build import build_report
+    from myeloma_desk.settings import load_settings
+
+    settings = load_settings(AppPaths.resolve(args.data_dir))
+    page_size = args.page_size or settings.page_size
+    assessment = assess(snapshot)
+    doc = build_report(
+        snapshot,
+        assessment,
+        clinician=settings.clinician,
+        institution=settings.institution,
+        report_date=dt.date.today(),
+        page_size=page_size,
+    )
+    output = Path(args.output)
+    if output.parent and not output.parent.is_dir():
+        return _fail(EXIT_FAILED, f"{output.parent}: folder does not exist")
+
+    from myeloma_desk.reports.render_qt import ensure_gui_app, render_pdf
+
+    ensure_gui_app()
+    try:
+        pages = render_pdf(doc, output)
+    except OSError as error:
+        return _fail(EXIT_FAILED, f"{output}: {error}")
+    print(f"{output}: {pages} page{'s' if pages != 1 else ''} ({page_size})")
+    return EXIT_OK
