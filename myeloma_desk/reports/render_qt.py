@@ -16,7 +16,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QMarginsF, QObject, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -91,17 +91,21 @@ class _SealedDocument(QTextDocument):
         super().__init__(parent)
         self._images = images
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
-        image = self._images.get(name.toString())
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        key = name.toString() if isinstance(name, QUrl) else str(name)
+        image = self._images.get(key)
         if image is not None and kind == QTextDocument.ResourceType.ImageResource.value:
             return image
         return None
 
 
-def _report_font() -> QFont:
+def _report_font(points: float = BODY_POINTS) -> QFont:
     font = QFont(FONT_FAMILY)
-    font.setPointSizeF(BODY_POINTS)
+    font.setPointSizeF(points)
     font.setStyleHint(QFont.StyleHint.SansSerif)
+    # No "fi"/"fl" ligatures: text copied or extracted from the PDF must read "Identifier",
+    # not "Identiﬁer" (searching a chart PDF for a word has to work).
+    font.setFeature(QFont.Tag("liga"), 0)
     return font
 
 
@@ -187,8 +191,7 @@ def paint_report(doc: ReportDoc, device: QPagedPaintDevice) -> int:
     """
     register_fonts()
     resolution = device.logicalDpiY()
-    header_font = QFont(FONT_FAMILY)
-    header_font.setPointSizeF(HEADER_POINTS)
+    header_font = _report_font(HEADER_POINTS)
     painter = QPainter()
     if not painter.begin(device):
         raise OSError("cannot paint on the output device (is the output file writable?)")
@@ -233,11 +236,11 @@ def _draw_running_text(
     painter.drawText(top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
     painter.drawText(top, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), right)
     rule_y = paint.top() + line_h * 1.3
-    painter.drawLine(paint.left(), rule_y, paint.right(), rule_y)
+    painter.drawLine(QPointF(paint.left(), rule_y), QPointF(paint.right(), rule_y))
 
     bottom = QRectF(paint.left(), paint.bottom() - line_h, paint.width(), line_h)
     footer_rule = paint.bottom() - line_h * 1.3
-    painter.drawLine(paint.left(), footer_rule, paint.right(), footer_rule)
+    painter.drawLine(QPointF(paint.left(), footer_rule), QPointF(paint.right(), footer_rule))
     page_text = f"Page {page} of {pages}"
     note = metrics.elidedText(
         "Reference information, not a guideline or a substitute for clinical judgement.",
