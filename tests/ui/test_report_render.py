@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,17 @@ def test_cli_patient_path_says_store_not_available(
     assert not out.exists()
     assert main([*argv[:-1], "yesterday", "-o", str(out)]) == 2
     assert main(["report", "--patient", "P1", "-o", str(out)]) == 2
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12")
+def test_pyside_keeps_none_alive(qapp: object) -> None:
+    """PySide6 6.12.0 on Python 3.11 loses a reference to None per void call; a report makes
+    ~500 such calls, so a few reports abort the interpreter ("deallocating None")."""
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        image.fill(0)
+    assert sys.getrefcount(None) - before >= 0
