@@ -37,7 +37,8 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
 
 from myeloma_desk import APP_NAME
 from myeloma_desk.reports.build import CHART_RESOURCE, ReportDoc, to_html
@@ -289,3 +290,17 @@ def print_to(printer: QPrinter, doc: ReportDoc) -> int:
     """Print ``doc`` on ``printer`` as the user set it up (connect QPrintPreviewDialog's
     ``paintRequested`` to ``lambda p: print_to(p, doc)``); returns the page count."""
     return paint_report(doc, printer)
+
+
+def preview_dialog(doc: ReportDoc, parent: QWidget | None = None) -> QPrintPreviewDialog:
+    """A print preview for ``doc`` (not shown: the caller calls ``exec()``/``open()``).
+
+    Printing from the preview and "save as PDF" in the system dialog both go through
+    :func:`paint_report`. Needs a QApplication (widgets).
+    """
+    printer = new_printer(doc)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"{APP_NAME}: print preview")
+    dialog.paintRequested.connect(lambda target: print_to(target, doc))
+    dialog._printer = printer  # type: ignore[attr-defined]  # keep the printer alive with it
+    return dialog

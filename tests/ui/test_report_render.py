@@ -291,3 +291,20 @@ def test_pyside_keeps_none_alive(qapp: object) -> None:
     for _ in range(500):
         image.fill(0)
     assert sys.getrefcount(None) - before >= 0
+
+
+def test_preview_dialog_paints_through_paint_report(tmp_path: Path, qapp: object) -> None:
+    """The dialog is built but never shown; its paintRequested signal is emitted directly."""
+    doc = calculator_doc()
+    dialog = render_qt.preview_dialog(doc)
+    try:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "preview.pdf"))
+        dialog.paintRequested.emit(printer)
+        del printer  # closes the file
+        texts = page_texts(tmp_path / "preview.pdf")
+        assert texts and "Calculator report · no patient" in texts[0]
+        assert not dialog.isVisible()
+    finally:
+        dialog.deleteLater()
