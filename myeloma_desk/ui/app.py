@@ -2,7 +2,100 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from myeloma_desk import APP_ID, APP_NAME, ORG_NAME, __version__
+from myeloma_desk.logs import LOG_FILE, configure_logging
+from myeloma_desk.paths import AppPaths, restrict_file
+from myeloma_desk.settings import load_settings
+from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class ErrorReporter:
+    """Uncaught exceptions: logged with traceback, shown in a readable dialog; the app stays."""
+
+    def __init__(self, paths: AppPaths, parent: QWidget | None = None) -> None:
+        self.paths = paths
+        self.parent = parent
+        self.shown: list[str] = []  # messages shown (tests read this)
+        self.show_dialogs = True
+
+    def __call__(
+        self,
+        kind: type[BaseException],
+        error: BaseException,
+        tb: TracebackType | None,
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        text = "".join(traceback.format_exception(kind, error, tb))
+        log.error("Uncaught exception\n%s", text)
+        message = (
+            f"Something went wrong: {kind.__name__}: {error}\n\n"
+            "Your work in other sections is unaffected, and nothing saved has been lost. "
+            f"The details were written to the log file:\n{self.paths.logs / LOG_FILE}"
+        )
+        self.shown.append(message)
+        if self.show_dialogs:
+            box = QMessageBox(self.parent)
+            box.setIcon(QMessageBox.Icon.Critical)
+            box.setWindowTitle(f"{APP_NAME}: unexpected error")
+            box.setText(message)
+            box.setDetailedText(text)
+            box.exec()
+
+
+def create_window(data_dir: str | None = None) -> tuple[MainWindow, ErrorReporter]:
+    """Build the context and main window (a QApplication must exist)."""
+    paths = AppPaths.resolve(data_dir).ensure()
+    configure_logging(paths)
+    settings = load_settings(paths)
+    geometry_file = paths.config / "window.ini"
+    qsettings = QSettings(str(geometry_file), QSettings.Format.IniFormat)
+    context = AppContext(paths=paths, settings=settings)
+    window = MainWindow(context, qsettings)
+    reporter = ErrorReporter(paths, window)
+    restrict_file(geometry_file)
+    log.info("%s %s started; data in %s", APP_NAME, __version__, paths.data)
+    return window, reporter
+
 
 def run_gui(data_dir: str | None = None, check_start: bool = False) -> int:
     """Open the main window and run the event loop; returns the exit code."""
-    raise NotImplementedError("the main window lands in the next commit")
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    window, reporter = create_window(data_dir)
+    sys.excepthook = reporter
+    window.show()
+    if check_start:
+        return _check_start(app, window)
+    return app.exec()
+
+
+def _check_start(app: QApplication, window: MainWindow) -> int:
+    """Visit every section, print what each shows, and exit (no display needed)."""
+    QTimer.singleShot(0, app.quit)
+    app.exec()
+    start = window.nav.currentIndex().row()
+    for index, key in enumerate(window.section_keys()):
+        page = window.show_section(index)
+        app.processEvents()
+        print(f"{key}: {page.accessibleName() or type(page).__name__}")
+    window.show_section(start)
+    window.close()
+    print(f"{APP_NAME} {__version__}: started and visited {len(window.section_keys())} sections")
+    return 0

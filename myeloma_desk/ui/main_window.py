@@ -1,0 +1,114 @@
+"""The main window: a navigation rail of sections and a stack of pages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListView,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from myeloma_desk import APP_NAME, __version__
+from myeloma_desk.reference.pdq import PDQ_DATE
+from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.sections import SECTIONS, default_section
+
+SectionKeyRole = Qt.ItemDataRole.UserRole + 1
+
+
+class MainWindow(QMainWindow):
+    """Navigation rail on the left, the current section's page on the right."""
+
+    def __init__(self, context: AppContext, qsettings: QSettings | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.qsettings = qsettings
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.setAccessibleName(APP_NAME)
+        self.resize(1200, 800)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        self.nav_model = QStandardItemModel(self)
+        for spec in SECTIONS:
+            item = QStandardItem(spec.title)
+            item.setData(spec.key, SectionKeyRole)
+            item.setToolTip(f"{spec.title} ({spec.shortcut})")
+            item.setEditable(False)
+            self.nav_model.appendRow(item)
+        self.nav = QListView()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Sections")
+        self.nav.setModel(self.nav_model)
+        self.nav.setMaximumWidth(170)
+        self.nav.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.stack = QStackedWidget()
+        self._pages: dict[int, QWidget] = {}
+        for _ in SECTIONS:
+            self.stack.addWidget(QWidget())  # replaced by the real page on first show
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(f"Reference text: PDQ, updated {PDQ_DATE}")
+
+        self.nav.selectionModel().currentChanged.connect(self._on_current_changed)
+        for index, spec in enumerate(SECTIONS):
+            shortcut = QShortcut(QKeySequence(spec.shortcut), self)
+            shortcut.activated.connect(lambda i=index: self.show_section(i))
+
+        if qsettings is not None:
+            geometry = qsettings.value("window/geometry")
+            if isinstance(geometry, QByteArray):
+                self.restoreGeometry(geometry)
+        self.show_section(default_section(context.settings))
+
+    def section_keys(self) -> list[str]:
+        """Keys of the sections in navigation order."""
+        return [spec.key for spec in SECTIONS]
+
+    def show_section(self, index: int) -> QWidget:
+        """Show section ``index`` (creating its page on first use) and return its page."""
+        self.nav.setCurrentIndex(self.nav_model.index(index, 0))
+        return self.page(index)
+
+    def show_section_key(self, key: str) -> QWidget:
+        """Show the section with ``key``."""
+        return self.show_section(self.section_keys().index(key))
+
+    def page(self, index: int) -> QWidget:
+        """The page of section ``index``, created on first use."""
+        page = self._pages.get(index)
+        if page is None:
+            page = SECTIONS[index].factory(self.context)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            self._pages[index] = page
+        return page
+
+    def current_page(self) -> QWidget:
+        """The page shown now."""
+        page = self.stack.currentWidget()
+        assert page is not None
+        return page
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        index = current.row()
+        page = self.page(index)
+        self.stack.setCurrentWidget(page)
+        self.context.settings.last_section = SECTIONS[index].key
+        self.setWindowTitle(f"{SECTIONS[index].title} — {APP_NAME} {__version__}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.qsettings is not None:
+            self.qsettings.setValue("window/geometry", self.saveGeometry())
+        self.context.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Widgets for each section of the main window."""

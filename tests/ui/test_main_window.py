@@ -1,0 +1,118 @@
+"""The main window: every section, the Reference contents and find, settings and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from myeloma_desk.settings import load_settings
+from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.sections import SECTIONS
+from myeloma_desk.ui.views.reference_view import AnchorRole, ReferenceView
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_every_section_opens(window: MainWindow) -> None:
+    titles = [spec.title for spec in SECTIONS]
+    assert titles == ["Patients", "Assess", "Regimens", "Evidence", "Reference", "Calculators"]
+    for index in range(len(SECTIONS)):
+        page = window.show_section(index)
+        assert window.current_page() is page
+        assert page.accessibleName()
+
+
+def test_reference_toc_navigates_to_heading(window: MainWindow, qtbot: QtBot) -> None:
+    view = window.show_section_key("reference")
+    assert isinstance(view, ReferenceView)
+    model = view.toc_model
+    top = [model.item(r).text() for r in range(model.rowCount())]
+    assert "Treatment of Multiple Myeloma" in top
+    row = top.index("Stage Information for Plasma Cell Neoplasms")
+    parent = model.index(row, 0)
+    child = model.index(1, 0, parent)  # "International staging system"
+    assert child.data() == "International staging system"
+    view.resize(1000, 700)
+    qtbot.waitExposed(view)
+    view.toc.clicked.emit(child)
+    qtbot.waitUntil(lambda: view.heading_at_top() == "International staging system")
+    assert child.data(AnchorRole)
+
+
+def test_reference_find_counts_and_cycles(window: MainWindow) -> None:
+    view = window.show_section_key("reference")
+    assert isinstance(view, ReferenceView)
+    view.find_bar.edit.setText("ELOQUENT-3")
+    plain = view.browser.document().toPlainText().lower()
+    expected = plain.count("eloquent-3")
+    assert expected >= 2
+    assert view.find_bar.count.text() == f"1 of {expected}"
+    view.find_bar.next.click()
+    assert view.find_bar.count.text() == f"2 of {expected}"
+    assert view.browser.textCursor().selectedText().lower() == "eloquent-3"
+    view.find_bar.previous.click()
+    assert view.find_bar.count.text() == f"1 of {expected}"
+    view.find_bar.previous.click()  # wraps to the last match
+    assert view.find_bar.count.text() == f"{expected} of {expected}"
+    view.find_bar.edit.setText("no such phrase anywhere")
+    assert view.find_bar.count.text() == "No matches"
+
+
+def test_reference_shows_text_and_credit(window: MainWindow) -> None:
+    view = window.show_section_key("reference")
+    assert isinstance(view, ReferenceView)
+    text = view.browser.document().toPlainText()
+    assert "Estimated new cases and deaths from multiple myeloma" in text
+    assert "[1]" in text  # reference brackets joined for reading
+    credit = view.findChild(type(view.find_bar.count), "pdqCredit")
+    assert credit is not None
+    assert "originally published by the National Cancer Institute" in credit.text()
+    assert "2025-04-25" in credit.text()
+
+
+def test_unbuilt_sections_say_so(window: MainWindow) -> None:
+    page = window.show_section_key("calculators")
+    assert "not built yet" in page.accessibleName()
+
+
+def test_last_section_persists(qtbot: QtBot, tmp_path: Path) -> None:
+    win, _ = create_window(str(tmp_path))
+    qtbot.addWidget(win)
+    win.show_section_key("reference")
+    win.close()
+    settings = load_settings(win.context.paths)
+    assert settings.last_section == "reference"
+    again, _ = create_window(str(tmp_path))
+    qtbot.addWidget(again)
+    assert again.current_page() is again.page(again.section_keys().index("reference"))
+
+
+def test_uncaught_exception_is_logged_and_reported(window: MainWindow, tmp_path: Path) -> None:
+    import sys
+
+    from myeloma_desk.logs import LOG_FILE
+
+    reporter = sys.excepthook
+    assert callable(reporter)
+    try:
+        raise RuntimeError("boom in a slot")
+    except RuntimeError as error:
+        from myeloma_desk.ui.app import ErrorReporter
+
+        handler = ErrorReporter(window.context.paths, window)
+        handler.show_dialogs = False
+        handler(RuntimeError, error, error.__traceback__)
+    assert "RuntimeError: boom in a slot" in handler.shown[0]
+    log_text = (window.context.paths.logs / LOG_FILE).read_text(encoding="utf-8")
+    assert "Traceback" in log_text and "boom in a slot" in log_text
+    assert window.isVisible()  # the user's place is kept
