@@ -168,6 +168,19 @@ def test_document_loads_only_its_own_images(qapp: object) -> None:
         assert sealed.loadResource(kind, QUrl(name)) is None
 
 
+def test_rendering_opens_no_connection(network_guard, tmp_path: Path, qapp: object) -> None:  # type: ignore[no-untyped-def]
+    """Hostile strings that name remote resources are printed as text; nothing is fetched."""
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    doc = build_report(
+        snap,
+        assess(snap),
+        institution="<img src='http://198.51.100.7/x.png'><link rel=stylesheet href=http://x/>",
+    )
+    render_qt.render_pdf(doc, tmp_path / "hostile.pdf")
+    assert network_guard.attempts == []
+    assert "<img src='http://198.51.100.7/x.png'>" in page_texts(tmp_path / "hostile.pdf")[0]
+
+
 def test_headings_are_kept_with_what_follows(qapp: object, tmp_path: Path) -> None:
     writer = QPdfWriter(str(tmp_path / "layout.pdf"))
     writer.setResolution(render_qt.PDF_RESOLUTION)
