@@ -228,6 +228,7 @@ class ReportDoc(_Frozen):
     trend_notes: list[str]
     options: list[OptionInput] | None
     options_setting: str = ""
+    options_notes: list[str] = Field(default_factory=list)
     references: list[ReferenceEntry]
     app_version: str
     engine_version: str
@@ -255,6 +256,7 @@ def build_report(
     institution: str = "",
     options: Sequence[OptionInput] | None = None,
     options_setting: str = "",
+    options_notes: Sequence[str] = (),
     evidence_version: str | None = None,
     pdq_date: str = PDQ_DATE,
     page_size: PageSize = "A4",
@@ -263,7 +265,9 @@ def build_report(
 
     ``patient`` defaults to ``snapshot.patient``; without either the report is calculator-only.
     ``options`` are the options the PDQ describes for the setting (None: not available, which
-    the report says). ``evidence_version`` defaults to the assessment's.
+    the report says), with
+    ``options_setting`` naming the setting and ``options_notes`` what the evidence layer could
+    not decide. ``evidence_version`` defaults to the assessment's.
     """
     who = patient if patient is not None else snapshot.patient
     header = ReportHeader(
@@ -298,6 +302,7 @@ def build_report(
         trend_notes=_trend_notes(snapshot, header.visit_date),
         options=option_list,
         options_setting=options_setting,
+        options_notes=list(options_notes),
         references=refs.entries(),
         app_version=__version__,
         engine_version=assessment.engine_version,
@@ -335,7 +340,14 @@ class _References:
 
 
 def field_label(name: str) -> str:
-    """Display label of a snapshot field (measured fields from the fields table)."""
+    """Display label of a snapshot field (measured fields from the fields table).
+
+    A nested name ("vte_risk_factors.history_of_vte") reads "VTE risk factors: history of VTE".
+    """
+    if "." in name:
+        head, _, rest = name.partition(".")
+        words = rest.replace(".", " ").replace("_", " ").split()
+        return f"{field_label(head)}: {' '.join(_WORDS.get(w, w) for w in words)}"
     spec = MEASURED_FIELDS.get(name)
     if spec is not None:
         return spec.label
@@ -359,10 +371,21 @@ LABELS: dict[str, str] = {
     "vte_risk_factors": "VTE risk factors",
     "serum_immunofixation": "Serum immunofixation",
     "urine_immunofixation": "Urine immunofixation",
+    "braf_v600e": "BRAF V600E",
     "pdq_difference": "Difference from the PDQ",
     "median_os_months": "Median overall survival in the original series (months)",
 }
-_WORDS = {"pdq": "PDQ", "flc": "FLC", "imwg": "IMWG", "ldh": "LDH", "os": "OS", "vte": "VTE"}
+_WORDS = {
+    "pdq": "PDQ",
+    "flc": "FLC",
+    "imwg": "IMWG",
+    "ldh": "LDH",
+    "os": "OS",
+    "vte": "VTE",
+    "cvc": "CVC",
+    "lmwh": "LMWH",
+    "mrd": "MRD",
+}
 
 
 def _humanise(key: str) -> str:
@@ -837,12 +860,14 @@ def _options_html(doc: ReportDoc) -> str:
             "<p>Not included: the treatment-evidence database is not available to this report. "
             "Consult the PDQ summary for the options described for this setting.</p>"
         )
-    intro = "<p>Options the PDQ describes"
     if doc.options_setting:
-        intro += f" for the setting <b>{_e(doc.options_setting)}</b>"
-    intro += ". They are listed as described in the source, not as a recommendation.</p>"
+        intro = f"<p>Options the PDQ describes for the setting <b>{_e(doc.options_setting)}</b>"
+    else:
+        intro = "<p>No setting could be chosen from this assessment"
+    intro += ". Options are listed as described in the source, not as a recommendation.</p>"
+    notes = _list(doc.options_notes) if doc.options_notes else ""
     if not doc.options:
-        return intro + "<p>The evidence database lists no option for this setting.</p>"
+        return intro + notes + "<p>The evidence database lists no option for this setting.</p>"
     rows = (
         (
             o.regimen,
@@ -853,8 +878,12 @@ def _options_html(doc: ReportDoc) -> str:
         )
         for o in doc.options
     )
-    return intro + _table(
-        ("Regimen", "Description", "Trials", "Level of evidence", "Flags"),
-        rows,
-        (16, 34, 20, 12, 18),
+    return (
+        intro
+        + notes
+        + _table(
+            ("Regimen", "Description", "Trials", "Level of evidence", "Flags"),
+            rows,
+            (16, 24, 26, 12, 22),
+        )
     )

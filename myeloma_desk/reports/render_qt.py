@@ -142,37 +142,31 @@ def _first_line_top(layout: QAbstractTextDocumentLayout, block: QTextBlock) -> f
     return rect.top() + lines.lineAt(0).y()  # line y is relative to the block's top
 
 
-def _keep_headings_with_next(text: QTextDocument, page_h: float, passes: int = 8) -> None:
+def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
     """Move a heading to the next page when what follows it starts there (no orphan headings).
 
-    QTextDocument has no keep-with-next; each fix re-lays out the rest, so repeat until stable.
+    QTextDocument has no keep-with-next. One pass from the top: a moved heading shifts only
+    what comes after it, which the pass has not looked at yet. Returns how many moved.
     """
     layout = text.documentLayout()
-    fixed: set[int] = set()
-    for _ in range(passes):
-        moved = False
-        block = text.begin()
-        while block.isValid():
-            following = block.next()
-            if (
-                block.blockFormat().headingLevel() > 0
-                and following.isValid()
-                and block.position() not in fixed
-            ):
-                top = layout.blockBoundingRect(block).top()
-                next_top = _first_line_top(layout, following)
-                # +1: the layout puts a pushed line at the page top rounded down a fraction
-                if int((top + 1) // page_h) != int((next_top + 1) // page_h):
-                    cursor = QTextCursor(block)
-                    fmt = QTextBlockFormat()
-                    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-                    cursor.mergeBlockFormat(fmt)
-                    fixed.add(block.position())
-                    moved = True
-                    break  # positions below changed: start again from the top
-            block = following
-        if not moved:
-            return
+    moved = 0
+    block = text.begin()
+    while block.isValid():
+        following = block.next()
+        if block.blockFormat().headingLevel() > 0 and following.isValid():
+            top = layout.blockBoundingRect(block).top()
+            next_top = _first_line_top(layout, following)
+            # +1: the layout puts a pushed line at the page top rounded down a fraction
+            if int((top + 1) // page_h) != int((next_top + 1) // page_h):
+                fmt = QTextBlockFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(block).mergeBlockFormat(fmt)
+                # Qt re-lays out only the changed block; tables further down then keep stale
+                # positions and whole blocks vanish from the pages. Redo the layout.
+                text.markContentsDirty(block.position(), text.characterCount() - block.position())
+                moved += 1
+        block = following
+    return moved
 
 
 def _page_frame(layout: QPageLayout, resolution: int, font_h: float) -> tuple[QRectF, QRectF]:

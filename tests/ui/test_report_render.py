@@ -15,7 +15,8 @@ from PySide6.QtGui import QFontDatabase, QFontMetricsF, QImage, QPdfWriter, QTex
 from PySide6.QtPrintSupport import QPrinter
 
 from myeloma_desk.cli import main
-from myeloma_desk.domain.engine import assess
+from myeloma_desk.domain.engine import Assessment, assess
+from myeloma_desk.domain.results import Criterion, RuleResult
 from myeloma_desk.domain.snapshot import parse_snapshot
 from myeloma_desk.reports import render_qt
 from myeloma_desk.reports.build import ReportDoc, build_report, trend_series
@@ -179,6 +180,40 @@ def test_rendering_opens_no_connection(network_guard, tmp_path: Path, qapp: obje
     render_qt.render_pdf(doc, tmp_path / "hostile.pdf")
     assert network_guard.attempts == []
     assert "<img src='http://198.51.100.7/x.png'>" in page_texts(tmp_path / "hostile.pdf")[0]
+
+
+def test_long_report_loses_no_section(tmp_path: Path, qapp: object) -> None:
+    """Forty results with tables: every title, result line and source line is on some page.
+
+    (Moving a heading to the next page once made Qt drop whole blocks after later tables.)
+    """
+    results = [
+        RuleResult(
+            rule=f"rule_{k}",
+            title=f"Synthetic rule number {k}",
+            status="determined",
+            result=f"value_{k}",
+            criteria=[
+                Criterion(name=f"criterion {k}.{j} with a longer wording to wrap", met=j % 2 == 0)
+                for j in range(1 + k % 7)
+            ],
+            detail={"note": f"detail line for rule {k}"},
+            sources=["Greipp 2005 J Clin Oncol"],
+        )
+        for k in range(40)
+    ]
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    assessment = Assessment(engine_version="t", evidence_version="t", results=results)
+    doc = build_report(snap, assessment)
+    pages = render_qt.render_pdf(doc, tmp_path / "long.pdf")
+    texts = page_texts(tmp_path / "long.pdf")
+    assert len(texts) == pages >= 5
+    joined = " ".join(texts)
+    for k in range(40):
+        assert f"Synthetic rule number {k} Result: value {k}" in joined, k
+        assert f"Note: detail line for rule {k}" in joined, k
+    assert joined.count("Sources: [2]") >= 40
+    assert "Disclaimer" in texts[-1]
 
 
 def test_headings_are_kept_with_what_follows(qapp: object, tmp_path: Path) -> None:
