@@ -213,7 +213,7 @@ def test_long_report_loses_no_section(tmp_path: Path, qapp: object) -> None:
         assert f"Synthetic rule number {k} Result: value {k}" in joined, k
         assert f"Note: detail line for rule {k}" in joined, k
     assert joined.count("Sources: [2]") >= 40
-    assert "Disclaimer" in texts[-1]
+    assert "Disclaimer" in joined and "acting on it." in texts[-1]
 
 
 def test_headings_are_kept_with_what_follows(qapp: object, tmp_path: Path) -> None:
