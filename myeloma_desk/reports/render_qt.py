@@ -158,12 +158,16 @@ def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
             next_top = _first_line_top(layout, following)
             # +1: the layout puts a pushed line at the page top rounded down a fraction
             if int((top + 1) // page_h) != int((next_top + 1) // page_h):
+                # A run of headings ("Assessments" then the first rule's title) moves as one.
+                first = block
+                while first.previous().isValid() and first.previous().blockFormat().headingLevel():
+                    first = first.previous()
                 fmt = QTextBlockFormat()
                 fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-                QTextCursor(block).mergeBlockFormat(fmt)
+                QTextCursor(first).mergeBlockFormat(fmt)
                 # Qt re-lays out only the changed block; tables further down then keep stale
                 # positions and whole blocks vanish from the pages. Redo the layout.
-                text.markContentsDirty(block.position(), text.characterCount() - block.position())
+                text.markContentsDirty(first.position(), text.characterCount() - first.position())
                 moved += 1
         block = following
     return moved
