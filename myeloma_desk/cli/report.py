@@ -3,9 +3,10 @@
     myeloma-desk report SNAPSHOT.json -o out.pdf [--page-size A4|Letter]
     myeloma-desk report --patient ID --visit DATE -o out.pdf
 
-Exit codes: 0 written; 1 the PDF could not be written or the patient store is not available;
-2 invalid input (unreadable or invalid snapshot, bad arguments), one message per problem on
-stderr. Clinician and institution come from the settings (``--data-dir`` honoured).
+Exit codes: 0 written; 1 the PDF could not be written or the patient store cannot be opened;
+2 invalid input (unreadable or invalid snapshot, unknown patient or visit, bad arguments), one
+message per problem on stderr. Clinician and institution come from the settings
+(``--data-dir`` honoured). A report from the store is logged as a ``print`` audit event.
 """
 
 from __future__ import annotations
@@ -51,22 +52,17 @@ def _fail(code: int, *messages: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handler: validate arguments, load the snapshot, assess, build and render."""
+    """Handler: validate arguments, load the snapshot (file or store), assess, build, render."""
     if args.patient is not None or args.visit is not None:
         if args.snapshot is not None:
             return _fail(EXIT_INVALID, "give either SNAPSHOT.json or --patient/--visit, not both")
         if args.patient is None or args.visit is None:
             return _fail(EXIT_INVALID, "--patient and --visit go together")
         try:
-            dt.date.fromisoformat(args.visit)
+            visit = dt.date.fromisoformat(args.visit)
         except ValueError:
             return _fail(EXIT_INVALID, f"--visit: {args.visit!r} is not a date (YYYY-MM-DD)")
-        return _fail(
-            EXIT_FAILED,
-            "patient store not available in this build: reports from stored visits "
-            "(--patient/--visit) need the local patient store; export the visit as a "
-            "snapshot JSON and run `myeloma-desk report SNAPSHOT.json -o OUT.pdf` instead",
-        )
+        return report_from_store(args, visit)
     if args.snapshot is None:
         return _fail(EXIT_INVALID, "give SNAPSHOT.json (or --patient ID --visit DATE)")
 
@@ -85,30 +81,101 @@ def run(args: argparse.Namespace) -> int:
         snapshot = parse_snapshot(raw)
     except SnapshotError as error:
         return _fail(EXIT_INVALID, *(f"{field}: {message}" for field, message in error.problems))
-    return write_report(args, snapshot)
+    code, _pages = write_report(args, snapshot)
+    return code
 
 
-def write_report(args: argparse.Namespace, snapshot: Any) -> int:
-    """Assess ``snapshot`` and render the PDF to ``args.output``."""
+def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
+    """The report of a stored visit; the print is recorded in the store's audit log."""
+    from myeloma_desk.paths import AppPaths
+
+    try:
+        # The patient store is built in parallel (issue 6); until its API is in this build,
+        # say so rather than produce a report from anything else.
+        from myeloma_desk.store import (  # type: ignore[attr-defined,unused-ignore]
+            NotFoundError,
+            PassphraseRequiredError,
+            StoreError,
+            open_store,
+        )
+        from myeloma_desk.store.db import DB_NAME  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return _fail(
+            EXIT_FAILED,
+            "patient store not available in this build: reports from stored visits "
+            "(--patient/--visit) need the local patient store; export the visit as a "
+            "snapshot JSON and run `myeloma-desk report SNAPSHOT.json -o OUT.pdf` instead",
+        )
+    paths = AppPaths.resolve(args.data_dir)
+    if not (paths.data / DB_NAME).exists():
+        # Opening would create an empty store; a report must not have that side effect.
+        return _fail(EXIT_FAILED, f"no patient store in {paths.data} (see `myeloma-desk demo`)")
+    try:
+        try:
+            store = open_store(paths, backup_on_open=False)
+        except PassphraseRequiredError:
+            if not sys.stdin.isatty():
+                raise
+            import getpass
+
+            store = open_store(paths, getpass.getpass("Passphrase: "), backup_on_open=False)
+    except StoreError as error:
+        return _fail(EXIT_FAILED, str(error))
+    with store:
+        patient = store.find_by_identifier(args.patient)
+        if patient is None:
+            return _fail(EXIT_INVALID, f"--patient: no patient with identifier {args.patient!r}")
+        try:
+            snapshot = store.snapshot_for(patient.id, visit)
+        except NotFoundError:
+            dates = ", ".join(d.isoformat() for d in store.visit_dates(patient.id)) or "none"
+            return _fail(
+                EXIT_INVALID,
+                f"--visit: {args.patient} has no visit on {visit.isoformat()} (visits: {dates})",
+            )
+        code, pages = write_report(args, snapshot)
+        if code == EXIT_OK:
+            store.record_event(
+                "print",
+                patient.id,
+                {"visit": visit.isoformat(), "format": "pdf", "pages": pages},
+            )
+        return code
+
+
+def write_report(args: argparse.Namespace, snapshot: Any) -> tuple[int, int]:
+    """Assess ``snapshot`` and render the PDF to ``args.output``: (exit code, pages)."""
     from myeloma_desk.domain.engine import assess
     from myeloma_desk.paths import AppPaths
-    from myeloma_desk.reports.build import build_report
+    from myeloma_desk.reports.build import PDQ_DATE, build_report
     from myeloma_desk.settings import load_settings
 
     settings = load_settings(AppPaths.resolve(args.data_dir))
     page_size = args.page_size or settings.page_size
-    assessment = assess(snapshot)
+    output = Path(args.output)
+    if output.parent and not output.parent.is_dir():
+        return _fail(EXIT_FAILED, f"{output.parent}: folder does not exist"), 0
+    evidence_version = "not available"
+    try:
+        from myeloma_desk.evidence import EVIDENCE_VERSION
+
+        evidence_version = EVIDENCE_VERSION
+    except ImportError:
+        pass
+    assessment = assess(snapshot, evidence_version=evidence_version)
+    found = _options(assessment, snapshot)
     doc = build_report(
         snapshot,
         assessment,
         clinician=settings.clinician,
         institution=settings.institution,
         report_date=dt.date.today(),
+        options=found.options if found else None,
+        options_setting=found.setting if found else "",
+        options_notes=found.notes if found else (),
+        pdq_date=found.pdq_date if found else PDQ_DATE,
         page_size=page_size,
     )
-    output = Path(args.output)
-    if output.parent and not output.parent.is_dir():
-        return _fail(EXIT_FAILED, f"{output.parent}: folder does not exist")
 
     from myeloma_desk.reports.render_qt import ensure_gui_app, render_pdf
 
@@ -116,6 +183,19 @@ def write_report(args: argparse.Namespace, snapshot: Any) -> int:
     try:
         pages = render_pdf(doc, output)
     except OSError as error:
-        return _fail(EXIT_FAILED, f"{output}: {error}")
+        return _fail(EXIT_FAILED, f"{output}: {error}"), 0
     print(f"{output}: {pages} page{'s' if pages != 1 else ''} ({page_size})")
-    return EXIT_OK
+    return EXIT_OK, pages
+
+
+def _options(assessment: Any, snapshot: Any) -> Any:
+    """The evidence layer's options for this patient, or None (with a warning) if it fails."""
+    from myeloma_desk.evidence.loader import EvidenceError
+    from myeloma_desk.evidence.options import options_for
+    from myeloma_desk.reports.build import options_from_evidence
+
+    try:
+        return options_from_evidence(options_for(assessment, snapshot))
+    except EvidenceError as error:
+        print(f"myeloma-desk report: options left out: {error}", file=sys.stderr)
+        return None

@@ -27,6 +27,7 @@ from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
 from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot
 from myeloma_desk.domain.units import UNITS, fmt
+from myeloma_desk.evidence.options import OptionsReport
 
 PageSize = Literal["A4", "Letter"]
 
@@ -265,7 +266,7 @@ def build_report(
 
     ``patient`` defaults to ``snapshot.patient``; without either the report is calculator-only.
     ``options`` are the options the PDQ describes for the setting (None: not available, which
-    the report says), with
+    the report says; :func:`options_from_evidence` adapts the evidence layer's answer), with
     ``options_setting`` naming the setting and ``options_notes`` what the evidence layer could
     not decide. ``evidence_version`` defaults to the assessment's.
     """
@@ -886,4 +887,52 @@ def _options_html(doc: ReportDoc) -> str:
             rows,
             (16, 24, 26, 12, 22),
         )
+    )
+
+
+class EvidenceOptions(_Frozen):
+    """The evidence layer's answer in the report's terms (see :func:`options_from_evidence`)."""
+
+    options: list[OptionInput]
+    setting: str
+    notes: list[str]
+    evidence_version: str
+    pdq_date: str
+
+
+def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
+    """Adapt :func:`myeloma_desk.evidence.options.options_for`'s report for :func:`build_report`.
+
+    Trials are named with their NCT ids; the levels of evidence are those of the trials'
+    findings; the flags keep the evidence layer's wording. Inputs the evidence layer could not
+    decide from (``unknown``) and its general flags become notes above the table.
+    """
+    options: list[OptionInput] = []
+    for option in found.options:
+        trials = []
+        levels: dict[str, None] = {}
+        for study in option.studies:
+            name = study.name or study.trial
+            trials.append(f"{name} ({', '.join(study.nct_ids)})" if study.nct_ids else name)
+            for level in study.levels:
+                levels.setdefault(level, None)
+        options.append(
+            OptionInput(
+                regimen=option.label,
+                description=", ".join(option.components),
+                trials=trials,
+                level_of_evidence=", ".join(levels) or None,
+                flags=[flag.message for flag in option.flags],
+            )
+        )
+    notes = ["Setting from: " + "; ".join(found.setting_basis)] if found.setting_basis else []
+    notes += [f"Unknown: {u}" for u in found.unknown]
+    notes += [flag.message for flag in found.flags]
+    notes.append(found.disclaimer)
+    return EvidenceOptions(
+        options=options,
+        setting=", ".join(_code(str(setting.value)) for setting in found.settings),
+        notes=notes,
+        evidence_version=found.evidence_version,
+        pdq_date=found.pdq_date,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -280,6 +281,11 @@ def test_cli_writes_pdf(tmp_path: Path, qapp: object, capsys: pytest.CaptureFixt
     pages = len(PdfReader(out).pages)
     assert capsys.readouterr().out.strip() == f"{out}: {pages} pages (Letter)"
     assert "ID MRN-0042" in page_texts(out)[0]
+    from myeloma_desk.evidence import EVIDENCE_VERSION
+
+    joined = " ".join(page_texts(out))
+    assert f"Evidence database {EVIDENCE_VERSION}" in joined  # the CLI asks the evidence layer
+    assert "treatment-evidence database is not available" not in joined
 
 
 def test_cli_uses_clinician_and_institution_from_settings(tmp_path: Path, qapp: object) -> None:
@@ -315,6 +321,18 @@ def test_cli_invalid_snapshot_exits_2(
     assert "not valid JSON" in capsys.readouterr().err
 
 
+def _store_available() -> bool:
+    import myeloma_desk.store as store
+
+    return hasattr(store, "open_store")
+
+
+needs_store = pytest.mark.skipif(
+    not _store_available(), reason="the patient store (issue 6) is not in this build yet"
+)
+
+
+@pytest.mark.skipif(_store_available(), reason="the patient store is in this build")
 def test_cli_patient_path_says_store_not_available(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -323,8 +341,82 @@ def test_cli_patient_path_says_store_not_available(
     assert main([*argv, "-o", str(out)]) == 1
     assert "patient store not available" in capsys.readouterr().err
     assert not out.exists()
-    assert main([*argv[:-1], "yesterday", "-o", str(out)]) == 2
+
+
+def _store_with_patient(home: Path) -> None:
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import PatientFields, open_store
+
+    with open_store(AppPaths.resolve(home), backup_on_open=False) as store:
+        patient = store.create_patient(
+            PatientFields(
+                name="Stored <i>Patient</i>", identifier="MRN-77", birth_date=dt.date(1950, 1, 2)
+            )
+        )
+        for day, m_protein in (("2024-01-10", 3.0), ("2024-06-12", 0.8)):
+            snap = parse_snapshot(
+                {
+                    "serum_m_protein": {"value": m_protein, "unit": "g/dL"},
+                    "beta2_microglobulin": {"value": 6.1, "unit": "mg/L"},
+                    "albumin": {"value": 3.2, "unit": "g/dL"},
+                }
+            )
+            store.save_visit(patient.id, dt.date.fromisoformat(day), snap)
+
+
+@needs_store
+def test_cli_report_of_a_stored_visit(
+    tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import open_store
+
+    home = tmp_path / "home"
+    _store_with_patient(home)
+    out = tmp_path / "visit.pdf"
+    argv = ["--data-dir", str(home), "report", "--patient", "mrn-77", "--visit", "2024-06-12"]
+    assert main([*argv, "-o", str(out)]) == 0
+    texts = page_texts(out)
+    assert all("ID MRN-77 · visit 2024-06-12" in t for t in texts)
+    joined = " ".join(texts)
+    assert "Patient Stored <i>Patient</i>" in joined
+    assert "Date of birth 1950-01-02" in joined
+    assert "Serum M-protein 3 g/dL 0.8 g/dL" in joined  # baseline from the earlier visit
+    assert "International Staging System (ISS) III" in joined
+    with open_store(AppPaths.resolve(home), backup_on_open=False) as store:
+        printed = [e for e in store.audit_events() if e.action == "print"]
+    assert [e.detail for e in printed] == [
+        {"visit": "2024-06-12", "format": "pdf", "pages": len(texts)}
+    ]
+    capsys.readouterr()
+
+    assert main([*argv[:-1], "2024-06-13", "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "visits: 2024-01-10, 2024-06-12" in capsys.readouterr().err
+    assert main([*argv[:4], "MRN-78", *argv[5:], "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "no patient with identifier 'MRN-78'" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_patient_arguments_checked(tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    argv = ["--data-dir", str(tmp_path), "report", "--patient", "P1", "--visit"]
+    assert main([*argv, "yesterday", "-o", str(out)]) == 2
     assert main(["report", "--patient", "P1", "-o", str(out)]) == 2
+    assert main(["report", "x.json", "--patient", "P1", "--visit", "2025-01-02", "-o", "o"]) == 2
+    assert not out.exists()
+
+
+@needs_store
+def test_cli_patient_path_without_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.pdf"
+    home = tmp_path / "empty"
+    argv = ["--data-dir", str(home), "report", "--patient", "P1", "--visit", "2025-01-02"]
+    assert main([*argv, "-o", str(out)]) == 1
+    assert "no patient store in" in capsys.readouterr().err
+    assert not out.exists()
+    assert not home.exists()  # asking for a report does not create a store
 
 
 # --- environment ------------------------------------------------------------------------------

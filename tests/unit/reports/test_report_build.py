@@ -378,3 +378,60 @@ def test_nested_missing_names_read_as_labels() -> None:
     )
     doc = build_report(Snapshot(), _fake_assessment(result))
     assert doc.results[0].missing == ["VTE risk factors: history of VTE", "BRAF V600E", "Albumin"]
+
+
+def test_options_from_the_evidence_layer() -> None:
+    from myeloma_desk.evidence.options import Flag, Option, OptionsReport, StudyRef
+    from myeloma_desk.evidence.schema import Setting
+    from myeloma_desk.reports.build import options_from_evidence
+
+    study = StudyRef(
+        trial="maia", name="MAIA", nct_ids=["NCT02252172"], levels=["1iA", "1iiA"], findings=[]
+    )
+    found = OptionsReport(
+        evidence_version="2025-04-25.1",
+        pdq_date="2025-04-25",
+        settings=[Setting.NEWLY_DIAGNOSED_LESS_FIT],
+        setting_basis=["diagnosis: active_multiple_myeloma", "frailty_imwg: frail"],
+        options=[
+            Option(
+                id="drd",
+                label="DRd",
+                components=["daratumumab", "lenalidomide", "dexamethasone"],
+                settings=[Setting.NEWLY_DIAGNOSED_LESS_FIT],
+                studies=[study, study.model_copy(update={"name": None, "nct_ids": []})],
+                flags=[Flag(code="renal_dose", message="Lenalidomide renal dose: 10 mg daily")],
+            )
+        ],
+        studies=[study],
+        flags=[Flag(code="high_risk", message="High-risk cytogenetics recorded.")],
+        unknown=["CrCl not known"],
+    )
+    adapted = options_from_evidence(found)
+    assert adapted.setting == "newly diagnosed less fit"
+    [option] = adapted.options
+    assert option.regimen == "DRd"
+    assert option.description == "daratumumab, lenalidomide, dexamethasone"
+    assert option.trials == ["MAIA (NCT02252172)", "maia"]
+    assert option.level_of_evidence == "1iA, 1iiA"
+    assert option.flags == ["Lenalidomide renal dose: 10 mg daily"]
+    assert adapted.notes[:3] == [
+        "Setting from: diagnosis: active_multiple_myeloma; frailty_imwg: frail",
+        "Unknown: CrCl not known",
+        "High-risk cytogenetics recorded.",
+    ]
+    assert adapted.notes[-1] == found.disclaimer
+    snap = patient_snapshot()
+    doc = build_report(
+        snap,
+        assess(snap),
+        options=adapted.options,
+        options_setting=adapted.setting,
+        options_notes=adapted.notes,
+        evidence_version=adapted.evidence_version,
+        pdq_date=adapted.pdq_date,
+    )
+    text = to_html(doc)
+    assert "for the setting <b>newly diagnosed less fit</b>" in text
+    assert "MAIA (NCT02252172), maia" in text
+    assert "Unknown: CrCl not known" in text
