@@ -885,7 +885,7 @@ def _options_html(doc: ReportDoc) -> str:
         + _table(
             ("Regimen", "Description", "Trials", "Level of evidence", "Flags"),
             rows,
-            (16, 24, 26, 12, 22),
+            (22, 14, 26, 12, 26),
         )
     )
 
@@ -919,7 +919,10 @@ def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
         options.append(
             OptionInput(
                 regimen=option.label,
-                description=", ".join(option.components),
+                # labels usually spell the components out ("VRd: bortezomib + ..."): no repeat
+                description=""
+                if all(c in option.label for c in option.components)
+                else ", ".join(option.components),
                 trials=trials,
                 level_of_evidence=", ".join(levels) or None,
                 flags=[flag.message for flag in option.flags],

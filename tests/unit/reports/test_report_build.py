@@ -412,6 +412,11 @@ def test_options_from_the_evidence_layer() -> None:
     [option] = adapted.options
     assert option.regimen == "DRd"
     assert option.description == "daratumumab, lenalidomide, dexamethasone"
+    spelled = found.options[0].model_copy(
+        update={"label": "DRd: daratumumab + lenalidomide + dexamethasone"}
+    )
+    respelled = found.model_copy(update={"options": [spelled]})
+    assert options_from_evidence(respelled).options[0].description == ""
     assert option.trials == ["MAIA (NCT02252172)", "maia"]
     assert option.level_of_evidence == "1iA, 1iiA"
     assert option.flags == ["Lenalidomide renal dose: 10 mg daily"]
