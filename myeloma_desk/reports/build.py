@@ -472,10 +472,11 @@ def _result_section(result: RuleResult, refs: _References) -> ResultSection:
 
 
 def _summary(by_rule: dict[str, RuleResult], ids: Iterable[str]) -> list[SummaryRow]:
+    """Summary rows; rules that do not apply (AL stages for myeloma) stay in Assessments only."""
     return [
         SummaryRow(rule=rid, title=by_rule[rid].title, result=format_result(by_rule[rid]))
         for rid in ids
-        if rid in by_rule
+        if rid in by_rule and by_rule[rid].status != "not_applicable"
     ]
 
 

@@ -294,14 +294,21 @@ def test_new_rules_appear_generically_and_special_sections_key_off_ids() -> None
         result=61.04,
         detail={"unit": "mL/min/1.73m²"},
     )
-    doc = build_report(snap, _fake_assessment(response, r_iss, future, egfr))
+    al_stage = RuleResult(
+        rule="al_stage_mayo_2012",
+        title="AL stage",
+        status="not_applicable",
+        detail={"reason": "no AL amyloidosis"},
+    )
+    doc = build_report(snap, _fake_assessment(response, r_iss, future, egfr, al_stage))
     assert doc.response.available
     assert doc.response.result == "VGPR"
     assert "Reduction percent: 87.1" in doc.response.notes
     assert doc.response.baseline_date == "2024-06-01"
     comparison = {c.field: (c.value, c.date) for c in doc.response.comparison}
     assert comparison["serum_m_protein"] == ("3.1 g/dL", "0.4 g/dL")
-    assert [(s.rule, s.result) for s in doc.staging_risk] == [("r_iss", "II")]
+    assert [(s.rule, s.result) for s in doc.staging_risk] == [("r_iss", "II")]  # not the AL stage
+    assert "al_stage_mayo_2012" in {s.rule for s in doc.results}
     assert [(s.rule, s.result) for s in doc.summary] == [("response_imwg", "VGPR")]
     sections = {s.rule: s for s in doc.results}
     assert sections["some_future_rule"].result == "not applicable"
