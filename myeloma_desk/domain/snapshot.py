@@ -90,6 +90,17 @@ class Poems(BaseModel):
     thrombocytosis_or_polycythemia: bool | None = None
 
 
+class IgmFindings(BaseModel):
+    """IgM MGUS exclusions (IMWG 2014) other than anemia; None = not recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    constitutional_symptoms: bool | None = None
+    hyperviscosity: bool | None = None
+    lymphadenopathy: bool | None = None
+    hepatosplenomegaly: bool | None = None
+
+
 class Mrd(BaseModel):
     """Minimal residual disease as recorded."""
 
@@ -151,10 +162,30 @@ class TherapyLine(BaseModel):
         return self
 
 
+def _measured_schema(schema: dict[str, Any]) -> None:
+    """Publish each measured field's accepted units and plausible range in the JSON Schema."""
+    properties = schema.get("properties", {})
+    for name, spec in MEASURED_FIELDS.items():
+        prop = properties.get(name)
+        if not isinstance(prop, dict):
+            continue
+        units = accepted_units(spec.dim)
+        prop["x-accepted-units"] = units
+        prop["x-canonical-unit"] = units[0]
+        prop["x-plausible-range"] = [spec.low, spec.high]
+        bare = (
+            " A bare number is read as that unit." if spec.dim in (Dim.PERCENT, Dim.COUNT) else ""
+        )
+        prop["description"] = (
+            f'{spec.label}: {{"value": number, "unit": one of {", ".join(units)}}}; '
+            f"plausible {fmt(spec.low)}–{fmt(spec.high)} {units[0]}.{bare}"
+        )
+
+
 class _Measured(BaseModel):
     """Fields shared by the current snapshot and the earlier ones in ``history``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_measured_schema)
 
     date: dt.date | None = None
 
@@ -300,6 +331,8 @@ class Snapshot(_Measured):
     # "symptomatic" = hemorrhagic or central nervous system manifestations (the PDQ's wording)
     hyperviscosity: Literal["none", "asymptomatic", "symptomatic"] | None = None
     spinal_lesions: SpinalLesions | None = None
+    # Engine I addition: IgM MGUS exclusions other than anemia (absent means not recorded).
+    igm_related_findings: IgmFindings | None = None
 
     @field_validator("fish")
     @classmethod
