@@ -2,7 +2,7 @@
 
 Times the whole path the CLI and the app take after the snapshot is parsed: assess, build the
 report model, lay it out, draw the trend chart and write the PDF. The three-page report uses
-the staging and response rules and enough monthly labs to fill three pages; the same patient
+the ISS and response rules and the most monthly labs that fit three pages; the same patient
 with every rule of the engine is timed too. Prints the figures; run with `bash dev.sh bench`
 or `.venv/bin/python benchmarks/bench_report.py`.
 """
@@ -79,9 +79,9 @@ def snapshot_data(months: int) -> dict[str, object]:
     }
 
 
-# The three-page report: staging and response (the rules present in this engine version) and
-# as many monthly labs as fill three pages. The full report (every rule) is timed as well.
-THREE_PAGE_RULES = ("diagnosis", "iss", "r_iss", "response_imwg")
+# The three-page report: ISS and response (the rules present in this engine version) and the
+# most monthly labs that fit three pages. The full report (every rule) is timed as well.
+THREE_PAGE_RULES = ("iss", "response_imwg")
 
 
 def render_once(months: int, rule_ids: list[str] | None, out: Path) -> tuple[float, int]:
@@ -116,7 +116,13 @@ def main() -> int:
     subset = [rule_id for rule_id in THREE_PAGE_RULES if rule_id in present]
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "bench.pdf"
-        months = next((m for m in range(1, 61) if render_once(m, subset, out)[1] == 3), None)
+        months = None  # the most monthly labs that still fit three pages
+        for m in range(1, 61):
+            pages = render_once(m, subset, out)[1]
+            if pages == 3:
+                months = m
+            elif pages > 3:
+                break
         if months is None:
             print("could not make a three-page report from this engine's rules")
             return 1

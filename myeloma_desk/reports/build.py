@@ -402,7 +402,11 @@ def format_result(result: RuleResult) -> str:
     if result.status == "cannot_determine":
         possible = result.detail.get("possible")
         if isinstance(possible, list) and possible:
-            return "cannot be determined (possible: " + ", ".join(map(str, possible)) + ")"
+            return (
+                "cannot be determined (possible: "
+                + ", ".join(_code(str(p)) for p in possible)
+                + ")"
+            )
         return "cannot be determined"
     if result.status == "not_applicable":
         return "not applicable"
