@@ -207,6 +207,14 @@ class TrendSeries(_Frozen):
     points: list[TrendPoint]
 
 
+class TrendMarker(_Frozen):
+    """A dated event drawn across the chart: the start of a line of therapy ("L1")."""
+
+    date: dt.date
+    tag: str
+    label: str
+
+
 class ReferenceEntry(_Frozen):
     number: int
     label: str
@@ -227,6 +235,7 @@ class ReportDoc(_Frozen):
     response: ResponseSection
     trends: list[TrendSeries]
     trend_notes: list[str]
+    trend_markers: list[TrendMarker] = Field(default_factory=list)
     options: list[OptionInput] | None
     options_setting: str = ""
     options_notes: list[str] = Field(default_factory=list)
@@ -301,6 +310,7 @@ def build_report(
         response=_response(snapshot, by_rule.get(RESPONSE_RULE)),
         trends=trend_series(snapshot, header.visit_date),
         trend_notes=_trend_notes(snapshot, header.visit_date),
+        trend_markers=trend_markers(snapshot),
         options=option_list,
         options_setting=options_setting,
         options_notes=list(options_notes),
@@ -652,8 +662,24 @@ def _flc_ratio(entry: HistoryEntry | Snapshot) -> float | None:
     return kappa / lam
 
 
+def trend_markers(snapshot: Snapshot) -> list[TrendMarker]:
+    """The start of each dated line of therapy, numbered as the lines are (oldest first)."""
+    return [
+        TrendMarker(date=line.start, tag=f"L{number}", label=line.regimen)
+        for number, line in enumerate(snapshot.therapy_lines, start=1)
+        if line.start is not None
+    ]
+
+
 def _trend_notes(snapshot: Snapshot, visit_date: dt.date | None) -> list[str]:
     notes = []
+    markers = trend_markers(snapshot)
+    if markers and (snapshot.history or snapshot.date or visit_date):
+        notes.append(
+            "Dotted vertical lines: start of a line of therapy ("
+            + "; ".join(f"{m.tag} {m.label}, {m.date.isoformat()}" for m in markers)
+            + ")."
+        )
     if snapshot.date is None and visit_date is None:
         notes.append("The current values are undated and are not plotted.")
     if snapshot.history and _involved_chain(snapshot) is None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from myeloma_desk.domain.units import fmt
-from myeloma_desk.reports.build import TrendSeries
+from myeloma_desk.reports.build import TrendMarker, TrendSeries
 
 # (marker, pen style) per panel, in order: distinguishable in black and white.
 STYLES: tuple[tuple[str, Qt.PenStyle], ...] = (
@@ -34,10 +34,15 @@ def chart_image(
     series: Sequence[TrendSeries],
     width: int,
     *,
+    markers: Sequence[TrendMarker] = (),
     font_family: str = "DejaVu Sans",
     columns: int = 2,
 ) -> QImage:
-    """A white image ``width`` pixels wide holding one panel per series (height follows)."""
+    """A white image ``width`` pixels wide holding one panel per series (height follows).
+
+    ``markers`` (therapy starts) are dotted vertical lines tagged "L1", "L2" ... in every
+    panel whose date range includes them; the report's note under the chart names them.
+    """
     rows = max(1, math.ceil(len(series) / columns))
     panel_w = width / columns
     panel_h = panel_w * 0.55
@@ -55,7 +60,7 @@ def chart_image(
             col, row = index % columns, index // columns
             gap = panel_w * 0.04  # keeps neighbouring panels' date labels apart
             rect = QRectF(col * panel_w + gap / 2, row * panel_h, panel_w - gap, panel_h)
-            draw_panel(painter, rect, one, STYLES[index % len(STYLES)])
+            draw_panel(painter, rect, one, STYLES[index % len(STYLES)], markers)
     finally:
         painter.end()
     return image
@@ -92,7 +97,11 @@ def _ticks(low: float, high: float, count: int = 4) -> list[float]:
 
 
 def draw_panel(
-    painter: QPainter, rect: QRectF, series: TrendSeries, style: tuple[str, Qt.PenStyle]
+    painter: QPainter,
+    rect: QRectF,
+    series: TrendSeries,
+    style: tuple[str, Qt.PenStyle],
+    markers: Sequence[TrendMarker] = (),
 ) -> None:
     """Draw one series with axes, ticks, title and unit inside ``rect``."""
     metrics = QFontMetricsF(painter.font())
@@ -137,6 +146,24 @@ def draw_panel(
             QRectF(rect.left() + margin * 0.5, y - line_h / 2, label_w, line_h),
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
             fmt(tick),
+        )
+    # Therapy starts inside this panel's dates: dotted grey lines, tagged at the top.
+    first_day, last_day = min(p.date for p in series.points), max(p.date for p in series.points)
+    dotted = QPen(QColor(90, 90, 90))
+    dotted.setWidthF(max(1.0, line_h / 12))
+    dotted.setStyle(Qt.PenStyle.DotLine)
+    for event in markers:
+        if not first_day <= event.date <= last_day:
+            continue
+        x = to_x(event.date)
+        painter.setPen(dotted)
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        painter.setPen(axis)
+        tag_w = metrics.horizontalAdvance(event.tag)
+        painter.drawText(
+            QRectF(x + line_h * 0.15, plot.top(), tag_w, line_h),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            event.tag,
         )
     painter.setPen(axis)
     painter.drawLine(plot.bottomLeft(), plot.bottomRight())

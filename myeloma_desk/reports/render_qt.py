@@ -117,7 +117,12 @@ def _layout_document(doc: ReportDoc, device: QPagedPaintDevice, body: QRectF) ->
     chart_w = chart_h = 0
     if doc.has_chart:
         chart_width_in = body.width() / dpi
-        image = chart_image(doc.trends, int(chart_width_in * CHART_DPI), font_family=FONT_FAMILY)
+        image = chart_image(
+            doc.trends,
+            int(chart_width_in * CHART_DPI),
+            markers=doc.trend_markers,
+            font_family=FONT_FAMILY,
+        )
         images[CHART_RESOURCE] = image
         # HTML sizes are in CSS pixels (96 per inch); Qt scales them to the paint device.
         chart_w = int(chart_width_in * 96 * 0.98)

@@ -20,7 +20,7 @@ from myeloma_desk.domain.engine import Assessment, assess
 from myeloma_desk.domain.results import Criterion, RuleResult
 from myeloma_desk.domain.snapshot import parse_snapshot
 from myeloma_desk.reports import render_qt
-from myeloma_desk.reports.build import ReportDoc, build_report, trend_series
+from myeloma_desk.reports.build import ReportDoc, TrendMarker, build_report, trend_series
 from myeloma_desk.reports.chart import chart_image
 
 SNAPSHOT_FILE = Path(__file__).parents[1] / "unit" / "reports" / "data" / "patient_snapshot.json"
@@ -448,3 +448,15 @@ def test_preview_dialog_paints_through_paint_report(tmp_path: Path, qapp: object
         assert not dialog.isVisible()
     finally:
         dialog.deleteLater()
+
+
+def test_chart_marks_therapy_starts_inside_the_dates(qapp: object) -> None:
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    series = trend_series(snap)[:1]  # one panel: 2024-06-01 .. 2025-03-10
+    inside = TrendMarker(date=dt.date(2024, 10, 15), tag="L1", label="VRd")
+    outside = TrendMarker(date=dt.date(2020, 1, 1), tag="L0", label="old")
+    plain = chart_image(series, 1000, columns=1)
+    marked = chart_image(series, 1000, columns=1, markers=[inside])
+    ignored = chart_image(series, 1000, columns=1, markers=[outside])
+    assert marked != plain
+    assert ignored == plain

@@ -24,6 +24,7 @@ from myeloma_desk.reports.build import (
     ReportDoc,
     build_report,
     to_html,
+    trend_markers,
     trend_series,
 )
 
@@ -447,3 +448,26 @@ def test_options_from_the_evidence_layer() -> None:
     assert "for the setting <b>newly diagnosed less fit</b>" in text
     assert "MAIA (NCT02252172), maia" in text
     assert "Unknown: CrCl not known" in text
+
+
+def test_therapy_starts_mark_the_trend_chart() -> None:
+    snap = parse_snapshot(
+        {
+            "date": "2025-01-01",
+            "therapy_lines": [
+                {"regimen": "VRd <b>", "start": "2024-01-10"},
+                {"regimen": "no start date"},
+                {"regimen": "Kd", "start": "2024-09-01"},
+            ],
+        }
+    )
+    markers = trend_markers(snap)
+    assert [(m.tag, m.label, m.date) for m in markers] == [
+        ("L1", "VRd <b>", dt.date(2024, 1, 10)),
+        ("L3", "Kd", dt.date(2024, 9, 1)),  # numbered as the lines are
+    ]
+    doc = build_report(snap, assess(snap))
+    assert doc.trend_markers == markers
+    note = "Dotted vertical lines: start of a line of therapy (L1 VRd <b>, 2024-01-10; L3 Kd, "
+    assert any(n.startswith(note) for n in doc.trend_notes)
+    assert "L1 VRd &lt;b&gt;, 2024-01-10" in to_html(doc)
