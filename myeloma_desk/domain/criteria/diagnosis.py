@@ -14,16 +14,15 @@ reported one are listed in ``detail.also_meets``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
-from typing import Generic, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
-from myeloma_desk.domain.units import UNITS, fmt, ge, gt, lt, sub
+from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
 RAJKUMAR_2014 = source(
     "Rajkumar 2014 Lancet Oncol",
@@ -118,27 +117,6 @@ Tri = bool | None
 T = TypeVar("T")
 
 
-class LastSnapshotMemo(Generic[T]):
-    """Remember ``fn(snapshot)`` for the last snapshot object seen.
-
-    One assessment runs every rule on the same (frozen) snapshot, and several rules need the
-    diagnosis and the myeloma-defining events: this computes them once per assessment. The
-    strong reference to the snapshot keeps its identity from being reused.
-    """
-
-    def __init__(self, fn: Callable[[Snapshot], T]) -> None:
-        self._fn = fn
-        self._last: tuple[Snapshot, T] | None = None
-
-    def __call__(self, s: Snapshot) -> T:
-        last = self._last
-        if last is not None and last[0] is s:
-            return last[1]
-        value = self._fn(s)
-        self._last = (s, value)
-        return value
-
-
 @dataclass
 class Event:
     """One myeloma-defining event: met / unmet / unknown, the value used and the inputs needed."""
@@ -202,7 +180,7 @@ def ratio_gt(ratio: float, threshold: float) -> bool:
 
 def flc(s: Snapshot) -> Flc | None:
     """FLC facts, or None if kappa or lambda is missing (computed once per snapshot)."""
-    return _flc_memo(s)
+    return s.derived("diagnosis.flc", _flc)
 
 
 def _flc(s: Snapshot) -> Flc | None:
@@ -262,40 +240,14 @@ def crcl(s: Snapshot) -> tuple[float | None, str, list[str]]:
     return value, f"{fmt(round(value, 1))} mL/min (Cockcroft–Gault estimate)", []
 
 
-_values_memo: LastSnapshotMemo[dict[str, float | None]] = LastSnapshotMemo(lambda s: {})
-
-
 def val(s: Snapshot, name: str) -> float | None:
-    """``val(s, name)`` (canonical value), converted once per snapshot and then reused."""
-    cache = _values_memo(s)
-    if name in cache:
-        return cache[name]
-    value = _canonical_fast(s, name)
-    cache[name] = value
-    return value
-
-
-def _canonical_fast(s: Snapshot, name: str) -> float | None:
-    """Exactly ``s.get(name)``, skipping the decimal arithmetic where it cannot change the value.
-
-    For a unit whose factor is 1, ``to_canonical`` returns the value rounded to 12 decimal
-    places; a float whose shortest representation has at most 12 decimals (and no exponent) is
-    returned unchanged by that rounding, so it can be returned as is.
-    """
-    quantity = getattr(s, name)
-    if quantity is None:
-        return None
-    if UNITS[MEASURED_FIELDS[name].dim].factors.get(quantity.unit) == "1":
-        text = repr(quantity.value)
-        dot = text.find(".")
-        if "e" not in text and "n" not in text and (dot < 0 or len(text) - dot - 1 <= 12):
-            return float(quantity.value)
+    """The canonical value of ``name`` (converted once per snapshot by ``Snapshot.get``)."""
     return s.get(name)
 
 
 def myeloma_defining_events(s: Snapshot) -> list[Event]:
     """Evaluate the seven myeloma-defining events of IMWG 2014, in MDE_ORDER (memoized)."""
-    return _events_memo(s)
+    return s.derived("diagnosis.events", _evaluate_events)
 
 
 def _evaluate_events(s: Snapshot) -> list[Event]:
@@ -1053,18 +1005,13 @@ def _plasmacytoma_result(site: str, bmpc: float) -> str:
     return "extramedullary_plasmacytoma" if site == "extramedullary" else "solitary_plasmacytoma"
 
 
-_events_memo = LastSnapshotMemo(_evaluate_events)
-_flc_memo = LastSnapshotMemo(_flc)
-_diagnosis_memo = LastSnapshotMemo(lambda s: _Diagnosis(s).run())
-
-
 @rule("diagnosis", TITLE, "diagnosis")
 def diagnosis(s: Snapshot) -> RuleResult:
     """The IMWG 2014 diagnosis (see the module docstring for the order of precedence).
 
     Other rules (the SMM and MGUS scores) call this too; it is computed once per snapshot.
     """
-    return _diagnosis_memo(s)
+    return s.derived("diagnosis.result", lambda snap: _Diagnosis(snap).run())
 
 
 @rule("myeloma_defining_events", "Myeloma-defining events (IMWG 2014)", "diagnosis")
