@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+PASSPHRASE_ENV = "MYELOMA_DESK_PASSPHRASE"
 
 
 def register(subparsers: Any) -> None:
@@ -110,15 +112,19 @@ def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
     if not (paths.data / DB_NAME).exists():
         # Opening would create an empty store; a report must not have that side effect.
         return _fail(EXIT_FAILED, f"no patient store in {paths.data} (see `myeloma-desk demo`)")
+    # An encrypted store's passphrase: $MYELOMA_DESK_PASSPHRASE (as `patients` reads it), else
+    # a prompt on a terminal.
+    passphrase = os.environ.get(PASSPHRASE_ENV) or None
     try:
         try:
-            store = open_store(paths, backup_on_open=False)
+            store = open_store(paths, passphrase, backup_on_open=False)
         except PassphraseRequiredError:
             if not sys.stdin.isatty():
                 raise
             import getpass
 
-            store = open_store(paths, getpass.getpass("Passphrase: "), backup_on_open=False)
+            passphrase = getpass.getpass("Passphrase of the patient store: ")
+            store = open_store(paths, passphrase, backup_on_open=False)
     except StoreError as error:
         return _fail(EXIT_FAILED, str(error))
     with store:
