@@ -90,24 +90,14 @@ def run(args: argparse.Namespace) -> int:
 def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
     """The report of a stored visit; the print is recorded in the store's audit log."""
     from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import (
+        NotFoundError,
+        PassphraseRequiredError,
+        StoreError,
+        open_store,
+    )
+    from myeloma_desk.store.db import DB_NAME
 
-    try:
-        # The patient store is built in parallel (issue 6); until its API is in this build,
-        # say so rather than produce a report from anything else.
-        from myeloma_desk.store import (  # type: ignore[attr-defined,unused-ignore]
-            NotFoundError,
-            PassphraseRequiredError,
-            StoreError,
-            open_store,
-        )
-        from myeloma_desk.store.db import DB_NAME  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _fail(
-            EXIT_FAILED,
-            "patient store not available in this build: reports from stored visits "
-            "(--patient/--visit) need the local patient store; export the visit as a "
-            "snapshot JSON and run `myeloma-desk report SNAPSHOT.json -o OUT.pdf` instead",
-        )
     paths = AppPaths.resolve(args.data_dir)
     if not (paths.data / DB_NAME).exists():
         # Opening would create an empty store; a report must not have that side effect.

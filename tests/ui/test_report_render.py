@@ -321,28 +321,6 @@ def test_cli_invalid_snapshot_exits_2(
     assert "not valid JSON" in capsys.readouterr().err
 
 
-def _store_available() -> bool:
-    import myeloma_desk.store as store
-
-    return hasattr(store, "open_store")
-
-
-needs_store = pytest.mark.skipif(
-    not _store_available(), reason="the patient store (issue 6) is not in this build yet"
-)
-
-
-@pytest.mark.skipif(_store_available(), reason="the patient store is in this build")
-def test_cli_patient_path_says_store_not_available(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "out.pdf"
-    argv = ["--data-dir", str(tmp_path), "report", "--patient", "P1", "--visit", "2025-01-02"]
-    assert main([*argv, "-o", str(out)]) == 1
-    assert "patient store not available" in capsys.readouterr().err
-    assert not out.exists()
-
-
 def _store_with_patient(home: Path) -> None:
     from myeloma_desk.paths import AppPaths
     from myeloma_desk.store import PatientFields, open_store
@@ -364,7 +342,6 @@ def _store_with_patient(home: Path) -> None:
             store.save_visit(patient.id, dt.date.fromisoformat(day), snap)
 
 
-@needs_store
 def test_cli_report_of_a_stored_visit(
     tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -406,7 +383,6 @@ def test_cli_patient_arguments_checked(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-@needs_store
 def test_cli_patient_path_without_a_store(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
