@@ -1011,7 +1011,23 @@ def diagnosis(s: Snapshot) -> RuleResult:
 
     Other rules (the SMM and MGUS scores) call this too; it is computed once per snapshot.
     """
-    return s.derived("diagnosis.result", lambda snap: _Diagnosis(snap).run())
+    return s.derived("diagnosis.result", _diagnosis_with_treatment_note)
+
+
+TREATED_NOTE = (
+    "lines of therapy are recorded: the IMWG 2014 criteria describe disease before treatment, "
+    "and values measured after treatment can understate it; assess the pre-treatment visit "
+    "for the diagnosis"
+)
+
+
+def _diagnosis_with_treatment_note(s: Snapshot) -> RuleResult:
+    result = _Diagnosis(s).run()
+    if not s.therapy_lines:
+        return result
+    detail = dict(result.detail)
+    detail["assumptions"] = [*detail.get("assumptions", []), TREATED_NOTE]
+    return result.model_copy(update={"detail": detail})
 
 
 @rule("myeloma_defining_events", "Myeloma-defining events (IMWG 2014)", "diagnosis")
