@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Literal, TypeVar
 
+from myeloma_desk.domain.criteria.renal import cockcroft_gault
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
@@ -73,12 +74,6 @@ FLC_RATIO_LOW = 0.26  # kappa/lambda ratio < 0.26 is abnormal (light-chain MGUS)
 FLC_RATIO_HIGH = 1.65  # kappa/lambda ratio > 1.65 is abnormal
 PCL_CIRCULATING = 5.0  # IMWG 2021: ≥ 5% circulating plasma cells = plasma cell leukemia
 PCL_LIKE_CIRCULATING = 2.0  # the PDQ (Jelinek 2023): > 2% = PCL-like, ultra-high risk
-
-# Cockcroft-Gault (criteria-summary.md, "Kidney and dosing"), used only when no creatinine
-# clearance is given: CrCl = (140 − age) × weight kg / (72 × Scr mg/dL), × 0.85 if female.
-CG_AGE = 140
-CG_DIVISOR = 72
-CG_FEMALE = 0.85
 
 MDE_ORDER = (
     "hypercalcemia",
@@ -231,12 +226,13 @@ def crcl(s: Snapshot) -> tuple[float | None, str, list[str]]:
         )
         if value is None
     ]
-    if needs or creatinine is None or weight is None or s.age_years is None:
+    if needs:
         return None, "not recorded", needs
-    value = (CG_AGE - s.age_years) * weight / (CG_DIVISOR * creatinine)
-    if s.sex == "female":
-        value *= CG_FEMALE
-    value = max(value, 0.0)
+    # One Cockcroft–Gault implementation for the whole engine (criteria/renal.py).
+    estimate = cockcroft_gault(s)
+    if estimate is None:  # under 18: the formula is for adults
+        return None, "not recorded (Cockcroft–Gault applies to adults)", ["creatinine_clearance"]
+    value = max(estimate, 0.0)
     return value, f"{fmt(round(value, 1))} mL/min (Cockcroft–Gault estimate)", []
 
 
