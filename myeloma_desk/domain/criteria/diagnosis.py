@@ -14,13 +14,13 @@ reported one are listed in ``detail.also_meets``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Literal, TypeVar
 
 from myeloma_desk.domain.criteria.renal import cockcroft_gault
 from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
@@ -108,7 +108,6 @@ PDQ_MDE_DIFFERENCE = (
     "more' for the marrow (IMWG: ≥ 60% is a myeloma-defining event)."
 )
 
-Tri = bool | None
 T = TypeVar("T")
 
 
@@ -441,7 +440,7 @@ def _al_amyloidosis(s: Snapshot, monoclonal: Tri) -> tuple[Tri, list[tuple[str, 
             _yes_no(monoclonal),
         ),
     ]
-    return _all(r[1] for r in rows), rows
+    return tri_all(r[1] for r in rows), rows
 
 
 POEMS_MAJOR = ("castleman", "sclerotic_bone_lesions", "vegf_elevated")
@@ -461,8 +460,8 @@ def _poems(s: Snapshot, monoclonal: Tri) -> tuple[Tri, list[tuple[str, Tri, str]
     if p is None:
         return None, []  # not recorded: an assumption, no criteria to list
     values = {} if p is None else p.model_dump()
-    major = _any(values.get(k) for k in POEMS_MAJOR)
-    minor = _any(values.get(k) for k in POEMS_MINOR)
+    major = tri_any(values.get(k) for k in POEMS_MAJOR)
+    minor = tri_any(values.get(k) for k in POEMS_MINOR)
     rows: list[tuple[str, Tri, str]] = [
         (
             "POEMS mandatory: polyneuropathy",
@@ -486,7 +485,7 @@ def _poems(s: Snapshot, monoclonal: Tri) -> tuple[Tri, list[tuple[str, Tri, str]
             _listed(values, POEMS_MINOR),
         ),
     ]
-    return _all(r[1] for r in rows), rows
+    return tri_all(r[1] for r in rows), rows
 
 
 def _lambda_note(s: Snapshot) -> str:
@@ -508,24 +507,6 @@ def _yes_no(value: Tri) -> str:
     return "not recorded" if value is None else ("yes" if value else "no")
 
 
-def _all(values: Iterable[Tri]) -> Tri:
-    items = list(values)
-    if any(v is False for v in items):
-        return False
-    if all(v is True for v in items):
-        return True
-    return None
-
-
-def _any(values: Iterable[Tri]) -> Tri:
-    items = list(values)
-    if any(v is True for v in items):
-        return True
-    if all(v is False for v in items):
-        return False
-    return None
-
-
 def monoclonal_evidence(s: Snapshot, f: Flc | None) -> Tri:
     """Evidence of a monoclonal disorder: M-protein, abnormal FLC ratio or clonal plasma cells."""
     serum = val(s, "serum_m_protein")
@@ -540,7 +521,7 @@ def monoclonal_evidence(s: Snapshot, f: Flc | None) -> Tri:
         s.clonality_proven,
         True if s.m_protein_heavy_chain not in (None, "none") else None,
     ]
-    return _any(signs)
+    return tri_any(signs)
 
 
 TITLE = "Diagnosis (IMWG 2014; plasma cell leukemia IMWG 2021)"
