@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,19 @@ class _Job(QRunnable):
             result = self.function()
         except Exception as error:  # reported to the GUI thread, never swallowed
             log.error("Background job failed\n%s", traceback.format_exc())
-            self.relay.failed.emit(self.number, f"{type(error).__name__}: {error}")
+            self._emit(self.relay.failed, f"{type(error).__name__}: {error}")
         else:
-            self.relay.done.emit(self.number, result)
+            self._emit(self.relay.done, result)
+
+    def _emit(self, signal: Any, payload: object) -> None:
+        # The page that asked may have been closed while the job ran; its result is then
+        # dropped (Qt deletes the relay with its worker).
+        if not shiboken6.isValid(self.relay):
+            return
+        try:
+            signal.emit(self.number, payload)
+        except RuntimeError:  # deleted between the check and the emit
+            log.debug("result of job %s dropped: its page is gone", self.number)
 
 
 class Worker(QObject):

@@ -55,3 +55,21 @@ def test_failure_is_reported(qtbot: QtBot) -> None:
     with qtbot.waitSignal(worker.failed, timeout=3000) as blocker:
         worker.submit(broken, key="k")
     assert blocker.args == ["k", "ValueError: bad input"]
+
+
+def test_result_of_a_closed_page_is_dropped(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    worker = Worker()
+    got: list[object] = []
+
+    def slow() -> str:
+        time.sleep(0.2)
+        return "late"
+
+    worker.submit(slow, got.append)
+    worker.deleteLater()  # the page closes while the job runs
+    qtbot.wait(50)
+    assert QThreadPool.globalInstance().waitForDone(3000)
+    qtbot.wait(50)
+    assert got == []
