@@ -83,6 +83,19 @@ def shoot(out: Path) -> list[Path]:
             if callable(trends):
                 trends()
                 written.append(grab(app, window, out, "trends"))
+            page = getattr(patients, "patient_page", None)
+            if page is not None:
+                page.show_dialogs = False
+                dialog = page.print_preview()
+                if dialog is not None:
+                    dialog.resize(1100, 860)
+                    dialog.show()
+                    settle(app, 20)
+                    path = out / "print-preview.png"
+                    dialog.grab().save(str(path))
+                    print(f"wrote {path}")
+                    written.append(path)
+                    dialog.close()
 
         assess = window.show_section_key("assess")
         form = getattr(assess, "form", None)
