@@ -273,7 +273,11 @@ def test_patient_draft_is_restored_to_that_patient(qtbot: QtBot, tmp_path: Path)
     again, reporter = create_window(str(tmp_path))
     reporter.show_dialogs = False
     qtbot.addWidget(again)
-    assess = again.show_section_key("assess")
+    patients = _patients(again)  # the first page says a draft is waiting
+    assert patients.draft_banner.isVisibleTo(patients)
+    assert "Drafty, Dora" in patients.draft_text.text()
+    patients.draft_button.click()
+    assess = again.current_page()
     assert isinstance(assess, AssessView)
     assert assess.banner.isVisibleTo(assess) and "Drafty, Dora" in assess.banner.text.text()
     assess.banner.restore.click()

@@ -729,6 +729,18 @@ class PatientsView(QWidget):
         self.demo_button.setAccessibleName("Load the demo patients")
         banner.addWidget(self.demo_button)
         box.addWidget(self.demo_banner)
+        self.draft_banner = QFrame()
+        self.draft_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.draft_banner.setAccessibleName("Unsaved visit draft found")
+        drafts_row = QHBoxLayout(self.draft_banner)
+        self.draft_text = QLabel()
+        self.draft_text.setWordWrap(True)
+        drafts_row.addWidget(self.draft_text, 1)
+        self.draft_button = QPushButton("Re&view draft")
+        self.draft_button.setAccessibleName("Review the unsaved visit draft in Assess")
+        drafts_row.addWidget(self.draft_button)
+        box.addWidget(self.draft_banner)
+        self._offer_drafts()
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find by name, identifier or diagnosis (Ctrl+F)")
@@ -776,6 +788,7 @@ class PatientsView(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.table.activated.connect(lambda _i: self.open_selected())
         self.demo_button.clicked.connect(self.load_demo)
+        self.draft_button.clicked.connect(self._review_draft)
         self.editor.saved.connect(self._after_edit)
         self.editor.cancelled.connect(self._cancel_edit)
         self.patient_page.back_requested.connect(self.show_list)
@@ -785,6 +798,26 @@ class PatientsView(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), page, self.new_patient)
         self._return_to = self.LIST
         self.reload()
+
+    def _offer_drafts(self) -> None:
+        """Say so when a visit draft survived the last session (the Assess section restores)."""
+        from myeloma_desk.ui.views.drafts import DraftStore
+
+        drafts = DraftStore(self.context.paths.data).all()
+        if drafts:
+            newest = drafts[0]
+            self.draft_text.setText(
+                f"An unsaved visit draft ({html.escape(newest.label or 'a visit')}, "
+                f"{html.escape(newest.saved_at)} UTC) was found: the app may have closed "
+                "before it was saved."
+            )
+        self.draft_banner.setVisible(bool(drafts))
+
+    def _review_draft(self) -> None:
+        self.draft_banner.setVisible(False)
+        navigate = self.context.services.get("navigate")
+        if callable(navigate):
+            navigate("assess", "")
 
     # --- list -------------------------------------------------------------------------------
     def reload(self) -> None:
