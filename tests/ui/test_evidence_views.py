@@ -98,6 +98,11 @@ def test_regimen_filters(window: MainWindow, qtbot: QtBot) -> None:
     view.transplant.setCurrentIndex(view.transplant.findText("ineligible"))
     assert "Rd" in _shown(view)
     view.transplant.setCurrentIndex(0)
+    view.component.setCurrentIndex(view.component.findText("carfilzomib"))
+    assert "Kd" in _shown(view) and all(
+        "carfilzomib" in view.proxy.index(r, 1).data() for r in range(view.proxy.rowCount())
+    )
+    view.component.setCurrentIndex(0)
     view.level.setCurrentIndex(view.level.findText("A1"))
     assert all(
         "A1" in view.proxy.index(r, 0).data(RecordRole).levels for r in range(view.proxy.rowCount())

@@ -151,6 +151,7 @@ class RegimensView(QWidget):
         self.drug_class = self._combo(
             "Drug class", [ANY, *(humanize(str(c.value)) for c in DrugClass)]
         )
+        self.component = self._combo("Component", [ANY])
         self.level = self._combo("Level of evidence", [ANY])
         self.transplant = self._combo("Transplant eligibility", [ANY, "eligible", "ineligible"])
         self.renal = QCheckBox("&Renal notes")
@@ -159,6 +160,7 @@ class RegimensView(QWidget):
         for label, widget in (
             ("&Setting", self.setting),
             ("&Class", self.drug_class),
+            ("Co&mponent", self.component),
             ("&Level", self.level),
             ("&Transplant", self.transplant),
         ):
@@ -202,7 +204,7 @@ class RegimensView(QWidget):
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._timer.start)
-        for combo in (self.setting, self.drug_class, self.level, self.transplant):
+        for combo in (self.setting, self.drug_class, self.component, self.level, self.transplant):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.renal.toggled.connect(self.apply_filters)
         self.only_options.toggled.connect(self.apply_filters)
@@ -227,6 +229,7 @@ class RegimensView(QWidget):
         rows = regimen_rows(evidence)
         levels = sorted({lv for r in rows for lv in r.levels})
         self.level.addItems(levels)
+        self.component.addItems(sorted({d for r in rows for d in r.regimen.components}))
         self.model.set_records(rows)
         self.apply_filters()
         if self.proxy.rowCount():
@@ -253,6 +256,11 @@ class RegimensView(QWidget):
         class_value = str(list(DrugClass)[klass].value) if klass >= 0 else None
         self.proxy.set_predicate(
             "class", (lambda r: class_value in r.classes) if class_value else None
+        )
+        component = self.component.currentText()
+        self.proxy.set_predicate(
+            "component",
+            (lambda r: component in r.regimen.components) if component != ANY else None,
         )
         level = self.level.currentText()
         self.proxy.set_predicate("level", (lambda r: level in r.levels) if level != ANY else None)
@@ -288,7 +296,13 @@ class RegimensView(QWidget):
         index = self.proxy.mapFromSource(self.model.index(source, 0))
         if not index.isValid():  # filtered out: clear the filters first
             self.search.clear()
-            for combo in (self.setting, self.drug_class, self.level, self.transplant):
+            for combo in (
+                self.setting,
+                self.drug_class,
+                self.component,
+                self.level,
+                self.transplant,
+            ):
                 combo.setCurrentIndex(0)
             self.renal.setChecked(False)
             self.only_options.setChecked(False)
