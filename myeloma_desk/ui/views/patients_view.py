@@ -828,9 +828,7 @@ class PatientsView(QWidget):
         self._update_count()
 
     def _reload_one(self, patient_id: int) -> None:
-        for row in self.store.search(self.store.get_patient(patient_id).name, True, limit=50):
-            if row.id == patient_id:
-                self.model.update_row(row)
+        self.model.update_row(self.store.get_patient(patient_id))  # a Patient is a summary too
         self._update_count()
 
     def _apply_filter(self) -> None:
