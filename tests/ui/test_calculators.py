@@ -167,3 +167,15 @@ def test_calculator_outputs_for_engine_rules(qtbot: QtBot) -> None:
         result = calc.compute()
         assert result.status == "determined", (rule_id, result.missing)
         assert calc.panel.model.index(0, 1).data() == shown
+
+
+def test_message_lands_on_the_history_entry_that_was_filled(qtbot: QtBot) -> None:
+    view = CalculatorsView()
+    qtbot.addWidget(view)
+    if "response_imwg" not in view.rule_ids():
+        pytest.skip("no response rule in this engine")
+    calc = view.open("response_imwg")
+    _set(calc, "history.1.serum_m_protein", "2.0")  # the earlier entry, without its date
+    calc.compute()
+    assert "required" in calc.form.editor("history.1.date").message_text()
+    assert calc.form.editor("history.0.date").message_text() == ""

@@ -701,7 +701,7 @@ class SnapshotForm(QWidget):
             if value is not None:
                 set_path(data, path, value)
                 set_path(own, path, value)
-        _drop_empty_history(data)
+        kept_history = _drop_empty_history(data)
         _drop_empty_history(own)
         snapshot: Snapshot | None = None
         trial = _deep_copy(data)
@@ -714,7 +714,7 @@ class SnapshotForm(QWidget):
                 for field, message in error.problems:
                     if message == "Field required":
                         message = "required (other values of this entry were given)"
-                    problems.append((field, message))
+                    problems.append((_original_path(field, kept_history), message))
                     loc: list[str | int] = [int(p) if p.isdigit() else p for p in field.split(".")]
                     while loc and not delete_path(trial, loc):
                         loc.pop()
@@ -781,11 +781,24 @@ def _deep_copy(data: Any) -> Any:
     return data
 
 
-def _drop_empty_history(data: dict[str, Any]) -> None:
+def _drop_empty_history(data: dict[str, Any]) -> list[int]:
+    """Remove history entries nobody filled in; returns the original index of each kept one
+    (so a message about entry 0 of the compacted list lands on the right form entry)."""
     history = data.get("history")
-    if isinstance(history, list):
-        kept = [entry for entry in history if isinstance(entry, dict) and entry]
-        if kept:
-            data["history"] = kept
-        else:
-            del data["history"]
+    if not isinstance(history, list):
+        return []
+    kept = [n for n, entry in enumerate(history) if isinstance(entry, dict) and entry]
+    if kept:
+        data["history"] = [history[n] for n in kept]
+    else:
+        del data["history"]
+    return kept
+
+
+def _original_path(field: str, kept: list[int]) -> str:
+    parts = field.split(".")
+    if len(parts) > 1 and parts[0] == "history" and parts[1].isdigit():
+        index = int(parts[1])
+        if index < len(kept):
+            parts[1] = str(kept[index])
+    return ".".join(parts)
