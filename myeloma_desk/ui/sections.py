@@ -60,11 +60,13 @@ def _assess(context: AppContext) -> QWidget:
     from myeloma_desk.ui.views.drafts import DraftStore
     from myeloma_desk.ui.views.visit_form import AssessView
 
-    return AssessView(
+    view = AssessView(
         DraftStore(context.paths.data),
         navigate=context.services.get("navigate"),
         evidence_links=evidence_available(),
     )
+    view.settings = context.settings
+    return view
 
 
 def evidence_available() -> bool:

@@ -7,6 +7,7 @@ import stat
 import typing
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 from pytestqt.qtbot import QtBot
 
@@ -191,3 +192,28 @@ def test_message_colour_follows_light_and_dark_palettes(qtbot: QtBot) -> None:
     editor.set_message("check the unit")
     assert "#ff9e9e" in editor.message.styleSheet()
     assert editor.message.text() == "⚠ check the unit"  # not colour alone
+
+
+def test_print_preview_document_of_the_visit_as_typed(qtbot: QtBot, tmp_path: Path) -> None:
+    pytest.importorskip("myeloma_desk.reports.render_qt")
+    from PySide6.QtPrintSupport import QPrinter
+
+    view = _view(qtbot)
+    view.form.set_data(
+        {
+            "date": "2025-03-01",
+            "beta2_microglobulin": {"value": 6.1, "unit": "mg/L"},
+            "albumin": {"value": 3.0, "unit": "g/dL"},
+        }
+    )
+    doc = view.report_doc()
+    assert doc.header.title == "Calculator report"  # no patient
+    assert any(row.rule == "iss" and row.result == "III" for row in doc.staging_risk)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "visit.pdf"))
+    assert view.paint_preview(printer, doc) >= 1
+    view.show_dialogs = False
+    dialog = view.print_preview()
+    assert dialog is not None and not dialog.isVisible()
+    dialog.deleteLater()

@@ -215,6 +215,8 @@ class AssessView(QWidget):
         self.new_button.setAccessibleName("Clear the form for a new visit")
         self.options_button = QPushButton("Regimen &options")
         self.options_button.setAccessibleName("Regimen options the PDQ describes for this visit")
+        self.print_button = QPushButton("&Print preview…")
+        self.print_button.setAccessibleName("Print preview of this visit's report")
         self.save_button = QPushButton("&Save visit")
         self.save_button.setAccessibleName("Save the visit to the patient record")
         self.status = QLabel()
@@ -222,6 +224,7 @@ class AssessView(QWidget):
         top.addWidget(self.status)
         top.addWidget(self.new_button)
         top.addWidget(self.options_button)
+        top.addWidget(self.print_button)
         top.addWidget(self.save_button)
         layout.addLayout(top)
 
@@ -254,6 +257,10 @@ class AssessView(QWidget):
         self.new_button.clicked.connect(self.new_visit)
         self.save_button.clicked.connect(self.save)
         self.options_button.clicked.connect(self.open_options)
+        self.print_button.clicked.connect(self.print_preview)
+        self.show_dialogs = True  # tests build the preview but never open it
+        self.settings: Any = None  # the app's settings (clinician, page size) when known
+        self._preview: tuple[Any, Any] | None = None
         self.banner.restore.clicked.connect(self.restore_draft)
         self.banner.discard.clicked.connect(self.discard_offered_draft)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
@@ -334,6 +341,58 @@ class AssessView(QWidget):
         if callable(show) and state.snapshot is not None:
             show(state.snapshot, self.subject or "this visit")
         return page
+
+    def report_doc(self) -> Any:
+        """The report of the visit as typed (a calculator report when there is no patient)."""
+        import importlib
+
+        from myeloma_desk.evidence import EVIDENCE_VERSION
+        from myeloma_desk.evidence.options import options_for
+
+        build = importlib.import_module("myeloma_desk.reports.build")
+        state = self.form.read(self.current_base())
+        snapshot = state.snapshot or Snapshot()
+        assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
+        adapted = build.options_from_evidence(options_for(assessment, snapshot))
+        settings = self.settings
+        return build.build_report(
+            snapshot,
+            assessment,
+            visit_date=snapshot.date,
+            report_date=dt.date.today(),
+            clinician=getattr(settings, "clinician", ""),
+            institution=getattr(settings, "institution", ""),
+            page_size=getattr(settings, "page_size", "A4"),
+            options=adapted.options,
+            options_setting=adapted.setting,
+            options_notes=adapted.notes,
+            evidence_version=adapted.evidence_version,
+        )
+
+    def paint_preview(self, printer: Any, doc: Any) -> int:
+        """The preview's paint callback."""
+        from myeloma_desk.reports.render_qt import print_to
+
+        return int(print_to(printer, doc))
+
+    def print_preview(self) -> Any:
+        """Open the print preview of this visit's report."""
+        try:
+            from myeloma_desk.reports.render_qt import new_printer
+        except ImportError:
+            self.status.setText("Print preview is not built yet in this version.")
+            return None
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        doc = self.report_doc()
+        printer = new_printer(doc)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setWindowTitle("Myeloma Desk: print preview")
+        dialog.paintRequested.connect(lambda target: self.paint_preview(target, doc))
+        self._preview = (dialog, printer)  # both stay alive while the dialog is open
+        if self.show_dialogs:
+            dialog.open()
+        return dialog
 
     def form_date(self) -> dt.date | None:
         """The date typed in the form, if it reads as a date."""
