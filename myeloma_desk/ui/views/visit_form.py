@@ -237,7 +237,7 @@ class AssessView(QWidget):
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 560])
+        splitter.setSizes([640, 680])
         layout.addWidget(splitter, 1)
 
         self._live = QTimer(self)

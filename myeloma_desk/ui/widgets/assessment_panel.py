@@ -122,12 +122,16 @@ class AssessmentPanel(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (keyboard-only use)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # long titles elide
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Rule and Missing have set widths (long titles elide; the tooltip has them whole),
+        # the result takes the rest, the status fits its words.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 140)
+        header.resizeSection(0, 190)
+        header.resizeSection(3, 120)
         header.setStretchLastSection(False)
+        self.table.setWordWrap(False)
         self.detail = QTextBrowser()
         self.detail.setObjectName("assessmentDetail")
         self.detail.setAccessibleName(f"{title}: explanation of the selected rule")
