@@ -9,7 +9,7 @@ from decimal import Decimal, localcontext
 from typing import Literal
 
 from myeloma_desk.domain.drugs import Drug, DrugClass, resolve_drug
-from myeloma_desk.domain.snapshot import Snapshot, TherapyLine, _Measured
+from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, TherapyLine, _Measured
 from myeloma_desk.domain.units import COMPARE_PLACES, gt, lt
 
 # Serum free light chain ratio reference range 0.26–1.65 (criteria-summary.md, light-chain MGUS
@@ -111,6 +111,39 @@ def line_drugs(line: TherapyLine) -> tuple[list[Drug], list[str]]:
         elif drug not in known:
             known.append(drug)
     return known, unknown
+
+
+def baseline_candidates(s: Snapshot) -> list[tuple[list[HistoryEntry], str]]:
+    """Possible baselines for a response, most recent first, each with the entries from it on.
+
+    IMWG response is measured against the baseline before the therapy being assessed. With
+    lines of therapy recorded, each line that started by the current date offers the last visit
+    on or before its start; the first history entry is always the last candidate. The response
+    rule takes the most recent candidate at which disease was measurable (a line begun in deep
+    response, such as maintenance, is judged against the earlier baseline). Each candidate says
+    how it was chosen.
+    """
+    history = list(s.history)
+    if not history:
+        return []
+    candidates: list[tuple[list[HistoryEntry], str]] = []
+    seen: set[int] = set()
+    for number, line in reversed(list(enumerate(s.therapy_lines, start=1))):
+        if line.start is None or (s.date is not None and line.start > s.date):
+            continue
+        before = [i for i, entry in enumerate(history) if entry.date <= line.start]
+        if not before or before[-1] in seen or before[-1] == 0:
+            continue
+        seen.add(before[-1])
+        candidates.append(
+            (
+                history[before[-1] :],
+                f"the last visit on or before the start of line {number} ({line.regimen}, "
+                f"started {line.start.isoformat()})",
+            )
+        )
+    candidates.append((history, "the first history entry"))
+    return candidates
 
 
 def current_line(s: Snapshot) -> TherapyLine | None:

@@ -1,9 +1,10 @@
 """Response to therapy over time: IMWG uniform response criteria (Kumar 2016; Durie 2006).
 
-Thresholds: ../shared/reference/criteria-summary.md, "Response — IMWG". The baseline is the first
-entry of ``snapshot.history`` (before therapy); the nadir is the lowest value among the history
-entries (the baseline included, the current snapshot excluded: when disease never fell, the
-baseline is the lowest confirmed value); the top-level snapshot is the current assessment.
+Thresholds: ../shared/reference/criteria-summary.md, "Response — IMWG". The baseline is the last
+visit before the current line of therapy started (the first entry of ``snapshot.history`` when no
+lines are recorded; see ``response_window``); the nadir is the lowest value among the entries
+from the baseline on (the current snapshot excluded: when disease never fell, the baseline is
+the lowest confirmed value); the top-level snapshot is the current assessment.
 Percentages are computed in decimal (no float noise at 90%, 50% and 25%).
 
 Not implemented (said in ``detail``): confirmation of a response or progression on two
@@ -17,6 +18,7 @@ from typing import Any
 
 from myeloma_desk.domain.criteria._course import (
     all3,
+    baseline_candidates,
     dflc,
     involved_chain,
     involved_flc,
@@ -27,7 +29,7 @@ from myeloma_desk.domain.criteria._course import (
 )
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
-from myeloma_desk.domain.snapshot import Snapshot, _Measured
+from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, _Measured
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
 KUMAR_2016 = source(
@@ -98,11 +100,13 @@ def response_imwg(s: Snapshot) -> RuleResult:
             "no earlier snapshot in history: response is measured against a baseline before "
             "therapy (the first history entry)"
         )
-    base = s.history[0]
+    window, baseline_how = _choose_baseline(s)
+    base = window[0]
     chain, chain_how = involved_chain(s, base)
     e.detail["involved_light_chain"] = chain
     e.detail["involved_light_chain_from"] = chain_how
     e.detail["baseline_date"] = base.date.isoformat()
+    e.detail["baseline_chosen"] = baseline_how
 
     params = _measurable(e, s, base, chain)
     if isinstance(params, RuleResult):
@@ -112,7 +116,7 @@ def response_imwg(s: Snapshot) -> RuleResult:
 
     base_values = _values(base, chain)
     now = _values(s, chain)
-    nadir = _nadir(s, chain if params == ["dflc"] else None)
+    nadir = _nadir(window, chain if params == ["dflc"] else None)
     e.detail["baseline"] = {p: base_values[p] for p in UNITS}
     e.detail["current"] = {p: now[p] for p in UNITS}
     e.detail["nadir"] = nadir
@@ -248,13 +252,24 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
     return ["dflc"]
 
 
-def _nadir(s: Snapshot, chain: Any) -> dict[str, dict[str, Any]]:
-    """Lowest value of each parameter among the history entries, with its date.
+def _choose_baseline(s: Snapshot) -> tuple[list[HistoryEntry], str]:
+    """The most recent baseline with measurable disease (else the first history entry)."""
+    candidates = baseline_candidates(s)
+    for window, how in candidates[:-1]:
+        scratch = Explanation("response_imwg", "scratch")
+        chain, _ = involved_chain(s, window[0])
+        if isinstance(_measurable(scratch, s, window[0], chain), list):
+            return window, how
+    return candidates[-1]
+
+
+def _nadir(window: list[HistoryEntry], chain: Any) -> dict[str, dict[str, Any]]:
+    """Lowest value of each parameter among the entries since the baseline, with its date.
 
     ``chain`` is passed only for FLC-only disease: the dFLC nadir is used for nothing else.
     """
     nadir: dict[str, dict[str, Any]] = {}
-    for entry in s.history:
+    for entry in window:
         for p, value in _values(entry, chain).items():
             if value is None:
                 continue
