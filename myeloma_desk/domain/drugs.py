@@ -94,3 +94,26 @@ def drug_class(name: str) -> DrugClass | None:
     """The class of drug ``name`` (canonical name, case-insensitive), or None if unknown."""
     drug = BY_NAME.get(name.strip().lower())
     return drug.drug_class if drug else None
+
+
+def _synonym_index() -> dict[str, Drug]:
+    """Lower-case names and unambiguous synonyms -> drug ("car-t" names two drugs: left out)."""
+    counts: dict[str, int] = {}
+    for drug in DRUGS:
+        for synonym in drug.synonyms:
+            counts[synonym] = counts.get(synonym, 0) + 1
+    index: dict[str, Drug] = {}
+    for drug in DRUGS:
+        for synonym in drug.synonyms:
+            if counts[synonym] == 1 and synonym not in BY_NAME:
+                index[synonym] = drug
+        index[drug.name] = drug
+    return index
+
+
+_BY_ANY_NAME = _synonym_index()
+
+
+def resolve_drug(name: str) -> Drug | None:
+    """The drug called ``name`` (canonical name or unambiguous synonym, any case), or None."""
+    return _BY_ANY_NAME.get(" ".join(name.strip().lower().split()))

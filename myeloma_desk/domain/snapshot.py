@@ -100,6 +100,17 @@ class Mrd(BaseModel):
     sensitivity: float | None = Field(default=None, gt=0, le=1)
 
 
+class SpinalLesions(BaseModel):
+    """Lytic lesions of the spine and the findings the PDQ names for radiation (engine II)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lytic_spine_lesion: bool | None = None
+    paraspinal_plasmacytoma: bool | None = None  # extramedullary (paraspinal) plasmacytoma
+    painful_vertebral_destruction: bool | None = None
+    cord_compression: bool | None = None  # on CT or MRI
+
+
 class VteRiskFactors(BaseModel):
     """IMPEDE VTE inputs; None = not recorded."""
 
@@ -284,6 +295,11 @@ class Snapshot(_Measured):
     lawton_iadl: int | None = Field(default=None, ge=0, le=8)
     vte_risk_factors: VteRiskFactors | None = None
     therapy_lines: list[TherapyLine] = Field(default_factory=list, max_length=100)
+    # Engine II additions (optional; absent means not recorded).
+    braf_v600e: bool | None = None  # BRAF V600E variant found (sequencing of the myeloma clone)
+    # "symptomatic" = hemorrhagic or central nervous system manifestations (the PDQ's wording)
+    hyperviscosity: Literal["none", "asymptomatic", "symptomatic"] | None = None
+    spinal_lesions: SpinalLesions | None = None
 
     @field_validator("fish")
     @classmethod

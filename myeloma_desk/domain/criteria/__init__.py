@@ -4,4 +4,13 @@ MODULES lists them in output order; the engine imports each once. A module regis
 with ``myeloma_desk.domain.engine.rule``.
 """
 
-MODULES: tuple[str, ...] = ("staging",)
+MODULES: tuple[str, ...] = (
+    "staging",
+    "response",
+    "amyloidosis",
+    "renal",
+    "fitness",
+    "thrombosis",
+    "therapy",
+    "supportive",
+)

@@ -8,7 +8,9 @@ import pytest
 
 from myeloma_desk.reference.pdq import PDQ_FILE, build_blocks, find_headings, load, read_text
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "source" / PDQ_FILE
+REPO = Path(__file__).resolve().parents[3]
+# The shared material sits beside the checkout (../shared), here and in CI.
+SHARED = REPO.parent / "shared" / "source" / PDQ_FILE
 
 
 def _normalise(text: str) -> str:

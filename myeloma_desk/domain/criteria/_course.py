@@ -1,0 +1,135 @@
+"""Shared helpers for the engine II rules: free light chains, exact percentages, therapy lines.
+
+Not a rule module (it is not listed in MODULES and registers nothing).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from typing import Literal
+
+from myeloma_desk.domain.drugs import Drug, DrugClass, resolve_drug
+from myeloma_desk.domain.snapshot import Snapshot, TherapyLine, _Measured
+from myeloma_desk.domain.units import COMPARE_PLACES, gt, lt
+
+# Serum free light chain ratio reference range 0.26–1.65 (criteria-summary.md, light-chain MGUS
+# and IMWG response: "normal FLC ratio").
+FLC_RATIO_LOW = 0.26
+FLC_RATIO_HIGH = 1.65
+
+LightChain = Literal["kappa", "lambda"]
+
+
+def flc_ratio(entry: _Measured) -> float | None:
+    """Kappa/lambda ratio, or None when either is missing or lambda is 0."""
+    kappa = entry.get("free_kappa")
+    lam = entry.get("free_lambda")
+    if kappa is None or lam is None or lam == 0:
+        return None
+    return float(_dec(kappa) / _dec(lam))
+
+
+def ratio_normal(entry: _Measured) -> bool | None:
+    """FLC ratio within 0.26–1.65 (None if it cannot be computed)."""
+    ratio = flc_ratio(entry)
+    if ratio is None:
+        return None
+    return not (lt(ratio, FLC_RATIO_LOW) or gt(ratio, FLC_RATIO_HIGH))
+
+
+def involved_chain(s: Snapshot, baseline: _Measured | None = None) -> tuple[LightChain | None, str]:
+    """The involved light chain: as recorded, else from an abnormal ratio (baseline or current)."""
+    if s.m_protein_light_chain is not None:
+        return s.m_protein_light_chain, "recorded light chain type"
+    for entry, label in ((baseline, "baseline"), (s, "current")):
+        if entry is None:
+            continue
+        ratio = flc_ratio(entry)
+        if ratio is None:
+            continue
+        if gt(ratio, FLC_RATIO_HIGH):
+            return "kappa", f"inferred from the {label} kappa/lambda ratio > {FLC_RATIO_HIGH}"
+        if lt(ratio, FLC_RATIO_LOW):
+            return "lambda", f"inferred from the {label} kappa/lambda ratio < {FLC_RATIO_LOW}"
+    return None, "light chain type not recorded and the FLC ratio is not abnormal"
+
+
+def involved_flc(entry: _Measured, chain: LightChain | None) -> float | None:
+    """Involved free light chain in mg/L."""
+    if chain is None:
+        return None
+    return entry.get("free_kappa" if chain == "kappa" else "free_lambda")
+
+
+def dflc(entry: _Measured, chain: LightChain | None) -> float | None:
+    """Difference between involved and uninvolved FLC in mg/L (may be negative)."""
+    if chain is None:
+        return None
+    kappa = entry.get("free_kappa")
+    lam = entry.get("free_lambda")
+    if kappa is None or lam is None:
+        return None
+    involved, uninvolved = (kappa, lam) if chain == "kappa" else (lam, kappa)
+    return float(_dec(involved) - _dec(uninvolved))
+
+
+def _dec(value: float) -> Decimal:
+    return round(Decimal(repr(float(value))), COMPARE_PLACES)
+
+
+def percent_change(before: float, after: float) -> float | None:
+    """(after − before) / before × 100, exact in decimal; None when ``before`` is 0."""
+    b = _dec(before)
+    if b == 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return float(round((_dec(after) - b) / b * 100, COMPARE_PLACES))
+
+
+def percent_reduction(before: float, after: float) -> float | None:
+    """(before − after) / before × 100 (positive = lower now); None when ``before`` is 0."""
+    change = percent_change(before, after)
+    return None if change is None else -change + 0.0
+
+
+def pct(value: float | None) -> str:
+    """A percentage for explanations ("-92.5%"), or "n/a"."""
+    if value is None:
+        return "n/a"
+    return f"{value:.1f}%"
+
+
+def line_drugs(line: TherapyLine) -> tuple[list[Drug], list[str]]:
+    """Known drugs of a line and the names the drug table does not know."""
+    known: list[Drug] = []
+    unknown: list[str] = []
+    for name in line.drugs:
+        drug = resolve_drug(name)
+        if drug is None:
+            unknown.append(name)
+        elif drug not in known:
+            known.append(drug)
+    return known, unknown
+
+
+def current_line(s: Snapshot) -> TherapyLine | None:
+    """The line of therapy in progress: the last line, if it has no end date."""
+    if s.therapy_lines and s.therapy_lines[-1].end is None:
+        return s.therapy_lines[-1]
+    return None
+
+
+def line_has_class(line: TherapyLine, *classes: DrugClass) -> bool:
+    """Whether the line contains a drug of one of ``classes``."""
+    known, _ = line_drugs(line)
+    return any(drug.drug_class in classes for drug in known)
+
+
+def all3(values: list[bool | None]) -> bool | None:
+    """Three-valued AND: False if any is False, None if any is unknown, else True."""
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True

@@ -1,0 +1,323 @@
+"""AL amyloidosis: cardiac stages (Mayo 2004/European, Mayo 2012, Boston University), renal stage
+and hematologic response.
+
+Thresholds: ../shared/reference/criteria-summary.md, "AL amyloidosis".
+
+When the rules apply: a snapshot with AL amyloidosis recorded (``amyloidosis.biopsy_proven``)
+or with any amyloid marker entered (NT-proBNP, BNP, troponin T/I, proteinuria) is staged; missing
+markers then make the stage ``cannot_determine`` with ``missing``. A snapshot with neither is
+``not_applicable`` (staging an AL stage for a patient with no amyloidosis would be meaningless),
+and so is one whose biopsy was recorded as negative for amyloid. Markers entered without a
+biopsy-proven AL diagnosis are staged with an assumption saying so.
+"""
+
+from __future__ import annotations
+
+from myeloma_desk.domain.criteria._course import (
+    all3,
+    dflc,
+    involved_chain,
+    pct,
+    percent_reduction,
+)
+from myeloma_desk.domain.criteria._course import ratio_normal as _ratio_normal
+from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.results import Explanation, RuleResult, source
+from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.domain.units import fmt, ge, gt, lt
+
+DISPENZIERI_2004 = source(
+    "Dispenzieri 2004 J Clin Oncol",
+    "Dispenzieri A, Gertz MA, Kyle RA, et al. Serum cardiac troponins and N-terminal pro-brain "
+    "natriuretic peptide: a staging system for primary systemic amyloidosis. J Clin Oncol. "
+    "2004;22(18):3751-3757.",
+)
+WECHALEKAR_2013 = source(
+    "Wechalekar 2013 Blood",
+    "Wechalekar AD, Schonland SO, Kastritis E, et al. A European collaborative study of "
+    "treatment outcomes in 346 patients with cardiac stage III AL amyloidosis. Blood. "
+    "2013;121(17):3420-3427.",
+)
+KUMAR_2012 = source(
+    "Kumar 2012 J Clin Oncol",
+    "Kumar S, Dispenzieri A, Lacy MQ, et al. Revised prognostic staging system for light chain "
+    "amyloidosis incorporating cardiac biomarkers and serum free light chain measurements. "
+    "J Clin Oncol. 2012;30(9):989-995.",
+)
+LILLENESS_2019 = source(
+    "Lilleness 2019 Blood",
+    "Lilleness B, Ruberg FL, Mussinelli R, Doros G, Sanchorawala V. Development and validation "
+    "of a survival staging system incorporating BNP in patients with light chain amyloidosis. "
+    "Blood. 2019;133(3):215-223.",
+)
+PALLADINI_2014 = source(
+    "Palladini 2014 Blood",
+    "Palladini G, Hegenbart U, Milani P, et al. A staging system for renal outcome and early "
+    "markers of renal response to chemotherapy in AL amyloidosis. Blood. 2014;124(15):2325-2332.",
+)
+PALLADINI_2012 = source(
+    "Palladini 2012 J Clin Oncol",
+    "Palladini G, Dispenzieri A, Gertz MA, et al. New criteria for response to treatment in "
+    "immunoglobulin light chain amyloidosis based on free light chain measurement and cardiac "
+    "biomarkers: impact on survival outcomes. J Clin Oncol. 2012;30(36):4541-4549.",
+)
+
+# Mayo 2004 (Dispenzieri): cTnT ≥ 0.035 µg/L (= ng/mL), NT-proBNP ≥ 332 ng/L.
+MAYO2004_TNT = 0.035
+MAYO2004_NTPROBNP = 332.0
+# European modification (Wechalekar 2013): stage III split at NT-proBNP > 8,500 ng/L.
+EUROPEAN_IIIB_NTPROBNP = 8500.0
+# Mayo 2012 (Kumar): TnT ≥ 0.025 ng/mL, NT-proBNP ≥ 1,800 pg/mL, dFLC ≥ 18 mg/dL (= 180 mg/L).
+MAYO2012_TNT = 0.025
+MAYO2012_NTPROBNP = 1800.0
+MAYO2012_DFLC = 180.0
+MAYO2012_MEDIAN_OS_MONTHS = {"I": 94.1, "II": 40.3, "III": 14.0, "IV": 5.8}
+# Boston University (Lilleness 2019): BNP > 81 pg/mL, troponin I > 0.1 ng/mL; IIIb: both and
+# BNP > 700 pg/mL.
+BU_BNP = 81.0
+BU_TNI = 0.1
+BU_IIIB_BNP = 700.0
+# Renal stage (Palladini 2014): eGFR < 50 mL/min/1.73 m², proteinuria > 5 g/24 h.
+RENAL_EGFR = 50.0
+RENAL_PROTEINURIA = 5.0
+# Hematologic response (Palladini 2012): VGPR dFLC < 4 mg/dL (= 40 mg/L); PR dFLC fall > 50%.
+HEME_VGPR_DFLC = 40.0
+HEME_PR_REDUCTION = 50.0
+
+AL_MARKERS = ("nt_probnp", "bnp", "troponin_t", "troponin_i", "proteinuria_24h")
+STAGES_0_2 = ("I", "II", "III")
+
+
+def _applies(e: Explanation, s: Snapshot) -> str | None:
+    """None if AL staging applies, else the reason it does not."""
+    amyloid = s.amyloidosis
+    if amyloid is not None and amyloid.biopsy_proven is False:
+        return "amyloid was not shown on biopsy (amyloidosis.biopsy_proven is false)"
+    if amyloid is not None and amyloid.biopsy_proven:
+        if amyloid.light_chain_typed is not True:
+            e.assume("amyloid not typed as light chain (AL) in the record: staged as AL")
+        return None
+    if any(getattr(s, marker) is not None for marker in AL_MARKERS):
+        e.assume(
+            "no biopsy-proven AL amyloidosis recorded: staged from the markers entered, "
+            "assuming AL amyloidosis"
+        )
+        return None
+    return (
+        "no AL amyloidosis recorded and no amyloid markers (NT-proBNP, BNP, troponin, "
+        "proteinuria) entered"
+    )
+
+
+def _count_stage(known: list[bool | None], stages: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """Stage from the number of markers met; (None, possible stages) if an unknown one matters."""
+    met = sum(1 for v in known if v)
+    unknown = sum(1 for v in known if v is None)
+    possible = [stages[n] for n in range(met, met + unknown + 1)]
+    return (possible[0] if len(possible) == 1 else None), possible
+
+
+@rule("al_stage_mayo_2004_european", "AL amyloidosis: Mayo 2004 stage (European IIIa/IIIb)", "al")
+def al_stage_mayo_2004_european(s: Snapshot) -> RuleResult:
+    """I/II/III by cTnT ≥ 0.035 µg/L and NT-proBNP ≥ 332 ng/L; III split at NT-proBNP > 8,500."""
+    e = Explanation(
+        "al_stage_mayo_2004_european",
+        "AL amyloidosis: Mayo 2004 stage (European IIIa/IIIb)",
+        DISPENZIERI_2004,
+        WECHALEKAR_2013,
+    )
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    tnt, ntp = s.get("troponin_t"), s.get("nt_probnp")
+    tnt_met = None if tnt is None else ge(tnt, MAYO2004_TNT)
+    ntp_met = None if ntp is None else ge(ntp, MAYO2004_NTPROBNP)
+    e.criterion("troponin T ≥ 0.035 µg/L", tnt_met, s.shown("troponin_t"))
+    e.criterion("NT-proBNP ≥ 332 ng/L", ntp_met, s.shown("nt_probnp"))
+    if tnt is None:
+        e.need("troponin_t")
+    if ntp is None:
+        e.need("nt_probnp")
+    stage, possible = _count_stage([tnt_met, ntp_met], STAGES_0_2)
+    if stage is None:
+        return e.cannot_determine(possible=possible)
+    if stage != "III":
+        return e.determined(stage)
+    assert ntp is not None
+    iiib = gt(ntp, EUROPEAN_IIIB_NTPROBNP)
+    e.criterion("NT-proBNP > 8,500 ng/L (stage IIIb)", iiib, s.shown("nt_probnp"))
+    return e.determined("IIIb" if iiib else "IIIa")
+
+
+@rule("al_stage_mayo_2012", "AL amyloidosis: Mayo 2012 stage", "al")
+def al_stage_mayo_2012(s: Snapshot) -> RuleResult:
+    """One point each for TnT ≥ 0.025 ng/mL, NT-proBNP ≥ 1,800 pg/mL, dFLC ≥ 18 mg/dL."""
+    e = Explanation("al_stage_mayo_2012", "AL amyloidosis: Mayo 2012 stage", KUMAR_2012)
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    tnt, ntp = s.get("troponin_t"), s.get("nt_probnp")
+    chain, how = involved_chain(s)
+    diff = dflc(s, chain)
+    e.detail["involved_light_chain"] = chain
+    e.detail["involved_light_chain_from"] = how
+    tnt_met = None if tnt is None else ge(tnt, MAYO2012_TNT)
+    ntp_met = None if ntp is None else ge(ntp, MAYO2012_NTPROBNP)
+    dflc_met = None if diff is None else ge(diff, MAYO2012_DFLC)
+    e.criterion("troponin T ≥ 0.025 ng/mL", tnt_met, s.shown("troponin_t"))
+    e.criterion("NT-proBNP ≥ 1,800 pg/mL", ntp_met, s.shown("nt_probnp"))
+    e.criterion(
+        "dFLC (involved − uninvolved) ≥ 18 mg/dL",
+        dflc_met,
+        "not known" if diff is None else fmt(diff, "mg/L"),
+    )
+    if tnt is None:
+        e.need("troponin_t")
+    if ntp is None:
+        e.need("nt_probnp")
+    if diff is None:
+        e.need("free_kappa", "free_lambda")
+        if chain is None:
+            e.need("m_protein_light_chain")
+    e.detail["dflc_mg_per_l"] = diff
+    stage, possible = _count_stage([tnt_met, ntp_met, dflc_met], ("I", "II", "III", "IV"))
+    if stage is None:
+        return e.cannot_determine(possible=possible)
+    points = [tnt_met, ntp_met, dflc_met].count(True)
+    return e.determined(stage, points=points, median_os_months=MAYO2012_MEDIAN_OS_MONTHS[stage])
+
+
+@rule("al_stage_boston_university", "AL amyloidosis: Boston University stage (BNP)", "al")
+def al_stage_boston_university(s: Snapshot) -> RuleResult:
+    """I/II/III by BNP > 81 pg/mL and troponin I > 0.1 ng/mL; IIIb when both and BNP > 700."""
+    e = Explanation(
+        "al_stage_boston_university",
+        "AL amyloidosis: Boston University stage (BNP)",
+        LILLENESS_2019,
+    )
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    bnp, tni = s.get("bnp"), s.get("troponin_i")
+    bnp_met = None if bnp is None else gt(bnp, BU_BNP)
+    tni_met = None if tni is None else gt(tni, BU_TNI)
+    e.criterion("BNP > 81 pg/mL", bnp_met, s.shown("bnp"))
+    e.criterion("troponin I > 0.1 ng/mL", tni_met, s.shown("troponin_i"))
+    if bnp is None:
+        e.need("bnp")
+    if tni is None:
+        e.need("troponin_i")
+    stage, possible = _count_stage([bnp_met, tni_met], STAGES_0_2)
+    if stage is None:
+        return e.cannot_determine(possible=possible)
+    if stage != "III":
+        return e.determined(stage)
+    assert bnp is not None
+    iiib = gt(bnp, BU_IIIB_BNP)
+    e.criterion("BNP > 700 pg/mL (stage IIIb)", iiib, s.shown("bnp"))
+    return e.determined("IIIb" if iiib else "III")
+
+
+@rule("al_renal_stage", "AL amyloidosis: renal stage", "al")
+def al_renal_stage(s: Snapshot) -> RuleResult:
+    """One point each for eGFR < 50 mL/min/1.73 m² and proteinuria > 5 g/24 h."""
+    e = Explanation("al_renal_stage", "AL amyloidosis: renal stage", PALLADINI_2014)
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    egfr = s.get("egfr")
+    egfr_shown = s.shown("egfr")
+    if egfr is None:
+        # Derived by CKD-EPI 2021 when creatinine, age and sex are known (the renal module).
+        from myeloma_desk.domain.criteria.renal import ckd_epi_2021
+
+        derived = ckd_epi_2021(s)
+        if derived is not None:
+            egfr = derived
+            egfr_shown = f"{derived:.1f} mL/min/1.73m² (CKD-EPI 2021 from creatinine)"
+            e.assume(
+                "eGFR not entered: computed by CKD-EPI 2021 (Palladini 2014 used the laboratory "
+                "eGFR of its time)"
+            )
+    proteinuria = s.get("proteinuria_24h")
+    egfr_met = None if egfr is None else lt(egfr, RENAL_EGFR)
+    prot_met = None if proteinuria is None else gt(proteinuria, RENAL_PROTEINURIA)
+    e.criterion("eGFR < 50 mL/min/1.73 m²", egfr_met, egfr_shown)
+    e.criterion("proteinuria > 5 g/24h", prot_met, s.shown("proteinuria_24h"))
+    if egfr is None:
+        e.need("egfr")
+    if proteinuria is None:
+        e.need("proteinuria_24h")
+    stage, possible = _count_stage([egfr_met, prot_met], STAGES_0_2)
+    if stage is None:
+        return e.cannot_determine(possible=possible)
+    return e.determined(stage)
+
+
+@rule("al_hematologic_response", "AL amyloidosis: hematologic response", "al")
+def al_hematologic_response(s: Snapshot) -> RuleResult:
+    """CR (negative IFE, normal ratio), VGPR (dFLC < 4 mg/dL), PR (dFLC fall > 50%), else NR."""
+    e = Explanation(
+        "al_hematologic_response", "AL amyloidosis: hematologic response", PALLADINI_2012
+    )
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    if not s.history:
+        return e.not_applicable(
+            "no earlier snapshot in history: the response is measured against the baseline dFLC"
+        )
+    base = s.history[0]
+    chain, how = involved_chain(s, base)
+    e.detail["involved_light_chain"] = chain
+    e.detail["involved_light_chain_from"] = how
+    e.detail["baseline_date"] = base.date.isoformat()
+    before, now = dflc(base, chain), dflc(s, chain)
+    e.detail["baseline_dflc_mg_per_l"] = before
+    e.detail["current_dflc_mg_per_l"] = now
+    # CR: negative serum and urine immunofixation and a normal FLC ratio.
+    ife_s = None if s.serum_immunofixation is None else s.serum_immunofixation == "negative"
+    ife_u = None if s.urine_immunofixation is None else s.urine_immunofixation == "negative"
+    normal = _ratio_normal(s)
+    e.criterion("serum immunofixation negative", ife_s, s.serum_immunofixation or "not recorded")
+    e.criterion("urine immunofixation negative", ife_u, s.urine_immunofixation or "not recorded")
+    e.criterion(
+        "normal FLC ratio (0.26–1.65)",
+        normal,
+        "not known" if normal is None else ("normal" if normal else "abnormal"),
+    )
+    cr = all3([ife_s, ife_u, normal])
+    if cr:
+        return e.determined("CR")
+    vgpr = None if now is None else lt(now, HEME_VGPR_DFLC)
+    e.criterion("dFLC < 4 mg/dL", vgpr, "not known" if now is None else fmt(now, "mg/L"))
+    reduction = (
+        percent_reduction(before, now)
+        if before is not None and now is not None and before > 0
+        else None
+    )
+    e.detail["dflc_percent_reduction"] = reduction
+    pr = None if reduction is None else gt(reduction, HEME_PR_REDUCTION)
+    e.criterion("dFLC fall > 50% from baseline", pr, pct(reduction))
+    if now is None or before is None:
+        e.need("free_kappa", "free_lambda")
+        if chain is None:
+            e.need("m_protein_light_chain")
+    if cr is None:
+        for field, value in (
+            ("serum_immunofixation", s.serum_immunofixation),
+            ("urine_immunofixation", s.urine_immunofixation),
+        ):
+            if value is None:
+                e.need(field)
+        if vgpr or pr:
+            e.detail["not_assessed"] = {"CR": list(e.missing)}
+        else:
+            return e.cannot_determine()
+    if vgpr:
+        return e.determined("VGPR")
+    if pr:
+        return e.determined("PR")
+    if vgpr is None or pr is None:
+        return e.cannot_determine()
+    return e.determined("NR")

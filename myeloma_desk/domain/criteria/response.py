@@ -1,0 +1,489 @@
+"""Response to therapy over time: IMWG uniform response criteria (Kumar 2016; Durie 2006).
+
+Thresholds: ../shared/reference/criteria-summary.md, "Response — IMWG". The baseline is the first
+entry of ``snapshot.history`` (before therapy); the nadir is the lowest value among the history
+entries (the baseline included, the current snapshot excluded: when disease never fell, the
+baseline is the lowest confirmed value); the top-level snapshot is the current assessment.
+Percentages are computed in decimal (no float noise at 90%, 50% and 25%).
+
+Not implemented (said in ``detail``): confirmation of a response or progression on two
+consecutive assessments, imaging response (PET/MRI), circulating plasma cells, and VGPR/MR defined
+by free light chains (the summary gives only the ≥ 50% dFLC fall for PR).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from myeloma_desk.domain.criteria._course import (
+    all3,
+    dflc,
+    involved_chain,
+    involved_flc,
+    pct,
+    percent_change,
+    percent_reduction,
+    ratio_normal,
+)
+from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
+from myeloma_desk.domain.snapshot import Snapshot, _Measured
+from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
+
+KUMAR_2016 = source(
+    "Kumar 2016 Lancet Oncol",
+    "Kumar S, Paiva B, Anderson KC, et al. International Myeloma Working Group consensus "
+    "criteria for response and minimal residual disease assessment in multiple myeloma. "
+    "Lancet Oncol. 2016;17(8):e328-e346.",
+)
+DURIE_2006 = source(
+    "Durie 2006 Leukemia",
+    "Durie BG, Harousseau JL, Miguel JS, et al. International uniform response criteria for "
+    "multiple myeloma. Leukemia. 2006;20(9):1467-1473.",
+)
+
+# Measurable disease (Kumar 2016; criteria-summary.md "Response — IMWG").
+MEASURABLE_SERUM = 1.0  # serum M-protein ≥ 1 g/dL
+MEASURABLE_URINE = 200.0  # urine M-protein ≥ 200 mg/24 h
+MEASURABLE_FLC = 100.0  # involved FLC ≥ 10 mg/dL (= 100 mg/L) with an abnormal ratio
+# Response thresholds (percent reduction from baseline).
+VGPR_SERUM_REDUCTION = 90.0  # ≥ 90% serum reduction ...
+VGPR_URINE_BELOW = 100.0  # ... plus urine M-protein < 100 mg/24 h
+PR_SERUM_REDUCTION = 50.0  # ≥ 50% serum reduction
+PR_URINE_REDUCTION = 90.0  # urine ≥ 90% lower ...
+PR_URINE_BELOW = 200.0  # ... or < 200 mg/24 h
+PR_DFLC_REDUCTION = 50.0  # FLC-only disease: ≥ 50% fall in involved − uninvolved FLC
+MR_SERUM_REDUCTION = 25.0  # 25–49% serum reduction
+MR_URINE_REDUCTION = 50.0  # 50–89% urine reduction
+CR_MARROW_PC_BELOW = 5.0  # < 5% plasma cells in marrow
+# Progression from the nadir: ≥ 25% increase with an absolute increase of ...
+PD_RELATIVE = 25.0
+PD_SERUM_ABSOLUTE = 0.5  # ≥ 0.5 g/dL
+PD_SERUM_ABSOLUTE_HIGH_NADIR = 1.0  # ≥ 1 g/dL when the nadir was ≥ 5 g/dL
+PD_SERUM_HIGH_NADIR = 5.0
+PD_URINE_ABSOLUTE = 200.0  # ≥ 200 mg/24 h
+PD_DFLC_ABSOLUTE = 100.0  # dFLC > 10 mg/dL (= 100 mg/L), only when FLC is the measure
+# MRD negativity (Kumar 2016): at 10^-5 or better by NGF or NGS.
+MRD_SENSITIVITY = 1e-5
+
+ORDER = ("PD", "SD", "MR", "PR", "VGPR", "CR", "sCR")
+UNITS = {"serum_m_protein": "g/dL", "urine_m_protein_24h": "mg/24h", "dflc": "mg/L"}
+NOT_CHECKED = (
+    "IMWG asks for two consecutive assessments to confirm a response or progression; Myeloma "
+    "Desk reads the current snapshot only. Imaging response, circulating plasma cells and "
+    "FLC-defined VGPR/MR are not assessed."
+)
+
+
+_all = all3
+
+
+def _values(entry: _Measured, chain: Any) -> dict[str, float | None]:
+    return {
+        "serum_m_protein": entry.get("serum_m_protein"),
+        "urine_m_protein_24h": entry.get("urine_m_protein_24h"),
+        "dflc": dflc(entry, chain) if chain is not None else None,
+    }
+
+
+@rule("response_imwg", "Response to therapy (IMWG)", "response")
+def response_imwg(s: Snapshot) -> RuleResult:
+    """sCR, CR, VGPR, PR, MR, SD or PD of the current snapshot against baseline and nadir."""
+    e = Explanation("response_imwg", "Response to therapy (IMWG)", KUMAR_2016, DURIE_2006, PDQ)
+    e.detail["not_checked"] = NOT_CHECKED
+    e.detail["units"] = UNITS
+    e.detail["mrd"] = _mrd(e, s)
+    if not s.history:
+        return e.not_applicable(
+            "no earlier snapshot in history: response is measured against a baseline before "
+            "therapy (the first history entry)"
+        )
+    base = s.history[0]
+    chain, chain_how = involved_chain(s, base)
+    e.detail["involved_light_chain"] = chain
+    e.detail["involved_light_chain_from"] = chain_how
+    e.detail["baseline_date"] = base.date.isoformat()
+
+    params = _measurable(e, s, base, chain)
+    if isinstance(params, RuleResult):
+        return params
+    e.detail["parameters"] = params
+    e.detail["parameter"] = params[0]
+
+    base_values = _values(base, chain)
+    now = _values(s, chain)
+    nadir = _nadir(s, chain if params == ["dflc"] else None)
+    e.detail["baseline"] = {p: base_values[p] for p in UNITS}
+    e.detail["current"] = {p: now[p] for p in UNITS}
+    e.detail["nadir"] = nadir
+    from_baseline: dict[str, float | None] = {}
+    from_nadir: dict[str, float | None] = {}
+    for p, current in now.items():
+        before = base_values[p]
+        if current is None:
+            continue
+        if before is not None and before > 0:
+            from_baseline[p] = percent_change(before, current)
+        if p in nadir and nadir[p]["value"] > 0:
+            from_nadir[p] = percent_change(nadir[p]["value"], current)
+    e.detail["percent_change_from_baseline"] = from_baseline
+    e.detail["percent_change_from_nadir"] = from_nadir
+
+    progression = _progression(e, s, params, nadir, now)
+    if progression is True:
+        return e.determined("PD")
+    for p in params:
+        if now[p] is None:
+            e.need(p if p != "dflc" else "free_kappa")
+            if p == "dflc":
+                e.need("free_lambda")
+    if progression is None:
+        return e.cannot_determine(reason="progression cannot be excluded with the values given")
+
+    levels = _levels(e, s, base, params, base_values, now)
+    not_assessed: dict[str, list[str]] = {}
+    for level, (met, needs) in levels.items():
+        if met is True:
+            if not_assessed:
+                e.detail["not_assessed"] = not_assessed
+            return e.determined(level)
+        if met is None:
+            not_assessed[level] = needs
+            e.need(*needs)
+    # Unknown deeper levels with an SD floor: SD is only certain if no level was unknown.
+    if not_assessed:
+        e.detail["not_assessed"] = not_assessed
+        return e.cannot_determine(reason="the response level depends on inputs not recorded")
+    return e.determined("SD")
+
+
+def _mrd(e: Explanation, s: Snapshot) -> dict[str, Any] | None:
+    """MRD as recorded, with a criterion note (negative at ≥ 10⁻⁵ by NGF or NGS)."""
+    name = "MRD negative at 10⁻⁵ or better by NGF or NGS (as recorded)"
+    if s.mrd is None:
+        e.criterion(name, None, "not recorded")
+        return None
+    m = s.mrd
+    shown = f"{m.status}, method {m.method or 'not recorded'}, sensitivity " + (
+        f"{m.sensitivity:.0e}" if m.sensitivity is not None else "not recorded"
+    )
+    met: bool | None
+    too_coarse = m.sensitivity is not None and gt(m.sensitivity, MRD_SENSITIVITY)
+    if m.status == "positive" or m.method == "other" or too_coarse:
+        met = False
+    elif m.method is None or m.sensitivity is None:
+        met = None
+    else:
+        met = True
+    e.criterion(name, met, shown)
+    return {"status": m.status, "method": m.method, "sensitivity": m.sensitivity}
+
+
+def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> list[str] | RuleResult:
+    """Which parameters were measurable at baseline (serum, urine; dFLC only if neither)."""
+    params: list[str] = []
+    serum = base.get("serum_m_protein")
+    urine = base.get("urine_m_protein_24h")
+    serum_ok = None if serum is None else ge(serum, MEASURABLE_SERUM)
+    urine_ok = None if urine is None else ge(urine, MEASURABLE_URINE)
+    e.criterion(
+        f"baseline serum M-protein ≥ {fmt(MEASURABLE_SERUM)} g/dL (measurable)",
+        serum_ok,
+        base.shown("serum_m_protein"),
+    )
+    e.criterion(
+        f"baseline urine M-protein ≥ {fmt(MEASURABLE_URINE)} mg/24h (measurable)",
+        urine_ok,
+        base.shown("urine_m_protein_24h"),
+    )
+    measurable: dict[str, bool | None] = {
+        "serum_m_protein": serum_ok,
+        "urine_m_protein_24h": urine_ok,
+        "dflc": None,
+    }
+    e.detail["measurable"] = measurable
+    if serum_ok:
+        params.append("serum_m_protein")
+    if urine_ok:
+        params.append("urine_m_protein_24h")
+    if params:
+        if serum is None:
+            e.assume("serum M-protein not recorded at baseline: serum criteria not applied")
+        if urine is None:
+            e.assume("urine M-protein not recorded at baseline: urine criteria not applied")
+        measurable["dflc"] = False if serum_ok or urine_ok else None
+        return params
+    if serum is None or urine is None:
+        if serum is None:
+            e.need("serum_m_protein")
+        if urine is None:
+            e.need("urine_m_protein_24h")
+        return e.cannot_determine(
+            reason="baseline serum and urine M-protein are both needed to decide whether "
+            "free light chains are the measure of disease"
+        )
+    involved = involved_flc(base, chain)
+    normal = ratio_normal(base)
+    shown_involved = "involved chain not known" if involved is None else fmt(involved, "mg/L")
+    if normal is True:
+        involved = involved if involved is not None else 0.0  # a normal ratio decides alone
+    if involved is None or normal is None:
+        e.need("free_kappa", "free_lambda")
+        if chain is None:
+            e.need("m_protein_light_chain")
+        return e.cannot_determine(reason="baseline free light chains are needed")
+    flc_ok = ge(involved, MEASURABLE_FLC) and not normal
+    measurable["dflc"] = flc_ok
+    e.criterion(
+        "baseline involved FLC ≥ 10 mg/dL with an abnormal ratio (measurable; serum and urine "
+        "not measurable)",
+        flc_ok,
+        f"{shown_involved}, ratio {'normal' if normal else 'abnormal'}",
+    )
+    if not flc_ok:
+        return e.not_applicable(
+            "no measurable disease at baseline (serum, urine or free light chains): IMWG "
+            "response then rests on marrow and imaging, which Myeloma Desk does not assess"
+        )
+    return ["dflc"]
+
+
+def _nadir(s: Snapshot, chain: Any) -> dict[str, dict[str, Any]]:
+    """Lowest value of each parameter among the history entries, with its date.
+
+    ``chain`` is passed only for FLC-only disease: the dFLC nadir is used for nothing else.
+    """
+    nadir: dict[str, dict[str, Any]] = {}
+    for entry in s.history:
+        for p, value in _values(entry, chain).items():
+            if value is None:
+                continue
+            if p not in nadir or lt(value, nadir[p]["value"]):
+                nadir[p] = {"value": value, "date": entry.date.isoformat()}
+    return nadir
+
+
+def _rise(
+    e: Explanation, label: str, nadir: float, now: float, absolute: float, strict: bool, unit: str
+) -> bool:
+    """≥ 25% over the nadir together with the absolute increase (≥, or > when ``strict``)."""
+    increase = sub(now, nadir)
+    # From a nadir of 0 (or a dFLC at or below 0) any rise is more than 25%.
+    change = percent_change(nadir, now) if gt(nadir, 0) else None
+    relative = gt(now, nadir) if change is None else ge(change, PD_RELATIVE)
+    big = gt(increase, absolute) if strict else ge(increase, absolute)
+    sign = ">" if strict else "≥"
+    shown = (
+        f"nadir {fmt(nadir, unit)} → {fmt(now, unit)}: {'+' if increase >= 0 else ''}"
+        f"{fmt(increase, unit)}, "
+        f"{pct(change) if change is not None else 'from a nadir ≤ 0'}"
+    )
+    e.criterion(f"{label}: ≥ 25% increase from nadir", relative, shown)
+    e.criterion(f"{label}: absolute increase {sign} {fmt(absolute, unit)}", big, shown)
+    return relative and big
+
+
+def _progression(
+    e: Explanation,
+    s: Snapshot,
+    params: list[str],
+    nadir: dict[str, dict[str, Any]],
+    now: dict[str, float | None],
+) -> bool | None:
+    """PD from the nadir: True, False, or None when a measured parameter has no current value."""
+    found: list[bool | None] = []
+    for p in ("serum_m_protein", "urine_m_protein_24h"):
+        if p not in nadir or now[p] is None:
+            found.append(None if p in params else False)
+            continue
+        low = nadir[p]["value"]
+        current = now[p]
+        assert current is not None
+        if p == "serum_m_protein":
+            high_nadir = ge(low, PD_SERUM_HIGH_NADIR)
+            absolute = PD_SERUM_ABSOLUTE_HIGH_NADIR if high_nadir else PD_SERUM_ABSOLUTE
+            found.append(_rise(e, "serum M-protein", low, current, absolute, False, "g/dL"))
+        else:
+            found.append(
+                _rise(e, "urine M-protein", low, current, PD_URINE_ABSOLUTE, False, "mg/24h")
+            )
+    if params == ["dflc"]:
+        if "dflc" not in nadir or now["dflc"] is None:
+            found.append(None)
+        else:
+            current = now["dflc"]
+            assert current is not None
+            found.append(
+                _rise(e, "dFLC", nadir["dflc"]["value"], current, PD_DFLC_ABSOLUTE, True, "mg/L")
+            )
+    if s.soft_tissue_plasmacytomas == "new_or_growing":
+        e.criterion("new or growing soft-tissue plasmacytoma", True, "new_or_growing")
+        found.append(True)
+    new_lesion = _new_bone_lesion(s)
+    if new_lesion is not None:
+        e.criterion(
+            "new bone lesion (more lytic lesions than at the last count)",
+            new_lesion[0],
+            new_lesion[1],
+        )
+        found.append(new_lesion[0])
+    if any(v is True for v in found):
+        return True
+    if any(v is None for v in found):
+        return None
+    return False
+
+
+def _new_bone_lesion(s: Snapshot) -> tuple[bool, str] | None:
+    now = s.get("lytic_lesions")
+    if now is None:
+        return None
+    for entry in reversed(s.history):
+        before = entry.get("lytic_lesions")
+        if before is not None:
+            return gt(now, before), f"{fmt(before)} on {entry.date.isoformat()} → {fmt(now)}"
+    return None
+
+
+def _levels(
+    e: Explanation,
+    s: Snapshot,
+    base: _Measured,
+    params: list[str],
+    base_values: dict[str, float | None],
+    now: dict[str, float | None],
+) -> dict[str, tuple[bool | None, list[str]]]:
+    """Each response level from the deepest: (met, inputs it still needs)."""
+    red = {
+        p: (
+            percent_reduction(b, current)
+            if b is not None and current is not None and b > 0
+            else None
+        )
+        for p, b in base_values.items()
+        for current in (now[p],)
+    }
+    flc_only = params == ["dflc"]
+    serum_now, urine_now = now["serum_m_protein"], now["urine_m_protein_24h"]
+
+    def reduction(p: str, threshold: float, label: str) -> bool | None:
+        value = red[p]
+        met = None if value is None else ge(value, threshold)
+        e.criterion(f"{label} reduced ≥ {fmt(threshold)}% from baseline", met, pct(value))
+        return met
+
+    # Plasmacytomas present at baseline must shrink ≥ 50% for PR and be gone for CR.
+    had_plasmacytoma = base.soft_tissue_plasmacytomas in ("present", "reduced_50")
+    plasmacytoma_pr: bool | None = True
+    if had_plasmacytoma:
+        plasmacytoma_pr = (
+            None
+            if s.soft_tissue_plasmacytomas is None
+            else s.soft_tissue_plasmacytomas in ("none", "reduced_50")
+        )
+        e.criterion(
+            "soft-tissue plasmacytomas ≥ 50% smaller",
+            plasmacytoma_pr,
+            s.soft_tissue_plasmacytomas or "not recorded",
+        )
+    plasmacytoma_none = (
+        None if s.soft_tissue_plasmacytomas is None else s.soft_tissue_plasmacytomas == "none"
+    )
+
+    # PR
+    pr: list[bool | None] = [plasmacytoma_pr]
+    mr: list[bool | None] = []
+    if "serum_m_protein" in params:
+        pr.append(reduction("serum_m_protein", PR_SERUM_REDUCTION, "serum M-protein"))
+        mr.append(reduction("serum_m_protein", MR_SERUM_REDUCTION, "serum M-protein"))
+    if "urine_m_protein_24h" in params:
+        urine_red = red["urine_m_protein_24h"]
+        urine_pr = (
+            None
+            if urine_now is None or urine_red is None
+            else ge(urine_red, PR_URINE_REDUCTION) or lt(urine_now, PR_URINE_BELOW)
+        )
+        e.criterion(
+            "urine M-protein ≥ 90% lower or < 200 mg/24h",
+            urine_pr,
+            f"{pct(urine_red)}, {s.shown('urine_m_protein_24h')}",
+        )
+        pr.append(urine_pr)
+        mr.append(reduction("urine_m_protein_24h", MR_URINE_REDUCTION, "urine M-protein"))
+    if flc_only:
+        pr.append(reduction("dflc", PR_DFLC_REDUCTION, "dFLC (involved − uninvolved)"))
+        mr.append(False)  # MR is not defined by FLC
+    # VGPR
+    urine_vgpr = None if urine_now is None else lt(urine_now, VGPR_URINE_BELOW)
+    e.criterion("urine M-protein < 100 mg/24h", urine_vgpr, s.shown("urine_m_protein_24h"))
+    vgpr: list[bool | None] = [_all(pr), urine_vgpr]
+    if "serum_m_protein" in params:
+        vgpr.append(reduction("serum_m_protein", VGPR_SERUM_REDUCTION, "serum M-protein"))
+    if flc_only:
+        vgpr.append(False)  # FLC-defined VGPR not assessed (see module docstring)
+    # CR: negative immunofixation implies no M-protein left on electrophoresis.
+    gone: list[bool | None] = []
+    for value in (serum_now, urine_now):
+        if value is not None:
+            gone.append(not gt(value, 0))
+    ife_s = None if s.serum_immunofixation is None else s.serum_immunofixation == "negative"
+    ife_u = None if s.urine_immunofixation is None else s.urine_immunofixation == "negative"
+    marrow = s.get("bone_marrow_plasma_cells_percent")
+    marrow_ok = None if marrow is None else lt(marrow, CR_MARROW_PC_BELOW)
+    e.criterion("serum immunofixation negative", ife_s, s.serum_immunofixation or "not recorded")
+    e.criterion("urine immunofixation negative", ife_u, s.urine_immunofixation or "not recorded")
+    e.criterion(
+        "no soft-tissue plasmacytomas",
+        plasmacytoma_none,
+        s.soft_tissue_plasmacytomas or "not recorded",
+    )
+    e.criterion("marrow plasma cells < 5%", marrow_ok, s.shown("bone_marrow_plasma_cells_percent"))
+    ratio_ok = ratio_normal(s)
+    cr: list[bool | None] = [*gone, ife_s, ife_u, plasmacytoma_none, marrow_ok]
+    if flc_only:
+        cr.append(ratio_ok)  # FLC-only disease: CR also needs a normal ratio
+    e.criterion(
+        "normal FLC ratio (0.26–1.65)",
+        ratio_ok,
+        "not recorded" if ratio_ok is None else ("normal" if ratio_ok else "abnormal"),
+    )
+    clonal_absent = s.marrow_clonal_cells_absent
+    e.criterion(
+        "no clonal marrow cells by IHC/flow",
+        clonal_absent,
+        "not recorded" if clonal_absent is None else str(clonal_absent).lower(),
+    )
+    scr = [_all(cr), ratio_ok, clonal_absent]
+
+    needs = {
+        "sCR": _needs(s, scr_fields=True),
+        "CR": _needs(s),
+        "VGPR": ["urine_m_protein_24h"] if urine_now is None else [],
+        "PR": ["soft_tissue_plasmacytomas"] if plasmacytoma_pr is None else [],
+        "MR": [],
+    }
+    return {
+        "sCR": (_all(scr), needs["sCR"]),
+        "CR": (_all(cr), needs["CR"]),
+        "VGPR": (_all(vgpr), needs["VGPR"]),
+        "PR": (_all(pr), needs["PR"]),
+        "MR": (_all(mr), needs["MR"]),
+    }
+
+
+def _needs(s: Snapshot, scr_fields: bool = False) -> list[str]:
+    fields: list[str] = []
+    if s.serum_immunofixation is None:
+        fields.append("serum_immunofixation")
+    if s.urine_immunofixation is None:
+        fields.append("urine_immunofixation")
+    if s.soft_tissue_plasmacytomas is None:
+        fields.append("soft_tissue_plasmacytomas")
+    if s.bone_marrow_plasma_cells_percent is None:
+        fields.append("bone_marrow_plasma_cells_percent")
+    if scr_fields:
+        if s.free_kappa is None or s.free_lambda is None:
+            fields += ["free_kappa", "free_lambda"]
+        if s.marrow_clonal_cells_absent is None:
+            fields.append("marrow_clonal_cells_absent")
+    return fields

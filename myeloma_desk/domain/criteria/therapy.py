@@ -1,0 +1,449 @@
+"""Therapy history: lines, exposure and refractoriness by drug and class (Rajkumar 2015), and the
+eligibility statements the PDQ makes for relapsed myeloma.
+
+Definitions: ../shared/reference/criteria-summary.md, "Therapy lines and eligibility". Reading of
+the input (documented in docs/engine-course.md):
+- ``therapy_lines`` is taken as the complete history when it is not empty; an empty list means
+  "not recorded" (refractoriness is then ``not_applicable`` and eligibility ``unknown``).
+- Every recorded line counts as a prior line, the one in progress included (eligibility is asked
+  for the next therapy).
+- Refractory to a drug = refractory (progression on or within 60 days of the end) in a line
+  that contained it. A line with ``refractory`` unknown or drugs not listed leaves the result
+  open; drug names the table does not know are listed in ``detail.unknown_drugs``.
+Eligibility results are ``meets`` / ``does_not_meet`` / ``unknown`` (status ``determined``; the
+inputs an ``unknown`` needs are in ``missing``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from myeloma_desk.domain.criteria._course import all3, line_drugs
+from myeloma_desk.domain.drugs import BCMA_DIRECTED, DrugClass
+from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
+from myeloma_desk.domain.snapshot import Fish, Snapshot
+
+RAJKUMAR_2015 = source(
+    "Rajkumar 2015 Blood",
+    "Rajkumar SV, Richardson P, San Miguel JF. Guidelines for determination of the number of "
+    "prior lines of therapy in multiple myeloma. Blood. 2015;126(7):921-922.",
+)
+
+THREE_CLASSES = (
+    DrugClass.PROTEASOME_INHIBITOR,
+    DrugClass.IMMUNOMODULATORY,
+    DrugClass.ANTI_CD38,
+)
+# Penta-refractory: bortezomib, carfilzomib, lenalidomide, pomalidomide and an anti-CD38 antibody.
+PENTA_DRUGS = ("bortezomib", "carfilzomib", "lenalidomide", "pomalidomide")
+CLASS_RESULT = {0: "not_refractory", 1: "single_class", 2: "double_class", 3: "triple_class"}
+RANK = ("not_refractory", "single_class", "double_class", "triple_class", "penta_refractory")
+
+# The PDQ's statements, quoted (Treatment of Relapsed or Refractory Multiple Myeloma).
+PDQ_CILTA_CEL = (
+    "Based on this trial, the FDA approved cilta-cel for patients with (1) relapsed or refractory "
+    "myeloma after at least one line of therapy including a proteosome inhibitor (such as "
+    "bortezomib) and an immunomodulatory agent (such as lenalidomide) AND (2) "
+    "lenalidomide-refractory disease."
+)
+PDQ_IDE_CEL = (
+    "Based on this  trial, the FDA approved ide-cel for patients with (1) relapsed or refractory "
+    "myeloma after at least two lines of therapy AND (2) lenalidomide-refractory disease."
+)
+PDQ_TECLISTAMAB = (
+    "teclistamab was given to 165 patients with relapsed or refractory myeloma who received at "
+    "last four prior systemic treatments."
+)
+PDQ_TALQUETAMAB = (
+    "In a phase II study, talquetamab was given to 232 patients with relapsed or refractory "
+    "myeloma who had received at least four prior systemic treatments."
+)
+PDQ_ELRANATAMAB = (
+    "Elranatamab was given to 187 patients with relapsed or refractory myeloma who received at "
+    "least four prior lines of therapy."
+)
+PDQ_SELINEXOR_SVD = (
+    "A prospective randomized trial included 402 patients with relapsed or refractory disease. "
+    "Patients received either selinexor plus bortezomib and dexamethasone (SVd) or Vd."
+)
+PDQ_SELINEXOR_SD = (
+    "In a phase IIB multicenter study, 122 patients with multiply resistant myeloma refractory "
+    "to a proteasome inhibitor, an  immunomodulatory agent, and daratumumab received oral "
+    "selinexor and dexamethasone."
+)
+PDQ_VENETOCLAX = (
+    "Venetoclax is a selective BCL-2 inhibitor that induces apoptosis in myeloma cells, "
+    "particularly in those with t(11;14), which expresses high levels of bcl2."
+)
+PDQ_BRAF = (
+    "Although activating BRAF variants are rarely found in patients with newly diagnosed "
+    "myeloma, these variants appear in multiple-relapsing disease. Twelve such patients with a "
+    "BRAF V600E variant who received encorafenib and binimetinib had an overall response rate "
+    "of 83.3%, a median PFS of 5.6 months, and an OS rate of 55% at 24 months."
+)
+BISPECIFIC_PRIOR_LINES = 4
+CILTA_CEL_PRIOR_LINES = 1
+IDE_CEL_PRIOR_LINES = 2
+RELAPSED_PRIOR_LINES = 1
+
+
+@dataclass
+class History:
+    """What the therapy lines say, with what they leave open."""
+
+    lines: int
+    exposed_drugs: set[str] = field(default_factory=set)
+    exposed_classes: set[DrugClass] = field(default_factory=set)
+    refractory_drugs: set[str] = field(default_factory=set)  # certain
+    possibly_refractory_drugs: set[str] = field(default_factory=set)  # certain or unknown
+    unknown_drugs: list[str] = field(default_factory=list)
+    open_lines: list[int] = field(default_factory=list)  # no drugs listed, refractory not False
+    lines_without_drugs: list[int] = field(default_factory=list)
+    refractory_unknown: list[int] = field(default_factory=list)
+    in_progress_assumed: str | None = None  # regimen of a current line read as not refractory
+
+
+def read_history(s: Snapshot) -> History:
+    """Exposure and refractoriness from ``therapy_lines``."""
+    h = History(lines=len(s.therapy_lines))
+    for index, line in enumerate(s.therapy_lines):
+        known, unknown = line_drugs(line)
+        h.unknown_drugs += [f"{name} (line {index + 1})" for name in unknown]
+        if not line.drugs:
+            h.lines_without_drugs.append(index)
+            if line.refractory is not False and not (
+                index == len(s.therapy_lines) - 1 and line.end is None
+            ):
+                h.open_lines.append(index)
+        in_progress = index == len(s.therapy_lines) - 1 and line.end is None
+        refractory = line.refractory
+        if refractory is None and in_progress:
+            # A line still under way with no progression recorded on it: read as not refractory
+            # (said in detail.assumptions by the rules that use it).
+            refractory = False
+            h.in_progress_assumed = line.regimen
+        if refractory is None:
+            h.refractory_unknown.append(index)
+        for drug in known:
+            h.exposed_drugs.add(drug.name)
+            h.exposed_classes.add(drug.drug_class)
+            if refractory:
+                h.refractory_drugs.add(drug.name)
+            if refractory is not False:
+                h.possibly_refractory_drugs.add(drug.name)
+    return h
+
+
+def _classes_of(drugs: set[str]) -> set[DrugClass]:
+    from myeloma_desk.domain.drugs import BY_NAME
+
+    return {BY_NAME[name].drug_class for name in drugs}
+
+
+def _classify(drugs: set[str]) -> str:
+    classes = _classes_of(drugs)
+    if all(name in drugs for name in PENTA_DRUGS) and DrugClass.ANTI_CD38 in classes:
+        return "penta_refractory"
+    return CLASS_RESULT[sum(1 for c in THREE_CLASSES if c in classes)]
+
+
+@rule("refractoriness", "Lines of therapy and refractoriness", "therapy")
+def refractoriness(s: Snapshot) -> RuleResult:
+    """not_refractory, single_class, double_class, triple_class or penta_refractory."""
+    e = Explanation("refractoriness", "Lines of therapy and refractoriness", RAJKUMAR_2015)
+    if not s.therapy_lines:
+        return e.not_applicable("no lines of therapy recorded")
+    h = read_history(s)
+    _assume_in_progress(e, h)
+    e.detail["lines"] = [
+        {
+            "regimen": line.regimen,
+            "drugs": line.drugs,
+            "start": line.start.isoformat() if line.start else None,
+            "end": line.end.isoformat() if line.end else None,
+            "best_response": line.best_response,
+            "refractory": line.refractory,
+        }
+        for line in s.therapy_lines
+    ]
+    e.detail["line_count"] = h.lines
+    e.detail["exposed_drugs"] = sorted(h.exposed_drugs)
+    e.detail["exposed_classes"] = sorted(c.value for c in h.exposed_classes)
+    e.detail["refractory_drugs"] = sorted(h.refractory_drugs)
+    e.detail["refractory_classes"] = sorted(c.value for c in _classes_of(h.refractory_drugs))
+    e.detail["bcma_directed_exposed"] = bool(h.exposed_classes & BCMA_DIRECTED)
+    e.detail["triple_class_exposed"] = all(c in h.exposed_classes for c in THREE_CLASSES)
+    if h.unknown_drugs:
+        e.detail["unknown_drugs"] = h.unknown_drugs
+        e.assume("drug names not in the drug table are not counted: " + ", ".join(h.unknown_drugs))
+    for c in THREE_CLASSES:
+        e.criterion(
+            f"refractory to a {c.value.replace('_', ' ')}",
+            True
+            if c in _classes_of(h.refractory_drugs)
+            else (None if c in _classes_of(h.possibly_refractory_drugs) or h.open_lines else False),
+            ", ".join(sorted(d for d in h.refractory_drugs if c in _classes_of({d}))) or "no",
+        )
+    for name in PENTA_DRUGS:
+        refractory = name in h.refractory_drugs
+        e.criterion(
+            f"refractory to {name}",
+            True if refractory else (None if name in h.possibly_refractory_drugs else False),
+        )
+    for index in h.refractory_unknown:
+        e.need(f"therapy_lines[{index}].refractory")
+    for index in h.lines_without_drugs:
+        e.need(f"therapy_lines[{index}].drugs")
+    certain = _classify(h.refractory_drugs)
+    if h.open_lines:
+        return e.cannot_determine(at_least=certain)
+    possible = _classify(h.possibly_refractory_drugs)
+    if certain != possible:
+        e.detail["possible"] = RANK[RANK.index(certain) : RANK.index(possible) + 1]
+        return e.cannot_determine(at_least=certain)
+    return e.determined(certain)
+
+
+def _assume_in_progress(e: Explanation, h: History) -> None:
+    if h.in_progress_assumed:
+        e.assume(
+            f"current line {h.in_progress_assumed} is in progress with no progression recorded: "
+            "read as not refractory"
+        )
+
+
+# --- eligibility ----------------------------------------------------------------------------
+
+
+def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
+    count = len(s.therapy_lines)
+    met = None if count == 0 else count >= n
+    e.criterion(
+        f"at least {n} prior line{'s' if n > 1 else ''} of therapy",
+        met,
+        "not recorded" if count == 0 else str(count),
+    )
+    if met is None:
+        e.need("therapy_lines")
+    return met
+
+
+def _exposed(
+    e: Explanation, s: Snapshot, h: History, drug_class: DrugClass, label: str
+) -> bool | None:
+    met: bool | None
+    if not s.therapy_lines:
+        met = None
+    elif drug_class in h.exposed_classes:
+        met = True
+    elif h.lines_without_drugs or h.unknown_drugs:
+        met = None
+        for index in h.lines_without_drugs:
+            e.need(f"therapy_lines[{index}].drugs")
+    else:
+        met = False
+    names = sorted(d for d in h.exposed_drugs if d in _names_of_class(drug_class))
+    e.criterion(
+        f"prior {label}", met, ", ".join(names) or ("not recorded" if met is None else "none")
+    )
+    if not s.therapy_lines:
+        e.need("therapy_lines")
+    return met
+
+
+def _names_of_class(drug_class: DrugClass) -> set[str]:
+    from myeloma_desk.domain.drugs import DRUGS
+
+    return {d.name for d in DRUGS if d.drug_class is drug_class}
+
+
+def _refractory_to(e: Explanation, s: Snapshot, h: History, drug: str) -> bool | None:
+    met: bool | None
+    if not s.therapy_lines:
+        met = None
+        e.need("therapy_lines")
+    elif drug in h.refractory_drugs:
+        met = True
+    elif drug in h.possibly_refractory_drugs or h.open_lines:
+        met = None
+        for index in h.refractory_unknown:
+            e.need(f"therapy_lines[{index}].refractory")
+        for index in h.open_lines:
+            e.need(f"therapy_lines[{index}].drugs")
+    else:
+        met = False
+    e.criterion(f"{drug}-refractory", met)
+    return met
+
+
+def _refractory_to_class(
+    e: Explanation, s: Snapshot, h: History, drug_class: DrugClass, label: str
+) -> bool | None:
+    names = _names_of_class(drug_class)
+    met: bool | None
+    if not s.therapy_lines:
+        met = None
+        e.need("therapy_lines")
+    elif names & h.refractory_drugs:
+        met = True
+    elif names & h.possibly_refractory_drugs or h.open_lines:
+        met = None
+        for index in h.refractory_unknown:
+            e.need(f"therapy_lines[{index}].refractory")
+    else:
+        met = False
+    e.criterion(
+        f"refractory to {label}", met, ", ".join(sorted(names & h.refractory_drugs)) or None
+    )
+    return met
+
+
+def _verdict(e: Explanation, met: bool | None, **detail: object) -> RuleResult:
+    result = {True: "meets", False: "does_not_meet", None: "unknown"}[met]
+    return e.determined(result, **detail)
+
+
+def _eligibility(rule_id: str, title: str, text: str, kind: str) -> Explanation:
+    e = Explanation(rule_id, title, PDQ, RAJKUMAR_2015)
+    e.detail["text"] = text
+    e.detail["statement"] = kind
+    return e
+
+
+@rule("cilta_cel_eligibility", "Cilta-cel: the PDQ's label statement", "therapy")
+def cilta_cel_eligibility(s: Snapshot) -> RuleResult:
+    """≥ 1 prior line including a PI and an IMiD, and lenalidomide-refractory disease."""
+    e = _eligibility(
+        "cilta_cel_eligibility",
+        "Cilta-cel: the PDQ's label statement",
+        PDQ_CILTA_CEL,
+        "FDA approval as the PDQ states it",
+    )
+    h = read_history(s)
+    _assume_in_progress(e, h)
+    met = all3(
+        [
+            _lines_at_least(e, s, CILTA_CEL_PRIOR_LINES),
+            _exposed(e, s, h, DrugClass.PROTEASOME_INHIBITOR, "proteasome inhibitor"),
+            _exposed(e, s, h, DrugClass.IMMUNOMODULATORY, "immunomodulatory drug"),
+            _refractory_to(e, s, h, "lenalidomide"),
+        ]
+    )
+    return _verdict(e, met)
+
+
+@rule("ide_cel_eligibility", "Ide-cel: the PDQ's label statement", "therapy")
+def ide_cel_eligibility(s: Snapshot) -> RuleResult:
+    """≥ 2 prior lines and lenalidomide-refractory disease."""
+    e = _eligibility(
+        "ide_cel_eligibility",
+        "Ide-cel: the PDQ's label statement",
+        PDQ_IDE_CEL,
+        "FDA approval as the PDQ states it",
+    )
+    h = read_history(s)
+    _assume_in_progress(e, h)
+    met = all3(
+        [
+            _lines_at_least(e, s, IDE_CEL_PRIOR_LINES),
+            _refractory_to(e, s, h, "lenalidomide"),
+        ]
+    )
+    return _verdict(e, met)
+
+
+def _bispecific(rule_id: str, drug: str, text: str, target: str, s: Snapshot) -> RuleResult:
+    e = _eligibility(
+        rule_id,
+        f"{drug.capitalize()}: the trial population in the PDQ",
+        text,
+        "trial population as the PDQ describes it (not a label statement)",
+    )
+    e.detail["target"] = target
+    met = _lines_at_least(e, s, BISPECIFIC_PRIOR_LINES)
+    return _verdict(e, met)
+
+
+@rule("teclistamab_eligibility", "Teclistamab: the trial population in the PDQ", "therapy")
+def teclistamab_eligibility(s: Snapshot) -> RuleResult:
+    """≥ 4 prior lines (BCMA × CD3 bispecific)."""
+    return _bispecific("teclistamab_eligibility", "teclistamab", PDQ_TECLISTAMAB, "BCMA", s)
+
+
+@rule("elranatamab_eligibility", "Elranatamab: the trial population in the PDQ", "therapy")
+def elranatamab_eligibility(s: Snapshot) -> RuleResult:
+    """≥ 4 prior lines (BCMA × CD3 bispecific)."""
+    return _bispecific("elranatamab_eligibility", "elranatamab", PDQ_ELRANATAMAB, "BCMA", s)
+
+
+@rule("talquetamab_eligibility", "Talquetamab: the trial population in the PDQ", "therapy")
+def talquetamab_eligibility(s: Snapshot) -> RuleResult:
+    """≥ 4 prior lines (GPRC5D × CD3 bispecific)."""
+    return _bispecific("talquetamab_eligibility", "talquetamab", PDQ_TALQUETAMAB, "GPRC5D", s)
+
+
+@rule("selinexor_eligibility", "Selinexor: the trial populations in the PDQ", "therapy")
+def selinexor_eligibility(s: Snapshot) -> RuleResult:
+    """SVd: relapsed/refractory (≥ 1 prior line); Sd: PI-, IMiD- and daratumumab-refractory."""
+    e = _eligibility(
+        "selinexor_eligibility",
+        "Selinexor: the trial populations in the PDQ",
+        PDQ_SELINEXOR_SD,
+        "trial populations as the PDQ describes them",
+    )
+    e.detail["text_svd"] = PDQ_SELINEXOR_SVD
+    h = read_history(s)
+    _assume_in_progress(e, h)
+    svd = _lines_at_least(e, s, RELAPSED_PRIOR_LINES)
+    sd = all3(
+        [
+            _refractory_to_class(e, s, h, DrugClass.PROTEASOME_INHIBITOR, "a proteasome inhibitor"),
+            _refractory_to_class(e, s, h, DrugClass.IMMUNOMODULATORY, "an immunomodulatory drug"),
+            _refractory_to(e, s, h, "daratumumab"),
+        ]
+    )
+    names = {True: "meets", False: "does_not_meet", None: "unknown"}
+    populations = {
+        "SVd (relapsed or refractory)": names[svd],
+        "Sd (PI-, IMiD- and daratumumab-refractory)": names[sd],
+    }
+    met = True if (svd or sd) else (False if svd is False and sd is False else None)
+    return _verdict(e, met, populations=populations)
+
+
+@rule("venetoclax_eligibility", "Venetoclax with t(11;14): the PDQ's statement", "therapy")
+def venetoclax_eligibility(s: Snapshot) -> RuleResult:
+    """t(11;14) on FISH and relapsed or refractory disease (≥ 1 prior line)."""
+    e = _eligibility(
+        "venetoclax_eligibility",
+        "Venetoclax with t(11;14): the PDQ's statement",
+        PDQ_VENETOCLAX,
+        "mechanism and trial subgroup as the PDQ describes them",
+    )
+    e.detail["note"] = (
+        "Venetoclax is not FDA-approved for myeloma; the PDQ reports the t(11;14) subgroup of "
+        "BELLINI and a phase I study in relapsed or refractory disease."
+    )
+    t1114 = s.has_fish(Fish.T_11_14)
+    e.criterion("t(11;14) on FISH", t1114, "FISH not done" if t1114 is None else None)
+    if t1114 is None:
+        e.need("fish")
+    met = all3([t1114, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)])
+    return _verdict(e, met)
+
+
+@rule("braf_mek_eligibility", "Encorafenib + binimetinib for BRAF V600E: the PDQ", "therapy")
+def braf_mek_eligibility(s: Snapshot) -> RuleResult:
+    """BRAF V600E found and relapsed disease (≥ 1 prior line)."""
+    e = _eligibility(
+        "braf_mek_eligibility",
+        "Encorafenib + binimetinib for BRAF V600E: the PDQ",
+        PDQ_BRAF,
+        "case series as the PDQ describes it",
+    )
+    e.criterion("BRAF V600E variant", s.braf_v600e, "not tested" if s.braf_v600e is None else None)
+    if s.braf_v600e is None:
+        e.need("braf_v600e")
+    met = all3([s.braf_v600e, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)])
+    return _verdict(e, met)

@@ -1,0 +1,257 @@
+"""Venous thromboembolism risk on myeloma therapy: the IMPEDE VTE score (Sanfilippo 2019) and the
+PDQ's aspirin rule for immunomodulatory drugs.
+
+Points: ../shared/reference/criteria-summary.md, "Fitness and thrombosis" (marked *verify*).
+What was checked (search tool, 2026-11-26): the abstract (PubMed 31379000, Am J Hematol
+2019;94:1176-1184) names the nine variables; two published tables reproduce the points. Both
+agree with the summary on every item (IMiD +4, BMI ≥25 +1, pelvic/hip/femur fracture +4, ESA +1,
+dexamethasone high >160 mg/month +4 / low +2, doxorubicin +3, Asian/Pacific Islander −3, VTE
+history +5, tunneled line/CVC +2, prophylactic LMWH or aspirin −3; low ≤3, intermediate 4–7,
+high ≥8) except existing *therapeutic* LMWH or warfarin: a Blood review table gives −4 (as the
+summary does), an ASH-SAP table gives −5. −4 is used; when therapeutic anticoagulation is
+recorded the result says whether −5 would change the category.
+"""
+
+from __future__ import annotations
+
+from myeloma_desk.domain.criteria._course import current_line, line_has_class
+from myeloma_desk.domain.drugs import DrugClass
+from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
+from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.domain.units import fmt, ge
+
+SANFILIPPO_2019 = source(
+    "Sanfilippo 2019 Am J Hematol",
+    "Sanfilippo KM, Luo S, Wang TF, et al. Predicting venous thromboembolism in multiple "
+    "myeloma: development and validation of the IMPEDE VTE score. Am J Hematol. "
+    "2019;94(11):1176-1184.",
+    note="Points cross-checked against two published tables; therapeutic anticoagulation is "
+    "printed as −4 in one and −5 in the other (−4 used).",
+)
+
+# IMPEDE VTE points (Sanfilippo 2019).
+IMPEDE_POINTS = {
+    "immunomodulatory_drug": 4,
+    "bmi_25": 1,
+    "pelvic_hip_femur_fracture": 4,
+    "erythropoiesis_stimulating_agent": 1,
+    "dexamethasone_high": 4,  # > 160 mg per month
+    "dexamethasone_low": 2,
+    "doxorubicin": 3,
+    "asian_pacific_islander": -3,
+    "history_of_vte": 5,
+    "tunneled_line_or_cvc": 2,
+    "therapeutic_lmwh_or_warfarin": -4,
+    "prophylactic_lmwh_or_aspirin": -3,
+}
+THERAPEUTIC_ALTERNATIVE = -5  # the ASH-SAP table's value
+IMPEDE_BMI = 25.0
+IMPEDE_LOW_MAX = 3  # ≤ 3 low
+IMPEDE_HIGH_MIN = 8  # ≥ 8 high; 4–7 intermediate
+IMPEDE_VTE_6_MONTHS = {"low": "3.3%", "intermediate": "8.3%", "high": "15.2%"}
+
+PDQ_ASPIRIN = (
+    "For patients without extra risk factors for DVT, aspirin (81 mg daily) suffices, but "
+    "stronger anticoagulants should be considered for patients with multiple risk factors who "
+    "receive lenalidomide (or other similar immunomodulating agents such as pomalidomide or "
+    "thalidomide)."
+)
+
+PDQ_LOW_DOSE_DEX = (
+    "Patients in the low-dose dexamethasone arm with lenalidomide experienced less than 5% DVT "
+    "with aspirin alone."
+)
+
+
+def _category(points: int) -> str:
+    if points <= IMPEDE_LOW_MAX:
+        return "low"
+    if points >= IMPEDE_HIGH_MIN:
+        return "high"
+    return "intermediate"
+
+
+def bmi(s: Snapshot) -> tuple[float | None, str]:
+    """BMI as recorded, else from weight and height."""
+    recorded = s.get("bmi")
+    if recorded is not None:
+        return recorded, s.shown("bmi")
+    weight, height = s.get("weight"), s.get("height")
+    if weight is None or height is None:
+        return None, "not recorded"
+    value = weight / (height / 100) ** 2
+    return value, f"{value:.1f} kg/m² (from weight and height)"
+
+
+def on_imid(s: Snapshot) -> tuple[bool | None, str]:
+    """Whether an immunomodulatory drug is part of current therapy, and how that is known."""
+    vte = s.vte_risk_factors
+    if vte is not None and vte.immunomodulatory_drug is not None:
+        return vte.immunomodulatory_drug, "as recorded"
+    line = current_line(s)
+    if line is not None:
+        return line_has_class(line, DrugClass.IMMUNOMODULATORY), f"current line {line.regimen}"
+    return None, "not recorded"
+
+
+def _factors(s: Snapshot) -> tuple[dict[str, bool | None], dict[str, str]]:
+    """IMPEDE items (True/False/None) and how each is shown."""
+    vte = s.vte_risk_factors
+    imid, imid_how = on_imid(s)
+    bmi_value, bmi_how = bmi(s)
+    items: dict[str, bool | None] = {
+        "immunomodulatory_drug": imid,
+        "bmi_25": None if bmi_value is None else ge(bmi_value, IMPEDE_BMI),
+    }
+    shown = {"immunomodulatory_drug": imid_how, "bmi_25": bmi_how}
+    for name in (
+        "pelvic_hip_femur_fracture",
+        "erythropoiesis_stimulating_agent",
+        "doxorubicin",
+        "asian_pacific_islander",
+        "history_of_vte",
+        "tunneled_line_or_cvc",
+    ):
+        value = None if vte is None else getattr(vte, name)
+        items[name] = value
+        shown[name] = "not recorded" if value is None else ("yes" if value else "no")
+    dex = None if vte is None else vte.dexamethasone
+    items["dexamethasone_high"] = None if dex is None else dex == "high"
+    items["dexamethasone_low"] = None if dex is None else dex == "low"
+    shown["dexamethasone_high"] = shown["dexamethasone_low"] = dex or "not recorded"
+    proph = None if vte is None else vte.thromboprophylaxis
+    items["therapeutic_lmwh_or_warfarin"] = (
+        None if proph is None else proph == "therapeutic_lmwh_or_warfarin"
+    )
+    items["prophylactic_lmwh_or_aspirin"] = (
+        None if proph is None else proph == "prophylactic_lmwh_or_aspirin"
+    )
+    shown["therapeutic_lmwh_or_warfarin"] = shown["prophylactic_lmwh_or_aspirin"] = (
+        proph or "not recorded"
+    )
+    return items, shown
+
+
+FIELD_OF = {
+    "immunomodulatory_drug": "vte_risk_factors.immunomodulatory_drug",
+    "bmi_25": "bmi",
+    "dexamethasone_high": "vte_risk_factors.dexamethasone",
+    "dexamethasone_low": "vte_risk_factors.dexamethasone",
+    "therapeutic_lmwh_or_warfarin": "vte_risk_factors.thromboprophylaxis",
+    "prophylactic_lmwh_or_aspirin": "vte_risk_factors.thromboprophylaxis",
+}
+
+
+@rule("impede_vte", "IMPEDE VTE score", "thrombosis")
+def impede_vte(s: Snapshot) -> RuleResult:
+    """Sum of points: ≤ 3 low, 4–7 intermediate, ≥ 8 high."""
+    e = Explanation("impede_vte", "IMPEDE VTE score", SANFILIPPO_2019)
+    e.detail["verification"] = SANFILIPPO_2019.note
+    items, shown = _factors(s)
+    low = high = 0
+    # Mutually exclusive pairs: an unknown dose or prophylaxis adds its full range once.
+    for name, value in items.items():
+        points = IMPEDE_POINTS[name]
+        label = f"{name.replace('_', ' ')} ({'+' if points > 0 else ''}{points})"
+        e.criterion(label, value, shown[name])
+        if value:
+            low += points
+            high += points
+        elif value is None:
+            e.need(FIELD_OF.get(name, f"vte_risk_factors.{name}"))
+            if name in ("dexamethasone_low", "prophylactic_lmwh_or_aspirin"):
+                continue  # counted with its pair below
+            if name == "dexamethasone_high":
+                high += IMPEDE_POINTS["dexamethasone_high"]
+            elif name == "therapeutic_lmwh_or_warfarin":
+                low += IMPEDE_POINTS["therapeutic_lmwh_or_warfarin"]
+            elif points > 0:
+                high += points
+            else:
+                low += points
+    e.detail["points"] = low if low == high else None
+    e.detail["points_range"] = [low, high]
+    first, last = _category(low), _category(high)
+    if first != last:
+        return e.cannot_determine(possible=sorted({_category(p) for p in range(low, high + 1)}))
+    if items["therapeutic_lmwh_or_warfarin"]:
+        alt = _category(
+            low + THERAPEUTIC_ALTERNATIVE - IMPEDE_POINTS["therapeutic_lmwh_or_warfarin"]
+        )
+        e.detail["alternative_reading"] = (
+            f"with −5 for therapeutic anticoagulation (ASH-SAP table) the category would be {alt}"
+        )
+    return e.determined(first, vte_6_month_incidence=IMPEDE_VTE_6_MONTHS[first])
+
+
+@rule("vte_prophylaxis_pdq", "Thromboprophylaxis on immunomodulatory drugs (PDQ)", "thrombosis")
+def vte_prophylaxis_pdq(s: Snapshot) -> RuleResult:
+    """On an IMiD: no extra risk factor → aspirin 81 mg; several → consider stronger agents."""
+    e = Explanation(
+        "vte_prophylaxis_pdq",
+        "Thromboprophylaxis on immunomodulatory drugs (PDQ)",
+        PDQ,
+        SANFILIPPO_2019,
+    )
+    e.detail["text"] = PDQ_ASPIRIN
+    e.detail["risk_factors_read_as"] = (
+        "The PDQ does not list the 'extra risk factors for DVT'; Myeloma Desk counts the IMPEDE "
+        "VTE risk factors other than the immunomodulatory drug itself: BMI ≥ 25, pelvic/hip/femur "
+        "fracture, erythropoiesis-stimulating agent, high-dose dexamethasone, doxorubicin, "
+        "history of VTE, tunneled line/CVC. Low-dose dexamethasone is not counted: the PDQ "
+        "reports that with it and lenalidomide, aspirin alone kept DVT below 5%."
+    )
+    e.detail["pdq_low_dose_dexamethasone"] = PDQ_LOW_DOSE_DEX
+    imid, how = on_imid(s)
+    e.criterion("receives lenalidomide, pomalidomide or thalidomide", imid, how)
+    if imid is False:
+        return e.not_applicable("no immunomodulatory drug in current therapy")
+    if imid is None:
+        e.need("vte_risk_factors.immunomodulatory_drug", "therapy_lines")
+        return e.cannot_determine()
+    items, shown = _factors(s)
+    present: list[str] = []
+    unknown: list[str] = []
+    for name in (
+        "bmi_25",
+        "pelvic_hip_femur_fracture",
+        "erythropoiesis_stimulating_agent",
+        "doxorubicin",
+        "history_of_vte",
+        "tunneled_line_or_cvc",
+    ):
+        value = items[name]
+        e.criterion(name.replace("_", " "), value, shown[name])
+        if value:
+            present.append(name)
+        elif value is None:
+            unknown.append(name)
+            e.need(FIELD_OF.get(name, f"vte_risk_factors.{name}"))
+    dex = s.vte_risk_factors.dexamethasone if s.vte_risk_factors else None
+    e.criterion(
+        "high-dose dexamethasone (> 160 mg/month)",
+        None if dex is None else dex == "high",
+        dex or "not recorded",
+    )
+    if dex is None:
+        unknown.append("dexamethasone_high")
+        e.need("vte_risk_factors.dexamethasone")
+    elif dex == "high":
+        present.append("dexamethasone_high")
+    e.detail["risk_factors_present"] = present
+    e.detail["risk_factors_unknown"] = unknown
+    count, most = len(present), len(present) + len(unknown)
+    e.detail["risk_factor_count"] = count if not unknown else f"{count}–{most}"
+    if count >= 2:
+        return e.determined("consider_stronger_anticoagulant")
+    if most == 0:
+        return e.determined("aspirin_81_mg")
+    if unknown:
+        return e.cannot_determine()
+    # Exactly one extra risk factor: the PDQ speaks of none and of multiple only.
+    e.detail["reason"] = (
+        f"one extra risk factor ({fmt(count)}): the PDQ states aspirin for none and stronger "
+        "anticoagulation for multiple risk factors; one factor is left to clinical judgement"
+    )
+    return e.determined("not_stated_by_pdq")
