@@ -123,14 +123,24 @@ depends() {
     awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g'
 }
 
-control() {  # control VERSION INSTALLED_SIZE_KB
+# The newest glibc symbol version any bundled ELF file needs: the bundle's floor (the build
+# host's glibc), declared so dpkg refuses older systems instead of the app failing at start.
+glibc_floor() {
+  [ -d "$FROZEN" ] || return 0
+  { find "$FROZEN" -type f \( -name '*.so*' -o -perm -u+x \) -exec objdump -T {} + 2>/dev/null || true; } |
+    grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1
+}
+
+control() {  # control VERSION INSTALLED_SIZE_KB [GLIBC_FLOOR]
+  local libc=""
+  [ -z "${3:-}" ] || libc="libc6 (>= $3), "
   cat <<CONTROL
 Package: $PKG
 Version: $1
 Architecture: $(deb_arch)
 Maintainer: Myeloma Desk maintainers <maintainers@myeloma-desk.invalid>
 Installed-Size: $2
-Depends: $(depends)
+Depends: $libc$(depends)
 Section: science
 Priority: optional
 Description: offline reference for plasma cell neoplasms
@@ -190,7 +200,7 @@ install -m 0644 "$HERE/copyright" "$stage/usr/share/doc/$PKG/copyright"
 # of desktop-file-utils and hicolor-icon-theme, and the app writes nothing under /opt.
 chmod -R u+rwX,go+rX,go-w "$stage"
 size_kb=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
-control "$version" "$size_kb" > "$stage/DEBIAN/control"
+control "$version" "$size_kb" "$(glibc_floor)" > "$stage/DEBIAN/control"
 
 mkdir -p "$out"
 deb="$out/${PKG}_${version}_$(deb_arch).deb"
