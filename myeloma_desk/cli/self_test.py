@@ -275,7 +275,11 @@ def _render_plain_pdf(target: Path) -> int:
 
 
 def check_store(ctx: Context) -> str:
-    """The patient store opens (created if new, migrated if older) and answers a query."""
+    """The patient store opens (created if new, migrated if older) and answers a query.
+
+    When this build has SQLCipher (encryption at rest, optional), a scratch encrypted store is
+    also created and reopened with its passphrase, to prove the bundled SQLCipher works.
+    """
     store_module = optional_module("myeloma_desk.store")
     open_store = getattr(store_module, "open_store", None) if store_module else None
     if open_store is None:
@@ -284,14 +288,32 @@ def check_store(ctx: Context) -> str:
         store = open_store(ctx.paths(), backup_on_open=False)
     except Exception as error:
         if type(error).__name__ == "PassphraseRequiredError":
-            return "encrypted store found; not opened (it needs the passphrase)"
+            detail = "encrypted store found; not opened (it needs the passphrase)"
+            return f"{detail}; {_encryption(ctx, open_store)}"
         raise
     try:
         version = store.schema_version() if hasattr(store, "schema_version") else "?"
         patients = store.count_patients() if hasattr(store, "count_patients") else "?"
     finally:
         store.close()
-    return f"opened: schema version {version}, {patients} patient(s)"
+    return (
+        f"opened: schema version {version}, {patients} patient(s); {_encryption(ctx, open_store)}"
+    )
+
+
+def _encryption(ctx: Context, open_store: Callable[..., Any]) -> str:
+    """Round-trip a scratch encrypted store if this build has SQLCipher; say which."""
+    from myeloma_desk.paths import AppPaths
+
+    db = optional_module("myeloma_desk.store.db")
+    available = getattr(db, "encryption_available", None) if db else None
+    if available is None or not available():
+        return "encryption at rest: not in this build (SQLCipher absent)"
+    scratch = AppPaths.resolve(ctx.scratch_dir() / "encrypted").ensure()
+    for _ in range(2):  # create, then reopen the existing encrypted file
+        store = open_store(scratch, "self-test passphrase", backup_on_open=False)
+        store.close()
+    return "encryption at rest: SQLCipher works"
 
 
 CHECKS: tuple[Check, ...] = (

@@ -159,3 +159,59 @@ def test_report_lines_and_exit_code(
 def test_scratch_folder_removed_after_run(tmp_path: Path, qapp: object) -> None:
     main(["self-test", "--data-dir", str(tmp_path)])
     assert list((tmp_path / "cache").iterdir()) == []
+
+
+class FakeStore:
+    def __init__(self, log: list[tuple[str, object]], passphrase: object) -> None:
+        self.log = log
+        self.log.append(("open", passphrase))
+
+    def schema_version(self) -> int:
+        return 3
+
+    def count_patients(self) -> int:
+        return 9
+
+    def close(self) -> None:
+        self.log.append(("close", None))
+
+
+def _fake_store(
+    monkeypatch: pytest.MonkeyPatch, encryption: bool | None, log: list[tuple[str, object]]
+) -> None:
+    store = types.ModuleType("myeloma_desk.store")
+
+    def open_store(paths: object, passphrase: object = None, **kwargs: object) -> FakeStore:
+        assert kwargs == {"backup_on_open": False}  # the self-test never rotates backups
+        return FakeStore(log, passphrase)
+
+    store.open_store = open_store  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "myeloma_desk.store", store)
+    if encryption is None:
+        monkeypatch.setitem(sys.modules, "myeloma_desk.store.db", None)
+    else:
+        db = types.ModuleType("myeloma_desk.store.db")
+        db.encryption_available = lambda: encryption  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "myeloma_desk.store.db", db)
+
+
+def test_store_opens_and_reports_counts_without_encryption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log: list[tuple[str, object]] = []
+    _fake_store(monkeypatch, encryption=False, log=log)
+    detail = st.check_store(ctx(tmp_path))
+    assert detail.startswith("opened: schema version 3, 9 patient(s)")
+    assert "encryption at rest: not in this build" in detail
+    assert log == [("open", None), ("close", None)]
+
+
+def test_store_round_trips_an_encrypted_scratch_store_when_sqlcipher_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log: list[tuple[str, object]] = []
+    _fake_store(monkeypatch, encryption=True, log=log)
+    detail = st.check_store(ctx(tmp_path))
+    assert detail.endswith("encryption at rest: SQLCipher works")
+    secret = "self-test passphrase"
+    assert log == [("open", None), ("close", None)] + [("open", secret), ("close", None)] * 2
