@@ -287,9 +287,15 @@ def check_store(ctx: Context) -> str:
     try:
         store = open_store(ctx.paths(), backup_on_open=False)
     except Exception as error:
-        if type(error).__name__ == "PassphraseRequiredError":
+        kind = type(error).__name__
+        if kind == "PassphraseRequiredError":
             detail = "encrypted store found; not opened (it needs the passphrase)"
             return f"{detail}; {_encryption(ctx, open_store)}"
+        if kind == "StoreLockedError":
+            raise CheckFailed(
+                f"the store is open in a running Myeloma Desk ({error}); close the app and "
+                "run the self-test again"
+            ) from error
         raise
     try:
         version = store.schema_version() if hasattr(store, "schema_version") else "?"

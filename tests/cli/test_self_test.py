@@ -215,3 +215,28 @@ def test_store_round_trips_an_encrypted_scratch_store_when_sqlcipher_is_there(
     assert detail.endswith("encryption at rest: SQLCipher works")
     secret = "self-test passphrase"
     assert log == [("open", None), ("close", None)] + [("open", secret), ("close", None)] * 2
+
+
+@pytest.mark.parametrize(
+    ("error", "passed", "says"),
+    [
+        ("PassphraseRequiredError", True, "encrypted store found; not opened"),
+        ("StoreLockedError", False, "open in a running Myeloma Desk"),
+        ("StoreCorruptError", False, "StoreCorruptError: boom"),
+    ],
+)
+def test_store_open_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: str, passed: bool, says: str
+) -> None:
+    kind = type(error, (Exception,), {})
+    store = types.ModuleType("myeloma_desk.store")
+
+    def open_store(paths: object, passphrase: object = None, **kwargs: object) -> None:
+        raise kind("boom")
+
+    store.open_store = open_store  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "myeloma_desk.store", store)
+    monkeypatch.setitem(sys.modules, "myeloma_desk.store.db", None)
+    outcome = st.run_checks(ctx(tmp_path), (st.Check("patient store", st.check_store),))[0]
+    assert outcome.passed is passed
+    assert says in outcome.detail
