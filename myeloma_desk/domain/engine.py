@@ -31,6 +31,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+_ORDERED: list[Rule] = []  # cache of rules() in output order; cleared when a rule registers
 
 
 def rule(rule_id: str, title: str, family: str) -> Callable[[RuleFunction], RuleFunction]:
@@ -40,6 +41,7 @@ def rule(rule_id: str, title: str, family: str) -> Callable[[RuleFunction], Rule
         if rule_id in _RULES and _RULES[rule_id].evaluate is not function:
             raise ValueError(f"rule {rule_id!r} is registered twice")
         _RULES[rule_id] = Rule(rule_id, title, family, function)
+        _ORDERED.clear()
         return function
 
     return register
@@ -49,9 +51,22 @@ def rules() -> list[Rule]:
     """All rules in output order (imports the rule modules on first use)."""
     from myeloma_desk.domain.criteria import MODULES
 
+    if _ORDERED:
+        return list(_ORDERED)
     for module in MODULES:
         importlib.import_module(f"myeloma_desk.domain.criteria.{module}")
-    return list(_RULES.values())
+    # Output order is MODULES order (then registration order within a module), whatever order
+    # the modules happened to be imported in.
+    position = {f"myeloma_desk.domain.criteria.{name}": i for i, name in enumerate(MODULES)}
+    registered = list(_RULES.values())
+    order = {r.id: i for i, r in enumerate(registered)}
+    _ORDERED.extend(
+        sorted(
+            registered,
+            key=lambda r: (position.get(r.evaluate.__module__, len(position)), order[r.id]),
+        )
+    )
+    return list(_ORDERED)
 
 
 def get_rule(rule_id: str) -> Rule:

@@ -1,0 +1,433 @@
+"""Options described in the PDQ for an assessed patient (a pure function; never a recommendation).
+
+:func:`options_for` takes the engine's :class:`~myeloma_desk.domain.engine.Assessment` and the
+:class:`~myeloma_desk.domain.snapshot.Snapshot`, works out the PDQ setting(s) from the rule
+results (``diagnosis``, ``frailty_imwg``, ``crcl_cockcroft_gault``, ``cytogenetic_risk_pdq``,
+``refractoriness``, ``lenalidomide_renal_dose``, ``cilta_cel_eligibility``,
+``ide_cel_eligibility`` as fixed in assessment-interchange.md) and the therapy history, and lists
+the regimens and studies the PDQ describes for those settings with their levels of evidence and
+flags. Absent or ``cannot_determine`` results are reported as unknown, never as normal.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
+from myeloma_desk.domain.engine import Assessment
+from myeloma_desk.domain.results import RuleResult
+from myeloma_desk.domain.snapshot import Fish, Snapshot
+from myeloma_desk.evidence.loader import Evidence, load
+from myeloma_desk.evidence.schema import Regimen, Setting, Trial
+
+HEADING = "Options described in the PDQ"
+DISCLAIMER = (
+    "These are the options the PDQ summary describes for this setting, with the evidence it "
+    "reports. They are not recommendations; treatment decisions rest with the clinician."
+)
+
+DIAGNOSIS_SETTINGS: dict[str, list[Setting]] = {
+    "smoldering_multiple_myeloma": [Setting.SMOLDERING],
+    "non_igm_mgus": [Setting.MGUS],
+    "igm_mgus": [Setting.MGUS],
+    "light_chain_mgus": [Setting.MGUS],
+    "solitary_plasmacytoma": [Setting.PLASMACYTOMA_BONE],
+    "solitary_plasmacytoma_minimal_marrow": [Setting.PLASMACYTOMA_BONE],
+    "extramedullary_plasmacytoma": [Setting.EXTRAMEDULLARY],
+    "al_amyloidosis": [Setting.AL_AMYLOIDOSIS],
+    "poems_syndrome": [Setting.POEMS],
+}
+MYELOMA_DIAGNOSES = ("active_multiple_myeloma", "plasma_cell_leukemia")
+
+# PDQ, Treatment of Relapsed or Refractory Multiple Myeloma > Immunomodulatory agents
+# (Evidence (lenalidomide)): "creatinine clearance, 30–50: 10 mg every day; creatinine
+# clearance, <30: 15 mg every other day; dialysis, 15 mg on day after dialysis" (no units given).
+LENALIDOMIDE_BAND_LOW = 30.0
+LENALIDOMIDE_BAND_HIGH = 50.0
+# PDQ, Treatment of Multiple Myeloma > Therapeutic Overview: CyBorD "is preferred in the presence
+# of significant renal dysfunction (creatinine clearance less than 45 cc/min)".
+CYBORD_CRCL = 45.0
+# Result values of the lenalidomide_renal_dose rule (assessment-interchange.md) in the PDQ's words.
+LENALIDOMIDE_RULE_PHRASES = {
+    "10_mg_daily": "10 mg every day",
+    "15_mg_every_other_day": "15 mg every other day",
+    "15_mg_after_dialysis": "15 mg on day after dialysis",
+}
+
+
+class Flag(BaseModel):
+    """Something the clinician should see next to an option (a PDQ statement, not advice)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: Literal[
+        "renal_dose",
+        "renal_unknown",
+        "renal_preferred",
+        "refractory_component",
+        "exposed_component",
+        "t11_14",
+        "car_t_criteria",
+        "high_risk",
+        "unknown_input",
+    ]
+    message: str
+    source: str | None = None  # a dose/regimen/trial id in the evidence database
+
+
+class StudyRef(BaseModel):
+    """A trial or study with the levels of evidence of its findings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    trial: str
+    name: str | None
+    nct_ids: list[str]
+    levels: list[str]
+    findings: list[str]
+
+
+class Option(BaseModel):
+    """A regimen (or single agent) the PDQ describes in a setting."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    label: str
+    components: list[str]
+    settings: list[Setting]
+    studies: list[StudyRef]
+    flags: list[Flag] = Field(default_factory=list)
+
+
+class OptionsReport(BaseModel):
+    """Everything :func:`options_for` found, ready for the CLI, the UI and reports."""
+
+    model_config = ConfigDict(frozen=True)
+
+    heading: str = HEADING
+    disclaimer: str = DISCLAIMER
+    evidence_version: str
+    pdq_date: str
+    settings: list[Setting]
+    setting_basis: list[str]
+    options: list[Option]
+    studies: list[StudyRef]
+    flags: list[Flag]
+    unknown: list[str]
+
+
+def _result(assessment: Assessment, rule_id: str) -> RuleResult | None:
+    try:
+        res = assessment.get(rule_id)
+    except KeyError:
+        return None
+    return res if res.status == "determined" else None
+
+
+def _crcl(assessment: Assessment, snapshot: Snapshot) -> tuple[float | None, str]:
+    res = _result(assessment, "crcl_cockcroft_gault")
+    if res is not None and isinstance(res.result, int | float):
+        return float(res.result), "crcl_cockcroft_gault"
+    value = snapshot.get("creatinine_clearance")
+    if value is not None:
+        return value, "creatinine_clearance (entered)"
+    return None, ""
+
+
+def _settings(
+    assessment: Assessment, snapshot: Snapshot, unknown: list[str]
+) -> tuple[list[Setting], list[str]]:
+    basis: list[str] = []
+    diag = _result(assessment, "diagnosis")
+    if diag is None:
+        unknown.append("diagnosis (rule absent or cannot_determine): no setting can be chosen")
+        return [], basis
+    value = str(diag.result)
+    basis.append(f"diagnosis: {value}")
+    if value in DIAGNOSIS_SETTINGS:
+        return list(DIAGNOSIS_SETTINGS[value]), basis
+    if value not in MYELOMA_DIAGNOSES:
+        return [], basis
+    if snapshot.therapy_lines:
+        basis.append(f"{len(snapshot.therapy_lines)} prior line(s) of therapy recorded")
+        return [Setting.RELAPSED_REFRACTORY], basis
+    basis.append("no prior therapy recorded: newly diagnosed")
+    frailty = _result(assessment, "frailty_imwg")
+    if frailty is None:
+        unknown.append(
+            "fitness (frailty_imwg absent or cannot_determine): options for fit and less-fit "
+            "patients are both listed"
+        )
+        settings = [Setting.NEWLY_DIAGNOSED_FIT, Setting.NEWLY_DIAGNOSED_LESS_FIT]
+    elif frailty.result == "fit":
+        basis.append("frailty_imwg: fit")
+        settings = [Setting.NEWLY_DIAGNOSED_FIT, Setting.CONSOLIDATION_TRANSPLANT]
+    else:
+        basis.append(f"frailty_imwg: {frailty.result}")
+        settings = [Setting.NEWLY_DIAGNOSED_LESS_FIT]
+    return [*settings, Setting.MAINTENANCE, Setting.BONE_DISEASE], basis
+
+
+def _studies(ev: Evidence, trials: list[Trial]) -> list[StudyRef]:
+    out: list[StudyRef] = []
+    for t in trials:
+        fs = ev.findings_of_trial(t.id)
+        levels = sorted({f.level_of_evidence for f in fs if f.level_of_evidence})
+        out.append(
+            StudyRef(
+                trial=t.id,
+                name=t.name,
+                nct_ids=t.nct_ids,
+                levels=levels,
+                findings=[f.id for f in fs],
+            )
+        )
+    return out
+
+
+def _refractory_and_exposed(snapshot: Snapshot) -> tuple[dict[str, str], dict[str, str]]:
+    refractory: dict[str, str] = {}
+    exposed: dict[str, str] = {}
+    for k, line in enumerate(snapshot.therapy_lines, start=1):
+        for drug in line.drugs:
+            known = resolve_drug(drug)  # canonical name for synonyms ("len", "Revlimid")
+            name = known.name if known else drug.strip().lower()
+            where = f"line {k} ({line.regimen})"
+            exposed.setdefault(name, where)
+            if line.refractory:
+                refractory.setdefault(name, where)
+    return refractory, exposed
+
+
+def _renal_flags(
+    reg: Regimen,
+    crcl: float | None,
+    crcl_src: str,
+    dialysis: bool | None,
+    len_rule: RuleResult | None,
+) -> list[Flag]:
+    flags: list[Flag] = []
+    if "lenalidomide" in reg.components:
+        if len_rule is not None and len_rule.result not in (None, "standard"):
+            phrase = LENALIDOMIDE_RULE_PHRASES.get(str(len_rule.result), str(len_rule.result))
+            flags.append(
+                Flag(
+                    code="renal_dose",
+                    source="lenalidomide-renal",
+                    message=f"Lenalidomide renal dose (lenalidomide_renal_dose = "
+                    f"{len_rule.result}): the PDQ gives {phrase}.",
+                )
+            )
+        elif dialysis:
+            flags.append(
+                Flag(
+                    code="renal_dose",
+                    source="lenalidomide-renal",
+                    message="On dialysis: the PDQ gives lenalidomide 15 mg on the day "
+                    "after dialysis.",
+                )
+            )
+        elif crcl is None:
+            flags.append(
+                Flag(
+                    code="renal_unknown",
+                    source="lenalidomide-renal",
+                    message="Creatinine clearance not known: the PDQ's lenalidomide "
+                    "dose depends on it (30–50: 10 mg every day; <30: 15 mg every "
+                    "other day).",
+                )
+            )
+        elif crcl < LENALIDOMIDE_BAND_LOW:
+            flags.append(
+                Flag(
+                    code="renal_dose",
+                    source="lenalidomide-renal",
+                    message=f"CrCl {crcl:g} mL/min ({crcl_src}) <30: the PDQ gives "
+                    "lenalidomide 15 mg every other day.",
+                )
+            )
+        elif crcl <= LENALIDOMIDE_BAND_HIGH:
+            flags.append(
+                Flag(
+                    code="renal_dose",
+                    source="lenalidomide-renal",
+                    message=f"CrCl {crcl:g} mL/min ({crcl_src}) in 30–50: the PDQ "
+                    "gives lenalidomide 10 mg every day.",
+                )
+            )
+    if "pomalidomide" in reg.components and (dialysis or (crcl is not None and crcl < 50)):
+        flags.append(
+            Flag(
+                code="renal_dose",
+                source="lenalidomide-pomalidomide-renal-amyloidosis",
+                message="Renal dysfunction: the PDQ says lower doses of lenalidomide "
+                "or pomalidomide must be used (no pomalidomide dose given).",
+            )
+        )
+    if reg.id == "cybord" and crcl is not None and crcl < CYBORD_CRCL:
+        flags.append(
+            Flag(
+                code="renal_preferred",
+                source="cybord-renal",
+                message=f"CrCl {crcl:g} mL/min: the PDQ says CyBorD is preferred in "
+                "significant renal dysfunction (creatinine clearance less than "
+                "45 cc/min).",
+            )
+        )
+    return flags
+
+
+def options_for(
+    assessment: Assessment,
+    snapshot: Snapshot,
+    evidence: Evidence | None = None,
+    setting: Setting | None = None,
+) -> OptionsReport:
+    """The options the PDQ describes for this patient's setting, with trials, levels and flags.
+
+    ``setting`` overrides the setting derived from the assessment (the clinician names it, for
+    example while no ``diagnosis`` result is available); the report says so in its basis.
+    """
+    ev = evidence or load()
+    unknown: list[str] = []
+    if setting is not None:
+        settings, basis = [setting], [f"setting chosen by the user: {setting.value}"]
+    else:
+        settings, basis = _settings(assessment, snapshot, unknown)
+    crcl, crcl_src = _crcl(assessment, snapshot)
+    len_rule = _result(assessment, "lenalidomide_renal_dose")
+    refractory, exposed = _refractory_and_exposed(snapshot)
+    general: list[Flag] = []
+
+    options: list[Option] = []
+    for reg in ev.db.regimens:
+        if not set(reg.settings) & set(settings):
+            continue
+        trials = [t for t in ev.db.trials if reg.id in t.regimens]
+        flags = _renal_flags(reg, crcl, crcl_src, snapshot.dialysis, len_rule)
+        for drug in reg.components:
+            # Refractoriness is defined for the backbone drugs (Rajkumar 2015; drugs.py), not
+            # for the corticosteroid partner that nearly every regimen shares.
+            if drug_class(drug) is DrugClass.CORTICOSTEROID:
+                continue
+            if drug in refractory:
+                flags.append(
+                    Flag(
+                        code="refractory_component",
+                        message=f"Refractory to {drug} ({refractory[drug]}).",
+                    )
+                )
+            elif drug in exposed:
+                flags.append(
+                    Flag(
+                        code="exposed_component",
+                        message=f"Previously exposed to {drug} ({exposed[drug]}).",
+                    )
+                )
+        options.append(
+            Option(
+                id=reg.id,
+                label=f"{reg.abbreviation}: {reg.name}",
+                components=reg.components,
+                settings=reg.settings,
+                studies=_studies(ev, trials),
+                flags=flags,
+            )
+        )
+
+    setting_trials = [t for t in ev.db.trials if t.setting in settings]
+    studies = _studies(ev, setting_trials)
+
+    if Setting.RELAPSED_REFRACTORY in settings:
+        general.extend(_relapsed_flags(ev, assessment, snapshot, refractory))
+    if settings and settings[0] in (Setting.NEWLY_DIAGNOSED_FIT, Setting.NEWLY_DIAGNOSED_LESS_FIT):
+        risk = _result(assessment, "cytogenetic_risk_pdq")
+        if risk is None:
+            unknown.append("cytogenetic risk (cytogenetic_risk_pdq absent or cannot_determine)")
+        elif risk.result in ("high", "ultra_high"):
+            general.append(
+                Flag(
+                    code="high_risk",
+                    source="nct03188172",
+                    message=f"Cytogenetic risk {risk.result}: the PDQ describes more "
+                    "aggressive strategies for high-risk disease (tandem transplant, "
+                    "allogeneic SCT, lenalidomide plus bortezomib maintenance) and "
+                    "the OPTIMUM study of D-CVRd for ultra-high-risk myeloma; it "
+                    "notes randomized trials are needed.",
+                )
+            )
+    if (
+        settings
+        and crcl is None
+        and any(f.code == "renal_unknown" for o in options for f in o.flags)
+    ):
+        unknown.append("renal function (no crcl_cockcroft_gault result or creatinine_clearance)")
+    return OptionsReport(
+        evidence_version=ev.version,
+        pdq_date=ev.pdq_date,
+        settings=settings,
+        setting_basis=basis,
+        options=options,
+        studies=studies,
+        flags=general,
+        unknown=unknown,
+    )
+
+
+def _relapsed_flags(
+    ev: Evidence, assessment: Assessment, snapshot: Snapshot, refractory: dict[str, str]
+) -> list[Flag]:
+    flags: list[Flag] = []
+    if snapshot.fish is None:
+        flags.append(
+            Flag(
+                code="unknown_input",
+                source="venetoclax",
+                message="FISH not recorded: t(11;14) status unknown (the PDQ reports "
+                "venetoclax activity particularly with t(11;14)).",
+            )
+        )
+    elif Fish.T_11_14 in snapshot.fish:
+        flags.append(
+            Flag(
+                code="t11_14",
+                source="venetoclax",
+                message="t(11;14) present: the PDQ describes venetoclax, a BCL2 "
+                "inhibitor, as active particularly in myeloma with t(11;14).",
+            )
+        )
+    refr = _result(assessment, "refractoriness")
+    if refr is not None:
+        flags.append(
+            Flag(
+                code="refractory_component",
+                message=f"Refractoriness (refractoriness rule): {refr.result}.",
+            )
+        )
+    lines = len(snapshot.therapy_lines)
+    if "lenalidomide" in refractory:
+        len_refr = "yes"
+    elif any(line.refractory is None for line in snapshot.therapy_lines):
+        len_refr = "unknown"
+    else:
+        len_refr = "no"
+    for rule_id, product, trial_id in (
+        ("cilta_cel_eligibility", "cilta-cel", "nct04181827"),
+        ("ide_cel_eligibility", "ide-cel", "nct03651128"),
+    ):
+        res = _result(assessment, rule_id)
+        status = f"{rule_id}: {res.result}" if res is not None else f"{rule_id}: not assessed"
+        trial = ev.trials.get(trial_id)
+        population = trial.description[0] if trial and trial.description else "not recorded"
+        flags.append(
+            Flag(
+                code="car_t_criteria",
+                source=trial_id,
+                message=f"CAR-T ({product}): the PDQ's trial — {population} This patient: "
+                f"{lines} prior line(s), lenalidomide-refractory: {len_refr}; {status}.",
+            )
+        )
+    return flags

@@ -1,0 +1,257 @@
+"""Pydantic models of the treatment-evidence database (the schema of resources/evidence/).
+
+Every record that quotes the PDQ keeps the exact sentence(s) it came from (``sentences``), and
+numbers are stored *as stated* (strings such as ``"0.42"``, ``"< .001"``, ``"47.5 months"``) so
+that a test can check that each number appears in its sentence. Where the PDQ text is wrong or
+ambiguous the record carries a visible ``errata`` note (../shared/reference/pdq-errata.md).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from myeloma_desk.domain.drugs import DrugClass
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Setting(StrEnum):
+    """Clinical settings as the PDQ organises them."""
+
+    GENERAL = "general"
+    MGUS = "mgus"
+    SMOLDERING = "smoldering_myeloma"
+    PLASMACYTOMA_BONE = "isolated_plasmacytoma_of_bone"
+    EXTRAMEDULLARY = "extramedullary_plasmacytoma"
+    AL_AMYLOIDOSIS = "al_amyloidosis"
+    POEMS = "poems_syndrome"
+    NEWLY_DIAGNOSED_FIT = "newly_diagnosed_fit"
+    NEWLY_DIAGNOSED_LESS_FIT = "newly_diagnosed_less_fit"
+    CONSOLIDATION_TRANSPLANT = "consolidation_and_transplant"
+    MAINTENANCE = "maintenance"
+    BONE_DISEASE = "bone_disease"
+    RELAPSED_REFRACTORY = "relapsed_or_refractory"
+
+
+Curation = Literal["draft", "reviewed"]
+
+
+class Section(_Model):
+    """A top-level PDQ section and the settings it covers."""
+
+    id: str
+    title: str
+    settings: list[Setting] = Field(default_factory=list)
+
+
+class Quote(_Model):
+    """A sentence (or a few) quoted verbatim from the PDQ, with where it sits."""
+
+    text: str
+    section: str
+    path: list[str] = Field(default_factory=list)
+    references: list[int] = Field(default_factory=list)
+
+
+class DrugRecord(_Model):
+    """A drug: canonical name and class from myeloma_desk.domain.drugs, plus what the PDQ says."""
+
+    name: str
+    drug_class: DrugClass
+    synonyms: list[str] = Field(default_factory=list)
+    route: str | None = None
+    notes: list[Quote] = Field(default_factory=list)  # toxicities and precautions the PDQ names
+
+
+class Regimen(_Model):
+    """A regimen abbreviation as the PDQ uses it."""
+
+    id: str
+    abbreviation: str
+    name: str  # the expansion as the PDQ gives it (or the components joined)
+    components: list[str]  # canonical drug names
+    settings: list[Setting] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=list)
+    route_notes: list[str] = Field(default_factory=list)
+    renal_notes: list[str] = Field(default_factory=list)
+    definition: Quote | None = None  # the sentence where the PDQ spells it out, if it does
+    note: str | None = None
+
+
+class Trial(_Model):
+    """A trial (or study) the PDQ reports."""
+
+    id: str
+    name: str | None = None
+    # "body": the PDQ names it in the text; "reference_title": the name appears only in the
+    # title of a cited reference (see name_note); None: unnamed.
+    name_source: Literal["body", "reference_title"] | None = None
+    name_note: str | None = None
+    nct_ids: list[str] = Field(default_factory=list)
+    section: str
+    setting: Setting | None = None
+    n_patients: str | None = None
+    design: str | None = None
+    population: str | None = None
+    arms: list[str] = Field(default_factory=list)
+    regimens: list[str] = Field(default_factory=list)  # regimen ids
+    description: list[str] = Field(default_factory=list)  # exact sentences
+    references: list[int] = Field(default_factory=list)
+    errata: list[str] = Field(default_factory=list)
+    curation: Curation = "draft"
+
+
+class ConfidenceInterval(_Model):
+    """A confidence interval as stated; ``level`` may be ``None`` when the PDQ gives no label."""
+
+    level: str | None  # "95%", "98.5%", "95.4%", "99%" ... exactly as stated
+    low: str
+    high: str
+
+
+class Ratio(_Model):
+    """An effect measure other than a hazard ratio (odds ratio, relative risk), as stated."""
+
+    measure: str
+    value: str
+
+
+class ArmValue(_Model):
+    """The value of the endpoint in one arm, as stated (with its own interval if given)."""
+
+    arm: str
+    value: str
+    ci: ConfidenceInterval | None = None
+
+
+class Estimate(_Model):
+    """One effect estimate of a sentence that reports several (PFS HR then OS HR ...)."""
+
+    endpoint: str | None
+    measure: str  # "hazard ratio", "odds ratio", "relative risk"
+    value: str
+    ci: ConfidenceInterval | None = None
+    p: str | None = None
+
+
+class Finding(_Model):
+    """One reported result, anchored on its PDQ "Level of evidence" marker when it has one."""
+
+    id: str
+    section: str
+    path: list[str]
+    setting: Setting | None = None
+    trial: str | None = None  # Trial.id
+    level_of_evidence: str | None = None  # "A1", "B3" ... as bracketed in the text
+    marker: str | None = None  # the bracket exactly as in the text, "[Level of evidence A1]"
+    sentences: list[str]  # the exact sentence(s), the last one carries the marker
+    n_patients: str | None = None
+    population: str | None = None
+    design: str | None = None
+    arms: list[str] = Field(default_factory=list)
+    median_follow_up: str | None = None
+    endpoint: str | None = None
+    values: list[ArmValue] = Field(default_factory=list)
+    hr: str | None = None
+    ratio: Ratio | None = None
+    ci: ConfidenceInterval | None = None
+    p: str | None = None
+    estimates: list[Estimate] = Field(default_factory=list)  # all of them when more than one
+    references: list[int] = Field(default_factory=list)
+    regimens: list[str] = Field(default_factory=list)
+    errata: list[str] = Field(default_factory=list)
+    curation: Curation = "draft"
+
+
+class Reference(_Model):
+    """A numbered reference of one PDQ section, with its full citation."""
+
+    section: str
+    number: int
+    citation: str
+
+
+class KeyReference(_Model):
+    """One of the PDQ's Key References and the sections it is cited in (as the PDQ lists them)."""
+
+    citation: str
+    cited_in: list[str]
+    # (section, number) pairs where the same citation is found in a section's reference list.
+    found_in: list[tuple[str, int]] = Field(default_factory=list)
+    note: str | None = None
+
+
+DoseTopic = Literal[
+    "lenalidomide_renal",
+    "aspirin",
+    "thalidomide",
+    "dexamethasone",
+    "maintenance",
+    "bisphosphonate",
+    "other",
+]
+
+
+class DoseStatement(_Model):
+    """An explicit dose or schedule in the PDQ, quoted with its values as stated."""
+
+    id: str
+    topic: DoseTopic
+    drugs: list[str]
+    quote: Quote
+    values: list[str]  # each appears verbatim in quote.text
+    summary: str
+    note: str | None = None
+
+
+class Erratum(_Model):
+    """A known mistake or ambiguity of the PDQ text, with the sentence it concerns."""
+
+    id: str
+    note: str
+    quote: Quote
+    findings: list[str] = Field(default_factory=list)  # Finding ids carrying this note
+    trials: list[str] = Field(default_factory=list)
+
+
+class LevelOfEvidence(_Model):
+    """A PDQ level-of-evidence code used in this summary."""
+
+    code: str  # "A1"
+    design: str  # letter part, "A"
+    end_point: str  # digit part, "1"
+    definition: str | None  # None where the source page could not be read to verify it
+    count_in_text: int
+
+
+class LevelsScheme(_Model):
+    """The PDQ levels-of-evidence scheme and where it is defined."""
+
+    title: str
+    source_url: str
+    summary: str
+    verified: str
+    levels: list[LevelOfEvidence]
+
+
+class EvidenceDB(_Model):
+    """The whole database."""
+
+    evidence_version: str
+    pdq_date: str
+    pdq_title: str
+    sections: list[Section]
+    levels: LevelsScheme
+    drugs: list[DrugRecord]
+    regimens: list[Regimen]
+    trials: list[Trial]
+    findings: list[Finding]
+    references: list[Reference]
+    key_references: list[KeyReference]
+    doses: list[DoseStatement]
+    errata: list[Erratum]
