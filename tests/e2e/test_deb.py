@@ -7,6 +7,7 @@ package is removed (purged) at the end even when a step fails.
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import os
 import re
@@ -68,8 +69,16 @@ class Debs:
     new: Path
 
 
+def no_hang_dump() -> None:
+    """Builds and installs take longer than the suite's 120 s hang detector (faulthandler),
+    which would print every thread's stack mid-build; each subprocess here has its own
+    timeout instead."""
+    faulthandler.cancel_dump_traceback_later()
+
+
 @pytest.fixture(scope="module")
 def debs(tmp_path_factory: pytest.TempPathFactory) -> Debs:
+    no_hang_dump()
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
@@ -171,6 +180,7 @@ def disk_usage(folder: Path) -> int:
 def test_install_offline_self_test_upgrade_keeps_data_and_remove(
     debs: Debs, clean_machine: None, tmp_path: Path
 ) -> None:
+    no_hang_dump()
     assert run(["dpkg", "--compare-versions", V2, "gt", V1]).returncode == 0
 
     # Install.
