@@ -199,6 +199,7 @@ install -m 0644 "$ROOT/resources/icons/$PKG.svg" "$stage/usr/share/icons/hicolor
 install -m 0644 "$ROOT/resources/icons/$PKG-256.png" "$stage/usr/share/icons/hicolor/256x256/apps/$PKG.png"
 install -m 0644 "$ROOT/resources/icons/$PKG-48.png" "$stage/usr/share/icons/hicolor/48x48/apps/$PKG.png"
 install -m 0644 "$HERE/copyright" "$stage/usr/share/doc/$PKG/copyright"
+"$VENV/bin/python" "$ROOT/packaging/collect_licenses.py" "$stage/usr/share/doc/$PKG/licenses" >&2
 # No maintainer scripts: the desktop database and icon cache are refreshed by the dpkg triggers
 # of desktop-file-utils and hicolor-icon-theme, and the app writes nothing under /opt.
 chmod -R u+rwX,go+rX,go-w "$stage"

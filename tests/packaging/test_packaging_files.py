@@ -12,6 +12,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,16 @@ def test_inno_setup_script_essentials() -> None:
 def test_shell_scripts_parse() -> None:
     for script in (BUILD_DEB, PACKAGING / "macos" / "build-macos.sh"):
         subprocess.run(["bash", "-n", str(script)], check=True)
+
+
+def test_collect_licenses_copies_runtime_licences_not_build_tools(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(PACKAGING / "collect_licenses.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "pydantic" in done.stdout
+    assert (tmp_path / "pydantic" / "LICENSE").read_text().strip()
+    assert (tmp_path / "Python" / "LICENSE.txt").is_file()
+    assert not (tmp_path / "pip").exists() and not (tmp_path / "myeloma-desk").exists()
