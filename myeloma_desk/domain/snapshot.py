@@ -9,13 +9,15 @@ the criteria are written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -24,6 +26,8 @@ from pydantic import (
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS, FieldSpec
 from myeloma_desk.domain.units import Dim, UnitError, accepted_units, fmt, to_canonical
+
+T = TypeVar("T")
 
 
 class Quantity(BaseModel):
@@ -90,6 +94,17 @@ class Poems(BaseModel):
     thrombocytosis_or_polycythemia: bool | None = None
 
 
+class IgmFindings(BaseModel):
+    """IgM MGUS exclusions (IMWG 2014) other than anemia; None = not recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    constitutional_symptoms: bool | None = None
+    hyperviscosity: bool | None = None
+    lymphadenopathy: bool | None = None
+    hepatosplenomegaly: bool | None = None
+
+
 class Mrd(BaseModel):
     """Minimal residual disease as recorded."""
 
@@ -151,12 +166,33 @@ class TherapyLine(BaseModel):
         return self
 
 
+def _measured_schema(schema: dict[str, Any]) -> None:
+    """Publish each measured field's accepted units and plausible range in the JSON Schema."""
+    properties = schema.get("properties", {})
+    for name, spec in MEASURED_FIELDS.items():
+        prop = properties.get(name)
+        if not isinstance(prop, dict):
+            continue
+        units = accepted_units(spec.dim)
+        prop["x-accepted-units"] = units
+        prop["x-canonical-unit"] = units[0]
+        prop["x-plausible-range"] = [spec.low, spec.high]
+        bare = (
+            " A bare number is read as that unit." if spec.dim in (Dim.PERCENT, Dim.COUNT) else ""
+        )
+        prop["description"] = (
+            f'{spec.label}: {{"value": number, "unit": one of {", ".join(units)}}}; '
+            f"plausible {fmt(spec.low)}–{fmt(spec.high)} {units[0]}.{bare}"
+        )
+
+
 class _Measured(BaseModel):
     """Fields shared by the current snapshot and the earlier ones in ``history``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_measured_schema)
 
     date: dt.date | None = None
+    _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     weight: Quantity | None = None
     height: Quantity | None = None
@@ -221,12 +257,40 @@ class _Measured(BaseModel):
         return value
 
     def get(self, name: str) -> float | None:
-        """The value of measured field ``name`` in its canonical unit, or None if unknown."""
+        """The value of measured field ``name`` in its canonical unit, or None if unknown.
+
+        Converted once per (frozen) snapshot and then reused.
+        """
+        cache = self._memo_dict()
+        if name in cache:
+            known: float | None = cache[name]
+            return known
         spec = MEASURED_FIELDS[name]
         quantity: Quantity | None = getattr(self, name)
-        if quantity is None:
-            return None
-        return to_canonical(quantity.value, quantity.unit, spec.dim)
+        value = None if quantity is None else to_canonical(quantity.value, quantity.unit, spec.dim)
+        cache[name] = value
+        return value
+
+    def _memo_dict(self) -> dict[str, Any]:
+        # The per-snapshot memo of converted values and derived intermediates. Read straight
+        # from pydantic's private-attribute store: going through attribute access costs a
+        # failed lookup and __getattr__ on every call, which showed up in the engine profile.
+        private = self.__pydantic_private__
+        assert private is not None
+        memo: dict[str, Any] = private["_memo"]
+        return memo
+
+    def derived(self, key: str, compute: Callable[[Any], T]) -> T:
+        """``compute(self)``, computed once per (frozen) snapshot and then reused.
+
+        Several rules need the same intermediate (the diagnosis, the myeloma-defining events):
+        one assessment computes it once. ``key`` names the intermediate, module-qualified.
+        """
+        cache = self._memo_dict()
+        if key not in cache:
+            cache[key] = compute(self)
+        result: T = cache[key]
+        return result
 
     def shown(self, name: str) -> str:
         """The value as entered, with its unit, for explanations ("3.2 g/dL")."""
@@ -300,6 +364,8 @@ class Snapshot(_Measured):
     # "symptomatic" = hemorrhagic or central nervous system manifestations (the PDQ's wording)
     hyperviscosity: Literal["none", "asymptomatic", "symptomatic"] | None = None
     spinal_lesions: SpinalLesions | None = None
+    # Engine I addition: IgM MGUS exclusions other than anemia (absent means not recorded).
+    igm_related_findings: IgmFindings | None = None
 
     @field_validator("fish")
     @classmethod

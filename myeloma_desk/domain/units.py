@@ -130,19 +130,28 @@ def accepted_units(dim: Dim) -> list[str]:
 
 def _factor(unit: str, dim: Dim) -> tuple[Decimal, bool]:
     """The factor for ``unit`` and whether it divides (True) or multiplies (False)."""
+    cached = _PARSED.get((dim, unit))
+    if cached is not None:
+        return cached
     factor = UNITS[dim].factors.get(unit)
     if factor is None:
         raise UnitError(
             f"unit {unit!r} is not accepted; use one of: {', '.join(accepted_units(dim))}"
         )
-    if factor.startswith("/"):
-        return Decimal(factor[1:]), True
-    return Decimal(factor), False
+    parsed = (Decimal(factor[1:]), True) if factor.startswith("/") else (Decimal(factor), False)
+    _PARSED[(dim, unit)] = parsed
+    return parsed
+
+
+_PARSED: dict[tuple[Dim, str], tuple[Decimal, bool]] = {}
+_ONE = Decimal(1)
 
 
 def to_canonical(value: float, unit: str, dim: Dim) -> float:
     """Convert ``value`` in ``unit`` to the canonical unit of ``dim`` exactly (then to float)."""
     factor, divides = _factor(unit, dim)
+    if factor == _ONE:
+        return round(float(value), 12)
     with localcontext() as ctx:
         ctx.prec = 28
         given = Decimal(repr(float(value)))
@@ -153,6 +162,8 @@ def to_canonical(value: float, unit: str, dim: Dim) -> float:
 def from_canonical(value: float, unit: str, dim: Dim) -> float:
     """Convert a canonical value of ``dim`` into ``unit`` (inverse of :func:`to_canonical`)."""
     factor, divides = _factor(unit, dim)
+    if factor == _ONE:
+        return round(float(value), 12)
     with localcontext() as ctx:
         ctx.prec = 28
         given = Decimal(repr(float(value)))
@@ -160,33 +171,35 @@ def from_canonical(value: float, unit: str, dim: Dim) -> float:
         return float(round(exact, 12))
 
 
-def _q(x: float) -> Decimal:
-    return round(Decimal(repr(float(x))), COMPARE_PLACES)
+def _q(x: float) -> float:
+    # Rounding to COMPARE_PLACES decimals (correctly rounded by Python's round) removes binary
+    # float noise such as 10.8 - 9.8 = 1.0000000000000009 before a threshold comparison.
+    return round(x, COMPARE_PLACES)
 
 
 def ge(a: float, b: float) -> bool:
-    """a ≥ b, compared in decimal after rounding away float noise."""
+    """a ≥ b, compared after rounding away float noise."""
     return _q(a) >= _q(b)
 
 
 def gt(a: float, b: float) -> bool:
-    """a > b, compared in decimal after rounding away float noise."""
+    """a > b, compared after rounding away float noise."""
     return _q(a) > _q(b)
 
 
 def le(a: float, b: float) -> bool:
-    """a ≤ b, compared in decimal after rounding away float noise."""
+    """a ≤ b, compared after rounding away float noise."""
     return _q(a) <= _q(b)
 
 
 def lt(a: float, b: float) -> bool:
-    """a < b, compared in decimal after rounding away float noise."""
+    """a < b, compared after rounding away float noise."""
     return _q(a) < _q(b)
 
 
 def sub(a: float, b: float) -> float:
     """a − b without float noise (10.8 − 9.8 == 1.0)."""
-    return float(_q(a) - _q(b))
+    return _q(_q(a) - _q(b))
 
 
 def fmt(value: float, unit: str = "") -> str:

@@ -5,7 +5,10 @@ with ``myeloma_desk.domain.engine.rule``.
 """
 
 MODULES: tuple[str, ...] = (
+    "diagnosis",
     "staging",
+    "cytogenetics",
+    "precursor_risk",
     "response",
     "amyloidosis",
     "renal",

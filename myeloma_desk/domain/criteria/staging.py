@@ -1,4 +1,4 @@
-"""Staging of multiple myeloma: ISS (Greipp 2005); R-ISS and R2-ISS are added beside it.
+"""Staging of multiple myeloma: ISS (Greipp 2005), R-ISS (Palumbo 2015), R2-ISS (D'Agostino 2022).
 
 Thresholds: ../shared/reference/criteria-summary.md, "Staging". The PDQ's Table 2 is titled ISS
 but mixes ISS and R-ISS (../shared/reference/pdq-errata.md); its wording is shown beside the
@@ -7,10 +7,11 @@ published system in ``detail.pdq_wording`` and ``detail.pdq_difference``.
 
 from __future__ import annotations
 
+from myeloma_desk.domain.criteria.diagnosis import val
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
-from myeloma_desk.domain.snapshot import Snapshot
-from myeloma_desk.domain.units import fmt, ge, lt
+from myeloma_desk.domain.snapshot import Fish, Snapshot
+from myeloma_desk.domain.units import fmt, ge, gt, lt
 
 GREIPP_2005 = source(
     "Greipp 2005 J Clin Oncol",
@@ -80,3 +81,210 @@ def iss(s: Snapshot) -> RuleResult:
 
 def _iss_result(e: Explanation, stage: str) -> RuleResult:
     return e.determined(stage, median_os_months=ISS_MEDIAN_OS_MONTHS[stage])
+
+
+# --- R-ISS and R2-ISS ----------------------------------------------------------------------
+
+PALUMBO_2015 = source(
+    "Palumbo 2015 J Clin Oncol",
+    "Palumbo A, Avet-Loiseau H, Oliva S, et al. Revised International Staging System for "
+    "Multiple Myeloma: A Report From International Myeloma Working Group. J Clin Oncol. "
+    "2015;33(26):2863-2869.",
+)
+DAGOSTINO_2022 = source(
+    "D'Agostino 2022 J Clin Oncol",
+    "D'Agostino M, Cairns DA, Lahuerta JJ, et al. Second Revision of the International Staging "
+    "System (R2-ISS) for Overall Survival in Multiple Myeloma: A European Myeloma Network (EMN) "
+    "Report Within the HARMONY Project. J Clin Oncol. 2022;40(29):3406-3418.",
+)
+
+# R-ISS (Palumbo 2015): high-risk chromosomal abnormalities by iFISH.
+R_ISS_HIGH_RISK_FISH = (Fish.DEL17P, Fish.T_4_14, Fish.T_14_16)
+R_ISS_MEDIAN_OS_MONTHS: dict[str, int | None] = {"I": None, "II": 83, "III": 43}  # None: NR
+R_ISS_5_YEAR_OS_PERCENT = {"I": 82, "II": 62, "III": 40}
+
+# R2-ISS (D'Agostino 2022), in half-points so that sums stay exact: ISS II 1, ISS III 1.5,
+# del(17p) 1, LDH > ULN 1, t(4;14) 1, 1q gain/amplification 0.5.
+R2_HALF_POINTS = {"iss_II": 2, "iss_III": 3, "del17p": 2, "ldh_high": 2, "t_4_14": 2, "1q": 1}
+# Groups by total points: I 0; II 0.5–1; III 1.5–2.5; IV 3–5.
+R2_GROUPS = (("I", 0, 0), ("II", 1, 2), ("III", 3, 5), ("IV", 6, 10))  # half-points, inclusive
+# Median OS (months; None = not reached) as given in criteria-summary.md, marked "verify" there.
+# Checked 2025-11-26 with the search tool: the points and the group cut-offs match the ASCO Post
+# summary of the paper (June 2022: ISS-III 1.5, ISS-II 1, del(17p) 1, high LDH 1, 1q+ 0.5;
+# groups 0 / 0.5-1 / 1.5-2.5 / 3-5). The survival figures (not reached, 109.2, 68.5, 37.9
+# months) were found only in a secondary source (a public specification citing the paper), not
+# in the primary abstract, which was not retrievable: the result says so in
+# detail.survival_verification.
+R2_MEDIAN_OS_MONTHS: dict[str, float | None] = {"I": None, "II": 109.2, "III": 68.5, "IV": 37.9}
+R2_SURVIVAL_VERIFICATION = (
+    "Points and group cut-offs checked against a published summary of D'Agostino 2022 (ASCO "
+    "Post, June 2022). The median survival figures (not reached, 109.2, 68.5, 37.9 months) "
+    "match a secondary source only; they could not be checked against the paper itself here. "
+    "Confirm in the original before quoting them."
+)
+
+R_ISS_PDQ_DIFFERENCE = (
+    "The PDQ prints R-ISS as its Table 2 under the title 'The International Staging System "
+    "(ISS)'. Stages II and III and the median survivals (not reached, 83, 43 months) are the "
+    "R-ISS's; but its stage I row gives only the ISS condition (β2-microglobulin < 3.5 mg/L and "
+    "albumin ≥ 3.5 g/dL) without the R-ISS requirements of normal LDH and standard-risk FISH. "
+    "A patient in ISS I with a high LDH or a high-risk abnormality is R-ISS II, although the "
+    "PDQ's stage I row reads as if it were stage I."
+)
+
+
+def _iss_possible(s: Snapshot) -> tuple[list[str], list[str]]:
+    """ISS stages still possible given the data (same rules as :func:`iss`) and what is missing."""
+    b2m = val(s, "beta2_microglobulin")
+    albumin = val(s, "albumin")
+    missing = [n for n, v in (("beta2_microglobulin", b2m), ("albumin", albumin)) if v is None]
+    if b2m is None:
+        if albumin is not None and lt(albumin, ISS_ALBUMIN):
+            return ["II", "III"], missing
+        return ["I", "II", "III"], missing
+    if ge(b2m, ISS_B2M_HIGH):
+        return ["III"], missing
+    if not lt(b2m, ISS_B2M_LOW):
+        return ["II"], missing
+    if albumin is None:
+        return ["I", "II"], missing
+    return (["I"] if ge(albumin, ISS_ALBUMIN) else ["II"]), missing
+
+
+def ldh_high(s: Snapshot) -> tuple[bool | None, str]:
+    """LDH above the lab's upper limit of normal (None if either is missing)."""
+    ldh = val(s, "ldh")
+    uln = val(s, "ldh_upper_limit")
+    shown = f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}"
+    if ldh is None or uln is None:
+        return None, shown
+    return gt(ldh, uln), shown
+
+
+def _options(value: bool | None) -> list[bool]:
+    return [False, True] if value is None else [value]
+
+
+def _fish_shown(s: Snapshot, findings: tuple[Fish, ...]) -> str:
+    if s.fish is None:
+        return "FISH not done"
+    present = [f.value for f in findings if f in s.fish]
+    return ", ".join(present) if present else "none of " + ", ".join(f.value for f in findings)
+
+
+def _stage_iss_criterion(e: Explanation, stages: list[str]) -> None:
+    e.criterion(
+        "ISS stage (Greipp 2005)",
+        None if len(stages) > 1 else True,
+        stages[0] if len(stages) == 1 else "one of " + ", ".join(stages),
+    )
+
+
+@rule("r_iss", "Revised International Staging System (R-ISS)", "staging")
+def r_iss(s: Snapshot) -> RuleResult:
+    """R-ISS I: ISS I, standard-risk FISH and normal LDH; III: ISS III and high-risk FISH or high
+    LDH; II: all others. Undecided inputs are tried both ways; a stage is given when they agree."""
+    e = Explanation(
+        "r_iss", "Revised International Staging System (R-ISS)", PALUMBO_2015, GREIPP_2005, PDQ
+    )
+    e.detail["pdq_wording"] = PDQ_TABLE_2
+    e.detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
+    stages, iss_missing = _iss_possible(s)
+    _stage_iss_criterion(e, stages)
+    high_ldh, ldh_shown = ldh_high(s)
+    e.criterion("LDH above the upper limit of normal", high_ldh, ldh_shown)
+    hr: bool | None = None
+    if s.fish is not None:
+        hr = any(f in s.fish for f in R_ISS_HIGH_RISK_FISH)
+    e.criterion(
+        "high-risk FISH: del(17p), t(4;14) or t(14;16)", hr, _fish_shown(s, R_ISS_HIGH_RISK_FISH)
+    )
+    outcomes = {
+        _r_iss_stage(stage, h, ldh)
+        for stage in stages
+        for h in _options(hr)
+        for ldh in _options(high_ldh)
+    }
+    e.need(*iss_missing)
+    if high_ldh is None:
+        e.need(*[n for n in ("ldh", "ldh_upper_limit") if val(s, n) is None])
+    if hr is None:
+        e.need("fish")
+    if len(outcomes) > 1:
+        return e.cannot_determine(possible=sorted(outcomes, key=["I", "II", "III"].index))
+    stage = outcomes.pop()
+    detail: dict[str, object] = {
+        "median_os_months": R_ISS_MEDIAN_OS_MONTHS[stage],
+        "five_year_os_percent": R_ISS_5_YEAR_OS_PERCENT[stage],
+    }
+    if R_ISS_MEDIAN_OS_MONTHS[stage] is None:
+        detail["median_os_text"] = "not reached"
+    return e.determined(stage, **detail)
+
+
+def _r_iss_stage(iss_stage: str, high_risk_fish: bool, high_ldh: bool) -> str:
+    if iss_stage == "I" and not high_risk_fish and not high_ldh:
+        return "I"
+    if iss_stage == "III" and (high_risk_fish or high_ldh):
+        return "III"
+    return "II"
+
+
+def _r2_group(half_points: int) -> str:
+    for group, low, high in R2_GROUPS:
+        if low <= half_points <= high:
+            return group
+    raise ValueError(f"R2-ISS half-points out of range: {half_points}")
+
+
+@rule("r2_iss", "Second Revision of the ISS (R2-ISS)", "staging")
+def r2_iss(s: Snapshot) -> RuleResult:
+    """R2-ISS additive score (D'Agostino 2022): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1,
+    t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5."""
+    e = Explanation("r2_iss", "Second Revision of the ISS (R2-ISS)", DAGOSTINO_2022, GREIPP_2005)
+    stages, iss_missing = _iss_possible(s)
+    _stage_iss_criterion(e, stages)
+    high_ldh, ldh_shown = ldh_high(s)
+    e.criterion("LDH above the upper limit of normal (1 point)", high_ldh, ldh_shown)
+    fish = s.fish
+    del17p = None if fish is None else Fish.DEL17P in fish
+    t414 = None if fish is None else Fish.T_4_14 in fish
+    gain = None if fish is None else (Fish.GAIN1Q in fish or Fish.AMP1Q in fish)
+    e.criterion("del(17p) (1 point)", del17p, _fish_shown(s, (Fish.DEL17P,)))
+    e.criterion("t(4;14) (1 point)", t414, _fish_shown(s, (Fish.T_4_14,)))
+    e.criterion(
+        "1q gain or amplification (0.5 point)", gain, _fish_shown(s, (Fish.GAIN1Q, Fish.AMP1Q))
+    )
+    totals = {
+        {"I": 0, "II": R2_HALF_POINTS["iss_II"], "III": R2_HALF_POINTS["iss_III"]}[stage]
+        + R2_HALF_POINTS["del17p"] * d
+        + R2_HALF_POINTS["ldh_high"] * ldh
+        + R2_HALF_POINTS["t_4_14"] * t
+        + R2_HALF_POINTS["1q"] * g
+        for stage in stages
+        for d in _options(del17p)
+        for ldh in _options(high_ldh)
+        for t in _options(t414)
+        for g in _options(gain)
+    }
+    e.need(*iss_missing)
+    if high_ldh is None:
+        e.need(*[n for n in ("ldh", "ldh_upper_limit") if val(s, n) is None])
+    if fish is None:
+        e.need("fish")
+    groups = {_r2_group(total) for total in totals}
+    e.detail["survival_verification"] = R2_SURVIVAL_VERIFICATION
+    if len(groups) > 1:
+        return e.cannot_determine(
+            possible=sorted(groups, key=["I", "II", "III", "IV"].index),
+            points_range=[min(totals) / 2, max(totals) / 2],
+        )
+    group = groups.pop()
+    detail: dict[str, object] = {"median_os_months": R2_MEDIAN_OS_MONTHS[group]}
+    if R2_MEDIAN_OS_MONTHS[group] is None:
+        detail["median_os_text"] = "not reached"
+    if len(totals) == 1:
+        detail["points"] = min(totals) / 2
+    else:
+        detail["points_range"] = [min(totals) / 2, max(totals) / 2]
+    return e.determined(group, **detail)

@@ -1,0 +1,103 @@
+"""Benchmark of the criteria engine: one full assessment (median of many runs, target ≤ 1 ms)
+and 10,000 varied snapshots (target ≤ 5 s, validation included). Prints its figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from myeloma_desk.domain.engine import assess, rules
+from myeloma_desk.domain.snapshot import parse_snapshot
+
+HERE = Path(__file__).resolve().parent
+EXAMPLE = HERE.parent / "tests" / "data" / "snapshots" / "active-myeloma-iss3.json"
+TARGET_ONE_MS = 1.0
+TARGET_BATCH_S = 5.0
+FISH = ["del17p", "t(4;14)", "t(14;16)", "gain1q", "amp1q", "del13", "hyperdiploidy", "t(11;14)"]
+
+
+def varied(rng: random.Random) -> dict[str, Any]:
+    """A plausible snapshot with most fields present and values spread across thresholds."""
+
+    def q(low: float, high: float, unit: str) -> dict[str, Any]:
+        return {"value": round(rng.uniform(low, high), 2), "unit": unit}
+
+    data: dict[str, Any] = {
+        "age_years": rng.randint(35, 90),
+        "sex": rng.choice(["female", "male"]),
+        "weight": q(45, 110, "kg"),
+        "serum_m_protein": q(0, 6, "g/dL"),
+        "m_protein_heavy_chain": rng.choice(["IgG", "IgA", "IgM", "none"]),
+        "m_protein_light_chain": rng.choice(["kappa", "lambda"]),
+        "urine_m_protein_24h": q(0, 1500, "mg/24h"),
+        "free_kappa": q(3, 2000, "mg/L"),
+        "free_lambda": q(3, 300, "mg/L"),
+        "beta2_microglobulin": q(1, 12, "mg/L"),
+        "albumin": q(25, 50, "g/L"),
+        "ldh": q(100, 450, "U/L"),
+        "ldh_upper_limit": {"value": 250, "unit": "U/L"},
+        "creatinine": q(50, 300, "µmol/L"),
+        "calcium": q(2.1, 3.1, "mmol/L"),
+        "calcium_upper_limit": {"value": 2.6, "unit": "mmol/L"},
+        "hemoglobin": q(7, 16, "g/dL"),
+        "hemoglobin_lower_limit": {"value": 12, "unit": "g/dL"},
+        "bone_marrow_plasma_cells_percent": round(rng.uniform(0, 80), 1),
+        "circulating_plasma_cells_percent": round(rng.uniform(0, 8), 1),
+        "lytic_lesions": rng.choice([0, 0, 0, 1, 3]),
+        "mri_focal_lesions": rng.choice([0, 0, 1, 2]),
+        "biopsy_proven_plasmacytoma": rng.choice(["none", "none", "bone", "extramedullary"]),
+        "fish": rng.sample(FISH, rng.randint(0, 3)),
+        "del17p_clonal_fraction_percent": round(rng.uniform(5, 90), 1),
+    }
+    for key in rng.sample(sorted(data), rng.randint(0, 4)):  # a few unknowns in each
+        del data[key]
+    return data
+
+
+def main() -> None:
+    rules()  # import the rule modules once, outside the timings
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    # Distinct snapshot objects: rules share work within one assessment (memoized per snapshot
+    # object), never across assessments, so each timed run starts from a fresh object.
+    copies = [parse_snapshot(data) for _ in range(1050)]
+    for snapshot in copies[:50]:
+        assess(snapshot)
+    runs = []
+    for snapshot in copies[50:]:
+        start = time.perf_counter()
+        assess(snapshot)
+        runs.append((time.perf_counter() - start) * 1000)
+    median = statistics.median(runs)
+    print(f"rules: {len(rules())}; load average: {_load()}")
+    print(
+        f"one snapshot, full assessment: median {median:.3f} ms, p95 "
+        f"{statistics.quantiles(runs, n=20)[18]:.3f} ms (target ≤ {TARGET_ONE_MS} ms): "
+        f"{'OK' if median <= TARGET_ONE_MS else 'OVER'}"
+    )
+    rng = random.Random(20250425)
+    batch = [varied(rng) for _ in range(10_000)]
+    start, cpu = time.perf_counter(), time.process_time()
+    for item in batch:
+        assess(parse_snapshot(item))
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    print(
+        f"10,000 varied snapshots (validation + assessment): {seconds:.2f} s wall, "
+        f"{cpu_seconds:.2f} s CPU (target ≤ {TARGET_BATCH_S} s): "
+        f"{'OK' if seconds <= TARGET_BATCH_S else 'OVER'}"
+    )
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    main()

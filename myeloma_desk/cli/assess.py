@@ -1,0 +1,171 @@
+"""`myeloma-desk assess SNAPSHOT.json`: run every criteria rule on one snapshot, headless.
+
+The outside is fixed by ../shared/reference/assessment-interchange.md: exit 0 with the results
+on stdout; exit 2 on invalid input with one message per field on stderr. ``-`` reads stdin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from myeloma_desk.domain.engine import Assessment
+    from myeloma_desk.domain.results import RuleResult
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``assess`` subcommand."""
+    parser = subparsers.add_parser(
+        "assess",
+        help="run the criteria engine on a snapshot (JSON) and print every rule's result",
+        description="Run every criteria rule on one clinical snapshot. Exit 0: results on "
+        "stdout. Exit 2: invalid input, one message per field on stderr. "
+        "See `myeloma-desk schema` for the input.",
+    )
+    parser.add_argument("snapshot", metavar="SNAPSHOT.json", help="snapshot file, or - for stdin")
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="json (the interchange format, default) or readable text",
+    )
+    parser.set_defaults(handler=run)
+
+
+def evidence_version() -> str:
+    """The evidence database version, or "unavailable" if the evidence package has none."""
+    try:
+        evidence = importlib.import_module("myeloma_desk.evidence")
+    except ImportError:
+        return "unavailable"
+    return str(getattr(evidence, "EVIDENCE_VERSION", "unavailable"))
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler: read, validate, assess, print."""
+    from myeloma_desk.domain.engine import assess
+    from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
+
+    try:
+        text = _read(args.snapshot)
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"snapshot: cannot read {args.snapshot}: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        print(f"snapshot: not valid JSON: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if not isinstance(data, dict):
+        print("snapshot: must be a JSON object", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        snapshot = parse_snapshot(data)
+    except SnapshotError as error:
+        for field, message in error.problems:
+            print(f"{field}: {message}", file=sys.stderr)
+        return EXIT_INVALID
+    assessment = assess(snapshot, evidence_version=evidence_version())
+    if args.format == "text":
+        text = format_text(assessment)
+    else:
+        text = json.dumps(assessment.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error; silence the final flush.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
+
+
+STATUS_TEXT = {
+    "determined": "determined",
+    "cannot_determine": "cannot determine",
+    "not_applicable": "not applicable",
+}
+MARK = {True: "met", False: "not met", None: "unknown"}
+# detail keys shown in text form, in this order, when present
+DETAIL_KEYS = (
+    "points",
+    "points_range",
+    "factors",
+    "factors_range",
+    "possible",
+    "median_os_months",
+    "median_os_text",
+    "five_year_os_percent",
+    "two_year_progression_percent",
+    "progression_20_years_percent",
+    "progression_20_years_competing_risk_percent",
+    "median_survival_years",
+    "alternative_result",
+    "two_readings",
+    "also_meets",
+    "not_assessed",
+    "pdq_row",
+    "reason",
+    "diagnosis_note",
+    "survival_verification",
+    "pdq_difference",
+)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "none"
+    return str(value)
+
+
+def format_result(result: RuleResult) -> list[str]:
+    """The readable block for one rule."""
+    shown = _value(result.result) if result.result is not None else "—"
+    lines = [
+        f"{result.title} [{result.rule}]",
+        f"  status: {STATUS_TEXT.get(result.status, result.status)}",
+        f"  result: {shown}",
+    ]
+    for key in DETAIL_KEYS:
+        if key in result.detail and result.detail[key] is not None:
+            lines.append(f"  {key.replace('_', ' ')}: {_value(result.detail[key])}")
+    if result.criteria:
+        lines.append("  criteria:")
+        for c in result.criteria:
+            value = f": {c.value}" if c.value else ""
+            lines.append(f"    [{MARK[c.met]}] {c.name}{value}")
+    if result.missing:
+        lines.append(f"  missing: {', '.join(result.missing)}")
+    for assumption in result.detail.get("assumptions", []):
+        lines.append(f"  assumption: {assumption}")
+    if result.sources:
+        lines.append(f"  sources: {'; '.join(result.sources)}")
+    return lines
+
+
+def format_text(assessment: Assessment) -> str:
+    """Every rule's block, separated by blank lines, after a header with the versions."""
+    out = [
+        f"Myeloma Desk assessment (engine {assessment.engine_version}, "
+        f"evidence {assessment.evidence_version})",
+        "",
+    ]
+    for result in assessment.results:
+        out.extend(format_result(result))
+        out.append("")
+    return "\n".join(out)
