@@ -382,6 +382,11 @@ def run(args: argparse.Namespace) -> int:
     """Handler: run the checks, print the report, return the exit code."""
     from myeloma_desk import APP_NAME, __version__
 
+    # The report must print whatever the console's encoding (a Windows installer redirects it
+    # to a file in the ANSI code page): unencodable characters are escaped, never fatal.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
     ctx = Context(data_dir=args.data_dir)
     print(f"{APP_NAME} {__version__} self-test ({describe_build()})")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import types
 from pathlib import Path
@@ -240,3 +241,19 @@ def test_store_open_errors(
     outcome = st.run_checks(ctx(tmp_path), (st.Check("patient store", st.check_store),))[0]
     assert outcome.passed is passed
     assert says in outcome.detail
+
+
+def test_report_survives_a_console_that_cannot_encode_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    buffer = io.BytesIO()
+    ascii_console = io.TextIOWrapper(buffer, encoding="ascii")
+
+    def fancy(_ctx: st.Context) -> str:
+        return "β2-microglobulin ≥ 5.5 mg/L …"
+
+    monkeypatch.setattr(sys, "stdout", ascii_console)
+    monkeypatch.setattr(st, "CHECKS", (st.Check("unicode", fancy),))
+    assert main(["self-test", "--data-dir", str(tmp_path)]) == 0
+    ascii_console.flush()
+    assert "PASS  unicode  \\u03b22-microglobulin \\u2265 5.5" in buffer.getvalue().decode()

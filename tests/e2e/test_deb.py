@@ -1,8 +1,9 @@
 """The Linux installer end to end: build the .deb, install, self-test offline, upgrade, remove.
 
 Slow (one PyInstaller build, about a minute on 2 cores, plus a repackage). Needs root and dpkg,
-as CI has; elsewhere it is skipped with the reason. It leaves the machine as it found it: the
-package is removed (purged) at the end even when a step fails.
+as CI has; elsewhere it is skipped with the reason. It refuses (fails) to run where the package
+is already installed rather than replace someone's installation. It leaves the machine as it
+found it: the package is removed (purged) at the end even when a step fails.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ def debs(tmp_path_factory: pytest.TempPathFactory) -> Debs:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
-    if installed_version() is not None:
-        pytest.skip(f"{PKG} is already installed here; this test will not replace it")
+    if installed_version() is not None:  # not a skip: the test would silently never run again
+        pytest.fail(f"{PKG} is already installed here; remove it (dpkg -r {PKG}) to run this test")
     out = tmp_path_factory.mktemp("debs")
     # One freeze; the "newer" package repackages the same frozen app with a higher version.
     # The build's own self-test is skipped: the test below runs the *installed* copy's.
