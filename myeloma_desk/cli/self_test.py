@@ -274,6 +274,34 @@ def _render_plain_pdf(target: Path) -> int:
     return 1
 
 
+# Image formats the app and its reports need: PNG (built into QtGui), JPEG/GIF/ICO pictures and
+# SVG icons (plugins the installer must keep; see packaging/myeloma-desk.spec KEEP_PLUGINS).
+IMAGE_FORMATS = ("png", "jpeg", "gif", "ico", "svg")
+
+
+def check_qt_plugins(ctx: Context) -> str:
+    """The Qt plugins the installer keeps load: image formats, SVG icons, print support."""
+    app = _gui_app()
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon, QImageReader
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
+    missing = [f for f in IMAGE_FORMATS if f not in formats]
+    if missing:
+        raise CheckFailed(f"image format plugins missing: {', '.join(missing)}")
+    icon_file = resources.files("myeloma_desk.resources").joinpath("icons", "myeloma-desk.svg")
+    with resources.as_file(icon_file) as path:
+        if QIcon(str(path)).pixmap(48, 48).isNull():
+            raise CheckFailed("the SVG app icon does not render (iconengines/svg plugin)")
+    printers = len(QPrinterInfo.availablePrinterNames())
+    return (
+        f"platform {app.platformName()}; images {', '.join(IMAGE_FORMATS)}; SVG icon; "
+        f"print support loaded ({printers} printer(s) visible)"
+    )
+
+
 def check_store(ctx: Context) -> str:
     """The patient store opens (created if new, migrated if older) and answers a query.
 
@@ -328,6 +356,7 @@ CHECKS: tuple[Check, ...] = (
     Check("criteria engine", check_engine),
     Check("data folder", check_data_dir),
     Check("PDF rendering", check_pdf),
+    Check("Qt plugins", check_qt_plugins),
     Check("patient store", check_store),
 )
 

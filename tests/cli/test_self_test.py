@@ -257,3 +257,12 @@ def test_report_survives_a_console_that_cannot_encode_it(
     assert main(["self-test", "--data-dir", str(tmp_path)]) == 0
     ascii_console.flush()
     assert "PASS  unicode  \\u03b22-microglobulin \\u2265 5.5" in buffer.getvalue().decode()
+
+
+def test_qt_plugins_pass_and_a_missing_image_format_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object
+) -> None:
+    assert "SVG icon" in st.check_qt_plugins(ctx(tmp_path))
+    monkeypatch.setattr(st, "IMAGE_FORMATS", ("png", "no-such-format"))
+    with pytest.raises(st.CheckFailed, match="image format plugins missing: no-such-format"):
+        st.check_qt_plugins(ctx(tmp_path))
