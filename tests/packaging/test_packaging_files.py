@@ -167,15 +167,13 @@ def spec_constant(name: str) -> object:
     raise KeyError(name)
 
 
-def test_spec_keeps_only_the_qt_plugins_named() -> None:
-    keep = spec_constant("KEEP_PLUGINS")
-    assert isinstance(keep, dict)
-    assert {"platforms", "printsupport", "imageformats"} <= set(keep)
-    assert {"libqxcb.so", "libqoffscreen.so"} <= keep["platforms"]
-    assert not {"tls", "networkinformation", "sqldrivers", "platformthemes"} & set(keep)
+def test_spec_excludes_unused_modules_and_applies_the_bundle_rules() -> None:
     excludes = spec_constant("excludes")
     assert isinstance(excludes, list)
     assert {"tkinter", "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick"} <= set(excludes)
+    text = SPEC.read_text()
+    for call in ("bundle_rules.keep(", "bundle_rules.prune_unreachable(", "read_system_libs("):
+        assert call in text
 
 
 def png_size(path: Path) -> tuple[int, int]:
