@@ -1,1 +1,36 @@
-"""Local patient store (SQLite, pure Python, no Qt)."""
+"""Local patient store (SQLite through the standard library's sqlite3; pure Python, no Qt).
+
+Entry points: :func:`open_store` / :meth:`Store.open`, :func:`restore_store`, the input models
+in :mod:`myeloma_desk.store.models`, and :func:`myeloma_desk.store.demo.load_demo`.
+"""
+
+from myeloma_desk.store.errors import (
+    BackupError,
+    ConflictError,
+    EncryptionUnavailableError,
+    NotFoundError,
+    PassphraseRequiredError,
+    StoreCorruptError,
+    StoreError,
+    StoreLockedError,
+    WrongPassphraseError,
+)
+from myeloma_desk.store.models import PatientBundle, PatientFields
+from myeloma_desk.store.repository import Store, open_store, restore_store
+
+__all__ = [
+    "BackupError",
+    "ConflictError",
+    "EncryptionUnavailableError",
+    "NotFoundError",
+    "PassphraseRequiredError",
+    "PatientBundle",
+    "PatientFields",
+    "Store",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreLockedError",
+    "WrongPassphraseError",
+    "open_store",
+    "restore_store",
+]

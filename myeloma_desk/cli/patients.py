@@ -1,0 +1,306 @@
+"""``myeloma-desk patients``: list, export, import, backup, restore, verify and audit, headless.
+
+Exit codes: 0 done; 1 a check failed (verify); 2 the input was rejected (nothing written);
+3 the store could not be opened (locked, damaged, wrong passphrase).
+An encrypted store's passphrase comes from $MYELOMA_DESK_PASSPHRASE or, on a terminal, a prompt;
+``patients encrypt`` takes the new one from $MYELOMA_DESK_NEW_PASSPHRASE or a prompt (twice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+PASSPHRASE_ENV = "MYELOMA_DESK_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "MYELOMA_DESK_NEW_PASSPHRASE"
+EXIT_OK, EXIT_FAILED, EXIT_REJECTED, EXIT_STORE = 0, 1, 2, 3
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "patients", help="manage the local patient store (list, export, import, backup, ...)"
+    )
+    parser.set_defaults(handler=lambda args: _usage(parser))
+    sub = parser.add_subparsers(dest="patients_command", metavar="ACTION")
+
+    listing = sub.add_parser("list", help="list patients (id, identifier, name, last visit)")
+    listing.add_argument("--all", action="store_true", help="include archived patients")
+    listing.add_argument("--search", metavar="TEXT", help="name, word of the name, or MRN prefix")
+    listing.set_defaults(handler=_list)
+
+    export = sub.add_parser("export", help="export a patient (FHIR, JSON) or a cohort (CSV)")
+    export.add_argument("patient", metavar="ID", help="patient id, identifier (MRN), or 'all'")
+    export.add_argument("--format", choices=("fhir", "json", "csv"), default="fhir")
+    export.add_argument(
+        "--deidentify",
+        action="store_true",
+        help="remove names, identifiers and notes; shift dates by a random per-patient offset",
+    )
+    export.add_argument("--output", "-o", metavar="FILE", help="write here (mode 0600)")
+    export.set_defaults(handler=_export)
+
+    imp = sub.add_parser("import", help="import one patient from a FHIR Bundle or JSON file")
+    imp.add_argument("file", metavar="FILE")
+    imp.set_defaults(handler=_import)
+
+    backup = sub.add_parser("backup", help="take a backup now (rotating; newest kept)")
+    backup.set_defaults(handler=_backup)
+
+    restore = sub.add_parser("restore", help="replace the store with a backup (validated first)")
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(handler=_restore)
+
+    verify = sub.add_parser("verify", help="check the database and the audit log's hash chain")
+    verify.set_defaults(handler=_verify)
+
+    crypt = sub.add_parser(
+        "encrypt",
+        help="encrypt the store (or change its passphrase) with SQLCipher; --remove decrypts",
+    )
+    crypt.add_argument("--remove", action="store_true", help="store unencrypted from now on")
+    crypt.set_defaults(handler=_encrypt)
+
+    log = sub.add_parser("audit", help="show the audit log, newest first")
+    log.add_argument("patient", nargs="?", metavar="ID", help="only this patient")
+    log.add_argument("--limit", type=int, default=50)
+    log.set_defaults(handler=_audit)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return EXIT_REJECTED
+
+
+def _passphrase(paths: Any) -> str | None:
+    from myeloma_desk.store import db
+
+    meta = db.StoreMeta.read(paths.data / db.META_NAME)
+    if meta is None or not meta.encrypted:
+        return None
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Passphrase of the patient store: ")
+    return None
+
+
+def _open(args: argparse.Namespace, **options: Any) -> Any:
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import open_store
+
+    paths = AppPaths.resolve(args.data_dir).ensure()
+    return open_store(paths, _passphrase(paths), **options)
+
+
+def _run(args: argparse.Namespace, action: Any, **options: Any) -> int:
+    from myeloma_desk.exchange.errors import ImportRejected
+    from myeloma_desk.store import NotFoundError, StoreError
+
+    try:
+        store = _open(args, **options)
+    except StoreError as error:
+        print(f"myeloma-desk: {error}", file=sys.stderr)
+        return EXIT_STORE
+    try:
+        return int(action(store))
+    except (ImportRejected, NotFoundError) as error:
+        print(f"myeloma-desk: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    except StoreError as error:
+        print(f"myeloma-desk: {error}", file=sys.stderr)
+        return EXIT_STORE
+    finally:
+        store.close()
+
+
+def _find(store: Any, key: str) -> Any:
+    from myeloma_desk.store import NotFoundError
+
+    patient = store.find_by_identifier(key)
+    if patient is None and key.isdigit():
+        try:
+            patient = store.get_patient(int(key))
+        except NotFoundError:
+            patient = None
+    if patient is None:
+        raise NotFoundError(f"no patient with id or identifier {key!r}")
+    return patient
+
+
+def _list(args: argparse.Namespace) -> int:
+    def action(store: Any) -> int:
+        if args.search:
+            rows = store.search(args.search, include_archived=args.all, limit=10_000)
+        else:
+            rows = store.list_patients(include_archived=args.all)
+        print(f"{'id':>6}  {'identifier':<16} {'name':<32} {'birth':<10} {'last visit':<10}")
+        for p in rows:
+            flag = " (archived)" if p.archived else ""
+            print(
+                f"{p.id:>6}  {(p.identifier or '-'):<16} {p.name[:32]:<32} "
+                f"{p.birth_date.isoformat() if p.birth_date else '-':<10} "
+                f"{p.last_visit.isoformat() if p.last_visit else '-':<10}{flag}"
+            )
+        print(f"{len(rows)} patient(s)")
+        return EXIT_OK
+
+    return _run(args, action, backup_on_open=False)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from myeloma_desk.store.db import write_private_text
+
+    write_private_text(Path(output), text)
+    print(f"written: {output}", file=sys.stderr)
+
+
+def _export(args: argparse.Namespace) -> int:
+    import json
+
+    from myeloma_desk.exchange.csv_export import cohort_csv
+    from myeloma_desk.exchange.deidentify import deidentify, pseudonym, random_offset
+    from myeloma_desk.exchange.fhir import export_fhir
+    from myeloma_desk.exchange.importer import native_document
+
+    def action(store: Any) -> int:
+        purpose = f"{args.format}{' deidentified' if args.deidentify else ''}"
+        if args.patient == "all":
+            if args.format != "csv":
+                print(
+                    "myeloma-desk: 'all' exports a cohort and needs --format csv", file=sys.stderr
+                )
+                return EXIT_REJECTED
+            items = [
+                (p.uid, store.export_bundle(p.id, purpose=purpose)) for p in store.list_patients()
+            ]
+            _emit(cohort_csv(items, deidentify_rows=args.deidentify), args.output)
+            return EXIT_OK
+        patient = _find(store, args.patient)
+        bundle = store.export_bundle(patient.id, purpose=purpose)
+        if args.format == "csv":
+            _emit(cohort_csv([(patient.uid, bundle)], args.deidentify), args.output)
+            return EXIT_OK
+        patient_key = patient.uid
+        if args.deidentify:
+            patient_key = pseudonym()
+            bundle = deidentify(bundle, random_offset(), patient_key)
+        if args.format == "fhir":
+            fhir_id = None if args.deidentify else patient.uid
+            document: Any = export_fhir(bundle, patient_id=fhir_id)
+        else:
+            document = native_document(bundle)
+        _emit(json.dumps(document, indent=1, ensure_ascii=False) + "\n", args.output)
+        return EXIT_OK
+
+    return _run(args, action, backup_on_open=False)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from myeloma_desk.exchange.errors import ImportRejected
+    from myeloma_desk.exchange.importer import import_file, read_bundle
+
+    path = Path(args.file)
+    try:
+        read_bundle(path)  # validate fully before even opening the store
+    except ImportRejected as error:
+        print(f"myeloma-desk: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+
+    def action(store: Any) -> int:
+        patient = import_file(store, path)
+        print(f"imported patient {patient.id}: {patient.name}")
+        return EXIT_OK
+
+    return _run(args, action)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    def action(store: Any) -> int:
+        target = store.backup(reason="manual")
+        print(f"backup written: {target}")
+        print(f"{len(store.backups())} backup(s) kept in {store.backup_dir}")
+        return EXIT_OK
+
+    return _run(args, action, backup_on_open=False)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import StoreError, restore_store
+
+    paths = AppPaths.resolve(args.data_dir).ensure()
+    try:
+        store = restore_store(paths, Path(args.file), _passphrase(paths))
+    except StoreError as error:
+        print(f"myeloma-desk: {error}", file=sys.stderr)
+        return EXIT_STORE
+    count = store.count_patients(include_archived=True)
+    store.close()
+    print(f"restored {args.file}: {count} patient(s)")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    def action(store: Any) -> int:
+        problem = store.integrity_check()
+        print("database integrity: " + ("ok" if problem is None else f"FAILED: {problem}"))
+        result = store.verify_audit()
+        print(result.message())
+        return EXIT_OK if problem is None and result.ok else EXIT_FAILED
+
+    return _run(args, action, backup_on_open=False)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    def action(store: Any) -> int:
+        pid = _find(store, args.patient).id if args.patient else None
+        for event in store.audit_events(pid, limit=args.limit):
+            detail = ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
+            who = event.patient_uid[:8] if event.patient_uid else "-"
+            print(f"{event.seq:>6}  {event.at[:19]}  {event.action:<8} {who:<8}  {detail}")
+        return EXIT_OK
+
+    return _run(args, action, backup_on_open=False)
+
+
+def _new_passphrase() -> str | None:
+    if os.environ.get(NEW_PASSPHRASE_ENV):
+        return os.environ[NEW_PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    first = getpass.getpass("New passphrase: ")
+    if first != getpass.getpass("Repeat the new passphrase: "):
+        print("myeloma-desk: the two passphrases differ; nothing changed", file=sys.stderr)
+        return None
+    return first or None
+
+
+def _encrypt(args: argparse.Namespace) -> int:
+    new = None
+    if not args.remove:
+        new = _new_passphrase()
+        if new is None:
+            print(
+                f"myeloma-desk: no new passphrase (set ${NEW_PASSPHRASE_ENV} or run on a "
+                "terminal); nothing changed",
+                file=sys.stderr,
+            )
+            return EXIT_REJECTED
+
+    def action(store: Any) -> int:
+        store.change_passphrase(new)
+        state = "encrypted" if new else "no longer encrypted"
+        print(f"the patient store and its {len(store.backups())} backup(s) are {state}")
+        return EXIT_OK
+
+    return _run(args, action, backup_on_open=False)

@@ -1,0 +1,121 @@
+"""Reading an import file: size limit, strict JSON, format detection, full validation.
+
+Two formats are accepted: a FHIR R4 Bundle (see :mod:`fhir`) and the app's own lossless
+patient file ``{"format": "myeloma-desk-patient", "version": 1, "bundle": {...}}``.
+:func:`read_bundle` returns a validated :class:`PatientBundle` or raises
+:class:`ImportRejected`; :func:`import_file` then writes it in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from myeloma_desk.exchange.errors import ImportRejected, pydantic_problems
+from myeloma_desk.exchange.fhir import import_fhir
+from myeloma_desk.store.errors import ConflictError
+from myeloma_desk.store.models import Patient, PatientBundle
+from myeloma_desk.store.repository import Store
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+NATIVE_FORMAT = "myeloma-desk-patient"
+NATIVE_VERSION = 1
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON: UTF-8, no NaN/Infinity, bounded size and nesting, clear messages."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportRejected(
+            [f"the file is {len(raw):,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes"]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRejected([f"the file is not UTF-8 text ({error.reason})"]) from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise ImportRejected(
+            [
+                f"the file is not valid JSON (line {error.lineno}, column {error.colno}: "
+                f"{error.msg}); is it truncated?"
+            ]
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise ImportRejected([f"the file is not acceptable JSON ({error})"]) from None
+
+
+def native_document(bundle: PatientBundle) -> dict[str, Any]:
+    """The app's own export document for one patient (lossless)."""
+    data: dict[str, Any] = json.loads(bundle.model_dump_json(exclude_none=True))
+    return {"format": NATIVE_FORMAT, "version": NATIVE_VERSION, "bundle": data}
+
+
+def bundle_from_data(data: Any) -> PatientBundle:
+    """Validate parsed JSON (either format) into a bundle, or raise :class:`ImportRejected`."""
+    try:
+        return _bundle_from_data(data)
+    except ArithmeticError:
+        # A number so large that exact unit conversion overflows its decimal context.
+        raise ImportRejected(["a measured value is far too large to be real"]) from None
+    except RecursionError:
+        raise ImportRejected(["the file is nested too deeply"]) from None
+
+
+def _bundle_from_data(data: Any) -> PatientBundle:
+    if isinstance(data, dict) and data.get("format") == NATIVE_FORMAT:
+        if data.get("version") != NATIVE_VERSION:
+            raise ImportRejected([f"unsupported {NATIVE_FORMAT} version {data.get('version')!r}"])
+        extra = set(data) - {"format", "version", "bundle"}
+        if extra:
+            raise ImportRejected([f"unknown top-level keys: {sorted(extra)}"])
+        try:
+            return PatientBundle.model_validate(data.get("bundle"))
+        except ValidationError as error:
+            raise ImportRejected(pydantic_problems(error, "bundle")) from None
+    if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+        return import_fhir(data)
+    raise ImportRejected(
+        [
+            "not a FHIR Bundle nor a Myeloma Desk patient file "
+            f"(expected resourceType 'Bundle' or format '{NATIVE_FORMAT}')"
+        ]
+    )
+
+
+def read_bundle(path: Path) -> PatientBundle:
+    """Read and validate ``path`` completely; nothing is written."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ImportRejected([f"cannot read {path}: {error.strerror}"]) from None
+    if size > MAX_IMPORT_BYTES:
+        raise ImportRejected([f"the file is {size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}"])
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_IMPORT_BYTES + 1)
+    return bundle_from_data(parse_json(raw))
+
+
+def import_data(store: Store, data: Any, source: str) -> Patient:
+    """Validate parsed data completely, then write it as one new patient (one transaction)."""
+    bundle = bundle_from_data(data)
+    try:
+        return store.import_bundle(bundle, source=source)
+    except (ConflictError, ValueError) as error:
+        raise ImportRejected([str(error)]) from None
+
+
+def import_file(store: Store, path: Path) -> Patient:
+    """Import one patient file (FHIR or native JSON); all or nothing."""
+    bundle = read_bundle(path)
+    try:
+        return store.import_bundle(bundle, source=path.name)
+    except (ConflictError, ValueError) as error:
+        raise ImportRejected([str(error)]) from None

@@ -1,0 +1,163 @@
+"""Append-only, tamper-evident audit log: a SHA-256 hash chain over canonical JSON.
+
+Each event's hash is ``sha256(prev_hash + canonical_json(event))`` where the event is
+``{"seq", "at", "action", "patient", "detail"}`` and canonical JSON has sorted keys, no spaces
+and UTF-8 text. The first event's ``prev_hash`` is 64 zeros. SQLite triggers refuse UPDATE and
+DELETE on the table, so the app itself cannot rewrite history; anyone who edits the file
+directly breaks the chain at the first edited row, and :func:`verify` names that row.
+
+Limits (also in docs/store.md): a chain cannot reveal that its *newest* rows were cut off, nor
+a whole chain recomputed by someone who also rewrites every later hash. The head hash is
+therefore also shown by ``myeloma-desk patients verify`` so it can be noted elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Action = Literal[
+    "create", "view", "change", "archive", "export", "print", "import", "backup", "restore"
+]
+ACTIONS: tuple[str, ...] = (
+    "create",
+    "view",
+    "change",
+    "archive",
+    "export",
+    "print",
+    "import",
+    "backup",
+    "restore",
+)
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """The one serialisation hashed: sorted keys, compact separators, UTF-8 kept."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
+    """SHA-256 (hex) over the previous hash followed by the canonical event."""
+    return hashlib.sha256((prev_hash + canonical_json(event)).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One row of the audit log."""
+
+    seq: int
+    at: str
+    action: str
+    patient_uid: str | None
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "action": self.action,
+            "patient": self.patient_uid,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of :func:`verify`: ``ok`` or the first broken link and why."""
+
+    ok: bool
+    checked: int
+    head: str
+    broken_seq: int | None = None
+    reason: str | None = None
+
+    def message(self) -> str:
+        if self.ok:
+            return f"audit log intact: {self.checked} events, head {self.head}"
+        return (
+            f"audit log BROKEN at event {self.broken_seq}: {self.reason} "
+            f"({self.checked} events checked before it)"
+        )
+
+
+def append(
+    connection: Any,
+    at: str,
+    action: str,
+    patient_uid: str | None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event inside the caller's transaction and return it."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    row = connection.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (int(row[0]) + 1, str(row[1])) if row else (1, GENESIS)
+    event = AuditEvent(seq, at, action, patient_uid, dict(detail or {}), prev, "")
+    digest = event_hash(prev, event.body())
+    connection.execute(
+        "INSERT INTO audit_log (seq, at, action, patient_uid, detail, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (seq, at, action, patient_uid, canonical_json(event.detail), prev, digest),
+    )
+    return AuditEvent(seq, at, action, patient_uid, event.detail, prev, digest)
+
+
+def _row_event(row: Any) -> AuditEvent:
+    seq, at, action, patient_uid, detail, prev_hash, digest = row
+    return AuditEvent(int(seq), at, action, patient_uid, json.loads(detail), prev_hash, digest)
+
+
+def events(
+    connection: Any, patient_uid: str | None = None, limit: int = 1000, offset: int = 0
+) -> list[AuditEvent]:
+    """Events newest first (optionally of one patient), for the viewer."""
+    columns = "seq, at, action, patient_uid, detail, prev_hash, hash"
+    if patient_uid is None:
+        rows = connection.execute(
+            f"SELECT {columns} FROM audit_log ORDER BY seq DESC LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
+    else:
+        rows = connection.execute(
+            f"SELECT {columns} FROM audit_log WHERE patient_uid = ? "
+            "ORDER BY seq DESC LIMIT ? OFFSET ?",
+            (patient_uid, limit, offset),
+        ).fetchall()
+    return [_row_event(row) for row in rows]
+
+
+def verify(connection: Any) -> VerifyResult:
+    """Walk the whole chain oldest first; report the first link that does not hold."""
+    cursor = connection.execute(
+        "SELECT seq, at, action, patient_uid, detail, prev_hash, hash FROM audit_log ORDER BY seq"
+    )
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for row in cursor:
+        seq = int(row[0])
+        if seq != expected_seq:
+            return VerifyResult(
+                False, checked, prev, expected_seq, f"event {expected_seq} is missing"
+            )
+        try:
+            event = _row_event(row)
+        except (ValueError, TypeError):
+            return VerifyResult(False, checked, prev, seq, "its detail is not valid JSON")
+        if event.prev_hash != prev:
+            return VerifyResult(
+                False, checked, prev, seq, "its previous-hash does not match the event before it"
+            )
+        if event_hash(prev, event.body()) != event.hash:
+            return VerifyResult(
+                False, checked, prev, seq, "its content does not match its hash (edited)"
+            )
+        prev = event.hash
+        expected_seq += 1
+        checked += 1
+    return VerifyResult(True, checked, prev)

@@ -1,0 +1,81 @@
+"""Errors the store raises: each says what happened and what the user can do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base class of every store error; ``str(error)`` is a message for the user."""
+
+
+class StoreLockedError(StoreError):
+    """Another Myeloma Desk (or another process) has this store open."""
+
+    def __init__(self, lock_path: Path, pid: int | None) -> None:
+        self.lock_path = lock_path
+        self.pid = pid
+        who = f"process {pid}" if pid else "another process"
+        super().__init__(
+            f"The patient store is already open in another Myeloma Desk window ({who}). "
+            "Close that window first; two programs writing one store is not allowed. "
+            f"(lock file: {lock_path})"
+        )
+
+
+class StoreCorruptError(StoreError):
+    """The database failed its integrity check; it was moved aside, never overwritten."""
+
+    def __init__(self, moved_to: Path, problem: str, newest_backup: Path | None) -> None:
+        self.moved_to = moved_to
+        self.problem = problem
+        self.newest_backup = newest_backup
+        offer = (
+            f"The newest good backup is {newest_backup}; restore it with "
+            f"`myeloma-desk patients restore {newest_backup}`."
+            if newest_backup
+            else "No good backup was found."
+        )
+        super().__init__(
+            f"The patient store failed its integrity check ({problem}). The damaged file was "
+            f"moved to {moved_to} and left untouched. {offer}"
+        )
+
+
+class PassphraseRequiredError(StoreError):
+    """The store is encrypted and no passphrase was given."""
+
+    def __init__(self) -> None:
+        super().__init__("The patient store is encrypted: enter its passphrase to open it.")
+
+
+class WrongPassphraseError(StoreError):
+    """The passphrase does not open the store; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The passphrase is not correct (or the encrypted file is damaged). "
+            "Nothing was changed; try again."
+        )
+
+
+class EncryptionUnavailableError(StoreError):
+    """Encryption was asked for but SQLCipher is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Encryption needs SQLCipher, which is not installed. Install it with "
+            "`pip install 'myeloma-desk[encryption]'` (package sqlcipher3-binary)."
+        )
+
+
+class NotFoundError(StoreError):
+    """A patient, visit or other record does not exist."""
+
+
+class ConflictError(StoreError):
+    """The change conflicts with a record that already exists (e.g. a second visit that day)."""
+
+
+class BackupError(StoreError):
+    """A backup file cannot be used (damaged, not a Myeloma Desk store, or newer schema)."""

@@ -1,0 +1,72 @@
+"""Forward-only schema migrations; the schema version is SQLite's ``PRAGMA user_version``.
+
+Each migration is a module ``vNNNN_<what>.py`` with ``VERSION``, ``DESCRIPTION`` and
+``apply(connection)``. :func:`migrate` runs the missing ones in order, each inside the caller's
+transaction, so a store is either at the old version or at the new one, never in between.
+A store written by a newer Myeloma Desk (version above :data:`LATEST`) is refused, not touched.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+_MODULES = ("v0001_initial", "v0002_lines_assessments_notes", "v0003_search_and_audit")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step: the schema version it produces and the function that gets there."""
+
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _load() -> list[Migration]:
+    steps: list[Migration] = []
+    for name in _MODULES:
+        module: Any = importlib.import_module(f"{__name__}.{name}")
+        steps.append(Migration(module.VERSION, module.DESCRIPTION, module.apply))
+    versions = [step.version for step in steps]
+    if versions != list(range(1, len(steps) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n in order, got {versions}")
+    return steps
+
+
+MIGRATIONS: list[Migration] = _load()
+LATEST: int = MIGRATIONS[-1].version
+
+
+class SchemaTooNewError(RuntimeError):
+    """The store was written by a newer Myeloma Desk."""
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    """The store's schema version (0 for a new, empty file)."""
+    row = connection.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(connection: sqlite3.Connection, target: int = LATEST) -> list[int]:
+    """Apply every migration above the current version up to ``target``; return those applied.
+
+    The caller owns the transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``).
+    """
+    current = schema_version(connection)
+    if current > LATEST:
+        raise SchemaTooNewError(
+            f"this store has schema version {current}, newer than this Myeloma Desk "
+            f"understands ({LATEST}); update Myeloma Desk to open it"
+        )
+    applied: list[int] = []
+    for step in MIGRATIONS:
+        if current < step.version <= target:
+            step.apply(connection)
+            # PRAGMA cannot take parameters; the version is an int from our own table.
+            connection.execute(f"PRAGMA user_version = {int(step.version)}")
+            applied.append(step.version)
+    return applied

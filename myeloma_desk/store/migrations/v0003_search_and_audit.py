@@ -1,0 +1,68 @@
+"""Version 3: indexed case-insensitive search, the last-visit column, and the audit log.
+
+Backfills the folded name/identifier, the search terms (each word of the name) and the date of
+each patient's last visit from the version-2 data, so an upgraded store searches like a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+VERSION = 3
+DESCRIPTION = "search columns and terms, last visit, append-only audit log"
+
+SQL = """
+ALTER TABLE patients ADD COLUMN name_fold TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN identifier_fold TEXT;
+ALTER TABLE patients ADD COLUMN last_visit TEXT;
+CREATE INDEX patients_by_name ON patients (name_fold);
+CREATE INDEX patients_by_identifier ON patients (identifier_fold);
+CREATE INDEX patients_by_archived_name ON patients (archived, name_fold);
+CREATE TABLE patient_terms (
+    term        TEXT    NOT NULL,
+    patient_id  INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+    PRIMARY KEY (term, patient_id)
+) WITHOUT ROWID;
+CREATE TABLE audit_log (
+    seq         INTEGER PRIMARY KEY,
+    at          TEXT    NOT NULL,
+    action      TEXT    NOT NULL,
+    patient_uid TEXT,
+    detail      TEXT    NOT NULL,
+    prev_hash   TEXT    NOT NULL,
+    hash        TEXT    NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+"""
+
+
+def fold(text: str) -> str:
+    """Case-insensitive search key: Unicode casefold with surrounding space removed."""
+    return text.strip().casefold()
+
+
+def terms(name: str) -> set[str]:
+    """The words of a name that a search prefix may match (``"van der Berg, Ann"`` → 4)."""
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in fold(name))
+    return {word for word in cleaned.split() if word}
+
+
+def apply(connection: sqlite3.Connection) -> None:
+    """Add the search columns, terms and audit log; backfill from existing rows."""
+    for statement in SQL.split(";\n"):
+        if statement.strip():
+            connection.execute(statement)
+    rows = connection.execute("SELECT id, name, identifier FROM patients").fetchall()
+    for pid, name, identifier in rows:
+        connection.execute(
+            "UPDATE patients SET name_fold = ?, identifier_fold = ?, "
+            "last_visit = (SELECT MAX(visit_date) FROM visits WHERE patient_id = ?) WHERE id = ?",
+            (fold(name), fold(identifier) if identifier else None, pid, pid),
+        )
+        connection.executemany(
+            "INSERT OR IGNORE INTO patient_terms (term, patient_id) VALUES (?, ?)",
+            [(term, pid) for term in terms(name)],
+        )

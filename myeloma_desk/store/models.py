@@ -1,0 +1,200 @@
+"""What goes into the store (validated pydantic inputs) and what comes out (frozen records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
+
+# The diagnosis categories of the engine's `diagnosis` rule (assessment-interchange.md); the
+# clinician records the working diagnosis, the engine's result is stored with each assessment.
+Diagnosis = Literal[
+    "active_multiple_myeloma",
+    "smoldering_multiple_myeloma",
+    "non_igm_mgus",
+    "igm_mgus",
+    "light_chain_mgus",
+    "solitary_plasmacytoma",
+    "solitary_plasmacytoma_minimal_marrow",
+    "extramedullary_plasmacytoma",
+    "plasma_cell_leukemia",
+    "al_amyloidosis",
+    "poems_syndrome",
+    "no_plasma_cell_neoplasm",
+]
+Sex = Literal["female", "male"]
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
+MAX_VISITS = 2_000
+MAX_NOTES = 2_000
+MAX_NOTE_CHARS = 20_000
+
+
+def _date_in_range(value: dt.date | None, what: str) -> dt.date | None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"{what} {value.isoformat()} is outside 1900-01-01..2200-12-31")
+    return value
+
+
+class PatientFields(BaseModel):
+    """A patient's identity and administrative fields."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    identifier: str | None = Field(default=None, min_length=1, max_length=100)
+    birth_date: dt.date | None = None
+    sex: Sex | None = None
+    diagnosis: Diagnosis | None = None
+    notes: str = Field(default="", max_length=MAX_NOTE_CHARS)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _birth_date(cls, value: dt.date | None) -> dt.date | None:
+        return _date_in_range(value, "birth date")
+
+
+class VisitIn(BaseModel):
+    """One dated snapshot to store."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    snapshot: Snapshot
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: dt.date) -> dt.date:
+        result = _date_in_range(value, "visit date")
+        assert result is not None
+        return result
+
+
+class NoteIn(BaseModel):
+    """A dated free-text note."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    written_at: dt.datetime
+    text: str = Field(min_length=1, max_length=MAX_NOTE_CHARS)
+
+
+class PatientBundle(BaseModel):
+    """Everything about one patient, validated as a whole before any of it is written.
+
+    Imports (FHIR, demo JSON) are turned into a bundle first, so a bad file never leaves half a
+    patient behind.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    patient: PatientFields
+    visits: list[VisitIn] = Field(default_factory=list, max_length=MAX_VISITS)
+    therapy_lines: list[TherapyLine] = Field(default_factory=list, max_length=100)
+    notes: list[NoteIn] = Field(default_factory=list, max_length=MAX_NOTES)
+
+    @model_validator(mode="after")
+    def _unique_visit_dates(self) -> PatientBundle:
+        dates = [visit.date for visit in self.visits]
+        if len(dates) != len(set(dates)):
+            raise ValueError("visits: two visits on the same date")
+        for visit in self.visits:
+            snap = visit.snapshot
+            if snap.history or snap.therapy_lines:
+                raise ValueError(
+                    f"visit {visit.date.isoformat()}: history and therapy lines belong to the "
+                    "patient (as visits and therapy_lines), not inside one visit"
+                )
+            if snap.date is not None and snap.date != visit.date:
+                raise ValueError(
+                    f"visit {visit.date.isoformat()}: its snapshot is dated {snap.date}"
+                )
+        for line in self.therapy_lines:
+            _date_in_range(line.start, "therapy start")
+            _date_in_range(line.end, "therapy end")
+        return self
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    """A row of the patient list."""
+
+    id: int
+    uid: str
+    name: str
+    identifier: str | None
+    birth_date: dt.date | None
+    sex: str | None
+    diagnosis: str | None
+    archived: bool
+    last_visit: dt.date | None
+
+
+@dataclass(frozen=True)
+class Patient(PatientSummary):
+    """A patient with the administrative fields the list does not show."""
+
+    notes: str
+    created_at: str
+    updated_at: str
+
+    def fields(self) -> PatientFields:
+        return PatientFields.model_validate(
+            {
+                "name": self.name,
+                "identifier": self.identifier,
+                "birth_date": self.birth_date,
+                "sex": self.sex,
+                "diagnosis": self.diagnosis,
+                "notes": self.notes,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One stored visit: its date and the snapshot as entered (without history and lines)."""
+
+    id: int
+    patient_id: int
+    date: dt.date
+    snapshot: Snapshot
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class StoredLine:
+    """A therapy line with its position (1 = first line)."""
+
+    id: int
+    patient_id: int
+    position: int
+    line: TherapyLine
+
+
+@dataclass(frozen=True)
+class Note:
+    """A dated note."""
+
+    id: int
+    patient_id: int
+    written_at: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """An engine assessment as it was stored, with the versions that produced it."""
+
+    id: int
+    patient_id: int
+    visit_id: int
+    engine_version: str
+    evidence_version: str
+    assessed_at: str
+    result_json: str

@@ -1,0 +1,23 @@
+"""Fixtures for the store tests: a private data folder and an open store per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from myeloma_desk.paths import AppPaths
+from myeloma_desk.store import Store, open_store
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    return AppPaths.resolve(tmp_path / "home")
+
+
+@pytest.fixture
+def store(paths: AppPaths) -> Iterator[Store]:
+    opened = open_store(paths)
+    yield opened
+    opened.close()
