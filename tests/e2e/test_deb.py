@@ -157,12 +157,12 @@ def self_test_offline(env: dict[str, str]) -> str:
     return done.stdout
 
 
-def store_patients(report: str) -> int | None:
-    """The patient count the self-test's store check printed (None if it printed none)."""
+def store_state(report: str) -> tuple[int, int] | None:
+    """(schema version, patient count) from the self-test's store line; None without a store."""
     for line in report.splitlines():
-        found = re.search(r"(\d+) patient\(s\)", line)
+        found = re.search(r"schema version (\d+), (\d+) patient\(s\)", line)
         if line.startswith("PASS") and "patient store" in line and found:
-            return int(found.group(1))
+            return int(found.group(1)), int(found.group(2))
     return None
 
 
@@ -225,19 +225,21 @@ def test_install_offline_self_test_upgrade_keeps_data_and_remove(
         must(["unshare", "--net", "--", "myeloma-desk", "demo"], env=env)
     marker = data_dir / "upgrade-marker.txt"
     marker.write_text(f"written beside the data of the installed {V1} package\n")
-    patients_before = store_patients(self_test_offline(env))
+    store_before = store_state(self_test_offline(env))
     before = tree_digest(data_dir)
 
     # Upgrade over it; the new version opens the store (migrating it if its schema moved on).
     must(["dpkg", "-i", str(debs.new)])
     assert installed_version() == V2
-    patients_after = store_patients(self_test_offline(env))
+    store_after = store_state(self_test_offline(env))
     after = tree_digest(data_dir)
     assert set(before) <= set(after), f"files lost in the upgrade: {set(before) - set(after)}"
     assert after[marker.name] == before[marker.name]
-    assert patients_after == patients_before
+    # The new version opened the store: same schema version (both packages hold the same code)
+    # and the same patients.
+    assert store_after == store_before
     if has_demo:
-        assert patients_before is not None and patients_before > 0, "demo made no patients"
+        assert store_before is not None and store_before[1] > 0, "demo made no patients"
 
     # Remove: the program goes, the user's data stays (dpkg never touches home folders).
     must(["dpkg", "-r", PKG])
