@@ -25,6 +25,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from myeloma_desk.paths import AppPaths
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 
@@ -46,10 +48,8 @@ class Context:
     data_dir: str | None
     scratch: Path | None = None
 
-    def paths(self) -> Any:
+    def paths(self) -> AppPaths:
         """The app folders, created (AppPaths.ensure)."""
-        from myeloma_desk.paths import AppPaths
-
         return AppPaths.resolve(self.data_dir).ensure()
 
     def scratch_dir(self) -> Path:
@@ -337,8 +337,6 @@ def check_store(ctx: Context) -> str:
 
 def _encryption(ctx: Context, open_store: Callable[..., Any]) -> str:
     """Round-trip a scratch encrypted store if this build has SQLCipher; say which."""
-    from myeloma_desk.paths import AppPaths
-
     db = optional_module("myeloma_desk.store.db")
     available = getattr(db, "encryption_available", None) if db else None
     if available is None or not available():
