@@ -205,6 +205,9 @@ install -m 0644 "$HERE/copyright" "$stage/usr/share/doc/$PKG/copyright"
 chmod -R u+rwX,go+rX,go-w "$stage"
 size_kb=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 control "$version" "$size_kb" "$(glibc_floor)" > "$stage/DEBIAN/control"
+# md5sums lets `dpkg --verify myeloma-desk` detect damaged or altered installed files.
+(cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z |
+   xargs -0 md5sum) > "$stage/DEBIAN/md5sums"
 
 mkdir -p "$out"
 deb="$out/${PKG}_${version}_$(deb_arch).deb"

@@ -196,6 +196,8 @@ def test_install_offline_self_test_upgrade_keeps_data_and_remove(
         Path("/usr/share/icons/hicolor/scalable/apps/myeloma-desk.svg"),
     ):
         assert path.exists(), f"{path} not installed"
+    verify = run(["dpkg", "--verify", PKG])  # every installed file matches the package
+    assert verify.returncode == 0 and verify.stdout == "", verify.stdout + verify.stderr
     used = disk_usage(INSTALL_DIR)
     assert used <= MAX_INSTALLED_BYTES, f"{INSTALL_DIR} uses {used / 1e6:.1f} MB > 150 MB"
 
