@@ -11,7 +11,7 @@
 #                    only make a new .deb (seconds instead of minutes)
 #   --no-self-test   skip running the frozen `myeloma-desk self-test` before packaging
 #   --out DIR        where the .deb goes (default: packaging/dist)
-#   --xz             compress with xz: 33 MB instead of 44 MB, but about 1.5 min more on 2 cores
+#   --xz             compress with xz: about a quarter smaller, but 1.5 min more on 2 cores
 #                    (for a release download; the default gzip keeps CI's two builds fast)
 #   --print-control  print the DEBIAN/control file that would be written, and stop
 #
