@@ -271,6 +271,14 @@ class _Measured(BaseModel):
         cache[name] = value
         return value
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the fields are equal: the private memo is a cache, not data."""
+        if not isinstance(other, _Measured):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # snapshots hold lists: never hashable
+
     def _memo_dict(self) -> dict[str, Any]:
         # The per-snapshot memo of converted values and derived intermediates. Read straight
         # from pydantic's private-attribute store: going through attribute access costs a

@@ -1,0 +1,197 @@
+"""``myeloma-desk report``: assess a snapshot (or a stored visit) and write a printable PDF.
+
+    myeloma-desk report SNAPSHOT.json -o out.pdf [--page-size A4|Letter]
+    myeloma-desk report --patient ID --visit DATE -o out.pdf
+
+Exit codes: 0 written; 1 the PDF could not be written or the patient store cannot be opened;
+2 invalid input (unreadable or invalid snapshot, unknown patient or visit, bad arguments), one
+message per problem on stderr. Clinician and institution come from the settings
+(``--data-dir`` honoured). A report from the store is logged as a ``print`` audit event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+PASSPHRASE_ENV = "MYELOMA_DESK_PASSPHRASE"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``report`` subcommand."""
+    parser = subparsers.add_parser(
+        "report",
+        help="write an assessment report as PDF (from a snapshot file or a stored visit)",
+        description="Assess a clinical snapshot and write the printable report as a PDF.",
+    )
+    parser.add_argument(
+        "snapshot", nargs="?", metavar="SNAPSHOT.json", help="snapshot file ('-' for stdin)"
+    )
+    parser.add_argument("--patient", metavar="ID", help="patient identifier in the local store")
+    parser.add_argument("--visit", metavar="DATE", help="visit date (YYYY-MM-DD) with --patient")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="PDF to write")
+    parser.add_argument(
+        "--page-size",
+        choices=("A4", "Letter"),
+        default=None,
+        help="paper size (default: the one in settings, A4 unless changed)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _fail(code: int, *messages: str) -> int:
+    for message in messages:
+        print(f"myeloma-desk report: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler: validate arguments, load the snapshot (file or store), assess, build, render."""
+    if args.patient is not None or args.visit is not None:
+        if args.snapshot is not None:
+            return _fail(EXIT_INVALID, "give either SNAPSHOT.json or --patient/--visit, not both")
+        if args.patient is None or args.visit is None:
+            return _fail(EXIT_INVALID, "--patient and --visit go together")
+        try:
+            visit = dt.date.fromisoformat(args.visit)
+        except ValueError:
+            return _fail(EXIT_INVALID, f"--visit: {args.visit!r} is not a date (YYYY-MM-DD)")
+        return report_from_store(args, visit)
+    if args.snapshot is None:
+        return _fail(EXIT_INVALID, "give SNAPSHOT.json (or --patient ID --visit DATE)")
+
+    from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
+
+    try:
+        if args.snapshot == "-":
+            raw = json.load(sys.stdin)
+        else:
+            raw = json.loads(Path(args.snapshot).read_text(encoding="utf-8"))
+    except OSError as error:
+        return _fail(EXIT_INVALID, f"{args.snapshot}: {error.strerror or error}")
+    except (ValueError, UnicodeDecodeError) as error:
+        return _fail(EXIT_INVALID, f"{args.snapshot}: not valid JSON ({error})")
+    try:
+        snapshot = parse_snapshot(raw)
+    except SnapshotError as error:
+        return _fail(EXIT_INVALID, *(f"{field}: {message}" for field, message in error.problems))
+    code, _pages = write_report(args, snapshot)
+    return code
+
+
+def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
+    """The report of a stored visit; the print is recorded in the store's audit log."""
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import (
+        NotFoundError,
+        PassphraseRequiredError,
+        StoreError,
+        open_store,
+    )
+    from myeloma_desk.store.db import DB_NAME
+
+    paths = AppPaths.resolve(args.data_dir)
+    if not (paths.data / DB_NAME).exists():
+        # Opening would create an empty store; a report must not have that side effect.
+        return _fail(EXIT_FAILED, f"no patient store in {paths.data} (see `myeloma-desk demo`)")
+    # An encrypted store's passphrase: $MYELOMA_DESK_PASSPHRASE (as `patients` reads it), else
+    # a prompt on a terminal.
+    passphrase = os.environ.get(PASSPHRASE_ENV) or None
+    try:
+        try:
+            store = open_store(paths, passphrase, backup_on_open=False)
+        except PassphraseRequiredError:
+            if not sys.stdin.isatty():
+                raise
+            import getpass
+
+            passphrase = getpass.getpass("Passphrase of the patient store: ")
+            store = open_store(paths, passphrase, backup_on_open=False)
+    except StoreError as error:
+        return _fail(EXIT_FAILED, str(error))
+    with store:
+        patient = store.find_by_identifier(args.patient)
+        if patient is None:
+            return _fail(EXIT_INVALID, f"--patient: no patient with identifier {args.patient!r}")
+        try:
+            snapshot = store.snapshot_for(patient.id, visit)
+        except NotFoundError:
+            dates = ", ".join(d.isoformat() for d in store.visit_dates(patient.id)) or "none"
+            return _fail(
+                EXIT_INVALID,
+                f"--visit: {args.patient} has no visit on {visit.isoformat()} (visits: {dates})",
+            )
+        code, pages = write_report(args, snapshot)
+        if code == EXIT_OK:
+            store.record_event(
+                "print",
+                patient.id,
+                {"visit": visit.isoformat(), "format": "pdf", "pages": pages},
+            )
+        return code
+
+
+def write_report(args: argparse.Namespace, snapshot: Any) -> tuple[int, int]:
+    """Assess ``snapshot`` and render the PDF to ``args.output``: (exit code, pages)."""
+    from myeloma_desk.domain.engine import assess
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.reports.build import PDQ_DATE, build_report
+    from myeloma_desk.settings import load_settings
+
+    settings = load_settings(AppPaths.resolve(args.data_dir))
+    page_size = args.page_size or settings.page_size
+    output = Path(args.output)
+    if output.parent and not output.parent.is_dir():
+        return _fail(EXIT_FAILED, f"{output.parent}: folder does not exist"), 0
+    evidence_version = "not available"
+    try:
+        from myeloma_desk.evidence import EVIDENCE_VERSION
+
+        evidence_version = EVIDENCE_VERSION
+    except ImportError:
+        pass
+    assessment = assess(snapshot, evidence_version=evidence_version)
+    found = _options(assessment, snapshot)
+    doc = build_report(
+        snapshot,
+        assessment,
+        clinician=settings.clinician,
+        institution=settings.institution,
+        report_date=dt.date.today(),
+        options=found.options if found else None,
+        options_setting=found.setting if found else "",
+        options_notes=found.notes if found else (),
+        pdq_date=found.pdq_date if found else PDQ_DATE,
+        page_size=page_size,
+    )
+
+    from myeloma_desk.reports.render_qt import ensure_gui_app, render_pdf
+
+    ensure_gui_app()
+    try:
+        pages = render_pdf(doc, output)
+    except OSError as error:
+        return _fail(EXIT_FAILED, f"{output}: {error}"), 0
+    print(f"{output}: {pages} page{'s' if pages != 1 else ''} ({page_size})")
+    return EXIT_OK, pages
+
+
+def _options(assessment: Any, snapshot: Any) -> Any:
+    """The evidence layer's options for this patient, or None (with a warning) if it fails."""
+    from myeloma_desk.evidence.loader import EvidenceError
+    from myeloma_desk.evidence.options import options_for
+    from myeloma_desk.reports.build import options_from_evidence
+
+    try:
+        return options_from_evidence(options_for(assessment, snapshot))
+    except EvidenceError as error:
+        print(f"myeloma-desk report: options left out: {error}", file=sys.stderr)
+        return None

@@ -1,0 +1,972 @@
+"""Report content, built without Qt: snapshot + assessment -> :class:`ReportDoc` -> HTML.
+
+The renderer (render_qt.py) only lays the HTML out on pages and draws the trend chart from
+:attr:`ReportDoc.trends`. Everything a clinician reads is decided here, so it is tested without a
+display. Sections are built generically from ``Assessment.results``: a rule added to the engine
+appears in the report without a change here; the staging/risk summary, the response section and
+the trends key off the rule ids of ../shared/reference/assessment-interchange.md when present.
+
+Safety: every string that reaches the HTML goes through :func:`html.escape` (user-entered names,
+identifiers, clinician, institution, regimen names, and engine text alike), and the HTML refers
+to no external resource: the only image is the trend chart, named :data:`CHART_RESOURCE`, which
+the renderer supplies as an in-memory QTextDocument resource.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from myeloma_desk import __version__
+from myeloma_desk.domain.engine import Assessment
+from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
+from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot
+from myeloma_desk.domain.units import UNITS, fmt
+from myeloma_desk.evidence.options import OptionsReport
+
+PageSize = Literal["A4", "Letter"]
+
+# The bundled PDQ summary is the one dated 2025-04-25
+# (resources/reference/pdq-plasma-cell-neoplasms-hp-2025-04-25.txt).
+PDQ_DATE = "2025-04-25"
+
+DISCLAIMER = (
+    "This report is reference information compiled by Myeloma Desk from published criteria and "
+    "the PDQ summary. It is not a guideline, not a treatment recommendation and not a substitute "
+    "for clinical judgement. Check every value against the source record before acting on it."
+)
+
+# Name of the trend chart image in the HTML; render_qt.py adds it as a QTextDocument resource.
+CHART_RESOURCE = "myeloma-desk-report-chart"
+
+# Rule ids (interchange spec) shown in the "Staging and risk" summary, in this order.
+STAGING_RULES: tuple[str, ...] = (
+    "iss",
+    "r_iss",
+    "r2_iss",
+    "al_stage_mayo_2012",
+    "al_stage_mayo_2004_european",
+    "al_stage_boston_university",
+    "al_renal_stage",
+)
+RISK_RULES: tuple[str, ...] = (
+    "cytogenetic_risk_pdq",
+    "high_risk_ims_imwg",
+    "smm_risk_20_2_20",
+    "smm_risk_imwg_2020",
+    "mgus_risk_mayo",
+    "frailty_imwg",
+    "impede_vte",
+)
+SUMMARY_RULES: tuple[str, ...] = ("diagnosis", "myeloma_defining_events", "response_imwg")
+RESPONSE_RULE = "response_imwg"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class OptionInput(_Frozen):
+    """One option the PDQ describes for the patient's setting (input from the evidence layer).
+
+    A small shape of our own until the evidence package lands; its adapter maps onto this.
+    """
+
+    regimen: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=2000)
+    trials: list[str] = Field(default_factory=list)  # trial names / NCT ids
+    level_of_evidence: str | None = None  # PDQ level-of-evidence code, e.g. "1iiA"
+    flags: list[str] = Field(default_factory=list)  # e.g. "renal dose adjustment needed"
+    references: list[str] = Field(default_factory=list)  # full citations
+
+
+class HeaderRow(_Frozen):
+    label: str
+    value: str
+
+
+class ReportHeader(_Frozen):
+    """Who and when. ``patient_name``/``identifier`` are None for a calculator-only report."""
+
+    title: str
+    patient_name: str | None = None
+    identifier: str | None = None
+    birth_date: dt.date | None = None
+    visit_date: dt.date | None = None
+    report_date: dt.date | None = None
+    clinician: str = ""
+    institution: str = ""
+
+    @property
+    def has_patient(self) -> bool:
+        return bool(self.patient_name or self.identifier or self.birth_date)
+
+    @property
+    def running_label(self) -> str:
+        """The text repeated at the top of every page (plain text, drawn not parsed)."""
+        if not self.has_patient:
+            return "Calculator report · no patient"
+        parts = []
+        if self.patient_name:
+            parts.append(self.patient_name)
+        parts.append(f"ID {self.identifier}" if self.identifier else "ID not recorded")
+        if self.visit_date:
+            parts.append(f"visit {self.visit_date.isoformat()}")
+        return " · ".join(parts)
+
+    def rows(self) -> list[HeaderRow]:
+        def day(value: dt.date | None) -> str:
+            return value.isoformat() if value else "not recorded"
+
+        rows: list[HeaderRow] = []
+        if self.has_patient:
+            rows += [
+                HeaderRow(label="Patient", value=self.patient_name or "not recorded"),
+                HeaderRow(label="Identifier", value=self.identifier or "not recorded"),
+                HeaderRow(label="Date of birth", value=day(self.birth_date)),
+            ]
+        else:
+            rows.append(HeaderRow(label="Patient", value="none (calculator-only report)"))
+        rows.append(HeaderRow(label="Visit date", value=day(self.visit_date)))
+        rows.append(HeaderRow(label="Clinician", value=self.clinician or "not recorded"))
+        rows.append(HeaderRow(label="Institution", value=self.institution or "not recorded"))
+        if self.report_date:
+            rows.append(HeaderRow(label="Report printed", value=self.report_date.isoformat()))
+        return rows
+
+
+class InputRow(_Frozen):
+    """One recorded input, shown as entered (value with its unit) and with its date."""
+
+    field: str
+    label: str
+    value: str
+    date: str
+
+
+class TherapyRow(_Frozen):
+    regimen: str
+    drugs: str
+    start: str
+    end: str
+    best_response: str
+    refractory: str
+
+
+class CriterionRow(_Frozen):
+    name: str
+    met: Literal["met", "not met", "unknown"]
+    value: str
+
+
+class ResultSection(_Frozen):
+    """One rule's result with the criteria that decided it and what was missing."""
+
+    rule: str
+    title: str
+    status: str
+    result: str
+    criteria: list[CriterionRow]
+    missing: list[str]
+    notes: list[str]
+    sources: list[int]  # numbers into ReportDoc.references
+
+
+class SummaryRow(_Frozen):
+    rule: str
+    title: str
+    result: str
+
+
+class ResponseSection(_Frozen):
+    """Response against baseline (IMWG) when the engine assessed it."""
+
+    available: bool
+    result: str = ""
+    baseline_date: str = ""
+    notes: list[str] = Field(default_factory=list)
+    comparison: list[InputRow] = Field(default_factory=list)  # label / baseline / current
+
+
+class TrendPoint(_Frozen):
+    date: dt.date
+    value: float
+
+
+class TrendSeries(_Frozen):
+    """One chart panel: values in the series' unit, oldest first."""
+
+    key: str
+    label: str
+    unit: str
+    points: list[TrendPoint]
+
+
+class TrendMarker(_Frozen):
+    """A dated event drawn across the chart: the start of a line of therapy ("L1")."""
+
+    date: dt.date
+    tag: str
+    label: str
+
+
+class ReferenceEntry(_Frozen):
+    number: int
+    label: str
+    citation: str
+
+
+class ReportDoc(_Frozen):
+    """Everything printed, in order. Rendering adds only layout, page headers and the chart."""
+
+    page_size: PageSize = "A4"
+    header: ReportHeader
+    summary: list[SummaryRow]
+    inputs: list[InputRow]
+    not_recorded: list[str]
+    therapy_lines: list[TherapyRow]
+    results: list[ResultSection]
+    staging_risk: list[SummaryRow]
+    response: ResponseSection
+    trends: list[TrendSeries]
+    trend_notes: list[str]
+    trend_markers: list[TrendMarker] = Field(default_factory=list)
+    options: list[OptionInput] | None
+    options_setting: str = ""
+    options_notes: list[str] = Field(default_factory=list)
+    references: list[ReferenceEntry]
+    app_version: str
+    engine_version: str
+    evidence_version: str
+    pdq_date: str
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def has_chart(self) -> bool:
+        return any(len(series.points) >= 1 for series in self.trends)
+
+
+# ---------------------------------------------------------------------------------------------
+# building
+
+
+def build_report(
+    snapshot: Snapshot,
+    assessment: Assessment,
+    *,
+    patient: PatientIdentity | None = None,
+    visit_date: dt.date | None = None,
+    report_date: dt.date | None = None,
+    clinician: str = "",
+    institution: str = "",
+    options: Sequence[OptionInput] | None = None,
+    options_setting: str = "",
+    options_notes: Sequence[str] = (),
+    evidence_version: str | None = None,
+    pdq_date: str = PDQ_DATE,
+    page_size: PageSize = "A4",
+) -> ReportDoc:
+    """The report for ``snapshot`` assessed as ``assessment``.
+
+    ``patient`` defaults to ``snapshot.patient``; without either the report is calculator-only.
+    ``options`` are the options the PDQ describes for the setting (None: not available, which
+    the report says; :func:`options_from_evidence` adapts the evidence layer's answer), with
+    ``options_setting`` naming the setting and ``options_notes`` what the evidence layer could
+    not decide. ``evidence_version`` defaults to the assessment's.
+    """
+    who = patient if patient is not None else snapshot.patient
+    header = ReportHeader(
+        title="Assessment report" if who is not None else "Calculator report",
+        patient_name=(who.name or None) if who else None,
+        identifier=(who.identifier or None) if who else None,
+        birth_date=who.birth_date if who else None,
+        visit_date=visit_date or snapshot.date,
+        report_date=report_date,
+        clinician=clinician.strip(),
+        institution=institution.strip(),
+    )
+    refs = _References()
+    refs.add(PDQ.label)  # the report's own frame of reference, always cited
+    results = [_result_section(r, refs) for r in assessment.results]
+    option_list = list(options) if options is not None else None
+    for option in option_list or []:
+        for citation in option.references:
+            refs.add_citation(citation)
+    by_rule = {r.rule: r for r in assessment.results}
+    return ReportDoc(
+        page_size=page_size,
+        header=header,
+        summary=_summary(by_rule, SUMMARY_RULES),
+        inputs=_inputs(snapshot, header.visit_date),
+        not_recorded=_not_recorded(assessment.results),
+        therapy_lines=_therapy_rows(snapshot),
+        results=results,
+        staging_risk=_summary(by_rule, STAGING_RULES + RISK_RULES),
+        response=_response(snapshot, by_rule.get(RESPONSE_RULE)),
+        trends=trend_series(snapshot, header.visit_date),
+        trend_notes=_trend_notes(snapshot, header.visit_date),
+        trend_markers=trend_markers(snapshot),
+        options=option_list,
+        options_setting=options_setting,
+        options_notes=list(options_notes),
+        references=refs.entries(),
+        app_version=__version__,
+        engine_version=assessment.engine_version,
+        evidence_version=evidence_version or assessment.evidence_version,
+        pdq_date=pdq_date,
+    )
+
+
+class _References:
+    """Numbers sources in order of first citation."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, ReferenceEntry] = {}
+
+    def add(self, label: str) -> int:
+        found = self._entries.get(label)
+        if found is not None:
+            return found.number
+        known = SOURCES.get(label)
+        citation = known.citation if known else f"{label} (full citation not in the registry)"
+        entry = ReferenceEntry(number=len(self._entries) + 1, label=label, citation=citation)
+        self._entries[label] = entry
+        return entry.number
+
+    def add_citation(self, citation: str) -> int:
+        found = self._entries.get(citation)
+        if found is not None:
+            return found.number
+        entry = ReferenceEntry(number=len(self._entries) + 1, label="", citation=citation)
+        self._entries[citation] = entry
+        return entry.number
+
+    def entries(self) -> list[ReferenceEntry]:
+        return list(self._entries.values())
+
+
+def field_label(name: str) -> str:
+    """Display label of a snapshot field (measured fields from the fields table).
+
+    A nested name ("vte_risk_factors.history_of_vte") reads "VTE risk factors: history of VTE".
+    """
+    if "." in name:
+        head, _, rest = name.partition(".")
+        words = rest.replace(".", " ").replace("_", " ").split()
+        return f"{field_label(head)}: {' '.join(_WORDS.get(w, w) for w in words)}"
+    spec = MEASURED_FIELDS.get(name)
+    if spec is not None:
+        return spec.label
+    return _humanise(name)
+
+
+# Labels of the non-measured snapshot fields and common detail keys (measured fields take
+# theirs from domain/fields.py).
+LABELS: dict[str, str] = {
+    "age_years": "Age (years)",
+    "m_protein_heavy_chain": "M-protein heavy chain",
+    "m_protein_light_chain": "M-protein light chain",
+    "biopsy_proven_plasmacytoma": "Biopsy-proven plasmacytoma",
+    "fish": "FISH findings",
+    "amyloidosis": "AL amyloidosis findings",
+    "poems": "POEMS features",
+    "mrd": "MRD",
+    "ecog": "ECOG performance status",
+    "katz_adl": "Katz ADL",
+    "lawton_iadl": "Lawton IADL",
+    "vte_risk_factors": "VTE risk factors",
+    "serum_immunofixation": "Serum immunofixation",
+    "urine_immunofixation": "Urine immunofixation",
+    "braf_v600e": "BRAF V600E",
+    "pdq_difference": "Difference from the PDQ",
+    "median_os_months": "Median overall survival in the original series (months)",
+}
+_WORDS = {
+    "pdq": "PDQ",
+    "flc": "FLC",
+    "imwg": "IMWG",
+    "ldh": "LDH",
+    "os": "OS",
+    "vte": "VTE",
+    "cvc": "CVC",
+    "lmwh": "LMWH",
+    "mrd": "MRD",
+}
+
+
+def _humanise(key: str) -> str:
+    if key in LABELS:
+        return LABELS[key]
+    words = [_WORDS.get(word, word) for word in key.replace("_", " ").split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def format_result(result: RuleResult) -> str:
+    """The result as read on paper: vocabulary codes with spaces, numbers without float noise."""
+    if result.status == "cannot_determine":
+        possible = result.detail.get("possible")
+        if isinstance(possible, list) and possible:
+            return (
+                "cannot be determined (possible: "
+                + ", ".join(_code(str(p)) for p in possible)
+                + ")"
+            )
+        return "cannot be determined"
+    if result.status == "not_applicable":
+        return "not applicable"
+    value = result.result
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(_code(v) for v in value) if value else "none"
+    if isinstance(value, float | int):
+        unit = result.detail.get("unit")
+        return fmt(float(value), unit if isinstance(unit, str) else "")
+    return _code(value)
+
+
+def _code(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _plain(value: Any) -> str | None:
+    """A scalar (or list of scalars) as text; None for structures the report does not print."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return fmt(float(value))
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list) and all(
+        isinstance(v, str | int | float | bool | dt.date) for v in value
+    ):
+        return ", ".join(_plain(v) or "" for v in value) if value else "none"
+    return None
+
+
+def _result_section(result: RuleResult, refs: _References) -> ResultSection:
+    criteria = [
+        CriterionRow(
+            name=c.name,
+            met="met" if c.met is True else "not met" if c.met is False else "unknown",
+            value=c.value if c.value is not None else "not recorded",
+        )
+        for c in result.criteria
+    ]
+    notes: list[str] = []
+    reason = result.detail.get("reason")
+    if isinstance(reason, str):
+        notes.append(f"Not applicable: {reason}")
+    for assumption in result.detail.get("assumptions", []) or []:
+        notes.append(f"Assumption: {assumption}")
+    for key, value in result.detail.items():
+        if key in ("reason", "assumptions", "possible", "unit"):
+            continue
+        text = _plain(value)
+        if text is not None:
+            notes.append(f"{_humanise(key)}: {text}")
+    return ResultSection(
+        rule=result.rule,
+        title=result.title,
+        status=result.status.replace("_", " "),
+        result=format_result(result),
+        criteria=criteria,
+        missing=[f"{field_label(m)}" for m in result.missing],
+        notes=notes,
+        sources=sorted({refs.add(label) for label in result.sources}),
+    )
+
+
+def _summary(by_rule: dict[str, RuleResult], ids: Iterable[str]) -> list[SummaryRow]:
+    """Summary rows; rules that do not apply (AL stages for myeloma) stay in Assessments only."""
+    return [
+        SummaryRow(rule=rid, title=by_rule[rid].title, result=format_result(by_rule[rid]))
+        for rid in ids
+        if rid in by_rule and by_rule[rid].status != "not_applicable"
+    ]
+
+
+def _describe(value: Any) -> str | None:
+    """A non-measured snapshot field as text (nested models as "key: value; ...")."""
+    if isinstance(value, BaseModel):
+        parts = []
+        for key, item in value.model_dump(exclude_none=True).items():
+            text = _plain(item)
+            if text is not None:
+                parts.append(f"{_humanise(key).lower()}: {text}")
+        return "; ".join(parts) if parts else None
+    if isinstance(value, list) and not value:
+        return "none found"  # e.g. FISH done, none of the listed findings
+    return _plain(value)
+
+
+_NOT_INPUTS = {"date", "patient", "history", "therapy_lines"}
+
+
+def _inputs(snapshot: Snapshot, visit_date: dt.date | None) -> list[InputRow]:
+    day = snapshot.date or visit_date
+    when = day.isoformat() if day else ""
+    rows: list[InputRow] = []
+    for name in type(snapshot).model_fields:
+        if name in _NOT_INPUTS:
+            continue
+        value = getattr(snapshot, name)
+        if value is None:
+            continue
+        if name in MEASURED_FIELDS:
+            text = snapshot.shown(name)
+        else:
+            described = _describe(value)
+            if described is None:
+                continue
+            text = described
+        rows.append(InputRow(field=name, label=field_label(name), value=text, date=when))
+    return rows
+
+
+def _not_recorded(results: Sequence[RuleResult]) -> list[str]:
+    """Inputs some rule needed and did not have (each once, in order of first mention)."""
+    seen: dict[str, None] = {}
+    for result in results:
+        for name in result.missing:
+            seen.setdefault(field_label(name), None)
+    return list(seen)
+
+
+def _therapy_rows(snapshot: Snapshot) -> list[TherapyRow]:
+    def day(value: dt.date | None, empty: str) -> str:
+        return value.isoformat() if value else empty
+
+    return [
+        TherapyRow(
+            regimen=line.regimen,
+            drugs=", ".join(line.drugs) if line.drugs else "not recorded",
+            start=day(line.start, "not recorded"),
+            end=day(line.end, "ongoing"),
+            best_response=line.best_response or "not recorded",
+            refractory="not recorded" if line.refractory is None else _plain(line.refractory) or "",
+        )
+        for line in snapshot.therapy_lines
+    ]
+
+
+def _response(snapshot: Snapshot, result: RuleResult | None) -> ResponseSection:
+    baseline: HistoryEntry | None = snapshot.history[0] if snapshot.history else None
+    comparison: list[InputRow] = []
+    if baseline is not None:
+        for name in (
+            "serum_m_protein",
+            "urine_m_protein_24h",
+            "free_kappa",
+            "free_lambda",
+            "bone_marrow_plasma_cells_percent",
+        ):
+            if getattr(baseline, name) is None and getattr(snapshot, name) is None:
+                continue
+            comparison.append(
+                InputRow(
+                    field=name,
+                    label=field_label(name),
+                    value=baseline.shown(name),  # baseline
+                    date=snapshot.shown(name),  # current
+                )
+            )
+    base_date = baseline.date.isoformat() if baseline else ""
+    if result is None:
+        notes = ["Response was not assessed by this engine version."]
+        if baseline is None:
+            notes.append("No baseline (earlier dated values) was recorded.")
+        return ResponseSection(
+            available=False, baseline_date=base_date, notes=notes, comparison=comparison
+        )
+    section = _result_section(result, _References())
+    notes = list(section.notes)
+    if result.missing:
+        notes.append("Missing: " + ", ".join(field_label(m) for m in result.missing))
+    return ResponseSection(
+        available=True,
+        result=section.result,
+        baseline_date=base_date,
+        notes=notes,
+        comparison=comparison,
+    )
+
+
+def _dated_points(
+    snapshot: Snapshot, visit_date: dt.date | None
+) -> list[tuple[dt.date, HistoryEntry | Snapshot]]:
+    points: list[tuple[dt.date, HistoryEntry | Snapshot]] = [
+        (entry.date, entry) for entry in snapshot.history
+    ]
+    current = snapshot.date or visit_date
+    if current is not None:
+        points.append((current, snapshot))
+    return points
+
+
+def _involved_chain(snapshot: Snapshot) -> str | None:
+    if snapshot.m_protein_light_chain == "kappa":
+        return "free_kappa"
+    if snapshot.m_protein_light_chain == "lambda":
+        return "free_lambda"
+    return None
+
+
+def trend_series(snapshot: Snapshot, visit_date: dt.date | None = None) -> list[TrendSeries]:
+    """Chart data: M-protein, involved FLC, FLC ratio, creatinine and hemoglobin over time.
+
+    Values are in each field's canonical unit (g/dL, mg/L, mg/dL). The involved FLC is the
+    chain of ``m_protein_light_chain``; when that is not recorded both free kappa and free
+    lambda are plotted rather than guessing which is involved. Series without any value are
+    left out.
+    """
+    points = _dated_points(snapshot, visit_date)
+    involved = _involved_chain(snapshot)
+    wanted: list[tuple[str, str, str]] = [("serum_m_protein", "Serum M-protein", "g/dL")]
+    if involved == "free_kappa":
+        wanted.append(("free_kappa", "Involved FLC (kappa)", "mg/L"))
+    elif involved == "free_lambda":
+        wanted.append(("free_lambda", "Involved FLC (lambda)", "mg/L"))
+    else:
+        wanted += [("free_kappa", "Free kappa", "mg/L"), ("free_lambda", "Free lambda", "mg/L")]
+    wanted += [
+        ("flc_ratio", "FLC ratio (κ/λ)", ""),
+        ("creatinine", "Creatinine", UNITS[MEASURED_FIELDS["creatinine"].dim].canonical),
+        ("hemoglobin", "Hemoglobin", UNITS[MEASURED_FIELDS["hemoglobin"].dim].canonical),
+    ]
+    series: list[TrendSeries] = []
+    for key, label, unit in wanted:
+        values: list[TrendPoint] = []
+        for day, entry in points:
+            value = _flc_ratio(entry) if key == "flc_ratio" else entry.get(key)
+            if value is not None:
+                values.append(TrendPoint(date=day, value=value))
+        if values:
+            series.append(TrendSeries(key=key, label=label, unit=unit, points=values))
+    return series
+
+
+def _flc_ratio(entry: HistoryEntry | Snapshot) -> float | None:
+    kappa = entry.get("free_kappa")
+    lam = entry.get("free_lambda")
+    if kappa is None or lam is None or lam == 0:
+        return None
+    return kappa / lam
+
+
+def trend_markers(snapshot: Snapshot) -> list[TrendMarker]:
+    """The start of each dated line of therapy, numbered as the lines are (oldest first)."""
+    return [
+        TrendMarker(date=line.start, tag=f"L{number}", label=line.regimen)
+        for number, line in enumerate(snapshot.therapy_lines, start=1)
+        if line.start is not None
+    ]
+
+
+def _trend_notes(snapshot: Snapshot, visit_date: dt.date | None) -> list[str]:
+    notes = []
+    markers = trend_markers(snapshot)
+    if markers and (snapshot.history or snapshot.date or visit_date):
+        notes.append(
+            "Dotted vertical lines: start of a line of therapy ("
+            + "; ".join(f"{m.tag} {m.label}, {m.date.isoformat()}" for m in markers)
+            + ")."
+        )
+    if snapshot.date is None and visit_date is None:
+        notes.append("The current values are undated and are not plotted.")
+    if snapshot.history and _involved_chain(snapshot) is None:
+        notes.append(
+            "The M-protein light chain is not recorded, so both free light chains are shown."
+        )
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML (the Qt rich-text subset: tables, headings, paragraphs; no scripts, no external resources)
+
+_CSS = """
+body { font-size: 9.5pt; }
+h1 { font-size: 16pt; margin-bottom: 2pt; }
+h2 { font-size: 12.5pt; margin-top: 12pt; margin-bottom: 4pt; }
+h3 { font-size: 10.5pt; margin-top: 8pt; margin-bottom: 2pt; }
+p { margin-top: 2pt; margin-bottom: 2pt; }
+th { text-align: left; background-color: #e6e6e6; }
+td, th { padding: 2pt 4pt; }
+.small { font-size: 8.5pt; }
+.disclaimer { font-size: 9pt; }
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(headings: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> str:
+    """A bordered table; with all-empty headings it is a key/value table without a head row."""
+    if any(headings):
+        cols = "".join(
+            f'<th width="{w}%">{_e(h)}</th>' for h, w in zip(headings, widths, strict=True)
+        )
+        head = f"<thead><tr>{cols}</tr></thead>"
+        cells = ["<td>{}</td>" for _ in widths]
+    else:
+        head = ""
+        cells = [f'<td width="{w}%">{{}}</td>' for w in widths]
+    body = "".join(
+        "<tr>" + "".join(cell.format(_e(c)) for cell, c in zip(cells, row, strict=True)) + "</tr>"
+        for row in rows
+    )
+    return (
+        '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
+        f'style="border-collapse: collapse; border-color: #808080;">{head}{body}</table>'
+    )
+
+
+def _list(items: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_e(item)}</li>" for item in items) + "</ul>"
+
+
+def to_html(doc: ReportDoc, *, chart_width_px: int = 640, chart_height_px: int = 0) -> str:
+    """The report as HTML for QTextDocument. Every string is escaped; nothing external.
+
+    ``chart_width_px``/``chart_height_px`` size the chart image (the renderer passes the image it
+    made); with a height of 0 the image keeps its own aspect ratio.
+    """
+    h = doc.header
+    out: list[str] = [f"<html><head><style>{_CSS}</style></head><body>"]
+    out.append(f"<h1>{_e(h.title)}</h1>")
+    out.append(_table(("", ""), ((r.label, r.value) for r in h.rows()), (25, 75)))
+
+    out.append("<h2>Summary</h2>")
+    if doc.summary:
+        out.append(
+            _table(("Assessment", "Result"), ((s.title, s.result) for s in doc.summary), (45, 55))
+        )
+    else:
+        out.append("<p>Diagnosis and response were not assessed by this engine version.</p>")
+
+    out.append("<h2>Inputs</h2>")
+    if doc.inputs:
+        out.append(
+            _table(
+                ("Input", "Value (as entered)", "Date"),
+                ((r.label, r.value, r.date or "undated") for r in doc.inputs),
+                (40, 40, 20),
+            )
+        )
+    else:
+        out.append("<p>No inputs were recorded.</p>")
+    if doc.not_recorded:
+        out.append(
+            "<p><b>Not recorded</b> (needed by at least one assessment): "
+            + _e(", ".join(doc.not_recorded))
+            + "</p>"
+        )
+    if doc.therapy_lines:
+        out.append("<h3>Lines of therapy</h3>")
+        out.append(
+            _table(
+                ("Regimen", "Drugs", "Start", "End", "Best response", "Refractory"),
+                (
+                    (t.regimen, t.drugs, t.start, t.end, t.best_response, t.refractory)
+                    for t in doc.therapy_lines
+                ),
+                (16, 32, 13, 13, 13, 13),
+            )
+        )
+
+    out.append("<h2>Staging and risk</h2>")
+    if doc.staging_risk:
+        out.append(
+            _table(("System", "Result"), ((s.title, s.result) for s in doc.staging_risk), (55, 45))
+        )
+    else:
+        out.append("<p>No staging or risk system was assessed.</p>")
+
+    out.append("<h2>Response against baseline</h2>")
+    r = doc.response
+    if r.available:
+        out.append(f"<p><b>IMWG response:</b> {_e(r.result)}</p>")
+    if r.baseline_date:
+        out.append(f"<p>Baseline: {_e(r.baseline_date)}</p>")
+    if r.comparison:
+        out.append(
+            _table(
+                ("Marker", "Baseline", "Current"),
+                ((c.label, c.value, c.date) for c in r.comparison),
+                (40, 30, 30),
+            )
+        )
+    if r.notes:
+        out.append(_list(r.notes))
+
+    out.append("<h2>Trends</h2>")
+    if doc.has_chart:
+        size = f'width="{chart_width_px}"' + (
+            f' height="{chart_height_px}"' if chart_height_px else ""
+        )
+        out.append(f'<p><img src="{_e(CHART_RESOURCE)}" {size} alt="Trend chart"></p>')
+        out.append(_trend_table(doc.trends))
+    else:
+        out.append("<p>No dated values to plot.</p>")
+    if doc.trend_notes:
+        out.append(_list(doc.trend_notes))
+
+    out.append("<h2>Assessments</h2>")
+    if not doc.results:
+        out.append("<p>No assessment was run.</p>")
+    for section in doc.results:
+        out.append(_result_html(section))
+
+    out.append("<h2>Options described in the PDQ</h2>")
+    out.append(_options_html(doc))
+
+    out.append("<h2>References</h2>")
+    out.append("<ol>" + "".join(f"<li>{_e(ref.citation)}</li>" for ref in doc.references) + "</ol>")
+
+    out.append("<h2>Versions</h2>")
+    out.append(
+        _table(
+            ("", ""),
+            (
+                ("Myeloma Desk", doc.app_version),
+                ("Criteria engine", doc.engine_version),
+                ("Evidence database", doc.evidence_version),
+                ("PDQ summary date", doc.pdq_date),
+                ("Page size", doc.page_size),
+            ),
+            (40, 60),
+        )
+    )
+    out.append(f'<h2>Disclaimer</h2><p class="disclaimer">{_e(doc.disclaimer)}</p>')
+    out.append("</body></html>")
+    return "".join(out)
+
+
+def _trend_table(trends: Sequence[TrendSeries]) -> str:
+    dates = sorted({p.date for s in trends for p in s.points})
+    headings = ["Date"] + [f"{s.label} ({s.unit})" if s.unit else s.label for s in trends]
+    by_series = [{p.date: p.value for p in s.points} for s in trends]
+    rows = [
+        [day.isoformat()] + [fmt(round(v[day], 3)) if day in v else "–" for v in by_series]
+        for day in dates
+    ]
+    first = 16
+    rest = (100 - first) // max(1, len(trends))
+    return _table(headings, rows, [first] + [rest] * len(trends))
+
+
+def _result_html(section: ResultSection) -> str:
+    out = [f"<h3>{_e(section.title)}</h3>"]
+    out.append(f"<p><b>Result:</b> {_e(section.result)} <i>({_e(section.status)})</i></p>")
+    if section.criteria:
+        out.append(
+            _table(
+                ("Criterion", "Met?", "Value"),
+                ((c.name, c.met, c.value) for c in section.criteria),
+                (58, 14, 28),
+            )
+        )
+    if section.missing:
+        out.append(f"<p><b>Missing:</b> {_e(', '.join(section.missing))}</p>")
+    if section.notes:
+        out.append('<div class="small">' + _list(section.notes) + "</div>")
+    if section.sources:
+        out.append(
+            '<p class="small">Sources: ' + _e(", ".join(f"[{n}]" for n in section.sources)) + "</p>"
+        )
+    return "".join(out)
+
+
+def _options_html(doc: ReportDoc) -> str:
+    if doc.options is None:
+        return (
+            "<p>Not included: the treatment-evidence database is not available to this report. "
+            "Consult the PDQ summary for the options described for this setting.</p>"
+        )
+    if doc.options_setting:
+        intro = f"<p>Options the PDQ describes for the setting <b>{_e(doc.options_setting)}</b>"
+    else:
+        intro = "<p>No setting could be chosen from this assessment"
+    intro += ". Options are listed as described in the source, not as a recommendation.</p>"
+    notes = _list(doc.options_notes) if doc.options_notes else ""
+    if not doc.options:
+        return intro + notes + "<p>The evidence database lists no option for this setting.</p>"
+    rows = (
+        (
+            o.regimen,
+            o.description or "",
+            ", ".join(o.trials) or "none listed",
+            o.level_of_evidence or "not stated",
+            "; ".join(o.flags) or "none",
+        )
+        for o in doc.options
+    )
+    return (
+        intro
+        + notes
+        + _table(
+            ("Regimen", "Description", "Trials", "Level of evidence", "Flags"),
+            rows,
+            (22, 14, 26, 12, 26),
+        )
+    )
+
+
+class EvidenceOptions(_Frozen):
+    """The evidence layer's answer in the report's terms (see :func:`options_from_evidence`)."""
+
+    options: list[OptionInput]
+    setting: str
+    notes: list[str]
+    evidence_version: str
+    pdq_date: str
+
+
+def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
+    """Adapt :func:`myeloma_desk.evidence.options.options_for`'s report for :func:`build_report`.
+
+    Trials are named with their NCT ids; the levels of evidence are those of the trials'
+    findings; the flags keep the evidence layer's wording. Inputs the evidence layer could not
+    decide from (``unknown``) and its general flags become notes above the table.
+    """
+    options: list[OptionInput] = []
+    for option in found.options:
+        trials = []
+        levels: dict[str, None] = {}
+        for study in option.studies:
+            name = study.name or study.trial
+            trials.append(f"{name} ({', '.join(study.nct_ids)})" if study.nct_ids else name)
+            for level in study.levels:
+                levels.setdefault(level, None)
+        options.append(
+            OptionInput(
+                regimen=option.label,
+                # labels usually spell the components out ("VRd: bortezomib + ..."): no repeat
+                description=""
+                if all(c in option.label for c in option.components)
+                else ", ".join(option.components),
+                trials=trials,
+                level_of_evidence=", ".join(levels) or None,
+                flags=[flag.message for flag in option.flags],
+            )
+        )
+    notes = ["Setting from: " + "; ".join(found.setting_basis)] if found.setting_basis else []
+    notes += [f"Unknown: {u}" for u in found.unknown]
+    notes += [flag.message for flag in found.flags]
+    notes.append(found.disclaimer)
+    return EvidenceOptions(
+        options=options,
+        setting=", ".join(_code(str(setting.value)) for setting in found.settings),
+        notes=notes,
+        evidence_version=found.evidence_version,
+        pdq_date=found.pdq_date,
+    )

@@ -1,0 +1,238 @@
+"""The trend chart: small multiples drawn with QPainter (no QtCharts in PySide6-Essentials).
+
+One panel per series (M-protein, involved FLC, FLC ratio, creatinine, hemoglobin), each with
+its own y axis and unit, on a shared date axis. Black-and-white friendly: every series has its
+own marker shape and dash pattern, so nothing depends on colour. Values are labelled at the
+first and last point so the chart can be read without a ruler; the table under the chart in the
+report gives every value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+
+from myeloma_desk.domain.units import fmt
+from myeloma_desk.reports.build import TrendMarker, TrendSeries
+
+# (marker, pen style) per panel, in order: distinguishable in black and white.
+STYLES: tuple[tuple[str, Qt.PenStyle], ...] = (
+    ("circle", Qt.PenStyle.SolidLine),
+    ("square", Qt.PenStyle.DashLine),
+    ("triangle", Qt.PenStyle.DotLine),
+    ("diamond", Qt.PenStyle.DashDotLine),
+    ("cross", Qt.PenStyle.DashDotDotLine),
+    ("circle_open", Qt.PenStyle.SolidLine),
+)
+
+
+def chart_image(
+    series: Sequence[TrendSeries],
+    width: int,
+    *,
+    markers: Sequence[TrendMarker] = (),
+    font_family: str = "DejaVu Sans",
+    columns: int = 2,
+) -> QImage:
+    """A white image ``width`` pixels wide holding one panel per series (height follows).
+
+    ``markers`` (therapy starts) are dotted vertical lines tagged "L1", "L2" ... in every
+    panel whose date range includes them; the report's note under the chart names them.
+    """
+    rows = max(1, math.ceil(len(series) / columns))
+    panel_w = width / columns
+    panel_h = panel_w * 0.55
+    height = math.ceil(panel_h * rows)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        font = QFont(font_family)
+        font.setPixelSize(max(8, int(panel_w / 28)))
+        painter.setFont(font)
+        for index, one in enumerate(series):
+            col, row = index % columns, index // columns
+            gap = panel_w * 0.04  # keeps neighbouring panels' date labels apart
+            rect = QRectF(col * panel_w + gap / 2, row * panel_h, panel_w - gap, panel_h)
+            draw_panel(painter, rect, one, STYLES[index % len(STYLES)], markers)
+    finally:
+        painter.end()
+    return image
+
+
+def _x_range(points: Sequence[dt.date]) -> tuple[int, int]:
+    first, last = min(points).toordinal(), max(points).toordinal()
+    if first == last:
+        return first - 15, last + 15
+    pad = max(1, (last - first) // 20)
+    return first - pad, last + pad
+
+
+def _y_range(values: Sequence[float]) -> tuple[float, float]:
+    low, high = min(values), max(values)
+    low = min(0.0, low)  # lab values are non-negative: start the axis at 0 for honest slopes
+    if high == low:
+        high = low + 1.0
+    return low, high + (high - low) * 0.12
+
+
+def _ticks(low: float, high: float, count: int = 4) -> list[float]:
+    span = high - low
+    raw = span / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def draw_panel(
+    painter: QPainter,
+    rect: QRectF,
+    series: TrendSeries,
+    style: tuple[str, Qt.PenStyle],
+    markers: Sequence[TrendMarker] = (),
+) -> None:
+    """Draw one series with axes, ticks, title and unit inside ``rect``."""
+    metrics = QFontMetricsF(painter.font())
+    line_h = metrics.height()
+    margin = line_h * 0.6
+    title = f"{series.label} ({series.unit})" if series.unit else series.label
+    painter.setPen(QPen(QColor("black")))
+    painter.drawText(
+        QRectF(rect.left() + margin, rect.top() + margin * 0.5, rect.width() - 2 * margin, line_h),
+        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+        metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width() - 2 * margin),
+    )
+    values = [p.value for p in series.points]
+    y_low, y_high = _y_range(values)
+    ticks = _ticks(y_low, y_high)
+    label_w = max(metrics.horizontalAdvance(fmt(t)) for t in ticks) + margin * 0.5
+    value_w = metrics.horizontalAdvance(fmt(round(max(values), 3))) + margin
+    plot = QRectF(
+        rect.left() + margin + label_w,
+        rect.top() + margin * 0.5 + line_h * 1.4,
+        rect.width() - 2 * margin - label_w - value_w,
+        rect.height() - margin * 1.5 - line_h * 2.8,
+    )
+    x_low, x_high = _x_range([p.date for p in series.points])
+
+    def to_x(day: dt.date) -> float:
+        return plot.left() + (day.toordinal() - x_low) / (x_high - x_low) * plot.width()
+
+    def to_y(value: float) -> float:
+        return plot.bottom() - (value - y_low) / (y_high - y_low) * plot.height()
+
+    grid = QPen(QColor(190, 190, 190))
+    grid.setWidthF(max(1.0, line_h / 16))
+    axis = QPen(QColor("black"))
+    axis.setWidthF(max(1.0, line_h / 10))
+    for tick in ticks:
+        y = to_y(tick)
+        painter.setPen(grid)
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        painter.setPen(axis)
+        painter.drawText(
+            QRectF(rect.left() + margin * 0.5, y - line_h / 2, label_w, line_h),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            fmt(tick),
+        )
+    # Therapy starts inside this panel's dates: dotted grey lines, tagged at the top.
+    first_day, last_day = min(p.date for p in series.points), max(p.date for p in series.points)
+    dotted = QPen(QColor(90, 90, 90))
+    dotted.setWidthF(max(1.0, line_h / 12))
+    dotted.setStyle(Qt.PenStyle.DotLine)
+    for event in markers:
+        if not first_day <= event.date <= last_day:
+            continue
+        x = to_x(event.date)
+        painter.setPen(dotted)
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        painter.setPen(axis)
+        tag_w = metrics.horizontalAdvance(event.tag)
+        painter.drawText(
+            QRectF(x + line_h * 0.15, plot.top(), tag_w, line_h),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            event.tag,
+        )
+    painter.setPen(axis)
+    painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+    painter.drawLine(plot.bottomLeft(), plot.topLeft())
+
+    # Date labels: first and last date (and the middle one when there is room).
+    days = sorted({p.date for p in series.points})
+    shown = [days[0]] if len(days) == 1 else [days[0], days[-1]]
+    if len(days) >= 5:
+        shown.insert(1, days[len(days) // 2])
+    for day in shown:
+        text = day.isoformat()
+        w = metrics.horizontalAdvance(text)
+        x = min(max(to_x(day) - w / 2, rect.left()), rect.right() - w)
+        painter.drawText(
+            QRectF(x, plot.bottom() + line_h * 0.2, w, line_h),
+            int(Qt.AlignmentFlag.AlignCenter),
+            text,
+        )
+
+    marker, dash = style
+    line = QPen(QColor("black"))
+    line.setWidthF(max(1.5, line_h / 7))
+    line.setStyle(dash)
+    points = [QPointF(to_x(p.date), to_y(p.value)) for p in series.points]
+    if len(points) > 1:
+        path = QPainterPath(points[0])
+        for point in points[1:]:
+            path.lineTo(point)
+        painter.setPen(line)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+    solid = QPen(QColor("black"))
+    solid.setWidthF(max(1.0, line_h / 10))
+    painter.setPen(solid)
+    size = line_h * 0.32
+    for point in points:
+        draw_marker(painter, point, marker, size)
+    # Value labels at the last point (the current value).
+    last = series.points[-1]
+    text = fmt(round(last.value, 3))
+    w = metrics.horizontalAdvance(text)
+    x = min(points[-1].x() + size * 1.2, rect.right() - w - margin * 0.2)
+    y = max(points[-1].y() - line_h, plot.top() - line_h * 0.5)
+    painter.drawText(QRectF(x, y, w, line_h), int(Qt.AlignmentFlag.AlignLeft), text)
+
+
+def draw_marker(painter: QPainter, at: QPointF, kind: str, size: float) -> None:
+    """A marker shape centred on ``at``; filled black except the open ones."""
+    painter.setBrush(QColor("black") if not kind.endswith("_open") else QColor("white"))
+    x, y = at.x(), at.y()
+    if kind.startswith("circle"):
+        painter.drawEllipse(at, size, size)
+    elif kind == "square":
+        painter.drawRect(QRectF(x - size, y - size, 2 * size, 2 * size))
+    elif kind == "triangle":
+        path = QPainterPath(QPointF(x, y - size * 1.2))
+        path.lineTo(QPointF(x + size * 1.1, y + size * 0.8))
+        path.lineTo(QPointF(x - size * 1.1, y + size * 0.8))
+        path.closeSubpath()
+        painter.drawPath(path)
+    elif kind == "diamond":
+        path = QPainterPath(QPointF(x, y - size * 1.3))
+        path.lineTo(QPointF(x + size * 1.1, y))
+        path.lineTo(QPointF(x, y + size * 1.3))
+        path.lineTo(QPointF(x - size * 1.1, y))
+        path.closeSubpath()
+        painter.drawPath(path)
+    else:  # cross
+        painter.drawLine(QPointF(x - size, y - size), QPointF(x + size, y + size))
+        painter.drawLine(QPointF(x - size, y + size), QPointF(x + size, y - size))
+    painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -1,0 +1,309 @@
+"""Render a built report (build.py) on paper: PDF through QPdfWriter, or any QPrinter.
+
+:func:`paint_report` is the one drawing path for both. It lays the report's HTML out in a
+QTextDocument sized to the page body, paginates it itself and draws every page with QPainter:
+the body slice of the document, then a running header (patient identifier, name, visit) and a
+footer ("Page x of y" and a one-line disclaimer). The HTML comes from :func:`build.to_html`
+(every user string escaped); :class:`_SealedDocument` refuses to load any resource except the
+in-memory trend chart, so nothing outside the report can be pulled in.
+
+Rendering needs a QGuiApplication (QApplication in the app); it works offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QObject, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
+
+from myeloma_desk import APP_NAME
+from myeloma_desk.reports.build import CHART_RESOURCE, ReportDoc, to_html
+from myeloma_desk.reports.chart import chart_image
+
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+FONT_FAMILY = "DejaVu Sans"
+PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
+MARGINS_MM = QMarginsF(15, 14, 15, 14)
+PDF_RESOLUTION = 300  # dpi: sharp text and chart, small files, fast layout
+BODY_POINTS = 9.5
+HEADER_POINTS = 8.0
+CHART_DPI = 200  # the chart image's own resolution on paper
+
+_fonts_registered: bool | None = None
+
+
+def register_fonts() -> bool:
+    """Register the bundled DejaVu Sans once (needs a QGuiApplication); True if it loaded."""
+    global _fonts_registered
+    if _fonts_registered is not None:
+        return _fonts_registered
+    folder = resources.files("myeloma_desk.resources") / "fonts"
+    ok = True
+    for name in FONT_FILES:
+        data = (folder / name).read_bytes()
+        ok = QFontDatabase.addApplicationFontFromData(data) != -1 and ok
+    _fonts_registered = ok
+    return ok
+
+
+def ensure_gui_app() -> QGuiApplication:
+    """The running Q(Gui)Application, or a new QGuiApplication (offscreen when headless)."""
+    existing = QGuiApplication.instance()
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    if (
+        os.name == "posix"
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and os.uname().sysname == "Linux"
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return QGuiApplication([APP_NAME])
+
+
+class _SealedDocument(QTextDocument):
+    """A QTextDocument that loads only the resources it was given (no files, no network)."""
+
+    def __init__(self, images: dict[str, QImage], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._images = images
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        key = name.toString() if isinstance(name, QUrl) else str(name)
+        image = self._images.get(key)
+        if image is not None and kind == QTextDocument.ResourceType.ImageResource.value:
+            return image
+        return None
+
+
+def _report_font(points: float = BODY_POINTS) -> QFont:
+    font = QFont(FONT_FAMILY)
+    font.setPointSizeF(points)
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    # No "fi"/"fl" ligatures: text copied or extracted from the PDF must read "Identifier",
+    # not "Identiﬁer" (searching a chart PDF for a word has to work).
+    font.setFeature(QFont.Tag("liga"), 0)
+    return font
+
+
+def _layout_document(doc: ReportDoc, device: QPagedPaintDevice, body: QRectF) -> QTextDocument:
+    """The report's QTextDocument laid out for ``device`` with pages ``body`` in size."""
+    dpi = device.logicalDpiX()
+    images: dict[str, QImage] = {}
+    chart_w = chart_h = 0
+    if doc.has_chart:
+        chart_width_in = body.width() / dpi
+        image = chart_image(
+            doc.trends,
+            int(chart_width_in * CHART_DPI),
+            markers=doc.trend_markers,
+            font_family=FONT_FAMILY,
+        )
+        images[CHART_RESOURCE] = image
+        # HTML sizes are in CSS pixels (96 per inch); Qt scales them to the paint device.
+        chart_w = int(chart_width_in * 96 * 0.98)
+        chart_h = int(chart_w * image.height() / image.width())
+    text = _SealedDocument(images)
+    text.documentLayout().setPaintDevice(device)
+    text.setDefaultFont(_report_font())
+    text.setDocumentMargin(0)
+    text.setUndoRedoEnabled(False)
+    text.setHtml(to_html(doc, chart_width_px=chart_w, chart_height_px=chart_h))
+    text.setPageSize(QSizeF(body.width(), body.height()))
+    _keep_headings_with_next(text, body.height())
+    return text
+
+
+def _first_line_top(layout: QAbstractTextDocumentLayout, block: QTextBlock) -> float:
+    """Where a block's first line is on the document (pagination may push it down)."""
+    rect = layout.blockBoundingRect(block)
+    lines = block.layout()
+    if lines is None or lines.lineCount() == 0:
+        return rect.top()
+    return rect.top() + lines.lineAt(0).y()  # line y is relative to the block's top
+
+
+def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
+    """Move a heading to the next page when what follows it starts there (no orphan headings).
+
+    QTextDocument has no keep-with-next. One pass from the top: a moved heading shifts only
+    what comes after it, which the pass has not looked at yet. Returns how many moved.
+    """
+    layout = text.documentLayout()
+    moved = 0
+    block = text.begin()
+    while block.isValid():
+        following = block.next()
+        if block.blockFormat().headingLevel() > 0 and following.isValid():
+            top = layout.blockBoundingRect(block).top()
+            next_top = _first_line_top(layout, following)
+            # +1: the layout puts a pushed line at the page top rounded down a fraction
+            if int((top + 1) // page_h) != int((next_top + 1) // page_h):
+                # A run of headings ("Assessments" then the first rule's title) moves as one.
+                first = block
+                while first.previous().isValid() and first.previous().blockFormat().headingLevel():
+                    first = first.previous()
+                fmt = QTextBlockFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(first).mergeBlockFormat(fmt)
+                # Qt re-lays out only the changed block; tables further down then keep stale
+                # positions and whole blocks vanish from the pages. Redo the layout.
+                text.markContentsDirty(first.position(), text.characterCount() - first.position())
+                moved += 1
+        block = following
+    return moved
+
+
+def _page_frame(layout: QPageLayout, resolution: int, font_h: float) -> tuple[QRectF, QRectF]:
+    """(paint rect, body rect) in device pixels: the body leaves room for header and footer."""
+    paint = QRectF(layout.paintRectPixels(resolution))
+    paint.moveTo(0, 0)  # QPainter's origin is the paint rect's top-left
+    band = font_h * 2.2
+    body = paint.adjusted(0, band, 0, -band)
+    return paint, body
+
+
+def paint_report(doc: ReportDoc, device: QPagedPaintDevice) -> int:
+    """Draw the whole report on ``device`` (QPdfWriter or QPrinter); returns the page count.
+
+    The device's page size and margins are used as they are (:func:`configure_device` sets
+    them for a report); every page gets the running header and "Page x of y".
+    """
+    register_fonts()
+    resolution = device.logicalDpiY()
+    header_font = _report_font(HEADER_POINTS)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("cannot paint on the output device (is the output file writable?)")
+    try:
+        painter.setFont(header_font)
+        metrics = QFontMetricsF(header_font, device)
+        paint, body = _page_frame(device.pageLayout(), resolution, metrics.height())
+        text = _layout_document(doc, device, body)
+        pages = max(1, text.pageCount())
+        page_h = text.pageSize().height()
+        for index in range(pages):
+            if index:
+                device.newPage()
+            painter.save()
+            painter.translate(body.left(), body.top() - index * page_h)
+            text.drawContents(painter, QRectF(0, index * page_h, body.width(), page_h))
+            painter.restore()
+            _draw_running_text(painter, doc, paint, metrics, index + 1, pages)
+    finally:
+        painter.end()
+    return pages
+
+
+def _draw_running_text(
+    painter: QPainter,
+    doc: ReportDoc,
+    paint: QRectF,
+    metrics: QFontMetricsF,
+    page: int,
+    pages: int,
+) -> None:
+    """Header: app + patient identity; footer: disclaimer and "Page x of y" (plain text)."""
+    line_h = metrics.height()
+    pen = QPen(QColor("black"))
+    pen.setWidthF(max(1.0, line_h / 14))
+    painter.setPen(pen)
+    left = f"{APP_NAME} · {doc.header.title}"
+    right = metrics.elidedText(
+        doc.header.running_label, Qt.TextElideMode.ElideMiddle, paint.width() * 0.62
+    )
+    top = QRectF(paint.left(), paint.top(), paint.width(), line_h)
+    painter.drawText(top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
+    painter.drawText(top, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), right)
+    rule_y = paint.top() + line_h * 1.3
+    painter.drawLine(QPointF(paint.left(), rule_y), QPointF(paint.right(), rule_y))
+
+    bottom = QRectF(paint.left(), paint.bottom() - line_h, paint.width(), line_h)
+    footer_rule = paint.bottom() - line_h * 1.3
+    painter.drawLine(QPointF(paint.left(), footer_rule), QPointF(paint.right(), footer_rule))
+    page_text = f"Page {page} of {pages}"
+    note = metrics.elidedText(
+        "Reference information, not a guideline or a substitute for clinical judgement.",
+        Qt.TextElideMode.ElideRight,
+        paint.width() - metrics.horizontalAdvance(page_text) - line_h * 2,
+    )
+    painter.drawText(bottom, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), note)
+    painter.drawText(
+        bottom, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), page_text
+    )
+
+
+def configure_device(device: QPagedPaintDevice, page_size: str) -> None:
+    """Page size (A4 or Letter, portrait) and the report's margins on a writer or printer."""
+    layout = QPageLayout(
+        QPageSize(PAGE_SIZES[page_size]),
+        QPageLayout.Orientation.Portrait,
+        MARGINS_MM,
+        QPageLayout.Unit.Millimeter,
+    )
+    device.setPageLayout(layout)
+
+
+def render_pdf(doc: ReportDoc, path: str | os.PathLike[str]) -> int:
+    """Write ``doc`` as a PDF at ``path`` in its page size; returns the page count."""
+    target = Path(path)
+    writer = QPdfWriter(str(target))
+    writer.setResolution(PDF_RESOLUTION)
+    writer.setCreator(APP_NAME)
+    writer.setTitle(f"{APP_NAME} {doc.header.title}")
+    configure_device(writer, doc.page_size)
+    pages = paint_report(doc, writer)
+    del writer  # flushes and closes the file
+    return pages
+
+
+def new_printer(doc: ReportDoc) -> QPrinter:
+    """A high-resolution QPrinter set up for ``doc`` (for QPrintDialog/QPrintPreviewDialog)."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    configure_device(printer, doc.page_size)
+    printer.setDocName(f"{APP_NAME} {doc.header.title}")
+    return printer
+
+
+def print_to(printer: QPrinter, doc: ReportDoc) -> int:
+    """Print ``doc`` on ``printer`` as the user set it up (connect QPrintPreviewDialog's
+    ``paintRequested`` to ``lambda p: print_to(p, doc)``); returns the page count."""
+    return paint_report(doc, printer)
+
+
+def preview_dialog(doc: ReportDoc, parent: QWidget | None = None) -> QPrintPreviewDialog:
+    """A print preview for ``doc`` (not shown: the caller calls ``exec()``/``open()``).
+
+    Printing from the preview and "save as PDF" in the system dialog both go through
+    :func:`paint_report`. Needs a QApplication (widgets).
+    """
+    printer = new_printer(doc)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"{APP_NAME}: print preview")
+    dialog.paintRequested.connect(lambda target: print_to(target, doc))
+    dialog._printer = printer  # type: ignore[attr-defined]  # keep the printer alive with it
+    return dialog

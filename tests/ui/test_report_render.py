@@ -1,0 +1,438 @@
+"""Rendering reports to PDF and to a QPrinter (offscreen), checked with pypdf; the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QFontDatabase, QFontMetricsF, QImage, QPdfWriter, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from myeloma_desk.cli import main
+from myeloma_desk.domain.engine import Assessment, assess
+from myeloma_desk.domain.results import Criterion, RuleResult
+from myeloma_desk.domain.snapshot import parse_snapshot
+from myeloma_desk.reports import render_qt
+from myeloma_desk.reports.build import ReportDoc, TrendMarker, build_report, trend_series
+from myeloma_desk.reports.chart import chart_image
+
+SNAPSHOT_FILE = Path(__file__).parents[1] / "unit" / "reports" / "data" / "patient_snapshot.json"
+SCRIPT_NAME = "<script>alert(1)</script>"
+
+# PDF page sizes in points (1/72 in): A4 210 x 297 mm, Letter 8.5 x 11 in.
+A4_POINTS = (595, 842)
+LETTER_POINTS = (612, 792)
+
+
+def patient_doc(page_size: str = "A4") -> ReportDoc:
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    return build_report(
+        snap,
+        assess(snap),
+        clinician="Dr <b>Grey</b>",
+        institution="St Elsewhere",
+        page_size=page_size,  # type: ignore[arg-type]
+    )
+
+
+def calculator_doc() -> ReportDoc:
+    snap = parse_snapshot(
+        {
+            "beta2_microglobulin": {"value": 6.0, "unit": "mg/L"},
+            "albumin": {"value": 30, "unit": "g/L"},
+        }
+    )
+    return build_report(snap, assess(snap))
+
+
+def page_texts(path: Path) -> list[str]:
+    """Text of each page with whitespace runs collapsed (pypdf separates words with tabs)."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+@pytest.fixture(scope="module")
+def patient_pdf(tmp_path_factory: pytest.TempPathFactory, qapp: object) -> tuple[Path, int]:
+    path = tmp_path_factory.mktemp("report") / "patient.pdf"
+    pages = render_qt.render_pdf(patient_doc(), path)
+    return path, pages
+
+
+def test_pdf_written_with_its_page_count(patient_pdf: tuple[Path, int]) -> None:
+    path, pages = patient_pdf
+    assert path.read_bytes().startswith(b"%PDF-")
+    assert pages >= 2  # a patient with history does not fit one page
+    assert len(PdfReader(path).pages) == pages
+
+
+def test_every_page_has_identifier_and_page_x_of_y(patient_pdf: tuple[Path, int]) -> None:
+    path, pages = patient_pdf
+    texts = page_texts(path)
+    for number, text in enumerate(texts, start=1):
+        assert "ID MRN-0042" in text, number
+        assert "visit 2025-03-10" in text, number
+        assert re.findall(r"Page (\d+) of (\d+)", text) == [(str(number), str(pages))]
+        assert "not a guideline or a substitute for clinical judgement" in text
+
+
+def test_sections_and_values_in_pdf_text(patient_pdf: tuple[Path, int]) -> None:
+    text = " ".join(page_texts(patient_pdf[0]))
+    for expected in (
+        "Assessment report",
+        "Identifier MRN-0042",
+        "Date of birth 1956-02-01",
+        "Clinician Dr <b>Grey</b>",
+        "Institution St Elsewhere",
+        "Inputs",
+        "Albumin 33 g/L 2025-03-10",
+        "Creatinine 97.3 µmol/L",
+        "Lines of therapy",
+        "VRd <i>cycle</",  # the narrow column may wrap after the slash
+        "Staging and risk",
+        "International Staging System (ISS) II",
+        "Response against baseline",
+        "Serum M-protein 3.1 g/dL 0.4 g/dL",
+        "Trends",
+        "2024-06-01 3.1 820 91.111 1.9 9.2",  # the trend table under the chart
+        "Assessments",
+        "microglobulin ≥ 5.5 mg/L (stage III) not met 4.1 mg/L",  # pypdf splits "β2-"
+        "Options described in the PDQ",
+        "References",
+        "International staging system for multiple myeloma. J Clin Oncol",
+        "PDQ summary date 2025-04-25",
+        "Criteria engine 0.1.0",
+        "Disclaimer",
+    ):
+        assert expected in text, expected
+
+
+def test_script_and_markup_in_name_print_literally(patient_pdf: tuple[Path, int]) -> None:
+    first = page_texts(patient_pdf[0])[0]
+    assert f"Patient Ada <b>Example</b> {SCRIPT_NAME}" in first
+
+
+@pytest.mark.parametrize(("size", "points"), [("A4", A4_POINTS), ("Letter", LETTER_POINTS)])
+def test_page_sizes(tmp_path: Path, qapp: object, size: str, points: tuple[int, int]) -> None:
+    path = tmp_path / f"{size}.pdf"
+    render_qt.render_pdf(patient_doc(size), path)
+    for page in PdfReader(path).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == points
+    assert f"Page size {size}" in " ".join(page_texts(path))
+
+
+def test_calculator_only_report(tmp_path: Path, qapp: object) -> None:
+    path = tmp_path / "calc.pdf"
+    pages = render_qt.render_pdf(calculator_doc(), path)
+    texts = page_texts(path)
+    assert len(texts) == pages >= 1
+    for number, text in enumerate(texts, start=1):
+        assert "Calculator report · no patient" in text
+        assert f"Page {number} of {pages}" in text
+    joined = " ".join(texts)
+    assert "Patient none (calculator-only report)" in joined
+    assert "International Staging System (ISS) III" in joined
+    assert "No dated values to plot." in joined
+
+
+def test_print_path_uses_the_same_painter(tmp_path: Path, qapp: object) -> None:
+    """QPrinter (what QPrintPreviewDialog hands to paintRequested) renders the same report."""
+    doc = patient_doc("Letter")
+    printer = render_qt.new_printer(doc)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    pages = render_qt.print_to(printer, doc)
+    texts = page_texts(tmp_path / "printed.pdf")
+    assert len(texts) == pages
+    assert all(f"Page {n} of {pages}" in t for n, t in enumerate(texts, start=1))
+    assert all("ID MRN-0042" in t for t in texts)
+    page = PdfReader(tmp_path / "printed.pdf").pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == LETTER_POINTS
+
+
+def test_bundled_font_is_registered(qapp: object) -> None:
+    assert render_qt.register_fonts()
+    assert render_qt.FONT_FAMILY in QFontDatabase.families()
+
+
+def test_document_loads_only_its_own_images(qapp: object) -> None:
+    image = QImage(4, 4, QImage.Format.Format_RGB32)
+    sealed = render_qt._SealedDocument({"chart": image})
+    kind = QTextDocument.ResourceType.ImageResource.value
+    assert sealed.loadResource(kind, QUrl("chart")) is image
+    for name in ("file:///etc/hostname", "/etc/hostname", "http://example.org/x.png"):
+        assert sealed.loadResource(kind, QUrl(name)) is None
+
+
+def test_rendering_opens_no_connection(network_guard, tmp_path: Path, qapp: object) -> None:  # type: ignore[no-untyped-def]
+    """Hostile strings that name remote resources are printed as text; nothing is fetched."""
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    doc = build_report(
+        snap,
+        assess(snap),
+        institution="<img src='http://198.51.100.7/x.png'><link rel=stylesheet href=http://x/>",
+    )
+    render_qt.render_pdf(doc, tmp_path / "hostile.pdf")
+    assert network_guard.attempts == []
+    assert "<img src='http://198.51.100.7/x.png'>" in page_texts(tmp_path / "hostile.pdf")[0]
+
+
+def test_long_report_loses_no_section(tmp_path: Path, qapp: object) -> None:
+    """Forty results with tables: every title, result line and source line is on some page.
+
+    (Moving a heading to the next page once made Qt drop whole blocks after later tables.)
+    """
+    results = [
+        RuleResult(
+            rule=f"rule_{k}",
+            title=f"Synthetic rule number {k}",
+            status="determined",
+            result=f"value_{k}",
+            criteria=[
+                Criterion(name=f"criterion {k}.{j} with a longer wording to wrap", met=j % 2 == 0)
+                for j in range(1 + k % 7)
+            ],
+            detail={"note": f"detail line for rule {k}"},
+            sources=["Greipp 2005 J Clin Oncol"],
+        )
+        for k in range(40)
+    ]
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    assessment = Assessment(engine_version="t", evidence_version="t", results=results)
+    doc = build_report(snap, assessment)
+    pages = render_qt.render_pdf(doc, tmp_path / "long.pdf")
+    texts = page_texts(tmp_path / "long.pdf")
+    assert len(texts) == pages >= 5
+    joined = " ".join(texts)
+    for k in range(40):
+        assert f"Synthetic rule number {k} Result: value {k}" in joined, k
+        assert f"Note: detail line for rule {k}" in joined, k
+    assert joined.count("Sources: [2]") >= 40
+    assert "Disclaimer" in joined and "acting on it." in texts[-1]
+
+
+def test_headings_are_kept_with_what_follows(qapp: object, tmp_path: Path) -> None:
+    writer = QPdfWriter(str(tmp_path / "layout.pdf"))
+    writer.setResolution(render_qt.PDF_RESOLUTION)
+    render_qt.configure_device(writer, "A4")
+    render_qt.register_fonts()
+    font_h = QFontMetricsF(render_qt._report_font(), writer).height()
+    _, body = render_qt._page_frame(writer.pageLayout(), writer.logicalDpiY(), font_h)
+    text = render_qt._layout_document(patient_doc(), writer, body)
+    layout = text.documentLayout()
+    page_h = text.pageSize().height()
+    block = text.begin()
+    headings = 0
+    while block.isValid():
+        following = block.next()
+        if block.blockFormat().headingLevel() and following.isValid():
+            headings += 1
+            top = layout.blockBoundingRect(block).top()
+            next_top = render_qt._first_line_top(layout, following)
+            assert int((top + 1) // page_h) == int((next_top + 1) // page_h), block.text()
+        block = following
+    assert headings >= 10
+    del text, writer
+
+
+def test_chart_draws_one_panel_per_series(qapp: object) -> None:
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    series = trend_series(snap)
+    image = chart_image(series, 1200)
+    assert image.width() == 1200
+    assert image.height() == pytest.approx(3 * 600 * 0.55, abs=2)  # 5 panels: 3 rows of 2
+    # something black is drawn in each of the five panel cells, the sixth stays blank
+    for index in range(6):
+        col, row = index % 2, index // 2
+        x0, y0 = col * 600, int(row * 600 * 0.55)
+        dark = sum(
+            1
+            for x in range(x0 + 60, x0 + 560, 7)
+            for y in range(y0 + 20, y0 + 300, 7)
+            if QImage.pixelColor(image, x, y).lightness() < 100
+        )
+        assert (dark > 0) == (index < 5), index
+
+
+# --- CLI --------------------------------------------------------------------------------------
+
+
+def test_cli_writes_pdf(tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.pdf"
+    code = main(
+        [
+            "--data-dir",
+            str(tmp_path / "home"),
+            "report",
+            str(SNAPSHOT_FILE),
+            "-o",
+            str(out),
+            "--page-size",
+            "Letter",
+        ]
+    )
+    assert code == 0
+    pages = len(PdfReader(out).pages)
+    assert capsys.readouterr().out.strip() == f"{out}: {pages} pages (Letter)"
+    assert "ID MRN-0042" in page_texts(out)[0]
+    from myeloma_desk.evidence import EVIDENCE_VERSION
+
+    joined = " ".join(page_texts(out))
+    assert f"Evidence database {EVIDENCE_VERSION}" in joined  # the CLI asks the evidence layer
+    assert "treatment-evidence database is not available" not in joined
+
+
+def test_cli_uses_clinician_and_institution_from_settings(tmp_path: Path, qapp: object) -> None:
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.settings import Settings, save_settings
+
+    home = tmp_path / "home"
+    save_settings(
+        AppPaths.resolve(home),
+        Settings(clinician="Dr Settings", institution="Clinic <One>", page_size="Letter"),
+    )
+    out = tmp_path / "out.pdf"
+    assert main(["--data-dir", str(home), "report", str(SNAPSHOT_FILE), "-o", str(out)]) == 0
+    first = page_texts(out)[0]
+    assert "Clinician Dr Settings" in first and "Institution Clinic <One>" in first
+    page = PdfReader(out).pages[0]
+    assert round(float(page.mediabox.width)) == LETTER_POINTS[0]
+
+
+def test_cli_invalid_snapshot_exits_2(
+    tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"albumin": 3, "colour": "blue"}', encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    assert main(["--data-dir", str(tmp_path), "report", str(bad), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "albumin: a unit is required" in err
+    assert "colour: unknown field" in err
+    assert not out.exists()
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path), "report", str(bad), "-o", str(out)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+
+
+def _store_with_patient(home: Path) -> None:
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import PatientFields, open_store
+
+    with open_store(AppPaths.resolve(home), backup_on_open=False) as store:
+        patient = store.create_patient(
+            PatientFields(
+                name="Stored <i>Patient</i>", identifier="MRN-77", birth_date=dt.date(1950, 1, 2)
+            )
+        )
+        for day, m_protein in (("2024-01-10", 3.0), ("2024-06-12", 0.8)):
+            snap = parse_snapshot(
+                {
+                    "serum_m_protein": {"value": m_protein, "unit": "g/dL"},
+                    "beta2_microglobulin": {"value": 6.1, "unit": "mg/L"},
+                    "albumin": {"value": 3.2, "unit": "g/dL"},
+                }
+            )
+            store.save_visit(patient.id, dt.date.fromisoformat(day), snap)
+
+
+def test_cli_report_of_a_stored_visit(
+    tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import open_store
+
+    home = tmp_path / "home"
+    _store_with_patient(home)
+    out = tmp_path / "visit.pdf"
+    argv = ["--data-dir", str(home), "report", "--patient", "mrn-77", "--visit", "2024-06-12"]
+    assert main([*argv, "-o", str(out)]) == 0
+    texts = page_texts(out)
+    assert all("ID MRN-77 · visit 2024-06-12" in t for t in texts)
+    joined = " ".join(texts)
+    assert "Patient Stored <i>Patient</i>" in joined
+    assert "Date of birth 1950-01-02" in joined
+    assert "Serum M-protein 3 g/dL 0.8 g/dL" in joined  # baseline from the earlier visit
+    assert "International Staging System (ISS) III" in joined
+    with open_store(AppPaths.resolve(home), backup_on_open=False) as store:
+        printed = [e for e in store.audit_events() if e.action == "print"]
+    assert [e.detail for e in printed] == [
+        {"visit": "2024-06-12", "format": "pdf", "pages": len(texts)}
+    ]
+    capsys.readouterr()
+
+    assert main([*argv[:-1], "2024-06-13", "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "visits: 2024-01-10, 2024-06-12" in capsys.readouterr().err
+    assert main([*argv[:4], "MRN-78", *argv[5:], "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "no patient with identifier 'MRN-78'" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_patient_arguments_checked(tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    argv = ["--data-dir", str(tmp_path), "report", "--patient", "P1", "--visit"]
+    assert main([*argv, "yesterday", "-o", str(out)]) == 2
+    assert main(["report", "--patient", "P1", "-o", str(out)]) == 2
+    assert main(["report", "x.json", "--patient", "P1", "--visit", "2025-01-02", "-o", "o"]) == 2
+    assert not out.exists()
+
+
+def test_cli_patient_path_without_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.pdf"
+    home = tmp_path / "empty"
+    argv = ["--data-dir", str(home), "report", "--patient", "P1", "--visit", "2025-01-02"]
+    assert main([*argv, "-o", str(out)]) == 1
+    assert "no patient store in" in capsys.readouterr().err
+    assert not out.exists()
+    assert not home.exists()  # asking for a report does not create a store
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12")
+def test_pyside_keeps_none_alive(qapp: object) -> None:
+    """PySide6 6.12.0 on Python 3.11 loses a reference to None per void call; a report makes
+    ~500 such calls, so a few reports abort the interpreter ("deallocating None")."""
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        image.fill(0)
+    assert sys.getrefcount(None) - before >= 0
+
+
+def test_preview_dialog_paints_through_paint_report(tmp_path: Path, qapp: object) -> None:
+    """The dialog is built but never shown; its paintRequested signal is emitted directly."""
+    doc = calculator_doc()
+    dialog = render_qt.preview_dialog(doc)
+    try:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "preview.pdf"))
+        dialog.paintRequested.emit(printer)
+        del printer  # closes the file
+        texts = page_texts(tmp_path / "preview.pdf")
+        assert texts and "Calculator report · no patient" in texts[0]
+        assert not dialog.isVisible()
+    finally:
+        dialog.deleteLater()
+
+
+def test_chart_marks_therapy_starts_inside_the_dates(qapp: object) -> None:
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    series = trend_series(snap)[:1]  # one panel: 2024-06-01 .. 2025-03-10
+    inside = TrendMarker(date=dt.date(2024, 10, 15), tag="L1", label="VRd")
+    outside = TrendMarker(date=dt.date(2020, 1, 1), tag="L0", label="old")
+    plain = chart_image(series, 1000, columns=1)
+    marked = chart_image(series, 1000, columns=1, markers=[inside])
+    ignored = chart_image(series, 1000, columns=1, markers=[outside])
+    assert marked != plain
+    assert ignored == plain
