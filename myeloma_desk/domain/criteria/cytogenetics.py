@@ -6,8 +6,6 @@ Thresholds: ../shared/reference/criteria-summary.md, "Cytogenetic risk". FISH ab
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from myeloma_desk.domain.criteria.diagnosis import (
     FERNANDEZ_DE_LARREA_2021,
     PCL_CIRCULATING,
@@ -15,6 +13,7 @@ from myeloma_desk.domain.criteria.diagnosis import (
     val,
 )
 from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 from myeloma_desk.domain.units import fmt, ge, gt, lt
@@ -82,26 +81,6 @@ IMS_B2M = 5.5  # β2-microglobulin ≥ 5.5 mg/L ...
 IMS_NORMAL_CREATININE = 1.2  # ... with normal creatinine (< 1.2 mg/dL)
 IGH_TRANSLOCATIONS = (Fish.T_4_14, Fish.T_14_16, Fish.T_14_20)
 ONE_Q = (Fish.GAIN1Q, Fish.AMP1Q)
-
-Tri = bool | None
-
-
-def _or(values: Iterable[Tri]) -> Tri:
-    items = list(values)
-    if any(v is True for v in items):
-        return True
-    if all(v is False for v in items):
-        return False
-    return None
-
-
-def _and(values: Iterable[Tri]) -> Tri:
-    items = list(values)
-    if any(v is False for v in items):
-        return False
-    if all(v is True for v in items):
-        return True
-    return None
 
 
 @rule("cytogenetic_risk_pdq", "Cytogenetic risk groups (the PDQ's Table 3)", "cytogenetics")
@@ -186,7 +165,7 @@ def high_risk_ims_imwg(s: Snapshot) -> RuleResult:
     has: dict[Fish, Tri] = {f: None if found is None else f in found for f in Fish}
     fraction = val(s, "del17p_clonal_fraction_percent")
     big_clone: Tri = None if fraction is None else gt(fraction, DEL17P_FRACTION)
-    a = _or([_and([has[Fish.DEL17P], big_clone]), has[Fish.TP53_MUTATION]])
+    a = tri_any([tri_all([has[Fish.DEL17P], big_clone]), has[Fish.TP53_MUTATION]])
     e.criterion(
         f"del(17p) in > {fmt(DEL17P_FRACTION)}% clonal fraction and/or TP53 mutation",
         a,
@@ -197,15 +176,15 @@ def high_risk_ims_imwg(s: Snapshot) -> RuleResult:
             else ""
         ),
     )
-    one_q = _or(has[f] for f in ONE_Q)
-    del1p = _or([has[Fish.DEL1P32_MONO], has[Fish.DEL1P32_BI]])
-    b = _and([_or(has[f] for f in IGH_TRANSLOCATIONS), _or([one_q, del1p])])
+    one_q = tri_any(has[f] for f in ONE_Q)
+    del1p = tri_any([has[Fish.DEL1P32_MONO], has[Fish.DEL1P32_BI]])
+    b = tri_all([tri_any(has[f] for f in IGH_TRANSLOCATIONS), tri_any([one_q, del1p])])
     e.criterion(
         "t(4;14), t(14;16) or t(14;20) with 1q gain/amplification and/or del(1p32)",
         b,
         _fish_text(s, (*IGH_TRANSLOCATIONS, *ONE_Q, Fish.DEL1P32_MONO, Fish.DEL1P32_BI)),
     )
-    c = _or([_and([has[Fish.DEL1P32_MONO], one_q]), has[Fish.DEL1P32_BI]])
+    c = tri_any([tri_all([has[Fish.DEL1P32_MONO], one_q]), has[Fish.DEL1P32_BI]])
     e.criterion(
         "monoallelic del(1p32) with 1q gain/amplification, or biallelic del(1p32)",
         c,
@@ -213,7 +192,7 @@ def high_risk_ims_imwg(s: Snapshot) -> RuleResult:
     )
     b2m = val(s, "beta2_microglobulin")
     creatinine = val(s, "creatinine")
-    d = _and(
+    d = tri_all(
         [
             None if b2m is None else ge(b2m, IMS_B2M),
             None if creatinine is None else lt(creatinine, IMS_NORMAL_CREATININE),
@@ -225,7 +204,7 @@ def high_risk_ims_imwg(s: Snapshot) -> RuleResult:
         d,
         f"β2M {s.shown('beta2_microglobulin')}; creatinine {s.shown('creatinine')}",
     )
-    high = _or([a, b, c, d])
+    high = tri_any([a, b, c, d])
     if s.fish is None:
         e.need("fish")
     if has[Fish.DEL17P] and fraction is None and a is None:

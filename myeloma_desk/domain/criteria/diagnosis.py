@@ -14,12 +14,13 @@ reported one are listed in ``detail.also_meets``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Literal, TypeVar
 
+from myeloma_desk.domain.criteria.renal import cockcroft_gault
 from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
@@ -74,12 +75,6 @@ FLC_RATIO_HIGH = 1.65  # kappa/lambda ratio > 1.65 is abnormal
 PCL_CIRCULATING = 5.0  # IMWG 2021: ≥ 5% circulating plasma cells = plasma cell leukemia
 PCL_LIKE_CIRCULATING = 2.0  # the PDQ (Jelinek 2023): > 2% = PCL-like, ultra-high risk
 
-# Cockcroft-Gault (criteria-summary.md, "Kidney and dosing"), used only when no creatinine
-# clearance is given: CrCl = (140 − age) × weight kg / (72 × Scr mg/dL), × 0.85 if female.
-CG_AGE = 140
-CG_DIVISOR = 72
-CG_FEMALE = 0.85
-
 MDE_ORDER = (
     "hypercalcemia",
     "renal_insufficiency",
@@ -113,7 +108,6 @@ PDQ_MDE_DIFFERENCE = (
     "more' for the marrow (IMWG: ≥ 60% is a myeloma-defining event)."
 )
 
-Tri = bool | None
 T = TypeVar("T")
 
 
@@ -231,12 +225,13 @@ def crcl(s: Snapshot) -> tuple[float | None, str, list[str]]:
         )
         if value is None
     ]
-    if needs or creatinine is None or weight is None or s.age_years is None:
+    if needs:
         return None, "not recorded", needs
-    value = (CG_AGE - s.age_years) * weight / (CG_DIVISOR * creatinine)
-    if s.sex == "female":
-        value *= CG_FEMALE
-    value = max(value, 0.0)
+    # One Cockcroft–Gault implementation for the whole engine (criteria/renal.py).
+    estimate = cockcroft_gault(s)
+    if estimate is None:  # under 18: the formula is for adults
+        return None, "not recorded (Cockcroft–Gault applies to adults)", ["creatinine_clearance"]
+    value = max(estimate, 0.0)
     return value, f"{fmt(round(value, 1))} mL/min (Cockcroft–Gault estimate)", []
 
 
@@ -445,7 +440,7 @@ def _al_amyloidosis(s: Snapshot, monoclonal: Tri) -> tuple[Tri, list[tuple[str, 
             _yes_no(monoclonal),
         ),
     ]
-    return _all(r[1] for r in rows), rows
+    return tri_all(r[1] for r in rows), rows
 
 
 POEMS_MAJOR = ("castleman", "sclerotic_bone_lesions", "vegf_elevated")
@@ -465,8 +460,8 @@ def _poems(s: Snapshot, monoclonal: Tri) -> tuple[Tri, list[tuple[str, Tri, str]
     if p is None:
         return None, []  # not recorded: an assumption, no criteria to list
     values = {} if p is None else p.model_dump()
-    major = _any(values.get(k) for k in POEMS_MAJOR)
-    minor = _any(values.get(k) for k in POEMS_MINOR)
+    major = tri_any(values.get(k) for k in POEMS_MAJOR)
+    minor = tri_any(values.get(k) for k in POEMS_MINOR)
     rows: list[tuple[str, Tri, str]] = [
         (
             "POEMS mandatory: polyneuropathy",
@@ -490,7 +485,7 @@ def _poems(s: Snapshot, monoclonal: Tri) -> tuple[Tri, list[tuple[str, Tri, str]
             _listed(values, POEMS_MINOR),
         ),
     ]
-    return _all(r[1] for r in rows), rows
+    return tri_all(r[1] for r in rows), rows
 
 
 def _lambda_note(s: Snapshot) -> str:
@@ -512,24 +507,6 @@ def _yes_no(value: Tri) -> str:
     return "not recorded" if value is None else ("yes" if value else "no")
 
 
-def _all(values: Iterable[Tri]) -> Tri:
-    items = list(values)
-    if any(v is False for v in items):
-        return False
-    if all(v is True for v in items):
-        return True
-    return None
-
-
-def _any(values: Iterable[Tri]) -> Tri:
-    items = list(values)
-    if any(v is True for v in items):
-        return True
-    if all(v is False for v in items):
-        return False
-    return None
-
-
 def monoclonal_evidence(s: Snapshot, f: Flc | None) -> Tri:
     """Evidence of a monoclonal disorder: M-protein, abnormal FLC ratio or clonal plasma cells."""
     serum = val(s, "serum_m_protein")
@@ -544,7 +521,7 @@ def monoclonal_evidence(s: Snapshot, f: Flc | None) -> Tri:
         s.clonality_proven,
         True if s.m_protein_heavy_chain not in (None, "none") else None,
     ]
-    return _any(signs)
+    return tri_any(signs)
 
 
 TITLE = "Diagnosis (IMWG 2014; plasma cell leukemia IMWG 2021)"
@@ -1011,7 +988,23 @@ def diagnosis(s: Snapshot) -> RuleResult:
 
     Other rules (the SMM and MGUS scores) call this too; it is computed once per snapshot.
     """
-    return s.derived("diagnosis.result", lambda snap: _Diagnosis(snap).run())
+    return s.derived("diagnosis.result", _diagnosis_with_treatment_note)
+
+
+TREATED_NOTE = (
+    "lines of therapy are recorded: the IMWG 2014 criteria describe disease before treatment, "
+    "and values measured after treatment can understate it; assess the pre-treatment visit "
+    "for the diagnosis"
+)
+
+
+def _diagnosis_with_treatment_note(s: Snapshot) -> RuleResult:
+    result = _Diagnosis(s).run()
+    if not s.therapy_lines:
+        return result
+    detail = dict(result.detail)
+    detail["assumptions"] = [*detail.get("assumptions", []), TREATED_NOTE]
+    return result.model_copy(update={"detail": detail})
 
 
 @rule("myeloma_defining_events", "Myeloma-defining events (IMWG 2014)", "diagnosis")

@@ -118,6 +118,13 @@ def _totals(factors: Sequence[Factor]) -> set[int]:
 
 def _applicable(s: Snapshot, e: Explanation, accepted: tuple[str, ...]) -> RuleResult | None:
     """None if the score applies (or may apply); else the not_applicable result."""
+    if s.therapy_lines:
+        # The Mayo and IMWG 2020 scores (and Mayo MGUS risk) estimate the progression of
+        # untreated precursor disease from values at diagnosis; after treatment they do not apply.
+        return e.not_applicable(
+            "these scores estimate progression of untreated precursor disease; this patient "
+            "has recorded lines of therapy"
+        )
     d = diagnosis(s)
     e.detail["diagnosis"] = {"status": d.status, "result": d.result}
     wanted = ", ".join(accepted)

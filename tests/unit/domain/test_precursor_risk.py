@@ -325,3 +325,29 @@ def test_pdq_table_in_detail() -> None:
         64,
     ]
     assert r.detail["pdq_row"].startswith("between")
+
+
+def test_precursor_scores_do_not_apply_after_treatment() -> None:
+    """A treated patient's current labs must not be scored as untreated SMM or MGUS."""
+    from myeloma_desk.domain.criteria.diagnosis import TREATED_NOTE, diagnosis
+    from myeloma_desk.domain.criteria.precursor_risk import mgus_risk_mayo, smm_risk_20_2_20
+    from myeloma_desk.domain.snapshot import parse_snapshot
+
+    data = {
+        "serum_m_protein": {"value": 0.4, "unit": "g/dL"},
+        "m_protein_heavy_chain": "IgG",
+        "free_kappa": {"value": 45, "unit": "mg/L"},
+        "free_lambda": {"value": 12, "unit": "mg/L"},
+        "bone_marrow_plasma_cells_percent": 8,
+    }
+    untreated = parse_snapshot(data)
+    treated = parse_snapshot(
+        {**data, "therapy_lines": [{"regimen": "VRd", "drugs": ["bortezomib"]}]}
+    )
+    assert mgus_risk_mayo(untreated).status != "not_applicable"
+    for rule in (mgus_risk_mayo, smm_risk_20_2_20):
+        result = rule(treated)
+        assert result.status == "not_applicable"
+        assert "lines of therapy" in result.detail["reason"]
+    assert TREATED_NOTE in diagnosis(treated).detail["assumptions"]
+    assert TREATED_NOTE not in diagnosis(untreated).detail.get("assumptions", [])
