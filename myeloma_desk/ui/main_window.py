@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.qsettings = qsettings
+        context.services["navigate"] = self.navigate  # pages link to each other through this
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.setAccessibleName(APP_NAME)
         self.resize(1200, 800)
@@ -79,6 +80,14 @@ class MainWindow(QMainWindow):
         """Show the section with ``key``."""
         return self.show_section(self.section_keys().index(key))
 
+    def navigate(self, key: str, target: str = "") -> QWidget:
+        """Show section ``key`` and, if its page can, go to ``target`` (an anchor or id)."""
+        page = self.show_section_key(key)
+        go_to = getattr(page, "go_to", None)
+        if target and callable(go_to):
+            go_to(target)
+        return page
+
     def page(self, index: int) -> QWidget:
         """The page of section ``index``, created on first use."""
         page = self._pages.get(index)
@@ -111,4 +120,6 @@ class MainWindow(QMainWindow):
         if self.qsettings is not None:
             self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.context.save_settings()
+        for close in self.context.services.pop("on_close", []):  # e.g. the patient store
+            close()
         super().closeEvent(event)

@@ -34,6 +34,64 @@ def _reference(context: AppContext) -> QWidget:
     return ReferenceView(font_points=context.settings.reference_font_points)
 
 
+def _calculators(context: AppContext) -> QWidget:
+    from myeloma_desk.ui.views.calculators_view import CalculatorsView
+
+    return CalculatorsView(
+        navigate=context.services.get("navigate"), evidence_links=evidence_available()
+    )
+
+
+def _patients(context: AppContext) -> QWidget:
+    try:
+        from myeloma_desk.store import StoreError
+        from myeloma_desk.ui.views.patients_view import PatientsView, unavailable_page
+    except ImportError:  # the patient store package is not in this build
+        return NotBuiltPage("Patients", "It will list patients, visits and lines of therapy.")
+    page: QWidget
+    try:
+        page = PatientsView(context)
+    except StoreError as error:  # locked by another window, damaged, encrypted ...
+        page = unavailable_page(error)
+    return page
+
+
+def _assess(context: AppContext) -> QWidget:
+    from myeloma_desk.ui.views.drafts import DraftStore
+    from myeloma_desk.ui.views.visit_form import AssessView
+
+    view = AssessView(
+        DraftStore(context.paths.data),
+        navigate=context.services.get("navigate"),
+        evidence_links=evidence_available(),
+    )
+    view.settings = context.settings
+    return view
+
+
+def evidence_available() -> bool:
+    """Whether the evidence database package is in this build."""
+    import importlib.util
+
+    return importlib.util.find_spec("myeloma_desk.evidence.loader") is not None
+
+
+def _regimens(context: AppContext) -> QWidget:
+    if not evidence_available():
+        return NotBuiltPage("Regimens", "It will browse the regimens the PDQ describes.")
+    from myeloma_desk.ui.views.regimens_view import RegimensView
+
+    return RegimensView(context)
+
+
+def _evidence(context: AppContext) -> QWidget:
+    if not evidence_available():
+        return NotBuiltPage("Evidence", "It will browse trials and findings with their sentences.")
+    from myeloma_desk.ui.views.evidence_view import EvidenceView
+
+    return EvidenceView(context)
+
+
 def _not_built(title: str, what: str) -> PageFactory:
     return lambda _context: NotBuiltPage(title, what)
 
@@ -43,32 +101,32 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "patients",
         "Patients",
         "Ctrl+1",
-        _not_built("Patients", "It will list patients, visits and lines of therapy."),
+        _patients,
     ),
     SectionSpec(
         "assess",
         "Assess",
         "Ctrl+2",
-        _not_built("Assess", "It will show the visit form with the live assessment."),
+        _assess,
     ),
     SectionSpec(
         "regimens",
         "Regimens",
         "Ctrl+3",
-        _not_built("Regimens", "It will browse the regimens the PDQ describes."),
+        _regimens,
     ),
     SectionSpec(
         "evidence",
         "Evidence",
         "Ctrl+4",
-        _not_built("Evidence", "It will browse trials and findings with their sentences."),
+        _evidence,
     ),
     SectionSpec("reference", "Reference", "Ctrl+5", _reference),
     SectionSpec(
         "calculators",
         "Calculators",
         "Ctrl+6",
-        _not_built("Calculators", "It will offer every rule without a patient."),
+        _calculators,
     ),
 )
 

@@ -80,9 +80,17 @@ def test_reference_shows_text_and_credit(window: MainWindow) -> None:
     assert "2025-04-25" in credit.text()
 
 
-def test_unbuilt_sections_say_so(window: MainWindow) -> None:
-    page = window.show_section_key("calculators")
-    assert "not built yet" in page.accessibleName()
+def test_unbuilt_sections_say_so(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from myeloma_desk.ui import sections
+
+    monkeypatch.setattr(sections, "evidence_available", lambda: False)
+    win, _ = create_window(str(tmp_path))
+    qtbot.addWidget(win)
+    for key in ("regimens", "evidence"):
+        page = win.show_section_key(key)
+        assert "not built yet" in page.accessibleName()
 
 
 def test_last_section_persists(qtbot: QtBot, tmp_path: Path) -> None:

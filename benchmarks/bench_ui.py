@@ -1,0 +1,206 @@
+"""UI responsiveness: live-assessment update latency and the 10,000-patient list.
+
+Run: bash dev.sh bench   (or QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_ui.py)
+Targets on the 2-core reference machine:
+  - live assessment: one update (read the visit form, validate, run every rule, refresh the
+    panel and repaint) median and p95 ≤ 50 ms;
+  - patient list with 10,000 patients: model load, one filter pass and a full sort each
+    ≤ 100 ms (nothing may block the UI thread longer than that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QTableView
+
+from myeloma_desk.ui.models.patients import PatientFilterProxy, PatientTableModel
+from myeloma_desk.ui.views.drafts import DraftStore
+from myeloma_desk.ui.views.visit_form import AssessView
+from myeloma_desk.ui.widgets.fields import QuantityEditor
+
+VALUES = {
+    "serum_m_protein": "3.4",
+    "free_kappa": "480",
+    "free_lambda": "9",
+    "beta2_microglobulin": "4.2",
+    "albumin": "3.1",
+    "ldh": "260",
+    "ldh_upper_limit": "225",
+    "creatinine": "1.4",
+    "calcium": "10.9",
+    "hemoglobin": "9.6",
+    "bone_marrow_plasma_cells_percent": "35",
+    "lytic_lesions": "3",
+}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_live(app: QApplication, runs: int = 200) -> list[float]:
+    with tempfile.TemporaryDirectory() as home:
+        view = AssessView(DraftStore(__import__("pathlib").Path(home)))
+        view.resize(1300, 850)
+        view.show()
+        app.processEvents()
+        for path, text in VALUES.items():
+            editor = view.form.editor(path)
+            assert isinstance(editor, QuantityEditor)
+            editor.edit.setText(text)
+        view.update_assessment()
+        app.processEvents()
+        creatinine = view.form.editor("creatinine")
+        assert isinstance(creatinine, QuantityEditor)
+        times: list[float] = []
+        for i in range(runs):
+            creatinine.edit.setText(f"{1.0 + (i % 40) / 10:.1f}")  # a keystroke's change
+            start = time.perf_counter()
+            view.update_assessment()
+            app.processEvents()  # includes the repaint of panel and form
+            times.append((time.perf_counter() - start) * 1000)
+        view.close()
+        return times
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    name: str
+    identifier: str | None
+    birth_date: dt.date | None
+    sex: str | None
+    diagnosis: str | None
+    archived: bool
+    last_visit: dt.date | None
+
+
+def synthetic(n: int) -> list[Row]:
+    rng = random.Random(7)
+    first = ["Ann", "Ben", "Chidi", "Dana", "Emil", "Fatima", "Goran", "Hana", "Ivo", "Jia"]
+    last = ["Berg", "Okafor", "Novak", "Silva", "Tanaka", "Weber", "Kowalski", "Haddad"]
+    diagnoses = ["active_multiple_myeloma", "smoldering_multiple_myeloma", "non_igm_mgus", None]
+    rows = []
+    for i in range(n):
+        name = f"{rng.choice(last)}{i % 97}, {rng.choice(first)}"
+        rows.append(
+            Row(
+                i + 1,
+                name,
+                f"MRN-{i:06d}",
+                dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(20000)),
+                rng.choice(["female", "male"]),
+                rng.choice(diagnoses),
+                rng.random() < 0.1,
+                dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(2000)),
+            )
+        )
+    return sorted(rows, key=lambda r: r.name.casefold())
+
+
+def bench_patients(app: QApplication, n: int = 10_000) -> dict[str, float]:
+    rows = synthetic(n)
+    figures: dict[str, float] = {}
+    start = time.perf_counter()
+    model = PatientTableModel(rows)
+    proxy = PatientFilterProxy()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    view.setModel(proxy)
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.resize(1000, 700)
+    view.show()
+    app.processEvents()
+    figures["model load + first paint"] = (time.perf_counter() - start) * 1000
+    filters = []
+    for text in ("ber", "okafor1", "mrn-0042", "smoldering", "", "silva5 fat"):
+        start = time.perf_counter()
+        proxy.set_text(text)
+        app.processEvents()
+        filters.append((time.perf_counter() - start) * 1000)
+    figures["filter pass (median of 6)"] = statistics.median(filters)
+    figures["filter pass (max of 6)"] = max(filters)
+    proxy.set_text("")
+    app.processEvents()
+    start = time.perf_counter()
+    proxy.sort(5, Qt.SortOrder.DescendingOrder)
+    app.processEvents()
+    figures["sort all rows by last visit"] = (time.perf_counter() - start) * 1000
+    view.close()
+    return figures
+
+
+def bench_patient_page(app: QApplication) -> dict[str, float]:
+    """GUI-thread work on the patients page with the demo patients (real store)."""
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.settings import Settings
+    from myeloma_desk.ui.context import AppContext
+    from myeloma_desk.ui.views.patients_view import PatientsView
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as home:
+        first = AppContext(AppPaths.resolve(home).ensure(), Settings())
+        PatientsView(first).load_demo()
+        for close in first.services.pop("on_close", []):
+            close()
+        context = AppContext(AppPaths.resolve(home).ensure(), Settings())
+        start = time.perf_counter()
+        view = PatientsView(context)  # opens the store (with its backup) and lists patients
+        view.show()
+        app.processEvents()
+        figures["open the Patients section (store open + backup + list)"] = _ms(start)
+        best = max(view.store.list_patients(), key=lambda r: len(view.store.visit_dates(r.id)))
+        start = time.perf_counter()
+        view.open_patient(best.id)
+        app.processEvents()
+        record = view.patient_page.record
+        assert record is not None
+        figures[f"open a patient page ({len(record.visits)} visits)"] = _ms(start)
+        start = time.perf_counter()
+        doc = view.patient_page.report_doc()
+        figures["build the print-preview document"] = _ms(start)
+        assert doc.header.patient_name
+        view.close()
+        for close in context.services.pop("on_close", []):
+            close()
+    return figures
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    times = bench_live(app)
+    print(
+        f"live assessment update ({len(times)} runs): median {statistics.median(times):.1f} ms, "
+        f"p95 {pct(times, 0.95):.1f} ms, max {max(times):.1f} ms  (target ≤ 50 ms)"
+    )
+    for name, value in bench_patients(app).items():
+        print(f"patient list, 10,000 patients: {name} {value:.1f} ms  (target ≤ 100 ms)")
+    try:
+        figures = bench_patient_page(app)
+    except ImportError as error:  # store or reports not in this build
+        print(f"patient page: skipped ({error})")
+    else:
+        for name, value in figures.items():
+            print(f"demo patients: {name} {value:.1f} ms  (target ≤ 100 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

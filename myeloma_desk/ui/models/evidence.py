@@ -1,0 +1,271 @@
+"""Item models over the evidence database: regimens (with what the browser filters on),
+findings and trials, each with a filter proxy. Rows are computed once from the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from myeloma_desk.domain.drugs import drug_class
+from myeloma_desk.evidence.loader import Evidence
+from myeloma_desk.evidence.schema import Finding, Regimen, Setting, Trial
+from myeloma_desk.ui.models.assessment import humanize
+
+RecordRole = Qt.ItemDataRole.UserRole + 1
+
+SETTING_TEXT: dict[str, str] = {
+    "general": "General",
+    "mgus": "MGUS",
+    "smoldering_myeloma": "Smoldering myeloma",
+    "isolated_plasmacytoma_of_bone": "Isolated plasmacytoma of bone",
+    "extramedullary_plasmacytoma": "Extramedullary plasmacytoma",
+    "al_amyloidosis": "AL amyloidosis",
+    "poems_syndrome": "POEMS syndrome",
+    "newly_diagnosed_fit": "Newly diagnosed, fit",
+    "newly_diagnosed_less_fit": "Newly diagnosed, less fit",
+    "consolidation_and_transplant": "Consolidation and transplant",
+    "maintenance": "Maintenance",
+    "bone_disease": "Bone disease",
+    "relapsed_or_refractory": "Relapsed or refractory",
+}
+# How the PDQ's settings bear on transplant eligibility (the PDQ organises newly diagnosed
+# myeloma by fitness; consolidation includes autologous transplant).
+TRANSPLANT_ELIGIBLE = {"newly_diagnosed_fit", "consolidation_and_transplant"}
+TRANSPLANT_INELIGIBLE = {"newly_diagnosed_less_fit"}
+
+
+def setting_text(setting: str | Setting | None) -> str:
+    if setting is None:
+        return "not stated"
+    value = str(setting.value if isinstance(setting, Setting) else setting)
+    return SETTING_TEXT.get(value, humanize(value))
+
+
+def _level_key(level: str) -> tuple[str, str]:
+    return (level[:1], level[1:])
+
+
+@dataclass(frozen=True)
+class RegimenRow:
+    """A regimen with what the browser shows and filters on."""
+
+    regimen: Regimen
+    classes: tuple[str, ...]
+    settings: tuple[str, ...]
+    trials: tuple[Trial, ...]
+    findings: tuple[Finding, ...]
+    levels: tuple[str, ...]
+
+    @property
+    def transplant(self) -> str:
+        s = set(self.settings)
+        eligible, ineligible = bool(s & TRANSPLANT_ELIGIBLE), bool(s & TRANSPLANT_INELIGIBLE)
+        if eligible and ineligible:
+            return "both"
+        if eligible:
+            return "eligible"
+        if ineligible:
+            return "ineligible"
+        return "not stated"
+
+
+def regimen_rows(ev: Evidence) -> list[RegimenRow]:
+    """One row per regimen, with its trials, findings and levels of evidence."""
+    rows = []
+    for reg in ev.db.regimens:
+        trials = tuple(t for t in ev.db.trials if reg.id in t.regimens)
+        trial_ids = {t.id for t in trials}
+        findings = tuple(
+            f for f in ev.db.findings if reg.id in f.regimens or (f.trial in trial_ids)
+        )
+        levels = tuple(
+            sorted({f.level_of_evidence for f in findings if f.level_of_evidence}, key=_level_key)
+        )
+        classes = tuple(
+            dict.fromkeys(
+                str(c.value) for c in (drug_class(d) for d in reg.components) if c is not None
+            )
+        )
+        rows.append(
+            RegimenRow(
+                reg, classes, tuple(str(s.value) for s in reg.settings), trials, findings, levels
+            )
+        )
+    return rows
+
+
+T = TypeVar("T")
+
+
+class RecordTable(QAbstractTableModel, Generic[T]):
+    """A read-only table over records; columns are (title, function of a record)."""
+
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, Callable[[T], str]]],
+        records: Iterable[T] = (),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._records: list[T] = list(records)
+
+    def set_records(self, records: Iterable[T]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def records(self) -> list[T]:
+        return list(self._records)
+
+    def record(self, row: int) -> T:
+        return self._records[row]
+
+    def row_where(self, predicate: Callable[[T], bool]) -> int:
+        for row, record in enumerate(self._records):
+            if predicate(record):
+                return row
+        return -1
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section][0]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._records)):
+            return None
+        record = self._records[index.row()]
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return self._columns[index.column()][1](record)
+        if role == RecordRole:
+            return record
+        return None
+
+
+def regimen_model(parent: QObject | None = None) -> RecordTable[RegimenRow]:
+    return RecordTable(
+        [
+            ("Regimen", lambda r: r.regimen.abbreviation),
+            ("Components", lambda r: ", ".join(r.regimen.components)),
+            ("Settings", lambda r: "; ".join(setting_text(s) for s in r.settings)),
+            ("Drug classes", lambda r: ", ".join(humanize(c) for c in r.classes)),
+            ("Levels of evidence", lambda r: ", ".join(r.levels) or "none marked"),
+            ("Renal", lambda r: "see notes" if r.regimen.renal_notes else ""),
+            ("Transplant", lambda r: r.transplant),
+        ],
+        parent=parent,
+    )
+
+
+def finding_summary(f: Finding) -> str:
+    text = f.sentences[-1] if f.sentences else ""
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+def finding_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Finding]:
+    def trial_name(f: Finding) -> str:
+        trial = ev.trials.get(f.trial or "")
+        return (trial.name or trial.id) if trial else ""
+
+    return RecordTable(
+        [
+            ("Level", lambda f: f.level_of_evidence or "—"),
+            ("Setting", lambda f: setting_text(f.setting)),
+            ("Trial", trial_name),
+            ("Endpoint", lambda f: f.endpoint or ""),
+            ("Finding (source sentence)", finding_summary),
+        ],
+        ev.db.findings,
+        parent,
+    )
+
+
+def trial_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Trial]:
+    return RecordTable(
+        [
+            ("Trial", lambda t: t.name or t.id),
+            ("NCT", lambda t: ", ".join(t.nct_ids)),
+            ("Setting", lambda t: setting_text(t.setting)),
+            ("Design", lambda t: t.design or ""),
+            ("Patients", lambda t: t.n_patients or ""),
+            ("Regimens", lambda t: ", ".join(t.regimens)),
+        ],
+        ev.db.trials,
+        parent,
+    )
+
+
+class RecordFilterProxy(QSortFilterProxyModel):
+    """Keeps rows whose record passes every active predicate; text matches any column."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._predicates: dict[str, Callable[[Any], bool]] = {}
+
+    def set_text(self, text: str) -> None:
+        self._change(lambda: setattr(self, "_text", text.casefold().strip()))
+
+    def set_predicate(self, name: str, predicate: Callable[[Any], bool] | None) -> None:
+        def change() -> None:
+            if predicate is None:
+                self._predicates.pop(name, None)
+            else:
+                self._predicates[name] = predicate
+
+        self._change(change)
+
+    def _change(self, change: Callable[[], None]) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            change()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, RecordTable):
+            return True
+        record = model.record(source_row)
+        if not all(p(record) for p in self._predicates.values()):
+            return False
+        if not self._text:
+            return True
+        for column in range(model.columnCount()):
+            text = model.data(model.index(source_row, column))
+            if isinstance(text, str) and self._text in text.casefold():
+                return True
+        return False

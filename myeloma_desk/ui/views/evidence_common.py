@@ -1,0 +1,146 @@
+"""Shared by the Regimens and Evidence sections: loading the evidence database off the GUI
+thread (it takes a few hundred milliseconds) and rendering its records as HTML."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+
+from myeloma_desk.evidence.loader import Evidence
+from myeloma_desk.evidence.schema import Finding, Quote, Trial
+from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.models.evidence import setting_text
+from myeloma_desk.ui.workers import Worker
+
+
+def load_evidence() -> Evidence:
+    """Load the database and build its search index (runs on a worker thread)."""
+    from myeloma_desk.evidence.loader import load
+    from myeloma_desk.evidence.search import index
+
+    evidence = load()
+    index()
+    return evidence
+
+
+def with_evidence(context: AppContext, worker: Worker, ready: Callable[[Evidence], None]) -> None:
+    """Call ``ready(evidence)`` on the GUI thread, loading it in the background the first time."""
+    loaded = context.services.get("evidence")
+    if isinstance(loaded, Evidence):
+        ready(loaded)
+        return
+
+    def done(result: object) -> None:
+        assert isinstance(result, Evidence)
+        context.services["evidence"] = result
+        ready(result)
+
+    worker.submit(load_evidence, done, key="evidence-load")
+
+
+def e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def quote_html(quote: Quote | None) -> str:
+    if quote is None:
+        return ""
+    where = " › ".join(quote.path)
+    return (
+        f"<blockquote>“{e(quote.text)}”<br/><small>PDQ, {e(quote.section)}"
+        f"{' › ' + e(where) if where else ''}</small></blockquote>"
+    )
+
+
+def finding_html(f: Finding, trial: Trial | None = None) -> str:
+    """A finding: its level, numbers as stated and the source sentence(s) verbatim."""
+    parts = []
+    level = (
+        f"<b>Level of evidence {e(f.level_of_evidence)}</b>"
+        if f.level_of_evidence
+        else ("<b>No level-of-evidence marker</b>")
+    )
+    head = [level]
+    if f.endpoint:
+        head.append(f"endpoint: {e(f.endpoint)}")
+    if trial is not None:
+        head.append(f'<a href="evidence:trial:{e(trial.id)}">{e(trial.name or trial.id)}</a>')
+    parts.append(" · ".join(head))
+    facts = []
+    for label, value in (
+        ("patients", f.n_patients),
+        ("design", f.design),
+        ("population", f.population),
+        ("median follow-up", f.median_follow_up),
+        ("hazard ratio", f.hr),
+        ("P", f.p),
+    ):
+        if value:
+            facts.append(f"{label}: {e(value)}")
+    if f.ci is not None:
+        facts.append(f"{e(f.ci.level or 'CI')} CI {e(f.ci.low)}–{e(f.ci.high)}")
+    if f.ratio is not None:
+        facts.append(f"{e(f.ratio.measure)}: {e(f.ratio.value)}")
+    for arm in f.values:
+        facts.append(f"{e(arm.arm)}: {e(arm.value)}")
+    for est in f.estimates:
+        ci = f" ({e(est.ci.low)}–{e(est.ci.high)})" if est.ci else ""
+        facts.append(f"{e(est.endpoint or '')} {e(est.measure)} {e(est.value)}{ci}".strip())
+    if facts:
+        parts.append("<br/>" + "; ".join(facts))
+    sentences = " ".join(f.sentences)
+    parts.append(
+        f"<blockquote>“{e(sentences)}”<br/><small>PDQ, {e(f.section)} › "
+        f"{e(' › '.join(f.path))}</small></blockquote>"
+    )
+    for note in f.errata:
+        parts.append(f"<p><b>Note on the PDQ text:</b> {e(note)}</p>")
+    if f.curation != "reviewed":
+        parts.append("<p><small>Transcription status: draft (not yet reviewed).</small></p>")
+    return "<div>" + "".join(parts) + "</div>"
+
+
+def trial_html(t: Trial, findings: Iterable[Finding]) -> str:
+    out = [f"<h3>{e(t.name or t.id)}</h3>"]
+    facts = []
+    if t.nct_ids:
+        facts.append("NCT: " + e(", ".join(t.nct_ids)))
+    for label, value in (
+        ("setting", setting_text(t.setting) if t.setting else None),
+        ("design", t.design),
+        ("patients", t.n_patients),
+        ("population", t.population),
+    ):
+        if value:
+            facts.append(f"{label}: {e(value)}")
+    if t.arms:
+        facts.append("arms: " + e("; ".join(t.arms)))
+    if t.regimens:
+        links = ", ".join(f'<a href="regimens:regimen:{e(r)}">{e(r)}</a>' for r in t.regimens)
+        facts.append("regimens: " + links)
+    out.append("<p>" + "<br/>".join(facts) + "</p>")
+    if t.name_note:
+        out.append(f"<p><small>{e(t.name_note)}</small></p>")
+    if t.description:
+        out.append("<p><b>What the PDQ says</b></p>")
+        out.append(f"<blockquote>“{e(' '.join(t.description))}”</blockquote>")
+    found = list(findings)
+    if found:
+        out.append("<p><b>Findings and outcomes</b></p>")
+        out.extend(finding_html(f) for f in found)
+    for note in t.errata:
+        out.append(f"<p><b>Note on the PDQ text:</b> {e(note)}</p>")
+    return "".join(out)
+
+
+def references_html(ev: Evidence, refs: Iterable[tuple[str, int]]) -> str:
+    items = []
+    for section, number in dict.fromkeys(refs):
+        ref = ev.references.get((section, number))
+        if ref is not None:
+            items.append(f"<li>[{number}, {e(section)}] {e(ref.citation)}</li>")
+    return "<ol>" + "".join(items) + "</ol>" if items else ""
+
+
+def with_refs(findings: Iterable[Finding]) -> list[tuple[str, int]]:
+    return [(f.section, n) for f in findings for n in f.references]

@@ -1,0 +1,428 @@
+"""The Regimens section: every regimen the PDQ describes in a filterable table (setting, drug
+class, component, level of evidence, renal considerations, transplant eligibility), a detail
+pane (components, dosing notes, trials and outcomes, references) and the options the PDQ
+describes for a patient."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from myeloma_desk.domain.drugs import DrugClass
+from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.evidence.loader import Evidence
+from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.models.assessment import humanize
+from myeloma_desk.ui.models.evidence import (
+    SETTING_TEXT,
+    RecordFilterProxy,
+    RecordRole,
+    RecordTable,
+    RegimenRow,
+    regimen_model,
+    regimen_rows,
+    setting_text,
+)
+from myeloma_desk.ui.views.evidence_common import (
+    e,
+    finding_html,
+    quote_html,
+    references_html,
+    with_evidence,
+    with_refs,
+)
+from myeloma_desk.ui.widgets.links import parse_href
+from myeloma_desk.ui.workers import Worker
+
+log = logging.getLogger(__name__)
+ANY = "Any"
+
+
+def regimen_html(row: RegimenRow, ev: Evidence) -> str:
+    reg = row.regimen
+    out = [f"<h3>{e(reg.abbreviation)} — {e(reg.name)}</h3>"]
+    comps = []
+    for drug in reg.components:
+        record = ev.drugs.get(drug)
+        klass = humanize(str(record.drug_class.value)) if record else "class not recorded"
+        route = f", {e(record.route)}" if record and record.route else ""
+        comps.append(f"<li>{e(drug)} ({e(klass)}{route})</li>")
+    out.append("<p><b>Components</b></p><ul>" + "".join(comps) + "</ul>")
+    out.append(
+        "<p><b>Settings in the PDQ:</b> "
+        + e("; ".join(setting_text(s) for s in row.settings) or "not stated")
+        + f"<br/><b>Transplant eligibility (from those settings):</b> {e(row.transplant)}</p>"
+    )
+    if reg.definition is not None:
+        out.append("<p><b>Definition</b></p>" + quote_html(reg.definition))
+    notes = [*reg.route_notes, *reg.renal_notes, *([reg.note] if reg.note else [])]
+    doses = [d for d in ev.doses.values() if set(d.drugs) & set(reg.components)]
+    if notes or doses:
+        out.append("<p><b>Dosing and renal notes</b></p><ul>")
+        out.extend(f"<li>{e(n)}</li>" for n in notes)
+        for dose in doses:
+            out.append(f"<li>{e(dose.summary)}{quote_html(dose.quote)}</li>")
+        out.append("</ul>")
+    if row.trials or row.findings:
+        out.append("<p><b>Trials and outcomes</b></p>")
+        for trial in row.trials:
+            names = ", ".join(trial.nct_ids)
+            out.append(
+                f'<p><a href="evidence:trial:{e(trial.id)}">{e(trial.name or trial.id)}</a>'
+                f"{' (' + e(names) + ')' if names else ''}"
+                f"{' — ' + e(trial.design) if trial.design else ''}</p>"
+            )
+        for finding in row.findings:
+            out.append(finding_html(finding, ev.trials.get(finding.trial or "")))
+    else:
+        out.append("<p>The PDQ reports no trial results for this regimen.</p>")
+    refs = with_refs(row.findings)
+    if reg.definition is not None:
+        refs = [(reg.definition.section, n) for n in reg.definition.references] + refs
+    listed = references_html(ev, refs)
+    if listed:
+        out.append("<p><b>References</b></p>" + listed)
+    return "".join(out)
+
+
+class RegimensView(QWidget):
+    """Filters above, table left, detail right; the patient's options on top when asked."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("regimens")
+        self.setAccessibleName("Regimens")
+        self.evidence: Evidence | None = None
+        self.worker = Worker(self)
+        self._pending: str = ""
+        self._pending_options: tuple[Snapshot, str] | None = None
+        self.patient_regimens: set[str] | None = None
+        layout = QVBoxLayout(self)
+        self.loading = QLabel("Loading the evidence database…")
+        self.loading.setAccessibleName("Loading")
+        layout.addWidget(self.loading)
+
+        # options for a patient
+        self.options_box = QWidget()
+        options_layout = QVBoxLayout(self.options_box)
+        options_layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.options_title = QLabel()
+        self.only_options = QCheckBox("Show &only these options")
+        self.only_options.setAccessibleName("Show only the options for this patient")
+        self.clear_patient = QPushButton("Clear &patient")
+        self.clear_patient.setAccessibleName("Clear the patient's options")
+        bar.addWidget(self.options_title, 1)
+        bar.addWidget(self.only_options)
+        bar.addWidget(self.clear_patient)
+        options_layout.addLayout(bar)
+        self.options = QTextBrowser()
+        self.options.setAccessibleName("Options described in the PDQ for this patient")
+        self.options.setOpenLinks(False)
+        self.options.setMaximumHeight(220)
+        options_layout.addWidget(self.options)
+        self.options_box.setVisible(False)
+        layout.addWidget(self.options_box)
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Regimen, component or class")
+        self.search.setAccessibleName("Filter regimens by text")
+        self.setting = self._combo("Setting", [ANY, *SETTING_TEXT.values()])
+        self.drug_class = self._combo(
+            "Drug class", [ANY, *(humanize(str(c.value)) for c in DrugClass)]
+        )
+        self.component = self._combo("Component", [ANY])
+        self.level = self._combo("Level of evidence", [ANY])
+        self.transplant = self._combo("Transplant eligibility", [ANY, "eligible", "ineligible"])
+        self.renal = QCheckBox("&Renal notes")
+        self.renal.setAccessibleName("Only regimens with renal considerations")
+        filters.addWidget(self.search, 2)
+        for label, widget in (
+            ("&Setting", self.setting),
+            ("&Class", self.drug_class),
+            ("Co&mponent", self.component),
+            ("&Level", self.level),
+            ("&Transplant", self.transplant),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            filters.addWidget(caption)
+            filters.addWidget(widget, 1)
+        filters.addWidget(self.renal)
+        layout.addLayout(filters)
+
+        self.model: RecordTable[RegimenRow] = regimen_model(self)
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setAccessibleName("Regimens table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Regimen details")
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(lambda url: self._link(url.toString()))
+        self.options.anchorClicked.connect(lambda url: self._link(url.toString()))
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([700, 500])
+        layout.addWidget(splitter, 1)
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of regimens shown")
+        layout.addWidget(self.count)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._timer.start)
+        for combo in (self.setting, self.drug_class, self.component, self.level, self.transplant):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.renal.toggled.connect(self.apply_filters)
+        self.only_options.toggled.connect(self.apply_filters)
+        self.clear_patient.clicked.connect(self.clear_options)
+        self.table.selectionModel().currentRowChanged.connect(self._show_row)
+        with_evidence(context, self.worker, self._ready)
+
+    def _combo(self, name: str, items: list[str]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.addItems(items)
+        return combo
+
+    def ready(self) -> bool:
+        return self.evidence is not None
+
+    def _ready(self, evidence: Evidence) -> None:
+        self.evidence = evidence
+        self.loading.setText(
+            f"Evidence database {evidence.version}, from the PDQ of {evidence.pdq_date}."
+        )
+        rows = regimen_rows(evidence)
+        levels = sorted({lv for r in rows for lv in r.levels})
+        self.level.addItems(levels)
+        self.component.addItems(sorted({d for r in rows for d in r.regimen.components}))
+        self.model.set_records(rows)
+        self.apply_filters()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+        if self._pending:
+            target, self._pending = self._pending, ""
+            self.go_to(target)
+        if self._pending_options is not None:
+            snapshot, subject = self._pending_options
+            self._pending_options = None
+            self.show_options_for(snapshot, subject)
+
+    # --- filtering --------------------------------------------------------------------------
+    def apply_filters(self) -> None:
+        self._timer.stop()
+        self.proxy.set_text(self.search.text())
+        setting = self.setting.currentText()
+        wanted_setting = next((k for k, v in SETTING_TEXT.items() if v == setting), None)
+        self.proxy.set_predicate(
+            "setting",
+            (lambda r: wanted_setting in r.settings) if wanted_setting else None,
+        )
+        klass = self.drug_class.currentIndex() - 1
+        class_value = str(list(DrugClass)[klass].value) if klass >= 0 else None
+        self.proxy.set_predicate(
+            "class", (lambda r: class_value in r.classes) if class_value else None
+        )
+        component = self.component.currentText()
+        self.proxy.set_predicate(
+            "component",
+            (lambda r: component in r.regimen.components) if component != ANY else None,
+        )
+        level = self.level.currentText()
+        self.proxy.set_predicate("level", (lambda r: level in r.levels) if level != ANY else None)
+        transplant = self.transplant.currentText()
+        self.proxy.set_predicate(
+            "transplant",
+            (lambda r: r.transplant in (transplant, "both")) if transplant != ANY else None,
+        )
+        self.proxy.set_predicate(
+            "renal", (lambda r: bool(r.regimen.renal_notes)) if self.renal.isChecked() else None
+        )
+        only = self.patient_regimens if self.only_options.isChecked() else None
+        self.proxy.set_predicate(
+            "patient", (lambda r: r.regimen.id in only) if only is not None else None
+        )
+        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} regimens shown")
+
+    def shown_regimens(self) -> list[str]:
+        return [
+            self.proxy.index(r, 0).data(RecordRole).regimen.id for r in range(self.proxy.rowCount())
+        ]
+
+    # --- detail -----------------------------------------------------------------------------
+    def _show_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(RecordRole) if current.isValid() else None
+        if isinstance(row, RegimenRow) and self.evidence is not None:
+            self.detail.setHtml(regimen_html(row, self.evidence))
+
+    def select_regimen(self, regimen_id: str) -> bool:
+        source = self.model.row_where(lambda r: r.regimen.id == regimen_id)
+        if source < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source, 0))
+        if not index.isValid():  # filtered out: clear the filters first
+            self.search.clear()
+            for combo in (
+                self.setting,
+                self.drug_class,
+                self.component,
+                self.level,
+                self.transplant,
+            ):
+                combo.setCurrentIndex(0)
+            self.renal.setChecked(False)
+            self.only_options.setChecked(False)
+            self.apply_filters()
+            index = self.proxy.mapFromSource(self.model.index(source, 0))
+        self.table.setCurrentIndex(index)
+        self._show_row(index, QModelIndex())
+        return True
+
+    def _link(self, href: str) -> None:
+        parsed = parse_href(href)
+        if parsed is None:
+            return
+        section, target = parsed
+        if section == "regimens":
+            self.go_to(target)
+            return
+        navigate = self.context.services.get("navigate")
+        if callable(navigate):
+            navigate(section, target)
+
+    # --- navigation and patient options -----------------------------------------------------
+    def go_to(self, target: str) -> None:
+        """``regimen:<id>`` selects a regimen; ``patient:<id>`` shows that patient's options."""
+        if self.evidence is None:
+            self._pending = target
+            return
+        kind, _, value = target.partition(":")
+        if kind == "regimen":
+            self.select_regimen(value)
+        elif kind == "patient" and value.isdigit():
+            self.show_patient_options(int(value))
+
+    def show_patient_options(self, patient_id: int) -> bool:
+        """Assess the patient's latest visit and list the options the PDQ describes."""
+        from myeloma_desk.store import StoreError
+        from myeloma_desk.ui.views.patient_record import PatientRecord
+        from myeloma_desk.ui.views.patients_view import store_of
+
+        try:
+            record = PatientRecord(store_of(self.context), patient_id)
+        except StoreError as error:
+            self.options_box.setVisible(True)
+            self.options.setHtml(f"<p>{html.escape(str(error))}</p>")
+            return False
+        snapshot = record.latest_snapshot()
+        if snapshot is None:
+            self.options_box.setVisible(True)
+            self.options_title.setText(f"<b>Options for {html.escape(record.patient.name)}</b>")
+            self.options.setHtml(
+                "<p>No visit is recorded yet: the options depend on an assessment "
+                "(diagnosis, fitness, kidney function). Enter a visit first.</p>"
+            )
+            self.patient_regimens = set()
+            return False
+        return self.show_options_for(snapshot, record.patient.name)
+
+    def show_options_for(self, snapshot: Snapshot, subject: str) -> bool:
+        """List the options the PDQ describes for ``snapshot`` (assessed here)."""
+        from myeloma_desk.domain.engine import assess
+        from myeloma_desk.evidence import EVIDENCE_VERSION
+        from myeloma_desk.evidence.options import options_for
+
+        self.options_box.setVisible(True)
+        self.options_title.setText(f"<b>Options for {html.escape(subject)}</b>")
+        if self.evidence is None:  # shown when the database has loaded
+            self._pending_options = (snapshot, subject)
+            self.options.setHtml("<p>Loading the evidence database…</p>")
+            return False
+        assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
+        report = options_for(assessment, snapshot, self.evidence)
+        self.options.setHtml(options_html(report, snapshot.date))
+        self.patient_regimens = {o.id for o in report.options}
+        self.only_options.setChecked(True)
+        self.apply_filters()
+        return True
+
+    def clear_options(self) -> None:
+        self.patient_regimens = None
+        self.only_options.setChecked(False)
+        self.options_box.setVisible(False)
+        self.apply_filters()
+
+    def prepare_screenshot(self) -> None:
+        if self.evidence is None:
+            self.worker.wait(10_000)
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.processEvents()
+        self.select_regimen("vrd")
+
+
+def options_html(report: Any, day: Any) -> str:
+    """The options report: heading, disclaimer, setting basis, options with flags, unknowns."""
+    out = [
+        f"<p><b>{e(report.heading)}</b> (latest visit {e(day or 'undated')}) — "
+        f"<i>{e(report.disclaimer)}</i></p>"
+    ]
+    if report.settings:
+        out.append(
+            "<p><b>Setting:</b> "
+            + e("; ".join(setting_text(s) for s in report.settings))
+            + (f" — {e('; '.join(report.setting_basis))}" if report.setting_basis else "")
+            + "</p>"
+        )
+    if report.options:
+        out.append("<ul>")
+        for option in report.options:
+            levels = sorted({lv for s in option.studies for lv in s.levels})
+            flags = "".join(f"<br/>⚑ {e(flag.message)}" for flag in option.flags)
+            out.append(
+                f'<li><a href="regimens:regimen:{e(option.id)}">{e(option.label)}</a>'
+                f" ({e(', '.join(option.components))})"
+                f"{' — levels ' + e(', '.join(levels)) if levels else ''}{flags}</li>"
+            )
+        out.append("</ul>")
+    else:
+        out.append("<p>No regimen in the database matches this setting.</p>")
+    for flag in report.flags:
+        out.append(f"<p>⚑ {e(flag.message)}</p>")
+    if report.unknown:
+        out.append("<p><b>Not known (so not used):</b> " + e("; ".join(report.unknown)) + "</p>")
+    return "".join(out)

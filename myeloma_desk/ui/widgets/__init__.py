@@ -1,0 +1,1 @@
+"""Reusable widgets: the assessment panel, snapshot field editors and forms, the trend chart."""

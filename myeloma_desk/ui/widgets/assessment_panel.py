@@ -1,0 +1,212 @@
+"""The assessment panel: one row per rule, and for the selected rule why, what is missing and
+its sources (each source a link to the Reference or Evidence section)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from myeloma_desk.domain.results import SOURCES, RuleResult
+from myeloma_desk.ui.models.assessment import (
+    STATUS_TEXT,
+    AssessmentModel,
+    ResultRole,
+    field_label,
+    humanize,
+    result_text,
+)
+from myeloma_desk.ui.widgets.links import parse_href, source_href
+
+_MARK = {True: "✓ met", False: "✗ not met", None: "? unknown"}
+_SKIP_DETAIL = {"assumptions", "reason", "possible", "pdq_wording", "pdq_difference", "unit"}
+
+
+def _detail_html(value: Any) -> str:
+    if isinstance(value, dict):
+        items = "".join(
+            f"<li>{html.escape(humanize(str(k)))}: {_detail_html(v)}</li>" for k, v in value.items()
+        )
+        return f"<ul>{items}</ul>"
+    if isinstance(value, list | tuple):
+        return html.escape(", ".join(humanize(str(v)) for v in value)) if value else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return html.escape(humanize(str(value)) if isinstance(value, str) else str(value))
+
+
+def explanation_html(result: RuleResult, evidence_links: bool = False) -> str:
+    """The explanation of one result as HTML (escaped; links are internal only)."""
+    out = [f"<h3>{html.escape(result.title)}</h3>"]
+    out.append(
+        f"<p><b>Result:</b> {html.escape(result_text(result))} "
+        f"&nbsp;·&nbsp; <b>Status:</b> {STATUS_TEXT.get(result.status, result.status)}</p>"
+    )
+    reason = result.detail.get("reason")
+    if reason:
+        out.append(f"<p><b>Not applicable:</b> {html.escape(str(reason))}</p>")
+    if result.criteria:
+        out.append("<p><b>Why</b></p><ul>")
+        for c in result.criteria:
+            value = f" — {html.escape(c.value)}" if c.value else ""
+            out.append(f"<li>{_MARK[c.met]}: {html.escape(c.name)}{value}</li>")
+        out.append("</ul>")
+    if result.missing:
+        links = ", ".join(
+            f'<a href="field:{html.escape(m)}">{html.escape(field_label(m))}</a>'
+            for m in result.missing
+        )
+        lead = "Needed to decide" if result.status == "cannot_determine" else "Not recorded"
+        out.append(f"<p><b>{lead}:</b> {links}</p>")
+    assumptions = result.detail.get("assumptions") or []
+    if assumptions:
+        out.append("<p><b>Assumptions</b></p><ul>")
+        out.extend(f"<li>{html.escape(str(a))}</li>" for a in assumptions)
+        out.append("</ul>")
+    extra = {k: v for k, v in result.detail.items() if k not in _SKIP_DETAIL}
+    if extra:
+        out.append("<p><b>Details</b></p>" + _detail_html(extra))
+    wording = result.detail.get("pdq_wording")
+    if isinstance(wording, dict):
+        out.append("<p><b>The PDQ's wording</b></p>" + _detail_html(wording))
+    difference = result.detail.get("pdq_difference")
+    if difference:
+        out.append(f"<p><i>{html.escape(str(difference))}</i></p>")
+    if result.sources:
+        out.append("<p><b>Sources</b></p><ul>")
+        for label in result.sources:
+            source = SOURCES.get(label)
+            citation = source.citation if source else ""
+            href = source_href(label, result.rule, evidence_links)
+            name = html.escape(label)
+            shown = f'<a href="{html.escape(href)}">{name}</a>' if href else name
+            out.append(f"<li>{shown}<br/><small>{html.escape(citation)}</small></li>")
+        out.append("</ul>")
+    return "".join(out)
+
+
+class AssessmentPanel(QWidget):
+    """Results table above, the selected rule's explanation below."""
+
+    navigate_requested = Signal(str, str)  # section key, target (anchor or evidence id)
+    field_requested = Signal(str)  # an input field the explanation says is missing
+
+    def __init__(self, title: str = "Assessment", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.evidence_links = False
+        self.setAccessibleName(title)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.caption = QLabel(f"<b>{html.escape(title)}</b>")
+        layout.addWidget(self.caption)
+        self.model = AssessmentModel(parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("assessmentTable")
+        self.table.setAccessibleName(f"{title}: results by rule")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (keyboard-only use)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        # Rule and Missing have set widths (long titles elide; the tooltip has them whole),
+        # the result takes the rest, the status fits its words.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 190)
+        header.resizeSection(3, 120)
+        header.setStretchLastSection(False)
+        self.table.setWordWrap(False)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("assessmentDetail")
+        self.detail.setAccessibleName(f"{title}: explanation of the selected rule")
+        self.detail.setOpenLinks(False)
+        self.detail.setOpenExternalLinks(False)
+        self.detail.anchorClicked.connect(lambda url: self.open_link(url.toString()))
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self._rule = ""
+
+    def compact(self, rows: int = 1) -> None:
+        """Size the table for a few rows (a calculator shows one rule)."""
+        height = self.table.horizontalHeader().sizeHint().height()
+        height += self.table.verticalHeader().defaultSectionSize() * rows + 6
+        self.table.setMaximumHeight(height + self.table.horizontalScrollBar().sizeHint().height())
+
+    def set_results(self, results: Sequence[RuleResult]) -> None:
+        """Show ``results``; the selected rule stays selected across updates."""
+        keep = self._rule
+        self.model.set_results(results)
+        row = self.model.row_of(keep) if keep else -1
+        if row < 0 and self.model.rowCount() > 0:
+            row = 0
+        if row >= 0:
+            index = self.model.index(row, 0)
+            if self.table.currentIndex().row() != row:
+                self.table.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+            self._show(index)
+        else:
+            self._rule = ""
+            self.detail.setHtml("<p>No results.</p>")
+
+    def select_rule(self, rule_id: str) -> bool:
+        """Select ``rule_id``'s row; False if it is not shown."""
+        row = self.model.row_of(rule_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self._show(self.model.index(row, 0))
+        return True
+
+    def current_result(self) -> RuleResult | None:
+        row = self.model.row_of(self._rule)
+        return self.model.results()[row] if row >= 0 else None
+
+    def open_link(self, href: str) -> None:
+        """Follow an internal link from the explanation."""
+        parsed = parse_href(href)
+        if parsed is None:
+            return
+        section, target = parsed
+        if section == "field":
+            self.field_requested.emit(target)
+        else:
+            self.navigate_requested.emit(section, target)
+
+    def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._show(current)
+
+    def _show(self, index: QModelIndex) -> None:
+        result = index.data(ResultRole)
+        if not isinstance(result, RuleResult):
+            return
+        self._rule = result.rule
+        bar = self.detail.verticalScrollBar()
+        position = bar.value()
+        self.detail.setHtml(explanation_html(result, self.evidence_links))
+        bar.setValue(position)

@@ -1,0 +1,212 @@
+"""Regimens and Evidence sections over the bundled evidence database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+pytest.importorskip("myeloma_desk.evidence.loader", reason="the evidence database is not built")
+
+from myeloma_desk.evidence.loader import load
+from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.models.evidence import (
+    RecordFilterProxy,
+    RecordRole,
+    finding_model,
+    regimen_model,
+    regimen_rows,
+    trial_model,
+)
+from myeloma_desk.ui.views.evidence_view import EvidenceView
+from myeloma_desk.ui.views.regimens_view import RegimensView
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.resize(1300, 850)
+    win.show()
+    yield win
+    win.close()
+
+
+def _regimens(window: MainWindow, qtbot: QtBot) -> RegimensView:
+    view = window.show_section_key("regimens")
+    assert isinstance(view, RegimensView)
+    qtbot.waitUntil(view.ready, timeout=10_000)
+    return view
+
+
+def _evidence(window: MainWindow, qtbot: QtBot) -> EvidenceView:
+    view = window.show_section_key("evidence")
+    assert isinstance(view, EvidenceView)
+    qtbot.waitUntil(view.ready, timeout=10_000)
+    return view
+
+
+def test_evidence_models_pass_qtmodeltester(qtmodeltester: ModelTester) -> None:
+    ev = load()
+    regimens = regimen_model()
+    regimens.set_records(regimen_rows(ev))
+    for model in (regimens, finding_model(ev), trial_model(ev)):
+        qtmodeltester.check(model)
+        proxy = RecordFilterProxy()
+        proxy.setSourceModel(model)
+        proxy.set_text("dara")
+        qtmodeltester.check(proxy)
+
+
+def _shown(view: RegimensView) -> set[str]:
+    return {
+        view.proxy.index(r, 0).data(RecordRole).regimen.abbreviation
+        for r in range(view.proxy.rowCount())
+    }
+
+
+def test_regimen_filters(window: MainWindow, qtbot: QtBot) -> None:
+    view = _regimens(window, qtbot)
+    total = view.model.rowCount()
+    assert total == len(load().db.regimens)
+    view.renal.setChecked(True)
+    renal = _shown(view)
+    assert {"VRd", "CyBorD", "Rd"} <= renal
+    assert all(
+        view.model.record(r).regimen.renal_notes
+        or view.model.record(r).regimen.abbreviation not in renal
+        for r in range(total)
+    )
+    view.renal.setChecked(False)
+    view.drug_class.setCurrentIndex(view.drug_class.findText("Anti cd38 antibody"))
+    anti_cd38 = _shown(view)
+    assert anti_cd38 and all(
+        any(d in ("daratumumab", "isatuximab") for d in view.model.record(r).regimen.components)
+        for r in range(total)
+        if view.model.record(r).regimen.abbreviation in anti_cd38
+    )
+    view.drug_class.setCurrentIndex(0)
+    view.setting.setCurrentIndex(view.setting.findText("Relapsed or refractory"))
+    relapsed = _shown(view)
+    assert "Kd" in relapsed and "VRd" not in relapsed
+    view.setting.setCurrentIndex(0)
+    view.transplant.setCurrentIndex(view.transplant.findText("ineligible"))
+    assert "Rd" in _shown(view)
+    view.transplant.setCurrentIndex(0)
+    view.component.setCurrentIndex(view.component.findText("carfilzomib"))
+    assert "Kd" in _shown(view) and all(
+        "carfilzomib" in view.proxy.index(r, 1).data() for r in range(view.proxy.rowCount())
+    )
+    view.component.setCurrentIndex(0)
+    view.level.setCurrentIndex(view.level.findText("A1"))
+    assert all(
+        "A1" in view.proxy.index(r, 0).data(RecordRole).levels for r in range(view.proxy.rowCount())
+    )
+    view.level.setCurrentIndex(0)
+    view.search.setText("pomalidomide")
+    view.apply_filters()
+    assert _shown(view) and all(
+        "pomalidomide" in view.proxy.index(r, 1).data() for r in range(view.proxy.rowCount())
+    )
+    assert view.count.text().endswith(f"of {total} regimens shown")
+
+
+def test_regimen_detail_has_components_dosing_trials_references(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = _regimens(window, qtbot)
+    assert view.select_regimen("vrd")
+    text = view.detail.toPlainText()
+    assert "bortezomib (Proteasome inhibitor" in text
+    assert "Definition" in text and "VRd: bortezomib + lenalidomide + dexamethasone" in text
+    assert "Dosing and renal notes" in text and "creatinine clearance" in text.lower()
+    assert "References" in text
+
+
+def test_evidence_findings_trials_levels(window: MainWindow, qtbot: QtBot) -> None:
+    view = _evidence(window, qtbot)
+    ev = load()
+    assert view.finding_proxy.rowCount() == len(ev.db.findings)
+    view.finding_level.setCurrentIndex(view.finding_level.findText("A1"))
+    a1 = [f for f in ev.db.findings if f.level_of_evidence == "A1"]
+    assert view.finding_proxy.rowCount() == len(a1)
+    view.findings.selectRow(0)
+    shown = view.finding_proxy.index(0, 0).data(RecordRole)
+    text = view.finding_detail.toPlainText()
+    assert "Level of evidence A1" in text
+    assert shown.sentences[-1][:60] in text.replace("\n", " ")  # the sentence, verbatim
+    trial = next(t for t in ev.db.trials if t.name)
+    assert view.select_trial(trial.id)
+    assert view.tabs.currentIndex() == 1
+    assert (trial.name or "") in view.trial_detail.toPlainText()
+    levels = view.levels.toPlainText()
+    assert ev.db.levels.title in levels and "A1" in levels
+
+
+def test_evidence_search_runs_in_background(window: MainWindow, qtbot: QtBot) -> None:
+    view = _evidence(window, qtbot)
+    view.tabs.setCurrentIndex(2)
+    view.query.setText("daratumumab")
+    qtbot.waitUntil(lambda: view.hit_count() > 0, timeout=5000)
+    assert "daratumumab" in view.hits.item(0).text().lower()
+    view.query.setText("zzzz-no-such-term")
+    qtbot.waitUntil(lambda: view.hit_count() == 0, timeout=5000)
+
+
+def test_source_link_from_calculator_opens_evidence(window: MainWindow, qtbot: QtBot) -> None:
+    calculators = window.show_section_key("calculators")
+    calc = calculators.open("iss")  # type: ignore[attr-defined]
+    assert calc.panel.evidence_links
+    calc.panel.open_link("evidence:source%3AGreipp%202005%20J%20Clin%20Oncol")
+    view = window.current_page()
+    assert isinstance(view, EvidenceView)
+    qtbot.waitUntil(view.ready, timeout=10_000)
+    qtbot.waitUntil(lambda: "Greipp" in view.hit_detail.toPlainText(), timeout=5000)
+    assert view.tabs.currentIndex() == 2
+
+
+def test_regimens_without_patient_visits_say_so(window: MainWindow, qtbot: QtBot) -> None:
+    pytest.importorskip("myeloma_desk.store.repository")
+    patients = window.show_section_key("patients")
+    patients.new_patient()  # type: ignore[attr-defined]
+    patients.editor.name.setText("Novisits, Nora")  # type: ignore[attr-defined]
+    patient_id = patients.editor.save()  # type: ignore[attr-defined]
+    view = _regimens(window, qtbot)
+    assert not view.show_patient_options(patient_id)
+    assert "No visit is recorded yet" in view.options.toPlainText()
+    view.clear_options()
+    assert not view.options_box.isVisibleTo(view)
+
+
+def test_context_caches_the_database(window: MainWindow, qtbot: QtBot) -> None:
+    _regimens(window, qtbot)
+    context: AppContext = window.context
+    assert context.services["evidence"] is load()
+
+
+def test_options_for_the_visit_being_typed(window: MainWindow, qtbot: QtBot) -> None:
+    from myeloma_desk.ui.views.visit_form import AssessView
+
+    assess = window.show_section_key("assess")
+    assert isinstance(assess, AssessView)
+    assess.form.set_data(
+        {
+            "date": "2025-03-01",
+            "age_years": 82,
+            "serum_m_protein": {"value": 3.4, "unit": "g/dL"},
+            "m_protein_heavy_chain": "IgG",
+            "bone_marrow_plasma_cells_percent": 40,
+            "hemoglobin": {"value": 8.9, "unit": "g/dL"},
+        }
+    )
+    regimens = assess.open_options()
+    assert isinstance(regimens, RegimensView) and window.current_page() is regimens
+    qtbot.waitUntil(regimens.ready, timeout=10_000)
+    assert regimens.options_box.isVisibleTo(regimens)
+    assert "Options described in the PDQ" in regimens.options.toPlainText()
+    assert "Options for this visit" in regimens.options_title.text()
