@@ -180,6 +180,10 @@ def import_fhir(data: Any) -> PatientBundle:
         raise ImportRejected(pydantic_problems(error, "FHIR")) from None
     except (ValueError, TypeError, RecursionError) as error:
         raise ImportRejected([f"FHIR: {error}"]) from None
+    except (KeyError, AttributeError, IndexError) as error:
+        # fhir.resources raises KeyError for an unknown or empty resourceType inside a
+        # contained resource (found by the fuzz test): still a malformed file, not a crash.
+        raise ImportRejected([f"FHIR: unknown or malformed resource ({error})"]) from None
 
     problems: list[str] = []
     patients: list[dict[str, Any]] = []

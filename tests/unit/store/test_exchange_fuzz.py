@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,16 @@ def test_random_bytes_are_rejected(raw: bytes) -> None:
     except ImportRejected:
         return
     assert _outcome(data) is None
+
+
+def test_empty_contained_resource_type_is_rejected_not_crashing() -> None:
+    """Regression (found by hypothesis): resourceType "" made fhir.resources raise KeyError."""
+    from myeloma_desk.exchange.fhir import import_fhir
+
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": {"resourceType": ""}}],
+    }
+    with pytest.raises(ImportRejected):
+        import_fhir(bundle)
