@@ -13,7 +13,15 @@ from collections.abc import Sequence
 
 from myeloma_desk import APP_NAME, __version__
 
-COMMANDS: tuple[str, ...] = ("assess", "schema", "evidence", "patients", "demo", "report")
+COMMANDS: tuple[str, ...] = (
+    "assess",
+    "schema",
+    "evidence",
+    "patients",
+    "demo",
+    "report",
+    "self_test",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
