@@ -434,6 +434,30 @@ REVIEWED_FINDINGS: tuple[str, ...] = (
     "relapsed-048",
 )
 
+
+# Later reviews, one module per part so reviewers work in separate files.
+def _load_reviews() -> None:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    global REVIEWED_FINDINGS
+    here = Path(__file__).resolve().parent
+    for part in ("myeloma", "relapsed"):
+        path = here / f"evidence_curation_{part}.py"
+        spec = importlib.util.spec_from_file_location(f"evidence_curation_{part}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        FINDING_OVERRIDES.update(module.FINDING_OVERRIDES)
+        REVIEWED_FINDINGS = REVIEWED_FINDINGS + tuple(
+            i for i in module.REVIEWED if i not in REVIEWED_FINDINGS
+        )
+
+
+_load_reviews()
+
 # ---------------------------------------------------------------------------------------------
 # dose and schedule statements
 
