@@ -174,6 +174,38 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def old_schema_store(data_dir: Path) -> None:
+    """A patient store as a release with schema version 1 wrote it (one patient, one visit).
+
+    Both test packages hold the same code, so the store written by the installed V1 does not
+    need migrating; this one does, and the upgraded app must migrate it and keep its patient.
+    """
+    import sqlite3
+
+    from myeloma_desk.paths import make_private_dir
+    from myeloma_desk.store.db import DB_NAME
+    from myeloma_desk.store.migrations import migrate
+
+    make_private_dir(data_dir)
+    connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    connection.execute("BEGIN")
+    migrate(connection, target=1)
+    now = "2024-01-01T00:00:00+00:00"
+    connection.execute(
+        "INSERT INTO patients (id, uid, name, identifier, birth_date, sex, notes, archived, "
+        "created_at, updated_at) VALUES (1, 'u1', 'Berg, Ann', 'MRN-OLD-1', '1950-03-04', "
+        "'female', '', 0, ?, ?)",
+        (now, now),
+    )
+    connection.execute(
+        "INSERT INTO visits (patient_id, visit_date, snapshot_json, created_at, updated_at) "
+        "VALUES (1, '2024-01-05', ?, ?, ?)",
+        ('{"date":"2024-01-05","serum_m_protein":{"value":3.2,"unit":"g/dL"}}', now, now),
+    )
+    connection.execute("COMMIT")
+    connection.close()
+
+
 def disk_usage(folder: Path) -> int:
     return int(must(["du", "-s", "--block-size=1", str(folder)]).split()[0])
 
@@ -229,6 +261,11 @@ def test_install_offline_self_test_upgrade_keeps_data_and_remove(
     marker.write_text(f"written beside the data of the installed {V1} package\n")
     store_before = store_state(self_test_offline(env))
     before = tree_digest(data_dir)
+    # A second profile holds a store written by an older schema (version 1).
+    old_home = tmp_path / "old-home"
+    old_home.mkdir()
+    old_env = app_env(old_home)
+    old_schema_store(old_home / ".local" / "share" / PKG)
 
     # Upgrade over it; the new version opens the store (migrating it if its schema moved on).
     must(["dpkg", "-i", str(debs.new)])
@@ -242,6 +279,12 @@ def test_install_offline_self_test_upgrade_keeps_data_and_remove(
     assert store_after == store_before
     if has_demo:
         assert store_before is not None and store_before[1] > 0, "demo made no patients"
+        # The upgraded app migrates the older store to its schema and keeps the patient.
+        from myeloma_desk.store.migrations import LATEST
+
+        assert store_state(self_test_offline(old_env)) == (LATEST, 1)
+        listed = must(["unshare", "--net", "--", "myeloma-desk", "patients", "list"], env=old_env)
+        assert "MRN-OLD-1" in listed and "Berg, Ann" in listed, listed
 
     # Remove: the program goes, the user's data stays (dpkg never touches home folders).
     must(["dpkg", "-r", PKG])
