@@ -15,6 +15,7 @@ from myeloma_desk.logs import LOG_FILE, configure_logging
 from myeloma_desk.paths import AppPaths, restrict_file
 from myeloma_desk.settings import load_settings
 from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.idle_lock import IdleLock
 from myeloma_desk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,12 @@ def create_window(data_dir: str | None = None) -> tuple[MainWindow, ErrorReporte
     qsettings = QSettings(str(geometry_file), QSettings.Format.IniFormat)
     context = AppContext(paths=paths, settings=settings)
     window = MainWindow(context, qsettings)
+    app = QApplication.instance()
+    if app is not None:
+        idle_lock = IdleLock(context, window)
+        app.installEventFilter(idle_lock)
+        context.services["idle_lock"] = idle_lock
+        context.services.setdefault("on_close", []).append(lambda: app.removeEventFilter(idle_lock))
     reporter = ErrorReporter(paths, window)
     restrict_file(geometry_file)
     log.info("%s %s started; data in %s", APP_NAME, __version__, paths.data)

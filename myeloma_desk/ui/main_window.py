@@ -28,6 +28,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.qsettings = qsettings
         context.services["navigate"] = self.navigate  # pages link to each other through this
+        context.services["rebuild"] = self.rebuild_section  # e.g. after the store is unlocked
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.setAccessibleName(APP_NAME)
         self.resize(1200, 800)
@@ -99,6 +100,20 @@ class MainWindow(QMainWindow):
                 self.stack.removeWidget(placeholder)
                 placeholder.deleteLater()
             self._pages[index] = page
+        return page
+
+    def rebuild_section(self, key: str) -> QWidget:
+        """Replace section ``key``'s page with a fresh one (e.g. after unlocking the store)."""
+        index = self.section_keys().index(key)
+        old = self._pages.pop(index, None)
+        was_current = old is not None and self.stack.currentWidget() is old
+        if old is not None:
+            self.stack.insertWidget(index, QWidget())
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        page = self.page(index)
+        if was_current or self.nav.currentIndex().row() == index:
+            self.stack.setCurrentWidget(page)
         return page
 
     def current_page(self) -> QWidget:

@@ -52,7 +52,7 @@ def _patients(context: AppContext) -> QWidget:
     try:
         page = PatientsView(context)
     except StoreError as error:  # locked by another window, damaged, encrypted ...
-        page = unavailable_page(error)
+        page = unavailable_page(error, context)
     return page
 
 

@@ -77,8 +77,11 @@ RESPONSES = ["sCR", "CR", "VGPR", "PR", "MR", "SD", "PD"]
 SUMMARY_RULES = ("diagnosis", "iss", "r_iss", "r2_iss", "response_imwg")
 
 
-def store_of(context: AppContext) -> Store:
-    """The app's one open patient store (opened on first use, closed with the window)."""
+def store_of(context: AppContext, passphrase: str | None = None) -> Store:
+    """The app's one open patient store (opened on first use, closed with the window).
+
+    An encrypted store needs ``passphrase`` the first time (and again after the idle lock).
+    """
     store = context.services.get("store")
     if isinstance(store, Store) and not store.closed:
         return store
@@ -86,7 +89,7 @@ def store_of(context: AppContext) -> Store:
         raise StoreError("The window is closing; the patient store has been closed.")
     from myeloma_desk.store import open_store
 
-    opened = open_store(context.paths)
+    opened = open_store(context.paths, passphrase)
 
     def close() -> None:
         context.services["store_closed"] = True
@@ -95,6 +98,20 @@ def store_of(context: AppContext) -> Store:
     context.services["store"] = opened
     context.services.setdefault("on_close", []).append(close)
     return opened
+
+
+def lock_store(context: AppContext) -> bool:
+    """Idle lock: close an open *encrypted* store; True if it was locked.
+
+    The passphrase is needed to open it again. An unencrypted store has nothing to lock: a
+    closed file that opens without a secret protects nothing, so it stays open.
+    """
+    store = context.services.get("store")
+    if not isinstance(store, Store) or store.closed or not store.encrypted:
+        return False
+    store.close()
+    context.services.pop("store", None)
+    return True
 
 
 def _message_label() -> QLabel:
@@ -926,8 +943,96 @@ class PatientsView(QWidget):
         self.patient_page.tabs.setCurrentWidget(self.patient_page.chart)
 
 
-def unavailable_page(error: Exception) -> QWidget:
+class StoreUnavailablePage(QWidget):
+    """The Patients section when the store cannot be opened: says why, and offers the way on.
+
+    Encrypted store: a passphrase field and Unlock (a wrong passphrase says so and changes
+    nothing). Damaged store: restore the newest good backup. Locked by another window: try
+    again. Success rebuilds the Patients section through ``context.services["rebuild"]``.
+    """
+
+    def __init__(self, context: AppContext, error: Exception) -> None:
+        super().__init__()
+        from myeloma_desk.store.errors import (
+            PassphraseRequiredError,
+            StoreCorruptError,
+            WrongPassphraseError,
+        )
+
+        self.context = context
+        self.setAccessibleName("Patients: store unavailable")
+        layout = QVBoxLayout(self)
+        self.label = QLabel(f"<h2>Patients</h2><p>{html.escape(str(error))}</p>")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label)
+        self.message = _message_label()
+        self.passphrase: QLineEdit | None = None
+        self.backup = getattr(error, "newest_backup", None)
+        row = QHBoxLayout()
+        if isinstance(error, PassphraseRequiredError | WrongPassphraseError):
+            self.setAccessibleName("Patients: store locked")
+            self.passphrase = QLineEdit()
+            self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+            self.passphrase.setAccessibleName("Store passphrase")
+            self.passphrase.setPlaceholderText("Passphrase")
+            unlock = QPushButton("&Unlock")
+            unlock.setAccessibleName("Unlock the patient store")
+            unlock.clicked.connect(self.unlock)
+            self.passphrase.returnPressed.connect(self.unlock)
+            row.addWidget(self.passphrase, 1)
+            row.addWidget(unlock)
+        elif isinstance(error, StoreCorruptError) and self.backup is not None:
+            restore = QPushButton("&Restore the newest good backup")
+            restore.setAccessibleName("Restore the newest good backup")
+            restore.clicked.connect(self.restore)
+            row.addWidget(restore)
+        else:
+            again = QPushButton("&Try again")
+            again.setAccessibleName("Try to open the patient store again")
+            again.clicked.connect(lambda: self._retry(None))
+            row.addWidget(again)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+    def unlock(self) -> None:
+        assert self.passphrase is not None
+        secret = self.passphrase.text()
+        self.passphrase.clear()
+        if not secret:
+            _show_message(self.message, "Enter the passphrase.")
+            return
+        self._retry(secret)
+
+    def restore(self) -> None:
+        from myeloma_desk.store import restore_store
+
+        assert self.backup is not None
+        try:
+            restored = restore_store(self.context.paths, self.backup)
+        except StoreError as error:
+            _show_message(self.message, str(error))
+            return
+        restored.close()
+        self._retry(None)
+
+    def _retry(self, passphrase: str | None) -> None:
+        try:
+            store_of(self.context, passphrase)
+        except StoreError as error:
+            _show_message(self.message, str(error))
+            return
+        rebuild = self.context.services.get("rebuild")
+        if callable(rebuild):
+            rebuild("patients")
+
+
+def unavailable_page(error: Exception, context: AppContext | None = None) -> QWidget:
     """The Patients section when the store cannot be opened: says why, plainly."""
+    if context is not None:
+        return StoreUnavailablePage(context, error)
     page = QWidget()
     page.setAccessibleName("Patients: store unavailable")
     layout = QVBoxLayout(page)

@@ -1,0 +1,124 @@
+"""Encrypted store in the window: unlock with the passphrase, idle lock, restore a backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from myeloma_desk.paths import AppPaths
+from myeloma_desk.store import PatientFields, open_store
+from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.views.patients_view import PatientsView, StoreUnavailablePage
+
+pytest.importorskip("sqlcipher3", reason="encryption extra (sqlcipher3-binary) not installed")
+
+SECRET = "correct horse battery staple"
+
+
+def encrypted_store(home: Path) -> None:
+    store = open_store(AppPaths.resolve(home).ensure())
+    store.create_patient(PatientFields(name="Berg, Ann", identifier="MRN-1"))
+    store.change_passphrase(SECRET)
+    store.close()
+
+
+def window_at(qtbot: QtBot, home: Path) -> MainWindow:
+    window, reporter = create_window(str(home))
+    reporter.show_dialogs = False
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_encrypted_store_asks_for_the_passphrase(qtbot: QtBot, tmp_path: Path) -> None:
+    encrypted_store(tmp_path)
+    window = window_at(qtbot, tmp_path)
+    page = window.show_section_key("patients")
+    assert isinstance(page, StoreUnavailablePage)
+    assert page.passphrase is not None
+
+    page.passphrase.setText("wrong")
+    page.unlock()
+    assert "not correct" in page.message.text()
+    assert isinstance(window.current_page(), StoreUnavailablePage)  # nothing opened
+
+    page.passphrase.setText(SECRET)
+    page.unlock()
+    unlocked = window.current_page()
+    assert isinstance(unlocked, PatientsView)
+    assert unlocked.store.encrypted
+
+
+def test_idle_lock_closes_the_encrypted_store(qtbot: QtBot, tmp_path: Path) -> None:
+    encrypted_store(tmp_path)
+    window = window_at(qtbot, tmp_path)
+    page = window.show_section_key("patients")
+    assert isinstance(page, StoreUnavailablePage) and page.passphrase is not None
+    page.passphrase.setText(SECRET)
+    page.unlock()
+    view = window.current_page()
+    assert isinstance(view, PatientsView)
+
+    idle = window.context.services["idle_lock"]
+    assert idle.timer.interval() == window.context.settings.idle_lock_minutes * 60_000
+    assert idle.lock() is True
+    assert view.store.closed
+    assert isinstance(window.current_page(), StoreUnavailablePage)
+
+
+def test_input_restarts_the_countdown(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_at(qtbot, tmp_path)
+    idle = window.context.services["idle_lock"]
+    idle.timer.start(60_000)
+    qtbot.wait(50)
+    before = idle.timer.remainingTime()
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(5, 5),
+        QPointF(5, 5),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, event)
+    assert idle.timer.remainingTime() > before
+
+
+def test_unencrypted_store_is_not_locked(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_at(qtbot, tmp_path)
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    assert window.context.services["idle_lock"].lock() is False
+    assert not view.store.closed
+
+
+def test_damaged_store_offers_the_newest_good_backup(qtbot: QtBot, tmp_path: Path) -> None:
+    from myeloma_desk.store.db import DB_NAME
+
+    paths = AppPaths.resolve(tmp_path).ensure()
+    store = open_store(paths)
+    for n in range(30):
+        store.create_patient(PatientFields(name=f"Patient {n}", identifier=f"MRN-{n}"))
+    store.backup()
+    store.close()
+    db_path = paths.data / DB_NAME
+    raw = bytearray(db_path.read_bytes())
+    for offset in range(4096 + 100, len(raw), 997):  # scribble over every page after the first
+        raw[offset : offset + 40] = b"\xde\xad\xbe\xef" * 10
+    db_path.write_bytes(bytes(raw))
+
+    window = window_at(qtbot, tmp_path)
+    page = window.show_section_key("patients")
+    assert isinstance(page, StoreUnavailablePage)
+    assert page.backup is not None and "integrity check" in page.label.text()
+    page.restore()
+    restored = window.current_page()
+    assert isinstance(restored, PatientsView)
+    assert restored.store.find_by_identifier("MRN-29") is not None
