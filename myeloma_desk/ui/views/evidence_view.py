@@ -44,7 +44,7 @@ from myeloma_desk.ui.views.evidence_common import (
     with_evidence,
     with_refs,
 )
-from myeloma_desk.ui.widgets.links import parse_href
+from myeloma_desk.ui.widgets.links import follow_link
 from myeloma_desk.ui.workers import Worker
 
 ANY = "Any"
@@ -367,16 +367,7 @@ class EvidenceView(QWidget):
 
     # --- navigation -------------------------------------------------------------------------
     def _link(self, href: str) -> None:
-        parsed = parse_href(href)
-        if parsed is None:
-            return
-        section, target = parsed
-        if section == "evidence":
-            self.go_to(target)
-            return
-        navigate = self.context.services.get("navigate")
-        if callable(navigate):
-            navigate(section, target)
+        follow_link(href, "evidence", self.go_to, self.context.services)
 
     def go_to(self, target: str) -> None:
         """``trial:<id>``, ``finding:<id>``, or ``source:<label>`` (searches for the source)."""

@@ -49,7 +49,7 @@ from myeloma_desk.ui.views.evidence_common import (
     with_evidence,
     with_refs,
 )
-from myeloma_desk.ui.widgets.links import parse_href
+from myeloma_desk.ui.widgets.links import follow_link
 from myeloma_desk.ui.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -313,16 +313,7 @@ class RegimensView(QWidget):
         return True
 
     def _link(self, href: str) -> None:
-        parsed = parse_href(href)
-        if parsed is None:
-            return
-        section, target = parsed
-        if section == "regimens":
-            self.go_to(target)
-            return
-        navigate = self.context.services.get("navigate")
-        if callable(navigate):
-            navigate(section, target)
+        follow_link(href, "regimens", self.go_to, self.context.services)
 
     # --- navigation and patient options -----------------------------------------------------
     def go_to(self, target: str) -> None:

@@ -7,6 +7,8 @@ here leaves the app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, unquote
 
 from myeloma_desk.domain.results import PDQ
@@ -56,3 +58,19 @@ def parse_href(href: str) -> tuple[str, str] | None:
     if not sep or section not in ("reference", "evidence", "regimens", "field"):
         return None
     return section, unquote(target)
+
+
+def follow_link(
+    href: str, own_section: str, go_to: Callable[[str], Any], services: dict[str, Any]
+) -> None:
+    """Open an internal link: inside the page that owns ``own_section``, else via navigation."""
+    parsed = parse_href(href)
+    if parsed is None:
+        return
+    section, target = parsed
+    if section == own_section:
+        go_to(target)
+        return
+    navigate = services.get("navigate")
+    if callable(navigate):
+        navigate(section, target)
