@@ -345,6 +345,49 @@ FINDING_OVERRIDES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Already-reviewed findings whose errata notes were wrong or missing (pdq-errata.md); only the
+# notes (and relapsed-044's follow-up) change, the other fields stay as reviewed before.
+_ELOQUENT3_TWICE = (
+    "ELOQUENT-3 (NCT02654132, 117 patients, EPd vs Pd, OS 29.8 vs 17.4 months, A1) is reported "
+    "twice (Elotuzumab and Pomalidomide evidence); the per-arm intervals are labelled '95% CI' "
+    "only in the second copy (pdq-errata.md)."
+)
+FINDING_OVERRIDES.update(
+    {
+        # The APOLLO "1,304 patients" note came from the next paragraph; this passage's own
+        # problem is the citation mismatch.
+        "relapsed-003": {
+            "errata": [
+                "The trial description cites [7] (updated outcomes, 2022) while this result "
+                "(27.8-month follow-up) cites [8] (primary report, 2020); no HR is given "
+                "(log-rank P only) (pdq-errata.md)."
+            ]
+        },
+        "relapsed-006": {"errata": [_ELOQUENT3_TWICE]},
+        "relapsed-032": {"errata": [_ELOQUENT3_TWICE]},
+        # Same trial: the OS sentence before this result reads "isatuximab plus PD".
+        "relapsed-008": {
+            "errata": ["PDQ typo: 'PD' should read 'Pd' (pomalidomide and dexamethasone)."]
+        },
+        "relapsed-009": {
+            "errata": [
+                "Confidence level stated as 99%, not 95%.",
+                "PDQ typo: 'patients who received isatuximab group' (pdq-errata.md).",
+            ]
+        },
+        # Values restated from evidence_curation.FINDING_OVERRIDES (this entry replaces it).
+        "relapsed-013": {
+            "values": [_v("VMP", "63 months"), _v("VTP", "43 months")],
+            "errata": [_NEWLY_DIAGNOSED],
+        },
+        # The follow-up is given per arm; the draft kept only the first.
+        "relapsed-044": {
+            "median_follow_up": "13.2 months (SVd) or 16.5 months (Vd)",
+            "errata": [_SELINEXOR_HEADING],
+        },
+    }
+)
+
 REVIEWED: tuple[str, ...] = (
     "relapsed-011",
     "relapsed-012",
