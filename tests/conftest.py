@@ -8,8 +8,21 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests: no per-example deadline (CI shares 2 cores; a slow example is not a bug).
+# In CI the examples are derandomized, so a red run can be reproduced exactly; on a
+# developer's machine they stay random and keep exploring.
+settings.register_profile(
+    "myeloma-desk",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=os.environ.get("CI") == "true",
+    print_blob=True,
+)
+settings.load_profile("myeloma-desk")
 
 
 class NetworkGuard:
