@@ -41,6 +41,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from myeloma_desk import APP_NAME
+from myeloma_desk.paths import restrict_file
 from myeloma_desk.reports.build import CHART_RESOURCE, ReportDoc, to_html
 from myeloma_desk.reports.chart import chart_image
 
@@ -278,6 +279,8 @@ def render_pdf(doc: ReportDoc, path: str | os.PathLike[str]) -> int:
     configure_device(writer, doc.page_size)
     pages = paint_report(doc, writer)
     del writer  # flushes and closes the file
+    # A report holds patient data: owner-only, like the store and its exports.
+    restrict_file(target)
     return pages
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -69,6 +71,12 @@ def test_pdf_written_with_its_page_count(patient_pdf: tuple[Path, int]) -> None:
     assert path.read_bytes().startswith(b"%PDF-")
     assert pages >= 2  # a patient with history does not fit one page
     assert len(PdfReader(path).pages) == pages
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_pdf_is_owner_only(patient_pdf: tuple[Path, int]) -> None:
+    path, _ = patient_pdf
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_every_page_has_identifier_and_page_x_of_y(patient_pdf: tuple[Path, int]) -> None:
