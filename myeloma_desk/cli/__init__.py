@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -50,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``myeloma-desk`` console script."""
+    if os.name == "posix":
+        # Everything the app writes (store, backups, logs, drafts, reports, exports) is
+        # owner-only; explicit chmods stay as a second line for files that pre-exist.
+        os.umask(0o077)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
