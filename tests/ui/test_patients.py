@@ -238,7 +238,7 @@ def _print_preview_document(view: PatientsView, tmp_path: Path) -> None:
         import myeloma_desk.reports.render_qt  # noqa: F401
     except ImportError:
         page.print_preview()
-        assert "not built yet" in page.status.text()
+        assert "not available" in page.status.text()
         return
     from PySide6.QtPrintSupport import QPrinter
 
@@ -288,3 +288,42 @@ def test_patient_draft_is_restored_to_that_patient(qtbot: QtBot, tmp_path: Path)
     assert assess.form_date() == dt.date(2025, 2, 2)
     assert assess.save()
     again.close()
+
+
+def test_save_report_as_pdf_from_the_patient_page(window: MainWindow, tmp_path: Path) -> None:
+    """Save as PDF writes the visit's report (owner-only) and logs a print audit event."""
+    import stat
+
+    from pypdf import PdfReader
+
+    view = _patients(window)
+    view.load_demo()
+    view.open_first_patient()
+    page = view.patient_page
+    assert page.record is not None
+    page.show_dialogs = False
+    saved = page.save_pdf(str(tmp_path / "visit-report"))  # ".pdf" is added
+    assert saved is not None
+    target, pages = saved
+    assert target.name == "visit-report.pdf"
+    assert len(PdfReader(target).pages) == pages >= 1
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert "Saved" in page.status.text()
+    events = page.record.store.audit_events(page.record.patient_id)
+    prints = [e for e in events if e.action == "print"]
+    assert prints and prints[-1].detail["format"] == "pdf"
+    assert prints[-1].detail["pages"] == pages
+
+
+def test_save_report_as_pdf_from_the_visit_form(window: MainWindow, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    view = window.show_section_key("assess")
+    assert isinstance(view, AssessView)
+    _type(view, "beta2_microglobulin", "6.1", "mg/L")
+    _type(view, "albumin", "30", "g/L")
+    saved = view.save_pdf(str(tmp_path / "calc.pdf"))
+    assert saved is not None
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(saved[0]).pages)
+    assert "International Staging System" in text
+    assert "Calculator report" in text  # no patient: a calculator-only report

@@ -53,6 +53,7 @@ from myeloma_desk.ui.models.timeline import (
 from myeloma_desk.ui.models.trends import trend_data
 from myeloma_desk.ui.views.patient_record import DERIVED, PatientRecord
 from myeloma_desk.ui.widgets.fields import FormState, error_colour
+from myeloma_desk.ui.widgets.report_actions import open_preview, reports_available, save_pdf
 from myeloma_desk.ui.widgets.trend_chart import TrendChart
 from myeloma_desk.ui.workers import Worker
 
@@ -454,7 +455,7 @@ class PatientPage(QWidget):
         self.context = context
         self.record: PatientRecord | None = None
         self.show_dialogs = True  # tests build the preview but never open it
-        self._preview: tuple[Any, Any] | None = None
+        self._preview: Any = None  # the open preview dialog, kept alive while shown
         self.setAccessibleName("Patient page")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -473,6 +474,8 @@ class PatientPage(QWidget):
         self.archive_button = QPushButton("&Archive")
         self.regimens_button = QPushButton("Re&gimen options")
         self.print_button = QPushButton("&Print preview…")
+        self.pdf_button = QPushButton("Save as P&DF…")
+        self.pdf_button.setAccessibleName("Save this visit's report as a PDF")
         for button in (
             self.new_visit_button,
             self.open_visit_button,
@@ -483,6 +486,7 @@ class PatientPage(QWidget):
         ):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             actions.addWidget(button)
+        actions.addWidget(self.pdf_button)
         actions.addStretch(1)
         layout.addLayout(actions)
         self.tabs = QTabWidget()
@@ -513,6 +517,7 @@ class PatientPage(QWidget):
         self.archive_button.clicked.connect(self.toggle_archived)
         self.regimens_button.clicked.connect(self.open_regimens)
         self.print_button.clicked.connect(self.print_preview)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.lines_editor.changed.connect(self.refresh)
         self.worker = Worker(self)
         try:
@@ -689,26 +694,44 @@ class PatientPage(QWidget):
 
     def print_preview(self) -> Any:
         """Open the print preview of the selected (or latest) visit."""
-        try:
-            from myeloma_desk.reports.render_qt import new_printer
-        except ImportError:
-            self.status.setText("Print preview is not built yet in this version.")
+        doc = self._report_or_message()
+        if doc is None:
             return None
-        from PySide6.QtPrintSupport import QPrintPreviewDialog
+        self._preview = open_preview(self, doc, show=self.show_dialogs)
+        self._record_print("preview", doc)
+        return self._preview
 
+    def save_pdf(self, path: str | None = None) -> Any:
+        """Save the selected (or latest) visit's report as a PDF (asks where unless ``path``)."""
+        doc = self._report_or_message()
+        if doc is None:
+            return None
+        saved = save_pdf(self, doc, path)
+        if saved is not None:
+            target, pages = saved
+            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
+            self._record_print("pdf", doc, pages)
+        return saved
+
+    def _report_or_message(self) -> Any:
+        if not reports_available():
+            self.status.setText("Printing is not available in this build.")
+            return None
         try:
-            doc = self.report_doc()
+            return self.report_doc()
         except ValueError as error:
             self.status.setText(str(error))
             return None
-        printer = new_printer(doc)
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.setWindowTitle("Myeloma Desk: print preview")
-        dialog.paintRequested.connect(lambda target: self.paint_preview(target, doc))
-        self._preview = (dialog, printer)  # keep both alive while the dialog is open
-        if self.show_dialogs:
-            dialog.open()
-        return dialog
+
+    def _record_print(self, kind: str, doc: Any, pages: int | None = None) -> None:
+        """A report of stored data leaving the screen goes into the audit log."""
+        if self.record is None:
+            return
+        visit = getattr(doc.header, "visit_date", None)
+        detail: dict[str, Any] = {"format": kind, "visit": visit.isoformat() if visit else None}
+        if pages is not None:
+            detail["pages"] = pages
+        self.record.store.record_event("print", self.record.patient_id, detail)
 
 
 # ----------------------------------------------------------------------------- the section

@@ -27,6 +27,7 @@ from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.ui.views.drafts import Draft, DraftStore
 from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel
 from myeloma_desk.ui.widgets.fields import FormState, SnapshotForm
+from myeloma_desk.ui.widgets.report_actions import open_preview, reports_available, save_pdf
 
 _POEMS = (
     "polyneuropathy",
@@ -217,6 +218,8 @@ class AssessView(QWidget):
         self.options_button.setAccessibleName("Regimen options the PDQ describes for this visit")
         self.print_button = QPushButton("&Print preview…")
         self.print_button.setAccessibleName("Print preview of this visit's report")
+        self.pdf_button = QPushButton("Save as P&DF…")
+        self.pdf_button.setAccessibleName("Save this visit's report as a PDF")
         self.save_button = QPushButton("&Save visit")
         self.save_button.setAccessibleName("Save the visit to the patient record")
         self.status = QLabel()
@@ -225,6 +228,7 @@ class AssessView(QWidget):
         top.addWidget(self.new_button)
         top.addWidget(self.options_button)
         top.addWidget(self.print_button)
+        top.addWidget(self.pdf_button)
         top.addWidget(self.save_button)
         layout.addLayout(top)
 
@@ -258,9 +262,10 @@ class AssessView(QWidget):
         self.save_button.clicked.connect(self.save)
         self.options_button.clicked.connect(self.open_options)
         self.print_button.clicked.connect(self.print_preview)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.show_dialogs = True  # tests build the preview but never open it
         self.settings: Any = None  # the app's settings (clinician, page size) when known
-        self._preview: tuple[Any, Any] | None = None
+        self._preview: Any = None  # the open preview dialog, kept alive while shown
         self.banner.restore.clicked.connect(self.restore_draft)
         self.banner.discard.clicked.connect(self.discard_offered_draft)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
@@ -377,22 +382,22 @@ class AssessView(QWidget):
 
     def print_preview(self) -> Any:
         """Open the print preview of this visit's report."""
-        try:
-            from myeloma_desk.reports.render_qt import new_printer
-        except ImportError:
-            self.status.setText("Print preview is not built yet in this version.")
+        if not reports_available():
+            self.status.setText("Printing is not available in this build.")
             return None
-        from PySide6.QtPrintSupport import QPrintPreviewDialog
+        self._preview = open_preview(self, self.report_doc(), show=self.show_dialogs)
+        return self._preview
 
-        doc = self.report_doc()
-        printer = new_printer(doc)
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.setWindowTitle("Myeloma Desk: print preview")
-        dialog.paintRequested.connect(lambda target: self.paint_preview(target, doc))
-        self._preview = (dialog, printer)  # both stay alive while the dialog is open
-        if self.show_dialogs:
-            dialog.open()
-        return dialog
+    def save_pdf(self, path: str | None = None) -> Any:
+        """Save this visit's report as a PDF (asks where unless ``path`` is given)."""
+        if not reports_available():
+            self.status.setText("Printing is not available in this build.")
+            return None
+        saved = save_pdf(self, self.report_doc(), path)
+        if saved is not None:
+            target, pages = saved
+            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
+        return saved
 
     def form_date(self) -> dt.date | None:
         """The date typed in the form, if it reads as a date."""

@@ -1,0 +1,67 @@
+"""Print preview and "Save as PDF…" for a built report: one path for every page that prints.
+
+Both draw through ``reports.render_qt`` (the same painter as the headless ``report`` command),
+so what is previewed, printed and saved is the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+
+def reports_available() -> bool:
+    """Whether this build has the report renderer."""
+    try:
+        import myeloma_desk.reports.render_qt  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def open_preview(parent: QWidget, doc: Any, show: bool = True) -> Any:
+    """A print preview of ``doc`` (opened when ``show``; tests only build it)."""
+    from myeloma_desk.reports.render_qt import preview_dialog
+
+    dialog = preview_dialog(doc, parent)
+    if show:
+        dialog.open()
+    return dialog
+
+
+def default_pdf_name(doc: Any) -> str:
+    """A file name from the report's identifier and date (no characters a file system dislikes)."""
+    header = getattr(doc, "header", None)
+    parts = [
+        str(getattr(header, "identifier", "") or "report"),
+        str(getattr(header, "visit_date", "") or ""),
+    ]
+    stem = "-".join(p for p in parts if p and p != "None")
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", f"myeloma-desk-{stem}") + ".pdf"
+
+
+def save_pdf(parent: QWidget, doc: Any, path: str | Path | None = None) -> tuple[Path, int] | None:
+    """Write ``doc`` as a PDF; asks where (Qt's file dialog) unless ``path`` is given.
+
+    Returns (path, pages), or None when the user cancels. The file is owner-only.
+    """
+    from myeloma_desk.reports.render_qt import render_pdf
+
+    if path is None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent,
+            "Save report as PDF",
+            str(Path.home() / default_pdf_name(doc)),
+            "PDF documents (*.pdf)",
+        )
+        if not chosen:
+            return None
+        path = chosen
+    target = Path(path)
+    if target.suffix.lower() != ".pdf":
+        target = target.with_name(target.name + ".pdf")
+    pages = render_pdf(doc, target)
+    return target, pages
