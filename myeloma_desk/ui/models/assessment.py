@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import RuleResult
+from myeloma_desk.ui.models.base import ColumnsTableModel
 
 ResultRole = Qt.ItemDataRole.UserRole + 1  # the RuleResult of the row
 RuleIdRole = Qt.ItemDataRole.UserRole + 2
@@ -86,7 +87,7 @@ def field_label(name: str) -> str:
     return humanize(name.replace(".", ": "))
 
 
-class AssessmentModel(QAbstractTableModel):
+class AssessmentModel(ColumnsTableModel):
     """Read-only rows of rule results: rule, result, status and what is missing."""
 
     COLUMNS = ("Rule", "Result", "Status", "Missing")
@@ -118,22 +119,8 @@ class AssessmentModel(QAbstractTableModel):
                 return row
         return -1
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._results)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+    def _count(self) -> int:
+        return len(self._results)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

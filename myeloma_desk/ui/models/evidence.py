@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -20,6 +19,7 @@ from myeloma_desk.domain.drugs import drug_class
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.schema import Finding, Regimen, Setting, Trial
 from myeloma_desk.ui.models.assessment import humanize
+from myeloma_desk.ui.models.base import ColumnsTableModel
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
 
@@ -107,7 +107,7 @@ def regimen_rows(ev: Evidence) -> list[RegimenRow]:
 T = TypeVar("T")
 
 
-class RecordTable(QAbstractTableModel, Generic[T]):
+class RecordTable(ColumnsTableModel, Generic[T]):
     """A read-only table over records; columns are (title, function of a record)."""
 
     def __init__(
@@ -137,22 +137,11 @@ class RecordTable(QAbstractTableModel, Generic[T]):
                 return row
         return -1
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._records)
+    def _count(self) -> int:
+        return len(self._records)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._columns)
-        ):
-            return self._columns[section][0]
-        return None
+    def column_titles(self) -> tuple[str, ...]:
+        return tuple(title for title, _ in self._columns)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,6 +23,7 @@ from PySide6.QtCore import (
 )
 
 from myeloma_desk.ui.models.assessment import humanize
+from myeloma_desk.ui.models.base import ColumnsTableModel
 
 PatientRole = Qt.ItemDataRole.UserRole + 1
 SearchRole = Qt.ItemDataRole.UserRole + 2
@@ -63,7 +63,7 @@ def _humanized(token: str | None) -> str:
     return humanize(token) if token else ""
 
 
-class PatientTableModel(QAbstractTableModel):
+class PatientTableModel(ColumnsTableModel):
     """Read-only table of patients: name, identifier, birth date, sex, diagnosis, last visit."""
 
     COLUMNS = ("Name", "Identifier", "Birth date", "Sex", "Diagnosis", "Last visit", "Status")
@@ -171,22 +171,8 @@ class PatientTableModel(QAbstractTableModel):
             flags[number] = 1
         return flags
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+    def _count(self) -> int:
+        return len(self._rows)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

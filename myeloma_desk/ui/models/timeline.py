@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.ui.models.assessment import humanize
+from myeloma_desk.ui.models.base import ColumnsTableModel
 
 EventRole = Qt.ItemDataRole.UserRole + 1
 LineRole = Qt.ItemDataRole.UserRole + 1
@@ -28,31 +29,7 @@ class TimelineEvent:
     line_index: int | None = None
 
 
-class _Table(QAbstractTableModel):
-    COLUMNS: tuple[str, ...] = ()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count()
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
-
-    def _count(self) -> int:
-        raise NotImplementedError
-
-
-class TimelineModel(_Table):
+class TimelineModel(ColumnsTableModel):
     """Events oldest first: date, what, details."""
 
     COLUMNS = ("Date", "Event", "Details")
@@ -97,7 +74,7 @@ def line_text(line: TherapyLine) -> str:
     return f"{line.regimen}{drugs}"
 
 
-class TherapyLinesModel(_Table):
+class TherapyLinesModel(ColumnsTableModel):
     """Lines of therapy in order: line number, regimen, start, end, best response, refractory."""
 
     COLUMNS = ("Line", "Regimen", "Start", "End", "Best response", "Refractory")
