@@ -141,9 +141,8 @@ def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
 
 def write_report(args: argparse.Namespace, snapshot: Any) -> tuple[int, int]:
     """Assess ``snapshot`` and render the PDF to ``args.output``: (exit code, pages)."""
-    from myeloma_desk.domain.engine import assess
     from myeloma_desk.paths import AppPaths
-    from myeloma_desk.reports.build import PDQ_DATE, build_report
+    from myeloma_desk.reports.build import assessment_report
     from myeloma_desk.settings import load_settings
 
     settings = load_settings(AppPaths.resolve(args.data_dir))
@@ -151,25 +150,12 @@ def write_report(args: argparse.Namespace, snapshot: Any) -> tuple[int, int]:
     output = Path(args.output)
     if output.parent and not output.parent.is_dir():
         return _fail(EXIT_FAILED, f"{output.parent}: folder does not exist"), 0
-    evidence_version = "not available"
-    try:
-        from myeloma_desk.evidence import EVIDENCE_VERSION
-
-        evidence_version = EVIDENCE_VERSION
-    except ImportError:
-        pass
-    assessment = assess(snapshot, evidence_version=evidence_version)
-    found = _options(assessment, snapshot)
-    doc = build_report(
+    doc = assessment_report(
         snapshot,
-        assessment,
+        visit_date=snapshot.date,
+        report_date=dt.date.today(),
         clinician=settings.clinician,
         institution=settings.institution,
-        report_date=dt.date.today(),
-        options=found.options if found else None,
-        options_setting=found.setting if found else "",
-        options_notes=found.notes if found else (),
-        pdq_date=found.pdq_date if found else PDQ_DATE,
         page_size=page_size,
     )
 
@@ -182,16 +168,3 @@ def write_report(args: argparse.Namespace, snapshot: Any) -> tuple[int, int]:
         return _fail(EXIT_FAILED, f"{output}: {error}"), 0
     print(f"{output}: {pages} page{'s' if pages != 1 else ''} ({page_size})")
     return EXIT_OK, pages
-
-
-def _options(assessment: Any, snapshot: Any) -> Any:
-    """The evidence layer's options for this patient, or None (with a warning) if it fails."""
-    from myeloma_desk.evidence.loader import EvidenceError
-    from myeloma_desk.evidence.options import options_for
-    from myeloma_desk.reports.build import options_from_evidence
-
-    try:
-        return options_from_evidence(options_for(assessment, snapshot))
-    except EvidenceError as error:
-        print(f"myeloma-desk report: options left out: {error}", file=sys.stderr)
-        return None

@@ -970,3 +970,48 @@ def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
         evidence_version=found.evidence_version,
         pdq_date=found.pdq_date,
     )
+
+
+def assessment_report(
+    snapshot: Snapshot,
+    *,
+    visit_date: dt.date | None = None,
+    report_date: dt.date | None = None,
+    clinician: str = "",
+    institution: str = "",
+    page_size: PageSize = "A4",
+    evidence: Any = None,
+) -> ReportDoc:
+    """Assess ``snapshot`` and build its report with the options the PDQ describes.
+
+    The one path from a snapshot to a report: the ``report`` command, the patient page and the
+    visit form all use it, so what is printed anywhere is the same document. If the evidence
+    database cannot answer, the report says that options are not available and why.
+    """
+    from myeloma_desk.domain.engine import assess
+    from myeloma_desk.evidence import EVIDENCE_VERSION
+    from myeloma_desk.evidence.loader import EvidenceError
+    from myeloma_desk.evidence.options import options_for
+
+    assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
+    try:
+        found: EvidenceOptions | None = options_from_evidence(
+            options_for(assessment, snapshot, evidence)
+        )
+    except EvidenceError as error:
+        found = None
+        problem = f"Options are not available: {error}"
+    return build_report(
+        snapshot,
+        assessment,
+        visit_date=visit_date,
+        report_date=report_date,
+        clinician=clinician,
+        institution=institution,
+        options=found.options if found else None,
+        options_setting=found.setting if found else "",
+        options_notes=found.notes if found else (problem,),
+        evidence_version=found.evidence_version if found else EVIDENCE_VERSION,
+        pdq_date=found.pdq_date if found else PDQ_DATE,
+        page_size=page_size,
+    )

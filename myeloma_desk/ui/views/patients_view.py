@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -649,41 +648,21 @@ class PatientPage(QWidget):
 
     def report_doc(self, day: dt.date | None = None) -> Any:
         """The report document of a visit (pure data from reports.build; no dialog)."""
-        report_build = importlib.import_module("myeloma_desk.reports.build")
-
-        # options_from_evidence adapts the evidence layer's answer for the report; without it
-        # (or without the evidence database) the report states that options are not available
-        adapt = getattr(report_build, "options_from_evidence", None)
+        from myeloma_desk.reports.build import assessment_report
 
         record = self.record
         day = day or self.report_date()
         if record is None or day is None:
             raise ValueError("no visit to report: enter a visit first")
-        snapshot = record.snapshot_for(day)
-        from myeloma_desk.evidence import EVIDENCE_VERSION
-        from myeloma_desk.evidence.options import options_for
-
-        assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
-        options: dict[str, Any] = {}
-        if adapt is not None:
-            found = options_for(assessment, snapshot, self.context.services.get("evidence"))
-            adapted = adapt(found)
-            options = {
-                "options": adapted.options,
-                "options_setting": adapted.setting,
-                "options_notes": adapted.notes,
-                "evidence_version": adapted.evidence_version,
-            }
         settings = self.context.settings
-        return report_build.build_report(
-            snapshot,
-            assessment,
+        return assessment_report(
+            record.snapshot_for(day),
             visit_date=day,
             report_date=dt.date.today(),
             clinician=settings.clinician,
             institution=settings.institution,
             page_size=settings.page_size,
-            **options,
+            evidence=self.context.services.get("evidence"),
         )
 
     def paint_preview(self, printer: Any, doc: Any) -> int:

@@ -349,29 +349,17 @@ class AssessView(QWidget):
 
     def report_doc(self) -> Any:
         """The report of the visit as typed (a calculator report when there is no patient)."""
-        import importlib
+        from myeloma_desk.reports.build import assessment_report
 
-        from myeloma_desk.evidence import EVIDENCE_VERSION
-        from myeloma_desk.evidence.options import options_for
-
-        build = importlib.import_module("myeloma_desk.reports.build")
-        state = self.form.read(self.current_base())
-        snapshot = state.snapshot or Snapshot()
-        assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
-        adapted = build.options_from_evidence(options_for(assessment, snapshot))
+        snapshot = self.form.read(self.current_base()).snapshot or Snapshot()
         settings = self.settings
-        return build.build_report(
+        return assessment_report(
             snapshot,
-            assessment,
             visit_date=snapshot.date,
             report_date=dt.date.today(),
             clinician=getattr(settings, "clinician", ""),
             institution=getattr(settings, "institution", ""),
             page_size=getattr(settings, "page_size", "A4"),
-            options=adapted.options,
-            options_setting=adapted.setting,
-            options_notes=adapted.notes,
-            evidence_version=adapted.evidence_version,
         )
 
     def paint_preview(self, printer: Any, doc: Any) -> int:
