@@ -145,6 +145,7 @@ class Store:
         self._passphrase = passphrase
         self._clock = clock
         self.keep_backups = keep_backups
+        self.backup_due = False  # a start-up backup is due (see open(backup_on_open=False))
 
     # --- opening and closing ------------------------------------------------------------------
 
@@ -214,9 +215,13 @@ class Store:
             store._restrict_files()
             store._migrate()
             # A backup at every start, unless nothing changed since the newest one (so a day of
-            # restarts does not rotate the older, different backups away).
-            if backup_on_open and not unchanged and not store.is_empty():
+            # restarts does not rotate the older, different backups away). With
+            # ``backup_on_open=False`` the caller takes it later (``backup_due`` says whether one
+            # is due), e.g. the GUI in a worker thread with :meth:`backup_detached`.
+            store.backup_due = not unchanged and not store.is_empty()
+            if backup_on_open and store.backup_due:
                 store.backup(reason="open")
+                store.backup_due = False
             return store
         except BaseException:
             if connection is not None:
@@ -816,6 +821,24 @@ class Store:
     def backups(self) -> list[Path]:
         """Backup files, newest first."""
         return db.list_backups(self.backup_dir)
+
+    def backup_detached(self) -> Path:
+        """The start-up backup through a connection of its own, safe in a worker thread.
+
+        It reads the database file (WAL lets it read while this store's connection writes) and
+        writes a backup file; it touches neither this store's connection nor its audit log (a
+        start-up backup is not audited, as in :meth:`open`).
+        """
+        target = self.backup_dir / db.backup_name(self._clock())
+        source = db.connect(self.db_path, self._passphrase)
+        try:
+            db.online_backup(source, target, self._passphrase)
+        finally:
+            source.close()
+        for old in self.backups()[max(self.keep_backups, 1) :]:
+            old.unlink(missing_ok=True)
+        self.backup_due = False
+        return target
 
     def backup(self, reason: str = "manual") -> Path:
         """Take an online backup now and keep only the newest :attr:`keep_backups`."""

@@ -122,3 +122,19 @@ def test_damaged_store_offers_the_newest_good_backup(qtbot: QtBot, tmp_path: Pat
     restored = window.current_page()
     assert isinstance(restored, PatientsView)
     assert restored.store.find_by_identifier("MRN-29") is not None
+
+
+def test_startup_backup_is_taken_in_the_background(qtbot: QtBot, tmp_path: Path) -> None:
+    paths = AppPaths.resolve(tmp_path).ensure()
+    store = open_store(paths)
+    store.create_patient(PatientFields(name="Berg, Ann", identifier="MRN-1"))
+    before = set(store.backups())
+    store.close()
+
+    window = window_at(qtbot, tmp_path)
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    worker = window.context.services["backup_worker"]
+    qtbot.waitUntil(lambda: worker.pending() == 0, timeout=10_000)
+    assert set(view.store.backups()) - before  # a new start-up backup
+    assert not view.store.backup_due

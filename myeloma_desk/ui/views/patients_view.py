@@ -89,7 +89,10 @@ def store_of(context: AppContext, passphrase: str | None = None) -> Store:
         raise StoreError("The window is closing; the patient store has been closed.")
     from myeloma_desk.store import open_store
 
-    opened = open_store(context.paths, passphrase)
+    # The start-up backup of a large store takes a while: it runs in a worker thread on a
+    # connection of its own (see _start_backup), so opening the window is not held up.
+    opened = open_store(context.paths, passphrase, backup_on_open=False)
+    _start_backup(context, opened)
 
     def close() -> None:
         context.services["store_closed"] = True
@@ -98,6 +101,21 @@ def store_of(context: AppContext, passphrase: str | None = None) -> Store:
     context.services["store"] = opened
     context.services.setdefault("on_close", []).append(close)
     return opened
+
+
+def _start_backup(context: AppContext, store: Store) -> None:
+    """Take the due start-up backup off the GUI thread; the outcome goes to the log."""
+    if not store.backup_due:
+        return
+    from myeloma_desk.ui.workers import Worker
+
+    worker = context.services.get("backup_worker")
+    if not isinstance(worker, Worker):
+        worker = Worker()
+        context.services["backup_worker"] = worker
+        context.services.setdefault("on_close", []).insert(0, lambda: worker.wait(60_000))
+    worker.failed.connect(lambda _key, text: log.error("start-up backup failed: %s", text))
+    worker.submit(store.backup_detached, lambda path: log.info("start-up backup %s", path))
 
 
 def lock_store(context: AppContext) -> bool:

@@ -292,3 +292,41 @@ def test_startup_backup_only_when_something_changed(paths: AppPaths) -> None:
         store.create_patient(PatientFields(name="New"))
     with open_store(paths) as store:
         assert len(store.backups()) == 2
+
+
+def test_deferred_startup_backup_in_another_thread_while_the_store_writes(
+    paths: AppPaths,
+) -> None:
+    """open(backup_on_open=False) leaves the start-up backup to backup_detached, which works
+    from another thread on a connection of its own while the store keeps writing."""
+    import sqlite3
+    import threading
+
+    _with_patients(paths, 5)
+    with open_store(paths) as store:  # changed since the last backup: a start-up backup is due
+        store.create_patient(PatientFields(name="Later", identifier="M-L"))
+    with open_store(paths, backup_on_open=False) as store:
+        assert store.backup_due
+        before = store.backups()
+        results: list[Path] = []
+        thread = threading.Thread(target=lambda: results.append(store.backup_detached()))
+        thread.start()
+        pid = store.create_patient(PatientFields(name="During backup", identifier="M-X")).id
+        thread.join(30)
+        assert results and results[0] not in before and results[0].exists()
+        assert not store.backup_due
+        assert store.find_by_identifier("M-X") is not None and pid
+    copy = sqlite3.connect(results[0])
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT count(*) FROM patients").fetchone()[0] >= 6
+    finally:
+        copy.close()
+
+
+def test_no_startup_backup_due_when_nothing_changed(paths: AppPaths) -> None:
+    _with_patients(paths, 2)
+    with open_store(paths):
+        pass  # takes the start-up backup
+    with open_store(paths, backup_on_open=False) as store:
+        assert not store.backup_due
