@@ -13,19 +13,21 @@ Tri = bool | None
 
 def tri_all(values: Iterable[Tri]) -> Tri:
     """AND: False if any is False, True if all are True, else None (unknown)."""
-    items = list(values)
-    if any(v is False for v in items):
-        return False
-    if all(v is True for v in items):
-        return True
-    return None
+    unknown = False
+    for v in list(values):  # consume all values first, as callers may pass a generator
+        if v is False:
+            return False
+        if v is not True:
+            unknown = True
+    return None if unknown else True
 
 
 def tri_any(values: Iterable[Tri]) -> Tri:
     """OR: True if any is True, False if all are False, else None (unknown)."""
-    items = list(values)
-    if any(v is True for v in items):
-        return True
-    if all(v is False for v in items):
-        return False
-    return None
+    unknown = False
+    for v in list(values):  # consume all values first, as callers may pass a generator
+        if v is True:
+            return True
+        if v is not False:
+            unknown = True
+    return None if unknown else False

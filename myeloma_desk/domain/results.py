@@ -41,6 +41,14 @@ class RuleResult(BaseModel):
     sources: list[str] = Field(default_factory=list)
 
 
+# Rules build about 80 criteria and 36 results per assessment. Validating a dict with the
+# model's own validator is exactly what ``Model(**fields)`` does (same checks, conversions and
+# ``model_fields_set``) without the Python-level ``BaseModel.__init__`` frame, which showed up in
+# the engine profile (benchmarks/bench_engine.py).
+_validate_criterion = Criterion.__pydantic_validator__.validate_python
+_validate_result = RuleResult.__pydantic_validator__.validate_python
+
+
 @dataclass(frozen=True)
 class Source:
     """A citable source: a short label shown beside results and the full citation."""
@@ -83,7 +91,7 @@ class Explanation:
 
     def criterion(self, name: str, met: bool | None, value: str | None = None) -> bool | None:
         """Record a criterion and return ``met`` so it can be used inline."""
-        self.criteria.append(Criterion(name=name, met=met, value=value))
+        self.criteria.append(_validate_criterion({"name": name, "met": met, "value": value}))
         return met
 
     def need(self, *fields: str) -> None:
@@ -113,13 +121,16 @@ class Explanation:
         return self._build("not_applicable", None)
 
     def _build(self, status: Status, result: ResultValue) -> RuleResult:
-        return RuleResult(
-            rule=self.rule,
-            title=self.title,
-            status=status,
-            result=result,
-            detail=dict(self.detail),
-            criteria=list(self.criteria),
-            missing=list(self.missing),
-            sources=list(self.sources),
+        built: RuleResult = _validate_result(
+            {
+                "rule": self.rule,
+                "title": self.title,
+                "status": status,
+                "result": result,
+                "detail": dict(self.detail),
+                "criteria": list(self.criteria),
+                "missing": list(self.missing),
+                "sources": list(self.sources),
+            }
         )
+        return built

@@ -28,6 +28,7 @@ from myeloma_desk.domain.fields import MEASURED_FIELDS, FieldSpec
 from myeloma_desk.domain.units import Dim, UnitError, accepted_units, fmt, to_canonical
 
 T = TypeVar("T")
+_UNSET: Any = object()  # marks a memo entry not yet computed (a value may be None)
 
 
 class Quantity(BaseModel):
@@ -262,8 +263,8 @@ class _Measured(BaseModel):
         Converted once per (frozen) snapshot and then reused.
         """
         cache = self._memo_dict()
-        if name in cache:
-            known: float | None = cache[name]
+        known: float | None = cache.get(name, _UNSET)
+        if known is not _UNSET:
             return known
         spec = MEASURED_FIELDS[name]
         quantity: Quantity | None = getattr(self, name)
@@ -295,9 +296,9 @@ class _Measured(BaseModel):
         one assessment computes it once. ``key`` names the intermediate, module-qualified.
         """
         cache = self._memo_dict()
-        if key not in cache:
-            cache[key] = compute(self)
-        result: T = cache[key]
+        result: T = cache.get(key, _UNSET)
+        if result is _UNSET:
+            result = cache[key] = compute(self)
         return result
 
     def shown(self, name: str) -> str:

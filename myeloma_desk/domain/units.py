@@ -179,22 +179,22 @@ def _q(x: float) -> float:
 
 def ge(a: float, b: float) -> bool:
     """a ≥ b, compared after rounding away float noise."""
-    return _q(a) >= _q(b)
+    return round(a, COMPARE_PLACES) >= round(b, COMPARE_PLACES)  # as _q, inlined: hot
 
 
 def gt(a: float, b: float) -> bool:
     """a > b, compared after rounding away float noise."""
-    return _q(a) > _q(b)
+    return round(a, COMPARE_PLACES) > round(b, COMPARE_PLACES)  # as _q, inlined: hot
 
 
 def le(a: float, b: float) -> bool:
     """a ≤ b, compared after rounding away float noise."""
-    return _q(a) <= _q(b)
+    return round(a, COMPARE_PLACES) <= round(b, COMPARE_PLACES)  # as _q, inlined: hot
 
 
 def lt(a: float, b: float) -> bool:
     """a < b, compared after rounding away float noise."""
-    return _q(a) < _q(b)
+    return round(a, COMPARE_PLACES) < round(b, COMPARE_PLACES)  # as _q, inlined: hot
 
 
 def sub(a: float, b: float) -> float:

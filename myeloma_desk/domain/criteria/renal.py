@@ -109,7 +109,14 @@ def ckd_epi_2021(s: Snapshot) -> float | None:
 
 
 def cockcroft_gault(s: Snapshot) -> float | None:
-    """CrCl by Cockcroft–Gault in mL/min (actual body weight), or None if an input is missing."""
+    """CrCl by Cockcroft–Gault in mL/min (actual body weight), or None if an input is missing.
+
+    Several rules use it: computed once per snapshot.
+    """
+    return s.derived("renal.cockcroft_gault", _cockcroft_gault)
+
+
+def _cockcroft_gault(s: Snapshot) -> float | None:
     scr, age, sex, weight = s.get("creatinine"), s.age_years, s.sex, s.get("weight")
     if scr is None or age is None or sex is None or weight is None or age < ADULT_AGE:
         return None
@@ -122,7 +129,11 @@ def cockcroft_gault(s: Snapshot) -> float | None:
 
 
 def crcl_for_dosing(s: Snapshot) -> tuple[float | None, str]:
-    """The creatinine clearance a dose is chosen by, and where it came from."""
+    """The creatinine clearance a dose is chosen by, and where it came from (once per snapshot)."""
+    return s.derived("renal.crcl_for_dosing", _crcl_for_dosing)
+
+
+def _crcl_for_dosing(s: Snapshot) -> tuple[float | None, str]:
     recorded = s.get("creatinine_clearance")
     if recorded is not None:
         return recorded, "creatinine clearance as recorded"

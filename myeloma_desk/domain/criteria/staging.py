@@ -152,7 +152,11 @@ def _iss_possible(s: Snapshot) -> tuple[list[str], list[str]]:
 
 
 def ldh_high(s: Snapshot) -> tuple[bool | None, str]:
-    """LDH above the lab's upper limit of normal (None if either is missing)."""
+    """LDH above the lab's upper limit of normal (None if either is missing; once per snapshot)."""
+    return s.derived("staging.ldh_high", _ldh_high)
+
+
+def _ldh_high(s: Snapshot) -> tuple[bool | None, str]:
     ldh = val(s, "ldh")
     uln = val(s, "ldh_upper_limit")
     shown = f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from myeloma_desk.domain.criteria._course import all3, line_drugs
-from myeloma_desk.domain.drugs import BCMA_DIRECTED, DrugClass
+from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
@@ -136,8 +136,6 @@ def read_history(s: Snapshot) -> History:
 
 
 def _classes_of(drugs: set[str]) -> set[DrugClass]:
-    from myeloma_desk.domain.drugs import BY_NAME
-
     return {BY_NAME[name].drug_class for name in drugs}
 
 
@@ -252,10 +250,15 @@ def _exposed(
     return met
 
 
-def _names_of_class(drug_class: DrugClass) -> set[str]:
-    from myeloma_desk.domain.drugs import DRUGS
+# The drug names of each class, from the constant drugs.DRUGS table (built once at import).
+_CLASS_NAMES: dict[DrugClass, frozenset[str]] = {
+    drug_class: frozenset(d.name for d in DRUGS if d.drug_class is drug_class)
+    for drug_class in DrugClass
+}
 
-    return {d.name for d in DRUGS if d.drug_class is drug_class}
+
+def _names_of_class(drug_class: DrugClass) -> frozenset[str]:
+    return _CLASS_NAMES[drug_class]
 
 
 def _refractory_to(e: Explanation, s: Snapshot, h: History, drug: str) -> bool | None:
