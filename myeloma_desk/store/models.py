@@ -9,23 +9,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
+from myeloma_desk.domain.vocabulary import Diagnosis
 
-# The diagnosis categories of the engine's `diagnosis` rule (assessment-interchange.md); the
-# clinician records the working diagnosis, the engine's result is stored with each assessment.
-Diagnosis = Literal[
-    "active_multiple_myeloma",
-    "smoldering_multiple_myeloma",
-    "non_igm_mgus",
-    "igm_mgus",
-    "light_chain_mgus",
-    "solitary_plasmacytoma",
-    "solitary_plasmacytoma_minimal_marrow",
-    "extramedullary_plasmacytoma",
-    "plasma_cell_leukemia",
-    "al_amyloidosis",
-    "poems_syndrome",
-    "no_plasma_cell_neoplasm",
-]
+# The working diagnosis uses the `diagnosis` rule's categories (domain/vocabulary.py); the
+# clinician records it, the engine's result is stored with each assessment.
 Sex = Literal["female", "male"]
 
 EARLIEST_DATE = dt.date(1900, 1, 1)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.domain.engine import assess, rules
 from myeloma_desk.domain.snapshot import SnapshotError, TherapyLine, parse_snapshot
+from myeloma_desk.domain.vocabulary import DIAGNOSES as ALL_DIAGNOSES
 from myeloma_desk.store import Store, StoreError
 from myeloma_desk.store.demo import load_demo
 from myeloma_desk.store.models import Patient, PatientFields
@@ -59,20 +60,7 @@ from myeloma_desk.ui.workers import Worker
 log = logging.getLogger(__name__)
 
 Navigate = Callable[[str, str], Any]
-DIAGNOSES = [
-    "active_multiple_myeloma",
-    "smoldering_multiple_myeloma",
-    "non_igm_mgus",
-    "igm_mgus",
-    "light_chain_mgus",
-    "solitary_plasmacytoma",
-    "solitary_plasmacytoma_minimal_marrow",
-    "extramedullary_plasmacytoma",
-    "plasma_cell_leukemia",
-    "al_amyloidosis",
-    "poems_syndrome",
-    "no_plasma_cell_neoplasm",
-]
+DIAGNOSES = list(ALL_DIAGNOSES)
 RESPONSES = ["sCR", "CR", "VGPR", "PR", "MR", "SD", "PD"]
 SUMMARY_RULES = ("diagnosis", "iss", "r_iss", "r2_iss", "response_imwg")
 
