@@ -13,6 +13,8 @@ biopsy-proven AL diagnosis are staged with an assumption saying so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from myeloma_desk.domain.criteria._course import (
     all3,
     dflc,
@@ -109,6 +111,23 @@ def _applies(e: Explanation, s: Snapshot) -> str | None:
     )
 
 
+def _marker(
+    e: Explanation,
+    s: Snapshot,
+    field: str,
+    label: str,
+    above: Callable[[float, float], bool],
+    limit: float,
+) -> bool | None:
+    """One staging marker: met when ``above(value, limit)``; unknown (and needed) if absent."""
+    value = s.get(field)
+    met = None if value is None else above(value, limit)
+    e.criterion(label, met, s.shown(field))
+    if value is None:
+        e.need(field)
+    return met
+
+
 def _count_stage(known: list[bool | None], stages: tuple[str, ...]) -> tuple[str | None, list[str]]:
     """Stage from the number of markers met; (None, possible stages) if an unknown one matters."""
     met = sum(1 for v in known if v)
@@ -129,20 +148,14 @@ def al_stage_mayo_2004_european(s: Snapshot) -> RuleResult:
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
-    tnt, ntp = s.get("troponin_t"), s.get("nt_probnp")
-    tnt_met = None if tnt is None else ge(tnt, MAYO2004_TNT)
-    ntp_met = None if ntp is None else ge(ntp, MAYO2004_NTPROBNP)
-    e.criterion("troponin T ≥ 0.035 µg/L", tnt_met, s.shown("troponin_t"))
-    e.criterion("NT-proBNP ≥ 332 ng/L", ntp_met, s.shown("nt_probnp"))
-    if tnt is None:
-        e.need("troponin_t")
-    if ntp is None:
-        e.need("nt_probnp")
+    tnt_met = _marker(e, s, "troponin_t", "troponin T ≥ 0.035 µg/L", ge, MAYO2004_TNT)
+    ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 332 ng/L", ge, MAYO2004_NTPROBNP)
     stage, possible = _count_stage([tnt_met, ntp_met], STAGES_0_2)
     if stage is None:
         return e.cannot_determine(possible=possible)
     if stage != "III":
         return e.determined(stage)
+    ntp = s.get("nt_probnp")
     assert ntp is not None
     iiib = gt(ntp, EUROPEAN_IIIB_NTPROBNP)
     e.criterion("NT-proBNP > 8,500 ng/L (stage IIIb)", iiib, s.shown("nt_probnp"))
@@ -156,25 +169,18 @@ def al_stage_mayo_2012(s: Snapshot) -> RuleResult:
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
-    tnt, ntp = s.get("troponin_t"), s.get("nt_probnp")
     chain, how = involved_chain(s)
     diff = dflc(s, chain)
     e.detail["involved_light_chain"] = chain
     e.detail["involved_light_chain_from"] = how
-    tnt_met = None if tnt is None else ge(tnt, MAYO2012_TNT)
-    ntp_met = None if ntp is None else ge(ntp, MAYO2012_NTPROBNP)
+    tnt_met = _marker(e, s, "troponin_t", "troponin T ≥ 0.025 ng/mL", ge, MAYO2012_TNT)
+    ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 1,800 pg/mL", ge, MAYO2012_NTPROBNP)
     dflc_met = None if diff is None else ge(diff, MAYO2012_DFLC)
-    e.criterion("troponin T ≥ 0.025 ng/mL", tnt_met, s.shown("troponin_t"))
-    e.criterion("NT-proBNP ≥ 1,800 pg/mL", ntp_met, s.shown("nt_probnp"))
     e.criterion(
         "dFLC (involved − uninvolved) ≥ 18 mg/dL",
         dflc_met,
         "not known" if diff is None else fmt(diff, "mg/L"),
     )
-    if tnt is None:
-        e.need("troponin_t")
-    if ntp is None:
-        e.need("nt_probnp")
     if diff is None:
         e.need("free_kappa", "free_lambda")
         if chain is None:
@@ -198,20 +204,14 @@ def al_stage_boston_university(s: Snapshot) -> RuleResult:
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
-    bnp, tni = s.get("bnp"), s.get("troponin_i")
-    bnp_met = None if bnp is None else gt(bnp, BU_BNP)
-    tni_met = None if tni is None else gt(tni, BU_TNI)
-    e.criterion("BNP > 81 pg/mL", bnp_met, s.shown("bnp"))
-    e.criterion("troponin I > 0.1 ng/mL", tni_met, s.shown("troponin_i"))
-    if bnp is None:
-        e.need("bnp")
-    if tni is None:
-        e.need("troponin_i")
+    bnp_met = _marker(e, s, "bnp", "BNP > 81 pg/mL", gt, BU_BNP)
+    tni_met = _marker(e, s, "troponin_i", "troponin I > 0.1 ng/mL", gt, BU_TNI)
     stage, possible = _count_stage([bnp_met, tni_met], STAGES_0_2)
     if stage is None:
         return e.cannot_determine(possible=possible)
     if stage != "III":
         return e.determined(stage)
+    bnp = s.get("bnp")
     assert bnp is not None
     iiib = gt(bnp, BU_IIIB_BNP)
     e.criterion("BNP > 700 pg/mL (stage IIIb)", iiib, s.shown("bnp"))
