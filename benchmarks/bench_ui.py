@@ -147,14 +147,13 @@ def bench_patient_page(app: QApplication) -> dict[str, float]:
     from myeloma_desk.paths import AppPaths
     from myeloma_desk.settings import Settings
     from myeloma_desk.ui.context import AppContext
-    from myeloma_desk.ui.views.patients_view import PatientsView
+    from myeloma_desk.ui.views.patients.section import PatientsView
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as home:
         first = AppContext(AppPaths.resolve(home).ensure(), Settings())
         PatientsView(first).load_demo()
-        for close in first.services.pop("on_close", []):
-            close()
+        first.close()
         context = AppContext(AppPaths.resolve(home).ensure(), Settings())
         start = time.perf_counter()
         view = PatientsView(context)  # opens the store (with its backup) and lists patients
@@ -173,8 +172,7 @@ def bench_patient_page(app: QApplication) -> dict[str, float]:
         figures["build the print-preview document"] = _ms(start)
         assert doc.header.patient_name
         view.close()
-        for close in context.services.pop("on_close", []):
-            close()
+        context.close()
     return figures
 
 

@@ -69,8 +69,8 @@ def create_window(data_dir: str | None = None) -> tuple[MainWindow, ErrorReporte
     if app is not None:
         idle_lock = IdleLock(context, window)
         app.installEventFilter(idle_lock)
-        context.services["idle_lock"] = idle_lock
-        context.services.setdefault("on_close", []).append(lambda: app.removeEventFilter(idle_lock))
+        context.idle_lock = idle_lock
+        context.on_close(lambda: app.removeEventFilter(idle_lock))
     reporter = ErrorReporter(paths, window)
     restrict_file(geometry_file)
     log.info("%s %s started; data in %s", APP_NAME, __version__, paths.data)

@@ -43,13 +43,11 @@ class IdleLock(QObject):
 
     def lock(self) -> bool:
         """Close the encrypted store now; rebuild the Patients section to its unlock page."""
-        from myeloma_desk.ui.views.patients_view import lock_store
+        from myeloma_desk.ui.views.patients.store import lock_store
 
         if not lock_store(self.context):
             self.restart()
             return False
         self.locked_count += 1
-        rebuild = self.context.services.get("rebuild")
-        if callable(rebuild):
-            rebuild("patients")
+        self.context.rebuild("patients")
         return True

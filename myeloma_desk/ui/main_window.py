@@ -27,8 +27,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.qsettings = qsettings
-        context.services["navigate"] = self.navigate  # pages link to each other through this
-        context.services["rebuild"] = self.rebuild_section  # e.g. after the store is unlocked
+        context.navigator = self  # pages link to each other (and rebuild) through this
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.setAccessibleName(APP_NAME)
         self.resize(1200, 800)
@@ -116,6 +115,10 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(page)
         return page
 
+    def existing_page(self, key: str) -> QWidget | None:
+        """The page of section ``key`` if it has been created (never creates it)."""
+        return self._pages.get(self.section_keys().index(key))
+
     def current_page(self) -> QWidget:
         """The page shown now."""
         page = self.stack.currentWidget()
@@ -132,9 +135,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{SECTIONS[index].title} — {APP_NAME} {__version__}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        form = self.existing_page("assess")  # an unsaved visit survives as its draft
+        if form is not None:
+            from myeloma_desk.ui.views.visit_form import AssessView
+
+            if isinstance(form, AssessView):
+                form.keep_unsaved_as_draft()
         if self.qsettings is not None:
             self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.context.save_settings()
-        for close in self.context.services.pop("on_close", []):  # e.g. the patient store
-            close()
+        self.context.close()  # waits for the backup, closes the patient store …
         super().closeEvent(event)

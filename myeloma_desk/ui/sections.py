@@ -37,15 +37,14 @@ def _reference(context: AppContext) -> QWidget:
 def _calculators(context: AppContext) -> QWidget:
     from myeloma_desk.ui.views.calculators_view import CalculatorsView
 
-    return CalculatorsView(
-        navigate=context.services.get("navigate"), evidence_links=evidence_available()
-    )
+    return CalculatorsView(navigate=context.navigate, evidence_links=evidence_available())
 
 
 def _patients(context: AppContext) -> QWidget:
     try:
         from myeloma_desk.store import StoreError
-        from myeloma_desk.ui.views.patients_view import PatientsView, unavailable_page
+        from myeloma_desk.ui.views.patients.section import PatientsView
+        from myeloma_desk.ui.views.patients.unavailable import unavailable_page
     except ImportError:  # the patient store package is not in this build
         return NotBuiltPage("Patients", "It will list patients, visits and lines of therapy.")
     page: QWidget
@@ -62,7 +61,7 @@ def _assess(context: AppContext) -> QWidget:
 
     view = AssessView(
         DraftStore(context.paths.data),
-        navigate=context.services.get("navigate"),
+        navigate=context.navigate,
         evidence_links=evidence_available(),
     )
     view.settings = context.settings

@@ -186,7 +186,7 @@ def test_regimens_without_patient_visits_say_so(window: MainWindow, qtbot: QtBot
 def test_context_caches_the_database(window: MainWindow, qtbot: QtBot) -> None:
     _regimens(window, qtbot)
     context: AppContext = window.context
-    assert context.services["evidence"] is load()
+    assert context.evidence is load()
 
 
 def test_options_for_the_visit_being_typed(window: MainWindow, qtbot: QtBot) -> None:

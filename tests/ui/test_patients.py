@@ -13,7 +13,7 @@ pytest.importorskip("myeloma_desk.store.repository", reason="the patient store i
 
 from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
-from myeloma_desk.ui.views.patients_view import PatientsView
+from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.visit_form import AssessView
 from myeloma_desk.ui.widgets.fields import QuantityEditor
 

@@ -15,7 +15,8 @@ from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import PatientFields, open_store
 from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
-from myeloma_desk.ui.views.patients_view import PatientsView, StoreUnavailablePage
+from myeloma_desk.ui.views.patients.section import PatientsView
+from myeloma_desk.ui.views.patients.unavailable import StoreUnavailablePage
 
 pytest.importorskip("sqlcipher3", reason="encryption extra (sqlcipher3-binary) not installed")
 
@@ -66,7 +67,7 @@ def test_idle_lock_closes_the_encrypted_store(qtbot: QtBot, tmp_path: Path) -> N
     view = window.current_page()
     assert isinstance(view, PatientsView)
 
-    idle = window.context.services["idle_lock"]
+    idle = window.context.idle_lock
     assert idle.timer.interval() == window.context.settings.idle_lock_minutes * 60_000
     assert idle.lock() is True
     assert view.store.closed
@@ -75,7 +76,7 @@ def test_idle_lock_closes_the_encrypted_store(qtbot: QtBot, tmp_path: Path) -> N
 
 def test_input_restarts_the_countdown(qtbot: QtBot, tmp_path: Path) -> None:
     window = window_at(qtbot, tmp_path)
-    idle = window.context.services["idle_lock"]
+    idle = window.context.idle_lock
     idle.timer.start(60_000)
     qtbot.wait(50)
     before = idle.timer.remainingTime()
@@ -95,7 +96,7 @@ def test_unencrypted_store_is_not_locked(qtbot: QtBot, tmp_path: Path) -> None:
     window = window_at(qtbot, tmp_path)
     view = window.show_section_key("patients")
     assert isinstance(view, PatientsView)
-    assert window.context.services["idle_lock"].lock() is False
+    assert window.context.idle_lock.lock() is False
     assert not view.store.closed
 
 
@@ -134,7 +135,7 @@ def test_startup_backup_is_taken_in_the_background(qtbot: QtBot, tmp_path: Path)
     window = window_at(qtbot, tmp_path)
     view = window.show_section_key("patients")
     assert isinstance(view, PatientsView)
-    worker = window.context.services["backup_worker"]
+    worker = window.context.backup_worker
     qtbot.waitUntil(lambda: worker.pending() == 0, timeout=10_000)
     assert set(view.store.backups()) - before  # a new start-up backup
     assert not view.store.backup_due

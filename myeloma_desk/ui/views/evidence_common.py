@@ -25,14 +25,14 @@ def load_evidence() -> Evidence:
 
 def with_evidence(context: AppContext, worker: Worker, ready: Callable[[Evidence], None]) -> None:
     """Call ``ready(evidence)`` on the GUI thread, loading it in the background the first time."""
-    loaded = context.services.get("evidence")
-    if isinstance(loaded, Evidence):
+    loaded = context.evidence
+    if loaded is not None:
         ready(loaded)
         return
 
     def done(result: object) -> None:
         assert isinstance(result, Evidence)
-        context.services["evidence"] = result
+        context.evidence = result
         ready(result)
 
     worker.submit(load_evidence, done, key="evidence-load")

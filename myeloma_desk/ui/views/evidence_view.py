@@ -367,7 +367,7 @@ class EvidenceView(QWidget):
 
     # --- navigation -------------------------------------------------------------------------
     def _link(self, href: str) -> None:
-        follow_link(href, "evidence", self.go_to, self.context.services)
+        follow_link(href, "evidence", self.go_to, self.context.navigate)
 
     def go_to(self, target: str) -> None:
         """``trial:<id>``, ``finding:<id>``, or ``source:<label>`` (searches for the source)."""

@@ -116,6 +116,8 @@ class RegimensView(QWidget):
         self._pending: str = ""
         self._pending_options: tuple[Snapshot, str] | None = None
         self.patient_regimens: set[str] | None = None
+        self.options_patient: int | None = None  # whose options are shown (None: no patient)
+        context.signals.patient_changed.connect(self._on_patient_changed)
         layout = QVBoxLayout(self)
         self.loading = QLabel("Loading the evidence database…")
         self.loading.setAccessibleName("Loading")
@@ -313,7 +315,7 @@ class RegimensView(QWidget):
         return True
 
     def _link(self, href: str) -> None:
-        follow_link(href, "regimens", self.go_to, self.context.services)
+        follow_link(href, "regimens", self.go_to, self.context.navigate)
 
     # --- navigation and patient options -----------------------------------------------------
     def go_to(self, target: str) -> None:
@@ -331,8 +333,9 @@ class RegimensView(QWidget):
         """Assess the patient's latest visit and list the options the PDQ describes."""
         from myeloma_desk.store import StoreError
         from myeloma_desk.ui.views.patient_record import PatientRecord
-        from myeloma_desk.ui.views.patients_view import store_of
+        from myeloma_desk.ui.views.patients.store import store_of
 
+        self.options_patient = patient_id
         try:
             record = PatientRecord(store_of(self.context), patient_id)
         except StoreError as error:
@@ -371,7 +374,13 @@ class RegimensView(QWidget):
         self.apply_filters()
         return True
 
+    def _on_patient_changed(self, patient_id: object) -> None:
+        """Another patient is current: the options shown were someone else's."""
+        if self.options_patient is not None and patient_id != self.options_patient:
+            self.clear_options()
+
     def clear_options(self) -> None:
+        self.options_patient = None
         self.patient_regimens = None
         self.only_options.setChecked(False)
         self.options_box.setVisible(False)

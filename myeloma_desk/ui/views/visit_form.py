@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -290,7 +291,11 @@ class AssessView(QWidget):
     ) -> None:
         """Edit a visit of ``subject``: ``base`` holds what the form does not edit (history,
         therapy lines), ``data`` the visit's own values. With ``base_provider`` the base
-        follows the date typed in the form (history is what came before that date)."""
+        follows the date typed in the form (history is what came before that date).
+
+        Unsaved changes of the visit shown before are never lost: they are kept as that
+        visit's draft, and the banner offers it back."""
+        kept = self.keep_unsaved_as_draft()
         self.subject = subject
         self.draft_key = draft_key
         self.base = dict(base or {})
@@ -301,6 +306,9 @@ class AssessView(QWidget):
         self._dirty = False
         self._autosave.stop()
         self.status.clear()
+        if kept is not None and kept.key != draft_key:
+            self.banner.offer(kept)
+            self.status.setText(f"The unsaved visit of {kept.label} was kept as a draft.")
         self._refresh_heading()
         self.update_assessment()
 
@@ -408,6 +416,17 @@ class AssessView(QWidget):
         return None
 
     # ------------------------------------------------------------------ drafts and saving
+    def has_unsaved_changes(self) -> bool:
+        """Whether the form holds changes that are not saved to the record."""
+        return self._dirty
+
+    def keep_unsaved_as_draft(self) -> Draft | None:
+        """Write unsaved changes to their draft (returns it; None if nothing was unsaved)."""
+        if not self._dirty or self.drafts is None:
+            return None
+        self.save_draft()
+        return self.drafts.load(self.draft_key)
+
     def save_draft(self) -> None:
         """Write the current form to its draft file (only when it has unsaved changes)."""
         self._autosave.stop()
@@ -440,8 +459,39 @@ class AssessView(QWidget):
         if draft is not None and self.drafts is not None:
             self.drafts.discard(draft.key)
 
+    def ask_discard(self) -> str:
+        """Ask what to do with unsaved changes: "discard", "keep" (as a draft) or "cancel".
+
+        Tests replace this method; the app asks with a dialog.
+        """
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Unsaved visit")
+        box.setText(f"The visit of {self.subject or 'a new patient'} has unsaved changes.")
+        box.setInformativeText("Keep them as a draft to finish later, or discard them?")
+        keep = box.addButton("&Keep as draft", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        return "keep" if clicked is keep else "discard" if clicked is discard else "cancel"
+
     def new_visit(self) -> None:
-        """Clear the form (the draft of the cleared visit is discarded)."""
+        """Clear the form; unsaved changes are discarded only if the user says so (else
+        they are kept as a draft, or the form is left as it is)."""
+        if self._dirty:
+            answer = self.ask_discard()
+            if answer == "cancel":
+                return
+            if answer == "keep":
+                kept = self.keep_unsaved_as_draft()
+                self.form.clear()
+                self._dirty = False
+                self.update_assessment()
+                self.banner.offer(kept)
+                self.status.setText("The unsaved visit was kept as a draft.")
+                return
         if self.drafts is not None:
             self.drafts.discard(self.draft_key)
         self.form.clear()

@@ -488,9 +488,15 @@ class TextEditor(FieldEditor):
             return [part.strip() for part in text.split(",") if part.strip()]
         if self.spec.kind == "date":
             try:
-                return dt.date.fromisoformat(text).isoformat()
+                day = dt.date.fromisoformat(text)
             except ValueError:
                 raise InputProblem(f"{text!r} is not a date; use YYYY-MM-DD") from None
+            if self.spec.path == "date" and day > dt.date.today():
+                raise InputProblem(
+                    f"{day.isoformat()} is in the future: a visit cannot be dated after "
+                    f"today ({dt.date.today().isoformat()})"
+                )
+            return day.isoformat()
         return text
 
     def set_raw(self, value: Any) -> None:

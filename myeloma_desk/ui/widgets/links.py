@@ -8,7 +8,6 @@ here leaves the app.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import quote, unquote
 
 from myeloma_desk.domain.results import PDQ
@@ -61,7 +60,10 @@ def parse_href(href: str) -> tuple[str, str] | None:
 
 
 def follow_link(
-    href: str, own_section: str, go_to: Callable[[str], Any], services: dict[str, Any]
+    href: str,
+    own_section: str,
+    go_to: Callable[[str], object],
+    navigate: Callable[[str, str], object] | None,
 ) -> None:
     """Open an internal link: inside the page that owns ``own_section``, else via navigation."""
     parsed = parse_href(href)
@@ -71,6 +73,5 @@ def follow_link(
     if section == own_section:
         go_to(target)
         return
-    navigate = services.get("navigate")
-    if callable(navigate):
+    if navigate is not None:
         navigate(section, target)

@@ -1,0 +1,340 @@
+"""One patient's page: header, timeline, trends and therapy lines, and what to do next
+(a new visit or an earlier one in the Assess section's visit form, regimen options, print)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from myeloma_desk.domain.engine import assess, rules
+from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
+from myeloma_desk.store import StoreError
+from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.models.assessment import humanize
+from myeloma_desk.ui.models.timeline import (
+    EventRole,
+    TimelineEvent,
+    TimelineModel,
+    summary_of,
+    timeline_events,
+)
+from myeloma_desk.ui.models.trends import trend_data
+from myeloma_desk.ui.views.patient_record import DERIVED, PatientRecord
+from myeloma_desk.ui.views.patients.common import table_view
+from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
+from myeloma_desk.ui.widgets.fields import FormState
+from myeloma_desk.ui.widgets.report_actions import open_preview, reports_available, save_pdf
+from myeloma_desk.ui.widgets.trend_chart import TrendChart
+from myeloma_desk.ui.workers import Worker
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    from myeloma_desk.reports.build import ReportDoc
+    from myeloma_desk.ui.views.visit_form import AssessView
+
+SUMMARY_RULES = ("diagnosis", "iss", "r_iss", "r2_iss", "response_imwg")
+
+
+class PatientPage(QWidget):
+    """One patient: header, timeline, trends and therapy lines, and what to do next."""
+
+    back_requested = Signal()
+    edit_requested = Signal(int)
+    archived_changed = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.record: PatientRecord | None = None
+        self.show_dialogs = True  # tests build the preview but never open it
+        self._preview: QPrintPreviewDialog | None = (
+            None  # the open preview dialog, kept alive while shown
+        )
+        self.setAccessibleName("Patient page")
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.back_button = QPushButton("← &Back to list")
+        self.back_button.setAccessibleName("Back to the patient list")
+        self.header = QLabel()
+        self.header.setAccessibleName("Patient")
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(self.back_button)
+        top.addWidget(self.header, 1)
+        layout.addLayout(top)
+        actions = QHBoxLayout()
+        self.new_visit_button = QPushButton("New &visit")
+        self.open_visit_button = QPushButton("&Open visit")
+        self.edit_button = QPushButton("&Edit patient")
+        self.archive_button = QPushButton("&Archive")
+        self.regimens_button = QPushButton("Re&gimen options")
+        self.print_button = QPushButton("&Print preview…")
+        self.pdf_button = QPushButton("Save as P&DF…")
+        self.pdf_button.setAccessibleName("Save this visit's report as a PDF")
+        for button in (
+            self.new_visit_button,
+            self.open_visit_button,
+            self.edit_button,
+            self.archive_button,
+            self.regimens_button,
+            self.print_button,
+        ):
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            actions.addWidget(button)
+        actions.addWidget(self.pdf_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Patient record")
+        self.timeline_model = TimelineModel(parent=self)
+        self.timeline = table_view("Timeline of visits and lines of therapy")
+        self.timeline.setModel(self.timeline_model)
+        header = self.timeline.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.chart = TrendChart()
+        self.lines_editor = TherapyLinesEditor()
+        self.tabs.addTab(self.timeline, "&Timeline")
+        self.tabs.addTab(self.chart, "T&rends")
+        self.tabs.addTab(self.lines_editor, "Therapy &lines")
+        layout.addWidget(self.tabs, 1)
+        self.status = QLabel()
+        self.status.setAccessibleName("Patient page status")
+        layout.addWidget(self.status)
+
+        self.back_button.clicked.connect(self.back_requested)
+        self.new_visit_button.clicked.connect(self.new_visit)
+        self.open_visit_button.clicked.connect(self.open_selected_visit)
+        self.timeline.activated.connect(lambda _i: self.open_selected_visit())
+        self.edit_button.clicked.connect(
+            lambda: self.record and self.edit_requested.emit(self.record.patient_id)
+        )
+        self.archive_button.clicked.connect(self.toggle_archived)
+        self.regimens_button.clicked.connect(self.open_regimens)
+        self.print_button.clicked.connect(self.print_preview)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.lines_editor.changed.connect(self.refresh)
+        self.worker = Worker(self)
+        try:
+            from myeloma_desk.ui.views.evidence_common import with_evidence
+        except ImportError:  # no evidence database in this build: regimens are typed freely
+            pass
+        else:
+            with_evidence(context, self.worker, self.lines_editor.set_evidence)
+
+    def navigate(self, key: str, target: str = "") -> QWidget | None:
+        return self.context.navigate(key, target)
+
+    def show_patient(self, record: PatientRecord) -> None:
+        if self.record is None or self.record.patient_id != record.patient_id:
+            self.status.clear()  # "Visit of … saved" belonged to the previous patient
+            self.timeline.clearSelection()
+            self.tabs.setCurrentIndex(0)
+        self.record = record
+        self.lines_editor.set_record(record)
+        self.refresh()
+
+    def refresh(self) -> None:
+        record = self.record
+        if record is None:
+            return
+        record.reload()
+        p = record.patient
+        bits = [
+            f"<b>{html.escape(p.name)}</b>",
+            html.escape(p.identifier or "no identifier"),
+            f"born {p.birth_date.isoformat()}" if p.birth_date else "birth date not recorded",
+            humanize(p.sex) if p.sex else "sex not recorded",
+            humanize(p.diagnosis) if p.diagnosis else "working diagnosis not recorded",
+        ]
+        if p.archived:
+            bits.append("<b>archived</b>")
+        self.header.setText(" · ".join(bits))
+        self.archive_button.setText("Un&archive" if p.archived else "&Archive")
+        known = {r.id for r in rules()}
+        wanted = [r for r in SUMMARY_RULES if r in known]
+        visits = []
+        for visit in record.visits:
+            results = assess(record.snapshot_for(visit.date), rule_ids=wanted).results
+            visits.append((visit.date, summary_of(results)))
+        self.timeline_model.set_events(timeline_events(visits, record.lines))
+        latest = record.latest_snapshot()
+        if latest is not None:
+            self.chart.set_data(trend_data(latest))
+        else:
+            self.chart.set_data(trend_data(parse_snapshot({})))
+        if self.lines_editor.model.lines() != record.lines:
+            self.lines_editor.model.set_lines(record.lines)
+
+    # --- visits -----------------------------------------------------------------------------
+    def new_visit(self, day: dt.date | None = None) -> AssessView | None:
+        """Open the visit form for a new visit of this patient (dated today by default)."""
+        return self._edit_visit(day or dt.date.today(), new=True)
+
+    def open_selected_visit(self) -> AssessView | None:
+        index = self.timeline.currentIndex()
+        event = index.data(EventRole) if index.isValid() else None
+        if event is None or event.visit_date is None:
+            self.status.setText("Select a visit in the timeline to open it.")
+            return None
+        return self._edit_visit(event.visit_date, new=False)
+
+    def _edit_visit(self, day: dt.date, new: bool) -> AssessView | None:
+        record = self.record
+        if record is None:
+            return None
+        view = self.context.visit_form()
+        if view is None:
+            return None
+        data = {"date": day.isoformat()} if new else record.visit_data(day)
+        view.set_subject(
+            f"{record.patient.name}, {'new visit' if new else 'visit of ' + day.isoformat()}",
+            f"visit-patient-{record.patient_id}",
+            data=data,
+            patient_id=str(record.patient_id),
+            save_handler=partial(self._save_visit_of, record),
+            base_provider=record.base_for,
+        )
+        return view
+
+    def _save_visit_of(self, record: PatientRecord, state: FormState) -> str | None:
+        return self.save_visit(state, record)
+
+    def save_visit(self, state: FormState, record: PatientRecord | None = None) -> str | None:
+        """Save handler of the visit form: the form's own values, dated, to the store.
+
+        ``record`` is the patient whose visit the form was opened for: the visit is saved to
+        them even if another patient has been opened since.
+        """
+        record = record or self.record
+        if record is None:
+            return "no patient is open"
+        own = {k: v for k, v in state.own.items() if k not in DERIVED}
+        day_text = own.get("date")
+        if not day_text:
+            return "enter the date of the visit"
+        try:
+            snapshot = parse_snapshot(own)
+            day = dt.date.fromisoformat(str(day_text))
+            if day > dt.date.today():
+                return (
+                    f"The visit date {day.isoformat()} is in the future: enter the date the "
+                    "visit took place."
+                )
+            record.store.save_visit(record.patient_id, day, snapshot)
+        except (SnapshotError, StoreError, ValueError) as error:
+            return str(error)
+        if record is self.record:
+            self.refresh()
+            self.status.setText(f"Visit of {day.isoformat()} saved.")
+        else:
+            record.reload()
+        self.context.signals.patients_changed.emit()
+        return None
+
+    # --- other actions ----------------------------------------------------------------------
+    def toggle_archived(self) -> None:
+        record = self.record
+        if record is None:
+            return
+        record.store.archive_patient(record.patient_id, not record.patient.archived)
+        self.refresh()
+        self.archived_changed.emit(record.patient_id)
+
+    def open_regimens(self) -> QWidget | None:
+        record = self.record
+        if record is None:
+            return None
+        return self.navigate("regimens", f"patient:{record.patient_id}")
+
+    def report_date(self) -> dt.date | None:
+        """The visit to report: the one selected in the timeline, else the latest."""
+        record = self.record
+        if record is None or not record.visits:
+            return None
+        index = self.timeline.currentIndex()
+        event = index.data(EventRole) if index.isValid() else None
+        if isinstance(event, TimelineEvent) and event.visit_date is not None:
+            return event.visit_date
+        return record.visits[-1].date
+
+    def report_doc(self, day: dt.date | None = None) -> ReportDoc:
+        """The report document of a visit (pure data from reports.build; no dialog)."""
+        from myeloma_desk.reports.build import assessment_report
+
+        record = self.record
+        day = day or self.report_date()
+        if record is None or day is None:
+            raise ValueError("no visit to report: enter a visit first")
+        settings = self.context.settings
+        return assessment_report(
+            record.snapshot_for(day),
+            visit_date=day,
+            report_date=dt.date.today(),
+            clinician=settings.clinician,
+            institution=settings.institution,
+            page_size=settings.page_size,
+            evidence=self.context.evidence,
+        )
+
+    def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
+        """The preview's paint callback: draws ``doc`` on the preview's printer."""
+        from myeloma_desk.reports.render_qt import print_to
+
+        return int(print_to(printer, doc))
+
+    def print_preview(self) -> QPrintPreviewDialog | None:
+        """Open the print preview of the selected (or latest) visit."""
+        doc = self._report_or_message()
+        if doc is None:
+            return None
+        self._preview = open_preview(self, doc, show=self.show_dialogs)
+        self._record_print("preview", doc)
+        return self._preview
+
+    def save_pdf(self, path: str | None = None) -> tuple[Path, int] | None:
+        """Save the selected (or latest) visit's report as a PDF (asks where unless ``path``)."""
+        doc = self._report_or_message()
+        if doc is None:
+            return None
+        saved = save_pdf(self, doc, path)
+        if saved is not None:
+            target, pages = saved
+            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
+            self._record_print("pdf", doc, pages)
+        return saved
+
+    def _report_or_message(self) -> ReportDoc | None:
+        if not reports_available():
+            self.status.setText("Printing is not available in this build.")
+            return None
+        try:
+            return self.report_doc()
+        except ValueError as error:
+            self.status.setText(str(error))
+            return None
+
+    def _record_print(self, kind: str, doc: ReportDoc, pages: int | None = None) -> None:
+        """A report of stored data leaving the screen goes into the audit log."""
+        if self.record is None:
+            return
+        visit = getattr(doc.header, "visit_date", None)
+        detail: dict[str, object] = {"format": kind, "visit": visit.isoformat() if visit else None}
+        if pages is not None:
+            detail["pages"] = pages
+        self.record.store.record_event("print", self.record.patient_id, detail)

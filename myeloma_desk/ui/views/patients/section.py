@@ -1,0 +1,275 @@
+"""The Patients section: the patient list (filter, sort), the inline patient editor and the
+patient page, stacked; it tells the application which patient is current."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from myeloma_desk.store import StoreError
+from myeloma_desk.store.demo import load_demo
+from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.models.patients import PatientFilterProxy, PatientRole, PatientTableModel
+from myeloma_desk.ui.views.patient_record import PatientRecord
+from myeloma_desk.ui.views.patients.common import table_view
+from myeloma_desk.ui.views.patients.editor import PatientEditor
+from myeloma_desk.ui.views.patients.page import PatientPage
+from myeloma_desk.ui.views.patients.store import store_of
+
+if TYPE_CHECKING:
+    from myeloma_desk.ui.views.visit_form import AssessView
+
+
+class PatientsView(QWidget):
+    """List → patient page → (visit form in Assess); new/edit in an inline editor."""
+
+    LIST, EDITOR, PATIENT = range(3)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("patients")
+        self.setAccessibleName("Patients")
+        self.store = store_of(context)
+        layout = QVBoxLayout(self)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack)
+
+        # list page
+        page = QWidget()
+        box = QVBoxLayout(page)
+        self.demo_banner = QFrame()
+        self.demo_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        banner = QHBoxLayout(self.demo_banner)
+        banner.addWidget(
+            QLabel(
+                "The patient store is empty. Load the demo patients (fictional, one per "
+                "diagnosis category) to explore Myeloma Desk?"
+            ),
+            1,
+        )
+        self.demo_button = QPushButton("Load &demo patients")
+        self.demo_button.setAccessibleName("Load the demo patients")
+        banner.addWidget(self.demo_button)
+        box.addWidget(self.demo_banner)
+        self.draft_banner = QFrame()
+        self.draft_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.draft_banner.setAccessibleName("Unsaved visit draft found")
+        drafts_row = QHBoxLayout(self.draft_banner)
+        self.draft_text = QLabel()
+        self.draft_text.setWordWrap(True)
+        drafts_row.addWidget(self.draft_text, 1)
+        self.draft_button = QPushButton("Re&view draft")
+        self.draft_button.setAccessibleName("Review the unsaved visit draft in Assess")
+        drafts_row.addWidget(self.draft_button)
+        box.addWidget(self.draft_banner)
+        self._offer_drafts()
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find by name, identifier or diagnosis (Ctrl+F)")
+        self.search.setAccessibleName("Find patients")
+        self.search.setClearButtonEnabled(True)
+        self.show_archived = QCheckBox("Show a&rchived")
+        self.show_archived.setAccessibleName("Show archived patients")
+        self.new_button = QPushButton("&New patient")
+        self.new_button.setAccessibleName("New patient")
+        self.open_button = QPushButton("&Open")
+        self.open_button.setAccessibleName("Open the selected patient")
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.show_archived)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.open_button)
+        box.addLayout(bar)
+        self.model = PatientTableModel(parent=self)
+        self.proxy = PatientFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = table_view("Patient list")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, 260)
+        box.addWidget(self.table, 1)
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of patients shown")
+        box.addWidget(self.count)
+        self.stack.addWidget(page)
+
+        self.editor = PatientEditor(self.store)
+        self.stack.addWidget(self.editor)
+        self.patient_page = PatientPage(context)
+        self.stack.addWidget(self.patient_page)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(150)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(self._filter_timer.start)
+        self.show_archived.toggled.connect(self._apply_filter)
+        self.new_button.clicked.connect(self.new_patient)
+        self.open_button.clicked.connect(self.open_selected)
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.demo_button.clicked.connect(self.load_demo)
+        self.draft_button.clicked.connect(self._review_draft)
+        self.editor.saved.connect(self._after_edit)
+        self.editor.cancelled.connect(self._cancel_edit)
+        self.patient_page.back_requested.connect(self.show_list)
+        self.patient_page.edit_requested.connect(self.edit_patient)
+        self.patient_page.archived_changed.connect(self._reload_one)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), page, self._focus_search)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), page, self.new_patient)
+        self._return_to = self.LIST
+        context.signals.patients_changed.connect(self._reload_current)
+        self.reload()
+
+    def _offer_drafts(self) -> None:
+        """Say so when a visit draft survived the last session (the Assess section restores)."""
+        from myeloma_desk.ui.views.drafts import DraftStore
+
+        drafts = DraftStore(self.context.paths.data).all()
+        if drafts:
+            newest = drafts[0]
+            self.draft_text.setText(
+                f"An unsaved visit draft ({html.escape(newest.label or 'a visit')}, "
+                f"{html.escape(newest.saved_at)} UTC) was found: the app may have closed "
+                "before it was saved."
+            )
+        self.draft_banner.setVisible(bool(drafts))
+
+    def _review_draft(self) -> None:
+        self.draft_banner.setVisible(False)
+        self.context.navigate("assess")
+
+    # --- list -------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read every patient summary from the store (10,000 rows: tens of milliseconds)."""
+        rows = self.store.list_patients(include_archived=True)
+        self.model.set_rows(rows)
+        self.demo_banner.setVisible(not rows)
+        self._update_count()
+
+    def _reload_current(self) -> None:
+        """A visit or line was saved (perhaps from the Assess section): refresh the counts."""
+        patient_id = self.context.current_patient_id
+        if patient_id is None:
+            self.reload()
+            return
+        try:
+            self._reload_one(patient_id)
+        except StoreError:
+            self.reload()
+
+    def _reload_one(self, patient_id: int) -> None:
+        self.model.update_row(self.store.get_patient(patient_id))  # a Patient is a summary too
+        self._update_count()
+
+    def _apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.proxy.set_show_archived(self.show_archived.isChecked())
+        self.proxy.set_text(self.search.text())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{shown} of {total} patients shown")
+
+    def _focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def load_demo(self) -> list[str]:
+        added = load_demo(self.store)
+        self.reload()
+        return added
+
+    def selected_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        row = index.data(PatientRole)
+        return int(row.id) if row is not None else None
+
+    def show_list(self) -> None:
+        self.stack.setCurrentIndex(self.LIST)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- editing ----------------------------------------------------------------------------
+    def new_patient(self) -> None:
+        self._return_to = self.LIST
+        self.editor.edit(None)
+        self.stack.setCurrentIndex(self.EDITOR)
+
+    def edit_patient(self, patient_id: int) -> None:
+        self._return_to = self.PATIENT
+        self.editor.edit(self.store.get_patient(patient_id))
+        self.stack.setCurrentIndex(self.EDITOR)
+
+    def _after_edit(self, patient_id: int) -> None:
+        self.reload()
+        self.open_patient(patient_id)
+
+    def _cancel_edit(self) -> None:
+        self.stack.setCurrentIndex(self._return_to)
+
+    # --- patient page -----------------------------------------------------------------------
+    def open_selected(self) -> PatientPage | None:
+        patient_id = self.selected_id()
+        return self.open_patient(patient_id) if patient_id is not None else None
+
+    def open_patient(self, patient_id: int) -> PatientPage:
+        self.patient_page.show_patient(PatientRecord(self.store, patient_id))
+        self.context.set_current_patient(patient_id)
+        self.stack.setCurrentIndex(self.PATIENT)
+        row = self.model.row_of(patient_id)
+        if row >= 0:
+            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+        return self.patient_page
+
+    def resume_visit(self, patient_id: int) -> AssessView | None:
+        """Open ``patient_id`` and a new visit of theirs in the visit form (restoring a draft)."""
+        try:
+            page = self.open_patient(patient_id)
+        except StoreError:  # the patient is gone: the draft is restored without a patient
+            return None
+        return page.new_visit()
+
+    def go_to(self, target: str) -> None:
+        """Section navigation: ``patient:<id>`` opens that patient."""
+        kind, _, value = target.partition(":")
+        if kind == "patient" and value.isdigit():
+            self.open_patient(int(value))
+
+    # --- screenshots ------------------------------------------------------------------------
+    def prepare_screenshot(self) -> None:
+        if self.model.rowCount() == 0:
+            self.load_demo()
+        self.table.resizeColumnsToContents()
+
+    def open_first_patient(self) -> None:
+        """Open the demo patient with the most visits (for the screenshots)."""
+        best, most = None, -1
+        for row in self.store.list_patients():
+            count = len(self.store.visit_dates(row.id))
+            if count > most:
+                best, most = row.id, count
+        if best is not None:
+            self.open_patient(best)
+
+    def show_trends(self) -> None:
+        self.patient_page.tabs.setCurrentWidget(self.patient_page.chart)

@@ -1,0 +1,216 @@
+"""The typed application context and context safety: when the current patient changes every
+section resets or refreshes, a visit is saved to the patient it was opened for, and an unsaved
+visit is never discarded without being asked (its draft survives switching and closing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
+
+from myeloma_desk.paths import AppPaths
+from myeloma_desk.settings import Settings
+from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.context import AppContext
+from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.views.drafts import DraftStore
+from myeloma_desk.ui.views.patients.section import PatientsView
+from myeloma_desk.ui.views.visit_form import AssessView
+from myeloma_desk.ui.widgets.fields import QuantityEditor
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def _patients(window: MainWindow) -> PatientsView:
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    return view
+
+
+def _new_patient(view: PatientsView, name: str) -> int:
+    view.new_patient()
+    view.editor.name.setText(name)
+    patient_id = view.editor.save()
+    assert patient_id is not None
+    return patient_id
+
+
+def _type(view: AssessView, path: str, text: str) -> None:
+    editor = view.form.editor(path)
+    assert isinstance(editor, QuantityEditor)
+    editor.edit.setText(text)
+
+
+def test_current_patient_signal_fires_once_per_change(qtbot: QtBot, tmp_path: Path) -> None:
+    context = AppContext(AppPaths.resolve(str(tmp_path)).ensure(), Settings())
+    seen: list[object] = []
+    context.signals.patient_changed.connect(seen.append)
+    context.set_current_patient(3)
+    context.set_current_patient(3)  # no change: no signal
+    context.set_current_patient(5)
+    context.set_current_patient(None)
+    assert seen == [3, 5, None]
+    assert context.navigate("assess") is None  # no main window: navigation is a no-op
+    assert context.visit_form() is None
+
+
+def test_close_hooks_run_once_in_order(tmp_path: Path) -> None:
+    context = AppContext(AppPaths.resolve(str(tmp_path)).ensure(), Settings())
+    calls: list[str] = []
+    context.on_close(lambda: calls.append("store"))
+    context.on_close(lambda: calls.append("backup"), first=True)
+    context.close()
+    context.close()
+    assert calls == ["backup", "store"]
+
+
+def test_window_registers_itself_as_navigator(window: MainWindow) -> None:
+    assert window.context.navigator is window
+    page = window.context.navigate("calculators")
+    assert page is window.current_page()
+    assert isinstance(window.context.visit_form(), AssessView)
+
+
+def test_switching_patients_resets_every_section(window: MainWindow, qtbot: QtBot) -> None:
+    view = _patients(window)
+    first = _new_patient(view, "First, Fay")
+    second = _new_patient(view, "Second, Sam")
+
+    view.open_patient(first)
+    assert window.context.current_patient_id == first
+    assess = view.patient_page.new_visit(dt.date(2025, 1, 10))
+    assert isinstance(assess, AssessView)
+    _type(assess, "albumin", "3.5")
+    assert assess.save()
+    page = view.patient_page
+    assert page.status.text() == "Visit of 2025-01-10 saved."
+    page.tabs.setCurrentWidget(page.chart)
+
+    regimens = page.open_regimens()
+    if hasattr(regimens, "ready"):  # the evidence database is in this build
+        qtbot.waitUntil(regimens.ready, timeout=10_000)
+        assert regimens.options_box.isVisibleTo(regimens)
+        assert "First, Fay" in regimens.options_title.text()
+
+    view = _patients(window)
+    view.open_patient(second)
+    assert window.context.current_patient_id == second
+    assert page.status.text() == ""  # "Visit of … saved" was the first patient's
+    assert page.tabs.currentIndex() == 0
+    assert "Second, Sam" in page.header.text()
+    assert page.timeline_model.events() == []
+    if hasattr(regimens, "ready"):
+        assert not regimens.options_box.isVisibleTo(regimens)  # not Fay's options for Sam
+        assert regimens.options_patient is None
+
+    # the list's row of the first patient shows the visit saved from the Assess section
+    row = view.model.row_of(first)
+    assert view.model.index(row, view.model.COLUMNS.index("Last visit")).data() == "2025-01-10"
+
+
+def test_visit_is_saved_to_the_patient_it_was_opened_for(window: MainWindow) -> None:
+    view = _patients(window)
+    first = _new_patient(view, "Keep, Kim")
+    second = _new_patient(view, "Other, Olu")
+    view.open_patient(first)
+    assess = view.patient_page.new_visit(dt.date(2025, 3, 1))
+    assert isinstance(assess, AssessView)
+    _type(assess, "albumin", "3.1")
+    view = _patients(window)
+    view.open_patient(second)  # the user looks at another patient meanwhile
+    window.show_section_key("assess")
+    assert assess.save()
+    assert [v.date for v in view.store.visits(first)] == [dt.date(2025, 3, 1)]
+    assert view.store.visits(second) == []
+
+
+def test_future_visit_date_is_refused_on_the_field(window: MainWindow) -> None:
+    view = _patients(window)
+    patient = _new_patient(view, "Future, Flo")
+    view.open_patient(patient)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    assess = view.patient_page.new_visit(tomorrow)
+    assert isinstance(assess, AssessView)
+    _type(assess, "albumin", "3.4")
+    assert not assess.save()
+    message = assess.form.editor("date").message.text()
+    assert "is in the future" in message and tomorrow.isoformat() in message
+    assert view.store.visits(patient) == []
+    today_editor = assess.form.editor("date")
+    today_editor.set_raw(dt.date.today().isoformat())  # today itself is allowed
+    assert assess.save()
+    assert [v.date for v in view.store.visits(patient)] == [dt.date.today()]
+
+
+def test_unsaved_visit_survives_switching_patients(window: MainWindow) -> None:
+    view = _patients(window)
+    first = _new_patient(view, "Unsaved, Uma")
+    second = _new_patient(view, "Next, Ned")
+    view.open_patient(first)
+    assess = view.patient_page.new_visit(dt.date(2025, 5, 5))
+    assert isinstance(assess, AssessView)
+    _type(assess, "albumin", "2.9")
+    assert assess.has_unsaved_changes()
+    view = _patients(window)
+    view.open_patient(second)
+    assess = view.patient_page.new_visit(dt.date(2025, 5, 6))
+    assert isinstance(assess, AssessView)
+    draft = DraftStore(window.context.paths.data).load(f"visit-patient-{first}")
+    assert draft is not None and draft.data["albumin"]["value"] == 2.9
+    assert assess.banner.isVisibleTo(assess) and "Unsaved, Uma" in assess.banner.text.text()
+    assert "kept as a draft" in assess.status.text()
+
+
+@pytest.mark.parametrize("answer", ["cancel", "keep", "discard"])
+def test_new_visit_asks_before_discarding(window: MainWindow, answer: str) -> None:
+    view = _patients(window)
+    patient = _new_patient(view, "Asked, Abe")
+    view.open_patient(patient)
+    assess = view.patient_page.new_visit(dt.date(2025, 6, 1))
+    assert isinstance(assess, AssessView)
+    _type(assess, "albumin", "3.2")
+    asked: list[bool] = []
+
+    def ask() -> str:
+        asked.append(True)
+        return answer
+
+    assess.ask_discard = ask  # type: ignore[method-assign]
+    assess.new_button.click()
+    assert asked == [True]
+    editor = assess.form.editor("albumin")
+    assert isinstance(editor, QuantityEditor)
+    draft = DraftStore(window.context.paths.data).load(f"visit-patient-{patient}")
+    if answer == "cancel":
+        assert editor.edit.text() == "3.2" and assess.has_unsaved_changes()
+    elif answer == "keep":
+        assert editor.edit.text() == "" and draft is not None
+    else:
+        assert editor.edit.text() == "" and draft is None
+
+
+def test_closing_keeps_an_unsaved_visit_as_draft(qtbot: QtBot, tmp_path: Path) -> None:
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    view = _patients(win)
+    patient = _new_patient(view, "Closing, Cy")
+    view.open_patient(patient)
+    assess = view.patient_page.new_visit(dt.date(2025, 7, 1))
+    assert isinstance(assess, AssessView)
+    _type(assess, "albumin", "3.0")
+    win.close()  # within the autosave interval
+    draft = DraftStore(AppPaths.resolve(str(tmp_path)).data).load(f"visit-patient-{patient}")
+    assert draft is not None and draft.data["albumin"]["value"] == 3.0
