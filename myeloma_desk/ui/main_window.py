@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListView,
@@ -30,7 +37,7 @@ class MainWindow(QMainWindow):
         context.navigator = self  # pages link to each other (and rebuild) through this
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.setAccessibleName(APP_NAME)
-        self.resize(1200, 800)
+        self.fit_to_screen()
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -66,6 +73,22 @@ class MainWindow(QMainWindow):
             if isinstance(geometry, QByteArray):
                 self.restoreGeometry(geometry)
         self.show_section(default_section(context.settings))
+
+    def fit_to_screen(self) -> None:
+        """First start (no saved geometry): most of the screen's free area, centred.
+
+        Later starts restore the geometry saved at close (size, place, maximized)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1200, 800)
+            return
+        area = screen.availableGeometry()
+        width = max(min(area.width(), 960), int(area.width() * 0.9))
+        height = max(min(area.height(), 640), int(area.height() * 0.9))
+        self.resize(width, height)
+        frame = self.frameGeometry()
+        frame.moveCenter(area.center())
+        self.move(frame.topLeft())
 
     def section_keys(self) -> list[str]:
         """Keys of the sections in navigation order."""

@@ -214,3 +214,23 @@ def test_closing_keeps_an_unsaved_visit_as_draft(qtbot: QtBot, tmp_path: Path) -
     win.close()  # within the autosave interval
     draft = DraftStore(AppPaths.resolve(str(tmp_path)).data).load(f"visit-patient-{patient}")
     assert draft is not None and draft.data["albumin"]["value"] == 3.0
+
+
+def test_form_shows_age_and_sex_from_the_record(window: MainWindow) -> None:
+    view = _patients(window)
+    view.new_patient()
+    view.editor.name.setText("Record, Rae")
+    view.editor.birth_date.setText("1958-06-01")
+    view.editor.sex.setCurrentIndex(1)  # Female
+    patient = view.editor.save()
+    assert patient is not None
+    assess = view.patient_page.new_visit(dt.date(2025, 1, 10))
+    assert isinstance(assess, AssessView)
+    age = assess.form.editor("age_years")
+    sex = assess.form.editor("sex")
+    assert age.edit.placeholderText() == "66 years (from the patient record)"  # type: ignore[attr-defined]
+    assert sex.combo.itemText(0) == "— Female, from the patient record —"  # type: ignore[attr-defined]
+    assert age.raw() is None and sex.raw() is None  # the record stays the one home of both
+    assess.form.editor("date").set_raw("2025-06-02")  # after the birthday
+    assess.update_assessment()
+    assert age.edit.placeholderText().startswith("67 years")  # type: ignore[attr-defined]

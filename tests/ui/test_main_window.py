@@ -124,3 +124,28 @@ def test_uncaught_exception_is_logged_and_reported(window: MainWindow, tmp_path:
     log_text = (window.context.paths.logs / LOG_FILE).read_text(encoding="utf-8")
     assert "Traceback" in log_text and "boom in a slot" in log_text
     assert window.isVisible()  # the user's place is kept
+
+
+def test_first_start_sizes_to_the_screen_and_later_starts_keep_it(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    screen = win.screen()
+    assert screen is not None
+    area = screen.availableGeometry()
+    expected_width = max(min(area.width(), 960), int(area.width() * 0.9))
+    assert win.width() == expected_width  # not a fixed 1200 × 800 whatever the screen
+    assert win.height() == max(min(area.height(), 640), int(area.height() * 0.9))
+    win.show()
+    chosen = (area.width() * 2 // 3, area.height() * 2 // 3)
+    win.resize(*chosen)
+    qtbot.wait(10)
+    assert win.height() == chosen[1] != int(area.height() * 0.9)
+    win.close()
+    again, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(again)
+    assert again.height() == chosen[1]  # the size chosen is kept
+    assert again.width() <= area.width()  # and the window stays on the screen

@@ -148,7 +148,10 @@ def test_drafts_autosave_owner_only_and_are_offered_back(qtbot: QtBot, tmp_path:
     editor = again.form.editor("albumin")
     assert isinstance(editor, QuantityEditor) and editor.edit.text() == "3.1"
     assert not again.banner.isVisibleTo(again)
-    again.new_visit()
+    asked: list[str] = []
+    again.ask_discard = lambda: asked.append("asked") or "discard"  # type: ignore[method-assign]
+    again.new_visit()  # unsaved (restored) changes: the user is asked first
+    assert asked == ["asked"]
     assert not path.exists()
     third = _view(qtbot, tmp_path)
     assert not third.banner.isVisibleTo(third)

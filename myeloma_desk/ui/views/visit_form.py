@@ -7,7 +7,7 @@ import datetime as dt
 import html
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,6 +29,13 @@ from myeloma_desk.ui.views.drafts import Draft, DraftStore
 from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel
 from myeloma_desk.ui.widgets.fields import FormState, SnapshotForm
 from myeloma_desk.ui.widgets.report_actions import open_preview, reports_available, save_pdf
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    from myeloma_desk.reports.build import ReportDoc
 
 _POEMS = (
     "polyneuropathy",
@@ -266,7 +273,7 @@ class AssessView(QWidget):
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.show_dialogs = True  # tests build the preview but never open it
         self.settings: Any = None  # the app's settings (clinician, page size) when known
-        self._preview: Any = None  # the open preview dialog, kept alive while shown
+        self._preview: QPrintPreviewDialog | None = None  # the open preview, kept alive
         self.banner.restore.clicked.connect(self.restore_draft)
         self.banner.discard.clicked.connect(self.discard_offered_draft)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
@@ -334,7 +341,9 @@ class AssessView(QWidget):
         """Read the form, run every rule and show the results; returns them."""
         self._live.stop()
         started = time.perf_counter()
-        state = self.form.read(self.current_base())
+        base = self.current_base()
+        self.form.show_inherited(base)  # age and sex from the record, not "not recorded"
+        state = self.form.read(base)
         snapshot = state.snapshot or Snapshot()
         results = assess(snapshot).results
         self.panel.set_results(results)
@@ -355,7 +364,7 @@ class AssessView(QWidget):
             show(state.snapshot, self.subject or "this visit")
         return page
 
-    def report_doc(self) -> Any:
+    def report_doc(self) -> ReportDoc:
         """The report of the visit as typed (a calculator report when there is no patient)."""
         from myeloma_desk.reports.build import assessment_report
 
@@ -370,13 +379,13 @@ class AssessView(QWidget):
             page_size=getattr(settings, "page_size", "A4"),
         )
 
-    def paint_preview(self, printer: Any, doc: Any) -> int:
+    def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
         """The preview's paint callback."""
         from myeloma_desk.reports.render_qt import print_to
 
         return int(print_to(printer, doc))
 
-    def print_preview(self) -> Any:
+    def print_preview(self) -> QPrintPreviewDialog | None:
         """Open the print preview of this visit's report."""
         if not reports_available():
             self.status.setText("Printing is not available in this build.")
@@ -384,7 +393,7 @@ class AssessView(QWidget):
         self._preview = open_preview(self, self.report_doc(), show=self.show_dialogs)
         return self._preview
 
-    def save_pdf(self, path: str | None = None) -> Any:
+    def save_pdf(self, path: str | None = None) -> tuple[Path, int] | None:
         """Save this visit's report as a PDF (asks where unless ``path`` is given)."""
         if not reports_available():
             self.status.setText("Printing is not available in this build.")

@@ -368,6 +368,13 @@ class FieldEditor(QWidget):
             if child is not self.message:
                 child.setAccessibleDescription(text or "")
 
+    def set_inherited(self, text: str | None) -> None:
+        """Show what the visit inherits when this field is left empty (e.g. the age from
+        the patient record); None: nothing is inherited ("not recorded")."""
+        edit = getattr(self, "edit", None)
+        if isinstance(edit, QLineEdit) and self.spec.kind != "date":
+            edit.setPlaceholderText(f"{text} (from the patient record)" if text else "not recorded")
+
     def message_text(self) -> str:
         return "" if self.message.isHidden() else self.message.text().removeprefix("⚠ ")
 
@@ -428,6 +435,9 @@ class QuantityEditor(FieldEditor):
 
 class ChoiceEditor(FieldEditor):
     EMPTY = "— not recorded —"
+
+    def set_inherited(self, text: str | None) -> None:
+        self.combo.setItemText(0, f"— {text}, from the patient record —" if text else self.EMPTY)
 
     def _build(self) -> None:
         items: list[tuple[str, str | None]] = [(self.EMPTY, None)]
@@ -687,6 +697,21 @@ class SnapshotForm(QWidget):
 
     def clear(self) -> None:
         self.set_data({})
+
+    def show_inherited(self, base: dict[str, Any]) -> None:
+        """On each empty field, show the value the visit inherits from ``base`` (the
+        patient record: sex, age on the visit date); the form's own values still win."""
+        for path, editor in self.editors.items():
+            if "." in path or path in ("date", "history", "therapy_lines", "patient"):
+                continue
+            value = base.get(path)
+            if value is None:
+                editor.set_inherited(None)
+            elif isinstance(value, str):
+                editor.set_inherited(CHOICE_TEXT.get(value, humanize(value)))
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                unit = PLAIN_UNITS.get(path, "")
+                editor.set_inherited(f"{value:g} {unit}".strip())
 
     def read(self, base: dict[str, Any] | None = None) -> FormState:
         """Read, validate and place messages. Invalid fields are left out of the snapshot so
