@@ -234,3 +234,37 @@ def test_form_shows_age_and_sex_from_the_record(window: MainWindow) -> None:
     assess.form.editor("date").set_raw("2025-06-02")  # after the birthday
     assess.update_assessment()
     assert age.edit.placeholderText().startswith("67 years")  # type: ignore[attr-defined]
+
+
+def test_engine_diagnosis_is_offered_and_confirmed_by_the_clinician(window: MainWindow) -> None:
+    view = _patients(window)
+    patient = _new_patient(view, "Offer, Otto")
+    view.open_patient(patient)
+    page = view.patient_page
+    assert not page.diagnosis_offer.isVisibleTo(page)  # no visit: nothing to offer
+    assess = page.new_visit(dt.date(2025, 1, 10))
+    assert isinstance(assess, AssessView)
+    for path, text in {
+        "serum_m_protein": "3.2",
+        "free_kappa": "420",
+        "free_lambda": "8",
+        "hemoglobin": "9.1",
+        "calcium": "9.5",
+        "creatinine": "1.1",
+        "bone_marrow_plasma_cells_percent": "40",
+        "lytic_lesions": "2",
+    }.items():
+        _type(assess, path, text)
+    assess.update_assessment()
+    diagnosis = assess.result("diagnosis")
+    assert diagnosis is not None and diagnosis.status == "determined"
+    assert assess.save()
+    assert page.diagnosis_offer.isVisibleTo(page)
+    assert page.offered_diagnosis == diagnosis.result
+    assert "working diagnosis is not recorded" in page.diagnosis_text.text()
+    assert "_" not in page.diagnosis_text.text()  # shown in words, not as an internal token
+    assert view.store.get_patient(patient).diagnosis is None  # nothing changes unconfirmed
+    assert page.confirm_diagnosis()
+    assert view.store.get_patient(patient).diagnosis == diagnosis.result
+    assert not page.diagnosis_offer.isVisibleTo(page)
+    assert "Working diagnosis set to" in page.status.text()

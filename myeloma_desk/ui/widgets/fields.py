@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QScrollArea,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -623,6 +624,12 @@ class SnapshotForm(QWidget):
         self.form_message.setVisible(False)
         if self.tabs is not None:
             self.tabs.setAccessibleName("Visit form groups")
+            # Tab goes from the tab bar straight to the first field: the tab widget itself,
+            # the bar's scroll arrows and the scroll areas are no stops of their own.
+            self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus)  # arrows switch groups
+            for arrow in self.tabs.tabBar().findChildren(QToolButton):
+                arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             layout.addWidget(self.tabs, 1)
         for title, paths in groups:
             form = self._add_group(title, layout)
@@ -647,6 +654,7 @@ class SnapshotForm(QWidget):
             scroll.setWidgetResizable(True)
             scroll.setWidget(page)
             scroll.setAccessibleName(f"{title} fields")
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.tabs.addTab(scroll, title)
         else:
             box = QGroupBox(title)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from myeloma_desk.domain.engine import assess, rules
+from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
+from myeloma_desk.domain.vocabulary import DIAGNOSES
 from myeloma_desk.store import StoreError
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.assessment import humanize
@@ -49,6 +53,15 @@ if TYPE_CHECKING:
     from myeloma_desk.ui.views.visit_form import AssessView
 
 SUMMARY_RULES = ("diagnosis", "iss", "r_iss", "r2_iss", "response_imwg")
+
+
+def _diagnosis_of(results: Sequence[RuleResult]) -> str | None:
+    """The diagnosis the engine determined at a visit (None: not determined)."""
+    for result in results:
+        if result.rule == "diagnosis" and result.status == "determined":
+            value = result.result
+            return value if isinstance(value, str) and value in DIAGNOSES else None
+    return None
 
 
 class PatientPage(QWidget):
@@ -99,6 +112,21 @@ class PatientPage(QWidget):
         actions.addWidget(self.pdf_button)
         actions.addStretch(1)
         layout.addLayout(actions)
+        self.diagnosis_offer = QFrame()
+        self.diagnosis_offer.setFrameShape(QFrame.Shape.StyledPanel)
+        self.diagnosis_offer.setAccessibleName("Diagnosis from the assessment")
+        offer_row = QHBoxLayout(self.diagnosis_offer)
+        self.diagnosis_text = QLabel()
+        self.diagnosis_text.setWordWrap(True)
+        offer_row.addWidget(self.diagnosis_text, 1)
+        self.confirm_diagnosis_button = QPushButton("Use as &working diagnosis")
+        self.confirm_diagnosis_button.setAccessibleName(
+            "Confirm the assessed diagnosis as the working diagnosis"
+        )
+        offer_row.addWidget(self.confirm_diagnosis_button)
+        self.diagnosis_offer.setVisible(False)
+        self.offered_diagnosis: str | None = None
+        layout.addWidget(self.diagnosis_offer)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Patient record")
         self.timeline_model = TimelineModel(parent=self)
@@ -129,6 +157,7 @@ class PatientPage(QWidget):
         self.print_button.clicked.connect(self.print_preview)
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.lines_editor.changed.connect(self.refresh)
+        self.confirm_diagnosis_button.clicked.connect(self.confirm_diagnosis)
         self.worker = Worker(self)
         try:
             from myeloma_desk.ui.views.evidence_common import with_evidence
@@ -169,9 +198,14 @@ class PatientPage(QWidget):
         known = {r.id for r in rules()}
         wanted = [r for r in SUMMARY_RULES if r in known]
         visits = []
+        assessed: tuple[str, dt.date] | None = None  # the latest diagnosis the engine made
         for visit in record.visits:
             results = assess(record.snapshot_for(visit.date), rule_ids=wanted).results
             visits.append((visit.date, summary_of(results)))
+            diagnosis = _diagnosis_of(results)
+            if diagnosis is not None:
+                assessed = (diagnosis, visit.date)
+        self._offer_diagnosis(assessed)
         self.timeline_model.set_events(timeline_events(visits, record.lines))
         latest = record.latest_snapshot()
         if latest is not None:
@@ -180,6 +214,40 @@ class PatientPage(QWidget):
             self.chart.set_data(trend_data(parse_snapshot({})))
         if self.lines_editor.model.lines() != record.lines:
             self.lines_editor.model.set_lines(record.lines)
+
+    # --- working diagnosis ----------------------------------------------------------------
+    def _offer_diagnosis(self, assessed: tuple[str, dt.date] | None) -> None:
+        """Offer the engine's diagnosis as the working diagnosis; the clinician confirms."""
+        record = self.record
+        current = record.patient.diagnosis if record is not None else None
+        self.offered_diagnosis = None
+        if assessed is not None and assessed[0] != current:
+            diagnosis, day = assessed
+            self.offered_diagnosis = diagnosis
+            now = humanize(current) if current else "not recorded"
+            self.diagnosis_text.setText(
+                f"The assessment of the visit of {day.isoformat()} gives "
+                f"<b>{html.escape(humanize(diagnosis))}</b>; the working diagnosis is "
+                f"{html.escape(now)}. Confirm it if it is your diagnosis."
+            )
+        self.diagnosis_offer.setVisible(self.offered_diagnosis is not None)
+
+    def confirm_diagnosis(self) -> bool:
+        """Record the offered diagnosis as the patient's working diagnosis."""
+        record = self.record
+        diagnosis = self.offered_diagnosis
+        if record is None or diagnosis is None:
+            return False
+        fields = record.patient.fields().model_copy(update={"diagnosis": diagnosis})
+        try:
+            record.store.update_patient(record.patient_id, fields)
+        except StoreError as error:
+            self.status.setText(str(error))
+            return False
+        self.refresh()
+        self.status.setText(f"Working diagnosis set to {humanize(diagnosis)}.")
+        self.archived_changed.emit(record.patient_id)  # the list row shows the diagnosis
+        return True
 
     # --- visits -----------------------------------------------------------------------------
     def new_visit(self, day: dt.date | None = None) -> AssessView | None:
