@@ -49,7 +49,8 @@ class Quantity(BaseModel):
     def _magnitude(cls, value: float) -> float:
         if abs(value) > MAX_MAGNITUDE:
             raise ValueError(
-                f"the number is too large (the limit is {MAX_MAGNITUDE:.0e} in any unit)"
+                f"{value:.3g} is too large to be a plausible measured value (the limit is "
+                f"{MAX_MAGNITUDE:.0e} in any unit)"
             )
         return value
 

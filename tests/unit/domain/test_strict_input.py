@@ -56,7 +56,11 @@ def test_a_value_too_large_to_convert_is_a_field_error_not_a_crash(unit: str) ->
     for value in (1e16, 1e25, 1e300):
         problems = _problems({"calcium": {"value": value, "unit": unit}})
         assert problems == [
-            ("calcium.value", "the number is too large (the limit is 1e+12 in any unit)")
+            (
+                "calcium.value",
+                f"{value:.3g} is too large to be a plausible measured value (the limit is "
+                "1e+12 in any unit)",
+            )
         ]
     at_limit = _problems({"calcium": {"value": MAX_MAGNITUDE, "unit": unit}})
     assert at_limit[0][0] == "calcium"
