@@ -21,6 +21,8 @@ VOCABULARY: dict[str, set[str] | type] = {
     "al_stage_boston_university": {"I", "II", "III", "IIIb"},
     "al_renal_stage": {"I", "II", "III"},
     "al_hematologic_response": {"CR", "VGPR", "PR", "NR"},
+    "al_cardiac_response": {"response", "no_response", "progression"},
+    "al_renal_response": {"response", "no_response", "progression"},
     "egfr_ckd_epi_2021": float,
     "crcl_cockcroft_gault": float,
     "lenalidomide_renal_dose": {
