@@ -159,6 +159,9 @@ class TherapyLine(BaseModel):
     end: dt.date | None = None
     best_response: ResponseCategory | None = None
     refractory: bool | None = None  # progression on therapy or within 60 days of its end
+    # Part of a planned sequence (Rajkumar 2015): "transplant", "consolidation" and
+    # "maintenance" continue the line of the entry before them (domain/lines.py).
+    phase: Literal["induction", "transplant", "consolidation", "maintenance"] | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> TherapyLine:

@@ -132,7 +132,7 @@ def test_record_fields_expand_for_rules_that_need_them(
         "spinal_lesions.cord_compression",
     ]
     lines = expand_path("therapy_lines")
-    assert lines[0] == "therapy_lines.0.regimen" and lines[-1] == "therapy_lines.2.refractory"
+    assert lines[0] == "therapy_lines.0.regimen" and lines[-1] == "therapy_lines.2.phase"
     assert expand_path("no_such_field") == []
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal, localcontext
 from typing import Literal
 
 from myeloma_desk.domain.drugs import Drug, DrugClass, resolve_drug
+from myeloma_desk.domain.lines import group_lines
 from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, TherapyLine, _Measured
 from myeloma_desk.domain.units import COMPARE_PLACES, gt, lt
 
@@ -128,7 +129,10 @@ def baseline_candidates(s: Snapshot) -> list[tuple[list[HistoryEntry], str]]:
         return []
     candidates: list[tuple[list[HistoryEntry], str]] = []
     seen: set[int] = set()
-    for number, line in reversed(list(enumerate(s.therapy_lines, start=1))):
+    # Only the first part of each IMWG line offers a baseline: transplant, consolidation and
+    # maintenance planned after induction are the same line (domain/lines.py, Rajkumar 2015).
+    starts = [(imwg.number, imwg.first) for imwg in group_lines(s.therapy_lines)]
+    for number, line in reversed(starts):
         if line.start is None or (s.date is not None and line.start > s.date):
             continue
         before = [i for i, entry in enumerate(history) if entry.date <= line.start]

@@ -7,9 +7,14 @@ from the baseline on (the current snapshot excluded: when disease never fell, th
 the lowest confirmed value); the top-level snapshot is the current assessment.
 Percentages are computed in decimal (no float noise at 90%, 50% and 25%).
 
-Not implemented (said in ``detail``): confirmation of a response or progression on two
-consecutive assessments, imaging response (PET/MRI), circulating plasma cells, and VGPR/MR defined
-by free light chains (the summary gives only the ≥ 50% dFLC fall for PR).
+The parameter followed is the one measurable at baseline: serum and/or urine M-protein; the
+involved-minus-uninvolved FLC (dFLC) when neither is measurable; the marrow plasma-cell
+percentage when nothing else is (non-secretory disease). A category is *confirmed* when the
+previous assessment since the baseline, under the same therapy, met it too
+(``detail.confirmation``).
+
+Not implemented (said in ``detail.not_checked``): imaging response (PET/MRI) and circulating
+plasma cells.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from myeloma_desk.domain.criteria._course import (
     ratio_normal,
 )
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
+from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, _Measured
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
@@ -65,32 +70,127 @@ PD_SERUM_ABSOLUTE_HIGH_NADIR = 1.0  # ≥ 1 g/dL when the nadir was ≥ 5 g/dL
 PD_SERUM_HIGH_NADIR = 5.0
 PD_URINE_ABSOLUTE = 200.0  # ≥ 200 mg/24 h
 PD_DFLC_ABSOLUTE = 100.0  # dFLC > 10 mg/dL (= 100 mg/L), only when FLC is the measure
+# FLC-only disease, VGPR: "> 90% decrease in the difference between involved and uninvolved FLC
+# levels" (Kumar 2016, footnote for patients whose only measurable disease is by serum FLC;
+# criteria-summary.md; checked 2026-12-03 against a published copy of the table).
+VGPR_DFLC_REDUCTION = 90.0
+# Marrow-only (non-secretory) disease, Kumar 2016: PR "≥ 50% reduction in bone marrow plasma
+# cells ... provided that the baseline percentage was ≥ 30%"; PD "bone marrow plasma-cell
+# percentage irrespective of baseline status (absolute increase must be ≥ 10%)", with the 25%
+# increase from the lowest confirmed value that every PD criterion carries.
+PR_MARROW_REDUCTION = 50.0
+PR_MARROW_BASELINE = 30.0
+PD_MARROW_ABSOLUTE = 10.0
 # MRD negativity (Kumar 2016): at 10^-5 or better by NGF or NGS.
 MRD_SENSITIVITY = 1e-5
 
 ORDER = ("PD", "SD", "MR", "PR", "VGPR", "CR", "sCR")
+RESPONSES = ("MR", "PR", "VGPR", "CR", "sCR")
 UNITS = {"serum_m_protein": "g/dL", "urine_m_protein_24h": "mg/24h", "dflc": "mg/L"}
+MARROW = "bone_marrow_plasma_cells_percent"
 NOT_CHECKED = (
-    "IMWG asks for two consecutive assessments to confirm a response or progression; Myeloma "
-    "Desk reads the current snapshot only. Imaging response, circulating plasma cells and "
-    "FLC-defined VGPR/MR are not assessed."
+    "Imaging response (PET/MRI) and circulating plasma cells are not assessed. Minimal response "
+    "is not defined for disease followed by free light chains or by the marrow alone."
 )
 
 
 _all = all3
 
 
-def _values(entry: _Measured, chain: Any) -> dict[str, float | None]:
-    return {
+def _values(entry: _Measured, chain: Any, marrow: bool = False) -> dict[str, float | None]:
+    values = {
         "serum_m_protein": entry.get("serum_m_protein"),
         "urine_m_protein_24h": entry.get("urine_m_protein_24h"),
         "dflc": dflc(entry, chain) if chain is not None else None,
     }
+    if marrow:
+        values[MARROW] = entry.get(MARROW)
+    return values
 
 
 @rule("response_imwg", "Response to therapy (IMWG)", "response")
 def response_imwg(s: Snapshot) -> RuleResult:
-    """sCR, CR, VGPR, PR, MR, SD or PD of the current snapshot against baseline and nadir."""
+    """sCR, CR, VGPR, PR, MR, SD or PD of the current snapshot, with its confirmation."""
+    result = _assess(s)
+    if result.status != "determined" or not isinstance(result.result, str):
+        return result
+    confirmation = _confirmation(s, result)
+    criteria = list(result.criteria)
+    if confirmation["status"] in ("confirmed", "unconfirmed"):
+        previous = confirmation.get("previous")
+        criteria.append(
+            Criterion.model_construct(
+                name=f"{result.result} confirmed by the previous assessment",
+                met=confirmation["category"] == result.result,
+                value=(
+                    f"{previous['date']}: {previous['result'] or 'not determined'}"
+                    if previous
+                    else "no earlier assessment since the baseline"
+                ),
+            )
+        )
+    detail = {**result.detail, "confirmation": confirmation}
+    return result.model_copy(update={"detail": detail, "criteria": criteria})
+
+
+def _earlier(s: Snapshot, index: int) -> Snapshot:
+    """The snapshot as it stood at history entry ``index`` (its labs, the history before it)."""
+    entry = s.history[index]
+    update: dict[str, Any] = {name: getattr(entry, name) for name in HistoryEntry.model_fields}
+    update["history"] = list(s.history[:index])
+    earlier = s.model_copy(update=update)
+    earlier.__pydantic_private__ = {"_memo": {}}  # converted values belong to the copy's labs
+    return earlier
+
+
+def _confirmation(s: Snapshot, current: RuleResult) -> dict[str, Any]:
+    """Two consecutive assessments under the same therapy (Kumar 2016; Durie 2006).
+
+    The previous assessment is the last history entry after the baseline (the baseline is on or
+    before the start of the line, so a later entry is under the same therapy). A response is
+    confirmed at the shallower of the two categories; progression when both are PD.
+    """
+    category = current.result
+    assert isinstance(category, str)
+    today = s.date.isoformat() if s.date else None
+    if category == "SD":
+        return {
+            "status": "not_applicable",
+            "category": None,
+            "assessments": [today],
+            "reason": "stable disease is not confirmed",
+        }
+    base_date = current.detail.get("baseline_date")
+    later = [
+        i for i, entry in enumerate(s.history) if base_date and entry.date.isoformat() > base_date
+    ]
+    if not later:
+        return {
+            "status": "unconfirmed",
+            "category": None,
+            "assessments": [today],
+            "previous": None,
+            "reason": "one assessment since the baseline: a second is needed to confirm",
+        }
+    index = later[-1]
+    previous = _assess(_earlier(s, index))
+    before = previous.result if previous.status == "determined" else None
+    shown = {"date": s.history[index].date.isoformat(), "result": before}
+    confirmed: str | None = None
+    if category == "PD":
+        confirmed = "PD" if before == "PD" else None
+    elif isinstance(before, str) and before in RESPONSES:
+        confirmed = RESPONSES[min(RESPONSES.index(category), RESPONSES.index(before))]
+    return {
+        "status": "confirmed" if confirmed else "unconfirmed",
+        "category": confirmed,
+        "assessments": [shown["date"], today],
+        "previous": shown,
+    }
+
+
+def _assess(s: Snapshot) -> RuleResult:
+    """The category of one assessment against baseline and nadir (no confirmation)."""
     e = Explanation("response_imwg", "Response to therapy (IMWG)", KUMAR_2016, DURIE_2006, PDQ)
     e.detail["not_checked"] = NOT_CHECKED
     e.detail["units"] = UNITS
@@ -114,11 +214,14 @@ def response_imwg(s: Snapshot) -> RuleResult:
     e.detail["parameters"] = params
     e.detail["parameter"] = params[0]
 
-    base_values = _values(base, chain)
-    now = _values(s, chain)
-    nadir = _nadir(window, chain if params == ["dflc"] else None)
-    e.detail["baseline"] = {p: base_values[p] for p in UNITS}
-    e.detail["current"] = {p: now[p] for p in UNITS}
+    marrow_only = params == [MARROW]
+    base_values = _values(base, chain, marrow_only)
+    now = _values(s, chain, marrow_only)
+    nadir = _nadir(window, chain if params == ["dflc"] else None, marrow_only)
+    shown_units = {**UNITS, MARROW: "%"} if marrow_only else UNITS
+    e.detail["units"] = shown_units
+    e.detail["baseline"] = {p: base_values[p] for p in shown_units}
+    e.detail["current"] = {p: now[p] for p in shown_units}
     e.detail["nadir"] = nadir
     from_baseline: dict[str, float | None] = {}
     from_nadir: dict[str, float | None] = {}
@@ -138,9 +241,10 @@ def response_imwg(s: Snapshot) -> RuleResult:
         return e.determined("PD")
     for p in params:
         if now[p] is None:
-            e.need(p if p != "dflc" else "free_kappa")
             if p == "dflc":
-                e.need("free_lambda")
+                e.need("free_kappa", "free_lambda")
+            else:
+                e.need(p)
     if progression is None:
         return e.cannot_determine(reason="progression cannot be excluded with the values given")
 
@@ -245,10 +349,21 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
         f"{shown_involved}, ratio {'normal' if normal else 'abnormal'}",
     )
     if not flc_ok:
-        return e.not_applicable(
-            "no measurable disease at baseline (serum, urine or free light chains): IMWG "
-            "response then rests on marrow and imaging, which Myeloma Desk does not assess"
+        # Nothing measurable in serum, urine or FLC: the marrow is followed (Kumar 2016).
+        marrow = base.get(MARROW)
+        e.criterion(
+            "baseline marrow plasma cells recorded (serum, urine and free light chains not "
+            "measurable: the marrow is followed)",
+            marrow is not None,
+            base.shown(MARROW),
         )
+        measurable[MARROW] = marrow is not None
+        if marrow is None:
+            return e.not_applicable(
+                "no measurable disease at baseline by serum, urine or free light chains, and no "
+                "baseline marrow plasma-cell percentage to follow instead"
+            )
+        return [MARROW]
     return ["dflc"]
 
 
@@ -263,14 +378,16 @@ def _choose_baseline(s: Snapshot) -> tuple[list[HistoryEntry], str]:
     return candidates[-1]
 
 
-def _nadir(window: list[HistoryEntry], chain: Any) -> dict[str, dict[str, Any]]:
+def _nadir(
+    window: list[HistoryEntry], chain: Any, marrow: bool = False
+) -> dict[str, dict[str, Any]]:
     """Lowest value of each parameter among the entries since the baseline, with its date.
 
     ``chain`` is passed only for FLC-only disease: the dFLC nadir is used for nothing else.
     """
     nadir: dict[str, dict[str, Any]] = {}
     for entry in window:
-        for p, value in _values(entry, chain).items():
+        for p, value in _values(entry, chain, marrow).items():
             if value is None:
                 continue
             if p not in nadir or lt(value, nadir[p]["value"]):
@@ -314,10 +431,24 @@ def _progression(
         low = nadir[p]["value"]
         current = now[p]
         assert current is not None
-        if p == "serum_m_protein":
-            high_nadir = ge(low, PD_SERUM_HIGH_NADIR)
-            absolute = PD_SERUM_ABSOLUTE_HIGH_NADIR if high_nadir else PD_SERUM_ABSOLUTE
-            found.append(_rise(e, "serum M-protein", low, current, absolute, False, "g/dL"))
+        if p == "serum_m_protein" and ge(low, PD_SERUM_HIGH_NADIR):
+            # Nadir ≥ 5 g/dL: a rise of ≥ 1 g/dL is sufficient on its own (Durie 2006 footnote,
+            # kept in Kumar 2016: "serum M-protein increase ≥ 1 g/dL, if the lowest M component
+            # was ≥ 5 g/dL"), without the 25% condition.
+            increase = sub(current, low)
+            met = ge(increase, PD_SERUM_ABSOLUTE_HIGH_NADIR)
+            e.criterion(
+                f"serum M-protein: increase ≥ {fmt(PD_SERUM_ABSOLUTE_HIGH_NADIR, 'g/dL')} from a "
+                f"nadir ≥ {fmt(PD_SERUM_HIGH_NADIR, 'g/dL')}",
+                met,
+                f"nadir {fmt(low, 'g/dL')} → {fmt(current, 'g/dL')}: "
+                f"{'+' if increase >= 0 else ''}{fmt(increase, 'g/dL')}",
+            )
+            found.append(met)
+        elif p == "serum_m_protein":
+            found.append(
+                _rise(e, "serum M-protein", low, current, PD_SERUM_ABSOLUTE, False, "g/dL")
+            )
         else:
             found.append(
                 _rise(e, "urine M-protein", low, current, PD_URINE_ABSOLUTE, False, "mg/24h")
@@ -330,6 +461,23 @@ def _progression(
             assert current is not None
             found.append(
                 _rise(e, "dFLC", nadir["dflc"]["value"], current, PD_DFLC_ABSOLUTE, True, "mg/L")
+            )
+    if params == [MARROW]:
+        if MARROW not in nadir or now[MARROW] is None:
+            found.append(None)
+        else:
+            current = now[MARROW]
+            assert current is not None
+            found.append(
+                _rise(
+                    e,
+                    "marrow plasma cells",
+                    nadir[MARROW]["value"],
+                    current,
+                    PD_MARROW_ABSOLUTE,
+                    False,
+                    "percentage points",
+                )
             )
     if s.soft_tissue_plasmacytomas == "new_or_growing":
         e.criterion("new or growing soft-tissue plasmacytoma", True, "new_or_growing")
@@ -381,10 +529,11 @@ def _levels(
     flc_only = params == ["dflc"]
     serum_now, urine_now = now["serum_m_protein"], now["urine_m_protein_24h"]
 
-    def reduction(p: str, threshold: float, label: str) -> bool | None:
+    def reduction(p: str, threshold: float, label: str, strict: bool = False) -> bool | None:
         value = red[p]
-        met = None if value is None else ge(value, threshold)
-        e.criterion(f"{label} reduced ≥ {fmt(threshold)}% from baseline", met, pct(value))
+        met = None if value is None else (gt if strict else ge)(value, threshold)
+        sign = ">" if strict else "≥"
+        e.criterion(f"{label} reduced {sign} {fmt(threshold)}% from baseline", met, pct(value))
         return met
 
     # Plasmacytomas present at baseline must shrink ≥ 50% for PR and be gone for CR.
@@ -428,6 +577,18 @@ def _levels(
     if flc_only:
         pr.append(reduction("dflc", PR_DFLC_REDUCTION, "dFLC (involved − uninvolved)"))
         mr.append(False)  # MR is not defined by FLC
+    marrow_only = params == [MARROW]
+    if marrow_only:
+        base_marrow = base_values.get(MARROW)
+        deep_enough = None if base_marrow is None else ge(base_marrow, PR_MARROW_BASELINE)
+        e.criterion(
+            f"baseline marrow plasma cells ≥ {fmt(PR_MARROW_BASELINE)}% (needed for a marrow PR)",
+            deep_enough,
+            base.shown(MARROW),
+        )
+        pr.append(deep_enough)
+        pr.append(reduction(MARROW, PR_MARROW_REDUCTION, "marrow plasma cells"))
+        mr.append(False)  # MR is not defined by the marrow
     # VGPR
     urine_vgpr = None if urine_now is None else lt(urine_now, VGPR_URINE_BELOW)
     e.criterion("urine M-protein < 100 mg/24h", urine_vgpr, s.shown("urine_m_protein_24h"))
@@ -435,7 +596,11 @@ def _levels(
     if "serum_m_protein" in params:
         vgpr.append(reduction("serum_m_protein", VGPR_SERUM_REDUCTION, "serum M-protein"))
     if flc_only:
-        vgpr.append(False)  # FLC-defined VGPR not assessed (see module docstring)
+        vgpr.append(
+            reduction("dflc", VGPR_DFLC_REDUCTION, "dFLC (involved − uninvolved)", strict=True)
+        )
+    if marrow_only:
+        vgpr.append(False)  # VGPR is defined by M-protein or FLC, not by the marrow alone
     # CR: negative immunofixation implies no M-protein left on electrophoresis.
     gone: list[bool | None] = []
     for value in (serum_now, urine_now):

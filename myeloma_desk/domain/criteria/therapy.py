@@ -5,8 +5,9 @@ Definitions: ../shared/reference/criteria-summary.md, "Therapy lines and eligibi
 the input (documented in docs/engine-course.md):
 - ``therapy_lines`` is taken as the complete history when it is not empty; an empty list means
   "not recorded" (refractoriness is then ``not_applicable`` and eligibility ``unknown``).
-- Every recorded line counts as a prior line, the one in progress included (eligibility is asked
-  for the next therapy).
+- Recorded entries are grouped into IMWG lines (domain/lines.py: transplant, consolidation and
+  maintenance continue their line); prior lines exclude the line still in progress on the
+  snapshot's date (a patient on line 4 has 3 prior lines).
 - Refractory to a drug = refractory (progression on or within 60 days of the end) in a line
   that contained it. A line with ``refractory`` unknown or drugs not listed leaves the result
   open; drug names the table does not know are listed in ``detail.unknown_drugs``.
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from myeloma_desk.domain.criteria._course import all3, line_drugs
 from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass
 from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 
@@ -166,6 +168,20 @@ def refractoriness(s: Snapshot) -> RuleResult:
         for line in s.therapy_lines
     ]
     e.detail["line_count"] = h.lines
+    grouped = group_lines(s.therapy_lines)
+    ongoing = current_line(s.therapy_lines, s.date)
+    e.detail["imwg_lines"] = [
+        {
+            "number": line.number,
+            "regimen": line.regimen,
+            "start": line.start.isoformat() if line.start else None,
+            "end": line.end.isoformat() if line.end else None,
+            "entries": list(line.entries),
+        }
+        for line in grouped
+    ]
+    e.detail["prior_lines"] = prior_lines(s.therapy_lines, s.date)
+    e.detail["current_line"] = ongoing.number if ongoing else None
     e.detail["exposed_drugs"] = sorted(h.exposed_drugs)
     e.detail["exposed_classes"] = sorted(c.value for c in h.exposed_classes)
     e.detail["refractory_drugs"] = sorted(h.refractory_drugs)
@@ -215,13 +231,18 @@ def _assume_in_progress(e: Explanation, h: History) -> None:
 
 
 def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
-    count = len(s.therapy_lines)
-    met = None if count == 0 else count >= n
-    e.criterion(
-        f"at least {n} prior line{'s' if n > 1 else ''} of therapy",
-        met,
-        "not recorded" if count == 0 else str(count),
-    )
+    """At least ``n`` prior lines (Rajkumar 2015): the line in progress is not a prior line."""
+    if not s.therapy_lines:
+        met = None
+        shown = "not recorded"
+    else:
+        count = prior_lines(s.therapy_lines, s.date)
+        met = count >= n
+        ongoing = current_line(s.therapy_lines, s.date)
+        shown = str(count) + (
+            f" (line {ongoing.number}, {ongoing.regimen}, in progress)" if ongoing else ""
+        )
+    e.criterion(f"at least {n} prior line{'s' if n > 1 else ''} of therapy", met, shown)
     if met is None:
         e.need("therapy_lines")
     return met

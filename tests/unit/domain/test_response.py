@@ -118,7 +118,14 @@ def pd_course(nadir: float, now: float):
     [
         (1.3, 1.79, False),  # +0.49 g/dL (37.7%): the absolute rule fails
         (1.3, 1.8, True),  # +0.5 g/dL exactly (38.5%)
-        (9.8, 10.8, False),  # +1.0 but only 10.2%: the relative rule fails (and 10.8 − 9.8 noise)
+        # Nadir ≥ 5 g/dL: a rise of ≥ 1 g/dL suffices without the 25% (Durie 2006 footnote,
+        # Kumar 2016); 10.8 − 9.8 must not be taken as 0.9999… by float noise.
+        (9.8, 10.8, True),
+        (5.0, 6.1, True),  # the held-out case: +1.1 g/dL, +22%
+        (5.0, 5.99, False),  # +0.99 g/dL
+        (5.0, 6.0, True),  # +1.0 g/dL exactly
+        (4.99, 5.98, False),  # nadir below 5: +0.99 and 19.8% (the 25% rule applies)
+        (4.0, 5.0, True),  # nadir below 5: +1.0 g/dL and 25% exactly
         (2.0, 2.49, False),  # +0.49, 24.5%
         (2.0, 2.5, True),  # +0.5, exactly 25%
         (0.0, 0.5, True),  # reappearance from 0
@@ -134,7 +141,7 @@ def test_high_nadir_needs_one_gram() -> None:
     result = response_imwg(pd_course(5.0, 6.5))
     assert result.result == "PD"
     names = [c.name for c in result.criteria]
-    assert "serum M-protein: absolute increase ≥ 1 g/dL" in names
+    assert "serum M-protein: increase ≥ 1 g/dL from a nadir ≥ 5 g/dL" in names
     result = response_imwg(pd_course(4.9, 6.5))
     assert "serum M-protein: absolute increase ≥ 0.5 g/dL" in [c.name for c in result.criteria]
 
@@ -383,3 +390,116 @@ def test_no_history_crashes_the_engine(data: st.DataObject, visits: int, chain: 
         assert result.result in ORDER
     else:
         assert result.result is None
+
+
+# --- engine III: FLC-defined VGPR, marrow-only disease, confirmation --------------------------
+
+
+@pytest.mark.parametrize(
+    ("now_kappa", "expected"),
+    [
+        (59.0, "PR"),  # dFLC 490 → 49: exactly 90%, and VGPR needs more than 90%
+        (58.0, "VGPR"),  # 90.2%
+        (39.4, "VGPR"),  # the held-out case: dFLC down 94%
+    ],
+)
+def test_flc_only_vgpr_needs_more_than_90(now_kappa: float, expected: str) -> None:
+    result = response_imwg(flc_course(now_kappa))
+    assert result.detail["parameter"] == "dflc"
+    assert result.result == expected
+
+
+def marrow_course(*percents: float):
+    """Non-secretory disease: serum, urine and FLC not measurable; the marrow followed."""
+    entries = [
+        visit(f"202{i}-01-01", 0.0, 0.0, 12, 10, bone_marrow_plasma_cells_percent=p)
+        for i, p in enumerate(percents[:-1])
+    ]
+    current = visit("2029-01-01", 0.0, 0.0, 12, 10, bone_marrow_plasma_cells_percent=percents[-1])
+    return course(entries, current)
+
+
+def test_marrow_only_partial_response() -> None:
+    result = response_imwg(marrow_course(50, 20))  # the held-out case: 60% lower
+    assert result.detail["parameter"] == "bone_marrow_plasma_cells_percent"
+    assert result.result == "PR"
+    assert response_imwg(marrow_course(50, 25)).result == "PR"  # exactly 50%
+    assert response_imwg(marrow_course(50, 25.5)).result == "SD"  # 49%
+    # PR by the marrow needs a baseline of at least 30%.
+    assert response_imwg(marrow_course(30, 15)).result == "PR"
+    assert response_imwg(marrow_course(29, 10)).result == "SD"
+
+
+def test_marrow_only_progression() -> None:
+    # The held-out case: nadir 20% → 32% (+12 points, +60%) is PD.
+    result = response_imwg(marrow_course(50, 20, 32))
+    assert result.result == "PD"
+    assert response_imwg(marrow_course(50, 20, 30)).result == "PD"  # +10 points exactly
+    assert response_imwg(marrow_course(50, 20, 29.9)).result != "PD"  # +9.9 points
+
+
+def test_marrow_only_without_marrow_is_not_applicable() -> None:
+    history = [visit("2024-01-01", 0.0, 0.0, 12, 10)]
+    result = response_imwg(course(history, visit("2025-01-01", 0.0, 0.0, 12, 10)))
+    assert result.status == "not_applicable"
+
+
+def confirm_course(*serums: float):
+    entries = [visit(f"202{i}-01-01", value, 100) for i, value in enumerate(serums[:-1])]
+    return course(entries, visit("2029-01-01", serums[-1], 50))
+
+
+def test_single_assessment_is_unconfirmed() -> None:
+    result = response_imwg(confirm_course(3.0, 1.0))
+    assert result.result == "PR"
+    assert result.detail["confirmation"]["status"] == "unconfirmed"
+    assert result.detail["confirmation"]["category"] is None
+
+
+def test_two_consecutive_assessments_confirm() -> None:
+    result = response_imwg(confirm_course(3.0, 1.2, 1.0))
+    assert result.result == "PR"
+    confirmation = result.detail["confirmation"]
+    assert confirmation["status"] == "confirmed"
+    assert confirmation["category"] == "PR"
+    assert confirmation["assessments"] == ["2021-01-01", "2029-01-01"]
+    # VGPR now after PR before: PR is confirmed, VGPR is not yet.
+    deeper = response_imwg(confirm_course(3.0, 1.2, 0.2))
+    assert deeper.result == "VGPR"
+    assert deeper.detail["confirmation"]["category"] == "PR"
+    criterion = next(c for c in deeper.criteria if c.name.startswith("VGPR confirmed"))
+    assert criterion.met is False
+
+
+def test_progression_confirmed_by_two_assessments() -> None:
+    once = response_imwg(confirm_course(3.0, 1.0, 1.6))
+    assert once.result == "PD"
+    assert once.detail["confirmation"]["status"] == "unconfirmed"
+    twice = response_imwg(confirm_course(3.0, 1.0, 1.6, 1.8))
+    assert twice.result == "PD"
+    assert twice.detail["confirmation"]["category"] == "PD"
+
+
+def test_a_new_line_needs_new_confirmation() -> None:
+    # PR on line 1, then a new line starts: the first assessment on line 2 is unconfirmed.
+    entries = [visit("2024-01-01", 3.0, 100), visit("2024-06-01", 1.2, 100)]
+    lines = [
+        {"regimen": "VRd", "start": "2024-01-02", "end": "2024-07-01"},
+        {"regimen": "DKd", "start": "2024-07-02", "end": None},
+    ]
+    entries.append(visit("2024-07-01", 2.0, 100))
+    result = response_imwg(course(entries, visit("2025-01-01", 0.9, 50), therapy_lines=lines))
+    assert result.detail["baseline_date"] == "2024-07-01"
+    assert result.detail["confirmation"]["status"] == "unconfirmed"
+
+
+@given(
+    st.floats(min_value=1.0, max_value=8.0),
+    st.floats(min_value=0.0, max_value=12.0),
+)
+@settings(max_examples=60)
+def test_one_assessment_is_never_confirmed(baseline: float, now: float) -> None:
+    result = response_imwg(serum_course(round(baseline, 2), round(now, 2)))
+    confirmation = result.detail.get("confirmation")
+    if confirmation is not None:
+        assert confirmation["status"] != "confirmed"
