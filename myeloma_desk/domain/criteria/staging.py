@@ -94,6 +94,8 @@ def iss(s: Snapshot) -> RuleResult:
             e.criterion(f"albumin ≥ {fmt(ISS_ALBUMIN)} g/dL (stage I)", albumin_ok, shown_alb)
     if albumin is None:
         e.need("albumin")
+    if len(stages) == len(ISS_STAGES):
+        return e.cannot_determine()  # nothing decided yet: no list of every stage
     if len(stages) > 1:
         return e.cannot_determine(possible=stages)
     return _iss_result(e, stages[0])
