@@ -107,6 +107,15 @@ CALCULATOR_INPUTS: dict[str, tuple[str, ...]] = {
     "al_stage_mayo_2004_european": ("troponin_t", "nt_probnp"),
     "al_stage_boston_university": ("bnp", "troponin_i"),
     "al_renal_stage": ("egfr", "proteinuria_24h"),
+    "al_cardiac_response": ("history.0.date", "history.0.nt_probnp", "date", "nt_probnp"),
+    "al_renal_response": (
+        "history.0.date",
+        "history.0.proteinuria_24h",
+        "history.0.egfr",
+        "date",
+        "proteinuria_24h",
+        "egfr",
+    ),
     "al_hematologic_response": (
         "history.0.date",
         "history.0.free_kappa",
