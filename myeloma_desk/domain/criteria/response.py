@@ -19,6 +19,7 @@ plasma cells.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from myeloma_desk.domain.criteria._course import (
@@ -33,7 +34,17 @@ from myeloma_desk.domain.criteria._course import (
     ratio_normal,
 )
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult, source
+from myeloma_desk.domain.events import NO_DEATHS, PR_OR_BETTER, Assessment, line_times
+from myeloma_desk.domain.lines import group_lines
+from myeloma_desk.domain.results import (
+    PDQ,
+    Criterion,
+    Explanation,
+    ResultValue,
+    RuleResult,
+    Status,
+    source,
+)
 from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, _Measured
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
@@ -189,12 +200,41 @@ def _confirmation(s: Snapshot, current: RuleResult) -> dict[str, Any]:
     }
 
 
-def _assess(s: Snapshot) -> RuleResult:
-    """The category of one assessment against baseline and nadir (no confirmation)."""
-    e = Explanation("response_imwg", "Response to therapy (IMWG)", KUMAR_2016, DURIE_2006, PDQ)
+class _Quiet(Explanation):
+    """An explanation that keeps no criteria (for category series, where only the result counts)."""
+
+    def criterion(self, name: str, met: bool | None, value: str | None = None) -> bool | None:
+        return met
+
+    def _build(self, status: Status, result: ResultValue) -> RuleResult:
+        return RuleResult.model_construct(
+            rule=self.rule,
+            title=self.title,
+            status=status,
+            result=result,
+            detail=self.detail,
+            criteria=[],
+            missing=self.missing,
+            sources=self.sources,
+        )
+
+
+# The result of a progression-only assessment that found no progression (time_to_events).
+NOT_PD = "no progression"
+
+
+def _assess(s: Snapshot, *, quiet: bool = False, progression_only: bool = False) -> RuleResult:
+    """The category of one assessment against baseline and nadir (no confirmation).
+
+    ``quiet`` keeps no criteria; ``progression_only`` stops after the progression check and
+    returns ``NOT_PD`` when there is none (the series of time_to_events needs no more).
+    """
+    kind = _Quiet if quiet else Explanation
+    e = kind("response_imwg", "Response to therapy (IMWG)", KUMAR_2016, DURIE_2006, PDQ)
     e.detail["not_checked"] = NOT_CHECKED
     e.detail["units"] = UNITS
-    e.detail["mrd"] = _mrd(e, s)
+    if not quiet:
+        e.detail["mrd"] = _mrd(e, s)
     if not s.history:
         return e.not_applicable(
             "no earlier snapshot in history: response is measured against a baseline before "
@@ -225,7 +265,7 @@ def _assess(s: Snapshot) -> RuleResult:
     e.detail["nadir"] = nadir
     from_baseline: dict[str, float | None] = {}
     from_nadir: dict[str, float | None] = {}
-    for p, current in now.items():
+    for p, current in () if quiet else now.items():
         before = base_values[p]
         if current is None:
             continue
@@ -247,6 +287,8 @@ def _assess(s: Snapshot) -> RuleResult:
                 e.need(p)
     if progression is None:
         return e.cannot_determine(reason="progression cannot be excluded with the values given")
+    if progression_only:
+        return e.determined(NOT_PD)
 
     levels = _levels(e, s, base, params, base_values, now)
     not_assessed: dict[str, list[str]] = {}
@@ -371,7 +413,7 @@ def _choose_baseline(s: Snapshot) -> tuple[list[HistoryEntry], str]:
     """The most recent baseline with measurable disease (else the first history entry)."""
     candidates = baseline_candidates(s)
     for window, how in candidates[:-1]:
-        scratch = Explanation("response_imwg", "scratch")
+        scratch = _Quiet("response_imwg", "scratch")
         chain, _ = involved_chain(s, window[0])
         if isinstance(_measurable(scratch, s, window[0], chain), list):
             return window, how
@@ -667,3 +709,79 @@ def _needs(s: Snapshot, scr_fields: bool = False) -> list[str]:
         if s.marrow_clonal_cells_absent is None:
             fields.append("marrow_clonal_cells_absent")
     return fields
+
+
+@rule("time_to_events", "Time to events per line of therapy", "response")
+def time_to_events(s: Snapshot) -> RuleResult:
+    """PFS, duration of response and time to next treatment for each line (domain/events.py)."""
+    e = Explanation("time_to_events", "Time to events per line of therapy", KUMAR_2016, PDQ)
+    if not s.therapy_lines:
+        return e.not_applicable("no lines of therapy recorded")
+    starts = [line.start for line in s.therapy_lines]
+    if any(start is None for start in starts):
+        e.need("therapy_lines.start")
+        return e.cannot_determine(reason="every line of therapy needs its start date")
+    assessments = _series(s)
+    if s.date is None:
+        e.assume("the current snapshot has no date: it is not counted as an assessment")
+    today = s.date
+    times = line_times(s.therapy_lines, assessments, today=today)
+    e.detail["lines"] = [t.as_dict() for t in times]
+    e.detail["assessments"] = [
+        {"date": a.date.isoformat(), "category": a.category}
+        for a in assessments
+        if a.category != NOT_PD
+    ]
+    e.detail["note"] = NO_DEATHS
+    summary: list[str] = []
+    for t in times:
+        parts = [f"line {t.number} ({t.regimen})"]
+        for label, interval in (
+            ("progression-free", t.pfs),
+            ("duration of response", t.duration_of_response),
+            ("time to next treatment", t.ttnt),
+        ):
+            if interval is None or interval.months is None:
+                continue
+            parts.append(
+                f"{label} {interval.months:.1f} months"
+                + (" (censored)" if interval.censored else "")
+            )
+        summary.append(", ".join(parts))
+        e.criterion(
+            f"line {t.number}: progression documented",
+            t.progression is not None,
+            t.progression.isoformat() + f" ({t.progression_status})" if t.progression else "none",
+        )
+    return e.determined(summary)
+
+
+def _series(s: Snapshot) -> list[Assessment]:
+    """The assessments after the first line started, each with its category.
+
+    Within each line the full category is computed until the first partial response or better;
+    after it only progression is checked (all that PFS and duration of response need), which
+    keeps a 20-visit history fast.
+    """
+    lines = group_lines(s.therapy_lines)
+    first = min(line.start for line in lines if line.start is not None)
+    dated: list[tuple[dt.date, int | None]] = [
+        (entry.date, i) for i, entry in enumerate(s.history) if entry.date > first
+    ]
+    if s.date is not None and s.date > first:
+        dated.append((s.date, None))
+    starts = [line.start for line in lines]
+    out: list[Assessment] = []
+    responded_in: int | None = None
+    for day, index in dated:
+        number = sum(1 for start in starts if start is not None and start < day)
+        snapshot = s if index is None else _earlier(s, index)
+        quick = responded_in == number
+        result = _assess(snapshot, quiet=True, progression_only=quick)
+        category = result.result if result.status == "determined" else None
+        if not isinstance(category, str):
+            category = None
+        if category in PR_OR_BETTER:
+            responded_in = number
+        out.append(Assessment(day, category))
+    return out

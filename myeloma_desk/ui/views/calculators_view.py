@@ -107,6 +107,12 @@ CALCULATOR_INPUTS: dict[str, tuple[str, ...]] = {
     "al_stage_mayo_2004_european": ("troponin_t", "nt_probnp"),
     "al_stage_boston_university": ("bnp", "troponin_i"),
     "al_renal_stage": ("egfr", "proteinuria_24h"),
+    "time_to_events": (
+        *(f"therapy_lines.{n}.{name}" for n in range(2) for name in ("regimen", "start", "phase")),
+        *(f"history.{n}.{name}" for n in range(2) for name in ("date", "serum_m_protein")),
+        "date",
+        "serum_m_protein",
+    ),
     "al_cardiac_response": ("history.0.date", "history.0.nt_probnp", "date", "nt_probnp"),
     "al_renal_response": (
         "history.0.date",

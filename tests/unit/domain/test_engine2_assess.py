@@ -43,7 +43,7 @@ VOCABULARY: dict[str, set[str] | type] = {
     "cilta_cel_eligibility": {"meets", "does_not_meet", "unknown"},
     "ide_cel_eligibility": {"meets", "does_not_meet", "unknown"},
 }
-ENGINE2_ORDER = ["response_imwg", "al_stage_mayo_2004_european", "al_stage_mayo_2012"]
+ENGINE2_ORDER = ["response_imwg", "time_to_events", "al_stage_mayo_2004_european"]
 
 
 def test_rules_registered() -> None:
@@ -187,4 +187,8 @@ def test_no_generated_snapshot_crashes_assess(data: dict[str, Any]) -> None:
             assert isinstance(result.result, float)
         elif isinstance(expected, set):
             assert result.result in expected
+        elif result.rule == "time_to_events":
+            assert isinstance(result.result, list) and all(
+                isinstance(x, str) for x in result.result
+            )
         assert result.sources
