@@ -1097,8 +1097,8 @@ def mde_rule(s: Snapshot) -> RuleResult:
         "myeloma_defining_events", "Myeloma-defining events (IMWG 2014)", RAJKUMAR_2014, PDQ
     )
     events = myeloma_defining_events(s)
-    if any(ev.notes for ev in events):
-        e.sources.append(COCKCROFT_GAULT_1976.label)
+    if any(ev.notes for ev in events if ev.name == "renal_insufficiency"):
+        e.sources.append(COCKCROFT_GAULT_1976.label)  # the renal notes are about Cockcroft–Gault
     for ev in events:
         e.criterion(ev.criterion, ev.met, ev.value)
         if ev.met is None:
