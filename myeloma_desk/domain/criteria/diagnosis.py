@@ -23,6 +23,7 @@ from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.domain.thresholds import RelativeThreshold, Threshold
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
 RAJKUMAR_2014 = source(
@@ -54,10 +55,37 @@ COCKCROFT_GAULT_1976 = source(
 )
 
 # --- Myeloma-defining events (Rajkumar 2014, Panel 1) -------------------------------------
+# Limits published in both unit systems are compared in the unit the value was entered in
+# (domain/thresholds.py): 2.75 mmol/L and 177 µmol/L exactly do not meet them.
 HYPERCALCEMIA_ABOVE_ULN = 1.0  # calcium > 1 mg/dL (0.25 mmol/L) above the ULN
+HYPERCALCEMIA_ABOVE_ULN_MMOL = 0.25
 HYPERCALCEMIA_ABSOLUTE = 11.0  # or calcium > 11 mg/dL (2.75 mmol/L)
+HYPERCALCEMIA_ABSOLUTE_MMOL = 2.75
 RENAL_CRCL = 40.0  # creatinine clearance < 40 mL/min
 RENAL_CREATININE = 2.0  # or serum creatinine > 2 mg/dL (177 µmol/L)
+RENAL_CREATININE_UMOL = 177.0
+CALCIUM_ABSOLUTE = Threshold(
+    "calcium",
+    "calcium",
+    ">",
+    HYPERCALCEMIA_ABSOLUTE,
+    "mg/dL",
+    {"mmol/L": HYPERCALCEMIA_ABSOLUTE_MMOL},
+)
+CALCIUM_ABOVE_ULN = RelativeThreshold(
+    "calcium",
+    "calcium_upper_limit",
+    "ULN",
+    "calcium",
+    ">",
+    HYPERCALCEMIA_ABOVE_ULN,
+    "mg/dL",
+    "above",
+    {"mmol/L": HYPERCALCEMIA_ABOVE_ULN_MMOL},
+)
+CREATININE_ABOVE = Threshold(
+    "creatinine", "creatinine", ">", RENAL_CREATININE, "mg/dL", {"µmol/L": RENAL_CREATININE_UMOL}
+)
 ANEMIA_BELOW_LLN = 2.0  # hemoglobin > 2 g/dL below the LLN
 ANEMIA_ABSOLUTE = 10.0  # or hemoglobin < 10 g/dL
 BONE_LESIONS_MIN = 1  # ≥ 1 osteolytic lesion on radiography, CT or PET-CT
@@ -284,8 +312,10 @@ def _hypercalcemia(s: Snapshot) -> Event:
     if calcium is None:
         return Event("hypercalcemia", text, None, None, ["calcium"])
     shown = s.shown("calcium")
-    if gt(calcium, HYPERCALCEMIA_ABSOLUTE):
-        return Event("hypercalcemia", text, True, f"{shown} (> 11 mg/dL)")
+    if CALCIUM_ABSOLUTE.met(s):
+        assert s.calcium is not None
+        limit = CALCIUM_ABSOLUTE.limit_in(s.calcium.unit) or (HYPERCALCEMIA_ABSOLUTE, "mg/dL")
+        return Event("hypercalcemia", text, True, f"{shown} (> {fmt(*limit)})")
     uln = val(s, "calcium_upper_limit")
     if uln is None:
         return Event(
@@ -295,9 +325,11 @@ def _hypercalcemia(s: Snapshot) -> Event:
             f"{shown}; ULN not recorded (needed below 11 mg/dL)",
             ["calcium_upper_limit"],
         )
-    above = sub(calcium, uln)
-    met = gt(above, HYPERCALCEMIA_ABOVE_ULN)
-    value = f"{shown}, ULN {s.shown('calcium_upper_limit')}: {_relative(above, 'mg/dL', 'ULN')}"
+    found = CALCIUM_ABOVE_ULN.difference(s)
+    assert found is not None
+    above, unit = found
+    met = CALCIUM_ABOVE_ULN.met(s)
+    value = f"{shown}, ULN {s.shown('calcium_upper_limit')}: {_relative(above, unit, 'ULN')}"
     return Event("hypercalcemia", text, met, value)
 
 
@@ -314,7 +346,7 @@ def _renal(s: Snapshot) -> Event:
     notes = []
     if s.creatinine_clearance is None and clearance is not None:
         notes.append("creatinine clearance estimated by Cockcroft–Gault (none was given)")
-    if creatinine is not None and gt(creatinine, RENAL_CREATININE):
+    if CREATININE_ABOVE.met(s):
         return Event("renal_insufficiency", text, True, value, notes=notes)
     if clearance is not None and lt(clearance, RENAL_CRCL):
         return Event("renal_insufficiency", text, True, value, notes=notes)
@@ -365,14 +397,60 @@ def _relative(difference: float, unit: str, limit: str) -> str:
     return f"{fmt(abs(difference))} {unit} {side} the {limit}"
 
 
+PLASMACYTOMA_AS_BONE_LESION = (
+    "the biopsy-proven bone plasmacytoma is itself the osteolytic lesion (clonal BMPC ≥ "
+    f"{fmt(BMPC_MYELOMA)}%; with fewer clonal cells a further lesion is needed, Rajkumar 2014)"
+)
+
+
 def _bone_lesions(s: Snapshot) -> Event:
+    """≥ 1 osteolytic lesion (Rajkumar 2014, Panel 1), counting a biopsied bone plasmacytoma.
+
+    ``lytic_lesions`` never counts the biopsied plasmacytoma (assessment-interchange.md). IMWG
+    2014 (Rajkumar 2014 Lancet Oncol, Panel 1 and its footnote on bone lesions): active myeloma
+    is clonal BMPC ≥ 10% *or a biopsy-proven bony plasmacytoma* with ≥ 1 myeloma-defining event,
+    the bone-lesion event being ≥ 1 osteolytic lesion; when the marrow has < 10% clonal plasma
+    cells, more than one bone lesion is needed to tell myeloma from a solitary plasmacytoma with
+    minimal marrow involvement. So with clonal BMPC ≥ 10% the bone plasmacytoma is the lesion;
+    below 10% one further lesion (``lytic_lesions`` ≥ 1) is needed, as without the plasmacytoma.
+    """
     text = BONE_TEXT
     lesions = val(s, "lytic_lesions")
+    if s.biopsy_proven_plasmacytoma == "bone":
+        bmpc = val(s, "bone_marrow_plasma_cells_percent")
+        further = None if lesions is None else ge(lesions, BONE_LESIONS_MIN)
+        if bmpc is not None and ge(bmpc, BMPC_MYELOMA):
+            return Event(
+                "bone_lesions",
+                text,
+                True,
+                f"bone plasmacytoma and {_further(s, lesions)}",
+                notes=[PLASMACYTOMA_AS_BONE_LESION],
+            )
+        if bmpc is None and not further:
+            # Whether the plasmacytoma counts depends on the marrow.
+            needs = ["bone_marrow_plasma_cells_percent"]
+            if lesions is None:
+                needs.append("lytic_lesions")
+            return Event(
+                "bone_lesions",
+                text,
+                None,
+                f"bone plasmacytoma and {_further(s, lesions)}; marrow not recorded",
+                needs,
+                [PLASMACYTOMA_AS_BONE_LESION],
+            )
     if lesions is None:
         return Event("bone_lesions", text, None, None, ["lytic_lesions"])
     return Event(
         "bone_lesions", text, ge(lesions, BONE_LESIONS_MIN), f"{s.shown('lytic_lesions')} lesions"
     )
+
+
+def _further(s: Snapshot, lesions: float | None) -> str:
+    if lesions is None:
+        return "further lesions not recorded"
+    return f"{s.shown('lytic_lesions')} further lesions"
 
 
 def _bmpc_60(s: Snapshot) -> Event:
