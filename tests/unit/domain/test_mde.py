@@ -259,3 +259,17 @@ def test_relative_values_are_worded_by_side() -> None:
     result = mde_rule(with_base(calcium=(10.9, "mg/dL"), calcium_upper_limit=(10.2, "mg/dL")))
     calcium = next(c for c in result.criteria if c.name.startswith("hypercalcemia"))
     assert calcium.value == "10.9 mg/dL, ULN 10.2 mg/dL: 0.7 mg/dL above the ULN"
+
+
+def test_bone_plasmacytoma_counts_as_the_bone_lesion_with_bmpc_10() -> None:
+    # Rajkumar 2014 Panel 1: ≥ 1 osteolytic lesion; lytic_lesions excludes the biopsied lesion
+    for bmpc, met in ((9.99, False), (10, True), (10.01, True)):
+        result = mde_rule(
+            with_base(
+                biopsy_proven_plasmacytoma="bone",
+                bone_marrow_plasma_cells_percent=bmpc,
+                lytic_lesions=0,
+            )
+        )
+        assert ("bone_lesions" in (result.result or [])) is met
+        assert "Cockcroft 1976 Nephron" not in result.sources
