@@ -129,6 +129,10 @@ class Mrd(BaseModel):
     status: Literal["negative", "positive"]
     method: Literal["NGF", "NGS", "other"] | None = None
     sensitivity: float | None = Field(default=None, gt=0, le=1, strict=True)
+    # PET/CT for imaging-plus MRD negativity (Kumar 2016): true when every area of increased
+    # tracer uptake at baseline or on the preceding PET/CT has gone, or fallen below the
+    # mediastinal blood pool or the surrounding normal tissue; false when uptake remains.
+    pet_ct_negative: bool | None = None
 
 
 class SpinalLesions(BaseModel):

@@ -45,7 +45,7 @@ from myeloma_desk.domain.results import (
     Status,
     source,
 )
-from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, _Measured
+from myeloma_desk.domain.snapshot import HistoryEntry, Mrd, Snapshot, _Measured
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
 KUMAR_2016 = source(
@@ -122,7 +122,7 @@ def _values(entry: _Measured, chain: Any, marrow: bool = False) -> dict[str, flo
 @rule("response_imwg", "Response to therapy (IMWG)", "response")
 def response_imwg(s: Snapshot) -> RuleResult:
     """sCR, CR, VGPR, PR, MR, SD or PD of the current snapshot, with its confirmation."""
-    result = _assess(s)
+    result = _current(s)
     if result.status != "determined" or not isinstance(result.result, str):
         return result
     confirmation = _confirmation(s, result)
@@ -785,3 +785,116 @@ def _series(s: Snapshot) -> list[Assessment]:
             responded_in = number
         out.append(Assessment(day, category))
     return out
+
+
+def _current(s: Snapshot) -> RuleResult:
+    """The category of the snapshot itself, computed once per snapshot (shared by the rules)."""
+    return s.derived("response._assess", _assess)
+
+
+# MRD categories (Kumar 2016, Panel 2), all requiring a complete response:
+MRD_CATEGORY = {"NGF": "flow_mrd_negative", "NGS": "sequencing_mrd_negative"}
+SUSTAINED_DAYS = 365  # "confirmed minimum of 1 year apart"
+CR_OR_BETTER = ("CR", "sCR")
+
+
+def _negative(m: Mrd | None) -> bool | None:
+    """MRD negative at 10⁻⁵ or better by NGF or NGS (None when method or sensitivity is missing)."""
+    if m is None:
+        return None
+    if m.status == "positive" or m.method == "other":
+        return False
+    if m.method is None or m.sensitivity is None:
+        return None
+    return not gt(m.sensitivity, MRD_SENSITIVITY)
+
+
+@rule("mrd_imwg", "Minimal residual disease (IMWG categories)", "response")
+def mrd_imwg(s: Snapshot) -> RuleResult:
+    """Sustained, imaging-plus, flow or sequencing MRD negativity, given only within CR."""
+    e = Explanation("mrd_imwg", "Minimal residual disease (IMWG categories)", KUMAR_2016, PDQ)
+    m = s.mrd
+    if m is None:
+        e.need("mrd")
+        return e.cannot_determine(reason="no MRD result recorded")
+    negative = _negative(m)
+    e.criterion(
+        "MRD negative at 10⁻⁵ or better by next-generation flow or sequencing",
+        negative,
+        f"{m.status}, method {m.method or 'not recorded'}, sensitivity "
+        + (f"{m.sensitivity:.0e}" if m.sensitivity is not None else "not recorded"),
+    )
+    if m.status == "positive":
+        return e.determined("mrd_positive")
+    if negative is None:
+        if m.method is None:
+            e.need("mrd.method")
+        if m.sensitivity is None:
+            e.need("mrd.sensitivity")
+        return e.cannot_determine(
+            reason="an MRD-negative result needs its method (NGF or NGS) and sensitivity"
+        )
+    if negative is False:
+        # Negative, but by another method or at a sensitivity coarser than 10⁻⁵.
+        e.detail["shown_as"] = (
+            "MRD negative by a method or sensitivity that IMWG does not accept (NGF or NGS at "
+            "10⁻⁵ or better)"
+        )
+        return e.determined("mrd_negative_not_imwg_standard")
+    response = _current(s)
+    found = response.result if response.status == "determined" else None
+    category = found if isinstance(found, str) else None
+    in_cr = None if category is None else category in CR_OR_BETTER
+    if in_cr is False and "CR" in response.detail.get("not_assessed", {}):
+        in_cr = None  # a deeper response could not be assessed: CR is still possible
+    e.detail["response"] = category
+    e.criterion("complete response or better (IMWG)", in_cr, category or "not determined")
+    if in_cr is None:
+        e.need(*response.detail.get("not_assessed", {}).get("CR", response.missing))
+        return e.cannot_determine(
+            reason="MRD categories are given only within a complete response, which cannot be "
+            "determined with the values given"
+        )
+    if not in_cr:
+        e.detail["shown_as"] = "MRD negative outside a complete response: not an IMWG category"
+        return e.determined("mrd_negative_not_in_cr")
+    assert m.method in MRD_CATEGORY
+    categories = [MRD_CATEGORY[m.method]]
+    imaging = m.pet_ct_negative
+    e.criterion(
+        "PET/CT negative (uptake gone or below the mediastinal blood pool)",
+        imaging,
+        "not recorded" if imaging is None else ("negative" if imaging else "uptake remains"),
+    )
+    if imaging:
+        categories.append("imaging_plus_mrd_negative")
+        earlier = _sustained_since(s)
+        met = earlier is not None
+        e.criterion(
+            "MRD and PET/CT negative at least 1 year earlier, with no positive MRD since",
+            met,
+            earlier or "no such earlier result",
+        )
+        if met:
+            categories.append("sustained_mrd_negative")
+    elif imaging is None:
+        e.need("mrd.pet_ct_negative")
+    e.detail["categories"] = categories
+    return e.determined(categories[-1])
+
+
+def _sustained_since(s: Snapshot) -> str | None:
+    """The date of an MRD- and PET/CT-negative entry ≥ 1 year earlier, none positive since."""
+    if s.date is None:
+        return None
+    found: str | None = None
+    for entry in reversed(s.history):
+        m = entry.mrd
+        if m is None:
+            continue
+        if m.status == "positive" or m.pet_ct_negative is False:
+            break
+        if _negative(m) and m.pet_ct_negative and (s.date - entry.date).days >= SUSTAINED_DAYS:
+            found = entry.date.isoformat()
+            break
+    return found
