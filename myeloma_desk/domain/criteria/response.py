@@ -33,6 +33,7 @@ from myeloma_desk.domain.criteria._course import (
     percent_reduction,
     ratio_normal,
 )
+from myeloma_desk.domain.criteria.diagnosis.events import CALCIUM_ABSOLUTE
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.events import NO_DEATHS, PR_OR_BETTER, Assessment, line_times
 from myeloma_desk.domain.lines import group_lines
@@ -898,3 +899,173 @@ def _sustained_since(s: Snapshot) -> str | None:
             found = entry.date.isoformat()
             break
     return found
+
+
+# Relapse (Kumar 2016, "Relapse" definitions; the CRAB-type indicators of clinical relapse).
+RELAPSE_HEMOGLOBIN_FALL = 2.0  # decrease in hemoglobin ≥ 2 g/dL (1.25 mmol/L) ...
+RELAPSE_CREATININE_RISE = 2.0  # rise in serum creatinine ≥ 2 mg/dL (177 µmol/L) ...
+# ... both from the start of the therapy (here: the last visit on or before the current line).
+RELAPSE_MARROW_PC = 5.0  # relapse from CR or MRD negativity: ≥ 5% (clonal) marrow plasma cells
+RELAPSE_CALCIUM = CALCIUM_ABSOLUTE  # hypercalcemia > 11 mg/dL (2.75 mmol/L), in the unit entered
+
+
+def _therapy_baseline(s: Snapshot) -> HistoryEntry | None:
+    """The last visit on or before the start of the current line (else the first visit)."""
+    candidates = baseline_candidates(s)
+    return candidates[0][0][0] if candidates else None
+
+
+def _reappeared(s: Snapshot) -> bool | None:
+    """M-protein back: immunofixation positive, or M-protein on electrophoresis (> 0)."""
+    signs: list[bool | None] = [
+        None if s.serum_immunofixation is None else s.serum_immunofixation == "positive",
+        None if s.urine_immunofixation is None else s.urine_immunofixation == "positive",
+    ]
+    for name in ("serum_m_protein", "urine_m_protein_24h"):
+        value = s.get(name)
+        signs.append(None if value is None else gt(value, 0))
+    if any(v is True for v in signs):
+        return True
+    if all(v is False for v in signs[:2]):
+        return False  # both immunofixations negative: no M-protein by the most sensitive test
+    return None
+
+
+@rule("relapse_imwg", "Relapse (IMWG)", "response")
+def relapse_imwg(s: Snapshot) -> RuleResult:
+    """Clinical relapse, relapse from CR (with loss of CR) and relapse from MRD negativity."""
+    e = Explanation("relapse_imwg", "Relapse (IMWG)", KUMAR_2016, PDQ)
+    if not s.history:
+        return e.not_applicable("no earlier snapshot in history: relapse needs an earlier state")
+    e.assume(
+        "the indicators are read as caused by myeloma (IMWG: not related to therapy or to other "
+        "conditions); relapse also needs two consecutive assessments before new therapy"
+    )
+    found: list[str] = []
+    unknown: list[str] = []
+    # Clinical relapse: the CRAB-type indicators.
+    base = _therapy_baseline(s)
+    indicators: list[bool | None] = []
+    plasmacytoma = (
+        None
+        if s.soft_tissue_plasmacytomas is None
+        else s.soft_tissue_plasmacytomas == "new_or_growing"
+    )
+    e.criterion(
+        "new or growing soft-tissue plasmacytoma",
+        plasmacytoma,
+        s.soft_tissue_plasmacytomas or "not recorded",
+    )
+    indicators.append(plasmacytoma)
+    lesion = _new_bone_lesion(s)
+    e.criterion(
+        "new bone lesion (more lytic lesions than at the last count)",
+        None if lesion is None else lesion[0],
+        "not recorded" if lesion is None else lesion[1],
+    )
+    indicators.append(None if lesion is None else lesion[0])
+    calcium = RELAPSE_CALCIUM.met(s)
+    e.criterion(RELAPSE_CALCIUM.label, calcium, s.shown("calcium"))
+    indicators.append(calcium)
+    for field, label, limit, falls in (
+        ("hemoglobin", "hemoglobin fall", RELAPSE_HEMOGLOBIN_FALL, True),
+        ("creatinine", "creatinine rise", RELAPSE_CREATININE_RISE, False),
+    ):
+        now = s.get(field)
+        before = None if base is None else base.get(field)
+        unit = "g/dL" if field == "hemoglobin" else "mg/dL"
+        if now is None or before is None:
+            met = None
+            shown = "not recorded now and at the start of the line"
+        else:
+            change = sub(before, now) if falls else sub(now, before)
+            met = ge(change, limit)
+            assert base is not None
+            shown = f"{fmt(before, unit)} on {base.date.isoformat()} → {fmt(now, unit)}"
+        extra = " (1.25 mmol/L)" if falls else " (177 µmol/L)"
+        e.criterion(f"{label} ≥ {fmt(limit, unit)}{extra} since the start of the line", met, shown)
+        indicators.append(met)
+    viscous = None if s.hyperviscosity is None else s.hyperviscosity != "none"
+    e.criterion("hyperviscosity from the paraprotein", viscous, s.hyperviscosity or "not recorded")
+    indicators.append(viscous)
+    clinical = all3([not v if v is not None else None for v in indicators])
+    if any(v is True for v in indicators):
+        found.append("clinical_relapse")
+    elif clinical is None:
+        unknown.append("clinical_relapse")
+    other_sign = any(v is True for v in indicators[:3])  # plasmacytoma, bone lesion, calcium
+    # Relapse from CR: an earlier complete response (immunofixation-negative nadir).
+    reappeared = _reappeared(s)
+    marrow = s.get("bone_marrow_plasma_cells_percent")
+    marrow_met = None if marrow is None else ge(marrow, RELAPSE_MARROW_PC)
+    earlier_cr = _earlier_cr(s)
+    e.detail["earlier_complete_response"] = earlier_cr
+    if earlier_cr is not None:
+        e.criterion(
+            "M-protein reappeared (immunofixation or electrophoresis)",
+            reappeared,
+            f"serum immunofixation {s.serum_immunofixation or 'not recorded'}, urine "
+            f"{s.urine_immunofixation or 'not recorded'}",
+        )
+        e.criterion(
+            f"marrow plasma cells ≥ {fmt(RELAPSE_MARROW_PC)}%",
+            marrow_met,
+            s.shown("bone_marrow_plasma_cells_percent"),
+        )
+        e.detail["loss_of_cr"] = reappeared is True
+        signs = [reappeared, marrow_met, other_sign or None]
+        if any(v is True for v in signs):
+            found.append("relapse_from_cr")
+        elif reappeared is None or marrow_met is None:
+            unknown.append("relapse_from_cr")
+    # Relapse from MRD negativity.
+    earlier_mrd = _earlier_mrd_negative(s)
+    e.detail["earlier_mrd_negative"] = earlier_mrd
+    if earlier_mrd is not None:
+        lost = None
+        if s.mrd is not None:
+            lost = s.mrd.status == "positive" or s.mrd.pet_ct_negative is False
+        e.criterion(
+            "MRD negativity lost (clonal plasma cells by NGF or NGS, or PET/CT positive)",
+            lost,
+            "not recorded" if s.mrd is None else s.mrd.status,
+        )
+        signs = [lost, reappeared, marrow_met, other_sign or None]
+        if any(v is True for v in signs):
+            found.append("relapse_from_mrd_negative")
+        elif lost is None and reappeared is None:
+            unknown.append("relapse_from_mrd_negative")
+    e.detail["not_determined"] = unknown
+    if unknown and not found:
+        for field, value in (
+            ("calcium", s.calcium),
+            ("hemoglobin", s.hemoglobin),
+            ("creatinine", s.creatinine),
+            ("lytic_lesions", s.lytic_lesions),
+            ("soft_tissue_plasmacytomas", s.soft_tissue_plasmacytomas),
+            ("hyperviscosity", s.hyperviscosity),
+        ):
+            if value is None:
+                e.need(field)
+        return e.cannot_determine(reason="relapse cannot be excluded with the values given")
+    return e.determined(found)
+
+
+def _earlier_cr(s: Snapshot) -> str | None:
+    """The date of the latest earlier assessment in CR or better (immunofixation negative)."""
+    for index in range(len(s.history) - 1, -1, -1):
+        entry = s.history[index]
+        if entry.serum_immunofixation != "negative":
+            continue
+        result = _assess(_earlier(s, index), quiet=True)
+        if result.status == "determined" and result.result in CR_OR_BETTER:
+            return entry.date.isoformat()
+    return None
+
+
+def _earlier_mrd_negative(s: Snapshot) -> str | None:
+    """The date of the latest earlier MRD-negative result (NGF or NGS at 10⁻⁵ or better)."""
+    for entry in reversed(s.history):
+        if _negative(entry.mrd):
+            return entry.date.isoformat()
+    return None
