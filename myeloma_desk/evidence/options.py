@@ -59,6 +59,16 @@ LENALIDOMIDE_RULE_PHRASES = {
 }
 
 
+REFRACTORY_WORDS = {
+    "not_refractory": "not refractory",
+    "single_class": "single-class refractory",
+    "double_class": "double-class refractory",
+    "triple_class": "triple-class refractory",
+    "penta_refractory": "penta-refractory",
+}
+ELIGIBILITY_WORDS = {"meets": "met", "does_not_meet": "not met", "unknown": "unknown"}
+
+
 class Flag(BaseModel):
     """Something the clinician should see next to an option (a PDQ statement, not advice)."""
 
@@ -400,7 +410,10 @@ def options_for(
         and crcl is None
         and any(f.code == "renal_unknown" for o in options for f in o.flags)
     ):
-        unknown.append("renal function (no crcl_cockcroft_gault result or creatinine_clearance)")
+        unknown.append(
+            "Renal function: no creatinine clearance (neither computed by Cockcroft–Gault nor "
+            "entered)"
+        )
     return OptionsReport(
         evidence_version=ev.version,
         pdq_date=ev.pdq_date,
@@ -440,7 +453,7 @@ def _relapsed_flags(
         flags.append(
             Flag(
                 code="refractory_component",
-                message=f"Refractoriness (refractoriness rule): {refr.result}.",
+                message=f"Refractoriness: {REFRACTORY_WORDS.get(str(refr.result), refr.result)}.",
             )
         )
     lines = prior_lines(snapshot.therapy_lines, snapshot.date)
@@ -455,7 +468,11 @@ def _relapsed_flags(
         ("ide_cel_eligibility", "ide-cel", "nct03651128"),
     ):
         res = _result(assessment, rule_id)
-        status = f"{rule_id}: {res.result}" if res is not None else f"{rule_id}: not assessed"
+        status = (
+            f"the PDQ's label statement: {ELIGIBILITY_WORDS.get(str(res.result), res.result)}"
+            if res is not None
+            else "the PDQ's label statement not assessed"
+        )
         trial = ev.trials.get(trial_id)
         population = trial.description[0] if trial and trial.description else "not recorded"
         flags.append(
