@@ -129,7 +129,14 @@ def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
                 EXIT_INVALID,
                 f"--visit: {args.patient} has no visit on {visit.isoformat()} (visits: {dates})",
             )
-        code, pages = write_report(args, snapshot)
+        from myeloma_desk.course import build_course
+
+        course = build_course(
+            store.get_patient(patient.id),
+            store.visits(patient.id),
+            [stored.line for stored in store.therapy_lines(patient.id)],
+        )
+        code, pages = write_report(args, snapshot, course)
         if code == EXIT_OK:
             store.record_event(
                 "print",
@@ -139,8 +146,11 @@ def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
         return code
 
 
-def write_report(args: argparse.Namespace, snapshot: Any) -> tuple[int, int]:
-    """Assess ``snapshot`` and render the PDF to ``args.output``: (exit code, pages)."""
+def write_report(args: argparse.Namespace, snapshot: Any, course: Any = None) -> tuple[int, int]:
+    """Assess ``snapshot`` and render the PDF to ``args.output``: (exit code, pages).
+
+    ``course`` is the patient's course of disease for a stored visit (None for a snapshot file).
+    """
     from myeloma_desk.paths import AppPaths
     from myeloma_desk.reports.build import assessment_report
     from myeloma_desk.settings import load_settings
@@ -157,6 +167,7 @@ def write_report(args: argparse.Namespace, snapshot: Any) -> tuple[int, int]:
         clinician=settings.clinician,
         institution=settings.institution,
         page_size=page_size,
+        course=course,
     )
 
     from myeloma_desk.reports.render_qt import ensure_gui_app, render_pdf

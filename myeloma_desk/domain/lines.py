@@ -15,7 +15,8 @@ How the recorded ``therapy_lines`` entries map onto this (docs/engine-course.md)
   (``refractory: true``), which makes it a new line;
 - any other entry (``phase`` ``induction`` or not recorded) starts a new line;
 - *prior* lines on a date are the lines started on or before that date, without the line still
-  in progress on it (a patient on line 4 has 3 prior lines).
+  in progress on it (a patient on line 4 has 3 prior lines); a line recorded as refractory has
+  failed and is a prior line even without an end date.
 
 Pure functions; the therapy rules, the response baseline and the course model call them.
 """
@@ -80,7 +81,11 @@ class Line:
         return None
 
     def in_progress_on(self, day: dt.date | None) -> bool:
-        """Whether the line is under way on ``day`` (no end yet, or ending after it)."""
+        """Whether the line is under way on ``day``: no end yet (or ending after it), and not
+        refractory — a line recorded as refractory (progression on it or within 60 days of
+        its end) has failed even when its end date was not entered."""
+        if self.last.refractory is True:
+            return False
         if self.end is None:
             return True
         return day is not None and self.end > day

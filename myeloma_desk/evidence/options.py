@@ -17,8 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
+from myeloma_desk.domain.lines import current_line, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
+from myeloma_desk.domain.vocabulary import diagnosis_label
 from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.schema import Regimen, Setting, Trial
 
@@ -55,6 +57,16 @@ LENALIDOMIDE_RULE_PHRASES = {
     "15_mg_every_other_day": "15 mg every other day",
     "15_mg_after_dialysis": "15 mg on day after dialysis",
 }
+
+
+REFRACTORY_WORDS = {
+    "not_refractory": "not refractory",
+    "single_class": "single-class refractory",
+    "double_class": "double-class refractory",
+    "triple_class": "triple-class refractory",
+    "penta_refractory": "penta-refractory",
+}
+ELIGIBILITY_WORDS = {"meets": "met", "does_not_meet": "not met", "unknown": "unknown"}
 
 
 class Flag(BaseModel):
@@ -138,35 +150,65 @@ def _crcl(assessment: Assessment, snapshot: Snapshot) -> tuple[float | None, str
 
 
 def _settings(
-    assessment: Assessment, snapshot: Snapshot, unknown: list[str]
+    assessment: Assessment,
+    snapshot: Snapshot,
+    unknown: list[str],
+    diagnosis: str | None = None,
 ) -> tuple[list[Setting], list[str]]:
+    """The PDQ settings for the patient: from the established diagnosis (the course model's)
+    when given, else from this snapshot's ``diagnosis`` result, and the lines of therapy."""
     basis: list[str] = []
-    diag = _result(assessment, "diagnosis")
-    if diag is None:
-        unknown.append("diagnosis (rule absent or cannot_determine): no setting can be chosen")
-        return [], basis
-    value = str(diag.result)
-    basis.append(f"diagnosis: {value}")
+    if diagnosis is not None:
+        value = diagnosis
+        basis.append(f"Diagnosis: {diagnosis_label(value)} (established)")
+    else:
+        diag = _result(assessment, "diagnosis")
+        if diag is None:
+            unknown.append("Diagnosis not determined at this visit: no setting can be chosen")
+            return [], basis
+        value = str(diag.result)
+        basis.append(f"Diagnosis: {diagnosis_label(value)}")
     if value in DIAGNOSIS_SETTINGS:
         return list(DIAGNOSIS_SETTINGS[value]), basis
     if value not in MYELOMA_DIAGNOSES:
         return [], basis
     if snapshot.therapy_lines:
-        basis.append(f"{len(snapshot.therapy_lines)} prior line(s) of therapy recorded")
+        prior = prior_lines(snapshot.therapy_lines, snapshot.date)
+        ongoing = current_line(snapshot.therapy_lines, snapshot.date)
+        part = ongoing.parts[-1] if ongoing else None
+        if ongoing is not None:
+            basis.append(
+                f"{prior} prior line{'s' if prior != 1 else ''} of therapy; line "
+                f"{ongoing.number} ({ongoing.regimen}) in progress"
+            )
+        else:
+            basis.append(f"{prior} prior line{'s' if prior != 1 else ''} of therapy")
+        if prior == 0 and ongoing is not None:
+            if part is not None and part.phase == "maintenance":
+                basis.append("first line, in maintenance")
+                return [Setting.MAINTENANCE, Setting.BONE_DISEASE], basis
+            basis.append("first line in progress")
+            return [
+                Setting.NEWLY_DIAGNOSED_FIT,
+                Setting.NEWLY_DIAGNOSED_LESS_FIT,
+                Setting.CONSOLIDATION_TRANSPLANT,
+                Setting.MAINTENANCE,
+                Setting.BONE_DISEASE,
+            ], basis
         return [Setting.RELAPSED_REFRACTORY], basis
-    basis.append("no prior therapy recorded: newly diagnosed")
+    basis.append("No prior therapy recorded: newly diagnosed")
     frailty = _result(assessment, "frailty_imwg")
     if frailty is None:
         unknown.append(
-            "fitness (frailty_imwg absent or cannot_determine): options for fit and less-fit "
-            "patients are both listed"
+            "Fitness (IMWG frailty) not determined: options for fit and less-fit patients are "
+            "both listed"
         )
         settings = [Setting.NEWLY_DIAGNOSED_FIT, Setting.NEWLY_DIAGNOSED_LESS_FIT]
     elif frailty.result == "fit":
-        basis.append("frailty_imwg: fit")
+        basis.append("IMWG frailty: fit")
         settings = [Setting.NEWLY_DIAGNOSED_FIT, Setting.CONSOLIDATION_TRANSPLANT]
     else:
-        basis.append(f"frailty_imwg: {frailty.result}")
+        basis.append(f"IMWG frailty: {frailty.result}")
         settings = [Setting.NEWLY_DIAGNOSED_LESS_FIT]
     return [*settings, Setting.MAINTENANCE, Setting.BONE_DISEASE], basis
 
@@ -285,18 +327,22 @@ def options_for(
     snapshot: Snapshot,
     evidence: Evidence | None = None,
     setting: Setting | None = None,
+    diagnosis: str | None = None,
 ) -> OptionsReport:
     """The options the PDQ describes for this patient's setting, with trials, levels and flags.
 
     ``setting`` overrides the setting derived from the assessment (the clinician names it, for
     example while no ``diagnosis`` result is available); the report says so in its basis.
+    ``diagnosis`` is the established diagnosis of the patient's course (course model): at a
+    follow-up the snapshot's own ``diagnosis`` result is re-derived from treated labs and must
+    not choose the setting.
     """
     ev = evidence or load()
     unknown: list[str] = []
     if setting is not None:
         settings, basis = [setting], [f"setting chosen by the user: {setting.value}"]
     else:
-        settings, basis = _settings(assessment, snapshot, unknown)
+        settings, basis = _settings(assessment, snapshot, unknown, diagnosis)
     crcl, crcl_src = _crcl(assessment, snapshot)
     len_rule = _result(assessment, "lenalidomide_renal_dose")
     refractory, exposed = _refractory_and_exposed(snapshot)
@@ -364,7 +410,10 @@ def options_for(
         and crcl is None
         and any(f.code == "renal_unknown" for o in options for f in o.flags)
     ):
-        unknown.append("renal function (no crcl_cockcroft_gault result or creatinine_clearance)")
+        unknown.append(
+            "Renal function: no creatinine clearance (neither computed by Cockcroft–Gault nor "
+            "entered)"
+        )
     return OptionsReport(
         evidence_version=ev.version,
         pdq_date=ev.pdq_date,
@@ -404,10 +453,10 @@ def _relapsed_flags(
         flags.append(
             Flag(
                 code="refractory_component",
-                message=f"Refractoriness (refractoriness rule): {refr.result}.",
+                message=f"Refractoriness: {REFRACTORY_WORDS.get(str(refr.result), refr.result)}.",
             )
         )
-    lines = len(snapshot.therapy_lines)
+    lines = prior_lines(snapshot.therapy_lines, snapshot.date)
     if "lenalidomide" in refractory:
         len_refr = "yes"
     elif any(line.refractory is None for line in snapshot.therapy_lines):
@@ -419,7 +468,11 @@ def _relapsed_flags(
         ("ide_cel_eligibility", "ide-cel", "nct03651128"),
     ):
         res = _result(assessment, rule_id)
-        status = f"{rule_id}: {res.result}" if res is not None else f"{rule_id}: not assessed"
+        status = (
+            f"the PDQ's label statement: {ELIGIBILITY_WORDS.get(str(res.result), res.result)}"
+            if res is not None
+            else "the PDQ's label statement not assessed"
+        )
         trial = ev.trials.get(trial_id)
         population = trial.description[0] if trial and trial.description else "not recorded"
         flags.append(

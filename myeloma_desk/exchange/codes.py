@@ -20,6 +20,9 @@ APP_DRUG = "urn:myeloma-desk:drug"
 APP_MRN = "urn:myeloma-desk:identifier"
 EXT_BEST_RESPONSE = "urn:myeloma-desk:fhir:best-response"
 EXT_REFRACTORY = "urn:myeloma-desk:fhir:refractory"
+EXT_PHASE = (
+    "urn:myeloma-desk:fhir:line-phase"  # induction / transplant / consolidation / maintenance
+)
 
 
 @dataclass(frozen=True)

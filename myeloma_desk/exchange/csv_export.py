@@ -17,7 +17,7 @@ from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.units import UNITS
 from myeloma_desk.exchange.deidentify import deidentify, pseudonym, random_offset
 from myeloma_desk.store.models import PatientBundle
-from myeloma_desk.store.repository import age_on, lines_as_of
+from myeloma_desk.store.snapshot_builder import age_on, lines_as_of
 
 CATEGORICAL = (
     "m_protein_heavy_chain",

@@ -117,6 +117,8 @@ def export_fhir(bundle: PatientBundle, patient_id: str | None = None) -> dict[st
             extensions.append({"url": codes.EXT_BEST_RESPONSE, "valueCode": line.best_response})
         if line.refractory is not None:
             extensions.append({"url": codes.EXT_REFRACTORY, "valueBoolean": line.refractory})
+        if line.phase is not None:
+            extensions.append({"url": codes.EXT_PHASE, "valueCode": line.phase})
         statement: dict[str, Any] = {
             "resourceType": "MedicationStatement",
             "id": uuid.uuid4().hex,
@@ -351,6 +353,8 @@ def _medication_statement(resource: dict[str, Any], where: str) -> dict[str, Any
             line["best_response"] = extension.get("valueCode")
         elif url == codes.EXT_REFRACTORY:
             line["refractory"] = extension.get("valueBoolean")
+        elif url == codes.EXT_PHASE:
+            line["phase"] = extension.get("valueCode")
         else:
             raise ImportRejected([f"{where}: unknown extension {url!r}"])
     return line

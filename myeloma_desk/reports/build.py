@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +28,9 @@ from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
 from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot
 from myeloma_desk.domain.units import UNITS, fmt
 from myeloma_desk.evidence.options import OptionsReport
+
+if TYPE_CHECKING:
+    from myeloma_desk.course import Course
 
 PageSize = Literal["A4", "Letter"]
 
@@ -981,12 +984,18 @@ def assessment_report(
     institution: str = "",
     page_size: PageSize = "A4",
     evidence: Any = None,
+    course: Course | None = None,
 ) -> ReportDoc:
     """Assess ``snapshot`` and build its report with the options the PDQ describes.
 
     The one path from a snapshot to a report: the ``report`` command, the patient page and the
     visit form all use it, so what is printed anywhere is the same document. If the evidence
     database cannot answer, the report says that options are not available and why.
+
+    With the patient's ``course`` (course model), a follow-up shows the established diagnosis
+    and the diagnosis-visit rules as carried forward from the diagnosis visit, and the options
+    are those of the established diagnosis and the disease state, never re-derived from the
+    follow-up's treated labs.
     """
     from myeloma_desk.domain.engine import assess
     from myeloma_desk.evidence import EVIDENCE_VERSION
@@ -994,9 +1003,12 @@ def assessment_report(
     from myeloma_desk.evidence.options import options_for
 
     assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
+    established = course.diagnosis.value if course is not None else None
+    if course is not None and visit_date is not None:
+        assessment = _with_carried(assessment, course, visit_date)
     try:
         found: EvidenceOptions | None = options_from_evidence(
-            options_for(assessment, snapshot, evidence)
+            options_for(assessment, snapshot, evidence, diagnosis=established)
         )
     except EvidenceError as error:
         found = None
@@ -1015,3 +1027,22 @@ def assessment_report(
         pdq_date=found.pdq_date if found else PDQ_DATE,
         page_size=page_size,
     )
+
+
+def _with_carried(assessment: Assessment, course: Course, day: dt.date) -> Assessment:
+    """The assessment with the diagnosis-visit rules taken from the diagnosis visit at a
+    follow-up (titled with that visit's date), as the course model shows them."""
+    from myeloma_desk.course import DIAGNOSIS_RULES
+
+    source = course.diagnosis_visit
+    if source is None or source.date >= day:
+        return assessment
+    results = []
+    for result in assessment.results:
+        if result.rule in DIAGNOSIS_RULES:
+            carried = source.assessment.get(result.rule)
+            title = f"{carried.title} (at diagnosis, visit of {source.date.isoformat()})"
+            results.append(carried.model_copy(update={"title": title}))
+        else:
+            results.append(result)
+    return assessment.model_copy(update={"results": results})

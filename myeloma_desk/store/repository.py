@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from myeloma_desk.domain.engine import Assessment
-from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot, TherapyLine
+from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.paths import AppPaths, restrict_file
 from myeloma_desk.store import audit, db
 from myeloma_desk.store.errors import (
@@ -42,10 +42,10 @@ from myeloma_desk.store.models import (
     Visit,
     VisitIn,
 )
+from myeloma_desk.store.snapshot_builder import build_snapshot
 
 Clock = Callable[[], dt.datetime]
 DEFAULT_KEEP_BACKUPS = 10
-MAX_HISTORY = 500  # Snapshot.history accepts at most 500 entries
 
 _SUMMARY_COLUMNS = "id, uid, name, identifier, birth_date, sex, diagnosis, archived, last_visit"
 _PATIENT_COLUMNS = _SUMMARY_COLUMNS + ", notes, created_at, updated_at"
@@ -100,31 +100,6 @@ def visit_snapshot_json(snapshot: Snapshot, visit_date: dt.date) -> str:
         )
     dated = snapshot.model_copy(update={"date": visit_date, "patient": None})
     return dated.model_dump_json(exclude_none=True, exclude=_DERIVED)
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    """Completed years of age on ``day`` (a birthday counts from that day)."""
-    years = day.year - birth.year
-    if (day.month, day.day) < (birth.month, birth.day):
-        years -= 1
-    return years
-
-
-def lines_as_of(lines: Iterable[TherapyLine], day: dt.date) -> list[TherapyLine]:
-    """The therapy lines as they were known on ``day``.
-
-    Lines started after ``day`` are left out; a line that ended after ``day`` is shown as
-    still running (no end, and no best response or refractoriness, which were not yet known).
-    Lines without a start date are kept, because they cannot be placed in time.
-    """
-    known: list[TherapyLine] = []
-    for line in lines:
-        if line.start is not None and line.start > day:
-            continue
-        if line.end is not None and line.end > day:
-            line = line.model_copy(update={"end": None, "best_response": None, "refractory": None})
-        known.append(line)
-    return known
 
 
 class Store:
@@ -577,44 +552,13 @@ class Store:
         return [dt.date.fromisoformat(row[0]) for row in rows]
 
     def snapshot_for(self, pid: int, visit_date: dt.date) -> Snapshot:
-        """The engine's input for a visit, built from the store.
-
-        The visit's snapshot plus: ``patient`` (identity), ``sex`` and ``age_years`` (completed
-        years on the visit date) when the visit did not record them, ``history`` (every earlier
-        visit, oldest first; the first is the baseline) and ``therapy_lines`` as known on that
-        date (see :func:`lines_as_of`).
-        """
+        """The engine's input for a stored visit (store/snapshot_builder.py builds it)."""
         patient = self.get_patient(pid)
         visits = self.visits(pid)
-        current = next((v for v in visits if v.date == visit_date), None)
-        if current is None:
+        if not any(v.date == visit_date for v in visits):
             raise NotFoundError(f"patient {pid} has no visit on {visit_date.isoformat()}")
-        earlier = [v for v in visits if v.date < visit_date]
-        if len(earlier) > MAX_HISTORY:
-            earlier = [earlier[0], *earlier[-(MAX_HISTORY - 1) :]]  # keep the baseline
-        history_fields = set(HistoryEntry.model_fields)
-        history = [
-            HistoryEntry.model_validate(
-                v.snapshot.model_dump(include=history_fields, exclude_none=True)
-            )
-            for v in earlier
-        ]
-        data = current.snapshot.model_dump(exclude_none=True, exclude=_DERIVED)
-        data["patient"] = PatientIdentity(
-            name=patient.name, identifier=patient.identifier, birth_date=patient.birth_date
-        ).model_dump(exclude_none=True)
-        if data.get("sex") is None and patient.sex is not None:
-            data["sex"] = patient.sex
-        if data.get("age_years") is None and patient.birth_date is not None:
-            age = age_on(patient.birth_date, visit_date)
-            if 0 <= age <= 120:
-                data["age_years"] = age
-        data["history"] = [entry.model_dump(exclude_none=True) for entry in history]
         lines = [stored.line for stored in self.therapy_lines(pid)]
-        data["therapy_lines"] = [
-            line.model_dump(exclude_none=True) for line in lines_as_of(lines, visit_date)
-        ]
-        return Snapshot.model_validate(data)
+        return build_snapshot(patient, visits, lines, visit_date)
 
     # --- therapy lines ------------------------------------------------------------------------
 

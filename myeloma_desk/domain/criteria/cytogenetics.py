@@ -6,12 +6,9 @@ Thresholds: ../shared/reference/criteria-summary.md, "Cytogenetic risk". FISH ab
 
 from __future__ import annotations
 
-from myeloma_desk.domain.criteria.diagnosis import (
-    FERNANDEZ_DE_LARREA_2021,
-    PCL_CIRCULATING,
-    PCL_LIKE_CIRCULATING,
-    val,
-)
+from myeloma_desk.domain.criteria.diagnosis import val
+from myeloma_desk.domain.criteria.diagnosis.pcl import PCL_CIRCULATING, PCL_LIKE_CIRCULATING
+from myeloma_desk.domain.criteria.diagnosis.sources import FERNANDEZ_DE_LARREA_2021
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source

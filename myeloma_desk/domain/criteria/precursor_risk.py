@@ -19,16 +19,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from myeloma_desk.domain.criteria.diagnosis import (
-    FLC_RATIO_HIGH,
-    FLC_RATIO_LOW,
-    diagnosis,
-    flc,
-    flc_ratio_abnormal,
-    ratio_gt,
-    val,
-)
+from myeloma_desk.domain.criteria.diagnosis import diagnosis, val
 from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.flc import FLC_RATIO_HIGH, FLC_RATIO_LOW, flc, flc_ratio_abnormal, ratio_gt
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 from myeloma_desk.domain.units import fmt, ge, gt, le

@@ -43,6 +43,29 @@ PDQ_TABLE_2_DIFFERENCE = (
 )
 
 
+ISS_STAGES = ("I", "II", "III")
+
+
+def iss_stages(b2m: float | None, albumin: float | None) -> list[str]:
+    """ISS stages (Greipp 2005) still possible for B2M (mg/L) and albumin (g/dL); None = missing.
+
+    The one home of the ISS table: :func:`iss`, R-ISS and R2-ISS all read it. One stage means the
+    stage is determined; several mean the missing input decides between them.
+    """
+    if b2m is None:
+        # Albumin < 3.5 g/dL rules out stage I whatever B2M is; B2M alone decides II or III.
+        if albumin is not None and lt(albumin, ISS_ALBUMIN):
+            return ["II", "III"]
+        return list(ISS_STAGES)
+    if ge(b2m, ISS_B2M_HIGH):
+        return ["III"]
+    if not lt(b2m, ISS_B2M_LOW):
+        return ["II"]
+    if albumin is None:
+        return ["I", "II"]
+    return ["I"] if ge(albumin, ISS_ALBUMIN) else ["II"]
+
+
 @rule("iss", "International Staging System (ISS)", "staging")
 def iss(s: Snapshot) -> RuleResult:
     """ISS I: B2M < 3.5 mg/L and albumin ≥ 3.5 g/dL; III: B2M ≥ 5.5 mg/L; II: neither."""
@@ -51,32 +74,31 @@ def iss(s: Snapshot) -> RuleResult:
     e.detail["pdq_difference"] = PDQ_TABLE_2_DIFFERENCE
     b2m = s.get("beta2_microglobulin")
     albumin = s.get("albumin")
+    stages = iss_stages(b2m, albumin)
+    # Criteria in the order of the table, each recorded as far as the data decide it.
+    shown_b2m = s.shown("beta2_microglobulin") if b2m is not None else None
+    high = None if b2m is None else ge(b2m, ISS_B2M_HIGH)
+    low = None if b2m is None else lt(b2m, ISS_B2M_LOW)
     if b2m is None:
         e.need("beta2_microglobulin")
-        if albumin is None:
-            e.need("albumin")
-        return e.cannot_determine()
-
-    shown_b2m = s.shown("beta2_microglobulin")
-    if ge(b2m, ISS_B2M_HIGH):
-        e.criterion(f"β2-microglobulin ≥ {fmt(ISS_B2M_HIGH)} mg/L (stage III)", True, shown_b2m)
-        if albumin is None:
-            e.need("albumin")
-        return _iss_result(e, "III")
-    e.criterion(f"β2-microglobulin ≥ {fmt(ISS_B2M_HIGH)} mg/L (stage III)", False, shown_b2m)
-    low_b2m = lt(b2m, ISS_B2M_LOW)
-    e.criterion(f"β2-microglobulin < {fmt(ISS_B2M_LOW)} mg/L (stage I)", low_b2m, shown_b2m)
-    if not low_b2m:
-        if albumin is None:
-            e.need("albumin")
-        return _iss_result(e, "II")
+        if albumin is not None and lt(albumin, ISS_ALBUMIN):
+            # Albumin alone already rules out stage I (Greipp 2005: stage I needs both).
+            e.criterion(f"albumin ≥ {fmt(ISS_ALBUMIN)} g/dL (stage I)", False, s.shown("albumin"))
+    else:
+        e.criterion(f"β2-microglobulin ≥ {fmt(ISS_B2M_HIGH)} mg/L (stage III)", high, shown_b2m)
+        if not high:
+            e.criterion(f"β2-microglobulin < {fmt(ISS_B2M_LOW)} mg/L (stage I)", low, shown_b2m)
+        if low and not high:
+            shown_alb = s.shown("albumin") if albumin is not None else None
+            albumin_ok = None if albumin is None else ge(albumin, ISS_ALBUMIN)
+            e.criterion(f"albumin ≥ {fmt(ISS_ALBUMIN)} g/dL (stage I)", albumin_ok, shown_alb)
     if albumin is None:
-        e.criterion(f"albumin ≥ {fmt(ISS_ALBUMIN)} g/dL (stage I)", None)
         e.need("albumin")
-        return e.cannot_determine(possible=["I", "II"])
-    albumin_ok = ge(albumin, ISS_ALBUMIN)
-    e.criterion(f"albumin ≥ {fmt(ISS_ALBUMIN)} g/dL (stage I)", albumin_ok, s.shown("albumin"))
-    return _iss_result(e, "I" if albumin_ok else "II")
+    if len(stages) == len(ISS_STAGES):
+        return e.cannot_determine()  # nothing decided yet: no list of every stage
+    if len(stages) > 1:
+        return e.cannot_determine(possible=stages)
+    return _iss_result(e, stages[0])
 
 
 def _iss_result(e: Explanation, stage: str) -> RuleResult:
@@ -134,21 +156,11 @@ R_ISS_PDQ_DIFFERENCE = (
 
 
 def _iss_possible(s: Snapshot) -> tuple[list[str], list[str]]:
-    """ISS stages still possible given the data (same rules as :func:`iss`) and what is missing."""
+    """ISS stages still possible given the data (:func:`iss_stages`) and what is missing."""
     b2m = val(s, "beta2_microglobulin")
     albumin = val(s, "albumin")
     missing = [n for n, v in (("beta2_microglobulin", b2m), ("albumin", albumin)) if v is None]
-    if b2m is None:
-        if albumin is not None and lt(albumin, ISS_ALBUMIN):
-            return ["II", "III"], missing
-        return ["I", "II", "III"], missing
-    if ge(b2m, ISS_B2M_HIGH):
-        return ["III"], missing
-    if not lt(b2m, ISS_B2M_LOW):
-        return ["II"], missing
-    if albumin is None:
-        return ["I", "II"], missing
-    return (["I"] if ge(albumin, ISS_ALBUMIN) else ["II"]), missing
+    return iss_stages(b2m, albumin), missing
 
 
 def ldh_high(s: Snapshot) -> tuple[bool | None, str]:

@@ -61,6 +61,13 @@ THERAPY_PROMPTS = (
     "immunoglobulin_replacement_bispecific",
     "infection_prevention",
 )
+# Every prompt this rule can give; when none of them could be assessed, the rule cannot say.
+PROMPTS = (
+    *THERAPY_PROMPTS,
+    "bone_modifying_agent",
+    "spinal_radiation",
+    "plasma_exchange_hyperviscosity",
+)
 BISPECIFIC = (DrugClass.BCMA_BISPECIFIC, DrugClass.GPRC5D_BISPECIFIC)
 
 
@@ -202,6 +209,6 @@ def supportive_care_pdq(s: Snapshot) -> RuleResult:
     e.detail["not_assessed"] = not_assessed
     for needs in not_assessed.values():
         e.need(*needs)
-    if not prompts and len(not_assessed) == 7:
+    if not prompts and set(not_assessed) == set(PROMPTS):  # nothing could be assessed
         return e.cannot_determine()
     return e.determined([p["id"] for p in prompts])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from myeloma_desk.domain.engine import assess, rules
 from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot
+from myeloma_desk.store.snapshot_builder import lines_as_of
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,12 @@ def responses_over_time(snapshot: Snapshot) -> list[tuple[dt.date, str]]:
                     "history": [h.model_dump(exclude_none=True) for h in entries[:i]],
                     "m_protein_light_chain": snapshot.m_protein_light_chain,
                     "m_protein_heavy_chain": snapshot.m_protein_heavy_chain,
+                    # The lines as known on that date, so that each response is measured
+                    # from the baseline of its own line (as the course model and timeline do).
+                    "therapy_lines": [
+                        line.model_dump(exclude_none=True)
+                        for line in lines_as_of(snapshot.therapy_lines, entries[i].date)
+                    ],
                 }
             )
         elif snapshot.date is not None:

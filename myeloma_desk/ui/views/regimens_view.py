@@ -114,7 +114,7 @@ class RegimensView(QWidget):
         self.evidence: Evidence | None = None
         self.worker = Worker(self)
         self._pending: str = ""
-        self._pending_options: tuple[Snapshot, str] | None = None
+        self._pending_options: tuple[Snapshot, str, str | None] | None = None
         self.patient_regimens: set[str] | None = None
         self.options_patient: int | None = None  # whose options are shown (None: no patient)
         context.signals.patient_changed.connect(self._on_patient_changed)
@@ -240,9 +240,9 @@ class RegimensView(QWidget):
             target, self._pending = self._pending, ""
             self.go_to(target)
         if self._pending_options is not None:
-            snapshot, subject = self._pending_options
+            snapshot, subject, diagnosis = self._pending_options
             self._pending_options = None
-            self.show_options_for(snapshot, subject)
+            self.show_options_for(snapshot, subject, diagnosis)
 
     # --- filtering --------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -352,10 +352,17 @@ class RegimensView(QWidget):
             )
             self.patient_regimens = set()
             return False
-        return self.show_options_for(snapshot, record.patient.name)
+        # The established diagnosis of the patient's course chooses the setting, never the
+        # latest follow-up's re-derived labs (course model).
+        return self.show_options_for(
+            snapshot, record.patient.name, diagnosis=record.course.diagnosis.value
+        )
 
-    def show_options_for(self, snapshot: Snapshot, subject: str) -> bool:
-        """List the options the PDQ describes for ``snapshot`` (assessed here)."""
+    def show_options_for(
+        self, snapshot: Snapshot, subject: str, diagnosis: str | None = None
+    ) -> bool:
+        """List the options the PDQ describes for ``snapshot`` (assessed here); ``diagnosis``
+        is the patient's established diagnosis when known."""
         from myeloma_desk.domain.engine import assess
         from myeloma_desk.evidence import EVIDENCE_VERSION
         from myeloma_desk.evidence.options import options_for
@@ -363,11 +370,11 @@ class RegimensView(QWidget):
         self.options_box.setVisible(True)
         self.options_title.setText(f"<b>Options for {html.escape(subject)}</b>")
         if self.evidence is None:  # shown when the database has loaded
-            self._pending_options = (snapshot, subject)
+            self._pending_options = (snapshot, subject, diagnosis)
             self.options.setHtml("<p>Loading the evidence database…</p>")
             return False
         assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
-        report = options_for(assessment, snapshot, self.evidence)
+        report = options_for(assessment, snapshot, self.evidence, diagnosis=diagnosis)
         self.options.setHtml(options_html(report, snapshot.date))
         self.patient_regimens = {o.id for o in report.options}
         self.only_options.setChecked(True)

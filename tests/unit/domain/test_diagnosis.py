@@ -296,7 +296,7 @@ def test_light_chain_mgus_needs_urine() -> None:
         ("extramedullary", 0, "extramedullary_plasmacytoma"),
         ("bone", 0.5, "solitary_plasmacytoma_minimal_marrow"),
         ("extramedullary", 9.99, "solitary_plasmacytoma_minimal_marrow"),
-        ("bone", 10, "smoldering_multiple_myeloma"),  # not solitary with ≥ 10%
+        ("extramedullary", 10, "smoldering_multiple_myeloma"),  # not solitary with ≥ 10%
     ],
 )
 def test_plasmacytoma(site: str, bmpc: float, expected: str) -> None:
@@ -304,6 +304,57 @@ def test_plasmacytoma(site: str, bmpc: float, expected: str) -> None:
         result_of(biopsy_proven_plasmacytoma=site, bone_marrow_plasma_cells_percent=bmpc)
         == expected
     )
+
+
+@pytest.mark.parametrize(
+    ("bmpc", "expected"),
+    [
+        (9.99, "solitary_plasmacytoma_minimal_marrow"),
+        (10, "active_multiple_myeloma"),
+        (12, "active_multiple_myeloma"),
+    ],
+)
+def test_bone_plasmacytoma_with_clonal_bmpc_10_is_myeloma(bmpc: float, expected: str) -> None:
+    # Rajkumar 2014 (IMWG), Panel 1: clonal BMPC ≥ 10% or a biopsy-proven bony plasmacytoma,
+    # and ≥ 1 MDE; the bone-lesion MDE is ≥ 1 osteolytic lesion. With ≥ 10% clonal cells the
+    # bone plasmacytoma is that lesion; lytic_lesions does not count it (interchange spec).
+    r = dx(
+        biopsy_proven_plasmacytoma="bone",
+        bone_marrow_plasma_cells_percent=bmpc,
+        lytic_lesions=0,
+        serum_m_protein=(1.2, "g/dL"),
+        **IGG,
+    )
+    assert (r.status, r.result) == ("determined", expected)
+    if expected == "active_multiple_myeloma":
+        assert r.detail["events"] == ["bone_lesions"]
+        mde = next(c for c in r.criteria if c.name.startswith("≥ 1 myeloma-defining event"))
+        assert "bone plasmacytoma" in str(mde.value)
+
+
+def test_bone_plasmacytoma_counts_even_when_further_lesions_unrecorded() -> None:
+    r = dx(
+        biopsy_proven_plasmacytoma="bone", bone_marrow_plasma_cells_percent=12, lytic_lesions=None
+    )
+    assert (r.status, r.result) == ("determined", "active_multiple_myeloma")
+
+
+def test_extramedullary_plasmacytoma_is_not_a_bone_lesion() -> None:
+    r = dx(
+        biopsy_proven_plasmacytoma="extramedullary",
+        bone_marrow_plasma_cells_percent=12,
+        lytic_lesions=0,
+    )
+    assert r.result == "smoldering_multiple_myeloma"
+
+
+def test_bone_plasmacytoma_without_marrow_could_be_myeloma() -> None:
+    r = dx(
+        biopsy_proven_plasmacytoma="bone", bone_marrow_plasma_cells_percent=None, lytic_lesions=0
+    )
+    assert r.status == "cannot_determine"
+    assert "active_multiple_myeloma" in r.detail["possible"]
+    assert "bone_marrow_plasma_cells_percent" in r.missing
 
 
 def test_plasmacytoma_with_a_second_bone_lesion_is_myeloma() -> None:

@@ -88,3 +88,84 @@ def test_raising_b2m_never_lowers_iss(b2m: float, delta: float, albumin: float) 
     high = iss(snap(b2m + delta, albumin)).result
     assert isinstance(low, str) and isinstance(high, str)
     assert order[high] >= order[low]
+
+
+# --- ISS in one place: iss(), R-ISS and R2-ISS read the same ISS table -----------------------
+
+
+def test_low_albumin_without_b2m_leaves_only_ii_or_iii() -> None:
+    # Albumin 3.0 g/dL rules out stage I (Greipp 2005: stage I needs albumin >= 3.5 g/dL);
+    # B2M then decides between II and III. This is what R-ISS and R2-ISS already assumed.
+    result = iss(snap(None, 3.0))
+    assert result.status == "cannot_determine"
+    assert result.detail["possible"] == ["II", "III"]
+    assert result.missing == ["beta2_microglobulin"]
+    assert [c.met for c in result.criteria] == [False]
+
+
+@pytest.mark.parametrize(("albumin", "possible"), [(3.49, ["II", "III"]), (3.5, None)])
+def test_albumin_boundary_without_b2m(albumin: float, possible: list[str] | None) -> None:
+    # every stage still possible: no list is given (as before), only a narrowed one
+    assert iss(snap(None, albumin)).detail.get("possible") == possible
+
+
+def test_nothing_known_leaves_every_stage_possible() -> None:
+    result = iss(snap(None, None))
+    assert result.status == "cannot_determine"
+    assert "possible" not in result.detail
+    assert result.missing == ["beta2_microglobulin", "albumin"]
+
+
+_R_ISS_FROM_ISS = {"I": {"I", "II"}, "II": {"II"}, "III": {"II", "III"}}
+_optional = st.one_of(st.none(), st.floats(min_value=0, max_value=12, allow_nan=False))
+
+
+@given(
+    b2m=_optional,
+    albumin=st.one_of(st.none(), st.floats(min_value=0.5, max_value=7.0, allow_nan=False)),
+    ldh=st.one_of(st.none(), st.sampled_from([(200, 250), (251, 250), (250, 250)])),
+    fish=st.one_of(st.none(), st.lists(st.sampled_from(["del17p", "t(4;14)", "gain1q"]))),
+)
+def test_iss_and_r_iss_agree_on_every_input(
+    b2m: float | None,
+    albumin: float | None,
+    ldh: tuple[int, int] | None,
+    fish: list[str] | None,
+) -> None:
+    """R-ISS and R2-ISS use the ISS that iss() gives (Palumbo 2015: R-ISS I needs ISS I, R-ISS
+    III needs ISS III), for every combination of present and missing inputs."""
+    from myeloma_desk.domain.criteria.staging import r2_iss, r_iss
+
+    data: dict[str, object] = {}
+    if b2m is not None:
+        data["beta2_microglobulin"] = {"value": b2m, "unit": "mg/L"}
+    if albumin is not None:
+        data["albumin"] = {"value": albumin, "unit": "g/dL"}
+    if ldh is not None:
+        data["ldh"] = {"value": ldh[0], "unit": "U/L"}
+        data["ldh_upper_limit"] = {"value": ldh[1], "unit": "U/L"}
+    if fish is not None:
+        data["fish"] = fish
+    s = parse_snapshot(data)
+    stage = iss(s)
+    iss_possible = (
+        [stage.result]
+        if stage.status == "determined"
+        else stage.detail.get("possible", ["I", "II", "III"])
+    )
+    assert isinstance(iss_possible, list) and iss_possible
+    shown = iss_possible[0] if len(iss_possible) == 1 else "one of " + ", ".join(iss_possible)
+    for staged in (r_iss(s), r2_iss(s)):
+        assert staged.criteria[0].value == shown
+    revised = r_iss(s)
+    r_possible = (
+        {revised.result} if revised.status == "determined" else set(revised.detail["possible"])
+    )
+    allowed = set().union(*(_R_ISS_FROM_ISS[x] for x in iss_possible))
+    assert r_possible <= allowed
+    if "I" in r_possible:
+        assert "I" in iss_possible
+    if "III" in r_possible:
+        assert "III" in iss_possible
+    if stage.status == "determined":
+        assert r_possible <= _R_ISS_FROM_ISS[str(stage.result)]

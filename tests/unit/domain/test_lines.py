@@ -17,6 +17,7 @@ from myeloma_desk.domain.criteria.therapy import (
 )
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.snapshot import TherapyLine, parse_snapshot
+from myeloma_desk.store.snapshot_builder import lines_as_of
 
 D = dt.date.fromisoformat
 
@@ -84,9 +85,11 @@ def test_prior_lines_exclude_the_ongoing_line() -> None:
     assert prior_lines(therapy, D("2024-06-01")) == 3  # on line 4
     ongoing = current_line(therapy, D("2024-06-01"))
     assert ongoing is not None and ongoing.number == 4
-    # During maintenance the patient is still on line 1: no prior line.
-    assert prior_lines(therapy, D("2020-01-01")) == 0
-    assert current_line(therapy, D("2020-01-01")).number == 1  # type: ignore[union-attr]
+    # During maintenance the patient is still on line 1: no prior line (the lines as they were
+    # known then: the progression on maintenance came later).
+    known = lines_as_of(therapy, D("2020-01-01"))
+    assert prior_lines(known, D("2020-01-01")) == 0
+    assert current_line(known, D("2020-01-01")).number == 1  # type: ignore[union-attr]
     # Between lines (Pd stopped, nothing started yet): 3 prior lines, none in progress.
     assert prior_lines(therapy, D("2024-02-05")) == 3
     assert current_line(therapy, D("2024-02-05")) is None
@@ -100,6 +103,12 @@ def test_maintenance_after_progression_is_a_new_line() -> None:
         ]
     )
     assert len(group_lines(therapy)) == 2
+
+
+def test_a_refractory_line_without_end_date_has_failed() -> None:
+    therapy = lines([entry("VRd", "2020-01-01", None, refractory=True)])
+    assert prior_lines(therapy, D("2020-07-01")) == 1
+    assert current_line(therapy, D("2020-07-01")) is None
 
 
 def test_entries_without_phase_each_start_a_line() -> None:

@@ -81,6 +81,59 @@ def test_renal_in_umol() -> None:
     assert "renal_insufficiency" not in events(creatinine=(176.84, "umol/L"))  # exactly 2 mg/dL
 
 
+# IMWG 2014 (Rajkumar 2014, Panel 1) publishes these limits in both unit systems; a value is
+# compared with the limit published in the unit it was entered in (domain/thresholds.py).
+@pytest.mark.parametrize(
+    ("calcium", "met"),
+    [
+        ((2.74, "mmol/L"), False),
+        ((2.75, "mmol/L"), False),  # 2.75 mmol/L is 11.02 mg/dL, but not > 2.75 mmol/L
+        ((2.76, "mmol/L"), True),
+        ((10.99, "mg/dL"), False),
+        ((11.0, "mg/dL"), False),
+        ((11.01, "mg/dL"), True),
+    ],
+)
+def test_absolute_hypercalcemia_in_the_unit_entered(calcium: tuple, met: bool) -> None:
+    # a ULN far above the value: only the absolute limit can be met
+    uln = (2.9, "mmol/L") if calcium[1] == "mmol/L" else (11.6, "mg/dL")
+    assert ("hypercalcemia" in events(calcium=calcium, calcium_upper_limit=uln)) is met
+
+
+@pytest.mark.parametrize(
+    ("calcium", "uln", "met"),
+    [
+        ((2.74, "mmol/L"), (2.5, "mmol/L"), False),  # 0.24 above the ULN, below 2.75
+        ((2.85, "mmol/L"), (2.6, "mmol/L"), True),  # > 2.75 absolute
+        ((2.49, "mmol/L"), (2.25, "mmol/L"), False),  # 0.24 mmol/L above
+        ((2.50, "mmol/L"), (2.25, "mmol/L"), False),  # exactly 0.25 mmol/L (1.002 mg/dL)
+        ((2.51, "mmol/L"), (2.25, "mmol/L"), True),  # 0.26 mmol/L above
+    ],
+)
+def test_hypercalcemia_above_uln_in_mmol(calcium: tuple, uln: tuple, met: bool) -> None:
+    found = mde_rule(with_base(calcium=calcium, calcium_upper_limit=uln))
+    assert ("hypercalcemia" in (found.result or [])) is met
+    criterion = next(c for c in found.criteria if c.name.startswith("hypercalcemia"))
+    assert "mmol/L" in str(criterion.value)
+
+
+@pytest.mark.parametrize(
+    ("creatinine", "met"),
+    [
+        ((176.9, "µmol/L"), False),
+        ((177, "µmol/L"), False),  # 177 µmol/L is 2.0018 mg/dL, but not > 177 µmol/L
+        ((177, "umol/L"), False),
+        ((177.1, "µmol/L"), True),
+        ((1.99, "mg/dL"), False),
+        ((2.0, "mg/dL"), False),
+        ((2.01, "mg/dL"), True),
+    ],
+)
+def test_creatinine_in_the_unit_entered(creatinine: tuple, met: bool) -> None:
+    found = events(creatinine=creatinine, creatinine_clearance=(60, "mL/min"))
+    assert ("renal_insufficiency" in found) is met
+
+
 def test_renal_cockcroft_gault_when_no_clearance() -> None:
     # (140 − 80) × 50 / (72 × 1.0) × 0.85 = 35.4 mL/min < 40
     result = mde_rule(
@@ -206,3 +259,17 @@ def test_relative_values_are_worded_by_side() -> None:
     result = mde_rule(with_base(calcium=(10.9, "mg/dL"), calcium_upper_limit=(10.2, "mg/dL")))
     calcium = next(c for c in result.criteria if c.name.startswith("hypercalcemia"))
     assert calcium.value == "10.9 mg/dL, ULN 10.2 mg/dL: 0.7 mg/dL above the ULN"
+
+
+def test_bone_plasmacytoma_counts_as_the_bone_lesion_with_bmpc_10() -> None:
+    # Rajkumar 2014 Panel 1: ≥ 1 osteolytic lesion; lytic_lesions excludes the biopsied lesion
+    for bmpc, met in ((9.99, False), (10, True), (10.01, True)):
+        result = mde_rule(
+            with_base(
+                biopsy_proven_plasmacytoma="bone",
+                bone_marrow_plasma_cells_percent=bmpc,
+                lytic_lesions=0,
+            )
+        )
+        assert ("bone_lesions" in (result.result or [])) is met
+        assert "Cockcroft 1976 Nephron" not in result.sources

@@ -142,3 +142,14 @@ def test_no_therapy_in_progress_is_not_missing() -> None:
     assert "zoster_prophylaxis" not in result.detail["not_assessed"]
     assert "therapy_lines" not in result.missing
     assert "zoster_prophylaxis" not in (result.result or [])
+
+
+def test_nothing_assessable_is_cannot_determine_by_the_named_rule() -> None:
+    # No therapy lines, no lesions, no spine or hyperviscosity data: every prompt is unassessed.
+    result = supportive_care_pdq(parse_snapshot({}))
+    assert result.status == "cannot_determine"
+    assert set(result.detail["not_assessed"]) == set(supportive.PROMPTS)
+    # one prompt assessable (no hyperviscosity) and the rule answers
+    partial = supportive_care_pdq(parse_snapshot({"hyperviscosity": "none"}))
+    assert partial.status == "determined"
+    assert partial.result == []

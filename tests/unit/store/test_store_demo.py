@@ -86,8 +86,22 @@ def test_stored_course_gives_the_engine_the_same_input_as_a_hand_built_snapshot(
     stored = store.find_by_identifier("DEMO-0009")
     assert stored is not None
     day = relapsed.visits[4].date  # the first progression, on lenalidomide maintenance
+    # Facts of the disease recorded at an earlier visit (isotype, FISH) are carried forward.
+    carried: dict[str, object] = {}
+    for earlier in relapsed.visits[:4]:
+        dumped = earlier.snapshot.model_dump(mode="json", exclude_none=True)
+        for name in (
+            "m_protein_heavy_chain",
+            "m_protein_light_chain",
+            "fish",
+            "del17p_clonal_fraction_percent",
+        ):
+            if name in dumped:
+                carried[name] = dumped[name]
+    assert carried["m_protein_heavy_chain"] == "IgG"  # the diagnosis visit recorded it
     by_hand = parse_snapshot(
         {
+            **carried,
             **relapsed.visits[4].snapshot.model_dump(mode="json", exclude_none=True),
             "date": day.isoformat(),
             "patient": {

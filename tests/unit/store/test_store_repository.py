@@ -11,7 +11,7 @@ from storetest_helpers import D, snap
 from myeloma_desk.domain.engine import assess
 from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.store import ConflictError, NotFoundError, PatientFields, Store
-from myeloma_desk.store.repository import age_on, lines_as_of
+from myeloma_desk.store.snapshot_builder import age_on, lines_as_of
 
 
 def make(store: Store, name: str, mrn: str | None = None, **extra: object) -> int:

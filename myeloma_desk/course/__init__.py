@@ -1,0 +1,28 @@
+"""The patient's course of disease: one model that every screen and report reads.
+
+Built from the store's records (patient, visits, therapy lines) on the engine's course rules
+(domain/lines.py, the ``response_imwg`` rule with its confirmation, domain/time_to_events.py).
+Pure Python: no Qt, no I/O.
+"""
+
+from myeloma_desk.course.model import (
+    DIAGNOSIS_RULES,
+    Course,
+    DiseaseState,
+    EstablishedDiagnosis,
+    LineCourse,
+    VisitCourse,
+    VisitResponse,
+    build_course,
+)
+
+__all__ = [
+    "DIAGNOSIS_RULES",
+    "Course",
+    "DiseaseState",
+    "EstablishedDiagnosis",
+    "LineCourse",
+    "VisitCourse",
+    "VisitResponse",
+    "build_course",
+]

@@ -1,0 +1,180 @@
+"""Declarative thresholds: one constant, one comparator, one unit — the label is generated.
+
+A criterion's text ("calcium > 11 mg/dL (2.75 mmol/L)") is built from the very numbers the rule
+compares with, so the label cannot drift from the constant. The inputs a criterion needs come
+from the criterion itself (:attr:`Threshold.needs`).
+
+Dual-unit thresholds. Where a source publishes a limit in both unit systems (IMWG 2014, Rajkumar
+2014 Lancet Oncol Panel 1: calcium > 11 mg/dL or > 2.75 mmol/L, > 1 mg/dL or > 0.25 mmol/L above
+the ULN; creatinine > 2 mg/dL or > 177 µmol/L), a value is compared with the limit published *in
+the unit it was entered in*: 2.75 mmol/L exactly is not > 2.75 mmol/L, although 2.75 mmol/L is
+11.02 mg/dL. A value entered in a unit the source does not publish is converted to the canonical
+unit and compared there (see ``../shared/reference/criteria-summary.md``, "Conventions").
+
+Pure Python, no Qt; used by the diagnosis rules (myeloma-defining events) and available to the
+course rules (CRAB relapse indicators).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.snapshot import Quantity, Snapshot
+from myeloma_desk.domain.units import fmt, ge, gt, le, lt, sub, to_canonical
+
+Comparator = Literal[">", "≥", "<", "≤"]
+
+_COMPARE = {">": gt, "≥": ge, "<": lt, "≤": le}
+
+# Spellings of one unit that the engine accepts (units.py): a limit published in µmol/L applies
+# to a value entered as "umol/L".
+_SAME_UNIT = {"umol/L": "µmol/L", "ug/L": "µg/L", "ug/mL": "µg/mL"}
+
+
+def compare(op: Comparator, value: float, limit: float) -> bool:
+    """``value op limit`` without float noise (units.ge/gt/le/lt)."""
+    return _COMPARE[op](value, limit)
+
+
+def _spelled(unit: str) -> str:
+    return _SAME_UNIT.get(unit, unit)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """``<what> <op> <value> <unit>``, optionally also published in other units.
+
+    ``value`` is in ``unit``, the canonical unit of ``field`` (domain/fields.py); ``published``
+    maps a further unit to the limit as the source prints it in that unit.
+    """
+
+    field: str
+    what: str
+    op: Comparator
+    value: float
+    unit: str
+    published: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    suffix: str = ""
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The snapshot inputs this criterion reads."""
+        return (self.field,)
+
+    @property
+    def label(self) -> str:
+        """The criterion text built from the constants: 'creatinine > 2 mg/dL (177 µmol/L)'."""
+        text = f"{self.what} {self.op} {_amount(self.value, self.unit)}"
+        if self.published:
+            text += " (" + ", ".join(_amount(v, u) for u, v in self.published.items()) + ")"
+        return text + self.suffix
+
+    @property
+    def limit_text(self) -> str:
+        """The limit alone, for a value column: '> 2 mg/dL'."""
+        return f"{self.op} {_amount(self.value, self.unit)}"
+
+    def limit_in(self, unit: str) -> tuple[float, str] | None:
+        """The published limit in ``unit`` (None if the source gives none in that unit)."""
+        spelled = _spelled(unit)
+        if spelled == self.unit:
+            return self.value, self.unit
+        for published_unit, value in self.published.items():
+            if _spelled(published_unit) == spelled:
+                return value, published_unit
+        return None
+
+    def met_quantity(self, quantity: Quantity | None) -> bool | None:
+        """Whether the entered quantity meets the threshold (None if not recorded)."""
+        if quantity is None:
+            return None
+        entered = self.limit_in(quantity.unit)
+        if entered is not None:
+            return compare(self.op, round(float(quantity.value), 12), entered[0])
+        dim = MEASURED_FIELDS[self.field].dim
+        return compare(self.op, to_canonical(quantity.value, quantity.unit, dim), self.value)
+
+    def met(self, s: Snapshot) -> bool | None:
+        """Whether the snapshot's value of ``field`` meets the threshold (None if missing)."""
+        quantity: Quantity | None = getattr(s, self.field)
+        if quantity is None:
+            return None
+        if not self.published:  # one unit system: the canonical value is converted once
+            value = s.get(self.field)
+            return None if value is None else compare(self.op, value, self.value)
+        return self.met_quantity(quantity)
+
+
+@dataclass(frozen=True)
+class RelativeThreshold:
+    """``<what> <op> <value> <unit> <side> the <limit name>``: a difference from a lab limit.
+
+    ``side`` "above": value − limit is compared; "below": limit − value. Both quantities in the
+    same published unit are compared in it; otherwise both are converted to the canonical unit.
+    """
+
+    field: str
+    limit_field: str
+    limit_name: str
+    what: str
+    op: Comparator
+    value: float
+    unit: str
+    side: Literal["above", "below"]
+    published: Mapping[str, float] = dataclasses.field(default_factory=dict)
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return (self.field, self.limit_field)
+
+    @property
+    def label(self) -> str:
+        text = f"{self.what} {self.op} {_amount(self.value, self.unit)}"
+        if self.published:
+            text += " (" + ", ".join(_amount(v, u) for u, v in self.published.items()) + ")"
+        return f"{text} {self.side} the {self.limit_name}"
+
+    def difference(self, s: Snapshot) -> tuple[float, str] | None:
+        """The difference (positive on ``side``) and its unit, in the unit compared."""
+        quantity: Quantity | None = getattr(s, self.field)
+        limit: Quantity | None = getattr(s, self.limit_field)
+        if quantity is None or limit is None:
+            return None
+        if _spelled(quantity.unit) == _spelled(limit.unit):
+            published = self._limit_in(quantity.unit)
+            if published is not None:
+                a, b = float(quantity.value), float(limit.value)
+                diff = sub(a, b) if self.side == "above" else sub(b, a)
+                return diff, published[1]
+        a_c, b_c = s.get(self.field), s.get(self.limit_field)
+        if a_c is None or b_c is None:
+            return None
+        return (sub(a_c, b_c) if self.side == "above" else sub(b_c, a_c)), self.unit
+
+    def _limit_in(self, unit: str) -> tuple[float, str] | None:
+        spelled = _spelled(unit)
+        if spelled == self.unit:
+            return self.value, self.unit
+        for published_unit, value in self.published.items():
+            if _spelled(published_unit) == spelled:
+                return value, published_unit
+        return None
+
+    def met(self, s: Snapshot) -> bool | None:
+        found = self.difference(s)
+        if found is None:
+            return None
+        diff, unit = found
+        limit = self._limit_in(unit)
+        assert limit is not None  # difference() only returns units it has a limit in
+        return compare(self.op, diff, limit[0])
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "%":
+        return f"{fmt(value)}%"
+    return fmt(value, unit)

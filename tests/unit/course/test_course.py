@@ -1,0 +1,236 @@
+"""The course model walked as a clinician follows a patient over years: an established
+diagnosis that follow-ups do not re-derive, IMWG lines, confirmed responses per line, time to
+events, the state now and non-empty options at every follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from myeloma_desk.course import DIAGNOSIS_RULES, build_course
+from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
+from myeloma_desk.paths import AppPaths
+from myeloma_desk.store import Store, open_store
+from myeloma_desk.store.demo import load_demo
+from myeloma_desk.store.models import Patient, Visit
+
+D = dt.date.fromisoformat
+
+
+def q(value: float, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit}
+
+
+def patient(diagnosis: str | None = None) -> Patient:
+    return Patient(
+        id=1,
+        uid="u1",
+        name="TEST Course, Ann",
+        identifier="T-1",
+        birth_date=D("1955-03-01"),
+        sex="female",
+        diagnosis=diagnosis,
+        archived=False,
+        last_visit=None,
+        notes="",
+        created_at="",
+        updated_at="",
+    )
+
+
+def visit(day: str, **values: Any) -> Visit:
+    snapshot = Snapshot.model_validate({"date": day, **values})
+    return Visit(id=0, patient_id=1, date=D(day), snapshot=snapshot, updated_at="")
+
+
+DIAGNOSIS_VISIT = visit(
+    "2020-01-10",
+    serum_m_protein=q(4.2, "g/dL"),
+    urine_m_protein_24h=q(150, "mg/24h"),
+    m_protein_heavy_chain="IgG",
+    m_protein_light_chain="kappa",
+    bone_marrow_plasma_cells_percent=45,
+    lytic_lesions=3,
+    clonality_proven=True,
+    hemoglobin=q(9.1, "g/dL"),
+    creatinine=q(1.0, "mg/dL"),
+    calcium=q(9.5, "mg/dL"),
+    albumin=q(3.2, "g/dL"),
+    beta2_microglobulin=q(4.1, "mg/L"),
+    ldh=q(180, "U/L"),
+    ldh_upper_limit=q(250, "U/L"),
+    fish=["t(4;14)"],
+    free_kappa=q(520, "mg/L"),
+    free_lambda=q(9, "mg/L"),
+)
+
+
+def follow(day: str, serum: float, **more: Any) -> Visit:
+    return visit(day, serum_m_protein=q(serum, "g/dL"), urine_m_protein_24h=q(50, "mg/24h"), **more)
+
+
+VISITS = [
+    DIAGNOSIS_VISIT,
+    follow("2020-04-10", 1.2),  # on VRd: 71% lower → PR (unconfirmed)
+    follow("2020-07-10", 0.9),  # PR confirmed
+    follow("2021-06-10", 0.3),  # on R maintenance: VGPR (unconfirmed; PR confirmed)
+    follow("2022-02-10", 0.9),  # nadir 0.3 → 0.9: +0.6, +200% → PD (unconfirmed)
+    follow("2022-03-01", 1.2),  # PD confirmed
+    follow("2022-07-01", 0.5),  # on DKd, baseline 1.2 on 2022-03-01: 58% lower → PR
+    follow("2022-10-01", 0.4),  # PR confirmed
+]
+LINES = [
+    TherapyLine(
+        regimen="VRd",
+        drugs=["bortezomib", "lenalidomide", "dexamethasone"],
+        start=D("2020-01-20"),
+        end=D("2020-08-01"),
+        refractory=False,
+        phase="induction",
+    ),
+    TherapyLine(
+        regimen="ASCT",
+        drugs=["melphalan"],
+        start=D("2020-09-01"),
+        end=D("2020-09-20"),
+        refractory=False,
+        phase="transplant",
+    ),
+    TherapyLine(
+        regimen="Lenalidomide maintenance",
+        drugs=["lenalidomide"],
+        start=D("2020-11-01"),
+        end=D("2022-03-01"),
+        refractory=True,
+        phase="maintenance",
+    ),
+    TherapyLine(
+        regimen="DKd",
+        drugs=["daratumumab", "carfilzomib", "dexamethasone"],
+        start=D("2022-03-10"),
+        end=None,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def course():
+    return build_course(patient(), VISITS, LINES)
+
+
+def test_diagnosis_is_established_once_and_carried(course) -> None:
+    assert course.diagnosis.value == "active_multiple_myeloma"
+    assert course.diagnosis.source == "engine"
+    assert course.diagnosis.date == D("2020-01-10")
+    assert course.diagnosis_visit is not None and course.diagnosis_visit.date == D("2020-01-10")
+    # At every follow-up the diagnosis-visit rules come from the diagnosis visit.
+    for v in course.visits[1:]:
+        shown = dict((r.rule, (r, day)) for r, day in course.results_at(v.date))
+        for rule in DIAGNOSIS_RULES:
+            _result, day = shown[rule]
+            assert day == D("2020-01-10")
+        assert shown["diagnosis"][0].result == "active_multiple_myeloma"
+    # The follow-up's own diagnosis rule, re-derived from treated labs, is not what is shown.
+    assert course.visits[3].assessment.get("diagnosis").result != "active_multiple_myeloma"
+
+
+def test_isotype_and_fish_are_carried_forward(course) -> None:
+    later = course.visits[4]
+    assert later.snapshot.m_protein_heavy_chain == "IgG"
+    assert later.snapshot.fish is not None and "t(4;14)" in later.snapshot.fish
+    assert later.carried["fish"] == D("2020-01-10")
+
+
+def test_imwg_lines_and_best_confirmed_response(course) -> None:
+    assert [line.number for line in course.lines] == [1, 2]
+    first, second = course.lines
+    assert first.regimen == "VRd → ASCT → Lenalidomide maintenance"
+    assert first.best_unconfirmed == "VGPR"
+    assert first.best_confirmed == "PR"
+    assert second.best_confirmed == "PR"
+    assert first.intervals["pfs"].end == D("2022-02-10") and not first.intervals["pfs"].censored
+    assert first.intervals["ttnt"].end == D("2022-03-10")
+    assert second.intervals["pfs"].censored
+
+
+def test_responses_per_visit_rebaseline_at_the_new_line(course) -> None:
+    shown = {v.date.isoformat(): v.response.shown() for v in course.visits if v.response}
+    assert shown["2020-04-10"] == "PR (unconfirmed)"
+    assert shown["2020-07-10"] == "PR (confirmed)"
+    assert shown["2021-06-10"] == "VGPR (unconfirmed; PR confirmed)"
+    assert shown["2022-02-10"] == "PD (unconfirmed)"
+    assert shown["2022-03-01"] == "PD (confirmed)"
+    # Line 2 is measured from its own baseline, not the nadir of line 1: PR, not PD.
+    assert shown["2022-07-01"] == "PR (unconfirmed)"
+    assert course.visit(D("2022-07-01")).response.baseline_date == "2022-03-01"
+    assert shown["2022-10-01"] == "PR (confirmed)"
+
+
+def test_state_now_and_prior_lines(course) -> None:
+    state = course.state
+    assert state.phase == "on_therapy"
+    assert state.line_number == 2
+    assert state.prior_lines == 1
+    assert "1 prior line" in state.text and "PR (confirmed)" in state.text
+
+
+def test_options_at_a_follow_up_are_for_relapsed_disease(course) -> None:
+    report = course.options()
+    assert report.options, "a follow-up of active myeloma must list options"
+    assert [s.value for s in report.settings] == ["relapsed_or_refractory"]
+    assert any("established" in line for line in report.setting_basis)
+
+
+def test_clinicians_working_diagnosis_rules() -> None:
+    course = build_course(patient("smoldering_multiple_myeloma"), VISITS[:1], [])
+    assert course.diagnosis.value == "smoldering_multiple_myeloma"
+    assert course.diagnosis.source == "clinician"
+
+
+def test_untreated_precursor_has_no_response() -> None:
+    mgus = [
+        visit("2020-01-01", serum_m_protein=q(1.0, "g/dL"), bone_marrow_plasma_cells_percent=4),
+        visit("2021-01-01", serum_m_protein=q(1.1, "g/dL")),
+    ]
+    course = build_course(patient("non_igm_mgus"), mgus, [])
+    assert all(v.response is None for v in course.visits)
+    assert course.state.phase == "precursor"
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    paths = AppPaths.resolve(Path(tmp_path_factory.mktemp("demo")) / "home")
+    store = open_store(paths)
+    load_demo(store)
+    yield store
+    store.close()
+
+
+def test_every_demo_patient_has_an_established_diagnosis_and_options(demo_store: Store) -> None:
+    for summary in demo_store.list_patients():
+        record = demo_store.get_patient(summary.id)
+        course = build_course(
+            record,
+            demo_store.visits(summary.id),
+            [s.line for s in demo_store.therapy_lines(summary.id)],
+        )
+        assert course.diagnosis.value is not None, summary.identifier
+        report = course.options()
+        assert report.settings, summary.identifier  # a PDQ setting at the latest visit
+
+
+def test_relapsed_demo_patient_is_on_line_three(demo_store: Store) -> None:
+    found = demo_store.find_by_identifier("DEMO-0009")
+    assert found is not None
+    course = build_course(
+        found, demo_store.visits(found.id), [s.line for s in demo_store.therapy_lines(found.id)]
+    )
+    # VRd → lenalidomide maintenance is one line (IMWG), DKd is line 2, Isa-Pd line 3.
+    assert course.lines[0].regimen == "VRd → lenalidomide maintenance"
+    assert course.state.line_number == 3 and course.state.prior_lines == 2
+    labels = [option.id for option in course.options().options]
+    assert labels, "the relapsed demo patient's options must not be empty"

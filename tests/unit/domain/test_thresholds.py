@@ -1,0 +1,69 @@
+"""Declarative thresholds (domain/thresholds.py): labels generated from the constants, needed
+inputs from the criterion, dual-unit limits compared in the unit entered, below/at/above."""
+
+from __future__ import annotations
+
+import pytest
+from engine1_build import with_base
+
+from myeloma_desk.domain.criteria.diagnosis import (
+    CALCIUM_ABOVE_ULN,
+    CALCIUM_ABSOLUTE,
+    CREATININE_ABOVE,
+    HYPERCALCEMIA_ABSOLUTE,
+    RENAL_CREATININE,
+)
+from myeloma_desk.domain.snapshot import Quantity
+from myeloma_desk.domain.thresholds import Threshold
+
+
+def test_label_is_generated_from_the_constants() -> None:
+    assert CREATININE_ABOVE.label == "creatinine > 2 mg/dL (177 µmol/L)"
+    assert CALCIUM_ABSOLUTE.label == "calcium > 11 mg/dL (2.75 mmol/L)"
+    assert CALCIUM_ABOVE_ULN.label == "calcium > 1 mg/dL (0.25 mmol/L) above the ULN"
+    moved = Threshold("creatinine", "creatinine", "≥", 3.5, "mg/dL")
+    assert moved.label == "creatinine ≥ 3.5 mg/dL"
+    assert CREATININE_ABOVE.value == RENAL_CREATININE
+    assert CALCIUM_ABSOLUTE.value == HYPERCALCEMIA_ABSOLUTE
+
+
+def test_needs_come_from_the_criterion() -> None:
+    assert CREATININE_ABOVE.needs == ("creatinine",)
+    assert CALCIUM_ABOVE_ULN.needs == ("calcium", "calcium_upper_limit")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "met"),
+    [
+        (176.99, "µmol/L", False),
+        (177.0, "µmol/L", False),
+        (177.0, "umol/L", False),  # ASCII spelling of the same unit
+        (177.01, "µmol/L", True),
+        (1.99, "mg/dL", False),
+        (2.0, "mg/dL", False),
+        (2.01, "mg/dL", True),
+    ],
+)
+def test_dual_unit_compared_in_the_unit_entered(value: float, unit: str, met: bool) -> None:
+    assert CREATININE_ABOVE.met_quantity(Quantity(value=value, unit=unit)) is met
+
+
+def test_unpublished_unit_is_converted_to_canonical() -> None:
+    only_mg = Threshold("creatinine", "creatinine", ">", 2.0, "mg/dL")
+    # 177 µmol/L = 2.0018 mg/dL: with no µmol/L limit published, the canonical comparison holds
+    assert only_mg.met_quantity(Quantity(value=177, unit="µmol/L")) is True
+    assert only_mg.met_quantity(None) is None
+
+
+def test_missing_value_is_unknown_not_normal() -> None:
+    s = with_base(calcium=None)
+    assert CALCIUM_ABSOLUTE.met(s) is None
+    assert CALCIUM_ABOVE_ULN.met(s) is None
+
+
+def test_mixed_units_fall_back_to_canonical() -> None:
+    # calcium in mmol/L, ULN in mg/dL: 2.6 mmol/L = 10.42 mg/dL, 1.02 mg/dL above 9.4 mg/dL
+    s = with_base(calcium=(2.6, "mmol/L"), calcium_upper_limit=(9.4, "mg/dL"))
+    found = CALCIUM_ABOVE_ULN.difference(s)
+    assert found is not None and found[1] == "mg/dL"
+    assert CALCIUM_ABOVE_ULN.met(s) is True
