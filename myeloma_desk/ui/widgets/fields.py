@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -601,6 +601,37 @@ class FormState:
     own: dict[str, Any] = dataclasses.field(default_factory=dict)  # the form's values only
 
 
+def next_focus(widget: QWidget) -> QWidget | None:
+    """The next widget Tab would reach from ``widget`` (visible, enabled, tab-focusable)."""
+    current = widget.nextInFocusChain()
+    while current is not None and current is not widget:
+        policy = current.focusPolicy()
+        if current.isVisible() and current.isEnabled() and policy & Qt.FocusPolicy.TabFocus:
+            return current
+        current = current.nextInFocusChain()
+    return None
+
+
+class EnterMovesOn(QObject):
+    """Enter in a field (a line edit or a closed combo box) moves on to the next field, as
+    Tab does, so a form can be filled from the keyboard without reaching for Tab."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            return False
+        if isinstance(watched, QComboBox) and watched.view().isVisible():
+            return False  # Enter picks the item in an open list
+        target = next_focus(watched)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+
+
 class SnapshotForm(QWidget):
     """Editors for a list of snapshot paths in named groups (tabs or stacked group boxes)."""
 
@@ -617,6 +648,7 @@ class SnapshotForm(QWidget):
         self._group_of: dict[str, int] = {}
         self._forms: list[QFormLayout] = []
         self._titles: list[str] = []
+        self._enter = EnterMovesOn(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.tabs: QTabWidget | None = QTabWidget() if tabs else None
@@ -673,6 +705,8 @@ class SnapshotForm(QWidget):
         if focus is not None:
             label.setBuddy(focus)
         form.addRow(label, editor)
+        for child in (*editor.findChildren(QLineEdit), *editor.findChildren(QComboBox)):
+            child.installEventFilter(self._enter)
         editor.changed.connect(self.changed)
         self.editors[path] = editor
         self._group_of[path] = group

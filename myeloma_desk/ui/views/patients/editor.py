@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,6 +27,23 @@ from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.views.patients.common import message_label, show_message
 
 DIAGNOSES = list(ALL_DIAGNOSES)
+
+
+class _EnterSaves(QObject):
+    def __init__(self, editor: PatientEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return False
+        if isinstance(watched, QComboBox) and watched.view().isVisible():
+            return False
+        self.editor.save()
+        return True
 
 
 class PatientEditor(QWidget):
@@ -78,10 +95,10 @@ class PatientEditor(QWidget):
         self.general = message_label()
         layout.addWidget(self.general)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("Save patient")
+        self.save_button = QPushButton("Sa&ve patient")
         self.save_button.setAccessibleName("Save patient")
         self.save_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton("Canc&el")
         self.cancel_button.setAccessibleName("Cancel editing")
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -89,6 +106,11 @@ class PatientEditor(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.save_button.clicked.connect(self.save)
+        # Enter in a field saves, as the default button of a dialog would (the notes keep
+        # Enter for new lines); on a combo box it saves unless its list is open.
+        self._enter = _EnterSaves(self)
+        for widget in (self.name, self.identifier, self.birth_date, self.sex, self.diagnosis):
+            widget.installEventFilter(self._enter)
         self.cancel_button.clicked.connect(self.cancelled)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled.emit)
 

@@ -166,6 +166,12 @@ class PatientPage(QWidget):
         else:
             with_evidence(context, self.worker, self.lines_editor.set_evidence)
 
+    def focus_first(self) -> None:
+        """Keyboard focus on opening: the timeline if there are visits, else "New visit"."""
+        has_visits = self.record is not None and bool(self.record.visits)
+        target: QWidget = self.timeline if has_visits else self.new_visit_button
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def navigate(self, key: str, target: str = "") -> QWidget | None:
         return self.context.navigate(key, target)
 
@@ -278,6 +284,7 @@ class PatientPage(QWidget):
             save_handler=partial(self._save_visit_of, record),
             base_provider=record.base_for,
         )
+        view.form.focus_field("date")  # the keyboard starts at the first field
         return view
 
     def _save_visit_of(self, record: PatientRecord, state: FormState) -> str | None:

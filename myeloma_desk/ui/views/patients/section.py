@@ -236,6 +236,7 @@ class PatientsView(QWidget):
         self.patient_page.show_patient(PatientRecord(self.store, patient_id))
         self.context.set_current_patient(patient_id)
         self.stack.setCurrentIndex(self.PATIENT)
+        self.patient_page.focus_first()
         row = self.model.row_of(patient_id)
         if row >= 0:
             self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
