@@ -8,10 +8,11 @@ it tested, the values it used and the inputs it lacked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+_M = TypeVar("_M", bound=BaseModel)
 Status = Literal["determined", "cannot_determine", "not_applicable"]
 ResultValue = str | float | list[str] | None
 
@@ -41,12 +42,26 @@ class RuleResult(BaseModel):
     sources: list[str] = Field(default_factory=list)
 
 
-# Rules build about 80 criteria and 36 results per assessment. Validating a dict with the
-# model's own validator is exactly what ``Model(**fields)`` does (same checks, conversions and
-# ``model_fields_set``) without the Python-level ``BaseModel.__init__`` frame, which showed up in
-# the engine profile (benchmarks/bench_engine.py).
-_validate_criterion = Criterion.__pydantic_validator__.validate_python
-_validate_result = RuleResult.__pydantic_validator__.validate_python
+# Rules build about 80 criteria and 36 results per assessment. Inside the engine they are
+# built without re-validation (issue 18): the values come from rule code, not from outside, and
+# re-checking them was most of a rule's cost (benchmarks/bench_engine.py). The objects are the
+# same as validation would give — every field set, the same types (an int result becomes a float,
+# as the `float` in ResultValue would make it) — and tests/unit/domain/test_engine_golden.py checks
+# that every result round-trips through validation unchanged. Input is validated at the boundary
+# (`parse_snapshot`); a RuleResult built from outside data (`RuleResult(**...)`,
+# `model_validate`) is validated as usual.
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _construct(cls: type[_M], fields: dict[str, Any]) -> _M:
+    """A model instance from fields already of the right types (what validation would build)."""
+    obj = _new(cls)
+    _set(obj, "__dict__", fields)
+    _set(obj, "__pydantic_fields_set__", set(fields))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,7 @@ class Explanation:
 
     def criterion(self, name: str, met: bool | None, value: str | None = None) -> bool | None:
         """Record a criterion and return ``met`` so it can be used inline."""
-        self.criteria.append(_validate_criterion({"name": name, "met": met, "value": value}))
+        self.criteria.append(_construct(Criterion, {"name": name, "met": met, "value": value}))
         return met
 
     def need(self, *fields: str) -> None:
@@ -121,7 +136,10 @@ class Explanation:
         return self._build("not_applicable", None)
 
     def _build(self, status: Status, result: ResultValue) -> RuleResult:
-        built: RuleResult = _validate_result(
+        if type(result) is int:  # as the float in ResultValue validates it (never a bool)
+            result = float(result)
+        return _construct(
+            RuleResult,
             {
                 "rule": self.rule,
                 "title": self.title,
@@ -131,6 +149,5 @@ class Explanation:
                 "criteria": list(self.criteria),
                 "missing": list(self.missing),
                 "sources": list(self.sources),
-            }
+            },
         )
-        return built

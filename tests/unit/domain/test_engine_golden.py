@@ -110,3 +110,18 @@ if __name__ == "__main__":
     if "--record" in sys.argv:
         GOLDEN.write_text(json.dumps(current(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"recorded {GOLDEN}")
+
+
+def test_results_built_without_validation_are_what_validation_gives() -> None:
+    """The engine builds criteria and results without re-validation (domain/results.py). For
+    every rule (all modules, including those not compared above) and every case, validating the
+    dumped result gives an equal object with the same JSON: same fields set, same types."""
+    from myeloma_desk.domain.results import RuleResult
+
+    for name, snapshot in cases().items():
+        for r in rules():
+            built = r.evaluate(snapshot)
+            again = RuleResult.model_validate(built.model_dump())
+            assert again == built, (name, r.id)
+            assert again.model_fields_set == built.model_fields_set, (name, r.id)
+            assert again.model_dump_json() == built.model_dump_json(), (name, r.id)
