@@ -44,7 +44,19 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "al_renal_stage",
         ),
     ),
-    ("Response and course", ("response_imwg", "al_hematologic_response", "refractoriness")),
+    (
+        "Response and course",
+        (
+            "response_imwg",
+            "mrd_imwg",
+            "relapse_imwg",
+            "refractoriness",
+            "time_to_events",
+            "al_hematologic_response",
+            "al_cardiac_response",
+            "al_renal_response",
+        ),
+    ),
     (
         "Kidney and dosing",
         (
