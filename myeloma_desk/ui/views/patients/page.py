@@ -283,6 +283,7 @@ class PatientPage(QWidget):
             patient_id=str(record.patient_id),
             save_handler=partial(self._save_visit_of, record),
             base_provider=record.base_for,
+            course=lambda: record.course,  # rebuilt after each save
         )
         view.form.focus_field("date")  # the keyboard starts at the first field
         return view
