@@ -1,65 +1,153 @@
-"""Cold start to the first shown window (offscreen), five runs, median; and peak memory.
+"""Start-up (issue 18): ratios measured in the same run, so the machine's load cancels out.
 
-Run: bash dev.sh bench   (or .venv/bin/python benchmarks/bench_startup.py)
-Target on the 2-core reference machine: median ≤ 1.0 s and peak RSS < 200 MB.
-Each run is a fresh interpreter with an empty data folder: the time from process launch to the
-moment the main window has been shown and the first paint events processed.
+Run: bash dev.sh bench   (or .venv/bin/python benchmarks/bench_startup.py [--patients N])
+Targets (issue 18):
+  - time from process launch to the first shown window ≤ 2 × that of a minimal PySide6 window;
+  - peak memory (max RSS) of that start ≤ 1.5 × the minimal window's;
+  - start-up with 50,000 patients in the store ≤ 1.1 × start-up with an empty store;
+  - the 50,000-patient list: loading the model, one filter pass and one sort ≤ 50 ms each.
+Each start is a fresh interpreter, runs alternate between the kinds (five of each, medians).
+The app starts on the Patients section (the default), so the store is opened and listed.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-CHILD = """
-import sys
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+MINIMAL = """
+import resource, sys
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setCentralWidget(QLabel("minimal"))
+window.show()
+app.processEvents()
+print("shown", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+"""
+
+APP = """
+import resource, sys
 from PySide6.QtWidgets import QApplication
 from myeloma_desk.ui.app import create_window
 app = QApplication(sys.argv)
 window, _ = create_window(sys.argv[1])
 window.show()
 app.processEvents()
-print("shown", flush=True)
+print("shown", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+window.close()
 """
 
 
-def one_run() -> tuple[float, int]:
-    with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def one_start(code: str, data_dir: str) -> tuple[float, int]:
+    """Seconds from launch to the first shown window, and the child's peak RSS in KiB."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, data_dir],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().split()
+    elapsed = time.perf_counter() - start
+    proc.wait()
+    if not line or line[0] != "shown":
+        raise SystemExit("the window did not start")
+    return elapsed, int(line[1])
+
+
+def list_figures(data_dir: str) -> dict[str, float]:
+    """Model load, filter and sort of every patient in the store (GUI-thread work)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import open_store
+    from myeloma_desk.ui.models.patients import PatientFilterProxy, PatientTableModel
+
+    _app = QApplication.instance() or QApplication([])
+    store = open_store(AppPaths.resolve(data_dir).ensure(), backup_on_open=False)
+    try:
+        figures: dict[str, float] = {}
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-c", CHILD, home],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        elapsed = time.perf_counter() - start
-        proc.wait()
-        if line.strip() != "shown":
-            raise SystemExit("the window did not start")
-        # ru_maxrss of the largest child so far (KiB on Linux).
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return elapsed, peak_kib
+        rows = store.list_patients(include_archived=True)
+        model = PatientTableModel()
+        model.set_rows(rows)
+        proxy = PatientFilterProxy()
+        proxy.setSourceModel(model)
+        proxy.rowCount()
+        figures[f"list: read {len(rows)} patients and load the model"] = time.perf_counter() - start
+        start = time.perf_counter()
+        proxy.set_text("mar")
+        proxy.rowCount()
+        figures["list: one filter pass"] = time.perf_counter() - start
+        proxy.set_text("")
+        start = time.perf_counter()
+        proxy.sort(5, Qt.SortOrder.DescendingOrder)
+        figures["list: sort by last visit"] = time.perf_counter() - start
+        return figures
+    finally:
+        store.close()
 
 
 def main() -> None:
-    one_run()  # warm the OS file cache once; measured runs follow
-    runs = [one_run() for _ in range(5)]
-    times = [t for t, _ in runs]
-    peak_mb = max(p for _, p in runs) / 1024
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--patients", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    from bench_store import generate
+
+    from myeloma_desk.paths import AppPaths
+
+    with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as full:
+        started = time.perf_counter()
+        generate(AppPaths.resolve(full).ensure(), args.patients, visits=1)
+        print(f"(generated {args.patients} patients in {time.perf_counter() - started:.0f} s)")
+        one_start(APP, empty)  # warm the OS file cache once; measured runs follow
+        one_start(APP, full)
+        runs: dict[str, list[tuple[float, int]]] = {"minimal": [], "empty": [], "full": []}
+        for _ in range(args.runs):
+            runs["minimal"].append(one_start(MINIMAL, empty))
+            runs["empty"].append(one_start(APP, empty))
+            runs["full"].append(one_start(APP, full))
+        figures = list_figures(full)
+
+    def median_ms(kind: str) -> float:
+        return statistics.median(t for t, _ in runs[kind]) * 1000
+
+    def peak_mb(kind: str) -> float:
+        return max(p for _, p in runs[kind]) / 1024
+
+    minimal, empty_ms, full_ms = median_ms("minimal"), median_ms("empty"), median_ms("full")
+    print(f"minimal PySide6 window: median {minimal:.0f} ms, peak {peak_mb('minimal'):.0f} MB")
+    print(f"Myeloma Desk, empty store: median {empty_ms:.0f} ms, peak {peak_mb('empty'):.0f} MB")
     print(
-        f"cold start to first shown window: median {statistics.median(times) * 1000:.0f} ms "
-        f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms); target ≤ 1000 ms"
+        f"Myeloma Desk, {args.patients} patients: median {full_ms:.0f} ms, "
+        f"peak {peak_mb('full'):.0f} MB"
     )
-    print(f"peak memory (max RSS): {peak_mb:.0f} MB; target < 200 MB")
+    ratios = (
+        ("first shown window ÷ minimal window", empty_ms / minimal, 2.0),
+        ("peak memory ÷ minimal window", peak_mb("empty") / peak_mb("minimal"), 1.5),
+        (f"start with {args.patients} patients ÷ empty store", full_ms / empty_ms, 1.1),
+    )
+    for name, ratio, target in ratios:
+        verdict = "met" if ratio <= target else "NOT MET"
+        print(f"{name}: {ratio:.2f}× (target ≤ {target}×) {verdict}")
+    for name, seconds in figures.items():
+        verdict = "met" if seconds <= 0.050 else "NOT MET"
+        print(f"{name}: {seconds * 1000:.0f} ms (target ≤ 50 ms) {verdict}")
 
 
 if __name__ == "__main__":

@@ -261,6 +261,8 @@ def test_engine_diagnosis_is_offered_and_confirmed_by_the_clinician(window: Main
     assert assess.save()
     assert page.diagnosis_offer.isVisibleTo(page)
     assert page.offered_diagnosis == diagnosis.result
+    # the header reads the course model: the diagnosis visit, not "not recorded"
+    assert "(diagnosis visit of 2025-01-10)" in page.header.text()
     assert "working diagnosis is not recorded" in page.diagnosis_text.text()
     assert "_" not in page.diagnosis_text.text()  # shown in words, not as an internal token
     assert view.store.get_patient(patient).diagnosis is None  # nothing changes unconfirmed
@@ -268,3 +270,31 @@ def test_engine_diagnosis_is_offered_and_confirmed_by_the_clinician(window: Main
     assert view.store.get_patient(patient).diagnosis == diagnosis.result
     assert not page.diagnosis_offer.isVisibleTo(page)
     assert "Working diagnosis set to" in page.status.text()
+    assert "working diagnosis recorded by the clinician" in page.header.text()
+
+
+def test_patient_list_opens_without_importing_the_evidence_database(tmp_path: Path) -> None:
+    """Start-up stays light: the evidence database is imported when a patient is opened."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from myeloma_desk.ui.app import create_window\n"
+        "app = QApplication(sys.argv)\n"
+        "window, _ = create_window(sys.argv[1])\n"
+        "window.show_section_key('patients')\n"
+        "app.processEvents()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('myeloma_desk.evidence')))\n"
+        "window.close()\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=True,
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -21,10 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.domain.engine import assess, rules
-from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
-from myeloma_desk.domain.vocabulary import DIAGNOSES
 from myeloma_desk.store import StoreError
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.assessment import humanize
@@ -51,17 +47,6 @@ if TYPE_CHECKING:
 
     from myeloma_desk.reports.build import ReportDoc
     from myeloma_desk.ui.views.visit_form import AssessView
-
-SUMMARY_RULES = ("diagnosis", "iss", "r_iss", "r2_iss", "response_imwg")
-
-
-def _diagnosis_of(results: Sequence[RuleResult]) -> str | None:
-    """The diagnosis the engine determined at a visit (None: not determined)."""
-    for result in results:
-        if result.rule == "diagnosis" and result.status == "determined":
-            value = result.result
-            return value if isinstance(value, str) and value in DIAGNOSES else None
-    return None
 
 
 class PatientPage(QWidget):
@@ -159,12 +144,19 @@ class PatientPage(QWidget):
         self.lines_editor.changed.connect(self.refresh)
         self.confirm_diagnosis_button.clicked.connect(self.confirm_diagnosis)
         self.worker = Worker(self)
+        self._evidence_requested = False  # the regimen picker's database: when a patient opens
+
+    def _request_evidence(self) -> None:
+        """Load the evidence database for the regimen picker (once; not at start-up, so the
+        patient list opens without importing it)."""
+        if self._evidence_requested:
+            return
+        self._evidence_requested = True
         try:
             from myeloma_desk.ui.views.evidence_common import with_evidence
         except ImportError:  # no evidence database in this build: regimens are typed freely
-            pass
-        else:
-            with_evidence(context, self.worker, self.lines_editor.set_evidence)
+            return
+        with_evidence(self.context, self.worker, self.lines_editor.set_evidence)
 
     def focus_first(self) -> None:
         """Keyboard focus on opening: the timeline if there are visits, else "New visit"."""
@@ -176,6 +168,7 @@ class PatientPage(QWidget):
         return self.context.navigate(key, target)
 
     def show_patient(self, record: PatientRecord) -> None:
+        self._request_evidence()
         if self.record is None or self.record.patient_id != record.patient_id:
             self.status.clear()  # "Visit of … saved" belonged to the previous patient
             self.timeline.clearSelection()
@@ -195,23 +188,24 @@ class PatientPage(QWidget):
             html.escape(p.identifier or "no identifier"),
             f"born {p.birth_date.isoformat()}" if p.birth_date else "birth date not recorded",
             humanize(p.sex) if p.sex else "sex not recorded",
-            humanize(p.diagnosis) if p.diagnosis else "working diagnosis not recorded",
         ]
         if p.archived:
             bits.append("<b>archived</b>")
-        self.header.setText(" · ".join(bits))
+        course = record.course  # the one model of the course: diagnosis, lines, state
+        self.header.setText(
+            " · ".join(bits)
+            + f"<br/>Diagnosis: {html.escape(course.diagnosis.shown())}"
+            + (f"<br/>Now: {html.escape(course.state.text)}" if course.state.text else "")
+        )
         self.archive_button.setText("Un&archive" if p.archived else "&Archive")
-        known = {r.id for r in rules()}
-        wanted = [r for r in SUMMARY_RULES if r in known]
-        visits = []
-        assessed: tuple[str, dt.date] | None = None  # the latest diagnosis the engine made
-        for visit in record.visits:
-            results = assess(record.snapshot_for(visit.date), rule_ids=wanted).results
-            visits.append((visit.date, summary_of(results)))
-            diagnosis = _diagnosis_of(results)
-            if diagnosis is not None:
-                assessed = (diagnosis, visit.date)
-        self._offer_diagnosis(assessed)
+        visits = [(v.date, summary_of(v.assessment.results)) for v in course.visits]
+        established = course.diagnosis
+        offer = (
+            (established.value, established.date)
+            if established.source == "engine" and established.value and established.date
+            else None
+        )
+        self._offer_diagnosis(offer)
         self.timeline_model.set_events(timeline_events(visits, record.lines))
         latest = record.latest_snapshot()
         if latest is not None:
