@@ -15,6 +15,7 @@ from myeloma_desk.course.model import (
     VisitResponse,
     build_course,
 )
+from myeloma_desk.course.trends import LineMarker, TrendPoint, Trends, TrendSeries, build_trends
 
 __all__ = [
     "DIAGNOSIS_RULES",
@@ -22,7 +23,12 @@ __all__ = [
     "DiseaseState",
     "EstablishedDiagnosis",
     "LineCourse",
+    "LineMarker",
+    "TrendPoint",
+    "TrendSeries",
+    "Trends",
     "VisitCourse",
     "VisitResponse",
     "build_course",
+    "build_trends",
 ]
