@@ -14,6 +14,7 @@ from myeloma_desk.course.model import (
     VisitCourse,
     VisitResponse,
     build_course,
+    visit_response,
 )
 from myeloma_desk.course.trends import LineMarker, TrendPoint, Trends, TrendSeries, build_trends
 
@@ -31,4 +32,5 @@ __all__ = [
     "VisitResponse",
     "build_course",
     "build_trends",
+    "visit_response",
 ]
