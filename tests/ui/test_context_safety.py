@@ -298,3 +298,23 @@ def test_patient_list_opens_without_importing_the_evidence_database(tmp_path: Pa
         check=True,
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_assessment_panel_selection_resets_for_another_patient(window: MainWindow) -> None:
+    view = _patients(window)
+    first = _new_patient(view, "Panel, Pia")
+    second = _new_patient(view, "Panel, Quinn")
+    view.open_patient(first)
+    assess = view.patient_page.new_visit(dt.date(2025, 2, 1))
+    assert isinstance(assess, AssessView)
+    rules = [r.rule for r in assess.last_results]
+    chosen = rules[-1]
+    assert assess.panel.select_rule(chosen)
+    assess.update_assessment()
+    assert assess.panel.current_result().rule == chosen  # kept while typing the same visit
+    view = _patients(window)
+    view.open_patient(second)
+    assess = view.patient_page.new_visit(dt.date(2025, 2, 2))
+    assert isinstance(assess, AssessView)
+    current = assess.panel.current_result()
+    assert current is None or current.rule != chosen

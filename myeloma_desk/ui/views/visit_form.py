@@ -305,6 +305,8 @@ class AssessView(QWidget):
         Unsaved changes of the visit shown before are never lost: they are kept as that
         visit's draft, and the banner offers it back."""
         kept = self.keep_unsaved_as_draft()
+        if patient_id != self.patient_id:
+            self.panel.reset_selection()  # the rule read for the previous patient
         self.subject = subject
         self.draft_key = draft_key
         self.base = dict(base or {})

@@ -237,6 +237,10 @@ class AssessmentPanel(QWidget):
             self._rule = ""
             self.detail.setHtml("<p>No results.</p>")
 
+    def reset_selection(self) -> None:
+        """Forget the selected rule (another patient): the next results select their first."""
+        self._rule = ""
+
     def select_rule(self, rule_id: str) -> bool:
         """Select ``rule_id``'s row (expanding the rules that do not apply if it is one of
         them); False if it is not among the results."""
