@@ -7,6 +7,7 @@ on stdout; exit 2 on invalid input with one message per field on stderr. ``-`` r
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import os
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         print("snapshot: must be a JSON object", file=sys.stderr)
         return EXIT_INVALID
     try:
-        snapshot = parse_snapshot(data)
+        snapshot = parse_snapshot(data, today=dt.date.today())
     except SnapshotError as error:
         for field, message in error.problems:
             print(f"{field}: {message}", file=sys.stderr)

@@ -28,6 +28,8 @@ from myeloma_desk.domain.fields import MEASURED_FIELDS, FieldSpec
 from myeloma_desk.domain.units import Dim, UnitError, accepted_units, fmt, to_canonical
 
 T = TypeVar("T")
+# Largest magnitude accepted for a measured value, in the unit entered (docs/assess.md).
+MAX_MAGNITUDE = 1e12
 _UNSET: Any = object()  # marks a memo entry not yet computed (a value may be None)
 
 
@@ -36,8 +38,21 @@ class Quantity(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    value: float = Field(allow_inf_nan=False)
+    # Strict: a JSON number only (true/false and numeric strings are rejected, nothing is
+    # coerced). The magnitude limit keeps unit conversion exact in decimal; every plausible
+    # clinical value is far inside it (docs/assess.md, "Input limits").
+    value: float = Field(allow_inf_nan=False, strict=True)
     unit: str = Field(min_length=1, max_length=32)
+
+    @field_validator("value")
+    @classmethod
+    def _magnitude(cls, value: float) -> float:
+        if abs(value) > MAX_MAGNITUDE:
+            raise ValueError(
+                f"{value:.3g} is too large to be a plausible measured value (the limit is "
+                f"{MAX_MAGNITUDE:.0e} in any unit)"
+            )
+        return value
 
 
 class Fish(StrEnum):
@@ -113,7 +128,11 @@ class Mrd(BaseModel):
 
     status: Literal["negative", "positive"]
     method: Literal["NGF", "NGS", "other"] | None = None
-    sensitivity: float | None = Field(default=None, gt=0, le=1)
+    sensitivity: float | None = Field(default=None, gt=0, le=1, strict=True)
+    # PET/CT for imaging-plus MRD negativity (Kumar 2016): true when every area of increased
+    # tracer uptake at baseline or on the preceding PET/CT has gone, or fallen below the
+    # mediastinal blood pool or the surrounding normal tissue; false when uptake remains.
+    pet_ct_negative: bool | None = None
 
 
 class SpinalLesions(BaseModel):
@@ -350,7 +369,7 @@ class Snapshot(_Measured):
     """One clinical snapshot: the engine's single input."""
 
     patient: PatientIdentity | None = None
-    age_years: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False)
+    age_years: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False, strict=True)
     sex: Literal["female", "male"] | None = None
 
     m_protein_heavy_chain: Literal["IgG", "IgA", "IgM", "IgD", "IgE", "none"] | None = None
@@ -365,10 +384,10 @@ class Snapshot(_Measured):
 
     history: list[HistoryEntry] = Field(default_factory=list, max_length=500)
     dialysis: bool | None = None
-    ecog: int | None = Field(default=None, ge=0, le=4)
-    charlson_comorbidity_index: int | None = Field(default=None, ge=0, le=40)
-    katz_adl: int | None = Field(default=None, ge=0, le=6)
-    lawton_iadl: int | None = Field(default=None, ge=0, le=8)
+    ecog: int | None = Field(default=None, ge=0, le=4, strict=True)
+    charlson_comorbidity_index: int | None = Field(default=None, ge=0, le=40, strict=True)
+    katz_adl: int | None = Field(default=None, ge=0, le=6, strict=True)
+    lawton_iadl: int | None = Field(default=None, ge=0, le=8, strict=True)
     vte_risk_factors: VteRiskFactors | None = None
     therapy_lines: list[TherapyLine] = Field(default_factory=list, max_length=100)
     # Engine II additions (optional; absent means not recorded).
@@ -410,10 +429,14 @@ class SnapshotError(ValueError):
         super().__init__("; ".join(f"{field}: {msg}" for field, msg in problems))
 
 
-def parse_snapshot(data: Any) -> Snapshot:
-    """Validate raw JSON-like data into a :class:`Snapshot` or raise :class:`SnapshotError`."""
+def parse_snapshot(data: Any, *, today: dt.date | None = None) -> Snapshot:
+    """Validate raw JSON-like data into a :class:`Snapshot` or raise :class:`SnapshotError`.
+
+    The domain has no clock: a caller that knows the date (the CLI, the UI) passes ``today``,
+    and a snapshot, history entry or therapy date after it is an error (one message per field).
+    """
     try:
-        return Snapshot.model_validate(data)
+        snapshot = Snapshot.model_validate(data)
     except ValidationError as error:
         problems: list[tuple[str, str]] = []
         for item in error.errors(include_url=False):
@@ -421,5 +444,32 @@ def parse_snapshot(data: Any) -> Snapshot:
             message = str(item["msg"]).removeprefix("Value error, ")
             if item["type"] == "extra_forbidden":
                 message = "unknown field (see `myeloma-desk schema` for the accepted fields)"
+            elif item["type"] in ("float_type", "int_type"):
+                kind = "a whole number" if item["type"] == "int_type" else "a number"
+                message = f"must be {kind} (true/false and quoted numbers are not accepted)"
+            if field == "snapshot" and message.startswith("history: "):
+                field, message = "history", message.removeprefix("history: ")
             problems.append((field, message))
         raise SnapshotError(problems) from None
+    if today is not None:
+        future = _after(snapshot, today)
+        if future:
+            raise SnapshotError(future)
+    return snapshot
+
+
+def _after(s: Snapshot, today: dt.date) -> list[tuple[str, str]]:
+    """One message for each date later than ``today``."""
+    problems: list[tuple[str, str]] = []
+    message = f"is after today ({today.isoformat()}); a recorded date cannot be in the future"
+    if s.date is not None and s.date > today:
+        problems.append(("date", f"{s.date.isoformat()} {message}"))
+    for i, entry in enumerate(s.history):
+        if entry.date > today:
+            problems.append((f"history.{i}.date", f"{entry.date.isoformat()} {message}"))
+    for i, line in enumerate(s.therapy_lines):
+        for name in ("start", "end"):
+            day = getattr(line, name)
+            if day is not None and day > today:
+                problems.append((f"therapy_lines.{i}.{name}", f"{day.isoformat()} {message}"))
+    return problems

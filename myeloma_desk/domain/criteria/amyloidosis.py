@@ -19,14 +19,17 @@ from myeloma_desk.domain.criteria._course import (
     all3,
     dflc,
     involved_chain,
+    line_has_class,
     pct,
+    percent_change,
     percent_reduction,
 )
 from myeloma_desk.domain.criteria._course import ratio_normal as _ratio_normal
+from myeloma_desk.domain.drugs import DrugClass
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
-from myeloma_desk.domain.units import fmt, ge, gt, lt
+from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
 DISPENZIERI_2004 = source(
     "Dispenzieri 2004 J Clin Oncol",
@@ -57,6 +60,23 @@ PALLADINI_2014 = source(
     "Palladini G, Hegenbart U, Milani P, et al. A staging system for renal outcome and early "
     "markers of renal response to chemotherapy in AL amyloidosis. Blood. 2014;124(15):2325-2332.",
 )
+DITTRICH_2017 = source(
+    "Dittrich 2017 Blood",
+    "Dittrich T, Bochtler T, Kimmich C, et al. AL amyloidosis patients with low amyloidogenic "
+    "free light chain levels at first diagnosis have an excellent prognosis. Blood. "
+    "2017;130(5):632-642.",
+)
+MILANI_2017 = source(
+    "Milani 2017 Blood",
+    "Milani P, Basset M, Russo F, Foli A, Merlini G, Palladini G. Patients with light-chain "
+    "amyloidosis and low free light-chain burden have distinct clinical features and outcome. "
+    "Blood. 2017;130(5):625-631.",
+)
+COMENZO_2012 = source(
+    "Comenzo 2012 Leukemia",
+    "Comenzo RL, Reece D, Palladini G, et al. Consensus guidelines for the conduct and reporting "
+    "of clinical trials in systemic light-chain amyloidosis. Leukemia. 2012;26(11):2317-2325.",
+)
 PALLADINI_2012 = source(
     "Palladini 2012 J Clin Oncol",
     "Palladini G, Dispenzieri A, Gertz MA, et al. New criteria for response to treatment in "
@@ -85,6 +105,26 @@ RENAL_PROTEINURIA = 5.0
 # Hematologic response (Palladini 2012): VGPR dFLC < 4 mg/dL (= 40 mg/L); PR dFLC fall > 50%.
 HEME_VGPR_DFLC = 40.0
 HEME_PR_REDUCTION = 50.0
+# Evaluability (Palladini 2012; Milani 2017: "patients with a dFLC < 50 mg/L cannot be assessed
+# for response"): the VGPR and PR criteria need a baseline dFLC ≥ 50 mg/L (checked 2026-12-03
+# against the Milani 2017 abstract).
+HEME_EVALUABLE_DFLC = 50.0
+# Low-dFLC disease (Dittrich 2017; Milani 2017): with a baseline dFLC of 20–50 mg/L, a fall of
+# the dFLC to < 10 mg/L is the "low-dFLC partial response" (Milani: "a reduction in dFLC after
+# therapy of < 10 mg/L ... in patients with at least a dFLC > 20 mg/L baseline"; Dittrich gives
+# 20–50 mg/L). Below 20 mg/L no published criterion other than CR applies.
+LOW_DFLC_BASELINE = 20.0
+LOW_DFLC_PR_BELOW = 10.0
+# Organ response (Palladini 2012; Comenzo 2012 consensus): cardiac response is an NT-proBNP fall
+# of > 30% and > 300 ng/L when the baseline is ≥ 650 ng/L; cardiac progression a rise of > 30%
+# and > 300 ng/L. Renal (Palladini 2014): response is a proteinuria fall of ≥ 30% or to below
+# 0.5 g/24 h without renal progression; renal progression an eGFR fall of ≥ 25%.
+CARDIAC_BASELINE_NTPROBNP = 650.0
+CARDIAC_CHANGE_PERCENT = 30.0
+CARDIAC_CHANGE_ABSOLUTE = 300.0
+RENAL_RESPONSE_PERCENT = 30.0
+RENAL_RESPONSE_BELOW = 0.5
+RENAL_PROGRESSION_EGFR_PERCENT = 25.0
 
 AL_MARKERS = ("nt_probnp", "bnp", "troponin_t", "troponin_i", "proteinuria_24h")
 STAGES_0_2 = ("I", "II", "III")
@@ -258,7 +298,11 @@ def al_renal_stage(s: Snapshot) -> RuleResult:
 def al_hematologic_response(s: Snapshot) -> RuleResult:
     """CR (negative IFE, normal ratio), VGPR (dFLC < 4 mg/dL), PR (dFLC fall > 50%), else NR."""
     e = Explanation(
-        "al_hematologic_response", "AL amyloidosis: hematologic response", PALLADINI_2012
+        "al_hematologic_response",
+        "AL amyloidosis: hematologic response",
+        PALLADINI_2012,
+        MILANI_2017,
+        DITTRICH_2017,
     )
     reason = _applies(e, s)
     if reason:
@@ -289,6 +333,16 @@ def al_hematologic_response(s: Snapshot) -> RuleResult:
     cr = all3([ife_s, ife_u, normal])
     if cr:
         return e.determined("CR")
+    evaluable = None if before is None else ge(before, HEME_EVALUABLE_DFLC)
+    e.criterion(
+        f"baseline dFLC ≥ {fmt(HEME_EVALUABLE_DFLC, 'mg/L')} (evaluable for VGPR and PR)",
+        evaluable,
+        "not known" if before is None else fmt(before, "mg/L"),
+    )
+    if evaluable is False:
+        assert before is not None
+        return _low_dflc(e, s, before, now, cr)
+    e.detail["criteria_used"] = "Palladini 2012 (baseline dFLC ≥ 50 mg/L)"
     vgpr = None if now is None else lt(now, HEME_VGPR_DFLC)
     e.criterion("dFLC < 4 mg/dL", vgpr, "not known" if now is None else fmt(now, "mg/L"))
     reduction = (
@@ -321,3 +375,195 @@ def al_hematologic_response(s: Snapshot) -> RuleResult:
     if vgpr is None or pr is None:
         return e.cannot_determine()
     return e.determined("NR")
+
+
+def _low_dflc(
+    e: Explanation, s: Snapshot, before: float, now: float | None, cr: bool | None
+) -> RuleResult:
+    """Baseline dFLC < 50 mg/L: the low-dFLC criteria (20–50 mg/L) or CR only (< 20 mg/L)."""
+    low = ge(before, LOW_DFLC_BASELINE)
+    e.criterion(
+        f"baseline dFLC {fmt(LOW_DFLC_BASELINE)}–{fmt(HEME_EVALUABLE_DFLC, 'mg/L')} "
+        "(low-dFLC criteria apply)",
+        low,
+        fmt(before, "mg/L"),
+    )
+    for field, value in (
+        ("serum_immunofixation", s.serum_immunofixation),
+        ("urine_immunofixation", s.urine_immunofixation),
+    ):
+        if value is None:
+            e.need(field)
+    if not low:
+        if cr is None:
+            return e.cannot_determine(
+                reason="baseline dFLC below 20 mg/L: only complete response can be assessed, "
+                "and it needs immunofixation and the FLC ratio"
+            )
+        return e.not_applicable(
+            "baseline dFLC below 20 mg/L: not evaluable by the published dFLC criteria; only a "
+            "complete response can be assessed, and it is not met"
+        )
+    e.detail["criteria_used"] = (
+        "low-dFLC criteria (Dittrich 2017; Milani 2017), baseline 20–50 mg/L"
+    )
+    met = None if now is None else lt(now, LOW_DFLC_PR_BELOW)
+    e.criterion(
+        f"dFLC < {fmt(LOW_DFLC_PR_BELOW, 'mg/L')} (low-dFLC partial response)",
+        met,
+        "not known" if now is None else fmt(now, "mg/L"),
+    )
+    if met is None:
+        e.need("free_kappa", "free_lambda")
+        return e.cannot_determine()
+    if cr is None:
+        e.detail["not_assessed"] = {"CR": list(e.missing)}
+    # Reported as PR (the interchange vocabulary) with ``detail.low_dflc`` saying which criteria.
+    return e.determined("PR" if met else "NR", low_dflc=True)
+
+
+def _organ_baseline(e: Explanation, s: Snapshot, field: str) -> tuple[float, str] | None:
+    """The baseline value of ``field``: its value at ``history[0]`` (with the date), or None."""
+    if not s.history:
+        return None
+    base = s.history[0]
+    value = base.get(field)
+    e.detail["baseline_date"] = base.date.isoformat()
+    if value is None:
+        return None
+    return value, base.date.isoformat()
+
+
+def _change(before: float, now: float) -> tuple[float, float | None]:
+    """(absolute change, percent change) from ``before`` to ``now``."""
+    return sub(now, before), percent_change(before, now)
+
+
+@rule("al_cardiac_response", "AL amyloidosis: cardiac response (NT-proBNP)", "al")
+def al_cardiac_response(s: Snapshot) -> RuleResult:
+    """Response: NT-proBNP > 30% and > 300 ng/L lower (baseline ≥ 650 ng/L); progression: higher."""
+    e = Explanation(
+        "al_cardiac_response",
+        "AL amyloidosis: cardiac response (NT-proBNP)",
+        PALLADINI_2012,
+        COMENZO_2012,
+    )
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    if not s.history:
+        return e.not_applicable("no earlier snapshot in history: no baseline NT-proBNP")
+    e.detail["caveat"] = (
+        "Immunomodulatory drugs and a falling glomerular filtration rate raise NT-proBNP: the "
+        "cardiac response cannot be assessed by NT-proBNP in those settings."
+    )
+    base = _organ_baseline(e, s, "nt_probnp")
+    now = s.get("nt_probnp")
+    if base is None or now is None:
+        if base is None:
+            e.criterion("baseline NT-proBNP recorded", None, "not recorded")
+        e.need("nt_probnp")
+        return e.cannot_determine(
+            reason="NT-proBNP at baseline (the first history entry) and now are both needed"
+        )
+    before = base[0]
+    change, percent = _change(before, now)
+    shown = f"{fmt(before, 'ng/L')} on {base[1]} → {fmt(now, 'ng/L')} ({pct(percent)})"
+    e.detail["baseline_nt_probnp_ng_per_l"] = before
+    e.detail["current_nt_probnp_ng_per_l"] = now
+    e.detail["percent_change"] = percent
+    rise = (
+        percent is not None
+        and gt(percent, CARDIAC_CHANGE_PERCENT)
+        and gt(change, CARDIAC_CHANGE_ABSOLUTE)
+    )
+    e.criterion(
+        f"NT-proBNP > {fmt(CARDIAC_CHANGE_PERCENT)}% and > {fmt(CARDIAC_CHANGE_ABSOLUTE, 'ng/L')} "
+        "higher than baseline (cardiac progression)",
+        rise,
+        shown,
+    )
+    if s.therapy_lines and any(
+        line_has_class(line, DrugClass.IMMUNOMODULATORY) for line in s.therapy_lines
+    ):
+        e.assume(
+            "an immunomodulatory drug is recorded: a rise in NT-proBNP may be caused by the drug"
+        )
+    if rise:
+        return e.determined("progression")
+    evaluable = ge(before, CARDIAC_BASELINE_NTPROBNP)
+    e.criterion(
+        f"baseline NT-proBNP ≥ {fmt(CARDIAC_BASELINE_NTPROBNP, 'ng/L')} (evaluable for response)",
+        evaluable,
+        fmt(before, "ng/L"),
+    )
+    if not evaluable:
+        return e.not_applicable(
+            "baseline NT-proBNP below 650 ng/L: a cardiac response by NT-proBNP is not "
+            "evaluable (no progression either)"
+        )
+    fall = (
+        percent is not None
+        and gt(-percent, CARDIAC_CHANGE_PERCENT)
+        and gt(-change, CARDIAC_CHANGE_ABSOLUTE)
+    )
+    e.criterion(
+        f"NT-proBNP > {fmt(CARDIAC_CHANGE_PERCENT)}% and > {fmt(CARDIAC_CHANGE_ABSOLUTE, 'ng/L')} "
+        "lower than baseline (cardiac response)",
+        fall,
+        shown,
+    )
+    return e.determined("response" if fall else "no_response")
+
+
+@rule("al_renal_response", "AL amyloidosis: renal response", "al")
+def al_renal_response(s: Snapshot) -> RuleResult:
+    """Response: proteinuria ≥ 30% lower or < 0.5 g/24 h without an eGFR fall of ≥ 25%."""
+    e = Explanation("al_renal_response", "AL amyloidosis: renal response", PALLADINI_2014)
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    if not s.history:
+        return e.not_applicable("no earlier snapshot in history: no baseline proteinuria or eGFR")
+    base_egfr = _organ_baseline(e, s, "egfr")
+    now_egfr = s.get("egfr")
+    progression: bool | None = None
+    if base_egfr is not None and now_egfr is not None:
+        _, percent = _change(base_egfr[0], now_egfr)
+        progression = percent is not None and ge(-percent, RENAL_PROGRESSION_EGFR_PERCENT)
+        e.criterion(
+            f"eGFR ≥ {fmt(RENAL_PROGRESSION_EGFR_PERCENT)}% lower than baseline (renal "
+            "progression)",
+            progression,
+            f"{fmt(base_egfr[0], 'mL/min/1.73m²')} on {base_egfr[1]} → "
+            f"{fmt(now_egfr, 'mL/min/1.73m²')} ({pct(percent)})",
+        )
+    else:
+        e.criterion("eGFR ≥ 25% lower than baseline (renal progression)", None, "not recorded")
+        e.need("egfr")
+    if progression:
+        return e.determined("progression")
+    base_prot = _organ_baseline(e, s, "proteinuria_24h")
+    now_prot = s.get("proteinuria_24h")
+    if base_prot is None or now_prot is None:
+        e.need("proteinuria_24h")
+        return e.cannot_determine(
+            reason="proteinuria at baseline (the first history entry) and now are needed"
+        )
+    _, percent = _change(base_prot[0], now_prot)
+    fall = (percent is not None and ge(-percent, RENAL_RESPONSE_PERCENT)) or lt(
+        now_prot, RENAL_RESPONSE_BELOW
+    )
+    e.criterion(
+        f"proteinuria ≥ {fmt(RENAL_RESPONSE_PERCENT)}% lower than baseline or below "
+        f"{fmt(RENAL_RESPONSE_BELOW, 'g/24 h')}",
+        fall,
+        f"{fmt(base_prot[0], 'g/24 h')} on {base_prot[1]} → {fmt(now_prot, 'g/24 h')} "
+        f"({pct(percent)})",
+    )
+    if fall and progression is None:
+        return e.cannot_determine(
+            reason="proteinuria fell, but a renal response also needs no renal progression: "
+            "eGFR at baseline and now are needed"
+        )
+    return e.determined("response" if fall else "no_response")

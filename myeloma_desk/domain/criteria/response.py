@@ -19,6 +19,7 @@ plasma cells.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from myeloma_desk.domain.criteria._course import (
@@ -32,9 +33,20 @@ from myeloma_desk.domain.criteria._course import (
     percent_reduction,
     ratio_normal,
 )
+from myeloma_desk.domain.criteria.diagnosis.events import CALCIUM_ABSOLUTE
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult, source
-from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, _Measured
+from myeloma_desk.domain.events import NO_DEATHS, PR_OR_BETTER, Assessment, line_times
+from myeloma_desk.domain.lines import group_lines
+from myeloma_desk.domain.results import (
+    PDQ,
+    Criterion,
+    Explanation,
+    ResultValue,
+    RuleResult,
+    Status,
+    source,
+)
+from myeloma_desk.domain.snapshot import HistoryEntry, Mrd, Snapshot, _Measured
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
 KUMAR_2016 = source(
@@ -111,7 +123,7 @@ def _values(entry: _Measured, chain: Any, marrow: bool = False) -> dict[str, flo
 @rule("response_imwg", "Response to therapy (IMWG)", "response")
 def response_imwg(s: Snapshot) -> RuleResult:
     """sCR, CR, VGPR, PR, MR, SD or PD of the current snapshot, with its confirmation."""
-    result = _assess(s)
+    result = _current(s)
     if result.status != "determined" or not isinstance(result.result, str):
         return result
     confirmation = _confirmation(s, result)
@@ -189,12 +201,41 @@ def _confirmation(s: Snapshot, current: RuleResult) -> dict[str, Any]:
     }
 
 
-def _assess(s: Snapshot) -> RuleResult:
-    """The category of one assessment against baseline and nadir (no confirmation)."""
-    e = Explanation("response_imwg", "Response to therapy (IMWG)", KUMAR_2016, DURIE_2006, PDQ)
+class _Quiet(Explanation):
+    """An explanation that keeps no criteria (for category series, where only the result counts)."""
+
+    def criterion(self, name: str, met: bool | None, value: str | None = None) -> bool | None:
+        return met
+
+    def _build(self, status: Status, result: ResultValue) -> RuleResult:
+        return RuleResult.model_construct(
+            rule=self.rule,
+            title=self.title,
+            status=status,
+            result=result,
+            detail=self.detail,
+            criteria=[],
+            missing=self.missing,
+            sources=self.sources,
+        )
+
+
+# The result of a progression-only assessment that found no progression (time_to_events).
+NOT_PD = "no progression"
+
+
+def _assess(s: Snapshot, *, quiet: bool = False, progression_only: bool = False) -> RuleResult:
+    """The category of one assessment against baseline and nadir (no confirmation).
+
+    ``quiet`` keeps no criteria; ``progression_only`` stops after the progression check and
+    returns ``NOT_PD`` when there is none (the series of time_to_events needs no more).
+    """
+    kind = _Quiet if quiet else Explanation
+    e = kind("response_imwg", "Response to therapy (IMWG)", KUMAR_2016, DURIE_2006, PDQ)
     e.detail["not_checked"] = NOT_CHECKED
     e.detail["units"] = UNITS
-    e.detail["mrd"] = _mrd(e, s)
+    if not quiet:
+        e.detail["mrd"] = _mrd(e, s)
     if not s.history:
         return e.not_applicable(
             "no earlier snapshot in history: response is measured against a baseline before "
@@ -225,7 +266,7 @@ def _assess(s: Snapshot) -> RuleResult:
     e.detail["nadir"] = nadir
     from_baseline: dict[str, float | None] = {}
     from_nadir: dict[str, float | None] = {}
-    for p, current in now.items():
+    for p, current in () if quiet else now.items():
         before = base_values[p]
         if current is None:
             continue
@@ -247,6 +288,8 @@ def _assess(s: Snapshot) -> RuleResult:
                 e.need(p)
     if progression is None:
         return e.cannot_determine(reason="progression cannot be excluded with the values given")
+    if progression_only:
+        return e.determined(NOT_PD)
 
     levels = _levels(e, s, base, params, base_values, now)
     not_assessed: dict[str, list[str]] = {}
@@ -371,7 +414,7 @@ def _choose_baseline(s: Snapshot) -> tuple[list[HistoryEntry], str]:
     """The most recent baseline with measurable disease (else the first history entry)."""
     candidates = baseline_candidates(s)
     for window, how in candidates[:-1]:
-        scratch = Explanation("response_imwg", "scratch")
+        scratch = _Quiet("response_imwg", "scratch")
         chain, _ = involved_chain(s, window[0])
         if isinstance(_measurable(scratch, s, window[0], chain), list):
             return window, how
@@ -667,3 +710,362 @@ def _needs(s: Snapshot, scr_fields: bool = False) -> list[str]:
         if s.marrow_clonal_cells_absent is None:
             fields.append("marrow_clonal_cells_absent")
     return fields
+
+
+@rule("time_to_events", "Time to events per line of therapy", "response")
+def time_to_events(s: Snapshot) -> RuleResult:
+    """PFS, duration of response and time to next treatment for each line (domain/events.py)."""
+    e = Explanation("time_to_events", "Time to events per line of therapy", KUMAR_2016, PDQ)
+    if not s.therapy_lines:
+        return e.not_applicable("no lines of therapy recorded")
+    starts = [line.start for line in s.therapy_lines]
+    if any(start is None for start in starts):
+        e.need("therapy_lines.start")
+        return e.cannot_determine(reason="every line of therapy needs its start date")
+    assessments = _series(s)
+    if s.date is None:
+        e.assume("the current snapshot has no date: it is not counted as an assessment")
+    today = s.date
+    times = line_times(s.therapy_lines, assessments, today=today)
+    e.detail["lines"] = [t.as_dict() for t in times]
+    e.detail["assessments"] = [
+        {"date": a.date.isoformat(), "category": a.category}
+        for a in assessments
+        if a.category != NOT_PD
+    ]
+    e.detail["note"] = NO_DEATHS
+    summary: list[str] = []
+    for t in times:
+        parts = [f"line {t.number} ({t.regimen})"]
+        for label, interval in (
+            ("progression-free", t.pfs),
+            ("duration of response", t.duration_of_response),
+            ("time to next treatment", t.ttnt),
+        ):
+            if interval is None or interval.months is None:
+                continue
+            parts.append(
+                f"{label} {interval.months:.1f} months"
+                + (" (censored)" if interval.censored else "")
+            )
+        summary.append(", ".join(parts))
+        e.criterion(
+            f"line {t.number}: progression documented",
+            t.progression is not None,
+            t.progression.isoformat() + f" ({t.progression_status})" if t.progression else "none",
+        )
+    return e.determined(summary)
+
+
+def _series(s: Snapshot) -> list[Assessment]:
+    """The assessments after the first line started, each with its category.
+
+    Within each line the full category is computed until the first partial response or better;
+    after it only progression is checked (all that PFS and duration of response need), which
+    keeps a 20-visit history fast.
+    """
+    lines = group_lines(s.therapy_lines)
+    first = min(line.start for line in lines if line.start is not None)
+    dated: list[tuple[dt.date, int | None]] = [
+        (entry.date, i) for i, entry in enumerate(s.history) if entry.date > first
+    ]
+    if s.date is not None and s.date > first:
+        dated.append((s.date, None))
+    starts = [line.start for line in lines]
+    out: list[Assessment] = []
+    responded_in: int | None = None
+    for day, index in dated:
+        number = sum(1 for start in starts if start is not None and start < day)
+        snapshot = s if index is None else _earlier(s, index)
+        quick = responded_in == number
+        result = _assess(snapshot, quiet=True, progression_only=quick)
+        category = result.result if result.status == "determined" else None
+        if not isinstance(category, str):
+            category = None
+        if category in PR_OR_BETTER:
+            responded_in = number
+        out.append(Assessment(day, category))
+    return out
+
+
+def _current(s: Snapshot) -> RuleResult:
+    """The category of the snapshot itself, computed once per snapshot (shared by the rules)."""
+    return s.derived("response._assess", _assess)
+
+
+# MRD categories (Kumar 2016, Panel 2), all requiring a complete response:
+MRD_CATEGORY = {"NGF": "flow_mrd_negative", "NGS": "sequencing_mrd_negative"}
+SUSTAINED_DAYS = 365  # "confirmed minimum of 1 year apart"
+CR_OR_BETTER = ("CR", "sCR")
+
+
+def _negative(m: Mrd | None) -> bool | None:
+    """MRD negative at 10⁻⁵ or better by NGF or NGS (None when method or sensitivity is missing)."""
+    if m is None:
+        return None
+    if m.status == "positive" or m.method == "other":
+        return False
+    if m.method is None or m.sensitivity is None:
+        return None
+    return not gt(m.sensitivity, MRD_SENSITIVITY)
+
+
+@rule("mrd_imwg", "Minimal residual disease (IMWG categories)", "response")
+def mrd_imwg(s: Snapshot) -> RuleResult:
+    """Sustained, imaging-plus, flow or sequencing MRD negativity, given only within CR."""
+    e = Explanation("mrd_imwg", "Minimal residual disease (IMWG categories)", KUMAR_2016, PDQ)
+    m = s.mrd
+    if m is None:
+        e.need("mrd")
+        return e.cannot_determine(reason="no MRD result recorded")
+    negative = _negative(m)
+    e.criterion(
+        "MRD negative at 10⁻⁵ or better by next-generation flow or sequencing",
+        negative,
+        f"{m.status}, method {m.method or 'not recorded'}, sensitivity "
+        + (f"{m.sensitivity:.0e}" if m.sensitivity is not None else "not recorded"),
+    )
+    if m.status == "positive":
+        return e.determined("mrd_positive")
+    if negative is None:
+        if m.method is None:
+            e.need("mrd.method")
+        if m.sensitivity is None:
+            e.need("mrd.sensitivity")
+        return e.cannot_determine(
+            reason="an MRD-negative result needs its method (NGF or NGS) and sensitivity"
+        )
+    if negative is False:
+        # Negative, but by another method or at a sensitivity coarser than 10⁻⁵.
+        e.detail["shown_as"] = (
+            "MRD negative by a method or sensitivity that IMWG does not accept (NGF or NGS at "
+            "10⁻⁵ or better)"
+        )
+        return e.determined("mrd_negative_not_imwg_standard")
+    response = _current(s)
+    found = response.result if response.status == "determined" else None
+    category = found if isinstance(found, str) else None
+    in_cr = None if category is None else category in CR_OR_BETTER
+    if in_cr is False and "CR" in response.detail.get("not_assessed", {}):
+        in_cr = None  # a deeper response could not be assessed: CR is still possible
+    e.detail["response"] = category
+    e.criterion("complete response or better (IMWG)", in_cr, category or "not determined")
+    if in_cr is None:
+        e.need(*response.detail.get("not_assessed", {}).get("CR", response.missing))
+        return e.cannot_determine(
+            reason="MRD categories are given only within a complete response, which cannot be "
+            "determined with the values given"
+        )
+    if not in_cr:
+        e.detail["shown_as"] = "MRD negative outside a complete response: not an IMWG category"
+        return e.determined("mrd_negative_not_in_cr")
+    assert m.method in MRD_CATEGORY
+    categories = [MRD_CATEGORY[m.method]]
+    imaging = m.pet_ct_negative
+    e.criterion(
+        "PET/CT negative (uptake gone or below the mediastinal blood pool)",
+        imaging,
+        "not recorded" if imaging is None else ("negative" if imaging else "uptake remains"),
+    )
+    if imaging:
+        categories.append("imaging_plus_mrd_negative")
+        earlier = _sustained_since(s)
+        met = earlier is not None
+        e.criterion(
+            "MRD and PET/CT negative at least 1 year earlier, with no positive MRD since",
+            met,
+            earlier or "no such earlier result",
+        )
+        if met:
+            categories.append("sustained_mrd_negative")
+    elif imaging is None:
+        e.need("mrd.pet_ct_negative")
+    e.detail["categories"] = categories
+    return e.determined(categories[-1])
+
+
+def _sustained_since(s: Snapshot) -> str | None:
+    """The date of an MRD- and PET/CT-negative entry ≥ 1 year earlier, none positive since."""
+    if s.date is None:
+        return None
+    found: str | None = None
+    for entry in reversed(s.history):
+        m = entry.mrd
+        if m is None:
+            continue
+        if m.status == "positive" or m.pet_ct_negative is False:
+            break
+        if _negative(m) and m.pet_ct_negative and (s.date - entry.date).days >= SUSTAINED_DAYS:
+            found = entry.date.isoformat()
+            break
+    return found
+
+
+# Relapse (Kumar 2016, "Relapse" definitions; the CRAB-type indicators of clinical relapse).
+RELAPSE_HEMOGLOBIN_FALL = 2.0  # decrease in hemoglobin ≥ 2 g/dL (1.25 mmol/L) ...
+RELAPSE_CREATININE_RISE = 2.0  # rise in serum creatinine ≥ 2 mg/dL (177 µmol/L) ...
+# ... both from the start of the therapy (here: the last visit on or before the current line).
+RELAPSE_MARROW_PC = 5.0  # relapse from CR or MRD negativity: ≥ 5% (clonal) marrow plasma cells
+RELAPSE_CALCIUM = CALCIUM_ABSOLUTE  # hypercalcemia > 11 mg/dL (2.75 mmol/L), in the unit entered
+
+
+def _therapy_baseline(s: Snapshot) -> HistoryEntry | None:
+    """The last visit on or before the start of the current line (else the first visit)."""
+    candidates = baseline_candidates(s)
+    return candidates[0][0][0] if candidates else None
+
+
+def _reappeared(s: Snapshot) -> bool | None:
+    """M-protein back: immunofixation positive, or M-protein on electrophoresis (> 0)."""
+    signs: list[bool | None] = [
+        None if s.serum_immunofixation is None else s.serum_immunofixation == "positive",
+        None if s.urine_immunofixation is None else s.urine_immunofixation == "positive",
+    ]
+    for name in ("serum_m_protein", "urine_m_protein_24h"):
+        value = s.get(name)
+        signs.append(None if value is None else gt(value, 0))
+    if any(v is True for v in signs):
+        return True
+    if all(v is False for v in signs[:2]):
+        return False  # both immunofixations negative: no M-protein by the most sensitive test
+    return None
+
+
+@rule("relapse_imwg", "Relapse (IMWG)", "response")
+def relapse_imwg(s: Snapshot) -> RuleResult:
+    """Clinical relapse, relapse from CR (with loss of CR) and relapse from MRD negativity."""
+    e = Explanation("relapse_imwg", "Relapse (IMWG)", KUMAR_2016, PDQ)
+    if not s.history:
+        return e.not_applicable("no earlier snapshot in history: relapse needs an earlier state")
+    e.assume(
+        "the indicators are read as caused by myeloma (IMWG: not related to therapy or to other "
+        "conditions); relapse also needs two consecutive assessments before new therapy"
+    )
+    found: list[str] = []
+    unknown: list[str] = []
+    # Clinical relapse: the CRAB-type indicators.
+    base = _therapy_baseline(s)
+    indicators: list[bool | None] = []
+    plasmacytoma = (
+        None
+        if s.soft_tissue_plasmacytomas is None
+        else s.soft_tissue_plasmacytomas == "new_or_growing"
+    )
+    e.criterion(
+        "new or growing soft-tissue plasmacytoma",
+        plasmacytoma,
+        s.soft_tissue_plasmacytomas or "not recorded",
+    )
+    indicators.append(plasmacytoma)
+    lesion = _new_bone_lesion(s)
+    e.criterion(
+        "new bone lesion (more lytic lesions than at the last count)",
+        None if lesion is None else lesion[0],
+        "not recorded" if lesion is None else lesion[1],
+    )
+    indicators.append(None if lesion is None else lesion[0])
+    calcium = RELAPSE_CALCIUM.met(s)
+    e.criterion(RELAPSE_CALCIUM.label, calcium, s.shown("calcium"))
+    indicators.append(calcium)
+    for field, label, limit, falls in (
+        ("hemoglobin", "hemoglobin fall", RELAPSE_HEMOGLOBIN_FALL, True),
+        ("creatinine", "creatinine rise", RELAPSE_CREATININE_RISE, False),
+    ):
+        now = s.get(field)
+        before = None if base is None else base.get(field)
+        unit = "g/dL" if field == "hemoglobin" else "mg/dL"
+        if now is None or before is None:
+            met = None
+            shown = "not recorded now and at the start of the line"
+        else:
+            change = sub(before, now) if falls else sub(now, before)
+            met = ge(change, limit)
+            assert base is not None
+            shown = f"{fmt(before, unit)} on {base.date.isoformat()} → {fmt(now, unit)}"
+        extra = " (1.25 mmol/L)" if falls else " (177 µmol/L)"
+        e.criterion(f"{label} ≥ {fmt(limit, unit)}{extra} since the start of the line", met, shown)
+        indicators.append(met)
+    viscous = None if s.hyperviscosity is None else s.hyperviscosity != "none"
+    e.criterion("hyperviscosity from the paraprotein", viscous, s.hyperviscosity or "not recorded")
+    indicators.append(viscous)
+    clinical = all3([not v if v is not None else None for v in indicators])
+    if any(v is True for v in indicators):
+        found.append("clinical_relapse")
+    elif clinical is None:
+        unknown.append("clinical_relapse")
+    other_sign = any(v is True for v in indicators[:3])  # plasmacytoma, bone lesion, calcium
+    # Relapse from CR: an earlier complete response (immunofixation-negative nadir).
+    reappeared = _reappeared(s)
+    marrow = s.get("bone_marrow_plasma_cells_percent")
+    marrow_met = None if marrow is None else ge(marrow, RELAPSE_MARROW_PC)
+    earlier_cr = _earlier_cr(s)
+    e.detail["earlier_complete_response"] = earlier_cr
+    if earlier_cr is not None:
+        e.criterion(
+            "M-protein reappeared (immunofixation or electrophoresis)",
+            reappeared,
+            f"serum immunofixation {s.serum_immunofixation or 'not recorded'}, urine "
+            f"{s.urine_immunofixation or 'not recorded'}",
+        )
+        e.criterion(
+            f"marrow plasma cells ≥ {fmt(RELAPSE_MARROW_PC)}%",
+            marrow_met,
+            s.shown("bone_marrow_plasma_cells_percent"),
+        )
+        e.detail["loss_of_cr"] = reappeared is True
+        signs = [reappeared, marrow_met, other_sign or None]
+        if any(v is True for v in signs):
+            found.append("relapse_from_cr")
+        elif reappeared is None or marrow_met is None:
+            unknown.append("relapse_from_cr")
+    # Relapse from MRD negativity.
+    earlier_mrd = _earlier_mrd_negative(s)
+    e.detail["earlier_mrd_negative"] = earlier_mrd
+    if earlier_mrd is not None:
+        lost = None
+        if s.mrd is not None:
+            lost = s.mrd.status == "positive" or s.mrd.pet_ct_negative is False
+        e.criterion(
+            "MRD negativity lost (clonal plasma cells by NGF or NGS, or PET/CT positive)",
+            lost,
+            "not recorded" if s.mrd is None else s.mrd.status,
+        )
+        signs = [lost, reappeared, marrow_met, other_sign or None]
+        if any(v is True for v in signs):
+            found.append("relapse_from_mrd_negative")
+        elif lost is None and reappeared is None:
+            unknown.append("relapse_from_mrd_negative")
+    e.detail["not_determined"] = unknown
+    if unknown and not found:
+        for field, value in (
+            ("calcium", s.calcium),
+            ("hemoglobin", s.hemoglobin),
+            ("creatinine", s.creatinine),
+            ("lytic_lesions", s.lytic_lesions),
+            ("soft_tissue_plasmacytomas", s.soft_tissue_plasmacytomas),
+            ("hyperviscosity", s.hyperviscosity),
+        ):
+            if value is None:
+                e.need(field)
+        return e.cannot_determine(reason="relapse cannot be excluded with the values given")
+    return e.determined(found)
+
+
+def _earlier_cr(s: Snapshot) -> str | None:
+    """The date of the latest earlier assessment in CR or better (immunofixation negative)."""
+    for index in range(len(s.history) - 1, -1, -1):
+        entry = s.history[index]
+        if entry.serum_immunofixation != "negative":
+            continue
+        result = _assess(_earlier(s, index), quiet=True)
+        if result.status == "determined" and result.result in CR_OR_BETTER:
+            return entry.date.isoformat()
+    return None
+
+
+def _earlier_mrd_negative(s: Snapshot) -> str | None:
+    """The date of the latest earlier MRD-negative result (NGF or NGS at 10⁻⁵ or better)."""
+    for entry in reversed(s.history):
+        if _negative(entry.mrd):
+            return entry.date.isoformat()
+    return None

@@ -99,6 +99,7 @@ VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mrd.status",
             "mrd.method",
             "mrd.sensitivity",
+            "mrd.pet_ct_negative",
         ),
     ),
     (

@@ -67,6 +67,7 @@ LABELS: dict[str, str] = {
     "mrd.status": "MRD status",
     "mrd.method": "MRD method",
     "mrd.sensitivity": "MRD sensitivity",
+    "mrd.pet_ct_negative": "PET/CT negative (for imaging-plus MRD)",
     "amyloidosis.biopsy_proven": "Amyloid on biopsy (Congo red)",
     "amyloidosis.light_chain_typed": "Amyloid typed as light chain",
     "amyloidosis.organs": "Organs involved",

@@ -21,6 +21,17 @@ VOCABULARY: dict[str, set[str] | type] = {
     "al_stage_boston_university": {"I", "II", "III", "IIIb"},
     "al_renal_stage": {"I", "II", "III"},
     "al_hematologic_response": {"CR", "VGPR", "PR", "NR"},
+    "mrd_imwg": {
+        "sustained_mrd_negative",
+        "imaging_plus_mrd_negative",
+        "flow_mrd_negative",
+        "sequencing_mrd_negative",
+        "mrd_negative_not_in_cr",
+        "mrd_negative_not_imwg_standard",
+        "mrd_positive",
+    },
+    "al_cardiac_response": {"response", "no_response", "progression"},
+    "al_renal_response": {"response", "no_response", "progression"},
     "egfr_ckd_epi_2021": float,
     "crcl_cockcroft_gault": float,
     "lenalidomide_renal_dose": {
@@ -41,7 +52,7 @@ VOCABULARY: dict[str, set[str] | type] = {
     "cilta_cel_eligibility": {"meets", "does_not_meet", "unknown"},
     "ide_cel_eligibility": {"meets", "does_not_meet", "unknown"},
 }
-ENGINE2_ORDER = ["response_imwg", "al_stage_mayo_2004_european", "al_stage_mayo_2012"]
+ENGINE2_ORDER = ["response_imwg", "time_to_events", "mrd_imwg"]
 
 
 def test_rules_registered() -> None:
@@ -185,4 +196,8 @@ def test_no_generated_snapshot_crashes_assess(data: dict[str, Any]) -> None:
             assert isinstance(result.result, float)
         elif isinstance(expected, set):
             assert result.result in expected
+        elif result.rule == "time_to_events":
+            assert isinstance(result.result, list) and all(
+                isinstance(x, str) for x in result.result
+            )
         assert result.sources
