@@ -31,7 +31,7 @@ from myeloma_desk.ui.models.timeline import (
     summary_of,
     timeline_events,
 )
-from myeloma_desk.ui.models.trends import trend_data
+from myeloma_desk.ui.models.trends import trend_data_for
 from myeloma_desk.ui.views.patient_record import DERIVED, PatientRecord
 from myeloma_desk.ui.views.patients.common import table_view
 from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
@@ -207,11 +207,7 @@ class PatientPage(QWidget):
         )
         self._offer_diagnosis(offer)
         self.timeline_model.set_events(timeline_events(visits, record.lines))
-        latest = record.latest_snapshot()
-        if latest is not None:
-            self.chart.set_data(trend_data(latest))
-        else:
-            self.chart.set_data(trend_data(parse_snapshot({})))
+        self.chart.set_data(trend_data_for(course))
         if self.lines_editor.model.lines() != record.lines:
             self.lines_editor.model.set_lines(record.lines)
 
