@@ -474,6 +474,16 @@ class _References:
         return list(self._entries.values())
 
 
+_CODE_NOTE = re.compile(r"\s*\([^()]*\b[a-z0-9]+_[a-z0-9_]+\b[^()]*\)")
+
+
+def printed_message(message: str) -> str:
+    """An evidence-layer message as printed: a parenthesis that quotes internal codes
+    ("(lenalidomide_renal_dose = 15_mg_every_other_day)") is left out; the words around it
+    say the same for a reader."""
+    return _CODE_NOTE.sub("", message)
+
+
 _DEV_NOTE = re.compile(r"\s*\([^()]*\.md\b[^()]*\)")
 
 
@@ -1246,12 +1256,12 @@ def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
                 else ", ".join(option.components),
                 trials=trials,
                 level_of_evidence=", ".join(levels) or None,
-                flags=[flag.message for flag in option.flags],
+                flags=[printed_message(flag.message) for flag in option.flags],
             )
         )
     notes = ["Setting from: " + "; ".join(found.setting_basis)] if found.setting_basis else []
     notes += [f"Unknown: {u}" for u in found.unknown]
-    notes += [flag.message for flag in found.flags]
+    notes += [printed_message(flag.message) for flag in found.flags]
     notes.append(found.disclaimer)
     return EvidenceOptions(
         options=options,
