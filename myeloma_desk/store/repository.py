@@ -149,6 +149,9 @@ class Store:
         lock.acquire()
         connection: Any = None
         try:
+            # Leftovers of an atomic write or a backup that was interrupted (kill, disk full).
+            db.remove_stale_temp_files(data)
+            db.remove_stale_temp_files(data / db.BACKUP_DIR)
             new = not db_path.exists() or db_path.stat().st_size == 0
             unchanged = not new and db.unchanged_since_backup(db_path, data / db.BACKUP_DIR)
             meta = db.StoreMeta.read(meta_path)
@@ -233,6 +236,10 @@ class Store:
         if self._conn is not None:
             try:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except db.database_errors(self._conn):
+                # Disk full or I/O error: the committed writes stay in the WAL, which the next
+                # open replays; closing must not fail (or hide the error that led here).
+                pass
             finally:
                 self._conn.close()
                 self._conn = None
@@ -721,8 +728,15 @@ class Store:
             )
         return self.get_patient(pid)
 
-    def export_bundle(self, pid: int, purpose: str = "export") -> PatientBundle:
-        """Everything about a patient as one bundle; logged as an ``export`` event."""
+    def export_bundle(
+        self, pid: int, purpose: str = "export", *, log: bool = True
+    ) -> PatientBundle:
+        """Everything about a patient as one bundle; logged as an ``export`` event.
+
+        A caller that writes the bundle somewhere passes ``log=False`` and calls
+        :meth:`record_export` only once the file is completely on disk, so a failed export
+        (disk full, bad path) never appears in the audit log as done.
+        """
         patient = self.get_patient(pid)
         bundle = PatientBundle(
             patient=patient.fields(),
@@ -733,8 +747,13 @@ class Store:
                 for n in self.notes(pid)
             ],
         )
-        self.record_event("export", pid, {"purpose": purpose})
+        if log:
+            self.record_export(pid, purpose)
         return bundle
+
+    def record_export(self, pid: int, purpose: str = "export") -> audit.AuditEvent:
+        """Log the ``export`` event of a patient whose export has been written completely."""
+        return self.record_event("export", pid, {"purpose": purpose})
 
     # --- audit --------------------------------------------------------------------------------
 
