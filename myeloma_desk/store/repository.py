@@ -17,7 +17,7 @@ from typing import Any
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.paths import AppPaths, restrict_file
-from myeloma_desk.store import audit, db
+from myeloma_desk.store import audit, db, drafts
 from myeloma_desk.store.errors import (
     BackupError,
     ConflictError,
@@ -877,12 +877,22 @@ class Store:
                     db.move_aside(backup, self.paths.data / db.CORRUPT_DIR, self._clock())
                     continue
                 os.replace(part, backup)
+            vault_errors: tuple[type[BaseException], ...] = (OSError, *skip)
+            try:
+                drafts.rekey_vault(self.paths.data, old, new)
+            except vault_errors:
+                # A draft under the old key cannot be read any more: drop it (never plain).
+                drafts.vault_path(self.paths.data).unlink(missing_ok=True)
         finally:
             self._conn = db.connect(self.db_path, new)
             self._passphrase = new
             db.configure(self._conn)
             self._restrict_files()
         self.record_event("change", None, {"what": "encryption", "encrypted": new is not None})
+
+    def drafts_vault(self) -> drafts.DraftVault:
+        """Where unsaved visit drafts go: keyed like this store (encrypted when it is)."""
+        return drafts.DraftVault(drafts.vault_path(self.paths.data), self._passphrase)
 
     def restore(self, backup_file: Path) -> None:
         """Replace the store's content with ``backup_file`` (validated first).
