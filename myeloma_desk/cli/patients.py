@@ -174,6 +174,12 @@ def _run(args: argparse.Namespace, action: Any, **options: Any) -> int:
         return _fail(f"cannot open the patient store: {_os_message(error)}", EXIT_STORE)
     except database_errors as error:
         return _fail(f"cannot open the patient store: {error}", EXIT_STORE)
+    if getattr(store, "rekey_interrupted", False) and args.patients_command != "encrypt":
+        print(
+            "myeloma-desk: an earlier 'patients encrypt' was interrupted; run it again with the "
+            "same new passphrase to finish converting the backups",
+            file=sys.stderr,
+        )
     try:
         return int(action(store))
     except Refused as error:
@@ -390,10 +396,22 @@ def _encrypt(args: argparse.Namespace) -> int:
             )
             return EXIT_REJECTED
 
+    if new is not None and not new.strip():
+        print(
+            "myeloma-desk: a passphrase of only spaces is not a passphrase; nothing changed",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
+
     def action(store: Any) -> int:
-        store.change_passphrase(new)
+        set_aside = store.change_passphrase(new)
         state = "encrypted" if new else "no longer encrypted"
         print(f"the patient store and its {len(store.backups())} backup(s) are {state}")
+        for path in set_aside:
+            print(
+                f"a backup that opened with neither passphrase was set aside: {path.name}",
+                file=sys.stderr,
+            )
         return EXIT_OK
 
     return _run(args, action, backup_on_open=False)

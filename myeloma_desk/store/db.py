@@ -74,6 +74,7 @@ def create_private_file(path: Path) -> None:
 
 
 TEMP_SUFFIX = ".part"
+REKEY_SUFFIX = ".rekey"  # a copy under a new key, renamed over the original when complete
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -132,14 +133,16 @@ def write_private_text(path: Path, text: str) -> None:
 def remove_stale_temp_files(folder: Path) -> list[Path]:
     """Delete temporary files an interrupted atomic write or backup left in ``folder``.
 
-    Only names this module creates: ``.NAME.*.part`` (atomic writes) and ``*.sqlite3.part``
-    (online backups). Called at start-up while the instance lock is held, so no writer of this
-    store is running. Returns what was removed.
+    Only names this module creates: ``.NAME.*.part`` (atomic writes), ``*.sqlite3.part``
+    (online backups) and ``*.sqlite3.rekey`` (copies under a new key). Called at start-up
+    while the instance lock is held, so no writer of this store is running. Returns what was
+    removed.
     """
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
-    for candidate in [*folder.glob(f".*{TEMP_SUFFIX}"), *folder.glob(f"*.sqlite3{TEMP_SUFFIX}")]:
+    patterns = (f".*{TEMP_SUFFIX}", f"*.sqlite3{TEMP_SUFFIX}", f"*.sqlite3{REKEY_SUFFIX}")
+    for candidate in [path for pattern in patterns for path in folder.glob(pattern)]:
         if candidate.is_file():
             with contextlib.suppress(OSError):
                 candidate.unlink()

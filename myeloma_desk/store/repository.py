@@ -8,6 +8,7 @@ one transaction together with its audit event, so either both are on disk or nei
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import uuid
 from collections.abc import Callable
@@ -48,6 +49,8 @@ from myeloma_desk.store.snapshot_builder import build_snapshot
 
 Clock = Callable[[], dt.datetime]
 DEFAULT_KEEP_BACKUPS = 10
+REKEY_STATE_NAME = "patients.rekey.json"  # an encrypt / change of passphrase under way
+REKEY_SUFFIX = db.REKEY_SUFFIX
 
 _SUMMARY_COLUMNS = "id, uid, name, identifier, birth_date, sex, diagnosis, archived, last_visit"
 _PATIENT_COLUMNS = _SUMMARY_COLUMNS + ", notes, created_at, updated_at"
@@ -836,15 +839,22 @@ class Store:
             self.record_event("backup", None, {"reason": reason, "file": target.name})
         return target
 
-    def change_passphrase(self, new: str | None) -> None:
+    def change_passphrase(self, new: str | None) -> list[Path]:
         """Encrypt (plain → passphrase), re-key, or decrypt (``new=None``) the store in place.
 
-        The store and every backup are rewritten with SQLCipher's ``sqlcipher_export``; the
-        instance lock is held throughout. The old files are replaced, not wiped: on SSDs and
-        journaling file systems their blocks may survive (see docs/store.md).
+        Crash-safe (a kill at any moment loses nothing, and running it again finishes the job):
+        the intent is recorded first (``patients.rekey.json``); then every **backup** is
+        rewritten under the new key into a temporary file and renamed over the old one; the
+        store itself comes last (copy, sidecar, rename), and the record is removed. A rerun
+        opens the store with the key it still has, skips backups already under the new key
+        and converts the rest. A backup that opens with neither key is moved to ``corrupt/``
+        (or deleted, if it is plain text while the store becomes encrypted: plain text must not
+        stay behind an encrypted store); those are returned so the caller can say so. The old
+        files are replaced, not wiped: on SSDs and journaling file systems their blocks may
+        survive (see docs/store.md).
         """
-        if new is not None and not new:
-            raise ValueError("an empty passphrase is not a passphrase")
+        if new is not None and not new.strip():
+            raise ValueError("a passphrase of only spaces (or empty) is not a passphrase")
         if not db.encryption_available():
             raise EncryptionUnavailableError()
         cipher = db.sqlcipher_module()
@@ -852,11 +862,23 @@ class Store:
         if cipher is not None:
             skip = (cipher.Error, WrongPassphraseError)
         meta_path = self.paths.data / db.META_NAME
+        state_path = self.paths.data / REKEY_STATE_NAME
         created = self._clock().isoformat()
         old = self._passphrase
+        db.write_private_text(
+            state_path, json.dumps({"encrypted": new is not None, "started": created}) + "\n"
+        )
+        set_aside: list[Path] = []
+        for backup in self.backups():
+            if self._rekey_backup(backup, old, new, skip):
+                continue
+            moved = db.move_aside(backup, self.paths.data / db.CORRUPT_DIR, self._clock())
+            if new is not None and db.is_plain_sqlite(moved):
+                moved.unlink(missing_ok=True)  # never leave plain text behind an encrypted store
+            set_aside.append(moved)
         connection = self.connection
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        temp = self.db_path.with_name(self.db_path.name + ".rekey")
+        temp = self.db_path.with_name(self.db_path.name + REKEY_SUFFIX)
         db.rekey_copy(self.db_path, old, temp, new)
         connection.close()
         self._conn = None
@@ -866,17 +888,9 @@ class Store:
             for suffix in ("-wal", "-shm"):
                 Path(str(self.db_path) + suffix).unlink(missing_ok=True)
             os.replace(temp, self.db_path)
+            db.fsync_dir(self.db_path.parent)
             if new is None:
                 db.StoreMeta(False, created).write(meta_path)
-            for backup in self.backups():
-                part = backup.with_name(backup.name + ".rekey")
-                try:
-                    db.rekey_copy(backup, old, part, new)
-                except skip:
-                    part.unlink(missing_ok=True)
-                    db.move_aside(backup, self.paths.data / db.CORRUPT_DIR, self._clock())
-                    continue
-                os.replace(part, backup)
             vault_errors: tuple[type[BaseException], ...] = (OSError, *skip)
             try:
                 drafts.rekey_vault(self.paths.data, old, new)
@@ -888,7 +902,41 @@ class Store:
             self._passphrase = new
             db.configure(self._conn)
             self._restrict_files()
+        state_path.unlink(missing_ok=True)
         self.record_event("change", None, {"what": "encryption", "encrypted": new is not None})
+        return set_aside
+
+    def _rekey_backup(
+        self,
+        backup: Path,
+        old: str | None,
+        new: str | None,
+        skip: tuple[type[BaseException], ...],
+    ) -> bool:
+        """Put one backup under ``new`` (atomically); True if it is (or already was) there."""
+        part = backup.with_name(backup.name + REKEY_SUFFIX)
+        unreadable: tuple[type[BaseException], ...] = (BackupError, *skip)
+        for key in (old, new) if old != new else (old,):
+            try:
+                db.check_backup(backup, key, LATEST)
+            except unreadable:
+                continue
+            if key == new:
+                return True  # converted by an earlier, interrupted run
+            try:
+                db.rekey_copy(backup, key, part, new)
+            except skip:
+                part.unlink(missing_ok=True)
+                return False
+            os.replace(part, backup)
+            db.fsync_dir(backup.parent)
+            return True
+        return False
+
+    @property
+    def rekey_interrupted(self) -> bool:
+        """True when an ``encrypt`` / change of passphrase was interrupted: run it again."""
+        return (self.paths.data / REKEY_STATE_NAME).exists()
 
     def drafts_vault(self) -> drafts.DraftVault:
         """Where unsaved visit drafts go: keyed like this store (encrypted when it is)."""
