@@ -256,6 +256,7 @@ class Store:
     def close(self) -> None:
         """Checkpoint, close the database and release the instance lock (idempotent)."""
         if self._conn is not None:
+            self._anchor_audit()
             try:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except db.database_errors(self._conn):
@@ -794,8 +795,52 @@ class Store:
         uid = self._uid(pid) if pid is not None else None
         return audit.events(self.connection, uid, limit, offset)
 
-    def verify_audit(self) -> audit.VerifyResult:
-        return audit.verify(self.connection)
+    def verify_audit(self) -> audit.TamperReport:
+        """The hash chain, plus the anchors outside it, the triggers and deleted patients."""
+        connection = self.connection
+        chain = audit.verify(connection)
+        problems: list[str] = []
+        anchor = audit.read_anchor(self.paths.data / audit.ANCHOR_NAME)
+        if anchor is not None and not audit.holds(connection, anchor):
+            problems.append(
+                f"event {anchor[0]}, the newest when the store was last closed or backed up, "
+                "is missing or changed (the log was emptied, cut or rewritten)"
+            )
+        for backup in self.backups():
+            try:
+                source = db.connect(backup, self._passphrase, read_only=True)
+            except StoreError:
+                continue
+            try:
+                backup_head = audit.head(source)
+            except db.database_errors(source):
+                continue
+            finally:
+                source.close()
+            if not audit.holds(connection, backup_head):
+                problems.append(
+                    f"event {backup_head[0]} of backup {backup.name} is missing or changed "
+                    "in the store (the log was emptied, cut or rewritten)"
+                )
+        for name in audit.missing_triggers(connection):
+            problems.append(f"the protection {name} was removed from the database")
+        for uid in audit.deleted_patients(connection):
+            problems.append(f"patient {uid[:8]} was deleted outside the app")
+        return audit.TamperReport(chain, tuple(problems))
+
+    def _anchor_audit(self) -> None:
+        """Record the chain's head outside the database; never fails a close or a backup."""
+        if self._conn is None or schema_version(self._conn) < 3:
+            return
+        path = self.paths.data / audit.ANCHOR_NAME
+        errors: tuple[type[BaseException], ...] = (OSError, *db.database_errors(self._conn))
+        try:
+            anchor = audit.read_anchor(path)
+            if anchor is not None and not audit.holds(self._conn, anchor):
+                return  # keep the evidence: verify reports the cut until someone looks
+            audit.write_anchor(path, self._conn)
+        except errors:
+            pass
 
     # --- integrity, backup, restore -----------------------------------------------------------
 
@@ -837,6 +882,7 @@ class Store:
                 old.unlink(missing_ok=True)
         if schema_version(self.connection) >= 3 and reason != "open":
             self.record_event("backup", None, {"reason": reason, "file": target.name})
+        self._anchor_audit()
         return target
 
     def change_passphrase(self, new: str | None) -> list[Path]:

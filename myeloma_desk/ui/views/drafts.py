@@ -93,12 +93,34 @@ class DraftStore:
         return meta is not None and meta.encrypted
 
     def _open_vault(self) -> DraftVault | None:
-        vault = self._vault() if self._vault is not None else None
-        if vault is None:
+        """The vault while an encrypted store is open; None otherwise (plain files are used).
+
+        A plain vault left by decrypting the store is turned back into plain files.
+        """
+        if not self._store_encrypted():
+            self._move_plain_vault_out()
             return None
-        if vault.encrypted or self._store_encrypted():
-            self._move_files_into(vault)
+        vault = self._vault() if self._vault is not None else None
+        if vault is None or not vault.encrypted:
+            return None
+        self._move_files_into(vault)
         return vault
+
+    def _move_plain_vault_out(self) -> None:
+        from myeloma_desk.store.drafts import DraftVault, vault_path
+
+        path = vault_path(self.data_dir)
+        if not path.exists():
+            return
+        unreadable: tuple[type[BaseException], ...] = (ValueError, KeyError, TypeError)
+        try:
+            for key, text in DraftVault(path, None).items():
+                raw = json.loads(text)
+                self._write_file(self._path(key), raw)
+        except (*unreadable, *_vault_errors()) as error:
+            log.warning("drafts of the decrypted store could not be read: %s", error)
+            return
+        path.unlink(missing_ok=True)
 
     def _move_files_into(self, vault: DraftVault) -> None:
         """Plain-text draft files beside an encrypted store go into the vault, then away."""
@@ -137,6 +159,10 @@ class DraftStore:
         if self._store_encrypted():
             log.info("draft not kept: the encrypted patient store is not open")
             return None
+        self._write_file(target, payload)
+        return target
+
+    def _write_file(self, target: Path, payload: dict[str, Any]) -> None:
         make_private_dir(self.folder)
         fd, tmp_name = tempfile.mkstemp(prefix=".draft-", dir=self.folder)
         tmp = Path(tmp_name)
@@ -150,7 +176,6 @@ class DraftStore:
         finally:
             if tmp.exists():
                 tmp.unlink()
-        return target
 
     def load(self, key: str) -> Draft | None:
         """The draft with ``key``, or None (an unreadable draft counts as none)."""
@@ -192,7 +217,7 @@ class DraftStore:
     def discard(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
         vault = self._vault() if self._vault is not None else None
-        if vault is not None:
+        if vault is not None and vault.encrypted:
             try:
                 vault.delete(key)
             except _vault_errors() as error:
