@@ -215,6 +215,14 @@ def _find(store: Any, key: str) -> Any:
     return patient
 
 
+def _shown(text: str) -> str:
+    """Text for the terminal: control and text-direction characters escaped (``\\u202e``).
+
+    New names and identifiers refuse them; this covers records stored before that check.
+    """
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 def _list(args: argparse.Namespace) -> int:
     def action(store: Any) -> int:
         if args.search:
@@ -225,7 +233,7 @@ def _list(args: argparse.Namespace) -> int:
         for p in rows:
             flag = " (archived)" if p.archived else ""
             print(
-                f"{p.id:>6}  {(p.identifier or '-'):<16} {p.name[:32]:<32} "
+                f"{p.id:>6}  {_shown(p.identifier or '-'):<16} {_shown(p.name)[:32]:<32} "
                 f"{p.birth_date.isoformat() if p.birth_date else '-':<10} "
                 f"{p.last_visit.isoformat() if p.last_visit else '-':<10}{flag}"
             )

@@ -17,6 +17,7 @@ rewrites the file, the anchor and every backup together is not caught.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -204,6 +205,18 @@ def holds(connection: Any, anchor: tuple[int, str]) -> bool:
         return True
     row = connection.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
     return row is not None and str(row[0]) == digest
+
+
+def last_restore(connection: Any) -> dt.datetime | None:
+    """When the newest ``restore`` event happened (aware UTC), or None."""
+    row = connection.execute("SELECT max(at) FROM audit_log WHERE action = 'restore'").fetchone()
+    if row is None or row[0] is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(str(row[0]))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def missing_triggers(connection: Any) -> list[str]:

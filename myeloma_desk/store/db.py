@@ -288,6 +288,7 @@ class InstanceLock:
 
     def acquire(self) -> None:
         create_private_file(self.path)
+        self._lock_folder()
         handle = self.path.open("r+b")
         try:
             _lock(handle)
@@ -300,6 +301,7 @@ class InstanceLock:
                 ) from None
             pid = _read_pid(handle)
             handle.close()
+            self._unlock_folder()
             raise StoreLockedError(self.path, pid) from None
         handle.seek(0)
         handle.truncate()
@@ -315,6 +317,35 @@ class InstanceLock:
                 _unlock(self._handle)
             self._handle.close()
             self._handle = None
+        self._unlock_folder()
+
+    _folder_fd: int | None = None
+
+    def _lock_folder(self) -> None:
+        """POSIX: also lock the data folder itself, which cannot be deleted while it holds the
+        store, so deleting ``patients.lock`` does not let a second writer in."""
+        if sys.platform == "win32":  # pragma: no cover - Windows keeps the lock file only
+            return
+        fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(fd)
+            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                with contextlib.suppress(OSError), self.path.open("rb") as handle:
+                    raise StoreLockedError(self.path, _read_pid(handle)) from None
+                raise StoreLockedError(self.path, None) from None
+            raise StoreError(
+                f"Cannot lock {self.path.parent} ({error.strerror}); the data folder must be on "
+                "a local disk that supports file locks."
+            ) from None
+        self._folder_fd = fd
+
+    def _unlock_folder(self) -> None:
+        if self._folder_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._folder_fd)  # closing the descriptor drops its flock
+            self._folder_fd = None
 
     @property
     def held(self) -> bool:
@@ -425,6 +456,15 @@ def is_encrypted(db_path: Path, meta: StoreMeta | None) -> bool:
 def backup_name(now: dt.datetime) -> str:
     """``patients-20260126T013000123456Z.sqlite3``: sorts by time, never collides in practice."""
     return f"patients-{now.strftime('%Y%m%dT%H%M%S%fZ')}.sqlite3"
+
+
+def backup_time(path: Path) -> dt.datetime | None:
+    """When a backup was taken, from its name (``patients-<UTC stamp>.sqlite3``), or None."""
+    stamp = path.name.removeprefix("patients-").removesuffix(".sqlite3")
+    try:
+        return dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
 
 
 def list_backups(folder: Path) -> list[Path]:

@@ -7,6 +7,7 @@ one transaction together with its audit event, so either both are on disk or nei
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -147,6 +148,9 @@ class Store:
         and :class:`StoreCorruptError` (after moving the damaged file aside) if the startup
         integrity check fails.
         """
+        if passphrase is not None and not passphrase.strip():
+            # "" or spaces is never a passphrase: refused the same way for new and old stores.
+            raise StoreError("A passphrase that is empty or only spaces is not a passphrase.")
         paths.ensure()
         data = paths.data
         db_path = data / db.DB_NAME
@@ -806,7 +810,11 @@ class Store:
                 f"event {anchor[0]}, the newest when the store was last closed or backed up, "
                 "is missing or changed (the log was emptied, cut or rewritten)"
             )
+        restored_at = audit.last_restore(connection)
         for backup in self.backups():
+            taken = db.backup_time(backup)
+            if restored_at is not None and (taken is None or taken <= restored_at):
+                continue  # from before the last restore: a history the restore replaced
             try:
                 source = db.connect(backup, self._passphrase, read_only=True)
             except StoreError:
@@ -1008,6 +1016,9 @@ class Store:
         if problem:
             raise BackupError(f"the restored store fails its check ({problem})")
         self.record_event("restore", None, {"file": backup_file.name})
+        # A restore legitimately replaces the chain with the backup's: anchor the new head.
+        with contextlib.suppress(OSError):
+            audit.write_anchor(self.paths.data / audit.ANCHOR_NAME, self.connection)
 
 
 def open_store(
