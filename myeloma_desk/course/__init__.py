@@ -1,7 +1,7 @@
 """The patient's course of disease: one model that every screen and report reads.
 
 Built from the store's records (patient, visits, therapy lines) on the engine's course rules
-(domain/lines.py, the ``response_imwg`` rule with its confirmation, domain/time_to_events.py).
+(domain/lines.py, the ``response_imwg`` rule with its confirmation, domain/events.py).
 Pure Python: no Qt, no I/O.
 """
 
@@ -14,7 +14,10 @@ from myeloma_desk.course.model import (
     VisitCourse,
     VisitResponse,
     build_course,
+    clear_course_memo,
+    visit_response,
 )
+from myeloma_desk.course.trends import LineMarker, TrendPoint, Trends, TrendSeries, build_trends
 
 __all__ = [
     "DIAGNOSIS_RULES",
@@ -22,7 +25,14 @@ __all__ = [
     "DiseaseState",
     "EstablishedDiagnosis",
     "LineCourse",
+    "LineMarker",
+    "TrendPoint",
+    "TrendSeries",
+    "Trends",
     "VisitCourse",
     "VisitResponse",
     "build_course",
+    "build_trends",
+    "clear_course_memo",
+    "visit_response",
 ]

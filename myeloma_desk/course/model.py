@@ -10,7 +10,7 @@ How each part is decided (docs/ui.md, "Course model"):
   cytogenetic risk, smoldering and MGUS risk) are shown at later visits as carried forward
   from the diagnosis visit, with its date.
 - **Lines** are IMWG lines (domain/lines.py); each gets its best confirmed response and its
-  time to events (domain/time_to_events.py) from the per-visit ``response_imwg`` results.
+  time to events (domain/events.py) from the per-visit ``response_imwg`` results.
 - **Response per visit** is the ``response_imwg`` result of that visit's engine input (the one
   snapshot builder), re-baselined at each new line by the rule itself, with its confirmation.
 - **State now** reads the latest visit: the line in progress and its phase, prior lines, the
@@ -20,20 +20,25 @@ How each part is decided (docs/ui.md, "Course model"):
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from myeloma_desk.domain.engine import Assessment, assess
+from myeloma_desk.domain.events import Assessment as Assessed
+from myeloma_desk.domain.events import Interval, LineTimes, line_times
 from myeloma_desk.domain.lines import Line, current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
-from myeloma_desk.domain.time_to_events import Assessed, Interval, line_intervals
 from myeloma_desk.domain.vocabulary import RESPONSE_LABELS, RESPONSE_ORDER, diagnosis_label
 from myeloma_desk.store.models import Patient, Visit
 from myeloma_desk.store.snapshot_builder import build_snapshot, carried_forward, lines_as_of
 
 if TYPE_CHECKING:
+    from myeloma_desk.course.trends import Trends
     from myeloma_desk.evidence.options import OptionsReport
 
 # Rules that describe the disease at diagnosis: at a follow-up they are carried forward from
@@ -130,8 +135,18 @@ class LineCourse:
     line: Line
     best_confirmed: str | None
     best_unconfirmed: str | None
-    intervals: dict[str, Interval]
+    times: LineTimes  # PFS, duration of response, time to next treatment (domain/events.py)
     visit_dates: tuple[dt.date, ...]
+
+    @property
+    def intervals(self) -> dict[str, Interval]:
+        """The line's times to event that could be given: ``pfs``, ``dor``, ``ttnt``."""
+        found = {
+            "pfs": self.times.pfs,
+            "dor": self.times.duration_of_response,
+            "ttnt": self.times.ttnt,
+        }
+        return {key: value for key, value in found.items() if value is not None and value.end}
 
     @property
     def number(self) -> int:
@@ -182,6 +197,19 @@ class Course:
         wanted = ("iss", "r_iss", "r2_iss", "cytogenetic_risk_pdq", "high_risk_ims_imwg")
         return {r.rule: r for r in self.diagnosis_visit.assessment.results if r.rule in wanted}
 
+    def carried_at(self, day: dt.date | None) -> dict[str, tuple[RuleResult, dt.date]]:
+        """The diagnosis-visit rules as they stand for a visit on ``day`` (stored or still
+        being typed): from the diagnosis visit, with its date, when ``day`` is after it;
+        empty at or before the diagnosis visit (there they are the visit's own)."""
+        source = self.diagnosis_visit
+        if source is None or day is None or source.date >= day:
+            return {}
+        return {
+            rule: (source.assessment.get(rule), source.date)
+            for rule in DIAGNOSIS_RULES
+            if any(r.rule == rule for r in source.assessment.results)
+        }
+
     def results_at(self, day: dt.date) -> list[tuple[RuleResult, dt.date | None]]:
         """The results to show for the visit on ``day``: the visit's own, except the
         diagnosis-visit rules at a follow-up, which come from the diagnosis visit (with its
@@ -189,15 +217,21 @@ class Course:
         visit = self.visit(day)
         if visit is None:
             return []
-        source = self.diagnosis_visit
-        carry = source is not None and source.date < day
+        carried = self.carried_at(day)
         out: list[tuple[RuleResult, dt.date | None]] = []
         for result in visit.assessment.results:
-            if carry and source is not None and result.rule in DIAGNOSIS_RULES:
-                out.append((source.assessment.get(result.rule), source.date))
+            if result.rule in carried:
+                out.append(carried[result.rule])
             else:
                 out.append((result, None))
         return out
+
+    @cached_property
+    def trends(self) -> Trends:
+        """The one trend pipeline (course/trends.py): series, line markers, responses."""
+        from myeloma_desk.course.trends import build_trends
+
+        return build_trends(self)
 
     def options(self, day: dt.date | None = None) -> OptionsReport:
         """The options the PDQ describes for the disease state at the visit on ``day`` (latest)."""
@@ -224,7 +258,9 @@ def _phase_words(line: Line | None, part: TherapyLine | None, prior: int) -> str
     return f"line {line.number}" + (f", {phase}" if phase else "") + f" ({regimen})"
 
 
-def _response(result: RuleResult) -> VisitResponse:
+def visit_response(result: RuleResult) -> VisitResponse:
+    """The ``response_imwg`` result read as a response with its confirmation (also for a
+    visit still being typed, which is not in the course yet)."""
     confirmation: dict[str, Any] = result.detail.get("confirmation") or {}
     category = result.result if isinstance(result.result, str) else None
     return VisitResponse(
@@ -273,6 +309,33 @@ def _established(
     return EstablishedDiagnosis(determined(chosen), chosen.date, "engine"), chosen
 
 
+# Memo of built courses, keyed by the records' content (the GUI asks for the same patient's
+# course from several views; a course is immutable, so one object can be shared).
+MEMO_SIZE = 16
+_memo: OrderedDict[tuple[Any, ...], Course] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _fingerprint(
+    patient: Patient,
+    visits: Sequence[Visit],
+    lines: Sequence[TherapyLine],
+    today: dt.date | None,
+) -> tuple[Any, ...]:
+    return (
+        patient,
+        tuple((v.id, v.date, v.updated_at, v.snapshot.model_dump_json()) for v in visits),
+        tuple(line.model_dump_json() for line in lines),
+        today,
+    )
+
+
+def clear_course_memo() -> None:
+    """Forget every memoized course (tests and benchmarks)."""
+    with _memo_lock:
+        _memo.clear()
+
+
 def build_course(
     patient: Patient,
     visits: Sequence[Visit],
@@ -280,7 +343,30 @@ def build_course(
     *,
     today: dt.date | None = None,
 ) -> Course:
-    """The course of disease from the store's records (visits oldest first)."""
+    """The course of disease from the store's records (visits in any order).
+
+    Memoized on the records' content: the same patient, visits and lines give the same
+    (immutable) :class:`Course` object without running the engine again."""
+    key = _fingerprint(patient, visits, lines, today)
+    with _memo_lock:
+        known = _memo.get(key)
+        if known is not None:
+            _memo.move_to_end(key)
+            return known
+    course = _build_course(patient, visits, lines, today)
+    with _memo_lock:
+        _memo[key] = course
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return course
+
+
+def _build_course(
+    patient: Patient,
+    visits: Sequence[Visit],
+    lines: Sequence[TherapyLine],
+    today: dt.date | None,
+) -> Course:
     ordered = sorted(visits, key=lambda v: v.date)
     if today is not None:
         ordered = [v for v in ordered if v.date <= today]
@@ -306,7 +392,7 @@ def build_course(
         started = any(t.start is not None and t.start <= visit.date for t in therapy)
         response_result = assessment.get("response_imwg")
         response = (
-            _response(response_result)
+            visit_response(response_result)
             if started and response_result.status != "not_applicable"
             else None
         )
@@ -328,6 +414,12 @@ def build_course(
     )
     diagnosis_visit = next((v for v in course_visits if v.is_diagnosis_visit), None)
     last_seen = course_visits[-1].date if course_visits else None
+    # Times to event per line from the engine (domain/events.py), on the per-visit responses.
+    times = line_times(
+        therapy,
+        [Assessed(v.date, v.response.category) for v in course_visits if v.response is not None],
+        today=last_seen,
+    )
     line_courses: list[LineCourse] = []
     for index, line in enumerate(grouped):
         next_start = grouped[index + 1].start if index + 1 < len(grouped) else None
@@ -354,13 +446,12 @@ def build_course(
             best_unconfirmed = _deeper(best_unconfirmed, v.response.category)
             if v.response.confirmed and v.response.confirmed != "PD":
                 best_confirmed = _deeper(best_confirmed, v.response.confirmed)
-        assessed = [Assessed(v.date, v.response.category if v.response else None) for v in inside]
         line_courses.append(
             LineCourse(
                 line=line,
                 best_confirmed=best_confirmed,
                 best_unconfirmed=best_unconfirmed,
-                intervals=line_intervals(line.start, assessed, next_start, last_seen),
+                times=times[index],
                 visit_dates=tuple(v.date for v in inside),
             )
         )
