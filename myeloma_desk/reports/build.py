@@ -1311,6 +1311,7 @@ def assessment_report(
     except EvidenceError as error:
         found = None
         problem = f"Options are not available: {error}"
+    words = _course_words(course, visit_date)
     return build_report(
         snapshot,
         assessment,
@@ -1325,7 +1326,9 @@ def assessment_report(
         pdq_date=found.pdq_date if found else PDQ_DATE,
         page_size=page_size,
         detail=detail,
-        **_course_words(course, visit_date),
+        diagnosis=words.get("diagnosis", ""),
+        state=words.get("state", ""),
+        visit_response=words.get("visit_response", ""),
     )
 
 
