@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.schema import Finding, Quote, Trial
@@ -144,3 +145,19 @@ def references_html(ev: Evidence, refs: Iterable[tuple[str, int]]) -> str:
 
 def with_refs(findings: Iterable[Finding]) -> list[tuple[str, int]]:
     return [(f.section, n) for f in findings for n in f.references]
+
+
+def fit_columns(table: Any, cap: int = 260) -> None:
+    """Size a table's columns to their contents, none wider than ``cap`` pixels (longer text
+    wraps; every cell's tooltip holds it whole), so a table never widens the window."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setWordWrap(True)
+    table.resizeColumnsToContents()
+    for column in range(header.count()):
+        if table.columnWidth(column) > cap:
+            table.setColumnWidth(column, cap)
+    header.setStretchLastSection(True)
+    table.resizeRowsToContents()
