@@ -131,8 +131,8 @@ def shoot(out: Path) -> list[Path]:
         written.append(grab(app, window, out, "calculators"))
 
         for key in ("regimens", "evidence", "reference"):
-            page: QWidget = window.show_section_key(key)
-            prepare = getattr(page, "prepare_screenshot", None)
+            section_page: QWidget = window.show_section_key(key)
+            prepare = getattr(section_page, "prepare_screenshot", None)
             if callable(prepare):
                 prepare()
             written.append(grab(app, window, out, key))
