@@ -10,7 +10,7 @@ from typing import Any
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.schema import Finding, Quote, Trial
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.models.evidence import setting_text
+from myeloma_desk.ui.models.evidence import setting_text, trial_label
 from myeloma_desk.ui.workers import Worker
 
 
@@ -65,7 +65,7 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
     if f.endpoint:
         head.append(f"endpoint: {e(f.endpoint)}")
     if trial is not None:
-        head.append(f'<a href="evidence:trial:{e(trial.id)}">{e(trial.name or trial.id)}</a>')
+        head.append(f'<a href="evidence:trial:{e(trial.id)}">{e(trial_label(trial))}</a>')
     parts.append(" · ".join(head))
     facts = []
     for label, value in (
@@ -102,7 +102,7 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
 
 
 def trial_html(t: Trial, findings: Iterable[Finding]) -> str:
-    out = [f"<h3>{e(t.name or t.id)}</h3>"]
+    out = [f"<h3>{e(trial_label(t))}</h3>"]
     facts = []
     if t.nct_ids:
         facts.append("NCT: " + e(", ".join(t.nct_ids)))

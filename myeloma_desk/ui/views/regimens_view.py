@@ -39,6 +39,7 @@ from myeloma_desk.ui.models.evidence import (
     regimen_model,
     regimen_rows,
     setting_text,
+    trial_label,
 )
 from myeloma_desk.ui.views.evidence_common import (
     e,
@@ -86,7 +87,7 @@ def regimen_html(row: RegimenRow, ev: Evidence) -> str:
         for trial in row.trials:
             names = ", ".join(trial.nct_ids)
             out.append(
-                f'<p><a href="evidence:trial:{e(trial.id)}">{e(trial.name or trial.id)}</a>'
+                f'<p><a href="evidence:trial:{e(trial.id)}">{e(trial_label(trial))}</a>'
                 f"{' (' + e(names) + ')' if names else ''}"
                 f"{' — ' + e(trial.design) if trial.design else ''}</p>"
             )
