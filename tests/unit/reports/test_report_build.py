@@ -552,3 +552,14 @@ def test_possible_diagnoses_read_as_words() -> None:
     assert _diagnosis_words(result) == (
         "cannot be determined (possible: Active multiple myeloma, Non-IgM MGUS)"
     )
+
+
+def test_response_compares_baseline_and_now_in_one_unit() -> None:
+    snap = patient_snapshot()
+    raw = snap.model_dump(mode="json", exclude_none=True)
+    raw["history"][0]["serum_m_protein"] = {"value": 31, "unit": "g/L"}
+    changed = parse_snapshot(raw)
+    doc = build_report(changed, assess(changed))
+    row = next(c for c in doc.response.comparison if c.field == "serum_m_protein")
+    assert row.value == "3.1 g/dL"  # entered as 31 g/L
+    assert row.date.endswith("g/dL")
