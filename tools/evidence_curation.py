@@ -858,6 +858,277 @@ REGIMENS: list[dict[str, Any]] = [
     },
 ]
 
+# Regimens the PDQ describes in words (or names only as a trial arm). The abbreviations are the
+# usual ones, kept as search terms; "note" says where the PDQ does not use them itself.
+_WORDS = "Abbreviation not used in the PDQ text; the PDQ describes the combination in words."
+_GE4 = "relapsed or refractory myeloma after at least four prior systemic treatments"
+
+REGIMENS += [
+    {
+        "id": "krd",
+        "abbreviation": "KRd",
+        "name": "carfilzomib, lenalidomide, and dexamethasone",
+        "components": ["carfilzomib", "lenalidomide", "dexamethasone"],
+        "settings": [*_RR, "maintenance"],
+        "synonyms": ["carfilzomib-lenalidomide-dexamethasone"],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "note": _WORDS,
+        "snippet": "the combination of carfilzomib, lenalidomide, and dexamethasone was compared",
+    },
+    {
+        "id": "dkd",
+        "abbreviation": "DKd",
+        "name": "daratumumab, carfilzomib, and dexamethasone",
+        "components": ["daratumumab", "carfilzomib", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["Dara-Kd", "KdD"],
+        "note": _WORDS,
+        "snippet": "either daratumumab, carfilzomib, and dexamethasone or carfilzomib and",
+    },
+    {
+        "id": "isa-kd",
+        "abbreviation": "Isa-Kd",
+        "name": "isatuximab, carfilzomib, and dexamethasone",
+        "components": ["isatuximab", "carfilzomib", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["IsaKd", "isatuximab-Kd"],
+        "route_notes": ["Isatuximab is given IV, unlike daratumumab (subcutaneous)."],
+        "note": _WORDS,
+        "snippet": "the combination of carfilzomib and dexamethasone was given with or without",
+    },
+    {
+        "id": "isa-pd",
+        "abbreviation": "Isa-Pd",
+        "name": "isatuximab, pomalidomide, and dexamethasone",
+        "components": ["isatuximab", "pomalidomide", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["IsaPd", "isatuximab-Pd"],
+        "route_notes": ["Isatuximab is given IV, unlike daratumumab (subcutaneous)."],
+        "note": "The PDQ writes 'Pd was given with or without isatuximab' and, once, "
+        "'isatuximab plus PD' (a typo for Pd).",
+        "snippet": "Pd was given with or without isatuximab.",
+    },
+    {
+        "id": "ird",
+        "abbreviation": "IRd",
+        "name": "ixazomib, lenalidomide, and dexamethasone",
+        "components": ["ixazomib", "lenalidomide", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["ixazomib-Rd", "Ixa-Rd"],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "note": _WORDS,
+        "snippet": "ixazomib combined with lenalidomide and dexamethasone was compared with a",
+    },
+    {
+        "id": "erd",
+        "abbreviation": "ERd",
+        "name": "elotuzumab, lenalidomide, and dexamethasone",
+        "components": ["elotuzumab", "lenalidomide", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["Elo-Rd", "elotuzumab-Rd"],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "note": _WORDS,
+        "snippet": "elotuzumab was combined with lenalidomide and dexamethasone and compared",
+    },
+    {
+        "id": "d-vmp",
+        "abbreviation": "D-VMP",
+        "name": "daratumumab plus VMP (bortezomib, melphalan, and prednisone)",
+        "components": ["daratumumab", "bortezomib", "melphalan", "prednisone"],
+        "settings": _LF,
+        "synonyms": ["Dara-VMP", "DVMP"],
+        "note": "The PDQ writes 'daratumumab plus VMP'.",
+        "snippet": "daratumumab plus VMP was compared with VMP alone",
+    },
+    {
+        "id": "dara-cybord",
+        "abbreviation": "Dara-CyBorD",
+        "name": "daratumumab combined with bortezomib, cyclophosphamide, and dexamethasone",
+        "components": ["daratumumab", "bortezomib", "cyclophosphamide", "dexamethasone"],
+        "settings": ["al_amyloidosis"],
+        "synonyms": ["D-CyBorD", "D-VCd", "Dara-VCd"],
+        "note": "The PDQ body describes it in words; 'Daratumumab plus CyBorD' is the title "
+        "of a cited reference (ANDROMEDA).",
+        "snippet": "Daratumumab combined with bortezomib, cyclophosphamide, and dexamethasone is",
+    },
+    {
+        "id": "ven-vd",
+        "abbreviation": "Ven-Vd",
+        "name": "venetoclax plus bortezomib and dexamethasone",
+        "components": ["venetoclax", "bortezomib", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["VenVd", "venetoclax-Vd"],
+        "note": _WORDS + " PFS favoured the venetoclax arm and OS the placebo arm "
+        "(treatment-related sepsis).",
+        "snippet": "randomly assigned to receive venetoclax plus bortezomib and dexamethasone",
+    },
+    {
+        "id": "isa-rd",
+        "abbreviation": "isatuximab-Rd",
+        "name": "isatuximab plus lenalidomide and dexamethasone",
+        "components": ["isatuximab", "lenalidomide", "dexamethasone"],
+        "settings": _LF,
+        "synonyms": ["Isa-Rd", "IRd-isatuximab"],
+        "route_notes": ["Isatuximab is given IV, unlike daratumumab (subcutaneous)."],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "note": "Described as the comparator arm of BENEFIT (I-VRd versus isatuximab-Rd).",
+        "snippet": "for the I-VRd group and 26% for the isatuximab-Rd group",
+    },
+    {
+        "id": "belantamab-vd",
+        "abbreviation": "belantamab-Vd",
+        "name": "belantamab mafodotin plus bortezomib and dexamethasone",
+        "components": ["belantamab mafodotin", "bortezomib", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["BVd", "Bela-Vd", "belantamab mafodotin-Vd"],
+        "snippet": "Patients received either belantamab mafodotin plus Vd or DVd.",
+    },
+    {
+        "id": "lenalidomide-maintenance",
+        "abbreviation": "lenalidomide maintenance",
+        "name": "single-agent lenalidomide maintenance",
+        "components": ["lenalidomide"],
+        "settings": ["maintenance"],
+        "synonyms": ["R maintenance", "len maintenance", "lenalidomide alone"],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "snippet": "compared lenalidomide maintenance with placebo.",
+    },
+    {
+        "id": "ixazomib-maintenance",
+        "abbreviation": "ixazomib maintenance",
+        "name": "single-agent ixazomib maintenance",
+        "components": ["ixazomib"],
+        "settings": ["maintenance"],
+        "synonyms": ["ixa maintenance"],
+        "snippet": "For patients unable to receive lenalidomide maintenance, ixazomib is a",
+    },
+    {
+        "id": "daratumumab-maintenance",
+        "abbreviation": "daratumumab maintenance",
+        "name": "single-agent daratumumab maintenance",
+        "components": ["daratumumab"],
+        "settings": ["maintenance"],
+        "synonyms": ["dara maintenance"],
+        "snippet": None,
+    },
+    {
+        "id": "teclistamab",
+        "abbreviation": "teclistamab",
+        "name": "teclistamab (bispecific antibody, single agent)",
+        "components": ["teclistamab"],
+        "settings": _RR,
+        "synonyms": ["Tec", "bispecific antibody"],
+        "population": _GE4,
+        "note": "The PDQ writes 'at last four prior systemic treatments', read as 'at least'.",
+        "min_prior_lines": 4,
+        "snippet": "teclistamab was given to 165 patients with relapsed or refractory myeloma",
+    },
+    {
+        "id": "talquetamab",
+        "abbreviation": "talquetamab",
+        "name": "talquetamab (bispecific antibody, single agent)",
+        "components": ["talquetamab"],
+        "settings": _RR,
+        "synonyms": ["Tal", "bispecific antibody"],
+        "population": _GE4,
+        "min_prior_lines": 4,
+        "snippet": "talquetamab was given to 232 patients with relapsed or refractory myeloma",
+    },
+    {
+        "id": "elranatamab",
+        "abbreviation": "elranatamab",
+        "name": "elranatamab (bispecific antibody, single agent)",
+        "components": ["elranatamab"],
+        "settings": _RR,
+        "synonyms": ["Elra", "bispecific antibody"],
+        "population": "relapsed or refractory myeloma after at least four prior lines of therapy",
+        "min_prior_lines": 4,
+        "snippet": "Elranatamab was given to 187 patients with relapsed or refractory myeloma",
+    },
+    {
+        "id": "ide-cel",
+        "abbreviation": "ide-cel",
+        "name": "idecabtagene vicleucel (BCMA-directed CAR T-cell therapy)",
+        "components": ["idecabtagene vicleucel"],
+        "settings": _RR,
+        "synonyms": ["idecabtagene vicleucel", "CAR T-cell therapy", "CAR-T"],
+        "population": "relapsed or refractory myeloma after two to four prior lines of "
+        "treatment with lenalidomide-refractory disease",
+        "min_prior_lines": 2,
+        "max_prior_lines": 4,
+        "snippet": "386 patients with relapsed or refractory myeloma after two to four prior",
+    },
+    {
+        "id": "cilta-cel",
+        "abbreviation": "cilta-cel",
+        "name": "ciltacabtagene autoleucel (BCMA-directed CAR T-cell therapy)",
+        "components": ["ciltacabtagene autoleucel"],
+        "settings": _RR,
+        "synonyms": ["ciltacabtagene autoleucel", "CAR T-cell therapy", "CAR-T"],
+        "population": "relapsed myeloma after one to three prior lines of treatment with "
+        "lenalidomide-refractory disease",
+        "min_prior_lines": 1,
+        "max_prior_lines": 3,
+        "snippet": "relapsed myeloma after one to three prior lines of treatment who also had",
+    },
+]
+
+# Trials by arm role (the regimen ids of each arm). A trial supports the arm it favoured; the
+# losing arm lists it as "comparator". Where a trial is listed here its regimen links come from
+# this table only (the extractor's word matching would hang MAIA under Rd).
+_F, _C = "favoured", "comparator"
+ARM_ROLES: dict[str, dict[str, Any]] = {
+    "nct02874742": {_F: ["d-vrd"], _C: ["vrd"]},  # GRIFFIN
+    "myeloma-ref56": {_F: ["d-vrd"], _C: ["vrd"]},
+    "myeloma-ref13": {_F: ["i-vrd"], _C: ["vrd"]},  # GMMG-HD7
+    "nct03319667": {_F: ["i-vrd"], _C: ["vrd"]},
+    "nct02252172": {_F: ["drd"], _C: ["rd"]},  # MAIA
+    "myeloma-ref72": {_F: ["d-vmp"], _C: ["vmp"]},  # ALCYONE
+    "nct04751877": {_F: ["i-vrd"], _C: ["isa-rd"]},  # BENEFIT
+    "myeloma-ref74": {"no_difference": ["vmp"]},
+    "myeloma-ref75": {"no_difference": ["krd", "vrd"]},
+    "myeloma-ref131": {_F: ["lenalidomide-maintenance"]},
+    "myeloma-ref137": {_F: ["ixazomib-maintenance"]},  # TOURMALINE-MM4
+    "myeloma-ref141": {_F: ["ixazomib-maintenance"]},  # TOURMALINE-MM3
+    "nct02659293": {_F: ["krd"], _C: ["lenalidomide-maintenance"]},  # ATLAS
+    "nct03901963": {_F: ["dara-r"], _C: ["lenalidomide-maintenance"]},  # AURIGA
+    "nct02541383": {_F: ["daratumumab-maintenance"]},  # CASSIOPEIA
+    "nct02136134": {_F: ["dvd"], _C: ["vd"]},  # CASTOR
+    "nct02076009": {_F: ["drd"], _C: ["rd"]},  # POLLUX
+    "nct03158688": {_F: ["dkd"], _C: ["kd"]},  # CANDOR
+    "relapsed-ref9": {_F: ["dpd"], _C: ["pd"]},  # APOLLO
+    "nct02654132": {_F: ["epd"], _C: ["pd"]},  # ELOQUENT-3
+    "nct01239797": {_F: ["erd"], _C: ["rd"]},  # ELOQUENT-2
+    "relapsed-ref15": {_F: ["isa-pd"], _C: ["pd"]},  # ICARIA-MM
+    "relapsed-study-1": {_F: ["isa-kd"], _C: ["kd"]},
+    "relapsed-ref27": {_F: ["krd"], _C: ["rd"]},
+    "nct01568866": {_F: ["kd"], _C: ["vd"]},  # ENDEAVOR
+    "relapsed-ref33": {_F: ["ird"], _C: ["rd"]},
+    "nct04181827": {_F: ["cilta-cel"]},
+    "nct03651128": {_F: ["ide-cel"]},  # KarMMa-3
+    "nct03145181": {"single_arm": ["teclistamab"]},
+    "relapsed-ref53": {"single_arm": ["talquetamab"]},
+    "relapsed-ref55": {"single_arm": ["elranatamab"]},  # MagnetisMM-3
+    "relapsed-ref56": {_F: ["pvd"], _C: ["vd"]},  # OPTIMISMM
+    "nct04246047": {_F: ["belantamab-vd"], _C: ["dvd"]},
+    "nct04484623": {_F: ["bpd"], _C: ["pvd"]},
+    "relapsed-ref86": {_F: ["svd"], _C: ["vd"]},  # BOSTON
+    "relapsed-ref88": {"single_arm": ["svd"]},
+    "nct02755597": {"mixed": ["ven-vd", "vd"]},  # BELLINI
+    "relapsed-ref91": {_F: ["ven-vd"], _C: ["vd"]},  # BELLINI t(11;14) subgroup
+    "nct03201965": {_F: ["dara-cybord"], _C: ["cybord"]},  # ANDROMEDA
+}
+ARM_ROLE_NOTES: dict[tuple[str, str], str] = {
+    ("nct02755597", "ven-vd"): "PFS favoured venetoclax; OS favoured placebo (sepsis).",
+    ("nct02755597", "vd"): "PFS favoured venetoclax; OS favoured placebo (sepsis).",
+    ("relapsed-ref91", "ven-vd"): "Prespecified analysis of patients with t(11;14).",
+    ("myeloma-ref75", "krd"): "No difference in PFS or OS versus VRd (standard-risk or "
+    "intermediate-risk disease, transplant deferred).",
+    ("myeloma-ref75", "vrd"): "No difference in PFS or OS versus carfilzomib-based induction.",
+    ("myeloma-ref74", "vmp"): "No difference in PFS or OS versus carfilzomib plus melphalan "
+    "and prednisone.",
+}
+
 # ---------------------------------------------------------------------------------------------
 # drug notes: route, toxicities and precautions the PDQ names (snippets resolved to sentences)
 

@@ -610,6 +610,18 @@ def curate(
         regs = extra.pop("regimens", [])
         by_trial[tid]["regimens"] = list(dict.fromkeys([*by_trial[tid]["regimens"], *regs]))
         by_trial[tid].update(extra)
+    # Arm roles: a trial supports the arm it favoured; the losing arm keeps it as comparator.
+    known = {r["id"] for r in cur.REGIMENS}
+    for tid, roles in cur.ARM_ROLES.items():
+        if tid not in by_trial:
+            raise SystemExit(f"arm roles name unknown trial {tid}")
+        for regs in roles.values():
+            if set(regs) - known:
+                raise SystemExit(f"arm roles of {tid} name unknown regimens {set(regs) - known}")
+        by_trial[tid]["regimens"] = [
+            r for role, regs in roles.items() if role != "comparator" for r in regs
+        ]
+        by_trial[tid]["comparator_regimens"] = list(roles.get("comparator", []))
     # Errata notes matched on the text of a finding or trial.
     errata: list[dict[str, Any]] = []
     for k, rule in enumerate(cur.ERRATA, start=1):
@@ -638,6 +650,8 @@ def curate(
                 " ".join(f["sentences"]),
             )
         ]
+        if t and f["trial"] in cur.ARM_ROLES:
+            own = []  # the arm roles decide; "Rd alone" in a MAIA sentence is the comparator
         f["regimens"] = list(dict.fromkeys([*(t.get("regimens", []) if t else []), *own]))
         if t:
             f["arms"] = t["arms"]
@@ -708,6 +722,22 @@ def main(argv: list[str] | None = None) -> int:
         rec = {k: v for k, v in r.items() if k != "snippet"}
         if r.get("snippet"):
             rec["definition"] = quote(paras, r["snippet"])
+        evidence = [
+            {
+                "trial": tid,
+                "role": role,
+                **(
+                    {"note": cur.ARM_ROLE_NOTES[(tid, r["id"])]}
+                    if (tid, r["id"]) in cur.ARM_ROLE_NOTES
+                    else {}
+                ),
+            }
+            for tid, roles in cur.ARM_ROLES.items()
+            for role, regs in roles.items()
+            if r["id"] in regs
+        ]
+        if evidence:
+            rec["evidence"] = evidence
         regimens.append(rec)
     drugs = []
     from myeloma_desk.domain.drugs import DRUGS

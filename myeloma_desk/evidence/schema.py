@@ -68,8 +68,27 @@ class DrugRecord(_Model):
     notes: list[Quote] = Field(default_factory=list)  # toxicities and precautions the PDQ names
 
 
+ArmRole = Literal["favoured", "comparator", "no_difference", "mixed", "single_arm"]
+
+ARM_ROLE_LABELS: dict[str, str] = {
+    "favoured": "the arm the trial favoured",
+    "comparator": "the comparator arm the trial result went against",
+    "no_difference": "one of two arms with no significant difference",
+    "mixed": "mixed result (one end point favoured this arm, another the comparator)",
+    "single_arm": "single-arm study",
+}
+
+
+class RegimenEvidence(_Model):
+    """A trial behind a regimen, by the role this regimen's arm played in it."""
+
+    trial: str  # Trial.id
+    role: ArmRole
+    note: str | None = None  # why, in words (e.g. which end point went which way)
+
+
 class Regimen(_Model):
-    """A regimen abbreviation as the PDQ uses it."""
+    """A regimen abbreviation (or named combination) as the PDQ uses it."""
 
     id: str
     abbreviation: str
@@ -81,6 +100,15 @@ class Regimen(_Model):
     renal_notes: list[str] = Field(default_factory=list)
     definition: Quote | None = None  # the sentence where the PDQ spells it out, if it does
     note: str | None = None
+    # The population the PDQ describes the regimen for, in its words (e.g. "relapsed or
+    # refractory myeloma ... at least four prior systemic treatments"), and the prior-line
+    # bounds that wording states (None: not stated).
+    population: str | None = None
+    min_prior_lines: int | None = None
+    max_prior_lines: int | None = None
+    # Trials by arm role: a trial supports the arm it favoured and appears as "comparator"
+    # under the arm that lost (MAIA under DRd as favoured, under Rd as comparator).
+    evidence: list[RegimenEvidence] = Field(default_factory=list)
 
 
 class Trial(_Model):
@@ -99,7 +127,9 @@ class Trial(_Model):
     design: str | None = None
     population: str | None = None
     arms: list[str] = Field(default_factory=list)
-    regimens: list[str] = Field(default_factory=list)  # regimen ids
+    regimens: list[str] = Field(default_factory=list)  # regimen ids the trial supports
+    # Regimen ids of the arm(s) the result went against (the losing comparator).
+    comparator_regimens: list[str] = Field(default_factory=list)
     description: list[str] = Field(default_factory=list)  # exact sentences
     references: list[int] = Field(default_factory=list)
     errata: list[str] = Field(default_factory=list)
