@@ -14,6 +14,7 @@ from myeloma_desk.course.model import (
     VisitCourse,
     VisitResponse,
     build_course,
+    visit_response,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "VisitCourse",
     "VisitResponse",
     "build_course",
+    "visit_response",
 ]

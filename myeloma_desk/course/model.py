@@ -182,6 +182,19 @@ class Course:
         wanted = ("iss", "r_iss", "r2_iss", "cytogenetic_risk_pdq", "high_risk_ims_imwg")
         return {r.rule: r for r in self.diagnosis_visit.assessment.results if r.rule in wanted}
 
+    def carried_at(self, day: dt.date | None) -> dict[str, tuple[RuleResult, dt.date]]:
+        """The diagnosis-visit rules as they stand for a visit on ``day`` (stored or still
+        being typed): from the diagnosis visit, with its date, when ``day`` is after it;
+        empty at or before the diagnosis visit (there they are the visit's own)."""
+        source = self.diagnosis_visit
+        if source is None or day is None or source.date >= day:
+            return {}
+        return {
+            rule: (source.assessment.get(rule), source.date)
+            for rule in DIAGNOSIS_RULES
+            if any(r.rule == rule for r in source.assessment.results)
+        }
+
     def results_at(self, day: dt.date) -> list[tuple[RuleResult, dt.date | None]]:
         """The results to show for the visit on ``day``: the visit's own, except the
         diagnosis-visit rules at a follow-up, which come from the diagnosis visit (with its
@@ -189,12 +202,11 @@ class Course:
         visit = self.visit(day)
         if visit is None:
             return []
-        source = self.diagnosis_visit
-        carry = source is not None and source.date < day
+        carried = self.carried_at(day)
         out: list[tuple[RuleResult, dt.date | None]] = []
         for result in visit.assessment.results:
-            if carry and source is not None and result.rule in DIAGNOSIS_RULES:
-                out.append((source.assessment.get(result.rule), source.date))
+            if result.rule in carried:
+                out.append(carried[result.rule])
             else:
                 out.append((result, None))
         return out
@@ -224,7 +236,9 @@ def _phase_words(line: Line | None, part: TherapyLine | None, prior: int) -> str
     return f"line {line.number}" + (f", {phase}" if phase else "") + f" ({regimen})"
 
 
-def _response(result: RuleResult) -> VisitResponse:
+def visit_response(result: RuleResult) -> VisitResponse:
+    """The ``response_imwg`` result read as a response with its confirmation (also for a
+    visit still being typed, which is not in the course yet)."""
     confirmation: dict[str, Any] = result.detail.get("confirmation") or {}
     category = result.result if isinstance(result.result, str) else None
     return VisitResponse(
@@ -306,7 +320,7 @@ def build_course(
         started = any(t.start is not None and t.start <= visit.date for t in therapy)
         response_result = assessment.get("response_imwg")
         response = (
-            _response(response_result)
+            visit_response(response_result)
             if started and response_result.status != "not_applicable"
             else None
         )

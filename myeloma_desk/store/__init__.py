@@ -13,6 +13,8 @@ from myeloma_desk.store.errors import (
     StoreCorruptError,
     StoreError,
     StoreLockedError,
+    StoreMissingError,
+    StoreUnavailableError,
     WrongPassphraseError,
 )
 from myeloma_desk.store.models import PatientBundle, PatientFields
@@ -30,6 +32,8 @@ __all__ = [
     "StoreCorruptError",
     "StoreError",
     "StoreLockedError",
+    "StoreMissingError",
+    "StoreUnavailableError",
     "WrongPassphraseError",
     "open_store",
     "restore_store",

@@ -149,11 +149,39 @@ def configure(connection: Any) -> None:
     connection.execute("PRAGMA foreign_keys = ON")
 
 
+# SQLite's messages for failures that are not damage to the file: the store must then be left
+# exactly where it is (never moved aside as "corrupt"); see errors.StoreUnavailableError.
+NOT_DAMAGE = (
+    "disk i/o error",
+    "database or disk is full",
+    "unable to open",
+    "readonly",
+    "read-only",
+    "permission",
+    "locked",
+    "out of memory",
+)
+
+
+def is_not_damage(message: str) -> bool:
+    """Whether a database error message describes the environment (space, I/O, permission),
+    not a damaged file."""
+    lowered = message.lower()
+    return any(token in lowered for token in NOT_DAMAGE)
+
+
 def quick_check(connection: Any) -> str | None:
-    """None if ``PRAGMA quick_check`` is ok, else its first message."""
+    """None if ``PRAGMA quick_check`` is ok, else its first message.
+
+    Raises :class:`~myeloma_desk.store.errors.StoreUnavailableError` when the check itself
+    failed for a reason that is not damage (no space, I/O error, permission)."""
+    from myeloma_desk.store.errors import StoreUnavailableError
+
     try:
         rows = connection.execute("PRAGMA quick_check").fetchall()
     except database_errors(connection) as error:
+        if is_not_damage(str(error)):
+            raise StoreUnavailableError(Path(DB_NAME), str(error)) from None
         return str(error)
     messages = [str(row[0]) for row in rows]
     return None if messages == ["ok"] else "; ".join(messages[:3])

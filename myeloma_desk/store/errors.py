@@ -42,6 +42,42 @@ class StoreCorruptError(StoreError):
         )
 
 
+class StoreUnavailableError(StoreError):
+    """The store could not be read for a reason other than damage (no space left, an I/O
+    error, a permission): nothing was moved, replaced or written."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(
+            f"The patient store {path} cannot be read right now ({problem}). It was not moved "
+            "or changed, and nothing will be written to it. Free disk space or fix the "
+            "folder's permissions, then open Myeloma Desk again."
+        )
+
+
+class StoreMissingError(StoreCorruptError):
+    """The store file is missing or empty while backups of it exist: no new, empty store is
+    created in its place; the newest good backup is offered every time until it is restored."""
+
+    def __init__(self, path: Path, problem: str, newest_backup: Path | None) -> None:
+        self.moved_to = path
+        self.problem = problem
+        self.newest_backup = newest_backup
+        offer = (
+            f"The newest good backup is {newest_backup}; restore it with "
+            f"`myeloma-desk patients restore {newest_backup}`."
+            if newest_backup
+            else "No good backup was found: the backups are in the store's backups folder."
+        )
+        StoreError.__init__(
+            self,
+            f"The patient store {path} is {problem}, but backups of it exist. No new, empty "
+            f"store was created in its place. {offer} To start an empty store on purpose, "
+            "move the backups folder elsewhere first.",
+        )
+
+
 class PassphraseRequiredError(StoreError):
     """The store is encrypted and no passphrase was given."""
 

@@ -26,6 +26,8 @@ from myeloma_desk.store.errors import (
     PassphraseRequiredError,
     StoreCorruptError,
     StoreError,
+    StoreMissingError,
+    StoreUnavailableError,
     WrongPassphraseError,
 )
 from myeloma_desk.store.migrations import LATEST, SchemaTooNewError, migrate, schema_version
@@ -133,6 +135,7 @@ class Store:
         keep_backups: int = DEFAULT_KEEP_BACKUPS,
         backup_on_open: bool = True,
         clock: Clock = _utc_now,
+        allow_new: bool = False,
     ) -> Store:
         """Open (creating if needed) the store under ``paths.data``.
 
@@ -149,7 +152,20 @@ class Store:
         lock.acquire()
         connection: Any = None
         try:
-            new = not db_path.exists() or db_path.stat().st_size == 0
+            try:
+                missing = not db_path.exists()
+                new = missing or db_path.stat().st_size == 0
+            except OSError as error:
+                raise StoreUnavailableError(db_path, error.strerror or str(error)) from None
+            if new and not allow_new:
+                # A store that vanished or became 0 bytes while backups exist is never
+                # silently replaced by an empty one (its backups would rotate away).
+                backups = db.list_backups(data / db.BACKUP_DIR)
+                if backups:
+                    newest = db.newest_good_backup(data / db.BACKUP_DIR, passphrase, LATEST)
+                    raise StoreMissingError(
+                        db_path, "missing" if missing else "empty (0 bytes)", newest
+                    )
             unchanged = not new and db.unchanged_since_backup(db_path, data / db.BACKUP_DIR)
             meta = db.StoreMeta.read(meta_path)
             if new:
@@ -171,7 +187,10 @@ class Store:
                     meta.write(meta_path)
             connection = db.connect(db_path, passphrase if meta.encrypted else None)
             if not new:
-                problem = db.quick_check(connection)
+                try:
+                    problem = db.quick_check(connection)
+                except StoreUnavailableError as error:
+                    raise StoreUnavailableError(db_path, error.problem) from None
                 if problem is not None:
                     connection.close()
                     connection = None
@@ -785,11 +804,15 @@ class Store:
         return target
 
     def backup(self, reason: str = "manual") -> Path:
-        """Take an online backup now and keep only the newest :attr:`keep_backups`."""
+        """Take an online backup now and keep only the newest :attr:`keep_backups`.
+
+        A backup of an empty store never rotates older backups away: they may be the only copy
+        of a store that had patients."""
         target = self.backup_dir / db.backup_name(self._clock())
         db.online_backup(self.connection, target, self._passphrase)
-        for old in self.backups()[max(self.keep_backups, 1) :]:
-            old.unlink(missing_ok=True)
+        if not self.is_empty():
+            for old in self.backups()[max(self.keep_backups, 1) :]:
+                old.unlink(missing_ok=True)
         if schema_version(self.connection) >= 3 and reason != "open":
             self.record_event("backup", None, {"reason": reason, "file": target.name})
         return target
@@ -887,9 +910,9 @@ def restore_store(paths: AppPaths, backup_file: Path, passphrase: str | None = N
     (kept in ``corrupt/``) and the backup restored.
     """
     try:
-        store = Store.open(paths, passphrase, backup_on_open=False)
+        store = Store.open(paths, passphrase, backup_on_open=False, allow_new=True)
     except StoreCorruptError:
-        store = Store.open(paths, passphrase, backup_on_open=False)
+        store = Store.open(paths, passphrase, backup_on_open=False, allow_new=True)
     except WrongPassphraseError:
         # An encrypted store that this passphrase cannot open, while the backup opens with it:
         # the store is damaged (or was re-keyed since). Keep it aside, never delete it.
@@ -901,7 +924,7 @@ def restore_store(paths: AppPaths, backup_file: Path, passphrase: str | None = N
             db.move_aside(paths.data / db.DB_NAME, paths.data / db.CORRUPT_DIR, _utc_now())
         finally:
             lock.release()
-        store = Store.open(paths, passphrase, backup_on_open=False)
+        store = Store.open(paths, passphrase, backup_on_open=False, allow_new=True)
     try:
         store.restore(backup_file)
     except BaseException:

@@ -35,11 +35,14 @@ def test_model_passes_qtmodeltester(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(model)
     model.set_results([_iss(6.0, 4.0)])  # same rules: cells change
     qtmodeltester.check(model)
-    assert model.index(0, 1).data() == "III"
+    assert model.index(0, 0).data() == "Stage and risk"  # the group heading
+    assert model.index(1, 1).data() == "III"
+    model.set_show_not_applicable(True)
+    qtmodeltester.check(model)
 
 
 def test_model_columns_show_result_status_and_missing() -> None:
-    model = AssessmentModel([_iss(4.0, None), _iss(None, None)])
+    model = AssessmentModel([_iss(4.0, None), _iss(None, None)], grouped=False)
     assert [model.index(0, c).data() for c in range(4)] == [
         "International Staging System (ISS)",
         "II",

@@ -1,8 +1,13 @@
-"""Table model over a list of engine results (one row per rule) for the assessment panel."""
+"""Table model over a list of engine results for the assessment panel, triaged: results in
+groups (Diagnosis; Stage and risk; Response and course; Kidney and dosing; Fitness and
+thrombosis; Eligibility), rules that do not apply collapsed into one row, and at a follow-up the
+groups that matter then first, with the diagnosis-visit rules carried from the diagnosis visit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -14,6 +19,92 @@ from myeloma_desk.ui.models.base import ColumnsTableModel
 
 ResultRole = Qt.ItemDataRole.UserRole + 1  # the RuleResult of the row
 RuleIdRole = Qt.ItemDataRole.UserRole + 2
+RowKindRole = Qt.ItemDataRole.UserRole + 3  # "group", "result" or "collapsed"
+CarriedRole = Qt.ItemDataRole.UserRole + 4  # the date a carried result comes from, or None
+
+# The triage groups, each with its rules (rule ids of domain/engine.rules()). A rule the table
+# does not know (added to the engine later) goes to "Other results", never lost.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Diagnosis", ("diagnosis", "myeloma_defining_events")),
+    (
+        "Stage and risk",
+        (
+            "iss",
+            "r_iss",
+            "r2_iss",
+            "cytogenetic_risk_pdq",
+            "high_risk_ims_imwg",
+            "smm_risk_20_2_20",
+            "smm_risk_pdq_four_factor",
+            "smm_risk_imwg_2020",
+            "mgus_risk_mayo",
+            "al_stage_mayo_2004_european",
+            "al_stage_mayo_2012",
+            "al_stage_boston_university",
+            "al_renal_stage",
+        ),
+    ),
+    (
+        "Response and course",
+        (
+            "response_imwg",
+            "mrd_imwg",
+            "relapse_imwg",
+            "refractoriness",
+            "time_to_events",
+            "al_hematologic_response",
+            "al_cardiac_response",
+            "al_renal_response",
+        ),
+    ),
+    (
+        "Kidney and dosing",
+        (
+            "egfr_ckd_epi_2021",
+            "crcl_cockcroft_gault",
+            "lenalidomide_renal_dose",
+            "cybord_renal_pdq",
+            "bone_agent_renal_pdq",
+        ),
+    ),
+    (
+        "Fitness and thrombosis",
+        (
+            "frailty_imwg",
+            "frailty_simplified_facon",
+            "impede_vte",
+            "vte_prophylaxis_pdq",
+            "supportive_care_pdq",
+        ),
+    ),
+    (
+        "Eligibility",
+        (
+            "cilta_cel_eligibility",
+            "ide_cel_eligibility",
+            "teclistamab_eligibility",
+            "elranatamab_eligibility",
+            "talquetamab_eligibility",
+            "selinexor_eligibility",
+            "venetoclax_eligibility",
+            "braf_mek_eligibility",
+        ),
+    ),
+)
+OTHER_GROUP = "Other results"
+GROUP_OF = {rule: name for name, members in GROUPS for rule in members}
+# At a follow-up what matters first: the response, kidney and dosing, eligibility; the
+# diagnosis and staging (carried from the diagnosis visit) come last.
+FOLLOW_UP_ORDER = (
+    "Response and course",
+    "Kidney and dosing",
+    "Eligibility",
+    "Fitness and thrombosis",
+    OTHER_GROUP,
+    "Stage and risk",
+    "Diagnosis",
+)
+DIAGNOSIS_ORDER = (*(name for name, _ in GROUPS), OTHER_GROUP)
 
 STATUS_TEXT = {
     "determined": "Determined",
@@ -87,60 +178,188 @@ def field_label(name: str) -> str:
     return humanize(name.replace(".", ": "))
 
 
+def carried_text(day: dt.date, short: bool = False) -> str:
+    """How a carried result says where it comes from (``short`` for the status column)."""
+    if short:
+        return f"From the visit of {day.isoformat()}"
+    return f"From the diagnosis visit of {day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the triaged table: a group heading, a result, or the collapsed n/a row."""
+
+    kind: str  # "group", "result", "collapsed"
+    text: str = ""
+    result: RuleResult | None = None
+    carried: dt.date | None = None
+
+
 class AssessmentModel(ColumnsTableModel):
-    """Read-only rows of rule results: rule, result, status and what is missing."""
+    """Read-only rows of rule results (rule, result, status, what is missing), in triage
+    groups with a heading row each when ``grouped`` (one calculator shows its one rule bare).
+
+    Not-applicable results are collapsed into one row at the end ("Not applicable: N rules");
+    :meth:`set_show_not_applicable` expands them. ``carried`` maps rule ids to the result and
+    date of the diagnosis visit: at a follow-up those replace the visit's own result (which
+    would be re-derived from treated labs) and the groups are ordered for a follow-up.
+    """
 
     COLUMNS = ("Rule", "Result", "Status", "Missing")
 
-    def __init__(self, results: Sequence[RuleResult] = (), parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        results: Sequence[RuleResult] = (),
+        parent: QObject | None = None,
+        *,
+        grouped: bool = True,
+    ) -> None:
         super().__init__(parent)
-        self._results: list[RuleResult] = list(results)
+        self.grouped = grouped
+        self.show_not_applicable = False
+        self._results: list[RuleResult] = []
+        self._carried: dict[str, tuple[RuleResult, dt.date]] = {}
+        self._rows: list[Row] = []
+        self.set_results(results)
 
-    def set_results(self, results: Sequence[RuleResult]) -> None:
-        """Replace the rows; when the same rules come back in order only the cells change."""
-        new = list(results)
-        same_rules = [r.rule for r in new] == [r.rule for r in self._results]
-        if same_rules and new:
-            self._results = new
-            last = self.index(len(new) - 1, len(self.COLUMNS) - 1)
+    @property
+    def follow_up(self) -> bool:
+        """True when results are carried from an earlier diagnosis visit."""
+        return bool(self._carried)
+
+    def set_results(
+        self,
+        results: Sequence[RuleResult],
+        carried: Mapping[str, tuple[RuleResult, dt.date]] | None = None,
+    ) -> None:
+        """Replace the rows; when the same rows come back in order only the cells change."""
+        self._carried = dict(carried or {})
+        self._results = [
+            self._carried[r.rule][0] if r.rule in self._carried else r for r in results
+        ]
+        rows = self._build_rows()
+        same = [(r.kind, r.text, r.result.rule if r.result else "") for r in rows] == [
+            (r.kind, r.text, r.result.rule if r.result else "") for r in self._rows
+        ]
+        if same and rows:
+            self._rows = rows
+            last = self.index(len(rows) - 1, len(self.COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
             return
         self.beginResetModel()
-        self._results = new
+        self._rows = rows
         self.endResetModel()
 
+    def set_show_not_applicable(self, show: bool) -> None:
+        if show == self.show_not_applicable:
+            return
+        self.show_not_applicable = show
+        self.beginResetModel()
+        self._rows = self._build_rows()
+        self.endResetModel()
+
+    def _build_rows(self) -> list[Row]:
+        def row(result: RuleResult) -> Row:
+            day = self._carried[result.rule][1] if result.rule in self._carried else None
+            return Row("result", result=result, carried=day)
+
+        if not self.grouped:
+            return [row(r) for r in self._results]
+        applicable = [r for r in self._results if r.status != "not_applicable"]
+        not_applicable = [r for r in self._results if r.status == "not_applicable"]
+        order = FOLLOW_UP_ORDER if self.follow_up else DIAGNOSIS_ORDER
+        rows: list[Row] = []
+        for name in order:
+            members = [r for r in applicable if GROUP_OF.get(r.rule, OTHER_GROUP) == name]
+            if not members:
+                continue
+            carried = all(r.rule in self._carried for r in members)
+            heading = f"{name} (from the diagnosis visit)" if carried else name
+            rows.append(Row("group", heading))
+            rows.extend(row(r) for r in members)
+        if not_applicable:
+            count = len(not_applicable)
+            word = "rule" if count == 1 else "rules"
+            arrow = "▾" if self.show_not_applicable else "▸"
+            action = "hide" if self.show_not_applicable else "show"
+            rows.append(Row("collapsed", f"{arrow} Not applicable: {count} {word} ({action})"))
+            if self.show_not_applicable:
+                rows.extend(row(r) for r in not_applicable)
+        return rows
+
     def results(self) -> list[RuleResult]:
+        """The results shown (carried ones in place of the visit's own), engine order."""
         return list(self._results)
 
+    def carried_date(self, rule_id: str) -> dt.date | None:
+        entry = self._carried.get(rule_id)
+        return entry[1] if entry else None
+
     def row_of(self, rule_id: str) -> int:
-        """Row of ``rule_id`` or -1."""
-        for row, result in enumerate(self._results):
-            if result.rule == rule_id:
-                return row
+        """Row of ``rule_id`` or -1 (also -1 while it is collapsed as not applicable)."""
+        for number, row in enumerate(self._rows):
+            if row.result is not None and row.result.rule == rule_id:
+                return number
         return -1
 
     def _count(self) -> int:
-        return len(self._results)
+        return len(self._rows)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._rows[index.row()].kind == "group":
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._results)):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
-        result = self._results[index.row()]
+        row = self._rows[index.row()]
         column = index.column()
+        if role == RowKindRole:
+            return row.kind
+        if row.result is None:
+            if role in (
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.AccessibleTextRole,
+                Qt.ItemDataRole.ToolTipRole,
+            ):
+                return row.text if column == 0 else None
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(row.kind == "group")
+                font.setItalic(row.kind == "collapsed")
+                return font
+            return None
+        result = row.result
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == 0:
                 return result.title
             if column == 1:
                 return result_text(result)
             if column == 2:
+                if row.carried is not None:
+                    return carried_text(row.carried, short=True)
+                if self.grouped and result.missing and result.status == "cannot_determine":
+                    count = len(result.missing)
+                    return f"Needs {count} input" + ("s" if count > 1 else "")
                 return STATUS_TEXT.get(result.status, result.status)
             if column == 3:
                 return ", ".join(field_label(m) for m in result.missing)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 return result.title
+            if column == 1:
+                return result_text(result)
+            if row.carried is not None:
+                return (
+                    carried_text(row.carried)
+                    + ": it describes the disease at diagnosis and is not recomputed from"
+                    " the labs of a visit during treatment"
+                )
             if result.missing:
                 return "Needs: " + ", ".join(field_label(m) for m in result.missing)
             return STATUS_TEXT.get(result.status, result.status)
@@ -152,4 +371,48 @@ class AssessmentModel(ColumnsTableModel):
             return result
         if role == RuleIdRole:
             return result.rule
+        if role == CarriedRole:
+            return row.carried
         return None
+
+
+_STAGES = ("r2_iss", "r_iss", "iss")  # the most informative determined stage leads
+
+
+def key_result(
+    results: Sequence[RuleResult], follow_up: bool, established: str | None = None
+) -> tuple[str, str]:
+    """The result to show large above the table, and a line under it.
+
+    At a follow-up the IMWG response (with its confirmation) leads and the established
+    diagnosis is the line under it; otherwise the diagnosis leads, with the stage."""
+    from myeloma_desk.course import visit_response
+    from myeloma_desk.domain.vocabulary import diagnosis_label
+
+    by_rule = {r.rule: r for r in results}
+    diagnosis = by_rule.get("diagnosis")
+    if follow_up:
+        response = by_rule.get("response_imwg")
+        if response is None or response.status == "not_applicable":
+            lead = "Response: not assessed at this visit"
+        elif response.status == "cannot_determine":
+            needed = ", ".join(field_label(m) for m in response.missing)
+            lead = "Response: cannot be determined" + (f" (needs {needed})" if needed else "")
+        else:
+            lead = "Response: " + visit_response(response).shown()
+        return lead, f"Established diagnosis: {established}" if established else ""
+    if diagnosis is None:
+        return "", ""
+    if diagnosis.status == "determined" and isinstance(diagnosis.result, str):
+        lead = diagnosis_label(diagnosis.result)
+    else:
+        lead = "Diagnosis: " + result_text(diagnosis).replace("—  (", "cannot be determined (")
+        if lead == "Diagnosis: —":
+            lead = "Diagnosis: cannot be determined"
+    stages = []
+    for rule in _STAGES:
+        stage = by_rule.get(rule)
+        if stage is not None and stage.status == "determined":
+            name = {"r2_iss": "R2-ISS", "r_iss": "R-ISS", "iss": "ISS"}[rule]
+            stages.append(f"{name} {result_text(stage)}")
+    return lead, " · ".join(stages)

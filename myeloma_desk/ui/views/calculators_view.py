@@ -251,7 +251,7 @@ class Calculator(QWidget):
         left.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignLeft)
         holder = QWidget()
         holder.setLayout(left)
-        self.panel = AssessmentPanel(f"{rule.title}: result")
+        self.panel = AssessmentPanel(f"{rule.title}: result", grouped=False)
         self.panel.evidence_links = evidence_links
         self.panel.compact()
         splitter = QSplitter(Qt.Orientation.Horizontal)

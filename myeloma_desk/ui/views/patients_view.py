@@ -604,6 +604,7 @@ class PatientPage(QWidget):
             patient_id=str(record.patient_id),
             save_handler=self.save_visit,
             base_provider=record.base_for,
+            course=lambda: record.course,  # rebuilt after each save
         )
         return view
 

@@ -288,6 +288,7 @@ class AssessView(QWidget):
         patient_id: str | None = None,
         save_handler: SaveHandler | None = None,
         base_provider: BaseProvider | None = None,
+        course: Any = None,
     ) -> None:
         """Edit a visit of ``subject``: ``base`` holds what the form does not edit (history,
         therapy lines), ``data`` the visit's own values. With ``base_provider`` the base
@@ -298,6 +299,8 @@ class AssessView(QWidget):
         self.patient_id = patient_id
         self.save_handler = save_handler
         self.base_provider = base_provider
+        # the patient's course (or a callable giving it): a follow-up shows carried results
+        self.panel.course = course
         self.form.set_data(data or {})
         self._dirty = False
         self._autosave.stop()
@@ -330,7 +333,7 @@ class AssessView(QWidget):
         state = self.form.read(self.current_base())
         snapshot = state.snapshot or Snapshot()
         results = assess(snapshot).results
-        self.panel.set_results(results)
+        self.panel.set_results(results, snapshot.date)
         self.last_update_ms = (time.perf_counter() - started) * 1000
         self.last_results = results
         self.last_state = state

@@ -1,11 +1,15 @@
-"""The assessment panel: one row per rule, and for the selected rule why, what is missing and
-its sources (each source a link to the Reference or Evidence section)."""
+"""The assessment panel: the key result large, the results triaged in groups (rules that do not
+apply collapsed), and for the selected rule why, what is missing and its sources (each source a
+link to the Reference or Evidence section). With the patient's course (``panel.course``) a
+follow-up leads with the response and shows the diagnosis-visit rules carried from the
+diagnosis visit, with its date."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,11 +28,17 @@ from myeloma_desk.ui.models.assessment import (
     STATUS_TEXT,
     AssessmentModel,
     ResultRole,
+    RowKindRole,
+    carried_text,
     field_label,
     humanize,
+    key_result,
     result_text,
 )
 from myeloma_desk.ui.widgets.links import parse_href, source_href
+
+if TYPE_CHECKING:
+    from myeloma_desk.course import Course
 
 _MARK = {True: "✓ met", False: "✗ not met", None: "? unknown"}
 _SKIP_DETAIL = {"assumptions", "reason", "possible", "pdq_wording", "pdq_difference", "unit"}
@@ -47,9 +57,17 @@ def _detail_html(value: Any) -> str:
     return html.escape(humanize(str(value)) if isinstance(value, str) else str(value))
 
 
-def explanation_html(result: RuleResult, evidence_links: bool = False) -> str:
+def explanation_html(
+    result: RuleResult, evidence_links: bool = False, carried: dt.date | None = None
+) -> str:
     """The explanation of one result as HTML (escaped; links are internal only)."""
     out = [f"<h3>{html.escape(result.title)}</h3>"]
+    if carried is not None:
+        out.append(
+            f"<p><b>{html.escape(carried_text(carried))}.</b> This result describes the "
+            "disease at diagnosis; it is not recomputed from the labs of a visit during "
+            "treatment.</p>"
+        )
     out.append(
         f"<p><b>Result:</b> {html.escape(result_text(result))} "
         f"&nbsp;·&nbsp; <b>Status:</b> {STATUS_TEXT.get(result.status, result.status)}</p>"
@@ -103,15 +121,28 @@ class AssessmentPanel(QWidget):
     navigate_requested = Signal(str, str)  # section key, target (anchor or evidence id)
     field_requested = Signal(str)  # an input field the explanation says is missing
 
-    def __init__(self, title: str = "Assessment", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str = "Assessment", parent: QWidget | None = None, *, grouped: bool = True
+    ) -> None:
         super().__init__(parent)
         self.evidence_links = False
+        # The open patient's course, or a callable giving the current one (None: no patient).
+        self.course: Course | Callable[[], Course | None] | None = None
+        self._results: list[RuleResult] = []
+        self._day: dt.date | None = None
         self.setAccessibleName(title)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = QLabel(f"<b>{html.escape(title)}</b>")
         layout.addWidget(self.caption)
-        self.model = AssessmentModel(parent=self)
+        self.key = QLabel()
+        self.key.setObjectName("keyResult")
+        self.key.setAccessibleName(f"{title}: key result")
+        self.key.setWordWrap(True)
+        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key.setVisible(grouped)
+        layout.addWidget(self.key)
+        self.model = AssessmentModel(parent=self, grouped=grouped)
         self.table = QTableView()
         self.table.setObjectName("assessmentTable")
         self.table.setAccessibleName(f"{title}: results by rule")
@@ -122,16 +153,20 @@ class AssessmentPanel(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (keyboard-only use)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        # Rule and Missing have set widths (long titles elide; the tooltip has them whole),
-        # the result takes the rest, the status fits its words.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        # Rule and result share the width and wrap (no name is cut off at 1280×800; the
+        # tooltips hold every cell whole), the status fits its words, Missing has a set width.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 190)
         header.resizeSection(3, 120)
         header.setStretchLastSection(False)
-        self.table.setWordWrap(False)
+        # Grouped (the visit form), what is missing is in the status tooltip and, as links,
+        # in the explanation: a fourth narrow column would wrap into tall rows.
+        self.table.setColumnHidden(3, grouped)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        self.table.setWordWrap(True)
+        self.table.clicked.connect(self._on_click)
         self.detail = QTextBrowser()
         self.detail.setObjectName("assessmentDetail")
         self.detail.setAccessibleName(f"{title}: explanation of the selected rule")
@@ -153,13 +188,42 @@ class AssessmentPanel(QWidget):
         height += self.table.verticalHeader().defaultSectionSize() * rows + 6
         self.table.setMaximumHeight(height + self.table.horizontalScrollBar().sizeHint().height())
 
-    def set_results(self, results: Sequence[RuleResult]) -> None:
-        """Show ``results``; the selected rule stays selected across updates."""
+    def set_course(self, course: Course | Callable[[], Course | None] | None) -> None:
+        """The open patient's course (None: no patient); shown results follow it."""
+        self.course = course
+        self.set_results(self._results, self._day)
+
+    def current_course(self) -> Course | None:
+        course = self.course
+        return course() if callable(course) else course
+
+    def set_results(self, results: Sequence[RuleResult], day: dt.date | None = None) -> None:
+        """Show ``results`` of a visit on ``day``; the selected rule stays selected.
+
+        With a course and a follow-up ``day`` the diagnosis-visit rules are the diagnosis
+        visit's (carried, with its date) and the follow-up groups lead."""
+        self._results = list(results)
+        self._day = day
+        course = self.current_course()
+        carried = course.carried_at(day) if course is not None else {}
         keep = self._rule
-        self.model.set_results(results)
+        self.model.set_results(results, carried)
+        self._show_key()
+        self.table.clearSpans()
+        for row in range(self.model.rowCount()):
+            if self.model.index(row, 0).data(RowKindRole) != "result":
+                self.table.setSpan(row, 0, 1, self.model.columnCount())
+        self.table.resizeRowsToContents()
         row = self.model.row_of(keep) if keep else -1
-        if row < 0 and self.model.rowCount() > 0:
-            row = 0
+        if row < 0:
+            row = next(
+                (
+                    r
+                    for r in range(self.model.rowCount())
+                    if self.model.index(r, 0).data(RowKindRole) == "result"
+                ),
+                -1,
+            )
         if row >= 0:
             index = self.model.index(row, 0)
             if self.table.currentIndex().row() != row:
@@ -174,8 +238,12 @@ class AssessmentPanel(QWidget):
             self.detail.setHtml("<p>No results.</p>")
 
     def select_rule(self, rule_id: str) -> bool:
-        """Select ``rule_id``'s row; False if it is not shown."""
+        """Select ``rule_id``'s row (expanding the rules that do not apply if it is one of
+        them); False if it is not among the results."""
         row = self.model.row_of(rule_id)
+        if row < 0 and any(r.rule == rule_id for r in self.model.results()):
+            self.show_not_applicable(True)
+            row = self.model.row_of(rule_id)
         if row < 0:
             return False
         self.table.selectRow(row)
@@ -184,7 +252,32 @@ class AssessmentPanel(QWidget):
 
     def current_result(self) -> RuleResult | None:
         row = self.model.row_of(self._rule)
-        return self.model.results()[row] if row >= 0 else None
+        if row < 0:
+            return None
+        result = self.model.index(row, 0).data(ResultRole)
+        return result if isinstance(result, RuleResult) else None
+
+    def show_not_applicable(self, show: bool) -> None:
+        """Expand or collapse the rules that do not apply to this visit."""
+        self.model.set_show_not_applicable(show)
+        self.set_results(self._results, self._day)
+
+    def _on_click(self, index: QModelIndex) -> None:
+        if index.data(RowKindRole) == "collapsed":
+            self.show_not_applicable(not self.model.show_not_applicable)
+
+    def _show_key(self) -> None:
+        if not self.model.grouped:
+            return
+        established = None
+        course = self.current_course()
+        if self.model.follow_up and course is not None:
+            established = course.diagnosis.shown()
+        lead, under = key_result(self.model.results(), self.model.follow_up, established)
+        text = f"<span style='font-size:15pt; font-weight:600'>{html.escape(lead)}</span>"
+        if under:
+            text += f"<br/>{html.escape(under)}"
+        self.key.setText(text if lead else "")
 
     def open_link(self, href: str) -> None:
         """Follow an internal link from the explanation."""
@@ -208,5 +301,7 @@ class AssessmentPanel(QWidget):
         self._rule = result.rule
         bar = self.detail.verticalScrollBar()
         position = bar.value()
-        self.detail.setHtml(explanation_html(result, self.evidence_links))
+        self.detail.setHtml(
+            explanation_html(result, self.evidence_links, self.model.carried_date(result.rule))
+        )
         bar.setValue(position)

@@ -234,3 +234,16 @@ def test_relapsed_demo_patient_is_on_line_three(demo_store: Store) -> None:
     assert course.state.line_number == 3 and course.state.prior_lines == 2
     labels = [option.id for option in course.options().options]
     assert labels, "the relapsed demo patient's options must not be empty"
+
+
+def test_carried_at_serves_a_visit_still_being_typed(course) -> None:
+    # A new visit not yet in the store (a date after every stored one) gets the same
+    # diagnosis-visit results as a stored follow-up; at or before the diagnosis visit nothing.
+    typed = D("2030-01-01")
+    carried = course.carried_at(typed)
+    assert set(carried) == set(DIAGNOSIS_RULES)
+    assert carried["diagnosis"][0].result == "active_multiple_myeloma"
+    assert {day for _r, day in carried.values()} == {D("2020-01-10")}
+    assert course.carried_at(D("2020-01-10")) == {}
+    assert course.carried_at(D("2019-12-31")) == {}
+    assert course.carried_at(None) == {}
