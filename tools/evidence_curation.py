@@ -1174,3 +1174,248 @@ KEY_REFERENCE_NOTES: dict[str, str] = {
     "but it is not in that section's reference list; it is reference 3 of Treatment Option "
     "Overview (pdq-errata.md).",
 }
+
+# ---------------------------------------------------------------------------------------------
+# Result sentences with no level-of-evidence marker of their own: findings with no level,
+# linked to their trial. Each snippet resolves to its whole sentence (the result sentence
+# last); numbers are parsed from the sentences by the extractor, and the keys given here
+# replace what it parses. ``kind``: efficacy, toxicity or quality_of_life.
+
+
+def _arm(arm: str, value: str, low: str | None = None, high: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"arm": arm, "value": value}
+    if low is not None and high is not None:
+        out["ci"] = {"level": "95%", "low": low, "high": high}
+    return out
+
+
+UNMARKED_RESULTS: list[dict[str, Any]] = [
+    {
+        "trial": "overview-study-1",
+        "snippets": ["The median time to progression was 44.1 months for patients in the"],
+        "kind": "efficacy",
+        "endpoint": "time to progression",
+        "values": [
+            _arm("daratumumab arm", "44.1 months"),
+            _arm("watchful waiting arm", "17.8 months"),
+        ],
+    },
+    {
+        "trial": "overview-study-1",
+        "snippets": ["The 5-year overall survival (OS) rate was 93% for patients in the"],
+        "kind": "efficacy",
+        "endpoint": "overall survival",
+        "landmark": "5-year",
+        "values": [_arm("daratumumab arm", "93%"), _arm("watchful waiting arm", "86%")],
+    },
+    {
+        "trial": "nct02252172",
+        "snippets": ["the 60-month PFS rate was 52.5% for patients who received daratumumab"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "landmark": "60-month",
+        "values": [
+            _arm("daratumumab (DRd)", "52.5%", "46.7%", "58.0%"),
+            _arm("Rd alone", "28.7%", "23.1%", "34.6%"),
+        ],
+    },
+    {
+        "trial": "myeloma-ref56",
+        "snippets": ["The complete response rate was 87.9% in the D-VRd group and 70.1%"],
+        "kind": "efficacy",
+        "endpoint": "complete response rate",
+        "values": [_arm("D-VRd", "87.9%"), _arm("VRd", "70.1%")],
+    },
+    {
+        "trial": "myeloma-ref97",
+        "snippets": ["Patients with high-risk disease (approximately 20% of the total) showed"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "population": "patients with high-risk disease (approximately 20% of the total)",
+        "n_patients": None,  # the subgroup's size is not stated
+    },
+    {
+        "trial": "nct03901963",
+        "snippets": ["The MRD-negative (10 -6) conversion rate was 23.2% for patients who"],
+        "kind": "efficacy",
+        "endpoint": "MRD-negative (10 -6) conversion rate",
+        "values": [_arm("Dara-R", "23.2%"), _arm("lenalidomide alone", "5.0%")],
+    },
+    {
+        "trial": None,
+        "snippets": [
+            "1,718 patients with newly diagnosed myeloma and at least one documented lytic",
+            "The study met its primary end point of noninferiority for denosumab",
+        ],
+        "kind": "efficacy",
+        "n_patients": "1,718",
+        "design": "prospective randomized double-blind trial",
+        "population": "newly diagnosed myeloma with at least one documented lytic bone lesion",
+        "arms": ["zoledronate", "denosumab"],
+        "endpoint": "primary end point (noninferiority of denosumab to zoledronate)",
+    },
+    {
+        "trial": "nct01239797",
+        "snippets": [
+            "With a median follow-up of 70.6 months, the 5-year PFS rate was 17%",
+            "The 5-year OS rate was 40% in the elotuzumab group and 33% in the Rd group",
+        ],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "landmark": "5-year",
+        "values": [_arm("elotuzumab group", "17%"), _arm("Rd group", "11%")],
+        "other_end_points": [
+            {
+                "endpoint": "overall survival",
+                "landmark": "5-year",
+                "values": [_arm("elotuzumab group", "40%"), _arm("Rd group", "33%")],
+            }
+        ],
+    },
+    {
+        "trial": "nct03651128",
+        "snippets": ["The overall and complete response rates were higher in patients who"],
+        "kind": "efficacy",
+        "endpoint": "overall response rate",
+        "values": [_arm("ide-cel", "71%"), _arm("standard regimens", "42%")],
+        "other_end_points": [
+            {
+                "endpoint": "complete response rate",
+                "values": [_arm("ide-cel", "39%"), _arm("standard regimens", "5%")],
+            }
+        ],
+    },
+    {
+        "trial": "nct03651128",
+        "snippets": ["Ide-cel was associated with cytokine-release syndrome in 88% of patients"],
+        "kind": "toxicity",
+        "endpoint": "cytokine-release syndrome",
+        "values": [_arm("ide-cel", "88%")],
+        "other_end_points": [
+            {
+                "endpoint": "cytokine-release syndrome grade 3 or higher",
+                "values": [_arm("ide-cel", "5%")],
+            },
+            {"endpoint": "neurological symptoms", "values": [_arm("ide-cel", "15%")]},
+        ],
+    },
+    {
+        "trial": "nct03145181",
+        "snippets": ["Side effects included cytokine release syndrome in 72% of patients"],
+        "kind": "toxicity",
+        "endpoint": "cytokine release syndrome",
+        "values": [_arm("teclistamab", "72%")],
+        "other_end_points": [
+            {
+                "endpoint": "hematologic toxicity (grade 3 or 4)",
+                "values": [_arm("teclistamab", "61%")],
+            },
+            {"endpoint": "febrile neutropenia", "values": [_arm("teclistamab", "44.8%")]},
+        ],
+    },
+    {
+        "trial": None,
+        "snippets": ["A meta-analysis of 3,254 patients from seven randomized trials showed"],
+        "kind": "toxicity",
+        "n_patients": "3,254",
+        "design": "meta-analysis of seven randomized trials",
+        "endpoint": "hematologic second primary malignancies",
+        "values": [_arm("lenalidomide", "3.1%"), _arm("no lenalidomide", "1.4%")],
+    },
+    {
+        "trial": "nct02755597",
+        "snippets": ["the median PFS was 22.4 months for patients on the venetoclax arm versus"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "values": [_arm("venetoclax arm", "22.4 months"), _arm("placebo arm", "11.5 months")],
+    },
+    {
+        "trial": "relapsed-ref87",
+        "snippets": ["A partial response or better was observed in 26% of patients (95% CI"],
+        "kind": "efficacy",
+        "endpoint": "partial response or better",
+        "values": [_arm("selinexor and dexamethasone", "26%", "19%", "35%")],
+        "other_end_points": [
+            {
+                "endpoint": "median duration of response",
+                "values": [_arm("selinexor and dexamethasone", "4.4 months")],
+            }
+        ],
+    },
+    {
+        "trial": "relapsed-ref86",
+        "snippets": ["Patients who received the selinexor combination had more thrombocytopenia"],
+        "kind": "toxicity",
+        "endpoint": "thrombocytopenia",
+        "values": [_arm("SVd", "39%"), _arm("Vd", "17%")],
+        "other_end_points": [
+            {"endpoint": "fatigue", "values": [_arm("SVd", "13%"), _arm("Vd", "1%")]}
+        ],
+    },
+    {
+        "trial": None,
+        "snippets": ["Cardiovascular adverse events such as heart failure, chest pain, and acute"],
+        "kind": "toxicity",
+        "endpoint": "cardiovascular adverse events (grade 3 or higher) with carfilzomib",
+        "values": [_arm("carfilzomib", "25%")],
+    },
+]
+
+UNMARKED_RESULTS += [
+    {
+        "trial": "nct02874742",
+        "snippets": ["The median OS was not reached in either group (HR, 0.90"],
+        "kind": "efficacy",
+        "endpoint": "overall survival",
+        "values": [_arm("D-VRd", "not reached"), _arm("VRd", "not reached")],
+    },
+    {
+        "trial": "nct01208662",
+        "snippets": ["The 5-year OS rate was not significantly different: 79.2% for patients"],
+        "kind": "efficacy",
+        "endpoint": "overall survival",
+        "values": [_arm("nontransplant arm", "79.2%"), _arm("transplant arm", "80.7%")],
+    },
+    {
+        "trial": "myeloma-ref97",
+        "snippets": ["Patients with standard-risk disease also showed a PFS benefit from"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "population": "patients with standard-risk disease",
+        "n_patients": None,  # the subgroup's size is not stated
+    },
+    {
+        "trial": "relapsed-ref15",
+        "snippets": ["the median OS was 24.6 months (95% CI, 20.3–31.3) for patients who"],
+        "kind": "efficacy",
+        "endpoint": "overall survival",
+        "values": [
+            _arm("isatuximab plus Pd", "24.6 months", "20.3", "31.3"),
+            _arm("Pd alone", "17.7 months", "14.4", "26.2"),
+        ],
+    },
+    {
+        "trial": None,
+        "snippets": ["This risk was confined to the combination of lenalidomide and melphalan"],
+        "kind": "toxicity",
+        "design": "meta-analysis of seven randomized trials",
+        "endpoint": "hematologic second primary malignancies (lenalidomide with melphalan)",
+    },
+]
+
+# Further end points of marked findings whose sentence reports more than the stored one.
+OTHER_END_POINTS: dict[str, list[dict[str, Any]]] = {
+    # MajesTEC-1 (teclistamab): response rates beside the PFS of the marker sentence.
+    "relapsed-028": [
+        {"endpoint": "overall response rate", "values": [_arm("teclistamab", "63.0%")]},
+        {"endpoint": "complete response rate", "values": [_arm("teclistamab", "39.4%")]},
+    ],
+    # MagnetisMM-3 (elranatamab).
+    "relapsed-031": [
+        {
+            "endpoint": "objective response rate",
+            "values": [_arm("elranatamab", "61%", "51.8%", "69.6%")],
+        },
+        {"endpoint": "complete response", "values": [_arm("elranatamab", "35%")]},
+    ],
+}

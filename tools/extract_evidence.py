@@ -347,6 +347,13 @@ def _first_endpoint(text: str) -> str | None:
     return best[1] if best else None
 
 
+# A landmark time as stated ("60-month", "5-year") when a rate or survival follows it.
+LANDMARK = re.compile(
+    r"\b(\d+(?:\.\d+)?-(?:year|month))\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:rate|PFS|OS|survival|progression|overall|event-free|MRD)"
+)
+
+
 def parse_numbers(sentence: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     estimates: list[dict[str, Any]] = []
@@ -392,6 +399,9 @@ def parse_numbers(sentence: str) -> dict[str, Any]:
     m = FOLLOW.search(sentence)
     if m:
         out["median_follow_up"] = m.group(1)
+    m = LANDMARK.search(sentence)
+    if m:
+        out["landmark"] = m.group(1)
     vals: list[dict[str, Any]] = []
     seen: set[int] = set()
     for pat in ARM_PATTERNS:
@@ -666,6 +676,9 @@ def curate(
         over = cur.FINDING_OVERRIDES.get(f["id"])
         if over:
             f.update(over)
+        f.update(f.pop("_curated", {}))
+        if f["id"] in cur.OTHER_END_POINTS:
+            f["other_end_points"] = cur.OTHER_END_POINTS[f["id"]]
         if f["id"] in cur.REVIEWED_FINDINGS:
             f["curation"] = "reviewed"
     for t in trials:
@@ -683,6 +696,55 @@ def curate(
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def unmarked_results(paras: tuple[Paragraph, ...], trial_ids: set[str]) -> list[dict[str, Any]]:
+    """Findings for result sentences with no level-of-evidence marker (curated list)."""
+    out: list[dict[str, Any]] = []
+    counters: dict[str, int] = {}
+    for entry in cur.UNMARKED_RESULTS:
+        found = [find_sentence(paras, snip) for snip in entry["snippets"]]
+        sents = [s for s, _ in found]
+        last = found[-1][1]
+        sid = SECTION_IDS[last.section]
+        counters[sid] = counters.get(sid, 0) + 1
+        tid = entry["trial"]
+        if tid is not None and tid not in trial_ids:
+            raise SystemExit(f"unmarked result names unknown trial {tid}")
+        rec: dict[str, Any] = {
+            "id": f"{sid}-result-{counters[sid]:02d}",
+            "section": sid,
+            "path": list(last.path[1:]),
+            "trial": tid,
+            "level_of_evidence": None,
+            "marker": None,
+            "sentences": sents,
+            "references": sorted({n for s in sents for n in cites(s)}),
+            "_para": last.text,
+        }
+        estimates: list[dict[str, Any]] = []
+        for s in sents:
+            parsed = parse_numbers(s)
+            estimates += parsed.get("estimates") or (
+                [
+                    {
+                        "endpoint": parsed.get("endpoint"),
+                        "measure": "hazard ratio" if "hr" in parsed else parsed["ratio"]["measure"],
+                        "value": parsed.get("hr") or parsed["ratio"]["value"],
+                        **({"ci": parsed["ci"]} if "ci" in parsed else {}),
+                        **({"p": parsed["p"]} if "p" in parsed else {}),
+                    }
+                ]
+                if "hr" in parsed or "ratio" in parsed
+                else []
+            )
+            for key, value in parsed.items():
+                rec.setdefault(key, value)
+        if len(estimates) > 1:
+            rec["estimates"] = estimates
+        rec["_curated"] = {k: v for k, v in entry.items() if k not in ("trial", "snippets")}
+        out.append(rec)
+    return out
 
 
 def dump(path: Path, data: Any, header: str, check: bool) -> bool:
@@ -704,6 +766,7 @@ def main(argv: list[str] | None = None) -> int:
     refs = parse_references(paras)
     keys = parse_key_references(paras, refs)
     findings, trials = build(paras)
+    findings += unmarked_results(paras, {t["id"] for t in trials})
     errata = curate(paras, findings, trials, refs)
     doses = [
         {

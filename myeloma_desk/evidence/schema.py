@@ -169,8 +169,23 @@ class Estimate(_Model):
     p: str | None = None
 
 
+class EndPointResult(_Model):
+    """A further end point the same finding reports (response rates beside PFS ...)."""
+
+    endpoint: str
+    values: list[ArmValue]
+    landmark: str | None = None  # "5-year", "12-month" ... as stated
+
+
+ResultKind = Literal["efficacy", "toxicity", "quality_of_life"]
+
+
 class Finding(_Model):
-    """One reported result, anchored on its PDQ "Level of evidence" marker when it has one."""
+    """One reported result, anchored on its PDQ "Level of evidence" marker when it has one.
+
+    A result sentence with no marker of its own is a finding too: ``level_of_evidence`` and
+    ``marker`` are None (shown as "no level of evidence stated") and it is linked to its trial.
+    """
 
     id: str
     section: str
@@ -196,6 +211,9 @@ class Finding(_Model):
     regimens: list[str] = Field(default_factory=list)
     errata: list[str] = Field(default_factory=list)
     curation: Curation = "draft"
+    other_end_points: list[EndPointResult] = Field(default_factory=list)
+    landmark: str | None = None  # the landmark time of ``values`` ("60-month" ...), as stated
+    kind: ResultKind | None = None  # set where curated; None: not classified
 
 
 class Reference(_Model):
