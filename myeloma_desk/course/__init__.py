@@ -16,6 +16,7 @@ from myeloma_desk.course.model import (
     build_course,
     visit_response,
 )
+from myeloma_desk.course.trends import LineMarker, TrendPoint, Trends, TrendSeries, build_trends
 
 __all__ = [
     "DIAGNOSIS_RULES",
@@ -23,8 +24,13 @@ __all__ = [
     "DiseaseState",
     "EstablishedDiagnosis",
     "LineCourse",
+    "LineMarker",
+    "TrendPoint",
+    "TrendSeries",
+    "Trends",
     "VisitCourse",
     "VisitResponse",
     "build_course",
+    "build_trends",
     "visit_response",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from myeloma_desk.domain.engine import Assessment, assess
@@ -34,6 +35,7 @@ from myeloma_desk.store.models import Patient, Visit
 from myeloma_desk.store.snapshot_builder import build_snapshot, carried_forward, lines_as_of
 
 if TYPE_CHECKING:
+    from myeloma_desk.course.trends import Trends
     from myeloma_desk.evidence.options import OptionsReport
 
 # Rules that describe the disease at diagnosis: at a follow-up they are carried forward from
@@ -210,6 +212,13 @@ class Course:
             else:
                 out.append((result, None))
         return out
+
+    @cached_property
+    def trends(self) -> Trends:
+        """The one trend pipeline (course/trends.py): series, line markers, responses."""
+        from myeloma_desk.course.trends import build_trends
+
+        return build_trends(self)
 
     def options(self, day: dt.date | None = None) -> OptionsReport:
         """The options the PDQ describes for the disease state at the visit on ``day`` (latest)."""

@@ -15,11 +15,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from myeloma_desk.domain.criteria.renal import CYBORD_CRCL, LEN_HIGH, LEN_LOW
+from myeloma_desk.domain.display import setting_label
 from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.lines import current_line, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
+from myeloma_desk.domain.units import le, lt
 from myeloma_desk.domain.vocabulary import diagnosis_label
 from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.schema import Regimen, Setting, Trial
@@ -43,19 +46,24 @@ DIAGNOSIS_SETTINGS: dict[str, list[Setting]] = {
 }
 MYELOMA_DIAGNOSES = ("active_multiple_myeloma", "plasma_cell_leukemia")
 
-# PDQ, Treatment of Relapsed or Refractory Multiple Myeloma > Immunomodulatory agents
-# (Evidence (lenalidomide)): "creatinine clearance, 30–50: 10 mg every day; creatinine
-# clearance, <30: 15 mg every other day; dialysis, 15 mg on day after dialysis" (no units given).
-LENALIDOMIDE_BAND_LOW = 30.0
-LENALIDOMIDE_BAND_HIGH = 50.0
-# PDQ, Treatment of Multiple Myeloma > Therapeutic Overview: CyBorD "is preferred in the presence
-# of significant renal dysfunction (creatinine clearance less than 45 cc/min)".
-CYBORD_CRCL = 45.0
-# Result values of the lenalidomide_renal_dose rule (assessment-interchange.md) in the PDQ's words.
-LENALIDOMIDE_RULE_PHRASES = {
-    "10_mg_daily": "10 mg every day",
-    "15_mg_every_other_day": "15 mg every other day",
-    "15_mg_after_dialysis": "15 mg on day after dialysis",
+# The lenalidomide renal bands (PDQ: "creatinine clearance, 30–50: 10 mg every day; creatinine
+# clearance, <30: 15 mg every other day; dialysis, 15 mg on day after dialysis") have ONE home:
+# the ``lenalidomide_renal_dose`` rule (domain/criteria/renal.py, LEN_LOW / LEN_HIGH), and the
+# dose words come from the evidence data's dose statement ``lenalidomide-renal`` (doses.yaml),
+# never typed again here. The CyBorD threshold (PDQ: "preferred in the presence of significant
+# renal dysfunction (creatinine clearance less than 45 cc/min)") is renal.CYBORD_CRCL.
+LENALIDOMIDE_DOSE_ID = "lenalidomide-renal"
+# Which band of the dose statement each result of the lenalidomide_renal_dose rule stands for
+# (assessment-interchange.md): the band is the text before the statement's ":" or ",".
+LENALIDOMIDE_RESULT_BANDS = {
+    "15_mg_after_dialysis": "dialysis",
+    "15_mg_every_other_day": f"<{LEN_LOW:g}",
+    "10_mg_daily": f"{LEN_LOW:g}–{LEN_HIGH:g}",
+}
+# Where a creatinine clearance came from, in words.
+CRCL_SOURCE_WORDS = {
+    "crcl_cockcroft_gault": "Cockcroft–Gault",
+    "entered": "as entered",
 }
 
 
@@ -145,7 +153,7 @@ def _crcl(assessment: Assessment, snapshot: Snapshot) -> tuple[float | None, str
         return float(res.result), "crcl_cockcroft_gault"
     value = snapshot.get("creatinine_clearance")
     if value is not None:
-        return value, "creatinine_clearance (entered)"
+        return value, "entered"
     return None, ""
 
 
@@ -244,7 +252,37 @@ def _refractory_and_exposed(snapshot: Snapshot) -> tuple[dict[str, str], dict[st
     return refractory, exposed
 
 
+def lenalidomide_doses(ev: Evidence) -> dict[str, str]:
+    """The PDQ's lenalidomide renal doses from the evidence data, keyed by the rule's result
+    values ("10_mg_daily" → "10 mg every day"); empty if the dose statement is missing."""
+    dose = ev.doses.get(LENALIDOMIDE_DOSE_ID)
+    if dose is None:
+        return {}
+    by_band: dict[str, str] = {}
+    for value in dose.values:
+        cut = min((i for i in (value.find(":"), value.find(",")) if i > 0), default=-1)
+        if cut > 0:
+            by_band[value[:cut].strip()] = value[cut + 1 :].strip()
+    return {
+        result: by_band[band]
+        for result, band in LENALIDOMIDE_RESULT_BANDS.items()
+        if band in by_band
+    }
+
+
+def _lenalidomide_band(crcl: float, dialysis: bool | None) -> str:
+    """The rule's result for a creatinine clearance (same bands and comparisons as the rule)."""
+    if dialysis:
+        return "15_mg_after_dialysis"
+    if lt(crcl, LEN_LOW):
+        return "15_mg_every_other_day"
+    if le(crcl, LEN_HIGH):
+        return "10_mg_daily"
+    return "standard"
+
+
 def _renal_flags(
+    ev: Evidence,
     reg: Regimen,
     crcl: float | None,
     crcl_src: str,
@@ -253,51 +291,42 @@ def _renal_flags(
 ) -> list[Flag]:
     flags: list[Flag] = []
     if "lenalidomide" in reg.components:
-        if len_rule is not None and len_rule.result not in (None, "standard"):
-            phrase = LENALIDOMIDE_RULE_PHRASES.get(str(len_rule.result), str(len_rule.result))
-            flags.append(
-                Flag(
-                    code="renal_dose",
-                    source="lenalidomide-renal",
-                    message=f"Lenalidomide renal dose (lenalidomide_renal_dose = "
-                    f"{len_rule.result}): the PDQ gives {phrase}.",
-                )
-            )
+        doses = lenalidomide_doses(ev)
+        src = CRCL_SOURCE_WORDS.get(crcl_src, crcl_src)
+        if len_rule is not None:
+            band = str(len_rule.result)
+            why = "the lenalidomide dose rule for this visit"
         elif dialysis:
+            band, why = "15_mg_after_dialysis", "on dialysis"
+        elif crcl is not None:
+            band = _lenalidomide_band(crcl, dialysis)
+            why = f"creatinine clearance {crcl:g} mL/min ({src})"
+        else:
+            band, why = "", ""
+        if band == "standard":
+            pass
+        elif band:
+            phrase = doses.get(band)
             flags.append(
                 Flag(
                     code="renal_dose",
-                    source="lenalidomide-renal",
-                    message="On dialysis: the PDQ gives lenalidomide 15 mg on the day "
-                    "after dialysis.",
+                    source=LENALIDOMIDE_DOSE_ID,
+                    message=(
+                        f"Lenalidomide renal dose ({why}): the PDQ gives {phrase}."
+                        if phrase
+                        else f"Lenalidomide renal dose ({why}): the PDQ's dose for this band "
+                        "is missing from the evidence data; check the PDQ text."
+                    ),
                 )
             )
-        elif crcl is None:
+        else:
+            stated = "; ".join(ev.doses[LENALIDOMIDE_DOSE_ID].values) if doses else ""
             flags.append(
                 Flag(
                     code="renal_unknown",
-                    source="lenalidomide-renal",
-                    message="Creatinine clearance not known: the PDQ's lenalidomide "
-                    "dose depends on it (30–50: 10 mg every day; <30: 15 mg every "
-                    "other day).",
-                )
-            )
-        elif crcl < LENALIDOMIDE_BAND_LOW:
-            flags.append(
-                Flag(
-                    code="renal_dose",
-                    source="lenalidomide-renal",
-                    message=f"CrCl {crcl:g} mL/min ({crcl_src}) <30: the PDQ gives "
-                    "lenalidomide 15 mg every other day.",
-                )
-            )
-        elif crcl <= LENALIDOMIDE_BAND_HIGH:
-            flags.append(
-                Flag(
-                    code="renal_dose",
-                    source="lenalidomide-renal",
-                    message=f"CrCl {crcl:g} mL/min ({crcl_src}) in 30–50: the PDQ "
-                    "gives lenalidomide 10 mg every day.",
+                    source=LENALIDOMIDE_DOSE_ID,
+                    message="Creatinine clearance not known: the PDQ's lenalidomide dose "
+                    f"depends on it ({stated or 'see the PDQ text'}).",
                 )
             )
     if "pomalidomide" in reg.components and (dialysis or (crcl is not None and crcl < 50)):
@@ -340,7 +369,7 @@ def options_for(
     ev = evidence or load()
     unknown: list[str] = []
     if setting is not None:
-        settings, basis = [setting], [f"setting chosen by the user: {setting.value}"]
+        settings, basis = [setting], [f"Setting chosen by the user: {setting_label(setting.value)}"]
     else:
         settings, basis = _settings(assessment, snapshot, unknown, diagnosis)
     crcl, crcl_src = _crcl(assessment, snapshot)
@@ -353,7 +382,7 @@ def options_for(
         if not set(reg.settings) & set(settings):
             continue
         trials = [t for t in ev.db.trials if reg.id in t.regimens]
-        flags = _renal_flags(reg, crcl, crcl_src, snapshot.dialysis, len_rule)
+        flags = _renal_flags(ev, reg, crcl, crcl_src, snapshot.dialysis, len_rule)
         for drug in reg.components:
             # Refractoriness is defined for the backbone drugs (Rajkumar 2015; drugs.py), not
             # for the corticosteroid partner that nearly every regimen shares.
@@ -392,7 +421,7 @@ def options_for(
     if settings and settings[0] in (Setting.NEWLY_DIAGNOSED_FIT, Setting.NEWLY_DIAGNOSED_LESS_FIT):
         risk = _result(assessment, "cytogenetic_risk_pdq")
         if risk is None:
-            unknown.append("cytogenetic risk (cytogenetic_risk_pdq absent or cannot_determine)")
+            unknown.append("Cytogenetic risk not determined (FISH results are needed)")
         elif risk.result in ("high", "ultra_high"):
             general.append(
                 Flag(

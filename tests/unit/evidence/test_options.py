@@ -260,5 +260,55 @@ def test_setting_can_be_chosen_and_drug_synonyms_resolve() -> None:
     snap = {"therapy_lines": [{"regimen": "Rd", "drugs": ["Revlimid", "dex"], "refractory": True}]}
     rep = options_for(_assess(), parse_snapshot(snap), setting=Setting.RELAPSED_REFRACTORY)
     assert rep.settings == [Setting.RELAPSED_REFRACTORY]
-    assert rep.setting_basis == ["setting chosen by the user: relapsed_or_refractory"]
+    assert rep.setting_basis == ["Setting chosen by the user: Relapsed or refractory"]
     assert "refractory_component" in _codes(_option(rep, "drd").flags)
+
+
+# --- lenalidomide renal doses come from the evidence data (dose statement lenalidomide-renal)
+
+
+def test_lenalidomide_doses_are_read_from_the_evidence_data() -> None:
+    from myeloma_desk.evidence.loader import load
+    from myeloma_desk.evidence.options import lenalidomide_doses
+
+    ev = load()
+    doses = lenalidomide_doses(ev)
+    stated = ev.doses["lenalidomide-renal"].quote.text
+    assert set(doses) == {"10_mg_daily", "15_mg_every_other_day", "15_mg_after_dialysis"}
+    for phrase in doses.values():
+        assert phrase in stated  # the PDQ's own words, not retyped
+
+
+def test_renal_dose_message_follows_the_evidence_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    from myeloma_desk.evidence.loader import load
+
+    ev = load()
+    record = ev.doses["lenalidomide-renal"]
+    changed = record.model_copy(update={"values": ["30–50: 7 mg as a test", *record.values[1:]]})
+    monkeypatch.setitem(ev.doses, "lenalidomide-renal", changed)
+    rep = options_for(
+        _assess(
+            _r("diagnosis", "active_multiple_myeloma"),
+            _r("frailty_imwg", "fit"),
+            _r("crcl_cockcroft_gault", 40.0),
+        ),
+        parse_snapshot({}),
+        evidence=ev,
+    )
+    message = _option(rep, "vrd").flags[0].message
+    assert "7 mg as a test" in message and "10 mg every day" not in message
+    assert "Cockcroft–Gault" in message and "_" not in message
+
+
+def test_option_messages_have_no_internal_ids() -> None:
+    rep = _run(
+        RELAPSED,
+        _r("diagnosis", "active_multiple_myeloma"),
+        _r("lenalidomide_renal_dose", "10_mg_daily"),
+        _unknown("cytogenetic_risk_pdq"),
+    )
+    texts = [*rep.unknown, *rep.setting_basis]
+    texts += [f.message for o in rep.options for f in o.flags if f.code == "renal_dose"]
+    assert texts
+    for text in texts:
+        assert "_" not in text, text

@@ -1,0 +1,93 @@
+"""One display vocabulary for screens and printed reports (pure; no Qt).
+
+Everything a user reads in place of an internal value comes from here: field labels (one label
+per field, from :mod:`myeloma_desk.domain.fields`), rule statuses, result values as words
+(diagnoses and IMWG responses from :mod:`myeloma_desk.domain.vocabulary`), and the PDQ's
+treatment settings. The UI and the reports call these functions rather than keeping their own
+tables, so the same value reads the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.vocabulary import DIAGNOSIS_LABELS, RESPONSE_LABELS
+
+# Fields of a snapshot that are not measured quantities, with the label a clinician reads.
+OTHER_FIELD_LABELS: dict[str, str] = {
+    "age": "Age (years)",
+    "sex": "Sex",
+    "date": "Visit date",
+    "ecog": "ECOG performance status",
+    "dialysis": "On dialysis",
+    "fish": "FISH",
+    "m_protein_type": "M-protein type",
+    "light_chain": "Light chain",
+    "therapy_lines": "Lines of therapy",
+}
+
+# Rule statuses (assessment-interchange.md) in words.
+STATUS_WORDS: dict[str, str] = {
+    "determined": "Determined",
+    "cannot_determine": "Cannot be determined",
+    "not_applicable": "Not applicable",
+}
+
+# The PDQ's treatment settings (evidence/schema.py ``Setting`` values) in words.
+SETTING_LABELS: dict[str, str] = {
+    "general": "General",
+    "mgus": "MGUS",
+    "smoldering_myeloma": "Smoldering myeloma",
+    "isolated_plasmacytoma_of_bone": "Isolated plasmacytoma of bone",
+    "extramedullary_plasmacytoma": "Extramedullary plasmacytoma",
+    "al_amyloidosis": "AL amyloidosis",
+    "poems_syndrome": "POEMS syndrome",
+    "newly_diagnosed_fit": "Newly diagnosed, fit",
+    "newly_diagnosed_less_fit": "Newly diagnosed, less fit",
+    "consolidation_and_transplant": "Consolidation and transplant",
+    "maintenance": "Maintenance",
+    "bone_disease": "Bone disease",
+    "relapsed_or_refractory": "Relapsed or refractory",
+}
+
+
+def words(value: str) -> str:
+    """A last resort for an identifier with no entry: "not_refractory" → "Not refractory"."""
+    text = value.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def field_label(name: str) -> str:
+    """The one label of a snapshot field ("Age (years)", "Serum M-protein")."""
+    spec = MEASURED_FIELDS.get(name)
+    if spec is not None:
+        return spec.label
+    return OTHER_FIELD_LABELS.get(name, words(name))
+
+
+def status_label(status: str) -> str:
+    """A rule status in words ("Cannot be determined")."""
+    return STATUS_WORDS.get(status, words(status))
+
+
+def setting_label(setting: str) -> str:
+    """A PDQ treatment setting in words ("Relapsed or refractory")."""
+    return SETTING_LABELS.get(setting, words(setting))
+
+
+def result_label(value: object) -> str:
+    """A rule's result value in words: diagnoses and IMWG responses by their names, booleans as
+    Yes/No, numbers as written, other identifiers with their underscores turned into spaces."""
+    if value is None:
+        return "Cannot be determined"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    text = str(value)
+    if text in DIAGNOSIS_LABELS:
+        return DIAGNOSIS_LABELS[text]
+    if text in RESPONSE_LABELS:
+        return RESPONSE_LABELS[text]
+    if text in STATUS_WORDS:
+        return STATUS_WORDS[text]
+    return words(text)
