@@ -651,7 +651,7 @@ def curate(
                 entry["findings" if "sentences" in rec else "trials"].append(rec["id"])
                 hits += 1
     for f in findings:
-        t = by_trial.get(f["trial"] or "")
+        trial = by_trial.get(f["trial"] or "")
         own = [
             r["id"]
             for r in cur.REGIMENS
@@ -660,19 +660,19 @@ def curate(
                 " ".join(f["sentences"]),
             )
         ]
-        if t and f["trial"] in cur.ARM_ROLES:
+        if trial and f["trial"] in cur.ARM_ROLES:
             own = []  # the arm roles decide; "Rd alone" in a MAIA sentence is the comparator
-        f["regimens"] = list(dict.fromkeys([*(t.get("regimens", []) if t else []), *own]))
-        if t:
-            f["arms"] = t["arms"]
-            f["n_patients"] = t["n_patients"]
-            f["design"] = t["design"]
-            for note in t.get("errata", []):
+        f["regimens"] = list(dict.fromkeys([*(trial.get("regimens", []) if trial else []), *own]))
+        if trial:
+            f["arms"] = trial["arms"]
+            f["n_patients"] = trial["n_patients"]
+            f["design"] = trial["design"]
+            for note in trial.get("errata", []):
                 f.setdefault("errata", [])
                 if note not in f["errata"]:
                     f["errata"].append(note)
-            if t.get("population"):
-                f["population"] = t["population"]
+            if trial.get("population"):
+                f["population"] = trial["population"]
         over = cur.FINDING_OVERRIDES.get(f["id"])
         if over:
             f.update(over)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.views.visit_form import NEW_VISIT_KEY
 
 # A fictional newly diagnosed patient (not a real person).
 EXAMPLE_VISIT: dict[str, Any] = {
@@ -66,7 +67,7 @@ def shoot(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as home:
         window, reporter = create_window(home)
         reporter.show_dialogs = False
-        window.resize(1400, 860)
+        window.resize(1280, 800)  # the smallest screen the layout must fit
         window.show()
         settle(app)
 
@@ -97,9 +98,19 @@ def shoot(out: Path) -> list[Path]:
                     written.append(path)
                     dialog.close()
 
+        page = getattr(patients, "patient_page", None)
+        record = getattr(page, "record", None)
+        if page is not None and record is not None and record.visits:
+            # A follow-up of the demo patient: response first, diagnosis carried forward.
+            follow_up = page._edit_visit(record.visits[-1].date, new=False)
+            if follow_up is not None:
+                follow_up.panel.select_rule("response_imwg")
+                written.append(grab(app, window, out, "assess-follow-up"))
+
         assess = window.show_section_key("assess")
         form = getattr(assess, "form", None)
         if form is not None:
+            assess.set_subject("", NEW_VISIT_KEY)  # type: ignore[attr-defined]
             form.set_data(EXAMPLE_VISIT)
             assess.update_assessment()  # type: ignore[attr-defined]
             assess.panel.select_rule("iss")  # type: ignore[attr-defined]
@@ -120,8 +131,8 @@ def shoot(out: Path) -> list[Path]:
         written.append(grab(app, window, out, "calculators"))
 
         for key in ("regimens", "evidence", "reference"):
-            page: QWidget = window.show_section_key(key)
-            prepare = getattr(page, "prepare_screenshot", None)
+            section_page: QWidget = window.show_section_key(key)
+            prepare = getattr(section_page, "prepare_screenshot", None)
             if callable(prepare):
                 prepare()
             written.append(grab(app, window, out, key))

@@ -18,6 +18,7 @@ course rules (CRAB relapse indicators).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -65,7 +66,7 @@ class Threshold:
         """The snapshot inputs this criterion reads."""
         return (self.field,)
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         """The criterion text built from the constants: 'creatinine > 2 mg/dL (177 µmol/L)'."""
         text = f"{self.what} {self.op} {_amount(self.value, self.unit)}"
@@ -73,10 +74,14 @@ class Threshold:
             text += " (" + ", ".join(_amount(v, u) for u, v in self.published.items()) + ")"
         return text + self.suffix
 
-    @property
+    @functools.cached_property
     def limit_text(self) -> str:
         """The limit alone, for a value column: '> 2 mg/dL'."""
         return f"{self.op} {_amount(self.value, self.unit)}"
+
+    def holds(self, value: float) -> bool:
+        """Whether a value in the canonical ``unit`` meets the threshold."""
+        return _COMPARE[self.op](value, self.value)
 
     def limit_in(self, unit: str) -> tuple[float, str] | None:
         """The published limit in ``unit`` (None if the source gives none in that unit)."""
@@ -131,7 +136,7 @@ class RelativeThreshold:
     def needs(self) -> tuple[str, ...]:
         return (self.field, self.limit_field)
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         text = f"{self.what} {self.op} {_amount(self.value, self.unit)}"
         if self.published:

@@ -202,7 +202,29 @@ def sub(a: float, b: float) -> float:
     return _q(_q(a) - _q(b))
 
 
+# How a laboratory prints a unit that the input accepts in an ASCII spelling (docs/assess.md).
+_PRINTED = {
+    "mg/24h": "mg/24 h",
+    "g/24h": "g/24 h",
+    "mL/min/1.73m2": "mL/min/1.73 m²",
+    "mL/min/1.73m²": "mL/min/1.73 m²",
+    "kg/m2": "kg/m²",
+    "umol/L": "µmol/L",
+    "ug/L": "µg/L",
+    "ug/mL": "µg/mL",
+}
+
+
+def unit_label(unit: str) -> str:
+    """A unit as the laboratory prints it ("mg/24h" → "mg/24 h", "umol/L" → "µmol/L").
+
+    The one unit-display function: explanations (through :func:`fmt`), screens and reports use
+    it, so every unit is printed the same way wherever it is shown.
+    """
+    return _PRINTED.get(unit, unit)
+
+
 def fmt(value: float, unit: str = "") -> str:
-    """Human form of a number: no trailing zeros, unit appended when given."""
+    """Human form of a number: no trailing zeros, unit (as printed) appended when given."""
     text = f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
-    return f"{text} {unit}".rstrip() if unit else text
+    return f"{text} {unit_label(unit)}".rstrip() if unit else text

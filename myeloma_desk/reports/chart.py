@@ -1,4 +1,9 @@
-"""The trend chart: small multiples drawn with QPainter (no QtCharts in PySide6-Essentials).
+"""The ONE trend painter for screen and print: small multiples drawn with QPainter (no QtCharts
+in PySide6-Essentials). The report (``chart_image``) and the patient's Trends tab
+(ui/widgets/trend_chart.py) both draw with :func:`draw_panel` laid out by :func:`panel_rects`.
+Stable API (the report and the screen rely on it): ``chart_image(series, width, *, markers,
+font_family, columns)``, ``panel_rects(count, width, height, columns)``, ``draw_panel(painter,
+rect, series, style, markers) -> PanelGeometry``, ``STYLES``.
 
 One panel per series (M-protein, involved FLC, FLC ratio, creatinine, hemoglobin), each with
 its own y axis and unit, on a shared date axis. Black-and-white friendly: every series has its
@@ -12,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
@@ -47,6 +53,7 @@ def chart_image(
     panel_w = width / columns
     panel_h = panel_w * 0.55
     height = math.ceil(panel_h * rows)
+    rects = panel_rects(len(series), width, height, columns)
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
@@ -56,14 +63,41 @@ def chart_image(
         font = QFont(font_family)
         font.setPixelSize(max(8, int(panel_w / 28)))
         painter.setFont(font)
-        for index, one in enumerate(series):
-            col, row = index % columns, index // columns
-            gap = panel_w * 0.04  # keeps neighbouring panels' date labels apart
-            rect = QRectF(col * panel_w + gap / 2, row * panel_h, panel_w - gap, panel_h)
+        for index, (one, rect) in enumerate(zip(series, rects, strict=True)):
             draw_panel(painter, rect, one, STYLES[index % len(STYLES)], markers)
     finally:
         painter.end()
     return image
+
+
+def panel_rects(count: int, width: float, height: float, columns: int = 2) -> list[QRectF]:
+    """Where each of ``count`` panels goes in a ``width`` × ``height`` area, row by row."""
+    rows = max(1, math.ceil(count / columns))
+    panel_w, panel_h = width / columns, height / rows
+    gap = panel_w * 0.04  # keeps neighbouring panels' date labels apart
+    return [
+        QRectF((i % columns) * panel_w + gap / 2, (i // columns) * panel_h, panel_w - gap, panel_h)
+        for i in range(count)
+    ]
+
+
+@dataclass(frozen=True)
+class PanelGeometry:
+    """Where a panel drew its plot, and its axes' ranges (for hover and tests)."""
+
+    plot: QRectF
+    x_low: int  # date ordinals
+    x_high: int
+    y_low: float
+    y_high: float
+
+    def to_x(self, day: dt.date) -> float:
+        span = self.x_high - self.x_low
+        return self.plot.left() + (day.toordinal() - self.x_low) / span * self.plot.width()
+
+    def to_y(self, value: float) -> float:
+        span = self.y_high - self.y_low
+        return self.plot.bottom() - (value - self.y_low) / span * self.plot.height()
 
 
 def _x_range(points: Sequence[dt.date]) -> tuple[int, int]:
@@ -102,8 +136,8 @@ def draw_panel(
     series: TrendSeries,
     style: tuple[str, Qt.PenStyle],
     markers: Sequence[TrendMarker] = (),
-) -> None:
-    """Draw one series with axes, ticks, title and unit inside ``rect``."""
+) -> PanelGeometry:
+    """Draw one series with axes, ticks, title and unit inside ``rect``; returns where."""
     metrics = QFontMetricsF(painter.font())
     line_h = metrics.height()
     margin = line_h * 0.6
@@ -126,12 +160,8 @@ def draw_panel(
         rect.height() - margin * 1.5 - line_h * 2.8,
     )
     x_low, x_high = _x_range([p.date for p in series.points])
-
-    def to_x(day: dt.date) -> float:
-        return plot.left() + (day.toordinal() - x_low) / (x_high - x_low) * plot.width()
-
-    def to_y(value: float) -> float:
-        return plot.bottom() - (value - y_low) / (y_high - y_low) * plot.height()
+    geometry = PanelGeometry(plot, x_low, x_high, y_low, y_high)
+    to_x, to_y = geometry.to_x, geometry.to_y
 
     grid = QPen(QColor(190, 190, 190))
     grid.setWidthF(max(1.0, line_h / 16))
@@ -209,6 +239,7 @@ def draw_panel(
     x = min(points[-1].x() + size * 1.2, rect.right() - w - margin * 0.2)
     y = max(points[-1].y() - line_h, plot.top() - line_h * 0.5)
     painter.drawText(QRectF(x, y, w, line_h), int(Qt.AlignmentFlag.AlignLeft), text)
+    return geometry
 
 
 def draw_marker(painter: QPainter, at: QPointF, kind: str, size: float) -> None:

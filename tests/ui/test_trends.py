@@ -1,15 +1,29 @@
-"""Trend data from dated snapshots and the QPainter chart."""
+"""The Trends tab as a flowsheet: series from the one trend pipeline, drawn by the one painter
+(reports/chart.py) for screen and print, the values table, hover values, and each follow-up's
+IMWG response from the course model (re-baselined at each new line)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
-from myeloma_desk.domain.engine import rules
+from PySide6.QtCore import QPoint, Qt
+
+import myeloma_desk.ui.widgets.trend_chart as trend_chart_module
+from myeloma_desk.course import Course, build_course
 from myeloma_desk.domain.snapshot import parse_snapshot
-from myeloma_desk.ui.models.trends import trend_data
-from myeloma_desk.ui.widgets.trend_chart import TrendChart, _nice_ticks
+from myeloma_desk.paths import AppPaths
+from myeloma_desk.reports import chart as report_chart
+from myeloma_desk.store import Store, open_store
+from myeloma_desk.store.demo import load_demo
+from myeloma_desk.ui.models.trends import trend_data, trend_data_for
+from myeloma_desk.ui.widgets.trend_chart import TrendChart
+
+D = dt.date
 
 
 def _course() -> dict[str, object]:
@@ -33,56 +47,123 @@ def _course() -> dict[str, object]:
     }
 
 
+def _points(data, key):  # type: ignore[no-untyped-def]
+    series = next(s for s in data.series if s.key == key)
+    return [(p.date, p.value) for p in series.points]
+
+
 def test_series_in_canonical_units_oldest_first() -> None:
     data = trend_data(parse_snapshot(_course()))
-    by_key = {s.key: s for s in data.series}
-    assert by_key["serum_m_protein"].points == [
-        (dt.date(2025, 1, 1), 3.0),
-        (dt.date(2025, 2, 1), 1.2),
-        (dt.date(2025, 3, 1), 0.4),
+    assert _points(data, "serum_m_protein") == [
+        (D(2025, 1, 1), 3.0),
+        (D(2025, 2, 1), 1.2),
+        (D(2025, 3, 1), 0.4),
     ]
-    assert by_key["involved_flc"].label == "Involved FLC (kappa)"
-    assert by_key["involved_flc"].points == [
-        (dt.date(2025, 1, 1), 400.0),
-        (dt.date(2025, 3, 1), 30.0),
-    ]
-    assert by_key["flc_ratio"].points == [(dt.date(2025, 1, 1), 40.0), (dt.date(2025, 3, 1), 3.0)]
-    assert by_key["creatinine"].points == [(dt.date(2025, 3, 1), 1.1)]
-    assert by_key["hemoglobin"].points == [(dt.date(2025, 1, 1), 9.5)]
-
-
-def test_responses_marked_when_the_engine_has_the_rule() -> None:
-    data = trend_data(parse_snapshot(_course()))
-    if "response_imwg" in {r.id for r in rules()}:
-        dates = [d for d, _ in data.responses]
-        assert dt.date(2025, 3, 1) in dates
-        assert all(c in {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD"} for _, c in data.responses)
-    else:
-        assert data.responses == []
-
-
-def test_chart_paints_and_describes(qtbot: QtBot) -> None:
-    chart = TrendChart()
-    qtbot.addWidget(chart)
-    chart.resize(800, 520)
-    assert "No dated values" in chart.describe()
-    chart.set_data(trend_data(parse_snapshot(_course())))
-    image = chart.grab().toImage()
-    assert not image.isNull() and image.width() == 800
-    colours = {image.pixel(x, y) for x in range(0, 800, 7) for y in range(0, 520, 7)}
-    assert len(colours) > 3  # something was drawn beyond the background
-    text = chart.accessibleDescription()
-    assert "Serum M-protein: 2025-01-01 3 g/dL, 2025-02-01 1.2 g/dL, 2025-03-01 0.4 g/dL" in text
-
-
-def test_nice_ticks() -> None:
-    assert _nice_ticks(0, 10) == [0, 2.5, 5, 7.5, 10]
-    assert _nice_ticks(0, 3.3) == [0, 1, 2, 3]
-    assert _nice_ticks(1, 1) == [1]
+    flc = next(s for s in data.series if s.key == "free_kappa")
+    assert flc.label == "Involved FLC (kappa)" and flc.unit == "mg/L"
+    assert _points(data, "free_kappa") == [(D(2025, 1, 1), 400.0), (D(2025, 3, 1), 30.0)]
+    assert _points(data, "flc_ratio") == [(D(2025, 1, 1), 40.0), (D(2025, 3, 1), 3.0)]
+    assert _points(data, "creatinine") == [(D(2025, 3, 1), pytest.approx(1.1, abs=1e-3))]
+    assert _points(data, "hemoglobin") == [(D(2025, 1, 1), 9.5)]
 
 
 def test_unknown_light_chain_draws_both_chains() -> None:
     data = dict(_course())
     del data["m_protein_light_chain"]
-    keys = [s.key for s in trend_data(parse_snapshot(data)).series]
-    assert "involved_flc" not in keys and {"free_kappa", "free_lambda"} <= set(keys)
+    labels = [s.label for s in trend_data(parse_snapshot(data)).series]
+    assert "Free kappa" in labels and "Free lambda" in labels
+    assert not any(label.startswith("Involved") for label in labels)
+
+
+def test_one_painter_for_screen_and_print() -> None:
+    assert trend_chart_module.draw_panel is report_chart.draw_panel
+    assert trend_chart_module.panel_rects is report_chart.panel_rects
+    assert not hasattr(trend_chart_module, "_nice_ticks")  # no copied tick code
+
+
+def test_chart_paints_and_describes(qtbot: QtBot) -> None:
+    chart = TrendChart()
+    qtbot.addWidget(chart)
+    chart.resize(800, 620)
+    assert "No dated values" in chart.describe()
+    chart.set_data(trend_data(parse_snapshot(_course())))
+    chart.show()
+    qtbot.waitExposed(chart)
+    image = chart.canvas.grab().toImage()
+    assert not image.isNull()
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+    }
+    assert len(colours) > 3  # something was drawn beyond the background
+    text = chart.accessibleDescription()
+    assert "Serum M-protein: 2025-01-01 3 g/dL, 2025-02-01 1.2 g/dL, 2025-03-01 0.4 g/dL" in text
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = open_store(AppPaths.resolve(Path(tmp_path_factory.mktemp("trends")) / "home"))
+    load_demo(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def relapsed(demo_store: Store) -> Course:
+    found = demo_store.find_by_identifier("DEMO-0009")
+    assert found is not None
+    lines = [s.line for s in demo_store.therapy_lines(found.id)]
+    return build_course(found, demo_store.visits(found.id), lines)
+
+
+def test_flowsheet_responses_come_from_the_course(qtbot: QtBot, relapsed: Course) -> None:
+    data = trend_data_for(relapsed)
+    for visit in relapsed.visits:
+        if visit.response is not None and visit.response.category is not None:
+            assert data.responses[visit.date] == visit.response.shown()
+    # On the third line (Isa-Pd, from 2023-09-26) the response is measured from that line's
+    # baseline: the old chart, measuring from the first line's nadir, called this PD.
+    assert data.responses[D(2024, 1, 16)].startswith("PR")
+    assert data.phases[D(2024, 1, 16)] == "line 3 (Isa-Pd)"
+    # Line markers are the IMWG lines: lenalidomide maintenance belongs to line 1.
+    assert [m.tag for m in data.markers] == ["L1", "L2", "L3"]
+
+
+def test_flowsheet_table_values_units_and_hover(qtbot: QtBot, relapsed: Course) -> None:
+    chart = TrendChart()
+    qtbot.addWidget(chart)
+    chart.resize(1000, 700)
+    data = trend_data_for(relapsed)
+    chart.set_data(data)
+    model = chart.flowsheet_model
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert titles[:3] == ["Date", "IMWG response", "Therapy"]
+    assert "Serum M-protein (g/dL)" in titles
+    assert model.rowCount() == len(data.dates())
+    column = titles.index("Serum M-protein (g/dL)")
+    day = D(2024, 1, 16)
+    row = data.dates().index(day)
+    expected = next(
+        p.value
+        for s in data.series
+        if s.key == "serum_m_protein"
+        for p in s.points
+        if p.date == day
+    )
+    assert model.index(row, column).data() == f"{round(expected, 3):g}"
+    assert model.index(row, 1).data() == data.responses[day]
+    assert model.index(row, 2).data() == "line 3 (Isa-Pd)"
+    tip = model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("2024-01-16") and "IMWG response: PR" in tip and "g/dL" in tip
+    # A value not recorded on a date is a dash, never a zero.
+    creat = titles.index("Creatinine (mg/dL)")
+    blanks = [model.index(r, creat).data() for r in range(model.rowCount())]
+    assert "—" in blanks
+    # Hovering on the chart over a point shows the values of that date.
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.canvas.grab()  # paints, which records where each panel drew
+    geometry = chart.canvas.geometries[0]
+    x, y = geometry.to_x(day), geometry.to_y(expected)
+    text = chart.canvas.hover_text(QPoint(round(x), round(y)))
+    assert text.startswith("2024-01-16") and "Serum M-protein" in text
+    assert chart.canvas.hover_text(QPoint(1, 1)) == ""

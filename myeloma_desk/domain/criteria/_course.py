@@ -9,14 +9,10 @@ from decimal import Decimal, localcontext
 from typing import Literal
 
 from myeloma_desk.domain.drugs import Drug, DrugClass, resolve_drug
+from myeloma_desk.domain.flc import FLC_RATIO_HIGH, FLC_RATIO_LOW  # the one FLC reference range
 from myeloma_desk.domain.lines import group_lines
 from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, TherapyLine, _Measured
 from myeloma_desk.domain.units import COMPARE_PLACES, gt, lt
-
-# Serum free light chain ratio reference range 0.26–1.65 (criteria-summary.md, light-chain MGUS
-# and IMWG response: "normal FLC ratio").
-FLC_RATIO_LOW = 0.26
-FLC_RATIO_HIGH = 1.65
 
 LightChain = Literal["kappa", "lambda"]
 

@@ -274,7 +274,7 @@ def al_renal_stage(s: Snapshot) -> RuleResult:
         derived = ckd_epi_2021(s)
         if derived is not None:
             egfr = derived
-            egfr_shown = f"{derived:.1f} mL/min/1.73m² (CKD-EPI 2021 from creatinine)"
+            egfr_shown = f"{derived:.1f} mL/min/1.73 m² (CKD-EPI 2021 from creatinine)"
             e.assume(
                 "eGFR not entered: computed by CKD-EPI 2021 (Palladini 2014 used the laboratory "
                 "eGFR of its time)"
@@ -283,7 +283,7 @@ def al_renal_stage(s: Snapshot) -> RuleResult:
     egfr_met = None if egfr is None else lt(egfr, RENAL_EGFR)
     prot_met = None if proteinuria is None else gt(proteinuria, RENAL_PROTEINURIA)
     e.criterion("eGFR < 50 mL/min/1.73 m²", egfr_met, egfr_shown)
-    e.criterion("proteinuria > 5 g/24h", prot_met, s.shown("proteinuria_24h"))
+    e.criterion("proteinuria > 5 g/24 h", prot_met, s.shown("proteinuria_24h"))
     if egfr is None:
         e.need("egfr")
     if proteinuria is None:
@@ -535,8 +535,8 @@ def al_renal_response(s: Snapshot) -> RuleResult:
             f"eGFR ≥ {fmt(RENAL_PROGRESSION_EGFR_PERCENT)}% lower than baseline (renal "
             "progression)",
             progression,
-            f"{fmt(base_egfr[0], 'mL/min/1.73m²')} on {base_egfr[1]} → "
-            f"{fmt(now_egfr, 'mL/min/1.73m²')} ({pct(percent)})",
+            f"{fmt(base_egfr[0], 'mL/min/1.73m2')} on {base_egfr[1]} → "
+            f"{fmt(now_egfr, 'mL/min/1.73m2')} ({pct(percent)})",
         )
     else:
         e.criterion("eGFR ≥ 25% lower than baseline (renal progression)", None, "not recorded")

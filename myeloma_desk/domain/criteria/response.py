@@ -108,6 +108,23 @@ NOT_CHECKED = (
 
 _all = all3
 
+# Recorded choices as a clinician reads them (criterion values never show input codes).
+PLASMACYTOMA_TEXT = {
+    "none": "none",
+    "present": "present",
+    "reduced_50": "at least 50% smaller",
+    "new_or_growing": "new or growing",
+}
+HYPERVISCOSITY_TEXT = {
+    "none": "none",
+    "asymptomatic": "asymptomatic",
+    "symptomatic": "symptomatic",
+}
+
+
+def _plasmacytoma_text(value: str | None) -> str:
+    return "not recorded" if value is None else PLASMACYTOMA_TEXT.get(value, value)
+
 
 def _values(entry: _Measured, chain: Any, marrow: bool = False) -> dict[str, float | None]:
     values = {
@@ -343,7 +360,7 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
         base.shown("serum_m_protein"),
     )
     e.criterion(
-        f"baseline urine M-protein ≥ {fmt(MEASURABLE_URINE)} mg/24h (measurable)",
+        f"baseline urine M-protein ≥ {fmt(MEASURABLE_URINE, 'mg/24h')} (measurable)",
         urine_ok,
         base.shown("urine_m_protein_24h"),
     )
@@ -523,7 +540,7 @@ def _progression(
                 )
             )
     if s.soft_tissue_plasmacytomas == "new_or_growing":
-        e.criterion("new or growing soft-tissue plasmacytoma", True, "new_or_growing")
+        e.criterion("new or growing soft-tissue plasmacytoma", True, "new or growing")
         found.append(True)
     new_lesion = _new_bone_lesion(s)
     if new_lesion is not None:
@@ -591,7 +608,7 @@ def _levels(
         e.criterion(
             "soft-tissue plasmacytomas ≥ 50% smaller",
             plasmacytoma_pr,
-            s.soft_tissue_plasmacytomas or "not recorded",
+            _plasmacytoma_text(s.soft_tissue_plasmacytomas),
         )
     plasmacytoma_none = (
         None if s.soft_tissue_plasmacytomas is None else s.soft_tissue_plasmacytomas == "none"
@@ -611,7 +628,7 @@ def _levels(
             else ge(urine_red, PR_URINE_REDUCTION) or lt(urine_now, PR_URINE_BELOW)
         )
         e.criterion(
-            "urine M-protein ≥ 90% lower or < 200 mg/24h",
+            "urine M-protein ≥ 90% lower or < 200 mg/24 h",
             urine_pr,
             f"{pct(urine_red)}, {s.shown('urine_m_protein_24h')}",
         )
@@ -634,7 +651,7 @@ def _levels(
         mr.append(False)  # MR is not defined by the marrow
     # VGPR
     urine_vgpr = None if urine_now is None else lt(urine_now, VGPR_URINE_BELOW)
-    e.criterion("urine M-protein < 100 mg/24h", urine_vgpr, s.shown("urine_m_protein_24h"))
+    e.criterion("urine M-protein < 100 mg/24 h", urine_vgpr, s.shown("urine_m_protein_24h"))
     vgpr: list[bool | None] = [_all(pr), urine_vgpr]
     if "serum_m_protein" in params:
         vgpr.append(reduction("serum_m_protein", VGPR_SERUM_REDUCTION, "serum M-protein"))
@@ -658,7 +675,7 @@ def _levels(
     e.criterion(
         "no soft-tissue plasmacytomas",
         plasmacytoma_none,
-        s.soft_tissue_plasmacytomas or "not recorded",
+        _plasmacytoma_text(s.soft_tissue_plasmacytomas),
     )
     e.criterion("marrow plasma cells < 5%", marrow_ok, s.shown("bone_marrow_plasma_cells_percent"))
     ratio_ok = ratio_normal(s)
@@ -954,7 +971,7 @@ def relapse_imwg(s: Snapshot) -> RuleResult:
     e.criterion(
         "new or growing soft-tissue plasmacytoma",
         plasmacytoma,
-        s.soft_tissue_plasmacytomas or "not recorded",
+        _plasmacytoma_text(s.soft_tissue_plasmacytomas),
     )
     indicators.append(plasmacytoma)
     lesion = _new_bone_lesion(s)
@@ -986,7 +1003,11 @@ def relapse_imwg(s: Snapshot) -> RuleResult:
         e.criterion(f"{label} ≥ {fmt(limit, unit)}{extra} since the start of the line", met, shown)
         indicators.append(met)
     viscous = None if s.hyperviscosity is None else s.hyperviscosity != "none"
-    e.criterion("hyperviscosity from the paraprotein", viscous, s.hyperviscosity or "not recorded")
+    e.criterion(
+        "hyperviscosity from the paraprotein",
+        viscous,
+        HYPERVISCOSITY_TEXT.get(s.hyperviscosity or "", "not recorded"),
+    )
     indicators.append(viscous)
     clinical = all3([not v if v is not None else None for v in indicators])
     if any(v is True for v in indicators):

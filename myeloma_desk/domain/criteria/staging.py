@@ -11,7 +11,8 @@ from myeloma_desk.domain.criteria.diagnosis import val
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
-from myeloma_desk.domain.units import fmt, ge, gt, lt
+from myeloma_desk.domain.thresholds import Threshold
+from myeloma_desk.domain.units import gt
 
 GREIPP_2005 = source(
     "Greipp 2005 J Clin Oncol",
@@ -24,6 +25,16 @@ ISS_B2M_LOW = 3.5  # stage I needs B2M < 3.5 mg/L
 ISS_B2M_HIGH = 5.5  # stage III: B2M >= 5.5 mg/L
 ISS_ALBUMIN = 3.5  # stage I needs albumin >= 3.5 g/dL
 ISS_MEDIAN_OS_MONTHS = {"I": 62, "II": 44, "III": 29}
+# The ISS table (Greipp 2005): stage I β2M < 3.5 mg/L and albumin ≥ 3.5 g/dL; stage II
+# neither I nor III; stage III β2M ≥ 5.5 mg/L. Criterion labels are generated from these.
+ISS_B2M_STAGE_III = Threshold(
+    "beta2_microglobulin", "β2-microglobulin", "≥", ISS_B2M_HIGH, "mg/L", suffix=" (stage III)"
+)
+ISS_B2M_STAGE_I = Threshold(
+    "beta2_microglobulin", "β2-microglobulin", "<", ISS_B2M_LOW, "mg/L", suffix=" (stage I)"
+)
+ISS_ALBUMIN_STAGE_I = Threshold("albumin", "albumin", "≥", ISS_ALBUMIN, "g/dL", suffix=" (stage I)")
+ISS_NEEDS = (*ISS_B2M_STAGE_III.needs, *ISS_ALBUMIN_STAGE_I.needs)
 
 PDQ_TABLE_2 = {
     "title": "Table 2. The International Staging System (ISS) for Multiple Myeloma",
@@ -54,16 +65,16 @@ def iss_stages(b2m: float | None, albumin: float | None) -> list[str]:
     """
     if b2m is None:
         # Albumin < 3.5 g/dL rules out stage I whatever B2M is; B2M alone decides II or III.
-        if albumin is not None and lt(albumin, ISS_ALBUMIN):
+        if albumin is not None and not ISS_ALBUMIN_STAGE_I.holds(albumin):
             return ["II", "III"]
         return list(ISS_STAGES)
-    if ge(b2m, ISS_B2M_HIGH):
+    if ISS_B2M_STAGE_III.holds(b2m):
         return ["III"]
-    if not lt(b2m, ISS_B2M_LOW):
+    if not ISS_B2M_STAGE_I.holds(b2m):
         return ["II"]
     if albumin is None:
         return ["I", "II"]
-    return ["I"] if ge(albumin, ISS_ALBUMIN) else ["II"]
+    return ["I"] if ISS_ALBUMIN_STAGE_I.holds(albumin) else ["II"]
 
 
 @rule("iss", "International Staging System (ISS)", "staging")
@@ -77,23 +88,18 @@ def iss(s: Snapshot) -> RuleResult:
     stages = iss_stages(b2m, albumin)
     # Criteria in the order of the table, each recorded as far as the data decide it.
     shown_b2m = s.shown("beta2_microglobulin") if b2m is not None else None
-    high = None if b2m is None else ge(b2m, ISS_B2M_HIGH)
-    low = None if b2m is None else lt(b2m, ISS_B2M_LOW)
+    shown_alb = s.shown("albumin") if albumin is not None else None
+    albumin_ok = None if albumin is None else ISS_ALBUMIN_STAGE_I.holds(albumin)
     if b2m is None:
-        e.need("beta2_microglobulin")
-        if albumin is not None and lt(albumin, ISS_ALBUMIN):
-            # Albumin alone already rules out stage I (Greipp 2005: stage I needs both).
-            e.criterion(f"albumin ≥ {fmt(ISS_ALBUMIN)} g/dL (stage I)", False, s.shown("albumin"))
+        if albumin_ok is False:  # albumin alone rules out stage I (Greipp 2005)
+            e.criterion(ISS_ALBUMIN_STAGE_I.label, False, shown_alb)
     else:
-        e.criterion(f"β2-microglobulin ≥ {fmt(ISS_B2M_HIGH)} mg/L (stage III)", high, shown_b2m)
+        high = e.criterion(ISS_B2M_STAGE_III.label, ISS_B2M_STAGE_III.holds(b2m), shown_b2m)
         if not high:
-            e.criterion(f"β2-microglobulin < {fmt(ISS_B2M_LOW)} mg/L (stage I)", low, shown_b2m)
-        if low and not high:
-            shown_alb = s.shown("albumin") if albumin is not None else None
-            albumin_ok = None if albumin is None else ge(albumin, ISS_ALBUMIN)
-            e.criterion(f"albumin ≥ {fmt(ISS_ALBUMIN)} g/dL (stage I)", albumin_ok, shown_alb)
-    if albumin is None:
-        e.need("albumin")
+            low = e.criterion(ISS_B2M_STAGE_I.label, ISS_B2M_STAGE_I.holds(b2m), shown_b2m)
+            if low:
+                e.criterion(ISS_ALBUMIN_STAGE_I.label, albumin_ok, shown_alb)
+    e.need(*[n for n, v in zip(ISS_NEEDS, (b2m, albumin), strict=True) if v is None])
     if len(stages) == len(ISS_STAGES):
         return e.cannot_determine()  # nothing decided yet: no list of every stage
     if len(stages) > 1:

@@ -8,6 +8,7 @@ current therapy is the last line of ``therapy_lines`` when it has no end date.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from myeloma_desk.domain.criteria._course import current_line, line_drugs
@@ -163,6 +164,23 @@ def supportive_care_pdq(s: Snapshot) -> RuleResult:
     else:
         e.criterion("bone modifying agent", False, "no lytic lesions and no therapy in progress")
 
+    _spinal_radiation(s, e, prompt, unknown)
+    _plasma_exchange(s, e, prompt, unknown)
+
+    e.detail["prompts"] = prompts
+    e.detail["not_assessed"] = not_assessed
+    for needs in not_assessed.values():
+        e.need(*needs)
+    if not prompts and set(not_assessed) == set(PROMPTS):  # nothing could be assessed
+        return e.cannot_determine()
+    return e.determined([p["id"] for p in prompts])
+
+
+Prompt = Callable[..., None]
+
+
+def _spinal_radiation(s: Snapshot, e: Explanation, prompt: Prompt, unknown: Prompt) -> None:
+    """Radiation for lytic lesions of the spine (the PDQ's three findings)."""
     # Radiation for lytic lesions of the spine.
     spine = s.spinal_lesions
     if spine is None:
@@ -191,6 +209,9 @@ def supportive_care_pdq(s: Snapshot) -> RuleResult:
         else:
             e.criterion("spinal radiation", False, "none of the PDQ's three findings")
 
+
+def _plasma_exchange(s: Snapshot, e: Explanation, prompt: Prompt, unknown: Prompt) -> None:
+    """Plasma exchange for symptomatic hyperviscosity."""
     # Plasma exchange for symptomatic hyperviscosity.
     if s.hyperviscosity is None:
         unknown("plasma_exchange_hyperviscosity", "hyperviscosity")
@@ -204,11 +225,3 @@ def supportive_care_pdq(s: Snapshot) -> RuleResult:
         )
     else:
         e.criterion("plasma exchange hyperviscosity", False, "no hyperviscosity")
-
-    e.detail["prompts"] = prompts
-    e.detail["not_assessed"] = not_assessed
-    for needs in not_assessed.values():
-        e.need(*needs)
-    if not prompts and set(not_assessed) == set(PROMPTS):  # nothing could be assessed
-        return e.cannot_determine()
-    return e.determined([p["id"] for p in prompts])

@@ -185,6 +185,18 @@ def carried_text(day: dt.date, short: bool = False) -> str:
     return f"From the diagnosis visit of {day.isoformat()}"
 
 
+SHORT_RESULT = 90  # characters of a long result shown in its cell (the tooltip has it whole)
+
+
+def short_text(text: str, limit: int = SHORT_RESULT) -> str:
+    """``text`` cut at a word before ``limit`` characters, with "…" (long lists of results,
+    such as the time to events of every line, would make a row taller than the table)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;")
+    return cut + " …"
+
+
 @dataclass(frozen=True)
 class Row:
     """One row of the triaged table: a group heading, a result, or the collapsed n/a row."""
@@ -339,7 +351,7 @@ class AssessmentModel(ColumnsTableModel):
             if column == 0:
                 return result.title
             if column == 1:
-                return result_text(result)
+                return short_text(result_text(result)) if self.grouped else result_text(result)
             if column == 2:
                 if row.carried is not None:
                     return carried_text(row.carried, short=True)

@@ -1,105 +1,133 @@
-"""Trend data from a patient's dated snapshots: the series the chart draws and the response
-category at each follow-up (computed by the engine's ``response_imwg`` rule when it exists)."""
+"""Trend data for the patient's Trends tab: the report's series (``reports.build.trend_series``,
+the one trend pipeline for screen and print), the starts of the lines of therapy, and for each
+follow-up the IMWG response as the course model measured it (re-baselined at each new line,
+with its confirmation), and the flowsheet table model over them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from myeloma_desk.domain.engine import assess, rules
-from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot
-from myeloma_desk.store.snapshot_builder import lines_as_of
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.domain.units import fmt
+from myeloma_desk.reports.build import TrendMarker, TrendSeries, trend_markers, trend_series
+from myeloma_desk.ui.models.base import ColumnsTableModel
 
-@dataclass(frozen=True)
-class Series:
-    """One panel: a label, its canonical unit and dated values, oldest first."""
-
-    key: str
-    label: str
-    unit: str
-    points: list[tuple[dt.date, float]]
+if TYPE_CHECKING:
+    from myeloma_desk.course import Course
 
 
 @dataclass(frozen=True)
 class TrendData:
-    series: list[Series]
-    responses: list[tuple[dt.date, str]] = field(default_factory=list)
+    """The series (values in each series' canonical unit, oldest first), the line starts, and
+    per visit date the response (in words) and the line of therapy in effect."""
+
+    series: list[TrendSeries]
+    markers: list[TrendMarker] = field(default_factory=list)
+    responses: dict[dt.date, str] = field(default_factory=dict)
+    phases: dict[dt.date, str] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         return not any(s.points for s in self.series)
 
+    def dates(self) -> list[dt.date]:
+        """Every date with a value or a response, oldest first."""
+        days = {p.date for s in self.series for p in s.points} | set(self.responses)
+        return sorted(days)
+
+    def value(self, key: str, day: dt.date) -> float | None:
+        for s in self.series:
+            if s.key == key:
+                return next((p.value for p in s.points if p.date == day), None)
+        return None
+
+    def describe_day(self, day: dt.date) -> str:
+        """Every value on ``day`` with its unit, and the response then (hover text)."""
+        parts = [day.isoformat()]
+        for s in self.series:
+            v = self.value(s.key, day)
+            if v is not None:
+                parts.append(f"{s.label}: {fmt(round(v, 3), s.unit)}".strip())
+        if day in self.phases:
+            parts.append(f"Therapy: {self.phases[day]}")
+        if day in self.responses:
+            parts.append(f"IMWG response: {self.responses[day]}")
+        return "\n".join(parts)
+
 
 def trend_data(snapshot: Snapshot) -> TrendData:
-    """Series for M-protein, involved FLC, FLC ratio, creatinine and hemoglobin over the
-    snapshot's history and itself, plus the response at each dated follow-up."""
-    entries: list[HistoryEntry | Snapshot] = [*snapshot.history]
-    if snapshot.date is not None:
-        entries.append(snapshot)
-    involved = snapshot.m_protein_light_chain
+    """Series and line starts of a snapshot with its history (no course: no responses)."""
+    return TrendData(trend_series(snapshot), trend_markers(snapshot))
 
-    def points(name: str) -> list[tuple[dt.date, float]]:
-        out = []
-        for e in entries:
-            value = e.get(name)
-            if value is not None and e.date is not None:
-                out.append((e.date, value))
-        return out
 
-    ratio: list[tuple[dt.date, float]] = []
-    for e in entries:
-        kappa, lam = e.get("free_kappa"), e.get("free_lambda")
-        if kappa is not None and lam and e.date is not None:
-            ratio.append((e.date, kappa / lam))
-    # The involved chain is the recorded light chain of the M-protein; when it is not
-    # recorded both chains are drawn rather than guessing (as the report does).
-    if involved in ("kappa", "lambda"):
-        flc = [
-            Series("involved_flc", f"Involved FLC ({involved})", "mg/L", points(f"free_{involved}"))
-        ]
-    else:
-        flc = [
-            Series("free_kappa", "Free kappa", "mg/L", points("free_kappa")),
-            Series("free_lambda", "Free lambda", "mg/L", points("free_lambda")),
-        ]
-    series = [
-        Series("serum_m_protein", "Serum M-protein", "g/dL", points("serum_m_protein")),
-        *flc,
-        Series("flc_ratio", "FLC ratio κ/λ", "ratio", ratio),
-        Series("creatinine", "Creatinine", "mg/dL", points("creatinine")),
-        Series("hemoglobin", "Hemoglobin", "g/dL", points("hemoglobin")),
+def trend_data_for(course: Course) -> TrendData:
+    """The Trends tab of a patient: the series of the latest visit's engine input (the one
+    snapshot builder gives it the whole history), and each visit's response and line of
+    therapy from the course model."""
+    latest = course.latest
+    if latest is None:
+        return TrendData([])
+    responses = {
+        v.date: v.response.shown()
+        for v in course.visits
+        if v.response is not None and v.response.category is not None
+    }
+    phases = {v.date: v.phase for v in course.visits}
+    # Markers are the IMWG lines (maintenance and a planned transplant belong to their line),
+    # numbered as the course and the flowsheet number them.
+    markers = [
+        TrendMarker(date=line.line.start, tag=f"L{line.number}", label=line.regimen)
+        for line in course.lines
+        if line.line.start is not None
     ]
-    return TrendData(series, responses_over_time(snapshot))
+    return TrendData(trend_series(latest.snapshot), markers, responses, phases)
 
 
-def responses_over_time(snapshot: Snapshot) -> list[tuple[dt.date, str]]:
-    """The IMWG response at each dated entry after the baseline (empty if the engine has no
-    ``response_imwg`` rule or nothing can be determined)."""
-    if "response_imwg" not in {r.id for r in rules()}:
-        return []
-    entries = [*snapshot.history]
-    out: list[tuple[dt.date, str]] = []
-    for i in range(1, len(entries) + 1):
-        if i < len(entries):
-            current = Snapshot.model_validate(
-                {
-                    **entries[i].model_dump(exclude_none=True),
-                    "history": [h.model_dump(exclude_none=True) for h in entries[:i]],
-                    "m_protein_light_chain": snapshot.m_protein_light_chain,
-                    "m_protein_heavy_chain": snapshot.m_protein_heavy_chain,
-                    # The lines as known on that date, so that each response is measured
-                    # from the baseline of its own line (as the course model and timeline do).
-                    "therapy_lines": [
-                        line.model_dump(exclude_none=True)
-                        for line in lines_as_of(snapshot.therapy_lines, entries[i].date)
-                    ],
-                }
-            )
-        elif snapshot.date is not None:
-            current = snapshot
-        else:
-            continue
-        result = assess(current, rule_ids=["response_imwg"]).results[0]
-        if result.status == "determined" and isinstance(result.result, str) and current.date:
-            out.append((current.date, result.result))
-    return out
+class FlowsheetModel(ColumnsTableModel):
+    """One row per date: the IMWG response at that visit, the line of therapy, and each
+    series' value (unit in the column title). Missing values are shown as "—" (not recorded)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_ = TrendData([])
+        self._days: list[dt.date] = []
+
+    def set_data(self, data: TrendData) -> None:
+        self.beginResetModel()
+        self.data_ = data
+        self._days = data.dates()
+        self.endResetModel()
+
+    def column_titles(self) -> tuple[str, ...]:
+        titles = ["Date", "IMWG response", "Therapy"]
+        titles += [f"{s.label} ({s.unit})" if s.unit else s.label for s in self.data_.series]
+        return tuple(titles)
+
+    def _count(self) -> int:
+        return len(self._days)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._days)):
+            return None
+        day = self._days[index.row()]
+        column = index.column()
+        series = self.data_.series
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.data_.describe_day(day)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if column == 0:
+            return day.isoformat()
+        if column == 1:
+            return self.data_.responses.get(day, "")
+        if column == 2:
+            return self.data_.phases.get(day, "")
+        value = self.data_.value(series[column - 3].key, day)
+        return "—" if value is None else fmt(round(value, 3))

@@ -50,7 +50,7 @@ from myeloma_desk.ui.models.timeline import (
     summary_of,
     timeline_events,
 )
-from myeloma_desk.ui.models.trends import trend_data
+from myeloma_desk.ui.models.trends import trend_data_for
 from myeloma_desk.ui.views.patient_record import DERIVED, PatientRecord
 from myeloma_desk.ui.widgets.fields import FormState, error_colour
 from myeloma_desk.ui.widgets.report_actions import open_preview, reports_available, save_pdf
@@ -565,11 +565,7 @@ class PatientPage(QWidget):
             results = assess(record.snapshot_for(visit.date), rule_ids=wanted).results
             visits.append((visit.date, summary_of(results)))
         self.timeline_model.set_events(timeline_events(visits, record.lines))
-        latest = record.latest_snapshot()
-        if latest is not None:
-            self.chart.set_data(trend_data(latest))
-        else:
-            self.chart.set_data(trend_data(parse_snapshot({})))
+        self.chart.set_data(trend_data_for(record.course))
         if self.lines_editor.model.lines() != record.lines:
             self.lines_editor.model.set_lines(record.lines)
 

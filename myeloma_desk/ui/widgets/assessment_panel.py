@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -176,7 +176,7 @@ class AssessmentPanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         layout.addWidget(self.splitter, 1)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
@@ -214,6 +214,9 @@ class AssessmentPanel(QWidget):
             if self.model.index(row, 0).data(RowKindRole) != "result":
                 self.table.setSpan(row, 0, 1, self.model.columnCount())
         self.table.resizeRowsToContents()
+        # The status column fits its words only once laid out, which narrows the wrapped
+        # columns: size the rows again then.
+        QTimer.singleShot(0, self.table, self.table.resizeRowsToContents)
         row = self.model.row_of(keep) if keep else -1
         if row < 0:
             row = next(

@@ -67,3 +67,16 @@ def test_mixed_units_fall_back_to_canonical() -> None:
     found = CALCIUM_ABOVE_ULN.difference(s)
     assert found is not None and found[1] == "mg/dL"
     assert CALCIUM_ABOVE_ULN.met(s) is True
+
+
+def test_iss_reads_like_its_table() -> None:
+    from myeloma_desk.domain.criteria import staging
+
+    assert staging.ISS_B2M_STAGE_III.label == "β2-microglobulin ≥ 5.5 mg/L (stage III)"
+    assert staging.ISS_B2M_STAGE_I.label == "β2-microglobulin < 3.5 mg/L (stage I)"
+    assert staging.ISS_ALBUMIN_STAGE_I.label == "albumin ≥ 3.5 g/dL (stage I)"
+    assert staging.ISS_NEEDS == ("beta2_microglobulin", "albumin")
+    # the thresholds hold below / at / above exactly as Greipp 2005 states them
+    assert [staging.ISS_B2M_STAGE_III.holds(v) for v in (5.49, 5.5, 5.51)] == [False, True, True]
+    assert [staging.ISS_B2M_STAGE_I.holds(v) for v in (3.49, 3.5, 3.51)] == [True, False, False]
+    assert [staging.ISS_ALBUMIN_STAGE_I.holds(v) for v in (3.49, 3.5, 3.51)] == [False, True, True]

@@ -314,7 +314,9 @@ def test_new_rules_appear_generically_and_special_sections_key_off_ids() -> None
     sections = {s.rule: s for s in doc.results}
     assert sections["some_future_rule"].result == "not applicable"
     assert sections["some_future_rule"].notes == ["Not applicable: only for AL amyloidosis"]
-    assert sections["egfr_ckd_epi_2021"].result == "61.04 mL/min/1.73m²"
+    assert (
+        sections["egfr_ckd_epi_2021"].result == "61.04 mL/min/1.73 m²"
+    )  # units.unit_label: as printed
     # an unregistered source label is still listed, and says it has no full citation
     assert any(
         r.label == "Nobody 2099 J Imaginary Results" and "not in the registry" in r.citation
