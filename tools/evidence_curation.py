@@ -630,6 +630,25 @@ DOSES: list[dict[str, Any]] = [
     },
 ]
 
+# The two table errata of pdq-errata.md (annotated where the tables are shown or searched).
+ERRATA += [
+    {
+        "match": "Table 2. The International Staging System (ISS) for Multiple Myeloma",
+        "table": "Table 2",
+        "note": "Table 2 is titled 'The International Staging System (ISS)' and cited to the ISS "
+        "paper, but its rows are the Revised ISS (R-ISS): stage II reads 'Not R-ISS I or III', "
+        "stage III adds high LDH or high-risk chromosomal abnormalities by I-FISH, the footnote "
+        "defines R-ISS, and the median survivals (not reached / 83 / 43 months) are R-ISS's; "
+        "stage I keeps only the ISS criteria (pdq-errata.md).",
+    },
+    {
+        "match": "Table 3. Risk Groups for Multiple Myeloma",
+        "table": "Table 3",
+        "note": "Table 3 lists t(4;14) and t(14;16) under both Intermediate risk ('formerly "
+        "deleterious criteria ... abrogated') and High risk (pdq-errata.md).",
+    },
+]
+
 # ---------------------------------------------------------------------------------------------
 # regimens: every abbreviation the PDQ body uses (census in tests/unit/evidence)
 

@@ -638,6 +638,8 @@ def curate(
         hits = 0
         q = quote(paras, rule["match"])
         entry: dict[str, Any] = {"id": f"erratum-{k:02d}", "note": rule["note"], "quote": q}
+        if rule.get("table"):
+            entry["table"] = rule["table"]
         entry["findings"], entry["trials"] = [], []
         errata.append(entry)
         for rec in [*findings, *trials]:
@@ -687,6 +689,27 @@ def curate(
     for f in findings:
         f.pop("_para", None)
         f.setdefault("curation", "draft")
+    # Every note shown on a finding or trial is also in the top-level list (notes set by the
+    # hand review have no match rule: their quote is the record's own sentence).
+    listed = {e["note"] for e in errata}
+    for rec in [*findings, *trials]:
+        for note in rec.get("errata", []):
+            if note in listed:
+                continue
+            listed.add(note)
+            sent = (rec.get("sentences") or rec.get("description") or [""])[-1]
+            errata.append(
+                {
+                    "id": f"erratum-{len(errata) + 1:02d}",
+                    "note": note,
+                    "quote": {
+                        "text": sent,
+                        "section": rec["section"],
+                        "path": list(rec.get("path", [])),
+                        "references": cites(sent),
+                    },
+                }
+            )
     for entry in errata:
         entry["findings"] = [f["id"] for f in findings if entry["note"] in f.get("errata", [])]
         entry["trials"] = [t["id"] for t in trials if entry["note"] in t.get("errata", [])]

@@ -265,26 +265,33 @@ class Erratum(_Model):
     quote: Quote
     findings: list[str] = Field(default_factory=list)  # Finding ids carrying this note
     trials: list[str] = Field(default_factory=list)
+    table: str | None = None  # "Table 2": the note covers that whole PDQ table
 
 
 class LevelOfEvidence(_Model):
-    """A PDQ level-of-evidence code used in this summary."""
+    """A level-of-evidence code of NCI's PDQ scheme, with NCI's meaning.
+
+    The letter is a tier, not the design alone (A1 and B1 are both randomized trials; A2 is a
+    meta-analysis), so ``design`` and ``end_point`` hold the words of NCI's definition.
+    """
 
     code: str  # "A1"
-    design: str  # letter part, "A"
-    end_point: str  # digit part, "1"
-    definition: str | None  # None where the source page could not be read to verify it
-    count_in_text: int
+    design: str  # the study design(s) the code stands for, in words
+    end_point: str  # the end point(s) the code stands for, in words
+    definition: str | None  # NCI's meaning (None only if it could not be verified)
+    count_in_text: int  # markers with this code in the bundled PDQ text
 
 
 class LevelsScheme(_Model):
-    """The PDQ levels-of-evidence scheme and where it is defined."""
+    """The PDQ levels-of-evidence scheme and where it is defined (NCI)."""
 
     title: str
     source_url: str
     summary: str
     verified: str
     levels: list[LevelOfEvidence]
+    source: str | None = None  # who defines the scheme (NCI)
+    revised: str | None = None  # the scheme's latest revision date, ISO
 
 
 class EvidenceDB(_Model):
