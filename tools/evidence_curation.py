@@ -1188,6 +1188,233 @@ DRUG_NOTES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Routes the PDQ states for drugs the table above does not cover (route_snippet: the sentence).
+_ROUTES: dict[str, tuple[str, str]] = {
+    "carfilzomib": (
+        "IV",
+        "Carfilzomib is a second-generation proteasome inhibitor that is given by IV",
+    ),
+    "denosumab": ("subcutaneous", "denosumab, given subcutaneously, is also effective"),
+    "zoledronic acid": (
+        "IV",
+        "The bisphosphonates pamidronate and zoledronate are used most often",
+    ),
+    "pamidronate": ("IV", "The bisphosphonates pamidronate and zoledronate are used most often"),
+    "clodronate": ("oral", "compared IV zoledronate with oral clodronate in newly diagnosed"),
+    "selinexor": ("oral", "and daratumumab received oral selinexor and dexamethasone"),
+    "cyclophosphamide": (
+        "oral (weekly, in the Myeloma X comparison)",
+        "oral weekly cyclophosphamide",
+    ),
+}
+for _drug, (_route, _snippet) in _ROUTES.items():
+    DRUG_NOTES.setdefault(_drug, {})
+    DRUG_NOTES[_drug].setdefault("route", _route)
+    DRUG_NOTES[_drug]["route_snippet"] = _snippet
+for _drug, _snippet in {
+    "bortezomib": "Bortezomib is given subcutaneously, which helps to avoid the neuropathies",
+    "lenalidomide": "Lenalidomide is given orally and can cause an increased risk of deep venous",
+    "isatuximab": "Isatuximab is given intravenously (IV), unlike daratumumab",
+    "daratumumab": "the subcutaneous formulation has equivalent efficacy and fewer adverse",
+    "thalidomide": "By using a low dose (50 mg by mouth every day)",
+    "ixazomib": "Ixazomib is a second-generation proteasome inhibitor that is given orally",
+}.items():
+    DRUG_NOTES[_drug]["route_snippet"] = _snippet
+
+# Toxicities and precautions per drug, with their numbers (each value is in the sentence).
+DRUG_TOXICITY: dict[str, list[dict[str, Any]]] = {
+    "carfilzomib": [
+        {
+            "effect": "cardiovascular adverse events (heart failure, chest pain, acute coronary "
+            "syndrome), grade 3 or higher, especially in the first 3 months",
+            "values": ["25%"],
+            "snippet": "Cardiovascular adverse events such as heart failure, chest pain, and acute",
+        }
+    ],
+    "idecabtagene vicleucel": [
+        {
+            "effect": "cytokine-release syndrome (grade 3 or higher in 5%) and neurological "
+            "symptoms",
+            "values": ["88%", "5%", "15%"],
+            "snippet": "Ide-cel was associated with cytokine-release syndrome in 88% of patients",
+        }
+    ],
+    "teclistamab": [
+        {
+            "effect": "cytokine release syndrome; grade 3 or 4 hematologic toxicity; febrile "
+            "neutropenia",
+            "values": ["72%", "61%", "44.8%"],
+            "snippet": "Side effects included cytokine release syndrome in 72% of patients",
+        }
+    ],
+    "belantamab mafodotin": [
+        {
+            "effect": "ocular toxicity (mostly in the cornea), in the belantamab-Vd trial",
+            "values": ["79%"],
+            "snippet": "ocular toxicity (mostly in the cornea) which was noted in 79% of patients",
+        },
+        {
+            "effect": "grade 3 or 4 ocular toxicity (all grades 89%)",
+            "values": ["43%", "89%"],
+            "snippet": "Grade 3 or 4 ocular toxicity occurred in 43% of patients who received",
+        },
+    ],
+    "lenalidomide": [
+        {
+            "effect": "hematologic second primary malignancies (meta-analysis of 3,254 patients)",
+            "values": ["3.1%", "1.4%", "3.8"],
+            "snippet": "A meta-analysis of 3,254 patients from seven randomized trials showed",
+        },
+        {
+            "effect": "thromboembolic events (thromboprophylaxis with aspirin at least)",
+            "values": [],
+            "snippet": "Lenalidomide is associated with increased incidence of thromboembolic",
+        },
+    ],
+    "pomalidomide": [
+        {
+            "effect": "myelosuppression and thromboembolic events (thromboprophylaxis with "
+            "aspirin at least)",
+            "values": [],
+            "snippet": "Pomalidomide is associated with some myelosuppression and an increased",
+        }
+    ],
+    "thalidomide": [
+        {
+            "effect": "sedation, constipation, neuropathy, thrombosis (thromboprophylaxis "
+            "required)",
+            "values": [],
+            "snippet": "Thalidomide is a first-generation immunomodulatory agent that is not often",
+        }
+    ],
+    "denosumab": [
+        {
+            "effect": "rebound fractures if it is discontinued",
+            "values": [],
+            "snippet": "may result in rebound fractures if it is discontinued",
+        }
+    ],
+    "selinexor": [
+        {
+            "effect": "thrombocytopenia and fatigue with SVd (versus Vd)",
+            "values": ["39%", "17%", "13%", "1%"],
+            "snippet": "Patients who received the selinexor combination had more thrombocytopenia",
+        }
+    ],
+}
+
+# Dose, schedule, duration, route and supportive-care statements beyond the mg doses above.
+DOSES += [
+    {
+        "id": "igg-replacement-teclistamab",
+        "topic": "supportive_care",
+        "drugs": ["teclistamab"],
+        "snippet": "can be given replacement immunoglobulin G IV or subcutaneously every 2 to 4",
+        "values": ["IV or subcutaneously every 2 to 4 weeks"],
+        "summary": "With teclistamab, immunoglobulin G replacement IV or subcutaneously every 2 "
+        "to 4 weeks to reduce the risk of infection.",
+    },
+    {
+        "id": "bispecific-immunoglobulin-antimicrobial",
+        "topic": "supportive_care",
+        "drugs": ["teclistamab", "talquetamab", "elranatamab"],
+        "snippet": "bispecific antibodies impair humoral immunity, but this can be ameliorated",
+        "values": ["IV or subcutaneous immunoglobulin and antimicrobial prophylaxis"],
+        "summary": "Bispecific antibodies impair humoral immunity; IV or subcutaneous "
+        "immunoglobulin and antimicrobial prophylaxis ameliorate this.",
+    },
+    {
+        "id": "daratumumab-split-first-infusion",
+        "topic": "schedule",
+        "drugs": ["daratumumab"],
+        "snippet": "splitting the first infusion over 2 days or using the subcutaneous version",
+        "values": ["splitting the first infusion over 2 days"],
+        "summary": "Reaction to the first daratumumab dose can be modulated by splitting the "
+        "first infusion over 2 days or using the subcutaneous version (not FDA-approved "
+        "schedule).",
+    },
+    {
+        "id": "plasma-exchange-hyperviscosity",
+        "topic": "supportive_care",
+        "drugs": [],
+        "snippet": "plasma exchange is indicated with hemorrhagic or central nervous system",
+        "values": ["plasma exchange is indicated with hemorrhagic or central nervous system"],
+        "summary": "Hyperviscosity: plasma exchange with hemorrhagic or central nervous system "
+        "manifestations; asymptomatic patients usually respond to myeloma therapy.",
+    },
+    {
+        "id": "thalidomide-thromboprophylaxis",
+        "topic": "supportive_care",
+        "drugs": ["thalidomide"],
+        "snippet": "Thromboprophylaxis with aspirin, warfarin, or low-molecular-weight heparin is",
+        "values": ["aspirin, warfarin, or low-molecular-weight heparin"],
+        "summary": "Thalidomide: thromboprophylaxis with aspirin, warfarin or low-molecular-"
+        "weight heparin is required (choice by preexisting risk factors).",
+    },
+    {
+        "id": "imid-thromboprophylaxis",
+        "topic": "supportive_care",
+        "drugs": ["lenalidomide", "pomalidomide"],
+        "snippet": "Lenalidomide is associated with increased incidence of thromboembolic",
+        "values": ["thromboprophylaxis with aspirin at least"],
+        "summary": "Lenalidomide and pomalidomide: thromboprophylaxis with aspirin at least.",
+    },
+    {
+        "id": "dara-r-maintenance-duration",
+        "topic": "duration",
+        "drugs": ["daratumumab", "lenalidomide"],
+        "snippet": "included Dara-R maintenance (for 2 to 3 years or longer)",
+        "values": ["for 2 to 3 years or longer"],
+        "summary": "Dara-R maintenance for 2 to 3 years or longer after D-VRd induction.",
+        "note": "Elsewhere the PDQ writes '2 years of maintenance therapy with Dara-R' "
+        "(pdq-errata.md).",
+    },
+    {
+        "id": "bortezomib-subcutaneous",
+        "topic": "route",
+        "drugs": ["bortezomib"],
+        "snippet": "Bortezomib is given subcutaneously, which helps to avoid the neuropathies",
+        "values": ["given subcutaneously"],
+        "summary": "Bortezomib subcutaneously, which avoids the more severe neuropathies of IV "
+        "administration.",
+    },
+    {
+        "id": "bortezomib-renal",
+        "topic": "renal",
+        "drugs": ["bortezomib"],
+        "snippet": "Bortezomib is also preferred for patients with renal impairment.",
+        "values": ["preferred for patients with renal impairment"],
+        "summary": "Bortezomib is preferred for patients with renal impairment.",
+    },
+    {
+        "id": "carfilzomib-schedule",
+        "topic": "schedule",
+        "drugs": ["carfilzomib"],
+        "snippet": "Most studies have used twice-weekly administration, but once-weekly",
+        "values": ["twice-weekly administration", "once-weekly administration"],
+        "summary": "Carfilzomib IV; most studies used twice-weekly administration, once-weekly "
+        "appears at least equally efficacious and safe.",
+    },
+    {
+        "id": "denosumab-route",
+        "topic": "route",
+        "drugs": ["denosumab", "pamidronate", "zoledronic acid"],
+        "snippet": "denosumab, given subcutaneously, is also effective",
+        "values": ["via IV infusion", "given subcutaneously"],
+        "summary": "Pamidronate and zoledronate via IV infusion; denosumab subcutaneously, "
+        "especially when renal dysfunction precludes bisphosphonates.",
+    },
+    {
+        "id": "herpes-zoster-prophylaxis",
+        "topic": "supportive_care",
+        "drugs": ["bortezomib"],
+        "snippet": "need prophylaxis for herpes zoster (usually with valacyclovir or acyclovir)",
+        "values": ["prophylaxis for herpes zoster (usually with valacyclovir or acyclovir)"],
+        "summary": "Bortezomib-containing regimens: herpes zoster prophylaxis (usually "
+        "valacyclovir or acyclovir).",
+    },
+]
+
 KEY_REFERENCE_NOTES: dict[str, str] = {
     "Rajkumar SV, Dimopoulos MA, Palumbo A, et al.": "Listed as cited in General Information, "
     "but it is not in that section's reference list; it is reference 3 of Treatment Option "

@@ -837,6 +837,19 @@ def main(argv: list[str] | None = None) -> int:
                 "synonyms": list(d.synonyms),
                 "route": info.get("route"),
                 "notes": [quote(paras, s) for s in info.get("snippets", [])],
+                **(
+                    {"route_quote": quote(paras, info["route_snippet"])}
+                    if info.get("route_snippet")
+                    else {}
+                ),
+                "toxicity": [
+                    {
+                        "effect": t["effect"],
+                        "values": t["values"],
+                        "quote": quote(paras, t["snippet"]),
+                    }
+                    for t in cur.DRUG_TOXICITY.get(d.name, [])
+                ],
             }
         )
     ok = True

@@ -58,6 +58,14 @@ class Quote(_Model):
     references: list[int] = Field(default_factory=list)
 
 
+class DrugToxicity(_Model):
+    """A toxicity or precaution of a drug with its numbers as stated (each in the quote)."""
+
+    effect: str
+    values: list[str] = Field(default_factory=list)
+    quote: Quote
+
+
 class DrugRecord(_Model):
     """A drug: canonical name and class from myeloma_desk.domain.drugs, plus what the PDQ says."""
 
@@ -66,6 +74,8 @@ class DrugRecord(_Model):
     synonyms: list[str] = Field(default_factory=list)
     route: str | None = None
     notes: list[Quote] = Field(default_factory=list)  # toxicities and precautions the PDQ names
+    toxicity: list[DrugToxicity] = Field(default_factory=list)  # with their numbers
+    route_quote: Quote | None = None  # the sentence that states the route
 
 
 ArmRole = Literal["favoured", "comparator", "no_difference", "mixed", "single_arm"]
@@ -241,6 +251,11 @@ DoseTopic = Literal[
     "dexamethasone",
     "maintenance",
     "bisphosphonate",
+    "route",
+    "schedule",
+    "duration",
+    "renal",
+    "supportive_care",
     "other",
 ]
 
