@@ -78,7 +78,7 @@ case "$cmd" in
     ensure_system; ensure_venv
     export QT_QPA_PLATFORM=offscreen
     echo "== ruff";        "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
-    echo "== mypy";        "$VENV/bin/mypy" myeloma_desk
+    echo "== mypy";        "$VENV/bin/mypy"  # myeloma_desk and tools: [tool.mypy] files
     echo "== import contracts"; "$VENV/bin/lint-imports"
     echo "== pytest";      "$PY" -m pytest "$@"
     ;;

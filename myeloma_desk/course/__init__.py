@@ -1,7 +1,7 @@
 """The patient's course of disease: one model that every screen and report reads.
 
 Built from the store's records (patient, visits, therapy lines) on the engine's course rules
-(domain/lines.py, the ``response_imwg`` rule with its confirmation, domain/time_to_events.py).
+(domain/lines.py, the ``response_imwg`` rule with its confirmation, domain/events.py).
 Pure Python: no Qt, no I/O.
 """
 

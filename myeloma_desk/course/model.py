@@ -10,7 +10,7 @@ How each part is decided (docs/ui.md, "Course model"):
   cytogenetic risk, smoldering and MGUS risk) are shown at later visits as carried forward
   from the diagnosis visit, with its date.
 - **Lines** are IMWG lines (domain/lines.py); each gets its best confirmed response and its
-  time to events (domain/time_to_events.py) from the per-visit ``response_imwg`` results.
+  time to events (domain/events.py) from the per-visit ``response_imwg`` results.
 - **Response per visit** is the ``response_imwg`` result of that visit's engine input (the one
   snapshot builder), re-baselined at each new line by the rule itself, with its confirmation.
 - **State now** reads the latest visit: the line in progress and its phase, prior lines, the
@@ -26,10 +26,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from myeloma_desk.domain.engine import Assessment, assess
+from myeloma_desk.domain.events import Assessment as Assessed
+from myeloma_desk.domain.events import Interval, LineTimes, line_times
 from myeloma_desk.domain.lines import Line, current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
-from myeloma_desk.domain.time_to_events import Assessed, Interval, line_intervals
 from myeloma_desk.domain.vocabulary import RESPONSE_LABELS, RESPONSE_ORDER, diagnosis_label
 from myeloma_desk.store.models import Patient, Visit
 from myeloma_desk.store.snapshot_builder import build_snapshot, carried_forward, lines_as_of
@@ -132,8 +133,18 @@ class LineCourse:
     line: Line
     best_confirmed: str | None
     best_unconfirmed: str | None
-    intervals: dict[str, Interval]
+    times: LineTimes  # PFS, duration of response, time to next treatment (domain/events.py)
     visit_dates: tuple[dt.date, ...]
+
+    @property
+    def intervals(self) -> dict[str, Interval]:
+        """The line's times to event that could be given: ``pfs``, ``dor``, ``ttnt``."""
+        found = {
+            "pfs": self.times.pfs,
+            "dor": self.times.duration_of_response,
+            "ttnt": self.times.ttnt,
+        }
+        return {key: value for key, value in found.items() if value is not None and value.end}
 
     @property
     def number(self) -> int:
@@ -351,6 +362,12 @@ def build_course(
     )
     diagnosis_visit = next((v for v in course_visits if v.is_diagnosis_visit), None)
     last_seen = course_visits[-1].date if course_visits else None
+    # Times to event per line from the engine (domain/events.py), on the per-visit responses.
+    times = line_times(
+        therapy,
+        [Assessed(v.date, v.response.category) for v in course_visits if v.response is not None],
+        today=last_seen,
+    )
     line_courses: list[LineCourse] = []
     for index, line in enumerate(grouped):
         next_start = grouped[index + 1].start if index + 1 < len(grouped) else None
@@ -377,13 +394,12 @@ def build_course(
             best_unconfirmed = _deeper(best_unconfirmed, v.response.category)
             if v.response.confirmed and v.response.confirmed != "PD":
                 best_confirmed = _deeper(best_confirmed, v.response.confirmed)
-        assessed = [Assessed(v.date, v.response.category if v.response else None) for v in inside]
         line_courses.append(
             LineCourse(
                 line=line,
                 best_confirmed=best_confirmed,
                 best_unconfirmed=best_unconfirmed,
-                intervals=line_intervals(line.start, assessed, next_start, last_seen),
+                times=times[index],
                 visit_dates=tuple(v.date for v in inside),
             )
         )

@@ -391,6 +391,9 @@ class Snapshot(_Measured):
     vte_risk_factors: VteRiskFactors | None = None
     therapy_lines: list[TherapyLine] = Field(default_factory=list, max_length=100)
     # Engine II additions (optional; absent means not recorded).
+    # Troponin T assay: "high_sensitivity" (fifth generation, reported in ng/L) or "conventional";
+    # the AL stages use the published threshold for the assay (domain/criteria/amyloidosis.py).
+    troponin_t_assay: Literal["conventional", "high_sensitivity"] | None = None
     braf_v600e: bool | None = None  # BRAF V600E variant found (sequencing of the myeloma clone)
     # "symptomatic" = hemorrhagic or central nervous system manifestations (the PDQ's wording)
     hyperviscosity: Literal["none", "asymptomatic", "symptomatic"] | None = None

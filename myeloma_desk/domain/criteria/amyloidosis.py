@@ -55,6 +55,12 @@ LILLENESS_2019 = source(
     "of a survival staging system incorporating BNP in patients with light chain amyloidosis. "
     "Blood. 2019;133(3):215-223.",
 )
+MUCHTAR_2019 = source(
+    "Muchtar 2019 Blood",
+    "Muchtar E, Kumar SK, Gertz MA, et al. Staging systems use for risk stratification of "
+    "systemic amyloidosis in the era of high-sensitivity troponin T assay. Blood. "
+    "2019;133(7):763-766.",
+)
 PALLADINI_2014 = source(
     "Palladini 2014 Blood",
     "Palladini G, Hegenbart U, Milani P, et al. A staging system for renal outcome and early "
@@ -93,6 +99,11 @@ EUROPEAN_IIIB_NTPROBNP = 8500.0
 MAYO2012_TNT = 0.025
 MAYO2012_NTPROBNP = 1800.0
 MAYO2012_DFLC = 180.0
+# High-sensitivity troponin T (Muchtar 2019): hs-cTnT ≥ 50 ng/L replaces cTnT ≥ 0.035 µg/L in
+# Mayo 2004, and hs-cTnT ≥ 40 ng/L replaces TnT ≥ 0.025 ng/mL in Mayo 2012 (checked 2026-12-03
+# against the table of a 2024 review, JACC CardioOncol 2024;6:1, that cites it). In ng/mL:
+HS_MAYO2004_TNT = 0.050
+HS_MAYO2012_TNT = 0.040
 MAYO2012_MEDIAN_OS_MONTHS = {"I": 94.1, "II": 40.3, "III": 14.0, "IV": 5.8}
 # Boston University (Lilleness 2019): BNP > 81 pg/mL, troponin I > 0.1 ng/mL; IIIb: both and
 # BNP > 700 pg/mL.
@@ -168,6 +179,21 @@ def _marker(
     return met
 
 
+def _troponin_t(e: Explanation, s: Snapshot, conventional: float, high: float) -> bool | None:
+    """The troponin T marker at the threshold published for the assay recorded."""
+    if s.troponin_t_assay == "high_sensitivity":
+        e.sources.append(MUCHTAR_2019.label)
+        label = f"high-sensitivity troponin T ≥ {fmt(high * 1000, 'ng/L')} (Muchtar 2019)"
+        return _marker(e, s, "troponin_t", label, ge, high)
+    if s.troponin_t_assay is None and s.troponin_t is not None:
+        e.assume(
+            "troponin T assay not recorded: read as a conventional assay; for a high-sensitivity "
+            f"assay the published threshold is {fmt(high * 1000, 'ng/L')} (Muchtar 2019)"
+        )
+    label = f"troponin T ≥ {fmt(conventional, 'ng/mL')} ({fmt(conventional, 'µg/L')})"
+    return _marker(e, s, "troponin_t", label, ge, conventional)
+
+
 def _count_stage(known: list[bool | None], stages: tuple[str, ...]) -> tuple[str | None, list[str]]:
     """Stage from the number of markers met; (None, possible stages) if an unknown one matters."""
     met = sum(1 for v in known if v)
@@ -188,7 +214,7 @@ def al_stage_mayo_2004_european(s: Snapshot) -> RuleResult:
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
-    tnt_met = _marker(e, s, "troponin_t", "troponin T ≥ 0.035 µg/L", ge, MAYO2004_TNT)
+    tnt_met = _troponin_t(e, s, MAYO2004_TNT, HS_MAYO2004_TNT)
     ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 332 ng/L", ge, MAYO2004_NTPROBNP)
     stage, possible = _count_stage([tnt_met, ntp_met], STAGES_0_2)
     if stage is None:
@@ -213,7 +239,7 @@ def al_stage_mayo_2012(s: Snapshot) -> RuleResult:
     diff = dflc(s, chain)
     e.detail["involved_light_chain"] = chain
     e.detail["involved_light_chain_from"] = how
-    tnt_met = _marker(e, s, "troponin_t", "troponin T ≥ 0.025 ng/mL", ge, MAYO2012_TNT)
+    tnt_met = _troponin_t(e, s, MAYO2012_TNT, HS_MAYO2012_TNT)
     ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 1,800 pg/mL", ge, MAYO2012_NTPROBNP)
     dflc_met = None if diff is None else ge(diff, MAYO2012_DFLC)
     e.criterion(

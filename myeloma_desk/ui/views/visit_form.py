@@ -122,6 +122,7 @@ VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "nt_probnp",
             "bnp",
             "troponin_t",
+            "troponin_t_assay",
             "troponin_i",
             "proteinuria_24h",
         ),

@@ -64,6 +64,7 @@ LABELS: dict[str, str] = {
     "charlson_comorbidity_index": "Charlson comorbidity index",
     "katz_adl": "Katz ADL score",
     "lawton_iadl": "Lawton IADL score",
+    "troponin_t_assay": "Troponin T assay",
     "mrd.status": "MRD status",
     "mrd.method": "MRD method",
     "mrd.sensitivity": "MRD sensitivity",
