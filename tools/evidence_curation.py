@@ -1123,6 +1123,7 @@ ARM_ROLES: dict[str, dict[str, Any]] = {
     "relapsed-ref27": {_F: ["krd"], _C: ["rd"]},
     "nct01568866": {_F: ["kd"], _C: ["vd"]},  # ENDEAVOR
     "relapsed-ref33": {_F: ["ird"], _C: ["rd"]},
+    "nct01850524": {"no_difference": ["ird", "rd"]},  # PFS HR 0.830, P = .073
     "nct04181827": {_F: ["cilta-cel"]},
     "nct03651128": {_F: ["ide-cel"]},  # KarMMa-3
     "nct03145181": {"single_arm": ["teclistamab"]},
@@ -1144,6 +1145,9 @@ ARM_ROLE_NOTES: dict[tuple[str, str], str] = {
     ("myeloma-ref75", "krd"): "No difference in PFS or OS versus VRd (standard-risk or "
     "intermediate-risk disease, transplant deferred).",
     ("myeloma-ref75", "vrd"): "No difference in PFS or OS versus carfilzomib-based induction.",
+    ("nct01850524", "ird"): "No significant PFS difference versus placebo plus Rd "
+    "(newly diagnosed).",
+    ("nct01850524", "rd"): "No significant PFS difference versus ixazomib plus Rd.",
     ("myeloma-ref74", "vmp"): "No difference in PFS or OS versus carfilzomib plus melphalan "
     "and prednisone.",
 }
