@@ -1653,6 +1653,64 @@ UNMARKED_RESULTS += [
     },
 ]
 
+# Further result sentences found by the census rule (tests/unit/evidence/test_results.py).
+UNMARKED_RESULTS += [
+    {
+        "trial": "nct03201965",
+        "snippets": ["Survival free from organ deterioration, hematologic progression, or death"],
+        "kind": "efficacy",
+        "endpoint": "survival free from organ deterioration, hematologic progression, or death",
+    },
+    {
+        "trial": "myeloma-ref56",
+        "snippets": ["The most common grade 3 or 4 adverse event was neutropenia, which occurred"],
+        "kind": "toxicity",
+        "endpoint": "grade 3 or 4 neutropenia",
+        "values": [_arm("D-VRd", "62%"), _arm("VRd", "51%")],
+    },
+    {
+        "trial": "nct01208662",
+        "snippets": ["Rates of grade 3 or 4 hematologic adverse events were significantly higher"],
+        "kind": "toxicity",
+        "endpoint": "grade 3 or 4 hematologic adverse events",
+        "values": [_arm("transplant arm", "41.9%"), _arm("nontransplant arm", "26.1%")],
+    },
+    {
+        "trial": "nct03901963",
+        "snippets": ["Grade 3 or 4 cytopenias occurred in 54.2% of patients who received Dara-R"],
+        "kind": "toxicity",
+        "endpoint": "grade 3 or 4 cytopenias",
+        "values": [_arm("Dara-R", "54.2%"), _arm("lenalidomide alone", "46.9%")],
+    },
+    {
+        "trial": "nct03901963",
+        "snippets": ["Infections occurred in 18.8% of patients who received Dara-R versus 13.3%"],
+        "kind": "toxicity",
+        "endpoint": "infections",
+        "values": [_arm("Dara-R", "18.8%"), _arm("lenalidomide alone", "13.3%")],
+    },
+    {
+        "trial": "nct03651128",
+        "snippets": [
+            "Grade 3 or 4 adverse events occurred in 93% of patients who received ide-cel"
+        ],
+        "kind": "toxicity",
+        "endpoint": "grade 3 or 4 adverse events",
+        "values": [_arm("ide-cel", "93%"), _arm("standard regimen", "75%")],
+    },
+    {
+        "trial": "nct01554852",
+        "snippets": ["those with del(1p), del(17p), and t(4;14) had a median PFS of 57.3 months"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "population": "patients with del(1p), del(17p), and t(4;14)",
+        "values": [
+            _arm("lenalidomide maintenance", "57.3 months"),
+            _arm("observation", "10.9 months"),
+        ],
+    },
+]
+
 # Further end points of marked findings whose sentence reports more than the stored one.
 OTHER_END_POINTS: dict[str, list[dict[str, Any]]] = {
     # MajesTEC-1 (teclistamab): response rates beside the PFS of the marker sentence.
