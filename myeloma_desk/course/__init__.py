@@ -14,6 +14,7 @@ from myeloma_desk.course.model import (
     VisitCourse,
     VisitResponse,
     build_course,
+    clear_course_memo,
     visit_response,
 )
 from myeloma_desk.course.trends import LineMarker, TrendPoint, Trends, TrendSeries, build_trends
@@ -32,5 +33,6 @@ __all__ = [
     "VisitResponse",
     "build_course",
     "build_trends",
+    "clear_course_memo",
     "visit_response",
 ]

@@ -20,6 +20,8 @@ How each part is decided (docs/ui.md, "Course model"):
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -307,6 +309,33 @@ def _established(
     return EstablishedDiagnosis(determined(chosen), chosen.date, "engine"), chosen
 
 
+# Memo of built courses, keyed by the records' content (the GUI asks for the same patient's
+# course from several views; a course is immutable, so one object can be shared).
+MEMO_SIZE = 16
+_memo: OrderedDict[tuple[Any, ...], Course] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _fingerprint(
+    patient: Patient,
+    visits: Sequence[Visit],
+    lines: Sequence[TherapyLine],
+    today: dt.date | None,
+) -> tuple[Any, ...]:
+    return (
+        patient,
+        tuple((v.id, v.date, v.updated_at, v.snapshot.model_dump_json()) for v in visits),
+        tuple(line.model_dump_json() for line in lines),
+        today,
+    )
+
+
+def clear_course_memo() -> None:
+    """Forget every memoized course (tests and benchmarks)."""
+    with _memo_lock:
+        _memo.clear()
+
+
 def build_course(
     patient: Patient,
     visits: Sequence[Visit],
@@ -314,7 +343,30 @@ def build_course(
     *,
     today: dt.date | None = None,
 ) -> Course:
-    """The course of disease from the store's records (visits oldest first)."""
+    """The course of disease from the store's records (visits in any order).
+
+    Memoized on the records' content: the same patient, visits and lines give the same
+    (immutable) :class:`Course` object without running the engine again."""
+    key = _fingerprint(patient, visits, lines, today)
+    with _memo_lock:
+        known = _memo.get(key)
+        if known is not None:
+            _memo.move_to_end(key)
+            return known
+    course = _build_course(patient, visits, lines, today)
+    with _memo_lock:
+        _memo[key] = course
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return course
+
+
+def _build_course(
+    patient: Patient,
+    visits: Sequence[Visit],
+    lines: Sequence[TherapyLine],
+    today: dt.date | None,
+) -> Course:
     ordered = sorted(visits, key=lambda v: v.date)
     if today is not None:
         ordered = [v for v in ordered if v.date <= today]

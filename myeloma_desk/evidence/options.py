@@ -122,6 +122,83 @@ class Option(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
 
 
+class Approach(BaseModel):
+    """A treatment approach the PDQ describes for a setting that is not a drug regimen
+    (watchful waiting, radiation therapy, surgery …), with the PDQ's own sentence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    quote: str  # verbatim from the PDQ (a test checks every quote against the bundled text)
+    section: str  # the PDQ section the quote is in
+    finding: str | None = None  # a finding id in the evidence database carrying a level
+
+
+# The PDQ's "Treatment options for … include:" lists for the settings where the options are not
+# regimens, each with a sentence of the PDQ that states it (quoted verbatim).
+APPROACHES: dict[Setting, tuple[Approach, ...]] = {
+    Setting.MGUS: (
+        Approach(
+            label="Watchful waiting",
+            quote="All patients with MGUS are generally observed to detect increases in "
+            "monoclonal (M) protein levels and development of a plasma cell dyscrasia.",
+            section="Treatment of Monoclonal Gammopathy of Undetermined Significance",
+        ),
+    ),
+    Setting.SMOLDERING: (
+        Approach(
+            label="Watchful waiting",
+            quote="Patients with MGUS or asymptomatic smoldering myeloma do not require "
+            "immediate treatment but must be followed carefully for signs of disease "
+            "progression.",
+            section="Treatment Option Overview for Plasma Cell Neoplasms",
+        ),
+        Approach(
+            label="Daratumumab for high-risk smoldering myeloma (randomized trial)",
+            quote="These patients received daratumumab (the anti-CD38 monoclonal antibody) or "
+            "no therapy.",
+            section="Treatment Option Overview for Plasma Cell Neoplasms",
+            finding="overview-001",
+        ),
+    ),
+    Setting.PLASMACYTOMA_BONE: (
+        Approach(
+            label="Radiation therapy to the lesion",
+            quote="Generally, this disappears after adequate radiation therapy to the lytic "
+            "lesion.",
+            section="Treatment of Isolated Plasmacytoma of Bone",
+        ),
+        Approach(
+            label="Chemotherapy if the M protein increases and symptomatic myeloma occurs",
+            quote="Most patients eventually develop disseminated disease and require chemotherapy.",
+            section="Treatment of Isolated Plasmacytoma of Bone",
+        ),
+    ),
+    Setting.EXTRAMEDULLARY: (
+        Approach(
+            label="Radiation therapy to the isolated lesion",
+            quote="Radiation therapy to the isolated lesion with fields that cover the regional "
+            "lymph nodes, if possible.",
+            section="Treatment of Extramedullary Plasmacytoma",
+        ),
+        Approach(
+            label="Surgical resection in some cases, usually followed by radiation therapy",
+            quote="In some cases, surgical resection may be considered, but it is usually "
+            "followed by radiation therapy.",
+            section="Treatment of Extramedullary Plasmacytoma",
+        ),
+    ),
+    Setting.POEMS: (
+        Approach(
+            label="Myeloma-directed therapy",
+            quote="Anecdotal reports suggest remissions have been achieved using "
+            "myeloma-directed therapy.",
+            section="General Information About Plasma Cell Neoplasms",
+        ),
+    ),
+}
+
+
 class OptionsReport(BaseModel):
     """Everything :func:`options_for` found, ready for the CLI, the UI and reports."""
 
@@ -137,6 +214,11 @@ class OptionsReport(BaseModel):
     studies: list[StudyRef]
     flags: list[Flag]
     unknown: list[str]
+    approaches: list[Approach] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """True when the PDQ describes nothing for the setting(s) found."""
+        return not (self.options or self.approaches)
 
 
 def _result(assessment: Assessment, rule_id: str) -> RuleResult | None:
@@ -203,6 +285,10 @@ def _settings(
                 Setting.MAINTENANCE,
                 Setting.BONE_DISEASE,
             ], basis
+        basis.append("relapsed or refractory disease")
+        refr = _result(assessment, "refractoriness")
+        if refr is not None:
+            basis.append(REFRACTORY_WORDS.get(str(refr.result), str(refr.result)))
         return [Setting.RELAPSED_REFRACTORY], basis
     basis.append("No prior therapy recorded: newly diagnosed")
     frailty = _result(assessment, "frailty_imwg")
@@ -452,6 +538,7 @@ def options_for(
         studies=studies,
         flags=general,
         unknown=unknown,
+        approaches=[a for st in settings for a in APPROACHES.get(st, ())],
     )
 
 

@@ -118,3 +118,20 @@ def test_course_response_timeline_and_trend_points_agree_for_every_demo_visit(
             v.date for v in course.visits if v.response and v.response.category
         ]
     assert checked > 20
+
+
+def test_course_is_memoized_on_the_records_content() -> None:
+    first = build_course(patient(), VISITS, LINES)
+    assert build_course(patient(), list(VISITS), list(LINES)) is first
+    changed = [
+        *VISITS[:-1],
+        dataclasses.replace(
+            VISITS[-1],
+            snapshot=VISITS[-1].snapshot.model_copy(
+                update={"hemoglobin": VISITS[0].snapshot.hemoglobin}
+            ),
+        ),
+    ]
+    other = build_course(patient(), changed, LINES)
+    assert other is not first
+    assert other.trends.get("hemoglobin").points[-1].date == VISITS[-1].date  # type: ignore[union-attr]

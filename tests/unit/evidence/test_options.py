@@ -312,3 +312,51 @@ def test_option_messages_have_no_internal_ids() -> None:
     assert texts
     for text in texts:
         assert "_" not in text, text
+
+
+# --- settings whose options are not regimens: the PDQ's approaches, quoted verbatim
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "label"),
+    [
+        ("non_igm_mgus", "Watchful waiting"),
+        ("smoldering_multiple_myeloma", "Watchful waiting"),
+        ("solitary_plasmacytoma", "Radiation therapy to the lesion"),
+        ("extramedullary_plasmacytoma", "Radiation therapy to the isolated lesion"),
+        ("poems_syndrome", "Myeloma-directed therapy"),
+    ],
+)
+def test_non_regimen_settings_list_the_pdq_approaches(diagnosis: str, label: str) -> None:
+    rep = _run({}, _r("diagnosis", diagnosis))
+    assert not rep.is_empty()
+    assert label in [a.label for a in rep.approaches]
+
+
+def test_myeloma_settings_have_no_non_regimen_approaches() -> None:
+    rep = _run({}, _r("diagnosis", "active_multiple_myeloma"), _r("frailty_imwg", "fit"))
+    assert rep.approaches == [] and rep.options
+
+
+def test_every_approach_quote_is_verbatim_pdq_text() -> None:
+    from myeloma_desk.evidence.loader import load
+    from myeloma_desk.evidence.options import APPROACHES
+    from myeloma_desk.evidence.pdqtext import TOP_SECTIONS, contains
+
+    ev = load()
+    for approaches in APPROACHES.values():
+        for approach in approaches:
+            assert contains(approach.quote), approach.quote
+            assert approach.section in TOP_SECTIONS
+            if approach.finding is not None:
+                assert approach.finding in ev.findings
+
+
+def test_relapsed_basis_names_the_refractoriness() -> None:
+    rep = _run(
+        RELAPSED,
+        _r("diagnosis", "active_multiple_myeloma"),
+        _r("refractoriness", "double_class"),
+    )
+    assert rep.settings == [Setting.RELAPSED_REFRACTORY]
+    assert "double-class refractory" in rep.setting_basis
