@@ -50,27 +50,39 @@ def evidence_version() -> str:
     return str(getattr(evidence, "EVIDENCE_VERSION", "unavailable"))
 
 
-def _read(path: str) -> str:
+MAX_SNAPSHOT_BYTES = 20 * 1024 * 1024
+
+
+def _read(path: str) -> Any:
+    """The parsed snapshot JSON, by the same rules as ``patients import`` (jsonin)."""
+    from pathlib import Path
+
+    from myeloma_desk.exchange.jsonin import parse_json_bytes, read_limited
+
     if path == "-":
-        return sys.stdin.read()
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
+        stream = getattr(sys.stdin, "buffer", None)  # a text-only stdin (tests) has none
+        if stream is not None:
+            raw = stream.read(MAX_SNAPSHOT_BYTES + 1)
+        else:
+            raw = sys.stdin.read(MAX_SNAPSHOT_BYTES + 1).encode("utf-8")
+    else:
+        raw = read_limited(Path(path), MAX_SNAPSHOT_BYTES)
+    return parse_json_bytes(raw, MAX_SNAPSHOT_BYTES)
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler: read, validate, assess, print."""
     from myeloma_desk.domain.engine import assess
     from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
+    from myeloma_desk.exchange.jsonin import JsonInputError
 
     try:
-        text = _read(args.snapshot)
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"snapshot: cannot read {args.snapshot}: {error}", file=sys.stderr)
+        data = _read(args.snapshot)
+    except JsonInputError as error:
+        print(f"snapshot: {error}", file=sys.stderr)
         return EXIT_INVALID
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        print(f"snapshot: not valid JSON: {error}", file=sys.stderr)
+    except OSError as error:
+        print(f"snapshot: cannot read {args.snapshot}: {error.strerror or error}", file=sys.stderr)
         return EXIT_INVALID
     if not isinstance(data, dict):
         print("snapshot: must be a JSON object", file=sys.stderr)

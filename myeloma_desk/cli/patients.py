@@ -9,6 +9,7 @@ An encrypted store's passphrase comes from $MYELOMA_DESK_PASSPHRASE or, on a ter
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -65,8 +66,55 @@ def register(subparsers: Any) -> None:
 
     log = sub.add_parser("audit", help="show the audit log, newest first")
     log.add_argument("patient", nargs="?", metavar="ID", help="only this patient")
-    log.add_argument("--limit", type=int, default=50)
+    log.add_argument(
+        "--limit",
+        type=_limit,
+        default=50,
+        help=f"at most this many events (1 to {MAX_AUDIT_LIMIT:,}; default 50)",
+    )
     log.set_defaults(handler=_audit)
+
+
+MAX_AUDIT_LIMIT = 1_000_000
+
+
+def _limit(text: str) -> int:
+    """``--limit``: a whole number from 1 to MAX_AUDIT_LIMIT (argparse exits 2 otherwise)."""
+    if not text.strip().isdigit() or len(text.strip()) > 7:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_AUDIT_LIMIT:,}")
+    value = int(text)
+    if not 1 <= value <= MAX_AUDIT_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_AUDIT_LIMIT:,}")
+    return value
+
+
+class Refused(Exception):
+    """One clear message for the user and an exit code; nothing was written."""
+
+    def __init__(self, message: str, code: int = EXIT_REJECTED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "the folder does not exist",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.EIO: "an input/output error (the disk may be failing)",
+}
+
+
+def _os_message(error: OSError, *, where: bool = True) -> str:
+    """An OSError in words: what failed (and, unless ``where`` is False, on which file)."""
+    reason = _REASONS.get(error.errno or 0, error.strerror or str(error))
+    if where and error.filename:
+        return f"{reason} ({error.filename})"
+    return reason
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -97,23 +145,58 @@ def _open(args: argparse.Namespace, **options: Any) -> Any:
     return open_store(paths, _passphrase(paths), **options)
 
 
+def _fail(message: str, code: int) -> int:
+    print(f"myeloma-desk: {message}", file=sys.stderr)
+    return code
+
+
 def _run(args: argparse.Namespace, action: Any, **options: Any) -> int:
+    """Open the store, run ``action``, close; every failure becomes one message and an exit code.
+
+    Bad input or a bad output path: exit 2. The store cannot be opened or written (locked,
+    damaged, disk full, read-only, I/O error): exit 3. Never a traceback.
+    """
+    import sqlite3
+
     from myeloma_desk.exchange.errors import ImportRejected
     from myeloma_desk.store import NotFoundError, StoreError
+    from myeloma_desk.store.db import sqlcipher_module
 
+    database_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    module = sqlcipher_module()
+    if module is not None:
+        database_errors = (sqlite3.Error, module.Error)
     try:
         store = _open(args, **options)
     except StoreError as error:
-        print(f"myeloma-desk: {error}", file=sys.stderr)
-        return EXIT_STORE
+        return _fail(str(error), EXIT_STORE)
+    except OSError as error:
+        return _fail(f"cannot open the patient store: {_os_message(error)}", EXIT_STORE)
+    except database_errors as error:
+        return _fail(f"cannot open the patient store: {error}", EXIT_STORE)
+    if getattr(store, "rekey_interrupted", False) and args.patients_command != "encrypt":
+        print(
+            "myeloma-desk: an earlier 'patients encrypt' was interrupted; run it again with the "
+            "same new passphrase to finish converting the backups",
+            file=sys.stderr,
+        )
     try:
         return int(action(store))
+    except Refused as error:
+        return _fail(str(error), error.code)
     except (ImportRejected, NotFoundError) as error:
-        print(f"myeloma-desk: {error}", file=sys.stderr)
-        return EXIT_REJECTED
+        return _fail(str(error), EXIT_REJECTED)
     except StoreError as error:
-        print(f"myeloma-desk: {error}", file=sys.stderr)
-        return EXIT_STORE
+        return _fail(str(error), EXIT_STORE)
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error; silence the final flush.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as error:
+        return _fail(f"the patient store could not be written: {_os_message(error)}", EXIT_STORE)
+    except database_errors as error:
+        return _fail(f"the patient store could not be read or written: {error}", EXIT_STORE)
     finally:
         store.close()
 
@@ -132,6 +215,14 @@ def _find(store: Any, key: str) -> Any:
     return patient
 
 
+def _shown(text: str) -> str:
+    """Text for the terminal: control and text-direction characters escaped (``\\u202e``).
+
+    New names and identifiers refuse them; this covers records stored before that check.
+    """
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 def _list(args: argparse.Namespace) -> int:
     def action(store: Any) -> int:
         if args.search:
@@ -142,7 +233,7 @@ def _list(args: argparse.Namespace) -> int:
         for p in rows:
             flag = " (archived)" if p.archived else ""
             print(
-                f"{p.id:>6}  {(p.identifier or '-'):<16} {p.name[:32]:<32} "
+                f"{p.id:>6}  {_shown(p.identifier or '-'):<16} {_shown(p.name)[:32]:<32} "
                 f"{p.birth_date.isoformat() if p.birth_date else '-':<10} "
                 f"{p.last_visit.isoformat() if p.last_visit else '-':<10}{flag}"
             )
@@ -153,12 +244,22 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _emit(text: str, output: str | None) -> None:
+    """Write an export to stdout or atomically to ``output``; raise :class:`Refused` if not.
+
+    Only after this returns is the export logged in the audit log.
+    """
     if output is None:
         sys.stdout.write(text)
+        sys.stdout.flush()
         return
     from myeloma_desk.store.db import write_private_text
 
-    write_private_text(Path(output), text)
+    try:
+        write_private_text(Path(output), text)
+    except OSError as error:
+        raise Refused(
+            f"cannot write {output}: {_os_message(error, where=False)}; nothing was written"
+        ) from None
     print(f"written: {output}", file=sys.stderr)
 
 
@@ -178,15 +279,19 @@ def _export(args: argparse.Namespace) -> int:
                     "myeloma-desk: 'all' exports a cohort and needs --format csv", file=sys.stderr
                 )
                 return EXIT_REJECTED
+            patients = store.list_patients()
             items = [
-                (p.uid, store.export_bundle(p.id, purpose=purpose)) for p in store.list_patients()
+                (p.uid, store.export_bundle(p.id, purpose=purpose, log=False)) for p in patients
             ]
             _emit(cohort_csv(items, deidentify_rows=args.deidentify), args.output)
+            for p in patients:
+                store.record_export(p.id, purpose)
             return EXIT_OK
         patient = _find(store, args.patient)
-        bundle = store.export_bundle(patient.id, purpose=purpose)
+        bundle = store.export_bundle(patient.id, purpose=purpose, log=False)
         if args.format == "csv":
             _emit(cohort_csv([(patient.uid, bundle)], args.deidentify), args.output)
+            store.record_export(patient.id, purpose)
             return EXIT_OK
         patient_key = patient.uid
         if args.deidentify:
@@ -198,6 +303,7 @@ def _export(args: argparse.Namespace) -> int:
         else:
             document = native_document(bundle)
         _emit(json.dumps(document, indent=1, ensure_ascii=False) + "\n", args.output)
+        store.record_export(patient.id, purpose)
         return EXIT_OK
 
     return _run(args, action, backup_on_open=False)
@@ -236,12 +342,13 @@ def _restore(args: argparse.Namespace) -> int:
     from myeloma_desk.paths import AppPaths
     from myeloma_desk.store import StoreError, restore_store
 
-    paths = AppPaths.resolve(args.data_dir).ensure()
     try:
+        paths = AppPaths.resolve(args.data_dir).ensure()
         store = restore_store(paths, Path(args.file), _passphrase(paths))
     except StoreError as error:
-        print(f"myeloma-desk: {error}", file=sys.stderr)
-        return EXIT_STORE
+        return _fail(str(error), EXIT_STORE)
+    except OSError as error:
+        return _fail(f"cannot restore: {_os_message(error)}; nothing was changed", EXIT_STORE)
     count = store.count_patients(include_archived=True)
     store.close()
     print(f"restored {args.file}: {count} patient(s)")
@@ -297,10 +404,22 @@ def _encrypt(args: argparse.Namespace) -> int:
             )
             return EXIT_REJECTED
 
+    if new is not None and not new.strip():
+        print(
+            "myeloma-desk: a passphrase of only spaces is not a passphrase; nothing changed",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
+
     def action(store: Any) -> int:
-        store.change_passphrase(new)
+        set_aside = store.change_passphrase(new)
         state = "encrypted" if new else "no longer encrypted"
         print(f"the patient store and its {len(store.backups())} backup(s) are {state}")
+        for path in set_aside:
+            print(
+                f"a backup that opened with neither passphrase was set aside: {path.name}",
+                file=sys.stderr,
+            )
         return EXIT_OK
 
     return _run(args, action, backup_on_open=False)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from myeloma_desk.exchange.errors import ImportRejected, pydantic_problems
 from myeloma_desk.exchange.fhir import import_fhir
+from myeloma_desk.exchange.jsonin import JsonInputError, parse_json_bytes, read_limited
 from myeloma_desk.store.errors import ConflictError
 from myeloma_desk.store.models import Patient, PatientBundle
 from myeloma_desk.store.repository import Store
@@ -25,31 +26,12 @@ NATIVE_FORMAT = "myeloma-desk-patient"
 NATIVE_VERSION = 1
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 def parse_json(raw: bytes) -> Any:
-    """Strict JSON: UTF-8, no NaN/Infinity, bounded size and nesting, clear messages."""
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportRejected(
-            [f"the file is {len(raw):,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes"]
-        )
+    """Strict JSON (see :func:`myeloma_desk.exchange.jsonin.parse_json_bytes`), or rejected."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRejected([f"the file is not UTF-8 text ({error.reason})"]) from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise ImportRejected(
-            [
-                f"the file is not valid JSON (line {error.lineno}, column {error.colno}: "
-                f"{error.msg}); is it truncated?"
-            ]
-        ) from None
-    except (ValueError, RecursionError) as error:
-        raise ImportRejected([f"the file is not acceptable JSON ({error})"]) from None
+        return parse_json_bytes(raw, MAX_IMPORT_BYTES)
+    except JsonInputError as error:
+        raise ImportRejected([str(error)]) from None
 
 
 def native_document(bundle: PatientBundle) -> dict[str, Any]:
@@ -93,13 +75,9 @@ def _bundle_from_data(data: Any) -> PatientBundle:
 def read_bundle(path: Path) -> PatientBundle:
     """Read and validate ``path`` completely; nothing is written."""
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ImportRejected([f"cannot read {path}: {error.strerror}"]) from None
-    if size > MAX_IMPORT_BYTES:
-        raise ImportRejected([f"the file is {size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}"])
-    with path.open("rb") as handle:
-        raw = handle.read(MAX_IMPORT_BYTES + 1)
+        raw = read_limited(path, MAX_IMPORT_BYTES)
+    except JsonInputError as error:
+        raise ImportRejected([str(error)]) from None
     return bundle_from_data(parse_json(raw))
 
 

@@ -18,12 +18,41 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from myeloma_desk.domain.units import fmt
-from myeloma_desk.reports.build import TrendMarker, TrendSeries
+
+
+class _Point(Protocol):
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def value(self) -> float: ...
+
+
+class TrendSeries(Protocol):
+    """What the painter needs of a series (reports.build.TrendSeries and the course's
+    course.trends.TrendSeries both are one)."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def points(self) -> Sequence[_Point]: ...
+
+
+class TrendMarker(Protocol):
+    """What the painter needs of a marker (a line start): its date and tag ("L1")."""
+
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def tag(self) -> str: ...
+
 
 # (marker, pen style) per panel, in order: distinguishable in black and white.
 STYLES: tuple[tuple[str, Qt.PenStyle], ...] = (

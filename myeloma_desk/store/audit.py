@@ -6,16 +6,22 @@ and UTF-8 text. The first event's ``prev_hash`` is 64 zeros. SQLite triggers ref
 DELETE on the table, so the app itself cannot rewrite history; anyone who edits the file
 directly breaks the chain at the first edited row, and :func:`verify` names that row.
 
-Limits (also in docs/store.md): a chain cannot reveal that its *newest* rows were cut off, nor
-a whole chain recomputed by someone who also rewrites every later hash. The head hash is
-therefore also shown by ``myeloma-desk patients verify`` so it can be noted elsewhere.
+The head is also anchored outside the table: in ``patients.audit-head.json`` (written when the
+store is opened, backed up and closed) and in every backup (each is a copy of the chain). The
+checks beyond the chain (:class:`TamperReport`): the anchored head and every backup's head must
+still be in the chain unchanged (an emptied or cut log is caught), the append-only triggers
+must exist, and every patient the log created must still be in the store. Limits (also in
+docs/store.md): rows appended after the newest anchor can be cut unseen, and someone who
+rewrites the file, the anchor and every backup together is not caught.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 Action = Literal[
@@ -161,3 +167,104 @@ def verify(connection: Any) -> VerifyResult:
         expected_seq += 1
         checked += 1
     return VerifyResult(True, checked, prev)
+
+
+# --- anchoring the chain outside its table --------------------------------------------------
+
+ANCHOR_NAME = "patients.audit-head.json"
+TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
+
+
+def head(connection: Any) -> tuple[int, str]:
+    """``(seq, hash)`` of the newest event, ``(0, GENESIS)`` for an empty log."""
+    row = connection.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
+def read_anchor(path: Path) -> tuple[int, str] | None:
+    """The head recorded in the anchor file, or None if there is none (or it is unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return int(data["seq"]), str(data["hash"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_anchor(path: Path, connection: Any) -> None:
+    """Record the chain's head outside the database (atomic write, 0600)."""
+    from myeloma_desk.store.db import write_private_text
+
+    seq, digest = head(connection)
+    write_private_text(path, json.dumps({"seq": seq, "hash": digest}) + "\n")
+
+
+def holds(connection: Any, anchor: tuple[int, str]) -> bool:
+    """True if the chain still contains the anchored event unchanged (it may have grown)."""
+    seq, digest = anchor
+    if seq == 0:
+        return True
+    row = connection.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    return row is not None and str(row[0]) == digest
+
+
+def last_restore(connection: Any) -> dt.datetime | None:
+    """When the newest ``restore`` event happened (aware UTC), or None."""
+    row = connection.execute("SELECT max(at) FROM audit_log WHERE action = 'restore'").fetchone()
+    if row is None or row[0] is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(str(row[0]))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def missing_triggers(connection: Any) -> list[str]:
+    """The append-only triggers that are no longer there (dropped by someone)."""
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    present = {str(row[0]) for row in rows}
+    return [name for name in TRIGGERS if name not in present]
+
+
+def deleted_patients(connection: Any) -> list[str]:
+    """Patients the log says were created or imported who are no longer in the store."""
+    rows = connection.execute(
+        "SELECT DISTINCT patient_uid FROM audit_log WHERE action IN ('create', 'import') "
+        "AND patient_uid IS NOT NULL AND patient_uid NOT IN (SELECT uid FROM patients)"
+    ).fetchall()
+    return sorted(str(row[0]) for row in rows)
+
+
+@dataclass(frozen=True)
+class TamperReport:
+    """Everything :meth:`Store.verify_audit` checks beyond the chain itself."""
+
+    chain: VerifyResult
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and not self.problems
+
+    @property
+    def checked(self) -> int:
+        return self.chain.checked
+
+    @property
+    def head(self) -> str:
+        return self.chain.head
+
+    @property
+    def broken_seq(self) -> int | None:
+        return self.chain.broken_seq
+
+    @property
+    def reason(self) -> str | None:
+        return self.chain.reason if not self.chain.ok else (self.problems or (None,))[0]
+
+    def message(self) -> str:
+        if self.ok:
+            return self.chain.message()
+        lines = [] if self.chain.ok else [self.chain.message()]
+        lines.extend(f"audit log TAMPERED: {problem}" for problem in self.problems)
+        return "\n".join(lines)

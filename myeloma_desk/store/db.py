@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,17 +73,81 @@ def create_private_file(path: Path) -> None:
     restrict_file(path)
 
 
+TEMP_SUFFIX = ".part"
+REKEY_SUFFIX = ".rekey"  # a copy under a new key, renamed over the original when complete
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written; a short or failed write raises OSError."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.EIO, "the write made no progress")
+        view = view[written:]
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entry list (the rename of a new file) to disk; POSIX only."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, mode 0600, or leave nothing behind.
+
+    The bytes go to a uniquely named hidden temporary file in the same folder (``.NAME.*.part``),
+    every write and the fsync are checked, then the file is renamed over ``path`` and the folder
+    is fsynced. On any failure (disk full, I/O error, read-only file system, ``path`` is a
+    folder) the temporary file is removed and the OSError propagates; ``path`` is untouched.
+    """
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    folder = path.parent
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    temp = Path(temp_name)
+    try:
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_dir(folder)
+
+
 def write_private_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temp file + rename), mode 0600."""
-    temp = path.with_name(path.name + ".tmp")
-    flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-    fd = os.open(temp, flags, FILE_MODE)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(text.encode("utf-8"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    restrict_file(temp)
-    os.replace(temp, path)
+    """Write ``text`` (UTF-8) to ``path`` atomically, mode 0600: see :func:`write_private_bytes`."""
+    write_private_bytes(path, text.encode("utf-8"))
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete temporary files an interrupted atomic write or backup left in ``folder``.
+
+    Only names this module creates: ``.NAME.*.part`` (atomic writes), ``*.sqlite3.part``
+    (online backups) and ``*.sqlite3.rekey`` (copies under a new key). Called at start-up
+    while the instance lock is held, so no writer of this store is running. Returns what was
+    removed.
+    """
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    patterns = (f".*{TEMP_SUFFIX}", f"*.sqlite3{TEMP_SUFFIX}", f"*.sqlite3{REKEY_SUFFIX}")
+    for candidate in [path for pattern in patterns for path in folder.glob(pattern)]:
+        if candidate.is_file():
+            with contextlib.suppress(OSError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
 
 
 def is_plain_sqlite(path: Path) -> bool | None:
@@ -223,6 +288,7 @@ class InstanceLock:
 
     def acquire(self) -> None:
         create_private_file(self.path)
+        self._lock_folder()
         handle = self.path.open("r+b")
         try:
             _lock(handle)
@@ -235,6 +301,7 @@ class InstanceLock:
                 ) from None
             pid = _read_pid(handle)
             handle.close()
+            self._unlock_folder()
             raise StoreLockedError(self.path, pid) from None
         handle.seek(0)
         handle.truncate()
@@ -250,6 +317,35 @@ class InstanceLock:
                 _unlock(self._handle)
             self._handle.close()
             self._handle = None
+        self._unlock_folder()
+
+    _folder_fd: int | None = None
+
+    def _lock_folder(self) -> None:
+        """POSIX: also lock the data folder itself, which cannot be deleted while it holds the
+        store, so deleting ``patients.lock`` does not let a second writer in."""
+        if sys.platform == "win32":  # pragma: no cover - Windows keeps the lock file only
+            return
+        fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(fd)
+            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                with contextlib.suppress(OSError), self.path.open("rb") as handle:
+                    raise StoreLockedError(self.path, _read_pid(handle)) from None
+                raise StoreLockedError(self.path, None) from None
+            raise StoreError(
+                f"Cannot lock {self.path.parent} ({error.strerror}); the data folder must be on "
+                "a local disk that supports file locks."
+            ) from None
+        self._folder_fd = fd
+
+    def _unlock_folder(self) -> None:
+        if self._folder_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._folder_fd)  # closing the descriptor drops its flock
+            self._folder_fd = None
 
     @property
     def held(self) -> bool:
@@ -362,6 +458,15 @@ def backup_name(now: dt.datetime) -> str:
     return f"patients-{now.strftime('%Y%m%dT%H%M%S%fZ')}.sqlite3"
 
 
+def backup_time(path: Path) -> dt.datetime | None:
+    """When a backup was taken, from its name (``patients-<UTC stamp>.sqlite3``), or None."""
+    stamp = path.name.removeprefix("patients-").removesuffix(".sqlite3")
+    try:
+        return dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
 def list_backups(folder: Path) -> list[Path]:
     """Backups in ``folder``, newest first."""
     if not folder.is_dir():
@@ -391,17 +496,25 @@ def online_backup(source: Any, target_path: Path, passphrase: str | None) -> Non
     temp = target_path.with_name(target_path.name + ".part")
     if temp.exists():
         temp.unlink()
-    create_private_file(temp)
-    target = connect(temp, passphrase)
     try:
-        source.backup(target)
-        target.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        target.close()
-    restrict_file(temp)
-    with temp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, target_path)
+        create_private_file(temp)
+        target = connect(temp, passphrase)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        restrict_file(temp)
+        with temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target_path)
+    except BaseException:
+        # Disk full, I/O error, a kill of the worker: never leave a half backup behind.
+        for leftover in (temp, Path(str(temp) + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
+    fsync_dir(target_path.parent)
 
 
 def check_backup(path: Path, passphrase: str | None, latest_schema: int) -> int:

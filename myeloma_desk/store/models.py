@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,23 @@ def _date_in_range(value: dt.date | None, what: str) -> dt.date | None:
     return value
 
 
+def _refuse_hidden_characters(value: str | None, what: str) -> str | None:
+    """Control and text-direction characters are refused in names and identifiers.
+
+    They can clear a terminal (ESC[2J) or reverse how an MRN reads on screen and in print
+    (U+202E); nothing a clinician types needs them.
+    """
+    if value is None:
+        return None
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            raise ValueError(
+                f"the {what} contains an invisible control or text-direction character "
+                f"(U+{ord(char):04X}); remove it"
+            )
+    return value
+
+
 class PatientFields(BaseModel):
     """A patient's identity and administrative fields."""
 
@@ -44,6 +62,21 @@ class PatientFields(BaseModel):
     @classmethod
     def _birth_date(cls, value: dt.date | None) -> dt.date | None:
         return _date_in_range(value, "birth date")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        checked = _refuse_hidden_characters(unicodedata.normalize("NFC", value), "name")
+        assert checked is not None
+        return checked
+
+    @field_validator("identifier")
+    @classmethod
+    def _identifier(cls, value: str | None) -> str | None:
+        # NFKC: a full-width "ＭＲＮ１２３" is the same identifier as "MRN123" (and conflicts).
+        if value is None:
+            return None
+        return _refuse_hidden_characters(unicodedata.normalize("NFKC", value).strip(), "identifier")
 
 
 class VisitIn(BaseModel):

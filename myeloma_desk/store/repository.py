@@ -7,7 +7,9 @@ one transaction together with its audit event, so either both are on disk or nei
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 import uuid
 from collections.abc import Callable
@@ -17,7 +19,7 @@ from typing import Any
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.paths import AppPaths, restrict_file
-from myeloma_desk.store import audit, db
+from myeloma_desk.store import audit, db, drafts
 from myeloma_desk.store.errors import (
     BackupError,
     ConflictError,
@@ -48,6 +50,8 @@ from myeloma_desk.store.snapshot_builder import build_snapshot
 
 Clock = Callable[[], dt.datetime]
 DEFAULT_KEEP_BACKUPS = 10
+REKEY_STATE_NAME = "patients.rekey.json"  # an encrypt / change of passphrase under way
+REKEY_SUFFIX = db.REKEY_SUFFIX
 
 _SUMMARY_COLUMNS = "id, uid, name, identifier, birth_date, sex, diagnosis, archived, last_visit"
 _PATIENT_COLUMNS = _SUMMARY_COLUMNS + ", notes, created_at, updated_at"
@@ -144,6 +148,9 @@ class Store:
         and :class:`StoreCorruptError` (after moving the damaged file aside) if the startup
         integrity check fails.
         """
+        if passphrase is not None and not passphrase.strip():
+            # "" or spaces is never a passphrase: refused the same way for new and old stores.
+            raise StoreError("A passphrase that is empty or only spaces is not a passphrase.")
         paths.ensure()
         data = paths.data
         db_path = data / db.DB_NAME
@@ -152,6 +159,9 @@ class Store:
         lock.acquire()
         connection: Any = None
         try:
+            # Leftovers of an atomic write or a backup that was interrupted (kill, disk full).
+            db.remove_stale_temp_files(data)
+            db.remove_stale_temp_files(data / db.BACKUP_DIR)
             try:
                 missing = not db_path.exists()
                 new = missing or db_path.stat().st_size == 0
@@ -250,8 +260,13 @@ class Store:
     def close(self) -> None:
         """Checkpoint, close the database and release the instance lock (idempotent)."""
         if self._conn is not None:
+            self._anchor_audit()
             try:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except db.database_errors(self._conn):
+                # Disk full or I/O error: the committed writes stay in the WAL, which the next
+                # open replays; closing must not fail (or hide the error that led here).
+                pass
             finally:
                 self._conn.close()
                 self._conn = None
@@ -740,8 +755,15 @@ class Store:
             )
         return self.get_patient(pid)
 
-    def export_bundle(self, pid: int, purpose: str = "export") -> PatientBundle:
-        """Everything about a patient as one bundle; logged as an ``export`` event."""
+    def export_bundle(
+        self, pid: int, purpose: str = "export", *, log: bool = True
+    ) -> PatientBundle:
+        """Everything about a patient as one bundle; logged as an ``export`` event.
+
+        A caller that writes the bundle somewhere passes ``log=False`` and calls
+        :meth:`record_export` only once the file is completely on disk, so a failed export
+        (disk full, bad path) never appears in the audit log as done.
+        """
         patient = self.get_patient(pid)
         bundle = PatientBundle(
             patient=patient.fields(),
@@ -752,8 +774,13 @@ class Store:
                 for n in self.notes(pid)
             ],
         )
-        self.record_event("export", pid, {"purpose": purpose})
+        if log:
+            self.record_export(pid, purpose)
         return bundle
+
+    def record_export(self, pid: int, purpose: str = "export") -> audit.AuditEvent:
+        """Log the ``export`` event of a patient whose export has been written completely."""
+        return self.record_event("export", pid, {"purpose": purpose})
 
     # --- audit --------------------------------------------------------------------------------
 
@@ -772,8 +799,56 @@ class Store:
         uid = self._uid(pid) if pid is not None else None
         return audit.events(self.connection, uid, limit, offset)
 
-    def verify_audit(self) -> audit.VerifyResult:
-        return audit.verify(self.connection)
+    def verify_audit(self) -> audit.TamperReport:
+        """The hash chain, plus the anchors outside it, the triggers and deleted patients."""
+        connection = self.connection
+        chain = audit.verify(connection)
+        problems: list[str] = []
+        anchor = audit.read_anchor(self.paths.data / audit.ANCHOR_NAME)
+        if anchor is not None and not audit.holds(connection, anchor):
+            problems.append(
+                f"event {anchor[0]}, the newest when the store was last closed or backed up, "
+                "is missing or changed (the log was emptied, cut or rewritten)"
+            )
+        restored_at = audit.last_restore(connection)
+        for backup in self.backups():
+            taken = db.backup_time(backup)
+            if restored_at is not None and (taken is None or taken <= restored_at):
+                continue  # from before the last restore: a history the restore replaced
+            try:
+                source = db.connect(backup, self._passphrase, read_only=True)
+            except StoreError:
+                continue
+            try:
+                backup_head = audit.head(source)
+            except db.database_errors(source):
+                continue
+            finally:
+                source.close()
+            if not audit.holds(connection, backup_head):
+                problems.append(
+                    f"event {backup_head[0]} of backup {backup.name} is missing or changed "
+                    "in the store (the log was emptied, cut or rewritten)"
+                )
+        for name in audit.missing_triggers(connection):
+            problems.append(f"the protection {name} was removed from the database")
+        for uid in audit.deleted_patients(connection):
+            problems.append(f"patient {uid[:8]} was deleted outside the app")
+        return audit.TamperReport(chain, tuple(problems))
+
+    def _anchor_audit(self) -> None:
+        """Record the chain's head outside the database; never fails a close or a backup."""
+        if self._conn is None or schema_version(self._conn) < 3:
+            return
+        path = self.paths.data / audit.ANCHOR_NAME
+        errors: tuple[type[BaseException], ...] = (OSError, *db.database_errors(self._conn))
+        try:
+            anchor = audit.read_anchor(path)
+            if anchor is not None and not audit.holds(self._conn, anchor):
+                return  # keep the evidence: verify reports the cut until someone looks
+            audit.write_anchor(path, self._conn)
+        except errors:
+            pass
 
     # --- integrity, backup, restore -----------------------------------------------------------
 
@@ -815,17 +890,25 @@ class Store:
                 old.unlink(missing_ok=True)
         if schema_version(self.connection) >= 3 and reason != "open":
             self.record_event("backup", None, {"reason": reason, "file": target.name})
+        self._anchor_audit()
         return target
 
-    def change_passphrase(self, new: str | None) -> None:
+    def change_passphrase(self, new: str | None) -> list[Path]:
         """Encrypt (plain → passphrase), re-key, or decrypt (``new=None``) the store in place.
 
-        The store and every backup are rewritten with SQLCipher's ``sqlcipher_export``; the
-        instance lock is held throughout. The old files are replaced, not wiped: on SSDs and
-        journaling file systems their blocks may survive (see docs/store.md).
+        Crash-safe (a kill at any moment loses nothing, and running it again finishes the job):
+        the intent is recorded first (``patients.rekey.json``); then every **backup** is
+        rewritten under the new key into a temporary file and renamed over the old one; the
+        store itself comes last (copy, sidecar, rename), and the record is removed. A rerun
+        opens the store with the key it still has, skips backups already under the new key
+        and converts the rest. A backup that opens with neither key is moved to ``corrupt/``
+        (or deleted, if it is plain text while the store becomes encrypted: plain text must not
+        stay behind an encrypted store); those are returned so the caller can say so. The old
+        files are replaced, not wiped: on SSDs and journaling file systems their blocks may
+        survive (see docs/store.md).
         """
-        if new is not None and not new:
-            raise ValueError("an empty passphrase is not a passphrase")
+        if new is not None and not new.strip():
+            raise ValueError("a passphrase of only spaces (or empty) is not a passphrase")
         if not db.encryption_available():
             raise EncryptionUnavailableError()
         cipher = db.sqlcipher_module()
@@ -833,11 +916,23 @@ class Store:
         if cipher is not None:
             skip = (cipher.Error, WrongPassphraseError)
         meta_path = self.paths.data / db.META_NAME
+        state_path = self.paths.data / REKEY_STATE_NAME
         created = self._clock().isoformat()
         old = self._passphrase
+        db.write_private_text(
+            state_path, json.dumps({"encrypted": new is not None, "started": created}) + "\n"
+        )
+        set_aside: list[Path] = []
+        for backup in self.backups():
+            if self._rekey_backup(backup, old, new, skip):
+                continue
+            moved = db.move_aside(backup, self.paths.data / db.CORRUPT_DIR, self._clock())
+            if new is not None and db.is_plain_sqlite(moved):
+                moved.unlink(missing_ok=True)  # never leave plain text behind an encrypted store
+            set_aside.append(moved)
         connection = self.connection
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        temp = self.db_path.with_name(self.db_path.name + ".rekey")
+        temp = self.db_path.with_name(self.db_path.name + REKEY_SUFFIX)
         db.rekey_copy(self.db_path, old, temp, new)
         connection.close()
         self._conn = None
@@ -847,23 +942,59 @@ class Store:
             for suffix in ("-wal", "-shm"):
                 Path(str(self.db_path) + suffix).unlink(missing_ok=True)
             os.replace(temp, self.db_path)
+            db.fsync_dir(self.db_path.parent)
             if new is None:
                 db.StoreMeta(False, created).write(meta_path)
-            for backup in self.backups():
-                part = backup.with_name(backup.name + ".rekey")
-                try:
-                    db.rekey_copy(backup, old, part, new)
-                except skip:
-                    part.unlink(missing_ok=True)
-                    db.move_aside(backup, self.paths.data / db.CORRUPT_DIR, self._clock())
-                    continue
-                os.replace(part, backup)
+            vault_errors: tuple[type[BaseException], ...] = (OSError, *skip)
+            try:
+                drafts.rekey_vault(self.paths.data, old, new)
+            except vault_errors:
+                # A draft under the old key cannot be read any more: drop it (never plain).
+                drafts.vault_path(self.paths.data).unlink(missing_ok=True)
         finally:
             self._conn = db.connect(self.db_path, new)
             self._passphrase = new
             db.configure(self._conn)
             self._restrict_files()
+        state_path.unlink(missing_ok=True)
         self.record_event("change", None, {"what": "encryption", "encrypted": new is not None})
+        return set_aside
+
+    def _rekey_backup(
+        self,
+        backup: Path,
+        old: str | None,
+        new: str | None,
+        skip: tuple[type[BaseException], ...],
+    ) -> bool:
+        """Put one backup under ``new`` (atomically); True if it is (or already was) there."""
+        part = backup.with_name(backup.name + REKEY_SUFFIX)
+        unreadable: tuple[type[BaseException], ...] = (BackupError, *skip)
+        for key in (old, new) if old != new else (old,):
+            try:
+                db.check_backup(backup, key, LATEST)
+            except unreadable:
+                continue
+            if key == new:
+                return True  # converted by an earlier, interrupted run
+            try:
+                db.rekey_copy(backup, key, part, new)
+            except skip:
+                part.unlink(missing_ok=True)
+                return False
+            os.replace(part, backup)
+            db.fsync_dir(backup.parent)
+            return True
+        return False
+
+    @property
+    def rekey_interrupted(self) -> bool:
+        """True when an ``encrypt`` / change of passphrase was interrupted: run it again."""
+        return (self.paths.data / REKEY_STATE_NAME).exists()
+
+    def drafts_vault(self) -> drafts.DraftVault:
+        """Where unsaved visit drafts go: keyed like this store (encrypted when it is)."""
+        return drafts.DraftVault(drafts.vault_path(self.paths.data), self._passphrase)
 
     def restore(self, backup_file: Path) -> None:
         """Replace the store's content with ``backup_file`` (validated first).
@@ -885,6 +1016,9 @@ class Store:
         if problem:
             raise BackupError(f"the restored store fails its check ({problem})")
         self.record_event("restore", None, {"file": backup_file.name})
+        # A restore legitimately replaces the chain with the backup's: anchor the new head.
+        with contextlib.suppress(OSError):
+            audit.write_anchor(self.paths.data / audit.ANCHOR_NAME, self.connection)
 
 
 def open_store(

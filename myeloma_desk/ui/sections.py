@@ -61,7 +61,7 @@ def _assess(context: AppContext) -> QWidget:
     from myeloma_desk.ui.views.visit_form import AssessView
 
     view = AssessView(
-        DraftStore(context.paths.data),
+        DraftStore.for_context(context),
         navigate=context.services.get("navigate"),
         evidence_links=evidence_available(),
     )

@@ -210,3 +210,22 @@ def test_options_for_the_visit_being_typed(window: MainWindow, qtbot: QtBot) -> 
     assert regimens.options_box.isVisibleTo(regimens)
     assert "Options described in the PDQ" in regimens.options.toPlainText()
     assert "Options for this visit" in regimens.options_title.text()
+
+
+def test_opening_regimens_does_not_widen_the_window(window: MainWindow, qtbot: QtBot) -> None:
+    window.resize(1280, 800)
+    qtbot.wait(20)
+    before = window.width()
+    view = _regimens(window, qtbot)
+    qtbot.wait(20)
+    assert window.width() == before == 1280
+    # The section fits beside the section list, and no cell is wider than its cap: long
+    # component lists wrap, the tooltip holds them whole.
+    assert view.minimumSizeHint().width() <= 1280 - 200
+    table = view.table
+    assert table.wordWrap()
+    assert all(table.columnWidth(c) <= 260 for c in range(table.model().columnCount() - 1))
+    index = table.model().index(0, 1)
+    from PySide6.QtCore import Qt
+
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data()

@@ -15,88 +15,20 @@ from PySide6.QtCore import QPoint, Qt
 
 import myeloma_desk.ui.widgets.trend_chart as trend_chart_module
 from myeloma_desk.course import Course, build_course
-from myeloma_desk.domain.snapshot import parse_snapshot
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.reports import chart as report_chart
 from myeloma_desk.store import Store, open_store
 from myeloma_desk.store.demo import load_demo
-from myeloma_desk.ui.models.trends import trend_data, trend_data_for
+from myeloma_desk.ui.models.trends import trend_data_for
 from myeloma_desk.ui.widgets.trend_chart import TrendChart
 
 D = dt.date
-
-
-def _course() -> dict[str, object]:
-    return {
-        "date": "2025-03-01",
-        "m_protein_light_chain": "kappa",
-        "serum_m_protein": {"value": 0.4, "unit": "g/dL"},
-        "free_kappa": {"value": 30, "unit": "mg/L"},
-        "free_lambda": {"value": 10, "unit": "mg/L"},
-        "creatinine": {"value": 97.262, "unit": "µmol/L"},
-        "history": [
-            {
-                "date": "2025-01-01",
-                "serum_m_protein": {"value": 3.0, "unit": "g/dL"},
-                "free_kappa": {"value": 40, "unit": "mg/dL"},
-                "free_lambda": {"value": 10, "unit": "mg/L"},
-                "hemoglobin": {"value": 95, "unit": "g/L"},
-            },
-            {"date": "2025-02-01", "serum_m_protein": {"value": 1.2, "unit": "g/dL"}},
-        ],
-    }
-
-
-def _points(data, key):  # type: ignore[no-untyped-def]
-    series = next(s for s in data.series if s.key == key)
-    return [(p.date, p.value) for p in series.points]
-
-
-def test_series_in_canonical_units_oldest_first() -> None:
-    data = trend_data(parse_snapshot(_course()))
-    assert _points(data, "serum_m_protein") == [
-        (D(2025, 1, 1), 3.0),
-        (D(2025, 2, 1), 1.2),
-        (D(2025, 3, 1), 0.4),
-    ]
-    flc = next(s for s in data.series if s.key == "free_kappa")
-    assert flc.label == "Involved FLC (kappa)" and flc.unit == "mg/L"
-    assert _points(data, "free_kappa") == [(D(2025, 1, 1), 400.0), (D(2025, 3, 1), 30.0)]
-    assert _points(data, "flc_ratio") == [(D(2025, 1, 1), 40.0), (D(2025, 3, 1), 3.0)]
-    assert _points(data, "creatinine") == [(D(2025, 3, 1), pytest.approx(1.1, abs=1e-3))]
-    assert _points(data, "hemoglobin") == [(D(2025, 1, 1), 9.5)]
-
-
-def test_unknown_light_chain_draws_both_chains() -> None:
-    data = dict(_course())
-    del data["m_protein_light_chain"]
-    labels = [s.label for s in trend_data(parse_snapshot(data)).series]
-    assert "Free kappa" in labels and "Free lambda" in labels
-    assert not any(label.startswith("Involved") for label in labels)
 
 
 def test_one_painter_for_screen_and_print() -> None:
     assert trend_chart_module.draw_panel is report_chart.draw_panel
     assert trend_chart_module.panel_rects is report_chart.panel_rects
     assert not hasattr(trend_chart_module, "_nice_ticks")  # no copied tick code
-
-
-def test_chart_paints_and_describes(qtbot: QtBot) -> None:
-    chart = TrendChart()
-    qtbot.addWidget(chart)
-    chart.resize(800, 620)
-    assert "No dated values" in chart.describe()
-    chart.set_data(trend_data(parse_snapshot(_course())))
-    chart.show()
-    qtbot.waitExposed(chart)
-    image = chart.canvas.grab().toImage()
-    assert not image.isNull()
-    colours = {
-        image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
-    }
-    assert len(colours) > 3  # something was drawn beyond the background
-    text = chart.accessibleDescription()
-    assert "Serum M-protein: 2025-01-01 3 g/dL, 2025-02-01 1.2 g/dL, 2025-03-01 0.4 g/dL" in text
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +99,31 @@ def test_flowsheet_table_values_units_and_hover(qtbot: QtBot, relapsed: Course) 
     text = chart.canvas.hover_text(QPoint(round(x), round(y)))
     assert text.startswith("2024-01-16") and "Serum M-protein" in text
     assert chart.canvas.hover_text(QPoint(1, 1)) == ""
+
+
+def test_chart_paints_and_describes(qtbot: QtBot, relapsed: Course) -> None:
+    chart = TrendChart()
+    qtbot.addWidget(chart)
+    chart.resize(800, 620)
+    assert "No dated values" in chart.describe()
+    chart.set_data(trend_data_for(relapsed))
+    chart.show()
+    qtbot.waitExposed(chart)
+    image = chart.canvas.grab().toImage()
+    assert not image.isNull()
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+    }
+    assert len(colours) > 3  # something was drawn beyond the background
+    text = chart.accessibleDescription()
+    serum = relapsed.trends.get("serum_m_protein")
+    assert serum is not None
+    first = serum.points[0]
+    assert f"Serum M-protein: {first.date.isoformat()} {first.value:g} g/dL" in text
+    assert "IMWG response: " in text and "2024-01-16 PR (unconfirmed)" in text
+
+
+def test_trends_tab_reads_the_course_pipeline(relapsed: Course) -> None:
+    data = trend_data_for(relapsed)
+    assert tuple(data.series) == relapsed.trends.series  # the one pipeline, not a copy
+    assert tuple(data.markers) == relapsed.trends.markers

@@ -6,6 +6,7 @@ groups that matter then first, with the diagnosis-visit rules carried from the d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -139,15 +140,44 @@ _WORDS = {
 }
 
 
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+
+
 def humanize(token: str) -> str:
     """``active_multiple_myeloma`` → ``Active multiple myeloma``; stage ids stay as they are."""
-    if not token or token.isupper() or any(ch in token for ch in "();"):
+    # Only identifiers are turned into words; free text and units ("g/dL", "mg/24h") stay.
+    if not token or not _IDENTIFIER.fullmatch(token):
         return token
     if token in ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NR", "IIIa", "IIIb"):
         return token
     words = [_WORDS.get(w.lower(), w) for w in token.replace("_", " ").split(" ")]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _token_words(token: str) -> str:
+    from myeloma_desk.domain.display import field_label as display_label
+    from myeloma_desk.domain.engine import rules
+    from myeloma_desk.domain.fields import MEASURED_FIELDS as measured
+    from myeloma_desk.domain.vocabulary import DIAGNOSIS_LABELS
+
+    titles = {r.id: r.title for r in rules()}
+    if token in titles:
+        return titles[token]
+    if token in DIAGNOSIS_LABELS:
+        return DIAGNOSIS_LABELS[token].lower()
+    if token in measured:
+        return display_label(token).lower() if token not in ("flc_ratio",) else "FLC ratio"
+    return humanize(token).lower().replace("flc", "FLC").replace("bmpc", "BMPC")
+
+
+def readable(text: str) -> str:
+    """Engine free text for a reader: identifiers inside it (a rule id, a field, a diagnosis
+    value, such as "see myeloma_defining_events") become their words; the rest is unchanged."""
+    return _TOKEN.sub(lambda m: _token_words(m.group(0)), text)
 
 
 def result_text(result: RuleResult) -> str:
@@ -172,10 +202,15 @@ def result_text(result: RuleResult) -> str:
 
 def field_label(name: str) -> str:
     """A readable name for an input field id (measured fields use their label)."""
+    from myeloma_desk.domain.display import field_label as display_label
+
     spec = MEASURED_FIELDS.get(name.split(".")[-1])
     if spec is not None:
         return spec.label
-    return humanize(name.replace(".", ": "))
+    head, *rest = name.split(".")
+    parts = [display_label(head)]
+    parts += [humanize(p).lower() if p.isidentifier() else p for p in rest if not p.isdigit()]
+    return ": ".join(parts)
 
 
 def carried_text(day: dt.date, short: bool = False) -> str:

@@ -180,10 +180,24 @@ def finding_summary(f: Finding) -> str:
     return text if len(text) <= 160 else text[:157] + "…"
 
 
+def trial_label(trial: Trial) -> str:
+    """A trial as a clinician reads it: its name; when the PDQ does not name it, its NCT
+    number(s) or its design and size — never the database's internal id."""
+    if trial.name:
+        return trial.name
+    if trial.nct_ids:
+        return ", ".join(n.upper() for n in trial.nct_ids) + " (not named in the PDQ)"
+    design = (trial.design or "study").replace("_", " ")
+    design = design[:1].upper() + design[1:]
+    if trial.n_patients:
+        return f"{design}, {trial.n_patients} patients (not named in the PDQ)"
+    return f"{design} (not named in the PDQ)"
+
+
 def finding_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Finding]:
     def trial_name(f: Finding) -> str:
         trial = ev.trials.get(f.trial or "")
-        return (trial.name or trial.id) if trial else ""
+        return trial_label(trial) if trial else ""
 
     return RecordTable(
         [
@@ -201,8 +215,8 @@ def finding_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Fi
 def trial_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Trial]:
     return RecordTable(
         [
-            ("Trial", lambda t: t.name or t.id),
-            ("NCT", lambda t: ", ".join(t.nct_ids)),
+            ("Trial", trial_label),
+            ("NCT", lambda t: ", ".join(n.upper() for n in t.nct_ids)),
             ("Setting", lambda t: setting_text(t.setting)),
             ("Design", lambda t: t.design or ""),
             ("Patients", lambda t: t.n_patients or ""),

@@ -1,23 +1,22 @@
-"""Trend data for the patient's Trends tab: the report's series (``reports.build.trend_series``,
-the one trend pipeline for screen and print), the starts of the lines of therapy, and for each
-follow-up the IMWG response as the course model measured it (re-baselined at each new line,
-with its confirmation), and the flowsheet table model over them."""
+"""Trend data for the patient's Trends tab, read from the course model's one trend pipeline
+(``Course.trends``, course/trends.py): the series, the starts of the IMWG lines, and for each
+follow-up the IMWG response as the course measured it (re-baselined at each new line, with its
+confirmation); and the flowsheet table model over them."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt
-from myeloma_desk.reports.build import TrendMarker, TrendSeries, trend_markers, trend_series
 from myeloma_desk.ui.models.base import ColumnsTableModel
 
 if TYPE_CHECKING:
-    from myeloma_desk.course import Course
+    from myeloma_desk.course import Course, LineMarker, TrendSeries
 
 
 @dataclass(frozen=True)
@@ -25,8 +24,8 @@ class TrendData:
     """The series (values in each series' canonical unit, oldest first), the line starts, and
     per visit date the response (in words) and the line of therapy in effect."""
 
-    series: list[TrendSeries]
-    markers: list[TrendMarker] = field(default_factory=list)
+    series: Sequence[TrendSeries]
+    markers: Sequence[LineMarker] = field(default_factory=tuple)
     responses: dict[dt.date, str] = field(default_factory=dict)
     phases: dict[dt.date, str] = field(default_factory=dict)
 
@@ -58,32 +57,19 @@ class TrendData:
         return "\n".join(parts)
 
 
-def trend_data(snapshot: Snapshot) -> TrendData:
-    """Series and line starts of a snapshot with its history (no course: no responses)."""
-    return TrendData(trend_series(snapshot), trend_markers(snapshot))
-
-
 def trend_data_for(course: Course) -> TrendData:
-    """The Trends tab of a patient: the series of the latest visit's engine input (the one
-    snapshot builder gives it the whole history), and each visit's response and line of
-    therapy from the course model."""
-    latest = course.latest
-    if latest is None:
-        return TrendData([])
+    """The Trends tab of a patient: the course's trends, with each visit's response (words
+    and confirmation) and line of therapy in effect."""
+    trends = course.trends
     responses = {
-        v.date: v.response.shown()
-        for v in course.visits
-        if v.response is not None and v.response.category is not None
+        p.date: p.response_shown for s in trends.series for p in s.points if p.response_shown
     }
+    # A visit with a response but no charted value still has a row.
+    for v in course.visits:
+        if v.response is not None and v.response.category is not None:
+            responses.setdefault(v.date, v.response.shown())
     phases = {v.date: v.phase for v in course.visits}
-    # Markers are the IMWG lines (maintenance and a planned transplant belong to their line),
-    # numbered as the course and the flowsheet number them.
-    markers = [
-        TrendMarker(date=line.line.start, tag=f"L{line.number}", label=line.regimen)
-        for line in course.lines
-        if line.line.start is not None
-    ]
-    return TrendData(trend_series(latest.snapshot), markers, responses, phases)
+    return TrendData(trends.series, trends.markers, responses, phases)
 
 
 class FlowsheetModel(ColumnsTableModel):

@@ -310,7 +310,7 @@ class CalculatorsView(QWidget):
         for rule in self._rules:
             item = QListWidgetItem(rule.title)
             item.setData(Qt.ItemDataRole.UserRole, rule.id)
-            item.setToolTip(rule.id)
+            item.setToolTip(rule.title)
             self.list.addItem(item)
             self.stack.addWidget(QWidget())  # built on first use
         layout.addWidget(self.list)

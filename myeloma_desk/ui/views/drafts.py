@@ -3,20 +3,35 @@
 A draft is written (atomically) a moment after each change and removed when the visit is saved
 or discarded, so a draft that is still there at start-up is work a crash or power cut
 interrupted; the Assess section offers it back.
+
+Drafts hold names and lab values, so they are never kept in plain text beside an encrypted
+store: when ``vault`` gives the open store's drafts vault (:meth:`Store.drafts_vault`, keyed
+like the store) drafts go there, and plain-text draft files found are moved into it. When the
+store is encrypted but not open (locked, or not unlocked yet) a draft is **not written** and
+none is offered; plain-text JSON files are used only while the store is plain.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from myeloma_desk.paths import make_private_dir, restrict_file
+from myeloma_desk.store import db
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from myeloma_desk.store.drafts import DraftVault
+
+log = logging.getLogger(__name__)
 
 DRAFTS_DIR = "drafts"
 
@@ -32,22 +47,102 @@ class Draft:
     patient_id: str | None = None
 
 
-class DraftStore:
-    """Drafts in one folder; file names come from the key (letters, digits, - and _ only)."""
+def _draft(raw: Any) -> Draft:
+    return Draft(
+        key=str(raw["key"]),
+        saved_at=str(raw["saved_at"]),
+        label=str(raw.get("label", "")),
+        data=dict(raw["data"]),
+        patient_id=raw.get("patient_id"),
+    )
 
-    def __init__(self, data_dir: Path) -> None:
+
+class DraftStore:
+    """Drafts of one data folder; keys are letters, digits, - and _ only.
+
+    ``vault`` returns the open store's drafts vault, or None while no store is open.
+    """
+
+    def __init__(
+        self, data_dir: Path, vault: Callable[[], DraftVault | None] | None = None
+    ) -> None:
+        self.data_dir = data_dir
         self.folder = data_dir / DRAFTS_DIR
+        self._vault = vault
+
+    @classmethod
+    def for_context(cls, context: Any) -> DraftStore:
+        """Drafts of the app: in the open store's vault (``context.services["store"]``)."""
+
+        def vault() -> DraftVault | None:
+            store = context.services.get("store")
+            if store is None or getattr(store, "closed", True):
+                return None
+            result: DraftVault = store.drafts_vault()
+            return result
+
+        return cls(context.paths.data, vault)
 
     def _path(self, key: str) -> Path:
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", key):
             raise ValueError(f"bad draft key {key!r}")
         return self.folder / f"{key}.json"
 
+    def _store_encrypted(self) -> bool:
+        meta = db.StoreMeta.read(self.data_dir / db.META_NAME)
+        return meta is not None and meta.encrypted
+
+    def _open_vault(self) -> DraftVault | None:
+        """The vault while an encrypted store is open; None otherwise (plain files are used).
+
+        A plain vault left by decrypting the store is turned back into plain files.
+        """
+        if not self._store_encrypted():
+            self._move_plain_vault_out()
+            return None
+        vault = self._vault() if self._vault is not None else None
+        if vault is None or not vault.encrypted:
+            return None
+        self._move_files_into(vault)
+        return vault
+
+    def _move_plain_vault_out(self) -> None:
+        from myeloma_desk.store.drafts import DraftVault, vault_path
+
+        path = vault_path(self.data_dir)
+        if not path.exists():
+            return
+        unreadable: tuple[type[BaseException], ...] = (ValueError, KeyError, TypeError)
+        try:
+            for key, text in DraftVault(path, None).items():
+                raw = json.loads(text)
+                self._write_file(self._path(key), raw)
+        except (*unreadable, *_vault_errors()) as error:
+            log.warning("drafts of the decrypted store could not be read: %s", error)
+            return
+        path.unlink(missing_ok=True)
+
+    def _move_files_into(self, vault: DraftVault) -> None:
+        """Plain-text draft files beside an encrypted store go into the vault, then away."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*.json"):
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8"))
+                _draft(raw)
+                vault.put(path.stem, json.dumps(raw, ensure_ascii=False))
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # unreadable: nothing worth keeping, but never leave it in plain text
+            path.unlink(missing_ok=True)
+
     def save(
         self, key: str, data: dict[str, Any], label: str = "", patient_id: str | None = None
-    ) -> Path:
-        """Write the draft atomically with owner-only permissions."""
-        make_private_dir(self.folder)
+    ) -> Path | None:
+        """Write the draft (vault, or an owner-only file written atomically).
+
+        Returns where it went, or None when it was not written: the store is encrypted and not
+        open, so there is no key to encrypt it with (a plain-text copy would expose it).
+        """
         payload = {
             "key": key,
             "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -56,6 +151,19 @@ class DraftStore:
             "data": data,
         }
         target = self._path(key)
+        vault = self._open_vault()
+        if vault is not None:
+            vault.put(key, json.dumps(payload, ensure_ascii=False))
+            target.unlink(missing_ok=True)
+            return vault.path
+        if self._store_encrypted():
+            log.info("draft not kept: the encrypted patient store is not open")
+            return None
+        self._write_file(target, payload)
+        return target
+
+    def _write_file(self, target: Path, payload: dict[str, Any]) -> None:
+        make_private_dir(self.folder)
         fd, tmp_name = tempfile.mkstemp(prefix=".draft-", dir=self.folder)
         tmp = Path(tmp_name)
         try:
@@ -68,29 +176,61 @@ class DraftStore:
         finally:
             if tmp.exists():
                 tmp.unlink()
-        return target
 
     def load(self, key: str) -> Draft | None:
-        """The draft with ``key``, or None (an unreadable file counts as none)."""
+        """The draft with ``key``, or None (an unreadable draft counts as none)."""
+        path = self._path(key)
         try:
-            raw = json.loads(self._path(key).read_text(encoding="utf-8"))
-            return Draft(
-                key=str(raw["key"]),
-                saved_at=str(raw["saved_at"]),
-                label=str(raw.get("label", "")),
-                data=dict(raw["data"]),
-                patient_id=raw.get("patient_id"),
-            )
+            vault = self._open_vault()
+            if vault is not None:
+                text = vault.get(key)
+                if text is not None:
+                    return _draft(json.loads(text))
+            if self._store_encrypted():
+                return None
+            return _draft(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
+            return None
+        except _vault_errors():
             return None
 
     def all(self) -> list[Draft]:
         """Every readable draft, newest first."""
-        if not self.folder.is_dir():
-            return []
-        found = [self.load(p.stem) for p in self.folder.glob("*.json")]
-        drafts = [d for d in found if d is not None]
-        return sorted(drafts, key=lambda d: d.saved_at, reverse=True)
+        found: dict[str, Draft] = {}
+        try:
+            vault = self._open_vault()
+            if vault is not None:
+                for key, text in vault.items():
+                    try:
+                        found[key] = _draft(json.loads(text))
+                    except (ValueError, KeyError, TypeError):
+                        continue
+        except _vault_errors() as error:
+            log.warning("drafts could not be read: %s", error)
+        if not self._store_encrypted() and self.folder.is_dir():
+            for path in self.folder.glob("*.json"):
+                draft = self.load(path.stem)
+                if draft is not None:
+                    found.setdefault(draft.key, draft)
+        return sorted(found.values(), key=lambda d: d.saved_at, reverse=True)
 
     def discard(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+        vault = self._vault() if self._vault is not None else None
+        if vault is not None and vault.encrypted:
+            try:
+                vault.delete(key)
+            except _vault_errors() as error:
+                log.warning("draft %s could not be removed: %s", key, error)
+
+
+def _vault_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    from myeloma_desk.store import WrongPassphraseError
+
+    module = db.sqlcipher_module()
+    errors: list[type[BaseException]] = [OSError, sqlite3.Error, WrongPassphraseError]
+    if module is not None:
+        errors.append(module.Error)
+    return tuple(errors)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.schema import Finding, Quote, Trial
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.models.evidence import setting_text
+from myeloma_desk.ui.models.evidence import setting_text, trial_label
 from myeloma_desk.ui.workers import Worker
 
 
@@ -64,7 +65,7 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
     if f.endpoint:
         head.append(f"endpoint: {e(f.endpoint)}")
     if trial is not None:
-        head.append(f'<a href="evidence:trial:{e(trial.id)}">{e(trial.name or trial.id)}</a>')
+        head.append(f'<a href="evidence:trial:{e(trial.id)}">{e(trial_label(trial))}</a>')
     parts.append(" · ".join(head))
     facts = []
     for label, value in (
@@ -101,7 +102,7 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
 
 
 def trial_html(t: Trial, findings: Iterable[Finding]) -> str:
-    out = [f"<h3>{e(t.name or t.id)}</h3>"]
+    out = [f"<h3>{e(trial_label(t))}</h3>"]
     facts = []
     if t.nct_ids:
         facts.append("NCT: " + e(", ".join(t.nct_ids)))
@@ -144,3 +145,19 @@ def references_html(ev: Evidence, refs: Iterable[tuple[str, int]]) -> str:
 
 def with_refs(findings: Iterable[Finding]) -> list[tuple[str, int]]:
     return [(f.section, n) for f in findings for n in f.references]
+
+
+def fit_columns(table: Any, cap: int = 260) -> None:
+    """Size a table's columns to their contents, none wider than ``cap`` pixels (longer text
+    wraps; every cell's tooltip holds it whole), so a table never widens the window."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setWordWrap(True)
+    table.resizeColumnsToContents()
+    for column in range(header.count()):
+        if table.columnWidth(column) > cap:
+            table.setColumnWidth(column, cap)
+    header.setStretchLastSection(True)
+    table.resizeRowsToContents()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -39,6 +38,7 @@ from myeloma_desk.ui.models.evidence import (
 from myeloma_desk.ui.views.evidence_common import (
     e,
     finding_html,
+    fit_columns,
     references_html,
     trial_html,
     with_evidence,
@@ -218,9 +218,9 @@ class EvidenceView(QWidget):
         self.finding_proxy.setSourceModel(self.finding_model)
         self.trial_model: RecordTable[Trial] = trial_model(evidence, self)
         self.trial_proxy.setSourceModel(self.trial_model)
-        header = self.findings.horizontalHeader()
-        for column in range(4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Capped, wrapping columns (tooltips hold each cell whole): nothing cut off mid-name.
+        fit_columns(self.findings, cap=240)
+        fit_columns(self.trials, cap=240)
         levels = sorted({f.level_of_evidence for f in evidence.db.findings if f.level_of_evidence})
         self.finding_level.addItems(levels)
         self.findings.selectionModel().currentRowChanged.connect(self._show_finding)

@@ -825,7 +825,7 @@ class PatientsView(QWidget):
         """Say so when a visit draft survived the last session (the Assess section restores)."""
         from myeloma_desk.ui.views.drafts import DraftStore
 
-        drafts = DraftStore(self.context.paths.data).all()
+        drafts = DraftStore.for_context(self.context).all()
         if drafts:
             newest = drafts[0]
             self.draft_text.setText(

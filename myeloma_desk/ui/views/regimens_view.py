@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -40,10 +39,12 @@ from myeloma_desk.ui.models.evidence import (
     regimen_model,
     regimen_rows,
     setting_text,
+    trial_label,
 )
 from myeloma_desk.ui.views.evidence_common import (
     e,
     finding_html,
+    fit_columns,
     quote_html,
     references_html,
     with_evidence,
@@ -86,7 +87,7 @@ def regimen_html(row: RegimenRow, ev: Evidence) -> str:
         for trial in row.trials:
             names = ", ".join(trial.nct_ids)
             out.append(
-                f'<p><a href="evidence:trial:{e(trial.id)}">{e(trial.name or trial.id)}</a>'
+                f'<p><a href="evidence:trial:{e(trial.id)}">{e(trial_label(trial))}</a>'
                 f"{' (' + e(names) + ')' if names else ''}"
                 f"{' — ' + e(trial.design) if trial.design else ''}</p>"
             )
@@ -156,7 +157,12 @@ class RegimensView(QWidget):
         self.transplant = self._combo("Transplant eligibility", [ANY, "eligible", "ineligible"])
         self.renal = QCheckBox("&Renal notes")
         self.renal.setAccessibleName("Only regimens with renal considerations")
-        filters.addWidget(self.search, 2)
+        # Two rows, so that the filters never make the section wider than a 1280×800 screen:
+        # the text box and the renal switch, then the choices.
+        first = QHBoxLayout()
+        first.addWidget(self.search, 1)
+        first.addWidget(self.renal)
+        layout.addLayout(first)
         for label, widget in (
             ("&Setting", self.setting),
             ("&Class", self.drug_class),
@@ -168,7 +174,11 @@ class RegimensView(QWidget):
             caption.setBuddy(widget)
             filters.addWidget(caption)
             filters.addWidget(widget, 1)
-        filters.addWidget(self.renal)
+            # A long choice (a component's name) must not set the combo's width.
+            widget.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            widget.setMinimumContentsLength(8)
         layout.addLayout(filters)
 
         self.model: RecordTable[RegimenRow] = regimen_model(self)
@@ -184,7 +194,7 @@ class RegimensView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Regimen details")
         self.detail.setOpenLinks(False)
@@ -231,6 +241,7 @@ class RegimensView(QWidget):
         self.level.addItems(levels)
         self.component.addItems(sorted({d for r in rows for d in r.regimen.components}))
         self.model.set_records(rows)
+        fit_columns(self.table)
         self.apply_filters()
         if self.proxy.rowCount():
             self.table.selectRow(0)

@@ -33,6 +33,7 @@ from myeloma_desk.ui.models.assessment import (
     field_label,
     humanize,
     key_result,
+    readable,
     result_text,
 )
 from myeloma_desk.ui.widgets.links import parse_href, source_href
@@ -47,14 +48,25 @@ _SKIP_DETAIL = {"assumptions", "reason", "possible", "pdq_wording", "pdq_differe
 def _detail_html(value: Any) -> str:
     if isinstance(value, dict):
         items = "".join(
-            f"<li>{html.escape(humanize(str(k)))}: {_detail_html(v)}</li>" for k, v in value.items()
+            f"<li>{html.escape(readable(humanize(str(k))))}: {_detail_html(v)}</li>"
+            for k, v in value.items()
         )
         return f"<ul>{items}</ul>"
     if isinstance(value, list | tuple):
-        return html.escape(", ".join(humanize(str(v)) for v in value)) if value else "none"
+        if not value:
+            return "none"
+        if any(isinstance(v, dict | list | tuple) for v in value):
+            return "<ul>" + "".join(f"<li>{_detail_html(v)}</li>" for v in value) + "</ul>"
+        return html.escape(", ".join(readable(humanize(str(v))) for v in value))
+    if value is None or value == "None":  # an absent value, also when passed as text
+        return "not recorded"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return html.escape(humanize(str(value)) if isinstance(value, str) else str(value))
+    if str(value) == "None":
+        return "not recorded"
+    if value == "none":  # a recorded "none" (no progression, no lesions) stays lower case
+        return "none"
+    return html.escape(readable(humanize(value)) if isinstance(value, str) else str(value))
 
 
 def explanation_html(
@@ -74,12 +86,12 @@ def explanation_html(
     )
     reason = result.detail.get("reason")
     if reason:
-        out.append(f"<p><b>Not applicable:</b> {html.escape(str(reason))}</p>")
+        out.append(f"<p><b>Not applicable:</b> {html.escape(readable(str(reason)))}</p>")
     if result.criteria:
         out.append("<p><b>Why</b></p><ul>")
         for c in result.criteria:
-            value = f" — {html.escape(c.value)}" if c.value else ""
-            out.append(f"<li>{_MARK[c.met]}: {html.escape(c.name)}{value}</li>")
+            value = f" — {html.escape(readable(c.value))}" if c.value else ""
+            out.append(f"<li>{_MARK[c.met]}: {html.escape(readable(c.name))}{value}</li>")
         out.append("</ul>")
     if result.missing:
         links = ", ".join(
@@ -91,7 +103,7 @@ def explanation_html(
     assumptions = result.detail.get("assumptions") or []
     if assumptions:
         out.append("<p><b>Assumptions</b></p><ul>")
-        out.extend(f"<li>{html.escape(str(a))}</li>" for a in assumptions)
+        out.extend(f"<li>{html.escape(readable(str(a)))}</li>" for a in assumptions)
         out.append("</ul>")
     extra = {k: v for k, v in result.detail.items() if k not in _SKIP_DETAIL}
     if extra:
@@ -101,7 +113,7 @@ def explanation_html(
         out.append("<p><b>The PDQ's wording</b></p>" + _detail_html(wording))
     difference = result.detail.get("pdq_difference")
     if difference:
-        out.append(f"<p><i>{html.escape(str(difference))}</i></p>")
+        out.append(f"<p><i>{html.escape(readable(str(difference)))}</i></p>")
     if result.sources:
         out.append("<p><b>Sources</b></p><ul>")
         for label in result.sources:

@@ -1,0 +1,98 @@
+"""Nothing a user sees in the display views holds debug text: no snake_case identifiers, no
+internal ids ("myeloma-ref56", "nct03319667") in place of names, no "G/dL"/"Mg/24h" units
+capitalised by a word filter, no ": None". Walks every visible label, button, text browser,
+table cell and header, and choice, on the demo patient's page and trends, a follow-up visit
+with every rule's explanation, and the Regimens, Evidence, Reference and Calculators sections."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QTextBrowser,
+    QWidget,
+)
+
+from myeloma_desk.ui.app import create_window
+
+BAD = (
+    re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),  # snake_case
+    re.compile(r"myeloma-ref\d+|\bnct\d{8}\b"),  # database ids instead of names
+    re.compile(r"\bG/dL\b|\bMg/24h\b|\bMg/L\b|: None\b"),
+)
+
+
+def _texts(root: QWidget) -> list[str]:
+    out: list[str] = []
+    for w in root.findChildren(QWidget):
+        if not w.isVisibleTo(root):
+            continue
+        if isinstance(w, QLabel | QAbstractButton):
+            out.append(w.text())
+        elif isinstance(w, QTextBrowser):
+            out.append(w.toPlainText())
+        elif isinstance(w, QComboBox):
+            out += [w.itemText(i) for i in range(w.count())]
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            model = w.model()
+            try:
+                columns = model.columnCount(QModelIndex())
+            except TypeError:
+                columns = 1
+            for c in range(columns):
+                out.append(str(model.headerData(c, Qt.Orientation.Horizontal) or ""))
+            for r in range(min(model.rowCount(QModelIndex()), 300)):
+                for c in range(columns):
+                    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                        value = model.index(r, c).data(role)
+                        if value is not None:
+                            out.append(str(value))
+    return out
+
+
+def _bad(where: str, root: QWidget, found: dict[str, str]) -> None:
+    for text in _texts(root):
+        for pattern in BAD:
+            for match in pattern.finditer(text or ""):
+                found.setdefault(f"{where}: {match.group(0)}", text[:160])
+
+
+def test_no_debug_text_in_the_display_views(qtbot: QtBot, tmp_path: Path) -> None:
+    window, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    found: dict[str, str] = {}
+    patients = window.show_section_key("patients")
+    prepare = getattr(patients, "prepare_screenshot", None)
+    if callable(prepare):
+        prepare()  # loads the demo patients
+    patients.open_first_patient()  # type: ignore[attr-defined]
+    _bad("patient page", patients, found)
+    patients.show_trends()  # type: ignore[attr-defined]
+    _bad("trends", patients, found)
+    page = patients.patient_page  # type: ignore[attr-defined]
+    record = page.record
+    assert record is not None and len(record.visits) > 3
+    visit = page._edit_visit(record.visits[-1].date, new=False)
+    visit.panel.show_not_applicable(True)
+    for result in visit.panel.model.results():
+        assert visit.panel.select_rule(result.rule)
+        _bad(f"follow-up, {result.title}", visit, found)
+    for key in ("regimens", "evidence", "reference", "calculators"):
+        section = window.show_section_key(key)
+        ready = getattr(section, "ready", None)
+        if callable(ready):
+            qtbot.waitUntil(ready, timeout=15_000)
+        _bad(key, section, found)
+    window.close()
+    assert not found, "\n".join(f"{k}  ←  {v}" for k, v in sorted(found.items()))

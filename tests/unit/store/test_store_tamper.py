@@ -1,0 +1,119 @@
+"""Tampering with the file directly is reported by ``verify`` (issue 17 item 9).
+
+Each case edits a closed store with plain sqlite3, as someone with the file would, then checks
+that ``store.verify_audit()`` and ``myeloma-desk patients verify`` (exit 1) name what happened.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from myeloma_desk.cli import main
+from myeloma_desk.paths import AppPaths
+from myeloma_desk.store import open_store
+from myeloma_desk.store.audit import ANCHOR_NAME
+from myeloma_desk.store.db import DB_NAME
+from myeloma_desk.store.demo import demo_bundles
+
+
+def make(home: Path) -> AppPaths:
+    paths = AppPaths.resolve(home)
+    with open_store(paths) as store:
+        for bundle in demo_bundles()[:3]:
+            store.import_bundle(bundle, source="test")
+        store.backup()
+        for n in range(1, 4):
+            store.view_patient(n)
+    return paths
+
+
+def edit(paths: AppPaths, *sql: str) -> None:
+    connection = sqlite3.connect(paths.data / DB_NAME, isolation_level=None)
+    try:
+        for statement in sql:
+            connection.execute(statement)
+    finally:
+        connection.close()
+
+
+DROP = ("DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete")
+RECREATE = (
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+)
+
+
+def emptied(paths: AppPaths) -> None:
+    edit(paths, *DROP, "DELETE FROM audit_log", *RECREATE)
+
+
+def tail_cut(paths: AppPaths) -> None:
+    edit(paths, *DROP, "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log)")
+    edit(paths, *RECREATE)
+
+
+def cut_and_anchor_removed(paths: AppPaths) -> None:
+    (paths.data / ANCHOR_NAME).unlink()
+    edit(paths, *DROP, "DELETE FROM audit_log WHERE seq > 2", *RECREATE)
+
+
+def triggers_dropped(paths: AppPaths) -> None:
+    edit(paths, *DROP)
+
+
+def patient_deleted(paths: AppPaths) -> None:
+    edit(paths, "DELETE FROM visits WHERE patient_id = 2", "DELETE FROM patients WHERE id = 2")
+
+
+def row_edited(paths: AppPaths) -> None:
+    edit(paths, *DROP, "UPDATE audit_log SET action = 'view' WHERE seq = 1", *RECREATE)
+
+
+CASES: dict[str, tuple[Callable[[AppPaths], None], str]] = {
+    "emptied log": (emptied, "newest when the store was last closed"),
+    "tail cut": (tail_cut, "newest when the store was last closed"),
+    "cut, anchor file removed": (cut_and_anchor_removed, "of backup"),
+    "triggers dropped": (triggers_dropped, "protection audit_log_no_delete was removed"),
+    "patient deleted": (patient_deleted, "was deleted outside the app"),
+    "row edited": (row_edited, "does not match its hash"),
+}
+
+
+def test_an_untouched_store_verifies(tmp_path: Path) -> None:
+    paths = make(tmp_path / "home")
+    assert (paths.data / ANCHOR_NAME).exists()
+    with open_store(paths, backup_on_open=False) as store:
+        result = store.verify_audit()
+    assert result.ok, result.message()
+    assert "intact" in result.message()
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_kind_of_tampering_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    tamper, words = CASES[case]
+    paths = make(tmp_path / "home")
+    tamper(paths)
+    with open_store(paths, backup_on_open=False) as store:
+        result = store.verify_audit()
+    assert not result.ok
+    assert words in result.message()
+    code = main(["--data-dir", str(tmp_path / "home"), "patients", "verify"])
+    out = capsys.readouterr().out
+    assert code == 1 and words in out
+
+
+def test_the_anchor_keeps_the_evidence_across_restarts(tmp_path: Path) -> None:
+    paths = make(tmp_path / "home")
+    emptied(paths)
+    for _ in range(2):  # opening and closing again must not bless the emptied log
+        open_store(paths, backup_on_open=False).close()
+    with open_store(paths, backup_on_open=False) as store:
+        assert not store.verify_audit().ok
