@@ -1,7 +1,7 @@
 """``myeloma-desk report``: assess a snapshot (or a stored visit) and write a printable PDF.
 
-    myeloma-desk report SNAPSHOT.json -o out.pdf [--page-size A4|Letter]
-    myeloma-desk report --patient ID --visit DATE -o out.pdf
+    myeloma-desk report SNAPSHOT.json -o out.pdf [--page-size A4|Letter] [--detail]
+    myeloma-desk report --patient ID --visit DATE -o out.pdf [--detail]
 
 Exit codes: 0 written; 1 the PDF could not be written or the patient store cannot be opened;
 2 invalid input (unreadable or invalid snapshot, unknown patient or visit, bad arguments), one
@@ -43,6 +43,11 @@ def register(subparsers: Any) -> None:
         choices=("A4", "Letter"),
         default=None,
         help="paper size (default: the one in settings, A4 unless changed)",
+    )
+    parser.add_argument(
+        "--detail",
+        action="store_true",
+        help="add the appendix: the inputs and the full criteria of every rule",
     )
     parser.set_defaults(handler=run)
 
@@ -168,6 +173,7 @@ def write_report(args: argparse.Namespace, snapshot: Any, course: Any = None) ->
         institution=settings.institution,
         page_size=page_size,
         course=course,
+        detail=bool(getattr(args, "detail", False)),
     )
 
     from myeloma_desk.reports.render_qt import ensure_gui_app, render_pdf

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -68,6 +69,24 @@ RISK_RULES: tuple[str, ...] = (
 )
 SUMMARY_RULES: tuple[str, ...] = ("diagnosis", "myeloma_defining_events", "response_imwg")
 RESPONSE_RULE = "response_imwg"
+# Kidney function and the PDQ's renal dose statements (the short report's "Kidney" table).
+KIDNEY_RULES: tuple[str, ...] = (
+    "egfr_ckd_epi_2021",
+    "crcl_cockcroft_gault",
+    "lenalidomide_renal_dose",
+    "cybord_renal_pdq",
+    "bone_agent_renal_pdq",
+)
+# Rules shown in the short report's "Disease state" table besides the diagnosis.
+STATE_RULES: tuple[str, ...] = (
+    "myeloma_defining_events",
+    "refractoriness",
+    "relapse_imwg",
+    "mrd_imwg",
+)
+# Detail keys that are provenance notes for developers (how a source was checked): kept in the
+# code and docs, never printed.
+DEVELOPER_DETAIL_KEYS = frozenset({"verification", "survival_verification", "not_checked"})
 
 
 class _Frozen(BaseModel):
@@ -248,10 +267,27 @@ class ReportDoc(_Frozen):
     evidence_version: str
     pdq_date: str
     disclaimer: str = DISCLAIMER
+    # The short report (default) leaves the full criteria out; ``detail`` adds them as an
+    # appendix (the print dialog's option and ``report --detail``).
+    detail: bool = False
+    diagnosis: str = ""  # the established diagnosis, in words
+    state: str = ""  # the disease state now (course model), in words
+    visit_response: str = ""  # this visit's IMWG response with its confirmation (course model)
+    state_rows: list[SummaryRow] = Field(default_factory=list)
+    kidney: list[SummaryRow] = Field(default_factory=list)
+    eligibility: list[SummaryRow] = Field(default_factory=list)
+    needed: list[str] = Field(default_factory=list)  # "Creatinine, weight: for eGFR, CrCl"
+    not_applicable: list[str] = Field(default_factory=list)  # titles of rules left out
 
     @property
     def has_chart(self) -> bool:
         return any(len(series.points) >= 1 for series in self.trends)
+
+    @property
+    def has_trend(self) -> bool:
+        """Whether any series has two dated values (a single point is a table row, not a
+        trend)."""
+        return any(len(series.points) >= 2 for series in self.trends)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,8 +309,16 @@ def build_report(
     evidence_version: str | None = None,
     pdq_date: str = PDQ_DATE,
     page_size: PageSize = "A4",
+    detail: bool = False,
+    diagnosis: str = "",
+    state: str = "",
+    visit_response: str = "",
 ) -> ReportDoc:
     """The report for ``snapshot`` assessed as ``assessment``.
+
+    ``diagnosis``, ``state`` and ``visit_response`` are the course model's words for the
+    established diagnosis, the disease state and this visit's response (confirmation); without
+    them the engine's own results of this snapshot are shown.
 
     ``patient`` defaults to ``snapshot.patient``; without either the report is calculator-only.
     ``options`` are the options the PDQ describes for the setting (None: not available, which
@@ -295,13 +339,44 @@ def build_report(
     )
     refs = _References()
     refs.add(PDQ.label)  # the report's own frame of reference, always cited
-    results = [_result_section(r, refs) for r in assessment.results]
+    # Rules that do not apply are left out of the report, and so are their sources.
+    results = [
+        _result_section(r, refs if r.status != "not_applicable" else _References())
+        for r in assessment.results
+    ]
     option_list = list(options) if options is not None else None
     for option in option_list or []:
         for citation in option.references:
             refs.add_citation(citation)
     by_rule = {r.rule: r for r in assessment.results}
+    applicable = [r for r in assessment.results if r.status != "not_applicable"]
+    # Eligibility that matters now: before any line of therapy, a statement that turns on the
+    # prior lines (CAR-T, bispecifics, selinexor) is for later and is left out of the short
+    # report (the appendix keeps it).
+    relevant = [
+        r
+        for r in applicable
+        if snapshot.therapy_lines
+        or not (r.rule.endswith("_eligibility") and "therapy_lines" in r.missing)
+    ]
+    if not diagnosis and "diagnosis" in by_rule:
+        diagnosis = _diagnosis_words(by_rule["diagnosis"])
+    if not visit_response and RESPONSE_RULE in by_rule:
+        visit_response = format_result(by_rule[RESPONSE_RULE])
     return ReportDoc(
+        detail=detail,
+        diagnosis=diagnosis,
+        state=state,
+        visit_response=visit_response,
+        state_rows=_summary(by_rule, STATE_RULES),
+        kidney=_summary(by_rule, KIDNEY_RULES),
+        eligibility=[
+            SummaryRow(rule=r.rule, title=r.title, result=_eligibility_words(r))
+            for r in relevant
+            if r.rule.endswith("_eligibility")
+        ],
+        needed=_needed(relevant),
+        not_applicable=[r.title for r in assessment.results if r.status == "not_applicable"],
         page_size=page_size,
         header=header,
         summary=_summary(by_rule, SUMMARY_RULES),
@@ -325,6 +400,48 @@ def build_report(
     )
 
 
+def _diagnosis_words(result: RuleResult) -> str:
+    from myeloma_desk.domain.vocabulary import diagnosis_label
+
+    if result.status == "determined" and isinstance(result.result, str):
+        return diagnosis_label(result.result)
+    return format_result(result)
+
+
+def _eligibility_words(result: RuleResult) -> str:
+    if result.status == "determined" and result.result == "unknown":
+        needs = ", ".join(field_label(m) for m in result.missing)
+        return "cannot be decided from the record" + (f" (needs {needs})" if needs else "")
+    return format_result(result)
+
+
+def _needed(results: Sequence[RuleResult]) -> list[str]:
+    """What is missing that would change a result: each set of missing inputs once, with the
+    results it would decide ("Creatinine, Weight: eGFR (CKD-EPI 2021), ...")."""
+    by_missing: dict[tuple[str, ...], list[str]] = {}
+    for result in results:
+        undecided = result.status == "cannot_determine" or result.result == "unknown"
+        if not undecided or not result.missing:
+            continue
+        key = _grouped_labels(result.missing)
+        by_missing.setdefault(key, []).append(result.title)
+    return [f"{', '.join(k)} — for {'; '.join(v)}" for k, v in by_missing.items()]
+
+
+def _grouped_labels(names: Sequence[str]) -> tuple[str, ...]:
+    """Labels of missing inputs, nested ones grouped under their head once
+    ("VTE risk factors: history of VTE, dexamethasone")."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        label = field_label(name)
+        head, sep, rest = label.partition(": ")
+        if sep and "." in name:
+            groups.setdefault(head, []).append(rest)
+        else:
+            groups.setdefault(label, [])
+    return tuple(f"{head}: {', '.join(rest)}" if rest else head for head, rest in groups.items())
+
+
 class _References:
     """Numbers sources in order of first citation."""
 
@@ -336,7 +453,11 @@ class _References:
         if found is not None:
             return found.number
         known = SOURCES.get(label)
-        citation = known.citation if known else f"{label} (full citation not in the registry)"
+        citation = (
+            printed_citation(known.citation)
+            if known
+            else f"{label} (full citation not in the registry)"
+        )
         entry = ReferenceEntry(number=len(self._entries) + 1, label=label, citation=citation)
         self._entries[label] = entry
         return entry.number
@@ -351,6 +472,25 @@ class _References:
 
     def entries(self) -> list[ReferenceEntry]:
         return list(self._entries.values())
+
+
+_CODE_NOTE = re.compile(r"\s*\([^()]*\b[a-z0-9]+_[a-z0-9_]+\b[^()]*\)")
+
+
+def printed_message(message: str) -> str:
+    """An evidence-layer message as printed: a parenthesis that quotes internal codes
+    ("(lenalidomide_renal_dose = 15_mg_every_other_day)") is left out; the words around it
+    say the same for a reader."""
+    return _CODE_NOTE.sub("", message)
+
+
+_DEV_NOTE = re.compile(r"\s*\([^()]*\.md\b[^()]*\)")
+
+
+def printed_citation(citation: str) -> str:
+    """A citation as printed: without notes about the project's own files ("(as summarised in
+    criteria-summary.md: …)"), which are provenance for developers."""
+    return _DEV_NOTE.sub("", citation)
 
 
 def field_label(name: str) -> str:
@@ -471,7 +611,7 @@ def _result_section(result: RuleResult, refs: _References) -> ResultSection:
     for assumption in result.detail.get("assumptions", []) or []:
         notes.append(f"Assumption: {assumption}")
     for key, value in result.detail.items():
-        if key in ("reason", "assumptions", "possible", "unit"):
+        if key in ("reason", "assumptions", "possible", "unit") or key in DEVELOPER_DETAIL_KEYS:
             continue
         text = _plain(value)
         if text is not None:
@@ -562,7 +702,13 @@ def _therapy_rows(snapshot: Snapshot) -> list[TherapyRow]:
 
 
 def _response(snapshot: Snapshot, result: RuleResult | None) -> ResponseSection:
+    # One baseline: the one the engine measured the response against (the line's baseline),
+    # else the first history entry.
     baseline: HistoryEntry | None = snapshot.history[0] if snapshot.history else None
+    chosen = result.detail.get("baseline_date") if result is not None else None
+    for entry in snapshot.history:
+        if chosen is not None and entry.date.isoformat() == str(chosen):
+            baseline = entry
     comparison: list[InputRow] = []
     if baseline is not None:
         for name in (
@@ -696,15 +842,16 @@ def _trend_notes(snapshot: Snapshot, visit_date: dt.date | None) -> list[str]:
 # HTML (the Qt rich-text subset: tables, headings, paragraphs; no scripts, no external resources)
 
 _CSS = """
-body { font-size: 9.5pt; }
-h1 { font-size: 16pt; margin-bottom: 2pt; }
-h2 { font-size: 12.5pt; margin-top: 12pt; margin-bottom: 4pt; }
-h3 { font-size: 10.5pt; margin-top: 8pt; margin-bottom: 2pt; }
+body { font-size: 9pt; }
+h1 { font-size: 13pt; margin-top: 0; margin-bottom: 2pt; }
+h2 { font-size: 10.5pt; margin-top: 6pt; margin-bottom: 2pt; }
+h3 { font-size: 10pt; margin-top: 6pt; margin-bottom: 2pt; }
 p { margin-top: 2pt; margin-bottom: 2pt; }
 th { text-align: left; background-color: #e6e6e6; }
-td, th { padding: 2pt 4pt; }
-.small { font-size: 8.5pt; }
-.disclaimer { font-size: 9pt; }
+td, th { padding: 1pt 3pt; }
+.small { font-size: 7.5pt; }
+ul { margin-top: 0; margin-bottom: 0; margin-left: 0; -qt-list-indent: 1; }
+.disclaimer { font-size: 7.5pt; }
 """
 
 
@@ -733,6 +880,59 @@ def _table(headings: Sequence[str], rows: Iterable[Sequence[str]], widths: Seque
     )
 
 
+def _pairs(
+    rows: Sequence[tuple[str, str]],
+    widths: Sequence[int] = (30, 20, 30, 20),
+    *,
+    keep_possible: bool = False,
+) -> str:
+    """Label/value rows two to a table row (the short report's compact tables). Rows that
+    cannot be determined are named once, in a line under the table (what they need is under
+    "Missing that would change a result")."""
+
+    def undecided_row(row: tuple[str, str]) -> bool:
+        return row[1].startswith("cannot be") and not (keep_possible and "possible" in row[1])
+
+    flat = [r for r in rows if not undecided_row(r)]
+    undecided = [r[0] for r in rows if undecided_row(r)]
+    tail = (
+        '<p class="small">Cannot be determined from the record: '
+        + _e("; ".join(undecided))
+        + ".</p>"
+        if undecided
+        else ""
+    )
+    if not flat:
+        return tail
+    if len(flat) % 2:
+        flat.append(("", ""))
+    return (
+        _table(
+            ("", "", "", ""),
+            (flat[i] + flat[i + 1] for i in range(0, len(flat), 2)),
+            widths,
+        )
+        + tail
+    )
+
+
+_CARRIED = re.compile(r" \(at diagnosis, visit of \d{4}-\d{2}-\d{2}\)$")
+
+
+def _uncarried(title: str) -> str:
+    """A carried rule's title without its "(at diagnosis, visit of …)" tail (the heading says
+    it once)."""
+    return _CARRIED.sub("", title)
+
+
+def _carried_date(rows: Sequence[SummaryRow]) -> str:
+    for row in rows:
+        found = re.search(r"visit of (\d{4}-\d{2}-\d{2})\)$", row.title)
+        if found:
+            return found.group(1)
+    return ""
+
+
 def _list(items: Iterable[str]) -> str:
     return "<ul>" + "".join(f"<li>{_e(item)}</li>" for item in items) + "</ul>"
 
@@ -740,23 +940,148 @@ def _list(items: Iterable[str]) -> str:
 def to_html(doc: ReportDoc, *, chart_width_px: int = 640, chart_height_px: int = 0) -> str:
     """The report as HTML for QTextDocument. Every string is escaped; nothing external.
 
+    The short report (the default) holds what a clinician files: identity and visit, the
+    established diagnosis and disease state, stage and risk at diagnosis, this visit's response,
+    kidney function and dose statements, eligibility, the options the PDQ describes, the trend
+    chart, what is missing that would change a result, and compact sources. Rules that do not
+    apply are left out. With ``doc.detail`` the full criteria of every rule follow as an
+    appendix.
+
     ``chart_width_px``/``chart_height_px`` size the chart image (the renderer passes the image it
     made); with a height of 0 the image keeps its own aspect ratio.
     """
     h = doc.header
     out: list[str] = [f"<html><head><style>{_CSS}</style></head><body>"]
     out.append(f"<h1>{_e(h.title)}</h1>")
-    out.append(_table(("", ""), ((r.label, r.value) for r in h.rows()), (25, 75)))
+    # Printed on is in the versions line at the end (three header rows, not four).
+    rows = [(r.label, r.value) for r in h.rows() if r.label != "Report printed"]
+    if len(rows) % 2:
+        rows.append(("", ""))
+    out.append(
+        _table(
+            ("", "", "", ""),
+            (rows[i] + rows[i + 1] for i in range(0, len(rows), 2)),
+            (14, 36, 14, 36),
+        )
+    )
 
-    out.append("<h2>Summary</h2>")
-    if doc.summary:
+    out.append("<h2>Diagnosis and disease state</h2>")
+    state: list[tuple[str, str]] = []
+    state.append(("Diagnosis", doc.diagnosis or "not assessed by this engine version"))
+    if doc.state:
+        state.append(("Disease state", doc.state))
+    out.append(_table(("", ""), state, (25, 75)))
+    if doc.state_rows:
+        out.append(_pairs([(_uncarried(s.title), s.result) for s in doc.state_rows]))
+
+    when = _carried_date(doc.staging_risk)
+    out.append(
+        "<h2>Stage and risk at diagnosis" + (f" (visit of {_e(when)})" if when else "") + "</h2>"
+    )
+    if doc.staging_risk:
         out.append(
-            _table(("Assessment", "Result"), ((s.title, s.result) for s in doc.summary), (45, 55))
+            _pairs([(_uncarried(s.title), s.result) for s in doc.staging_risk], keep_possible=True)
         )
     else:
-        out.append("<p>Diagnosis and response were not assessed by this engine version.</p>")
+        out.append("<p>No staging or risk system was assessed.</p>")
 
-    out.append("<h2>Inputs</h2>")
+    out.append(_response_html(doc))
+
+    if doc.kidney:
+        out.append("<h2>Kidney function and dose statements</h2>")
+        out.append(_pairs([(s.title, s.result) for s in doc.kidney]))
+    if doc.eligibility:
+        out.append("<h2>Eligibility as the PDQ states it</h2>")
+        out.append(_pairs([(s.title, s.result) for s in doc.eligibility]))
+
+    out.append("<h2>Options described in the PDQ</h2>")
+    out.append('<div class="small">' + _options_html(doc) + "</div>")
+
+    out.append("<h2>Trends</h2>")
+    if doc.has_chart and not doc.has_trend and not doc.detail:
+        out.append("<p>One dated value per marker so far; the chart starts at the next visit.</p>")
+        out.append(_trend_table(doc.trends))
+    elif doc.has_chart:
+        size = f'width="{chart_width_px}"' + (
+            f' height="{chart_height_px}"' if chart_height_px else ""
+        )
+        out.append(f'<p><img src="{_e(CHART_RESOURCE)}" {size} alt="Trend chart"></p>')
+    else:
+        out.append("<p>No dated values to plot.</p>")
+    if doc.trend_notes:
+        out.append('<p class="small">' + " ".join(_e(n) for n in doc.trend_notes) + "</p>")
+
+    if doc.needed:
+        out.append("<h2>Missing that would change a result</h2>")
+        out.append('<p class="small">' + "<br>".join(_e(n) for n in doc.needed) + "</p>")
+
+    if doc.detail:
+        out.append(_appendix_html(doc))
+
+    out.append("<h3>Sources</h3>")
+    out.append(
+        '<p class="small">'
+        + " ".join(
+            f"[{ref.number}] {_e(ref.citation if doc.detail else short_citation(ref.citation))}"
+            for ref in doc.references
+        )
+        + "</p>"
+    )
+    out.append(
+        '<p class="small">'
+        + _e(
+            f"Myeloma Desk {doc.app_version} · criteria engine {doc.engine_version} · "
+            f"evidence database {doc.evidence_version} · PDQ summary of {doc.pdq_date} · "
+            f"{doc.page_size}"
+            + (f" · printed {h.report_date.isoformat()}" if h.report_date else "")
+        )
+        + "</p>"
+    )
+    out.append(f'<p class="disclaimer">{_e(doc.disclaimer)}</p>')
+    out.append("</body></html>")
+    return "".join(out)
+
+
+def short_citation(citation: str) -> str:
+    """ "Greipp PR et al. J Clin Oncol 2005" from a full citation (first author, journal, year);
+    the citation itself when it does not parse. The full citations are in the appendix."""
+    parts = citation.split(". ")
+    year = re.search(r"\b(19|20)\d{2}\b", citation)
+    if len(parts) < 3 or year is None or "," not in parts[0]:
+        return citation
+    first = parts[0].split(",")[0].strip()
+    journal = parts[2].rstrip(".")
+    if len(journal) > 40 or year.group(0) in journal:
+        return f"{first} et al. {year.group(0)}"
+    return f"{first} et al. {journal} {year.group(0)}"
+
+
+def _response_html(doc: ReportDoc) -> str:
+    r = doc.response
+    if r.available and r.result == "not applicable" and not r.comparison:
+        return ""  # e.g. at diagnosis, before any therapy
+    out = ["<h2>Response at this visit</h2>"]
+    if r.available or doc.visit_response:
+        words = doc.visit_response or r.result
+        base = f" against the baseline of {r.baseline_date}" if r.baseline_date else ""
+        out.append(f"<p><b>IMWG response:</b> {_e(words)}{_e(base)}</p>")
+    if r.comparison:
+        out.append(
+            _table(
+                ("Marker", f"Baseline {r.baseline_date}".strip(), "This visit"),
+                ((c.label, c.value, c.date) for c in r.comparison),
+                (40, 30, 30),
+            )
+        )
+    notes = [n for n in r.notes if not n.startswith("Baseline date")]
+    if not r.available:
+        out.append(_list(notes))
+    return "".join(out)
+
+
+def _appendix_html(doc: ReportDoc) -> str:
+    out = ["<h2>Appendix: inputs and the full criteria of every rule</h2>"]
+    out.append("<h3>Inputs</h3>")
     if doc.inputs:
         out.append(
             _table(
@@ -785,72 +1110,26 @@ def to_html(doc: ReportDoc, *, chart_width_px: int = 640, chart_height_px: int =
                 (16, 32, 13, 13, 13, 13),
             )
         )
-
-    out.append("<h2>Staging and risk</h2>")
-    if doc.staging_risk:
-        out.append(
-            _table(("System", "Result"), ((s.title, s.result) for s in doc.staging_risk), (55, 45))
-        )
-    else:
-        out.append("<p>No staging or risk system was assessed.</p>")
-
-    out.append("<h2>Response against baseline</h2>")
+    if doc.has_chart:
+        out.append("<h3>Plotted values</h3>")
+        out.append(_trend_table(doc.trends))
+    out.append("<h3>Response against baseline</h3>")
     r = doc.response
     if r.available:
         out.append(f"<p><b>IMWG response:</b> {_e(r.result)}</p>")
-    if r.baseline_date:
-        out.append(f"<p>Baseline: {_e(r.baseline_date)}</p>")
-    if r.comparison:
-        out.append(
-            _table(
-                ("Marker", "Baseline", "Current"),
-                ((c.label, c.value, c.date) for c in r.comparison),
-                (40, 30, 30),
-            )
-        )
     if r.notes:
         out.append(_list(r.notes))
-
-    out.append("<h2>Trends</h2>")
-    if doc.has_chart:
-        size = f'width="{chart_width_px}"' + (
-            f' height="{chart_height_px}"' if chart_height_px else ""
-        )
-        out.append(f'<p><img src="{_e(CHART_RESOURCE)}" {size} alt="Trend chart"></p>')
-        out.append(_trend_table(doc.trends))
-    else:
-        out.append("<p>No dated values to plot.</p>")
-    if doc.trend_notes:
-        out.append(_list(doc.trend_notes))
-
-    out.append("<h2>Assessments</h2>")
-    if not doc.results:
+    shown = [s for s in doc.results if s.status != "not applicable"]
+    if not shown:
         out.append("<p>No assessment was run.</p>")
-    for section in doc.results:
+    for section in shown:
         out.append(_result_html(section))
-
-    out.append("<h2>Options described in the PDQ</h2>")
-    out.append(_options_html(doc))
-
-    out.append("<h2>References</h2>")
-    out.append("<ol>" + "".join(f"<li>{_e(ref.citation)}</li>" for ref in doc.references) + "</ol>")
-
-    out.append("<h2>Versions</h2>")
-    out.append(
-        _table(
-            ("", ""),
-            (
-                ("Myeloma Desk", doc.app_version),
-                ("Criteria engine", doc.engine_version),
-                ("Evidence database", doc.evidence_version),
-                ("PDQ summary date", doc.pdq_date),
-                ("Page size", doc.page_size),
-            ),
-            (40, 60),
+    if doc.not_applicable:
+        out.append(
+            '<p class="small">Not applicable to this patient: '
+            + _e("; ".join(doc.not_applicable))
+            + ".</p>"
         )
-    )
-    out.append(f'<h2>Disclaimer</h2><p class="disclaimer">{_e(doc.disclaimer)}</p>')
-    out.append("</body></html>")
     return "".join(out)
 
 
@@ -869,7 +1148,7 @@ def _trend_table(trends: Sequence[TrendSeries]) -> str:
 
 def _result_html(section: ResultSection) -> str:
     out = [f"<h3>{_e(section.title)}</h3>"]
-    out.append(f"<p><b>Result:</b> {_e(section.result)} <i>({_e(section.status)})</i></p>")
+    out.append(f"<p><b>Result:</b> {_e(section.result)}</p>")
     if section.criteria:
         out.append(
             _table(
@@ -899,27 +1178,42 @@ def _options_html(doc: ReportDoc) -> str:
         intro = f"<p>Options the PDQ describes for the setting <b>{_e(doc.options_setting)}</b>"
     else:
         intro = "<p>No setting could be chosen from this assessment"
-    intro += ". Options are listed as described in the source, not as a recommendation.</p>"
-    notes = _list(doc.options_notes) if doc.options_notes else ""
+    intro += " (as described in the source, not as a recommendation).</p>"
+    notes = '<div class="small">' + _list(doc.options_notes) + "</div>" if doc.options_notes else ""
     if not doc.options:
         return intro + notes + "<p>The evidence database lists no option for this setting.</p>"
+    # A flag that several options carry (e.g. the creatinine clearance for every lenalidomide
+    # regimen) is printed once, above the table, and the rows refer to it by letter.
+    flag_sets = [list(dict.fromkeys(o.flags)) for o in doc.options]
+    counts: dict[str, int] = {}
+    for flags in flag_sets:
+        for flag in flags:
+            counts[flag] = counts.get(flag, 0) + 1
+    shared = {
+        f: f"({chr(ord('a') + i)})" for i, f in enumerate(f for f, n in counts.items() if n > 1)
+    }
+    if shared:
+        notes += (
+            "<p>"
+            + "<br>".join(f"<b>{_e(tag)}</b> {_e(flag)}" for flag, tag in shared.items())
+            + "</p>"
+        )
     rows = (
         (
-            o.regimen,
-            o.description or "",
+            o.regimen + (f" ({o.description})" if o.description else ""),
             ", ".join(o.trials) or "none listed",
             o.level_of_evidence or "not stated",
-            "; ".join(o.flags) or "none",
+            "; ".join(shared.get(f, f) for f in flags) or "none",
         )
-        for o in doc.options
+        for o, flags in zip(doc.options, flag_sets, strict=True)
     )
     return (
         intro
         + notes
         + _table(
-            ("Regimen", "Description", "Trials", "Level of evidence", "Flags"),
+            ("Option", "Trials", "Level of evidence", "Flags"),
             rows,
-            (22, 14, 26, 12, 26),
+            (30, 40, 10, 20),
         )
     )
 
@@ -946,8 +1240,11 @@ def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
         trials = []
         levels: dict[str, None] = {}
         for study in option.studies:
-            name = study.name or study.trial
-            trials.append(f"{name} ({', '.join(study.nct_ids)})" if study.nct_ids else name)
+            ncts = ", ".join(study.nct_ids)
+            if study.name:
+                trials.append(f"{study.name} ({ncts})" if ncts else study.name)
+            elif ncts:  # no trial name: the registry number, never the database's own key
+                trials.append(ncts)
             for level in study.levels:
                 levels.setdefault(level, None)
         options.append(
@@ -959,12 +1256,12 @@ def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
                 else ", ".join(option.components),
                 trials=trials,
                 level_of_evidence=", ".join(levels) or None,
-                flags=[flag.message for flag in option.flags],
+                flags=[printed_message(flag.message) for flag in option.flags],
             )
         )
     notes = ["Setting from: " + "; ".join(found.setting_basis)] if found.setting_basis else []
     notes += [f"Unknown: {u}" for u in found.unknown]
-    notes += [flag.message for flag in found.flags]
+    notes += [printed_message(flag.message) for flag in found.flags]
     notes.append(found.disclaimer)
     return EvidenceOptions(
         options=options,
@@ -985,6 +1282,7 @@ def assessment_report(
     page_size: PageSize = "A4",
     evidence: Any = None,
     course: Course | None = None,
+    detail: bool = False,
 ) -> ReportDoc:
     """Assess ``snapshot`` and build its report with the options the PDQ describes.
 
@@ -1013,6 +1311,7 @@ def assessment_report(
     except EvidenceError as error:
         found = None
         problem = f"Options are not available: {error}"
+    words = _course_words(course, visit_date)
     return build_report(
         snapshot,
         assessment,
@@ -1026,7 +1325,27 @@ def assessment_report(
         evidence_version=found.evidence_version if found else EVIDENCE_VERSION,
         pdq_date=found.pdq_date if found else PDQ_DATE,
         page_size=page_size,
+        detail=detail,
+        diagnosis=words.get("diagnosis", ""),
+        state=words.get("state", ""),
+        visit_response=words.get("visit_response", ""),
     )
+
+
+def _course_words(course: Course | None, day: dt.date | None) -> dict[str, str]:
+    """The course model's words for the diagnosis, the disease state and this visit's response."""
+    if course is None:
+        return {}
+    words = {"diagnosis": course.diagnosis.shown()}
+    visit = course.visit(day) if day is not None else course.latest
+    if visit is not None:
+        state = visit.phase
+        words["state"] = state[:1].upper() + state[1:] if state else course.state.text
+        if visit.response is not None:
+            words["visit_response"] = visit.response.shown()
+    else:
+        words["state"] = course.state.text
+    return words
 
 
 def _with_carried(assessment: Assessment, course: Course, day: dt.date) -> Assessment:

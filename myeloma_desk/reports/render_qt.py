@@ -123,10 +123,12 @@ def _layout_document(doc: ReportDoc, device: QPagedPaintDevice, body: QRectF) ->
             int(chart_width_in * CHART_DPI),
             markers=doc.trend_markers,
             font_family=FONT_FAMILY,
+            columns=2 if doc.detail else 3,  # the short report: one or two rows of panels
         )
         images[CHART_RESOURCE] = image
         # HTML sizes are in CSS pixels (96 per inch); Qt scales them to the paint device.
-        chart_w = int(chart_width_in * 96 * 0.98)
+        # The short report's chart is a little narrower (and so lower) to keep two pages.
+        chart_w = int(chart_width_in * 96 * (0.98 if doc.detail else 0.8))
         chart_h = int(chart_w * image.height() / image.width())
     text = _SealedDocument(images)
     text.documentLayout().setPaintDevice(device)
@@ -160,7 +162,9 @@ def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
     while block.isValid():
         following = block.next()
         if block.blockFormat().headingLevel() > 0 and following.isValid():
-            top = layout.blockBoundingRect(block).top()
+            # The heading's own line, not its box: a heading pushed to a page top keeps its top
+            # margin on the page before, and breaking it again would leave a blank page.
+            top = _first_line_top(layout, block)
             next_top = _first_line_top(layout, following)
             # +1: the layout puts a pushed line at the page top rounded down a fraction
             if int((top + 1) // page_h) != int((next_top + 1) // page_h):
@@ -174,7 +178,18 @@ def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
                 # Qt re-lays out only the changed block; tables further down then keep stale
                 # positions and whole blocks vanish from the pages. Redo the layout.
                 text.markContentsDirty(first.position(), text.characterCount() - first.position())
-                moved += 1
+                # Qt sometimes breaks a block right after a table that ends at a page bottom
+                # twice, leaving a blank page: then undo the break (an orphan heading is the
+                # lesser harm than an empty page).
+                now = int((_first_line_top(layout, first) + 1) // page_h)
+                if now > int((top + 1) // page_h) + 1:
+                    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_Auto)
+                    QTextCursor(first).mergeBlockFormat(fmt)
+                    text.markContentsDirty(
+                        first.position(), text.characterCount() - first.position()
+                    )
+                else:
+                    moved += 1
         block = following
     return moved
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -67,27 +68,46 @@ def parse(html_text: str) -> _Tags:
 
 # The only tags the report's HTML uses; anything else would have come from user input.
 ALLOWED_TAGS = {
-    "html", "head", "style", "body", "h1", "h2", "h3", "p", "b", "i", "table", "thead", "tr",
+    "html", "head", "style", "body", "h1", "h2", "h3", "p", "b", "br", "i", "table", "thead", "tr",
     "th", "td", "ul", "ol", "li", "div", "img",
 }  # fmt: skip
 
 
-def test_patient_report_has_every_section() -> None:
+SHORT_HEADINGS = (
+    "Diagnosis and disease state",
+    "Stage and risk at diagnosis",
+    "Options described in the PDQ",
+    "Trends",
+    "Sources",
+)
+APPENDIX_HEADINGS = (
+    "Appendix: inputs and the full criteria of every rule",
+    "Inputs",
+    "Lines of therapy",
+    "Response against baseline",
+)
+
+
+def test_short_report_has_its_sections_and_no_appendix() -> None:
     text = to_html(patient_report(clinician="Dr Grey", institution="St Elsewhere"))
-    for heading in (
-        "Summary",
-        "Inputs",
-        "Lines of therapy",
-        "Staging and risk",
-        "Response against baseline",
-        "Trends",
-        "Assessments",
-        "Options described in the PDQ",
-        "References",
-        "Versions",
-        "Disclaimer",
-    ):
+    for heading in SHORT_HEADINGS:
         assert re.search(rf"<h[23]>{re.escape(heading)}</h[23]>", text), heading
+    for heading in APPENDIX_HEADINGS:
+        assert not re.search(rf"<h[23]>{re.escape(heading)}</h[23]>", text), heading
+    assert DISCLAIMER in text
+
+
+def test_detail_adds_the_appendix_with_every_applicable_rule() -> None:
+    doc = patient_report(clinician="Dr Grey", institution="St Elsewhere", detail=True)
+    text = to_html(doc)
+    for heading in SHORT_HEADINGS + APPENDIX_HEADINGS:
+        assert re.search(rf"<h[23]>{re.escape(heading)}</h[23]>", text), heading
+    for section in doc.results:
+        shown = f"<h3>{html.escape(section.title)}</h3>" in text
+        assert shown == (section.status != "not applicable"), section.title
+    # not-applicable rules are named once, not printed as blocks
+    assert "Not applicable to this patient:" in text
+    assert "(not applicable)" not in text and "(determined)" not in text
 
 
 def test_header_rows_from_patient_and_settings() -> None:
@@ -168,7 +188,7 @@ def test_calculator_only_report_without_patient() -> None:
     assert "none (calculator-only report)" in text
     assert "Identifier" not in text
     assert CHART_RESOURCE not in text
-    assert "<td>III</td>" in text  # ISS III in the staging table
+    assert re.search(r"<td[^>]*>III</td>", text)  # ISS III in the staging table
 
 
 def test_missing_data_is_shown_not_hidden() -> None:
@@ -181,7 +201,9 @@ def test_missing_data_is_shown_not_hidden() -> None:
     assert [c.met for c in iss.criteria] == ["not met", "met", "unknown"]
     assert iss.criteria[-1].value == "not recorded"
     assert doc.not_recorded == ["Albumin"]
-    text = to_html(doc)
+    assert any(n.startswith("Albumin — for International Staging System") for n in doc.needed)
+    assert "Albumin — for International Staging System" in to_html(doc)
+    text = to_html(doc.model_copy(update={"detail": True}))
     assert "<b>Missing:</b> Albumin" in text
     assert "<b>Not recorded</b> (needed by at least one assessment): Albumin" in text
 
@@ -363,7 +385,7 @@ def test_versions_pdq_date_and_disclaimer() -> None:
     doc = patient_report(evidence_version="2025.04.1")
     text = to_html(doc)
     assert doc.pdq_date == PDQ_DATE == "2025-04-25"
-    assert re.search(r"<td[^>]*>Evidence database</td><td[^>]*>2025.04.1</td>", text)
+    assert "evidence database 2025.04.1 · PDQ summary of 2025-04-25" in text
     assert "not a guideline" in DISCLAIMER and "substitute for clinical judgement" in DISCLAIMER
     assert DISCLAIMER in text
 
@@ -427,7 +449,8 @@ def test_options_from_the_evidence_layer() -> None:
     )
     respelled = found.model_copy(update={"options": [spelled]})
     assert options_from_evidence(respelled).options[0].description == ""
-    assert option.trials == ["MAIA (NCT02252172)", "maia"]
+    # a study without name or registry number is left out: never the database's own key
+    assert option.trials == ["MAIA (NCT02252172)"]
     assert option.level_of_evidence == "1iA, 1iiA"
     assert option.flags == ["Lenalidomide renal dose: 10 mg daily"]
     assert adapted.notes[:3] == [
@@ -448,7 +471,7 @@ def test_options_from_the_evidence_layer() -> None:
     )
     text = to_html(doc)
     assert "for the setting <b>newly diagnosed less fit</b>" in text
-    assert "MAIA (NCT02252172), maia" in text
+    assert "MAIA (NCT02252172)" in text
     assert "Unknown: CrCl not known" in text
 
 
@@ -473,3 +496,44 @@ def test_therapy_starts_mark_the_trend_chart() -> None:
     note = "Dotted vertical lines: start of a line of therapy (L1 VRd <b>, 2024-01-10; L3 Kd, "
     assert any(n.startswith(note) for n in doc.trend_notes)
     assert "L1 VRd &lt;b&gt;, 2024-01-10" in to_html(doc)
+
+
+def test_printed_text_drops_codes_and_project_notes() -> None:
+    from myeloma_desk.reports.build import printed_citation, printed_message, short_citation
+
+    assert (
+        printed_message(
+            "Lenalidomide renal dose (lenalidomide_renal_dose = 15_mg_every_other_day): the PDQ "
+            "gives 15 mg every other day."
+        )
+        == "Lenalidomide renal dose: the PDQ gives 15 mg every other day."
+    )
+    assert printed_message("Refractory to lenalidomide (line 2 (maintenance)).") == (
+        "Refractory to lenalidomide (line 2 (maintenance))."
+    )
+    assert (
+        printed_citation(
+            "REVLIMID US prescribing information (as summarised in criteria-summary.md: 10 mg)."
+        )
+        == "REVLIMID US prescribing information."
+    )
+    assert (
+        short_citation(
+            "Greipp PR, San Miguel J, Durie BG, et al. International staging system for multiple "
+            "myeloma. J Clin Oncol. 2005;23(15):3412-3420."
+        )
+        == "Greipp PR et al. J Clin Oncol 2005"
+    )
+    assert short_citation("A label that does not parse") == "A label that does not parse"
+
+
+def test_repeated_option_flags_are_printed_once() -> None:
+    flag = "Creatinine clearance not known: the lenalidomide dose depends on it."
+    options = [
+        OptionInput(regimen=name, trials=["MAIA (NCT02252172)"], flags=[flag, f"{name} only"])
+        for name in ("Rd", "DRd", "VRd")
+    ]
+    text = to_html(patient_report(options=options, options_setting="newly diagnosed"))
+    assert text.count(html.escape(flag)) == 1
+    assert text.count("(a)") == 4  # the note and the three rows that refer to it
+    assert "Rd only" in text and "VRd only" in text
