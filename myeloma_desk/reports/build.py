@@ -405,6 +405,10 @@ def _diagnosis_words(result: RuleResult) -> str:
 
     if result.status == "determined" and isinstance(result.result, str):
         return diagnosis_label(result.result)
+    possible = result.detail.get("possible")
+    if result.status == "cannot_determine" and isinstance(possible, list) and possible:
+        words = ", ".join(diagnosis_label(str(p)) for p in possible)
+        return f"cannot be determined (possible: {words})"
     return format_result(result)
 
 

@@ -537,3 +537,18 @@ def test_repeated_option_flags_are_printed_once() -> None:
     assert text.count(html.escape(flag)) == 1
     assert text.count("(a)") == 4  # the note and the three rows that refer to it
     assert "Rd only" in text and "VRd only" in text
+
+
+def test_possible_diagnoses_read_as_words() -> None:
+    from myeloma_desk.reports.build import _diagnosis_words
+
+    result = RuleResult(
+        rule="diagnosis",
+        title="Diagnosis",
+        status="cannot_determine",
+        result=None,
+        detail={"possible": ["active_multiple_myeloma", "non_igm_mgus"]},
+    )
+    assert _diagnosis_words(result) == (
+        "cannot be determined (possible: Active multiple myeloma, Non-IgM MGUS)"
+    )
