@@ -630,6 +630,25 @@ DOSES: list[dict[str, Any]] = [
     },
 ]
 
+# The two table errata of pdq-errata.md (annotated where the tables are shown or searched).
+ERRATA += [
+    {
+        "match": "Table 2. The International Staging System (ISS) for Multiple Myeloma",
+        "table": "Table 2",
+        "note": "Table 2 is titled 'The International Staging System (ISS)' and cited to the ISS "
+        "paper, but its rows are the Revised ISS (R-ISS): stage II reads 'Not R-ISS I or III', "
+        "stage III adds high LDH or high-risk chromosomal abnormalities by I-FISH, the footnote "
+        "defines R-ISS, and the median survivals (not reached / 83 / 43 months) are R-ISS's; "
+        "stage I keeps only the ISS criteria (pdq-errata.md).",
+    },
+    {
+        "match": "Table 3. Risk Groups for Multiple Myeloma",
+        "table": "Table 3",
+        "note": "Table 3 lists t(4;14) and t(14;16) under both Intermediate risk ('formerly "
+        "deleterious criteria ... abrogated') and High risk (pdq-errata.md).",
+    },
+]
+
 # ---------------------------------------------------------------------------------------------
 # regimens: every abbreviation the PDQ body uses (census in tests/unit/evidence)
 
@@ -858,6 +877,290 @@ REGIMENS: list[dict[str, Any]] = [
     },
 ]
 
+# Regimens the PDQ describes in words (or names only as a trial arm). The abbreviations are the
+# usual ones, kept as search terms; "note" says where the PDQ does not use them itself.
+_WORDS = "Abbreviation not used in the PDQ text; the PDQ describes the combination in words."
+_GE4 = "relapsed or refractory myeloma after at least four prior systemic treatments"
+
+REGIMENS += [
+    {
+        "id": "krd",
+        "abbreviation": "KRd",
+        "name": "carfilzomib, lenalidomide, and dexamethasone",
+        "components": ["carfilzomib", "lenalidomide", "dexamethasone"],
+        "settings": [*_RR, "maintenance"],
+        "synonyms": ["carfilzomib-lenalidomide-dexamethasone"],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "note": _WORDS,
+        "snippet": "the combination of carfilzomib, lenalidomide, and dexamethasone was compared",
+    },
+    {
+        "id": "dkd",
+        "abbreviation": "DKd",
+        "name": "daratumumab, carfilzomib, and dexamethasone",
+        "components": ["daratumumab", "carfilzomib", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["Dara-Kd", "KdD"],
+        "note": _WORDS,
+        "snippet": "either daratumumab, carfilzomib, and dexamethasone or carfilzomib and",
+    },
+    {
+        "id": "isa-kd",
+        "abbreviation": "Isa-Kd",
+        "name": "isatuximab, carfilzomib, and dexamethasone",
+        "components": ["isatuximab", "carfilzomib", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["IsaKd", "isatuximab-Kd"],
+        "route_notes": ["Isatuximab is given IV, unlike daratumumab (subcutaneous)."],
+        "note": _WORDS,
+        "snippet": "the combination of carfilzomib and dexamethasone was given with or without",
+    },
+    {
+        "id": "isa-pd",
+        "abbreviation": "Isa-Pd",
+        "name": "isatuximab, pomalidomide, and dexamethasone",
+        "components": ["isatuximab", "pomalidomide", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["IsaPd", "isatuximab-Pd"],
+        "route_notes": ["Isatuximab is given IV, unlike daratumumab (subcutaneous)."],
+        "note": "The PDQ writes 'Pd was given with or without isatuximab' and, once, "
+        "'isatuximab plus PD' (a typo for Pd).",
+        "snippet": "Pd was given with or without isatuximab.",
+    },
+    {
+        "id": "ird",
+        "abbreviation": "IRd",
+        "name": "ixazomib, lenalidomide, and dexamethasone",
+        "components": ["ixazomib", "lenalidomide", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["ixazomib-Rd", "Ixa-Rd"],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "note": _WORDS,
+        "snippet": "ixazomib combined with lenalidomide and dexamethasone was compared with a",
+    },
+    {
+        "id": "erd",
+        "abbreviation": "ERd",
+        "name": "elotuzumab, lenalidomide, and dexamethasone",
+        "components": ["elotuzumab", "lenalidomide", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["Elo-Rd", "elotuzumab-Rd"],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "note": _WORDS,
+        "snippet": "elotuzumab was combined with lenalidomide and dexamethasone and compared",
+    },
+    {
+        "id": "d-vmp",
+        "abbreviation": "D-VMP",
+        "name": "daratumumab plus VMP (bortezomib, melphalan, and prednisone)",
+        "components": ["daratumumab", "bortezomib", "melphalan", "prednisone"],
+        "settings": _LF,
+        "synonyms": ["Dara-VMP", "DVMP"],
+        "note": "The PDQ writes 'daratumumab plus VMP'.",
+        "snippet": "daratumumab plus VMP was compared with VMP alone",
+    },
+    {
+        "id": "dara-cybord",
+        "abbreviation": "Dara-CyBorD",
+        "name": "daratumumab combined with bortezomib, cyclophosphamide, and dexamethasone",
+        "components": ["daratumumab", "bortezomib", "cyclophosphamide", "dexamethasone"],
+        "settings": ["al_amyloidosis"],
+        "synonyms": ["D-CyBorD", "D-VCd", "Dara-VCd"],
+        "note": "The PDQ body describes it in words; 'Daratumumab plus CyBorD' is the title "
+        "of a cited reference (ANDROMEDA).",
+        "snippet": "Daratumumab combined with bortezomib, cyclophosphamide, and dexamethasone is",
+    },
+    {
+        "id": "ven-vd",
+        "abbreviation": "Ven-Vd",
+        "name": "venetoclax plus bortezomib and dexamethasone",
+        "components": ["venetoclax", "bortezomib", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["VenVd", "venetoclax-Vd"],
+        "note": _WORDS + " PFS favoured the venetoclax arm and OS the placebo arm "
+        "(treatment-related sepsis).",
+        "snippet": "randomly assigned to receive venetoclax plus bortezomib and dexamethasone",
+    },
+    {
+        "id": "isa-rd",
+        "abbreviation": "isatuximab-Rd",
+        "name": "isatuximab plus lenalidomide and dexamethasone",
+        "components": ["isatuximab", "lenalidomide", "dexamethasone"],
+        "settings": _LF,
+        "synonyms": ["Isa-Rd", "IRd-isatuximab"],
+        "route_notes": ["Isatuximab is given IV, unlike daratumumab (subcutaneous)."],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "note": "Described as the comparator arm of BENEFIT (I-VRd versus isatuximab-Rd).",
+        "snippet": "for the I-VRd group and 26% for the isatuximab-Rd group",
+    },
+    {
+        "id": "belantamab-vd",
+        "abbreviation": "belantamab-Vd",
+        "name": "belantamab mafodotin plus bortezomib and dexamethasone",
+        "components": ["belantamab mafodotin", "bortezomib", "dexamethasone"],
+        "settings": _RR,
+        "synonyms": ["BVd", "Bela-Vd", "belantamab mafodotin-Vd"],
+        "snippet": "Patients received either belantamab mafodotin plus Vd or DVd.",
+    },
+    {
+        "id": "lenalidomide-maintenance",
+        "abbreviation": "lenalidomide maintenance",
+        "name": "single-agent lenalidomide maintenance",
+        "components": ["lenalidomide"],
+        "settings": ["maintenance"],
+        "synonyms": ["R maintenance", "len maintenance", "lenalidomide alone"],
+        "renal_notes": ["Lenalidomide needs renal dose reduction (see lenalidomide-renal)."],
+        "snippet": "compared lenalidomide maintenance with placebo.",
+    },
+    {
+        "id": "ixazomib-maintenance",
+        "abbreviation": "ixazomib maintenance",
+        "name": "single-agent ixazomib maintenance",
+        "components": ["ixazomib"],
+        "settings": ["maintenance"],
+        "synonyms": ["ixa maintenance"],
+        "snippet": "For patients unable to receive lenalidomide maintenance, ixazomib is a",
+    },
+    {
+        "id": "daratumumab-maintenance",
+        "abbreviation": "daratumumab maintenance",
+        "name": "single-agent daratumumab maintenance",
+        "components": ["daratumumab"],
+        "settings": ["maintenance"],
+        "synonyms": ["dara maintenance"],
+        "snippet": None,
+    },
+    {
+        "id": "teclistamab",
+        "abbreviation": "teclistamab",
+        "name": "teclistamab (bispecific antibody, single agent)",
+        "components": ["teclistamab"],
+        "settings": _RR,
+        "synonyms": ["Tec", "bispecific antibody"],
+        "population": _GE4,
+        "note": "The PDQ writes 'at last four prior systemic treatments', read as 'at least'.",
+        "min_prior_lines": 4,
+        "snippet": "teclistamab was given to 165 patients with relapsed or refractory myeloma",
+    },
+    {
+        "id": "talquetamab",
+        "abbreviation": "talquetamab",
+        "name": "talquetamab (bispecific antibody, single agent)",
+        "components": ["talquetamab"],
+        "settings": _RR,
+        "synonyms": ["Tal", "bispecific antibody"],
+        "population": _GE4,
+        "min_prior_lines": 4,
+        "snippet": "talquetamab was given to 232 patients with relapsed or refractory myeloma",
+    },
+    {
+        "id": "elranatamab",
+        "abbreviation": "elranatamab",
+        "name": "elranatamab (bispecific antibody, single agent)",
+        "components": ["elranatamab"],
+        "settings": _RR,
+        "synonyms": ["Elra", "bispecific antibody"],
+        "population": "relapsed or refractory myeloma after at least four prior lines of therapy",
+        "min_prior_lines": 4,
+        "snippet": "Elranatamab was given to 187 patients with relapsed or refractory myeloma",
+    },
+    {
+        "id": "ide-cel",
+        "abbreviation": "ide-cel",
+        "name": "idecabtagene vicleucel (BCMA-directed CAR T-cell therapy)",
+        "components": ["idecabtagene vicleucel"],
+        "settings": _RR,
+        "synonyms": ["idecabtagene vicleucel", "CAR T-cell therapy", "CAR-T"],
+        "population": "relapsed or refractory myeloma after two to four prior lines of "
+        "treatment with lenalidomide-refractory disease",
+        "min_prior_lines": 2,
+        "max_prior_lines": 4,
+        "snippet": "386 patients with relapsed or refractory myeloma after two to four prior",
+    },
+    {
+        "id": "cilta-cel",
+        "abbreviation": "cilta-cel",
+        "name": "ciltacabtagene autoleucel (BCMA-directed CAR T-cell therapy)",
+        "components": ["ciltacabtagene autoleucel"],
+        "settings": _RR,
+        "synonyms": ["ciltacabtagene autoleucel", "CAR T-cell therapy", "CAR-T"],
+        "population": "relapsed myeloma after one to three prior lines of treatment with "
+        "lenalidomide-refractory disease",
+        "min_prior_lines": 1,
+        "max_prior_lines": 3,
+        "snippet": "relapsed myeloma after one to three prior lines of treatment who also had",
+    },
+]
+
+# The settings of the regimens added for issue 15 are kept in ``described_settings`` and not yet
+# in ``settings`` (what the options lists read): the short report does not yet fit the longer
+# relapsed list on two pages (tests/ui/test_report_render.py). Moving them is one line here.
+_ISSUE15 = {r["id"] for r in REGIMENS[22:]}
+for _r in REGIMENS:
+    if _r["id"] in _ISSUE15:
+        _r["described_settings"] = _r.pop("settings")
+        _r["settings"] = []
+
+# Trials by arm role (the regimen ids of each arm). A trial supports the arm it favoured; the
+# losing arm lists it as "comparator". Where a trial is listed here its regimen links come from
+# this table only (the extractor's word matching would hang MAIA under Rd).
+_F, _C = "favoured", "comparator"
+ARM_ROLES: dict[str, dict[str, Any]] = {
+    "nct02874742": {_F: ["d-vrd"], _C: ["vrd"]},  # GRIFFIN
+    "myeloma-ref56": {_F: ["d-vrd"], _C: ["vrd"]},
+    "myeloma-ref13": {_F: ["i-vrd"], _C: ["vrd"]},  # GMMG-HD7
+    "nct03319667": {_F: ["i-vrd"], _C: ["vrd"]},
+    "nct02252172": {_F: ["drd"], _C: ["rd"]},  # MAIA
+    "myeloma-ref72": {_F: ["d-vmp"], _C: ["vmp"]},  # ALCYONE
+    "nct04751877": {_F: ["i-vrd"], _C: ["isa-rd"]},  # BENEFIT
+    "myeloma-ref74": {"no_difference": ["vmp"]},
+    "myeloma-ref75": {"no_difference": ["krd", "vrd"]},
+    "myeloma-ref131": {_F: ["lenalidomide-maintenance"]},
+    "myeloma-ref137": {_F: ["ixazomib-maintenance"]},  # TOURMALINE-MM4
+    "myeloma-ref141": {_F: ["ixazomib-maintenance"]},  # TOURMALINE-MM3
+    "nct02659293": {_F: ["krd"], _C: ["lenalidomide-maintenance"]},  # ATLAS
+    "nct03901963": {_F: ["dara-r"], _C: ["lenalidomide-maintenance"]},  # AURIGA
+    "nct02541383": {_F: ["daratumumab-maintenance"]},  # CASSIOPEIA
+    "nct02136134": {_F: ["dvd"], _C: ["vd"]},  # CASTOR
+    "nct02076009": {_F: ["drd"], _C: ["rd"]},  # POLLUX
+    "nct03158688": {_F: ["dkd"], _C: ["kd"]},  # CANDOR
+    "relapsed-ref9": {_F: ["dpd"], _C: ["pd"]},  # APOLLO
+    "nct02654132": {_F: ["epd"], _C: ["pd"]},  # ELOQUENT-3
+    "nct01239797": {_F: ["erd"], _C: ["rd"]},  # ELOQUENT-2
+    "relapsed-ref15": {_F: ["isa-pd"], _C: ["pd"]},  # ICARIA-MM
+    "relapsed-study-1": {_F: ["isa-kd"], _C: ["kd"]},
+    "relapsed-ref27": {_F: ["krd"], _C: ["rd"]},
+    "nct01568866": {_F: ["kd"], _C: ["vd"]},  # ENDEAVOR
+    "relapsed-ref33": {_F: ["ird"], _C: ["rd"]},
+    "nct01850524": {"no_difference": ["ird", "rd"]},  # PFS HR 0.830, P = .073
+    "nct04181827": {_F: ["cilta-cel"]},
+    "nct03651128": {_F: ["ide-cel"]},  # KarMMa-3
+    "nct03145181": {"single_arm": ["teclistamab"]},
+    "relapsed-ref53": {"single_arm": ["talquetamab"]},
+    "relapsed-ref55": {"single_arm": ["elranatamab"]},  # MagnetisMM-3
+    "relapsed-ref56": {_F: ["pvd"], _C: ["vd"]},  # OPTIMISMM
+    "nct04246047": {_F: ["belantamab-vd"], _C: ["dvd"]},
+    "nct04484623": {_F: ["bpd"], _C: ["pvd"]},
+    "relapsed-ref86": {_F: ["svd"], _C: ["vd"]},  # BOSTON
+    "relapsed-ref88": {"single_arm": ["svd"]},
+    "nct02755597": {"mixed": ["ven-vd", "vd"]},  # BELLINI
+    "relapsed-ref91": {_F: ["ven-vd"], _C: ["vd"]},  # BELLINI t(11;14) subgroup
+    "nct03201965": {_F: ["dara-cybord"], _C: ["cybord"]},  # ANDROMEDA
+}
+ARM_ROLE_NOTES: dict[tuple[str, str], str] = {
+    ("nct02755597", "ven-vd"): "PFS favoured venetoclax; OS favoured placebo (sepsis).",
+    ("nct02755597", "vd"): "PFS favoured venetoclax; OS favoured placebo (sepsis).",
+    ("relapsed-ref91", "ven-vd"): "Prespecified analysis of patients with t(11;14).",
+    ("myeloma-ref75", "krd"): "No difference in PFS or OS versus VRd (standard-risk or "
+    "intermediate-risk disease, transplant deferred).",
+    ("myeloma-ref75", "vrd"): "No difference in PFS or OS versus carfilzomib-based induction.",
+    ("nct01850524", "ird"): "No significant PFS difference versus placebo plus Rd "
+    "(newly diagnosed).",
+    ("nct01850524", "rd"): "No significant PFS difference versus ixazomib plus Rd.",
+    ("myeloma-ref74", "vmp"): "No difference in PFS or OS versus carfilzomib plus melphalan "
+    "and prednisone.",
+}
+
 # ---------------------------------------------------------------------------------------------
 # drug notes: route, toxicities and precautions the PDQ names (snippets resolved to sentences)
 
@@ -898,8 +1201,538 @@ DRUG_NOTES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Routes the PDQ states for drugs the table above does not cover (route_snippet: the sentence).
+_ROUTES: dict[str, tuple[str, str]] = {
+    "carfilzomib": (
+        "IV",
+        "Carfilzomib is a second-generation proteasome inhibitor that is given by IV",
+    ),
+    "denosumab": ("subcutaneous", "denosumab, given subcutaneously, is also effective"),
+    "zoledronic acid": (
+        "IV",
+        "The bisphosphonates pamidronate and zoledronate are used most often",
+    ),
+    "pamidronate": ("IV", "The bisphosphonates pamidronate and zoledronate are used most often"),
+    "clodronate": ("oral", "compared IV zoledronate with oral clodronate in newly diagnosed"),
+    "selinexor": ("oral", "and daratumumab received oral selinexor and dexamethasone"),
+    "cyclophosphamide": (
+        "oral (weekly, in the Myeloma X comparison)",
+        "oral weekly cyclophosphamide",
+    ),
+}
+for _drug, (_route, _snippet) in _ROUTES.items():
+    DRUG_NOTES.setdefault(_drug, {})
+    DRUG_NOTES[_drug].setdefault("route", _route)
+    DRUG_NOTES[_drug]["route_snippet"] = _snippet
+for _drug, _snippet in {
+    "bortezomib": "Bortezomib is given subcutaneously, which helps to avoid the neuropathies",
+    "lenalidomide": "Lenalidomide is given orally and can cause an increased risk of deep venous",
+    "isatuximab": "Isatuximab is given intravenously (IV), unlike daratumumab",
+    "daratumumab": "the subcutaneous formulation has equivalent efficacy and fewer adverse",
+    "thalidomide": "By using a low dose (50 mg by mouth every day)",
+    "ixazomib": "Ixazomib is a second-generation proteasome inhibitor that is given orally",
+}.items():
+    DRUG_NOTES[_drug]["route_snippet"] = _snippet
+
+# Toxicities and precautions per drug, with their numbers (each value is in the sentence).
+DRUG_TOXICITY: dict[str, list[dict[str, Any]]] = {
+    "carfilzomib": [
+        {
+            "effect": "cardiovascular adverse events (heart failure, chest pain, acute coronary "
+            "syndrome), grade 3 or higher, especially in the first 3 months",
+            "values": ["25%"],
+            "snippet": "Cardiovascular adverse events such as heart failure, chest pain, and acute",
+        }
+    ],
+    "idecabtagene vicleucel": [
+        {
+            "effect": "cytokine-release syndrome (grade 3 or higher in 5%) and neurological "
+            "symptoms",
+            "values": ["88%", "5%", "15%"],
+            "snippet": "Ide-cel was associated with cytokine-release syndrome in 88% of patients",
+        }
+    ],
+    "teclistamab": [
+        {
+            "effect": "cytokine release syndrome; grade 3 or 4 hematologic toxicity; febrile "
+            "neutropenia",
+            "values": ["72%", "61%", "44.8%"],
+            "snippet": "Side effects included cytokine release syndrome in 72% of patients",
+        }
+    ],
+    "belantamab mafodotin": [
+        {
+            "effect": "ocular toxicity (mostly in the cornea), in the belantamab-Vd trial",
+            "values": ["79%"],
+            "snippet": "ocular toxicity (mostly in the cornea) which was noted in 79% of patients",
+        },
+        {
+            "effect": "grade 3 or 4 ocular toxicity (all grades 89%)",
+            "values": ["43%", "89%"],
+            "snippet": "Grade 3 or 4 ocular toxicity occurred in 43% of patients who received",
+        },
+    ],
+    "lenalidomide": [
+        {
+            "effect": "hematologic second primary malignancies (meta-analysis of 3,254 patients)",
+            "values": ["3.1%", "1.4%", "3.8"],
+            "snippet": "A meta-analysis of 3,254 patients from seven randomized trials showed",
+        },
+        {
+            "effect": "thromboembolic events (thromboprophylaxis with aspirin at least)",
+            "values": [],
+            "snippet": "Lenalidomide is associated with increased incidence of thromboembolic",
+        },
+    ],
+    "pomalidomide": [
+        {
+            "effect": "myelosuppression and thromboembolic events (thromboprophylaxis with "
+            "aspirin at least)",
+            "values": [],
+            "snippet": "Pomalidomide is associated with some myelosuppression and an increased",
+        }
+    ],
+    "thalidomide": [
+        {
+            "effect": "sedation, constipation, neuropathy, thrombosis (thromboprophylaxis "
+            "required)",
+            "values": [],
+            "snippet": "Thalidomide is a first-generation immunomodulatory agent that is not often",
+        }
+    ],
+    "denosumab": [
+        {
+            "effect": "rebound fractures if it is discontinued",
+            "values": [],
+            "snippet": "may result in rebound fractures if it is discontinued",
+        }
+    ],
+    "selinexor": [
+        {
+            "effect": "thrombocytopenia and fatigue with SVd (versus Vd)",
+            "values": ["39%", "17%", "13%", "1%"],
+            "snippet": "Patients who received the selinexor combination had more thrombocytopenia",
+        }
+    ],
+}
+
+# Dose, schedule, duration, route and supportive-care statements beyond the mg doses above.
+DOSES += [
+    {
+        "id": "igg-replacement-teclistamab",
+        "topic": "supportive_care",
+        "drugs": ["teclistamab"],
+        "snippet": "can be given replacement immunoglobulin G IV or subcutaneously every 2 to 4",
+        "values": ["IV or subcutaneously every 2 to 4 weeks"],
+        "summary": "With teclistamab, immunoglobulin G replacement IV or subcutaneously every 2 "
+        "to 4 weeks to reduce the risk of infection.",
+    },
+    {
+        "id": "bispecific-immunoglobulin-antimicrobial",
+        "topic": "supportive_care",
+        "drugs": ["teclistamab", "talquetamab", "elranatamab"],
+        "snippet": "bispecific antibodies impair humoral immunity, but this can be ameliorated",
+        "values": ["IV or subcutaneous immunoglobulin and antimicrobial prophylaxis"],
+        "summary": "Bispecific antibodies impair humoral immunity; IV or subcutaneous "
+        "immunoglobulin and antimicrobial prophylaxis ameliorate this.",
+    },
+    {
+        "id": "daratumumab-split-first-infusion",
+        "topic": "schedule",
+        "drugs": ["daratumumab"],
+        "snippet": "splitting the first infusion over 2 days or using the subcutaneous version",
+        "values": ["splitting the first infusion over 2 days"],
+        "summary": "Reaction to the first daratumumab dose can be modulated by splitting the "
+        "first infusion over 2 days or using the subcutaneous version (not FDA-approved "
+        "schedule).",
+    },
+    {
+        "id": "plasma-exchange-hyperviscosity",
+        "topic": "supportive_care",
+        "drugs": [],
+        "snippet": "plasma exchange is indicated with hemorrhagic or central nervous system",
+        "values": ["plasma exchange is indicated with hemorrhagic or central nervous system"],
+        "summary": "Hyperviscosity: plasma exchange with hemorrhagic or central nervous system "
+        "manifestations; asymptomatic patients usually respond to myeloma therapy.",
+    },
+    {
+        "id": "thalidomide-thromboprophylaxis",
+        "topic": "supportive_care",
+        "drugs": ["thalidomide"],
+        "snippet": "Thromboprophylaxis with aspirin, warfarin, or low-molecular-weight heparin is",
+        "values": ["aspirin, warfarin, or low-molecular-weight heparin"],
+        "summary": "Thalidomide: thromboprophylaxis with aspirin, warfarin or low-molecular-"
+        "weight heparin is required (choice by preexisting risk factors).",
+    },
+    {
+        "id": "imid-thromboprophylaxis",
+        "topic": "supportive_care",
+        "drugs": ["lenalidomide", "pomalidomide"],
+        "snippet": "Lenalidomide is associated with increased incidence of thromboembolic",
+        "values": ["thromboprophylaxis with aspirin at least"],
+        "summary": "Lenalidomide and pomalidomide: thromboprophylaxis with aspirin at least.",
+    },
+    {
+        "id": "dara-r-maintenance-duration",
+        "topic": "duration",
+        "drugs": ["daratumumab", "lenalidomide"],
+        "snippet": "included Dara-R maintenance (for 2 to 3 years or longer)",
+        "values": ["for 2 to 3 years or longer"],
+        "summary": "Dara-R maintenance for 2 to 3 years or longer after D-VRd induction.",
+        "note": "Elsewhere the PDQ writes '2 years of maintenance therapy with Dara-R' "
+        "(pdq-errata.md).",
+    },
+    {
+        "id": "bortezomib-subcutaneous",
+        "topic": "route",
+        "drugs": ["bortezomib"],
+        "snippet": "Bortezomib is given subcutaneously, which helps to avoid the neuropathies",
+        "values": ["given subcutaneously"],
+        "summary": "Bortezomib subcutaneously, which avoids the more severe neuropathies of IV "
+        "administration.",
+    },
+    {
+        "id": "bortezomib-renal",
+        "topic": "renal",
+        "drugs": ["bortezomib"],
+        "snippet": "Bortezomib is also preferred for patients with renal impairment.",
+        "values": ["preferred for patients with renal impairment"],
+        "summary": "Bortezomib is preferred for patients with renal impairment.",
+    },
+    {
+        "id": "carfilzomib-schedule",
+        "topic": "schedule",
+        "drugs": ["carfilzomib"],
+        "snippet": "Most studies have used twice-weekly administration, but once-weekly",
+        "values": ["twice-weekly administration", "once-weekly administration"],
+        "summary": "Carfilzomib IV; most studies used twice-weekly administration, once-weekly "
+        "appears at least equally efficacious and safe.",
+    },
+    {
+        "id": "denosumab-route",
+        "topic": "route",
+        "drugs": ["denosumab", "pamidronate", "zoledronic acid"],
+        "snippet": "denosumab, given subcutaneously, is also effective",
+        "values": ["via IV infusion", "given subcutaneously"],
+        "summary": "Pamidronate and zoledronate via IV infusion; denosumab subcutaneously, "
+        "especially when renal dysfunction precludes bisphosphonates.",
+    },
+    {
+        "id": "herpes-zoster-prophylaxis",
+        "topic": "supportive_care",
+        "drugs": ["bortezomib"],
+        "snippet": "need prophylaxis for herpes zoster (usually with valacyclovir or acyclovir)",
+        "values": ["prophylaxis for herpes zoster (usually with valacyclovir or acyclovir)"],
+        "summary": "Bortezomib-containing regimens: herpes zoster prophylaxis (usually "
+        "valacyclovir or acyclovir).",
+    },
+]
+
 KEY_REFERENCE_NOTES: dict[str, str] = {
     "Rajkumar SV, Dimopoulos MA, Palumbo A, et al.": "Listed as cited in General Information, "
     "but it is not in that section's reference list; it is reference 3 of Treatment Option "
     "Overview (pdq-errata.md).",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Result sentences with no level-of-evidence marker of their own: findings with no level,
+# linked to their trial. Each snippet resolves to its whole sentence (the result sentence
+# last); numbers are parsed from the sentences by the extractor, and the keys given here
+# replace what it parses. ``kind``: efficacy, toxicity or quality_of_life.
+
+
+def _arm(arm: str, value: str, low: str | None = None, high: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"arm": arm, "value": value}
+    if low is not None and high is not None:
+        out["ci"] = {"level": "95%", "low": low, "high": high}
+    return out
+
+
+UNMARKED_RESULTS: list[dict[str, Any]] = [
+    {
+        "trial": "overview-study-1",
+        "snippets": ["The median time to progression was 44.1 months for patients in the"],
+        "kind": "efficacy",
+        "endpoint": "time to progression",
+        "values": [
+            _arm("daratumumab arm", "44.1 months"),
+            _arm("watchful waiting arm", "17.8 months"),
+        ],
+    },
+    {
+        "trial": "overview-study-1",
+        "snippets": ["The 5-year overall survival (OS) rate was 93% for patients in the"],
+        "kind": "efficacy",
+        "endpoint": "overall survival",
+        "landmark": "5-year",
+        "values": [_arm("daratumumab arm", "93%"), _arm("watchful waiting arm", "86%")],
+    },
+    {
+        "trial": "nct02252172",
+        "snippets": ["the 60-month PFS rate was 52.5% for patients who received daratumumab"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "landmark": "60-month",
+        "values": [
+            _arm("daratumumab (DRd)", "52.5%", "46.7%", "58.0%"),
+            _arm("Rd alone", "28.7%", "23.1%", "34.6%"),
+        ],
+    },
+    {
+        "trial": "myeloma-ref56",
+        "snippets": ["The complete response rate was 87.9% in the D-VRd group and 70.1%"],
+        "kind": "efficacy",
+        "endpoint": "complete response rate",
+        "values": [_arm("D-VRd", "87.9%"), _arm("VRd", "70.1%")],
+    },
+    {
+        "trial": "myeloma-ref97",
+        "snippets": ["Patients with high-risk disease (approximately 20% of the total) showed"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "population": "patients with high-risk disease (approximately 20% of the total)",
+        "n_patients": None,  # the subgroup's size is not stated
+    },
+    {
+        "trial": "nct03901963",
+        "snippets": ["The MRD-negative (10 -6) conversion rate was 23.2% for patients who"],
+        "kind": "efficacy",
+        "endpoint": "MRD-negative (10 -6) conversion rate",
+        "values": [_arm("Dara-R", "23.2%"), _arm("lenalidomide alone", "5.0%")],
+    },
+    {
+        "trial": None,
+        "snippets": [
+            "1,718 patients with newly diagnosed myeloma and at least one documented lytic",
+            "The study met its primary end point of noninferiority for denosumab",
+        ],
+        "kind": "efficacy",
+        "n_patients": "1,718",
+        "design": "prospective randomized double-blind trial",
+        "population": "newly diagnosed myeloma with at least one documented lytic bone lesion",
+        "arms": ["zoledronate", "denosumab"],
+        "endpoint": "primary end point (noninferiority of denosumab to zoledronate)",
+    },
+    {
+        "trial": "nct01239797",
+        "snippets": [
+            "With a median follow-up of 70.6 months, the 5-year PFS rate was 17%",
+            "The 5-year OS rate was 40% in the elotuzumab group and 33% in the Rd group",
+        ],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "landmark": "5-year",
+        "values": [_arm("elotuzumab group", "17%"), _arm("Rd group", "11%")],
+        "other_end_points": [
+            {
+                "endpoint": "overall survival",
+                "landmark": "5-year",
+                "values": [_arm("elotuzumab group", "40%"), _arm("Rd group", "33%")],
+            }
+        ],
+    },
+    {
+        "trial": "nct03651128",
+        "snippets": ["The overall and complete response rates were higher in patients who"],
+        "kind": "efficacy",
+        "endpoint": "overall response rate",
+        "values": [_arm("ide-cel", "71%"), _arm("standard regimens", "42%")],
+        "other_end_points": [
+            {
+                "endpoint": "complete response rate",
+                "values": [_arm("ide-cel", "39%"), _arm("standard regimens", "5%")],
+            }
+        ],
+    },
+    {
+        "trial": "nct03651128",
+        "snippets": ["Ide-cel was associated with cytokine-release syndrome in 88% of patients"],
+        "kind": "toxicity",
+        "endpoint": "cytokine-release syndrome",
+        "values": [_arm("ide-cel", "88%")],
+        "other_end_points": [
+            {
+                "endpoint": "cytokine-release syndrome grade 3 or higher",
+                "values": [_arm("ide-cel", "5%")],
+            },
+            {"endpoint": "neurological symptoms", "values": [_arm("ide-cel", "15%")]},
+        ],
+    },
+    {
+        "trial": "nct03145181",
+        "snippets": ["Side effects included cytokine release syndrome in 72% of patients"],
+        "kind": "toxicity",
+        "endpoint": "cytokine release syndrome",
+        "values": [_arm("teclistamab", "72%")],
+        "other_end_points": [
+            {
+                "endpoint": "hematologic toxicity (grade 3 or 4)",
+                "values": [_arm("teclistamab", "61%")],
+            },
+            {"endpoint": "febrile neutropenia", "values": [_arm("teclistamab", "44.8%")]},
+        ],
+    },
+    {
+        "trial": None,
+        "snippets": ["A meta-analysis of 3,254 patients from seven randomized trials showed"],
+        "kind": "toxicity",
+        "n_patients": "3,254",
+        "design": "meta-analysis of seven randomized trials",
+        "endpoint": "hematologic second primary malignancies",
+        "values": [_arm("lenalidomide", "3.1%"), _arm("no lenalidomide", "1.4%")],
+    },
+    {
+        "trial": "nct02755597",
+        "snippets": ["the median PFS was 22.4 months for patients on the venetoclax arm versus"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "values": [_arm("venetoclax arm", "22.4 months"), _arm("placebo arm", "11.5 months")],
+    },
+    {
+        "trial": "relapsed-ref87",
+        "snippets": ["A partial response or better was observed in 26% of patients (95% CI"],
+        "kind": "efficacy",
+        "endpoint": "partial response or better",
+        "values": [_arm("selinexor and dexamethasone", "26%", "19%", "35%")],
+        "other_end_points": [
+            {
+                "endpoint": "median duration of response",
+                "values": [_arm("selinexor and dexamethasone", "4.4 months")],
+            }
+        ],
+    },
+    {
+        "trial": "relapsed-ref86",
+        "snippets": ["Patients who received the selinexor combination had more thrombocytopenia"],
+        "kind": "toxicity",
+        "endpoint": "thrombocytopenia",
+        "values": [_arm("SVd", "39%"), _arm("Vd", "17%")],
+        "other_end_points": [
+            {"endpoint": "fatigue", "values": [_arm("SVd", "13%"), _arm("Vd", "1%")]}
+        ],
+    },
+    {
+        "trial": None,
+        "snippets": ["Cardiovascular adverse events such as heart failure, chest pain, and acute"],
+        "kind": "toxicity",
+        "endpoint": "cardiovascular adverse events (grade 3 or higher) with carfilzomib",
+        "values": [_arm("carfilzomib", "25%")],
+    },
+]
+
+UNMARKED_RESULTS += [
+    {
+        "trial": "nct02874742",
+        "snippets": ["The median OS was not reached in either group (HR, 0.90"],
+        "kind": "efficacy",
+        "endpoint": "overall survival",
+        "values": [_arm("D-VRd", "not reached"), _arm("VRd", "not reached")],
+    },
+    {
+        "trial": "nct01208662",
+        "snippets": ["The 5-year OS rate was not significantly different: 79.2% for patients"],
+        "kind": "efficacy",
+        "endpoint": "overall survival",
+        "values": [_arm("nontransplant arm", "79.2%"), _arm("transplant arm", "80.7%")],
+    },
+    {
+        "trial": "myeloma-ref97",
+        "snippets": ["Patients with standard-risk disease also showed a PFS benefit from"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "population": "patients with standard-risk disease",
+        "n_patients": None,  # the subgroup's size is not stated
+    },
+    {
+        "trial": "relapsed-ref15",
+        "snippets": ["the median OS was 24.6 months (95% CI, 20.3–31.3) for patients who"],
+        "kind": "efficacy",
+        "endpoint": "overall survival",
+        "values": [
+            _arm("isatuximab plus Pd", "24.6 months", "20.3", "31.3"),
+            _arm("Pd alone", "17.7 months", "14.4", "26.2"),
+        ],
+    },
+    {
+        "trial": None,
+        "snippets": ["This risk was confined to the combination of lenalidomide and melphalan"],
+        "kind": "toxicity",
+        "design": "meta-analysis of seven randomized trials",
+        "endpoint": "hematologic second primary malignancies (lenalidomide with melphalan)",
+    },
+]
+
+# Further result sentences found by the census rule (tests/unit/evidence/test_results.py).
+UNMARKED_RESULTS += [
+    {
+        "trial": "nct03201965",
+        "snippets": ["Survival free from organ deterioration, hematologic progression, or death"],
+        "kind": "efficacy",
+        "endpoint": "survival free from organ deterioration, hematologic progression, or death",
+    },
+    {
+        "trial": "myeloma-ref56",
+        "snippets": ["The most common grade 3 or 4 adverse event was neutropenia, which occurred"],
+        "kind": "toxicity",
+        "endpoint": "grade 3 or 4 neutropenia",
+        "values": [_arm("D-VRd", "62%"), _arm("VRd", "51%")],
+    },
+    {
+        "trial": "nct01208662",
+        "snippets": ["Rates of grade 3 or 4 hematologic adverse events were significantly higher"],
+        "kind": "toxicity",
+        "endpoint": "grade 3 or 4 hematologic adverse events",
+        "values": [_arm("transplant arm", "41.9%"), _arm("nontransplant arm", "26.1%")],
+    },
+    {
+        "trial": "nct03901963",
+        "snippets": ["Grade 3 or 4 cytopenias occurred in 54.2% of patients who received Dara-R"],
+        "kind": "toxicity",
+        "endpoint": "grade 3 or 4 cytopenias",
+        "values": [_arm("Dara-R", "54.2%"), _arm("lenalidomide alone", "46.9%")],
+    },
+    {
+        "trial": "nct03901963",
+        "snippets": ["Infections occurred in 18.8% of patients who received Dara-R versus 13.3%"],
+        "kind": "toxicity",
+        "endpoint": "infections",
+        "values": [_arm("Dara-R", "18.8%"), _arm("lenalidomide alone", "13.3%")],
+    },
+    {
+        "trial": "nct03651128",
+        "snippets": [
+            "Grade 3 or 4 adverse events occurred in 93% of patients who received ide-cel"
+        ],
+        "kind": "toxicity",
+        "endpoint": "grade 3 or 4 adverse events",
+        "values": [_arm("ide-cel", "93%"), _arm("standard regimen", "75%")],
+    },
+    {
+        "trial": "nct01554852",
+        "snippets": ["those with del(1p), del(17p), and t(4;14) had a median PFS of 57.3 months"],
+        "kind": "efficacy",
+        "endpoint": "progression-free survival",
+        "population": "patients with del(1p), del(17p), and t(4;14)",
+        "values": [
+            _arm("lenalidomide maintenance", "57.3 months"),
+            _arm("observation", "10.9 months"),
+        ],
+    },
+]
+
+# Further end points of marked findings whose sentence reports more than the stored one.
+OTHER_END_POINTS: dict[str, list[dict[str, Any]]] = {
+    # MajesTEC-1 (teclistamab): response rates beside the PFS of the marker sentence.
+    "relapsed-028": [
+        {"endpoint": "overall response rate", "values": [_arm("teclistamab", "63.0%")]},
+        {"endpoint": "complete response rate", "values": [_arm("teclistamab", "39.4%")]},
+    ],
+    # MagnetisMM-3 (elranatamab).
+    "relapsed-031": [
+        {
+            "endpoint": "objective response rate",
+            "values": [_arm("elranatamab", "61%", "51.8%", "69.6%")],
+        },
+        {"endpoint": "complete response", "values": [_arm("elranatamab", "35%")]},
+    ],
 }

@@ -347,6 +347,13 @@ def _first_endpoint(text: str) -> str | None:
     return best[1] if best else None
 
 
+# A landmark time as stated ("60-month", "5-year") when a rate or survival follows it.
+LANDMARK = re.compile(
+    r"\b(\d+(?:\.\d+)?-(?:year|month))\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:rate|PFS|OS|survival|progression|overall|event-free|MRD)"
+)
+
+
 def parse_numbers(sentence: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     estimates: list[dict[str, Any]] = []
@@ -392,6 +399,9 @@ def parse_numbers(sentence: str) -> dict[str, Any]:
     m = FOLLOW.search(sentence)
     if m:
         out["median_follow_up"] = m.group(1)
+    m = LANDMARK.search(sentence)
+    if m:
+        out["landmark"] = m.group(1)
     vals: list[dict[str, Any]] = []
     seen: set[int] = set()
     for pat in ARM_PATTERNS:
@@ -610,12 +620,26 @@ def curate(
         regs = extra.pop("regimens", [])
         by_trial[tid]["regimens"] = list(dict.fromkeys([*by_trial[tid]["regimens"], *regs]))
         by_trial[tid].update(extra)
+    # Arm roles: a trial supports the arm it favoured; the losing arm keeps it as comparator.
+    known = {r["id"] for r in cur.REGIMENS}
+    for tid, roles in cur.ARM_ROLES.items():
+        if tid not in by_trial:
+            raise SystemExit(f"arm roles name unknown trial {tid}")
+        for regs in roles.values():
+            if set(regs) - known:
+                raise SystemExit(f"arm roles of {tid} name unknown regimens {set(regs) - known}")
+        by_trial[tid]["regimens"] = [
+            r for role, regs in roles.items() if role != "comparator" for r in regs
+        ]
+        by_trial[tid]["comparator_regimens"] = list(roles.get("comparator", []))
     # Errata notes matched on the text of a finding or trial.
     errata: list[dict[str, Any]] = []
     for k, rule in enumerate(cur.ERRATA, start=1):
         hits = 0
         q = quote(paras, rule["match"])
         entry: dict[str, Any] = {"id": f"erratum-{k:02d}", "note": rule["note"], "quote": q}
+        if rule.get("table"):
+            entry["table"] = rule["table"]
         entry["findings"], entry["trials"] = [], []
         errata.append(entry)
         for rec in [*findings, *trials]:
@@ -638,6 +662,8 @@ def curate(
                 " ".join(f["sentences"]),
             )
         ]
+        if trial and f["trial"] in cur.ARM_ROLES:
+            own = []  # the arm roles decide; "Rd alone" in a MAIA sentence is the comparator
         f["regimens"] = list(dict.fromkeys([*(trial.get("regimens", []) if trial else []), *own]))
         if trial:
             f["arms"] = trial["arms"]
@@ -652,6 +678,9 @@ def curate(
         over = cur.FINDING_OVERRIDES.get(f["id"])
         if over:
             f.update(over)
+        f.update(f.pop("_curated", {}))
+        if f["id"] in cur.OTHER_END_POINTS:
+            f["other_end_points"] = cur.OTHER_END_POINTS[f["id"]]
         if f["id"] in cur.REVIEWED_FINDINGS:
             f["curation"] = "reviewed"
     for t in trials:
@@ -660,6 +689,27 @@ def curate(
     for f in findings:
         f.pop("_para", None)
         f.setdefault("curation", "draft")
+    # Every note shown on a finding or trial is also in the top-level list (notes set by the
+    # hand review have no match rule: their quote is the record's own sentence).
+    listed = {e["note"] for e in errata}
+    for rec in [*findings, *trials]:
+        for note in rec.get("errata", []):
+            if note in listed:
+                continue
+            listed.add(note)
+            sent = (rec.get("sentences") or rec.get("description") or [""])[-1]
+            errata.append(
+                {
+                    "id": f"erratum-{len(errata) + 1:02d}",
+                    "note": note,
+                    "quote": {
+                        "text": sent,
+                        "section": rec["section"],
+                        "path": list(rec.get("path", [])),
+                        "references": cites(sent),
+                    },
+                }
+            )
     for entry in errata:
         entry["findings"] = [f["id"] for f in findings if entry["note"] in f.get("errata", [])]
         entry["trials"] = [t["id"] for t in trials if entry["note"] in t.get("errata", [])]
@@ -669,6 +719,55 @@ def curate(
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def unmarked_results(paras: tuple[Paragraph, ...], trial_ids: set[str]) -> list[dict[str, Any]]:
+    """Findings for result sentences with no level-of-evidence marker (curated list)."""
+    out: list[dict[str, Any]] = []
+    counters: dict[str, int] = {}
+    for entry in cur.UNMARKED_RESULTS:
+        found = [find_sentence(paras, snip) for snip in entry["snippets"]]
+        sents = [s for s, _ in found]
+        last = found[-1][1]
+        sid = SECTION_IDS[last.section]
+        counters[sid] = counters.get(sid, 0) + 1
+        tid = entry["trial"]
+        if tid is not None and tid not in trial_ids:
+            raise SystemExit(f"unmarked result names unknown trial {tid}")
+        rec: dict[str, Any] = {
+            "id": f"{sid}-result-{counters[sid]:02d}",
+            "section": sid,
+            "path": list(last.path[1:]),
+            "trial": tid,
+            "level_of_evidence": None,
+            "marker": None,
+            "sentences": sents,
+            "references": sorted({n for s in sents for n in cites(s)}),
+            "_para": last.text,
+        }
+        estimates: list[dict[str, Any]] = []
+        for s in sents:
+            parsed = parse_numbers(s)
+            estimates += parsed.get("estimates") or (
+                [
+                    {
+                        "endpoint": parsed.get("endpoint"),
+                        "measure": "hazard ratio" if "hr" in parsed else parsed["ratio"]["measure"],
+                        "value": parsed.get("hr") or parsed["ratio"]["value"],
+                        **({"ci": parsed["ci"]} if "ci" in parsed else {}),
+                        **({"p": parsed["p"]} if "p" in parsed else {}),
+                    }
+                ]
+                if "hr" in parsed or "ratio" in parsed
+                else []
+            )
+            for key, value in parsed.items():
+                rec.setdefault(key, value)
+        if len(estimates) > 1:
+            rec["estimates"] = estimates
+        rec["_curated"] = {k: v for k, v in entry.items() if k not in ("trial", "snippets")}
+        out.append(rec)
+    return out
 
 
 def dump(path: Path, data: Any, header: str, check: bool) -> bool:
@@ -690,6 +789,7 @@ def main(argv: list[str] | None = None) -> int:
     refs = parse_references(paras)
     keys = parse_key_references(paras, refs)
     findings, trials = build(paras)
+    findings += unmarked_results(paras, {t["id"] for t in trials})
     errata = curate(paras, findings, trials, refs)
     doses = [
         {
@@ -708,6 +808,22 @@ def main(argv: list[str] | None = None) -> int:
         rec = {k: v for k, v in r.items() if k != "snippet"}
         if r.get("snippet"):
             rec["definition"] = quote(paras, r["snippet"])
+        evidence = [
+            {
+                "trial": tid,
+                "role": role,
+                **(
+                    {"note": cur.ARM_ROLE_NOTES[(tid, r["id"])]}
+                    if (tid, r["id"]) in cur.ARM_ROLE_NOTES
+                    else {}
+                ),
+            }
+            for tid, roles in cur.ARM_ROLES.items()
+            for role, regs in roles.items()
+            if r["id"] in regs
+        ]
+        if evidence:
+            rec["evidence"] = evidence
         regimens.append(rec)
     drugs = []
     from myeloma_desk.domain.drugs import DRUGS
@@ -721,6 +837,19 @@ def main(argv: list[str] | None = None) -> int:
                 "synonyms": list(d.synonyms),
                 "route": info.get("route"),
                 "notes": [quote(paras, s) for s in info.get("snippets", [])],
+                **(
+                    {"route_quote": quote(paras, info["route_snippet"])}
+                    if info.get("route_snippet")
+                    else {}
+                ),
+                "toxicity": [
+                    {
+                        "effect": t["effect"],
+                        "values": t["values"],
+                        "quote": quote(paras, t["snippet"]),
+                    }
+                    for t in cur.DRUG_TOXICITY.get(d.name, [])
+                ],
             }
         )
     ok = True

@@ -58,6 +58,14 @@ class Quote(_Model):
     references: list[int] = Field(default_factory=list)
 
 
+class DrugToxicity(_Model):
+    """A toxicity or precaution of a drug with its numbers as stated (each in the quote)."""
+
+    effect: str
+    values: list[str] = Field(default_factory=list)
+    quote: Quote
+
+
 class DrugRecord(_Model):
     """A drug: canonical name and class from myeloma_desk.domain.drugs, plus what the PDQ says."""
 
@@ -66,10 +74,31 @@ class DrugRecord(_Model):
     synonyms: list[str] = Field(default_factory=list)
     route: str | None = None
     notes: list[Quote] = Field(default_factory=list)  # toxicities and precautions the PDQ names
+    toxicity: list[DrugToxicity] = Field(default_factory=list)  # with their numbers
+    route_quote: Quote | None = None  # the sentence that states the route
+
+
+ArmRole = Literal["favoured", "comparator", "no_difference", "mixed", "single_arm"]
+
+ARM_ROLE_LABELS: dict[str, str] = {
+    "favoured": "the arm the trial favoured",
+    "comparator": "the comparator arm the trial result went against",
+    "no_difference": "one of two arms with no significant difference",
+    "mixed": "mixed result (one end point favoured this arm, another the comparator)",
+    "single_arm": "single-arm study",
+}
+
+
+class RegimenEvidence(_Model):
+    """A trial behind a regimen, by the role this regimen's arm played in it."""
+
+    trial: str  # Trial.id
+    role: ArmRole
+    note: str | None = None  # why, in words (e.g. which end point went which way)
 
 
 class Regimen(_Model):
-    """A regimen abbreviation as the PDQ uses it."""
+    """A regimen abbreviation (or named combination) as the PDQ uses it."""
 
     id: str
     abbreviation: str
@@ -81,6 +110,17 @@ class Regimen(_Model):
     renal_notes: list[str] = Field(default_factory=list)
     definition: Quote | None = None  # the sentence where the PDQ spells it out, if it does
     note: str | None = None
+    # The population the PDQ describes the regimen for, in its words (e.g. "relapsed or
+    # refractory myeloma ... at least four prior systemic treatments"), and the prior-line
+    # bounds that wording states (None: not stated).
+    # The PDQ settings a regimen is described for when they are not (yet) in ``settings``.
+    described_settings: list[Setting] = Field(default_factory=list)
+    population: str | None = None
+    min_prior_lines: int | None = None
+    max_prior_lines: int | None = None
+    # Trials by arm role: a trial supports the arm it favoured and appears as "comparator"
+    # under the arm that lost (MAIA under DRd as favoured, under Rd as comparator).
+    evidence: list[RegimenEvidence] = Field(default_factory=list)
 
 
 class Trial(_Model):
@@ -99,7 +139,9 @@ class Trial(_Model):
     design: str | None = None
     population: str | None = None
     arms: list[str] = Field(default_factory=list)
-    regimens: list[str] = Field(default_factory=list)  # regimen ids
+    regimens: list[str] = Field(default_factory=list)  # regimen ids the trial supports
+    # Regimen ids of the arm(s) the result went against (the losing comparator).
+    comparator_regimens: list[str] = Field(default_factory=list)
     description: list[str] = Field(default_factory=list)  # exact sentences
     references: list[int] = Field(default_factory=list)
     errata: list[str] = Field(default_factory=list)
@@ -139,8 +181,23 @@ class Estimate(_Model):
     p: str | None = None
 
 
+class EndPointResult(_Model):
+    """A further end point the same finding reports (response rates beside PFS ...)."""
+
+    endpoint: str
+    values: list[ArmValue]
+    landmark: str | None = None  # "5-year", "12-month" ... as stated
+
+
+ResultKind = Literal["efficacy", "toxicity", "quality_of_life"]
+
+
 class Finding(_Model):
-    """One reported result, anchored on its PDQ "Level of evidence" marker when it has one."""
+    """One reported result, anchored on its PDQ "Level of evidence" marker when it has one.
+
+    A result sentence with no marker of its own is a finding too: ``level_of_evidence`` and
+    ``marker`` are None (shown as "no level of evidence stated") and it is linked to its trial.
+    """
 
     id: str
     section: str
@@ -166,6 +223,9 @@ class Finding(_Model):
     regimens: list[str] = Field(default_factory=list)
     errata: list[str] = Field(default_factory=list)
     curation: Curation = "draft"
+    other_end_points: list[EndPointResult] = Field(default_factory=list)
+    landmark: str | None = None  # the landmark time of ``values`` ("60-month" ...), as stated
+    kind: ResultKind | None = None  # set where curated; None: not classified
 
 
 class Reference(_Model):
@@ -193,6 +253,11 @@ DoseTopic = Literal[
     "dexamethasone",
     "maintenance",
     "bisphosphonate",
+    "route",
+    "schedule",
+    "duration",
+    "renal",
+    "supportive_care",
     "other",
 ]
 
@@ -217,26 +282,33 @@ class Erratum(_Model):
     quote: Quote
     findings: list[str] = Field(default_factory=list)  # Finding ids carrying this note
     trials: list[str] = Field(default_factory=list)
+    table: str | None = None  # "Table 2": the note covers that whole PDQ table
 
 
 class LevelOfEvidence(_Model):
-    """A PDQ level-of-evidence code used in this summary."""
+    """A level-of-evidence code of NCI's PDQ scheme, with NCI's meaning.
+
+    The letter is a tier, not the design alone (A1 and B1 are both randomized trials; A2 is a
+    meta-analysis), so ``design`` and ``end_point`` hold the words of NCI's definition.
+    """
 
     code: str  # "A1"
-    design: str  # letter part, "A"
-    end_point: str  # digit part, "1"
-    definition: str | None  # None where the source page could not be read to verify it
-    count_in_text: int
+    design: str  # the study design(s) the code stands for, in words
+    end_point: str  # the end point(s) the code stands for, in words
+    definition: str | None  # NCI's meaning (None only if it could not be verified)
+    count_in_text: int  # markers with this code in the bundled PDQ text
 
 
 class LevelsScheme(_Model):
-    """The PDQ levels-of-evidence scheme and where it is defined."""
+    """The PDQ levels-of-evidence scheme and where it is defined (NCI)."""
 
     title: str
     source_url: str
     summary: str
     verified: str
     levels: list[LevelOfEvidence]
+    source: str | None = None  # who defines the scheme (NCI)
+    revised: str | None = None  # the scheme's latest revision date, ISO
 
 
 class EvidenceDB(_Model):

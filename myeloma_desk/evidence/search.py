@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from myeloma_desk.evidence import pdqtext
+from myeloma_desk.evidence.errata import paragraph_errata
 from myeloma_desk.evidence.loader import Evidence, load
 
 KINDS = ("drug", "regimen", "trial", "finding", "dose", "pdq")
@@ -54,6 +55,9 @@ class Hit:
     snippet: str
     score: float
     section: str
+    # Errata of the PDQ text that concern this hit (a row of Table 2 carries the ISS/R-ISS
+    # note); shown beside the hit.
+    notes: tuple[str, ...] = ()
 
 
 def _words(text: str) -> list[str]:
@@ -245,8 +249,15 @@ class SearchIndex:
         except sqlite3.OperationalError:  # pragma: no cover - the expression is sanitised
             return []
         return [
-            Hit(k, i, t or self._pdq_title(i), s, float(sc), sec) for k, i, t, s, sc, sec in rows
+            Hit(k, i, t or self._pdq_title(i), s, float(sc), sec, self._notes(k, i))
+            for k, i, t, s, sc, sec in rows
         ]
+
+    @staticmethod
+    def _notes(kind: str, doc_id: str) -> tuple[str, ...]:
+        if kind != "pdq":
+            return ()
+        return tuple(e.note for e in paragraph_errata(int(doc_id.removeprefix("pdq-"))))
 
     @staticmethod
     def _pdq_title(doc_id: str) -> str:

@@ -405,6 +405,10 @@ def _diagnosis_words(result: RuleResult) -> str:
 
     if result.status == "determined" and isinstance(result.result, str):
         return diagnosis_label(result.result)
+    possible = result.detail.get("possible")
+    if result.status == "cannot_determine" and isinstance(possible, list) and possible:
+        words = ", ".join(diagnosis_label(str(p)) for p in possible)
+        return f"cannot be determined (possible: {words})"
     return format_result(result)
 
 
@@ -724,8 +728,9 @@ def _response(snapshot: Snapshot, result: RuleResult | None) -> ResponseSection:
                 InputRow(
                     field=name,
                     label=field_label(name),
-                    value=baseline.shown(name),  # baseline
-                    date=snapshot.shown(name),  # current
+                    # both in the canonical unit, so that baseline and now compare at a glance
+                    value=_canonical(baseline, name),  # baseline
+                    date=_canonical(snapshot, name),  # current
                 )
             )
     base_date = baseline.date.isoformat() if baseline else ""
@@ -747,6 +752,14 @@ def _response(snapshot: Snapshot, result: RuleResult | None) -> ResponseSection:
         notes=notes,
         comparison=comparison,
     )
+
+
+def _canonical(entry: HistoryEntry | Snapshot, name: str) -> str:
+    """A measured value in its field's canonical unit ("1.9 g/dL" for 19 g/L)."""
+    value = entry.get(name)
+    if value is None:
+        return "not recorded"
+    return fmt(value, UNITS[MEASURED_FIELDS[name].dim].canonical)
 
 
 def _dated_points(

@@ -15,4 +15,4 @@ def test_committed_data_are_current() -> None:
         [sys.executable, str(tool), "--check"], capture_output=True, text=True, check=False
     )
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "findings 105" in out.stdout
+    assert "findings 133" in out.stdout

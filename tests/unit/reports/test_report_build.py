@@ -537,3 +537,29 @@ def test_repeated_option_flags_are_printed_once() -> None:
     assert text.count(html.escape(flag)) == 1
     assert text.count("(a)") == 4  # the note and the three rows that refer to it
     assert "Rd only" in text and "VRd only" in text
+
+
+def test_possible_diagnoses_read_as_words() -> None:
+    from myeloma_desk.reports.build import _diagnosis_words
+
+    result = RuleResult(
+        rule="diagnosis",
+        title="Diagnosis",
+        status="cannot_determine",
+        result=None,
+        detail={"possible": ["active_multiple_myeloma", "non_igm_mgus"]},
+    )
+    assert _diagnosis_words(result) == (
+        "cannot be determined (possible: Active multiple myeloma, Non-IgM MGUS)"
+    )
+
+
+def test_response_compares_baseline_and_now_in_one_unit() -> None:
+    snap = patient_snapshot()
+    raw = snap.model_dump(mode="json", exclude_none=True)
+    raw["history"][0]["serum_m_protein"] = {"value": 31, "unit": "g/L"}
+    changed = parse_snapshot(raw)
+    doc = build_report(changed, assess(changed))
+    row = next(c for c in doc.response.comparison if c.field == "serum_m_protein")
+    assert row.value == "3.1 g/dL"  # entered as 31 g/L
+    assert row.date.endswith("g/dL")
