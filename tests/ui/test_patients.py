@@ -215,7 +215,10 @@ def test_end_to_end_clinic_workflow(window: MainWindow, qtbot: QtBot, tmp_path: 
     assert follow.save()
     events = view.patient_page.timeline_model.events()
     assert [e.kind for e in events] == ["visit", "visit"]
-    assert "Response VGPR" in events[1].text
+    # The timeline reads the course too: response is to therapy, and no line is recorded, so
+    # the follow-up says so instead of a response (the visit form's live panel still shows
+    # the rule's own VGPR above).
+    assert events[1].text == "Not on therapy"
     # The Trends tab reads each response from the course model (response to therapy: with no
     # line of therapy recorded the course marks none).
     course = view.patient_page.record.course

@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from myeloma_desk.domain.lines import group_lines
 from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.base import ColumnsTableModel
+
+if TYPE_CHECKING:
+    from myeloma_desk.course import Course, VisitCourse
 
 EventRole = Qt.ItemDataRole.UserRole + 1
 LineRole = Qt.ItemDataRole.UserRole + 1
@@ -121,10 +125,19 @@ class TherapyLinesModel(ColumnsTableModel):
 def timeline_events(
     visits: Sequence[tuple[dt.date, str]], lines: Sequence[TherapyLine]
 ) -> list[TimelineEvent]:
-    """Visits (date, summary) and line starts/ends merged by date; undated lines last."""
+    """Visits (date, summary) and line starts/ends merged by date; undated lines last.
+
+    Lines are numbered as IMWG lines (domain/lines.py, as the course model counts them): a
+    planned transplant, consolidation or maintenance carries the number of its line.
+    """
     events = [TimelineEvent(day, "visit", text, visit_date=day) for day, text in visits]
+    number_of: dict[int, int] = {}
+    for imwg in group_lines(lines):
+        for entry in imwg.entries:
+            number_of[entry] = imwg.number
     for number, line in enumerate(lines):
-        label = f"Line {number + 1}: {line_text(line)}"
+        phase = f" ({line.phase})" if line.phase and line.phase != "induction" else ""
+        label = f"Line {number_of.get(number, number + 1)}{phase}: {line_text(line)}"
         if line.start is not None:
             events.append(TimelineEvent(line.start, "line start", label, line_index=number))
         if line.end is not None:
@@ -142,6 +155,19 @@ def timeline_events(
         events,
         key=lambda e: (e.date is None, e.date or dt.date.max, order.get(e.kind, 9)),
     )
+
+
+def visit_summary(course: Course, visit: VisitCourse) -> str:
+    """The timeline's summary of a visit, from the course model: at the diagnosis visit (and
+    before it) the diagnosis and stages; at a follow-up the line and phase in progress and the
+    IMWG response with its confirmation — the diagnosis is not re-derived from treated labs."""
+    source = course.diagnosis_visit
+    if source is None or visit.date <= source.date:
+        return summary_of(visit.assessment.results)
+    parts = [visit.phase[:1].upper() + visit.phase[1:]]
+    if visit.response is not None:
+        parts.append(f"Response {visit.response.shown()}")
+    return "; ".join(parts)
 
 
 def summary_of(results: Sequence[Any]) -> str:

@@ -247,3 +247,22 @@ def test_carried_at_serves_a_visit_still_being_typed(course) -> None:
     assert course.carried_at(D("2020-01-10")) == {}
     assert course.carried_at(D("2019-12-31")) == {}
     assert course.carried_at(None) == {}
+
+
+def test_timeline_reads_the_course_with_imwg_line_numbers() -> None:
+    from myeloma_desk.ui.models.timeline import timeline_events, visit_summary
+
+    course = build_course(patient(), VISITS, LINES)
+    visits = [(v.date, visit_summary(course, v)) for v in course.visits]
+    events = timeline_events(visits, LINES)
+    texts = [e.text for e in events]
+    # Maintenance carries the number of its line; DKd is line 2, as the course counts it.
+    assert any(t.startswith("Line 1 (maintenance): Lenalidomide maintenance") for t in texts)
+    assert any(t.startswith("Line 2: DKd") for t in texts)
+    follow_up = next(e for e in events if e.visit_date == D("2021-06-10"))
+    assert (
+        follow_up.text == "Line 1, maintenance (Lenalidomide maintenance); Response VGPR "
+        "(unconfirmed; PR confirmed)"
+    )
+    diagnosis = next(e for e in events if e.visit_date == D("2020-01-10"))
+    assert "Diagnosis" in diagnosis.text

@@ -28,8 +28,8 @@ from myeloma_desk.ui.models.timeline import (
     EventRole,
     TimelineEvent,
     TimelineModel,
-    summary_of,
     timeline_events,
+    visit_summary,
 )
 from myeloma_desk.ui.models.trends import trend_data_for
 from myeloma_desk.ui.views.patient_record import DERIVED, PatientRecord
@@ -198,7 +198,7 @@ class PatientPage(QWidget):
             + (f"<br/>Now: {html.escape(course.state.text)}" if course.state.text else "")
         )
         self.archive_button.setText("Un&archive" if p.archived else "&Archive")
-        visits = [(v.date, summary_of(v.assessment.results)) for v in course.visits]
+        visits = [(v.date, visit_summary(course, v)) for v in course.visits]
         established = course.diagnosis
         offer = (
             (established.value, established.date)
