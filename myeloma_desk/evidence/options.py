@@ -277,20 +277,21 @@ def _settings(
             if part is not None and part.phase == "maintenance":
                 basis.append("first line, in maintenance")
                 return [Setting.MAINTENANCE, Setting.BONE_DISEASE], basis
-            basis.append("first line in progress")
-            return [
-                Setting.NEWLY_DIAGNOSED_FIT,
-                Setting.NEWLY_DIAGNOSED_LESS_FIT,
-                Setting.CONSOLIDATION_TRANSPLANT,
-                Setting.MAINTENANCE,
-                Setting.BONE_DISEASE,
-            ], basis
+            basis.append("first line in progress: the newly diagnosed setting")
+            return _newly_diagnosed(assessment, unknown, basis)
         basis.append("relapsed or refractory disease")
         refr = _result(assessment, "refractoriness")
         if refr is not None:
             basis.append(REFRACTORY_WORDS.get(str(refr.result), str(refr.result)))
         return [Setting.RELAPSED_REFRACTORY], basis
     basis.append("No prior therapy recorded: newly diagnosed")
+    return _newly_diagnosed(assessment, unknown, basis)
+
+
+def _newly_diagnosed(
+    assessment: Assessment, unknown: list[str], basis: list[str]
+) -> tuple[list[Setting], list[str]]:
+    """Newly diagnosed settings by fitness (IMWG frailty), then maintenance and bone disease."""
     frailty = _result(assessment, "frailty_imwg")
     if frailty is None:
         unknown.append(
