@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from myeloma_desk.domain.display import SETTING_LABELS
 from myeloma_desk.domain.drugs import drug_class
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.schema import Finding, Regimen, Setting, Trial
@@ -23,21 +24,8 @@ from myeloma_desk.ui.models.base import ColumnsTableModel
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
 
-SETTING_TEXT: dict[str, str] = {
-    "general": "General",
-    "mgus": "MGUS",
-    "smoldering_myeloma": "Smoldering myeloma",
-    "isolated_plasmacytoma_of_bone": "Isolated plasmacytoma of bone",
-    "extramedullary_plasmacytoma": "Extramedullary plasmacytoma",
-    "al_amyloidosis": "AL amyloidosis",
-    "poems_syndrome": "POEMS syndrome",
-    "newly_diagnosed_fit": "Newly diagnosed, fit",
-    "newly_diagnosed_less_fit": "Newly diagnosed, less fit",
-    "consolidation_and_transplant": "Consolidation and transplant",
-    "maintenance": "Maintenance",
-    "bone_disease": "Bone disease",
-    "relapsed_or_refractory": "Relapsed or refractory",
-}
+# The PDQ settings in words: the one display vocabulary (domain/display.py).
+SETTING_TEXT: dict[str, str] = SETTING_LABELS
 # How the PDQ's settings bear on transplant eligibility (the PDQ organises newly diagnosed
 # myeloma by fitness; consolidation includes autologous transplant).
 TRANSPLANT_ELIGIBLE = {"newly_diagnosed_fit", "consolidation_and_transplant"}
