@@ -19,7 +19,7 @@ from myeloma_desk.domain.criteria.renal import CYBORD_CRCL, LEN_HIGH, LEN_LOW
 from myeloma_desk.domain.display import setting_label
 from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
-from myeloma_desk.domain.lines import current_line, prior_lines
+from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 from myeloma_desk.domain.units import le, lt
@@ -328,11 +328,15 @@ def _studies(ev: Evidence, trials: list[Trial]) -> list[StudyRef]:
 def _refractory_and_exposed(snapshot: Snapshot) -> tuple[dict[str, str], dict[str, str]]:
     refractory: dict[str, str] = {}
     exposed: dict[str, str] = {}
-    for k, line in enumerate(snapshot.therapy_lines, start=1):
+    number_of = {
+        entry: imwg.number for imwg in group_lines(snapshot.therapy_lines) for entry in imwg.entries
+    }
+    for index, line in enumerate(snapshot.therapy_lines):
         for drug in line.drugs:
             known = resolve_drug(drug)  # canonical name for synonyms ("len", "Revlimid")
             name = known.name if known else drug.strip().lower()
-            where = f"line {k} ({line.regimen})"
+            # IMWG line numbers, as the course counts them (maintenance inside its line)
+            where = f"line {number_of.get(index, index + 1)} ({line.regimen})"
             exposed.setdefault(name, where)
             if line.refractory:
                 refractory.setdefault(name, where)

@@ -825,10 +825,14 @@ def _flc_ratio(entry: HistoryEntry | Snapshot) -> float | None:
 
 
 def trend_markers(snapshot: Snapshot) -> list[TrendMarker]:
-    """The start of each dated line of therapy, numbered as the lines are (oldest first)."""
+    """The start of each dated IMWG line of therapy (domain/lines.py: a planned transplant,
+    consolidation or maintenance belongs to its line), as the course and the screen number
+    them."""
+    from myeloma_desk.domain.lines import group_lines
+
     return [
-        TrendMarker(date=line.start, tag=f"L{number}", label=line.regimen)
-        for number, line in enumerate(snapshot.therapy_lines, start=1)
+        TrendMarker(date=line.start, tag=f"L{line.number}", label=line.regimen)
+        for line in group_lines(snapshot.therapy_lines)
         if line.start is not None
     ]
 
