@@ -1,8 +1,16 @@
-"""Reference section: the full PDQ summary with its table of contents and find-in-text."""
+"""Reference section: the full PDQ summary with its table of contents and find-in-text.
+
+The PDQ's Tables 1–3 are shown as tables (``reference/tables.py`` reads their rows and
+columns back from the flattened text; Qt lays them out as QTextTables), each with the known
+errata of the PDQ text beside it (the evidence database's table errata, when it is in this
+build). A table the parser cannot read into whole rows is shown as published.
+"""
 
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import (
@@ -25,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.reference.pdq import PDQ_CREDIT, PDQ_TITLE, PdqDocument, load
+from myeloma_desk.reference.pdq import PDQ_CREDIT, PDQ_TITLE, Heading, PdqDocument, load
+from myeloma_desk.reference.tables import PdqTable, TableCell, pdq_tables
 
 AnchorRole = Qt.ItemDataRole.UserRole + 1
 
@@ -34,38 +43,111 @@ body { line-height: 140%; }
 h1 { font-size: 150%; margin-top: 18px; margin-bottom: 6px; }
 h2 { font-size: 120%; margin-top: 14px; margin-bottom: 4px; }
 p { margin-top: 0px; margin-bottom: 8px; }
+table.pdq { margin-top: 4px; margin-bottom: 4px; border-color: gray; }
+th { text-align: left; }
+p.erratum { margin-left: 12px; }
 """
+# A note's pointer to the project's own errata file is not for the reader.
+_ERRATA_FILE = re.compile(r"\s*\(pdq-errata\.md\)")
 
 
-def document_html(doc: PdqDocument) -> str:
-    """The summary as simple HTML: escaped paragraphs, headings with anchors."""
+def table_errata() -> dict[int, list[str]]:
+    """The known errata of each PDQ table (by number), from the evidence database; empty
+    when the database is not in this build."""
+    try:
+        from myeloma_desk.evidence.errata import table_errata as of_table
+    except ImportError:
+        return {}
+    return {
+        t.number: [_ERRATA_FILE.sub("", e.note) for e in of_table(t.label)] for t in pdq_tables()
+    }
+
+
+def _cell_html(cell: TableCell, tag: str = "td") -> str:
+    items = "".join(f"<li>{html.escape(item)}</li>" for item in cell.items)
+    return (
+        f'<{tag} valign="top">{html.escape(cell.text)}'
+        + (f"<ul>{items}</ul>" if items else "")
+        + f"</{tag}>"
+    )
+
+
+def table_html(table: PdqTable, errata: Sequence[str] = ()) -> str:
+    """One PDQ table as an HTML table (a QTextTable in the browser), its footnote and the
+    errata of the PDQ text beside it."""
+    head = "".join(_cell_html(TableCell(c), "th") for c in table.columns)
+    body = "".join("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>" for row in table.rows)
+    notes = "".join(
+        '<p class="erratum">⚠ <b>Erratum in the PDQ text</b> (noted by Myeloma Desk; the '
+        f"table above is as published): {html.escape(note)}</p>"
+        for note in errata
+    )
+    return (
+        f'<p><a name="{table.anchor}"></a><b>{html.escape(table.label)}. '
+        f"{html.escape(table.title)}</b></p>"
+        '<table class="pdq" border="1" cellspacing="0" cellpadding="4" width="100%">'
+        f"<tr>{head}</tr>{body}</table>"
+        f"<p><small>{html.escape(table.footnote)}</small></p>{notes}"
+    )
+
+
+def document_html(doc: PdqDocument, errata: Mapping[int, Sequence[str]] | None = None) -> str:
+    """The summary as simple HTML: escaped paragraphs, headings with anchors, and the PDQ
+    tables as tables (the flattened cells of a parsed table are replaced by it)."""
+    tables = {f"{t.label}. {t.title}": t for t in pdq_tables()}
     parts = [f"<h1>{html.escape(PDQ_TITLE)}</h1>"]
+    in_table = False
     for block in doc.blocks:
         text = html.escape(block.text)
         if block.heading is not None:
+            in_table = False
             tag = "h1" if block.heading.level == 1 else "h2"
             parts.append(f'<{tag}><a name="{block.heading.anchor}"></a>{text}</{tag}>')
-        else:
+        elif block.text in tables:
+            table = tables[block.text]
+            parts.append(table_html(table, (errata or {}).get(table.number, ())))
+            in_table = True  # its flattened cells follow, up to the next heading
+        elif not in_table:
             parts.append(f"<p>{text}</p>")
     return "\n".join(parts)
 
 
+def _heading_of(doc: PdqDocument, line: int) -> Heading | None:
+    before = [h for h in doc.headings if h.line < line]
+    return before[-1] if before else None
+
+
 def toc_model(doc: PdqDocument) -> QStandardItemModel:
-    """A two-level tree of the summary's headings; AnchorRole holds each anchor."""
+    """A tree of the summary's headings (two levels) with each PDQ table under the heading it
+    is in; AnchorRole holds each anchor."""
     model = QStandardItemModel()
     model.setHorizontalHeaderLabels(["Contents"])
     root = model.invisibleRootItem()
+    tables_under: dict[str, list[PdqTable]] = {}
+    for table in pdq_tables():
+        heading = _heading_of(doc, table.first_line)
+        if heading is not None:
+            tables_under.setdefault(heading.anchor, []).append(table)
+
+    def entry(title: str, anchor: str) -> QStandardItem:
+        item = QStandardItem(title)
+        item.setData(anchor, AnchorRole)
+        item.setEditable(False)
+        item.setToolTip(title)
+        for table in tables_under.get(anchor, []):
+            sub = QStandardItem(f"{table.label}. {table.title}")
+            sub.setData(table.anchor, AnchorRole)
+            sub.setEditable(False)
+            sub.setToolTip(sub.text())
+            item.appendRow(sub)
+        return item
+
     for heading in doc.headings:
         if heading.level != 1:
             continue
-        item = QStandardItem(heading.title)
-        item.setData(heading.anchor, AnchorRole)
-        item.setEditable(False)
+        item = entry(heading.title, heading.anchor)
         for child in doc.children(heading):
-            sub = QStandardItem(child.title)
-            sub.setData(child.anchor, AnchorRole)
-            sub.setEditable(False)
-            item.appendRow(sub)
+            item.appendRow(entry(child.title, child.anchor))
         root.appendRow(item)
     return model
 
@@ -137,7 +219,8 @@ class ReferenceView(QWidget):
         font = self.browser.font()
         font.setPointSize(font_points)
         self.browser.setFont(font)
-        self.browser.setHtml(document_html(self.doc))
+        self.errata = table_errata()
+        self.browser.setHtml(document_html(self.doc, self.errata))
         splitter.addWidget(self.toc)
         splitter.addWidget(self.browser)
         splitter.setStretchFactor(0, 1)
@@ -166,6 +249,9 @@ class ReferenceView(QWidget):
     def go_to(self, anchor: str) -> None:
         """Scroll the text so the heading with ``anchor`` is at the top."""
         self.browser.scrollToAnchor(anchor)
+
+    def prepare_screenshot(self) -> None:
+        self.go_to("pdq-table-2")
 
     def heading_at_top(self) -> str:
         """The text of the block at the top of the visible area (for tests and status)."""
