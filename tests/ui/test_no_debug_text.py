@@ -12,6 +12,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -35,7 +36,11 @@ def _texts(root: QWidget) -> list[str]:
     for w in root.findChildren(QWidget):
         if not w.isVisibleTo(root):
             continue
-        if isinstance(w, QLabel | QAbstractButton):
+        if isinstance(w, QLabel) and w.textFormat() == Qt.TextFormat.RichText:
+            shown = QTextDocument()  # what the label shows (link targets are not visible)
+            shown.setHtml(w.text())
+            out.append(shown.toPlainText())
+        elif isinstance(w, QLabel | QAbstractButton):
             out.append(w.text())
         elif isinstance(w, QTextBrowser):
             out.append(w.toPlainText())

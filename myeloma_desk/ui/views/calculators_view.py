@@ -9,9 +9,11 @@ form as they come up.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,7 +31,8 @@ from myeloma_desk.domain.engine import Rule, assess, rules
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel
-from myeloma_desk.ui.widgets.fields import SnapshotForm, expand_path
+from myeloma_desk.ui.widgets.fields import InputProblem, SnapshotForm, expand_path
+from myeloma_desk.ui.widgets.result_box import ResultBox
 
 _CORE_B2M_ALB = ("beta2_microglobulin", "albumin")
 _LDH = ("ldh", "ldh_upper_limit")
@@ -225,60 +228,119 @@ def calculator_rules() -> list[Rule]:
     return rules()
 
 
+# One set of inputs for the three myeloma stages (β2-microglobulin and albumin entered once).
+STAGING = "staging"
+STAGING_RULES = ("iss", "r_iss", "r2_iss")
+STAGING_TITLE = "Myeloma stage: ISS, R-ISS and R2-ISS together"
+
+
+def inputs_of(rule_ids: Sequence[str]) -> tuple[str, ...]:
+    """The input paths of one or more rules' calculator, each path once, in form order."""
+    return tuple(dict.fromkeys(p for rule_id in rule_ids for p in calculator_inputs(rule_id)))
+
+
 class Calculator(QWidget):
-    """One rule: its input form (left) and its explanation panel (right), live."""
+    """One rule: its input form (left), its result box, MDCalc style, and the explanation
+    panel (right), live. Several rules sharing their inputs (the three myeloma stages): the
+    form above, one result box per rule below, each with a link to its own calculator's full
+    explanation (the inputs are shared, so they are there)."""
+
+    explain_requested = Signal(str)  # a rule id: open that rule's own calculator
 
     def __init__(
-        self, rule: Rule, parent: QWidget | None = None, evidence_links: bool = False
+        self,
+        rule: Rule,
+        parent: QWidget | None = None,
+        evidence_links: bool = False,
+        *,
+        more: Sequence[Rule] = (),
+        title: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.rule = rule
-        self.setAccessibleName(f"Calculator: {rule.title}")
-        layout = QHBoxLayout(self)
+        self.rules: list[Rule] = [rule, *more]
+        self.title = title or rule.title
+        self.setAccessibleName(f"Calculator: {self.title}")
+        several = len(self.rules) > 1
         left = QVBoxLayout()
-        heading = QLabel(f"<h3>{rule.title}</h3>")
+        heading = QLabel(f"<h3>{html.escape(self.title)}</h3>")
         heading.setWordWrap(True)
         left.addWidget(heading)
-        self.form = SnapshotForm([("Inputs", calculator_inputs(rule.id))])
-        self.form.setAccessibleName(f"{rule.title} inputs")
+        self.form = SnapshotForm([("Inputs", inputs_of([r.id for r in self.rules]))])
+        self.form.setAccessibleName(f"{self.title} inputs")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         left.addWidget(scroll, 1)
         self.clear_button = QPushButton("&Clear inputs")
-        self.clear_button.setAccessibleName(f"Clear {rule.title} inputs")
+        self.clear_button.setAccessibleName(f"Clear {self.title} inputs")
         self.clear_button.clicked.connect(self.form.clear)
         left.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignLeft)
         holder = QWidget()
         holder.setLayout(left)
-        self.panel = AssessmentPanel(f"{rule.title}: result", grouped=False)
-        self.panel.evidence_links = evidence_links
-        self.panel.compact()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.boxes: dict[str, ResultBox] = {}
+        boxes = QHBoxLayout()
+        for each in self.rules:
+            box = ResultBox(explain_link=several)
+            box.field_requested.connect(self._focus_field)
+            box.explain_requested.connect(self.explain_requested)
+            boxes.addWidget(box, 1)
+            self.boxes[each.id] = box
+        self.panel: AssessmentPanel | None = None
+        splitter = QSplitter(Qt.Orientation.Vertical if several else Qt.Orientation.Horizontal)
         splitter.addWidget(holder)
-        splitter.addWidget(self.panel)
+        results = QWidget()
+        right = QVBoxLayout(results)
+        right.setContentsMargins(0, 0, 0, 0)
+        if several:  # the boxes scroll together rather than being cut at 1280×800
+            row = QWidget()
+            row.setLayout(boxes)
+            box_scroll = QScrollArea()
+            box_scroll.setWidgetResizable(True)
+            box_scroll.setWidget(row)
+            box_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            right.addWidget(box_scroll, 1)
+        else:
+            right.addLayout(boxes)
+        if not several:
+            self.panel = AssessmentPanel(f"{self.title}: explanation", grouped=False)
+            self.panel.evidence_links = evidence_links
+            self.panel.table.setVisible(False)  # the box is the result; the table would repeat it
+            self.panel.field_requested.connect(self._focus_field)
+            right.addWidget(self.panel, 1)
+        splitter.addWidget(results)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
+        if several:  # the form as tall as its fields (up to a limit), the results the rest
+            scroll.setMinimumHeight(min(self.form.sizeHint().height() + 8, 380))
+            splitter.setStretchFactor(0, 0)
+        layout = QHBoxLayout(self)
         layout.addWidget(splitter)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)  # debounce typing; one evaluation takes ~1 ms
         self._timer.timeout.connect(self.compute)
         self.form.changed.connect(self._timer.start)
-        self.panel.field_requested.connect(self._focus_field)
         self.compute()
 
     def compute(self) -> RuleResult:
-        """Read the form, run the rule, show the explanation; returns the result."""
+        """Read the form, run the rule(s), show the results; returns the (first) rule's."""
+        return self.compute_all()[0]
+
+    def compute_all(self) -> list[RuleResult]:
+        """Every rule of this calculator on the form's inputs, shown; in calculator order."""
         self._timer.stop()
         state = self.form.read()
         snapshot = state.snapshot or Snapshot()
-        result = assess(snapshot, rule_ids=[self.rule.id]).results[0]
-        added = [m for m in result.missing if self.form.add_field(m) is not None]
+        results = assess(snapshot, rule_ids=[r.id for r in self.rules]).results
+        added = [m for r in results for m in r.missing if self.form.add_field(m) is not None]
         if added:
             self.form.read()  # new fields start empty; refresh messages only
-        self.panel.set_results([result])
-        return result
+        for result in results:
+            self.boxes[result.rule].set_result(result)
+        if self.panel is not None:
+            self.panel.set_results(results)
+        return results
 
     def _focus_field(self, path: str) -> None:
         if self.form.add_field(path) is not None:
@@ -286,7 +348,9 @@ class Calculator(QWidget):
 
 
 class CalculatorsView(QWidget):
-    """A list of calculators (one per rule) and the chosen calculator."""
+    """A list of calculators (the three myeloma stages together, then one per rule) and the
+    chosen calculator. Inputs are shared: a value entered in one calculator is there in every
+    other that asks for it (albumin and β2-microglobulin are entered once)."""
 
     def __init__(
         self,
@@ -299,54 +363,106 @@ class CalculatorsView(QWidget):
         self.setAccessibleName("Calculators")
         self._navigate = navigate
         self.evidence_links = evidence_links  # source links open the Evidence section
+        self.shared: dict[str, Any] = {}  # snapshot path → the value last entered (None: cleared)
         layout = QHBoxLayout(self)
         self.list = QListWidget()
         self.list.setAccessibleName("Calculators list")
-        self.list.setMinimumWidth(340)
-        self.list.setMaximumWidth(380)
+        self.list.setMinimumWidth(300)
+        self.list.setMaximumWidth(360)
+        self.list.setWordWrap(True)  # long titles wrap: nothing is cut off at 1280×800
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.calculators: dict[str, Calculator] = {}
         self._rules: Sequence[Rule] = calculator_rules()
-        for rule in self._rules:
-            item = QListWidgetItem(rule.title)
-            item.setData(Qt.ItemDataRole.UserRole, rule.id)
-            item.setToolTip(rule.title)
+        by_id = {r.id: r for r in self._rules}
+        self._entries: list[str] = []
+        if all(r in by_id for r in STAGING_RULES):
+            self._entries.append(STAGING)
+        self._entries += [r.id for r in self._rules]
+        for key in self._entries:
+            title = STAGING_TITLE if key == STAGING else by_id[key].title
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(title)
             self.list.addItem(item)
             self.stack.addWidget(QWidget())  # built on first use
         layout.addWidget(self.list)
         layout.addWidget(self.stack, 1)
         self.list.currentRowChanged.connect(self._show_row)
-        if self._rules:
+        if self._entries:
             self.list.setCurrentRow(0)
 
     def rule_ids(self) -> list[str]:
         return [r.id for r in self._rules]
 
     def open(self, rule_id: str) -> Calculator:
-        """Show (building if needed) the calculator for ``rule_id``."""
-        row = self.rule_ids().index(rule_id)
+        """Show (building if needed) the calculator for ``rule_id`` (or ``STAGING``)."""
+        row = self._entries.index(rule_id)
         self.list.setCurrentRow(row)
         return self._calculator(row)
 
+    def open_staging(self) -> Calculator:
+        """The ISS, R-ISS and R2-ISS on one set of inputs."""
+        return self.open(STAGING)
+
     def go_to(self, target: str) -> None:
-        """Section navigation: ``target`` is a rule id."""
-        if target in self.rule_ids():
+        """Section navigation: ``target`` is a rule id (or ``STAGING``)."""
+        if target in self._entries:
             self.open(target)
 
     def _calculator(self, row: int) -> Calculator:
-        rule = self._rules[row]
-        calc = self.calculators.get(rule.id)
+        key = self._entries[row]
+        calc = self.calculators.get(key)
         if calc is None:
-            calc = Calculator(rule, evidence_links=self.evidence_links)
-            if self._navigate is not None:
+            by_id = {r.id: r for r in self._rules}
+            if key == STAGING:
+                first, *more = (by_id[r] for r in STAGING_RULES)
+                calc = Calculator(
+                    first, evidence_links=self.evidence_links, more=more, title=STAGING_TITLE
+                )
+            else:
+                calc = Calculator(by_id[key], evidence_links=self.evidence_links)
+            if self._navigate is not None and calc.panel is not None:
                 calc.panel.navigate_requested.connect(self._navigate)
+            calc.explain_requested.connect(self.open)
+            calc.form.changed.connect(lambda c=calc: self._remember(c))
             old = self.stack.widget(row)
             self.stack.insertWidget(row, calc)
             if old is not None:
                 self.stack.removeWidget(old)
                 old.deleteLater()
-            self.calculators[rule.id] = calc
+            self.calculators[key] = calc
+        self._recall(calc)
         return calc
+
+    def _remember(self, calc: Calculator) -> None:
+        """Keep what this calculator's fields hold for the others (text that is not yet a
+        valid value is left out: the field shows its message)."""
+        for path, editor in calc.form.editors.items():
+            try:
+                self.shared[path] = editor.raw()
+            except InputProblem:
+                continue
+
+    def _recall(self, calc: Calculator) -> None:
+        """Fill ``calc``'s fields with the values entered in other calculators."""
+        changed = False
+        calc.form.blockSignals(True)
+        try:
+            for path, editor in calc.form.editors.items():
+                if path not in self.shared:
+                    continue
+                try:
+                    same = editor.raw() == self.shared[path]
+                except InputProblem:
+                    same = False
+                if not same:
+                    editor.set_raw(self.shared[path])
+                    changed = True
+        finally:
+            calc.form.blockSignals(False)
+        if changed:
+            calc.compute_all()
 
     def _show_row(self, row: int) -> None:
         if row < 0:
