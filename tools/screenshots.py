@@ -46,6 +46,9 @@ EXAMPLE_VISIT: dict[str, Any] = {
 }
 
 
+STAGING_INPUTS = ("beta2_microglobulin", "albumin", "ldh", "ldh_upper_limit", "fish")
+
+
 def settle(app: QApplication, rounds: int = 5) -> None:
     for _ in range(rounds):
         app.processEvents()
@@ -120,15 +123,15 @@ def shoot(out: Path) -> list[Path]:
         calculators = window.show_section_key("calculators")
         open_calc = getattr(calculators, "open", None)
         if callable(open_calc):
-            calc = open_calc("iss")
-            calc.form.set_data(
-                {
-                    "beta2_microglobulin": {"value": 4.2, "unit": "mg/L"},
-                    "albumin": {"value": 31, "unit": "g/L"},
-                }
-            )
-            calc.compute()
-        written.append(grab(app, window, out, "calculators"))
+            # The three stages on one set of inputs (shared with every other calculator).
+            staging = open_calc("staging")
+            staging.form.set_data({k: EXAMPLE_VISIT[k] for k in STAGING_INPUTS})
+            staging.compute_all()
+            written.append(grab(app, window, out, "calculators"))
+            open_calc("iss")  # its inputs are already there
+            written.append(grab(app, window, out, "calculator-iss"))
+        else:
+            written.append(grab(app, window, out, "calculators"))
 
         for key in ("regimens", "evidence", "reference"):
             section_page: QWidget = window.show_section_key(key)
@@ -136,6 +139,22 @@ def shoot(out: Path) -> list[Path]:
             if callable(prepare):
                 prepare()
             written.append(grab(app, window, out, key))
+
+        # The options the PDQ describes for the relapsed demo patient (from the course model).
+        store = getattr(patients, "store", None)
+        open_patient = getattr(patients, "open_patient", None)
+        if page is not None and store is not None and callable(open_patient):
+            relapsed = next(
+                (s.id for s in store.list_patients() if s.name.startswith("DEMO Ivanova")),
+                None,
+            )
+            if relapsed is not None:
+                open_patient(relapsed)
+                options_page = page.open_regimens()
+                prepare = getattr(options_page, "prepare_screenshot", None)
+                if callable(prepare):
+                    prepare()
+                written.append(grab(app, window, out, "regimens-options"))
         window.close()
     return written
 

@@ -154,3 +154,23 @@ def test_mnemonics_are_unique_on_every_patient_screen(window: MainWindow) -> Non
                 letters[letter] = text
         if screen != "list":
             assert letters, screen
+
+
+@pytest.mark.parametrize("section", ["regimens", "evidence", "reference", "calculators"])
+def test_mnemonics_are_unique_in_the_display_sections(
+    window: MainWindow, qtbot: QtBot, section: str
+) -> None:
+    """Alt+letter reaches one control in Regimens, Evidence, Reference and Calculators too."""
+    page = window.show_section_key(section)
+    ready = getattr(page, "ready", None)
+    if callable(ready):
+        qtbot.waitUntil(ready, timeout=10_000)
+    letters: dict[str, str] = {}
+    for widget in page.findChildren(QWidget):
+        text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
+        match = re.search(r"&([^&])", text.replace("&&", ""))
+        if match and widget.isVisibleTo(page):
+            letter = match.group(1).lower()
+            assert letter not in letters, f"Alt+{letter} on {letters.get(letter)!r} and {text!r}"
+            letters[letter] = text
+    assert letters, section  # every section's own controls have mnemonics

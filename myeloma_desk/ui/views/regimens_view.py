@@ -453,7 +453,11 @@ class RegimensView(QWidget):
             from PySide6.QtWidgets import QApplication
 
             QApplication.processEvents()
-        self.select_regimen("vrd")
+        shown = self.shown_regimens()
+        if self.options_box.isVisible() and shown:  # a patient's options: the first of them
+            self.select_regimen(shown[0])
+        else:
+            self.select_regimen("vrd")
 
 
 def _levels(option: Option) -> list[str]:
