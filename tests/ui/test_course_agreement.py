@@ -1,0 +1,73 @@
+"""One course model behind every screen: for every demo patient and every visit, the
+timeline, the trends flowsheet, the assessment panel of the opened visit and the printed
+report give the same IMWG response (with its confirmation), and a follow-up shows the
+established diagnosis instead of re-deriving one from treated labs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
+
+from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.views.patients.section import PatientsView
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    yield win
+    win.close()
+
+
+def test_every_screen_agrees_on_every_demo_visit(window: MainWindow) -> None:
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    view.load_demo()
+    responses = follow_ups = 0
+    for summary in view.store.list_patients():
+        view.open_patient(summary.id)
+        page = view.patient_page
+        assert page.record is not None
+        course = page.record.course
+        name = summary.name
+        # the page header: the established diagnosis and the state now, from the course
+        assert course.diagnosis.label in page.header.text(), name
+        visits = {e.visit_date: e.text for e in page.timeline_model.events() if e.kind == "visit"}
+        sheet = page.chart.flowsheet_model
+        flowsheet = {
+            sheet.index(r, 0).data(): sheet.index(r, 1).data() for r in range(sheet.rowCount())
+        }
+        source = course.diagnosis_visit
+        for visit in course.visits:
+            where = f"{name}, {visit.date}"
+            form = page._edit_visit(visit.date, new=False)
+            assert form is not None
+            form.update_assessment()
+            key = form.panel.key.text()
+            report = page.report_doc(visit.date)
+            follow_up = source is not None and visit.date > source.date
+            if follow_up:
+                follow_ups += 1
+                assert "cannot be determined (possible" not in key.lower(), where
+                assert "Established diagnosis: " + course.diagnosis.shown() in key, where
+                assert "Diagnosis: cannot be determined" not in report.model_dump_json(), where
+            if follow_up and visit.response is not None and visit.response.category:
+                shown = visit.response.shown()
+                assert f"Response {shown}" in visits[visit.date], where  # timeline
+                assert f"Response: {shown}" in key, where  # assessment panel
+                if visit.date.isoformat() in flowsheet:  # trends flowsheet
+                    assert flowsheet[visit.date.isoformat()] == shown, where
+                assert report.response.available, where  # printed report
+                assert report.response.result.startswith(visit.response.category), where
+                responses += 1
+    assert follow_ups >= 9 and responses >= 5  # the demo patients' follow-ups (9 today)
