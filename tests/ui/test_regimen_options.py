@@ -171,3 +171,23 @@ def test_empty_report_is_said_in_words() -> None:
     assert "describes no regimen or approach" in text
     assert "not a recommendation to give no treatment" in text
     assert "Diagnosis not established" in text
+
+
+def test_options_of_a_typed_follow_up_use_the_established_diagnosis(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    patients, ids = _demo(window)
+    patients.open_patient(ids["DEMO-0009"])
+    page = patients.patient_page
+    assert page.record is not None
+    form = page._edit_visit(page.record.visits[-1].date, new=False)
+    assert form is not None
+    regimens = form.open_options()
+    assert isinstance(regimens, RegimensView)
+    qtbot.waitUntil(regimens.ready, timeout=10_000)
+    text = regimens.options.toPlainText()
+    # the follow-up's treated labs leave its own diagnosis undetermined; the course's stands
+    assert "not determined, so no option can be listed" not in text
+    setting = next(line for line in text.splitlines() if line.startswith("Setting:"))
+    assert setting.startswith("Setting: Relapsed or refractory")
+    assert "Regimens the PDQ describes" in text and "visit as typed, dated 2024-05-21" in text

@@ -406,12 +406,14 @@ class RegimensView(QWidget):
             return False
         assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
         report = options_for(assessment, snapshot, self.evidence, diagnosis=diagnosis)
-        self._show_report(report, snapshot.date, "")
+        self._show_report(report, snapshot.date, "", "visit as typed, dated")
         return True
 
-    def _show_report(self, report: OptionsReport, day: dt.date | None, state: str) -> None:
+    def _show_report(
+        self, report: OptionsReport, day: dt.date | None, state: str, which: str = "latest visit"
+    ) -> None:
         assert self.evidence is not None
-        self.options.setHtml(state + options_html(report, day, self.evidence))
+        self.options.setHtml(state + options_html(report, day, self.evidence, which))
         self._set_patient_regimens({o.id for o in report.options})
 
     def _set_patient_regimens(self, regimens: set[str]) -> None:
@@ -464,11 +466,13 @@ def _levels(option: Option) -> list[str]:
     return sorted({lv for s in option.studies for lv in s.levels})
 
 
-def options_html(report: OptionsReport, day: dt.date | None, ev: Evidence) -> str:
+def options_html(
+    report: OptionsReport, day: dt.date | None, ev: Evidence, which: str = "latest visit"
+) -> str:
     """The options report in a clinician's words: heading, disclaimer, the setting and why,
     the regimens (with levels of evidence and flags), the approaches that are not regimens
     (the PDQ's own sentence), the general flags, and what was not known."""
-    when = f"latest visit {day.isoformat()}" if day else "undated visit"
+    when = f"{which} {day.isoformat()}" if day else "undated visit"
     out = [f"<p><b>{e(report.heading)}</b> ({when}) — <i>{e(report.disclaimer)}</i></p>"]
     if report.settings:
         out.append(

@@ -373,7 +373,11 @@ class AssessView(QWidget):
         page = self._navigate("regimens", "")
         show = getattr(page, "show_options_for", None)
         if callable(show) and state.snapshot is not None:
-            show(state.snapshot, self.subject or "this visit")
+            # A patient's visit: the established diagnosis of the course chooses the setting
+            # (a follow-up's treated labs would leave the diagnosis undetermined).
+            course = self.panel.current_course()
+            diagnosis = course.diagnosis.value if course is not None else None
+            show(state.snapshot, self.subject or "this visit", diagnosis)
         return page
 
     def report_doc(self) -> ReportDoc:
