@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.views.visit_form import NEW_VISIT_KEY
 
 BAD = (
-    re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),  # snake_case
+    re.compile(r"\b[a-z0-9][a-z0-9]*(?:_[a-z0-9]+)+\b"),  # snake_case, "10_mg_daily" too
     re.compile(r"myeloma-ref\d+|\bnct\d{8}\b"),  # database ids instead of names
     re.compile(r"\bG/dL\b|\bMg/24h\b|\bMg/L\b|: None\b"),
 )
@@ -93,6 +94,29 @@ def test_no_debug_text_in_the_display_views(qtbot: QtBot, tmp_path: Path) -> Non
     for result in visit.panel.model.results():
         assert visit.panel.select_rule(result.rule)
         _bad(f"follow-up, {result.title}", visit, found)
+    # A visit whose kidney function reduces the lenalidomide dose (CrCl about 39 and 18 mL/min
+    # by Cockcroft–Gault): the dose reads as words, never as the rule's "10_mg_daily".
+    assess = window.show_section_key("assess")
+    for creatinine in (1.4, 3.0):
+        assess.set_subject("", NEW_VISIT_KEY)  # type: ignore[attr-defined]
+        assess.form.set_data(  # type: ignore[attr-defined]
+            {
+                "date": "2025-03-04",
+                "age_years": 67,
+                "sex": "female",
+                "weight": {"value": 64, "unit": "kg"},
+                "creatinine": {"value": creatinine, "unit": "mg/dL"},
+            }
+        )
+        assess.update_assessment()  # type: ignore[attr-defined]
+        dose = next(
+            r
+            for r in assess.panel.model.results()  # type: ignore[attr-defined]
+            if r.rule == "lenalidomide_renal_dose"
+        )
+        assert dose.result in ("10_mg_daily", "15_mg_every_other_day")
+        assert assess.panel.select_rule("lenalidomide_renal_dose")  # type: ignore[attr-defined]
+        _bad(f"renal dose at creatinine {creatinine}", assess, found)
     for key in ("regimens", "evidence", "reference", "calculators"):
         section = window.show_section_key(key)
         ready = getattr(section, "ready", None)

@@ -140,7 +140,8 @@ _WORDS = {
 }
 
 
-_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+# An identifier; one may start with a number ("10_mg_daily", a dose the renal rule returns).
+_IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9]*(_[a-z0-9]+)*")
 
 
 def humanize(token: str) -> str:
@@ -155,7 +156,7 @@ def humanize(token: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_TOKEN = re.compile(r"\b[a-z0-9][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
 def _token_words(token: str) -> str:
