@@ -1,7 +1,7 @@
 """Engine II benchmark: a full assessment (every rule) of a snapshot with a 20-visit history.
 
-Target: median ≤ 2 ms per assessment of a freshly parsed snapshot. Prints its figures; run with `bash dev.sh bench` or
-`.venv/bin/python benchmarks/bench_engine2.py [--runs N]`.
+Target: median ≤ 2 ms per assessment of a freshly parsed snapshot. Prints its figures; run
+with `bash dev.sh bench` or `.venv/bin/python benchmarks/bench_engine2.py [--runs N]`.
 """
 
 from __future__ import annotations
