@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from myeloma_desk import __version__
+from myeloma_desk.domain.display import course_result_text
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
@@ -570,6 +571,9 @@ def format_result(result: RuleResult) -> str:
     value = result.result
     if value is None:
         return "none"
+    words = course_result_text(result.rule, value)  # the one display vocabulary
+    if words is not None:
+        return words
     if isinstance(value, list):
         return ", ".join(_code(v) for v in value) if value else "none"
     if isinstance(value, float | int):
