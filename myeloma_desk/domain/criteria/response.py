@@ -13,8 +13,9 @@ percentage when nothing else is (non-secretory disease). A category is *confirme
 previous assessment since the baseline, under the same therapy, met it too
 (``detail.confirmation``).
 
-Not implemented (said in ``detail.not_checked``): imaging response (PET/MRI) and circulating
-plasma cells.
+Not implemented (said in ``detail.not_checked``, with the reason): imaging response (PET/MRI),
+measured plasmacytoma size and circulating plasma cells, whose Kumar 2016 thresholds could not be
+verified with the sources available.
 """
 
 from __future__ import annotations
@@ -111,9 +112,17 @@ FOLLOWED = (
     MARROW,
     "lytic_lesions",
 )
+# Kumar 2016's measured-imaging criteria (plasmacytoma size as the sum of the products of the
+# perpendicular diameters; circulating plasma cells as a measure of progression) were searched
+# for 2026-12-03 and not found in any source the search tool holds; Durie 2006's wording for
+# soft-tissue plasmacytomas (≥ 50% smaller for PR, gone for CR, new or definitely larger for PD)
+# is what the recorded category applies.
 NOT_CHECKED = (
-    "Imaging response (PET/MRI) and circulating plasma cells are not assessed. Minimal response "
-    "is not defined for disease followed by free light chains or by the marrow alone."
+    "Not assessed: imaging response (PET/MRI), the measured size of soft-tissue plasmacytomas "
+    "(sum of the products of the perpendicular diameters) and circulating plasma cells; their "
+    "Kumar 2016 thresholds could not be verified against the paper. Plasmacytomas are judged "
+    "from the category recorded (none, present, at least 50% smaller, new or growing). Minimal "
+    "response is not defined for disease followed by free light chains or by the marrow alone."
 )
 
 

@@ -288,3 +288,12 @@ def test_al_patient_in_hematologic_cr_then_progression() -> None:
     assert (progression.status, progression.result) == ("determined", "progression")
     assert progression.detail["from"] == "complete response"
     assert progression.detail["complete_response_date"] == "2021-10-01"
+
+
+def test_unverified_imaging_criteria_are_said_to_the_user() -> None:
+    # Measured plasmacytoma size and circulating plasma cells are not assessed, and the result
+    # says why: their Kumar 2016 thresholds could not be verified.
+    shown = response(3).detail["not_checked"]
+    assert "circulating plasma cells" in shown
+    assert "sum of the products of the perpendicular diameters" in shown
+    assert "could not be verified" in shown
