@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from myeloma_desk.domain.criteria.amyloidosis import al_hematologic_progression
 from myeloma_desk.domain.snapshot import parse_snapshot
@@ -165,3 +167,20 @@ def test_not_applicable_without_history_or_amyloidosis() -> None:
     assert al_hematologic_progression(snap([], flc(90))).status == "not_applicable"
     plain = parse_snapshot({"date": "2025-01-01", "history": [{"date": "2024-01-01", **flc(90)}]})
     assert al_hematologic_progression(plain).status == "not_applicable"
+
+
+@given(
+    lowest=st.integers(min_value=0, max_value=400),
+    a=st.integers(min_value=0, max_value=600),
+    b=st.integers(min_value=0, max_value=600),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_higher_light_chain_never_undoes_progression(lowest: int, a: int, b: int) -> None:
+    # Property: from the same lowest value, a higher involved light chain is never "less"
+    # progression than a lower one.
+    low, high = sorted((a, b))
+    earlier = [flc(500), flc(lowest)]
+    at_low = al_hematologic_progression(snap(earlier, flc(low)))
+    at_high = al_hematologic_progression(snap(earlier, flc(high)))
+    if at_low.result == "progression":
+        assert at_high.result == "progression"
