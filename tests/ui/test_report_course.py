@@ -168,3 +168,33 @@ def test_patient_page_prints_the_course(qtbot: Any, tmp_path: Path) -> None:
     assert {"report": "course", "format": "pdf", "pages": saved[1]} in details
     dialog.deleteLater()
     win.close()
+
+
+def test_course_report_prints_user_strings_literally(tmp_path: Path, qapp: object) -> None:
+    """Name, clinician and institution with markup, quotes and a right-to-left override."""
+    from pypdf import PdfReader
+
+    from myeloma_desk.domain.snapshot import parse_snapshot
+    from myeloma_desk.reports.render_qt import render_pdf
+    from myeloma_desk.reports.snapshot_course import course_of_snapshot
+
+    snap = parse_snapshot(
+        {
+            "date": "2025-01-02",
+            "patient": {"name": "<b>&\"' Evil\u202eDIMSIER", "identifier": "MRN-1"},
+            "serum_m_protein": {"value": 1.0, "unit": "g/dL"},
+            "history": [{"date": "2024-06-01", "serum_m_protein": {"value": 3, "unit": "g/dL"}}],
+            "therapy_lines": [{"regimen": "VRd <i>", "start": "2024-06-10"}],
+        }
+    )
+    doc = course_report(
+        course_of_snapshot(snap), clinician="Dr <i>X</i>", institution="\u202eLatigsoh"
+    )
+    html_text = course_html(doc)
+    assert "&lt;b&gt;&amp;&quot;&#x27; Evil[U+202E]DIMSIER" in html_text
+    assert "VRd &lt;i&gt;" in html_text and "<i>" not in html_text
+    out = tmp_path / "c.pdf"
+    render_pdf(doc, out)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "<b>&\"' Evil[U+202E]DIMSIER" in text and "[U+202E]Latigsoh" in text
+    assert "\u202e" not in text and "ID MRN-1" in text
