@@ -126,8 +126,15 @@ def _passphrase(paths: Any) -> str | None:
     from myeloma_desk.store import db
 
     meta = db.StoreMeta.read(paths.data / db.META_NAME)
-    if meta is None or not meta.encrypted:
+    if meta is not None and not meta.encrypted:
         return None
+    if meta is None:  # the sidecar is gone: only a file without SQLite's header may need one
+        store_file = paths.data / db.DB_NAME
+        try:
+            if not store_file.is_file() or db.is_plain_sqlite(store_file) is not False:
+                return None
+        except OSError:
+            return None
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     if sys.stdin.isatty():
@@ -174,6 +181,8 @@ def _run(args: argparse.Namespace, action: Any, **options: Any) -> int:
         return _fail(f"cannot open the patient store: {_os_message(error)}", EXIT_STORE)
     except database_errors as error:
         return _fail(f"cannot open the patient store: {error}", EXIT_STORE)
+    if getattr(store, "recovery_notice", None):
+        print(f"myeloma-desk: {store.recovery_notice}", file=sys.stderr)
     if getattr(store, "rekey_interrupted", False) and args.patients_command != "encrypt":
         print(
             "myeloma-desk: an earlier 'patients encrypt' was interrupted; run it again with the "

@@ -436,7 +436,7 @@ def rekey_copy(source_path: Path, old: str | None, target_path: Path, new: str |
         os.fsync(handle.fileno())
 
 
-def is_encrypted(db_path: Path, meta: StoreMeta | None) -> bool:
+def is_encrypted(db_path: Path, meta: StoreMeta | None, backup_folder: Path | None = None) -> bool:
     """Whether a non-empty store file is encrypted.
 
     A file that starts with SQLite's header is plain, whatever the sidecar says (SQLCipher files
@@ -444,10 +444,132 @@ def is_encrypted(db_path: Path, meta: StoreMeta | None) -> bool:
     store is plain, in which case it is a damaged plain store (and goes through the integrity
     check and is moved aside). Changing encryption writes the sidecar before (encrypt) or after
     (decrypt) swapping the file, so a crash in between is always read correctly.
+
+    Without the sidecar, a file without the header is random bytes either way: it is read as a
+    damaged plain store when SQLCipher is not installed (this app cannot have encrypted it) or
+    when the newest backup is plain (backups are converted before the store, see
+    ``Store.change_passphrase``), and as encrypted otherwise.
     """
     if is_plain_sqlite(db_path):
         return False
-    return meta.encrypted if meta is not None else True
+    if meta is not None:
+        return meta.encrypted
+    if not encryption_available():
+        return False
+    backups = list_backups(backup_folder) if backup_folder is not None else []
+    if backups:
+        with contextlib.suppress(OSError):
+            return not is_plain_sqlite(backups[0])
+    return True
+
+
+# --- the write-ahead log ---------------------------------------------------------------------
+
+WAL_MAGIC = (0x377F0682, 0x377F0683)  # little-/big-endian checksums (SQLite file format, 4.3)
+WAL_HEADER = 32
+WAL_FRAME_HEADER = 24
+
+
+@dataclass(frozen=True)
+class WalDamage:
+    """A WAL whose frame ``bad_frame`` (1-based) fails its checksum while ``lost_commits``
+    committed transactions of the same generation follow it: SQLite's recovery stops at the
+    damaged frame, so those commits cannot be recovered."""
+
+    bad_frame: int
+    lost_commits: int
+    recovered_commits: int
+
+
+def _wal_checksum(data: bytes, big_endian: bool, s0: int, s1: int) -> tuple[int, int]:
+    """SQLite's WAL checksum (file format section 4.3) over ``data``, continuing from s0, s1."""
+    import struct
+
+    words = struct.unpack(f"{'>' if big_endian else '<'}{len(data) // 4}I", data)
+    mask = 0xFFFFFFFF
+    for index in range(0, len(words), 2):
+        s0 = (s0 + words[index] + s1) & mask
+        s1 = (s1 + words[index + 1] + s0) & mask
+    return s0, s1
+
+
+def wal_damage(db_path: Path) -> WalDamage | None:
+    """Check the store's ``-wal`` file the way SQLite's recovery reads it; None if it is sound.
+
+    Frames are valid while their salts match the header and their cumulative checksum holds; the
+    recovery keeps everything up to the last valid commit frame. Frames of an older generation
+    (other salts) and a torn, uncommitted last transaction are normal after a crash. Damage is a
+    frame of the current generation that fails its checksum (a flipped byte) while later
+    transactions of the same generation were committed: data that recovery would silently drop.
+    Damage inside the last transaction alone cannot be told from a write the crash interrupted
+    (whose commit never returned) and is not reported. A damaged header drops every frame.
+    """
+    import struct
+
+    wal = Path(str(db_path) + "-wal")
+    try:
+        raw = wal.read_bytes()
+    except OSError:
+        return None
+    if len(raw) < WAL_HEADER + WAL_FRAME_HEADER:
+        return None
+    magic, _version, page_size, _seq, salt1, salt2, c0, c1 = struct.unpack(">8I", raw[:WAL_HEADER])
+    frame_size = WAL_FRAME_HEADER + page_size
+    frames = (len(raw) - WAL_HEADER) // frame_size
+    if magic not in WAL_MAGIC or page_size < 512 or page_size & (page_size - 1):
+        return WalDamage(0, frames, 0) if frames else None
+    big_endian = magic & 1 == 1
+    s0, s1 = _wal_checksum(raw[:24], big_endian, 0, 0)
+    if (s0, s1) != (c0, c1):
+        commits = sum(
+            1
+            for i in range(frames)
+            if struct.unpack_from(">I", raw, WAL_HEADER + i * frame_size + 4)[0] != 0
+        )
+        return WalDamage(0, commits, 0) if commits else None
+    recovered = 0
+    for index in range(frames):
+        start = WAL_HEADER + index * frame_size
+        _page, commit, f_salt1, f_salt2, f0, f1 = struct.unpack_from(">6I", raw, start)
+        if (f_salt1, f_salt2) != (salt1, salt2):
+            return None  # the end of this generation: older frames follow (normal)
+        s0, s1 = _wal_checksum(raw[start : start + 8], big_endian, s0, s1)
+        s0, s1 = _wal_checksum(
+            raw[start + WAL_FRAME_HEADER : start + frame_size], big_endian, s0, s1
+        )
+        if (s0, s1) != (f0, f1):
+            lost = 0
+            for later in range(index, frames):
+                at = WAL_HEADER + later * frame_size
+                _p, l_commit, l_salt1, l_salt2 = struct.unpack_from(">4I", raw, at)
+                if (l_salt1, l_salt2) == (salt1, salt2) and l_commit != 0:
+                    lost += 1
+            # Only the last transaction damaged: a write the crash interrupted looks the same
+            # (its commit never returned), so that alone is not reported as damage.
+            return WalDamage(index + 1, lost, recovered) if lost > 1 else None
+        if commit != 0:
+            recovered += 1
+    return None
+
+
+def keep_aside_copy(db_path: Path, corrupt_dir: Path, now: dt.datetime) -> Path:
+    """Copy the database and its -wal (byte for byte, 0600) into ``corrupt_dir`` before any
+    recovery touches them; return the copy's path. The originals stay where they are."""
+    import shutil
+
+    make_private_dir(corrupt_dir)
+    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    kept = corrupt_dir / f"{db_path.stem}-{stamp}-wal-damaged{db_path.suffix}"
+    for suffix in ("", "-wal"):
+        source = Path(str(db_path) + suffix)
+        if source.exists():
+            target = Path(str(kept) + suffix)
+            create_private_file(target)
+            shutil.copyfile(source, target)
+            with target.open("rb") as handle:
+                os.fsync(handle.fileno())
+    fsync_dir(corrupt_dir)
+    return kept
 
 
 # --- backups ---------------------------------------------------------------------------------

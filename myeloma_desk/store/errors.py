@@ -81,8 +81,20 @@ class StoreMissingError(StoreCorruptError):
 class PassphraseRequiredError(StoreError):
     """The store is encrypted and no passphrase was given."""
 
-    def __init__(self) -> None:
-        super().__init__("The patient store is encrypted: enter its passphrase to open it.")
+    def __init__(self, *, meta_missing: bool = False) -> None:
+        self.meta_missing = meta_missing
+        message = "The patient store is encrypted: enter its passphrase to open it."
+        if meta_missing:
+            # An encrypted file and a damaged one both read as random bytes; the sidecar that
+            # tells them apart (patients.meta.json) is gone and no backup says the store is plain.
+            message = (
+                "The patient store reads as encrypted, but its description file "
+                "(patients.meta.json) is missing, so it may instead be damaged. If it is "
+                "encrypted, enter its passphrase. If it was never encrypted, the file is "
+                "damaged: it was left untouched; restore a backup with "
+                "`myeloma-desk patients restore FILE`."
+            )
+        super().__init__(message)
 
 
 class WrongPassphraseError(StoreError):

@@ -127,6 +127,8 @@ class Store:
         self._clock = clock
         self.keep_backups = keep_backups
         self.backup_due = False  # a start-up backup is due (see open(backup_on_open=False))
+        # Set when the last open found committed data it could not recover (a damaged WAL).
+        self.recovery_notice: str | None = None
 
     # --- opening and closing ------------------------------------------------------------------
 
@@ -185,9 +187,9 @@ class Store:
                 meta = db.StoreMeta(passphrase is not None, clock().isoformat())
                 meta.write(meta_path)
             else:
-                encrypted = db.is_encrypted(db_path, meta)
+                encrypted = db.is_encrypted(db_path, meta, data / db.BACKUP_DIR)
                 if encrypted and passphrase is None:
-                    raise PassphraseRequiredError()
+                    raise PassphraseRequiredError(meta_missing=meta is None)
                 if not encrypted and passphrase is not None:
                     raise StoreError(
                         "This patient store is not encrypted: open it without a passphrase."
@@ -195,6 +197,11 @@ class Store:
                 if meta is None or meta.encrypted != encrypted:
                     meta = db.StoreMeta(encrypted, meta.created if meta else clock().isoformat())
                     meta.write(meta_path)
+            # A damaged WAL is kept aside, byte for byte, before SQLite's recovery reads it.
+            wal_damage = None if new else db.wal_damage(db_path)
+            kept = (
+                db.keep_aside_copy(db_path, data / db.CORRUPT_DIR, clock()) if wal_damage else None
+            )
             connection = db.connect(db_path, passphrase if meta.encrypted else None)
             if not new:
                 try:
@@ -218,6 +225,8 @@ class Store:
             store = cls(paths, connection, lock, passphrase, clock, keep_backups)
             store._restrict_files()
             store._migrate()
+            if wal_damage is not None and kept is not None:
+                store.recovery_notice = store._record_wal_loss(wal_damage, kept)
             # A backup at every start, unless nothing changed since the newest one (so a day of
             # restarts does not rotate the older, different backups away). With
             # ``backup_on_open=False`` the caller takes it later (``backup_due`` says whether one
@@ -256,6 +265,21 @@ class Store:
                     )
         except SchemaTooNewError as error:
             raise StoreError(str(error)) from None
+
+    def _record_wal_loss(self, damage: db.WalDamage, kept: Path) -> str:
+        """Log the loss a damaged WAL caused and return the message for the user."""
+        latest = audit.events(self._conn, limit=1)
+        since = f" after {latest[0].at[:19].replace('T', ' ')} UTC" if latest else ""
+        notice = (
+            f"The patient store's write-ahead log was damaged: {damage.lost_commits} committed "
+            f"change(s) saved{since} could not be recovered ({damage.recovered_commits} before "
+            f"the damage were). The database and the damaged log were kept, unchanged, in "
+            f"{kept}. Check the most recent patients, visits and lines against your records "
+            "and enter what is missing again."
+        )
+        detail = {"what": "recovery", "lost_commits": damage.lost_commits, "kept": kept.name}
+        self.record_event("change", None, detail)
+        return notice
 
     def close(self) -> None:
         """Checkpoint, close the database and release the instance lock (idempotent)."""
