@@ -368,9 +368,20 @@ def _verify(args: argparse.Namespace) -> int:
     def action(store: Any) -> int:
         problem = store.integrity_check()
         print("database integrity: " + ("ok" if problem is None else f"FAILED: {problem}"))
+        unreadable = store.unreadable_records()
+        print(
+            "records: all readable"
+            if not unreadable
+            else f"records: {len(unreadable)} cannot be read as stored (DAMAGED)"
+        )
+        for line in unreadable[:50]:
+            print(f"  {_shown(line)}")
+        if len(unreadable) > 50:
+            print(f"  ... and {len(unreadable) - 50} more")
         result = store.verify_audit()
         print(result.message())
-        return EXIT_OK if problem is None and result.ok else EXIT_FAILED
+        ok = problem is None and not unreadable and result.ok
+        return EXIT_OK if ok else EXIT_FAILED
 
     return _run(args, action, backup_on_open=False)
 

@@ -202,7 +202,15 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
             connection.close()
             raise WrongPassphraseError() from None
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.text_factory = lenient_text
     return connection
+
+
+def lenient_text(raw: bytes) -> str:
+    """How every connection decodes TEXT: invalid UTF-8 (a damaged file, an edit outside the
+    app) becomes U+FFFD instead of an exception in every list, record and export; ``verify``
+    names the record (store/readable.py)."""
+    return str(raw, "utf-8", "replace")
 
 
 def configure(connection: Any) -> None:

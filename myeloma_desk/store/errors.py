@@ -127,3 +127,18 @@ class ConflictError(StoreError):
 
 class BackupError(StoreError):
     """A backup file cannot be used (damaged, not a Myeloma Desk store, or newer schema)."""
+
+
+class DamagedRecordError(StoreError):
+    """A stored record (a visit, a therapy line) cannot be read back: its content is damaged.
+
+    Raised instead of skipping the record, which would silently change what the engine sees."""
+
+    def __init__(self, what: str, problem: str) -> None:
+        self.what = what
+        self.problem = problem
+        super().__init__(
+            f"{what} cannot be read: the stored record is damaged ({problem}). Nothing was "
+            "changed. `myeloma-desk patients verify` lists every damaged record; restore a "
+            "backup (`myeloma-desk patients restore FILE`) to recover it."
+        )

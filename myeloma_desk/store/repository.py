@@ -19,10 +19,11 @@ from typing import Any
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.paths import AppPaths, restrict_file
-from myeloma_desk.store import audit, db, drafts
+from myeloma_desk.store import audit, db, drafts, readable
 from myeloma_desk.store.errors import (
     BackupError,
     ConflictError,
+    DamagedRecordError,
     EncryptionUnavailableError,
     NotFoundError,
     PassphraseRequiredError,
@@ -64,7 +65,10 @@ def _utc_now() -> dt.datetime:
 
 
 def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # a damaged date shows as unknown; `verify` names the record
 
 
 def _summary(row: Any) -> PatientSummary:
@@ -575,13 +579,18 @@ class Store:
         )
 
     def _visit(self, row: Any) -> Visit:
-        return Visit(
-            id=row[0],
-            patient_id=row[1],
-            date=dt.date.fromisoformat(row[2]),
-            snapshot=Snapshot.model_validate_json(row[3]),
-            updated_at=row[4],
-        )
+        try:
+            return Visit(
+                id=row[0],
+                patient_id=row[1],
+                date=dt.date.fromisoformat(row[2]),
+                snapshot=Snapshot.model_validate_json(row[3]),
+                updated_at=row[4],
+            )
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            raise DamagedRecordError(
+                f"The visit of {row[2]} of patient {row[1]}", readable.first_problem(error)
+            ) from None
 
     def get_visit(self, pid: int, visit_date: dt.date) -> Visit:
         row = self.connection.execute(
@@ -626,10 +635,17 @@ class Store:
             "WHERE patient_id = ? ORDER BY position",
             (pid,),
         ).fetchall()
-        return [
-            StoredLine(row[0], row[1], row[2], TherapyLine.model_validate_json(row[3]))
-            for row in rows
-        ]
+        lines: list[StoredLine] = []
+        for row in rows:
+            try:
+                lines.append(
+                    StoredLine(row[0], row[1], row[2], TherapyLine.model_validate_json(row[3]))
+                )
+            except ValueError as error:
+                raise DamagedRecordError(
+                    f"Therapy line {row[2]} of patient {row[1]}", readable.first_problem(error)
+                ) from None
+        return lines
 
     def _write_lines(self, pid: int, lines: list[TherapyLine], now: str) -> None:
         self.connection.execute("DELETE FROM therapy_lines WHERE patient_id = ?", (pid,))
@@ -879,6 +895,10 @@ class Store:
     def integrity_check(self) -> str | None:
         """None if the full integrity check passes, else its message."""
         return db.integrity_check(self.connection)
+
+    def unreadable_records(self) -> list[str]:
+        """Records that cannot be read back (invalid text, visit or line JSON): for verify."""
+        return readable.unreadable_records(self.connection)
 
     def backups(self) -> list[Path]:
         """Backup files, newest first."""
