@@ -320,18 +320,26 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from myeloma_desk.exchange.errors import ImportRejected
-    from myeloma_desk.exchange.importer import import_file, read_bundle
+    from myeloma_desk.exchange.importer import read_import, write_import
 
     path = Path(args.file)
     try:
-        read_bundle(path)  # validate fully before even opening the store
+        read = read_import(path)  # validate fully before even opening the store
     except ImportRejected as error:
         print(f"myeloma-desk: {error}", file=sys.stderr)
         return EXIT_REJECTED
 
     def action(store: Any) -> int:
-        patient = import_file(store, path)
-        print(f"imported patient {patient.id}: {patient.name}")
+        patient = write_import(store, read, path.name)
+        bundle = read.bundle
+        print(
+            f"imported patient {patient.id}: {_shown(patient.name)} ({len(bundle.visits)} "
+            f"visit(s), {len(bundle.therapy_lines)} therapy line(s))"
+        )
+        if read.skipped:
+            print(f"{len(read.skipped)} resource(s) not imported:")
+            for line in read.skipped:
+                print(f"  {_shown(line)}")
         return EXIT_OK
 
     return _run(args, action)
