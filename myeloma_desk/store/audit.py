@@ -219,11 +219,74 @@ def last_restore(connection: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def missing_triggers(connection: Any) -> list[str]:
-    """The append-only triggers that are no longer there (dropped by someone)."""
+# --- patient records are written only through the app ----------------------------------------
+#
+# Triggers on every table of patient data refuse INSERT, UPDATE and DELETE unless the
+# connection has the SQL function WRITER_FUNCTION, which only the app's connections register
+# (db.connect). A direct edit with any other SQLite tool fails ("no such function"), so the
+# records cannot be changed without first dropping a trigger, which `verify` reports. Someone
+# who registers the function in their own program is not stopped (tamper-evident for the
+# common case, not tamper-proof; see docs/store.md). The triggers are installed at the first
+# open by this version, with a `change` event {"what": "record protection"}; once that event is
+# in the log, a missing trigger is reported, never silently re-created.
+
+WRITER_FUNCTION = "myeloma_desk_writer"
+RECORD_TABLES = ("patients", "visits", "therapy_lines", "notes", "assessments")
+RECORD_TRIGGERS = tuple(
+    f"{table}_written_by_app_{op.lower()}"
+    for table in RECORD_TABLES
+    for op in ("INSERT", "UPDATE", "DELETE")
+)
+_PROTECTION = "record protection"
+
+
+def register_writer(connection: Any) -> None:
+    """Mark a connection as the app's own: the record triggers let it write."""
+    connection.create_function(WRITER_FUNCTION, 0, lambda: 1, deterministic=True)
+
+
+def _protection_logged(connection: Any) -> bool:
+    row = connection.execute(
+        "SELECT 1 FROM audit_log WHERE action = 'change' AND detail LIKE ? LIMIT 1",
+        (f'%"what":"{_PROTECTION}"%',),
+    ).fetchone()
+    return row is not None
+
+
+def protect_records(connection: Any, at: str) -> bool:
+    """Install the record triggers once (in one transaction with their audit event).
+
+    True if they were installed now. Does nothing when they exist, or when the log shows they
+    were installed before (then a missing one is tampering, reported by :func:`missing_triggers`).
+    """
+    present = _trigger_names(connection)
+    if all(name in present for name in RECORD_TRIGGERS) or _protection_logged(connection):
+        return False
+    from myeloma_desk.store.db import transaction
+
+    with transaction(connection):
+        for table in RECORD_TABLES:
+            for op in ("INSERT", "UPDATE", "DELETE"):
+                connection.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_written_by_app_{op.lower()} "
+                    f"BEFORE {op} ON {table} WHEN {WRITER_FUNCTION}() IS NOT 1 BEGIN SELECT "
+                    "RAISE(ABORT, 'patient records are changed only through Myeloma Desk'); END"
+                )
+        append(connection, at, "change", None, {"what": _PROTECTION})
+    return True
+
+
+def _trigger_names(connection: Any) -> set[str]:
     rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    present = {str(row[0]) for row in rows}
-    return [name for name in TRIGGERS if name not in present]
+    return {str(row[0]) for row in rows}
+
+
+def missing_triggers(connection: Any) -> list[str]:
+    """The protecting triggers that are no longer there (dropped by someone): the audit log's
+    append-only pair, and the record triggers once they were installed."""
+    present = _trigger_names(connection)
+    expected = TRIGGERS + (RECORD_TRIGGERS if _protection_logged(connection) else ())
+    return [name for name in expected if name not in present]
 
 
 def deleted_patients(connection: Any) -> list[str]:

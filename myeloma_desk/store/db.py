@@ -203,6 +203,9 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
             raise WrongPassphraseError() from None
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.text_factory = lenient_text
+    from myeloma_desk.store.audit import register_writer
+
+    register_writer(connection)  # the record triggers let only the app's connections write
     return connection
 
 
@@ -252,6 +255,9 @@ def quick_check(connection: Any) -> str | None:
 
     try:
         rows = connection.execute("PRAGMA quick_check").fetchall()
+    except UnicodeDecodeError:
+        # SQLite's own message quoted bytes of the damaged file (names in a broken schema).
+        return "its structure is damaged (unreadable bytes where SQLite expects names)"
     except database_errors(connection) as error:
         if is_not_damage(str(error)):
             raise StoreUnavailableError(Path(DB_NAME), str(error)) from None
@@ -262,7 +268,10 @@ def quick_check(connection: Any) -> str | None:
 
 def integrity_check(connection: Any) -> str | None:
     """None if the full ``PRAGMA integrity_check`` is ok, else its first messages."""
-    rows = connection.execute("PRAGMA integrity_check").fetchall()
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    except UnicodeDecodeError:
+        return "its structure is damaged (unreadable bytes where SQLite expects names)"
     messages = [str(row[0]) for row in rows]
     return None if messages == ["ok"] else "; ".join(messages[:3])
 
@@ -427,6 +436,9 @@ def rekey_copy(source_path: Path, old: str | None, target_path: Path, new: str |
     create_private_file(target_path)
     connection = module.connect(str(source_path), isolation_level=None)
     try:
+        from myeloma_desk.store.audit import register_writer
+
+        register_writer(connection)  # sqlcipher_export inserts into the guarded tables
         connection.execute("PRAGMA cipher_log_level = NONE")
         if old is not None:
             connection.execute(f"PRAGMA key = {_quote(old)}")

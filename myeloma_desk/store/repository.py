@@ -269,6 +269,7 @@ class Store:
                     )
         except SchemaTooNewError as error:
             raise StoreError(str(error)) from None
+        audit.protect_records(self._conn, self._now())
 
     def _record_wal_loss(self, damage: db.WalDamage, kept: Path) -> str:
         """Log the loss a damaged WAL caused and return the message for the user."""

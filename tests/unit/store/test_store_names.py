@@ -18,6 +18,7 @@ from myeloma_desk.store import (
     StoreLockedError,
     open_store,
 )
+from myeloma_desk.store.audit import register_writer
 from myeloma_desk.store.db import DB_NAME, LOCK_NAME
 
 
@@ -52,6 +53,7 @@ def test_old_records_with_hidden_characters_are_escaped_when_listed(
     with open_store(paths) as store:
         store.create_patient(PatientFields(name="Plain, Name", identifier="X-1"))
     connection = sqlite3.connect(paths.data / DB_NAME)
+    register_writer(connection)  # as stored by an older version, before names were checked
     connection.execute("UPDATE patients SET name = 'Evil\x1b[2J\u202eName' WHERE id = 1")
     connection.commit()
     connection.close()
