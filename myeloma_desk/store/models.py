@@ -29,6 +29,17 @@ def _date_in_range(value: dt.date | None, what: str) -> dt.date | None:
     return value
 
 
+def not_after_today(value: dt.date | None, what: str) -> dt.date | None:
+    """A recorded date (birth, visit, therapy) cannot be later than today (the local date)."""
+    today = dt.date.today()
+    if value is not None and value > today:
+        raise ValueError(
+            f"{what} {value.isoformat()} is after today ({today.isoformat()}); a recorded date "
+            "cannot be in the future"
+        )
+    return value
+
+
 def _refuse_hidden_characters(value: str | None, what: str) -> str | None:
     """Control and text-direction characters are refused in names and identifiers.
 
@@ -61,7 +72,7 @@ class PatientFields(BaseModel):
     @field_validator("birth_date")
     @classmethod
     def _birth_date(cls, value: dt.date | None) -> dt.date | None:
-        return _date_in_range(value, "birth date")
+        return not_after_today(_date_in_range(value, "birth date"), "birth date")
 
     @field_validator("name")
     @classmethod
@@ -90,7 +101,7 @@ class VisitIn(BaseModel):
     @field_validator("date")
     @classmethod
     def _date(cls, value: dt.date) -> dt.date:
-        result = _date_in_range(value, "visit date")
+        result = not_after_today(_date_in_range(value, "visit date"), "visit date")
         assert result is not None
         return result
 
@@ -135,8 +146,8 @@ class PatientBundle(BaseModel):
                     f"visit {visit.date.isoformat()}: its snapshot is dated {snap.date}"
                 )
         for line in self.therapy_lines:
-            _date_in_range(line.start, "therapy start")
-            _date_in_range(line.end, "therapy end")
+            not_after_today(_date_in_range(line.start, "therapy start"), "therapy start")
+            not_after_today(_date_in_range(line.end, "therapy end"), "therapy end")
         return self
 
 

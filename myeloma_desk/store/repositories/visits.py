@@ -7,7 +7,7 @@ from typing import Any
 
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.store.errors import DamagedRecordError, NotFoundError
-from myeloma_desk.store.models import Visit
+from myeloma_desk.store.models import Visit, not_after_today
 from myeloma_desk.store.readable import first_problem
 from myeloma_desk.store.repositories.patients import PatientRepository
 from myeloma_desk.store.repositories.session import Session
@@ -58,6 +58,7 @@ class VisitRepository:
         self._patients = patients
 
     def save(self, pid: int, visit_date: dt.date, snapshot: Snapshot) -> Visit:
+        not_after_today(visit_date, "the visit date")
         payload = visit_snapshot_json(snapshot, visit_date)
         db = self._s.db
         now = self._s.now()

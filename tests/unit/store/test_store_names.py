@@ -81,3 +81,35 @@ def test_deleting_the_lock_file_does_not_let_a_second_writer_in(tmp_path: Path) 
         with pytest.raises(StoreLockedError):
             open_store(paths)
     open_store(paths).close()  # released on close
+
+
+def test_future_dates_are_refused(tmp_path: Path) -> None:
+    """Issue 17 item 10: future visit, birth and therapy dates were accepted."""
+    import datetime as dt
+
+    from storetest_helpers import snap
+
+    from myeloma_desk.store.models import PatientBundle
+
+    today = dt.date.today()
+    tomorrow = today + dt.timedelta(days=1)
+    with open_store(AppPaths.resolve(tmp_path / "home")) as store:
+        pid = store.create_patient(PatientFields(name="TEST Today, Ada", birth_date=today)).id
+        store.save_visit(pid, today, snap())
+        with pytest.raises(ValueError, match="is after today"):
+            store.save_visit(pid, tomorrow, snap())
+        with pytest.raises(ValidationError, match=r"birth date .* is after today"):
+            PatientFields(name="TEST Later, Ada", birth_date=tomorrow)
+        bundle = {
+            "patient": {"name": "TEST Import, Ada"},
+            "visits": [{"date": "x", "snapshot": {}}],
+        }
+        for key, value in (
+            ("visits", [{"date": tomorrow.isoformat(), "snapshot": {}}]),
+            ("therapy_lines", [{"regimen": "VRd", "start": tomorrow.isoformat()}]),
+        ):
+            with pytest.raises(ValidationError, match="is after today"):
+                PatientBundle.model_validate(
+                    {**bundle, key: value, **({} if key == "visits" else {"visits": []})}
+                )
+        assert store.visit_dates(pid) == [today]
