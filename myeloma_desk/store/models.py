@@ -40,6 +40,23 @@ def not_after_today(value: dt.date | None, what: str) -> dt.date | None:
     return value
 
 
+# Control, format (text direction, zero width), surrogate, private, unassigned and line/paragraph
+# separator characters: nothing a clinician types in a name or identifier needs them.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def shown_visibly(value: str) -> str:
+    """A stored name or identifier with any hidden character written out (``\\u202e``), so a
+    record stored before names were checked (or edited outside the app) cannot clear a terminal
+    or reverse how an MRN reads on screen, in exports or in print."""
+    if all(unicodedata.category(char) not in HIDDEN_CATEGORIES for char in value):
+        return value
+    return "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in HIDDEN_CATEGORIES else char
+        for char in value
+    )
+
+
 def _refuse_hidden_characters(value: str | None, what: str) -> str | None:
     """Control and text-direction characters are refused in names and identifiers.
 
@@ -49,7 +66,7 @@ def _refuse_hidden_characters(value: str | None, what: str) -> str | None:
     if value is None:
         return None
     for char in value:
-        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        if unicodedata.category(char) in HIDDEN_CATEGORIES:
             raise ValueError(
                 f"the {what} contains an invisible control or text-direction character "
                 f"(U+{ord(char):04X}); remove it"

@@ -8,7 +8,7 @@ from typing import Any
 
 from myeloma_desk.store.errors import ConflictError, NotFoundError
 from myeloma_desk.store.folding import fold, prefix_range, terms
-from myeloma_desk.store.models import Patient, PatientFields, PatientSummary
+from myeloma_desk.store.models import Patient, PatientFields, PatientSummary, shown_visibly
 from myeloma_desk.store.repositories.session import Session
 
 SUMMARY_COLUMNS = "id, uid, name, identifier, birth_date, sex, diagnosis, archived, last_visit"
@@ -26,8 +26,8 @@ def summary_of(row: Any) -> PatientSummary:
     return PatientSummary(
         id=row[0],
         uid=row[1],
-        name=row[2],
-        identifier=row[3],
+        name=shown_visibly(row[2]),
+        identifier=shown_visibly(row[3]) if row[3] is not None else None,
         birth_date=_date(row[4]),
         sex=row[5],
         diagnosis=row[6],

@@ -61,6 +61,12 @@ def test_old_records_with_hidden_characters_are_escaped_when_listed(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out
     assert "Evil\\u001b[2J\\u202eName" in out
+    # Every read shows it written out: the record page, exports and print (snapshot_for).
+    with open_store(paths, backup_on_open=False) as store:
+        assert store.get_patient(1).name == "Evil\\u001b[2J\\u202eName"
+        assert store.list_patients()[0].name == "Evil\\u001b[2J\\u202eName"
+        exported = store.export_bundle(1, log=False)
+        assert exported.patient.name == "Evil\\u001b[2J\\u202eName"
 
 
 @pytest.mark.parametrize("passphrase", ["", " ", "\t "])
