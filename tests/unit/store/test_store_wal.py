@@ -119,3 +119,25 @@ def test_the_command_line_says_what_was_lost(
     assert main(["--data-dir", str(tmp_path / "target"), "patients", "list"]) == 0
     err = capsys.readouterr().err
     assert "could not be recovered" in err and "wal-damaged" in err
+
+
+@pytest.mark.skipif(not db.encryption_available(), reason="needs the [encryption] extra")
+def test_an_encrypted_wal_is_checked_the_same_way(tmp_path: Path) -> None:
+    """SQLCipher's WAL frames carry SQLite's checksums over the encrypted pages."""
+    source = AppPaths.resolve(tmp_path / "source")
+    target = AppPaths.resolve(tmp_path / "target")
+    with open_store(source, "a long passphrase") as store:
+        pid = store.create_patient(PatientFields(name="TEST Enc, Ada", identifier="E-1")).id
+        store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for day in range(20):
+            store.save_visit(pid, D(2020, 1, 1 + day), snap(serum_m_protein=(1.0, "g/dL")))
+        target.ensure()
+        for name in (db.DB_NAME, db.DB_NAME + "-wal", db.META_NAME):
+            shutil.copyfile(source.data / name, target.data / name)
+    wal = target.data / (db.DB_NAME + "-wal")
+    assert db.wal_damage(target.data / db.DB_NAME) is None
+    frames = (wal.stat().st_size - db.WAL_HEADER) // (db.WAL_FRAME_HEADER + 4096)
+    _flip(wal, db.WAL_HEADER + (frames // 2) * (db.WAL_FRAME_HEADER + 4096) + 200)
+    with open_store(target, "a long passphrase") as store:
+        assert store.recovery_notice is not None
+        assert len(store.visits(pid)) < 20
