@@ -4,6 +4,8 @@ message on the field itself, with the rest of the form still assessed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -33,3 +35,35 @@ def test_huge_or_odd_values_get_a_field_message(
         assert message, text
     assert "Traceback" not in message and "InvalidOperation" not in message
     assert view.result("iss") is not None and view.result("iss").result == "III"
+
+
+def test_a_damaged_visit_opened_in_the_window_gives_the_store_message(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 17 item 7: an unreadable visit crashed the record; the reporter now shows the
+    store's own message (which visit, what to do), no traceback, and the window stays."""
+    from myeloma_desk.store import DamagedRecordError
+    from myeloma_desk.ui.app import create_window
+    from myeloma_desk.ui.views.patients.section import PatientsView
+    from myeloma_desk.ui.views.patients.store import store_of
+
+    window, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(window)
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    view.load_demo()
+    patient = view.model.patient(0)
+    store_of(view.context).connection.execute(
+        "UPDATE visits SET snapshot_json = '[1]' WHERE patient_id = ?", (patient.id,)
+    )
+    with pytest.raises(DamagedRecordError) as caught:
+        view.open_patient(patient.id)
+    reporter(DamagedRecordError, caught.value, caught.value.__traceback__)
+    shown = reporter.shown[-1]
+    assert shown.startswith("The visit of ")
+    assert "cannot be read" in shown and "Traceback" not in shown
+    assert "Something went wrong" not in shown
+    view.show_list()
+    assert view.model.rowCount() > 0
+    window.close()
