@@ -465,22 +465,21 @@ def is_encrypted(db_path: Path, meta: StoreMeta | None, backup_folder: Path | No
     check and is moved aside). Changing encryption writes the sidecar before (encrypt) or after
     (decrypt) swapping the file, so a crash in between is always read correctly.
 
-    Without the sidecar, a file without the header is random bytes either way: it is read as a
-    damaged plain store when SQLCipher is not installed (this app cannot have encrypted it) or
-    when the newest backup is plain (backups are converted before the store, see
-    ``Store.change_passphrase``), and as encrypted otherwise.
+    Without the sidecar, a file without the header is random bytes either way. The newest
+    backup decides when there is one (backups are converted before the store, see
+    ``Store.change_passphrase``): a plain backup means a damaged plain store, an encrypted one
+    an encrypted store. Without backups it is read as damaged only when SQLCipher is not
+    installed (so this installation cannot have encrypted it), else as encrypted.
     """
     if is_plain_sqlite(db_path):
         return False
     if meta is not None:
         return meta.encrypted
-    if not encryption_available():
-        return False
     backups = list_backups(backup_folder) if backup_folder is not None else []
-    if backups:
+    for backup in backups[:1]:
         with contextlib.suppress(OSError):
-            return not is_plain_sqlite(backups[0])
-    return True
+            return is_plain_sqlite(backup) is False
+    return encryption_available()
 
 
 # --- the write-ahead log ---------------------------------------------------------------------
