@@ -202,7 +202,6 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
             connection.close()
             raise WrongPassphraseError() from None
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    connection.text_factory = lenient_text
     from myeloma_desk.store.audit import register_writer
 
     register_writer(connection)  # the record triggers let only the app's connections write
@@ -210,10 +209,70 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
 
 
 def lenient_text(raw: bytes) -> str:
-    """How every connection decodes TEXT: invalid UTF-8 (a damaged file, an edit outside the
-    app) becomes U+FFFD instead of an exception in every list, record and export; ``verify``
-    names the record (store/readable.py)."""
+    """TEXT decoding once a connection met invalid UTF-8 (a damaged file, an edit outside the
+    app): U+FFFD instead of an exception in every list, record and export; ``verify`` names the
+    record (store/readable.py)."""
     return str(raw, "utf-8", "replace")
+
+
+class TolerantCursor:
+    """A statement's result that survives invalid UTF-8 in the rows.
+
+    SQLite's fast C decoding stays on for a healthy store (a Python ``text_factory`` costs about
+    40% on the full patient list). The first row that does not decode switches that
+    connection to :func:`lenient_text` for good and runs the statement again, skipping the rows
+    already returned; only SELECTs return rows, so only they are ever run twice.
+    """
+
+    def __init__(self, connection: Any, sql: str, params: Any) -> None:
+        self._connection = connection
+        self._sql = sql
+        self._params = params
+        self._errors = database_errors(connection)
+        self._cursor = connection.execute(sql, params)
+        self._done = 0
+
+    def _again(self, error: BaseException) -> None:
+        if "could not decode" not in str(error).lower():
+            raise error
+        self._connection.text_factory = lenient_text
+        self._cursor = self._connection.execute(self._sql, self._params)
+        if self._done:
+            self._cursor.fetchmany(self._done)
+
+    def _read(self, how: str, *size: int) -> Any:
+        try:
+            return getattr(self._cursor, how)(*size)
+        except self._errors as error:
+            self._again(error)
+            return getattr(self._cursor, how)(*size)
+
+    def fetchone(self) -> Any:
+        row = self._read("fetchone")
+        self._done += row is not None
+        return row
+
+    def fetchall(self) -> list[Any]:
+        rows: list[Any] = self._read("fetchall")
+        self._done += len(rows)
+        return rows
+
+    def fetchmany(self, size: int) -> list[Any]:
+        rows: list[Any] = self._read("fetchmany", size)
+        self._done += len(rows)
+        return rows
+
+    def __iter__(self) -> Iterator[Any]:
+        while rows := self.fetchmany(512):
+            yield from rows
+
+    @property
+    def lastrowid(self) -> Any:
+        return self._cursor.lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
 
 
 def configure(connection: Any) -> None:

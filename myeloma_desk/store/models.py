@@ -49,7 +49,7 @@ def shown_visibly(value: str) -> str:
     """A stored name or identifier with any hidden character written out (``\\u202e``), so a
     record stored before names were checked (or edited outside the app) cannot clear a terminal
     or reverse how an MRN reads on screen, in exports or in print."""
-    if all(unicodedata.category(char) not in HIDDEN_CATEGORIES for char in value):
+    if value.isprintable():  # the fast, usual case: no C* or Z* character but the space
         return value
     return "".join(
         f"\\u{ord(char):04x}" if unicodedata.category(char) in HIDDEN_CATEGORIES else char

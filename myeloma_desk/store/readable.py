@@ -1,8 +1,8 @@
 """Records that cannot be read back: invalid UTF-8 text, or a visit or line whose stored JSON
 no longer parses (a damaged file, or an edit made outside the app).
 
-Every connection decodes text leniently (:func:`myeloma_desk.store.db.lenient_text`): invalid
-UTF-8 shows as U+FFFD (``�``) in the list, the record and exports, never a crash. A visit or
+Repositories read through :class:`myeloma_desk.store.db.TolerantCursor`: invalid UTF-8 shows
+as U+FFFD (``�``) in the list, the record and exports, never a crash. A visit or
 line whose JSON cannot be read raises :class:`~myeloma_desk.store.errors.DamagedRecordError`
 with the record named, rather than being skipped (a missing visit would change a response
 assessment silently). :func:`unreadable_records` lists every such record for ``verify``.
@@ -61,19 +61,22 @@ def unreadable_records(connection: Any) -> list[str]:
     """Every record that cannot be read back as stored, one line each (empty when all read)."""
     problems = _invalid_text(connection)
     for patient_id, day, payload in connection.execute(
-        "SELECT patient_id, visit_date, snapshot_json FROM visits ORDER BY patient_id, visit_date"
+        "SELECT patient_id, CAST(visit_date AS BLOB), CAST(snapshot_json AS BLOB) FROM visits "
+        "ORDER BY patient_id, visit_date"
     ):
+        day = bytes(day).decode("utf-8", "replace")
         try:
-            Snapshot.model_validate_json(payload)
+            Snapshot.model_validate_json(bytes(payload))
         except (ValidationError, ValueError) as error:
             problems.append(
                 f"patient {patient_id}: the visit of {day} cannot be read ({first_problem(error)})"
             )
     for patient_id, position, payload in connection.execute(
-        "SELECT patient_id, position, line_json FROM therapy_lines ORDER BY patient_id, position"
+        "SELECT patient_id, position, CAST(line_json AS BLOB) FROM therapy_lines "
+        "ORDER BY patient_id, position"
     ):
         try:
-            TherapyLine.model_validate_json(payload)
+            TherapyLine.model_validate_json(bytes(payload))
         except (ValidationError, ValueError) as error:
             problems.append(
                 f"patient {patient_id}: therapy line {position} cannot be read "

@@ -102,3 +102,15 @@ def test_an_unreadable_therapy_line_is_named(
         store.therapy_lines(1)
     code, out, _ = run(capsys, home, "patients", "verify")
     assert code == 1 and "patient 1: therapy line 1 cannot be read" in out
+
+
+def test_a_healthy_store_keeps_sqlite_fast_text_decoding(home: Path) -> None:
+    """The lenient decoding costs ~40% on the full list: only a store that needs it gets it."""
+    with open_store(AppPaths.resolve(home), backup_on_open=False) as store:
+        store.list_patients()
+        store.visits(1)
+        assert store.connection.text_factory is str
+        store.connection.execute("UPDATE patients SET name = CAST(X'41FF' AS TEXT)")
+        rows = store.list_patients()
+        assert rows[0].name == "A\ufffd"
+        assert store.connection.text_factory is not str  # from now on, for this connection
