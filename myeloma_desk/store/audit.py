@@ -227,8 +227,10 @@ def last_restore(connection: Any) -> dt.datetime | None:
 # records cannot be changed without first dropping a trigger, which `verify` reports. Someone
 # who registers the function in their own program is not stopped (tamper-evident for the
 # common case, not tamper-proof; see docs/store.md). The triggers are installed at the first
-# open by this version, with a `change` event {"what": "record protection"}; once that event is
-# in the log, a missing trigger is reported, never silently re-created.
+# open by this version; the `change` event {"what": "record protection"} is logged once the store
+# holds a patient (at that open, or when the session that added the first patient closes: an
+# empty store keeps an empty log, so it can still receive a moved store). Once that event is in
+# the log, a missing trigger is reported, never silently re-created.
 
 WRITER_FUNCTION = "myeloma_desk_writer"
 RECORD_TABLES = ("patients", "visits", "therapy_lines", "notes", "assessments")
@@ -253,14 +255,20 @@ def _protection_logged(connection: Any) -> bool:
     return row is not None
 
 
-def protect_records(connection: Any, at: str) -> bool:
-    """Install the record triggers once (in one transaction with their audit event).
+def _holds_patients(connection: Any) -> bool:
+    return connection.execute("SELECT 1 FROM patients LIMIT 1").fetchone() is not None
 
-    True if they were installed now. Does nothing when they exist, or when the log shows they
-    were installed before (then a missing one is tampering, reported by :func:`missing_triggers`).
+
+def protect_records(connection: Any, at: str) -> bool:
+    """Install the record triggers (at open) and log their event once the store holds a patient.
+
+    True if anything was installed or logged. When the log shows they were installed before, a
+    missing trigger is tampering: it is left missing, for :func:`missing_triggers` to report.
     """
     present = _trigger_names(connection)
-    if all(name in present for name in RECORD_TRIGGERS) or _protection_logged(connection):
+    complete = all(name in present for name in RECORD_TRIGGERS)
+    logged = _protection_logged(connection)
+    if logged or (complete and not _holds_patients(connection)):
         return False
     from myeloma_desk.store.db import transaction
 
@@ -272,8 +280,21 @@ def protect_records(connection: Any, at: str) -> bool:
                     f"BEFORE {op} ON {table} WHEN {WRITER_FUNCTION}() IS NOT 1 BEGIN SELECT "
                     "RAISE(ABORT, 'patient records are changed only through Myeloma Desk'); END"
                 )
-        append(connection, at, "change", None, {"what": _PROTECTION})
+        if _holds_patients(connection):
+            append(connection, at, "change", None, {"what": _PROTECTION})
     return True
+
+
+def log_protection_if_due(connection: Any, at: str) -> None:
+    """At close: the session added the store's first patient while every trigger stood."""
+    if _protection_logged(connection) or not _holds_patients(connection):
+        return
+    present = _trigger_names(connection)
+    if all(name in present for name in RECORD_TRIGGERS):
+        from myeloma_desk.store.db import transaction
+
+        with transaction(connection):
+            append(connection, at, "change", None, {"what": _PROTECTION})
 
 
 def _trigger_names(connection: Any) -> set[str]:

@@ -225,6 +225,10 @@ class LocalFiles:
 
     def close(self) -> None:
         if self.conn is not None:
+            with contextlib.suppress(OSError, *db.database_errors(self.conn)):
+                audit.log_protection_if_due(
+                    self.conn, self.clock().isoformat(timespec="microseconds")
+                )
             self.anchor_audit()
             try:
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

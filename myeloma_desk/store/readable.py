@@ -57,26 +57,34 @@ def _invalid_text(connection: Any) -> list[str]:
     return problems
 
 
-def unreadable_records(connection: Any) -> list[str]:
-    """Every record that cannot be read back as stored, one line each (empty when all read)."""
-    problems = _invalid_text(connection)
+def _raw(value: Any) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+def unreadable_records(connection: Any, *, text: bool = True) -> list[str]:
+    """Every record that cannot be read back as stored, one line each (empty when all read).
+
+    ``text=False`` (a server store, whose database enforces UTF-8) skips the text check and
+    reads the JSON columns as text rather than as SQLite blobs."""
+    problems = _invalid_text(connection) if text else []
+    blob = "CAST({} AS BLOB)" if text else "{}"
     for patient_id, day, payload in connection.execute(
-        "SELECT patient_id, CAST(visit_date AS BLOB), CAST(snapshot_json AS BLOB) FROM visits "
-        "ORDER BY patient_id, visit_date"
+        f"SELECT patient_id, {blob.format('visit_date')}, {blob.format('snapshot_json')} "
+        "FROM visits ORDER BY patient_id, visit_date"
     ):
-        day = bytes(day).decode("utf-8", "replace")
+        day = _raw(day).decode("utf-8", "replace")
         try:
-            Snapshot.model_validate_json(bytes(payload))
+            Snapshot.model_validate_json(_raw(payload))
         except (ValidationError, ValueError) as error:
             problems.append(
                 f"patient {patient_id}: the visit of {day} cannot be read ({first_problem(error)})"
             )
     for patient_id, position, payload in connection.execute(
-        "SELECT patient_id, position, CAST(line_json AS BLOB) FROM therapy_lines "
+        f"SELECT patient_id, position, {blob.format('line_json')} FROM therapy_lines "
         "ORDER BY patient_id, position"
     ):
         try:
-            TherapyLine.model_validate_json(bytes(payload))
+            TherapyLine.model_validate_json(_raw(payload))
         except (ValidationError, ValueError) as error:
             problems.append(
                 f"patient {patient_id}: therapy line {position} cannot be read "

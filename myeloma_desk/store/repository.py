@@ -411,6 +411,8 @@ class Store:
 
     def unreadable_records(self) -> list[str]:
         """Records that cannot be read back (invalid text, visit or line JSON): for verify."""
+        if self.server:  # PostgreSQL enforces valid UTF-8; the JSON is checked the same way
+            return readable.unreadable_records(self._db, text=False)
         return readable.unreadable_records(self.connection)
 
     def backups(self) -> list[Path]:
