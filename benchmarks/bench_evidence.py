@@ -66,16 +66,23 @@ def main() -> int:
         f"{len(ev.db.references)} references"
     )
     times: list[float] = []
+    cpu: list[float] = []  # this process's CPU time: the query's own cost without preemption
     for _ in range(30):
         for q in QUERIES:
-            a = time.perf_counter()
+            a, c = time.perf_counter(), time.process_time()
             ix.search(q, limit=20)
             times.append(1000 * (time.perf_counter() - a))
+            cpu.append(1000 * (time.process_time() - c))
     times.sort()
+    cpu.sort()
     p95 = times[int(0.95 * len(times)) - 1]
     print(
         f"search: {len(times)} queries, median {statistics.median(times):.2f} ms, "
         f"p95 {p95:.2f} ms, max {times[-1]:.2f} ms  (target p95 <= 5 ms)"
+    )
+    print(
+        f"search CPU time: median {statistics.median(cpu):.2f} ms, "
+        f"p95 {cpu[int(0.95 * len(cpu)) - 1]:.2f} ms (wall time above includes waiting for a core)"
     )
     return 0 if p95 <= 5.0 and (t2 - t1) < 0.150 else 1
 

@@ -113,7 +113,8 @@ class Regimen(_Model):
     # The population the PDQ describes the regimen for, in its words (e.g. "relapsed or
     # refractory myeloma ... at least four prior systemic treatments"), and the prior-line
     # bounds that wording states (None: not stated).
-    # The PDQ settings a regimen is described for when they are not (yet) in ``settings``.
+    # PDQ settings a regimen is described for but deliberately not offered as an option
+    # (not in ``settings``); empty in the bundled data.
     described_settings: list[Setting] = Field(default_factory=list)
     population: str | None = None
     min_prior_lines: int | None = None

@@ -89,3 +89,39 @@ def test_every_toxicity_number_is_in_its_sentence(ev: Evidence) -> None:
                 assert _squash(v) in _squash(t.quote.text), (drug.name, v)
                 n += 1
     assert n >= 15
+
+
+def test_every_toxicity_result_of_a_drug_is_in_a_drug_record(ev: Evidence) -> None:
+    """A toxicity finding with numbers that names a drug (or whose trial supports a regimen)
+    is in the toxicity list of a drug, with the same sentence and numbers (issue 15 §3)."""
+    import re
+
+    from myeloma_desk.evidence import census
+
+    names = census._DRUG_WORDS
+    drug_word = re.compile(
+        r"(?i)\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b"
+    )
+    quoted = [(d.name, _squash(t.quote.text), t.values) for d in ev.db.drugs for t in d.toxicity]
+    checked, missing = 0, []
+    for f in ev.db.findings:
+        if f.kind != "toxicity" or not f.values:
+            continue
+        text = " ".join(f.sentences)
+        named = {names[m.group(1).lower()] for m in drug_word.finditer(text)}
+        named -= {"dexamethasone", "prednisone"}
+        for reg in ev.db.regimens:  # regimen abbreviations in the sentence ("D-VRd")
+            if re.search(r"(?<![\w-])" + re.escape(reg.abbreviation) + r"(?![\w-])", text):
+                named |= set(reg.components)
+        trial = ev.trials.get(f.trial or "")
+        supported = [ev.regimens[r] for r in trial.regimens] if trial else []
+        if len(supported) == 1 and len(supported[0].components) == 1:
+            named |= set(supported[0].components)  # a single-agent trial (talquetamab ...)
+        if not named:
+            continue  # no drug to attach it to (transplant-related mortality ...)
+        checked += 1
+        hits = [(d, vals) for d, q, vals in quoted if all(_squash(s) in q for s in f.sentences[:1])]
+        if not hits or not all(v.value in hits[0][1] for v in f.values):
+            missing.append(f.id)
+    assert checked >= 12
+    assert missing == []

@@ -360,3 +360,57 @@ def test_relapsed_basis_names_the_refractoriness() -> None:
     )
     assert rep.settings == [Setting.RELAPSED_REFRACTORY]
     assert "double-class refractory" in rep.setting_basis
+
+
+# --- issue 15: the regimens the PDQ describes are listed for their settings
+
+DESCRIBED = {
+    Setting.RELAPSED_REFRACTORY: {
+        "krd",
+        "dkd",
+        "isa-kd",
+        "isa-pd",
+        "ird",
+        "erd",
+        "ven-vd",
+        "belantamab-vd",
+        "teclistamab",
+        "talquetamab",
+        "elranatamab",
+        "ide-cel",
+        "cilta-cel",
+        "pld-v",
+        "sd",
+    },
+    Setting.NEWLY_DIAGNOSED_LESS_FIT: {"d-vmp", "isa-rd", "vmpt-vt", "kmp", "mp"},
+    Setting.NEWLY_DIAGNOSED_FIT: {"vtd"},
+    Setting.MAINTENANCE: {
+        "lenalidomide-maintenance",
+        "ixazomib-maintenance",
+        "daratumumab-maintenance",
+        "krd",
+        "vr-maintenance",
+    },
+    Setting.AL_AMYLOIDOSIS: {"dara-cybord", "mdex"},
+}
+
+
+@pytest.mark.parametrize("setting", list(DESCRIBED))
+def test_options_list_the_regimens_the_pdq_describes_for_the_setting(setting: Setting) -> None:
+    rep = options_for(_assess(), parse_snapshot({}), setting=setting)
+    listed = {o.id for o in rep.options}
+    assert DESCRIBED[setting] <= listed, DESCRIBED[setting] - listed
+    from myeloma_desk.evidence.loader import load
+
+    ev = load()
+    # every regimen whose record names the setting is listed, none of these is parked
+    assert {r.id for r in ev.db.regimens if setting in r.settings} <= listed
+    assert all(setting in ev.regimens[rid].settings for rid in DESCRIBED[setting])
+    assert not [r.id for r in ev.db.regimens if r.described_settings]  # nothing parked
+
+
+def test_options_cite_a_trial_under_the_arm_that_won_only() -> None:
+    rep = options_for(_assess(), parse_snapshot({}), setting=Setting.NEWLY_DIAGNOSED_LESS_FIT)
+    studies = {o.id: {s.trial for s in o.studies} for o in rep.options}
+    assert "myeloma-ref72" in studies["d-vmp"]  # ALCYONE: D-VMP won
+    assert "myeloma-ref72" not in studies.get("vmp", set())  # VMP was its comparator
