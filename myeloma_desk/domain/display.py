@@ -91,3 +91,30 @@ def result_label(value: object) -> str:
     if text in STATUS_WORDS:
         return STATUS_WORDS[text]
     return words(text)
+
+
+def response_words(category: str | None, confirmed: str | None) -> str:
+    """An IMWG response with its confirmation: "PR (confirmed)", "VGPR (unconfirmed; PR
+    confirmed)", "PD (unconfirmed)"; stable disease needs no confirmation ("SD")."""
+    if category is None:
+        return "Not assessed"
+    if confirmed == category:
+        return f"{category} (confirmed)"
+    if category == "SD":
+        return "SD"
+    if confirmed:
+        return f"{category} (unconfirmed; {confirmed} confirmed)"
+    return f"{category} (unconfirmed)"
+
+
+def line_words(state: str, line: int | None, phase: str | None, prior_lines: int) -> str:
+    """Where a patient stands in their lines of therapy, as the patient list shows it:
+    "Line 2 (maintenance)" (IMWG line numbers: maintenance counts inside its line), "Off therapy
+    after 2 lines", "No therapy recorded"; empty without visits."""
+    if state == "on_therapy" and line is not None:
+        return f"Line {line}" + (f" ({phase})" if phase else "")
+    if state == "off_therapy" or (line is None and prior_lines > 0):
+        return f"Off therapy after {prior_lines} line{'s' if prior_lines != 1 else ''}"
+    if state in ("precursor", "newly_diagnosed"):
+        return "No therapy recorded"
+    return ""

@@ -546,8 +546,9 @@ class Store:
     def _touch_last_visit(self, pid: int, now: str) -> None:
         self.connection.execute(
             "UPDATE patients SET updated_at = ?, last_visit = "
-            "(SELECT MAX(visit_date) FROM visits WHERE patient_id = ?) WHERE id = ?",
-            (now, pid, pid),
+            "(SELECT MAX(visit_date) FROM visits WHERE patient_id = ?), visit_count = "
+            "(SELECT count(*) FROM visits WHERE patient_id = ?) WHERE id = ?",
+            (now, pid, pid, pid),
         )
 
     def _visit(self, row: Any) -> Visit:

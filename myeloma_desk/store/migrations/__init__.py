@@ -14,7 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-_MODULES = ("v0001_initial", "v0002_lines_assessments_notes", "v0003_search_and_audit")
+_MODULES = (
+    "v0001_initial",
+    "v0002_lines_assessments_notes",
+    "v0003_search_and_audit",
+    "v0004_patient_list",
+)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,14 @@ def _fill(connection: sqlite3.Connection, version: int) -> None:
             '"2024-01-10"}\', ?, ?)',
             (NOW, NOW),
         )
+    if version >= 3:  # a version-3 app keeps the search columns, terms and last visit
+        connection.execute(
+            "UPDATE patients SET name_fold = 'berg, ann', identifier_fold = 'mrn-1', "
+            "last_visit = '2024-01-05'"
+        )
+        connection.executemany(
+            "INSERT INTO patient_terms (term, patient_id) VALUES (?, 1)", [("berg",), ("ann",)]
+        )
 
 
 def _store_at(paths: AppPaths, version: int) -> None:
