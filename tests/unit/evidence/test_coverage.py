@@ -324,6 +324,9 @@ def _all_quotes(ev: Evidence) -> list[tuple[str, str]]:
         out.append((d.id, d.quote.text))
     for drug in ev.db.drugs:
         out.extend((drug.name, n.text) for n in drug.notes)
+        out.extend((drug.name, t.quote.text) for t in drug.toxicity)
+        if drug.route_quote:
+            out.append((drug.name, drug.route_quote.text))
     for r in ev.db.regimens:
         if r.definition:
             out.append((r.id, r.definition.text))
@@ -361,6 +364,13 @@ def test_every_stored_number_appears_in_its_sentence(ev: Evidence) -> None:
             numbers += [est.value, est.p]
             if est.ci:
                 numbers += [est.ci.low, est.ci.high, est.ci.level]
+        numbers.append(f.landmark)
+        for other in f.other_end_points:
+            numbers.append(other.landmark)
+            for v in other.values:
+                numbers.append(v.value)
+                if v.ci:
+                    numbers += [v.ci.low, v.ci.high, v.ci.level]
         for value in numbers:
             if value is not None and squash(value) not in text:
                 problems.append((f.id, value))
