@@ -189,7 +189,12 @@ class EndPointResult(_Model):
     landmark: str | None = None  # "5-year", "12-month" ... as stated
 
 
-ResultKind = Literal["efficacy", "toxicity", "quality_of_life"]
+# efficacy / toxicity / quality of life of a treatment; natural_history: the course of the disease
+# without a compared treatment (MGUS progression, plasmacytoma M protein); study_population: a
+# characteristic of the patients studied or the treatment they went on to receive.
+ResultKind = Literal[
+    "efficacy", "toxicity", "quality_of_life", "natural_history", "study_population"
+]
 
 
 class Finding(_Model):

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from myeloma_desk import __version__
 from myeloma_desk.domain.vocabulary import DIAGNOSIS_LABELS, RESPONSE_ORDER
 from myeloma_desk.store import db
-from myeloma_desk.store.migrations.v0003_search_and_audit import fold, terms
+from myeloma_desk.store.folding import fold, terms
 from myeloma_desk.store.models import PatientSummary
 
 
