@@ -37,12 +37,20 @@ RecordEvent = Callable[[str, "int | None", "dict[str, Any] | None"], audit.Audit
 
 
 def connect_local(
-    paths: AppPaths, passphrase: str | None, clock: Clock, allow_new: bool
-) -> tuple[Any, db.InstanceLock, bool, bool]:
+    paths: AppPaths,
+    passphrase: str | None,
+    clock: Clock,
+    allow_new: bool,
+    *,
+    check: bool = True,
+) -> tuple[Any, db.InstanceLock, bool, bool, bool]:
     """Lock, check and connect to the store under ``paths.data``.
 
-    Returns ``(connection, lock, new, unchanged_since_backup)``; on any error the lock is
-    released and nothing is left open. See :meth:`Store.open` for what is raised.
+    Returns ``(connection, lock, new, unchanged_since_backup, check_deferred)``; on any error
+    the lock is released and nothing is left open. See :meth:`Store.open` for what is raised.
+    With ``check=False`` the integrity check is left to the caller (``check_deferred``), except
+    before a migration, which never runs on an unchecked file, and for a file whose schema does
+    not even read (checked, and moved aside, at once).
     """
     if passphrase is not None and not passphrase.strip():
         # "" or spaces is never a passphrase: refused the same way for new and old stores.
@@ -75,7 +83,8 @@ def connect_local(
         unchanged = not new and db.unchanged_since_backup(db_path, data / db.BACKUP_DIR)
         meta = _checked_meta(meta_path, db_path, new, passphrase, clock)
         connection = db.connect(db_path, passphrase if meta.encrypted else None)
-        if not new:
+        deferred = _can_defer(connection, new, check)
+        if not new and not deferred:
             try:
                 problem = db.quick_check(connection)
             except StoreUnavailableError as error:
@@ -94,12 +103,25 @@ def connect_local(
                 "The file was not changed."
             )
         db.configure(connection)
-        return connection, lock, new, unchanged
+        return connection, lock, new, unchanged, deferred
     except BaseException:
         if connection is not None:
             connection.close()
         lock.release()
         raise
+
+
+def _can_defer(connection: Any, new: bool, check: bool) -> bool:
+    """Whether the integrity check of an existing store may wait: only when asked, when no
+    migration is due (the schema is the latest) and when the schema reads at all."""
+    if check or new:
+        return False
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        connection.execute("PRAGMA journal_mode").fetchone()
+        return schema_version(connection) == LATEST
+    except db.database_errors(connection):
+        return False  # checked now: the check reports the damage and the file is moved aside
 
 
 def _checked_meta(

@@ -31,11 +31,11 @@ from myeloma_desk.ui.models.patients import PatientListModel, PatientRole
 from myeloma_desk.ui.views.patient_record import PatientRecord
 from myeloma_desk.ui.views.patients.common import table_view
 from myeloma_desk.ui.views.patients.editor import PatientEditor
-from myeloma_desk.ui.views.patients.page import PatientPage
-from myeloma_desk.ui.views.patients.store import store_of
+from myeloma_desk.ui.views.patients.store import recover_store, store_of
 from myeloma_desk.ui.workers import Worker
 
 if TYPE_CHECKING:
+    from myeloma_desk.ui.views.patients.page import PatientPage
     from myeloma_desk.ui.views.visit_form import AssessView
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,18 @@ class PatientsView(QWidget):
         drafts_row.addWidget(self.draft_button)
         box.addWidget(self.draft_banner)
         self._offer_drafts()
+        self.check_banner = QFrame()
+        self.check_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.check_banner.setAccessibleName("The patient store failed its start-up check")
+        check_row = QHBoxLayout(self.check_banner)
+        self.check_text = QLabel()
+        self.check_text.setWordWrap(True)
+        check_row.addWidget(self.check_text, 1)
+        self.recover_button = QPushButton("Re&cover from a backup")
+        self.recover_button.setAccessibleName("Recover the patient store from a backup")
+        check_row.addWidget(self.recover_button)
+        box.addWidget(self.check_banner)
+        self.check_banner.setVisible(False)
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find by name, identifier or diagnosis (Ctrl+F)")
@@ -119,8 +131,10 @@ class PatientsView(QWidget):
 
         self.editor = PatientEditor(self.store)
         self.stack.addWidget(self.editor)
-        self.patient_page = PatientPage(context)
-        self.stack.addWidget(self.patient_page)
+        # The patient page (timeline, trends, lines, print) is built when a patient is first
+        # opened: its modules are not imported before the first window is shown.
+        self._patient_page: PatientPage | None = None
+        self.stack.addWidget(QWidget())
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -133,11 +147,10 @@ class PatientsView(QWidget):
         self.table.activated.connect(lambda _i: self.open_selected())
         self.demo_button.clicked.connect(self.load_demo)
         self.draft_button.clicked.connect(self._review_draft)
+        self.recover_button.clicked.connect(lambda: recover_store(self.context))
+        context.signals.store_checked.connect(self._on_store_checked)
         self.editor.saved.connect(self._after_edit)
         self.editor.cancelled.connect(self._cancel_edit)
-        self.patient_page.back_requested.connect(self.show_list)
-        self.patient_page.edit_requested.connect(self.edit_patient)
-        self.patient_page.archived_changed.connect(self._reload_one)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), page, self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), page, self.new_patient)
         self._return_to = self.LIST
@@ -155,6 +168,8 @@ class PatientsView(QWidget):
         self.model.set_index(self.index)
         self.demo_banner.setVisible(self.model.total == 0)
         self._update_count()
+        if self.store.check_problem is not None:
+            self._on_store_checked(self.store.check_problem)
 
     def _offer_drafts(self) -> None:
         """Say so when a visit draft survived the last session (the Assess section restores)."""
@@ -169,6 +184,36 @@ class PatientsView(QWidget):
                 "before it was saved."
             )
         self.draft_banner.setVisible(bool(drafts))
+
+    @property
+    def patient_page(self) -> PatientPage:
+        """The patient page, created on first use (in the stack at index ``PATIENT``)."""
+        page = self._patient_page
+        if page is None:
+            from myeloma_desk.ui.views.patients.page import PatientPage
+
+            page = self._patient_page = PatientPage(self.context)
+            placeholder = self.stack.widget(self.PATIENT)
+            self.stack.insertWidget(self.PATIENT, page)
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            page.back_requested.connect(self.show_list)
+            page.edit_requested.connect(self.edit_patient)
+            page.archived_changed.connect(self._reload_one)
+        return page
+
+    def _on_store_checked(self, problem: str | None) -> None:
+        """The background integrity check finished: on damage, say so and offer recovery."""
+        if problem is None:
+            self._next_summary()  # course summaries are written only to a checked store
+            return
+        self.check_text.setText(
+            "<b>The patient store failed its start-up integrity check</b> "
+            f"({html.escape(problem)}). Nothing will be saved to it. Recover it from the "
+            "newest good backup (the damaged file is kept in the corrupt folder)."
+        )
+        self.check_banner.setVisible(True)
 
     def _review_draft(self) -> None:
         self.draft_banner.setVisible(False)
@@ -217,7 +262,10 @@ class PatientsView(QWidget):
         self._next_summary()
 
     def _next_summary(self) -> None:
-        if self._summarising is not None or self.store.closed:
+        store = self.store
+        if self._summarising is not None or store.closed or store.check_pending:
+            return
+        if store.check_problem is not None:
             return
         while self._summarise:
             patient_id = self._summarise.pop(0)
