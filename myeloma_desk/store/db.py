@@ -248,6 +248,8 @@ def quick_check(connection: Any) -> str | None:
         if is_not_damage(str(error)):
             raise StoreUnavailableError(Path(DB_NAME), str(error)) from None
         return str(error)
+    except UnicodeDecodeError:  # SQLite's message quotes damaged bytes that are not UTF-8
+        return "the database file is damaged: its structure does not read"
     messages = [str(row[0]) for row in rows]
     return None if messages == ["ok"] else "; ".join(messages[:3])
 

@@ -116,11 +116,12 @@ def _can_defer(connection: Any, new: bool, check: bool) -> bool:
     migration is due (the schema is the latest) and when the schema reads at all."""
     if check or new:
         return False
+    unreadable: tuple[type[BaseException], ...] = (*db.database_errors(connection), ValueError)
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         connection.execute("PRAGMA journal_mode").fetchone()
         return schema_version(connection) == LATEST
-    except db.database_errors(connection):
+    except unreadable:  # garbage in the schema may not even decode
         return False  # checked now: the check reports the damage and the file is moved aside
 
 
@@ -173,6 +174,9 @@ class LocalFiles:
         if self.conn is None:
             raise StoreError("the patient store is closed (locked); open it again")
         return self.conn
+
+    def database_errors(self) -> tuple[type[BaseException], ...]:
+        return db.database_errors(self.conn)
 
     @property
     def db_path(self) -> Path:

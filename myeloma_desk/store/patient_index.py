@@ -3,7 +3,7 @@
 The GUI's patient list never loads every patient: it asks for the number of patients a filter
 matches (:meth:`PatientIndex.count`) and for pages of them in the order the user chose
 (:meth:`PatientIndex.page`). Filtering and sorting are SQL over indexed columns (schema
-version 4 adds one index per sortable column), so a page of 50,000 patients costs about what a
+version 5 adds one index per sortable column), so a page of 50,000 patients costs about what a
 page of 50 does.
 
 Also kept here: the list's course columns. After the app builds a patient's course it records a

@@ -1,4 +1,4 @@
-"""Version 4: what the patient list shows and sorts by, without reading every patient.
+"""Version 5: what the patient list shows and sorts by, without reading every patient.
 
 - ``visit_count``: kept by the store with ``last_visit`` whenever a visit is written;
 - the course summary of the latest visit (IMWG line in progress and its phase, the latest
@@ -14,9 +14,9 @@ Plain ``ALTER TABLE … ADD COLUMN`` and ``CREATE INDEX``: the same statements r
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Any
 
-VERSION = 4
+VERSION = 5
 DESCRIPTION = "patient list: visit count, course summary, sort indexes"
 
 SQL = """
@@ -43,8 +43,13 @@ UPDATE patients SET visit_count =
 """
 
 
-def apply(connection: sqlite3.Connection) -> None:
+def apply(connection: Any) -> None:
     """Add the list columns and indexes; count each patient's visits."""
     for statement in SQL.split(";\n"):
         if statement.strip():
             connection.execute(statement)
+
+
+def apply_postgresql(database: Any) -> None:
+    """The same statements on PostgreSQL."""
+    apply(database)
