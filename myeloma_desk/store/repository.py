@@ -22,19 +22,14 @@ from typing import TYPE_CHECKING, Any
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.paths import AppPaths
-from myeloma_desk.store import audit, db, drafts
+from myeloma_desk.store import audit, db, drafts, readable
 from myeloma_desk.store.errors import (
     StoreCorruptError,
     StoreDamagedError,
     StoreUnavailableError,
     WrongPassphraseError,
 )
-from myeloma_desk.store.local import (
-    REKEY_STATE_NAME,
-    REKEY_SUFFIX,
-    LocalFiles,
-    connect_local,
-)
+from myeloma_desk.store.local import REKEY_STATE_NAME, REKEY_SUFFIX, LocalFiles, connect_local
 from myeloma_desk.store.migrations import LATEST, schema_version
 from myeloma_desk.store.models import (
     Note,
@@ -88,6 +83,8 @@ class Store:
         self._files = files
         self.paths = files.paths
         self.backup_due = False  # a start-up backup is due (see open(backup_on_open=False))
+        # Set when the last open found committed data it could not recover (a damaged WAL).
+        self.recovery_notice: str | None = None
         # The integrity check left for later by open(check_on_open=False): every write waits
         # for it (or runs it) and is refused if it found damage.
         self.check_pending = False
@@ -137,7 +134,7 @@ class Store:
         check moves it aside and offers the newest good backup). A store that needs a migration
         is always checked first.
         """
-        connection, lock, _new, unchanged, deferred = connect_local(
+        connection, lock, _new, unchanged, wal_loss, deferred = connect_local(
             paths, passphrase, clock, allow_new, check=check_on_open
         )
         files = LocalFiles(paths, connection, lock, passphrase, clock, keep_backups)
@@ -146,6 +143,8 @@ class Store:
             store.check_pending = deferred
             files.restrict_files()
             files.migrate()
+            if wal_loss is not None:
+                store.recovery_notice = files.record_wal_loss(wal_loss)
             # A backup at every start, unless nothing changed since the newest one (so a day of
             # restarts does not rotate the older, different backups away). With
             # ``backup_on_open=False`` the caller takes it later (``backup_due`` says whether one
@@ -460,6 +459,12 @@ class Store:
             self.run_start_check()  # waits for the check under way, or runs it now
         if self.check_problem is not None:
             raise StoreDamagedError(self.check_problem)
+
+    def unreadable_records(self) -> list[str]:
+        """Records that cannot be read back (invalid text, visit or line JSON): for verify."""
+        if self.server:  # PostgreSQL enforces valid UTF-8; the JSON is checked the same way
+            return readable.unreadable_records(self._db, text=False)
+        return readable.unreadable_records(self.connection)
 
     def backups(self) -> list[Path]:
         """Backup files, newest first."""
