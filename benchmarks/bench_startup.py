@@ -67,37 +67,46 @@ def one_start(code: str, data_dir: str) -> tuple[float, int]:
     return elapsed, int(line[1])
 
 
-def list_figures(data_dir: str) -> dict[str, float]:
-    """Model load, filter and sort of every patient in the store (GUI-thread work)."""
+def list_figures(data_dir: str, repeat: int = 5) -> dict[str, float]:
+    """Model load, filter and sort of every patient in the store (GUI-thread work), medians.
+
+    The model is the app's (ui/models/patients.py): a count and one page from the store's
+    patient index, whatever the store's size; the filter and the sort are queries over every
+    patient, not over the rows loaded so far.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from myeloma_desk.paths import AppPaths
     from myeloma_desk.store import open_store
-    from myeloma_desk.ui.models.patients import PatientFilterProxy, PatientTableModel
+    from myeloma_desk.store.patient_index import PatientIndex
+    from myeloma_desk.ui.models.patients import PatientListModel
 
     _app = QApplication.instance() or QApplication([])
     store = open_store(AppPaths.resolve(data_dir).ensure(), backup_on_open=False)
     try:
-        figures: dict[str, float] = {}
-        start = time.perf_counter()
-        rows = store.list_patients(include_archived=True)
-        model = PatientTableModel()
-        model.set_rows(rows)
-        proxy = PatientFilterProxy()
-        proxy.setSourceModel(model)
-        proxy.rowCount()
-        figures[f"list: read {len(rows)} patients and load the model"] = time.perf_counter() - start
-        start = time.perf_counter()
-        proxy.set_text("mar")
-        proxy.rowCount()
-        figures["list: one filter pass"] = time.perf_counter() - start
-        proxy.set_text("")
-        start = time.perf_counter()
-        proxy.sort(5, Qt.SortOrder.DescendingOrder)
-        figures["list: sort by last visit"] = time.perf_counter() - start
-        return figures
+        loads, filters, sorts = [], [], []
+        for run in range(repeat):
+            start = time.perf_counter()
+            model = PatientListModel(PatientIndex(store.connection))
+            model.rowCount()
+            loads.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            model.set_filter(("mar", "ber", "ann ol", "mrn00012", "smoldering")[run % 5], False)
+            model.rowCount()
+            filters.append(time.perf_counter() - start)
+            model.set_filter("", False)
+            start = time.perf_counter()
+            model.sort(7, Qt.SortOrder.DescendingOrder if run % 2 else Qt.SortOrder.AscendingOrder)
+            model.rowCount()
+            sorts.append(time.perf_counter() - start)
+        matched = model.matched
+        return {
+            f"list: count {matched} patients and load the first page": statistics.median(loads),
+            "list: one filter pass (median of 5 words)": statistics.median(filters),
+            "list: sort by last visit": statistics.median(sorts),
+        }
     finally:
         store.close()
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from myeloma_desk.domain.display import response_words
 from myeloma_desk.domain.engine import Assessment, assess
 from myeloma_desk.domain.events import Assessment as Assessed
 from myeloma_desk.domain.events import Interval, LineTimes, line_times
@@ -100,13 +101,7 @@ class VisitResponse:
         """E.g. "PR (confirmed)", "VGPR (unconfirmed; PR confirmed)", "cannot be determined"."""
         if self.category is None:
             return "Cannot be determined" if self.status == "cannot_determine" else "Not assessed"
-        if self.confirmed == self.category:
-            return f"{self.category} (confirmed)"
-        if self.category == "SD":
-            return "SD"
-        if self.confirmed:
-            return f"{self.category} (unconfirmed; {self.confirmed} confirmed)"
-        return f"{self.category} (unconfirmed)"
+        return response_words(self.category, self.confirmed)
 
     @property
     def label(self) -> str:

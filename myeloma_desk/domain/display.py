@@ -107,6 +107,33 @@ def result_label(value: object, rule: str | None = None) -> str:
     return words(text)
 
 
+def response_words(category: str | None, confirmed: str | None) -> str:
+    """An IMWG response with its confirmation: "PR (confirmed)", "VGPR (unconfirmed; PR
+    confirmed)", "PD (unconfirmed)"; stable disease needs no confirmation ("SD")."""
+    if category is None:
+        return "Not assessed"
+    if confirmed == category:
+        return f"{category} (confirmed)"
+    if category == "SD":
+        return "SD"
+    if confirmed:
+        return f"{category} (unconfirmed; {confirmed} confirmed)"
+    return f"{category} (unconfirmed)"
+
+
+def line_words(state: str, line: int | None, phase: str | None, prior_lines: int) -> str:
+    """Where a patient stands in their lines of therapy, as the patient list shows it:
+    "Line 2 (maintenance)" (IMWG line numbers: maintenance counts inside its line), "Off therapy
+    after 2 lines", "No therapy recorded"; empty without visits."""
+    if state == "on_therapy" and line is not None:
+        return f"Line {line}" + (f" ({phase})" if phase else "")
+    if state == "off_therapy" or (line is None and prior_lines > 0):
+        return f"Off therapy after {prior_lines} line{'s' if prior_lines != 1 else ''}"
+    if state in ("precursor", "newly_diagnosed"):
+        return "No therapy recorded"
+    return ""
+
+
 # Response abbreviations a clinician reads as written (screens show "VGPR", with the full name
 # beside it where there is room).
 ABBREVIATIONS = frozenset({"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NR"})

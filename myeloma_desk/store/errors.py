@@ -23,6 +23,18 @@ class StoreLockedError(StoreError):
         )
 
 
+class StoreDamagedError(StoreError):
+    """The start-up integrity check, run in the background after the window opened
+    (``Store.open(check_on_open=False)``), found damage: nothing is written to the store."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(
+            f"The patient store failed its start-up integrity check ({problem}). Nothing is "
+            "saved until it is recovered: in Patients, choose \u201cRecover from a backup\u201d."
+        )
+
+
 class StoreCorruptError(StoreError):
     """The database failed its integrity check; it was moved aside, never overwritten."""
 

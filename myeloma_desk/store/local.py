@@ -40,12 +40,20 @@ WalLoss = tuple[db.WalDamage, Path]  # what a damaged WAL lost, and where it was
 
 
 def connect_local(
-    paths: AppPaths, passphrase: str | None, clock: Clock, allow_new: bool
-) -> tuple[Any, db.InstanceLock, bool, bool, WalLoss | None]:
+    paths: AppPaths,
+    passphrase: str | None,
+    clock: Clock,
+    allow_new: bool,
+    *,
+    check: bool = True,
+) -> tuple[Any, db.InstanceLock, bool, bool, WalLoss | None, bool]:
     """Lock, check and connect to the store under ``paths.data``.
 
-    Returns ``(connection, lock, new, unchanged_since_backup, wal_loss)``; on any error the
-    lock is released and nothing is left open. See :meth:`Store.open` for what is raised.
+    Returns ``(connection, lock, new, unchanged_since_backup, wal_loss, check_deferred)``; on
+    any error the lock is released and nothing is left open. See :meth:`Store.open` for what is
+    raised. With ``check=False`` the integrity check is left to the caller
+    (``check_deferred``), except before a migration, which never runs on an unchecked file, and
+    for a file whose schema does not even read (checked, and moved aside, at once).
     """
     if passphrase is not None and not passphrase.strip():
         # "" or spaces is never a passphrase: refused the same way for new and old stores.
@@ -83,7 +91,8 @@ def connect_local(
         if damage is not None:
             wal_loss = (damage, db.keep_aside_copy(db_path, data / db.CORRUPT_DIR, clock()))
         connection = db.connect(db_path, passphrase if meta.encrypted else None)
-        if not new:
+        deferred = _can_defer(connection, new, check)
+        if not new and not deferred:
             try:
                 problem = db.quick_check(connection)
             except StoreUnavailableError as error:
@@ -102,12 +111,26 @@ def connect_local(
                 "The file was not changed."
             )
         db.configure(connection)
-        return connection, lock, new, unchanged, wal_loss
+        return connection, lock, new, unchanged, wal_loss, deferred
     except BaseException:
         if connection is not None:
             connection.close()
         lock.release()
         raise
+
+
+def _can_defer(connection: Any, new: bool, check: bool) -> bool:
+    """Whether the integrity check of an existing store may wait: only when asked, when no
+    migration is due (the schema is the latest) and when the schema reads at all."""
+    if check or new:
+        return False
+    unreadable: tuple[type[BaseException], ...] = (*db.database_errors(connection), ValueError)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        connection.execute("PRAGMA journal_mode").fetchone()
+        return schema_version(connection) == LATEST
+    except unreadable:  # garbage in the schema may not even decode
+        return False  # checked now: the check reports the damage and the file is moved aside
 
 
 def _checked_meta(

@@ -19,12 +19,13 @@ from myeloma_desk.store.migrations import LATEST, schema_version
 if TYPE_CHECKING:
     from myeloma_desk.store.repository import Store
 
-# Parents before children (foreign keys); the columns of schema version 4.
+# Parents before children (foreign keys); the columns of schema version 5 (the patient list's
+# course summary is not copied: it is derived, and rebuilt where it is missing).
 TABLES: tuple[tuple[str, str], ...] = (
     (
         "patients",
         "id, uid, name, identifier, birth_date, sex, notes, archived, created_at, updated_at, "
-        "diagnosis, name_fold, identifier_fold, last_visit, version",
+        "diagnosis, name_fold, identifier_fold, last_visit, version, visit_count",
     ),
     ("patient_terms", "term, patient_id"),
     ("visits", "id, patient_id, visit_date, snapshot_json, created_at, updated_at, version"),

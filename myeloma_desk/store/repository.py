@@ -14,6 +14,7 @@ as Anki's ``Collection`` delegates to its managers.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,12 @@ from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import audit, db, drafts, readable
-from myeloma_desk.store.errors import StoreCorruptError, WrongPassphraseError
+from myeloma_desk.store.errors import (
+    StoreCorruptError,
+    StoreDamagedError,
+    StoreUnavailableError,
+    WrongPassphraseError,
+)
 from myeloma_desk.store.local import REKEY_STATE_NAME, REKEY_SUFFIX, LocalFiles, connect_local
 from myeloma_desk.store.migrations import LATEST, schema_version
 from myeloma_desk.store.models import (
@@ -79,7 +85,14 @@ class Store:
         self.backup_due = False  # a start-up backup is due (see open(backup_on_open=False))
         # Set when the last open found committed data it could not recover (a damaged WAL).
         self.recovery_notice: str | None = None
-        self._db: Database = database or SqliteDatabase(lambda: self.connection)
+        # The integrity check left for later by open(check_on_open=False): every write waits
+        # for it (or runs it) and is refused if it found damage.
+        self.check_pending = False
+        self.check_problem: str | None = None
+        self._check_lock = threading.Lock()
+        self._db: Database = database or SqliteDatabase(
+            lambda: self.connection, before_write=self._before_write
+        )
         session = self._session = Session(self._db, files.clock)
         self._patients = PatientRepository(session)
         self._visits = VisitRepository(session, self._patients)
@@ -105,6 +118,7 @@ class Store:
         backup_on_open: bool = True,
         clock: Clock = _utc_now,
         allow_new: bool = False,
+        check_on_open: bool = True,
     ) -> Store:
         """Open (creating if needed) the store under ``paths.data``.
 
@@ -112,13 +126,21 @@ class Store:
         :class:`PassphraseRequiredError` / :class:`WrongPassphraseError` for encrypted stores,
         and :class:`StoreCorruptError` (after moving the damaged file aside) if the startup
         integrity check fails.
+
+        ``check_on_open=False`` (the GUI, so that start-up does not grow with the store) leaves
+        the integrity check to :meth:`run_start_check`, in a worker thread; until it has passed
+        every write waits for it, and after a failure every write raises
+        :class:`StoreDamagedError` (the file is left where it is; opening it again with the
+        check moves it aside and offers the newest good backup). A store that needs a migration
+        is always checked first.
         """
-        connection, lock, _new, unchanged, wal_loss = connect_local(
-            paths, passphrase, clock, allow_new
+        connection, lock, _new, unchanged, wal_loss, deferred = connect_local(
+            paths, passphrase, clock, allow_new, check=check_on_open
         )
         files = LocalFiles(paths, connection, lock, passphrase, clock, keep_backups)
         try:
             store = cls(files)
+            store.check_pending = deferred
             files.restrict_files()
             files.migrate()
             if wal_loss is not None:
@@ -409,6 +431,35 @@ class Store:
         """None if the full integrity check passes, else its message."""
         return self._files.integrity_check()
 
+    def run_start_check(self) -> str | None:
+        """The start-up integrity check left by ``open(check_on_open=False)``: ``PRAGMA
+        quick_check`` on a read-only connection of its own (safe in a worker thread while this
+        store's connection reads). Returns None when the store is sound (writes go ahead from
+        then on), else the problem (every write is refused). Runs once; later calls return the
+        same answer."""
+        with self._check_lock:
+            if not self.check_pending:
+                return self.check_problem
+            try:
+                source = db.connect(self.db_path, self._files.passphrase, read_only=True)
+                try:
+                    problem = db.quick_check(source)
+                finally:
+                    source.close()
+            except StoreUnavailableError as error:
+                problem = f"the check could not be run: {error.problem}"
+            except db.database_errors(self.connection) as error:
+                problem = str(error)
+            self.check_problem = problem
+            self.check_pending = False
+            return problem
+
+    def _before_write(self) -> None:
+        if self.check_pending:
+            self.run_start_check()  # waits for the check under way, or runs it now
+        if self.check_problem is not None:
+            raise StoreDamagedError(self.check_problem)
+
     def unreadable_records(self) -> list[str]:
         """Records that cannot be read back (invalid text, visit or line JSON): for verify."""
         if self.server:  # PostgreSQL enforces valid UTF-8; the JSON is checked the same way
@@ -477,10 +528,16 @@ def open_store(
     keep_backups: int = DEFAULT_KEEP_BACKUPS,
     backup_on_open: bool = True,
     clock: Clock = _utc_now,
+    check_on_open: bool = True,
 ) -> Store:
     """Same as :meth:`Store.open`."""
     return Store.open(
-        paths, passphrase, keep_backups=keep_backups, backup_on_open=backup_on_open, clock=clock
+        paths,
+        passphrase,
+        keep_backups=keep_backups,
+        backup_on_open=backup_on_open,
+        clock=clock,
+        check_on_open=check_on_open,
     )
 
 

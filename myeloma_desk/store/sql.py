@@ -49,8 +49,11 @@ class SqliteDatabase:
 
     dialect = "sqlite"
 
-    def __init__(self, get: Callable[[], Any]) -> None:
+    def __init__(
+        self, get: Callable[[], Any], before_write: Callable[[], None] | None = None
+    ) -> None:
         self._get = get
+        self._before_write = before_write  # e.g. wait for the start-up check; may raise
 
     @property
     def raw(self) -> Any:
@@ -67,4 +70,6 @@ class SqliteDatabase:
         return int(self._get().execute(sql, params).lastrowid)
 
     def transaction(self) -> contextlib.AbstractContextManager[Any]:
+        if self._before_write is not None:
+            self._before_write()
         return db.transaction(self._get())

@@ -47,6 +47,7 @@ class ContextSignals(QObject):
 
     patient_changed = Signal(object)  # the current patient's id (int) or None
     patients_changed = Signal()  # the stored patients changed (a visit saved, lines edited …)
+    store_checked = Signal(object)  # the start-up integrity check: None (passed) or the problem
 
 
 @dataclass
@@ -58,6 +59,7 @@ class AppContext:
     navigator: Navigator | None = None
     store: Store | None = None  # the one open patient store (see ui/views/patients/store.py)
     store_closed: bool = False  # the window is closing: the store is not reopened
+    store_check_failed: bool = False  # the background check found damage: check when reopening
     evidence: Evidence | None = None  # loaded in the background by the first page that needs it
     idle_lock: IdleLock | None = None
     backup_worker: Worker | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
 from PySide6.QtGui import (
     QCloseEvent,
@@ -23,6 +25,8 @@ from myeloma_desk import APP_NAME, __version__
 from myeloma_desk.reference.pdq import PDQ_DATE
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.sections import SECTIONS, default_section
+
+log = logging.getLogger(__name__)
 
 SectionKeyRole = Qt.ItemDataRole.UserRole + 1
 
@@ -166,6 +170,9 @@ class MainWindow(QMainWindow):
                 form.keep_unsaved_as_draft()
         if self.qsettings is not None:
             self.qsettings.setValue("window/geometry", self.saveGeometry())
-        self.context.save_settings()
+        try:
+            self.context.save_settings()
+        except OSError as error:  # a full or read-only disk must not keep the window open
+            log.warning("settings not saved at close: %s", error)
         self.context.close()  # waits for the backup, closes the patient store …
         super().closeEvent(event)

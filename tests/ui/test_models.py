@@ -69,7 +69,6 @@ def test_patient_screen_models(window: MainWindow, testers: ModelCheck) -> None:
     view.open_patient(relapsed)
     page = view.patient_page
     testers.check(view.model)
-    testers.check(view.proxy)
     testers.check(page.timeline_model)
     testers.check(page.chart.flowsheet_model)
     testers.check(page.lines_editor.model)

@@ -87,11 +87,11 @@ def test_filter_archive_and_unarchive(window: MainWindow, qtbot: QtBot) -> None:
     view.patient_page.toggle_archived()
     view.show_list()
     view._apply_filter()
-    assert view.proxy.rowCount() == total - 1
+    assert view.model.matched == total - 1
     view.show_archived.setChecked(True)
-    assert view.proxy.rowCount() == total
+    assert view.model.matched == total
     view.search.setText(first.name.split(",")[0])
-    qtbot.waitUntil(lambda: view.proxy.rowCount() >= 1 and view.proxy.rowCount() < total)
+    qtbot.waitUntil(lambda: view.model.matched >= 1 and view.model.matched < total)
     assert view.count.text().endswith(f"of {total} patients shown")
 
 

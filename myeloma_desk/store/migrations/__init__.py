@@ -23,6 +23,7 @@ _MODULES = (
     "v0002_lines_assessments_notes",
     "v0003_search_and_audit",
     "v0004_versions_and_actor",
+    "v0005_patient_list",
 )
 
 

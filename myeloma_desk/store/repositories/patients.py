@@ -89,11 +89,13 @@ class PatientRepository:
         )
 
     def touch_last_visit(self, pid: int, now: str) -> None:
-        """Refresh the denormalised ``last_visit`` after a visit was written."""
+        """Refresh the denormalised ``last_visit`` and ``visit_count`` (the patient list shows
+        and sorts by them) after a visit was written."""
         self._s.db.execute(
             "UPDATE patients SET updated_at = ?, last_visit = "
-            "(SELECT MAX(visit_date) FROM visits WHERE patient_id = ?) WHERE id = ?",
-            (now, pid, pid),
+            "(SELECT MAX(visit_date) FROM visits WHERE patient_id = ?), visit_count = "
+            "(SELECT count(*) FROM visits WHERE patient_id = ?) WHERE id = ?",
+            (now, pid, pid, pid),
         )
 
     def create(self, fields: PatientFields) -> Patient:

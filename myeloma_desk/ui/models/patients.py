@@ -1,175 +1,207 @@
-"""The patient list: a table model over patient summaries and a filter/sort proxy.
+"""The patient list: a Qt table model over the store's patient index, fetched page by page.
 
-Rows are the store's ``PatientSummary`` records (any object with the same attributes works),
-kept in one list; the proxy filters and sorts without copying them. With 10,000 patients the
-model loads in a few milliseconds and a filter pass takes well under 100 ms (see
-benchmarks/bench_ui.py); the filter is debounced in the view.
+The model never holds every patient. Its row count grows as the view scrolls (Qt's
+``canFetchMore``/``fetchMore``: one page of :data:`PAGE_SIZE` rows at a time); how many patients
+match comes from the database (``PatientIndex.count``), and filtering and sorting are queries
+over the whole store (``store/patient_index.py``), not over the rows loaded so far. Loading,
+filtering or sorting 50,000 patients costs one count and one page (benchmarks/bench_startup.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from myeloma_desk.ui.models.assessment import humanize
+from myeloma_desk.domain.display import line_words, response_words, result_label, words
+from myeloma_desk.store.patient_index import ListedPatient, ListQuery, PatientIndex
 from myeloma_desk.ui.models.base import ColumnsTableModel
 
 PatientRole = Qt.ItemDataRole.UserRole + 1
-SearchRole = Qt.ItemDataRole.UserRole + 2
-SortRole = Qt.ItemDataRole.UserRole + 3
+
+PAGE_SIZE = 200
+
+# Column titles and the store's sort key of each, in display order.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Name", "name"),
+    ("Identifier", "identifier"),
+    ("Birth date", "birth_date"),
+    ("Sex", "sex"),
+    ("Diagnosis", "diagnosis"),
+    ("Current line", "current_line"),
+    ("Last response", "last_response"),
+    ("Last visit", "last_visit"),
+    ("Visits", "visit_count"),
+    ("Status", "status"),
+)
+COURSE_COLUMNS = (5, 6)
+NOT_SUMMARISED = "Not summarised yet: the course is being built (or open the patient)."
 
 
-class PatientRow(Protocol):
-    """What a row needs (the store's PatientSummary has it)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def identifier(self) -> str | None: ...
-    @property
-    def birth_date(self) -> dt.date | None: ...
-    @property
-    def sex(self) -> str | None: ...
-    @property
-    def diagnosis(self) -> str | None: ...
-    @property
-    def archived(self) -> bool: ...
-    @property
-    def last_visit(self) -> dt.date | None: ...
-
-
-_NO_DATE = dt.date.min
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-@functools.lru_cache(maxsize=64)
-def _humanized(token: str | None) -> str:
-    return humanize(token) if token else ""
+def display(row: ListedPatient, column: int) -> str:
+    """The text of one cell, as a clinician reads it."""
+    if column == 0:
+        return row.name
+    if column == 1:
+        return row.identifier or ""
+    if column == 2:
+        return row.birth_date.isoformat() if row.birth_date else ""
+    if column == 3:
+        return words(row.sex) if row.sex else ""
+    if column == 4:
+        return result_label(row.diagnosis) if row.diagnosis else ""
+    if column == 5:
+        course = row.course
+        if course is None:
+            return ""
+        return line_words(course.state, course.line, course.phase, course.prior_lines)
+    if column == 6:
+        course = row.course
+        if course is None or course.response is None:
+            return ""
+        return response_words(course.response, course.confirmed)
+    if column == 7:
+        return row.last_visit.isoformat() if row.last_visit else "no visits"
+    if column == 8:
+        return str(row.visit_count)
+    return "Archived" if row.archived else "Active"
 
 
-class PatientTableModel(ColumnsTableModel):
-    """Read-only table of patients: name, identifier, birth date, sex, diagnosis, last visit."""
+class PatientListModel(ColumnsTableModel):
+    """Read-only, lazily fetched table of the patients a :class:`ListQuery` matches."""
 
-    COLUMNS = ("Name", "Identifier", "Birth date", "Sex", "Diagnosis", "Last visit", "Status")
+    COLUMNS = tuple(title for title, _ in COLUMNS)
 
-    def __init__(self, rows: Sequence[PatientRow] = (), parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        index: PatientIndex | None = None,
+        parent: QObject | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
         super().__init__(parent)
-        self._rows: list[PatientRow] = list(rows)
-        self._search: list[str | None] = [None] * len(self._rows)  # filled when first filtered
-        self.generation = 0  # bumped on every change, before Qt is told (see the proxy's mask)
+        self._index = index
+        self.page_size = page_size
+        self.query = ListQuery()
+        self._rows: list[ListedPatient] = []
+        self._matched = 0
+        self._total = 0
+        self.pages_fetched = 0  # pages read from the store since the last reset (tests read it)
+        self._announcing = False
+        if index is not None:
+            self.set_query(self.query)
 
-    @staticmethod
-    def _search_text(row: PatientRow) -> str:
-        parts = [row.name, row.identifier or "", _humanized(row.diagnosis)]
-        return " " + _fold(" ".join(parts))
+    # --- what is shown ------------------------------------------------------------------------
+    def set_index(self, index: PatientIndex | None) -> None:
+        """Show the patients of another store (or none)."""
+        self._index = index
+        self.set_query(self.query)
 
-    def set_rows(self, rows: Sequence[PatientRow]) -> None:
+    def set_query(self, query: ListQuery, keep: int = 0) -> None:
+        """Show ``query``'s patients from the first row (``keep``: rows to load at once)."""
         self.beginResetModel()
-        self.generation += 1
-        self._rows = list(rows)
-        self._search = [None] * len(self._rows)
-        self.endResetModel()
+        self.query = query
+        self._rows = []
+        self.pages_fetched = 0
+        index = self._index
+        self._matched = self._total = 0
+        if index is not None:
+            # One page with its count (one query when words are typed), and the store's total.
+            self._rows, self._matched = index.counted_page(query, 0, max(keep, self.page_size))
+            self._total = index.total()
+            self.pages_fetched = 1
+        # No fetching while the reset is being announced: a listener that asks for more rows
+        # in its modelReset handler would see rows inserted inside the reset (views fetch on
+        # their next layout pass anyway).
+        self._announcing = True
+        try:
+            self.endResetModel()
+        finally:
+            self._announcing = False
 
-    def update_row(self, row: PatientRow) -> int:
-        """Replace the row with the same id (or append it); returns its row number."""
-        for number, existing in enumerate(self._rows):
-            if existing.id == row.id:
-                self.generation += 1
-                self._rows[number] = row
-                self._search[number] = None
-                last = self.index(number, len(self.COLUMNS) - 1)
-                self.dataChanged.emit(self.index(number, 0), last)
-                return number
-        number = len(self._rows)
-        self.beginInsertRows(QModelIndex(), number, number)
-        self.generation += 1
-        self._rows.append(row)
-        self._search.append(None)
-        self.endInsertRows()
-        return number
+    def set_filter(self, text: str, include_archived: bool) -> None:
+        """Filter by words typed (each must start a word of the name, the identifier or the
+        diagnosis) and by the archived flag; the order stays."""
+        wanted = replace(self.query, text=text, include_archived=include_archived)
+        if wanted != self.query:
+            self.set_query(wanted)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the rows in Python (keys computed once per row, not per comparison)."""
-        if not 0 <= column < len(self.COLUMNS):
+        """Sort the whole store by ``column`` (a query; nothing is sorted in Python)."""
+        if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit()
-        rows = self._rows
-        if column in (2, 5):  # dates compare as dates; unknown sorts first
-            attr = "birth_date" if column == 2 else "last_visit"
-            keys: list[tuple[Any, str, int]] = [
-                (getattr(row, attr) or _NO_DATE, row.name.casefold(), row.id) for row in rows
-            ]
-        else:
-            keys = [(self._sort_key(row, column), row.name.casefold(), row.id) for row in rows]
-        order_rows = sorted(
-            range(len(rows)),
-            key=keys.__getitem__,
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        new_position = {old: new for new, old in enumerate(order_rows)}
-        self.generation += 1
-        self._rows = [self._rows[n] for n in order_rows]
-        self._search = [self._search[n] for n in order_rows]
-        old_indexes = self.persistentIndexList()
-        new_indexes = [
-            self.index(new_position[i.row()], i.column()) if i.isValid() else QModelIndex()
-            for i in old_indexes
-        ]
-        self.changePersistentIndexList(old_indexes, new_indexes)
-        self.layoutChanged.emit()
+        descending = order == Qt.SortOrder.DescendingOrder
+        wanted = replace(self.query, sort=COLUMNS[column][1], descending=descending)
+        if wanted != self.query:
+            self.set_query(wanted)
 
-    def _sort_key(self, row: PatientRow, column: int) -> str:
-        if column in (2, 5):
-            day = row.birth_date if column == 2 else row.last_visit
-            return day.isoformat() if day else ""
-        return self._display(row, column).casefold()
+    def refresh(self) -> None:
+        """Read the store again (after a save elsewhere), keeping as many rows loaded."""
+        self.set_query(self.query, keep=len(self._rows))
 
+    def update_patient(self, patient_id: int) -> int:
+        """Re-read one loaded patient's row in place (after an edit or a saved visit); returns
+        its row number, or -1 if it is not loaded. A new patient needs :meth:`refresh`."""
+        number = self.row_of(patient_id)
+        if number < 0 or self._index is None:
+            return -1
+        row = self._index.get(patient_id)
+        if row is None or (row.archived and not self.query.include_archived):
+            self.refresh()  # gone from this list (archived, or no longer in the store)
+            return self.row_of(patient_id)
+        self._rows[number] = row
+        self.dataChanged.emit(self.index(number, 0), self.index(number, len(COLUMNS) - 1))
+        return number
+
+    # --- counts -------------------------------------------------------------------------------
+    @property
+    def matched(self) -> int:
+        """Patients the query matches in the store (loaded or not)."""
+        return self._matched
+
+    @property
+    def total(self) -> int:
+        """Patients in the store, archived ones included."""
+        return self._total
+
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    # --- lazy fetching ------------------------------------------------------------------------
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return not parent.isValid() and not self._announcing and len(self._rows) < self._matched
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        if parent.isValid() or self._index is None or self._announcing:
+            return
+        start = len(self._rows)
+        wanted = min(self.page_size, self._matched - start)
+        if wanted <= 0:
+            return
+        rows = self._index.page(self.query, start, wanted)
+        self.pages_fetched += 1
+        if len(rows) < wanted:  # patients were archived or the store changed meanwhile
+            self._matched = start + len(rows)
+        if not rows:
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    # --- rows ---------------------------------------------------------------------------------
     def row_of(self, patient_id: int) -> int:
+        """The row of a loaded patient, or -1."""
         for number, row in enumerate(self._rows):
             if row.id == patient_id:
                 return number
         return -1
 
-    def patient(self, row: int) -> PatientRow:
+    def patient(self, row: int) -> ListedPatient:
         return self._rows[row]
 
-    def search_text(self, row: int) -> str:
-        """Folded name, identifier and diagnosis, with a leading space (word-start search)."""
-        text = self._search[row]
-        if text is None:
-            text = self._search[row] = self._search_text(self._rows[row])
-        return text
-
-    def accepted(self, words: Sequence[str], show_archived: bool) -> bytearray:
-        """One flag per row: does it pass the filter? (One pass in Python, no Qt calls.)"""
-        needles = [" " + word for word in words]
-        flags = bytearray(len(self._rows))
-        search = self.search_text
-        for number, row in enumerate(self._rows):
-            if row.archived and not show_archived:
-                continue
-            if needles:
-                text = search(number)
-                if not all(needle in text for needle in needles):
-                    continue
-            flags[number] = 1
-        return flags
+    def rows(self) -> list[ListedPatient]:
+        """The rows loaded so far (a copy)."""
+        return list(self._rows)
 
     def _count(self) -> int:
         return len(self._rows)
@@ -182,93 +214,13 @@ class PatientTableModel(ColumnsTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(row, column)
-        if role == SortRole:
-            return self._sort_key(row, column)
+            return display(row, column)
         if role == PatientRole:
             return row
-        if role == SearchRole:
-            return self.search_text(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole and column in COURSE_COLUMNS:
+            if row.course is None and row.visit_count:
+                return NOT_SUMMARISED
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 8:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    @staticmethod
-    def _display(row: PatientRow, column: int) -> str:
-        if column == 0:
-            return row.name
-        if column == 1:
-            return row.identifier or ""
-        if column == 2:
-            return row.birth_date.isoformat() if row.birth_date else ""
-        if column == 3:
-            return humanize(row.sex) if row.sex else ""
-        if column == 4:
-            return humanize(row.diagnosis) if row.diagnosis else ""
-        if column == 5:
-            return row.last_visit.isoformat() if row.last_visit else "no visits"
-        return "Archived" if row.archived else "Active"
-
-
-class PatientFilterProxy(QSortFilterProxyModel):
-    """Filters by words typed (each must start a word of name, identifier or diagnosis) and
-    hides archived patients unless asked."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._words: list[str] = []
-        self._show_archived = False
-        self._mask: bytearray | None = None
-        self._mask_generation = -1
-        self._patients: PatientTableModel | None = None
-        self.setSortRole(SortRole)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-    def set_text(self, text: str) -> None:
-        words = _fold(text).split()
-        if words != self._words:
-            self._change_filter(lambda: setattr(self, "_words", words))
-
-    def set_show_archived(self, show: bool) -> None:
-        if show != self._show_archived:
-            self._change_filter(lambda: setattr(self, "_show_archived", show))
-
-    def _change_filter(self, change: Callable[[], None]) -> None:
-        # Qt 6.10 replaced invalidateFilter() with begin/endFilterChange(); 6.7–6.9 lack them.
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            change()
-            self._mask = None
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            change()
-            self._mask = None
-            self.invalidateRowsFilter()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort by asking the source model: Qt's proxy sort would call back into Python for
-        every comparison (seconds for 10,000 rows); the proxy keeps the source's order."""
-        model = self.sourceModel()
-        if isinstance(model, PatientTableModel):
-            model.sort(column, order)
-        else:
-            super().sort(column, order)
-
-    def setSourceModel(self, model: QAbstractItemModel) -> None:
-        self._patients = model if isinstance(model, PatientTableModel) else None
-        self._mask = None
-        super().setSourceModel(model)
-
-    def filterAcceptsRow(
-        self,
-        source_row: int,
-        source_parent: QModelIndex | QPersistentModelIndex,
-    ) -> bool:
-        # The flags for every row are computed in one pass when the filter or the rows change;
-        # Qt then asks row by row, which is only a lookup (this method runs 10,000 times).
-        model = self._patients
-        if model is None:
-            return True
-        mask = self._mask
-        if mask is None or self._mask_generation != model.generation:
-            mask = self._mask = model.accepted(self._words, self._show_archived)
-            self._mask_generation = model.generation
-        return mask[source_row] == 1

@@ -16,14 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from myeloma_desk.paths import make_private_dir, restrict_file
+from myeloma_desk.paths import make_private_dir
 from myeloma_desk.store import db
 
 if TYPE_CHECKING:
@@ -164,18 +162,7 @@ class DraftStore:
 
     def _write_file(self, target: Path, payload: dict[str, Any]) -> None:
         make_private_dir(self.folder)
-        fd, tmp_name = tempfile.mkstemp(prefix=".draft-", dir=self.folder)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, ensure_ascii=False, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            restrict_file(tmp)
-            os.replace(tmp, target)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        db.write_private_text(target, json.dumps(payload, ensure_ascii=False, indent=1))
 
     def load(self, key: str) -> Draft | None:
         """The draft with ``key``, or None (an unreadable draft counts as none)."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,28 @@ def test_corrupt_settings_give_defaults_and_are_not_overwritten(tmp_path: Path) 
     target.write_text("{not json", encoding="utf-8")
     assert load_settings(paths) == Settings()
     assert target.read_text(encoding="utf-8") == "{not json"
+
+
+def test_settings_values_are_checked_at_their_bounds(tmp_path: Path) -> None:
+    from myeloma_desk.settings import SettingsError
+
+    paths = AppPaths.resolve(tmp_path).ensure()
+    target = paths.config / SETTINGS_FILE
+    for minutes, kept in ((0, False), (1, True), (1440, True), (1441, False), (True, False)):
+        target.write_text(json.dumps({"idle_lock_minutes": minutes}), encoding="utf-8")
+        assert (load_settings(paths).idle_lock_minutes == minutes) is kept, minutes
+    for points, kept in ((7, False), (8, True), (24, True), (25, False)):
+        target.write_text(json.dumps({"reference_font_points": points}), encoding="utf-8")
+        assert (load_settings(paths).reference_font_points == points) is kept, points
+    target.write_text(json.dumps({"clinician": "x" * 201}), encoding="utf-8")
+    assert load_settings(paths) == Settings()
+    target.write_text(json.dumps({"page_size": "Letter", "from_a_newer_version": 1}), "utf-8")
+    assert load_settings(paths).page_size == "Letter"  # unknown keys are ignored
+    with pytest.raises(SettingsError):
+        Settings(last_section="snake_case")  # type: ignore[arg-type]
+
+
+def test_settings_need_no_model_library_at_start_up() -> None:
+    code = "import sys, myeloma_desk.settings; print('pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

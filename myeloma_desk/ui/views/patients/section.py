@@ -4,6 +4,8 @@ patient page, stacked; it tells the application which patient is current."""
 from __future__ import annotations
 
 import html
+import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -23,16 +25,20 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.store import StoreError
 from myeloma_desk.store.demo import load_demo
+from myeloma_desk.store.patient_index import CourseSummary, PatientIndex
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.models.patients import PatientFilterProxy, PatientRole, PatientTableModel
+from myeloma_desk.ui.models.patients import PatientListModel, PatientRole
 from myeloma_desk.ui.views.patient_record import PatientRecord
 from myeloma_desk.ui.views.patients.common import table_view
 from myeloma_desk.ui.views.patients.editor import PatientEditor
-from myeloma_desk.ui.views.patients.page import PatientPage
-from myeloma_desk.ui.views.patients.store import store_of
+from myeloma_desk.ui.views.patients.store import recover_store, store_of
+from myeloma_desk.ui.workers import Worker
 
 if TYPE_CHECKING:
+    from myeloma_desk.ui.views.patients.page import PatientPage
     from myeloma_desk.ui.views.visit_form import AssessView
+
+log = logging.getLogger(__name__)
 
 
 class PatientsView(QWidget):
@@ -79,6 +85,18 @@ class PatientsView(QWidget):
         drafts_row.addWidget(self.draft_button)
         box.addWidget(self.draft_banner)
         self._offer_drafts()
+        self.check_banner = QFrame()
+        self.check_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.check_banner.setAccessibleName("The patient store failed its start-up check")
+        check_row = QHBoxLayout(self.check_banner)
+        self.check_text = QLabel()
+        self.check_text.setWordWrap(True)
+        check_row.addWidget(self.check_text, 1)
+        self.recover_button = QPushButton("Re&cover from a backup")
+        self.recover_button.setAccessibleName("Recover the patient store from a backup")
+        check_row.addWidget(self.recover_button)
+        box.addWidget(self.check_banner)
+        self.check_banner.setVisible(False)
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find by name, identifier or diagnosis (Ctrl+F)")
@@ -95,11 +113,11 @@ class PatientsView(QWidget):
         bar.addWidget(self.new_button)
         bar.addWidget(self.open_button)
         box.addLayout(bar)
-        self.model = PatientTableModel(parent=self)
-        self.proxy = PatientFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        store = self.store
+        self.index = PatientIndex(get=lambda: store.connection)
+        self.model = PatientListModel(parent=self)
         self.table = table_view("Patient list")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -113,8 +131,10 @@ class PatientsView(QWidget):
 
         self.editor = PatientEditor(self.store)
         self.stack.addWidget(self.editor)
-        self.patient_page = PatientPage(context)
-        self.stack.addWidget(self.patient_page)
+        # The patient page (timeline, trends, lines, print) is built when a patient is first
+        # opened: its modules are not imported before the first window is shown.
+        self._patient_page: PatientPage | None = None
+        self.stack.addWidget(QWidget())
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -127,16 +147,29 @@ class PatientsView(QWidget):
         self.table.activated.connect(lambda _i: self.open_selected())
         self.demo_button.clicked.connect(self.load_demo)
         self.draft_button.clicked.connect(self._review_draft)
+        self.recover_button.clicked.connect(lambda: recover_store(self.context))
+        context.signals.store_checked.connect(self._on_store_checked)
         self.editor.saved.connect(self._after_edit)
         self.editor.cancelled.connect(self._cancel_edit)
-        self.patient_page.back_requested.connect(self.show_list)
-        self.patient_page.edit_requested.connect(self.edit_patient)
-        self.patient_page.archived_changed.connect(self._reload_one)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), page, self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), page, self.new_patient)
         self._return_to = self.LIST
+        # Course columns of rows that have none (new, changed, or never summarised): built one
+        # patient at a time off the GUI thread, then kept in the store (patient_index.py).
+        self.summaries = Worker(self)
+        self.summaries.failed.connect(self._summary_failed)
+        self._summarise: list[int] = []
+        self._summarising: int | None = None
+        self._tried: set[tuple[int, str]] = set()
+        self.model.modelReset.connect(self._queue_summaries)
+        self.model.rowsInserted.connect(self._queue_summaries)
+        self.model.dataChanged.connect(self._queue_summaries)
         context.signals.patients_changed.connect(self._reload_current)
-        self.reload()
+        self.model.set_index(self.index)
+        self.demo_banner.setVisible(self.model.total == 0)
+        self._update_count()
+        if self.store.check_problem is not None:
+            self._on_store_checked(self.store.check_problem)
 
     def _offer_drafts(self) -> None:
         """Say so when a visit draft survived the last session (the Assess section restores)."""
@@ -152,16 +185,45 @@ class PatientsView(QWidget):
             )
         self.draft_banner.setVisible(bool(drafts))
 
+    @property
+    def patient_page(self) -> PatientPage:
+        """The patient page, created on first use (in the stack at index ``PATIENT``)."""
+        page = self._patient_page
+        if page is None:
+            from myeloma_desk.ui.views.patients.page import PatientPage
+
+            page = self._patient_page = PatientPage(self.context)
+            placeholder = self.stack.widget(self.PATIENT)
+            self.stack.insertWidget(self.PATIENT, page)
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            page.back_requested.connect(self.show_list)
+            page.edit_requested.connect(self.edit_patient)
+            page.archived_changed.connect(self._reload_one)
+        return page
+
+    def _on_store_checked(self, problem: str | None) -> None:
+        """The background integrity check finished: on damage, say so and offer recovery."""
+        if problem is None:
+            self._next_summary()  # course summaries are written only to a checked store
+            return
+        self.check_text.setText(
+            "<b>The patient store failed its start-up integrity check</b> "
+            f"({html.escape(problem)}). Nothing will be saved to it. Recover it from the "
+            "newest good backup (the damaged file is kept in the corrupt folder)."
+        )
+        self.check_banner.setVisible(True)
+
     def _review_draft(self) -> None:
         self.draft_banner.setVisible(False)
         self.context.navigate("assess")
 
     # --- list -------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read every patient summary from the store (10,000 rows: tens of milliseconds)."""
-        rows = self.store.list_patients(include_archived=True)
-        self.model.set_rows(rows)
-        self.demo_banner.setVisible(not rows)
+        """Query the store again: the count and the rows loaded so far (never every row)."""
+        self.model.refresh()
+        self.demo_banner.setVisible(self.model.total == 0)
         self._update_count()
 
     def _reload_current(self) -> None:
@@ -176,18 +238,65 @@ class PatientsView(QWidget):
             self.reload()
 
     def _reload_one(self, patient_id: int) -> None:
-        self.model.update_row(self.store.get_patient(patient_id))  # a Patient is a summary too
+        if self.model.update_patient(patient_id) < 0:
+            self.model.refresh()
         self._update_count()
 
     def _apply_filter(self) -> None:
         self._filter_timer.stop()
-        self.proxy.set_show_archived(self.show_archived.isChecked())
-        self.proxy.set_text(self.search.text())
+        self.model.set_filter(self.search.text(), self.show_archived.isChecked())
         self._update_count()
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.matched, self.model.total
         self.count.setText(f"{shown} of {total} patients shown")
+
+    # --- course columns -----------------------------------------------------------------------
+    def _queue_summaries(self, *_args: object) -> None:
+        """Queue the loaded rows whose course columns are missing or out of date."""
+        queued = set(self._summarise)
+        for row in self.model.rows():
+            if row.course is None and row.visit_count and row.id not in queued:
+                self._summarise.append(row.id)
+                queued.add(row.id)
+        self._next_summary()
+
+    def _next_summary(self) -> None:
+        store = self.store
+        if self._summarising is not None or store.closed or store.check_pending:
+            return
+        if store.check_problem is not None:
+            return
+        while self._summarise:
+            patient_id = self._summarise.pop(0)
+            # Read on the GUI thread (the store is used by one thread at a time), the stamp
+            # with the records it belongs to; only the course is built in the worker.
+            stamp = self.index.stamp(patient_id)
+            if stamp is None or (patient_id, stamp) in self._tried:
+                continue
+            self._tried.add((patient_id, stamp))
+            try:
+                record = PatientRecord(self.store, patient_id)
+            except StoreError:
+                continue
+            self._summarising = patient_id
+            self.summaries.submit(
+                partial(course_summary_of, record),
+                partial(self._summary_done, patient_id, stamp),
+                key="summary",
+            )
+            return
+
+    def _summary_done(self, patient_id: int, stamp: str, summary: CourseSummary) -> None:
+        self._summarising = None
+        if not self.store.closed and self.index.record_course(patient_id, summary, stamp):
+            self.model.update_patient(patient_id)
+        self._next_summary()
+
+    def _summary_failed(self, _key: str, message: str) -> None:
+        log.error("course summary for the patient list failed: %s", message)
+        self._summarising = None
+        self._next_summary()
 
     def _focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -239,7 +348,7 @@ class PatientsView(QWidget):
         self.patient_page.focus_first()
         row = self.model.row_of(patient_id)
         if row >= 0:
-            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+            self.table.setCurrentIndex(self.model.index(row, 0))
         return self.patient_page
 
     def resume_visit(self, patient_id: int) -> AssessView | None:
@@ -258,7 +367,7 @@ class PatientsView(QWidget):
 
     # --- screenshots ------------------------------------------------------------------------
     def prepare_screenshot(self) -> None:
-        if self.model.rowCount() == 0:
+        if self.model.total == 0:
             self.load_demo()
         self.table.resizeColumnsToContents()
 
@@ -274,3 +383,10 @@ class PatientsView(QWidget):
 
     def show_trends(self) -> None:
         self.patient_page.tabs.setCurrentWidget(self.patient_page.chart)
+
+
+def course_summary_of(record: PatientRecord) -> CourseSummary:
+    """The list's course columns of one patient (runs in a worker: builds the course)."""
+    from myeloma_desk.course.summary import course_summary
+
+    return course_summary(record.course)

@@ -1,0 +1,29 @@
+"""The patient list's course columns from a built course (pure; no Qt).
+
+The list shows where each patient stands without building every patient's course: the app
+records this summary whenever it builds one (store/patient_index.py keeps it with the stamp of
+the records it came from, and drops it as soon as they change).
+"""
+
+from __future__ import annotations
+
+from myeloma_desk.course.model import Course
+from myeloma_desk.store.patient_index import CourseSummary
+
+
+def course_summary(course: Course) -> CourseSummary:
+    """Line in progress (IMWG number) and its phase, prior lines, and the latest response."""
+    state = course.state
+    latest = course.latest
+    phase = None
+    if latest is not None and latest.line is not None and latest.part is not None:
+        phase = latest.part.phase
+    response = state.response
+    return CourseSummary(
+        state=state.phase,
+        line=state.line_number,
+        phase=phase,
+        prior_lines=state.prior_lines,
+        response=response.category if response is not None else None,
+        confirmed=response.confirmed if response is not None else None,
+    )
