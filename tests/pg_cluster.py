@@ -1,10 +1,12 @@
 """A throwaway PostgreSQL cluster for the tests and the server benchmark.
 
 Debian's PostgreSQL binaries (``/usr/lib/postgresql/<N>/bin``: initdb, pg_ctl) in a temporary
-folder, listening on a unix socket only (no TCP port), SCRAM authentication for every
-connection, stopped and deleted at the end. initdb refuses to run as root, so as root the
-cluster runs as the ``postgres`` user (or ``nobody``) in a folder that user owns. Passwords go
-to a libpq password file (0600), never into an address, argv or the environment.
+folder, listening on a unix socket and on a loopback port that accepts TLS only (a
+certificate for ``localhost`` from a throwaway CA, so ``sslmode=verify-full`` is exercised),
+SCRAM authentication for every connection, stopped and deleted at the end. initdb refuses
+to run as root, so as root the cluster runs as the ``postgres`` user (or ``nobody``) in a
+folder that user owns. Passwords go to a libpq password file (0600), never into an address,
+argv or the environment.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import pwd
 import secrets
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -66,6 +69,8 @@ class Cluster:
         self.passwords = {name: secrets.token_urlsafe(16) for name in ["postgres", *USERS]}
         self.owner = _owner()
         self._counter = 0
+        self.tls = self.base / "tls"
+        self.port = _free_port()
 
     def _run(self, *args: str) -> None:
         command = [str(a) for a in args]
@@ -95,11 +100,17 @@ class Cluster:
             "--no-locale",
         )
         superuser_pw.unlink()
+        self._make_certificates()
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(
-                f"\nlisten_addresses = ''\nunix_socket_directories = '{self.socket}'\n"
+                f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\n"
+                f"unix_socket_directories = '{self.socket}'\n"
                 "max_connections = 60\nfsync = on\n"
+                f"ssl = on\nssl_cert_file = '{self.data / 'server.crt'}'\n"
+                f"ssl_key_file = '{self.data / 'server.key'}'\n"
             )
+        hba = self.data / "pg_hba.conf"
+        hba.write_text("hostnossl all all 0.0.0.0/0 reject\n" + hba.read_text())
         self._run(
             self.bindir / "pg_ctl",
             "-D",
@@ -118,9 +129,90 @@ class Cluster:
         self.passfile.chmod(0o600)
         return self
 
+    def _make_certificates(self) -> None:
+        """A throwaway CA and a server certificate for ``localhost`` signed by it (openssl)."""
+        self.tls.mkdir()
+        run = ["openssl"]
+
+        def openssl(*args: str) -> None:
+            subprocess.run([*run, *args], check=True, capture_output=True, timeout=60)
+
+        for name in ("ca", "other-ca"):
+            openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                f"/CN=Myeloma Desk test {name}",
+                "-keyout",
+                str(self.tls / f"{name}.key"),
+                "-out",
+                str(self.tls / f"{name}.crt"),
+            )
+        openssl(
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(self.tls / "server.key"),
+            "-out",
+            str(self.tls / "server.csr"),
+        )
+        (self.tls / "ext.cnf").write_text("subjectAltName = DNS:localhost\n")
+        openssl(
+            "x509",
+            "-req",
+            "-in",
+            str(self.tls / "server.csr"),
+            "-days",
+            "2",
+            "-CA",
+            str(self.tls / "ca.crt"),
+            "-CAkey",
+            str(self.tls / "ca.key"),
+            "-CAcreateserial",
+            "-extfile",
+            str(self.tls / "ext.cnf"),
+            "-out",
+            str(self.tls / "server.crt"),
+        )
+        for name in ("server.crt", "server.key"):
+            target = self.data / name
+            shutil.copy(self.tls / name, target)
+            target.chmod(0o600)
+            if self.owner is not None:
+                entry = pwd.getpwnam(self.owner)
+                os.chown(target, entry.pw_uid, entry.pw_gid)
+
+    def tls_target(
+        self,
+        user: str,
+        dbname: str,
+        *,
+        host: str = "localhost",
+        rootcert: str = "ca.crt",
+        sslmode: str = "verify-full",
+    ) -> str:
+        """An address over the loopback port with TLS, checked against the test CA."""
+        return (
+            f"host={host} port={self.port} dbname={dbname} user={user} "
+            f"passfile={self.passfile} sslmode={sslmode} sslrootcert={self.tls / rootcert} "
+            "connect_timeout=10"
+        )
+
     def target(self, user: str, dbname: str) -> str:
         """A libpq address (no password in it: libpq reads the password file)."""
-        return f"host={self.socket} dbname={dbname} user={user} passfile={self.passfile}"
+        return (
+            f"host={self.socket} port={self.port} dbname={dbname} user={user} "
+            f"passfile={self.passfile}"
+        )
 
     def superuser(self, dbname: str = "postgres") -> object:
         import psycopg
@@ -201,6 +293,12 @@ class Cluster:
         with contextlib.suppress(subprocess.SubprocessError, OSError):
             self._run(self.bindir / "pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager

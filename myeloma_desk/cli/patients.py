@@ -420,10 +420,13 @@ def _verify(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     def action(store: Any) -> int:
         pid = _find(store, args.patient).id if args.patient else None
-        for event in store.audit_events(pid, limit=args.limit):
+        events = store.audit_events(pid, limit=args.limit)
+        actors = store.audit_actors([event.seq for event in events])
+        for event in events:
             detail = ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
             who = event.patient_uid[:8] if event.patient_uid else "-"
-            print(f"{event.seq:>6}  {event.at[:19]}  {event.action:<8} {who:<8}  {detail}")
+            by = f"  by {_shown(actors[event.seq])}" if actors.get(event.seq) else ""
+            print(f"{event.seq:>6}  {event.at[:19]}  {event.action:<8} {who:<8}  {detail}{by}")
         return EXIT_OK
 
     return _run(args, action, backup_on_open=False)

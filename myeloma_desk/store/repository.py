@@ -421,6 +421,10 @@ class Store:
     ) -> list[audit.AuditEvent]:
         return self._audit.events(pid, limit, offset)
 
+    def audit_actors(self, seqs: list[int]) -> dict[int, str | None]:
+        """The login role that wrote each event (server store); None in a local store."""
+        return self._audit.actors(seqs)
+
     def verify_audit(self) -> audit.TamperReport:
         """The hash chain, plus the anchors outside it, the triggers and deleted patients."""
         return self._files.verify_audit()

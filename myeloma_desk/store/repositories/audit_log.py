@@ -32,5 +32,15 @@ class AuditRepository:
         uid = self._s.uid(pid) if pid is not None else None
         return audit.events(self._s.db, uid, limit, offset)
 
+    def actors(self, seqs: list[int]) -> dict[int, str | None]:
+        """Who wrote each event (the login role on a clinic server; None in a local store)."""
+        if not seqs:
+            return {}
+        marks = ", ".join("?" for _ in seqs)
+        rows = self._s.db.execute(
+            f"SELECT seq, actor FROM audit_log WHERE seq IN ({marks})", seqs
+        ).fetchall()
+        return {int(row[0]): row[1] for row in rows}
+
     def verify_chain(self) -> audit.VerifyResult:
         return audit.verify(self._s.db)

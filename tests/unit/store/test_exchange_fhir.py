@@ -1,4 +1,7 @@
-"""FHIR R4 export/import round trip, codes, de-identification and rejected files."""
+"""FHIR R4 export/import round trip, codes, de-identification and rejected files.
+
+The tests that import into a ``store`` run on both backends (the local file and the clinic
+PostgreSQL server of the throwaway test cluster)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,11 @@ from myeloma_desk.store import PatientBundle, Store, open_store
 from myeloma_desk.store.demo import demo_bundles, load_demo
 
 DEMOS = demo_bundles()
+
+
+@pytest.fixture
+def store(both_backends: Store) -> Store:
+    return both_backends
 
 
 def _resources(document: dict[str, Any], kind: str) -> list[dict[str, Any]]:

@@ -327,6 +327,8 @@ def test_cli_moves_a_store_and_works_on_the_server(
     assert code == 0 and "DEMO Ivanova, Nadia" in out and "1 patient(s)" in out
     code, out, _ = cli(capsys, home, "--store", server, "patients", "verify")
     assert code == 0 and "audit log intact" in out
+    code, out, _ = cli(capsys, home, "--store", server, "patients", "audit", "--limit", "1")
+    assert code == 0 and "import" in out and out.rstrip().endswith("by ada")
     code, _, err = cli(capsys, home, "--store", server, "patients", "backup")
     assert code == 3 and "pg_dump" in err
     # Back into an empty local store elsewhere.
@@ -349,3 +351,30 @@ def test_cli_messages_for_a_bad_server(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 3 and "password file" in err and "pw-123" not in err
     code, _, err = cli(capsys, home, "patients", "move", "to-server", "postgresql://u:pw-123@h/d")
     assert code == 2 and "pw-123" not in err
+
+
+# --- TLS with sslmode=verify-full (loopback port of the test cluster) ---------------------------
+
+
+def test_tls_verify_full_connects_and_is_encrypted(site: Any, opened: list[Store]) -> None:
+    store = Store.open_server(site.cluster.tls_target("cleo", site.dbname))
+    opened.append(store)
+    row = store.connection.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+    assert row.fetchone()[0] is True
+    assert store.count_patients() == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ({"rootcert": "other-ca.crt"}, "certificate verify failed"),
+        ({"host": "127.0.0.1"}, "does not match host name"),
+        ({"sslmode": "disable"}, "no encryption"),
+    ],
+)
+def test_tls_refuses_a_wrong_server_or_no_encryption(
+    site: Any, options: dict[str, str], problem: str
+) -> None:
+    target = site.cluster.tls_target("cleo", site.dbname, **options)
+    with pytest.raises(ServerUnavailableError, match=problem):
+        Store.open_server(target)
