@@ -77,10 +77,9 @@ def iss_stages(b2m: float | None, albumin: float | None) -> list[str]:
     return ["I"] if ISS_ALBUMIN_STAGE_I.holds(albumin) else ["II"]
 
 
-@rule("iss", "International Staging System (ISS)", "staging")
-def iss(s: Snapshot) -> RuleResult:
+@rule("iss", "International Staging System (ISS)", "staging", sources=(GREIPP_2005, PDQ))
+def iss(s: Snapshot, e: Explanation) -> RuleResult:
     """ISS I: B2M < 3.5 mg/L and albumin ≥ 3.5 g/dL; III: B2M ≥ 5.5 mg/L; II: neither."""
-    e = Explanation("iss", "International Staging System (ISS)", GREIPP_2005, PDQ)
     e.detail["pdq_wording"] = PDQ_TABLE_2
     e.detail["pdq_difference"] = PDQ_TABLE_2_DIFFERENCE
     b2m = s.get("beta2_microglobulin")
@@ -202,13 +201,15 @@ def _stage_iss_criterion(e: Explanation, stages: list[str]) -> None:
     )
 
 
-@rule("r_iss", "Revised International Staging System (R-ISS)", "staging")
-def r_iss(s: Snapshot) -> RuleResult:
+@rule(
+    "r_iss",
+    "Revised International Staging System (R-ISS)",
+    "staging",
+    sources=(PALUMBO_2015, GREIPP_2005, PDQ),
+)
+def r_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R-ISS I: ISS I, standard-risk FISH and normal LDH; III: ISS III and high-risk FISH or high
     LDH; II: all others. Undecided inputs are tried both ways; a stage is given when they agree."""
-    e = Explanation(
-        "r_iss", "Revised International Staging System (R-ISS)", PALUMBO_2015, GREIPP_2005, PDQ
-    )
     e.detail["pdq_wording"] = PDQ_TABLE_2
     e.detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
     stages, iss_missing = _iss_possible(s)
@@ -259,11 +260,15 @@ def _r2_group(half_points: int) -> str:
     raise ValueError(f"R2-ISS half-points out of range: {half_points}")
 
 
-@rule("r2_iss", "Second Revision of the ISS (R2-ISS)", "staging")
-def r2_iss(s: Snapshot) -> RuleResult:
+@rule(
+    "r2_iss",
+    "Second Revision of the ISS (R2-ISS)",
+    "staging",
+    sources=(DAGOSTINO_2022, GREIPP_2005),
+)
+def r2_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R2-ISS additive score (D'Agostino 2022): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1,
     t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5."""
-    e = Explanation("r2_iss", "Second Revision of the ISS (R2-ISS)", DAGOSTINO_2022, GREIPP_2005)
     stages, iss_missing = _iss_possible(s)
     _stage_iss_criterion(e, stages)
     high_ldh, ldh_shown = ldh_high(s)
