@@ -74,7 +74,7 @@ def generate(paths: AppPaths, patients: int, visits: int, seed: int = 7) -> None
                         birth_date=dt.date(1930, 1, 1) + dt.timedelta(days=rnd.randrange(20000)),
                         sex=rnd.choice(["female", "male"]),
                     )
-                    pid = store._insert_patient(fields, now)
+                    pid = store._patients.insert(fields, now)
                     first = dt.date(2015, 1, 1) + dt.timedelta(days=rnd.randrange(1500))
                     rows = []
                     for k in range(visits):
@@ -93,7 +93,7 @@ def generate(paths: AppPaths, patients: int, visits: int, seed: int = 7) -> None
                         "updated_at) VALUES (?, ?, ?, ?, ?)",
                         rows,
                     )
-                    store._touch_last_visit(pid, now)
+                    store._patients.touch_last_visit(pid, now)
         store.connection.execute("ANALYZE")
     finally:
         store.close()

@@ -3,9 +3,10 @@
     myeloma-desk report SNAPSHOT.json -o out.pdf [--page-size A4|Letter] [--detail]
     myeloma-desk report --patient ID --visit DATE -o out.pdf [--detail]
 
-Exit codes: 0 written; 1 the PDF could not be written or the patient store cannot be opened;
-2 invalid input (unreadable or invalid snapshot, unknown patient or visit, bad arguments), one
-message per problem on stderr. Clinician and institution come from the settings
+Exit codes: 0 written; 1 the patient store cannot be opened; 2 invalid input (unreadable or
+invalid snapshot, unknown patient or visit, bad arguments) or the PDF cannot be written (folder
+missing, read-only, disk full: no file is left and no print is logged), one message per problem
+on stderr. Clinician and institution come from the settings
 (``--data-dir`` honoured). A report from the store is logged as a ``print`` audit event.
 """
 
@@ -48,6 +49,11 @@ def register(subparsers: Any) -> None:
         "--detail",
         action="store_true",
         help="add the appendix: the inputs and the full criteria of every rule",
+    )
+    parser.add_argument(
+        "--author",
+        metavar="NAME",
+        help="author in the PDF's metadata (default: the clinician in settings)",
     )
     parser.set_defaults(handler=run)
 
@@ -163,8 +169,10 @@ def write_report(args: argparse.Namespace, snapshot: Any, course: Any = None) ->
     settings = load_settings(AppPaths.resolve(args.data_dir))
     page_size = args.page_size or settings.page_size
     output = Path(args.output)
-    if output.parent and not output.parent.is_dir():
-        return _fail(EXIT_FAILED, f"{output.parent}: folder does not exist"), 0
+    if output.is_dir():
+        return _fail(EXIT_INVALID, f"{output}: is a folder; give a file name (OUT.pdf)"), 0
+    if not output.parent.is_dir():
+        return _fail(EXIT_INVALID, f"{output.parent}: folder does not exist"), 0
     doc = assessment_report(
         snapshot,
         visit_date=snapshot.date,
@@ -175,13 +183,19 @@ def write_report(args: argparse.Namespace, snapshot: Any, course: Any = None) ->
         course=course,
         detail=bool(getattr(args, "detail", False)),
     )
+    return _render(args, doc, output, settings.clinician)
 
+
+def _render(args: argparse.Namespace, doc: Any, output: Path, clinician: str) -> tuple[int, int]:
+    """Write ``doc`` to ``output`` (all or nothing): (exit code, pages). A file that cannot be
+    written (disk full, read-only, no permission) is exit 2 with the reason, and no file."""
+    from myeloma_desk.cli.patients import _os_message
     from myeloma_desk.reports.render_qt import ensure_gui_app, render_pdf
 
     ensure_gui_app()
     try:
-        pages = render_pdf(doc, output)
+        pages = render_pdf(doc, output, author=getattr(args, "author", None) or clinician)
     except OSError as error:
-        return _fail(EXIT_FAILED, f"{output}: {error}"), 0
-    print(f"{output}: {pages} page{'s' if pages != 1 else ''} ({page_size})")
+        return _fail(EXIT_INVALID, f"{output}: not written: {_os_message(error, where=False)}"), 0
+    print(f"{output}: {pages} page{'s' if pages != 1 else ''} ({doc.page_size})")
     return EXIT_OK, pages

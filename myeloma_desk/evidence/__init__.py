@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # Version of the database content (PDQ date + revision of our transcription). Bump the suffix
 # whenever resources/evidence/ changes; meta.yaml must carry the same value (tested).
-EVIDENCE_VERSION = "2025-04-25.1"
+EVIDENCE_VERSION = "2025-04-25.2"
 # Date of the PDQ summary the database is built from.
 PDQ_DATE = "2025-04-25"
 

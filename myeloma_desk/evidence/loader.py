@@ -3,8 +3,10 @@
     from myeloma_desk.evidence.loader import load
     db = load()          # EvidenceDB, validated; later calls return the same object
 
-The YAML files in resources/evidence/ are the source of truth (tools/extract_evidence.py drafts
-them from the PDQ text; see docs/evidence.md).
+The YAML files in resources/evidence/ are the one edited source (curated by hand, reviewed in
+diffs; docs/evidence.md). ``evidence.json`` is a build artefact compiled from them by
+:func:`compile_bundle` (``tools/extract_evidence.py build``) because JSON parses several times
+faster; a test asserts it is exactly what the YAML gives.
 """
 
 from __future__ import annotations
@@ -53,9 +55,9 @@ BUNDLE = "evidence.json"
 def raw_data(prefer_bundle: bool = True) -> dict[str, Any]:
     """The database as plain data (what :class:`EvidenceDB` validates).
 
-    The YAML files are the reviewed source; ``evidence.json`` is the same data compiled into
-    one file by tools/extract_evidence.py because parsing JSON is several times faster than
-    YAML. A test keeps the two identical. Without the bundle the YAML is read.
+    The YAML files are the edited source; ``evidence.json`` is the same data compiled into one
+    file by :func:`compile_bundle` because parsing JSON is several times faster than YAML. A
+    test keeps the two identical. Without the bundle the YAML is read.
     """
     folder = _folder()
     bundle = folder / BUNDLE
@@ -86,6 +88,25 @@ def yaml_data() -> dict[str, Any]:
         "doses": _read(folder / "doses.yaml"),
         "errata": _read(folder / "errata.yaml"),
     }
+
+
+def validate(data: dict[str, Any]) -> EvidenceDB:
+    """Validate plain data against the schema (types, fields, ids that must resolve)."""
+    return EvidenceDB.model_validate(data)
+
+
+def compile_bundle() -> str:
+    """``evidence.json`` as it must be: the YAML source validated, then written as one JSON line.
+
+    Raises :class:`EvidenceError` when the YAML does not validate, so a broken edit is never
+    compiled into the bundle the app loads.
+    """
+    data = yaml_data()
+    try:
+        validate(data)
+    except ValueError as exc:
+        raise EvidenceError(f"resources/evidence does not validate: {exc}") from exc
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -132,7 +153,7 @@ class Evidence:
 def load() -> Evidence:
     """Load, validate and index the bundled database (once per process)."""
     try:
-        db = EvidenceDB.model_validate(raw_data())
+        db = validate(raw_data())
     except (OSError, yaml.YAMLError, ValueError) as exc:
         raise EvidenceError(f"evidence database does not load: {exc}") from exc
     if db.evidence_version != EVIDENCE_VERSION or db.pdq_date != PDQ_DATE:

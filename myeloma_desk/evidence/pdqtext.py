@@ -117,8 +117,13 @@ def _joins(prev: str, nxt: str, after: str | None) -> bool:
 
 @lru_cache(maxsize=1)
 def paragraphs() -> tuple[Paragraph, ...]:
-    """The whole text re-flowed into paragraphs, each with its section path."""
-    lines = read_raw().split("\n")
+    """The bundled text re-flowed into paragraphs, each with its section path."""
+    return parse(read_raw())
+
+
+def parse(raw: str) -> tuple[Paragraph, ...]:
+    """Any edition of the PDQ page as text re-flowed into paragraphs (see :func:`paragraphs`)."""
+    lines = raw.split("\n")
     stripped = [ln.strip() for ln in lines]
     blocks: list[tuple[int, str]] = []
     current: list[str] = []
@@ -208,3 +213,40 @@ def normalised_text() -> str:
 def contains(sentence: str) -> bool:
     """Whether ``sentence`` (whitespace-normalised) occurs verbatim in the PDQ text."""
     return normalise(sentence) in normalised_text()
+
+
+# Sentence boundary: terminal punctuation, optional citation/marker brackets, space, capital.
+_BOUNDARY = re.compile(r"(?<=[.?!])((?:\[[^\]]*\])*)\s+(?=[A-Z(\[])|(?<=\])\s+(?=[A-Z])")
+_ABBREVIATION_END = re.compile(r"(?:\bU\.S|\bvs|\be\.g|\bi\.e|\bal|\bDr|\bNo)\.$")
+_CITE = re.compile(r"\[(\d[\d,\-–]*)\]")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a re-flowed paragraph into sentences, keeping trailing citation brackets."""
+    out: list[str] = []
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        if not m.group(1) and _ABBREVIATION_END.search(text[: m.start()]):
+            continue  # an abbreviation ("vs.", "e.g."), not the end of a sentence
+        end = m.start() + len(m.group(1) or "")
+        piece = text[pos:end].strip()
+        if piece:
+            out.append(piece)
+        pos = m.end()
+    rest = text[pos:].strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def cites(text: str) -> list[int]:
+    """Reference numbers cited in ``text`` ("[58-62]" expands to 58..62)."""
+    out: list[int] = []
+    for m in _CITE.finditer(text):
+        for part in m.group(1).split(","):
+            bits = re.split(r"[\-–]", part)
+            if len(bits) == 2 and bits[0] and bits[1]:
+                out.extend(range(int(bits[0]), int(bits[1]) + 1))
+            elif bits[0]:
+                out.append(int(bits[0]))
+    return sorted(set(out))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from myeloma_desk.domain.drugs import DrugClass
 
@@ -189,7 +189,12 @@ class EndPointResult(_Model):
     landmark: str | None = None  # "5-year", "12-month" ... as stated
 
 
-ResultKind = Literal["efficacy", "toxicity", "quality_of_life"]
+# efficacy / toxicity / quality of life of a treatment; natural_history: the course of the disease
+# without a compared treatment (MGUS progression, plasmacytoma M protein); study_population: a
+# characteristic of the patients studied or the treatment they went on to receive.
+ResultKind = Literal[
+    "efficacy", "toxicity", "quality_of_life", "natural_history", "study_population"
+]
 
 
 class Finding(_Model):
@@ -327,3 +332,73 @@ class EvidenceDB(_Model):
     key_references: list[KeyReference]
     doses: list[DoseStatement]
     errata: list[Erratum]
+
+    @model_validator(mode="after")
+    def _links_resolve(self) -> EvidenceDB:
+        """Every id a record names exists, ids are unique, and every record note is listed.
+
+        The YAML is edited by hand: a typo in a trial or regimen id must fail loading with the
+        record that carries it, not show an empty link on a screen.
+        """
+        problems = _link_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems[:20]))
+        return self
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+
+
+def _link_problems(db: EvidenceDB) -> list[str]:
+    out: list[str] = []
+    tables = {
+        "finding": [f.id for f in db.findings],
+        "trial": [t.id for t in db.trials],
+        "regimen": [r.id for r in db.regimens],
+        "dose statement": [d.id for d in db.doses],
+        "erratum": [e.id for e in db.errata],
+        "drug": [d.name for d in db.drugs],
+    }
+    for kind, ids in tables.items():
+        out += [f"duplicate {kind} id {i}" for i in _duplicates(ids)]
+    trials, regimens = set(tables["trial"]), set(tables["regimen"])
+    findings, drugs = set(tables["finding"]), set(tables["drug"])
+    sections = {s.id for s in db.sections}
+    notes = {e.note for e in db.errata}
+    for f in db.findings:
+        if f.trial is not None and f.trial not in trials:
+            out.append(f"finding {f.id} names unknown trial {f.trial}")
+        out += [
+            f"finding {f.id} names unknown regimen {r}" for r in f.regimens if r not in regimens
+        ]
+        out += [
+            f"finding {f.id}: note not in the errata list: {n}" for n in f.errata if n not in notes
+        ]
+        if f.section not in sections:
+            out.append(f"finding {f.id} names unknown section {f.section}")
+    for t in db.trials:
+        for r in [*t.regimens, *t.comparator_regimens]:
+            if r not in regimens:
+                out.append(f"trial {t.id} names unknown regimen {r}")
+        out += [
+            f"trial {t.id}: note not in the errata list: {n}" for n in t.errata if n not in notes
+        ]
+    for reg in db.regimens:
+        out += [
+            f"regimen {reg.id} names unknown drug {d}" for d in reg.components if d not in drugs
+        ]
+        out += [
+            f"regimen {reg.id} names unknown trial {e.trial}"
+            for e in reg.evidence
+            if e.trial not in trials
+        ]
+    for d in db.doses:
+        out += [f"dose statement {d.id} names unknown drug {x}" for x in d.drugs if x not in drugs]
+    for e in db.errata:
+        out += [
+            f"erratum {e.id} names unknown finding {x}" for x in e.findings if x not in findings
+        ]
+        out += [f"erratum {e.id} names unknown trial {x}" for x in e.trials if x not in trials]
+    return out

@@ -13,10 +13,27 @@ Rendering needs a QGuiApplication (QApplication in the app); it works offscreen.
 from __future__ import annotations
 
 import os
+import re
+import uuid
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
-from PySide6.QtCore import QMarginsF, QObject, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QDateTime,
+    QIODevice,
+    QMarginsF,
+    QObject,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QUrl,
+    qVersion,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -41,9 +58,9 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from myeloma_desk import APP_NAME
-from myeloma_desk.paths import restrict_file
 from myeloma_desk.reports.build import CHART_RESOURCE, ReportDoc, to_html
 from myeloma_desk.reports.chart import chart_image
+from myeloma_desk.store.db import write_private_bytes
 
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 FONT_FAMILY = "DejaVu Sans"
@@ -284,18 +301,130 @@ def configure_device(device: QPagedPaintDevice, page_size: str) -> None:
     device.setPageLayout(layout)
 
 
-def render_pdf(doc: ReportDoc, path: str | os.PathLike[str]) -> int:
-    """Write ``doc`` as a PDF at ``path`` in its page size; returns the page count."""
-    target = Path(path)
-    writer = QPdfWriter(str(target))
+def pdf_bytes(doc: ReportDoc, *, author: str = "") -> tuple[bytes, int]:
+    """The report as an archival PDF (PDF/A-1b) in memory: (bytes, page count).
+
+    Metadata: title, author (``author``, else the report's clinician, else the application),
+    subject and creation date, in the document information dictionary and, identical, in the
+    XMP packet (``pdfaid:part`` 1, ``conformance`` B). Qt embeds every font as a subset and
+    removes transparency in PDF/A-1b mode; the file is not encrypted. Raises OSError when Qt
+    cannot paint or the result is not a complete PDF.
+    """
+    meta = _metadata(doc, author)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    if not buffer.open(QIODevice.OpenModeFlag.WriteOnly):
+        raise OSError("cannot open a memory buffer for the PDF")
+    writer = QPdfWriter(buffer)
+    writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
     writer.setResolution(PDF_RESOLUTION)
     writer.setCreator(APP_NAME)
-    writer.setTitle(f"{APP_NAME} {doc.header.title}")
+    writer.setTitle(meta.title)
+    writer.setAuthor(meta.author)
+    # The XMP packet is written at once, before the pages; its date is put right afterwards.
+    writer.setDocumentXmpMetadata(QByteArray(_xmp(meta, _xmp_date(QDateTime.currentDateTime()))))
     configure_device(writer, doc.page_size)
     pages = paint_report(doc, writer)
-    del writer  # flushes and closes the file
-    # A report holds patient data: owner-only, like the store and its exports.
-    restrict_file(target)
+    del writer  # the PDF's tail is written when the painter ends; nothing is left open
+    buffer.close()
+    pdf = bytes(data.data())
+    if not pdf.startswith(b"%PDF-") or not pdf.rstrip().endswith(b"%%EOF"):
+        raise OSError("the PDF was not completed")
+    return _same_dates(pdf), pages
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    title: str
+    author: str
+    subject: str
+
+
+def _metadata(doc: ReportDoc, author: str) -> PdfMetadata:
+    h = doc.header
+    about = []
+    if h.identifier:
+        about.append(f"ID {h.identifier}")
+    if h.visit_date:
+        about.append(f"visit of {h.visit_date.isoformat()}")
+    subject = f"{h.title} ({', '.join(about)})" if about else h.title
+    return PdfMetadata(
+        title=f"{APP_NAME}: {h.title}",
+        author=(author.strip() or h.clinician.strip() or APP_NAME),
+        subject=f"{subject}, {doc.page_size}",
+    )
+
+
+def _xmp_date(moment: QDateTime) -> str:
+    """``2026-12-03T10:30:08+00:00``: always this length (the date is patched in place)."""
+    offset = moment.offsetFromUtc()
+    sign = "-" if offset < 0 else "+"
+    hours, minutes = divmod(abs(offset) // 60, 60)
+    return moment.toString("yyyy-MM-ddTHH:mm:ss") + f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _xmp(meta: PdfMetadata, date: str) -> bytes:
+    """The XMP packet of a PDF/A-1b report; mirrors the information dictionary Qt writes
+    (Title, Author, Creator, Producer, CreationDate, ModDate, Trapped) and adds the subject."""
+
+    def x(text: str) -> str:
+        return xml_escape(text, {'"': "&quot;"})
+
+    return (
+        "<?xpacket begin='\ufeff' id='W5M0MpCehiHzreSzNTczkc9d'?>"
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{x(meta.title)}</rdf:li></rdf:Alt>'
+        f"</dc:title><dc:creator><rdf:Seq><rdf:li>{x(meta.author)}</rdf:li></rdf:Seq>"
+        '</dc:creator><dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
+        f"{x(meta.subject)}</rdf:li></rdf:Alt></dc:description></rdf:Description>"
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" '
+        f'pdf:Producer="Qt {x(qVersion())}" pdf:Trapped="False"/>'
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        f'xmp:CreatorTool="{x(APP_NAME)}" xmp:CreateDate="{date}" xmp:ModifyDate="{date}" '
+        f'xmp:MetadataDate="{date}"/>'
+        '<rdf:Description rdf:about="" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" '
+        f'xmpMM:DocumentID="uuid:{uuid.uuid4()}" xmpMM:VersionID="1" '
+        'xmpMM:RenditionClass="default"/>'
+        '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
+        'pdfaid:part="1" pdfaid:conformance="B"/>'
+        "</rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+    ).encode()
+
+
+_INFO_DATE = re.compile(rb"/CreationDate \(D:(\d{14})(Z|[+-]\d\d'\d\d')\)")
+_XMP_DATE = re.compile(rb'xmp:CreateDate="([^"]{25})"')
+
+
+def _same_dates(pdf: bytes) -> bytes:
+    """Give the XMP packet the information dictionary's creation date (PDF/A requires them
+    equal; Qt takes its own clock reading when the painter begins). Same length, in place."""
+    info = _INFO_DATE.search(pdf)
+    xmp = _XMP_DATE.search(pdf)
+    if info is None or xmp is None:
+        raise OSError("the PDF has no creation date")
+    digits, zone = info.group(1).decode(), info.group(2).decode()
+    offset = "+00:00" if zone == "Z" else zone[:3] + ":" + zone[4:6]
+    day = f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{digits[12:]}"
+    wanted = (day + offset).encode()
+    old = xmp.group(1)
+    if old == wanted:
+        return pdf
+    head, tail = pdf[: xmp.start()], pdf[xmp.start() :]
+    return head + tail.replace(old, wanted, 3)
+
+
+def render_pdf(doc: ReportDoc, path: str | os.PathLike[str], *, author: str = "") -> int:
+    """Write ``doc`` as an archival PDF (:func:`pdf_bytes`) at ``path``; returns the pages.
+
+    Nothing partial is ever left at ``path``: the PDF is made in memory, then written to a
+    hidden temporary file in the same folder, every write and the fsync checked, and renamed
+    over ``path`` (store/db.py ``write_private_bytes``; owner-only, as a report holds patient
+    data). A full disk, a read-only or missing folder raise OSError with ``path`` untouched.
+    """
+    pdf, pages = pdf_bytes(doc, author=author)
+    write_private_bytes(Path(path), pdf)
     return pages
 
 

@@ -5,9 +5,11 @@ describes for a patient."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -52,6 +54,9 @@ from myeloma_desk.ui.views.evidence_common import (
 )
 from myeloma_desk.ui.widgets.links import follow_link
 from myeloma_desk.ui.workers import Worker
+
+if TYPE_CHECKING:
+    from myeloma_desk.evidence.options import Option, OptionsReport
 
 log = logging.getLogger(__name__)
 ANY = "Any"
@@ -115,10 +120,12 @@ class RegimensView(QWidget):
         self.evidence: Evidence | None = None
         self.worker = Worker(self)
         self._pending: str = ""
-        self._pending_options: tuple[Snapshot, str, str | None] | None = None
+        self._pending_options: Callable[[], bool] | None = None
         self.patient_regimens: set[str] | None = None
         self.options_patient: int | None = None  # whose options are shown (None: no patient)
+        self.visit_options_shown = False  # the options shown are those of a visit being typed
         context.signals.patient_changed.connect(self._on_patient_changed)
+        context.signals.patients_changed.connect(self._on_patients_changed)
         layout = QVBoxLayout(self)
         self.loading = QLabel("Loading the evidence database…")
         self.loading.setAccessibleName("Loading")
@@ -251,9 +258,8 @@ class RegimensView(QWidget):
             target, self._pending = self._pending, ""
             self.go_to(target)
         if self._pending_options is not None:
-            snapshot, subject, diagnosis = self._pending_options
-            self._pending_options = None
-            self.show_options_for(snapshot, subject, diagnosis)
+            pending, self._pending_options = self._pending_options, None
+            pending()
 
     # --- filtering --------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -341,66 +347,103 @@ class RegimensView(QWidget):
             self.show_patient_options(int(value))
 
     def show_patient_options(self, patient_id: int) -> bool:
-        """Assess the patient's latest visit and list the options the PDQ describes."""
+        """List the options the PDQ describes for the patient's disease state now: the course
+        model's ``Course.options()`` (established diagnosis, line, prior lines, refractoriness),
+        never the latest follow-up's re-derived diagnosis."""
         from myeloma_desk.store import StoreError
         from myeloma_desk.ui.views.patient_record import PatientRecord
         from myeloma_desk.ui.views.patients.store import store_of
 
         self.options_patient = patient_id
+        self.visit_options_shown = False
+        self._pending_options = None
+        self.options_box.setVisible(True)
         try:
             record = PatientRecord(store_of(self.context), patient_id)
         except StoreError as error:
-            self.options_box.setVisible(True)
+            self.options_title.setText("<b>Options: the patient record could not be read</b>")
             self.options.setHtml(f"<p>{html.escape(str(error))}</p>")
+            self._set_patient_regimens(set())
             return False
-        snapshot = record.latest_snapshot()
-        if snapshot is None:
-            self.options_box.setVisible(True)
-            self.options_title.setText(f"<b>Options for {html.escape(record.patient.name)}</b>")
+        course = record.course
+        self.options_title.setText(f"<b>Options for {html.escape(record.patient.name)}</b>")
+        latest = course.latest
+        if latest is None:
             self.options.setHtml(
                 "<p>No visit is recorded yet: the options depend on an assessment "
                 "(diagnosis, fitness, kidney function). Enter a visit first.</p>"
             )
-            self.patient_regimens = set()
+            self._set_patient_regimens(set())
             return False
-        # The established diagnosis of the patient's course chooses the setting, never the
-        # latest follow-up's re-derived labs (course model).
-        return self.show_options_for(
-            snapshot, record.patient.name, diagnosis=record.course.diagnosis.value
+        if self.evidence is None:  # shown when the database has loaded
+            self._pending_options = lambda: self.show_patient_options(patient_id)
+            self.options.setHtml("<p>Loading the evidence database…</p>")
+            return False
+        state = (
+            f"<p><b>Diagnosis:</b> {e(course.diagnosis.shown())}<br/>"
+            f"<b>Disease state now:</b> {e(course.state.text)}</p>"
         )
+        self._show_report(course.options(), latest.date, state)
+        return True
 
     def show_options_for(
         self, snapshot: Snapshot, subject: str, diagnosis: str | None = None
     ) -> bool:
-        """List the options the PDQ describes for ``snapshot`` (assessed here); ``diagnosis``
-        is the patient's established diagnosis when known."""
+        """List the options the PDQ describes for ``snapshot`` (a visit still being typed,
+        assessed here); ``diagnosis`` is the patient's established diagnosis when known."""
         from myeloma_desk.domain.engine import assess
         from myeloma_desk.evidence import EVIDENCE_VERSION
         from myeloma_desk.evidence.options import options_for
 
+        self.options_patient = None
+        self.visit_options_shown = True  # for the visit being typed: cleared on a switch
+        self._pending_options = None
         self.options_box.setVisible(True)
         self.options_title.setText(f"<b>Options for {html.escape(subject)}</b>")
         if self.evidence is None:  # shown when the database has loaded
-            self._pending_options = (snapshot, subject, diagnosis)
+            self._pending_options = lambda: self.show_options_for(snapshot, subject, diagnosis)
             self.options.setHtml("<p>Loading the evidence database…</p>")
             return False
         assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
         report = options_for(assessment, snapshot, self.evidence, diagnosis=diagnosis)
-        self.options.setHtml(options_html(report, snapshot.date))
-        self.patient_regimens = {o.id for o in report.options}
-        self.only_options.setChecked(True)
-        self.apply_filters()
+        self._show_report(report, snapshot.date, "")
         return True
 
+    def _show_report(self, report: OptionsReport, day: dt.date | None, state: str) -> None:
+        assert self.evidence is not None
+        self.options.setHtml(state + options_html(report, day, self.evidence))
+        self._set_patient_regimens({o.id for o in report.options})
+
+    def _set_patient_regimens(self, regimens: set[str]) -> None:
+        self.patient_regimens = regimens
+        self.only_options.setChecked(bool(regimens))
+        self.only_options.setEnabled(bool(regimens))  # no regimen: the whole list stays
+        self.apply_filters()
+
     def _on_patient_changed(self, patient_id: object) -> None:
-        """Another patient is current: the options shown were someone else's."""
-        if self.options_patient is not None and patient_id != self.options_patient:
+        """Another patient is current: the options follow them (never someone else's)."""
+        if self.visit_options_shown:  # a typed visit's options belong to the previous patient
             self.clear_options()
+            return
+        if self.options_patient is None or patient_id == self.options_patient:
+            return
+        if isinstance(patient_id, int):
+            self.show_patient_options(patient_id)
+        else:
+            self.clear_options()
+
+    def _on_patients_changed(self) -> None:
+        """A visit or line was saved: the shown patient's options are read again."""
+        if self.options_patient is not None and self.evidence is not None:
+            self.show_patient_options(self.options_patient)
 
     def clear_options(self) -> None:
         self.options_patient = None
+        self.visit_options_shown = False
+        self._pending_options = None
         self.patient_regimens = None
         self.only_options.setChecked(False)
+        self.only_options.setEnabled(True)
         self.options_box.setVisible(False)
         self.apply_filters()
 
@@ -413,12 +456,16 @@ class RegimensView(QWidget):
         self.select_regimen("vrd")
 
 
-def options_html(report: Any, day: Any) -> str:
-    """The options report: heading, disclaimer, setting basis, options with flags, unknowns."""
-    out = [
-        f"<p><b>{e(report.heading)}</b> (latest visit {e(day or 'undated')}) — "
-        f"<i>{e(report.disclaimer)}</i></p>"
-    ]
+def _levels(option: Option) -> list[str]:
+    return sorted({lv for s in option.studies for lv in s.levels})
+
+
+def options_html(report: OptionsReport, day: dt.date | None, ev: Evidence) -> str:
+    """The options report in a clinician's words: heading, disclaimer, the setting and why,
+    the regimens (with levels of evidence and flags), the approaches that are not regimens
+    (the PDQ's own sentence), the general flags, and what was not known."""
+    when = f"latest visit {day.isoformat()}" if day else "undated visit"
+    out = [f"<p><b>{e(report.heading)}</b> ({when}) — <i>{e(report.disclaimer)}</i></p>"]
     if report.settings:
         out.append(
             "<p><b>Setting:</b> "
@@ -426,19 +473,51 @@ def options_html(report: Any, day: Any) -> str:
             + (f" — {e('; '.join(report.setting_basis))}" if report.setting_basis else "")
             + "</p>"
         )
+    else:
+        out.append(
+            "<p><b>Setting:</b> not determined, so no option can be listed"
+            + (f" — {e('; '.join(report.setting_basis))}" if report.setting_basis else "")
+            + "</p>"
+        )
     if report.options:
-        out.append("<ul>")
+        out.append(f"<p><b>Regimens the PDQ describes ({len(report.options)})</b></p><ul>")
         for option in report.options:
-            levels = sorted({lv for s in option.studies for lv in s.levels})
+            levels = _levels(option)
             flags = "".join(f"<br/>⚑ {e(flag.message)}" for flag in option.flags)
             out.append(
                 f'<li><a href="regimens:regimen:{e(option.id)}">{e(option.label)}</a>'
                 f" ({e(', '.join(option.components))})"
-                f"{' — levels ' + e(', '.join(levels)) if levels else ''}{flags}</li>"
+                + (
+                    f" — level{'s' if len(levels) > 1 else ''} of evidence {e(', '.join(levels))}"
+                    if levels
+                    else " — no level of evidence stated"
+                )
+                + f"{flags}</li>"
             )
         out.append("</ul>")
-    else:
-        out.append("<p>No regimen in the database matches this setting.</p>")
+    if report.approaches:
+        out.append("<p><b>Approaches the PDQ describes (not drug regimens)</b></p><ul>")
+        for approach in report.approaches:
+            finding = ev.findings.get(approach.finding or "")
+            level = ""
+            if finding is not None:
+                level = (
+                    f' — <a href="evidence:finding:{e(finding.id)}">level of evidence '
+                    f"{e(finding.level_of_evidence)}</a>"
+                    if finding.level_of_evidence
+                    else f' — <a href="evidence:finding:{e(finding.id)}">the trial</a>'
+                )
+            out.append(
+                f"<li><b>{e(approach.label)}</b>{level}"
+                f"<blockquote>“{e(approach.quote)}”<br/><small>PDQ, {e(approach.section)}"
+                "</small></blockquote></li>"
+            )
+        out.append("</ul>")
+    if report.is_empty():
+        out.append(
+            "<p>The PDQ describes no regimen or approach for this setting in the database, "
+            "so none is listed. This is not a recommendation to give no treatment.</p>"
+        )
     for flag in report.flags:
         out.append(f"<p>⚑ {e(flag.message)}</p>")
     if report.unknown:

@@ -28,7 +28,12 @@ from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.ui.views.drafts import Draft, DraftStore
 from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel
 from myeloma_desk.ui.widgets.fields import FormState, SnapshotForm
-from myeloma_desk.ui.widgets.report_actions import open_preview, reports_available, save_pdf
+from myeloma_desk.ui.widgets.report_actions import (
+    not_saved_message,
+    open_preview,
+    reports_available,
+    save_pdf,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -405,7 +410,11 @@ class AssessView(QWidget):
         if not reports_available():
             self.status.setText("Printing is not available in this build.")
             return None
-        saved = save_pdf(self, self.report_doc(), path)
+        try:
+            saved = save_pdf(self, self.report_doc(), path)
+        except OSError as error:
+            self.status.setText(not_saved_message(error))
+            return None
         if saved is not None:
             target, pages = saved
             self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")

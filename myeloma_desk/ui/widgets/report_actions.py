@@ -43,10 +43,18 @@ def default_pdf_name(doc: Any) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", f"myeloma-desk-{stem}") + ".pdf"
 
 
+def not_saved_message(error: OSError) -> str:
+    """Why a PDF was not saved, for the status line (nothing was written, nothing logged)."""
+    reason = error.strerror or str(error)
+    where = f" ({error.filename})" if error.filename else ""
+    return f"The PDF was not saved: {reason}{where}. No file was written."
+
+
 def save_pdf(parent: QWidget, doc: Any, path: str | Path | None = None) -> tuple[Path, int] | None:
     """Write ``doc`` as a PDF; asks where (Qt's file dialog) unless ``path`` is given.
 
-    Returns (path, pages), or None when the user cancels. The file is owner-only.
+    Returns (path, pages), or None when the user cancels. The file is owner-only and written
+    all or nothing; a failed write (disk full, read-only folder) raises OSError.
     """
     from myeloma_desk.reports.render_qt import render_pdf
 

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from myeloma_desk.evidence import EVIDENCE_VERSION, PDQ_DATE, pdqtext
+from myeloma_desk.evidence import EVIDENCE_VERSION, PDQ_DATE, census, pdqtext
 from myeloma_desk.evidence.loader import Evidence, load
 
 RAW = pdqtext.read_raw()
@@ -215,6 +215,72 @@ def test_every_mg_dose_sentence_is_recorded(ev: Evidence) -> None:
     assert missing == []
 
 
+def test_census_of_dose_statements(ev: Evidence) -> None:
+    """Every dose, schedule, duration, route, dose-change and supportive-care sentence found by
+    rule (census.dose_sentences) is quoted by a dose statement or a drug's route sentence."""
+    found = census.dose_sentences(pdqtext.paragraphs())
+    assert len(found) > 45
+    quoted = [squash(d.quote.text) for d in ev.db.doses]
+    quoted += [squash(d.route_quote.text) for d in ev.db.drugs if d.route_quote]
+    missing = [s.text for s in found if not any(squash(s.text) in q for q in quoted)]
+    assert missing == []
+    topics = {d.topic for d in ev.db.doses}
+    assert {"route", "schedule", "duration", "supportive_care", "renal"} <= topics
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Dexamethasone 40 mg on days 1, 8, 15, and 22.", True),
+        ("Bortezomib is given subcutaneously.", True),
+        ("Thromboprophylaxis is required.", True),
+        ("A 24-hour urine monoclonal protein of less than 100 mg.", False),
+        ("Anemia with hemoglobin less than 10.0 g/dL.", False),
+        ("Creatinine greater than 2 mg/dL.", False),
+    ],
+)
+def test_dose_rule(sentence: str, expected: bool) -> None:
+    assert census.is_dose_statement(sentence) is expected
+
+
+def test_census_of_combinations_named_in_words(ev: Evidence) -> None:
+    """Every combination the text names in words (census.named_combinations) is a regimen
+    record: the same components, or the phrase is the regimen's name or a synonym."""
+    found = census.named_combinations(pdqtext.paragraphs())
+    assert len({c.components for c in found}) > 25
+    by_components = {frozenset(r.components) for r in ev.db.regimens}
+    names = {n.lower() for r in ev.db.regimens for n in (r.name, *r.synonyms)}
+    missing = [
+        (c.phrase, c.sentence.text[:80])
+        for c in found
+        if c.components not in by_components and c.phrase.lower() not in names
+    ]
+    assert missing == []
+
+
+def test_combination_rule_on_sample_sentences() -> None:
+    from myeloma_desk.evidence.pdqtext import Paragraph
+
+    section = census.TREATMENT_SECTIONS[-1]
+
+    def combos(text: str) -> list[frozenset[str]]:
+        para = Paragraph(0, section, (section,), text, "body", 1)
+        return [c.components for c in census.named_combinations([para])]
+
+    assert combos("Patients received carfilzomib plus lenalidomide and dexamethasone.") == [
+        frozenset({"carfilzomib", "lenalidomide", "dexamethasone"})
+    ]
+    # a list of agents is not a combination
+    assert combos("Patients had received daratumumab and isatuximab.") == []
+    # "compared A with B" names two arms
+    assert combos(
+        "A study compared carfilzomib and dexamethasone with bortezomib and dexamethasone."
+    ) == [frozenset({"carfilzomib", "dexamethasone"}), frozenset({"bortezomib", "dexamethasone"})]
+    assert combos(
+        "It compared bortezomib plus pegylated liposomal doxorubicin with bortezomib."
+    ) == [frozenset({"bortezomib", "doxorubicin"})]
+
+
 REQUIRED_DOSES = [
     ("lenalidomide_renal", "30–50: 10 mg every day"),
     ("lenalidomide_renal", "<30: 15 mg every other day"),
@@ -324,6 +390,9 @@ def _all_quotes(ev: Evidence) -> list[tuple[str, str]]:
         out.append((d.id, d.quote.text))
     for drug in ev.db.drugs:
         out.extend((drug.name, n.text) for n in drug.notes)
+        out.extend((drug.name, t.quote.text) for t in drug.toxicity)
+        if drug.route_quote:
+            out.append((drug.name, drug.route_quote.text))
     for r in ev.db.regimens:
         if r.definition:
             out.append((r.id, r.definition.text))
@@ -361,6 +430,13 @@ def test_every_stored_number_appears_in_its_sentence(ev: Evidence) -> None:
             numbers += [est.value, est.p]
             if est.ci:
                 numbers += [est.ci.low, est.ci.high, est.ci.level]
+        numbers.append(f.landmark)
+        for other in f.other_end_points:
+            numbers.append(other.landmark)
+            for v in other.values:
+                numbers.append(v.value)
+                if v.ci:
+                    numbers += [v.ci.low, v.ci.high, v.ci.level]
         for value in numbers:
             if value is not None and squash(value) not in text:
                 problems.append((f.id, value))

@@ -67,6 +67,18 @@ def test_search_finds_the_regimen_by_abbreviation_and_by_name(
     assert reg.id in by_name, (reg.name, by_name)
 
 
+def test_search_finds_every_regimen_record_by_abbreviation_and_by_name(ev: Evidence) -> None:
+    """Not only the named list: every regimen of the data is found under both."""
+    misses = []
+    for reg in ev.db.regimens:
+        for query in (reg.abbreviation, reg.name):
+            ids = [h.id for h in search(query, limit=5, kinds=("regimen",))]
+            if reg.id not in ids:
+                misses.append((reg.id, query, ids))
+    assert len(ev.db.regimens) > 45
+    assert misses == []
+
+
 def test_maia_supports_drd_and_is_a_comparator_under_rd(ev: Evidence) -> None:
     maia = ev.trials["nct02252172"]
     assert maia.name == "MAIA"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from myeloma_desk.evidence import pdqtext
+from myeloma_desk.evidence import census, pdqtext
 from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.schema import Finding
 
@@ -129,14 +129,10 @@ def test_further_end_point_numbers_appear_in_the_sentence(ev: Evidence) -> None:
             assert squash(f.landmark) in text, (f.id, f.landmark)
 
 
-_HR_CI = re.compile(r"\bHR,\s*([\d.]+);\s*([\d.]+%)\s*CI,\s*([\d.]+)\s*[‒–−-]\s*([\d.]+)")
-
-
 def test_census_of_hr_ci_triples(ev: Evidence) -> None:
-    """Every "HR, x; 95% CI, a–b" of the body text is an estimate of some finding (by rule)."""
-    text = re.sub(r"\s+", " ", PROSE)
-    triples = {m.groups() for m in _HR_CI.finditer(text)}
-    assert len(triples) > 50
+    """Every "HR, x; NN% CI, a–b" of the body text is an estimate of some finding (by rule)."""
+    triples = census.hr_ci_triples(pdqtext.paragraphs())
+    assert len(triples) > 60
     stored: set[tuple[str, str, str, str]] = set()
     for f in ev.db.findings:
         if f.hr and f.ci:
@@ -144,47 +140,38 @@ def test_census_of_hr_ci_triples(ev: Evidence) -> None:
         for e in f.estimates:
             if e.measure == "hazard ratio" and e.ci:
                 stored.add((e.value, e.ci.level or "", e.ci.low, e.ci.high))
-    missing = sorted(triples - stored)
-    # Coverage figure (docs/evidence.md): the triples still in no field are listed here.
-    assert len(missing) <= ALLOWED_MISSING, missing
-
-
-ALLOWED_MISSING = 0
-
-
-# A result sentence, by rule: an effect measure, or a percentage set against an arm or group,
-# or a median survival / progression figure. Sections from the treatment overview on.
-_RESULT = re.compile(
-    r"\b(HR|OR|RR|hazard ratio|odds ratio|relative risk)\b"
-    r"|\d+(?:\.\d+)?%[^.]*\b(versus|vs\.|compared|group|arm|patients)\b"
-    r"|\bmedian (PFS|OS|overall survival|progression-free survival|time to progression)\b[^.]*\d"
-)
-_SPLIT = re.compile(r"(?<=[.?!])(?:\[[^\]]*\])*\s+(?=[A-Z])")
-
-
-def _result_sentences() -> list[str]:
-    out = []
-    for p in pdqtext.paragraphs():
-        if p.kind != "body" or p.section not in pdqtext.BODY_SECTIONS[2:]:
-            continue
-        for s in _SPLIT.split(p.text):
-            if _RESULT.search(s):
-                out.append(squash(s))
-    return out
+    assert sorted(triples - stored) == []
 
 
 def test_census_of_result_sentences(ev: Evidence) -> None:
-    """Coverage of result sentences found by rule (figure in docs/evidence.md)."""
-    sentences = _result_sentences()
-    assert len(sentences) > 100
+    """Every result sentence the rule finds (treatment sections) is a sentence of a finding."""
+    sentences = census.result_sentences(pdqtext.paragraphs())
+    assert len(sentences) > 150
     stored = {squash(s) for f in ev.db.findings for s in f.sentences}
-    stored |= {squash(d.quote.text) for d in ev.db.doses}
-    stored |= {squash(t.quote.text) for d in ev.db.drugs for t in d.toxicity}
-    stored |= {squash(s) for t in ev.db.trials for s in t.description}
-    missing = [s for s in sentences if not any(s in x or x in s for x in stored)]
-    covered = 1 - len(missing) / len(sentences)
-    # A ratchet, not 100% yet: the remaining sentences are listed by this test on failure.
-    assert covered >= MIN_RESULT_COVERAGE, (round(covered, 3), missing)
+    missing = [s.text for s in sentences if squash(s.text) not in stored]
+    assert missing == []
 
 
-MIN_RESULT_COVERAGE = 0.86
+def test_result_findings_are_classified(ev: Evidence) -> None:
+    """A result without a marker says what it reports; toxicity results are findings too."""
+    unmarked = [f for f in ev.db.findings if f.marker is None]
+    assert all(f.kind for f in unmarked), [f.id for f in unmarked if not f.kind]
+    kinds = {f.kind for f in unmarked}
+    assert {"efficacy", "toxicity", "natural_history", "study_population"} <= kinds
+    # an unmarked result of a named trial keeps the link
+    ocular = [f for f in unmarked if f.trial == "nct04484623" and f.kind == "toxicity"]
+    assert ocular and ocular[0].values[0].value == "43%"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The median PFS was 13.9 months for patients who received SVd.", True),
+        ("Grade 3 or higher cytokine-release syndrome occurred in 1.1% of patients.", True),
+        ("OS favored the daratumumab group (HR, 0.68; 95% CI, 0.53–0.86).", True),
+        ("Isatuximab is given IV, unlike daratumumab.", False),
+        ("About 7% of myeloma cases are diagnosed each year.", False),
+    ],
+)
+def test_result_rule(sentence: str, expected: bool) -> None:
+    assert census.is_result(sentence) is expected

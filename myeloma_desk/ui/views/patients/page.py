@@ -36,7 +36,12 @@ from myeloma_desk.ui.views.patient_record import DERIVED, PatientRecord
 from myeloma_desk.ui.views.patients.common import table_view
 from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
 from myeloma_desk.ui.widgets.fields import FormState
-from myeloma_desk.ui.widgets.report_actions import open_preview, reports_available, save_pdf
+from myeloma_desk.ui.widgets.report_actions import (
+    not_saved_message,
+    open_preview,
+    reports_available,
+    save_pdf,
+)
 from myeloma_desk.ui.widgets.trend_chart import TrendChart
 from myeloma_desk.ui.workers import Worker
 
@@ -378,7 +383,11 @@ class PatientPage(QWidget):
         doc = self._report_or_message()
         if doc is None:
             return None
-        saved = save_pdf(self, doc, path)
+        try:
+            saved = save_pdf(self, doc, path)
+        except OSError as error:
+            self.status.setText(not_saved_message(error))
+            return None
         if saved is not None:
             target, pages = saved
             self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")

@@ -1,0 +1,60 @@
+"""Therapy lines: the patient's lines in order (replaced as a whole)."""
+
+from __future__ import annotations
+
+from myeloma_desk.domain.snapshot import TherapyLine
+from myeloma_desk.store.models import StoredLine
+from myeloma_desk.store.repositories.session import Session
+
+MAX_LINES = 100
+
+
+class LineRepository:
+    """The ``therapy_lines`` table."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def all(self, pid: int) -> list[StoredLine]:
+        rows = self._s.db.execute(
+            "SELECT id, patient_id, position, line_json FROM therapy_lines "
+            "WHERE patient_id = ? ORDER BY position",
+            (pid,),
+        ).fetchall()
+        return [
+            StoredLine(row[0], row[1], row[2], TherapyLine.model_validate_json(row[3]))
+            for row in rows
+        ]
+
+    def write(self, pid: int, lines: list[TherapyLine], now: str) -> None:
+        """Replace the lines inside the caller's transaction."""
+        self._s.db.execute("DELETE FROM therapy_lines WHERE patient_id = ?", (pid,))
+        self._s.db.executemany(
+            "INSERT INTO therapy_lines (patient_id, position, start_date, line_json, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    pid,
+                    position,
+                    line.start.isoformat() if line.start else None,
+                    line.model_dump_json(exclude_none=True),
+                    now,
+                    now,
+                )
+                for position, line in enumerate(lines, start=1)
+            ],
+        )
+
+    def set(self, pid: int, lines: list[TherapyLine]) -> list[StoredLine]:
+        if len(lines) > MAX_LINES:
+            raise ValueError(f"at most {MAX_LINES} therapy lines")
+        now = self._s.now()
+        with self._s.db.transaction():
+            uid = self._s.uid(pid)
+            self.write(pid, lines, now)
+            self._s.log(now, "change", uid, {"what": "therapy_lines", "count": len(lines)})
+        return self.all(pid)
+
+    def add(self, pid: int, line: TherapyLine) -> StoredLine:
+        lines = [stored.line for stored in self.all(pid)]
+        return self.set(pid, [*lines, line])[-1]

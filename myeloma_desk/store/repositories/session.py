@@ -1,0 +1,37 @@
+"""What every repository shares: the connection, the clock, and the patient id look-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from myeloma_desk.store import audit
+from myeloma_desk.store.errors import NotFoundError
+from myeloma_desk.store.sql import Database
+
+Clock = Callable[[], dt.datetime]
+
+
+class Session:
+    """One open store's connection and clock, shared by its repositories."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self.db = database
+        self.clock = clock
+
+    def now(self) -> str:
+        return self.clock().isoformat(timespec="microseconds")
+
+    def uid(self, pid: int) -> str:
+        """The patient's stable uid (what the audit log names); NotFoundError if none."""
+        row = self.db.execute("SELECT uid FROM patients WHERE id = ?", (pid,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no patient with id {pid}")
+        return str(row[0])
+
+    def log(
+        self, now: str, action: str, uid: str | None, detail: dict[str, Any] | None = None
+    ) -> audit.AuditEvent:
+        """Append an audit event inside the caller's transaction."""
+        return audit.append(self.db, now, action, uid, detail)

@@ -1,0 +1,173 @@
+"""Regimens › "Options for": the options the PDQ describes for the current patient's disease
+state, read from the course model (``Course.options()``), refreshed when the patient changes,
+with the PDQ's non-regimen approaches and the empty case in a clinician's words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
+pytest.importorskip("myeloma_desk.evidence.loader", reason="the evidence database is not built")
+
+from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.evidence.loader import load
+from myeloma_desk.evidence.options import OptionsReport
+from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.views.patients.section import PatientsView
+from myeloma_desk.ui.views.regimens_view import RegimensView, options_html
+
+# What the PDQ describes for each demo patient's latest visit (the setting the course model's
+# disease state leads to, and one thing a clinician expects to find in it).
+EXPECTED = {
+    "DEMO-0001": ("MGUS", "Watchful waiting"),
+    "DEMO-0002": ("Smoldering", "Daratumumab for high-risk smoldering myeloma"),
+    "DEMO-0003": ("Newly diagnosed", "D-VRd"),
+    "DEMO-0004": ("Newly diagnosed", "DRd"),
+    "DEMO-0005": ("plasmacytoma of bone", "Radiation therapy to the lesion"),
+    "DEMO-0006": ("amyloidosis", "CyBorD"),
+    "DEMO-0007": ("POEMS", "Myeloma-directed therapy"),
+    "DEMO-0008": ("Newly diagnosed", "VRd"),
+    "DEMO-0009": ("Relapsed", "Pd"),
+}
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    yield win
+    win.close()
+
+
+def _demo(window: MainWindow) -> tuple[PatientsView, dict[str, int]]:
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    view.load_demo()
+    ids = {}
+    for summary in view.store.list_patients():
+        patient = view.store.get_patient(summary.id)
+        assert patient.identifier is not None
+        ids[patient.identifier] = summary.id
+    return view, ids
+
+
+def _regimens(window: MainWindow, qtbot: QtBot) -> RegimensView:
+    view = window.show_section_key("regimens")
+    assert isinstance(view, RegimensView)
+    qtbot.waitUntil(view.ready, timeout=10_000)
+    return view
+
+
+def test_options_follow_the_current_patient(window: MainWindow, qtbot: QtBot) -> None:
+    patients, ids = _demo(window)
+    patients.open_patient(ids["DEMO-0009"])
+    regimens = patients.patient_page.open_regimens()
+    assert isinstance(regimens, RegimensView)
+    qtbot.waitUntil(regimens.ready, timeout=10_000)
+    assert "DEMO Ivanova, Nadia" in regimens.options_title.text()
+    text = regimens.options.toPlainText()
+    # The disease state of the course (line 3 after 2 prior lines, triple-class refractory),
+    # never the follow-up's re-derived "cannot be determined".
+    assert "Line 3 (Isa-Pd)" in text and "2 prior lines" in text
+    assert "triple-class refractory" in text
+    assert "Relapsed" in text and "cannot be determined" not in text.lower()
+    relapsed = set(regimens.shown_regimens())
+    assert regimens.only_options.isChecked() and "pd" in relapsed and "d-vrd" not in relapsed
+
+    # switching patients: the header, the text and the filtered list follow the new patient
+    patients.open_patient(ids["DEMO-0003"])
+    assert regimens.options_patient == ids["DEMO-0003"]
+    assert "DEMO Chen, Wei" in regimens.options_title.text()
+    assert "Ivanova" not in regimens.options_title.text()
+    text = regimens.options.toPlainText()
+    assert "Line 1 (D-VRd)" in text and "Newly diagnosed" in text
+    newly = set(regimens.shown_regimens())
+    assert "d-vrd" in newly and newly != relapsed
+
+    # a patient whose options are not regimens: the approaches, with the PDQ's sentence
+    patients.open_patient(ids["DEMO-0001"])
+    text = regimens.options.toPlainText()
+    assert "DEMO Alvarez, Maria" in regimens.options_title.text()
+    assert "Approaches the PDQ describes" in text and "Watchful waiting" in text
+    assert "All patients with MGUS are generally observed" in text
+    assert not regimens.only_options.isEnabled()  # no regimen: the whole list is shown
+    assert regimens.proxy.rowCount() == regimens.model.rowCount()
+
+    # no patient: nothing about anyone is left on screen
+    window.context.set_current_patient(None)
+    assert not regimens.options_box.isVisibleTo(regimens)
+    assert regimens.options_patient is None
+
+
+def test_options_refresh_when_a_visit_is_saved(window: MainWindow, qtbot: QtBot) -> None:
+    patients = window.show_section_key("patients")
+    assert isinstance(patients, PatientsView)
+    patients.new_patient()
+    patients.editor.name.setText("Later, Lee")
+    patient_id = patients.editor.save()
+    assert patient_id is not None
+    patients.open_patient(patient_id)
+    regimens = patients.patient_page.open_regimens()
+    assert isinstance(regimens, RegimensView)
+    qtbot.waitUntil(regimens.ready, timeout=10_000)
+    assert "No visit is recorded yet" in regimens.options.toPlainText()
+    patients.store.save_visit(patient_id, dt.date(2025, 2, 3), Snapshot(date=dt.date(2025, 2, 3)))
+    window.context.signals.patients_changed.emit()
+    assert "No visit is recorded yet" not in regimens.options.toPlainText()
+    assert "latest visit 2025-02-03" in regimens.options.toPlainText()
+
+
+def test_options_of_a_typed_visit_are_cleared_on_a_switch(window: MainWindow, qtbot: QtBot) -> None:
+    patients, ids = _demo(window)
+    patients.open_patient(ids["DEMO-0002"])
+    regimens = _regimens(window, qtbot)
+    regimens.show_options_for(Snapshot(date=dt.date(2025, 1, 2)), "this visit")
+    assert regimens.options_box.isVisibleTo(regimens)
+    patients.open_patient(ids["DEMO-0005"])
+    assert not regimens.options_box.isVisibleTo(regimens)
+
+
+@pytest.mark.parametrize("identifier", sorted(EXPECTED))
+def test_every_demo_patient_gets_a_clinically_right_option_set(
+    window: MainWindow, qtbot: QtBot, identifier: str
+) -> None:
+    _, ids = _demo(window)
+    regimens = _regimens(window, qtbot)
+    assert regimens.show_patient_options(ids[identifier])
+    text = regimens.options.toPlainText()
+    setting, expected = EXPECTED[identifier]
+    setting_line = next(line for line in text.splitlines() if line.startswith("Setting:"))
+    assert setting.lower() in setting_line.lower()
+    assert expected in text
+    assert "No regimen" not in text and "describes no regimen" not in text
+    if identifier == "DEMO-0009":  # refractory components are flagged on their regimens
+        assert "Refractory to lenalidomide" in text
+
+
+def test_empty_report_is_said_in_words() -> None:
+    ev = load()
+    report = OptionsReport(
+        evidence_version=ev.version,
+        pdq_date=ev.pdq_date,
+        settings=[],
+        setting_basis=["Diagnosis not established (a visit with a determined diagnosis is needed)"],
+        options=[],
+        studies=[],
+        flags=[],
+        unknown=["Diagnosis"],
+    )
+    assert report.is_empty()
+    text = options_html(report, dt.date(2025, 1, 1), ev)
+    assert "Setting:</b> not determined, so no option can be listed" in text
+    assert "describes no regimen or approach" in text
+    assert "not a recommendation to give no treatment" in text
+    assert "Diagnosis not established" in text
