@@ -101,17 +101,20 @@ def _point(visit: VisitCourse, value: float) -> TrendPoint:
     )
 
 
-def involved_chain(course: Course) -> str | None:
+def involved_chain(course: Course, until: dt.date | None = None) -> str | None:
     """The involved light chain ("kappa"/"lambda") as recorded (or carried forward) at the
-    latest visit; None when not recorded."""
-    latest = course.latest
-    chain = latest.snapshot.m_protein_light_chain if latest is not None else None
+    latest visit (up to ``until``); None when not recorded."""
+    seen = [v for v in course.visits if until is None or v.date <= until]
+    chain = seen[-1].snapshot.m_protein_light_chain if seen else None
     return chain if chain in ("kappa", "lambda") else None
 
 
-def build_trends(course: Course) -> Trends:
-    """The trend series of the course (see the module docstring)."""
-    chain = involved_chain(course)
+def build_trends(course: Course, until: dt.date | None = None) -> Trends:
+    """The trend series of the course (see the module docstring); with ``until``, the course
+    as it stood on that date (the report of an earlier visit): later visits and line starts
+    are left out."""
+    visits = [v for v in course.visits if until is None or v.date <= until]
+    chain = involved_chain(course, until)
     wanted: list[tuple[str, str, str]] = [
         ("serum_m_protein", field_label("serum_m_protein"), _unit("serum_m_protein"))
     ]
@@ -128,7 +131,7 @@ def build_trends(course: Course) -> Trends:
     series: list[TrendSeries] = []
     for key, label, unit in wanted:
         points: list[TrendPoint] = []
-        for visit in course.visits:
+        for visit in visits:
             value = _ratio(visit) if key == FLC_RATIO else visit.snapshot.get(key)
             if value is not None:
                 points.append(_point(visit, value))
@@ -137,21 +140,21 @@ def build_trends(course: Course) -> Trends:
     markers = tuple(
         LineMarker(date=lc.line.start, number=lc.number, tag=f"L{lc.number}", label=lc.regimen)
         for lc in course.lines
-        if lc.line.start is not None
+        if lc.line.start is not None and (until is None or lc.line.start <= until)
     )
     responses = tuple(
         (v.date, v.response.category)
-        for v in course.visits
+        for v in visits
         if v.response is not None and v.response.category is not None
     )
     notes: list[str] = []
-    if markers and course.visits:
+    if markers and visits:
         notes.append(
             "Dotted vertical lines: start of a line of therapy ("
             + "; ".join(f"{m.tag} {m.label}, {m.date.isoformat()}" for m in markers)
             + ")."
         )
-    if course.visits and chain is None:
+    if visits and chain is None:
         notes.append(
             "The M-protein light chain is not recorded, so both free light chains are shown."
         )

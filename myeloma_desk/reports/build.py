@@ -20,9 +20,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf
 
 from myeloma_desk import __version__
+from myeloma_desk.course.trends import LineMarker, Trends, TrendSeries, build_trends
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
@@ -215,28 +216,6 @@ class ResponseSection(_Frozen):
     comparison: list[InputRow] = Field(default_factory=list)  # label / baseline / current
 
 
-class TrendPoint(_Frozen):
-    date: dt.date
-    value: float
-
-
-class TrendSeries(_Frozen):
-    """One chart panel: values in the series' unit, oldest first."""
-
-    key: str
-    label: str
-    unit: str
-    points: list[TrendPoint]
-
-
-class TrendMarker(_Frozen):
-    """A dated event drawn across the chart: the start of a line of therapy ("L1")."""
-
-    date: dt.date
-    tag: str
-    label: str
-
-
 class ReferenceEntry(_Frozen):
     number: int
     label: str
@@ -255,9 +234,10 @@ class ReportDoc(_Frozen):
     results: list[ResultSection]
     staging_risk: list[SummaryRow]
     response: ResponseSection
-    trends: list[TrendSeries]
+    # The one trend pipeline (course/trends.py), as on the patient's Trends tab.
+    trends: list[InstanceOf[TrendSeries]]
     trend_notes: list[str]
-    trend_markers: list[TrendMarker] = Field(default_factory=list)
+    trend_markers: list[InstanceOf[LineMarker]] = Field(default_factory=list)
     options: list[OptionInput] | None
     options_setting: str = ""
     options_notes: list[str] = Field(default_factory=list)
@@ -313,8 +293,12 @@ def build_report(
     diagnosis: str = "",
     state: str = "",
     visit_response: str = "",
+    trends: Trends | None = None,
 ) -> ReportDoc:
     """The report for ``snapshot`` assessed as ``assessment``.
+
+    ``trends`` are the course's trends up to this visit (``build_trends(course, until=day)``);
+    without them, those of the snapshot's own history (:func:`snapshot_course`).
 
     ``diagnosis``, ``state`` and ``visit_response`` are the course model's words for the
     established diagnosis, the disease state and this visit's response (confirmation); without
@@ -363,6 +347,13 @@ def build_report(
         diagnosis = _diagnosis_words(by_rule["diagnosis"])
     if not visit_response and RESPONSE_RULE in by_rule:
         visit_response = format_result(by_rule[RESPONSE_RULE])
+    if trends is None:
+        from myeloma_desk.reports.snapshot_course import course_of_snapshot
+
+        trends = build_trends(course_of_snapshot(snapshot, header.visit_date))
+    trend_notes = list(trends.notes)
+    if snapshot.date is None and visit_date is None:
+        trend_notes.append("The current values are undated and are not plotted.")
     return ReportDoc(
         detail=detail,
         diagnosis=diagnosis,
@@ -386,9 +377,9 @@ def build_report(
         results=results,
         staging_risk=_summary(by_rule, STAGING_RULES + RISK_RULES),
         response=_response(snapshot, by_rule.get(RESPONSE_RULE)),
-        trends=trend_series(snapshot, header.visit_date),
-        trend_notes=_trend_notes(snapshot, header.visit_date),
-        trend_markers=trend_markers(snapshot),
+        trends=list(trends.series),
+        trend_notes=trend_notes,
+        trend_markers=list(trends.markers),
         options=option_list,
         options_setting=options_setting,
         options_notes=list(options_notes),
@@ -762,99 +753,6 @@ def _canonical(entry: HistoryEntry | Snapshot, name: str) -> str:
     return fmt(value, UNITS[MEASURED_FIELDS[name].dim].canonical)
 
 
-def _dated_points(
-    snapshot: Snapshot, visit_date: dt.date | None
-) -> list[tuple[dt.date, HistoryEntry | Snapshot]]:
-    points: list[tuple[dt.date, HistoryEntry | Snapshot]] = [
-        (entry.date, entry) for entry in snapshot.history
-    ]
-    current = snapshot.date or visit_date
-    if current is not None:
-        points.append((current, snapshot))
-    return points
-
-
-def _involved_chain(snapshot: Snapshot) -> str | None:
-    if snapshot.m_protein_light_chain == "kappa":
-        return "free_kappa"
-    if snapshot.m_protein_light_chain == "lambda":
-        return "free_lambda"
-    return None
-
-
-def trend_series(snapshot: Snapshot, visit_date: dt.date | None = None) -> list[TrendSeries]:
-    """Chart data: M-protein, involved FLC, FLC ratio, creatinine and hemoglobin over time.
-
-    Values are in each field's canonical unit (g/dL, mg/L, mg/dL). The involved FLC is the
-    chain of ``m_protein_light_chain``; when that is not recorded both free kappa and free
-    lambda are plotted rather than guessing which is involved. Series without any value are
-    left out.
-    """
-    points = _dated_points(snapshot, visit_date)
-    involved = _involved_chain(snapshot)
-    wanted: list[tuple[str, str, str]] = [("serum_m_protein", "Serum M-protein", "g/dL")]
-    if involved == "free_kappa":
-        wanted.append(("free_kappa", "Involved FLC (kappa)", "mg/L"))
-    elif involved == "free_lambda":
-        wanted.append(("free_lambda", "Involved FLC (lambda)", "mg/L"))
-    else:
-        wanted += [("free_kappa", "Free kappa", "mg/L"), ("free_lambda", "Free lambda", "mg/L")]
-    wanted += [
-        ("flc_ratio", "FLC ratio (κ/λ)", ""),
-        ("creatinine", "Creatinine", UNITS[MEASURED_FIELDS["creatinine"].dim].canonical),
-        ("hemoglobin", "Hemoglobin", UNITS[MEASURED_FIELDS["hemoglobin"].dim].canonical),
-    ]
-    series: list[TrendSeries] = []
-    for key, label, unit in wanted:
-        values: list[TrendPoint] = []
-        for day, entry in points:
-            value = _flc_ratio(entry) if key == "flc_ratio" else entry.get(key)
-            if value is not None:
-                values.append(TrendPoint(date=day, value=value))
-        if values:
-            series.append(TrendSeries(key=key, label=label, unit=unit, points=values))
-    return series
-
-
-def _flc_ratio(entry: HistoryEntry | Snapshot) -> float | None:
-    kappa = entry.get("free_kappa")
-    lam = entry.get("free_lambda")
-    if kappa is None or lam is None or lam == 0:
-        return None
-    return kappa / lam
-
-
-def trend_markers(snapshot: Snapshot) -> list[TrendMarker]:
-    """The start of each dated IMWG line of therapy (domain/lines.py: a planned transplant,
-    consolidation or maintenance belongs to its line), as the course and the screen number
-    them."""
-    from myeloma_desk.domain.lines import group_lines
-
-    return [
-        TrendMarker(date=line.start, tag=f"L{line.number}", label=line.regimen)
-        for line in group_lines(snapshot.therapy_lines)
-        if line.start is not None
-    ]
-
-
-def _trend_notes(snapshot: Snapshot, visit_date: dt.date | None) -> list[str]:
-    notes = []
-    markers = trend_markers(snapshot)
-    if markers and (snapshot.history or snapshot.date or visit_date):
-        notes.append(
-            "Dotted vertical lines: start of a line of therapy ("
-            + "; ".join(f"{m.tag} {m.label}, {m.date.isoformat()}" for m in markers)
-            + ")."
-        )
-    if snapshot.date is None and visit_date is None:
-        notes.append("The current values are undated and are not plotted.")
-    if snapshot.history and _involved_chain(snapshot) is None:
-        notes.append(
-            "The M-protein light chain is not recorded, so both free light chains are shown."
-        )
-    return notes
-
-
 # ---------------------------------------------------------------------------------------------
 # HTML (the Qt rich-text subset: tables, headings, paragraphs; no scripts, no external resources)
 
@@ -1152,7 +1050,7 @@ def _appendix_html(doc: ReportDoc) -> str:
 
 def _trend_table(trends: Sequence[TrendSeries]) -> str:
     dates = sorted({p.date for s in trends for p in s.points})
-    headings = ["Date"] + [f"{s.label} ({s.unit})" if s.unit else s.label for s in trends]
+    headings = ["Date"] + [s.label_with_unit for s in trends]
     by_series = [{p.date: p.value for p in s.points} for s in trends]
     rows = [
         [day.isoformat()] + [fmt(round(v[day], 3)) if day in v else "–" for v in by_series]
@@ -1346,6 +1244,7 @@ def assessment_report(
         diagnosis=words.get("diagnosis", ""),
         state=words.get("state", ""),
         visit_response=words.get("visit_response", ""),
+        trends=build_trends(course, until=visit_date) if course is not None else None,
     )
 
 

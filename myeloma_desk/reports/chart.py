@@ -34,8 +34,8 @@ class _Point(Protocol):
 
 
 class TrendSeries(Protocol):
-    """What the painter needs of a series (reports.build.TrendSeries and the course's
-    course.trends.TrendSeries both are one)."""
+    """What the painter needs of a series (course.trends.TrendSeries, the one trend pipeline
+    for screen and print, is one)."""
 
     @property
     def label(self) -> str: ...

@@ -18,11 +18,12 @@ from PySide6.QtGui import QFontDatabase, QFontMetricsF, QImage, QPdfWriter, QTex
 from PySide6.QtPrintSupport import QPrinter
 
 from myeloma_desk.cli import main
+from myeloma_desk.course import LineMarker
 from myeloma_desk.domain.engine import Assessment, assess
 from myeloma_desk.domain.results import Criterion, RuleResult
 from myeloma_desk.domain.snapshot import parse_snapshot
 from myeloma_desk.reports import render_qt
-from myeloma_desk.reports.build import ReportDoc, TrendMarker, build_report, trend_series
+from myeloma_desk.reports.build import ReportDoc, build_report
 from myeloma_desk.reports.chart import chart_image
 
 SNAPSHOT_FILE = Path(__file__).parents[1] / "unit" / "reports" / "data" / "patient_snapshot.json"
@@ -256,7 +257,7 @@ def test_headings_are_kept_with_what_follows(qapp: object, tmp_path: Path) -> No
 
 def test_chart_draws_one_panel_per_series(qapp: object) -> None:
     snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
-    series = trend_series(snap)
+    series = build_report(snap, assess(snap)).trends
     image = chart_image(series, 1200)
     assert image.width() == 1200
     assert image.height() == pytest.approx(3 * 600 * 0.55, abs=2)  # 5 panels: 3 rows of 2
@@ -441,9 +442,9 @@ def test_preview_dialog_paints_through_paint_report(tmp_path: Path, qapp: object
 
 def test_chart_marks_therapy_starts_inside_the_dates(qapp: object) -> None:
     snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
-    series = trend_series(snap)[:1]  # one panel: 2024-06-01 .. 2025-03-10
-    inside = TrendMarker(date=dt.date(2024, 10, 15), tag="L1", label="VRd")
-    outside = TrendMarker(date=dt.date(2020, 1, 1), tag="L0", label="old")
+    series = build_report(snap, assess(snap)).trends[:1]  # one panel: 2024-06-01 .. 2025-03-10
+    inside = LineMarker(date=dt.date(2024, 10, 15), number=1, tag="L1", label="VRd")
+    outside = LineMarker(date=dt.date(2020, 1, 1), number=0, tag="L0", label="old")
     plain = chart_image(series, 1000, columns=1)
     marked = chart_image(series, 1000, columns=1, markers=[inside])
     ignored = chart_image(series, 1000, columns=1, markers=[outside])

@@ -41,3 +41,31 @@ def test_relapsed_follow_up_report(store: Store) -> None:
     # Without the course the follow-up's own labs decide, as before (no established diagnosis).
     plain = next(row for row in without.summary if row.rule == "diagnosis")
     assert "at diagnosis" not in plain.title
+
+
+def test_report_prints_the_course_trends_up_to_its_visit(store: Store) -> None:
+    """One trend pipeline (#13): the report's series are the course's (course/trends.py, as the
+    patient's Trends tab shows them), same labels and units, cut at the reported visit."""
+    found = store.find_by_identifier("DEMO-0009")
+    assert found is not None
+    course = build_course(
+        found, store.visits(found.id), [s.line for s in store.therapy_lines(found.id)]
+    )
+    latest = course.visits[-1].date
+    doc = assessment_report(store.snapshot_for(found.id, latest), visit_date=latest, course=course)
+    assert doc.trends == list(course.trends.series)
+    assert doc.trend_markers == list(course.trends.markers)
+    assert doc.trends[0].label_with_unit == "Serum M-protein (g/dL)"
+
+    day = dt.date(2024, 5, 21)
+    earlier = assessment_report(store.snapshot_for(found.id, day), visit_date=day, course=course)
+    assert {s.key for s in earlier.trends} <= {s.key for s in course.trends.series}
+    for series in earlier.trends:
+        whole = course.trends.get(series.key)
+        assert whole is not None
+        assert series.label == whole.label and series.unit == whole.unit
+        assert series.points == tuple(p for p in whole.points if p.date <= day)
+        assert series.points and series.points[-1].date <= day
+    assert all(m.date <= day for m in earlier.trend_markers)
+    later = [m for m in course.trends.markers if m.date > day]
+    assert all(m.tag not in " ".join(earlier.trend_notes) for m in later)

@@ -25,8 +25,6 @@ from myeloma_desk.reports.build import (
     ReportDoc,
     build_report,
     to_html,
-    trend_markers,
-    trend_series,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -35,6 +33,11 @@ SCRIPT_NAME = "<script>alert(1)</script>"
 
 def patient_snapshot() -> Snapshot:
     return parse_snapshot(json.loads((DATA / "patient_snapshot.json").read_text("utf-8")))
+
+
+def series_of(snap: Snapshot) -> dict[str, Any]:
+    """The report's trend series by key (the course's one pipeline, course/trends.py)."""
+    return {s.key: s for s in build_report(snap, assess(snap)).trends}
 
 
 def patient_report(**kwargs: Any) -> ReportDoc:
@@ -244,7 +247,7 @@ def test_fish_done_and_none_found_is_not_absent() -> None:
 
 
 def test_trend_series_in_canonical_units() -> None:
-    series = {s.key: s for s in trend_series(patient_snapshot())}
+    series = series_of(patient_snapshot())
     assert list(series) == [
         "serum_m_protein",
         "free_kappa",
@@ -272,7 +275,7 @@ def test_both_free_light_chains_when_involved_chain_unknown() -> None:
             "history": [{"date": "2024-01-01", "free_kappa": {"value": 300, "unit": "mg/L"}}],
         }
     )
-    series = {s.key: s for s in trend_series(snap)}
+    series = series_of(snap)
     assert set(series) == {"free_kappa", "free_lambda", "flc_ratio"}
     assert [p.value for p in series["free_kappa"].points] == [300, 100]  # 10 mg/dL = 100 mg/L
     assert [p.value for p in series["flc_ratio"].points] == [5.0]  # only dated pairs
@@ -486,13 +489,11 @@ def test_therapy_starts_mark_the_trend_chart() -> None:
             ],
         }
     )
-    markers = trend_markers(snap)
-    assert [(m.tag, m.label, m.date) for m in markers] == [
+    doc = build_report(snap, assess(snap))
+    assert [(m.tag, m.label, m.date) for m in doc.trend_markers] == [
         ("L1", "VRd <b>", dt.date(2024, 1, 10)),
         ("L3", "Kd", dt.date(2024, 9, 1)),  # numbered as the lines are
     ]
-    doc = build_report(snap, assess(snap))
-    assert doc.trend_markers == markers
     note = "Dotted vertical lines: start of a line of therapy (L1 VRd <b>, 2024-01-10; L3 Kd, "
     assert any(n.startswith(note) for n in doc.trend_notes)
     assert "L1 VRd &lt;b&gt;, 2024-01-10" in to_html(doc)

@@ -361,6 +361,7 @@ class PatientPage(QWidget):
             institution=settings.institution,
             page_size=settings.page_size,
             evidence=self.context.evidence,
+            course=record.course,  # the established diagnosis, carried staging, trends
         )
 
     def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
