@@ -17,11 +17,12 @@ as_root() {
 }
 
 # Debian packages: Qt's offscreen/xcb needs (see docs/development.md), a font, and the tools
-# the tests use (poppler-utils for PDF pages, dpkg-dev for the .deb build).
+# the tests use (poppler-utils for PDF pages, desktop-file-utils to validate the desktop entry,
+# dpkg-dev for the .deb build).
 DEB_PKGS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libx11-6
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
           libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 fonts-dejavu-core
-          poppler-utils python3-venv binutils)
+          poppler-utils python3-venv binutils desktop-file-utils)
 
 ensure_system() {
   command -v dpkg-query >/dev/null || return 0   # not Debian: the user installs Qt's libs

@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from myeloma_desk.evidence import census, pdqtext  # noqa: E402
+from myeloma_desk.evidence import census  # noqa: E402
 from myeloma_desk.evidence.census import squash  # noqa: E402
 from myeloma_desk.evidence.loader import (  # noqa: E402
     BUNDLE,
@@ -40,6 +40,7 @@ from myeloma_desk.evidence.loader import (  # noqa: E402
     yaml_data,
 )
 from myeloma_desk.evidence.schema import EvidenceDB  # noqa: E402
+from myeloma_desk.reference import pdq  # noqa: E402
 
 OUT = ROOT / "resources" / "evidence"
 
@@ -178,7 +179,7 @@ def curated_sentences(db: EvidenceDB) -> dict[str, tuple[str, str, list[str]]]:
     out: dict[str, tuple[str, str, list[str]]] = {}
 
     def add(text: str, section: str, rid: str) -> None:
-        for sent in pdqtext.sentences(text):
+        for sent in pdq.sentences(text):
             key = squash(sent)
             out.setdefault(key, (sent, section, []))[2].append(rid)
 
@@ -237,7 +238,7 @@ def _best_match(old: str, candidates: list[census.TextSentence]) -> census.TextS
     return best if best_ratio >= 0.75 else None
 
 
-def diff(db: EvidenceDB, paras: tuple[pdqtext.Paragraph, ...]) -> list[Change]:
+def diff(db: EvidenceDB, paras: tuple[pdq.Paragraph, ...]) -> list[Change]:
     """The drafted diff of the curated data against the edition ``paras``."""
     curated = curated_sentences(db)
     sections = {s.title: s.id for s in db.sections}
@@ -327,7 +328,7 @@ def _build(check: bool) -> int:
 def _diff(path: Path, fmt: str) -> int:
     try:
         raw = path.read_text(encoding="utf-8")
-        paras = pdqtext.parse(raw)
+        paras = pdq.parse(raw)
     except (OSError, UnicodeDecodeError) as exc:
         print(f"cannot read {path}: {exc}", file=sys.stderr)
         return 2

@@ -119,11 +119,11 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _record(record_id: str) -> tuple[str, Any]:
-    from myeloma_desk.evidence import pdqtext
     from myeloma_desk.evidence.loader import load
+    from myeloma_desk.reference import pdq
 
     if record_id.startswith("pdq-") and record_id[4:].isdigit():
-        paras = pdqtext.paragraphs()
+        paras = pdq.paragraphs()
         k = int(record_id[4:])
         if k < len(paras):
             p = paras[k]

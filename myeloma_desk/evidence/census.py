@@ -14,7 +14,7 @@ itself, never a typed list of sentences:
 * :func:`named_combinations` — drug combinations the text names in words ("carfilzomib plus
   lenalidomide and dexamethasone"), each as the set of its canonical drug names.
 
-Pure Python (no Qt); works on any edition parsed with :func:`pdqtext.parse`.
+Pure Python (no Qt); works on any edition parsed with :func:`pdq.parse`.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from myeloma_desk.domain.drugs import DRUGS
-from myeloma_desk.evidence import pdqtext
-from myeloma_desk.evidence.pdqtext import Paragraph
+from myeloma_desk.reference import pdq
+from myeloma_desk.reference.pdq import Paragraph
 
 # Treatment sections (the overview of treatment options onwards): the general and staging
 # sections report epidemiology and prognosis, not treatment results.
-TREATMENT_SECTIONS = pdqtext.BODY_SECTIONS[2:]
+TREATMENT_SECTIONS = pdq.BODY_SECTIONS[2:]
 
 MARKER = re.compile(r"\[Level of evidence ([A-D]\d)(?: [^\]]*)?\]")
 RESULT = re.compile(
@@ -56,15 +56,13 @@ def squash(text: str) -> str:
 
 
 def body_sentences(
-    paras: Iterable[Paragraph], sections: tuple[str, ...] = pdqtext.BODY_SECTIONS
+    paras: Iterable[Paragraph], sections: tuple[str, ...] = pdq.BODY_SECTIONS
 ) -> list[TextSentence]:
     """Every sentence of the body paragraphs (no headings, no reference lists) of ``sections``."""
     out: list[TextSentence] = []
     for p in paras:
         if p.kind == "body" and p.section in sections:
-            out.extend(
-                TextSentence(s, p.section, p.path, p.index) for s in pdqtext.sentences(p.text)
-            )
+            out.extend(TextSentence(s, p.section, p.path, p.index) for s in pdq.sentences(p.text))
     return out
 
 
@@ -80,9 +78,7 @@ def result_sentences(paras: Iterable[Paragraph]) -> list[TextSentence]:
 
 def prose(paras: Iterable[Paragraph]) -> str:
     """The body prose of the body sections, one paragraph per line."""
-    return "\n".join(
-        p.text for p in paras if p.kind == "body" and p.section in pdqtext.BODY_SECTIONS
-    )
+    return "\n".join(p.text for p in paras if p.kind == "body" and p.section in pdq.BODY_SECTIONS)
 
 
 def hr_ci_triples(paras: Iterable[Paragraph]) -> set[tuple[str, str, str, str]]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from myeloma_desk.evidence import pdqtext
 from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.schema import Erratum
+from myeloma_desk.reference import pdq
 
 
 def _squash(text: str) -> str:
@@ -28,7 +28,7 @@ def _by_paragraph() -> dict[int, tuple[Erratum, ...]]:
 
 
 def _index(ev: Evidence) -> dict[int, tuple[Erratum, ...]]:
-    paras = pdqtext.paragraphs()
+    paras = pdq.paragraphs()
     out: dict[int, list[Erratum]] = {}
     for erratum in ev.db.errata:
         quote = _squash(erratum.quote.text)

@@ -17,9 +17,9 @@ import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 
-from myeloma_desk.evidence import pdqtext
 from myeloma_desk.evidence.errata import paragraph_errata
 from myeloma_desk.evidence.loader import Evidence, load
+from myeloma_desk.reference import pdq
 
 KINDS = ("drug", "regimen", "trial", "finding", "dose", "pdq")
 
@@ -174,7 +174,7 @@ def _documents(ev: Evidence) -> list[_Doc]:
                 "",
             )
         )
-    for p in pdqtext.paragraphs():
+    for p in pdq.paragraphs():
         if p.kind == "body":
             docs.append(_Doc("pdq", f"pdq-{p.index}", "", "", p.text, p.section))
     return docs
@@ -261,7 +261,7 @@ class SearchIndex:
 
     @staticmethod
     def _pdq_title(doc_id: str) -> str:
-        para = pdqtext.paragraphs()[int(doc_id.removeprefix("pdq-"))]
+        para = pdq.paragraphs()[int(doc_id.removeprefix("pdq-"))]
         return "PDQ: " + " / ".join(para.path)
 
 

@@ -30,15 +30,13 @@ from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
 from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot
 from myeloma_desk.domain.units import UNITS, fmt
 from myeloma_desk.evidence.options import OptionsReport
+from myeloma_desk.reference.pdq import PDQ_DATE  # the date of the bundled PDQ summary
 
 if TYPE_CHECKING:
     from myeloma_desk.course import Course
 
 PageSize = Literal["A4", "Letter"]
 
-# The bundled PDQ summary is the one dated 2025-04-25
-# (resources/reference/pdq-plasma-cell-neoplasms-hp-2025-04-25.txt).
-PDQ_DATE = "2025-04-25"
 
 DISCLAIMER = (
     "This report is reference information compiled by Myeloma Desk from published criteria and "

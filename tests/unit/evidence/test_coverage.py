@@ -1,7 +1,7 @@
 """Coverage and provenance of the evidence database against a census of the bundled PDQ text.
 
 The census is computed here from the raw text with plain regular expressions (independent of
-the re-flow code in myeloma_desk.evidence.pdqtext), so the tests fail if the data miss a marker,
+the re-flow code in myeloma_desk.reference.pdq), so the tests fail if the data miss a marker,
 an NCT id, a regimen abbreviation, a dose statement or a reference.
 """
 
@@ -12,10 +12,11 @@ from collections import Counter
 
 import pytest
 
-from myeloma_desk.evidence import EVIDENCE_VERSION, PDQ_DATE, census, pdqtext
+from myeloma_desk.evidence import EVIDENCE_VERSION, PDQ_DATE, census
 from myeloma_desk.evidence.loader import Evidence, load
+from myeloma_desk.reference import pdq
 
-RAW = pdqtext.read_raw()
+RAW = pdq.read_text()
 # The body: from the first section title after the table of contents to the Key References.
 _BODY_START = RAW.index("General Information About Plasma Cell Neoplasms\nIn This Section")
 _BODY_END = RAW.index("Key References for Plasma Cell Neoplasms", _BODY_START)
@@ -26,7 +27,7 @@ def _prose(text: str) -> str:
     """The body without the reference lists (a list runs from "References" to the next title)."""
     keep: list[str] = []
     skipping = False
-    titles = set(pdqtext.BODY_SECTIONS)
+    titles = set(pdq.BODY_SECTIONS)
     for line in text.split("\n"):
         if line.strip() == "References":
             skipping = True
@@ -218,7 +219,7 @@ def test_every_mg_dose_sentence_is_recorded(ev: Evidence) -> None:
 def test_census_of_dose_statements(ev: Evidence) -> None:
     """Every dose, schedule, duration, route, dose-change and supportive-care sentence found by
     rule (census.dose_sentences) is quoted by a dose statement or a drug's route sentence."""
-    found = census.dose_sentences(pdqtext.paragraphs())
+    found = census.dose_sentences(pdq.paragraphs())
     assert len(found) > 45
     quoted = [squash(d.quote.text) for d in ev.db.doses]
     quoted += [squash(d.route_quote.text) for d in ev.db.drugs if d.route_quote]
@@ -246,7 +247,7 @@ def test_dose_rule(sentence: str, expected: bool) -> None:
 def test_census_of_combinations_named_in_words(ev: Evidence) -> None:
     """Every combination the text names in words (census.named_combinations) is a regimen
     record: the same components, or the phrase is the regimen's name or a synonym."""
-    found = census.named_combinations(pdqtext.paragraphs())
+    found = census.named_combinations(pdq.paragraphs())
     assert len({c.components for c in found}) > 25
     by_components = {frozenset(r.components) for r in ev.db.regimens}
     names = {n.lower() for r in ev.db.regimens for n in (r.name, *r.synonyms)}
@@ -259,7 +260,7 @@ def test_census_of_combinations_named_in_words(ev: Evidence) -> None:
 
 
 def test_combination_rule_on_sample_sentences() -> None:
-    from myeloma_desk.evidence.pdqtext import Paragraph
+    from myeloma_desk.reference.pdq import Paragraph
 
     section = census.TREATMENT_SECTIONS[-1]
 
@@ -316,7 +317,7 @@ def _reference_lists() -> dict[str, int]:
     parts = BODY.split("\nReferences\n")
     for k, part in enumerate(parts[1:], start=1):
         block = part
-        for title in pdqtext.BODY_SECTIONS:
+        for title in pdq.BODY_SECTIONS:
             pos = block.find("\n" + title + "\n")
             if pos >= 0:
                 block = block[:pos]
@@ -368,7 +369,7 @@ def test_every_cited_number_resolves(ev: Evidence) -> None:
 def test_every_citation_in_the_body_resolves(ev: Evidence) -> None:
     sizes = Counter(r.section for r in ev.db.references)
     ids = {s.title: s.id for s in ev.db.sections}
-    for p in pdqtext.paragraphs():
+    for p in pdq.paragraphs():
         if p.kind != "body" or p.section not in ids:
             continue
         for m in re.finditer(r"\[(\d[\d,\-–]*)\]", p.text):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from myeloma_desk.evidence import pdqtext
 from myeloma_desk.evidence.errata import paragraph_errata, table_errata
 from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.search import search
+from myeloma_desk.reference import pdq
 
 
 @pytest.fixture(scope="module")
@@ -15,8 +15,8 @@ def ev() -> Evidence:
     return load()
 
 
-def _paragraph(text: str) -> pdqtext.Paragraph:
-    hits = [p for p in pdqtext.paragraphs() if p.kind == "body" and p.text.startswith(text)]
+def _paragraph(text: str) -> pdq.Paragraph:
+    hits = [p for p in pdq.paragraphs() if p.kind == "body" and p.text.startswith(text)]
     assert len(hits) == 1, text
     return hits[0]
 

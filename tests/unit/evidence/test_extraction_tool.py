@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from myeloma_desk.evidence import pdqtext
 from myeloma_desk.evidence.loader import (
     BUNDLE,
     EvidenceError,
@@ -20,6 +19,7 @@ from myeloma_desk.evidence.loader import (
     validate,
     yaml_data,
 )
+from myeloma_desk.reference import pdq
 
 ROOT = Path(__file__).resolve().parents[3]
 TOOL = ROOT / "tools" / "extract_evidence.py"
@@ -109,7 +109,7 @@ ANCHOR = "Skin-related events and dysgeusia occurred in 60% to 70% of patients."
 
 
 def _changed_text() -> str:
-    raw = pdqtext.read_raw()
+    raw = pdq.read_text()
     assert raw.count(CHANGED_FROM) == 1 and raw.count(REMOVED) == 1 and raw.count(ANCHOR) == 1
     raw = raw.replace(CHANGED_FROM, CHANGED_TO)
     raw = raw.replace(REMOVED, "")
@@ -124,8 +124,8 @@ def test_diff_finds_the_changed_number_the_new_and_the_removed_sentence(
     tool: ModuleType,
 ) -> None:
     db = validate(_data())
-    base = tool.diff(db, pdqtext.paragraphs())
-    changed = tool.diff(db, pdqtext.parse(_changed_text()))
+    base = tool.diff(db, pdq.paragraphs())
+    changed = tool.diff(db, pdq.parse(_changed_text()))
     extra = [c for c in changed if (c.kind, c.old, c.new) not in _keyed(base)]
     kinds = sorted(c.kind for c in extra)
     assert kinds == ["changed", "new", "removed"], [(c.kind, c.old, c.new) for c in extra]

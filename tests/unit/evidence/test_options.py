@@ -341,7 +341,7 @@ def test_myeloma_settings_have_no_non_regimen_approaches() -> None:
 def test_every_approach_quote_is_verbatim_pdq_text() -> None:
     from myeloma_desk.evidence.loader import load
     from myeloma_desk.evidence.options import APPROACHES
-    from myeloma_desk.evidence.pdqtext import TOP_SECTIONS, contains
+    from myeloma_desk.reference.pdq import TOP_SECTIONS, contains
 
     ev = load()
     for approaches in APPROACHES.values():

@@ -152,9 +152,9 @@ def test_prior_line_bounds_are_the_words_the_pdq_states(ev: Evidence) -> None:
 
 
 def test_regimen_definitions_are_quoted_from_the_pdq(ev: Evidence) -> None:
-    from myeloma_desk.evidence import pdqtext
+    from myeloma_desk.reference import pdq
 
-    text = re.sub(r"\s+", " ", " ".join(p.text for p in pdqtext.paragraphs()))
+    text = re.sub(r"\s+", " ", " ".join(p.text for p in pdq.paragraphs()))
     for reg in ev.db.regimens:
         if reg.definition is not None:
             assert re.sub(r"\s+", " ", reg.definition.text) in text, reg.id

@@ -6,13 +6,14 @@ import re
 
 import pytest
 
-from myeloma_desk.evidence import census, pdqtext
+from myeloma_desk.evidence import census
 from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.schema import Finding
+from myeloma_desk.reference import pdq
 
 # The body prose (re-flowed paragraphs, no reference lists).
 PROSE = " ".join(
-    p.text for p in pdqtext.paragraphs() if p.kind == "body" and p.section in pdqtext.BODY_SECTIONS
+    p.text for p in pdq.paragraphs() if p.kind == "body" and p.section in pdq.BODY_SECTIONS
 )
 
 
@@ -131,7 +132,7 @@ def test_further_end_point_numbers_appear_in_the_sentence(ev: Evidence) -> None:
 
 def test_census_of_hr_ci_triples(ev: Evidence) -> None:
     """Every "HR, x; NN% CI, a–b" of the body text is an estimate of some finding (by rule)."""
-    triples = census.hr_ci_triples(pdqtext.paragraphs())
+    triples = census.hr_ci_triples(pdq.paragraphs())
     assert len(triples) > 60
     stored: set[tuple[str, str, str, str]] = set()
     for f in ev.db.findings:
@@ -145,7 +146,7 @@ def test_census_of_hr_ci_triples(ev: Evidence) -> None:
 
 def test_census_of_result_sentences(ev: Evidence) -> None:
     """Every result sentence the rule finds (treatment sections) is a sentence of a finding."""
-    sentences = census.result_sentences(pdqtext.paragraphs())
+    sentences = census.result_sentences(pdq.paragraphs())
     assert len(sentences) > 150
     stored = {squash(s) for f in ev.db.findings for s in f.sentences}
     missing = [s.text for s in sentences if squash(s.text) not in stored]

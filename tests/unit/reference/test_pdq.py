@@ -64,3 +64,41 @@ def test_display_blocks_keep_every_word() -> None:
     missing -= {"Go", "Patient", "Version", "In", "This", "Section"}
     joined = " ".join(shown)
     assert all(word in joined for word in missing)
+
+
+def test_one_home_for_the_pdq_text_and_date() -> None:
+    """Issue 13: the PDQ file, its date and its parsing live in reference/pdq.py only."""
+    import re
+
+    from myeloma_desk.evidence import PDQ_DATE as evidence_date
+    from myeloma_desk.reference import pdq
+    from myeloma_desk.reports.build import PDQ_DATE as report_date
+
+    assert evidence_date is pdq.PDQ_DATE and report_date is pdq.PDQ_DATE
+    assert pdq.PDQ_FILE.endswith(f"{pdq.PDQ_DATE}.txt")
+    package = REPO / "myeloma_desk"
+    home = package / "reference" / "pdq.py"
+    copies = []
+    for path in package.rglob("*.py"):
+        if path == home:
+            continue
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"^\s*PDQ_(?:DATE|FILE)\s*=", source, re.M) or re.search(
+            r"^def (?:read_raw|read_text|paragraphs|find_headings)\(", source, re.M
+        ):
+            copies.append(path.relative_to(REPO).as_posix())
+    assert copies == []
+    assert not (package / "evidence" / "pdqtext.py").exists()
+
+
+def test_both_readings_come_from_the_same_text() -> None:
+    from myeloma_desk.reference import pdq
+
+    doc = load()
+    paras = pdq.paragraphs()
+    assert doc.raw == read_text() and paras
+    # every top-level section of the reader's table of contents is a section of the paragraphs
+    sections = {p.section for p in paras}
+    assert [h.title for h in doc.headings if h.level == 1] == [
+        t for t in pdq.TOP_SECTIONS if t in sections
+    ]
