@@ -18,11 +18,12 @@ as_root() {
 
 # Debian packages: Qt's offscreen/xcb needs (see docs/development.md), a font, and the tools
 # the tests use (poppler-utils for PDF pages, desktop-file-utils to validate the desktop entry,
-# dpkg-dev for the .deb build).
+# dpkg-dev for the .deb build; postgresql for the server store's tests, which start a throwaway
+# cluster of their own with its initdb/pg_ctl and never use a system service).
 DEB_PKGS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libx11-6
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
           libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 fonts-dejavu-core
-          poppler-utils python3-venv binutils desktop-file-utils)
+          poppler-utils python3-venv binutils desktop-file-utils postgresql)
 
 ensure_system() {
   command -v dpkg-query >/dev/null || return 0   # not Debian: the user installs Qt's libs

@@ -52,3 +52,48 @@ def network_guard() -> Iterator[NetworkGuard]:
         yield _GUARD
     finally:
         _GUARD.armed = False
+
+
+# --- a throwaway PostgreSQL cluster for the server store tests (tests/pg_cluster.py) -----------
+
+
+class ServerSite:
+    """One fresh clinic database on the test cluster, migrated by its administrator."""
+
+    def __init__(self, cluster: Any, dbname: str) -> None:
+        self.cluster = cluster
+        self.dbname = dbname
+
+    def target(self, user: str) -> str:
+        """A libpq address for one of the test users (its password is in a password file)."""
+        return str(self.cluster.target(user, self.dbname))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Any]:
+    """Start a cluster (initdb + pg_ctl, unix socket, SCRAM) once per session; stop it after.
+
+    The site is set up with packaging/server/setup-site.sql, and an administrator's first open
+    creates the schema in a template database that every test clones.
+    """
+    pytest.importorskip("psycopg", reason="the server store's driver (the test extra has it)")
+    import pg_cluster
+
+    from myeloma_desk.store import Store
+
+    if pg_cluster.bin_dir() is None:
+        pytest.fail("PostgreSQL is not installed: bash dev.sh test installs it (Debian)")
+    with pg_cluster.running() as cluster:
+        cluster.setup_site("myeloma_template")
+        Store.open_server(cluster.target("ada", "myeloma_template")).close()
+        yield cluster
+
+
+@pytest.fixture
+def server_site(postgres_cluster: Any) -> Iterator[ServerSite]:
+    """A fresh, migrated clinic database for one test (dropped afterwards)."""
+    name = postgres_cluster.clone("myeloma_template")
+    try:
+        yield ServerSite(postgres_cluster, name)
+    finally:
+        postgres_cluster.drop(name)

@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep data, settings, logs and cache under DIR instead of the user profile",
     )
     parser.add_argument(
+        "--store",
+        metavar="SERVER",
+        help="use the clinic's PostgreSQL patient store: a postgresql:// address or a libpq "
+        "service name, without a password (that goes in ~/.pgpass or the service file)",
+    )
+    parser.add_argument(
         "--check-start",
         action="store_true",
         help="open the window, visit every section, print what was shown and exit "

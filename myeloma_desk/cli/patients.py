@@ -1,5 +1,9 @@
 """``myeloma-desk patients``: list, export, import, backup, restore, verify and audit, headless.
 
+``myeloma-desk --store SERVER patients ...`` works on the clinic's PostgreSQL store instead of
+the local file (SERVER: a ``postgresql://`` address or a libpq service name, never with a
+password); ``patients move to-server|from-server SERVER`` copies a whole store across.
+
 Exit codes: 0 done; 1 a check failed (verify); 2 the input was rejected (nothing written);
 3 the store could not be opened (locked, damaged, wrong passphrase).
 An encrypted store's passphrase comes from $MYELOMA_DESK_PASSPHRASE or, on a terminal, a prompt;
@@ -12,6 +16,7 @@ import argparse
 import errno
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +68,17 @@ def register(subparsers: Any) -> None:
     )
     crypt.add_argument("--remove", action="store_true", help="store unencrypted from now on")
     crypt.set_defaults(handler=_encrypt)
+
+    move = sub.add_parser(
+        "move",
+        help="copy the whole local store into an empty clinic server store, or back into an "
+        "empty local store (counts verified, audit log continued)",
+    )
+    move.add_argument("direction", choices=("to-server", "from-server"))
+    move.add_argument(
+        "server", metavar="SERVER", help="postgresql:// address or service name (no password)"
+    )
+    move.set_defaults(handler=_move)
 
     log = sub.add_parser("audit", help="show the audit log, newest first")
     log.add_argument("patient", nargs="?", metavar="ID", help="only this patient")
@@ -139,9 +155,12 @@ def _passphrase(paths: Any) -> str | None:
 
 def _open(args: argparse.Namespace, **options: Any) -> Any:
     from myeloma_desk.paths import AppPaths
-    from myeloma_desk.store import open_store
+    from myeloma_desk.store import Store, open_store
 
     paths = AppPaths.resolve(args.data_dir).ensure()
+    server = getattr(args, "store", None)
+    if server:
+        return Store.open_server(server, paths)
     return open_store(paths, _passphrase(paths), **options)
 
 
@@ -165,7 +184,11 @@ def _run(args: argparse.Namespace, action: Any, **options: Any) -> int:
     database_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
     module = sqlcipher_module()
     if module is not None:
-        database_errors = (sqlite3.Error, module.Error)
+        database_errors = (*database_errors, module.Error)
+    if getattr(args, "store", None):
+        from myeloma_desk.store.server import psycopg_module
+
+        database_errors = (*database_errors, psycopg_module().Error)
     try:
         store = _open(args, **options)
     except StoreError as error:
@@ -376,6 +399,44 @@ def _audit(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     return _run(args, action, backup_on_open=False)
+
+
+def _move(args: argparse.Namespace) -> int:
+    """``patients move to-server|from-server SERVER``: the whole store, verified."""
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import Store, StoreError
+    from myeloma_desk.store.move import move_store
+    from myeloma_desk.store.server import conninfo_of, describe
+
+    if getattr(args, "store", None):
+        return _fail("give the server after 'move', not with --store", EXIT_REJECTED)
+    try:
+        where = describe(conninfo_of(args.server))
+    except StoreError as error:
+        return _fail(str(error), EXIT_REJECTED)
+    local_args = argparse.Namespace(**{**vars(args), "store": None})
+    opened: list[Callable[[], Any]]
+    if args.direction == "to-server":
+        opened = [lambda: _open(local_args, backup_on_open=False)]
+        opened.append(lambda: Store.open_server(args.server))
+        names = ("the local store", f"the clinic server ({where})")
+    else:
+        paths = AppPaths.resolve(args.data_dir).ensure()
+        opened = [lambda: Store.open_server(args.server, paths)]
+        opened.append(lambda: Store.open(paths, allow_new=True, backup_on_open=False))
+        names = (f"the clinic server ({where})", "the local store")
+    stores: list[Any] = []
+    try:
+        for open_one in opened:
+            stores.append(open_one())
+        report = move_store(stores[0], stores[1], names[0], names[1])
+    except StoreError as error:
+        return _fail(str(error), EXIT_STORE)
+    finally:
+        for store in stores:
+            store.close()
+    print(report.message(names[1]))
+    return EXIT_OK if report.chain.ok else EXIT_FAILED
 
 
 def _new_passphrase() -> str | None:

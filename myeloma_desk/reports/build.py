@@ -17,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, InstanceOf
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, field_validator
 
 from myeloma_desk import __version__
 from myeloma_desk.course.trends import LineMarker, Trends, TrendSeries, build_trends
+from myeloma_desk.domain.display import setting_label
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
@@ -100,7 +102,9 @@ class OptionInput(_Frozen):
 
     regimen: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
-    trials: list[str] = Field(default_factory=list)  # trial names / NCT ids
+    trials: list[str] = Field(default_factory=list)  # "MAIA (NCT02252172)"; NCT id when unnamed
+    trial_names: list[str] = Field(default_factory=list)  # "MAIA" (the short report's column)
+    settings: list[str] = Field(default_factory=list)  # the PDQ settings, in words
     level_of_evidence: str | None = None  # PDQ level-of-evidence code, e.g. "1iiA"
     flags: list[str] = Field(default_factory=list)  # e.g. "renal dose adjustment needed"
     references: list[str] = Field(default_factory=list)  # full citations
@@ -111,8 +115,19 @@ class HeaderRow(_Frozen):
     value: str
 
 
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def visible(text: str) -> str:
+    """``text`` with control and text-direction characters shown as "[U+202E]": a right-to-left
+    override in a name must not reverse the identifier printed after it, nor an escape sequence
+    reach a terminal. HTML escaping happens later, in :func:`to_html`."""
+    return "".join(f"[U+{ord(c):04X}]" if unicodedata.category(c) in _HIDDEN else c for c in text)
+
+
 class ReportHeader(_Frozen):
-    """Who and when. ``patient_name``/``identifier`` are None for a calculator-only report."""
+    """Who and when. ``patient_name``/``identifier`` are None for a calculator-only report.
+    Control and text-direction characters are made visible (:func:`visible`)."""
 
     title: str
     patient_name: str | None = None
@@ -122,6 +137,11 @@ class ReportHeader(_Frozen):
     report_date: dt.date | None = None
     clinician: str = ""
     institution: str = ""
+
+    @field_validator("patient_name", "identifier", "clinician", "institution")
+    @classmethod
+    def _visible(cls, value: str | None) -> str | None:
+        return visible(value) if value is not None else None
 
     @property
     def has_patient(self) -> bool:
@@ -239,6 +259,8 @@ class ReportDoc(_Frozen):
     options: list[OptionInput] | None
     options_setting: str = ""
     options_notes: list[str] = Field(default_factory=list)
+    # Evidence notes the short report leaves to the appendix (they repeat a section above).
+    options_more: list[str] = Field(default_factory=list)
     references: list[ReferenceEntry]
     app_version: str
     engine_version: str
@@ -284,6 +306,7 @@ def build_report(
     options: Sequence[OptionInput] | None = None,
     options_setting: str = "",
     options_notes: Sequence[str] = (),
+    options_more: Sequence[str] = (),
     evidence_version: str | None = None,
     pdq_date: str = PDQ_DATE,
     page_size: PageSize = "A4",
@@ -381,6 +404,7 @@ def build_report(
         options=option_list,
         options_setting=options_setting,
         options_notes=list(options_notes),
+        options_more=list(options_more),
         references=refs.entries(),
         app_version=__version__,
         engine_version=assessment.engine_version,
@@ -396,8 +420,7 @@ def _diagnosis_words(result: RuleResult) -> str:
         return diagnosis_label(result.result)
     possible = result.detail.get("possible")
     if result.status == "cannot_determine" and isinstance(possible, list) and possible:
-        words = ", ".join(diagnosis_label(str(p)) for p in possible)
-        return f"cannot be determined (possible: {words})"
+        return undecided_words([diagnosis_label(str(p)) for p in possible])
     return format_result(result)
 
 
@@ -548,11 +571,7 @@ def format_result(result: RuleResult) -> str:
     if result.status == "cannot_determine":
         possible = result.detail.get("possible")
         if isinstance(possible, list) and possible:
-            return (
-                "cannot be determined (possible: "
-                + ", ".join(_code(str(p)) for p in possible)
-                + ")"
-            )
+            return undecided_words([_code(str(p)) for p in possible])
         return "cannot be determined"
     if result.status == "not_applicable":
         return "not applicable"
@@ -560,11 +579,34 @@ def format_result(result: RuleResult) -> str:
     if value is None:
         return "none"
     if isinstance(value, list):
-        return ", ".join(_code(v) for v in value) if value else "none"
+        return ", ".join(_listed(result)) if value else "none"
     if isinstance(value, float | int):
         unit = result.detail.get("unit")
         return fmt(float(value), unit if isinstance(unit, str) else "")
     return _code(value)
+
+
+def _listed(result: RuleResult) -> list[str]:
+    """A list result in words. The myeloma-defining events (the met events, in the order of
+    their criteria) read as their criteria's own names ("clonal bone marrow plasma cells
+    ≥ 60%", made from the rule's constants), never as codes ("bmpc_60")."""
+    value = result.result if isinstance(result.result, list) else []
+    met = [c.name.partition(": ")[0] for c in result.criteria if c.met is True]
+    if result.rule == "myeloma_defining_events" and len(met) == len(value):
+        return met
+    return [_code(str(v)) for v in value]
+
+
+UNDECIDED = "(not determined)"
+
+
+def undecided_words(possible: Sequence[str]) -> str:
+    """A result the record cannot decide, by what it can still be: "II or III (not
+    determined)", "fit, intermediate or frail (not determined)"; what would decide it is listed
+    once under "Missing that would change a result"."""
+    values = list(dict.fromkeys(possible))
+    either = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+    return f"{either} {UNDECIDED}"
 
 
 def _code(value: str) -> str:
@@ -804,7 +846,9 @@ def _pairs(
     "Missing that would change a result")."""
 
     def undecided_row(row: tuple[str, str]) -> bool:
-        return row[1].startswith("cannot be") and not (keep_possible and "possible" in row[1])
+        if row[1].startswith("cannot be"):
+            return True
+        return row[1].endswith(UNDECIDED) and not keep_possible
 
     flat = [r for r in rows if not undecided_row(r)]
     undecided = [r[0] for r in rows if undecided_row(r)]
@@ -817,16 +861,29 @@ def _pairs(
     )
     if not flat:
         return tail
-    if len(flat) % 2:
-        flat.append(("", ""))
-    return (
-        _table(
-            ("", "", "", ""),
-            (flat[i] + flat[i + 1] for i in range(0, len(flat), 2)),
-            widths,
-        )
-        + tail
+    # A value too long for a quarter of the line gets a row of its own (label, then the value
+    # across the other three cells); the others go two to a row.
+    long = [r for r in flat if len(r[1]) > LONG_VALUE]
+    short = [r for r in flat if len(r[1]) <= LONG_VALUE]
+    if len(short) % 2:
+        short.append(("", ""))
+    cell = [f'<td width="{w}%">{{}}</td>' for w in widths]
+    body = "".join(
+        "<tr>"
+        + "".join(c.format(_e(v)) for c, v in zip(cell, short[i] + short[i + 1], strict=True))
+        + "</tr>"
+        for i in range(0, len(short), 2)
+    ) + "".join(
+        f'<tr><td width="{widths[0]}%">{_e(label)}</td><td colspan="3">{_e(value)}</td></tr>'
+        for label, value in long
     )
+    return (
+        '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
+        f'style="border-collapse: collapse; border-color: #808080;">{body}</table>' + tail
+    )
+
+
+LONG_VALUE = 30  # characters that fit a 20 % cell in two lines at the report's 9.5 pt
 
 
 _CARRIED = re.compile(r" \(at diagnosis, visit of \d{4}-\d{2}-\d{2}\)$")
@@ -905,7 +962,11 @@ def to_html(doc: ReportDoc, *, chart_width_px: int = 640, chart_height_px: int =
         out.append(_pairs([(s.title, s.result) for s in doc.kidney]))
     if doc.eligibility:
         out.append("<h2>Eligibility as the PDQ states it</h2>")
-        out.append(_pairs([(s.title, s.result) for s in doc.eligibility]))
+        # The statements a patient does not meet are named in one line under those that apply.
+        unmet = [s.title for s in doc.eligibility if s.result == "does not meet"]
+        out.append(_pairs([(s.title, s.result) for s in doc.eligibility if s.title not in unmet]))
+        if unmet:
+            out.append('<p class="small">Does not meet: ' + _e("; ".join(unmet)) + ".</p>")
 
     out.append("<h2>Options described in the PDQ</h2>")
     out.append('<div class="small">' + _options_html(doc) + "</div>")
@@ -926,7 +987,7 @@ def to_html(doc: ReportDoc, *, chart_width_px: int = 640, chart_height_px: int =
 
     if doc.needed:
         out.append("<h2>Missing that would change a result</h2>")
-        out.append('<p class="small">' + "<br>".join(_e(n) for n in doc.needed) + "</p>")
+        out.append('<p class="small">' + "; ".join(_e(n) for n in doc.needed) + ".</p>")
 
     if doc.detail:
         out.append(_appendix_html(doc))
@@ -1082,6 +1143,9 @@ def _result_html(section: ResultSection) -> str:
 
 
 def _options_html(doc: ReportDoc) -> str:
+    """One row per option: regimen (with its flags as letters), setting when the options span
+    more than one, level of evidence, trial names. The flags are printed once, above the table,
+    as (a), (b) …; the full trial names with NCT numbers are in the appendix."""
     if doc.options is None:
         return (
             "<p>Not included: the treatment-evidence database is not available to this report. "
@@ -1092,43 +1156,66 @@ def _options_html(doc: ReportDoc) -> str:
     else:
         intro = "<p>No setting could be chosen from this assessment"
     intro += " (as described in the source, not as a recommendation).</p>"
-    notes = '<div class="small">' + _list(doc.options_notes) + "</div>" if doc.options_notes else ""
+    notes = [*doc.options_notes, *(doc.options_more if doc.detail else ())]
+    out = [intro]
+    if notes:
+        out.append("<p>" + "<br>".join(_e(n) for n in notes) + "</p>")
     if not doc.options:
-        return intro + notes + "<p>The evidence database lists no option for this setting.</p>"
-    # A flag that several options carry (e.g. the creatinine clearance for every lenalidomide
-    # regimen) is printed once, above the table, and the rows refer to it by letter.
+        out.append("<p>The evidence database lists no option for this setting.</p>")
+        return "".join(out)
     flag_sets = [list(dict.fromkeys(o.flags)) for o in doc.options]
-    counts: dict[str, int] = {}
+    letters: dict[str, str] = {}
     for flags in flag_sets:
         for flag in flags:
-            counts[flag] = counts.get(flag, 0) + 1
-    shared = {
-        f: f"({chr(ord('a') + i)})" for i, f in enumerate(f for f, n in counts.items() if n > 1)
-    }
-    if shared:
-        notes += (
-            "<p>"
-            + "<br>".join(f"<b>{_e(tag)}</b> {_e(flag)}" for flag, tag in shared.items())
-            + "</p>"
-        )
-    rows = (
+            letters.setdefault(flag, _letter(len(letters)))
+    if letters:
+        lettered = (f"<b>({tag})</b> {_e(_sentence(flag))}" for flag, tag in letters.items())
+        out.append("<p>" + " ".join(lettered) + "</p>")
+    with_setting = len({tuple(o.settings) for o in doc.options}) > 1
+
+    def regimen(option: OptionInput, flags: list[str]) -> str:
+        text = option.regimen + (f" ({option.description})" if option.description else "")
+        tags = "".join(f"({letters[f]})" for f in flags)
+        return f"{text} {tags}" if tags else text
+
+    def trials(option: OptionInput) -> str:
+        names = option.trials if doc.detail else (option.trial_names or option.trials)
+        return ", ".join(names) or "none listed"
+
+    rows = [
         (
-            o.regimen + (f" ({o.description})" if o.description else ""),
-            ", ".join(o.trials) or "none listed",
+            regimen(o, flags),
+            *((settings_words(o.settings) or "not stated",) if with_setting else ()),
             o.level_of_evidence or "not stated",
-            "; ".join(shared.get(f, f) for f in flags) or "none",
+            trials(o),
         )
         for o, flags in zip(doc.options, flag_sets, strict=True)
-    )
-    return (
-        intro
-        + notes
-        + _table(
-            ("Option", "Trials", "Level of evidence", "Flags"),
-            rows,
-            (30, 40, 10, 20),
-        )
-    )
+    ]
+    headings = ("Regimen", *(("Setting",) if with_setting else ()), "Level of evidence", "Trials")
+    widths = (42, 20, 10, 28) if with_setting else (56, 10, 34)
+    out.append(_table(headings, rows, widths))
+    return "".join(out)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
+
+
+def settings_words(labels: Sequence[str]) -> str:
+    """Setting labels with a shared head said once: "Newly diagnosed, fit" and "Newly
+    diagnosed, less fit" read "Newly diagnosed: fit, less fit"."""
+    heads: dict[str, list[str]] = {}
+    for label in labels:
+        head, sep, rest = label.partition(", ")
+        heads.setdefault(head, []).extend([rest] if sep else [])
+    return "; ".join(f"{h}: {', '.join(r)}" if r else h for h, r in heads.items())
+
+
+def _letter(index: int) -> str:
+    """a … z, then aa, ab … (flags are lettered in order of first appearance)."""
+    first, second = divmod(index, 26)
+    return (chr(ord("a") + first - 1) if first else "") + chr(ord("a") + second)
 
 
 class EvidenceOptions(_Frozen):
@@ -1137,6 +1224,7 @@ class EvidenceOptions(_Frozen):
     options: list[OptionInput]
     setting: str
     notes: list[str]
+    more: list[str] = Field(default_factory=list)  # for the appendix only
     evidence_version: str
     pdq_date: str
 
@@ -1148,16 +1236,20 @@ def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
     findings; the flags keep the evidence layer's wording. Inputs the evidence layer could not
     decide from (``unknown``) and its general flags become notes above the table.
     """
+    chosen = set(found.settings)
     options: list[OptionInput] = []
     for option in found.options:
         trials = []
+        names = []
         levels: dict[str, None] = {}
         for study in option.studies:
             ncts = ", ".join(study.nct_ids)
             if study.name:
                 trials.append(f"{study.name} ({ncts})" if ncts else study.name)
+                names.append(study.name)
             elif ncts:  # no trial name: the registry number, never the database's own key
                 trials.append(ncts)
+                names.append(ncts)
             for level in study.levels:
                 levels.setdefault(level, None)
         options.append(
@@ -1168,18 +1260,27 @@ def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
                 if all(c in option.label for c in option.components)
                 else ", ".join(option.components),
                 trials=trials,
+                trial_names=list(dict.fromkeys(names)),
+                settings=[setting_label(st) for st in option.settings if st in chosen],
                 level_of_evidence=", ".join(levels) or None,
                 flags=[printed_message(flag.message) for flag in option.flags],
             )
         )
     notes = ["Setting from: " + "; ".join(found.setting_basis)] if found.setting_basis else []
     notes += [f"Unknown: {u}" for u in found.unknown]
-    notes += [printed_message(flag.message) for flag in found.flags]
-    notes.append(found.disclaimer)
+    # The CAR-T trial populations repeat "Eligibility as the PDQ states it", the refractoriness
+    # repeats "Disease state": the short report leaves them (and the disclaimer, which the
+    # report's own closes) to the appendix.
+    more: list[str] = []
+    for flag in found.flags:
+        repeated = flag.code == "car_t_criteria" or flag.message.startswith("Refractoriness:")
+        (more if repeated else notes).append(printed_message(flag.message))
+    more.append(found.disclaimer)
     return EvidenceOptions(
         options=options,
-        setting=", ".join(_code(str(setting.value)) for setting in found.settings),
+        setting=settings_words([setting_label(setting) for setting in found.settings]),
         notes=notes,
+        more=more,
         evidence_version=found.evidence_version,
         pdq_date=found.pdq_date,
     )
@@ -1235,6 +1336,7 @@ def assessment_report(
         options=found.options if found else None,
         options_setting=found.setting if found else "",
         options_notes=found.notes if found else (problem,),
+        options_more=found.more if found else (),
         evidence_version=found.evidence_version if found else EVIDENCE_VERSION,
         pdq_date=found.pdq_date if found else PDQ_DATE,
         page_size=page_size,

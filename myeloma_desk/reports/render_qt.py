@@ -46,6 +46,7 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPainter,
+    QPalette,
     QPdfWriter,
     QPen,
     QTextBlock,
@@ -54,7 +55,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QWidget
 
 from myeloma_desk import APP_NAME
@@ -70,6 +71,7 @@ PDF_RESOLUTION = 300  # dpi: sharp text and chart, small files, fast layout
 BODY_POINTS = 9.5
 HEADER_POINTS = 8.0
 CHART_DPI = 200  # the chart image's own resolution on paper
+CLIP_LINES = 1.1  # body line heights by which the layout's clip is narrowed, see _draw_page
 
 _fonts_registered: bool | None = None
 
@@ -145,7 +147,7 @@ def _layout_document(doc: ReportDoc, device: QPagedPaintDevice, body: QRectF) ->
         images[CHART_RESOURCE] = image
         # HTML sizes are in CSS pixels (96 per inch); Qt scales them to the paint device.
         # The short report's chart is a little narrower (and so lower) to keep two pages.
-        chart_w = int(chart_width_in * 96 * (0.98 if doc.detail else 0.8))
+        chart_w = int(chart_width_in * 96 * (0.98 if doc.detail else 0.72))
         chart_h = int(chart_w * image.height() / image.width())
     text = _SealedDocument(images)
     text.documentLayout().setPaintDevice(device)
@@ -237,6 +239,7 @@ def paint_report(doc: ReportDoc, device: QPagedPaintDevice) -> int:
         metrics = QFontMetricsF(header_font, device)
         paint, body = _page_frame(device.pageLayout(), resolution, metrics.height())
         text = _layout_document(doc, device, body)
+        line_h = QFontMetricsF(_report_font(), device).lineSpacing()
         pages = max(1, text.pageCount())
         page_h = text.pageSize().height()
         for index in range(pages):
@@ -244,12 +247,27 @@ def paint_report(doc: ReportDoc, device: QPagedPaintDevice) -> int:
                 device.newPage()
             painter.save()
             painter.translate(body.left(), body.top() - index * page_h)
-            text.drawContents(painter, QRectF(0, index * page_h, body.width(), page_h))
+            _draw_page(text, painter, QRectF(0, index * page_h, body.width(), page_h), line_h)
             painter.restore()
             _draw_running_text(painter, doc, paint, metrics, index + 1, pages)
     finally:
         painter.end()
     return pages
+
+
+def _draw_page(text: QTextDocument, painter: QPainter, page: QRectF, line_h: float) -> None:
+    """One page of the laid-out document. The painter is clipped to the page; the layout's own
+    clip is narrowed by about a line (``CLIP_LINES``): when a paragraph runs on to the next
+    page, QTextLayout counts the gap left at the foot of the page to the last line above it and
+    would draw that line again at the top of the next page (hidden by the painter's clip, but
+    still in the PDF's text, where it garbled the running header as text tools read it). No
+    line of the page is lost (``test_long_report_loses_no_section``)."""
+    painter.setClipRect(page)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    margin = line_h * CLIP_LINES
+    context.clip = page.adjusted(0, margin, 0, -margin)
+    context.palette.setColor(QPalette.ColorRole.Text, QColor("black"))
+    text.documentLayout().draw(painter, context)
 
 
 def _draw_running_text(
@@ -442,15 +460,34 @@ def print_to(printer: QPrinter, doc: ReportDoc) -> int:
     return paint_report(doc, printer)
 
 
-def preview_dialog(doc: ReportDoc, parent: QWidget | None = None) -> QPrintPreviewDialog:
+class ReportPreviewDialog(QPrintPreviewDialog):
+    """A print preview of a report whose document can be swapped (the "Full criteria"
+    option rebuilds it with the appendix); printing and "save as PDF" from it paint through
+    :func:`paint_report`."""
+
+    def __init__(self, doc: ReportDoc, parent: QWidget | None = None) -> None:
+        self._printer = new_printer(doc)  # kept alive with the dialog
+        super().__init__(self._printer, parent)
+        self.doc = doc
+        self.detail_box: QWidget | None = None  # the "Full criteria" option, when offered
+        self.setWindowTitle(f"{APP_NAME}: print preview")
+        self.paintRequested.connect(self._paint)
+
+    def _paint(self, printer: QPrinter) -> None:
+        print_to(printer, self.doc)
+
+    def set_doc(self, doc: ReportDoc) -> None:
+        """Show ``doc`` instead (the preview is redrawn)."""
+        self.doc = doc
+        preview = self.findChild(QPrintPreviewWidget)
+        if preview is not None:
+            preview.updatePreview()
+
+
+def preview_dialog(doc: ReportDoc, parent: QWidget | None = None) -> ReportPreviewDialog:
     """A print preview for ``doc`` (not shown: the caller calls ``exec()``/``open()``).
 
     Printing from the preview and "save as PDF" in the system dialog both go through
     :func:`paint_report`. Needs a QApplication (widgets).
     """
-    printer = new_printer(doc)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"{APP_NAME}: print preview")
-    dialog.paintRequested.connect(lambda target: print_to(target, doc))
-    dialog._printer = printer  # type: ignore[attr-defined]  # keep the printer alive with it
-    return dialog
+    return ReportPreviewDialog(doc, parent)

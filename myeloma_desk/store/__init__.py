@@ -1,4 +1,4 @@
-"""Local patient store (SQLite through the standard library's sqlite3; pure Python, no Qt).
+"""Patient store: local SQLite by default, optionally a clinic PostgreSQL server (no Qt).
 
 Entry points: :func:`open_store` / :meth:`Store.open`, :func:`restore_store`, the input models
 in :mod:`myeloma_desk.store.models`, and :func:`myeloma_desk.store.demo.load_demo`.
@@ -10,6 +10,7 @@ from myeloma_desk.store.errors import (
     EncryptionUnavailableError,
     NotFoundError,
     PassphraseRequiredError,
+    StaleRecordError,
     StoreCorruptError,
     StoreError,
     StoreLockedError,
@@ -28,6 +29,7 @@ __all__ = [
     "PassphraseRequiredError",
     "PatientBundle",
     "PatientFields",
+    "StaleRecordError",
     "Store",
     "StoreCorruptError",
     "StoreError",

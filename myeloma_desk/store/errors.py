@@ -115,3 +115,28 @@ class ConflictError(StoreError):
 
 class BackupError(StoreError):
     """A backup file cannot be used (damaged, not a Myeloma Desk store, or newer schema)."""
+
+
+class StaleRecordError(ConflictError):
+    """A save based on an older version of a record than the one now stored.
+
+    Someone else (another workstation on a clinic server) saved the record after this copy
+    was read; nothing was overwritten. ``mine`` is what was being saved, ``theirs`` the record
+    as it is stored now (for a dialog that shows both), ``by`` who saved it, when known.
+    """
+
+    def __init__(
+        self, what: str, expected: int, found: int, mine: object, theirs: object, by: str | None
+    ) -> None:
+        self.what = what
+        self.expected = expected
+        self.found = found
+        self.mine = mine
+        self.theirs = theirs
+        self.by = by
+        who = f" by {by}" if by else ""
+        super().__init__(
+            f"{what[:1].upper()}{what[1:]} was changed{who} after you opened it (you started "
+            f"from version {expected}, it is now version {found}). Nothing was overwritten: "
+            "review their version, then save yours again if it should replace it."
+        )

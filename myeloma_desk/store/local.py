@@ -152,6 +152,9 @@ class LocalFiles:
             raise StoreError("the patient store is closed (locked); open it again")
         return self.conn
 
+    def database_errors(self) -> tuple[type[BaseException], ...]:
+        return db.database_errors(self.conn)
+
     @property
     def db_path(self) -> Path:
         return self.paths.data / db.DB_NAME

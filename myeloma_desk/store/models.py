@@ -162,6 +162,7 @@ class Patient(PatientSummary):
     notes: str
     created_at: str
     updated_at: str
+    version: int = 1  # goes up with every change (optimistic concurrency)
 
     def fields(self) -> PatientFields:
         return PatientFields.model_validate(
@@ -185,6 +186,7 @@ class Visit:
     date: dt.date
     snapshot: Snapshot
     updated_at: str
+    version: int = 1  # goes up with every change (optimistic concurrency)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
@@ -49,6 +49,9 @@ from myeloma_desk.store.repositories import (
 from myeloma_desk.store.snapshot_builder import build_snapshot
 from myeloma_desk.store.sql import Database, SqliteDatabase
 
+if TYPE_CHECKING:
+    from myeloma_desk.store.server import ServerFiles
+
 Clock = Callable[[], dt.datetime]
 DEFAULT_KEEP_BACKUPS = 10
 
@@ -70,12 +73,12 @@ def _utc_now() -> dt.datetime:
 class Store:
     """An open patient store. Create with :meth:`open`; call :meth:`close` when done."""
 
-    def __init__(self, files: LocalFiles) -> None:
+    def __init__(self, files: LocalFiles | ServerFiles, database: Database | None = None) -> None:
         self._files = files
         self.paths = files.paths
         self.backup_due = False  # a start-up backup is due (see open(backup_on_open=False))
-        self._db: Database = SqliteDatabase(lambda: self.connection)
-        session = Session(self._db, files.clock)
+        self._db: Database = database or SqliteDatabase(lambda: self.connection)
+        session = self._session = Session(self._db, files.clock)
         self._patients = PatientRepository(session)
         self._visits = VisitRepository(session, self._patients)
         self._lines = LineRepository(session)
@@ -128,6 +131,62 @@ class Store:
             lock.release()
             raise
 
+    @classmethod
+    def open_server(
+        cls, target: str, paths: AppPaths | None = None, *, clock: Clock = _utc_now
+    ) -> Store:
+        """Open the clinic's PostgreSQL store at ``target`` (a ``postgresql://`` address,
+        libpq ``key=value`` pairs or a service name; never with a password in it).
+
+        The server knows who connects (each clinician's own role). An administrator's first
+        open creates or upgrades the schema and its grants; clinicians and readers get a clear
+        message while it is out of date. Raises
+        :class:`~myeloma_desk.store.server.ServerUnavailableError` when the server cannot be
+        reached or refuses the login.
+        """
+        from myeloma_desk.store import server
+
+        connection = server.connect(target)
+        database = server.PostgresDatabase(connection, server.describe(server.conninfo_of(target)))
+        files = server.ServerFiles(database, paths, clock)
+        try:
+            store = cls(files, database)
+            files.migrate()
+            return store
+        except BaseException:
+            database.close()
+            raise
+
+    @property
+    def server(self) -> bool:
+        """True for a clinic server (PostgreSQL) store, False for the local file."""
+        return self._db.dialect == "postgresql"
+
+    @property
+    def user(self) -> str | None:
+        """The database role this store is used as (a server store), else None."""
+        if not self.server:
+            return None
+        return str(self.connection.info.user)
+
+    @property
+    def database(self) -> Database:
+        """The connection interface the repositories use (maintenance: ``store/move.py``)."""
+        return self._db
+
+    def now(self) -> str:
+        """The store's clock as stored in records (ISO 8601, microseconds)."""
+        return self._session.now()
+
+    def roles(self) -> set[str]:
+        """The site's group roles the server user belongs to (empty for a local store)."""
+        if not self.server:
+            return set()
+        from myeloma_desk.store import server
+
+        assert isinstance(self._db, server.PostgresDatabase)
+        return server.roles_of(self._db)
+
     def close(self) -> None:
         """Checkpoint, close the database and release the instance lock (idempotent)."""
         self._files.close()
@@ -168,13 +227,13 @@ class Store:
         return self._files.connection
 
     def schema_version(self) -> int:
-        return schema_version(self.connection)
+        return schema_version(self._db)
 
     def is_empty(self) -> bool:
         """True when the store holds no patient (archived ones count): offer the demo then."""
         try:
             return self._patients.is_empty()
-        except db.database_errors(self.connection):
+        except self._files.database_errors():
             return True  # no tables yet
 
     # --- patients (repositories/patients.py) --------------------------------------------------
@@ -183,9 +242,14 @@ class Store:
         """Add a patient; the identifier (MRN), when given, must be unique."""
         return self._patients.create(fields)
 
-    def update_patient(self, pid: int, fields: PatientFields) -> Patient:
-        """Replace a patient's identity and administrative fields."""
-        return self._patients.update(pid, fields)
+    def update_patient(
+        self, pid: int, fields: PatientFields, expected_version: int | None = None
+    ) -> Patient:
+        """Replace a patient's identity and administrative fields.
+
+        With ``expected_version`` (the :attr:`Patient.version` the edit started from) a save
+        after someone else's raises :class:`StaleRecordError`; nothing is overwritten."""
+        return self._patients.update(pid, fields, expected_version)
 
     def archive_patient(self, pid: int, archived: bool = True) -> Patient:
         """Hide a patient from the default list (records are kept; nothing is deleted)."""
@@ -227,9 +291,19 @@ class Store:
 
     # --- visits (repositories/visits.py) ------------------------------------------------------
 
-    def save_visit(self, pid: int, visit_date: dt.date, snapshot: Snapshot) -> Visit:
-        """Store the snapshot of ``visit_date`` (replacing that date's earlier version)."""
-        return self._visits.save(pid, visit_date, snapshot)
+    def save_visit(
+        self,
+        pid: int,
+        visit_date: dt.date,
+        snapshot: Snapshot,
+        expected_version: int | None = None,
+    ) -> Visit:
+        """Store the snapshot of ``visit_date`` (replacing that date's earlier version).
+
+        With ``expected_version`` (the :attr:`Visit.version` the form was loaded from, 0 for a
+        new visit) a save after someone else's raises :class:`StaleRecordError` carrying both
+        versions; nothing is overwritten."""
+        return self._visits.save(pid, visit_date, snapshot, expected_version)
 
     def get_visit(self, pid: int, visit_date: dt.date) -> Visit:
         return self._visits.get(pid, visit_date)

@@ -6,13 +6,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from myeloma_desk.store.errors import ConflictError, NotFoundError
+from myeloma_desk.store.errors import ConflictError, NotFoundError, StaleRecordError
 from myeloma_desk.store.folding import fold, prefix_range, terms
 from myeloma_desk.store.models import Patient, PatientFields, PatientSummary
 from myeloma_desk.store.repositories.session import Session
 
 SUMMARY_COLUMNS = "id, uid, name, identifier, birth_date, sex, diagnosis, archived, last_visit"
-PATIENT_COLUMNS = SUMMARY_COLUMNS + ", notes, created_at, updated_at"
+PATIENT_COLUMNS = SUMMARY_COLUMNS + ", notes, created_at, updated_at, version"
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -35,7 +35,9 @@ def summary_of(row: Any) -> PatientSummary:
 
 def patient_of(row: Any) -> Patient:
     base = summary_of(row)
-    return Patient(**base.__dict__, notes=row[9], created_at=row[10], updated_at=row[11])
+    return Patient(
+        **base.__dict__, notes=row[9], created_at=row[10], updated_at=row[11], version=row[12]
+    )
 
 
 class PatientRepository:
@@ -98,7 +100,9 @@ class PatientRepository:
             self._s.log(now, "create", self._s.uid(pid), {"what": "patient"})
         return self.get(pid)
 
-    def update(self, pid: int, fields: PatientFields) -> Patient:
+    def update(
+        self, pid: int, fields: PatientFields, expected_version: int | None = None
+    ) -> Patient:
         db = self._s.db
         now = self._s.now()
         with db.transaction():
@@ -112,7 +116,17 @@ class PatientRepository:
                     raise ConflictError(
                         f"another patient already has identifier {fields.identifier!r}"
                     )
-            before = self.get(pid).fields()
+            current = self.get(pid)
+            if expected_version is not None and current.version != expected_version:
+                raise StaleRecordError(
+                    f"the patient record of {current.name}",
+                    expected_version,
+                    current.version,
+                    fields,
+                    current,
+                    self._s.last_actor(uid),
+                )
+            before = current.fields()
             changed = sorted(
                 name
                 for name in PatientFields.model_fields
@@ -120,8 +134,8 @@ class PatientRepository:
             )
             db.execute(
                 "UPDATE patients SET name = ?, identifier = ?, birth_date = ?, sex = ?, "
-                "diagnosis = ?, notes = ?, updated_at = ?, name_fold = ?, identifier_fold = ? "
-                "WHERE id = ?",
+                "diagnosis = ?, notes = ?, updated_at = ?, name_fold = ?, identifier_fold = ?, "
+                "version = version + 1 WHERE id = ?",
                 (
                     fields.name,
                     fields.identifier,
@@ -144,7 +158,8 @@ class PatientRepository:
         with self._s.db.transaction():
             uid = self._s.uid(pid)
             self._s.db.execute(
-                "UPDATE patients SET archived = ?, updated_at = ? WHERE id = ?",
+                "UPDATE patients SET archived = ?, updated_at = ?, version = version + 1 "
+                "WHERE id = ?",
                 (int(archived), now, pid),
             )
             self._s.log(now, "archive", uid, {"archived": archived})

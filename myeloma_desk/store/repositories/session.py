@@ -30,6 +30,15 @@ class Session:
             raise NotFoundError(f"no patient with id {pid}")
         return str(row[0])
 
+    def last_actor(self, uid: str) -> str | None:
+        """Who wrote the newest audit event of a patient (the login role on a server)."""
+        row = self.db.execute(
+            "SELECT actor FROM audit_log WHERE patient_uid = ? AND action != 'view' "
+            "ORDER BY seq DESC LIMIT 1",
+            (uid,),
+        ).fetchone()
+        return str(row[0]) if row is not None and row[0] else None
+
     def log(
         self, now: str, action: str, uid: str | None, detail: dict[str, Any] | None = None
     ) -> audit.AuditEvent:

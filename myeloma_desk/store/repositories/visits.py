@@ -6,14 +6,14 @@ import datetime as dt
 from typing import Any
 
 from myeloma_desk.domain.snapshot import Snapshot
-from myeloma_desk.store.errors import NotFoundError
+from myeloma_desk.store.errors import NotFoundError, StaleRecordError
 from myeloma_desk.store.models import Visit
 from myeloma_desk.store.repositories.patients import PatientRepository
 from myeloma_desk.store.repositories.session import Session
 
 # Fields of a visit's snapshot that come from elsewhere in the store, not from the visit.
 DERIVED = {"patient", "history", "therapy_lines"}
-_COLUMNS = "id, patient_id, visit_date, snapshot_json, updated_at"
+_COLUMNS = "id, patient_id, visit_date, snapshot_json, updated_at, version"
 
 
 def visit_snapshot_json(snapshot: Snapshot, visit_date: dt.date) -> str:
@@ -40,6 +40,7 @@ def _visit(row: Any) -> Visit:
         date=dt.date.fromisoformat(row[2]),
         snapshot=Snapshot.model_validate_json(row[3]),
         updated_at=row[4],
+        version=row[5],
     )
 
 
@@ -50,16 +51,33 @@ class VisitRepository:
         self._s = session
         self._patients = patients
 
-    def save(self, pid: int, visit_date: dt.date, snapshot: Snapshot) -> Visit:
+    def save(
+        self,
+        pid: int,
+        visit_date: dt.date,
+        snapshot: Snapshot,
+        expected_version: int | None = None,
+    ) -> Visit:
+        """Save a visit; with ``expected_version`` (0 = a new visit) refuse a stale save."""
         payload = visit_snapshot_json(snapshot, visit_date)
         db = self._s.db
         now = self._s.now()
         with db.transaction():
             uid = self._s.uid(pid)
             existing = db.execute(
-                "SELECT id FROM visits WHERE patient_id = ? AND visit_date = ?",
+                "SELECT id, version FROM visits WHERE patient_id = ? AND visit_date = ?",
                 (pid, visit_date.isoformat()),
             ).fetchone()
+            found = int(existing[1]) if existing is not None else 0
+            if expected_version is not None and found != expected_version:
+                raise StaleRecordError(
+                    f"the visit of {visit_date.isoformat()}",
+                    expected_version,
+                    found,
+                    snapshot,
+                    self.get(pid, visit_date) if existing is not None else None,
+                    self._s.last_actor(uid),
+                )
             if existing is None:
                 db.insert(
                     "INSERT INTO visits (patient_id, visit_date, snapshot_json, created_at, "
@@ -69,7 +87,8 @@ class VisitRepository:
                 action = "create"
             else:
                 db.execute(
-                    "UPDATE visits SET snapshot_json = ?, updated_at = ? WHERE id = ?",
+                    "UPDATE visits SET snapshot_json = ?, updated_at = ?, version = version + 1 "
+                    "WHERE id = ?",
                     (payload, now, int(existing[0])),
                 )
                 action = "change"

@@ -376,7 +376,7 @@ class AssessView(QWidget):
             show(state.snapshot, self.subject or "this visit")
         return page
 
-    def report_doc(self) -> ReportDoc:
+    def report_doc(self, detail: bool = False) -> ReportDoc:
         """The report of the visit as typed (a calculator report when there is no patient)."""
         from myeloma_desk.reports.build import assessment_report
 
@@ -389,6 +389,7 @@ class AssessView(QWidget):
             clinician=getattr(settings, "clinician", ""),
             institution=getattr(settings, "institution", ""),
             page_size=getattr(settings, "page_size", "A4"),
+            detail=detail,
         )
 
     def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
@@ -402,7 +403,9 @@ class AssessView(QWidget):
         if not reports_available():
             self.status.setText("Printing is not available in this build.")
             return None
-        self._preview = open_preview(self, self.report_doc(), show=self.show_dialogs)
+        self._preview = open_preview(
+            self, self.report_doc(), show=self.show_dialogs, rebuild=self.report_doc
+        )
         return self._preview
 
     def save_pdf(self, path: str | None = None) -> tuple[Path, int] | None:

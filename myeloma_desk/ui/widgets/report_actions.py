@@ -7,10 +7,11 @@ so what is previewed, printed and saved is the same document.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QToolBar, QWidget
 
 
 def reports_available() -> bool:
@@ -22,11 +23,32 @@ def reports_available() -> bool:
     return True
 
 
-def open_preview(parent: QWidget, doc: Any, show: bool = True) -> Any:
-    """A print preview of ``doc`` (opened when ``show``; tests only build it)."""
+def open_preview(
+    parent: QWidget,
+    doc: Any,
+    show: bool = True,
+    rebuild: Callable[[bool], Any] | None = None,
+) -> Any:
+    """A print preview of ``doc`` (opened when ``show``; tests only build it).
+
+    With ``rebuild`` (``detail -> document``) the preview's toolbar has a "Full criteria
+    (appendix)" option: ticked, the report is rebuilt with the full criteria of every rule
+    (as ``report --detail``) and the preview redrawn.
+    """
     from myeloma_desk.reports.render_qt import preview_dialog
 
     dialog = preview_dialog(doc, parent)
+    if rebuild is not None:
+        box = QCheckBox("&Full criteria (appendix)")
+        box.setObjectName("report-detail")
+        box.setAccessibleName("Add the full criteria of every rule as an appendix")
+        box.setChecked(bool(getattr(doc, "detail", False)))
+        box.toggled.connect(lambda checked: dialog.set_doc(rebuild(checked)))
+        bar = dialog.findChild(QToolBar)
+        if bar is not None:
+            bar.addSeparator()
+            bar.addWidget(box)
+        dialog.detail_box = box  # the option, for keyboard users and tests
     if show:
         dialog.open()
     return dialog

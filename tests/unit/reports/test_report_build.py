@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import json
 import re
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from myeloma_desk.reports.build import (
     ReportDoc,
     build_report,
     to_html,
+    visible,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -171,7 +173,9 @@ def test_any_user_text_is_escaped(name: str, identifier: str, clinician: str) ->
     assert [v for k, v in parsed.attrs if k == "src"] == []  # no dated values: no chart
     shown = "".join(parsed.text)
     if name:
-        assert name.strip() in shown or name in shown
+        # printed literally, with control and text-direction characters made visible
+        assert visible(name) in shown
+        assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in doc.header.running_label)
 
 
 def test_calculator_only_report_without_patient() -> None:
@@ -199,7 +203,7 @@ def test_missing_data_is_shown_not_hidden() -> None:
     doc = build_report(snap, assess(snap, rule_ids=["iss"]))  # exact lists: ISS alone
     iss = next(r for r in doc.results if r.rule == "iss")
     assert iss.status == "cannot determine"
-    assert iss.result == "cannot be determined (possible: I, II)"
+    assert iss.result == "I or II (not determined)"
     assert iss.missing == ["Albumin"]
     assert [c.met for c in iss.criteria] == ["not met", "met", "unknown"]
     assert iss.criteria[-1].value == "not recorded"
@@ -443,7 +447,7 @@ def test_options_from_the_evidence_layer() -> None:
         unknown=["CrCl not known"],
     )
     adapted = options_from_evidence(found)
-    assert adapted.setting == "newly diagnosed less fit"
+    assert adapted.setting == "Newly diagnosed: less fit"
     [option] = adapted.options
     assert option.regimen == "DRd"
     assert option.description == "daratumumab, lenalidomide, dexamethasone"
@@ -454,6 +458,7 @@ def test_options_from_the_evidence_layer() -> None:
     assert options_from_evidence(respelled).options[0].description == ""
     # a study without name or registry number is left out: never the database's own key
     assert option.trials == ["MAIA (NCT02252172)"]
+    assert option.trial_names == ["MAIA"]  # the short report's column
     assert option.level_of_evidence == "1iA, 1iiA"
     assert option.flags == ["Lenalidomide renal dose: 10 mg daily"]
     assert adapted.notes[:3] == [
@@ -461,7 +466,7 @@ def test_options_from_the_evidence_layer() -> None:
         "Unknown: CrCl not known",
         "High-risk cytogenetics recorded.",
     ]
-    assert adapted.notes[-1] == found.disclaimer
+    assert adapted.more == [found.disclaimer]  # the report closes with its own disclaimer
     snap = patient_snapshot()
     doc = build_report(
         snap,
@@ -473,8 +478,10 @@ def test_options_from_the_evidence_layer() -> None:
         pdq_date=adapted.pdq_date,
     )
     text = to_html(doc)
-    assert "for the setting <b>newly diagnosed less fit</b>" in text
-    assert "MAIA (NCT02252172)" in text
+    assert "for the setting <b>Newly diagnosed: less fit</b>" in text
+    assert "<td>MAIA</td>" in text and "NCT02252172" not in text  # names; NCTs in the appendix
+    detailed = to_html(doc.model_copy(update={"detail": True}))
+    assert "MAIA (NCT02252172)" in detailed
     assert "Unknown: CrCl not known" in text
 
 
@@ -550,9 +557,7 @@ def test_possible_diagnoses_read_as_words() -> None:
         result=None,
         detail={"possible": ["active_multiple_myeloma", "non_igm_mgus"]},
     )
-    assert _diagnosis_words(result) == (
-        "cannot be determined (possible: Active multiple myeloma, Non-IgM MGUS)"
-    )
+    assert _diagnosis_words(result) == ("Active multiple myeloma or Non-IgM MGUS (not determined)")
 
 
 def test_response_compares_baseline_and_now_in_one_unit() -> None:

@@ -21,3 +21,16 @@ def store(paths: AppPaths) -> Iterator[Store]:
     opened = open_store(paths)
     yield opened
     opened.close()
+
+
+@pytest.fixture(params=["local", "server"])
+def both_backends(request: pytest.FixtureRequest, paths: AppPaths) -> Iterator[Store]:
+    """An open store on each backend: the local file, and the clinic server (PostgreSQL, as a
+    clinician's own role on a fresh database of the throwaway test cluster)."""
+    if request.param == "local":
+        opened = open_store(paths)
+    else:
+        site = request.getfixturevalue("server_site")
+        opened = Store.open_server(site.target("cleo"), paths)
+    yield opened
+    opened.close()

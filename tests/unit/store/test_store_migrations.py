@@ -37,6 +37,14 @@ def _fill(connection: sqlite3.Connection, version: int) -> None:
             '"2024-01-10"}\', ?, ?)',
             (NOW, NOW),
         )
+    if version >= 3:  # what the version-3 app wrote with each patient: search keys and terms
+        connection.execute(
+            "UPDATE patients SET name_fold = 'berg, ann', identifier_fold = 'mrn-1', "
+            "last_visit = '2024-01-05'"
+        )
+        connection.execute(
+            "INSERT INTO patient_terms (term, patient_id) VALUES ('berg', 1), ('ann', 1)"
+        )
 
 
 def _store_at(paths: AppPaths, version: int) -> None:
@@ -70,6 +78,8 @@ def test_upgrade_from_every_earlier_version(paths: AppPaths, version: int) -> No
             "old note",
         )
         assert patient.diagnosis == ("active_multiple_myeloma" if version >= 2 else None)
+        # Version 4: every existing record starts at version 1.
+        assert patient.version == 1 and store.get_visit(1, D(2024, 1, 5)).version == 1
         # Backfilled search columns, terms and last visit work like a new store's.
         assert [p.id for p in store.search("ann")] == [1]
         assert [p.id for p in store.search("mrn")] == [1]

@@ -1,4 +1,7 @@
-"""Store API: patients, visits, therapy lines, assessments, notes, search, snapshot_for."""
+"""Store API: patients, visits, therapy lines, assessments, notes, search, snapshot_for.
+
+Every test that takes ``store`` runs on both backends: the local SQLite file and the clinic
+PostgreSQL server (a clinician's role on the throwaway test cluster)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,11 @@ from myeloma_desk.domain.engine import assess
 from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.store import ConflictError, NotFoundError, PatientFields, Store
 from myeloma_desk.store.snapshot_builder import age_on, lines_as_of
+
+
+@pytest.fixture
+def store(both_backends: Store) -> Store:
+    return both_backends
 
 
 def make(store: Store, name: str, mrn: str | None = None, **extra: object) -> int:

@@ -344,7 +344,7 @@ class PatientPage(QWidget):
             return event.visit_date
         return record.visits[-1].date
 
-    def report_doc(self, day: dt.date | None = None) -> ReportDoc:
+    def report_doc(self, day: dt.date | None = None, detail: bool = False) -> ReportDoc:
         """The report document of a visit (pure data from reports.build; no dialog)."""
         from myeloma_desk.reports.build import assessment_report
 
@@ -362,6 +362,7 @@ class PatientPage(QWidget):
             page_size=settings.page_size,
             evidence=self.context.evidence,
             course=record.course,  # the established diagnosis, carried staging, trends
+            detail=detail,
         )
 
     def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
@@ -375,7 +376,10 @@ class PatientPage(QWidget):
         doc = self._report_or_message()
         if doc is None:
             return None
-        self._preview = open_preview(self, doc, show=self.show_dialogs)
+        day = doc.header.visit_date
+        self._preview = open_preview(
+            self, doc, show=self.show_dialogs, rebuild=lambda detail: self.report_doc(day, detail)
+        )
         self._record_print("preview", doc)
         return self._preview
 

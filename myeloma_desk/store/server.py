@@ -1,0 +1,320 @@
+"""The clinic server store: PostgreSQL through psycopg 3, beside the local SQLite default.
+
+Each clinician connects as their own PostgreSQL role (SCRAM passwords from libpq's password
+file or service file, never in the address); the server enforces what each role may do
+(``packaging/server/setup-site.sql`` creates the group roles, :func:`grant_site_roles` the
+table grants). :class:`PostgresDatabase` gives the repositories the same small interface as
+the local store (``store/sql.py``), so patients, visits, lines, assessments, notes and the audit
+log are the same code on both backends. Every write transaction takes one advisory lock first:
+the audit log is a single hash chain, so its appends are serialised (as SQLite's
+``BEGIN IMMEDIATE`` does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from myeloma_desk.store.errors import ConflictError, StoreError
+
+# pg_advisory_xact_lock key of the store's write lock (any constant; "MYDK" in ASCII).
+WRITE_LOCK_KEY = 0x4D59444B
+ROLES = ("myeloma_admin", "myeloma_clinician", "myeloma_reader")
+# Tables a clinician writes (therapy lines and search terms are replaced, hence DELETE).
+_WRITTEN = ("patients", "visits", "therapy_lines", "assessments", "notes", "patient_terms")
+_REPLACED = ("therapy_lines", "patient_terms")
+# audit_log columns a client may set: never ``actor``, which the server fills in.
+_AUDIT_COLUMNS = "seq, at, action, patient_uid, detail, prev_hash, hash"
+CONNECT_TIMEOUT_S = 10
+
+
+class ServerUnavailableError(StoreError):
+    """The clinic's database server cannot be reached (or refused the connection)."""
+
+    def __init__(self, target: str, problem: str) -> None:
+        self.target = target
+        self.problem = problem
+        super().__init__(
+            f"The clinic's patient database ({target}) cannot be reached: {problem}. "
+            "Check the network and that the server is running; nothing was changed."
+        )
+
+
+class ReadOnlyRoleError(StoreError):
+    """The connected role may read but not change patient records."""
+
+
+def psycopg_module() -> Any:
+    """psycopg, or a clear error when the optional ``server`` extra is not installed."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - the test extra installs it
+        raise StoreError(
+            "The clinic server store needs psycopg: pip install 'myeloma-desk[server]'."
+        ) from None
+    return psycopg
+
+
+def conninfo_of(target: str) -> str:
+    """libpq connection string for ``target``: a ``postgresql://`` URL, ``key=value`` pairs,
+    or a bare service name (from the libpq service file).
+
+    A password in the target is refused: it would end up in argv, shell history or settings.
+    """
+    psycopg = psycopg_module()
+    text = target.strip()
+    if not text:
+        raise StoreError("The server store address is empty.")
+    if not re.match(r"^(postgres(ql)?://|\w+\s*=)", text):
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", text):
+            raise StoreError(f"{target!r} is neither a postgresql:// address nor a service name.")
+        text = f"service={text}"
+    try:
+        parts = psycopg.conninfo.conninfo_to_dict(text)
+    except psycopg.ProgrammingError as error:
+        raise StoreError(f"The server store address is not valid: {error}") from None
+    if parts.get("password"):
+        raise StoreError(
+            "The server store address contains a password. Remove it and put the password "
+            "in the PostgreSQL password file (~/.pgpass, or PGPASSFILE) or a service file."
+        )
+    return text
+
+
+def describe(conninfo: str) -> str:
+    """``user@host/dbname`` for messages (never a password: conninfo_of refuses those)."""
+    psycopg = psycopg_module()
+    parts = psycopg.conninfo.conninfo_to_dict(conninfo)
+    if "service" in parts and len(parts) == 1:
+        return f"service {parts['service']}"
+    user = parts.get("user", "")
+    host = parts.get("host", "local socket")
+    name = parts.get("dbname", "")
+    return f"{user + '@' if user else ''}{host}/{name}"
+
+
+def connect(target: str) -> Any:
+    """An autocommit psycopg connection to ``target`` (raises ServerUnavailableError)."""
+    psycopg = psycopg_module()
+    conninfo = conninfo_of(target)
+    try:
+        return psycopg.connect(
+            conninfo,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            application_name="Myeloma Desk",
+        )
+    except psycopg.OperationalError as error:
+        first = str(error).strip().splitlines()[-1] if str(error).strip() else "no answer"
+        raise ServerUnavailableError(describe(conninfo), first.removeprefix("FATAL:  ")) from None
+
+
+def _translate(sql: str) -> str:
+    """``?`` placeholders (the repositories' style) to psycopg's ``%s``."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresDatabase:
+    """:class:`myeloma_desk.store.sql.Database` over one psycopg connection."""
+
+    dialect = "postgresql"
+
+    def __init__(self, connection: Any, where: str = "the clinic's database") -> None:
+        self.raw = connection
+        self.where = where
+        self._psycopg = psycopg_module()
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        errors = self._psycopg.errors
+        try:
+            yield
+        except errors.InsufficientPrivilege:
+            raise ReadOnlyRoleError(
+                f"Your database role ({self.user}) may read patient records but not change "
+                "them; ask the clinic's administrator for the clinician role. Nothing was saved."
+            ) from None
+        except errors.UniqueViolation as error:
+            what = error.diag.constraint_name or "a unique key"
+            raise ConflictError(
+                f"another workstation saved the same record at the same moment ({what}); "
+                "reload and try again"
+            ) from None
+        except self._psycopg.OperationalError as error:
+            raise ServerUnavailableError(
+                self.where, str(error).strip() or "connection lost"
+            ) from None
+
+    @property
+    def user(self) -> str:
+        return str(self.raw.info.user)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._errors():
+            if params:
+                return self.raw.execute(_translate(sql), tuple(params))
+            return self.raw.execute(sql)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [tuple(row) for row in rows]
+        if not batch:
+            return
+        with self._errors(), self.raw.cursor() as cursor:
+            cursor.executemany(_translate(sql), batch)
+
+    def insert(self, sql: str, params: Sequence[Any]) -> int:
+        row = self.execute(sql + " RETURNING id", params).fetchone()
+        return int(row[0])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with self._errors(), self.raw.transaction():
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            yield self
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.raw.close()
+
+
+def grant_site_roles(database: PostgresDatabase) -> None:
+    """The grants of the three group roles (run with the schema, by an administrator).
+
+    Readers and clinicians read every table; clinicians write the patient tables; both append
+    to the audit log, without the ``actor`` column (the server fills it with the login role)
+    and without UPDATE or DELETE (the append-only triggers refuse those even to the owner).
+    """
+    run = database.execute
+    run("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC")
+    run("GRANT SELECT ON ALL TABLES IN SCHEMA public TO myeloma_clinician, myeloma_reader")
+    run(f"GRANT INSERT, UPDATE ON {', '.join(_WRITTEN)} TO myeloma_clinician")
+    run(f"GRANT DELETE ON {', '.join(_REPLACED)} TO myeloma_clinician")
+    run("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO myeloma_clinician")
+    run(f"GRANT INSERT ({_AUDIT_COLUMNS}) ON audit_log TO myeloma_clinician, myeloma_reader")
+
+
+def roles_of(database: PostgresDatabase) -> set[str]:
+    """Which of the site's group roles the login role belongs to."""
+    rows = database.execute(
+        "SELECT rolname FROM pg_roles WHERE rolname = ANY(?) "
+        "AND pg_has_role(session_user, oid, 'MEMBER')",
+        (list(ROLES),),
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def now_on_server(database: PostgresDatabase) -> dt.datetime:
+    row = database.execute("SELECT now()").fetchone()
+    return row[0]  # type: ignore[no-any-return]
+
+
+SERVER_ONLY = (
+    "A clinic server store is backed up, restored and encrypted on the server (pg_dump, the "
+    "server's disk encryption, TLS in transit; see docs/store.md), not from a workstation."
+)
+PG_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate")
+
+
+class ServerFiles:
+    """The server store's counterpart of :class:`~myeloma_desk.store.local.LocalFiles`:
+    the connection, migration (by an administrator) and the audit checks on the server."""
+
+    passphrase: str | None = None
+    keep_backups = 0
+    rekey_interrupted = False
+
+    def __init__(self, database: PostgresDatabase, paths: Any, clock: Any) -> None:
+        self.database = database
+        self.paths = paths  # the workstation's own folders (drafts live there)
+        self.clock = clock
+        self.conn: Any = database.raw
+        self.record_event: Any = None  # set by the facade
+        self.is_empty: Any = lambda: True  # set by the facade
+
+    @property
+    def connection(self) -> Any:
+        if self.conn is None:
+            raise StoreError("the patient store is closed (locked); open it again")
+        return self.conn
+
+    def database_errors(self) -> tuple[type[BaseException], ...]:
+        return (psycopg_module().Error,)
+
+    def migrate(self) -> None:
+        from myeloma_desk.store import audit
+        from myeloma_desk.store.migrations import LATEST, migrate, schema_version
+
+        found = schema_version(self.database)
+        if found > LATEST:
+            raise StoreError(
+                f"The clinic database has schema version {found}, newer than this Myeloma Desk "
+                f"understands ({LATEST}); update Myeloma Desk to open it. Nothing was changed."
+            )
+        if found == LATEST:
+            return
+        if "myeloma_admin" not in roles_of(self.database):
+            raise StoreError(
+                f"The clinic database has schema version {found} and this Myeloma Desk needs "
+                f"version {LATEST}: an administrator must open it once with this version to "
+                "upgrade it. Nothing was changed."
+            )
+        with self.database.transaction():
+            # Tables belong to the group role, so any administrator can upgrade them later.
+            self.database.execute("SET LOCAL ROLE myeloma_admin")
+            found = schema_version(self.database)  # another administrator may have been first
+            applied = migrate(self.database)
+            grant_site_roles(self.database)
+            if applied and found > 0:
+                audit.append(
+                    self.database,
+                    self.clock().isoformat(timespec="microseconds"),
+                    "change",
+                    None,
+                    {"what": "schema", "from": found, "to": applied[-1], "backup": None},
+                )
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.database.close()
+            self.conn = None
+
+    def verify_audit(self) -> Any:
+        from myeloma_desk.store import audit
+
+        chain = audit.verify(self.database)
+        problems: list[str] = []
+        rows = self.database.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass"
+        ).fetchall()
+        present = {str(row[0]) for row in rows}
+        for name in PG_TRIGGERS:
+            if name not in present:
+                problems.append(f"the protection {name} was removed from the database")
+        for uid in audit.deleted_patients(self.database):
+            problems.append(f"patient {uid[:8]} was deleted outside the app")
+        return audit.TamperReport(chain, tuple(problems))
+
+    def integrity_check(self) -> str | None:
+        return None  # PostgreSQL checks its own pages (data checksums, amcheck by the admin)
+
+    def backups(self) -> list[Any]:
+        return []
+
+    def _server_only(self, *args: Any) -> Any:
+        raise StoreError(SERVER_ONLY)
+
+    backup = backup_detached = restore = change_passphrase = _server_only
+
+    def drafts_vault(self) -> Any:
+        from myeloma_desk.store import drafts
+
+        return drafts.DraftVault(drafts.vault_path(self.paths.data), None)
+
+    @property
+    def db_path(self) -> Any:
+        raise StoreError(SERVER_ONLY)
+
+    backup_dir = db_path
