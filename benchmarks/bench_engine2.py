@@ -1,7 +1,7 @@
 """Engine II benchmark: a full assessment (every rule) of a snapshot with a 20-visit history.
 
-Target: median ≤ 2 ms per assessment. Prints its figures; run with `bash dev.sh bench` or
-`.venv/bin/python benchmarks/bench_engine2.py [--runs N]`.
+Target: median ≤ 2 ms per assessment of a freshly parsed snapshot. Prints its figures; run
+with `bash dev.sh bench` or `.venv/bin/python benchmarks/bench_engine2.py [--runs N]`.
 """
 
 from __future__ import annotations
@@ -101,18 +101,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=500)
     args = parser.parse_args()
-    snapshot = patient()
     count = len(rules())
     for _ in range(20):  # warm-up: imports, caches
-        assess(snapshot)
+        assess(patient())
+    # Each run assesses a freshly parsed snapshot: an assessment memoizes its intermediates on
+    # the snapshot (converted values, the response timeline), so timing one snapshot again and
+    # again would time a memo lookup, not an assessment. Parsing is timed separately below.
+    snapshots = [patient() for _ in range(args.runs)]
     times = []
-    for _ in range(args.runs):
+    for snapshot in snapshots:
         t0 = time.perf_counter()
         assess(snapshot)
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     median = statistics.median(times)
     p95 = times[int(len(times) * 0.95) - 1]
+    again = []
+    for _ in range(min(args.runs, 100)):
+        t0 = time.perf_counter()
+        assess(snapshots[0])
+        again.append((time.perf_counter() - t0) * 1000)
     t0 = time.perf_counter()
     for _ in range(50):
         patient()
@@ -122,7 +130,8 @@ def main() -> None:
         f"  median {median:.3f} ms   p95 {p95:.3f} ms   min {times[0]:.3f} ms   "
         f"(target median ≤ {TARGET_MS} ms: {'met' if median <= TARGET_MS else 'NOT met'})"
     )
-    print(f"  parsing the snapshot (not in the figure above): {parse_ms:.3f} ms")
+    print(f"  the same snapshot again (memoized): median {statistics.median(again):.3f} ms")
+    print(f"  parsing the snapshot (not in the figures above): {parse_ms:.3f} ms")
 
 
 if __name__ == "__main__":

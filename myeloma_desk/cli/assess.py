@@ -148,7 +148,10 @@ def _value(value: Any) -> str:
 
 def format_result(result: RuleResult) -> list[str]:
     """The readable block for one rule."""
-    shown = _value(result.result) if result.result is not None else "—"
+    from myeloma_desk.domain.display import course_result_text  # imported when printing
+
+    words = course_result_text(result.rule, result.result)  # the one display vocabulary
+    shown = words or (_value(result.result) if result.result is not None else "—")
     lines = [
         f"{result.title} [{result.rule}]",
         f"  status: {STATUS_TEXT.get(result.status, result.status)}",

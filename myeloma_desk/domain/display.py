@@ -10,7 +10,12 @@ tables, so the same value reads the same way everywhere.
 from __future__ import annotations
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
-from myeloma_desk.domain.vocabulary import DIAGNOSIS_LABELS, RESPONSE_LABELS
+from myeloma_desk.domain.vocabulary import (
+    COURSE_RESULT_LABELS,
+    COURSE_VALUE_LABELS,
+    DIAGNOSIS_LABELS,
+    RESPONSE_LABELS,
+)
 
 # Fields of a snapshot that are not measured quantities, with the label a clinician reads.
 OTHER_FIELD_LABELS: dict[str, str] = {
@@ -74,20 +79,45 @@ def setting_label(setting: str) -> str:
     return SETTING_LABELS.get(setting, words(setting))
 
 
-def result_label(value: object) -> str:
-    """A rule's result value in words: diagnoses and IMWG responses by their names, booleans as
-    Yes/No, numbers as written, other identifiers with their underscores turned into spaces."""
+def result_label(value: object, rule: str | None = None) -> str:
+    """A rule's result value in words: diagnoses, IMWG responses and the course results by their
+    names (in the words of ``rule`` when given: "response" of the cardiac rule is "Cardiac
+    response"), lists joined ("None" when empty), booleans as Yes/No, numbers as written, other
+    identifiers with their underscores turned into spaces."""
     if value is None:
         return "Cannot be determined"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, int | float):
         return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return "; ".join(result_label(v, rule) for v in value) if value else "None"
     text = str(value)
+    own = COURSE_RESULT_LABELS.get(rule or "", {})
+    if text in own:
+        return own[text]
     if text in DIAGNOSIS_LABELS:
         return DIAGNOSIS_LABELS[text]
     if text in RESPONSE_LABELS:
         return RESPONSE_LABELS[text]
+    if text in COURSE_VALUE_LABELS:
+        return COURSE_VALUE_LABELS[text]
     if text in STATUS_WORDS:
         return STATUS_WORDS[text]
     return words(text)
+
+
+# Response abbreviations a clinician reads as written (screens show "VGPR", with the full name
+# beside it where there is room).
+ABBREVIATIONS = frozenset({"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NR"})
+
+
+def course_result_text(rule: str, value: object) -> str | None:
+    """The words for a course rule's result where its id would otherwise be shown ("MRD negative
+    outside a complete response"), lists joined; None when ``rule`` is not a course rule or the
+    value is a response abbreviation such as VGPR."""
+    if rule not in COURSE_RESULT_LABELS or value is None:
+        return None
+    if isinstance(value, str) and value in ABBREVIATIONS:
+        return None
+    return result_label(value, rule)

@@ -53,6 +53,71 @@ RESPONSE_LABELS: dict[str, str] = {
 }
 
 
+# The result values of the course-of-disease rules (docs/engine-course.md) in words, per rule:
+# every value each rule can return is listed (tests/unit/domain/test_vocabulary.py walks them),
+# so no screen, report or CLI text shows an id in their place.
+COURSE_RESULT_LABELS: dict[str, dict[str, str]] = {
+    "response_imwg": RESPONSE_LABELS,
+    "mrd_imwg": {
+        "sustained_mrd_negative": "Sustained MRD negative (imaging-plus, at least 1 year apart)",
+        "imaging_plus_mrd_negative": "Imaging-plus MRD negative",
+        "flow_mrd_negative": "Flow MRD negative",
+        "sequencing_mrd_negative": "Sequencing MRD negative",
+        "mrd_negative_not_in_cr": "MRD negative outside a complete response (not an IMWG category)",
+        "mrd_negative_not_imwg_standard": (
+            "MRD negative, not by an IMWG method or sensitivity (NGF or NGS at 10⁻⁵)"
+        ),
+        "mrd_positive": "MRD positive",
+    },
+    "relapse_imwg": {
+        "clinical_relapse": "Clinical relapse",
+        "relapse_from_cr": "Relapse from complete response",
+        "relapse_from_mrd_negative": "Relapse from MRD negativity",
+    },
+    "al_hematologic_response": {
+        "CR": "Complete response",
+        "VGPR": "Very good partial response",
+        "PR": "Partial response",
+        "NR": "No response",
+    },
+    "al_hematologic_progression": {
+        "progression": "Hematologic progression",
+        "no_progression": "No hematologic progression",
+    },
+    "al_cardiac_response": {
+        "response": "Cardiac response",
+        "no_response": "No cardiac response",
+        "progression": "Cardiac progression",
+    },
+    "al_renal_response": {
+        "response": "Renal response",
+        "no_response": "No renal response",
+        "progression": "Renal progression",
+    },
+}
+# Course values shown outside a rule's result: the confirmation of a response
+# (response_imwg ``detail.confirmation.status``) and the progression of a line
+# (time_to_events ``detail.lines[].progression_status``).
+CONFIRMATION_LABELS: dict[str, str] = {
+    "confirmed": "Confirmed by two consecutive assessments",
+    "unconfirmed": "Not yet confirmed (a second assessment is needed)",
+    "not_applicable": "Not confirmed (stable disease is not confirmed)",
+}
+PROGRESSION_STATUS_LABELS: dict[str, str] = {
+    "confirmed": "Progression confirmed by the next assessment",
+    "unconfirmed": "Progression not yet confirmed",
+    "none": "No progression",
+}
+# The same words for a value seen without its rule (the first rule listing it wins).
+COURSE_VALUE_LABELS: dict[str, str] = {}
+for _labels in COURSE_RESULT_LABELS.values():
+    for _value, _label in _labels.items():
+        COURSE_VALUE_LABELS.setdefault(_value, _label)
+COURSE_VALUE_LABELS.update(
+    {"response": "Response", "no_response": "No response", "progression": "Progression"}
+)
+
+
 def diagnosis_label(value: str | None) -> str:
     """A diagnosis in words ("Active multiple myeloma"); unknown values are shown as given."""
     if value is None:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, InstanceOf, field_validator
 
 from myeloma_desk import __version__
 from myeloma_desk.course.trends import LineMarker, Trends, TrendSeries, build_trends
-from myeloma_desk.domain.display import setting_label
+from myeloma_desk.domain.display import course_result_text, setting_label
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
@@ -578,6 +578,9 @@ def format_result(result: RuleResult) -> str:
     value = result.result
     if value is None:
         return "none"
+    words = course_result_text(result.rule, value)  # the one display vocabulary
+    if words is not None:
+        return words
     if isinstance(value, list):
         return ", ".join(_listed(result)) if value else "none"
     if isinstance(value, float | int):

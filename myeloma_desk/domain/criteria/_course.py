@@ -5,13 +5,15 @@ Not a rule module (it is not listed in MODULES and registers nothing).
 
 from __future__ import annotations
 
+import datetime as dt
+from bisect import bisect_right
 from decimal import Decimal, localcontext
 from typing import Literal
 
 from myeloma_desk.domain.drugs import Drug, DrugClass, resolve_drug
 from myeloma_desk.domain.flc import FLC_RATIO_HIGH, FLC_RATIO_LOW  # the one FLC reference range
 from myeloma_desk.domain.lines import group_lines
-from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, TherapyLine, _Measured
+from myeloma_desk.domain.snapshot import Snapshot, TherapyLine, _Measured
 from myeloma_desk.domain.units import COMPARE_PLACES, gt, lt
 
 LightChain = Literal["kappa", "lambda"]
@@ -110,40 +112,52 @@ def line_drugs(line: TherapyLine) -> tuple[list[Drug], list[str]]:
     return known, unknown
 
 
-def baseline_candidates(s: Snapshot) -> list[tuple[list[HistoryEntry], str]]:
-    """Possible baselines for a response, most recent first, each with the entries from it on.
+class Baselines:
+    """The baseline candidates of a snapshot and of every earlier point of its history.
 
     IMWG response is measured against the baseline before the therapy being assessed. With
-    lines of therapy recorded, each line that started by the current date offers the last visit
-    on or before its start; the first history entry is always the last candidate. The response
-    rule takes the most recent candidate at which disease was measurable (a line begun in deep
-    response, such as maintenance, is judged against the earlier baseline). Each candidate says
-    how it was chosen.
+    lines of therapy recorded, each line that started by the assessment's date offers the last
+    visit on or before its start; the first history entry is always the last candidate. The
+    response rule takes the most recent candidate at which disease was measurable (a line begun
+    in deep response, such as maintenance, is judged against the earlier baseline). Each
+    candidate says how it was chosen.
+
+    The history is in date order, so the last visit on or before a line's start is found once
+    per line; the candidates when only the first ``n`` entries existed (the snapshot as it stood
+    at entry ``n``) follow without scanning the history again.
     """
-    history = list(s.history)
-    if not history:
-        return []
-    candidates: list[tuple[list[HistoryEntry], str]] = []
-    seen: set[int] = set()
-    # Only the first part of each IMWG line offers a baseline: transplant, consolidation and
-    # maintenance planned after induction are the same line (domain/lines.py, Rajkumar 2015).
-    starts = [(imwg.number, imwg.first) for imwg in group_lines(s.therapy_lines)]
-    for number, line in reversed(starts):
-        if line.start is None or (s.date is not None and line.start > s.date):
-            continue
-        before = [i for i, entry in enumerate(history) if entry.date <= line.start]
-        if not before or before[-1] in seen or before[-1] == 0:
-            continue
-        seen.add(before[-1])
-        candidates.append(
-            (
-                history[before[-1] :],
-                f"the last visit on or before the start of line {number} ({line.regimen}, "
-                f"started {line.start.isoformat()})",
-            )
-        )
-    candidates.append((history, "the first history entry"))
-    return candidates
+
+    def __init__(self, s: Snapshot) -> None:
+        dates = [entry.date for entry in s.history]
+        # Only the first part of each IMWG line offers a baseline: transplant, consolidation and
+        # maintenance planned after induction are the same line (domain/lines.py, Rajkumar 2015).
+        self.starts: list[tuple[dt.date, int, str]] = []
+        for imwg in group_lines(s.therapy_lines):
+            line = imwg.first
+            if line.start is not None:
+                how = (
+                    f"the last visit on or before the start of line {imwg.number} "
+                    f"({line.regimen}, started {line.start.isoformat()})"
+                )
+                self.starts.append((line.start, bisect_right(dates, line.start) - 1, how))
+
+    def candidates(self, n: int, day: dt.date | None) -> list[tuple[int, str]]:
+        """(index of the baseline entry, how it was chosen), most recent first, among the first
+        ``n`` history entries for an assessment dated ``day``; [] without history."""
+        if n == 0:
+            return []
+        found: list[tuple[int, str]] = []
+        seen: set[int] = set()
+        for start, last, how in reversed(self.starts):
+            if day is not None and start > day:
+                continue
+            index = min(last, n - 1)
+            if index <= 0 or index in seen:
+                continue
+            seen.add(index)
+            found.append((index, how))
+        found.append((0, "the first history entry"))
+        return found
 
 
 def current_line(s: Snapshot) -> TherapyLine | None:
@@ -161,8 +175,10 @@ def line_has_class(line: TherapyLine, *classes: DrugClass) -> bool:
 
 def all3(values: list[bool | None]) -> bool | None:
     """Three-valued AND: False if any is False, None if any is unknown, else True."""
-    if any(v is False for v in values):
-        return False
-    if any(v is None for v in values):
-        return None
-    return True
+    unknown = False
+    for v in values:  # a plain loop: this is called for every assessment of a history
+        if v is False:
+            return False
+        if v is None:
+            unknown = True
+    return None if unknown else True

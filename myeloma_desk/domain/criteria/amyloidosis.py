@@ -14,11 +14,13 @@ biopsy-proven AL diagnosis are staged with an assumption saying so.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from myeloma_desk.domain.criteria._course import (
     all3,
     dflc,
     involved_chain,
+    involved_flc,
     line_has_class,
     pct,
     percent_change,
@@ -28,7 +30,7 @@ from myeloma_desk.domain.criteria._course import ratio_normal as _ratio_normal
 from myeloma_desk.domain.drugs import DrugClass
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import Explanation, RuleResult, source
-from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, _Measured
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
 DISPENZIERI_2004 = source(
@@ -83,6 +85,12 @@ COMENZO_2012 = source(
     "Comenzo RL, Reece D, Palladini G, et al. Consensus guidelines for the conduct and reporting "
     "of clinical trials in systemic light-chain amyloidosis. Leukemia. 2012;26(11):2317-2325.",
 )
+GERTZ_2005 = source(
+    "Gertz 2005 Am J Hematol",
+    "Gertz MA, Comenzo R, Falk RH, et al. Definition of organ involvement and treatment response "
+    "in immunoglobulin light chain amyloidosis (AL): a consensus opinion from the 10th "
+    "International Symposium on Amyloid and Amyloidosis. Am J Hematol. 2005;79(4):319-328.",
+)
 PALLADINI_2012 = source(
     "Palladini 2012 J Clin Oncol",
     "Palladini G, Dispenzieri A, Gertz MA, et al. New criteria for response to treatment in "
@@ -136,6 +144,26 @@ CARDIAC_CHANGE_ABSOLUTE = 300.0
 RENAL_RESPONSE_PERCENT = 30.0
 RENAL_RESPONSE_BELOW = 0.5
 RENAL_PROGRESSION_EGFR_PERCENT = 25.0
+
+# Hematologic progression (the AL consensus criteria: Gertz 2005; Comenzo 2012, kept with the
+# Palladini 2012 response criteria). Checked with the search tool 2026-12-03 against the CIBMTR
+# forms manual's reproduction of the criteria (the papers' own text was not available):
+# "If progressing from CR, any detectable monoclonal protein or abnormal free light chain ratio
+# (light chain must double)"; "If progressive from PR or SD, ≥ 50% increase in the serum M protein
+# to > 0.5 g/dL, or ≥ 50% increase in urine M protein to > 200mg/day with visible peak present";
+# "Serum free light chain increase of ≥ 50% to > 10 mg/dL (100 mg/L)".
+PROGRESSION_INCREASE = 50.0  # ≥ 50% increase (serum, urine, free light chain)
+PROGRESSION_SERUM_ABOVE = 0.5  # ... to > 0.5 g/dL
+PROGRESSION_URINE_ABOVE = 200.0  # ... to > 200 mg/24 h
+PROGRESSION_FLC_ABOVE = 100.0  # ... to > 100 mg/L (10 mg/dL), the involved free light chain
+PROGRESSION_FROM_CR_FACTOR = 2.0  # from CR: "light chain must double"
+PROGRESSION_VERIFIED = (
+    "Criteria of the AL consensus (Gertz 2005; Comenzo 2012) as reproduced in the CIBMTR forms "
+    "manual; the papers' own text could not be read. The source says “increase” without naming "
+    "the reference value: the lowest value since the first history entry (the nadir) is used, as "
+    "in the myeloma criteria, and from CR “light chain must double” is read as the involved free "
+    "light chain at least twice its lowest value since the complete response."
+)
 
 AL_MARKERS = ("nt_probnp", "bnp", "troponin_t", "troponin_i", "proteinuria_24h")
 STAGES_0_2 = ("I", "II", "III")
@@ -401,6 +429,190 @@ def al_hematologic_response(s: Snapshot) -> RuleResult:
     if vgpr is None or pr is None:
         return e.cannot_determine()
     return e.determined("NR")
+
+
+def _hematologic_cr(entry: _Measured) -> bool | None:
+    """Hematologic CR (Palladini 2012): serum and urine immunofixation negative, normal ratio."""
+    ife_s = None if entry.serum_immunofixation is None else entry.serum_immunofixation == "negative"
+    ife_u = None if entry.urine_immunofixation is None else entry.urine_immunofixation == "negative"
+    return all3([ife_s, ife_u, _ratio_normal(entry)])
+
+
+def _lowest(entries: list[HistoryEntry], value: Callable[[HistoryEntry], float | None]) -> Any:
+    """(lowest value, its date) among ``entries``, or None when none has the value."""
+    found: tuple[float, str] | None = None
+    for entry in entries:
+        v = value(entry)
+        if v is not None and (found is None or lt(v, found[0])):
+            found = (v, entry.date.isoformat())
+    return found
+
+
+def _risen(
+    e: Explanation,
+    label: str,
+    low: tuple[float, str] | None,
+    now: float | None,
+    above: float,
+    unit: str,
+) -> bool | None:
+    """A ≥ 50% increase over the lowest value to above ``above`` (from 0 any rise counts)."""
+    name = f"{label}: ≥ {fmt(PROGRESSION_INCREASE)}% increase from the lowest value to > " + fmt(
+        above, unit
+    )
+    if low is None or now is None:
+        e.criterion(name, None, "not recorded now and earlier")
+        return None
+    change = percent_change(low[0], now) if gt(low[0], 0) else None
+    relative = gt(now, low[0]) if change is None else ge(change, PROGRESSION_INCREASE)
+    met = relative and gt(now, above)
+    e.criterion(
+        name,
+        met,
+        f"lowest {fmt(low[0], unit)} on {low[1]} → {fmt(now, unit)} "
+        f"({pct(change) if change is not None else 'from a lowest value of 0'})",
+    )
+    return met
+
+
+@rule("al_hematologic_progression", "AL amyloidosis: hematologic progression", "al")
+def al_hematologic_progression(s: Snapshot) -> RuleResult:
+    """From CR: monoclonal protein back or an abnormal ratio with the light chain doubled; from
+    PR or no response: serum, urine or free light chain ≥ 50% up to above its limit."""
+    e = Explanation(
+        "al_hematologic_progression",
+        "AL amyloidosis: hematologic progression",
+        GERTZ_2005,
+        COMENZO_2012,
+        PALLADINI_2012,
+    )
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    if not s.history:
+        return e.not_applicable(
+            "no earlier snapshot in history: progression is measured from the lowest earlier value"
+        )
+    e.detail["verification"] = PROGRESSION_VERIFIED
+    history = list(s.history)
+    chain, how = involved_chain(s, history[0])
+    e.detail["involved_light_chain"] = chain
+    e.detail["involved_light_chain_from"] = how
+    first_cr = next((i for i, entry in enumerate(history) if _hematologic_cr(entry)), None)
+    if first_cr is not None:
+        return _progression_from_cr(e, s, history[first_cr:], chain)
+    e.detail["from"] = "partial response, very good partial response or no response"
+    found = [
+        _risen(
+            e,
+            "serum M-protein",
+            _lowest(history, lambda x: x.get("serum_m_protein")),
+            s.get("serum_m_protein"),
+            PROGRESSION_SERUM_ABOVE,
+            "g/dL",
+        ),
+        _risen(
+            e,
+            "urine M-protein",
+            _lowest(history, lambda x: x.get("urine_m_protein_24h")),
+            s.get("urine_m_protein_24h"),
+            PROGRESSION_URINE_ABOVE,
+            "mg/24h",
+        ),
+        _risen(
+            e,
+            "involved free light chain",
+            _lowest(history, lambda x: involved_flc(x, chain)),
+            involved_flc(s, chain),
+            PROGRESSION_FLC_ABOVE,
+            "mg/L",
+        ),
+    ]
+    if found[1]:
+        e.assume("the urine M-protein entered is read as a visible peak, as the criteria require")
+    if any(v is True for v in found):
+        return e.determined("progression")
+    if any(v is None for v in found):
+        for field, value in (
+            ("serum_m_protein", s.serum_m_protein),
+            ("urine_m_protein_24h", s.urine_m_protein_24h),
+        ):
+            if value is None:
+                e.need(field)
+        if involved_flc(s, chain) is None:
+            e.need("free_kappa", "free_lambda")
+            if chain is None:
+                e.need("m_protein_light_chain")
+        if all(v is None for v in found):
+            return e.cannot_determine(reason="no serum, urine or free light chain value to compare")
+        e.detail["not_assessed"] = [
+            name
+            for name, v in zip(
+                ("serum M-protein", "urine M-protein", "free light chain"), found, strict=True
+            )
+            if v is None
+        ]
+    return e.determined("no_progression")
+
+
+def _progression_from_cr(
+    e: Explanation, s: Snapshot, since: list[HistoryEntry], chain: Any
+) -> RuleResult:
+    """From CR: detectable monoclonal protein, or an abnormal ratio with the light chain doubled."""
+    e.detail["from"] = "complete response"
+    e.detail["complete_response_date"] = since[0].date.isoformat()
+    signs: list[bool | None] = []
+    for name, value in (
+        ("serum immunofixation", s.serum_immunofixation),
+        ("urine immunofixation", s.urine_immunofixation),
+    ):
+        met = None if value is None else value == "positive"
+        e.criterion(f"monoclonal protein detectable: {name} positive", met, value or "not recorded")
+        signs.append(met)
+    m_spike = s.get("serum_m_protein")
+    if m_spike is not None:
+        signs.append(
+            e.criterion(
+                "serum M-protein on electrophoresis", gt(m_spike, 0), s.shown("serum_m_protein")
+            )
+        )
+    normal = _ratio_normal(s)
+    low = _lowest(since, lambda x: involved_flc(x, chain))
+    now = involved_flc(s, chain)
+    doubled = (
+        None
+        if low is None or now is None
+        else ge(now, low[0] * PROGRESSION_FROM_CR_FACTOR) and gt(now, low[0])
+    )
+    flc = all3([None if normal is None else not normal, doubled])
+    e.criterion(
+        "abnormal FLC ratio with the involved light chain at least doubled from its lowest "
+        "value since the complete response",
+        flc,
+        (
+            "ratio "
+            + ("not known" if normal is None else ("normal" if normal else "abnormal"))
+            + (
+                f"; involved {fmt(low[0], 'mg/L')} on {low[1]} → {fmt(now, 'mg/L')}"
+                if low is not None and now is not None
+                else "; involved free light chain not recorded now and since the response"
+            )
+        ),
+    )
+    signs.append(flc)
+    if any(v is True for v in signs):
+        return e.determined("progression")
+    if any(v is None for v in signs):
+        for field, value in (
+            ("serum_immunofixation", s.serum_immunofixation),
+            ("urine_immunofixation", s.urine_immunofixation),
+        ):
+            if value is None:
+                e.need(field)
+        if normal is None or now is None:
+            e.need("free_kappa", "free_lambda")
+        return e.cannot_determine(reason="progression from complete response cannot be excluded")
+    return e.determined("no_progression")
 
 
 def _low_dflc(

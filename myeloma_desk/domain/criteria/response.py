@@ -13,18 +13,20 @@ percentage when nothing else is (non-secretory disease). A category is *confirme
 previous assessment since the baseline, under the same therapy, met it too
 (``detail.confirmation``).
 
-Not implemented (said in ``detail.not_checked``): imaging response (PET/MRI) and circulating
-plasma cells.
+Not implemented (said in ``detail.not_checked``, with the reason): imaging response (PET/MRI),
+measured plasmacytoma size and circulating plasma cells, whose Kumar 2016 thresholds could not be
+verified with the sources available.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from myeloma_desk.domain.criteria._course import (
+    Baselines,
     all3,
-    baseline_candidates,
     dflc,
     involved_chain,
     involved_flc,
@@ -36,6 +38,7 @@ from myeloma_desk.domain.criteria._course import (
 from myeloma_desk.domain.criteria.diagnosis.events import CALCIUM_ABSOLUTE
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.events import NO_DEATHS, PR_OR_BETTER, Assessment, line_times
+from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.lines import group_lines
 from myeloma_desk.domain.results import (
     PDQ,
@@ -100,9 +103,26 @@ ORDER = ("PD", "SD", "MR", "PR", "VGPR", "CR", "sCR")
 RESPONSES = ("MR", "PR", "VGPR", "CR", "sCR")
 UNITS = {"serum_m_protein": "g/dL", "urine_m_protein_24h": "mg/24h", "dflc": "mg/L"}
 MARROW = "bone_marrow_plasma_cells_percent"
+# The measured fields an assessment reads (converted once per history entry, see _earlier).
+FOLLOWED = (
+    "serum_m_protein",
+    "urine_m_protein_24h",
+    "free_kappa",
+    "free_lambda",
+    MARROW,
+    "lytic_lesions",
+)
+# Kumar 2016's measured-imaging criteria (plasmacytoma size as the sum of the products of the
+# perpendicular diameters; circulating plasma cells as a measure of progression) were searched
+# for 2026-12-03 and not found in any source the search tool holds; Durie 2006's wording for
+# soft-tissue plasmacytomas (≥ 50% smaller for PR, gone for CR, new or definitely larger for PD)
+# is what the recorded category applies.
 NOT_CHECKED = (
-    "Imaging response (PET/MRI) and circulating plasma cells are not assessed. Minimal response "
-    "is not defined for disease followed by free light chains or by the marrow alone."
+    "Not assessed: imaging response (PET/MRI), the measured size of soft-tissue plasmacytomas "
+    "(sum of the products of the perpendicular diameters) and circulating plasma cells; their "
+    "Kumar 2016 thresholds could not be verified against the paper. Plasmacytomas are judged "
+    "from the category recorded (none, present, at least 50% smaller, new or growing). Minimal "
+    "response is not defined for disease followed by free light chains or by the marrow alone."
 )
 
 
@@ -165,10 +185,15 @@ def response_imwg(s: Snapshot) -> RuleResult:
 def _earlier(s: Snapshot, index: int) -> Snapshot:
     """The snapshot as it stood at history entry ``index`` (its labs, the history before it)."""
     entry = s.history[index]
-    update: dict[str, Any] = {name: getattr(entry, name) for name in HistoryEntry.model_fields}
-    update["history"] = list(s.history[:index])
+    update: dict[str, Any] = dict(entry.__dict__)  # the entry's fields (pydantic's store)
+    update["history"] = s.history[:index]
     earlier = s.model_copy(update=update)
-    earlier.__pydantic_private__ = {"_memo": {}}  # converted values belong to the copy's labs
+    # The copy's labs are the entry's: it starts with the entry's converted values (converted
+    # once, shared with the nadirs), never with values derived from the full snapshot.
+    for name in FOLLOWED:
+        entry.get(name)
+    converted = {k: v for k, v in entry._memo_dict().items() if k in MEASURED_FIELDS}
+    earlier.__pydantic_private__ = {"_memo": converted}
     return earlier
 
 
@@ -202,7 +227,7 @@ def _confirmation(s: Snapshot, current: RuleResult) -> dict[str, Any]:
             "reason": "one assessment since the baseline: a second is needed to confirm",
         }
     index = later[-1]
-    previous = _assess(_earlier(s, index))
+    previous = _timeline(s).at(index)
     before = previous.result if previous.status == "determined" else None
     shown = {"date": s.history[index].date.isoformat(), "result": before}
     confirmed: str | None = None
@@ -237,16 +262,33 @@ class _Quiet(Explanation):
         )
 
 
+def _verbose(e: Explanation) -> bool:
+    """Whether ``e`` records criteria (a quiet assessment builds no text)."""
+    return not isinstance(e, _Quiet)
+
+
 # The result of a progression-only assessment that found no progression (time_to_events).
 NOT_PD = "no progression"
 
 
-def _assess(s: Snapshot, *, quiet: bool = False, progression_only: bool = False) -> RuleResult:
+def _assess(
+    s: Snapshot,
+    timeline: _Timeline | None = None,
+    *,
+    quiet: bool = False,
+    progression_only: bool = False,
+) -> RuleResult:
     """The category of one assessment against baseline and nadir (no confirmation).
 
-    ``quiet`` keeps no criteria; ``progression_only`` stops after the progression check and
-    returns ``NOT_PD`` when there is none (the series of time_to_events needs no more).
+    ``s`` is the snapshot, or the snapshot as it stood at one of its history entries (then
+    ``timeline`` is the full snapshot's, which holds the baselines and nadirs of every point of
+    the history). ``quiet`` keeps no criteria and builds no text; ``progression_only`` stops
+    after the progression check and returns ``NOT_PD`` when there is none (the series of
+    time_to_events needs no more).
     """
+    if timeline is None:
+        timeline = _timeline(s)
+    n = len(s.history)
     kind = _Quiet if quiet else Explanation
     e = kind("response_imwg", "Response to therapy (IMWG)", KUMAR_2016, DURIE_2006, PDQ)
     e.detail["not_checked"] = NOT_CHECKED
@@ -258,41 +300,27 @@ def _assess(s: Snapshot, *, quiet: bool = False, progression_only: bool = False)
             "no earlier snapshot in history: response is measured against a baseline before "
             "therapy (the first history entry)"
         )
-    window, baseline_how = _choose_baseline(s)
-    base = window[0]
+    first, baseline_how = timeline.baseline(s)
+    base = s.history[first]
     chain, chain_how = involved_chain(s, base)
     e.detail["involved_light_chain"] = chain
     e.detail["involved_light_chain_from"] = chain_how
     e.detail["baseline_date"] = base.date.isoformat()
     e.detail["baseline_chosen"] = baseline_how
 
-    params = _measurable(e, s, base, chain)
+    known = timeline.measurable(first, chain) if quiet else None
+    params = known if known is not None else _measurable(e, s, base, chain)
     if isinstance(params, RuleResult):
         return params
     e.detail["parameters"] = params
     e.detail["parameter"] = params[0]
 
     marrow_only = params == [MARROW]
-    base_values = _values(base, chain, marrow_only)
+    base_values = timeline.values(first, chain, marrow_only)
     now = _values(s, chain, marrow_only)
-    nadir = _nadir(window, chain if params == ["dflc"] else None, marrow_only)
-    shown_units = {**UNITS, MARROW: "%"} if marrow_only else UNITS
-    e.detail["units"] = shown_units
-    e.detail["baseline"] = {p: base_values[p] for p in shown_units}
-    e.detail["current"] = {p: now[p] for p in shown_units}
-    e.detail["nadir"] = nadir
-    from_baseline: dict[str, float | None] = {}
-    from_nadir: dict[str, float | None] = {}
-    for p, current in () if quiet else now.items():
-        before = base_values[p]
-        if current is None:
-            continue
-        if before is not None and before > 0:
-            from_baseline[p] = percent_change(before, current)
-        if p in nadir and nadir[p]["value"] > 0:
-            from_nadir[p] = percent_change(nadir[p]["value"], current)
-    e.detail["percent_change_from_baseline"] = from_baseline
-    e.detail["percent_change_from_nadir"] = from_nadir
+    nadir = timeline.nadir(first, n, chain if params == ["dflc"] else None, marrow_only)
+    if not quiet:  # the values shown; a quiet assessment keeps only its category
+        _shown_values(e, marrow_only, base_values, now, nadir)
 
     progression = _progression(e, s, params, nadir, now)
     if progression is True:
@@ -316,13 +344,115 @@ def _assess(s: Snapshot, *, quiet: bool = False, progression_only: bool = False)
                 e.detail["not_assessed"] = not_assessed
             return e.determined(level)
         if met is None:
-            not_assessed[level] = needs
-            e.need(*needs)
+            not_assessed[level] = needed = needs()
+            e.need(*needed)
     # Unknown deeper levels with an SD floor: SD is only certain if no level was unknown.
     if not_assessed:
         e.detail["not_assessed"] = not_assessed
         return e.cannot_determine(reason="the response level depends on inputs not recorded")
     return e.determined("SD")
+
+
+def _shown_values(
+    e: Explanation,
+    marrow_only: bool,
+    base_values: dict[str, float | None],
+    now: dict[str, float | None],
+    nadir: dict[str, dict[str, Any]],
+) -> None:
+    """Baseline, current and nadir values with the percentage changes, in ``detail``."""
+    shown_units = {**UNITS, MARROW: "%"} if marrow_only else UNITS
+    e.detail["units"] = shown_units
+    e.detail["baseline"] = {p: base_values[p] for p in shown_units}
+    e.detail["current"] = {p: now[p] for p in shown_units}
+    e.detail["nadir"] = nadir
+    from_baseline: dict[str, float | None] = {}
+    from_nadir: dict[str, float | None] = {}
+    for p, current in now.items():
+        before = base_values[p]
+        if current is None:
+            continue
+        if before is not None and before > 0:
+            from_baseline[p] = percent_change(before, current)
+        if p in nadir and nadir[p]["value"] > 0:
+            from_nadir[p] = percent_change(nadir[p]["value"], current)
+    e.detail["percent_change_from_baseline"] = from_baseline
+    e.detail["percent_change_from_nadir"] = from_nadir
+
+
+class _Timeline:
+    """What every assessment of one patient's history shares, computed once per snapshot.
+
+    The response at a history entry is the snapshot as it stood then (its labs, the entries
+    before it) judged against its own baseline and nadir. Those are found here incrementally:
+    the baseline candidates from the line starts (``Baselines``), measurability once per
+    baseline, and the nadir of each baseline as a running minimum along the history, so the
+    series of assessments that time_to_events, the confirmation and relapse read costs one pass
+    instead of one pass per entry. Each assessment is kept (``at``), so no entry is assessed
+    twice for the same snapshot.
+    """
+
+    def __init__(self, s: Snapshot) -> None:
+        self.s = s
+        self.baselines = Baselines(s)
+        self._measurable: dict[tuple[int, Any], list[str] | None] = {}
+        self._base_values: dict[tuple[int, Any, bool], dict[str, float | None]] = {}
+        self._nadirs: dict[tuple[int, Any, bool], list[dict[str, dict[str, Any]]]] = {}
+        self._at: dict[tuple[int, bool], RuleResult] = {}
+
+    def baseline(self, view: Snapshot) -> tuple[int, str]:
+        """The most recent baseline with measurable disease (else the first history entry)."""
+        candidates = self.baselines.candidates(len(view.history), view.date)
+        for index, how in candidates[:-1]:
+            chain, _ = involved_chain(view, view.history[index])
+            if self.measurable(index, chain) is not None:
+                return index, how
+        return candidates[-1]
+
+    def measurable(self, index: int, chain: Any) -> list[str] | None:
+        """The parameters measurable at history entry ``index``; None when none is."""
+        key = (index, chain)
+        if key not in self._measurable:
+            scratch = _Quiet("response_imwg", "scratch")
+            found = _measurable(scratch, self.s, self.s.history[index], chain)
+            self._measurable[key] = found if isinstance(found, list) else None
+        return self._measurable[key]
+
+    def values(self, index: int, chain: Any, marrow: bool) -> dict[str, float | None]:
+        key = (index, chain, marrow)
+        if key not in self._base_values:
+            self._base_values[key] = _values(self.s.history[index], chain, marrow)
+        return self._base_values[key]
+
+    def nadir(self, first: int, n: int, chain: Any, marrow: bool) -> dict[str, dict[str, Any]]:
+        """The nadir of the entries ``first`` … ``n - 1`` (see ``_nadir``), as a new dict.
+
+        ``chain`` is passed only for FLC-only disease: the dFLC nadir is used for nothing else.
+        """
+        running = self._nadirs.setdefault((first, chain, marrow), [])
+        history = self.s.history
+        while first + len(running) < n:
+            entry = history[first + len(running)]
+            step = dict(running[-1]) if running else {}
+            for p, value in _values(entry, chain, marrow).items():
+                if value is None:
+                    continue
+                if p not in step or lt(value, step[p]["value"]):
+                    step[p] = {"value": value, "date": entry.date.isoformat()}
+            running.append(step)
+        return dict(running[n - first - 1])
+
+    def at(self, index: int, *, progression_only: bool = False) -> RuleResult:
+        """The assessment (quiet) at history entry ``index``; ``len(history)`` is the snapshot."""
+        key = (index, progression_only)
+        if key not in self._at:
+            view = self.s if index == len(self.s.history) else _earlier(self.s, index)
+            self._at[key] = _assess(view, self, quiet=True, progression_only=progression_only)
+        return self._at[key]
+
+
+def _timeline(s: Snapshot) -> _Timeline:
+    return s.derived("response._timeline", _Timeline)
 
 
 def _mrd(e: Explanation, s: Snapshot) -> dict[str, Any] | None:
@@ -427,43 +557,20 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
     return ["dflc"]
 
 
-def _choose_baseline(s: Snapshot) -> tuple[list[HistoryEntry], str]:
-    """The most recent baseline with measurable disease (else the first history entry)."""
-    candidates = baseline_candidates(s)
-    for window, how in candidates[:-1]:
-        scratch = _Quiet("response_imwg", "scratch")
-        chain, _ = involved_chain(s, window[0])
-        if isinstance(_measurable(scratch, s, window[0], chain), list):
-            return window, how
-    return candidates[-1]
-
-
-def _nadir(
-    window: list[HistoryEntry], chain: Any, marrow: bool = False
-) -> dict[str, dict[str, Any]]:
-    """Lowest value of each parameter among the entries since the baseline, with its date.
-
-    ``chain`` is passed only for FLC-only disease: the dFLC nadir is used for nothing else.
-    """
-    nadir: dict[str, dict[str, Any]] = {}
-    for entry in window:
-        for p, value in _values(entry, chain, marrow).items():
-            if value is None:
-                continue
-            if p not in nadir or lt(value, nadir[p]["value"]):
-                nadir[p] = {"value": value, "date": entry.date.isoformat()}
-    return nadir
-
-
 def _rise(
     e: Explanation, label: str, nadir: float, now: float, absolute: float, strict: bool, unit: str
 ) -> bool:
     """≥ 25% over the nadir together with the absolute increase (≥, or > when ``strict``)."""
     increase = sub(now, nadir)
+    big = gt(increase, absolute) if strict else ge(increase, absolute)
+    verbose = _verbose(e)
+    if not big and not verbose:
+        return False  # both are needed: the percentage is only worked out to be shown
     # From a nadir of 0 (or a dFLC at or below 0) any rise is more than 25%.
     change = percent_change(nadir, now) if gt(nadir, 0) else None
     relative = gt(now, nadir) if change is None else ge(change, PD_RELATIVE)
-    big = gt(increase, absolute) if strict else ge(increase, absolute)
+    if not verbose:
+        return relative
     sign = ">" if strict else "≥"
     shown = (
         f"nadir {fmt(nadir, unit)} → {fmt(now, unit)}: {'+' if increase >= 0 else ''}"
@@ -497,13 +604,14 @@ def _progression(
             # was ≥ 5 g/dL"), without the 25% condition.
             increase = sub(current, low)
             met = ge(increase, PD_SERUM_ABSOLUTE_HIGH_NADIR)
-            e.criterion(
-                f"serum M-protein: increase ≥ {fmt(PD_SERUM_ABSOLUTE_HIGH_NADIR, 'g/dL')} from a "
-                f"nadir ≥ {fmt(PD_SERUM_HIGH_NADIR, 'g/dL')}",
-                met,
-                f"nadir {fmt(low, 'g/dL')} → {fmt(current, 'g/dL')}: "
-                f"{'+' if increase >= 0 else ''}{fmt(increase, 'g/dL')}",
-            )
+            if _verbose(e):
+                e.criterion(
+                    f"serum M-protein: increase ≥ {fmt(PD_SERUM_ABSOLUTE_HIGH_NADIR, 'g/dL')} "
+                    f"from a nadir ≥ {fmt(PD_SERUM_HIGH_NADIR, 'g/dL')}",
+                    met,
+                    f"nadir {fmt(low, 'g/dL')} → {fmt(current, 'g/dL')}: "
+                    f"{'+' if increase >= 0 else ''}{fmt(increase, 'g/dL')}",
+                )
             found.append(met)
         elif p == "serum_m_protein":
             found.append(
@@ -550,9 +658,9 @@ def _progression(
             new_lesion[1],
         )
         found.append(new_lesion[0])
-    if any(v is True for v in found):
+    if True in found:  # found holds only True, False and None
         return True
-    if any(v is None for v in found):
+    if None in found:
         return None
     return False
 
@@ -575,25 +683,27 @@ def _levels(
     params: list[str],
     base_values: dict[str, float | None],
     now: dict[str, float | None],
-) -> dict[str, tuple[bool | None, list[str]]]:
-    """Each response level from the deepest: (met, inputs it still needs)."""
-    red = {
+) -> dict[str, tuple[bool | None, Callable[[], list[str]]]]:
+    """Each response level from the deepest: (met, the inputs it still needs when unknown)."""
+    red = {  # the parameters followed (only they are read)
         p: (
             percent_reduction(b, current)
             if b is not None and current is not None and b > 0
             else None
         )
-        for p, b in base_values.items()
-        for current in (now[p],)
+        for p in params
+        for b, current in ((base_values[p], now[p]),)
     }
     flc_only = params == ["dflc"]
+    verbose = _verbose(e)
     serum_now, urine_now = now["serum_m_protein"], now["urine_m_protein_24h"]
 
     def reduction(p: str, threshold: float, label: str, strict: bool = False) -> bool | None:
         value = red[p]
         met = None if value is None else (gt if strict else ge)(value, threshold)
-        sign = ">" if strict else "≥"
-        e.criterion(f"{label} reduced {sign} {fmt(threshold)}% from baseline", met, pct(value))
+        if verbose:
+            sign = ">" if strict else "≥"
+            e.criterion(f"{label} reduced {sign} {fmt(threshold)}% from baseline", met, pct(value))
         return met
 
     # Plasmacytomas present at baseline must shrink ≥ 50% for PR and be gone for CR.
@@ -605,11 +715,12 @@ def _levels(
             if s.soft_tissue_plasmacytomas is None
             else s.soft_tissue_plasmacytomas in ("none", "reduced_50")
         )
-        e.criterion(
-            "soft-tissue plasmacytomas ≥ 50% smaller",
-            plasmacytoma_pr,
-            _plasmacytoma_text(s.soft_tissue_plasmacytomas),
-        )
+        if verbose:
+            e.criterion(
+                "soft-tissue plasmacytomas ≥ 50% smaller",
+                plasmacytoma_pr,
+                _plasmacytoma_text(s.soft_tissue_plasmacytomas),
+            )
     plasmacytoma_none = (
         None if s.soft_tissue_plasmacytomas is None else s.soft_tissue_plasmacytomas == "none"
     )
@@ -627,11 +738,12 @@ def _levels(
             if urine_now is None or urine_red is None
             else ge(urine_red, PR_URINE_REDUCTION) or lt(urine_now, PR_URINE_BELOW)
         )
-        e.criterion(
-            "urine M-protein ≥ 90% lower or < 200 mg/24 h",
-            urine_pr,
-            f"{pct(urine_red)}, {s.shown('urine_m_protein_24h')}",
-        )
+        if verbose:
+            e.criterion(
+                "urine M-protein ≥ 90% lower or < 200 mg/24 h",
+                urine_pr,
+                f"{pct(urine_red)}, {s.shown('urine_m_protein_24h')}",
+            )
         pr.append(urine_pr)
         mr.append(reduction("urine_m_protein_24h", MR_URINE_REDUCTION, "urine M-protein"))
     if flc_only:
@@ -641,17 +753,20 @@ def _levels(
     if marrow_only:
         base_marrow = base_values.get(MARROW)
         deep_enough = None if base_marrow is None else ge(base_marrow, PR_MARROW_BASELINE)
-        e.criterion(
-            f"baseline marrow plasma cells ≥ {fmt(PR_MARROW_BASELINE)}% (needed for a marrow PR)",
-            deep_enough,
-            base.shown(MARROW),
-        )
+        if verbose:
+            e.criterion(
+                f"baseline marrow plasma cells ≥ {fmt(PR_MARROW_BASELINE)}% "
+                "(needed for a marrow PR)",
+                deep_enough,
+                base.shown(MARROW),
+            )
         pr.append(deep_enough)
         pr.append(reduction(MARROW, PR_MARROW_REDUCTION, "marrow plasma cells"))
         mr.append(False)  # MR is not defined by the marrow
     # VGPR
     urine_vgpr = None if urine_now is None else lt(urine_now, VGPR_URINE_BELOW)
-    e.criterion("urine M-protein < 100 mg/24 h", urine_vgpr, s.shown("urine_m_protein_24h"))
+    if verbose:
+        e.criterion("urine M-protein < 100 mg/24 h", urine_vgpr, s.shown("urine_m_protein_24h"))
     vgpr: list[bool | None] = [_all(pr), urine_vgpr]
     if "serum_m_protein" in params:
         vgpr.append(reduction("serum_m_protein", VGPR_SERUM_REDUCTION, "serum M-protein"))
@@ -661,6 +776,30 @@ def _levels(
         )
     if marrow_only:
         vgpr.append(False)  # VGPR is defined by M-protein or FLC, not by the marrow alone
+    cr, scr = _complete(e, s, flc_only, serum_now, urine_now, plasmacytoma_none)
+
+    return {
+        "sCR": (_all(scr), lambda: _needs(s, scr_fields=True)),
+        "CR": (_all(cr), lambda: _needs(s)),
+        "VGPR": (_all(vgpr), lambda: ["urine_m_protein_24h"] if urine_now is None else []),
+        "PR": (
+            _all(pr),
+            lambda: ["soft_tissue_plasmacytomas"] if plasmacytoma_pr is None else [],
+        ),
+        "MR": (_all(mr), list),
+    }
+
+
+def _complete(
+    e: Explanation,
+    s: Snapshot,
+    flc_only: bool,
+    serum_now: float | None,
+    urine_now: float | None,
+    plasmacytoma_none: bool | None,
+) -> tuple[list[bool | None], list[bool | None]]:
+    """The CR and sCR conditions (Kumar 2016), each list to be read with ``all3``."""
+    verbose = _verbose(e)
     # CR: negative immunofixation implies no M-protein left on electrophoresis.
     gone: list[bool | None] = []
     for value in (serum_now, urine_now):
@@ -670,45 +809,41 @@ def _levels(
     ife_u = None if s.urine_immunofixation is None else s.urine_immunofixation == "negative"
     marrow = s.get("bone_marrow_plasma_cells_percent")
     marrow_ok = None if marrow is None else lt(marrow, CR_MARROW_PC_BELOW)
-    e.criterion("serum immunofixation negative", ife_s, s.serum_immunofixation or "not recorded")
-    e.criterion("urine immunofixation negative", ife_u, s.urine_immunofixation or "not recorded")
-    e.criterion(
-        "no soft-tissue plasmacytomas",
-        plasmacytoma_none,
-        _plasmacytoma_text(s.soft_tissue_plasmacytomas),
-    )
-    e.criterion("marrow plasma cells < 5%", marrow_ok, s.shown("bone_marrow_plasma_cells_percent"))
+    if verbose:
+        e.criterion(
+            "serum immunofixation negative", ife_s, s.serum_immunofixation or "not recorded"
+        )
+        e.criterion(
+            "urine immunofixation negative", ife_u, s.urine_immunofixation or "not recorded"
+        )
+        e.criterion(
+            "no soft-tissue plasmacytomas",
+            plasmacytoma_none,
+            _plasmacytoma_text(s.soft_tissue_plasmacytomas),
+        )
+        e.criterion(
+            "marrow plasma cells < 5%", marrow_ok, s.shown("bone_marrow_plasma_cells_percent")
+        )
     ratio_ok = ratio_normal(s)
     cr: list[bool | None] = [*gone, ife_s, ife_u, plasmacytoma_none, marrow_ok]
     if flc_only:
         cr.append(ratio_ok)  # FLC-only disease: CR also needs a normal ratio
-    e.criterion(
-        "normal FLC ratio (0.26–1.65)",
-        ratio_ok,
-        "not recorded" if ratio_ok is None else ("normal" if ratio_ok else "abnormal"),
-    )
+    if verbose:
+        e.criterion(
+            "normal FLC ratio (0.26–1.65)",
+            ratio_ok,
+            "not recorded" if ratio_ok is None else ("normal" if ratio_ok else "abnormal"),
+        )
     clonal_absent = s.marrow_clonal_cells_absent
-    e.criterion(
-        "no clonal marrow cells by IHC/flow",
-        clonal_absent,
-        "not recorded" if clonal_absent is None else str(clonal_absent).lower(),
-    )
+    if verbose:
+        e.criterion(
+            "no clonal marrow cells by IHC/flow",
+            clonal_absent,
+            "not recorded" if clonal_absent is None else str(clonal_absent).lower(),
+        )
     scr = [_all(cr), ratio_ok, clonal_absent]
 
-    needs = {
-        "sCR": _needs(s, scr_fields=True),
-        "CR": _needs(s),
-        "VGPR": ["urine_m_protein_24h"] if urine_now is None else [],
-        "PR": ["soft_tissue_plasmacytomas"] if plasmacytoma_pr is None else [],
-        "MR": [],
-    }
-    return {
-        "sCR": (_all(scr), needs["sCR"]),
-        "CR": (_all(cr), needs["CR"]),
-        "VGPR": (_all(vgpr), needs["VGPR"]),
-        "PR": (_all(pr), needs["PR"]),
-        "MR": (_all(mr), needs["MR"]),
-    }
+    return cr, scr
 
 
 def _needs(s: Snapshot, scr_fields: bool = False) -> list[str]:
@@ -778,24 +913,27 @@ def _series(s: Snapshot) -> list[Assessment]:
     """The assessments after the first line started, each with its category.
 
     Within each line the full category is computed until the first partial response or better;
-    after it only progression is checked (all that PFS and duration of response need), which
-    keeps a 20-visit history fast.
+    after it only progression is checked (all that PFS and duration of response need). Every
+    assessment comes from the snapshot's timeline, computed once.
     """
     lines = group_lines(s.therapy_lines)
     first = min(line.start for line in lines if line.start is not None)
-    dated: list[tuple[dt.date, int | None]] = [
+    dated: list[tuple[dt.date, int]] = [
         (entry.date, i) for i, entry in enumerate(s.history) if entry.date > first
     ]
     if s.date is not None and s.date > first:
-        dated.append((s.date, None))
+        dated.append((s.date, len(s.history)))
     starts = [line.start for line in lines]
+    timeline = _timeline(s)
     out: list[Assessment] = []
     responded_in: int | None = None
     for day, index in dated:
         number = sum(1 for start in starts if start is not None and start < day)
-        snapshot = s if index is None else _earlier(s, index)
         quick = responded_in == number
-        result = _assess(snapshot, quiet=True, progression_only=quick)
+        if index == len(s.history) and not quick:
+            result = _current(s)  # the snapshot's own response, already computed
+        else:
+            result = timeline.at(index, progression_only=quick)
         category = result.result if result.status == "determined" else None
         if not isinstance(category, str):
             category = None
@@ -928,8 +1066,8 @@ RELAPSE_CALCIUM = CALCIUM_ABSOLUTE  # hypercalcemia > 11 mg/dL (2.75 mmol/L), in
 
 def _therapy_baseline(s: Snapshot) -> HistoryEntry | None:
     """The last visit on or before the start of the current line (else the first visit)."""
-    candidates = baseline_candidates(s)
-    return candidates[0][0][0] if candidates else None
+    candidates = _timeline(s).baselines.candidates(len(s.history), s.date)
+    return s.history[candidates[0][0]] if candidates else None
 
 
 def _reappeared(s: Snapshot) -> bool | None:
@@ -1078,7 +1216,7 @@ def _earlier_cr(s: Snapshot) -> str | None:
         entry = s.history[index]
         if entry.serum_immunofixation != "negative":
             continue
-        result = _assess(_earlier(s, index), quiet=True)
+        result = _timeline(s).at(index)
         if result.status == "determined" and result.result in CR_OR_BETTER:
             return entry.date.isoformat()
     return None

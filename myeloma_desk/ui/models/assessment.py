@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from myeloma_desk.domain.display import course_result_text
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.ui.models.base import ColumnsTableModel
@@ -54,6 +55,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "refractoriness",
             "time_to_events",
             "al_hematologic_response",
+            "al_hematologic_progression",
             "al_cardiac_response",
             "al_renal_response",
         ),
@@ -192,6 +194,9 @@ def result_text(result: RuleResult) -> str:
         return "n/a"
     if value is None:
         return "—"
+    words = course_result_text(result.rule, value)  # the one display vocabulary
+    if words is not None:
+        return words
     if isinstance(value, list):
         return ", ".join(humanize(str(v)) for v in value) if value else "none"
     if isinstance(value, float | int):

@@ -500,3 +500,40 @@ def test_igm_uses_the_snapshot_hyperviscosity_field() -> None:
     r = dx(serum_m_protein=(1, "g/dL"), m_protein_heavy_chain="IgM", hyperviscosity="none")
     assert r.result == "igm_mgus"
     assert "hyperviscosity" not in " ".join(r.detail["assumptions"])
+
+
+@pytest.mark.parametrize(("bmpc", "noted"), [(9.99, False), (10, True), (12, True)])
+def test_bone_plasmacytoma_as_the_lesion_is_cited_in_the_diagnosis(
+    bmpc: float, noted: bool
+) -> None:
+    # The diagnosis says that the plasmacytoma was counted as the osteolytic lesion, quotes the
+    # IMWG 2014 definition (checked against published copies of the table) and says that the
+    # footnote for clonal BMPC < 10% could not be verified against the paper.
+    r = dx(
+        biopsy_proven_plasmacytoma="bone",
+        bone_marrow_plasma_cells_percent=bmpc,
+        lytic_lesions=0,
+        serum_m_protein=(1.2, "g/dL"),
+        **IGG,
+    )
+    note = r.detail.get("plasmacytoma_note")
+    assert (note is not None) is noted
+    if noted:
+        assert (
+            "“clonal bone marrow plasma cells ≥ 10% or biopsy-proven bony or extramedullary" in note
+        )
+        assert "“one or more osteolytic lesions on skeletal radiography, CT, or PET-CT”" in note
+        assert "could not be verified" in note
+
+
+def test_a_second_lesion_is_not_the_plasmacytoma_note() -> None:
+    # Myeloma from a further lytic lesion does not rest on the plasmacytoma: no note.
+    r = dx(
+        biopsy_proven_plasmacytoma="bone",
+        bone_marrow_plasma_cells_percent=5,
+        lytic_lesions=1,
+        serum_m_protein=(1.2, "g/dL"),
+        **IGG,
+    )
+    assert r.result == "active_multiple_myeloma"
+    assert "plasmacytoma_note" not in r.detail

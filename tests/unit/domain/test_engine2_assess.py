@@ -4,6 +4,7 @@ vocabularies, JSON-serialisable, and no generated snapshot crashes any of them."
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -11,8 +12,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from myeloma_desk.domain.display import result_label
 from myeloma_desk.domain.engine import assess, rules
 from myeloma_desk.domain.snapshot import parse_snapshot
+from myeloma_desk.domain.vocabulary import (
+    CONFIRMATION_LABELS,
+    COURSE_RESULT_LABELS,
+    PROGRESSION_STATUS_LABELS,
+)
 
 VOCABULARY: dict[str, set[str] | type] = {
     "response_imwg": {"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD"},
@@ -30,6 +37,7 @@ VOCABULARY: dict[str, set[str] | type] = {
         "mrd_negative_not_imwg_standard",
         "mrd_positive",
     },
+    "al_hematologic_progression": {"progression", "no_progression"},
     "al_cardiac_response": {"response", "no_response", "progression"},
     "al_renal_response": {"response", "no_response", "progression"},
     "egfr_ckd_epi_2021": float,
@@ -52,6 +60,11 @@ VOCABULARY: dict[str, set[str] | type] = {
     "cilta_cel_eligibility": {"meets", "does_not_meet", "unknown"},
     "ide_cel_eligibility": {"meets", "does_not_meet", "unknown"},
 }
+# Rules whose result is a list of these values ([] = none).
+LISTS: dict[str, set[str]] = {
+    "relapse_imwg": {"clinical_relapse", "relapse_from_cr", "relapse_from_mrd_negative"},
+}
+SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 ENGINE2_ORDER = ["response_imwg", "time_to_events", "mrd_imwg"]
 
 
@@ -196,8 +209,49 @@ def test_no_generated_snapshot_crashes_assess(data: dict[str, Any]) -> None:
             assert isinstance(result.result, float)
         elif isinstance(expected, set):
             assert result.result in expected
+        elif result.rule in LISTS:
+            assert isinstance(result.result, list) and set(result.result) <= LISTS[result.rule]
         elif result.rule == "time_to_events":
             assert isinstance(result.result, list) and all(
                 isinstance(x, str) for x in result.result
             )
+        if result.rule in COURSE_RESULT_LABELS:
+            _reads_as_words(result.result, result.rule)
+        confirmation = result.detail.get("confirmation")
+        if result.rule == "response_imwg" and confirmation:
+            assert confirmation["status"] in CONFIRMATION_LABELS
+        for line in result.detail.get("lines", []) if result.rule == "time_to_events" else []:
+            assert line["progression_status"] in PROGRESSION_STATUS_LABELS
         assert result.sources
+
+
+def _reads_as_words(value: Any, rule: str) -> None:
+    label = result_label(value, rule)
+    assert not SNAKE.search(label), (rule, value, label)
+    if isinstance(value, str):
+        assert value in COURSE_RESULT_LABELS[rule], (rule, value)
+
+
+def test_every_course_result_value_has_clinician_words() -> None:
+    # The one display vocabulary (domain/vocabulary.py) names every value each course rule can
+    # return, in that rule's words: no screen, report or CLI line shows the id instead.
+    for rule, labels in COURSE_RESULT_LABELS.items():
+        values = VOCABULARY.get(rule) or LISTS[rule]
+        assert isinstance(values, set)
+        assert set(labels) == values, rule
+        for value in values:
+            label = result_label(value, rule)
+            assert label == labels[value]
+            assert label != value and not SNAKE.search(label), (rule, value, label)
+    assert result_label([], "relapse_imwg") == "None"
+    assert result_label(["clinical_relapse", "relapse_from_cr"], "relapse_imwg") == (
+        "Clinical relapse; Relapse from complete response"
+    )
+    assert result_label("response", "al_cardiac_response") == "Cardiac response"
+    assert result_label("response", "al_renal_response") == "Renal response"
+    assert result_label("mrd_negative_not_in_cr") == (
+        "MRD negative outside a complete response (not an IMWG category)"
+    )
+    for table in (CONFIRMATION_LABELS, PROGRESSION_STATUS_LABELS):
+        for value, label in table.items():
+            assert label != value and not SNAKE.search(label)

@@ -222,9 +222,22 @@ def _relative(difference: float, unit: str, limit: str) -> str:
     return f"{fmt(abs(difference))} {unit} {side} the {limit}"
 
 
+# Rajkumar 2014 (IMWG), the definition of multiple myeloma, quoted as published reprints of the
+# criteria table give it (checked with the search tool 2026-12-03: AAFP 2017 table; PMC5678219
+# table 1): "Clonal bone marrow plasma cells ≥ 10% or biopsy-proven bony or extramedullary
+# plasmacytoma" and any myeloma-defining event, the bone event being "one or more osteolytic
+# lesions on skeletal radiography, CT, or PET-CT". The footnote read for clonal BMPC < 10% (more
+# than one bone lesion needed, else solitary plasmacytoma with minimal marrow involvement) was
+# not found in any source the search tool holds: the note says so.
 PLASMACYTOMA_AS_BONE_LESION = (
-    "the biopsy-proven bone plasmacytoma is itself the osteolytic lesion (clonal BMPC ≥ "
-    f"{fmt(BMPC_MYELOMA)}%; with fewer clonal cells a further lesion is needed, Rajkumar 2014)"
+    "the biopsy-proven bone plasmacytoma is counted as the osteolytic lesion. IMWG 2014 "
+    "(Rajkumar 2014) defines multiple myeloma as “clonal bone marrow plasma cells ≥ 10% or "
+    "biopsy-proven bony or extramedullary plasmacytoma” with a myeloma-defining event, the bone "
+    "event being “one or more osteolytic lesions on skeletal radiography, CT, or PET-CT” (wording "
+    "checked against published copies of the criteria table). With clonal marrow plasma cells "
+    f"below {fmt(BMPC_MYELOMA)}% a further lesion is required here (solitary plasmacytoma with "
+    "minimal marrow involvement otherwise): that footnote could not be verified against the "
+    "paper's text"
 )
 
 

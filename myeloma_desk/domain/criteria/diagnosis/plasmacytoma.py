@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from myeloma_desk.domain.criteria.diagnosis.common import BMPC_MYELOMA, val
 from myeloma_desk.domain.criteria.diagnosis.context import Walk
+from myeloma_desk.domain.criteria.diagnosis.events import PLASMACYTOMA_AS_BONE_LESION
 from myeloma_desk.domain.criteria.diagnosis.imwg2014 import precursor
 from myeloma_desk.domain.logic import Tri
 from myeloma_desk.domain.results import RuleResult
@@ -57,6 +58,13 @@ def plasmacytoma(w: Walk, site: str) -> RuleResult:
         w.bmpc_shown(),
     )
     return w.done(plasmacytoma_result(site, w.bmpc), site=site)
+
+
+def note_bone_lesion(w: Walk) -> None:
+    """When active myeloma rests on the bone plasmacytoma counted as the osteolytic lesion, the
+    diagnosis says so, with the IMWG 2014 wording and what could not be verified."""
+    if any(PLASMACYTOMA_AS_BONE_LESION in ev.notes for ev in w.mde_met):
+        w.e.detail["plasmacytoma_note"] = "Active myeloma: " + PLASMACYTOMA_AS_BONE_LESION + "."
 
 
 def none_if(bmpc_10: Tri, plasmacytoma: str | None) -> Tri:

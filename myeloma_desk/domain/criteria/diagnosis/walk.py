@@ -12,7 +12,11 @@ from myeloma_desk.domain.criteria.diagnosis.common import BMPC_MYELOMA
 from myeloma_desk.domain.criteria.diagnosis.context import PRECURSORS, Walk
 from myeloma_desk.domain.criteria.diagnosis.imwg2014 import no_neoplasm, precursor
 from myeloma_desk.domain.criteria.diagnosis.pcl import active_myeloma
-from myeloma_desk.domain.criteria.diagnosis.plasmacytoma import none_if, plasmacytoma
+from myeloma_desk.domain.criteria.diagnosis.plasmacytoma import (
+    none_if,
+    note_bone_lesion,
+    plasmacytoma,
+)
 from myeloma_desk.domain.logic import Tri
 from myeloma_desk.domain.results import Explanation, RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
@@ -39,6 +43,7 @@ def run(w: Walk) -> RuleResult:
 
     # 1. Active multiple myeloma (and plasma cell leukemia)
     if any_mde and clonal_basis:
+        note_bone_lesion(w)
         return active_myeloma(w)
     # 2. AL amyloidosis, 3. POEMS
     if w.al:
