@@ -2,6 +2,7 @@
 
     myeloma-desk report SNAPSHOT.json -o out.pdf [--page-size A4|Letter] [--detail]
     myeloma-desk report --patient ID --visit DATE -o out.pdf [--detail]
+    myeloma-desk report --course --patient ID -o out.pdf
 
 Exit codes: 0 written; 1 the patient store cannot be opened; 2 invalid input (unreadable or
 invalid snapshot, unknown patient or visit, bad arguments) or the PDF cannot be written (folder
@@ -51,6 +52,11 @@ def register(subparsers: Any) -> None:
         help="add the appendix: the inputs and the full criteria of every rule",
     )
     parser.add_argument(
+        "--course",
+        action="store_true",
+        help="the course report of --patient: lines, responses, times to event, trends",
+    )
+    parser.add_argument(
         "--author",
         metavar="NAME",
         help="author in the PDF's metadata (default: the clinician in settings)",
@@ -66,6 +72,10 @@ def _fail(code: int, *messages: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Handler: validate arguments, load the snapshot (file or store), assess, build, render."""
+    if getattr(args, "course", False):
+        if args.snapshot is not None or args.visit is not None or args.patient is None:
+            return _fail(EXIT_INVALID, "--course takes --patient ID (no SNAPSHOT.json, no --visit)")
+        return report_from_store(args, None)
     if args.patient is not None or args.visit is not None:
         if args.snapshot is not None:
             return _fail(EXIT_INVALID, "give either SNAPSHOT.json or --patient/--visit, not both")
@@ -98,8 +108,9 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
-    """The report of a stored visit; the print is recorded in the store's audit log."""
+def report_from_store(args: argparse.Namespace, visit: dt.date | None) -> int:
+    """The report of a stored visit (or, with ``visit`` None, the patient's course report);
+    the print is recorded in the store's audit log."""
     from myeloma_desk.paths import AppPaths
     from myeloma_desk.store import (
         NotFoundError,
@@ -132,6 +143,8 @@ def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
         patient = store.find_by_identifier(args.patient)
         if patient is None:
             return _fail(EXIT_INVALID, f"--patient: no patient with identifier {args.patient!r}")
+        if visit is None:
+            return _course_report(args, store, patient.id)
         try:
             snapshot = store.snapshot_for(patient.id, visit)
         except NotFoundError:
@@ -155,6 +168,41 @@ def report_from_store(args: argparse.Namespace, visit: dt.date) -> int:
                 {"visit": visit.isoformat(), "format": "pdf", "pages": pages},
             )
         return code
+
+
+def _course_report(args: argparse.Namespace, store: Any, patient_id: int) -> int:
+    """The course report of a stored patient (``--course``), logged as a print."""
+    from myeloma_desk.course import build_course
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.reports.course_report import course_report
+    from myeloma_desk.settings import load_settings
+
+    visits = store.visits(patient_id)
+    if not visits:
+        return _fail(EXIT_INVALID, f"--patient: {args.patient} has no visits yet")
+    output = Path(args.output)
+    if output.is_dir() or not output.parent.is_dir():
+        where = output if output.is_dir() else output.parent
+        return _fail(EXIT_INVALID, f"{where}: give a file in an existing folder (OUT.pdf)")
+    settings = load_settings(AppPaths.resolve(args.data_dir))
+    course = build_course(
+        store.get_patient(patient_id),
+        visits,
+        [stored.line for stored in store.therapy_lines(patient_id)],
+    )
+    doc = course_report(
+        course,
+        report_date=dt.date.today(),
+        clinician=settings.clinician,
+        institution=settings.institution,
+        page_size=args.page_size or settings.page_size,
+    )
+    code, pages = _render(args, doc, output, settings.clinician)
+    if code == EXIT_OK:
+        store.record_event(
+            "print", patient_id, {"report": "course", "format": "pdf", "pages": pages}
+        )
+    return code
 
 
 def write_report(args: argparse.Namespace, snapshot: Any, course: Any = None) -> tuple[int, int]:

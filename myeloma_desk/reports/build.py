@@ -137,6 +137,9 @@ class ReportHeader(_Frozen):
     report_date: dt.date | None = None
     clinician: str = ""
     institution: str = ""
+    # A course report covers the visits from ``course_from`` to ``course_to`` (no one visit).
+    course_from: dt.date | None = None
+    course_to: dt.date | None = None
 
     @field_validator("patient_name", "identifier", "clinician", "institution")
     @classmethod
@@ -158,6 +161,8 @@ class ReportHeader(_Frozen):
         parts.append(f"ID {self.identifier}" if self.identifier else "ID not recorded")
         if self.visit_date:
             parts.append(f"visit {self.visit_date.isoformat()}")
+        if self.course_to:
+            parts.append(f"course to {self.course_to.isoformat()}")
         return " · ".join(parts)
 
     def rows(self) -> list[HeaderRow]:
@@ -173,7 +178,11 @@ class ReportHeader(_Frozen):
             ]
         else:
             rows.append(HeaderRow(label="Patient", value="none (calculator-only report)"))
-        rows.append(HeaderRow(label="Visit date", value=day(self.visit_date)))
+        if self.course_to is not None:
+            span = f"{day(self.course_from)} to {day(self.course_to)}"
+            rows.append(HeaderRow(label="Visits", value=span))
+        else:
+            rows.append(HeaderRow(label="Visit date", value=day(self.visit_date)))
         rows.append(HeaderRow(label="Clinician", value=self.clinician or "not recorded"))
         rows.append(HeaderRow(label="Institution", value=self.institution or "not recorded"))
         if self.report_date:

@@ -61,7 +61,11 @@ from PySide6.QtWidgets import QWidget
 from myeloma_desk import APP_NAME
 from myeloma_desk.reports.build import CHART_RESOURCE, ReportDoc, to_html
 from myeloma_desk.reports.chart import chart_image
+from myeloma_desk.reports.course_report import CourseReportDoc, course_html
 from myeloma_desk.store.db import write_private_bytes
+
+# The assessment report (build.py) or the course report (course_report.py).
+AnyReport = ReportDoc | CourseReportDoc
 
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 FONT_FAMILY = "DejaVu Sans"
@@ -130,7 +134,7 @@ def _report_font(points: float = BODY_POINTS) -> QFont:
     return font
 
 
-def _layout_document(doc: ReportDoc, device: QPagedPaintDevice, body: QRectF) -> QTextDocument:
+def _layout_document(doc: AnyReport, device: QPagedPaintDevice, body: QRectF) -> QTextDocument:
     """The report's QTextDocument laid out for ``device`` with pages ``body`` in size."""
     dpi = device.logicalDpiX()
     images: dict[str, QImage] = {}
@@ -147,14 +151,18 @@ def _layout_document(doc: ReportDoc, device: QPagedPaintDevice, body: QRectF) ->
         images[CHART_RESOURCE] = image
         # HTML sizes are in CSS pixels (96 per inch); Qt scales them to the paint device.
         # The short report's chart is a little narrower (and so lower) to keep two pages.
-        chart_w = int(chart_width_in * 96 * (0.98 if doc.detail else 0.72))
+        scale = 0.98 if doc.detail else 0.9 if isinstance(doc, CourseReportDoc) else 0.72
+        chart_w = int(chart_width_in * 96 * scale)
         chart_h = int(chart_w * image.height() / image.width())
     text = _SealedDocument(images)
     text.documentLayout().setPaintDevice(device)
     text.setDefaultFont(_report_font())
     text.setDocumentMargin(0)
     text.setUndoRedoEnabled(False)
-    text.setHtml(to_html(doc, chart_width_px=chart_w, chart_height_px=chart_h))
+    if isinstance(doc, CourseReportDoc):
+        text.setHtml(course_html(doc, chart_width_px=chart_w, chart_height_px=chart_h))
+    else:
+        text.setHtml(to_html(doc, chart_width_px=chart_w, chart_height_px=chart_h))
     text.setPageSize(QSizeF(body.width(), body.height()))
     _keep_headings_with_next(text, body.height())
     return text
@@ -222,7 +230,7 @@ def _page_frame(layout: QPageLayout, resolution: int, font_h: float) -> tuple[QR
     return paint, body
 
 
-def paint_report(doc: ReportDoc, device: QPagedPaintDevice) -> int:
+def paint_report(doc: AnyReport, device: QPagedPaintDevice) -> int:
     """Draw the whole report on ``device`` (QPdfWriter or QPrinter); returns the page count.
 
     The device's page size and margins are used as they are (:func:`configure_device` sets
@@ -272,7 +280,7 @@ def _draw_page(text: QTextDocument, painter: QPainter, page: QRectF, line_h: flo
 
 def _draw_running_text(
     painter: QPainter,
-    doc: ReportDoc,
+    doc: AnyReport,
     paint: QRectF,
     metrics: QFontMetricsF,
     page: int,
@@ -319,7 +327,7 @@ def configure_device(device: QPagedPaintDevice, page_size: str) -> None:
     device.setPageLayout(layout)
 
 
-def pdf_bytes(doc: ReportDoc, *, author: str = "") -> tuple[bytes, int]:
+def pdf_bytes(doc: AnyReport, *, author: str = "") -> tuple[bytes, int]:
     """The report as an archival PDF (PDF/A-1b) in memory: (bytes, page count).
 
     Metadata: title, author (``author``, else the report's clinician, else the application),
@@ -358,13 +366,15 @@ class PdfMetadata:
     subject: str
 
 
-def _metadata(doc: ReportDoc, author: str) -> PdfMetadata:
+def _metadata(doc: AnyReport, author: str) -> PdfMetadata:
     h = doc.header
     about = []
     if h.identifier:
         about.append(f"ID {h.identifier}")
     if h.visit_date:
         about.append(f"visit of {h.visit_date.isoformat()}")
+    if h.course_to:
+        about.append(f"course to {h.course_to.isoformat()}")
     subject = f"{h.title} ({', '.join(about)})" if about else h.title
     return PdfMetadata(
         title=f"{APP_NAME}: {h.title}",
@@ -433,7 +443,7 @@ def _same_dates(pdf: bytes) -> bytes:
     return head + tail.replace(old, wanted, 3)
 
 
-def render_pdf(doc: ReportDoc, path: str | os.PathLike[str], *, author: str = "") -> int:
+def render_pdf(doc: AnyReport, path: str | os.PathLike[str], *, author: str = "") -> int:
     """Write ``doc`` as an archival PDF (:func:`pdf_bytes`) at ``path``; returns the pages.
 
     Nothing partial is ever left at ``path``: the PDF is made in memory, then written to a
@@ -446,7 +456,7 @@ def render_pdf(doc: ReportDoc, path: str | os.PathLike[str], *, author: str = ""
     return pages
 
 
-def new_printer(doc: ReportDoc) -> QPrinter:
+def new_printer(doc: AnyReport) -> QPrinter:
     """A high-resolution QPrinter set up for ``doc`` (for QPrintDialog/QPrintPreviewDialog)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     configure_device(printer, doc.page_size)
@@ -454,7 +464,7 @@ def new_printer(doc: ReportDoc) -> QPrinter:
     return printer
 
 
-def print_to(printer: QPrinter, doc: ReportDoc) -> int:
+def print_to(printer: QPrinter, doc: AnyReport) -> int:
     """Print ``doc`` on ``printer`` as the user set it up (connect QPrintPreviewDialog's
     ``paintRequested`` to ``lambda p: print_to(p, doc)``); returns the page count."""
     return paint_report(doc, printer)
@@ -465,7 +475,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
     option rebuilds it with the appendix); printing and "save as PDF" from it paint through
     :func:`paint_report`."""
 
-    def __init__(self, doc: ReportDoc, parent: QWidget | None = None) -> None:
+    def __init__(self, doc: AnyReport, parent: QWidget | None = None) -> None:
         self._printer = new_printer(doc)  # kept alive with the dialog
         super().__init__(self._printer, parent)
         self.doc = doc
@@ -476,7 +486,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
     def _paint(self, printer: QPrinter) -> None:
         print_to(printer, self.doc)
 
-    def set_doc(self, doc: ReportDoc) -> None:
+    def set_doc(self, doc: AnyReport) -> None:
         """Show ``doc`` instead (the preview is redrawn)."""
         self.doc = doc
         preview = self.findChild(QPrintPreviewWidget)
@@ -484,7 +494,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
             preview.updatePreview()
 
 
-def preview_dialog(doc: ReportDoc, parent: QWidget | None = None) -> ReportPreviewDialog:
+def preview_dialog(doc: AnyReport, parent: QWidget | None = None) -> ReportPreviewDialog:
     """A print preview for ``doc`` (not shown: the caller calls ``exec()``/``open()``).
 
     Printing from the preview and "save as PDF" in the system dialog both go through

@@ -1064,10 +1064,16 @@ RELAPSE_MARROW_PC = 5.0  # relapse from CR or MRD negativity: ≥ 5% (clonal) ma
 RELAPSE_CALCIUM = CALCIUM_ABSOLUTE  # hypercalcemia > 11 mg/dL (2.75 mmol/L), in the unit entered
 
 
+def _line_start_index(s: Snapshot) -> int | None:
+    """The index of the last visit on or before the start of the current line (else 0)."""
+    candidates = _timeline(s).baselines.candidates(len(s.history), s.date)
+    return candidates[0][0] if candidates else None
+
+
 def _therapy_baseline(s: Snapshot) -> HistoryEntry | None:
     """The last visit on or before the start of the current line (else the first visit)."""
-    candidates = _timeline(s).baselines.candidates(len(s.history), s.date)
-    return s.history[candidates[0][0]] if candidates else None
+    index = _line_start_index(s)
+    return None if index is None else s.history[index]
 
 
 def _reappeared(s: Snapshot) -> bool | None:
@@ -1211,8 +1217,11 @@ def relapse_imwg(s: Snapshot) -> RuleResult:
 
 
 def _earlier_cr(s: Snapshot) -> str | None:
-    """The date of the latest earlier assessment in CR or better (immunofixation negative)."""
-    for index in range(len(s.history) - 1, -1, -1):
+    """The date of the latest earlier assessment in CR or better (immunofixation negative) in
+    the current line: from the last visit on or before its start. A CR of an earlier line, lost
+    at a progression that a new line treated, is no longer the state relapse is measured from."""
+    first = _line_start_index(s) or 0
+    for index in range(len(s.history) - 1, first - 1, -1):
         entry = s.history[index]
         if entry.serum_immunofixation != "negative":
             continue
@@ -1223,8 +1232,10 @@ def _earlier_cr(s: Snapshot) -> str | None:
 
 
 def _earlier_mrd_negative(s: Snapshot) -> str | None:
-    """The date of the latest earlier MRD-negative result (NGF or NGS at 10⁻⁵ or better)."""
-    for entry in reversed(s.history):
+    """The date of the latest earlier MRD-negative result (NGF or NGS at 10⁻⁵ or better) in the
+    current line (from the last visit on or before its start, as for the earlier CR)."""
+    first = _line_start_index(s) or 0
+    for entry in reversed(s.history[first:]):
         if _negative(entry.mrd):
             return entry.date.isoformat()
     return None

@@ -61,6 +61,8 @@ def default_pdf_name(doc: Any) -> str:
         str(getattr(header, "identifier", "") or "report"),
         str(getattr(header, "visit_date", "") or ""),
     ]
+    if getattr(header, "course_to", None) is not None:
+        parts.append(f"course-{header.course_to}")  # type: ignore[union-attr]
     stem = "-".join(p for p in parts if p and p != "None")
     return re.sub(r"[^A-Za-z0-9._-]+", "_", f"myeloma-desk-{stem}") + ".pdf"
 

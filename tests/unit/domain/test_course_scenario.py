@@ -297,3 +297,12 @@ def test_unverified_imaging_criteria_are_said_to_the_user() -> None:
     assert "circulating plasma cells" in shown
     assert "sum of the products of the perpendicular diameters" in shown
     assert "could not be verified" in shown
+
+
+def test_a_complete_response_of_line_one_is_not_relapse_on_line_two() -> None:
+    # On DPd in PR the M-protein is present, but the CR belonged to line 1 and was lost at the
+    # progression DPd treats: relapse from CR is not flagged again (Kumar 2016 relapse from CR
+    # is measured from a CR; the patient is no longer in one).
+    relapse = assess(at(len(VISITS)), ["relapse_imwg"]).get("relapse_imwg")
+    assert relapse.detail["earlier_complete_response"] is None
+    assert relapse.status != "determined" or "relapse_from_cr" not in relapse.result

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
     from myeloma_desk.reports.build import ReportDoc
+    from myeloma_desk.reports.course_report import CourseReportDoc
     from myeloma_desk.ui.views.visit_form import AssessView
 
 
@@ -89,6 +91,13 @@ class PatientPage(QWidget):
         self.print_button = QPushButton("&Print preview…")
         self.pdf_button = QPushButton("Save as P&DF…")
         self.pdf_button.setAccessibleName("Save this visit's report as a PDF")
+        # The course report (the whole course on one or two pages): print preview or PDF.
+        self.course_button = QPushButton("Co&urse report")
+        self.course_button.setAccessibleName("Course report: print or save as PDF")
+        course_menu = QMenu(self.course_button)
+        self.print_course_action = course_menu.addAction("Print course…")
+        self.course_pdf_action = course_menu.addAction("Save course as PDF…")
+        self.course_button.setMenu(course_menu)
         for button in (
             self.new_visit_button,
             self.open_visit_button,
@@ -100,6 +109,7 @@ class PatientPage(QWidget):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             actions.addWidget(button)
         actions.addWidget(self.pdf_button)
+        actions.addWidget(self.course_button)
         actions.addStretch(1)
         layout.addLayout(actions)
         self.diagnosis_offer = QFrame()
@@ -146,6 +156,8 @@ class PatientPage(QWidget):
         self.regimens_button.clicked.connect(self.open_regimens)
         self.print_button.clicked.connect(self.print_preview)
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.print_course_action.triggered.connect(self.print_course)
+        self.course_pdf_action.triggered.connect(lambda: self.save_course_pdf())
         self.lines_editor.changed.connect(self.refresh)
         self.confirm_diagnosis_button.clicked.connect(self.confirm_diagnosis)
         self.worker = Worker(self)
@@ -399,6 +411,57 @@ class PatientPage(QWidget):
             self._record_print("pdf", doc, pages)
         return saved
 
+    def course_doc(self) -> CourseReportDoc:
+        """The course report of the patient (pure data from reports.course_report)."""
+        from myeloma_desk.reports.course_report import course_report
+
+        record = self.record
+        if record is None or not record.visits:
+            raise ValueError("no course to report: enter a visit first")
+        settings = self.context.settings
+        return course_report(
+            record.course,
+            report_date=dt.date.today(),
+            clinician=settings.clinician,
+            institution=settings.institution,
+            page_size=settings.page_size,
+        )
+
+    def print_course(self) -> QPrintPreviewDialog | None:
+        """Open the print preview of the course report (print or PDF from there)."""
+        doc = self._course_or_message()
+        if doc is None:
+            return None
+        self._preview = open_preview(self, doc, show=self.show_dialogs)
+        self._record_print("preview", doc)
+        return self._preview
+
+    def save_course_pdf(self, path: str | None = None) -> tuple[Path, int] | None:
+        """Save the course report as a PDF (asks where unless ``path`` is given)."""
+        doc = self._course_or_message()
+        if doc is None:
+            return None
+        try:
+            saved = save_pdf(self, doc, path)
+        except OSError as error:
+            self.status.setText(not_saved_message(error))
+            return None
+        if saved is not None:
+            target, pages = saved
+            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
+            self._record_print("pdf", doc, pages)
+        return saved
+
+    def _course_or_message(self) -> CourseReportDoc | None:
+        if not reports_available():
+            self.status.setText("Printing is not available in this build.")
+            return None
+        try:
+            return self.course_doc()
+        except ValueError as error:
+            self.status.setText(str(error))
+            return None
+
     def _report_or_message(self) -> ReportDoc | None:
         if not reports_available():
             self.status.setText("Printing is not available in this build.")
@@ -409,12 +472,16 @@ class PatientPage(QWidget):
             self.status.setText(str(error))
             return None
 
-    def _record_print(self, kind: str, doc: ReportDoc, pages: int | None = None) -> None:
+    def _record_print(
+        self, kind: str, doc: ReportDoc | CourseReportDoc, pages: int | None = None
+    ) -> None:
         """A report of stored data leaving the screen goes into the audit log."""
         if self.record is None:
             return
         visit = getattr(doc.header, "visit_date", None)
         detail: dict[str, object] = {"format": kind, "visit": visit.isoformat() if visit else None}
+        if doc.header.course_to is not None:
+            detail = {"report": "course", "format": kind}
         if pages is not None:
             detail["pages"] = pages
         self.record.store.record_event("print", self.record.patient_id, detail)
