@@ -68,6 +68,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(data_dir=args.data_dir, check_start=args.check_start)
     handler = args.handler
-    code = int(handler(args))
+    try:
+        code = int(handler(args))
+    except Exception as error:
+        # Every store error carries a message for the user (a damaged record met while a
+        # report is built, for instance): one line and exit 3, never a traceback. The store
+        # module is loaded only if a handler used it (startup stays fast).
+        store_errors = sys.modules.get("myeloma_desk.store.errors")
+        if store_errors is None or not isinstance(error, store_errors.StoreError):
+            raise
+        print(f"myeloma-desk: {error}", file=sys.stderr)
+        return 3
     sys.stdout.flush()
     return code

@@ -142,8 +142,15 @@ def _passphrase(paths: Any) -> str | None:
     from myeloma_desk.store import db
 
     meta = db.StoreMeta.read(paths.data / db.META_NAME)
-    if meta is None or not meta.encrypted:
+    if meta is not None and not meta.encrypted:
         return None
+    if meta is None:  # the sidecar is gone: only a file without SQLite's header may need one
+        store_file = paths.data / db.DB_NAME
+        try:
+            if not store_file.is_file() or db.is_plain_sqlite(store_file) is not False:
+                return None
+        except OSError:
+            return None
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     if sys.stdin.isatty():
@@ -197,6 +204,8 @@ def _run(args: argparse.Namespace, action: Any, **options: Any) -> int:
         return _fail(f"cannot open the patient store: {_os_message(error)}", EXIT_STORE)
     except database_errors as error:
         return _fail(f"cannot open the patient store: {error}", EXIT_STORE)
+    if getattr(store, "recovery_notice", None):
+        print(f"myeloma-desk: {store.recovery_notice}", file=sys.stderr)
     if getattr(store, "rekey_interrupted", False) and args.patients_command != "encrypt":
         print(
             "myeloma-desk: an earlier 'patients encrypt' was interrupted; run it again with the "
@@ -334,18 +343,26 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from myeloma_desk.exchange.errors import ImportRejected
-    from myeloma_desk.exchange.importer import import_file, read_bundle
+    from myeloma_desk.exchange.importer import read_import, write_import
 
     path = Path(args.file)
     try:
-        read_bundle(path)  # validate fully before even opening the store
+        read = read_import(path)  # validate fully before even opening the store
     except ImportRejected as error:
         print(f"myeloma-desk: {error}", file=sys.stderr)
         return EXIT_REJECTED
 
     def action(store: Any) -> int:
-        patient = import_file(store, path)
-        print(f"imported patient {patient.id}: {patient.name}")
+        patient = write_import(store, read, path.name)
+        bundle = read.bundle
+        print(
+            f"imported patient {patient.id}: {_shown(patient.name)} ({len(bundle.visits)} "
+            f"visit(s), {len(bundle.therapy_lines)} therapy line(s))"
+        )
+        if read.skipped:
+            print(f"{len(read.skipped)} resource(s) not imported:")
+            for line in read.skipped:
+                print(f"  {_shown(line)}")
         return EXIT_OK
 
     return _run(args, action)
@@ -382,9 +399,20 @@ def _verify(args: argparse.Namespace) -> int:
     def action(store: Any) -> int:
         problem = store.integrity_check()
         print("database integrity: " + ("ok" if problem is None else f"FAILED: {problem}"))
+        unreadable = store.unreadable_records()
+        print(
+            "records: all readable"
+            if not unreadable
+            else f"records: {len(unreadable)} cannot be read as stored (DAMAGED)"
+        )
+        for line in unreadable[:50]:
+            print(f"  {_shown(line)}")
+        if len(unreadable) > 50:
+            print(f"  ... and {len(unreadable) - 50} more")
         result = store.verify_audit()
         print(result.message())
-        return EXIT_OK if problem is None and result.ok else EXIT_FAILED
+        ok = problem is None and not unreadable and result.ok
+        return EXIT_OK if ok else EXIT_FAILED
 
     return _run(args, action, backup_on_open=False)
 

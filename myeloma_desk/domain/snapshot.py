@@ -439,6 +439,13 @@ class Snapshot(_Measured):
         dates = [entry.date for entry in self.history]
         if dates != sorted(dates):
             raise ValueError("history: entries must be oldest first")
+        twice = sorted({day for day in dates if dates.count(day) > 1})
+        if twice:
+            # Two results for one date cannot both be the measurement of that day (the store
+            # keeps one visit per date); which one counts would be a guess.
+            raise ValueError(
+                f"history: two entries on the same date ({', '.join(d.isoformat() for d in twice)})"
+            )
         if self.date is not None and dates and dates[-1] > self.date:
             raise ValueError("history: an entry is dated after the current snapshot")
         return self

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -166,11 +167,81 @@ def _codings(concept: Any) -> list[dict[str, Any]]:
     return [c for c in concept.get("coding") or [] if isinstance(c, dict)]
 
 
+@dataclass(frozen=True)
+class FhirImport:
+    """A validated bundle and what was deliberately not imported, one line each (for the
+    import summary)."""
+
+    bundle: PatientBundle
+    skipped: tuple[str, ...] = ()
+
+
+# Statuses that say a resource is not a fact about the patient: skipped with a note (FHIR R4
+# value sets observation-status, condition-ver-status, medication-statement-status).
+_NOT_A_FACT = {
+    "Observation": {"entered-in-error": "entered in error", "cancelled": "cancelled"},
+    "MedicationStatement": {"entered-in-error": "entered in error", "not-taken": "not taken"},
+}
+_CONDITION_NOT_A_FACT = {"entered-in-error": "entered in error", "refuted": "refuted"}
+
+
 def import_fhir(data: Any) -> PatientBundle:
     """Validate a FHIR Bundle completely and turn it into a :class:`PatientBundle`.
 
     Raises :class:`ImportRejected` listing the problems; nothing is written by this function.
+    What was skipped (see :func:`read_fhir`) is not reported here.
     """
+    return read_fhir(data).bundle
+
+
+def _not_a_fact(resource: dict[str, Any], kind: str) -> str | None:
+    """Why a resource must not be imported as fact (entered in error, refuted ...), or None."""
+    if kind == "Condition":
+        for coding in _codings(resource.get("verificationStatus")):
+            reason = _CONDITION_NOT_A_FACT.get(str(coding.get("code")))
+            if reason:
+                return reason
+        return None
+    return _NOT_A_FACT.get(kind, {}).get(str(resource.get("status")))
+
+
+def _patient_references(entries: list[Any]) -> set[str]:
+    """Every way a resource of this bundle may point at its Patient."""
+    references: set[str] = set()
+    for entry in entries:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Patient":
+            continue
+        full_url = entry.get("fullUrl")
+        if isinstance(full_url, str) and full_url:
+            references.add(full_url)
+            if "/Patient/" in full_url:
+                references.add("Patient/" + full_url.rsplit("/Patient/", 1)[1])
+        if resource.get("id"):
+            references.add(f"Patient/{resource['id']}")
+    return references
+
+
+def _about_the_patient(resource: dict[str, Any], references: set[str]) -> bool:
+    subject = resource.get("subject")
+    reference = subject.get("reference") if isinstance(subject, dict) else None
+    return isinstance(reference, str) and reference in references
+
+
+def _why_skipped(resource: dict[str, Any], kind: str, references: set[str]) -> str | None:
+    """Why a clinical resource is not imported (not a fact, not this patient, a bound)."""
+    if kind not in ("Condition", "Observation", "MedicationStatement"):
+        return None
+    reason = _not_a_fact(resource, kind)
+    if reason is None and not _about_the_patient(resource, references):
+        reason = "its subject is not this bundle's Patient"
+    if reason is None and kind == "Observation":
+        reason = _comparator(resource)
+    return reason
+
+
+def _validated_entries(data: Any) -> list[Any]:
+    """The bundle's entries once the whole bundle passed fhir.resources' R4B validation."""
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise ImportRejected(["the file is not a FHIR Bundle (resourceType must be 'Bundle')"])
     entries = data.get("entry")
@@ -186,19 +257,37 @@ def import_fhir(data: Any) -> PatientBundle:
         # fhir.resources raises KeyError for an unknown or empty resourceType inside a
         # contained resource (found by the fuzz test): still a malformed file, not a crash.
         raise ImportRejected([f"FHIR: unknown or malformed resource ({error})"]) from None
+    return entries if isinstance(entries, list) else []
 
+
+def read_fhir(data: Any) -> FhirImport:
+    """Validate a FHIR Bundle completely: the bundle to import and what was skipped.
+
+    Skipped with a note, never taken as fact: resources entered in error, refuted conditions,
+    cancelled observations and medication statements not taken; observations, conditions and
+    medication statements whose subject is not the bundle's Patient; and measured values
+    reported with a comparator ("<5", "> 3000": a bound, not a value, which the snapshot
+    cannot hold). Raises :class:`ImportRejected` listing the problems; nothing is written.
+    """
+    entries = _validated_entries(data)
     problems: list[str] = []
+    skipped: list[str] = []
     patients: list[dict[str, Any]] = []
     diagnoses: set[str] = set()
     visit_fields: dict[dt.date, dict[str, Any]] = {}
     lines: list[dict[str, Any]] = []
-    for index, entry in enumerate(entries or []):
+    references = _patient_references(entries)
+    for index, entry in enumerate(entries):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
             problems.append(f"entry {index}: no resource")
             continue
         kind = resource.get("resourceType")
         where = f"entry {index} ({kind})"
+        reason = _why_skipped(resource, str(kind), references)
+        if reason is not None:
+            skipped.append(f"{where}: not imported ({reason})")
+            continue
         try:
             if kind == "Patient":
                 patients.append(resource)
@@ -251,9 +340,23 @@ def import_fhir(data: Any) -> PatientBundle:
         "therapy_lines": sorted(lines, key=lambda line: str(line.get("start") or "")),
     }
     try:
-        return PatientBundle.model_validate(raw)
+        return FhirImport(PatientBundle.model_validate(raw), tuple(skipped))
     except ValidationError as error:
         raise ImportRejected(pydantic_problems(error, "patient")) from None
+
+
+def _comparator(resource: dict[str, Any]) -> str | None:
+    """Why a value reported with a comparator is not imported, or None if it has none."""
+    quantity = resource.get("valueQuantity")
+    if not isinstance(quantity, dict) or not quantity.get("comparator"):
+        return None
+    loinc = [c for c in _codings(resource.get("code")) if c.get("system") == codes.LOINC]
+    field = FIELD_BY_LOINC.get(str(loinc[0].get("code"))) if loinc else None
+    shown = f"{quantity.get('comparator')} {quantity.get('value')} {quantity.get('unit') or ''}"
+    return (
+        f"{(field or 'the value').replace('_', ' ')} reported as {shown.strip()}: a bound, "
+        "not a measured value; it was not stored as a value"
+    )
 
 
 def _names(patient: dict[str, Any]) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from myeloma_desk.exchange.errors import ImportRejected, pydantic_problems
-from myeloma_desk.exchange.fhir import import_fhir
+from myeloma_desk.exchange.fhir import FhirImport, read_fhir
 from myeloma_desk.exchange.jsonin import JsonInputError, parse_json_bytes, read_limited
 from myeloma_desk.store.errors import ConflictError
 from myeloma_desk.store.models import Patient, PatientBundle
@@ -42,6 +42,11 @@ def native_document(bundle: PatientBundle) -> dict[str, Any]:
 
 def bundle_from_data(data: Any) -> PatientBundle:
     """Validate parsed JSON (either format) into a bundle, or raise :class:`ImportRejected`."""
+    return read_data(data).bundle
+
+
+def read_data(data: Any) -> FhirImport:
+    """Validate parsed JSON (either format): the bundle and what was skipped (FHIR only)."""
     try:
         return _bundle_from_data(data)
     except ArithmeticError:
@@ -51,7 +56,7 @@ def bundle_from_data(data: Any) -> PatientBundle:
         raise ImportRejected(["the file is nested too deeply"]) from None
 
 
-def _bundle_from_data(data: Any) -> PatientBundle:
+def _bundle_from_data(data: Any) -> FhirImport:
     if isinstance(data, dict) and data.get("format") == NATIVE_FORMAT:
         if data.get("version") != NATIVE_VERSION:
             raise ImportRejected([f"unsupported {NATIVE_FORMAT} version {data.get('version')!r}"])
@@ -59,11 +64,11 @@ def _bundle_from_data(data: Any) -> PatientBundle:
         if extra:
             raise ImportRejected([f"unknown top-level keys: {sorted(extra)}"])
         try:
-            return PatientBundle.model_validate(data.get("bundle"))
+            return FhirImport(PatientBundle.model_validate(data.get("bundle")))
         except ValidationError as error:
             raise ImportRejected(pydantic_problems(error, "bundle")) from None
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
-        return import_fhir(data)
+        return read_fhir(data)
     raise ImportRejected(
         [
             "not a FHIR Bundle nor a Myeloma Desk patient file "
@@ -74,11 +79,17 @@ def _bundle_from_data(data: Any) -> PatientBundle:
 
 def read_bundle(path: Path) -> PatientBundle:
     """Read and validate ``path`` completely; nothing is written."""
+    return read_import(path).bundle
+
+
+def read_import(path: Path) -> FhirImport:
+    """Read and validate ``path`` completely: the bundle and what was skipped (for the
+    import summary); nothing is written."""
     try:
         raw = read_limited(path, MAX_IMPORT_BYTES)
     except JsonInputError as error:
         raise ImportRejected([str(error)]) from None
-    return bundle_from_data(parse_json(raw))
+    return read_data(parse_json(raw))
 
 
 def import_data(store: Store, data: Any, source: str) -> Patient:
@@ -92,8 +103,12 @@ def import_data(store: Store, data: Any, source: str) -> Patient:
 
 def import_file(store: Store, path: Path) -> Patient:
     """Import one patient file (FHIR or native JSON); all or nothing."""
-    bundle = read_bundle(path)
+    return write_import(store, read_import(path), path.name)
+
+
+def write_import(store: Store, read: FhirImport, source: str) -> Patient:
+    """Write a validated import as one new patient (one transaction)."""
     try:
-        return store.import_bundle(bundle, source=path.name)
+        return store.import_bundle(read.bundle, source=source)
     except (ConflictError, ValueError) as error:
         raise ImportRejected([str(error)]) from None

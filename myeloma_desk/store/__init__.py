@@ -7,6 +7,7 @@ in :mod:`myeloma_desk.store.models`, and :func:`myeloma_desk.store.demo.load_dem
 from myeloma_desk.store.errors import (
     BackupError,
     ConflictError,
+    DamagedRecordError,
     EncryptionUnavailableError,
     NotFoundError,
     PassphraseRequiredError,
@@ -24,6 +25,7 @@ from myeloma_desk.store.repository import Store, open_store, restore_store
 __all__ = [
     "BackupError",
     "ConflictError",
+    "DamagedRecordError",
     "EncryptionUnavailableError",
     "NotFoundError",
     "PassphraseRequiredError",

@@ -219,11 +219,95 @@ def last_restore(connection: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def missing_triggers(connection: Any) -> list[str]:
-    """The append-only triggers that are no longer there (dropped by someone)."""
+# --- patient records are written only through the app ----------------------------------------
+#
+# Triggers on every table of patient data refuse INSERT, UPDATE and DELETE unless the
+# connection has the SQL function WRITER_FUNCTION, which only the app's connections register
+# (db.connect). A direct edit with any other SQLite tool fails ("no such function"), so the
+# records cannot be changed without first dropping a trigger, which `verify` reports. Someone
+# who registers the function in their own program is not stopped (tamper-evident for the
+# common case, not tamper-proof; see docs/store.md). The triggers are installed at the first
+# open by this version; the `change` event {"what": "record protection"} is logged once the store
+# holds a patient (at that open, or when the session that added the first patient closes: an
+# empty store keeps an empty log, so it can still receive a moved store). Once that event is in
+# the log, a missing trigger is reported, never silently re-created.
+
+WRITER_FUNCTION = "myeloma_desk_writer"
+RECORD_TABLES = ("patients", "visits", "therapy_lines", "notes", "assessments")
+RECORD_TRIGGERS = tuple(
+    f"{table}_written_by_app_{op.lower()}"
+    for table in RECORD_TABLES
+    for op in ("INSERT", "UPDATE", "DELETE")
+)
+_PROTECTION = "record protection"
+
+
+def register_writer(connection: Any) -> None:
+    """Mark a connection as the app's own: the record triggers let it write."""
+    connection.create_function(WRITER_FUNCTION, 0, lambda: 1, deterministic=True)
+
+
+def _protection_logged(connection: Any) -> bool:
+    row = connection.execute(
+        "SELECT 1 FROM audit_log WHERE action = 'change' AND detail LIKE ? LIMIT 1",
+        (f'%"what":"{_PROTECTION}"%',),
+    ).fetchone()
+    return row is not None
+
+
+def _holds_patients(connection: Any) -> bool:
+    return connection.execute("SELECT 1 FROM patients LIMIT 1").fetchone() is not None
+
+
+def protect_records(connection: Any, at: str) -> bool:
+    """Install the record triggers (at open) and log their event once the store holds a patient.
+
+    True if anything was installed or logged. When the log shows they were installed before, a
+    missing trigger is tampering: it is left missing, for :func:`missing_triggers` to report.
+    """
+    present = _trigger_names(connection)
+    complete = all(name in present for name in RECORD_TRIGGERS)
+    logged = _protection_logged(connection)
+    if logged or (complete and not _holds_patients(connection)):
+        return False
+    from myeloma_desk.store.db import transaction
+
+    with transaction(connection):
+        for table in RECORD_TABLES:
+            for op in ("INSERT", "UPDATE", "DELETE"):
+                connection.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_written_by_app_{op.lower()} "
+                    f"BEFORE {op} ON {table} WHEN {WRITER_FUNCTION}() IS NOT 1 BEGIN SELECT "
+                    "RAISE(ABORT, 'patient records are changed only through Myeloma Desk'); END"
+                )
+        if _holds_patients(connection):
+            append(connection, at, "change", None, {"what": _PROTECTION})
+    return True
+
+
+def log_protection_if_due(connection: Any, at: str) -> None:
+    """At close: the session added the store's first patient while every trigger stood."""
+    if _protection_logged(connection) or not _holds_patients(connection):
+        return
+    present = _trigger_names(connection)
+    if all(name in present for name in RECORD_TRIGGERS):
+        from myeloma_desk.store.db import transaction
+
+        with transaction(connection):
+            append(connection, at, "change", None, {"what": _PROTECTION})
+
+
+def _trigger_names(connection: Any) -> set[str]:
     rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    present = {str(row[0]) for row in rows}
-    return [name for name in TRIGGERS if name not in present]
+    return {str(row[0]) for row in rows}
+
+
+def missing_triggers(connection: Any) -> list[str]:
+    """The protecting triggers that are no longer there (dropped by someone): the audit log's
+    append-only pair, and the record triggers once they were installed."""
+    present = _trigger_names(connection)
+    expected = TRIGGERS + (RECORD_TRIGGERS if _protection_logged(connection) else ())
+    return [name for name in expected if name not in present]
 
 
 def deleted_patients(connection: Any) -> list[str]:

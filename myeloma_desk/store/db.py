@@ -202,7 +202,77 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
             connection.close()
             raise WrongPassphraseError() from None
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    from myeloma_desk.store.audit import register_writer
+
+    register_writer(connection)  # the record triggers let only the app's connections write
     return connection
+
+
+def lenient_text(raw: bytes) -> str:
+    """TEXT decoding once a connection met invalid UTF-8 (a damaged file, an edit outside the
+    app): U+FFFD instead of an exception in every list, record and export; ``verify`` names the
+    record (store/readable.py)."""
+    return str(raw, "utf-8", "replace")
+
+
+class TolerantCursor:
+    """A statement's result that survives invalid UTF-8 in the rows.
+
+    SQLite's fast C decoding stays on for a healthy store (a Python ``text_factory`` costs about
+    40% on the full patient list). The first row that does not decode switches that
+    connection to :func:`lenient_text` for good and runs the statement again, skipping the rows
+    already returned; only SELECTs return rows, so only they are ever run twice.
+    """
+
+    def __init__(self, connection: Any, sql: str, params: Any) -> None:
+        self._connection = connection
+        self._sql = sql
+        self._params = params
+        self._errors = database_errors(connection)
+        self._cursor = connection.execute(sql, params)
+        self._done = 0
+
+    def _again(self, error: BaseException) -> None:
+        if "could not decode" not in str(error).lower():
+            raise error
+        self._connection.text_factory = lenient_text
+        self._cursor = self._connection.execute(self._sql, self._params)
+        if self._done:
+            self._cursor.fetchmany(self._done)
+
+    def _read(self, how: str, *size: int) -> Any:
+        try:
+            return getattr(self._cursor, how)(*size)
+        except self._errors as error:
+            self._again(error)
+            return getattr(self._cursor, how)(*size)
+
+    def fetchone(self) -> Any:
+        row = self._read("fetchone")
+        self._done += row is not None
+        return row
+
+    def fetchall(self) -> list[Any]:
+        rows: list[Any] = self._read("fetchall")
+        self._done += len(rows)
+        return rows
+
+    def fetchmany(self, size: int) -> list[Any]:
+        rows: list[Any] = self._read("fetchmany", size)
+        self._done += len(rows)
+        return rows
+
+    def __iter__(self) -> Iterator[Any]:
+        while rows := self.fetchmany(512):
+            yield from rows
+
+    @property
+    def lastrowid(self) -> Any:
+        return self._cursor.lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
 
 
 def configure(connection: Any) -> None:
@@ -244,6 +314,9 @@ def quick_check(connection: Any) -> str | None:
 
     try:
         rows = connection.execute("PRAGMA quick_check").fetchall()
+    except UnicodeDecodeError:
+        # SQLite's own message quoted bytes of the damaged file (names in a broken schema).
+        return "its structure is damaged (unreadable bytes where SQLite expects names)"
     except database_errors(connection) as error:
         if is_not_damage(str(error)):
             raise StoreUnavailableError(Path(DB_NAME), str(error)) from None
@@ -254,7 +327,10 @@ def quick_check(connection: Any) -> str | None:
 
 def integrity_check(connection: Any) -> str | None:
     """None if the full ``PRAGMA integrity_check`` is ok, else its first messages."""
-    rows = connection.execute("PRAGMA integrity_check").fetchall()
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    except UnicodeDecodeError:
+        return "its structure is damaged (unreadable bytes where SQLite expects names)"
     messages = [str(row[0]) for row in rows]
     return None if messages == ["ok"] else "; ".join(messages[:3])
 
@@ -419,6 +495,9 @@ def rekey_copy(source_path: Path, old: str | None, target_path: Path, new: str |
     create_private_file(target_path)
     connection = module.connect(str(source_path), isolation_level=None)
     try:
+        from myeloma_desk.store.audit import register_writer
+
+        register_writer(connection)  # sqlcipher_export inserts into the guarded tables
         connection.execute("PRAGMA cipher_log_level = NONE")
         if old is not None:
             connection.execute(f"PRAGMA key = {_quote(old)}")
@@ -436,7 +515,7 @@ def rekey_copy(source_path: Path, old: str | None, target_path: Path, new: str |
         os.fsync(handle.fileno())
 
 
-def is_encrypted(db_path: Path, meta: StoreMeta | None) -> bool:
+def is_encrypted(db_path: Path, meta: StoreMeta | None, backup_folder: Path | None = None) -> bool:
     """Whether a non-empty store file is encrypted.
 
     A file that starts with SQLite's header is plain, whatever the sidecar says (SQLCipher files
@@ -444,10 +523,131 @@ def is_encrypted(db_path: Path, meta: StoreMeta | None) -> bool:
     store is plain, in which case it is a damaged plain store (and goes through the integrity
     check and is moved aside). Changing encryption writes the sidecar before (encrypt) or after
     (decrypt) swapping the file, so a crash in between is always read correctly.
+
+    Without the sidecar, a file without the header is random bytes either way. The newest
+    backup decides when there is one (backups are converted before the store, see
+    ``Store.change_passphrase``): a plain backup means a damaged plain store, an encrypted one
+    an encrypted store. Without backups it is read as damaged only when SQLCipher is not
+    installed (so this installation cannot have encrypted it), else as encrypted.
     """
     if is_plain_sqlite(db_path):
         return False
-    return meta.encrypted if meta is not None else True
+    if meta is not None:
+        return meta.encrypted
+    backups = list_backups(backup_folder) if backup_folder is not None else []
+    for backup in backups[:1]:
+        with contextlib.suppress(OSError):
+            return is_plain_sqlite(backup) is False
+    return encryption_available()
+
+
+# --- the write-ahead log ---------------------------------------------------------------------
+
+WAL_MAGIC = (0x377F0682, 0x377F0683)  # little-/big-endian checksums (SQLite file format, 4.3)
+WAL_HEADER = 32
+WAL_FRAME_HEADER = 24
+
+
+@dataclass(frozen=True)
+class WalDamage:
+    """A WAL whose frame ``bad_frame`` (1-based) fails its checksum while ``lost_commits``
+    committed transactions of the same generation follow it: SQLite's recovery stops at the
+    damaged frame, so those commits cannot be recovered."""
+
+    bad_frame: int
+    lost_commits: int
+    recovered_commits: int
+
+
+def _wal_checksum(data: bytes, big_endian: bool, s0: int, s1: int) -> tuple[int, int]:
+    """SQLite's WAL checksum (file format section 4.3) over ``data``, continuing from s0, s1."""
+    import struct
+
+    words = struct.unpack(f"{'>' if big_endian else '<'}{len(data) // 4}I", data)
+    mask = 0xFFFFFFFF
+    for index in range(0, len(words), 2):
+        s0 = (s0 + words[index] + s1) & mask
+        s1 = (s1 + words[index + 1] + s0) & mask
+    return s0, s1
+
+
+def wal_damage(db_path: Path) -> WalDamage | None:
+    """Check the store's ``-wal`` file the way SQLite's recovery reads it; None if it is sound.
+
+    Frames are valid while their salts match the header and their cumulative checksum holds; the
+    recovery keeps everything up to the last valid commit frame. Frames of an older generation
+    (other salts) and a torn, uncommitted last transaction are normal after a crash. Damage is a
+    frame of the current generation that fails its checksum (a flipped byte) while later
+    transactions of the same generation were committed: data that recovery would silently drop.
+    Damage inside the last transaction alone cannot be told from a write the crash interrupted
+    (whose commit never returned) and is not reported. A damaged header drops every frame.
+    """
+    import struct
+
+    wal = Path(str(db_path) + "-wal")
+    try:
+        raw = wal.read_bytes()
+    except OSError:
+        return None
+    if len(raw) < WAL_HEADER + WAL_FRAME_HEADER:
+        return None
+    magic, _version, page_size, _seq, salt1, salt2, c0, c1 = struct.unpack(">8I", raw[:WAL_HEADER])
+    frame_size = WAL_FRAME_HEADER + page_size
+    frames = (len(raw) - WAL_HEADER) // frame_size
+    if magic not in WAL_MAGIC or page_size < 512 or page_size & (page_size - 1):
+        return WalDamage(0, frames, 0) if frames else None
+    big_endian = magic & 1 == 1
+    s0, s1 = _wal_checksum(raw[:24], big_endian, 0, 0)
+    if (s0, s1) != (c0, c1):
+        commits = sum(
+            1
+            for i in range(frames)
+            if struct.unpack_from(">I", raw, WAL_HEADER + i * frame_size + 4)[0] != 0
+        )
+        return WalDamage(0, commits, 0) if commits else None
+    recovered = 0
+    for index in range(frames):
+        start = WAL_HEADER + index * frame_size
+        _page, commit, f_salt1, f_salt2, f0, f1 = struct.unpack_from(">6I", raw, start)
+        if (f_salt1, f_salt2) != (salt1, salt2):
+            return None  # the end of this generation: older frames follow (normal)
+        s0, s1 = _wal_checksum(raw[start : start + 8], big_endian, s0, s1)
+        s0, s1 = _wal_checksum(
+            raw[start + WAL_FRAME_HEADER : start + frame_size], big_endian, s0, s1
+        )
+        if (s0, s1) != (f0, f1):
+            lost = 0
+            for later in range(index, frames):
+                at = WAL_HEADER + later * frame_size
+                _p, l_commit, l_salt1, l_salt2 = struct.unpack_from(">4I", raw, at)
+                if (l_salt1, l_salt2) == (salt1, salt2) and l_commit != 0:
+                    lost += 1
+            # Only the last transaction damaged: a write the crash interrupted looks the same
+            # (its commit never returned), so that alone is not reported as damage.
+            return WalDamage(index + 1, lost, recovered) if lost > 1 else None
+        if commit != 0:
+            recovered += 1
+    return None
+
+
+def keep_aside_copy(db_path: Path, corrupt_dir: Path, now: dt.datetime) -> Path:
+    """Copy the database and its -wal (byte for byte, 0600) into ``corrupt_dir`` before any
+    recovery touches them; return the copy's path. The originals stay where they are."""
+    import shutil
+
+    make_private_dir(corrupt_dir)
+    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    kept = corrupt_dir / f"{db_path.stem}-{stamp}-wal-damaged{db_path.suffix}"
+    for suffix in ("", "-wal"):
+        source = Path(str(db_path) + suffix)
+        if source.exists():
+            target = Path(str(kept) + suffix)
+            create_private_file(target)
+            shutil.copyfile(source, target)
+            with target.open("rb") as handle:
+                os.fsync(handle.fileno())
+    fsync_dir(corrupt_dir)
+    return kept
 
 
 # --- backups ---------------------------------------------------------------------------------

@@ -81,8 +81,20 @@ class StoreMissingError(StoreCorruptError):
 class PassphraseRequiredError(StoreError):
     """The store is encrypted and no passphrase was given."""
 
-    def __init__(self) -> None:
-        super().__init__("The patient store is encrypted: enter its passphrase to open it.")
+    def __init__(self, *, meta_missing: bool = False) -> None:
+        self.meta_missing = meta_missing
+        message = "The patient store is encrypted: enter its passphrase to open it."
+        if meta_missing:
+            # An encrypted file and a damaged one both read as random bytes; the sidecar that
+            # tells them apart (patients.meta.json) is gone and no backup says the store is plain.
+            message = (
+                "The patient store reads as encrypted, but its description file "
+                "(patients.meta.json) is missing, so it may instead be damaged. If it is "
+                "encrypted, enter its passphrase. If it was never encrypted, the file is "
+                "damaged: it was left untouched; restore a backup with "
+                "`myeloma-desk patients restore FILE`."
+            )
+        super().__init__(message)
 
 
 class WrongPassphraseError(StoreError):
@@ -115,6 +127,21 @@ class ConflictError(StoreError):
 
 class BackupError(StoreError):
     """A backup file cannot be used (damaged, not a Myeloma Desk store, or newer schema)."""
+
+
+class DamagedRecordError(StoreError):
+    """A stored record (a visit, a therapy line) cannot be read back: its content is damaged.
+
+    Raised instead of skipping the record, which would silently change what the engine sees."""
+
+    def __init__(self, what: str, problem: str) -> None:
+        self.what = what
+        self.problem = problem
+        super().__init__(
+            f"{what} cannot be read: the stored record is damaged ({problem}). Nothing was "
+            "changed. `myeloma-desk patients verify` lists every damaged record; restore a "
+            "backup (`myeloma-desk patients restore FILE`) to recover it."
+        )
 
 
 class StaleRecordError(ConflictError):

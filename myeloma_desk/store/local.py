@@ -36,13 +36,16 @@ REKEY_SUFFIX = db.REKEY_SUFFIX
 RecordEvent = Callable[[str, "int | None", "dict[str, Any] | None"], audit.AuditEvent]
 
 
+WalLoss = tuple[db.WalDamage, Path]  # what a damaged WAL lost, and where it was kept
+
+
 def connect_local(
     paths: AppPaths, passphrase: str | None, clock: Clock, allow_new: bool
-) -> tuple[Any, db.InstanceLock, bool, bool]:
+) -> tuple[Any, db.InstanceLock, bool, bool, WalLoss | None]:
     """Lock, check and connect to the store under ``paths.data``.
 
-    Returns ``(connection, lock, new, unchanged_since_backup)``; on any error the lock is
-    released and nothing is left open. See :meth:`Store.open` for what is raised.
+    Returns ``(connection, lock, new, unchanged_since_backup, wal_loss)``; on any error the
+    lock is released and nothing is left open. See :meth:`Store.open` for what is raised.
     """
     if passphrase is not None and not passphrase.strip():
         # "" or spaces is never a passphrase: refused the same way for new and old stores.
@@ -74,6 +77,11 @@ def connect_local(
                 )
         unchanged = not new and db.unchanged_since_backup(db_path, data / db.BACKUP_DIR)
         meta = _checked_meta(meta_path, db_path, new, passphrase, clock)
+        # A damaged WAL is kept aside, byte for byte, before SQLite's recovery reads it.
+        damage = None if new else db.wal_damage(db_path)
+        wal_loss: WalLoss | None = None
+        if damage is not None:
+            wal_loss = (damage, db.keep_aside_copy(db_path, data / db.CORRUPT_DIR, clock()))
         connection = db.connect(db_path, passphrase if meta.encrypted else None)
         if not new:
             try:
@@ -94,7 +102,7 @@ def connect_local(
                 "The file was not changed."
             )
         db.configure(connection)
-        return connection, lock, new, unchanged
+        return connection, lock, new, unchanged, wal_loss
     except BaseException:
         if connection is not None:
             connection.close()
@@ -114,9 +122,9 @@ def _checked_meta(
         meta = db.StoreMeta(passphrase is not None, clock().isoformat())
         meta.write(meta_path)
         return meta
-    encrypted = db.is_encrypted(db_path, meta)
+    encrypted = db.is_encrypted(db_path, meta, db_path.parent / db.BACKUP_DIR)
     if encrypted and passphrase is None:
-        raise PassphraseRequiredError()
+        raise PassphraseRequiredError(meta_missing=meta is None)
     if not encrypted and passphrase is not None:
         raise StoreError("This patient store is not encrypted: open it without a passphrase.")
     if meta is None or meta.encrypted != encrypted:
@@ -198,9 +206,29 @@ class LocalFiles:
                     )
         except SchemaTooNewError as error:
             raise StoreError(str(error)) from None
+        audit.protect_records(self.connection, self.clock().isoformat(timespec="microseconds"))
+
+    def record_wal_loss(self, loss: WalLoss) -> str:
+        """Log what a damaged WAL lost and return the message for the user."""
+        damage, kept = loss
+        latest = audit.events(self.connection, limit=1)
+        since = f" after {latest[0].at[:19].replace('T', ' ')} UTC" if latest else ""
+        detail = {"what": "recovery", "lost_commits": damage.lost_commits, "kept": kept.name}
+        self._record("change", None, detail)
+        return (
+            f"The patient store's write-ahead log was damaged: {damage.lost_commits} committed "
+            f"change(s) saved{since} could not be recovered ({damage.recovered_commits} before "
+            f"the damage were). The database and the damaged log were kept, unchanged, in "
+            f"{kept}. Check the most recent patients, visits and lines against your records "
+            "and enter what is missing again."
+        )
 
     def close(self) -> None:
         if self.conn is not None:
+            with contextlib.suppress(OSError, *db.database_errors(self.conn)):
+                audit.log_protection_if_due(
+                    self.conn, self.clock().isoformat(timespec="microseconds")
+                )
             self.anchor_audit()
             try:
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

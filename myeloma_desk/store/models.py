@@ -29,6 +29,34 @@ def _date_in_range(value: dt.date | None, what: str) -> dt.date | None:
     return value
 
 
+def not_after_today(value: dt.date | None, what: str) -> dt.date | None:
+    """A recorded date (birth, visit, therapy) cannot be later than today (the local date)."""
+    today = dt.date.today()
+    if value is not None and value > today:
+        raise ValueError(
+            f"{what} {value.isoformat()} is after today ({today.isoformat()}); a recorded date "
+            "cannot be in the future"
+        )
+    return value
+
+
+# Control, format (text direction, zero width), surrogate, private, unassigned and line/paragraph
+# separator characters: nothing a clinician types in a name or identifier needs them.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def shown_visibly(value: str) -> str:
+    """A stored name or identifier with any hidden character written out (``\\u202e``), so a
+    record stored before names were checked (or edited outside the app) cannot clear a terminal
+    or reverse how an MRN reads on screen, in exports or in print."""
+    if value.isprintable():  # the fast, usual case: no C* or Z* character but the space
+        return value
+    return "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in HIDDEN_CATEGORIES else char
+        for char in value
+    )
+
+
 def _refuse_hidden_characters(value: str | None, what: str) -> str | None:
     """Control and text-direction characters are refused in names and identifiers.
 
@@ -38,7 +66,7 @@ def _refuse_hidden_characters(value: str | None, what: str) -> str | None:
     if value is None:
         return None
     for char in value:
-        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        if unicodedata.category(char) in HIDDEN_CATEGORIES:
             raise ValueError(
                 f"the {what} contains an invisible control or text-direction character "
                 f"(U+{ord(char):04X}); remove it"
@@ -61,7 +89,7 @@ class PatientFields(BaseModel):
     @field_validator("birth_date")
     @classmethod
     def _birth_date(cls, value: dt.date | None) -> dt.date | None:
-        return _date_in_range(value, "birth date")
+        return not_after_today(_date_in_range(value, "birth date"), "birth date")
 
     @field_validator("name")
     @classmethod
@@ -90,7 +118,7 @@ class VisitIn(BaseModel):
     @field_validator("date")
     @classmethod
     def _date(cls, value: dt.date) -> dt.date:
-        result = _date_in_range(value, "visit date")
+        result = not_after_today(_date_in_range(value, "visit date"), "visit date")
         assert result is not None
         return result
 
@@ -135,8 +163,8 @@ class PatientBundle(BaseModel):
                     f"visit {visit.date.isoformat()}: its snapshot is dated {snap.date}"
                 )
         for line in self.therapy_lines:
-            _date_in_range(line.start, "therapy start")
-            _date_in_range(line.end, "therapy end")
+            not_after_today(_date_in_range(line.start, "therapy start"), "therapy start")
+            not_after_today(_date_in_range(line.end, "therapy end"), "therapy end")
         return self
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.paths import AppPaths
-from myeloma_desk.store import audit, db, drafts
+from myeloma_desk.store import audit, db, drafts, readable
 from myeloma_desk.store.errors import StoreCorruptError, WrongPassphraseError
 from myeloma_desk.store.local import REKEY_STATE_NAME, REKEY_SUFFIX, LocalFiles, connect_local
 from myeloma_desk.store.migrations import LATEST, schema_version
@@ -77,6 +77,8 @@ class Store:
         self._files = files
         self.paths = files.paths
         self.backup_due = False  # a start-up backup is due (see open(backup_on_open=False))
+        # Set when the last open found committed data it could not recover (a damaged WAL).
+        self.recovery_notice: str | None = None
         self._db: Database = database or SqliteDatabase(lambda: self.connection)
         session = self._session = Session(self._db, files.clock)
         self._patients = PatientRepository(session)
@@ -111,12 +113,16 @@ class Store:
         and :class:`StoreCorruptError` (after moving the damaged file aside) if the startup
         integrity check fails.
         """
-        connection, lock, _new, unchanged = connect_local(paths, passphrase, clock, allow_new)
+        connection, lock, _new, unchanged, wal_loss = connect_local(
+            paths, passphrase, clock, allow_new
+        )
         files = LocalFiles(paths, connection, lock, passphrase, clock, keep_backups)
         try:
             store = cls(files)
             files.restrict_files()
             files.migrate()
+            if wal_loss is not None:
+                store.recovery_notice = files.record_wal_loss(wal_loss)
             # A backup at every start, unless nothing changed since the newest one (so a day of
             # restarts does not rotate the older, different backups away). With
             # ``backup_on_open=False`` the caller takes it later (``backup_due`` says whether one
@@ -402,6 +408,12 @@ class Store:
     def integrity_check(self) -> str | None:
         """None if the full integrity check passes, else its message."""
         return self._files.integrity_check()
+
+    def unreadable_records(self) -> list[str]:
+        """Records that cannot be read back (invalid text, visit or line JSON): for verify."""
+        if self.server:  # PostgreSQL enforces valid UTF-8; the JSON is checked the same way
+            return readable.unreadable_records(self._db, text=False)
+        return readable.unreadable_records(self.connection)
 
     def backups(self) -> list[Path]:
         """Backup files, newest first."""

@@ -57,7 +57,8 @@ class SqliteDatabase:
         return self._get()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._get().execute(sql, params)
+        # Invalid UTF-8 in a row (a damaged file) reads as U+FFFD, never an exception.
+        return db.TolerantCursor(self._get(), sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self._get().executemany(sql, rows)

@@ -41,18 +41,27 @@ class ErrorReporter:
             return
         text = "".join(traceback.format_exception(kind, error, tb))
         log.error("Uncaught exception\n%s", text)
-        message = (
-            f"Something went wrong: {kind.__name__}: {error}\n\n"
-            "Your work in other sections is unaffected, and nothing saved has been lost. "
-            f"The details were written to the log file:\n{self.paths.logs / LOG_FILE}"
-        )
+        store_errors = sys.modules.get("myeloma_desk.store.errors")
+        if store_errors is not None and isinstance(error, store_errors.StoreError):
+            # A store error is a message for the user (a damaged record, a full disk ...):
+            # shown as it is, without the internal details (which are in the log).
+            message = f"{error}\n\nYour work in other sections is unaffected."
+            title, details = f"{APP_NAME}: patient store", ""
+        else:
+            message = (
+                f"Something went wrong: {kind.__name__}: {error}\n\n"
+                "Your work in other sections is unaffected, and nothing saved has been lost. "
+                f"The details were written to the log file:\n{self.paths.logs / LOG_FILE}"
+            )
+            title, details = f"{APP_NAME}: unexpected error", text
         self.shown.append(message)
         if self.show_dialogs:
             box = QMessageBox(self.parent)
             box.setIcon(QMessageBox.Icon.Critical)
-            box.setWindowTitle(f"{APP_NAME}: unexpected error")
+            box.setWindowTitle(title)
             box.setText(message)
-            box.setDetailedText(text)
+            if details:
+                box.setDetailedText(details)
             box.exec()
 
 

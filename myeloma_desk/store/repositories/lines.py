@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from myeloma_desk.domain.snapshot import TherapyLine
+from myeloma_desk.store.errors import DamagedRecordError
 from myeloma_desk.store.models import StoredLine
+from myeloma_desk.store.readable import first_problem
 from myeloma_desk.store.repositories.session import Session
 
 MAX_LINES = 100
@@ -21,10 +23,17 @@ class LineRepository:
             "WHERE patient_id = ? ORDER BY position",
             (pid,),
         ).fetchall()
-        return [
-            StoredLine(row[0], row[1], row[2], TherapyLine.model_validate_json(row[3]))
-            for row in rows
-        ]
+        lines: list[StoredLine] = []
+        for row in rows:
+            try:
+                lines.append(
+                    StoredLine(row[0], row[1], row[2], TherapyLine.model_validate_json(row[3]))
+                )
+            except ValueError as error:
+                raise DamagedRecordError(
+                    f"Therapy line {row[2]} of patient {row[1]}", first_problem(error)
+                ) from None
+        return lines
 
     def write(self, pid: int, lines: list[TherapyLine], now: str) -> None:
         """Replace the lines inside the caller's transaction."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from myeloma_desk.store.errors import ConflictError, NotFoundError, StaleRecordError
 from myeloma_desk.store.folding import fold, prefix_range, terms
-from myeloma_desk.store.models import Patient, PatientFields, PatientSummary
+from myeloma_desk.store.models import Patient, PatientFields, PatientSummary, shown_visibly
 from myeloma_desk.store.repositories.session import Session
 
 SUMMARY_COLUMNS = "id, uid, name, identifier, birth_date, sex, diagnosis, archived, last_visit"
@@ -16,15 +16,18 @@ PATIENT_COLUMNS = SUMMARY_COLUMNS + ", notes, created_at, updated_at, version"
 
 
 def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # a damaged date shows as unknown; `verify` names the record
 
 
 def summary_of(row: Any) -> PatientSummary:
     return PatientSummary(
         id=row[0],
         uid=row[1],
-        name=row[2],
-        identifier=row[3],
+        name=shown_visibly(row[2]),
+        identifier=shown_visibly(row[3]) if row[3] is not None else None,
         birth_date=_date(row[4]),
         sex=row[5],
         diagnosis=row[6],

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 from myeloma_desk.domain.snapshot import Snapshot
-from myeloma_desk.store.errors import NotFoundError, StaleRecordError
-from myeloma_desk.store.models import Visit
+from myeloma_desk.store.errors import DamagedRecordError, NotFoundError, StaleRecordError
+from myeloma_desk.store.models import Visit, not_after_today
+from myeloma_desk.store.readable import first_problem
 from myeloma_desk.store.repositories.patients import PatientRepository
 from myeloma_desk.store.repositories.session import Session
 
@@ -34,14 +35,20 @@ def visit_snapshot_json(snapshot: Snapshot, visit_date: dt.date) -> str:
 
 
 def _visit(row: Any) -> Visit:
-    return Visit(
-        id=row[0],
-        patient_id=row[1],
-        date=dt.date.fromisoformat(row[2]),
-        snapshot=Snapshot.model_validate_json(row[3]),
-        updated_at=row[4],
-        version=row[5],
-    )
+    try:
+        return Visit(
+            id=row[0],
+            patient_id=row[1],
+            date=dt.date.fromisoformat(row[2]),
+            snapshot=Snapshot.model_validate_json(row[3]),
+            updated_at=row[4],
+            version=row[5],
+        )
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        # Never skipped: a missing visit would silently change what the engine sees.
+        raise DamagedRecordError(
+            f"The visit of {row[2]} of patient {row[1]}", first_problem(error)
+        ) from None
 
 
 class VisitRepository:
@@ -59,6 +66,7 @@ class VisitRepository:
         expected_version: int | None = None,
     ) -> Visit:
         """Save a visit; with ``expected_version`` (0 = a new visit) refuse a stale save."""
+        not_after_today(visit_date, "the visit date")
         payload = visit_snapshot_json(snapshot, visit_date)
         db = self._s.db
         now = self._s.now()

@@ -119,3 +119,11 @@ def test_cli_exit_2_for_boolean_value_and_future_date(tmp_path: object) -> None:
     done = _cli({"date": future, "creatinine": {"value": 1.0, "unit": "mg/dL"}}, tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[0].startswith(f"date: {future} is after today")
+
+
+def test_two_history_entries_on_one_date_are_refused() -> None:
+    """Issue 17 item 10: duplicate history dates were accepted (which result counts?)."""
+    once = {"history": [{"date": "2024-01-01"}, {"date": "2024-02-01"}], "date": "2024-03-01"}
+    assert parse_snapshot(once).history[1].date == dt.date(2024, 2, 1)
+    twice = {"history": [{"date": "2024-01-01"}, {"date": "2024-01-01"}], "date": "2024-03-01"}
+    assert _problems(twice) == [("history", "two entries on the same date (2024-01-01)")]

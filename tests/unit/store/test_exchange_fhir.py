@@ -284,3 +284,144 @@ def test_calcium_in_mmol_per_litre_goes_out_in_mg_per_dl() -> None:
     assert calcium[0]["valueQuantity"]["value"] == pytest.approx(2.35 / 0.2495, abs=1e-9)
     back = import_fhir(document)
     assert back.visits[0].snapshot.get("calcium") == brennan.visits[0].snapshot.get("calcium")
+
+
+# --- issue 17, item 8: resources that are not facts about this patient ----------------------
+
+
+def _observations(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return _resources(document, "Observation")
+
+
+def _marked(document: dict[str, Any]) -> dict[str, Any]:
+    """The first Observation, as the one the tests mark; its field and date for the checks."""
+    return _observations(document)[0]
+
+
+def _field_and_day(observation: dict[str, Any]) -> tuple[str, str]:
+    return FIELD_BY_LOINC[observation["code"]["coding"][0]["code"]], observation[
+        "effectiveDateTime"
+    ]
+
+
+def _imported_value(bundle: PatientBundle, field: str, day: str) -> Any:
+    for visit in bundle.visits:
+        if visit.date.isoformat() == day:
+            return getattr(visit.snapshot, field)
+    return None
+
+
+@pytest.mark.parametrize(
+    ("change", "note"),
+    [
+        (lambda o: o.update(status="entered-in-error"), "entered in error"),
+        (lambda o: o.update(status="cancelled"), "cancelled"),
+        (lambda o: o.update(subject={"reference": "urn:uuid:someone-else"}), "subject"),
+        (lambda o: o.pop("subject"), "subject"),
+        (lambda o: o["valueQuantity"].update(comparator="<"), "a bound, not a measured value"),
+        (lambda o: o["valueQuantity"].update(comparator=">="), "a bound, not a measured value"),
+    ],
+)
+def test_observations_that_are_not_facts_are_skipped_with_a_note(
+    change: Any, note: str, store: Store, tmp_path: Path
+) -> None:
+    from myeloma_desk.exchange.fhir import read_fhir
+
+    document = copy.deepcopy(_valid())
+    observation = _marked(document)
+    field, day = _field_and_day(observation)
+    kept = read_fhir(copy.deepcopy(document))
+    assert _imported_value(kept.bundle, field, day) is not None and kept.skipped == ()
+    change(observation)
+    read = read_fhir(document)
+    assert _imported_value(read.bundle, field, day) is None  # never stored (never "5" for "<5")
+    assert len(read.skipped) == 1 and note in read.skipped[0]
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code = main_cli(tmp_path, "patients", "import", str(path))
+    assert code[0] == 0
+    assert "1 resource(s) not imported:" in code[1] and note in code[1]
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "note"),
+    [
+        (
+            "Condition",
+            lambda r: r.update(
+                verificationStatus={
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                            "code": "refuted",
+                        }
+                    ]
+                }
+            ),
+            "refuted",
+        ),
+        (
+            "Condition",
+            lambda r: r.update(
+                verificationStatus={
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                            "code": "entered-in-error",
+                        }
+                    ]
+                }
+            ),
+            "entered in error",
+        ),
+        ("MedicationStatement", lambda r: r.update(status="entered-in-error"), "entered in error"),
+        ("MedicationStatement", lambda r: r.update(status="not-taken"), "not taken"),
+        (
+            "MedicationStatement",
+            lambda r: r.update(subject={"reference": "Patient/other"}),
+            "subject",
+        ),
+    ],
+)
+def test_conditions_and_lines_that_are_not_facts_are_skipped(
+    kind: str, change: Any, note: str
+) -> None:
+    from myeloma_desk.exchange.fhir import read_fhir
+
+    document = copy.deepcopy(_valid())
+    before = read_fhir(copy.deepcopy(document)).bundle
+    for resource in _resources(document, kind):
+        change(resource)
+    read = read_fhir(document)
+    if kind == "Condition":
+        assert before.patient.diagnosis is not None and read.bundle.patient.diagnosis is None
+    else:
+        assert before.therapy_lines and read.bundle.therapy_lines == []
+    assert read.skipped and all(note in line for line in read.skipped)
+
+
+def test_a_server_style_patient_reference_is_accepted() -> None:
+    from myeloma_desk.exchange.fhir import read_fhir
+
+    document = copy.deepcopy(_valid())
+    patient_entry = next(e for e in document["entry"] if e["resource"]["resourceType"] == "Patient")
+    patient_entry["fullUrl"] = "https://fhir.example.org/r4/Patient/123"
+    patient_entry["resource"]["id"] = "123"
+    for entry in document["entry"]:
+        if "subject" in entry["resource"]:
+            entry["resource"]["subject"] = {"reference": "Patient/123"}
+    read = read_fhir(document)
+    assert read.skipped == () and read.bundle.visits
+
+
+def main_cli(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from myeloma_desk.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--data-dir", str(tmp_path / "cli-home"), *args])
+    assert "Traceback" not in err.getvalue()
+    return code, out.getvalue(), err.getvalue()

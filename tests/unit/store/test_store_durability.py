@@ -53,7 +53,7 @@ def _writer(data_dir: Path, report_fd: int, seed: int) -> None:
             if n >= 200:
                 break
             # A date no other write uses, so a reported value can never be overwritten later.
-            day = D(1950, 1, 1) + dt.timedelta(days=seed * 200 + n)
+            day = D(1900, 1, 1) + dt.timedelta(days=seed * 200 + n)  # never after today
             value = round(rnd.uniform(0.1, 9.9), 2)
             store.save_visit(patient.id, day, snap(serum_m_protein=(value, "g/dL")))
             os.write(report_fd, f"V {patient.id} {day.isoformat()} {value}\n".encode())

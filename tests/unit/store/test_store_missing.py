@@ -12,6 +12,8 @@ from storetest_helpers import D, snap
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import (
+    PassphraseRequiredError,
+    StoreCorruptError,
     StoreMissingError,
     StoreUnavailableError,
     open_store,
@@ -117,3 +119,34 @@ def test_io_error_at_start_does_not_move_the_store(
 )
 def test_which_errors_are_damage(message: str, damage: bool) -> None:
     assert store_db.is_not_damage(message) is not damage
+
+
+@pytest.mark.parametrize("has_backup", [True, False])
+def test_garbage_plain_store_without_its_meta_file(paths: AppPaths, has_backup: bool) -> None:
+    """Random bytes where a plain store was, and no patients.meta.json: damaged, not "encrypted"
+    (issue 17, item 10). With a plain backup it is moved aside and the backup offered; without
+    one it cannot be told from an encrypted store, and the message says both."""
+    backup = _store_with_a_patient(paths)
+    if not has_backup:
+        for old in (paths.data / BACKUP_DIR).iterdir():
+            old.unlink()
+    db_path = paths.data / DB_NAME
+    garbage = bytes(range(256)) * 32
+    db_path.write_bytes(garbage)
+    Path(f"{db_path}-wal").unlink(missing_ok=True)
+    (paths.data / store_db.META_NAME).unlink()
+    if has_backup:
+        with pytest.raises(StoreCorruptError) as caught:
+            open_store(paths)
+        assert "encrypted" not in str(caught.value)
+        assert caught.value.newest_backup == backup
+        assert caught.value.moved_to.read_bytes() == garbage
+        assert not db_path.exists()
+    elif store_db.encryption_available():
+        with pytest.raises(PassphraseRequiredError) as refused:
+            open_store(paths)
+        assert "may instead be damaged" in str(refused.value)
+        assert db_path.read_bytes() == garbage
+    else:
+        with pytest.raises(StoreCorruptError):
+            open_store(paths)

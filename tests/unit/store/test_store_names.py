@@ -18,6 +18,7 @@ from myeloma_desk.store import (
     StoreLockedError,
     open_store,
 )
+from myeloma_desk.store.audit import register_writer
 from myeloma_desk.store.db import DB_NAME, LOCK_NAME
 
 
@@ -52,6 +53,7 @@ def test_old_records_with_hidden_characters_are_escaped_when_listed(
     with open_store(paths) as store:
         store.create_patient(PatientFields(name="Plain, Name", identifier="X-1"))
     connection = sqlite3.connect(paths.data / DB_NAME)
+    register_writer(connection)  # as stored by an older version, before names were checked
     connection.execute("UPDATE patients SET name = 'Evil\x1b[2J\u202eName' WHERE id = 1")
     connection.commit()
     connection.close()
@@ -59,6 +61,12 @@ def test_old_records_with_hidden_characters_are_escaped_when_listed(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out
     assert "Evil\\u001b[2J\\u202eName" in out
+    # Every read shows it written out: the record page, exports and print (snapshot_for).
+    with open_store(paths, backup_on_open=False) as store:
+        assert store.get_patient(1).name == "Evil\\u001b[2J\\u202eName"
+        assert store.list_patients()[0].name == "Evil\\u001b[2J\\u202eName"
+        exported = store.export_bundle(1, log=False)
+        assert exported.patient.name == "Evil\\u001b[2J\\u202eName"
 
 
 @pytest.mark.parametrize("passphrase", ["", " ", "\t "])
@@ -79,3 +87,35 @@ def test_deleting_the_lock_file_does_not_let_a_second_writer_in(tmp_path: Path) 
         with pytest.raises(StoreLockedError):
             open_store(paths)
     open_store(paths).close()  # released on close
+
+
+def test_future_dates_are_refused(tmp_path: Path) -> None:
+    """Issue 17 item 10: future visit, birth and therapy dates were accepted."""
+    import datetime as dt
+
+    from storetest_helpers import snap
+
+    from myeloma_desk.store.models import PatientBundle
+
+    today = dt.date.today()
+    tomorrow = today + dt.timedelta(days=1)
+    with open_store(AppPaths.resolve(tmp_path / "home")) as store:
+        pid = store.create_patient(PatientFields(name="TEST Today, Ada", birth_date=today)).id
+        store.save_visit(pid, today, snap())
+        with pytest.raises(ValueError, match="is after today"):
+            store.save_visit(pid, tomorrow, snap())
+        with pytest.raises(ValidationError, match=r"birth date .* is after today"):
+            PatientFields(name="TEST Later, Ada", birth_date=tomorrow)
+        bundle = {
+            "patient": {"name": "TEST Import, Ada"},
+            "visits": [{"date": "x", "snapshot": {}}],
+        }
+        for key, value in (
+            ("visits", [{"date": tomorrow.isoformat(), "snapshot": {}}]),
+            ("therapy_lines", [{"regimen": "VRd", "start": tomorrow.isoformat()}]),
+        ):
+            with pytest.raises(ValidationError, match="is after today"):
+                PatientBundle.model_validate(
+                    {**bundle, key: value, **({} if key == "visits" else {"visits": []})}
+                )
+        assert store.visit_dates(pid) == [today]

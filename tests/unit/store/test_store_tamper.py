@@ -67,8 +67,32 @@ def triggers_dropped(paths: AppPaths) -> None:
     edit(paths, *DROP)
 
 
+UNGUARD = tuple(
+    f"DROP TRIGGER {table}_written_by_app_{op}"
+    for table in ("patients", "visits")
+    for op in ("update", "delete")
+)
+
+
 def patient_deleted(paths: AppPaths) -> None:
-    edit(paths, "DELETE FROM visits WHERE patient_id = 2", "DELETE FROM patients WHERE id = 2")
+    edit(
+        paths,
+        *UNGUARD,
+        "DELETE FROM visits WHERE patient_id = 2",
+        "DELETE FROM patients WHERE id = 2",
+    )
+
+
+def name_edited(paths: AppPaths) -> None:
+    edit(paths, "DROP TRIGGER patients_written_by_app_update", "UPDATE patients SET name = 'X'")
+
+
+def visit_edited(paths: AppPaths) -> None:
+    edit(
+        paths,
+        "DROP TRIGGER visits_written_by_app_update",
+        "UPDATE visits SET snapshot_json = replace(snapshot_json, '\"value\":', '\"value\":1')",
+    )
 
 
 def row_edited(paths: AppPaths) -> None:
@@ -81,6 +105,12 @@ CASES: dict[str, tuple[Callable[[AppPaths], None], str]] = {
     "cut, anchor file removed": (cut_and_anchor_removed, "of backup"),
     "triggers dropped": (triggers_dropped, "protection audit_log_no_delete was removed"),
     "patient deleted": (patient_deleted, "was deleted outside the app"),
+    "patient deleted, its protection dropped": (
+        patient_deleted,
+        "protection patients_written_by_app_delete was removed",
+    ),
+    "name edited": (name_edited, "protection patients_written_by_app_update was removed"),
+    "visit edited": (visit_edited, "protection visits_written_by_app_update was removed"),
     "row edited": (row_edited, "does not match its hash"),
 }
 
@@ -117,3 +147,44 @@ def test_the_anchor_keeps_the_evidence_across_restarts(tmp_path: Path) -> None:
         open_store(paths, backup_on_open=False).close()
     with open_store(paths, backup_on_open=False) as store:
         assert not store.verify_audit().ok
+
+
+DIRECT_EDITS = [
+    "UPDATE patients SET name = 'Someone, Else' WHERE id = 1",
+    "UPDATE patients SET identifier = 'MRN-X' WHERE id = 1",
+    "DELETE FROM patients WHERE id = 3",
+    "UPDATE visits SET visit_date = '2001-01-01'",
+    "DELETE FROM visits",
+    "INSERT INTO visits (patient_id, visit_date, snapshot_json, created_at, updated_at) "
+    "VALUES (1, '1999-01-01', '{}', '', '')",
+    "UPDATE therapy_lines SET line_json = '{}'",
+    "DELETE FROM therapy_lines",
+    "DELETE FROM notes",
+    "UPDATE notes SET text = 'x'",
+    "DELETE FROM assessments",
+]
+
+
+@pytest.mark.parametrize("sql", DIRECT_EDITS)
+def test_direct_edits_of_patient_records_are_refused(tmp_path: Path, sql: str) -> None:
+    """With any other SQLite tool, patient records cannot be changed without first dropping
+    a trigger (which verify reports, above)."""
+    paths = make(tmp_path / "home")
+    before = (paths.data / DB_NAME).read_bytes()
+    with pytest.raises(sqlite3.OperationalError, match="myeloma_desk_writer"):
+        edit(paths, sql)
+    assert (paths.data / DB_NAME).read_bytes() == before
+    with open_store(paths, backup_on_open=False) as store:
+        assert store.verify_audit().ok
+
+
+def test_the_protection_is_installed_once_and_logged(tmp_path: Path) -> None:
+    paths = make(tmp_path / "home")
+    for _ in range(2):
+        open_store(paths, backup_on_open=False).close()
+    with open_store(paths, backup_on_open=False) as store:
+        events = [
+            e for e in store.audit_events(limit=1000) if e.detail.get("what") == "record protection"
+        ]
+        assert len(events) == 1
+        assert store.verify_audit().ok

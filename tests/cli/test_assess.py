@@ -13,7 +13,7 @@ import pytest
 
 from myeloma_desk.cli import main
 
-SNAPSHOTS = Path(__file__).parents[2] / "data" / "snapshots"
+SNAPSHOTS = Path(__file__).parents[1] / "data" / "snapshots"
 SMM = SNAPSHOTS / "smoldering-igg-kappa.json"
 MM = SNAPSHOTS / "active-myeloma-iss3.json"
 
