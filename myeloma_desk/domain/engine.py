@@ -7,17 +7,21 @@ which is also the order of the output.
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 from pydantic import BaseModel, ConfigDict
 
 from myeloma_desk.domain import ENGINE_VERSION
-from myeloma_desk.domain.results import RuleResult
+from myeloma_desk.domain.results import Explanation, RuleResult, Source
 from myeloma_desk.domain.snapshot import Snapshot
 
 RuleFunction = Callable[[Snapshot], RuleResult]
+# A rule registered with its sources: it receives the explanation its registration made.
+ExplainedFunction = Callable[[Snapshot, Explanation], RuleResult]
 
 
 @dataclass(frozen=True)
@@ -34,15 +38,48 @@ _RULES: dict[str, Rule] = {}
 _ORDERED: list[Rule] = []  # cache of rules() in output order; cleared when a rule registers
 
 
-def rule(rule_id: str, title: str, family: str) -> Callable[[RuleFunction], RuleFunction]:
-    """Register ``function`` as rule ``rule_id`` (ids are unique)."""
+@overload
+def rule(rule_id: str, title: str, family: str) -> Callable[[RuleFunction], RuleFunction]: ...
 
-    def register(function: RuleFunction) -> RuleFunction:
-        if rule_id in _RULES and _RULES[rule_id].evaluate is not function:
+
+@overload
+def rule(
+    rule_id: str, title: str, family: str, *, sources: Sequence[Source]
+) -> Callable[[ExplainedFunction], RuleFunction]: ...
+
+
+def rule(
+    rule_id: str, title: str, family: str, *, sources: Sequence[Source] | None = None
+) -> Callable[[Any], RuleFunction]:
+    """Register a function as rule ``rule_id`` (ids are unique).
+
+    With ``sources`` (the usual form) the one registration carries the rule's id, title and
+    sources: the function is called as ``function(snapshot, explanation)`` with an
+    :class:`Explanation` made from them, and the registered rule (what the decorator returns)
+    takes the snapshot alone. Without ``sources`` the function builds its result itself (rules
+    whose result is composed from other results, such as the diagnosis walk).
+    """
+    labels = None if sources is None else tuple(s.label for s in sources)
+
+    def register(function: Any) -> RuleFunction:
+        evaluate: RuleFunction = function
+        if labels is not None:
+            explained: ExplainedFunction = function
+            start = Explanation.for_rule
+
+            @functools.wraps(function)
+            def evaluate(s: Snapshot) -> RuleResult:
+                return explained(s, start(rule_id, title, labels))
+
+        known = _RULES.get(rule_id)
+        if (
+            known is not None
+            and getattr(known.evaluate, "__wrapped__", known.evaluate) is not function
+        ):
             raise ValueError(f"rule {rule_id!r} is registered twice")
-        _RULES[rule_id] = Rule(rule_id, title, family, function)
+        _RULES[rule_id] = Rule(rule_id, title, family, evaluate)
         _ORDERED.clear()
-        return function
+        return evaluate
 
     return register
 

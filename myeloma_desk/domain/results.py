@@ -17,10 +17,15 @@ Status = Literal["determined", "cannot_determine", "not_applicable"]
 ResultValue = str | float | list[str] | None
 
 
-class Criterion(BaseModel):
-    """One tested criterion: met (True), unmet (False) or unknown (None), with its value."""
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One tested criterion: met (True), unmet (False) or unknown (None), with its value.
 
-    model_config = ConfigDict(frozen=True)
+    A plain frozen dataclass (issue 18): rules build about 120 of them per assessment, and a
+    dataclass costs a fraction of a pydantic model. Inside a :class:`RuleResult` pydantic still
+    validates (``RuleResult.model_validate``) and serializes it exactly as a model: the same
+    three keys in the same order.
+    """
 
     name: str
     met: bool | None
@@ -94,7 +99,13 @@ PDQ = source(
 
 
 class Explanation:
-    """Accumulates the criteria, missing inputs and details of one rule evaluation."""
+    """Accumulates the criteria, missing inputs and details of one rule evaluation.
+
+    A rule registered with its sources (``@rule(id, title, family, sources=(...))``) receives
+    one, made from its registration (:meth:`for_rule`), so it never restates its id and title.
+    """
+
+    __slots__ = ("criteria", "detail", "missing", "rule", "sources", "title")
 
     def __init__(self, rule: str, title: str, *sources: Source) -> None:
         self.rule = rule
@@ -104,9 +115,21 @@ class Explanation:
         self.missing: list[str] = []
         self.detail: dict[str, Any] = {}
 
+    @classmethod
+    def for_rule(cls, rule: str, title: str, labels: tuple[str, ...]) -> Explanation:
+        """A fresh explanation for a registered rule (its source labels made once, at import)."""
+        e = _new(cls)
+        e.rule = rule
+        e.title = title
+        e.sources = list(labels)
+        e.criteria = []
+        e.missing = []
+        e.detail = {}
+        return e
+
     def criterion(self, name: str, met: bool | None, value: str | None = None) -> bool | None:
         """Record a criterion and return ``met`` so it can be used inline."""
-        self.criteria.append(_construct(Criterion, {"name": name, "met": met, "value": value}))
+        self.criteria.append(Criterion(name, met, value))
         return met
 
     def need(self, *fields: str) -> None:

@@ -37,6 +37,10 @@ class Quantity(BaseModel):
     """A measured value with its unit, e.g. ``{"value": 3.2, "unit": "g/dL"}``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # The value in its field's canonical unit, as (dimension, value), set once when the snapshot
+    # is validated (its plausibility check converts it) and read by ``Snapshot.get``: a value is
+    # converted once (issue 18). A slot, not a field: never compared, dumped or copied.
+    __slots__ = ("_canonical",)
 
     # Strict: a JSON number only (true/false and numeric strings are rejected, nothing is
     # coerced). The magnitude limit keeps unit conversion exact in decimal; every plausible
@@ -274,7 +278,8 @@ class _Measured(BaseModel):
     def _unit_and_plausibility(cls, value: Quantity | None, info: ValidationInfo) -> Any:
         if value is None or info.field_name is None:
             return value
-        message = check_quantity(MEASURED_FIELDS[info.field_name], value)
+        spec = MEASURED_FIELDS[info.field_name]
+        message = check_quantity(spec, value)
         if message:
             raise ValueError(message)
         return value
@@ -290,7 +295,13 @@ class _Measured(BaseModel):
             return known
         spec = MEASURED_FIELDS[name]
         quantity: Quantity | None = getattr(self, name)
-        value = None if quantity is None else to_canonical(quantity.value, quantity.unit, spec.dim)
+        value: float | None = None
+        if quantity is not None:
+            converted = getattr(quantity, "_canonical", None)  # set when it was validated
+            if converted is not None and converted[0] is spec.dim:
+                value = converted[1]
+            else:  # a quantity placed without validation (model_construct, model_copy)
+                value = to_canonical(quantity.value, quantity.unit, spec.dim)
         cache[name] = value
         return value
 
@@ -324,24 +335,39 @@ class _Measured(BaseModel):
         return result
 
     def shown(self, name: str) -> str:
-        """The value as entered, with its unit, for explanations ("3.2 g/dL")."""
+        """The value as entered, with its unit, for explanations ("3.2 g/dL").
+
+        Formatted once per (frozen) snapshot: several rules show the same value.
+        """
+        cache = self._memo_dict()
+        key = "shown:" + name
+        known: str | None = cache.get(key)
+        if known is not None:
+            return known
         quantity: Quantity | None = getattr(self, name)
         if quantity is None:
             return "not recorded"
         spec = MEASURED_FIELDS[name]
         if spec.dim is Dim.PERCENT:
-            return f"{fmt(quantity.value)}%"
-        if spec.dim is Dim.COUNT:
-            return fmt(quantity.value)
-        return fmt(quantity.value, quantity.unit)
+            text = f"{fmt(quantity.value)}%"
+        elif spec.dim is Dim.COUNT:
+            text = fmt(quantity.value)
+        else:
+            text = fmt(quantity.value, quantity.unit)
+        cache[key] = text
+        return text
 
 
 def check_quantity(spec: FieldSpec, quantity: Quantity) -> str | None:
-    """A message if the unit is not accepted or the value is implausible, else None."""
+    """A message if the unit is not accepted or the value is implausible, else None.
+
+    The value converted to the canonical unit is kept on the quantity for ``Snapshot.get``.
+    """
     try:
         canonical = to_canonical(quantity.value, quantity.unit, spec.dim)
     except UnitError as error:
         return str(error)
+    object.__setattr__(quantity, "_canonical", (spec.dim, canonical))
     if spec.dim is Dim.COUNT and canonical != int(canonical):
         return f"{fmt(quantity.value)} is not a whole number of lesions"
     if canonical < spec.low or canonical > spec.high:

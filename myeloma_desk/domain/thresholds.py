@@ -11,8 +11,12 @@ the unit it was entered in*: 2.75 mmol/L exactly is not > 2.75 mmol/L, although 
 11.02 mg/dL. A value entered in a unit the source does not publish is converted to the canonical
 unit and compared there (see ``../shared/reference/criteria-summary.md``, "Conventions").
 
-Pure Python, no Qt; used by the diagnosis rules (myeloma-defining events) and available to the
-course rules (CRAB relapse indicators).
+Stage tables (:class:`StageTable`): a staging system's rows as its paper prints them, each a
+conjunction of thresholds, from which the stages still possible and the inputs needed follow
+(the ISS, ``criteria/staging.py``).
+
+Pure Python, no Qt; used by the diagnosis rules (myeloma-defining events), the staging rules,
+and available to the course rules (CRAB relapse indicators).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.logic import tri_all
 from myeloma_desk.domain.snapshot import Quantity, Snapshot
 from myeloma_desk.domain.units import fmt, ge, gt, le, lt, sub, to_canonical
 
@@ -183,3 +188,56 @@ def _amount(value: float, unit: str) -> str:
     if unit == "%":
         return f"{fmt(value)}%"
     return fmt(value, unit)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One row of a staging table: the stage and the thresholds that must all hold.
+
+    A row without thresholds is the paper's "neither" row (ISS stage II: "not stage I or III"):
+    it applies when no other row does.
+    """
+
+    name: str
+    criteria: tuple[Threshold, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageTable:
+    """A staging system written as its paper prints it: the rows in the paper's order.
+
+    The stages still possible and the inputs needed come from the rows' thresholds, in
+    three-valued logic (domain/logic.py): a row is ruled out when one of its thresholds is not
+    met, decided when all are met; the "neither" row is ruled out when another row is decided.
+    The rows other than the "neither" row must exclude each other (as the ISS's do).
+    """
+
+    name: str
+    rows: tuple[Stage, ...]
+
+    @functools.cached_property
+    def stages(self) -> tuple[str, ...]:
+        return tuple(row.name for row in self.rows)
+
+    @functools.cached_property
+    def needs(self) -> tuple[str, ...]:
+        """Every input a row reads, once, in the order of the table."""
+        return tuple(
+            dict.fromkeys(field for row in self.rows for c in row.criteria for field in c.needs)
+        )
+
+    def possible(self, values: Mapping[str, float | None]) -> list[str]:
+        """The stages still possible for canonical ``values`` (None or absent: not recorded);
+        one stage means the stage is decided."""
+        met: dict[str, bool | None] = {}
+        for row in self.rows:
+            if row.criteria:
+                met[row.name] = tri_all(
+                    None if (v := values.get(c.field)) is None else c.holds(v) for c in row.criteria
+                )
+        decided = any(m is True for m in met.values())
+        return [
+            row.name
+            for row in self.rows
+            if (met[row.name] is not False if row.criteria else not decided)
+        ]

@@ -177,24 +177,42 @@ def _q(x: float) -> float:
     return round(x, COMPARE_PLACES)
 
 
+# The comparisons below give exactly ``round(a, COMPARE_PLACES) OP round(b, COMPARE_PLACES)``
+# but round only when the two are within _NEAR (ten grid steps) of each other: rounding to a fixed
+# number of decimals is monotone, so a ≥ b implies round(a) ≥ round(b), and values further apart
+# than a grid step cannot round to the same value or to the reverse order. Rounding is the costly
+# part of a comparison (issue 18); tests/unit/domain/test_units_compare.py checks the equivalence.
+_NEAR = 10.0 ** -(COMPARE_PLACES - 1)
+
+
 def ge(a: float, b: float) -> bool:
     """a ≥ b, compared after rounding away float noise."""
-    return round(a, COMPARE_PLACES) >= round(b, COMPARE_PLACES)  # as _q, inlined: hot
+    d = a - b
+    if d >= 0:
+        return True
+    if d < -_NEAR:
+        return False
+    return round(a, COMPARE_PLACES) >= round(b, COMPARE_PLACES)
 
 
 def gt(a: float, b: float) -> bool:
     """a > b, compared after rounding away float noise."""
-    return round(a, COMPARE_PLACES) > round(b, COMPARE_PLACES)  # as _q, inlined: hot
+    d = a - b
+    if d > _NEAR:
+        return True
+    if d <= 0:
+        return False
+    return round(a, COMPARE_PLACES) > round(b, COMPARE_PLACES)
 
 
 def le(a: float, b: float) -> bool:
     """a ≤ b, compared after rounding away float noise."""
-    return round(a, COMPARE_PLACES) <= round(b, COMPARE_PLACES)  # as _q, inlined: hot
+    return ge(b, a)
 
 
 def lt(a: float, b: float) -> bool:
     """a < b, compared after rounding away float noise."""
-    return round(a, COMPARE_PLACES) < round(b, COMPARE_PLACES)  # as _q, inlined: hot
+    return gt(b, a)
 
 
 def sub(a: float, b: float) -> float:

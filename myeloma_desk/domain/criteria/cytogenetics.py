@@ -80,15 +80,14 @@ IGH_TRANSLOCATIONS = (Fish.T_4_14, Fish.T_14_16, Fish.T_14_20)
 ONE_Q = (Fish.GAIN1Q, Fish.AMP1Q)
 
 
-@rule("cytogenetic_risk_pdq", "Cytogenetic risk groups (the PDQ's Table 3)", "cytogenetics")
-def cytogenetic_risk_pdq(s: Snapshot) -> RuleResult:
+@rule(
+    "cytogenetic_risk_pdq",
+    "Cytogenetic risk groups (the PDQ's Table 3)",
+    "cytogenetics",
+    sources=(PDQ, FERNANDEZ_DE_LARREA_2021),
+)
+def cytogenetic_risk_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """Highest group any finding reaches; hyperdiploidy never offsets an adverse finding."""
-    e = Explanation(
-        "cytogenetic_risk_pdq",
-        "Cytogenetic risk groups (the PDQ's Table 3)",
-        PDQ,
-        FERNANDEZ_DE_LARREA_2021,
-    )
     e.detail["pdq_wording"] = PDQ_TABLE_3_WORDING
     cpc = val(s, "circulating_plasma_cells_percent")
     pcl: Tri = None if cpc is None else ge(cpc, PCL_CIRCULATING)
@@ -152,12 +151,14 @@ def _j(items: list[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
-@rule("high_risk_ims_imwg", "High-risk myeloma (IMS/IMWG 2025 consensus)", "cytogenetics")
-def high_risk_ims_imwg(s: Snapshot) -> RuleResult:
+@rule(
+    "high_risk_ims_imwg",
+    "High-risk myeloma (IMS/IMWG 2025 consensus)",
+    "cytogenetics",
+    sources=(AVET_LOISEAU_2025,),
+)
+def high_risk_ims_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """High risk if any of four criteria (Avet-Loiseau 2025); otherwise standard risk."""
-    e = Explanation(
-        "high_risk_ims_imwg", "High-risk myeloma (IMS/IMWG 2025 consensus)", AVET_LOISEAU_2025
-    )
     found = None if s.fish is None else set(s.fish)
     has: dict[Fish, Tri] = {f: None if found is None else f in found for f in Fish}
     fraction = val(s, "del17p_clonal_fraction_percent")

@@ -119,10 +119,9 @@ def _pdq_wording(e: Explanation, s: Snapshot) -> None:
         )
 
 
-@rule("frailty_imwg", "IMWG frailty score", "fitness")
-def frailty_imwg(s: Snapshot) -> RuleResult:
+@rule("frailty_imwg", "IMWG frailty score", "fitness", sources=(PALUMBO_2015, PDQ))
+def frailty_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """Age, Charlson index, Katz ADL, Lawton IADL: 0 fit, 1 intermediate, ≥ 2 frail."""
-    e = Explanation("frailty_imwg", "IMWG frailty score", PALUMBO_2015, PDQ)
     _pdq_wording(e, s)
     components: list[Component] = [
         ("age_years", "age 76–80: 1, > 80: 2", s.age_years, _age_points, 2),
@@ -155,12 +154,14 @@ def _ecog_points(ecog: float) -> int:
     return 2 if ecog >= 2 else 1 if ecog >= 1 else 0
 
 
-@rule("frailty_simplified_facon", "Simplified frailty score (Facon 2020)", "fitness")
-def frailty_simplified_facon(s: Snapshot) -> RuleResult:
+@rule(
+    "frailty_simplified_facon",
+    "Simplified frailty score (Facon 2020)",
+    "fitness",
+    sources=(FACON_2020, PDQ),
+)
+def frailty_simplified_facon(s: Snapshot, e: Explanation) -> RuleResult:
     """Age, Charlson index and ECOG: total 0–1 non_frail, ≥ 2 frail."""
-    e = Explanation(
-        "frailty_simplified_facon", "Simplified frailty score (Facon 2020)", FACON_2020, PDQ
-    )
     e.detail["verification"] = FACON_2020.note
     _pdq_wording(e, s)
     components: list[Component] = [

@@ -222,12 +222,14 @@ def _count_result(
     return e.determined(group, **detail)
 
 
-@rule("smm_risk_20_2_20", "Smoldering myeloma risk: Mayo 20/2/20", "precursor_risk")
-def smm_risk_20_2_20(s: Snapshot) -> RuleResult:
+@rule(
+    "smm_risk_20_2_20",
+    "Smoldering myeloma risk: Mayo 20/2/20",
+    "precursor_risk",
+    sources=(LAKSHMAN_2018, MATEOS_2020),
+)
+def smm_risk_20_2_20(s: Snapshot, e: Explanation) -> RuleResult:
     """BMPC > 20%, M-protein > 2 g/dL, FLC ratio > 20: 0 low, 1 intermediate, ≥ 2 high."""
-    e = Explanation(
-        "smm_risk_20_2_20", "Smoldering myeloma risk: Mayo 20/2/20", LAKSHMAN_2018, MATEOS_2020
-    )
     skip = _applicable(s, e, ("smoldering_multiple_myeloma",))
     if skip is not None:
         return skip
@@ -245,15 +247,10 @@ def smm_risk_20_2_20(s: Snapshot) -> RuleResult:
     "smm_risk_pdq_four_factor",
     "Smoldering myeloma risk: the PDQ's four-factor 20/2/20 with cytogenetics",
     "precursor_risk",
+    sources=(PDQ, MATEOS_2020),
 )
-def smm_risk_pdq_four_factor(s: Snapshot) -> RuleResult:
+def smm_risk_pdq_four_factor(s: Snapshot, e: Explanation) -> RuleResult:
     """20/2/20 plus t(4;14), t(14;16), 1q gain or del(13q): 0, 1, 2, ≥ 3 factors."""
-    e = Explanation(
-        "smm_risk_pdq_four_factor",
-        "Smoldering myeloma risk: the PDQ's four-factor 20/2/20 with cytogenetics",
-        PDQ,
-        MATEOS_2020,
-    )
     e.detail["pdq_wording"] = PDQ_FOUR_FACTOR_WORDING
     skip = _applicable(s, e, ("smoldering_multiple_myeloma",))
     if skip is not None:
@@ -292,10 +289,14 @@ def _band_options(bands: tuple[tuple[float, int], ...], top: int) -> tuple[int, 
     return (*[p for _, p in bands], top)
 
 
-@rule("smm_risk_imwg_2020", "Smoldering myeloma risk: IMWG 2020 scoring", "precursor_risk")
-def smm_risk_imwg_2020(s: Snapshot) -> RuleResult:
+@rule(
+    "smm_risk_imwg_2020",
+    "Smoldering myeloma risk: IMWG 2020 scoring",
+    "precursor_risk",
+    sources=(MATEOS_2020,),
+)
+def smm_risk_imwg_2020(s: Snapshot, e: Explanation) -> RuleResult:
     """Points for FLC ratio, M-protein, BMPC and FISH; 0–4 low … > 12 high (Mateos 2020)."""
-    e = Explanation("smm_risk_imwg_2020", "Smoldering myeloma risk: IMWG 2020 scoring", MATEOS_2020)
     skip = _applicable(s, e, ("smoldering_multiple_myeloma",))
     if skip is not None:
         return skip
@@ -395,12 +396,14 @@ def pdq_mgus_row(m_protein: float) -> str:
     return f"above the PDQ's highest row (3.0 g/dL: {PDQ_MGUS_TABLE[-1][2]}% at 20 years)"
 
 
-@rule("mgus_risk_mayo", "MGUS risk: Mayo risk stratification", "precursor_risk")
-def mgus_risk_mayo(s: Snapshot) -> RuleResult:
+@rule(
+    "mgus_risk_mayo",
+    "MGUS risk: Mayo risk stratification",
+    "precursor_risk",
+    sources=(RAJKUMAR_2005, KYLE_2002, PDQ),
+)
+def mgus_risk_mayo(s: Snapshot, e: Explanation) -> RuleResult:
     """M-protein ≥ 1.5 g/dL, non-IgG isotype, abnormal FLC ratio: 0–3 risk factors."""
-    e = Explanation(
-        "mgus_risk_mayo", "MGUS risk: Mayo risk stratification", RAJKUMAR_2005, KYLE_2002, PDQ
-    )
     e.detail["pdq_m_protein_table"] = [
         {"initial_m_protein": label, "progression_20_years_percent": percent}
         for label, _, percent in PDQ_MGUS_TABLE

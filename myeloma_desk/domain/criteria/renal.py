@@ -161,10 +161,9 @@ def _adult(e: Explanation, s: Snapshot) -> RuleResult | None:
     return None
 
 
-@rule("egfr_ckd_epi_2021", "eGFR (CKD-EPI 2021)", "renal")
-def egfr_ckd_epi_2021(s: Snapshot) -> RuleResult:
+@rule("egfr_ckd_epi_2021", "eGFR (CKD-EPI 2021)", "renal", sources=(INKER_2021,))
+def egfr_ckd_epi_2021(s: Snapshot, e: Explanation) -> RuleResult:
     """eGFR in mL/min/1.73 m², one decimal."""
-    e = Explanation("egfr_ckd_epi_2021", "eGFR (CKD-EPI 2021)", INKER_2021)
     e.detail["why"] = (
         "CKD-EPI 2021 (race-free) estimates GFR normalised to 1.73 m² body surface: the measure "
         "for staging kidney function and for the AL renal stage. Drug doses in the PDQ are given "
@@ -192,12 +191,14 @@ def egfr_ckd_epi_2021(s: Snapshot) -> RuleResult:
     )
 
 
-@rule("crcl_cockcroft_gault", "Creatinine clearance (Cockcroft–Gault)", "renal")
-def crcl_cockcroft_gault(s: Snapshot) -> RuleResult:
+@rule(
+    "crcl_cockcroft_gault",
+    "Creatinine clearance (Cockcroft–Gault)",
+    "renal",
+    sources=(COCKCROFT_1976,),
+)
+def crcl_cockcroft_gault(s: Snapshot, e: Explanation) -> RuleResult:
     """CrCl in mL/min, one decimal, with actual body weight."""
-    e = Explanation(
-        "crcl_cockcroft_gault", "Creatinine clearance (Cockcroft–Gault)", COCKCROFT_1976
-    )
     e.detail["why"] = (
         "Cockcroft–Gault estimates creatinine clearance in mL/min (not normalised to body "
         "surface): the measure drug labels and the PDQ's lenalidomide and CyBorD statements use."
@@ -231,16 +232,14 @@ def crcl_cockcroft_gault(s: Snapshot) -> RuleResult:
     )
 
 
-@rule("lenalidomide_renal_dose", "Lenalidomide dose for renal function (PDQ)", "renal")
-def lenalidomide_renal_dose(s: Snapshot) -> RuleResult:
+@rule(
+    "lenalidomide_renal_dose",
+    "Lenalidomide dose for renal function (PDQ)",
+    "renal",
+    sources=(PDQ, LENALIDOMIDE_LABEL, COCKCROFT_1976),
+)
+def lenalidomide_renal_dose(s: Snapshot, e: Explanation) -> RuleResult:
     """The PDQ's bands: dialysis, CrCl < 30, 30–50, > 50 (standard)."""
-    e = Explanation(
-        "lenalidomide_renal_dose",
-        "Lenalidomide dose for renal function (PDQ)",
-        PDQ,
-        LENALIDOMIDE_LABEL,
-        COCKCROFT_1976,
-    )
     e.detail["text"] = PDQ_LENALIDOMIDE
     e.detail["pdq_also"] = PDQ_LENALIDOMIDE_LOWER
     if s.dialysis:
@@ -283,10 +282,14 @@ def lenalidomide_renal_dose(s: Snapshot) -> RuleResult:
     return e.determined("standard", dose="standard dose (no renal reduction)")
 
 
-@rule("cybord_renal_pdq", "CyBorD with renal dysfunction (PDQ)", "renal")
-def cybord_renal_pdq(s: Snapshot) -> RuleResult:
+@rule(
+    "cybord_renal_pdq",
+    "CyBorD with renal dysfunction (PDQ)",
+    "renal",
+    sources=(PDQ, COCKCROFT_1976),
+)
+def cybord_renal_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """`applies` when CrCl < 45 mL/min (the PDQ prefers CyBorD), else `does_not_apply`."""
-    e = Explanation("cybord_renal_pdq", "CyBorD with renal dysfunction (PDQ)", PDQ, COCKCROFT_1976)
     e.detail["text"] = PDQ_CYBORD
     e.detail["note"] = (
         "The PDQ's threshold (45 cc/min = mL/min) differs from its myeloma-defining renal "
@@ -305,10 +308,11 @@ def cybord_renal_pdq(s: Snapshot) -> RuleResult:
     return e.determined("applies" if below else "does_not_apply")
 
 
-@rule("bone_agent_renal_pdq", "Bone-modifying agent and renal function (PDQ)", "renal")
-def bone_agent_renal_pdq(s: Snapshot) -> RuleResult:
+@rule(
+    "bone_agent_renal_pdq", "Bone-modifying agent and renal function (PDQ)", "renal", sources=(PDQ,)
+)
+def bone_agent_renal_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """`denosumab_noted` with renal dysfunction, else `bisphosphonate_or_denosumab`."""
-    e = Explanation("bone_agent_renal_pdq", "Bone-modifying agent and renal function (PDQ)", PDQ)
     e.detail["text"] = PDQ_BONE_AGENTS
     e.detail["renal_dysfunction_definition"] = PDQ_RENAL_DYSFUNCTION
     e.detail["note"] = (

@@ -168,7 +168,7 @@ def response_imwg(s: Snapshot) -> RuleResult:
     if confirmation["status"] in ("confirmed", "unconfirmed"):
         previous = confirmation.get("previous")
         criteria.append(
-            Criterion.model_construct(
+            Criterion(
                 name=f"{result.result} confirmed by the previous assessment",
                 met=confirmation["category"] == result.result,
                 value=(

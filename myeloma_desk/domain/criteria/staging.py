@@ -11,7 +11,7 @@ from myeloma_desk.domain.criteria.diagnosis import val
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
-from myeloma_desk.domain.thresholds import Threshold
+from myeloma_desk.domain.thresholds import Stage, StageTable, Threshold
 from myeloma_desk.domain.units import gt
 
 GREIPP_2005 = source(
@@ -34,7 +34,17 @@ ISS_B2M_STAGE_I = Threshold(
     "beta2_microglobulin", "β2-microglobulin", "<", ISS_B2M_LOW, "mg/L", suffix=" (stage I)"
 )
 ISS_ALBUMIN_STAGE_I = Threshold("albumin", "albumin", "≥", ISS_ALBUMIN, "g/dL", suffix=" (stage I)")
-ISS_NEEDS = (*ISS_B2M_STAGE_III.needs, *ISS_ALBUMIN_STAGE_I.needs)
+# The ISS as Greipp 2005 prints it (criteria-summary.md, "Staging"): stage I, stage II ("not
+# stage I or III"), stage III.
+ISS_TABLE = StageTable(
+    "International Staging System (Greipp 2005)",
+    (
+        Stage("I", (ISS_B2M_STAGE_I, ISS_ALBUMIN_STAGE_I)),
+        Stage("II"),
+        Stage("III", (ISS_B2M_STAGE_III,)),
+    ),
+)
+ISS_NEEDS = ISS_TABLE.needs  # β2-microglobulin, albumin
 
 PDQ_TABLE_2 = {
     "title": "Table 2. The International Staging System (ISS) for Multiple Myeloma",
@@ -54,33 +64,22 @@ PDQ_TABLE_2_DIFFERENCE = (
 )
 
 
-ISS_STAGES = ("I", "II", "III")
+ISS_STAGES = ISS_TABLE.stages
 
 
 def iss_stages(b2m: float | None, albumin: float | None) -> list[str]:
     """ISS stages (Greipp 2005) still possible for B2M (mg/L) and albumin (g/dL); None = missing.
 
-    The one home of the ISS table: :func:`iss`, R-ISS and R2-ISS all read it. One stage means the
-    stage is determined; several mean the missing input decides between them.
+    The one home of the ISS table (:data:`ISS_TABLE`): :func:`iss`, R-ISS and R2-ISS all read
+    it. One stage means the stage is determined; several mean the missing input decides between
+    them (albumin < 3.5 g/dL alone rules out stage I; B2M alone can decide II or III).
     """
-    if b2m is None:
-        # Albumin < 3.5 g/dL rules out stage I whatever B2M is; B2M alone decides II or III.
-        if albumin is not None and not ISS_ALBUMIN_STAGE_I.holds(albumin):
-            return ["II", "III"]
-        return list(ISS_STAGES)
-    if ISS_B2M_STAGE_III.holds(b2m):
-        return ["III"]
-    if not ISS_B2M_STAGE_I.holds(b2m):
-        return ["II"]
-    if albumin is None:
-        return ["I", "II"]
-    return ["I"] if ISS_ALBUMIN_STAGE_I.holds(albumin) else ["II"]
+    return ISS_TABLE.possible({"beta2_microglobulin": b2m, "albumin": albumin})
 
 
-@rule("iss", "International Staging System (ISS)", "staging")
-def iss(s: Snapshot) -> RuleResult:
+@rule("iss", "International Staging System (ISS)", "staging", sources=(GREIPP_2005, PDQ))
+def iss(s: Snapshot, e: Explanation) -> RuleResult:
     """ISS I: B2M < 3.5 mg/L and albumin ≥ 3.5 g/dL; III: B2M ≥ 5.5 mg/L; II: neither."""
-    e = Explanation("iss", "International Staging System (ISS)", GREIPP_2005, PDQ)
     e.detail["pdq_wording"] = PDQ_TABLE_2
     e.detail["pdq_difference"] = PDQ_TABLE_2_DIFFERENCE
     b2m = s.get("beta2_microglobulin")
@@ -202,13 +201,15 @@ def _stage_iss_criterion(e: Explanation, stages: list[str]) -> None:
     )
 
 
-@rule("r_iss", "Revised International Staging System (R-ISS)", "staging")
-def r_iss(s: Snapshot) -> RuleResult:
+@rule(
+    "r_iss",
+    "Revised International Staging System (R-ISS)",
+    "staging",
+    sources=(PALUMBO_2015, GREIPP_2005, PDQ),
+)
+def r_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R-ISS I: ISS I, standard-risk FISH and normal LDH; III: ISS III and high-risk FISH or high
     LDH; II: all others. Undecided inputs are tried both ways; a stage is given when they agree."""
-    e = Explanation(
-        "r_iss", "Revised International Staging System (R-ISS)", PALUMBO_2015, GREIPP_2005, PDQ
-    )
     e.detail["pdq_wording"] = PDQ_TABLE_2
     e.detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
     stages, iss_missing = _iss_possible(s)
@@ -259,11 +260,15 @@ def _r2_group(half_points: int) -> str:
     raise ValueError(f"R2-ISS half-points out of range: {half_points}")
 
 
-@rule("r2_iss", "Second Revision of the ISS (R2-ISS)", "staging")
-def r2_iss(s: Snapshot) -> RuleResult:
+@rule(
+    "r2_iss",
+    "Second Revision of the ISS (R2-ISS)",
+    "staging",
+    sources=(DAGOSTINO_2022, GREIPP_2005),
+)
+def r2_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R2-ISS additive score (D'Agostino 2022): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1,
     t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5."""
-    e = Explanation("r2_iss", "Second Revision of the ISS (R2-ISS)", DAGOSTINO_2022, GREIPP_2005)
     stages, iss_missing = _iss_possible(s)
     _stage_iss_criterion(e, stages)
     high_ldh, ldh_shown = ldh_high(s)

@@ -72,10 +72,9 @@ PROMPTS = (
 BISPECIFIC = (DrugClass.BCMA_BISPECIFIC, DrugClass.GPRC5D_BISPECIFIC)
 
 
-@rule("supportive_care_pdq", "Supportive care prompts (PDQ)", "supportive")
-def supportive_care_pdq(s: Snapshot) -> RuleResult:
+@rule("supportive_care_pdq", "Supportive care prompts (PDQ)", "supportive", sources=(PDQ,))
+def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """The PDQ's supportive-care statements that apply to this snapshot."""
-    e = Explanation("supportive_care_pdq", "Supportive care prompts (PDQ)", PDQ)
     prompts: list[dict[str, Any]] = []
     not_assessed: dict[str, list[str]] = {}
 

@@ -148,10 +148,9 @@ def _classify(drugs: set[str]) -> str:
     return CLASS_RESULT[sum(1 for c in THREE_CLASSES if c in classes)]
 
 
-@rule("refractoriness", "Lines of therapy and refractoriness", "therapy")
-def refractoriness(s: Snapshot) -> RuleResult:
+@rule("refractoriness", "Lines of therapy and refractoriness", "therapy", sources=(RAJKUMAR_2015,))
+def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
     """not_refractory, single_class, double_class, triple_class or penta_refractory."""
-    e = Explanation("refractoriness", "Lines of therapy and refractoriness", RAJKUMAR_2015)
     if not s.therapy_lines:
         return e.not_applicable("no lines of therapy recorded")
     h = read_history(s)
@@ -328,19 +327,25 @@ def _verdict(e: Explanation, met: bool | None, **detail: object) -> RuleResult:
     return e.determined(result, **detail)
 
 
-def _eligibility(rule_id: str, title: str, text: str, kind: str) -> Explanation:
-    e = Explanation(rule_id, title, PDQ, RAJKUMAR_2015)
+ELIGIBILITY_SOURCES = (PDQ, RAJKUMAR_2015)
+
+
+def _eligibility(e: Explanation, text: str, kind: str) -> Explanation:
     e.detail["text"] = text
     e.detail["statement"] = kind
     return e
 
 
-@rule("cilta_cel_eligibility", "Cilta-cel: the PDQ's label statement", "therapy")
-def cilta_cel_eligibility(s: Snapshot) -> RuleResult:
+@rule(
+    "cilta_cel_eligibility",
+    "Cilta-cel: the PDQ's label statement",
+    "therapy",
+    sources=ELIGIBILITY_SOURCES,
+)
+def cilta_cel_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """≥ 1 prior line including a PI and an IMiD, and lenalidomide-refractory disease."""
-    e = _eligibility(
-        "cilta_cel_eligibility",
-        "Cilta-cel: the PDQ's label statement",
+    _eligibility(
+        e,
         PDQ_CILTA_CEL,
         "FDA approval as the PDQ states it",
     )
@@ -357,12 +362,16 @@ def cilta_cel_eligibility(s: Snapshot) -> RuleResult:
     return _verdict(e, met)
 
 
-@rule("ide_cel_eligibility", "Ide-cel: the PDQ's label statement", "therapy")
-def ide_cel_eligibility(s: Snapshot) -> RuleResult:
+@rule(
+    "ide_cel_eligibility",
+    "Ide-cel: the PDQ's label statement",
+    "therapy",
+    sources=ELIGIBILITY_SOURCES,
+)
+def ide_cel_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """≥ 2 prior lines and lenalidomide-refractory disease."""
-    e = _eligibility(
-        "ide_cel_eligibility",
-        "Ide-cel: the PDQ's label statement",
+    _eligibility(
+        e,
         PDQ_IDE_CEL,
         "FDA approval as the PDQ states it",
     )
@@ -377,42 +386,56 @@ def ide_cel_eligibility(s: Snapshot) -> RuleResult:
     return _verdict(e, met)
 
 
-def _bispecific(rule_id: str, drug: str, text: str, target: str, s: Snapshot) -> RuleResult:
-    e = _eligibility(
-        rule_id,
-        f"{drug.capitalize()}: the trial population in the PDQ",
-        text,
-        "trial population as the PDQ describes it (not a label statement)",
-    )
+def _bispecific(e: Explanation, text: str, target: str, s: Snapshot) -> RuleResult:
+    _eligibility(e, text, "trial population as the PDQ describes it (not a label statement)")
     e.detail["target"] = target
     met = _lines_at_least(e, s, BISPECIFIC_PRIOR_LINES)
     return _verdict(e, met)
 
 
-@rule("teclistamab_eligibility", "Teclistamab: the trial population in the PDQ", "therapy")
-def teclistamab_eligibility(s: Snapshot) -> RuleResult:
+@rule(
+    "teclistamab_eligibility",
+    "Teclistamab: the trial population in the PDQ",
+    "therapy",
+    sources=ELIGIBILITY_SOURCES,
+)
+def teclistamab_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """≥ 4 prior lines (BCMA × CD3 bispecific)."""
-    return _bispecific("teclistamab_eligibility", "teclistamab", PDQ_TECLISTAMAB, "BCMA", s)
+    return _bispecific(e, PDQ_TECLISTAMAB, "BCMA", s)
 
 
-@rule("elranatamab_eligibility", "Elranatamab: the trial population in the PDQ", "therapy")
-def elranatamab_eligibility(s: Snapshot) -> RuleResult:
+@rule(
+    "elranatamab_eligibility",
+    "Elranatamab: the trial population in the PDQ",
+    "therapy",
+    sources=ELIGIBILITY_SOURCES,
+)
+def elranatamab_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """≥ 4 prior lines (BCMA × CD3 bispecific)."""
-    return _bispecific("elranatamab_eligibility", "elranatamab", PDQ_ELRANATAMAB, "BCMA", s)
+    return _bispecific(e, PDQ_ELRANATAMAB, "BCMA", s)
 
 
-@rule("talquetamab_eligibility", "Talquetamab: the trial population in the PDQ", "therapy")
-def talquetamab_eligibility(s: Snapshot) -> RuleResult:
+@rule(
+    "talquetamab_eligibility",
+    "Talquetamab: the trial population in the PDQ",
+    "therapy",
+    sources=ELIGIBILITY_SOURCES,
+)
+def talquetamab_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """≥ 4 prior lines (GPRC5D × CD3 bispecific)."""
-    return _bispecific("talquetamab_eligibility", "talquetamab", PDQ_TALQUETAMAB, "GPRC5D", s)
+    return _bispecific(e, PDQ_TALQUETAMAB, "GPRC5D", s)
 
 
-@rule("selinexor_eligibility", "Selinexor: the trial populations in the PDQ", "therapy")
-def selinexor_eligibility(s: Snapshot) -> RuleResult:
+@rule(
+    "selinexor_eligibility",
+    "Selinexor: the trial populations in the PDQ",
+    "therapy",
+    sources=ELIGIBILITY_SOURCES,
+)
+def selinexor_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """SVd: relapsed/refractory (≥ 1 prior line); Sd: PI-, IMiD- and daratumumab-refractory."""
-    e = _eligibility(
-        "selinexor_eligibility",
-        "Selinexor: the trial populations in the PDQ",
+    _eligibility(
+        e,
         PDQ_SELINEXOR_SD,
         "trial populations as the PDQ describes them",
     )
@@ -436,12 +459,16 @@ def selinexor_eligibility(s: Snapshot) -> RuleResult:
     return _verdict(e, met, populations=populations)
 
 
-@rule("venetoclax_eligibility", "Venetoclax with t(11;14): the PDQ's statement", "therapy")
-def venetoclax_eligibility(s: Snapshot) -> RuleResult:
+@rule(
+    "venetoclax_eligibility",
+    "Venetoclax with t(11;14): the PDQ's statement",
+    "therapy",
+    sources=ELIGIBILITY_SOURCES,
+)
+def venetoclax_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """t(11;14) on FISH and relapsed or refractory disease (≥ 1 prior line)."""
-    e = _eligibility(
-        "venetoclax_eligibility",
-        "Venetoclax with t(11;14): the PDQ's statement",
+    _eligibility(
+        e,
         PDQ_VENETOCLAX,
         "mechanism and trial subgroup as the PDQ describes them",
     )
@@ -457,12 +484,16 @@ def venetoclax_eligibility(s: Snapshot) -> RuleResult:
     return _verdict(e, met)
 
 
-@rule("braf_mek_eligibility", "Encorafenib + binimetinib for BRAF V600E: the PDQ", "therapy")
-def braf_mek_eligibility(s: Snapshot) -> RuleResult:
+@rule(
+    "braf_mek_eligibility",
+    "Encorafenib + binimetinib for BRAF V600E: the PDQ",
+    "therapy",
+    sources=ELIGIBILITY_SOURCES,
+)
+def braf_mek_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """BRAF V600E found and relapsed disease (≥ 1 prior line)."""
-    e = _eligibility(
-        "braf_mek_eligibility",
-        "Encorafenib + binimetinib for BRAF V600E: the PDQ",
+    _eligibility(
+        e,
         PDQ_BRAF,
         "case series as the PDQ describes it",
     )

@@ -143,10 +143,9 @@ FIELD_OF = {
 }
 
 
-@rule("impede_vte", "IMPEDE VTE score", "thrombosis")
-def impede_vte(s: Snapshot) -> RuleResult:
+@rule("impede_vte", "IMPEDE VTE score", "thrombosis", sources=(SANFILIPPO_2019,))
+def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
     """Sum of points: ≤ 3 low, 4–7 intermediate, ≥ 8 high."""
-    e = Explanation("impede_vte", "IMPEDE VTE score", SANFILIPPO_2019)
     e.detail["verification"] = SANFILIPPO_2019.note
     items, shown = _factors(s)
     low = high = 0
@@ -185,15 +184,14 @@ def impede_vte(s: Snapshot) -> RuleResult:
     return e.determined(first, vte_6_month_incidence=IMPEDE_VTE_6_MONTHS[first])
 
 
-@rule("vte_prophylaxis_pdq", "Thromboprophylaxis on immunomodulatory drugs (PDQ)", "thrombosis")
-def vte_prophylaxis_pdq(s: Snapshot) -> RuleResult:
+@rule(
+    "vte_prophylaxis_pdq",
+    "Thromboprophylaxis on immunomodulatory drugs (PDQ)",
+    "thrombosis",
+    sources=(PDQ, SANFILIPPO_2019),
+)
+def vte_prophylaxis_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """On an IMiD: no extra risk factor → aspirin 81 mg; several → consider stronger agents."""
-    e = Explanation(
-        "vte_prophylaxis_pdq",
-        "Thromboprophylaxis on immunomodulatory drugs (PDQ)",
-        PDQ,
-        SANFILIPPO_2019,
-    )
     e.detail["text"] = PDQ_ASPIRIN
     e.detail["risk_factors_read_as"] = (
         "The PDQ does not list the 'extra risk factors for DVT'; Myeloma Desk counts the IMPEDE "

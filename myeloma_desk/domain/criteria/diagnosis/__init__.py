@@ -24,13 +24,14 @@ from myeloma_desk.domain.criteria.diagnosis.common import (
     monoclonal_evidence,
     val,
 )
-from myeloma_desk.domain.criteria.diagnosis.context import TITLE
+from myeloma_desk.domain.criteria.diagnosis.context import DIAGNOSIS_SOURCES, TITLE
 from myeloma_desk.domain.criteria.diagnosis.events import (
     BMPC_SLIM,
     CALCIUM_ABOVE_ULN,
     CALCIUM_ABSOLUTE,
     CREATININE_ABOVE,
     HYPERCALCEMIA_ABSOLUTE,
+    MDE_SOURCES,
     RENAL_CREATININE,
     Event,
     mde_result,
@@ -48,7 +49,7 @@ from myeloma_desk.domain.flc import (
     ratio_ge,
     ratio_gt,
 )
-from myeloma_desk.domain.results import RuleResult
+from myeloma_desk.domain.results import Explanation, RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
 
 __all__ = [
@@ -80,16 +81,21 @@ __all__ = [
 ]
 
 
-@rule("diagnosis", TITLE, "diagnosis")
-def diagnosis(s: Snapshot) -> RuleResult:
+@rule("diagnosis", TITLE, "diagnosis", sources=DIAGNOSIS_SOURCES)
+def diagnosis(s: Snapshot, e: Explanation) -> RuleResult:
     """The IMWG 2014 diagnosis (walk.py gives the order of precedence).
 
     Other rules (the SMM and MGUS scores) call this too; it is computed once per snapshot.
     """
-    return s.derived("diagnosis.result", _walk.evaluate)
+    return s.derived("diagnosis.result", lambda s: _walk.evaluate(s, e))
 
 
-@rule("myeloma_defining_events", "Myeloma-defining events (IMWG 2014)", "diagnosis")
-def mde_rule(s: Snapshot) -> RuleResult:
+@rule(
+    "myeloma_defining_events",
+    "Myeloma-defining events (IMWG 2014)",
+    "diagnosis",
+    sources=MDE_SOURCES,
+)
+def mde_rule(s: Snapshot, e: Explanation) -> RuleResult:
     """The seven IMWG 2014 myeloma-defining events, each with the value that met it."""
-    return mde_result(s)
+    return mde_result(s, e)

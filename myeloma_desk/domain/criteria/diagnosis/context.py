@@ -22,6 +22,7 @@ from myeloma_desk.domain.results import PDQ, Explanation, RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
 
 TITLE = "Diagnosis (IMWG 2014; plasma cell leukemia IMWG 2021)"
+DIAGNOSIS_SOURCES = (RAJKUMAR_2014, FERNANDEZ_DE_LARREA_2021, DISPENZIERI_2019, PDQ)
 # The precursor states still open when myeloma is not established (in this order in results).
 PRECURSORS = ("smoldering_multiple_myeloma", "non_igm_mgus", "igm_mgus", "light_chain_mgus")
 
@@ -29,11 +30,9 @@ PRECURSORS = ("smoldering_multiple_myeloma", "non_igm_mgus", "igm_mgus", "light_
 class Walk:
     """The facts of one snapshot for the diagnosis, and its explanation."""
 
-    def __init__(self, s: Snapshot) -> None:
+    def __init__(self, s: Snapshot, e: Explanation) -> None:
         self.s = s
-        self.e = Explanation(
-            "diagnosis", TITLE, RAJKUMAR_2014, FERNANDEZ_DE_LARREA_2021, DISPENZIERI_2019, PDQ
-        )
+        self.e = e  # the diagnosis rule's explanation (registered with DIAGNOSIS_SOURCES)
         self.events = myeloma_defining_events(s)
         self.flc = flc(s)
         self.bmpc = val(s, "bone_marrow_plasma_cells_percent")

@@ -325,16 +325,17 @@ def _mri(s: Snapshot) -> Event:
     )
 
 
-def mde_result(s: Snapshot) -> RuleResult:
+MDE_SOURCES = (RAJKUMAR_2014, PDQ)
+
+
+def mde_result(s: Snapshot, e: Explanation) -> RuleResult:
     """The seven IMWG 2014 myeloma-defining events, each with the value that met it.
 
     The result is the list of met events. It is determined when every event is known, or when at
     least one is met (then ``detail.not_assessed`` names the events that could not be assessed:
-    the list is not complete, but the presence of an MDE is settled).
+    the list is not complete, but the presence of an MDE is settled). ``e`` is the rule's
+    explanation (its registration's sources: :data:`MDE_SOURCES`).
     """
-    e = Explanation(
-        "myeloma_defining_events", "Myeloma-defining events (IMWG 2014)", RAJKUMAR_2014, PDQ
-    )
     events = myeloma_defining_events(s)
     if any(ev.notes for ev in events if ev.name == "renal_insufficiency"):
         e.sources.append(COCKCROFT_GAULT_1976.label)  # the renal notes are about Cockcroft–Gault

@@ -18,7 +18,7 @@ from myeloma_desk.domain.criteria.diagnosis.plasmacytoma import (
     plasmacytoma,
 )
 from myeloma_desk.domain.logic import Tri
-from myeloma_desk.domain.results import RuleResult
+from myeloma_desk.domain.results import Explanation, RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt, ge
 
@@ -91,9 +91,9 @@ TREATED_NOTE = (
 )
 
 
-def evaluate(s: Snapshot) -> RuleResult:
+def evaluate(s: Snapshot, e: Explanation) -> RuleResult:
     """The diagnosis, with a note when lines of therapy are recorded."""
-    result = run(Walk(s))
+    result = run(Walk(s, e))
     if not s.therapy_lines:
         return result
     detail = dict(result.detail)
