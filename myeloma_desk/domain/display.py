@@ -20,6 +20,7 @@ from myeloma_desk.domain.vocabulary import (
 # Fields of a snapshot that are not measured quantities, with the label a clinician reads.
 OTHER_FIELD_LABELS: dict[str, str] = {
     "age": "Age (years)",
+    "age_years": "Age (years)",
     "sex": "Sex",
     "date": "Visit date",
     "ecog": "ECOG performance status",

@@ -57,10 +57,10 @@ class Walk:
         unknown = self.mde_unknown
         parts = [f"{ev.name} ({ev.value})" for ev in met]
         if unknown:
-            parts.append("not assessed: " + ", ".join(ev.name for ev in unknown))
+            parts.append("not assessed: " + ", ".join(ev.label for ev in unknown))
         status: Tri = True if met else (None if unknown else False)
         self.c(
-            "≥ 1 myeloma-defining event (CRAB or SLiM; see myeloma_defining_events)",
+            "≥ 1 myeloma-defining event (CRAB or SLiM; see Myeloma-defining events)",
             status,
             "; ".join(parts) if parts else "none of the seven",
         )

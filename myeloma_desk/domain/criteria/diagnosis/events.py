@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from myeloma_desk.domain.criteria.diagnosis.common import BMPC_MYELOMA, crcl, val
 from myeloma_desk.domain.criteria.diagnosis.sources import COCKCROFT_GAULT_1976, RAJKUMAR_2014
+from myeloma_desk.domain.display import field_label
 from myeloma_desk.domain.flc import flc, ratio_ge
 from myeloma_desk.domain.logic import Tri
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult
@@ -91,6 +92,11 @@ class Event:
     value: str | None
     needs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The event in words, the head of its criterion ("renal insufficiency")."""
+        return self.criterion.partition(": ")[0]
 
 
 def myeloma_defining_events(s: Snapshot) -> list[Event]:
@@ -185,7 +191,7 @@ def _renal(s: Snapshot) -> Event:
         if creatinine is not None:
             notes.append(
                 "creatinine clearance not given and not estimable (Cockcroft–Gault needs "
-                + ", ".join(cg_needs)
+                + ", ".join(field_label(n).lower() for n in cg_needs)
                 + ")"
             )
     return Event("renal_insufficiency", text, None, value, needs, notes)

@@ -1,0 +1,37 @@
+"""What the diagnosis and myeloma-defining-event texts say reads as words, never as field or
+event ids (a clinician read "not assessed: renal_insufficiency" and "needs age_years")."""
+
+from __future__ import annotations
+
+import re
+
+from myeloma_desk.domain.engine import assess
+from myeloma_desk.domain.snapshot import parse_snapshot
+
+SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+
+
+def _texts() -> list[str]:
+    snapshot = parse_snapshot(
+        {
+            "serum_m_protein": {"value": 3.5, "unit": "g/dL"},
+            "bone_marrow_plasma_cells_percent": {"value": 20, "unit": "%"},
+            "creatinine": {"value": 1.0, "unit": "mg/dL"},
+        }
+    )
+    out: list[str] = []
+    for result in assess(snapshot).results:
+        if result.rule in ("diagnosis", "myeloma_defining_events"):
+            out += [c.name for c in result.criteria] + [c.value or "" for c in result.criteria]
+            # detail holds interchange codes (machine fields); its notes are text
+            out += [str(n) for n in result.detail.get("notes", [])]
+    return out
+
+
+def test_unassessed_events_and_cockcroft_gault_needs_are_in_words() -> None:
+    texts = _texts()
+    joined = " | ".join(texts)
+    assert "not assessed: hypercalcemia, renal insufficiency, anemia, bone lesions" in joined
+    assert "Cockcroft–Gault needs age (years), weight, sex" in joined
+    assert "see Myeloma-defining events" in joined
+    assert [t for t in texts if SNAKE.search(t)] == []
