@@ -97,6 +97,28 @@ class PatientsView(QWidget):
         check_row.addWidget(self.recover_button)
         box.addWidget(self.check_banner)
         self.check_banner.setVisible(False)
+        # A damaged write-ahead log found at open: what could not be recovered, and where the
+        # untouched copy is (store/local.py, record_wal_loss). Shown until the user closes it.
+        self.recovery_banner = QFrame()
+        self.recovery_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.recovery_banner.setAccessibleName("Changes could not be recovered")
+        recovery_row = QHBoxLayout(self.recovery_banner)
+        self.recovery_text = QLabel()
+        self.recovery_text.setWordWrap(True)
+        self.recovery_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        recovery_row.addWidget(self.recovery_text, 1)
+        self.recovery_close = QPushButton("&Understood")
+        self.recovery_close.setAccessibleName("Close the notice about changes not recovered")
+        self.recovery_close.clicked.connect(lambda: self.recovery_banner.setVisible(False))
+        recovery_row.addWidget(self.recovery_close)
+        box.addWidget(self.recovery_banner)
+        notice = self.store.recovery_notice
+        self.recovery_text.setText(
+            f"<b>Not every saved change could be recovered.</b> {html.escape(notice)}"
+            if notice
+            else ""
+        )
+        self.recovery_banner.setVisible(bool(notice))
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find by name, identifier or diagnosis (Ctrl+F)")
