@@ -29,6 +29,17 @@ OTHER_FIELD_LABELS: dict[str, str] = {
     "m_protein_type": "M-protein type",
     "light_chain": "Light chain",
     "therapy_lines": "Lines of therapy",
+    # POEMS features (Dispenzieri 2019), as the criteria name them
+    "polyneuropathy": "polyneuropathy",
+    "castleman": "Castleman disease",
+    "sclerotic_bone_lesions": "sclerotic bone lesions",
+    "vegf_elevated": "elevated VEGF",
+    "organomegaly": "organomegaly",
+    "extravascular_volume_overload": "extravascular volume overload",
+    "endocrinopathy": "endocrinopathy",
+    "skin_changes": "skin changes",
+    "papilledema": "papilledema",
+    "thrombocytosis_or_polycythemia": "thrombocytosis or polycythemia",
 }
 
 # Rule statuses (assessment-interchange.md) in words.

@@ -35,3 +35,16 @@ def test_unassessed_events_and_cockcroft_gault_needs_are_in_words() -> None:
     assert "Cockcroft–Gault needs age (years), weight, sex" in joined
     assert "see Myeloma-defining events" in joined
     assert [t for t in texts if SNAKE.search(t)] == []
+
+
+def test_poems_features_are_listed_by_their_names() -> None:
+    from myeloma_desk.domain.criteria.diagnosis.poems import poems
+
+    snapshot = parse_snapshot(
+        {"poems": {"polyneuropathy": True, "sclerotic_bone_lesions": True, "castleman": False}}
+    )
+    _status, rows = poems(snapshot, True)
+    values = {name.partition(" (")[0]: value for name, _met, value in rows}
+    assert values["POEMS major"] == "sclerotic bone lesions"
+    assert "thrombocytosis or polycythemia" in values["POEMS minor"]
+    assert [v for v in values.values() if SNAKE.search(v)] == []

@@ -4,6 +4,7 @@ minor criterion."""
 from __future__ import annotations
 
 from myeloma_desk.domain.criteria.diagnosis.common import yes_no
+from myeloma_desk.domain.display import field_label
 from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.snapshot import Snapshot
 
@@ -59,8 +60,8 @@ def _lambda_note(s: Snapshot) -> str:
 
 
 def _listed(values: dict[str, object], keys: tuple[str, ...]) -> str:
-    present = [k for k in keys if values.get(k) is True]
-    unknown = [k for k in keys if values.get(k) is None]
+    present = [field_label(k) for k in keys if values.get(k) is True]
+    unknown = [field_label(k) for k in keys if values.get(k) is None]
     text = ", ".join(present) if present else "none present"
     if unknown and not present:
         text += f" (not recorded: {', '.join(unknown)})"
