@@ -389,9 +389,22 @@ class PatientsView(QWidget):
 
     # --- screenshots ------------------------------------------------------------------------
     def prepare_screenshot(self) -> None:
+        """Demo patients loaded and their course columns filled in (for the screenshots)."""
+        import time
+
+        from PySide6.QtWidgets import QApplication
+
         if self.model.total == 0:
             self.load_demo()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not self.summaries_settled():
+            QApplication.processEvents()
+            time.sleep(0.02)
         self.table.resizeColumnsToContents()
+
+    def summaries_settled(self) -> bool:
+        """The start-up check is done and no course column is being built or waiting."""
+        return not self.store.check_pending and self._summarising is None and not self._summarise
 
     def open_first_patient(self) -> None:
         """Open the demo patient with the most visits (for the screenshots)."""
