@@ -129,6 +129,21 @@ class Evidence:
     def pdq_date(self) -> str:
         return self.db.pdq_date
 
+    def doses_for(self, regimen: Regimen) -> list[DoseStatement]:
+        """The dose statements that concern this regimen, not every statement naming one of
+        its drugs: every drug of the statement is a component (so a CyBorD note never lands
+        on every dexamethasone regimen), and a statement from the amyloidosis section only
+        where the regimen is described for AL amyloidosis."""
+        components = set(regimen.components)
+        settings = {*regimen.settings, *regimen.described_settings}
+        return [
+            dose
+            for dose in self.db.doses
+            if dose.drugs
+            and set(dose.drugs) <= components
+            and (dose.quote.section != "amyloidosis" or "al_amyloidosis" in settings)
+        ]
+
     def findings_of_trial(self, trial_id: str) -> list[Finding]:
         return [f for f in self.db.findings if f.trial == trial_id]
 

@@ -80,7 +80,7 @@ def regimen_html(row: RegimenRow, ev: Evidence) -> str:
     if reg.definition is not None:
         out.append("<p><b>Definition</b></p>" + quote_html(reg.definition))
     notes = [*reg.route_notes, *reg.renal_notes, *([reg.note] if reg.note else [])]
-    doses = [d for d in ev.doses.values() if set(d.drugs) & set(reg.components)]
+    doses = ev.doses_for(reg)
     if notes or doses:
         out.append("<p><b>Dosing and renal notes</b></p><ul>")
         out.extend(f"<li>{e(n)}</li>" for n in notes)
