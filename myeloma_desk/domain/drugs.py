@@ -36,6 +36,35 @@ class DrugClass(StrEnum):
     ANTI_FIBRIL_ANTIBODY = "anti_amyloid_fibril_antibody"
 
 
+# Each class in words, as a clinician writes it (the one home for these labels).
+CLASS_LABELS: dict[DrugClass, str] = {
+    DrugClass.PROTEASOME_INHIBITOR: "Proteasome inhibitor",
+    DrugClass.IMMUNOMODULATORY: "Immunomodulatory drug",
+    DrugClass.ANTI_CD38: "Anti-CD38 antibody",
+    DrugClass.ANTI_SLAMF7: "Anti-SLAMF7 antibody",
+    DrugClass.BCMA_ADC: "BCMA antibody–drug conjugate",
+    DrugClass.BCMA_BISPECIFIC: "BCMA bispecific antibody",
+    DrugClass.GPRC5D_BISPECIFIC: "GPRC5D bispecific antibody",
+    DrugClass.BCMA_CAR_T: "BCMA CAR T-cell therapy",
+    DrugClass.XPO1_INHIBITOR: "XPO1 inhibitor",
+    DrugClass.BCL2_INHIBITOR: "BCL2 inhibitor",
+    DrugClass.BRAF_MEK_INHIBITOR: "BRAF and MEK inhibitors",
+    DrugClass.ALKYLATOR: "Alkylating agent",
+    DrugClass.ANTHRACYCLINE: "Anthracycline",
+    DrugClass.VINCA_ALKALOID: "Vinca alkaloid",
+    DrugClass.CORTICOSTEROID: "Corticosteroid",
+    DrugClass.INTERFERON: "Interferon",
+    DrugClass.BISPHOSPHONATE: "Bisphosphonate",
+    DrugClass.RANKL_ANTIBODY: "RANKL antibody",
+    DrugClass.ANTI_FIBRIL_ANTIBODY: "Anti-amyloid fibril antibody",
+}
+
+
+def class_label(drug_class: DrugClass) -> str:
+    """A drug class in words ("BCMA antibody–drug conjugate")."""
+    return CLASS_LABELS[drug_class]
+
+
 # Classes whose members are "BCMA-directed" (belantamab, teclistamab, elranatamab, ide-cel,
 # cilta-cel).
 BCMA_DIRECTED = frozenset({DrugClass.BCMA_ADC, DrugClass.BCMA_BISPECIFIC, DrugClass.BCMA_CAR_T})

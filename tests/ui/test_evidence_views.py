@@ -83,7 +83,7 @@ def test_regimen_filters(window: MainWindow, qtbot: QtBot) -> None:
         for r in range(total)
     )
     view.renal.setChecked(False)
-    view.drug_class.setCurrentIndex(view.drug_class.findText("Anti cd38 antibody"))
+    view.drug_class.setCurrentIndex(view.drug_class.findText("Anti-CD38 antibody"))
     anti_cd38 = _shown(view)
     assert anti_cd38 and all(
         any(d in ("daratumumab", "isatuximab") for d in view.model.record(r).regimen.components)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from myeloma_desk.domain.drugs import class_label
 from myeloma_desk.domain.results import SOURCES
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.schema import Finding, Trial
@@ -348,7 +349,7 @@ class EvidenceView(QWidget):
             drug = ev.drugs[hit.id]
             notes = "".join(f"<li>“{e(q.text)}”</li>" for q in drug.notes)
             body = (
-                f"<h3>{e(drug.name)}</h3><p>Class: {e(drug.drug_class.value)}"
+                f"<h3>{e(drug.name)}</h3><p>Class: {e(class_label(drug.drug_class))}"
                 f"{'; route: ' + e(drug.route) if drug.route else ''}</p>"
                 + (f"<ul>{notes}</ul>" if notes else "")
             )

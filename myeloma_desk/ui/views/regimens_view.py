@@ -27,11 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.domain.drugs import DrugClass
+from myeloma_desk.domain.drugs import DrugClass, class_label
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.evidence import (
     SETTING_TEXT,
     RecordFilterProxy,
@@ -68,7 +67,7 @@ def regimen_html(row: RegimenRow, ev: Evidence) -> str:
     comps = []
     for drug in reg.components:
         record = ev.drugs.get(drug)
-        klass = humanize(str(record.drug_class.value)) if record else "class not recorded"
+        klass = class_label(record.drug_class) if record else "class not recorded"
         route = f", {e(record.route)}" if record and record.route else ""
         comps.append(f"<li>{e(drug)} ({e(klass)}{route})</li>")
     out.append("<p><b>Components</b></p><ul>" + "".join(comps) + "</ul>")
@@ -158,9 +157,7 @@ class RegimensView(QWidget):
         self.search.setPlaceholderText("Regimen, component or class")
         self.search.setAccessibleName("Filter regimens by text")
         self.setting = self._combo("Setting", [ANY, *SETTING_TEXT.values()])
-        self.drug_class = self._combo(
-            "Drug class", [ANY, *(humanize(str(c.value)) for c in DrugClass)]
-        )
+        self.drug_class = self._combo("Drug class", [ANY, *(class_label(c) for c in DrugClass)])
         self.component = self._combo("Component", [ANY])
         self.level = self._combo("Level of evidence", [ANY])
         self.transplant = self._combo("Transplant eligibility", [ANY, "eligible", "ineligible"])

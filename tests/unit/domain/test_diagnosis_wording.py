@@ -48,3 +48,12 @@ def test_poems_features_are_listed_by_their_names() -> None:
     assert values["POEMS major"] == "sclerotic bone lesions"
     assert "thrombocytosis or polycythemia" in values["POEMS minor"]
     assert [v for v in values.values() if SNAKE.search(v)] == []
+
+
+def test_every_drug_class_has_a_clinician_label() -> None:
+    from myeloma_desk.domain.drugs import DrugClass, class_label
+
+    labels = [class_label(c) for c in DrugClass]
+    assert class_label(DrugClass.BCMA_ADC) == "BCMA antibody–drug conjugate"
+    assert len(set(labels)) == len(labels)
+    assert [t for t in labels if SNAKE.search(t)] == []
