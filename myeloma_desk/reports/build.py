@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, InstanceOf, field_validator
 
 from myeloma_desk import __version__
 from myeloma_desk.course.trends import LineMarker, Trends, TrendSeries, build_trends
+from myeloma_desk.domain.criteria.diagnosis.events import EVENT_LABELS
 from myeloma_desk.domain.display import course_result_text, setting_label
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
@@ -564,7 +565,23 @@ _WORDS = {
     "cvc": "CVC",
     "lmwh": "LMWH",
     "mrd": "MRD",
+    "bmi": "BMI",
+    "cd38": "CD38",
+    "crcl": "CrCl",
+    "fish": "FISH",
 }
+
+
+# An interchange code inside detail text ("renal_insufficiency", "bmi_25"): printed as words.
+_IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+def _inline_words(match: re.Match[str]) -> str:
+    """A code in running text as words, acronyms kept ("anti cd38 antibody" → "anti CD38 …");
+    a myeloma-defining event by its criterion's name ("clonal bone marrow plasma cells ≥ 60%")."""
+    if match.group() in EVENT_LABELS:
+        return EVENT_LABELS[match.group()]
+    return " ".join(_WORDS.get(word, word) for word in match.group().split("_"))
 
 
 def _humanise(key: str) -> str:
@@ -660,9 +677,11 @@ def _result_section(result: RuleResult, refs: _References) -> ResultSection:
     for key, value in result.detail.items():
         if key in ("reason", "assumptions", "possible", "unit") or key in DEVELOPER_DETAIL_KEYS:
             continue
+        if isinstance(value, list):  # event ids by their criteria's names
+            value = [EVENT_LABELS.get(v, v) if isinstance(v, str) else v for v in value]
         text = _plain(value)
         if text is not None:
-            notes.append(f"{_humanise(key)}: {text}")
+            notes.append(f"{_humanise(key)}: {_IDENTIFIER.sub(_inline_words, text)}")
     return ResultSection(
         rule=result.rule,
         title=result.title,

@@ -164,3 +164,16 @@ def test_running_header_reads_clean_on_every_page(
                 identifier,
                 words,
             )
+
+
+def test_the_full_criteria_appendix_prints_no_code(
+    demo_courses: list[tuple[str, Any, list[Any]]], qapp: object
+) -> None:
+    """The appendix (--detail, the print dialog's option) reads as words too: no interchange
+    code from a result's detail ("renal_insufficiency", "crcl_cockcroft_gault")."""
+    for identifier, course, visits in demo_courses:
+        day, snapshot = visits[-1]
+        doc = assessment_report(snapshot, visit_date=day, course=course, detail=True)
+        pdf, _pages = pdf_bytes(doc)
+        joined = " ".join(text_pages(pdf))
+        assert not SNAKE_OR_ID.findall(joined), (identifier, SNAKE_OR_ID.findall(joined))

@@ -167,7 +167,7 @@ def egfr_ckd_epi_2021(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["why"] = (
         "CKD-EPI 2021 (race-free) estimates GFR normalised to 1.73 m² body surface: the measure "
         "for staging kidney function and for the AL renal stage. Drug doses in the PDQ are given "
-        "by creatinine clearance (see crcl_cockcroft_gault)."
+        "by creatinine clearance (see Creatinine clearance, Cockcroft–Gault)."
     )
     if (not_adult := _adult(e, s)) is not None:
         return not_adult

@@ -14,6 +14,7 @@ from typing import Any
 from myeloma_desk.domain.criteria._course import current_line, line_drugs
 from myeloma_desk.domain.criteria.renal import PDQ_BONE_AGENTS
 from myeloma_desk.domain.criteria.thrombosis import PDQ_ASPIRIN
+from myeloma_desk.domain.display import field_label
 from myeloma_desk.domain.drugs import DrugClass
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult
@@ -84,7 +85,9 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
 
     def unknown(pid: str, *needs: str) -> None:
         not_assessed[pid] = list(needs)
-        e.criterion(pid.replace("_", " "), None, "needs " + ", ".join(needs))
+        e.criterion(
+            pid.replace("_", " "), None, "needs " + ", ".join(field_label(n).lower() for n in needs)
+        )
 
     line = current_line(s)
     classes: set[DrugClass] = set()

@@ -55,7 +55,7 @@ class Walk:
         """One line for the seven events (each is itemised by myeloma_defining_events)."""
         met = self.mde_met
         unknown = self.mde_unknown
-        parts = [f"{ev.name} ({ev.value})" for ev in met]
+        parts = [f"{ev.label} ({ev.value})" for ev in met]
         if unknown:
             parts.append("not assessed: " + ", ".join(ev.label for ev in unknown))
         status: Tri = True if met else (None if unknown else False)

@@ -137,6 +137,18 @@ FLC_TEXT = (
 MRI_TEXT = "> 1 focal lesion (≥ 5 mm) on MRI"
 
 
+# Each event's id (the interchange value) and its name in words, the head of its criterion.
+EVENT_LABELS: dict[str, str] = {
+    "hypercalcemia": "hypercalcemia",
+    "renal_insufficiency": "renal insufficiency",
+    "anemia": "anemia",
+    "bone_lesions": "bone lesions",
+    "bmpc_60": BMPC_TEXT,
+    "flc_ratio_100": FLC_TEXT,
+    "mri_focal_lesions": MRI_TEXT,
+}
+
+
 def _hypercalcemia(s: Snapshot) -> Event:
     text = HYPERCALCEMIA_TEXT
     calcium = val(s, "calcium")
