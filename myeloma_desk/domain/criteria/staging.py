@@ -84,7 +84,7 @@ def iss(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["pdq_difference"] = PDQ_TABLE_2_DIFFERENCE
     b2m = s.get("beta2_microglobulin")
     albumin = s.get("albumin")
-    stages = iss_stages(b2m, albumin)
+    stages = _iss_possible(s)[0]  # iss_stages(b2m, albumin), shared with R-ISS and R2-ISS
     # Criteria in the order of the table, each recorded as far as the data decide it.
     shown_b2m = s.shown("beta2_microglobulin") if b2m is not None else None
     shown_alb = s.shown("albumin") if albumin is not None else None
@@ -102,7 +102,7 @@ def iss(s: Snapshot, e: Explanation) -> RuleResult:
     if len(stages) == len(ISS_STAGES):
         return e.cannot_determine()  # nothing decided yet: no list of every stage
     if len(stages) > 1:
-        return e.cannot_determine(possible=stages)
+        return e.cannot_determine(possible=list(stages))
     return _iss_result(e, stages[0])
 
 
@@ -161,7 +161,12 @@ R_ISS_PDQ_DIFFERENCE = (
 
 
 def _iss_possible(s: Snapshot) -> tuple[list[str], list[str]]:
-    """ISS stages still possible given the data (:func:`iss_stages`) and what is missing."""
+    """ISS stages still possible given the data (:func:`iss_stages`) and what is missing (once
+    per snapshot: R-ISS and R2-ISS both read it; callers do not modify the lists)."""
+    return s.derived("staging.iss_possible", _read_iss_possible)
+
+
+def _read_iss_possible(s: Snapshot) -> tuple[list[str], list[str]]:
     b2m = val(s, "beta2_microglobulin")
     albumin = val(s, "albumin")
     missing = [n for n, v in (("beta2_microglobulin", b2m), ("albumin", albumin)) if v is None]
