@@ -25,6 +25,7 @@ from myeloma_desk.domain.snapshot import Fish, Snapshot
 from myeloma_desk.domain.units import le, lt
 from myeloma_desk.domain.vocabulary import COURSE_RESULT_LABELS, diagnosis_label
 from myeloma_desk.evidence.loader import Evidence, load
+from myeloma_desk.evidence.names import trial_display_name
 from myeloma_desk.evidence.schema import Regimen, Setting, Trial
 
 HEADING = "Options described in the PDQ"
@@ -100,10 +101,13 @@ class StudyRef(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     trial: str
-    name: str | None
+    name: str | None  # the PDQ's name (body or reference title); None when it gives none
     nct_ids: list[str]
     levels: list[str]
     findings: list[str]
+    # what a screen or report prints: the name, or the design, arms and size when unnamed
+    # (evidence.names.trial_display_name; never a bare NCT number or an internal id)
+    label: str = ""
 
 
 class Option(BaseModel):
@@ -317,6 +321,7 @@ def _studies(ev: Evidence, trials: list[Trial]) -> list[StudyRef]:
                 nct_ids=t.nct_ids,
                 levels=levels,
                 findings=[f.id for f in fs],
+                label=trial_display_name(t, ev),
             )
         )
     return out
