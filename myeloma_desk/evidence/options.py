@@ -16,15 +16,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from myeloma_desk.domain.criteria.renal import CYBORD_CRCL, LEN_HIGH, LEN_LOW
-from myeloma_desk.domain.display import setting_label
+from myeloma_desk.domain.display import refractoriness_words, setting_label
 from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 from myeloma_desk.domain.units import le, lt
-from myeloma_desk.domain.vocabulary import diagnosis_label
+from myeloma_desk.domain.vocabulary import COURSE_RESULT_LABELS, diagnosis_label
 from myeloma_desk.evidence.loader import Evidence, load
+from myeloma_desk.evidence.names import trial_display_name
 from myeloma_desk.evidence.schema import Regimen, Setting, Trial
 
 HEADING = "Options described in the PDQ"
@@ -67,12 +68,9 @@ CRCL_SOURCE_WORDS = {
 }
 
 
+# Refractoriness in words, from the one display vocabulary (domain/display.py).
 REFRACTORY_WORDS = {
-    "not_refractory": "not refractory",
-    "single_class": "single-class refractory",
-    "double_class": "double-class refractory",
-    "triple_class": "triple-class refractory",
-    "penta_refractory": "penta-refractory",
+    value: refractoriness_words(value) for value in COURSE_RESULT_LABELS["refractoriness"]
 }
 ELIGIBILITY_WORDS = {"meets": "met", "does_not_meet": "not met", "unknown": "unknown"}
 
@@ -103,10 +101,13 @@ class StudyRef(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     trial: str
-    name: str | None
+    name: str | None  # the PDQ's name (body or reference title); None when it gives none
     nct_ids: list[str]
     levels: list[str]
     findings: list[str]
+    # what a screen or report prints: the name, or the design, arms and size when unnamed
+    # (evidence.names.trial_display_name; never a bare NCT number or an internal id)
+    label: str = ""
 
 
 class Option(BaseModel):
@@ -320,6 +321,7 @@ def _studies(ev: Evidence, trials: list[Trial]) -> list[StudyRef]:
                 nct_ids=t.nct_ids,
                 levels=levels,
                 findings=[f.id for f in fs],
+                label=trial_display_name(t, ev),
             )
         )
     return out

@@ -230,15 +230,14 @@ def _count_stage(known: list[bool | None], stages: tuple[str, ...]) -> tuple[str
     return (possible[0] if len(possible) == 1 else None), possible
 
 
-@rule("al_stage_mayo_2004_european", "AL amyloidosis: Mayo 2004 stage (European IIIa/IIIb)", "al")
-def al_stage_mayo_2004_european(s: Snapshot) -> RuleResult:
+@rule(
+    "al_stage_mayo_2004_european",
+    "AL amyloidosis: Mayo 2004 stage (European IIIa/IIIb)",
+    "al",
+    sources=(DISPENZIERI_2004, WECHALEKAR_2013),
+)
+def al_stage_mayo_2004_european(s: Snapshot, e: Explanation) -> RuleResult:
     """I/II/III by cTnT ≥ 0.035 µg/L and NT-proBNP ≥ 332 ng/L; III split at NT-proBNP > 8,500."""
-    e = Explanation(
-        "al_stage_mayo_2004_european",
-        "AL amyloidosis: Mayo 2004 stage (European IIIa/IIIb)",
-        DISPENZIERI_2004,
-        WECHALEKAR_2013,
-    )
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
@@ -256,10 +255,14 @@ def al_stage_mayo_2004_european(s: Snapshot) -> RuleResult:
     return e.determined("IIIb" if iiib else "IIIa")
 
 
-@rule("al_stage_mayo_2012", "AL amyloidosis: Mayo 2012 stage", "al")
-def al_stage_mayo_2012(s: Snapshot) -> RuleResult:
+@rule(
+    "al_stage_mayo_2012",
+    "AL amyloidosis: Mayo 2012 stage",
+    "al",
+    sources=(KUMAR_2012,),
+)
+def al_stage_mayo_2012(s: Snapshot, e: Explanation) -> RuleResult:
     """One point each for TnT ≥ 0.025 ng/mL, NT-proBNP ≥ 1,800 pg/mL, dFLC ≥ 18 mg/dL."""
-    e = Explanation("al_stage_mayo_2012", "AL amyloidosis: Mayo 2012 stage", KUMAR_2012)
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
@@ -287,14 +290,14 @@ def al_stage_mayo_2012(s: Snapshot) -> RuleResult:
     return e.determined(stage, points=points, median_os_months=MAYO2012_MEDIAN_OS_MONTHS[stage])
 
 
-@rule("al_stage_boston_university", "AL amyloidosis: Boston University stage (BNP)", "al")
-def al_stage_boston_university(s: Snapshot) -> RuleResult:
+@rule(
+    "al_stage_boston_university",
+    "AL amyloidosis: Boston University stage (BNP)",
+    "al",
+    sources=(LILLENESS_2019,),
+)
+def al_stage_boston_university(s: Snapshot, e: Explanation) -> RuleResult:
     """I/II/III by BNP > 81 pg/mL and troponin I > 0.1 ng/mL; IIIb when both and BNP > 700."""
-    e = Explanation(
-        "al_stage_boston_university",
-        "AL amyloidosis: Boston University stage (BNP)",
-        LILLENESS_2019,
-    )
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
@@ -312,10 +315,14 @@ def al_stage_boston_university(s: Snapshot) -> RuleResult:
     return e.determined("IIIb" if iiib else "III")
 
 
-@rule("al_renal_stage", "AL amyloidosis: renal stage", "al")
-def al_renal_stage(s: Snapshot) -> RuleResult:
+@rule(
+    "al_renal_stage",
+    "AL amyloidosis: renal stage",
+    "al",
+    sources=(PALLADINI_2014,),
+)
+def al_renal_stage(s: Snapshot, e: Explanation) -> RuleResult:
     """One point each for eGFR < 50 mL/min/1.73 m² and proteinuria > 5 g/24 h."""
-    e = Explanation("al_renal_stage", "AL amyloidosis: renal stage", PALLADINI_2014)
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
@@ -348,16 +355,14 @@ def al_renal_stage(s: Snapshot) -> RuleResult:
     return e.determined(stage)
 
 
-@rule("al_hematologic_response", "AL amyloidosis: hematologic response", "al")
-def al_hematologic_response(s: Snapshot) -> RuleResult:
+@rule(
+    "al_hematologic_response",
+    "AL amyloidosis: hematologic response",
+    "al",
+    sources=(PALLADINI_2012, MILANI_2017, DITTRICH_2017),
+)
+def al_hematologic_response(s: Snapshot, e: Explanation) -> RuleResult:
     """CR (negative IFE, normal ratio), VGPR (dFLC < 4 mg/dL), PR (dFLC fall > 50%), else NR."""
-    e = Explanation(
-        "al_hematologic_response",
-        "AL amyloidosis: hematologic response",
-        PALLADINI_2012,
-        MILANI_2017,
-        DITTRICH_2017,
-    )
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
@@ -475,17 +480,15 @@ def _risen(
     return met
 
 
-@rule("al_hematologic_progression", "AL amyloidosis: hematologic progression", "al")
-def al_hematologic_progression(s: Snapshot) -> RuleResult:
+@rule(
+    "al_hematologic_progression",
+    "AL amyloidosis: hematologic progression",
+    "al",
+    sources=(GERTZ_2005, COMENZO_2012, PALLADINI_2012),
+)
+def al_hematologic_progression(s: Snapshot, e: Explanation) -> RuleResult:
     """From CR: monoclonal protein back or an abnormal ratio with the light chain doubled; from
     PR or no response: serum, urine or free light chain ≥ 50% up to above its limit."""
-    e = Explanation(
-        "al_hematologic_progression",
-        "AL amyloidosis: hematologic progression",
-        GERTZ_2005,
-        COMENZO_2012,
-        PALLADINI_2012,
-    )
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
@@ -677,15 +680,14 @@ def _change(before: float, now: float) -> tuple[float, float | None]:
     return sub(now, before), percent_change(before, now)
 
 
-@rule("al_cardiac_response", "AL amyloidosis: cardiac response (NT-proBNP)", "al")
-def al_cardiac_response(s: Snapshot) -> RuleResult:
+@rule(
+    "al_cardiac_response",
+    "AL amyloidosis: cardiac response (NT-proBNP)",
+    "al",
+    sources=(PALLADINI_2012, COMENZO_2012),
+)
+def al_cardiac_response(s: Snapshot, e: Explanation) -> RuleResult:
     """Response: NT-proBNP > 30% and > 300 ng/L lower (baseline ≥ 650 ng/L); progression: higher."""
-    e = Explanation(
-        "al_cardiac_response",
-        "AL amyloidosis: cardiac response (NT-proBNP)",
-        PALLADINI_2012,
-        COMENZO_2012,
-    )
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
@@ -754,10 +756,14 @@ def al_cardiac_response(s: Snapshot) -> RuleResult:
     return e.determined("response" if fall else "no_response")
 
 
-@rule("al_renal_response", "AL amyloidosis: renal response", "al")
-def al_renal_response(s: Snapshot) -> RuleResult:
+@rule(
+    "al_renal_response",
+    "AL amyloidosis: renal response",
+    "al",
+    sources=(PALLADINI_2014,),
+)
+def al_renal_response(s: Snapshot, e: Explanation) -> RuleResult:
     """Response: proteinuria ≥ 30% lower or < 0.5 g/24 h without an eGFR fall of ≥ 25%."""
-    e = Explanation("al_renal_response", "AL amyloidosis: renal response", PALLADINI_2014)
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
