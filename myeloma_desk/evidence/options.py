@@ -16,14 +16,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from myeloma_desk.domain.criteria.renal import CYBORD_CRCL, LEN_HIGH, LEN_LOW
-from myeloma_desk.domain.display import setting_label
+from myeloma_desk.domain.display import refractoriness_words, setting_label
 from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 from myeloma_desk.domain.units import le, lt
-from myeloma_desk.domain.vocabulary import diagnosis_label
+from myeloma_desk.domain.vocabulary import COURSE_RESULT_LABELS, diagnosis_label
 from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.names import trial_display_name
 from myeloma_desk.evidence.schema import Regimen, Setting, Trial
@@ -68,12 +68,9 @@ CRCL_SOURCE_WORDS = {
 }
 
 
+# Refractoriness in words, from the one display vocabulary (domain/display.py).
 REFRACTORY_WORDS = {
-    "not_refractory": "not refractory",
-    "single_class": "single-class refractory",
-    "double_class": "double-class refractory",
-    "triple_class": "triple-class refractory",
-    "penta_refractory": "penta-refractory",
+    value: refractoriness_words(value) for value in COURSE_RESULT_LABELS["refractoriness"]
 }
 ELIGIBILITY_WORDS = {"meets": "met", "does_not_meet": "not met", "unknown": "unknown"}
 
