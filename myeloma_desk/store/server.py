@@ -108,8 +108,20 @@ def connect(target: str) -> Any:
             application_name="Myeloma Desk",
         )
     except psycopg.OperationalError as error:
-        first = str(error).strip().splitlines()[-1] if str(error).strip() else "no answer"
-        raise ServerUnavailableError(describe(conninfo), first.removeprefix("FATAL:  ")) from None
+        raise ServerUnavailableError(describe(conninfo), problem_of(error)) from None
+
+
+def problem_of(error: BaseException) -> str:
+    """libpq's connection failure in one plain sentence part: the reason after the last
+    "failed:" ("Connection refused", "password authentication failed for user …"), with
+    libpq's hint in brackets ("is the server running on that host …?")."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return "no answer"
+    reason = lines[0].rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    hint = " ".join(lines[1:]).rstrip(".")
+    reason = reason[:1].lower() + reason[1:]
+    return f"{reason} ({hint[:1].lower() + hint[1:]})" if hint else reason
 
 
 def _translate(sql: str) -> str:
