@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from myeloma_desk.domain.display import SETTING_LABELS
 from myeloma_desk.domain.drugs import drug_class
 from myeloma_desk.evidence.loader import Evidence
+from myeloma_desk.evidence.names import trial_display_name
 from myeloma_desk.evidence.schema import Finding, Regimen, Setting, Trial
 from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.base import ColumnsTableModel
@@ -169,17 +170,12 @@ def finding_summary(f: Finding) -> str:
 
 
 def trial_label(trial: Trial) -> str:
-    """A trial as a clinician reads it: its name; when the PDQ does not name it, its NCT
-    number(s) or its design and size — never the database's internal id."""
+    """A trial as a clinician reads it: the PDQ's name (body or reference title); when the PDQ
+    does not name it, its design, arms and size (``evidence.names``) — never a bare NCT number
+    or the database's internal id (the NCT number has its own column and line)."""
     if trial.name:
         return trial.name
-    if trial.nct_ids:
-        return ", ".join(n.upper() for n in trial.nct_ids) + " (not named in the PDQ)"
-    design = (trial.design or "study").replace("_", " ")
-    design = design[:1].upper() + design[1:]
-    if trial.n_patients:
-        return f"{design}, {trial.n_patients} patients (not named in the PDQ)"
-    return f"{design} (not named in the PDQ)"
+    return f"{trial_display_name(trial)} (not named in the PDQ)"
 
 
 def finding_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Finding]:
