@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, qsettings: QSettings | None = None) -> None:
         super().__init__()
         self._painted = False
+        self._started = False
         self._after_paint: list[Callable[[], object]] = []
         self.context = context
         self.qsettings = qsettings
@@ -129,6 +130,12 @@ class MainWindow(QMainWindow):
         callbacks, self._after_paint = self._after_paint, []
         for callback in callbacks:
             callback()
+        self._started = True
+
+    def started(self) -> bool:
+        """Whether the window has been painted and what waited for that has run (the section
+        opening, the idle lock's input filter, the status bar's reference date)."""
+        return self._started
 
     def _show_reference_date(self) -> None:
         from myeloma_desk.reference.pdq import PDQ_DATE

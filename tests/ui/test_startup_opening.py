@@ -86,7 +86,9 @@ def test_the_reference_date_and_idle_lock_follow_the_first_paint(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     window, _ = _shown(qtbot, tmp_path)
-    qtbot.waitUntil(lambda: not window.opening(), timeout=20_000)
+    assert not window.started()
+    qtbot.waitUntil(window.started, timeout=20_000)
+    assert not window.opening()
     assert window.statusBar().currentMessage() == "Reference text: PDQ, updated 2025-04-25"
     idle = window.context.idle_lock
     assert idle is not None
@@ -163,7 +165,7 @@ app.processEvents()
 heavy = ("pydantic", "yaml", "myeloma_desk.store", "myeloma_desk.domain.snapshot",
          "myeloma_desk.evidence", "myeloma_desk.reports", "myeloma_desk.exchange",
          "myeloma_desk.reference.pdq")
-print("painted" if window._painted else "not painted", window.opening())
+print("painted" if window._painted else "not painted", window.opening(), window.started())
 print(sorted(m for m in heavy if m in sys.modules))
 while window.opening():
     app.processEvents()
@@ -184,4 +186,4 @@ def test_nothing_heavy_is_imported_before_the_first_paint(tmp_path: Path) -> Non
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         check=True,
     ).stdout.splitlines()
-    assert out[-3:] == ["painted True", "[]", "PatientsView True"]
+    assert out[-3:] == ["painted True False", "[]", "PatientsView True"]
