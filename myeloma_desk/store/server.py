@@ -230,6 +230,25 @@ SERVER_ONLY = (
 PG_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate")
 
 
+def missing_guards(database: PostgresDatabase) -> list[str]:
+    """The server-side protections that were dropped or disabled, in words: the audit log's
+    append-only triggers and the patient tables' audit guards (migration 6)."""
+    from myeloma_desk.store.migrations.v0006_server_audit_guard import GUARD_TRIGGERS
+
+    rows = database.execute(
+        "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(?)",
+        (list(PG_TRIGGERS + GUARD_TRIGGERS),),
+    ).fetchall()
+    enabled = {str(row[0]): str(row[1]) != "D" for row in rows}
+    problems = []
+    for name in PG_TRIGGERS + GUARD_TRIGGERS:
+        if name not in enabled:
+            problems.append(f"the protection {name} was removed from the database")
+        elif not enabled[name]:
+            problems.append(f"the protection {name} was disabled in the database")
+    return problems
+
+
 class ServerFiles:
     """The server store's counterpart of :class:`~myeloma_desk.store.local.LocalFiles`:
     the connection, migration (by an administrator) and the audit checks on the server."""
@@ -298,13 +317,7 @@ class ServerFiles:
 
         chain = audit.verify(self.database)
         problems: list[str] = []
-        rows = self.database.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass"
-        ).fetchall()
-        present = {str(row[0]) for row in rows}
-        for name in PG_TRIGGERS:
-            if name not in present:
-                problems.append(f"the protection {name} was removed from the database")
+        problems.extend(missing_guards(self.database))
         for uid in audit.deleted_patients(self.database):
             problems.append(f"patient {uid[:8]} was deleted outside the app")
         return audit.TamperReport(chain, tuple(problems))
