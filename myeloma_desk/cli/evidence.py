@@ -239,7 +239,7 @@ def _options(args: argparse.Namespace) -> int:
         print(textwrap.fill(f"! {flag.message}", 96, subsequent_indent="    "))
     for opt in report.options:
         levels = sorted({lv for s in opt.studies for lv in s.levels})
-        studies = ", ".join(s.name or (s.nct_ids[0] if s.nct_ids else s.trial) for s in opt.studies)
+        studies = ", ".join(s.label or s.name or ", ".join(s.nct_ids) for s in opt.studies)
         print(f"- {opt.label}" + (f"  [levels: {', '.join(levels)}]" if levels else ""))
         if studies:
             print(f"    studies: {studies}")
@@ -252,6 +252,7 @@ def _options(args: argparse.Namespace) -> int:
     if report.studies:
         print("Studies the PDQ reports in this setting:")
         for s in report.studies:
-            label = s.name or (", ".join(s.nct_ids) if s.nct_ids else s.trial)
-            print(f"  {s.trial}: {label}  levels {', '.join(s.levels) or '-'}")
+            label = s.label or s.name or ", ".join(s.nct_ids)
+            ncts = f" ({', '.join(s.nct_ids)})" if s.nct_ids else ""
+            print(f"  {label}{ncts}  levels {', '.join(s.levels) or '-'}")
     return 0

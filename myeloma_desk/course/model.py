@@ -27,11 +27,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from myeloma_desk.domain.display import response_words
+from myeloma_desk.domain.display import (
+    line_words,
+    phase_words,
+    refractoriness_words,
+    response_words,
+)
 from myeloma_desk.domain.engine import Assessment, assess
 from myeloma_desk.domain.events import Assessment as Assessed
 from myeloma_desk.domain.events import Interval, LineTimes, line_times
-from myeloma_desk.domain.lines import Line, current_line, group_lines, prior_lines
+from myeloma_desk.domain.lines import Line, current_line, group_lines, prior_lines, started_by
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.domain.vocabulary import RESPONSE_LABELS, RESPONSE_ORDER, diagnosis_label
@@ -57,12 +62,6 @@ DIAGNOSIS_RULES = (
     "mgus_risk_mayo",
 )
 MYELOMA = ("active_multiple_myeloma", "plasma_cell_leukemia")
-PHASE_WORDS = {
-    "induction": "induction",
-    "transplant": "transplant",
-    "consolidation": "consolidation",
-    "maintenance": "maintenance",
-}
 
 
 @dataclass(frozen=True)
@@ -117,10 +116,13 @@ class VisitCourse:
     assessment: Assessment
     line: Line | None  # the IMWG line in progress on that date
     part: TherapyLine | None  # the recorded regimen in progress on that date
-    phase: str  # in words, e.g. "line 1, maintenance (lenalidomide)"
+    phase: str  # in words, e.g. "Line 1, maintenance (lenalidomide maintenance)"
     response: VisitResponse | None
     carried: dict[str, dt.date] = field(default_factory=dict)
     is_diagnosis_visit: bool = False
+    # Between two planned parts of the line (induction done, maintenance to come): the next
+    # part; the patient is still on that line (a planned sequence is one IMWG line).
+    next_part: TherapyLine | None = None
 
 
 @dataclass(frozen=True)
@@ -245,12 +247,43 @@ def _part_on(therapy: Sequence[TherapyLine], line: Line | None, day: dt.date) ->
     return running[-1] if running else line.first
 
 
-def _phase_words(line: Line | None, part: TherapyLine | None, prior: int) -> str:
+def _between_parts(
+    grouped: Sequence[Line], known: Sequence[TherapyLine], day: dt.date
+) -> tuple[Line, TherapyLine, TherapyLine] | None:
+    """The line the patient is still on between two of its planned parts on ``day`` (e.g.
+    after induction ended, before the planned maintenance began): that line as known on
+    ``day``, the part done last and the next part. None when no line is paused so.
+
+    Rajkumar 2015 (domain/lines.py): "induction … followed by stem cell transplantation,
+    consolidation, and lenalidomide maintenance is considered 1 line" — the weeks between its
+    parts are not time off therapy after a line."""
+    started = [line for line in grouped if line.start is not None and line.start <= day]
+    if not started:
+        return None
+    whole = started[-1]
+    later = [part for part in whole.parts if part.start is not None and part.start > day]
+    if not later:
+        return None
+    as_known = started_by(known, day)
+    if not as_known or as_known[-1].number != whole.number:
+        return None
+    line = as_known[-1]
+    return line, line.last, later[0]
+
+
+def _phase_words(
+    line: Line | None, part: TherapyLine | None, prior: int, next_part: TherapyLine | None = None
+) -> str:
     if line is None:
-        return "not on therapy" if prior == 0 else f"off therapy after {prior} line(s)"
-    phase = PHASE_WORDS.get(part.phase or "", "") if part else ""
-    regimen = part.regimen if part else line.regimen
-    return f"line {line.number}" + (f", {phase}" if phase else "") + f" ({regimen})"
+        return line_words("off_therapy" if prior else "not_on_therapy", None, None, prior)
+    if next_part is not None:
+        phase = phase_words(part.phase if part else None, next_part.phase)
+        # The whole planned line, the parts done and the one to come.
+        regimen = " → ".join([*(p.regimen for p in line.parts), next_part.regimen])
+    else:
+        phase = phase_words(part.phase) if part else ""
+        regimen = part.regimen if part else line.regimen
+    return line_words("on_therapy", line.number, phase, prior, regimen=regimen)
 
 
 def visit_response(result: RuleResult) -> VisitResponse:
@@ -377,6 +410,12 @@ def _build_course(
         line = current_line(known, visit.date)
         part = _part_on(known, line, visit.date)
         prior = prior_lines(known, visit.date)
+        next_part: TherapyLine | None = None
+        paused = _between_parts(grouped, known, visit.date) if line is None else None
+        if paused is not None:
+            # Still on that line between its planned parts: not a prior line yet.
+            line, part, next_part = paused
+            prior -= 1
         carried = {
             name: day
             for name, (_, day) in carried_forward(ordered, visit.date).items()
@@ -398,9 +437,10 @@ def _build_course(
                 assessment=assessment,
                 line=line,
                 part=part,
-                phase=_phase_words(line, part, prior),
+                phase=_phase_words(line, part, prior, next_part),
                 response=response,
                 carried=carried,
+                next_part=next_part,
             )
         )
     diagnosis, diagnosis_visit = _established(patient, raw, therapy)
@@ -469,6 +509,8 @@ def _state(
         return DiseaseState("no_visits", None, 0, None, None, None, "No visits recorded")
     latest = visits[-1]
     prior = prior_lines(lines_as_of(therapy, latest.date), latest.date)
+    if latest.next_part is not None:
+        prior -= 1  # between two planned parts of the line in progress
     refr = latest.assessment.get("refractoriness")
     refractoriness = (
         refr.result if refr.status == "determined" and isinstance(refr.result, str) else None
@@ -485,7 +527,7 @@ def _state(
         parts.append("no therapy recorded")
     elif latest.line is not None:
         phase = "on_therapy"
-        parts.append(latest.phase[0].upper() + latest.phase[1:])
+        parts.append(latest.phase)
         parts.append(f"{prior} prior line{'s' if prior != 1 else ''}")
     elif prior == 0:
         phase = "newly_diagnosed"
@@ -499,17 +541,13 @@ def _state(
             )
     else:
         phase = "off_therapy"
-        parts.append(f"Off therapy after {prior} line{'s' if prior != 1 else ''}")
+        parts.append(latest.phase)
     if response is not None and response.category is not None:
         parts.append(f"response {response.shown()}")
         if response.category == "PD":
             parts.append("progressive disease" if latest.line else "relapsed or progressive")
     if refractoriness and refractoriness != "not_refractory":
-        parts.append(
-            refractoriness.replace("_", "-") + " refractory"
-            if refractoriness != "penta_refractory"
-            else "penta-refractory"
-        )
+        parts.append(refractoriness_words(refractoriness))
     return DiseaseState(
         phase=phase,
         line_number=latest.line.number if latest.line else None,

@@ -8,6 +8,7 @@ the records it came from, and drops it as soon as they change).
 from __future__ import annotations
 
 from myeloma_desk.course.model import Course
+from myeloma_desk.domain.display import phase_words
 from myeloma_desk.store.patient_index import CourseSummary
 
 
@@ -15,9 +16,11 @@ def course_summary(course: Course) -> CourseSummary:
     """Line in progress (IMWG number) and its phase, prior lines, and the latest response."""
     state = course.state
     latest = course.latest
-    phase = None
+    phase: str | None = None
     if latest is not None and latest.line is not None and latest.part is not None:
         phase = latest.part.phase
+        if latest.next_part is not None:  # "between induction and maintenance" of the line
+            phase = phase_words(latest.part.phase, latest.next_part.phase)
     response = state.response
     return CourseSummary(
         state=state.phase,

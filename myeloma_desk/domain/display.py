@@ -133,17 +133,67 @@ def response_words(category: str | None, confirmed: str | None) -> str:
     return f"{category} (unconfirmed)"
 
 
-def line_words(state: str, line: int | None, phase: str | None, prior_lines: int) -> str:
-    """Where a patient stands in their lines of therapy, as the patient list shows it:
-    "Line 2 (maintenance)" (IMWG line numbers: maintenance counts inside its line), "Off therapy
-    after 2 lines", "No therapy recorded"; empty without visits."""
+# The parts of a planned IMWG line (Rajkumar 2015; docs/engine-course.md): induction, then a
+# transplant, consolidation or maintenance that continues the same line.
+PHASE_LABELS: dict[str, str] = {
+    "induction": "induction",
+    "transplant": "transplant",
+    "consolidation": "consolidation",
+    "maintenance": "maintenance",
+}
+
+
+def phase_words(phase: str | None, next_phase: str | None = None) -> str:
+    """The part of a line in words ("maintenance"); with ``next_phase`` the time between two
+    planned parts of one line: "between induction and maintenance", "after transplant, before
+    maintenance" (still the same line: a planned sequence is one line)."""
+    done = PHASE_LABELS.get(phase or "", phase or "")
+    if next_phase is None:
+        return done
+    after = PHASE_LABELS.get(next_phase, next_phase)
+    if phase == "transplant":
+        return f"after transplant, before {after}"
+    return f"between {done or 'induction'} and {after}"
+
+
+def off_therapy_words(prior_lines: int) -> str:
+    """Time off therapy in words: "Off therapy after 1 line", "… after 3 lines"."""
+    return f"Off therapy after {prior_lines} line{'s' if prior_lines != 1 else ''}"
+
+
+def line_words(
+    state: str,
+    line: int | None,
+    phase: str | None,
+    prior_lines: int,
+    regimen: str | None = None,
+) -> str:
+    """Where a patient stands in their lines of therapy (IMWG line numbers: maintenance counts
+    inside its line). ``phase`` is a recorded phase or :func:`phase_words`' text. Without a
+    regimen, as the patient list shows it: "Line 2 (maintenance)"; with one, as the course
+    shows it: "Line 2, maintenance (Isa-Pd)". "Off therapy after 2 lines", "Not on therapy"
+    (``state`` "not_on_therapy"), "No therapy recorded"; empty without visits."""
     if state == "on_therapy" and line is not None:
-        return f"Line {line}" + (f" ({phase})" if phase else "")
+        shown = PHASE_LABELS.get(phase or "", phase or "")
+        if regimen is None:
+            return f"Line {line}" + (f" ({shown})" if shown else "")
+        return f"Line {line}" + (f", {shown}" if shown else "") + f" ({regimen})"
     if state == "off_therapy" or (line is None and prior_lines > 0):
-        return f"Off therapy after {prior_lines} line{'s' if prior_lines != 1 else ''}"
+        return off_therapy_words(prior_lines)
+    if state == "not_on_therapy":
+        return "Not on therapy"
     if state in ("precursor", "newly_diagnosed"):
         return "No therapy recorded"
     return ""
+
+
+def refractoriness_words(value: str | None) -> str:
+    """The refractoriness rule's result mid-sentence: "triple-class refractory"; empty when
+    not known."""
+    if value is None:
+        return ""
+    label = COURSE_RESULT_LABELS["refractoriness"].get(value)
+    return label[:1].lower() + label[1:] if label else words(value).lower()
 
 
 # Response abbreviations a clinician reads as written (screens show "VGPR", with the full name

@@ -94,6 +94,15 @@ COURSE_RESULT_LABELS: dict[str, dict[str, str]] = {
         "no_response": "No renal response",
         "progression": "Renal progression",
     },
+    # Refractory drug classes (IMWG: progression on or within 60 days of a line), counted by
+    # the refractoriness rule (domain/criteria/therapy.py).
+    "refractoriness": {
+        "not_refractory": "Not refractory",
+        "single_class": "Single-class refractory",
+        "double_class": "Double-class refractory",
+        "triple_class": "Triple-class refractory",
+        "penta_refractory": "Penta-refractory",
+    },
 }
 # Course values shown outside a rule's result: the confirmation of a response
 # (response_imwg ``detail.confirmation.status``) and the progression of a line

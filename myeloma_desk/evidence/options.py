@@ -16,15 +16,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from myeloma_desk.domain.criteria.renal import CYBORD_CRCL, LEN_HIGH, LEN_LOW
-from myeloma_desk.domain.display import setting_label
+from myeloma_desk.domain.display import refractoriness_words, setting_label
 from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 from myeloma_desk.domain.units import le, lt
-from myeloma_desk.domain.vocabulary import diagnosis_label
+from myeloma_desk.domain.vocabulary import COURSE_RESULT_LABELS, diagnosis_label
 from myeloma_desk.evidence.loader import Evidence, load
+from myeloma_desk.evidence.names import trial_display_name
 from myeloma_desk.evidence.schema import Regimen, Setting, Trial
 
 HEADING = "Options described in the PDQ"
@@ -67,12 +68,9 @@ CRCL_SOURCE_WORDS = {
 }
 
 
+# Refractoriness in words, from the one display vocabulary (domain/display.py).
 REFRACTORY_WORDS = {
-    "not_refractory": "not refractory",
-    "single_class": "single-class refractory",
-    "double_class": "double-class refractory",
-    "triple_class": "triple-class refractory",
-    "penta_refractory": "penta-refractory",
+    value: refractoriness_words(value) for value in COURSE_RESULT_LABELS["refractoriness"]
 }
 ELIGIBILITY_WORDS = {"meets": "met", "does_not_meet": "not met", "unknown": "unknown"}
 
@@ -103,10 +101,13 @@ class StudyRef(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     trial: str
-    name: str | None
+    name: str | None  # the PDQ's name (body or reference title); None when it gives none
     nct_ids: list[str]
     levels: list[str]
     findings: list[str]
+    # what a screen or report prints: the name, or the design, arms and size when unnamed
+    # (evidence.names.trial_display_name; never a bare NCT number or an internal id)
+    label: str = ""
 
 
 class Option(BaseModel):
@@ -120,6 +121,8 @@ class Option(BaseModel):
     settings: list[Setting]
     studies: list[StudyRef]
     flags: list[Flag] = Field(default_factory=list)
+    # who the PDQ describes the regimen for, in its words (Regimen.population); None: not stated
+    population: str | None = None
 
 
 class Approach(BaseModel):
@@ -132,6 +135,8 @@ class Approach(BaseModel):
     quote: str  # verbatim from the PDQ (a test checks every quote against the bundled text)
     section: str  # the PDQ section the quote is in
     finding: str | None = None  # a finding id in the evidence database carrying a level
+    # who it is for, or the caution the PDQ states about eligibility (verbatim, tested)
+    eligibility: str | None = None
 
 
 # The PDQ's "Treatment options for … include:" lists for the settings where the options are not
@@ -186,6 +191,43 @@ APPROACHES: dict[Setting, tuple[Approach, ...]] = {
             quote="In some cases, surgical resection may be considered, but it is usually "
             "followed by radiation therapy.",
             section="Treatment of Extramedullary Plasmacytoma",
+        ),
+    ),
+    # The PDQ's list for amyloidosis: "Induction therapy. Stem cell rescue. Monoclonal antibody
+    # targeting of amyloid deposits (under clinical evaluation)." The named regimens
+    # (Dara-CyBorD, CyBorD, melphalan plus high-dose dexamethasone) are regimen options.
+    Setting.AL_AMYLOIDOSIS: (
+        Approach(
+            label="Induction with the regimens active in multiple myeloma, including "
+            "daratumumab with or without other active agents",
+            quote="As is true for all plasma cell dyscrasias, responses have been reported for "
+            "patients treated with all the same regimens active in multiple myeloma.",
+            section="Treatment of Amyloidosis Associated With Plasma Cell Neoplasms",
+            eligibility="Lower doses of lenalidomide or pomalidomide must be used in patients "
+            "with renal dysfunction.",
+        ),
+        Approach(
+            label="High-dose melphalan with autologous stem cell transplant (selected patients)",
+            quote="Between 2007 and 2012, the International Blood and Marrow Transplant Research "
+            "Program identified 800 patients with amyloidosis who underwent autologous stem cell "
+            "transplant (SCT); the 5-year OS rate was 77% and the transplant-related mortality "
+            "rate was 5%, suggesting better selection of patients for transplant.",
+            section="Treatment of Amyloidosis Associated With Plasma Cell Neoplasms",
+            finding="amyloidosis-003",
+            eligibility="The 24% transplant-related mortality in this series and others "
+            "reflects the difficulties involved with high-dose chemotherapy in older patients "
+            "with organ dysfunction.",
+        ),
+        Approach(
+            label="Anselamimab, a monoclonal antibody targeting amyloid deposits (under "
+            "clinical evaluation)",
+            quote="This treatment is not approved by the U.S. Food and Drug Administration and "
+            "is under clinical evaluation.",
+            section="Treatment of Amyloidosis Associated With Plasma Cell Neoplasms",
+            finding="amyloidosis-005",
+            eligibility="In a phase I study (NCT02245867), 27 patients with deep hematologic "
+            "responses to myeloma therapy, but persistent organ involvement, received "
+            "anselamimab.",
         ),
     ),
     Setting.POEMS: (
@@ -320,6 +362,7 @@ def _studies(ev: Evidence, trials: list[Trial]) -> list[StudyRef]:
                 nct_ids=t.nct_ids,
                 levels=levels,
                 findings=[f.id for f in fs],
+                label=trial_display_name(t, ev),
             )
         )
     return out
@@ -501,6 +544,7 @@ def options_for(
                 settings=reg.settings,
                 studies=_studies(ev, trials),
                 flags=flags,
+                population=reg.population,
             )
         )
 
@@ -509,6 +553,8 @@ def options_for(
 
     if Setting.RELAPSED_REFRACTORY in settings:
         general.extend(_relapsed_flags(ev, assessment, snapshot, refractory))
+    if setting is None and _diagnosis_value(assessment, diagnosis) == "plasma_cell_leukemia":
+        general.append(_plasma_cell_leukemia_flag(ev))
     if settings and settings[0] in (Setting.NEWLY_DIAGNOSED_FIT, Setting.NEWLY_DIAGNOSED_LESS_FIT):
         risk = _result(assessment, "cytogenetic_risk_pdq")
         if risk is None:
@@ -544,6 +590,31 @@ def options_for(
         flags=general,
         unknown=unknown,
         approaches=[a for st in settings for a in APPROACHES.get(st, ())],
+    )
+
+
+def _diagnosis_value(assessment: Assessment, diagnosis: str | None) -> str | None:
+    if diagnosis is not None:
+        return diagnosis
+    diag = _result(assessment, "diagnosis")
+    return str(diag.result) if diag is not None else None
+
+
+PCL_PROGNOSIS = "Primary plasma cell leukemia has a particularly poor prognosis."
+
+
+def _plasma_cell_leukemia_flag(ev: Evidence) -> Flag:
+    """Plasma cell leukemia is treated as active myeloma (the PDQ has no separate section);
+    what the PDQ says of it: its prognosis, and that OPTIMUM enrolled it (D-CVRd)."""
+    optimum = ev.trials.get("nct03188172")
+    name = optimum.name if optimum is not None and optimum.name else "a phase II trial"
+    return Flag(
+        code="high_risk",
+        source="nct03188172",
+        message=f"Plasma cell leukemia: the PDQ states “{PCL_PROGNOSIS}” It has no separate "
+        f"treatment section; the {name} study of D-CVRd induction, autologous SCT, D-VRd "
+        "consolidation and Dara-R maintenance enrolled patients with ultra–high-risk myeloma "
+        "or plasma cell leukemia.",
     )
 
 

@@ -133,6 +133,9 @@ class Trial(_Model):
     # title of a cited reference (see name_note); None: unnamed.
     name_source: Literal["body", "reference_title"] | None = None
     name_note: str | None = None
+    # For a "reference_title" name: the number (in this section's list) of the reference whose
+    # title gives it (the provenance test checks the name is in that title).
+    name_reference: int | None = None
     nct_ids: list[str] = Field(default_factory=list)
     section: str
     setting: Setting | None = None

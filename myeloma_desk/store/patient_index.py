@@ -51,7 +51,7 @@ SORT_COLUMNS: dict[str, str] = {
 }
 
 # Changes when what a summary means changes: older summaries are then recomputed.
-SUMMARY_VERSION = f"course-summary-1/{__version__}"
+SUMMARY_VERSION = f"course-summary-2/{__version__}"  # 2: between parts of a line
 
 _TOP = "\U0010ffff"
 
@@ -302,7 +302,9 @@ class PatientIndex:
         known = summary.response in RESPONSE_ORDER
         rank = RESPONSE_ORDER.index(summary.response) if known else None
         connection = self._connection
-        with db.transaction(connection):
+        # A server store's Database (store/server.py) brings its own write transaction.
+        own = getattr(connection, "transaction", None)
+        with own() if callable(own) else db.transaction(connection):
             cursor = connection.execute(
                 "UPDATE patients SET course_state = ?, course_line = ?, course_phase = ?, "
                 "course_prior_lines = ?, course_response = ?, course_confirmed = ?, "

@@ -55,7 +55,7 @@ def test_flowsheet_responses_come_from_the_course(qtbot: QtBot, relapsed: Course
     # On the third line (Isa-Pd, from 2023-09-26) the response is measured from that line's
     # baseline: the old chart, measuring from the first line's nadir, called this PD.
     assert data.responses[D(2024, 1, 16)].startswith("PR")
-    assert data.phases[D(2024, 1, 16)] == "line 3 (Isa-Pd)"
+    assert data.phases[D(2024, 1, 16)] == "Line 3 (Isa-Pd)"
     # Line markers are the IMWG lines: lenalidomide maintenance belongs to line 1.
     assert [m.tag for m in data.markers] == ["L1", "L2", "L3"]
 
@@ -83,7 +83,7 @@ def test_flowsheet_table_values_units_and_hover(qtbot: QtBot, relapsed: Course) 
     )
     assert model.index(row, column).data() == f"{round(expected, 3):g}"
     assert model.index(row, 1).data() == data.responses[day]
-    assert model.index(row, 2).data() == "line 3 (Isa-Pd)"
+    assert model.index(row, 2).data() == "Line 3 (Isa-Pd)"
     tip = model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("2024-01-16") and "IMWG response: PR" in tip and "g/dL" in tip
     # A value not recorded on a date is a dash, never a zero.

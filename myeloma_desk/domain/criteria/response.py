@@ -47,6 +47,7 @@ from myeloma_desk.domain.results import (
     ResultValue,
     RuleResult,
     Status,
+    construct_result,
     source,
 )
 from myeloma_desk.domain.snapshot import HistoryEntry, Mrd, Snapshot, _Measured
@@ -99,7 +100,11 @@ PD_MARROW_ABSOLUTE = 10.0
 # MRD negativity (Kumar 2016): at 10^-5 or better by NGF or NGS.
 MRD_SENSITIVITY = 1e-5
 
-ORDER = ("PD", "SD", "MR", "PR", "VGPR", "CR", "sCR")
+# The rule's id and title, registered once and given to every assessment the rule makes (the
+# category series of the course rules build their own quiet assessments from them).
+RESPONSE_RULE = "response_imwg"
+RESPONSE_TITLE = "Response to therapy (IMWG)"
+
 RESPONSES = ("MR", "PR", "VGPR", "CR", "sCR")
 UNITS = {"serum_m_protein": "g/dL", "urine_m_protein_24h": "mg/24h", "dflc": "mg/L"}
 MARROW = "bone_marrow_plasma_cells_percent"
@@ -157,7 +162,7 @@ def _values(entry: _Measured, chain: Any, marrow: bool = False) -> dict[str, flo
     return values
 
 
-@rule("response_imwg", "Response to therapy (IMWG)", "response")
+@rule(RESPONSE_RULE, RESPONSE_TITLE, "response")
 def response_imwg(s: Snapshot) -> RuleResult:
     """sCR, CR, VGPR, PR, MR, SD or PD of the current snapshot, with its confirmation."""
     result = _current(s)
@@ -250,15 +255,17 @@ class _Quiet(Explanation):
         return met
 
     def _build(self, status: Status, result: ResultValue) -> RuleResult:
-        return RuleResult.model_construct(
-            rule=self.rule,
-            title=self.title,
-            status=status,
-            result=result,
-            detail=self.detail,
-            criteria=[],
-            missing=self.missing,
-            sources=self.sources,
+        return construct_result(
+            {
+                "rule": self.rule,
+                "title": self.title,
+                "status": status,
+                "result": result,
+                "detail": self.detail,
+                "criteria": [],
+                "missing": self.missing,
+                "sources": self.sources,
+            }
         )
 
 
@@ -290,7 +297,7 @@ def _assess(
         timeline = _timeline(s)
     n = len(s.history)
     kind = _Quiet if quiet else Explanation
-    e = kind("response_imwg", "Response to therapy (IMWG)", KUMAR_2016, DURIE_2006, PDQ)
+    e = kind(RESPONSE_RULE, RESPONSE_TITLE, KUMAR_2016, DURIE_2006, PDQ)
     e.detail["not_checked"] = NOT_CHECKED
     e.detail["units"] = UNITS
     if not quiet:
@@ -413,7 +420,7 @@ class _Timeline:
         """The parameters measurable at history entry ``index``; None when none is."""
         key = (index, chain)
         if key not in self._measurable:
-            scratch = _Quiet("response_imwg", "scratch")
+            scratch = _Quiet(RESPONSE_RULE, "scratch")
             found = _measurable(scratch, self.s, self.s.history[index], chain)
             self._measurable[key] = found if isinstance(found, list) else None
         return self._measurable[key]
@@ -864,10 +871,14 @@ def _needs(s: Snapshot, scr_fields: bool = False) -> list[str]:
     return fields
 
 
-@rule("time_to_events", "Time to events per line of therapy", "response")
-def time_to_events(s: Snapshot) -> RuleResult:
+@rule(
+    "time_to_events",
+    "Time to events per line of therapy",
+    "response",
+    sources=(KUMAR_2016, PDQ),
+)
+def time_to_events(s: Snapshot, e: Explanation) -> RuleResult:
     """PFS, duration of response and time to next treatment for each line (domain/events.py)."""
-    e = Explanation("time_to_events", "Time to events per line of therapy", KUMAR_2016, PDQ)
     if not s.therapy_lines:
         return e.not_applicable("no lines of therapy recorded")
     starts = [line.start for line in s.therapy_lines]
@@ -965,10 +976,14 @@ def _negative(m: Mrd | None) -> bool | None:
     return not gt(m.sensitivity, MRD_SENSITIVITY)
 
 
-@rule("mrd_imwg", "Minimal residual disease (IMWG categories)", "response")
-def mrd_imwg(s: Snapshot) -> RuleResult:
+@rule(
+    "mrd_imwg",
+    "Minimal residual disease (IMWG categories)",
+    "response",
+    sources=(KUMAR_2016, PDQ),
+)
+def mrd_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """Sustained, imaging-plus, flow or sequencing MRD negativity, given only within CR."""
-    e = Explanation("mrd_imwg", "Minimal residual disease (IMWG categories)", KUMAR_2016, PDQ)
     m = s.mrd
     if m is None:
         e.need("mrd")
@@ -1092,10 +1107,14 @@ def _reappeared(s: Snapshot) -> bool | None:
     return None
 
 
-@rule("relapse_imwg", "Relapse (IMWG)", "response")
-def relapse_imwg(s: Snapshot) -> RuleResult:
+@rule(
+    "relapse_imwg",
+    "Relapse (IMWG)",
+    "response",
+    sources=(KUMAR_2016, PDQ),
+)
+def relapse_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """Clinical relapse, relapse from CR (with loss of CR) and relapse from MRD negativity."""
-    e = Explanation("relapse_imwg", "Relapse (IMWG)", KUMAR_2016, PDQ)
     if not s.history:
         return e.not_applicable("no earlier snapshot in history: relapse needs an earlier state")
     e.assume(

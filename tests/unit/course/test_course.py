@@ -266,3 +266,54 @@ def test_timeline_reads_the_course_with_imwg_line_numbers() -> None:
     )
     diagnosis = next(e for e in events if e.visit_date == D("2020-01-10"))
     assert "Diagnosis" in diagnosis.text
+
+
+def test_between_planned_parts_the_patient_is_still_on_line_one() -> None:
+    # Rajkumar 2015: induction → ASCT → maintenance is one line; the weeks between its parts
+    # are not "off therapy after 1 line", and the line is not yet a prior line.
+    gaps = [*VISITS[:3], follow("2020-08-01", 0.8), follow("2020-08-31", 0.8)]
+    gaps += [follow("2020-09-01", 0.8), follow("2020-10-10", 0.7), follow("2022-03-05", 1.3)]
+    course = build_course(patient(), gaps, LINES)
+    phase = {v.date.isoformat(): v.phase for v in course.visits}
+    whole = "(VRd → ASCT)"
+    assert phase["2020-07-10"] == "Line 1, induction (VRd)"
+    # The day induction ends, and the day before the transplant: between its parts.
+    assert phase["2020-08-01"] == f"Line 1, between induction and transplant {whole}"
+    assert phase["2020-08-31"] == f"Line 1, between induction and transplant {whole}"
+    assert phase["2020-09-01"] == "Line 1, transplant (ASCT)"
+    assert phase["2020-10-10"] == (
+        "Line 1, after transplant, before maintenance (VRd → ASCT → Lenalidomide maintenance)"
+    )
+    # Progression on maintenance ends the line: DKd is a new line, so this is time off it.
+    assert phase["2022-03-05"] == "Off therapy after 1 line"
+    between = course.visit(D("2020-08-31"))
+    assert between is not None and between.line is not None and between.line.number == 1
+    assert between.next_part is not None and between.next_part.regimen == "ASCT"
+    # The response at the gap belongs to line 1 (its best response and the trend's line).
+    assert D("2020-08-31") in course.lines[0].visit_dates
+    # The state now, when the latest visit is in the gap: on line 1, no prior line.
+    now = build_course(patient(), gaps[:7], LINES).state
+    assert now.phase == "on_therapy" and now.line_number == 1 and now.prior_lines == 0
+    assert now.text.startswith("Line 1, after transplant, before maintenance")
+    assert "0 prior lines" in now.text and "Off therapy" not in now.text
+    from myeloma_desk.course.summary import course_summary
+
+    summary = course_summary(build_course(patient(), gaps[:7], LINES))
+    assert (summary.state, summary.line, summary.prior_lines) == ("on_therapy", 1, 0)
+    assert summary.phase == "after transplant, before maintenance"
+
+
+def test_demo_patient_between_induction_and_maintenance(demo_store: Store) -> None:
+    found = demo_store.find_by_identifier("DEMO-0009")
+    assert found is not None
+    course = build_course(
+        found, demo_store.visits(found.id), [s.line for s in demo_store.therapy_lines(found.id)]
+    )
+    gap = course.visit(D("2019-12-10"))  # VRd ended 2019-11-25, maintenance from 2020-01-13
+    assert gap is not None
+    assert gap.phase == (
+        "Line 1, between induction and maintenance (VRd → lenalidomide maintenance)"
+    )
+    assert course.visit(D("2022-05-24")).phase == "Off therapy after 1 line"
+    # Refractoriness in the display vocabulary's words, not built from its id.
+    assert course.state.text.endswith("· triple-class refractory")

@@ -9,6 +9,9 @@ import pytest
 from myeloma_desk.domain.display import (
     SETTING_LABELS,
     field_label,
+    line_words,
+    phase_words,
+    refractoriness_words,
     result_label,
     setting_label,
     status_label,
@@ -47,7 +50,8 @@ def test_result_words() -> None:
     assert result_label(None) == "Cannot be determined"
     assert result_label(True) == "Yes"
     assert result_label(2.5) == "2.5"
-    assert result_label("double_class") == "Double class"
+    assert result_label("double_class", "refractoriness") == "Double-class refractory"
+    assert result_label("double_class") == "Double-class refractory"
     for code in RESPONSE_ORDER:
         assert result_label(code) != code
 
@@ -55,3 +59,33 @@ def test_result_words() -> None:
 def test_every_pdq_setting_has_a_label() -> None:
     assert set(SETTING_LABELS) == {s.value for s in Setting}
     assert setting_label("relapsed_or_refractory") == "Relapsed or refractory"
+
+
+def test_refractoriness_in_words_mid_sentence() -> None:
+    assert refractoriness_words("triple_class") == "triple-class refractory"
+    assert refractoriness_words("single_class") == "single-class refractory"
+    assert refractoriness_words("penta_refractory") == "penta-refractory"
+    assert refractoriness_words("not_refractory") == "not refractory"
+    assert refractoriness_words(None) == ""
+
+
+def test_where_a_patient_stands_in_their_lines() -> None:
+    # The list (no regimen) and the course (with the regimen) word it from one function.
+    assert line_words("on_therapy", 2, "maintenance", 1) == "Line 2 (maintenance)"
+    assert line_words("on_therapy", 3, None, 2, regimen="Isa-Pd") == "Line 3 (Isa-Pd)"
+    assert line_words("on_therapy", 1, "induction", 0, regimen="VRd") == "Line 1, induction (VRd)"
+    assert line_words("off_therapy", None, None, 1) == "Off therapy after 1 line"
+    assert line_words("off_therapy", None, None, 2) == "Off therapy after 2 lines"
+    assert line_words("not_on_therapy", None, None, 0) == "Not on therapy"
+    assert line_words("precursor", None, None, 0) == "No therapy recorded"
+    assert line_words("no_visits", None, None, 0) == ""
+
+
+def test_between_two_planned_parts_of_one_line() -> None:
+    # Rajkumar 2015: induction → transplant → maintenance is one line.
+    between = phase_words("induction", "maintenance")
+    assert between == "between induction and maintenance"
+    assert phase_words("transplant", "maintenance") == "after transplant, before maintenance"
+    assert phase_words(None, "transplant") == "between induction and transplant"
+    assert phase_words("maintenance") == "maintenance"
+    assert line_words("on_therapy", 1, between, 0) == "Line 1 (between induction and maintenance)"

@@ -65,3 +65,24 @@ def test_an_id_registered_twice_is_refused(scratch: list[str]) -> None:
         @rule("test_twice", "Twice", "test", sources=(PDQ,))
         def again(s: Snapshot, e: Explanation) -> RuleResult:
             return e.determined("b")
+
+
+def test_no_rule_module_restates_a_rule_id_in_an_explanation() -> None:
+    """Rules take their id and title from the one @rule registration (issue 13): no criteria
+    module builds an Explanation from a literal rule id."""
+    import ast
+
+    import myeloma_desk.domain.criteria as criteria
+
+    root = Path(criteria.__file__).parent
+    restated = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "Explanation"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                restated.append(f"{path.name}:{node.lineno}")
+    assert restated == []
