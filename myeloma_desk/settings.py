@@ -9,6 +9,7 @@ standard library and ``paths`` (validation is a few explicit checks, not a model
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, get_args
 
@@ -48,6 +49,16 @@ def _choice(name: str, value: object, choices: tuple[str, ...]) -> str:
     return str(value)
 
 
+def _no_password(address: str) -> str:
+    """Refuse a server address that carries a password (``password=`` or ``user:pw@``)."""
+    if re.search(r"password\s*=|://[^/@\s]*:[^/@\s]*@", address, re.IGNORECASE):
+        raise SettingsError(
+            "server_store must not contain a password: PostgreSQL reads it from the password "
+            "file (~/.pgpass) or the service file"
+        )
+    return address
+
+
 @dataclass
 class Settings:
     """Everything the user can set; unknown keys from newer versions are ignored."""
@@ -58,6 +69,10 @@ class Settings:
     page_size: PageSize = "A4"
     idle_lock_minutes: int = 15
     reference_font_points: int = 11
+    # The clinic's PostgreSQL store (a libpq service name or a postgresql:// address, never
+    # with a password: libpq reads that from ~/.pgpass or the service file); "" = this
+    # computer's own store.
+    server_store: str = ""
 
     def __post_init__(self) -> None:
         _choice("last_section", self.last_section, SECTIONS)
@@ -66,6 +81,7 @@ class Settings:
         _choice("page_size", self.page_size, PAGE_SIZES)
         _whole("idle_lock_minutes", self.idle_lock_minutes, IDLE_LOCK_MINUTES)
         _whole("reference_font_points", self.reference_font_points, FONT_POINTS)
+        _no_password(_text("server_store", self.server_store))
 
     @classmethod
     def from_json(cls, raw: Any) -> Settings:

@@ -12,8 +12,9 @@ the unit it was entered in*: 2.75 mmol/L exactly is not > 2.75 mmol/L, although 
 unit and compared there (see ``../shared/reference/criteria-summary.md``, "Conventions").
 
 Stage tables (:class:`StageTable`): a staging system's rows as its paper prints them, each a
-conjunction of thresholds, from which the stages still possible and the inputs needed follow
-(the ISS, ``criteria/staging.py``).
+conjunction of criteria — thresholds, yes/no findings (:class:`Finding`), a stage of another
+table (:class:`StageOf`) or a choice of them (:class:`AnyOf`) — from which the stages still
+possible and the inputs needed follow (the ISS, R-ISS and R2-ISS, ``criteria/staging.py``).
 
 Pure Python, no Qt; used by the diagnosis rules (myeloma-defining events), the staging rules,
 and available to the course rules (CRAB relapse indicators).
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
-from myeloma_desk.domain.logic import tri_all
+from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.snapshot import Quantity, Snapshot
 from myeloma_desk.domain.units import fmt, ge, gt, le, lt, sub, to_canonical
 
@@ -87,6 +88,11 @@ class Threshold:
     def holds(self, value: float) -> bool:
         """Whether a value in the canonical ``unit`` meets the threshold."""
         return _COMPARE[self.op](value, self.value)
+
+    def evaluate(self, values: Mapping[str, float | None]) -> Tri:
+        """Met, not met or unknown for canonical ``values`` (a stage table's row)."""
+        value = values.get(self.field)
+        return None if value is None else _COMPARE[self.op](value, self.value)
 
     def limit_in(self, unit: str) -> tuple[float, str] | None:
         """The published limit in ``unit`` (None if the source gives none in that unit)."""
@@ -191,15 +197,96 @@ def _amount(value: float, unit: str) -> str:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A yes/no finding as a stage-table criterion: ``values[field]`` is True (present), False
+    (absent) or None (not known). ``present=False`` is the criterion that it is absent.
+
+    ``inputs`` are the snapshot fields the finding is read from (the FISH panel, an LDH and its
+    upper limit), which the table lists as its needs.
+    """
+
+    field: str
+    what: str
+    inputs: tuple[str, ...]
+    present: bool = True
+    absent_text: str = ""  # the label when absent ("normal LDH"); default "no <what>"
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return self.inputs
+
+    @functools.cached_property
+    def label(self) -> str:
+        if self.present:
+            return self.what
+        return self.absent_text or f"no {self.what}"
+
+    @functools.cached_property
+    def absent(self) -> Finding:
+        """The criterion that the finding is absent."""
+        return dataclasses.replace(self, present=not self.present)
+
+    def evaluate(self, values: Mapping[str, float | None]) -> Tri:
+        value = values.get(self.field)
+        return None if value is None else bool(value) is self.present
+
+
+@dataclass(frozen=True)
+class StageOf:
+    """A stage of another table as a criterion ("ISS stage III"): met when that table decides
+    the stage, not met when the stage is ruled out, unknown while it is still one of several."""
+
+    table: StageTable
+    stage: str
+    what: str  # "ISS stage"
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return self.table.needs
+
+    @functools.cached_property
+    def label(self) -> str:
+        return f"{self.what} {self.stage}"
+
+    def evaluate(self, values: Mapping[str, float | None]) -> Tri:
+        possible = self.table.possible(values)
+        if self.stage not in possible:
+            return False
+        return True if len(possible) == 1 else None
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Criteria of which one is enough ("high-risk FISH or high LDH"), in three-valued logic."""
+
+    criteria: tuple[Finding | Threshold, ...]
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(field for c in self.criteria for field in c.needs))
+
+    @functools.cached_property
+    def label(self) -> str:
+        return " or ".join(c.label for c in self.criteria)
+
+    def evaluate(self, values: Mapping[str, float | None]) -> Tri:
+        return tri_any(c.evaluate(values) for c in self.criteria)
+
+
+# What a stage-table row can ask for.
+TableCriterion = Threshold | Finding | StageOf | AnyOf
+
+
+@dataclass(frozen=True)
 class Stage:
-    """One row of a staging table: the stage and the thresholds that must all hold.
+    """One row of a staging table: the stage and the criteria that must all hold.
 
     A row without thresholds is the paper's "neither" row (ISS stage II: "not stage I or III"):
     it applies when no other row does.
     """
 
     name: str
-    criteria: tuple[Threshold, ...] = ()
+    criteria: tuple[TableCriterion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,14 +314,12 @@ class StageTable:
         )
 
     def possible(self, values: Mapping[str, float | None]) -> list[str]:
-        """The stages still possible for canonical ``values`` (None or absent: not recorded);
-        one stage means the stage is decided."""
+        """The stages still possible for canonical ``values`` (None or absent: not recorded;
+        a :class:`Finding`'s value is True or False); one stage means the stage is decided."""
         met: dict[str, bool | None] = {}
         for row in self.rows:
             if row.criteria:
-                met[row.name] = tri_all(
-                    None if (v := values.get(c.field)) is None else c.holds(v) for c in row.criteria
-                )
+                met[row.name] = tri_all(c.evaluate(values) for c in row.criteria)
         decided = any(m is True for m in met.values())
         return [
             row.name

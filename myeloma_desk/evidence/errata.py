@@ -29,10 +29,13 @@ def _by_paragraph() -> dict[int, tuple[Erratum, ...]]:
 
 def _index(ev: Evidence) -> dict[int, tuple[Erratum, ...]]:
     paras = pdq.paragraphs()
+    body = [
+        (p, _squash(p.text)) for p in paras if p.kind == "body"
+    ]  # squashed once, not per erratum
     out: dict[int, list[Erratum]] = {}
     for erratum in ev.db.errata:
         quote = _squash(erratum.quote.text)
-        hits = [p for p in paras if p.kind == "body" and quote and quote in _squash(p.text)]
+        hits = [p for p, text in body if quote and quote in text]
         if erratum.table and hits:
             first = hits[0]
             span = [first]

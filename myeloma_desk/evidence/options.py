@@ -121,6 +121,8 @@ class Option(BaseModel):
     settings: list[Setting]
     studies: list[StudyRef]
     flags: list[Flag] = Field(default_factory=list)
+    # who the PDQ describes the regimen for, in its words (Regimen.population); None: not stated
+    population: str | None = None
 
 
 class Approach(BaseModel):
@@ -133,6 +135,8 @@ class Approach(BaseModel):
     quote: str  # verbatim from the PDQ (a test checks every quote against the bundled text)
     section: str  # the PDQ section the quote is in
     finding: str | None = None  # a finding id in the evidence database carrying a level
+    # who it is for, or the caution the PDQ states about eligibility (verbatim, tested)
+    eligibility: str | None = None
 
 
 # The PDQ's "Treatment options for … include:" lists for the settings where the options are not
@@ -187,6 +191,43 @@ APPROACHES: dict[Setting, tuple[Approach, ...]] = {
             quote="In some cases, surgical resection may be considered, but it is usually "
             "followed by radiation therapy.",
             section="Treatment of Extramedullary Plasmacytoma",
+        ),
+    ),
+    # The PDQ's list for amyloidosis: "Induction therapy. Stem cell rescue. Monoclonal antibody
+    # targeting of amyloid deposits (under clinical evaluation)." The named regimens
+    # (Dara-CyBorD, CyBorD, melphalan plus high-dose dexamethasone) are regimen options.
+    Setting.AL_AMYLOIDOSIS: (
+        Approach(
+            label="Induction with the regimens active in multiple myeloma, including "
+            "daratumumab with or without other active agents",
+            quote="As is true for all plasma cell dyscrasias, responses have been reported for "
+            "patients treated with all the same regimens active in multiple myeloma.",
+            section="Treatment of Amyloidosis Associated With Plasma Cell Neoplasms",
+            eligibility="Lower doses of lenalidomide or pomalidomide must be used in patients "
+            "with renal dysfunction.",
+        ),
+        Approach(
+            label="High-dose melphalan with autologous stem cell transplant (selected patients)",
+            quote="Between 2007 and 2012, the International Blood and Marrow Transplant Research "
+            "Program identified 800 patients with amyloidosis who underwent autologous stem cell "
+            "transplant (SCT); the 5-year OS rate was 77% and the transplant-related mortality "
+            "rate was 5%, suggesting better selection of patients for transplant.",
+            section="Treatment of Amyloidosis Associated With Plasma Cell Neoplasms",
+            finding="amyloidosis-003",
+            eligibility="The 24% transplant-related mortality in this series and others "
+            "reflects the difficulties involved with high-dose chemotherapy in older patients "
+            "with organ dysfunction.",
+        ),
+        Approach(
+            label="Anselamimab, a monoclonal antibody targeting amyloid deposits (under "
+            "clinical evaluation)",
+            quote="This treatment is not approved by the U.S. Food and Drug Administration and "
+            "is under clinical evaluation.",
+            section="Treatment of Amyloidosis Associated With Plasma Cell Neoplasms",
+            finding="amyloidosis-005",
+            eligibility="In a phase I study (NCT02245867), 27 patients with deep hematologic "
+            "responses to myeloma therapy, but persistent organ involvement, received "
+            "anselamimab.",
         ),
     ),
     Setting.POEMS: (
@@ -503,6 +544,7 @@ def options_for(
                 settings=reg.settings,
                 studies=_studies(ev, trials),
                 flags=flags,
+                population=reg.population,
             )
         )
 
@@ -511,6 +553,8 @@ def options_for(
 
     if Setting.RELAPSED_REFRACTORY in settings:
         general.extend(_relapsed_flags(ev, assessment, snapshot, refractory))
+    if setting is None and _diagnosis_value(assessment, diagnosis) == "plasma_cell_leukemia":
+        general.append(_plasma_cell_leukemia_flag(ev))
     if settings and settings[0] in (Setting.NEWLY_DIAGNOSED_FIT, Setting.NEWLY_DIAGNOSED_LESS_FIT):
         risk = _result(assessment, "cytogenetic_risk_pdq")
         if risk is None:
@@ -546,6 +590,31 @@ def options_for(
         flags=general,
         unknown=unknown,
         approaches=[a for st in settings for a in APPROACHES.get(st, ())],
+    )
+
+
+def _diagnosis_value(assessment: Assessment, diagnosis: str | None) -> str | None:
+    if diagnosis is not None:
+        return diagnosis
+    diag = _result(assessment, "diagnosis")
+    return str(diag.result) if diag is not None else None
+
+
+PCL_PROGNOSIS = "Primary plasma cell leukemia has a particularly poor prognosis."
+
+
+def _plasma_cell_leukemia_flag(ev: Evidence) -> Flag:
+    """Plasma cell leukemia is treated as active myeloma (the PDQ has no separate section);
+    what the PDQ says of it: its prognosis, and that OPTIMUM enrolled it (D-CVRd)."""
+    optimum = ev.trials.get("nct03188172")
+    name = optimum.name if optimum is not None and optimum.name else "a phase II trial"
+    return Flag(
+        code="high_risk",
+        source="nct03188172",
+        message=f"Plasma cell leukemia: the PDQ states “{PCL_PROGNOSIS}” It has no separate "
+        f"treatment section; the {name} study of D-CVRd induction, autologous SCT, D-VRd "
+        "consolidation and Dara-R maintenance enrolled patients with ultra–high-risk myeloma "
+        "or plasma cell leukemia.",
     )
 
 

@@ -197,6 +197,24 @@ class SearchIndex:
             [(d.kind, d.id, d.section, d.title, d.keywords, d.body) for d in _documents(ev)],
         )
         self._db.commit()
+        # Precomputed once, not per query: the multi-word synonyms ("car t") as one pattern,
+        # longest first, and each term's quoted alternatives.
+        phrases = sorted((k for k in self._synonyms if " " in k), key=len, reverse=True)
+        self._phrase_re = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
+            if phrases
+            else None
+        )
+        self._alts: dict[str, tuple[str, ...]] = {
+            term: tuple(
+                dict.fromkeys(
+                    '"' + " ".join(w) + '"' for w in (_words(a) for a in sorted(alts)) if w
+                )
+            )
+            for term, alts in self._synonyms.items()
+        }
+        self._titles: dict[str, str] = {}
+        self._notes_of: dict[str, tuple[str, ...]] = {}
 
     def match_expression(self, query: str) -> str | None:
         """The FTS5 MATCH expression for ``query`` (None when it has no searchable word)."""
@@ -205,23 +223,17 @@ class SearchIndex:
             words = _words(term)
             if not words:
                 continue
-            alts = ['"' + " ".join(words) + '"*']
-            for alt in sorted(self._synonyms.get(term.lower(), ())):
-                alt_words = _words(alt)
-                if alt_words:
-                    alts.append('"' + " ".join(alt_words) + '"')
+            alts = ['"' + " ".join(words) + '"*', *self._alts.get(term.lower(), ())]
             groups.append("(" + " OR ".join(dict.fromkeys(alts)) + ")")
         return " AND ".join(groups) if groups else None
 
     def _terms(self, query: str) -> list[str]:
         # Keep multi-word synonyms ("car t") together, otherwise split on whitespace.
-        q = query.strip()
+        low = query.strip().lower()
         terms: list[str] = []
-        low = q.lower()
-        for phrase in sorted((k for k in self._synonyms if " " in k), key=len, reverse=True):
-            if re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", low):
-                terms.append(phrase)
-                low = re.sub(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", " ", low)
+        if self._phrase_re is not None and " " in low:
+            terms.extend(dict.fromkeys(self._phrase_re.findall(low)))
+            low = self._phrase_re.sub(" ", low)
         terms.extend(low.split())
         return terms
 
@@ -253,16 +265,19 @@ class SearchIndex:
             for k, i, t, s, sc, sec in rows
         ]
 
-    @staticmethod
-    def _notes(kind: str, doc_id: str) -> tuple[str, ...]:
+    def _notes(self, kind: str, doc_id: str) -> tuple[str, ...]:
         if kind != "pdq":
             return ()
-        return tuple(e.note for e in paragraph_errata(int(doc_id.removeprefix("pdq-"))))
+        if doc_id not in self._notes_of:  # computed once per paragraph, on its first hit
+            number = int(doc_id.removeprefix("pdq-"))
+            self._notes_of[doc_id] = tuple(e.note for e in paragraph_errata(number))
+        return self._notes_of[doc_id]
 
-    @staticmethod
-    def _pdq_title(doc_id: str) -> str:
-        para = pdq.paragraphs()[int(doc_id.removeprefix("pdq-"))]
-        return "PDQ: " + " / ".join(para.path)
+    def _pdq_title(self, doc_id: str) -> str:
+        if doc_id not in self._titles:
+            para = pdq.paragraphs()[int(doc_id.removeprefix("pdq-"))]
+            self._titles[doc_id] = "PDQ: " + " / ".join(para.path)
+        return self._titles[doc_id]
 
 
 @lru_cache(maxsize=1)

@@ -302,7 +302,9 @@ class PatientIndex:
         known = summary.response in RESPONSE_ORDER
         rank = RESPONSE_ORDER.index(summary.response) if known else None
         connection = self._connection
-        with db.transaction(connection):
+        # A server store's Database (store/server.py) brings its own write transaction.
+        own = getattr(connection, "transaction", None)
+        with own() if callable(own) else db.transaction(connection):
             cursor = connection.execute(
                 "UPDATE patients SET course_state = ?, course_line = ?, course_phase = ?, "
                 "course_prior_lines = ?, course_response = ?, course_confirmed = ?, "

@@ -108,8 +108,20 @@ def connect(target: str) -> Any:
             application_name="Myeloma Desk",
         )
     except psycopg.OperationalError as error:
-        first = str(error).strip().splitlines()[-1] if str(error).strip() else "no answer"
-        raise ServerUnavailableError(describe(conninfo), first.removeprefix("FATAL:  ")) from None
+        raise ServerUnavailableError(describe(conninfo), problem_of(error)) from None
+
+
+def problem_of(error: BaseException) -> str:
+    """libpq's connection failure in one plain sentence part: the reason after the last
+    "failed:" ("Connection refused", "password authentication failed for user …"), with
+    libpq's hint in brackets ("is the server running on that host …?")."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return "no answer"
+    reason = lines[0].rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    hint = " ".join(lines[1:]).rstrip(".")
+    reason = reason[:1].lower() + reason[1:]
+    return f"{reason} ({hint[:1].lower() + hint[1:]})" if hint else reason
 
 
 def _translate(sql: str) -> str:
@@ -122,10 +134,34 @@ class PostgresDatabase:
 
     dialect = "postgresql"
 
-    def __init__(self, connection: Any, where: str = "the clinic's database") -> None:
+    def __init__(
+        self, connection: Any, where: str = "the clinic's database", target: str | None = None
+    ) -> None:
         self.raw = connection
         self.where = where
+        self.target = target  # to connect again after the connection was lost
+        self._depth = 0  # write transactions open (no reconnect inside one)
         self._psycopg = psycopg_module()
+
+    def _usable(self) -> None:
+        """A connection lost (server restarted, network down) is opened again before the next
+        statement; while the server cannot be reached this raises ServerUnavailableError."""
+        if self.target is None or not (self.raw.closed or self.raw.broken):
+            return
+        if self._depth:
+            return  # never mid-transaction: the loss reaches the caller, nothing half-written
+        self.raw = connect(self.target)
+
+    def reachable(self) -> bool:
+        """Whether the server answers now: a connection of its own, opened and closed (safe in
+        a worker thread while the store's own connection is used elsewhere)."""
+        if self.target is None:
+            return not self.raw.closed
+        try:
+            connect(self.target).close()
+        except StoreError:
+            return False
+        return True
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -144,15 +180,14 @@ class PostgresDatabase:
                 "reload and try again"
             ) from None
         except self._psycopg.OperationalError as error:
-            raise ServerUnavailableError(
-                self.where, str(error).strip() or "connection lost"
-            ) from None
+            raise ServerUnavailableError(self.where, problem_of(error)) from None
 
     @property
     def user(self) -> str:
         return str(self.raw.info.user)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        self._usable()
         with self._errors():
             if params:
                 return self.raw.execute(_translate(sql), tuple(params))
@@ -162,6 +197,7 @@ class PostgresDatabase:
         batch = [tuple(row) for row in rows]
         if not batch:
             return
+        self._usable()
         with self._errors(), self.raw.cursor() as cursor:
             cursor.executemany(_translate(sql), batch)
 
@@ -171,9 +207,14 @@ class PostgresDatabase:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:
-        with self._errors(), self.raw.transaction():
-            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-            yield self
+        self._usable()
+        self._depth += 1
+        try:
+            with self._errors(), self.raw.transaction():
+                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                yield self
+        finally:
+            self._depth -= 1
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -218,6 +259,25 @@ SERVER_ONLY = (
 PG_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate")
 
 
+def missing_guards(database: PostgresDatabase) -> list[str]:
+    """The server-side protections that were dropped or disabled, in words: the audit log's
+    append-only triggers and the patient tables' audit guards (migration 6)."""
+    from myeloma_desk.store.migrations.v0006_server_audit_guard import GUARD_TRIGGERS
+
+    rows = database.execute(
+        "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(?)",
+        (list(PG_TRIGGERS + GUARD_TRIGGERS),),
+    ).fetchall()
+    enabled = {str(row[0]): str(row[1]) != "D" for row in rows}
+    problems = []
+    for name in PG_TRIGGERS + GUARD_TRIGGERS:
+        if name not in enabled:
+            problems.append(f"the protection {name} was removed from the database")
+        elif not enabled[name]:
+            problems.append(f"the protection {name} was disabled in the database")
+    return problems
+
+
 class ServerFiles:
     """The server store's counterpart of :class:`~myeloma_desk.store.local.LocalFiles`:
     the connection, migration (by an administrator) and the audit checks on the server."""
@@ -238,7 +298,7 @@ class ServerFiles:
     def connection(self) -> Any:
         if self.conn is None:
             raise StoreError("the patient store is closed (locked); open it again")
-        return self.conn
+        return self.database.raw  # connected again after a loss (PostgresDatabase._usable)
 
     def database_errors(self) -> tuple[type[BaseException], ...]:
         return (psycopg_module().Error,)
@@ -286,13 +346,7 @@ class ServerFiles:
 
         chain = audit.verify(self.database)
         problems: list[str] = []
-        rows = self.database.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass"
-        ).fetchall()
-        present = {str(row[0]) for row in rows}
-        for name in PG_TRIGGERS:
-            if name not in present:
-                problems.append(f"the protection {name} was removed from the database")
+        problems.extend(missing_guards(self.database))
         for uid in audit.deleted_patients(self.database):
             problems.append(f"patient {uid[:8]} was deleted outside the app")
         return audit.TamperReport(chain, tuple(problems))

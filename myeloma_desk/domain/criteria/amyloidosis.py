@@ -190,6 +190,26 @@ def _applies(e: Explanation, s: Snapshot) -> str | None:
     )
 
 
+def _not_over_time(e: Explanation, s: Snapshot, why_history: str) -> RuleResult | None:
+    """The not_applicable result of a rule that follows AL amyloidosis over time: AL staging does
+    not apply (:func:`_applies`), or there is no earlier snapshot (``why_history`` says what it
+    would give); None when the rule applies."""
+    reason = _applies(e, s)
+    if reason:
+        return e.not_applicable(reason)
+    if not s.history:
+        return e.not_applicable(f"no earlier snapshot in history: {why_history}")
+    return None
+
+
+def _involved_chain(e: Explanation, s: Snapshot, baseline: _Measured | None = None) -> Any:
+    """The involved light chain (recorded, else from an abnormal ratio), noted in the detail."""
+    chain, how = involved_chain(s, baseline)
+    e.detail["involved_light_chain"] = chain
+    e.detail["involved_light_chain_from"] = how
+    return chain
+
+
 def _marker(
     e: Explanation,
     s: Snapshot,
@@ -230,6 +250,28 @@ def _count_stage(known: list[bool | None], stages: tuple[str, ...]) -> tuple[str
     return (possible[0] if len(possible) == 1 else None), possible
 
 
+def _split_stage(
+    e: Explanation,
+    s: Snapshot,
+    markers: list[bool | None],
+    split: tuple[str, str, float],
+    names: tuple[str, str],
+) -> RuleResult:
+    """Stage I, II or III by the number of ``markers`` met, stage III split in two by
+    ``split`` (field, criterion label, limit): ``names[1]`` above the limit, ``names[0]`` not."""
+    stage, possible = _count_stage(markers, STAGES_0_2)
+    if stage is None:
+        return e.cannot_determine(possible=possible)
+    if stage != "III":
+        return e.determined(stage)
+    field, label, limit = split
+    value = s.get(field)
+    assert value is not None  # a met marker was recorded
+    above = gt(value, limit)
+    e.criterion(label, above, s.shown(field))
+    return e.determined(names[1] if above else names[0])
+
+
 @rule(
     "al_stage_mayo_2004_european",
     "AL amyloidosis: Mayo 2004 stage (European IIIa/IIIb)",
@@ -243,16 +285,13 @@ def al_stage_mayo_2004_european(s: Snapshot, e: Explanation) -> RuleResult:
         return e.not_applicable(reason)
     tnt_met = _troponin_t(e, s, MAYO2004_TNT, HS_MAYO2004_TNT)
     ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 332 ng/L", ge, MAYO2004_NTPROBNP)
-    stage, possible = _count_stage([tnt_met, ntp_met], STAGES_0_2)
-    if stage is None:
-        return e.cannot_determine(possible=possible)
-    if stage != "III":
-        return e.determined(stage)
-    ntp = s.get("nt_probnp")
-    assert ntp is not None
-    iiib = gt(ntp, EUROPEAN_IIIB_NTPROBNP)
-    e.criterion("NT-proBNP > 8,500 ng/L (stage IIIb)", iiib, s.shown("nt_probnp"))
-    return e.determined("IIIb" if iiib else "IIIa")
+    return _split_stage(
+        e,
+        s,
+        [tnt_met, ntp_met],
+        ("nt_probnp", "NT-proBNP > 8,500 ng/L (stage IIIb)", EUROPEAN_IIIB_NTPROBNP),
+        ("IIIa", "IIIb"),
+    )
 
 
 @rule(
@@ -266,10 +305,8 @@ def al_stage_mayo_2012(s: Snapshot, e: Explanation) -> RuleResult:
     reason = _applies(e, s)
     if reason:
         return e.not_applicable(reason)
-    chain, how = involved_chain(s)
+    chain = _involved_chain(e, s)
     diff = dflc(s, chain)
-    e.detail["involved_light_chain"] = chain
-    e.detail["involved_light_chain_from"] = how
     tnt_met = _troponin_t(e, s, MAYO2012_TNT, HS_MAYO2012_TNT)
     ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 1,800 pg/mL", ge, MAYO2012_NTPROBNP)
     dflc_met = None if diff is None else ge(diff, MAYO2012_DFLC)
@@ -303,16 +340,13 @@ def al_stage_boston_university(s: Snapshot, e: Explanation) -> RuleResult:
         return e.not_applicable(reason)
     bnp_met = _marker(e, s, "bnp", "BNP > 81 pg/mL", gt, BU_BNP)
     tni_met = _marker(e, s, "troponin_i", "troponin I > 0.1 ng/mL", gt, BU_TNI)
-    stage, possible = _count_stage([bnp_met, tni_met], STAGES_0_2)
-    if stage is None:
-        return e.cannot_determine(possible=possible)
-    if stage != "III":
-        return e.determined(stage)
-    bnp = s.get("bnp")
-    assert bnp is not None
-    iiib = gt(bnp, BU_IIIB_BNP)
-    e.criterion("BNP > 700 pg/mL (stage IIIb)", iiib, s.shown("bnp"))
-    return e.determined("IIIb" if iiib else "III")
+    return _split_stage(
+        e,
+        s,
+        [bnp_met, tni_met],
+        ("bnp", "BNP > 700 pg/mL (stage IIIb)", BU_IIIB_BNP),
+        ("III", "IIIb"),
+    )
 
 
 @rule(
@@ -363,17 +397,11 @@ def al_renal_stage(s: Snapshot, e: Explanation) -> RuleResult:
 )
 def al_hematologic_response(s: Snapshot, e: Explanation) -> RuleResult:
     """CR (negative IFE, normal ratio), VGPR (dFLC < 4 mg/dL), PR (dFLC fall > 50%), else NR."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
-    if not s.history:
-        return e.not_applicable(
-            "no earlier snapshot in history: the response is measured against the baseline dFLC"
-        )
+    stop = _not_over_time(e, s, "the response is measured against the baseline dFLC")
+    if stop:
+        return stop
     base = s.history[0]
-    chain, how = involved_chain(s, base)
-    e.detail["involved_light_chain"] = chain
-    e.detail["involved_light_chain_from"] = how
+    chain = _involved_chain(e, s, base)
     e.detail["baseline_date"] = base.date.isoformat()
     before, now = dflc(base, chain), dflc(s, chain)
     e.detail["baseline_dflc_mg_per_l"] = before
@@ -489,18 +517,12 @@ def _risen(
 def al_hematologic_progression(s: Snapshot, e: Explanation) -> RuleResult:
     """From CR: monoclonal protein back or an abnormal ratio with the light chain doubled; from
     PR or no response: serum, urine or free light chain ≥ 50% up to above its limit."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
-    if not s.history:
-        return e.not_applicable(
-            "no earlier snapshot in history: progression is measured from the lowest earlier value"
-        )
+    stop = _not_over_time(e, s, "progression is measured from the lowest earlier value")
+    if stop:
+        return stop
     e.detail["verification"] = PROGRESSION_VERIFIED
     history = list(s.history)
-    chain, how = involved_chain(s, history[0])
-    e.detail["involved_light_chain"] = chain
-    e.detail["involved_light_chain_from"] = how
+    chain = _involved_chain(e, s, history[0])
     first_cr = next((i for i, entry in enumerate(history) if _hematologic_cr(entry)), None)
     if first_cr is not None:
         return _progression_from_cr(e, s, history[first_cr:], chain)
@@ -688,11 +710,9 @@ def _change(before: float, now: float) -> tuple[float, float | None]:
 )
 def al_cardiac_response(s: Snapshot, e: Explanation) -> RuleResult:
     """Response: NT-proBNP > 30% and > 300 ng/L lower (baseline ≥ 650 ng/L); progression: higher."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
-    if not s.history:
-        return e.not_applicable("no earlier snapshot in history: no baseline NT-proBNP")
+    stop = _not_over_time(e, s, "no baseline NT-proBNP")
+    if stop:
+        return stop
     e.detail["caveat"] = (
         "Immunomodulatory drugs and a falling glomerular filtration rate raise NT-proBNP: the "
         "cardiac response cannot be assessed by NT-proBNP in those settings."
@@ -764,11 +784,9 @@ def al_cardiac_response(s: Snapshot, e: Explanation) -> RuleResult:
 )
 def al_renal_response(s: Snapshot, e: Explanation) -> RuleResult:
     """Response: proteinuria ≥ 30% lower or < 0.5 g/24 h without an eGFR fall of ≥ 25%."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
-    if not s.history:
-        return e.not_applicable("no earlier snapshot in history: no baseline proteinuria or eGFR")
+    stop = _not_over_time(e, s, "no baseline proteinuria or eGFR")
+    if stop:
+        return stop
     base_egfr = _organ_baseline(e, s, "egfr")
     now_egfr = s.get("egfr")
     progression: bool | None = None

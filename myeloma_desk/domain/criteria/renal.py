@@ -14,8 +14,10 @@ is used where:
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
+from typing import Any
 
 from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt, gt, le, lt
@@ -171,17 +173,11 @@ def egfr_ckd_epi_2021(s: Snapshot, e: Explanation) -> RuleResult:
     )
     if (not_adult := _adult(e, s)) is not None:
         return not_adult
-    for name, value in (("creatinine", s.creatinine), ("age_years", s.age_years), ("sex", s.sex)):
-        if value is None:
-            e.need(name)
+    inputs = _formula_inputs(e, s, ("creatinine", "age_years", "sex"))
     value = ckd_epi_2021(s)
     if value is None:
         return e.cannot_determine()
-    e.detail["inputs"] = {
-        "creatinine": s.shown("creatinine"),
-        "age_years": s.age_years,
-        "sex": s.sex,
-    }
+    e.detail["inputs"] = inputs
     if s.egfr is not None:
         e.detail["egfr_recorded"] = s.shown("egfr")
     return e.determined(
@@ -189,6 +185,15 @@ def egfr_ckd_epi_2021(s: Snapshot, e: Explanation) -> RuleResult:
         unit="mL/min/1.73m2",
         formula="142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]",
     )
+
+
+def _formula_inputs(e: Explanation, s: Snapshot, names: tuple[str, ...]) -> dict[str, Any]:
+    """A kidney formula's inputs: each missing one is needed; the values as entered (measured
+    quantities in the unit entered) for ``detail.inputs``."""
+    for name in names:
+        if getattr(s, name) is None:
+            e.need(name)
+    return {name: s.shown(name) if name in MEASURED_FIELDS else getattr(s, name) for name in names}
 
 
 @rule(
@@ -205,24 +210,12 @@ def crcl_cockcroft_gault(s: Snapshot, e: Explanation) -> RuleResult:
     )
     if (not_adult := _adult(e, s)) is not None:
         return not_adult
-    for name, value in (
-        ("creatinine", s.creatinine),
-        ("age_years", s.age_years),
-        ("sex", s.sex),
-        ("weight", s.weight),
-    ):
-        if value is None:
-            e.need(name)
+    inputs = _formula_inputs(e, s, ("creatinine", "age_years", "sex", "weight"))
     value = cockcroft_gault(s)
     if value is None:
         return e.cannot_determine()
     e.assume("actual body weight as recorded (no ideal or adjusted weight)")
-    e.detail["inputs"] = {
-        "creatinine": s.shown("creatinine"),
-        "age_years": s.age_years,
-        "sex": s.sex,
-        "weight": s.shown("weight"),
-    }
+    e.detail["inputs"] = inputs
     if s.creatinine_clearance is not None:
         e.detail["crcl_recorded"] = s.shown("creatinine_clearance")
     return e.determined(

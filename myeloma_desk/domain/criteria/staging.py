@@ -7,12 +7,22 @@ published system in ``detail.pdq_wording`` and ``detail.pdq_difference``.
 
 from __future__ import annotations
 
+import itertools
+
 from myeloma_desk.domain.criteria.diagnosis import val
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
-from myeloma_desk.domain.thresholds import Stage, StageTable, Threshold
-from myeloma_desk.domain.units import gt
+from myeloma_desk.domain.thresholds import (
+    AnyOf,
+    Comparator,
+    Finding,
+    Stage,
+    StageOf,
+    StageTable,
+    Threshold,
+)
+from myeloma_desk.domain.units import fmt, gt
 
 GREIPP_2005 = source(
     "Greipp 2005 J Clin Oncol",
@@ -127,14 +137,69 @@ DAGOSTINO_2022 = source(
 
 # R-ISS (Palumbo 2015): high-risk chromosomal abnormalities by iFISH.
 R_ISS_HIGH_RISK_FISH = (Fish.DEL17P, Fish.T_4_14, Fish.T_14_16)
+# The findings the R-ISS and R2-ISS rows read (values from _findings): LDH above the lab's upper
+# limit of normal (at the limit is normal) and the FISH abnormalities.
+LDH_HIGH = Finding(
+    "ldh_high",
+    "LDH above the upper limit of normal",
+    ("ldh", "ldh_upper_limit"),
+    absent_text="LDH not above the upper limit of normal",
+)
+HIGH_RISK_FISH = Finding(
+    "high_risk_fish",
+    "high-risk FISH: del(17p), t(4;14) or t(14;16)",
+    ("fish",),
+    absent_text="standard-risk FISH: none of del(17p), t(4;14), t(14;16)",
+)
+ISS_STAGE = "ISS stage"
+# The R-ISS as Palumbo 2015 prints it: stage I, ISS stage I with standard-risk FISH and normal
+# LDH; stage III, ISS stage III with high-risk FISH or high LDH; stage II, not R-ISS I or III.
+# (Within a row the criteria are a conjunction; LDH is listed before FISH, the order in which
+# the result names missing inputs.)
+R_ISS_TABLE = StageTable(
+    "Revised International Staging System (Palumbo 2015)",
+    (
+        Stage("I", (StageOf(ISS_TABLE, "I", ISS_STAGE), LDH_HIGH.absent, HIGH_RISK_FISH.absent)),
+        Stage("II"),
+        Stage("III", (StageOf(ISS_TABLE, "III", ISS_STAGE), AnyOf((LDH_HIGH, HIGH_RISK_FISH)))),
+    ),
+)
+R_ISS_NEEDS = R_ISS_TABLE.needs  # β2-microglobulin, albumin, FISH, LDH and its upper limit
 R_ISS_MEDIAN_OS_MONTHS: dict[str, int | None] = {"I": None, "II": 83, "III": 43}  # None: NR
 R_ISS_5_YEAR_OS_PERCENT = {"I": 82, "II": 62, "III": 40}
 
 # R2-ISS (D'Agostino 2022), in half-points so that sums stay exact: ISS II 1, ISS III 1.5,
 # del(17p) 1, LDH > ULN 1, t(4;14) 1, 1q gain/amplification 0.5.
 R2_HALF_POINTS = {"iss_II": 2, "iss_III": 3, "del17p": 2, "ldh_high": 2, "t_4_14": 2, "1q": 1}
-# Groups by total points: I 0; II 0.5–1; III 1.5–2.5; IV 3–5.
-R2_GROUPS = (("I", 0, 0), ("II", 1, 2), ("III", 3, 5), ("IV", 6, 10))  # half-points, inclusive
+R2_ISS_HALF_POINTS = {"I": 0, "II": R2_HALF_POINTS["iss_II"], "III": R2_HALF_POINTS["iss_III"]}
+# The R2-ISS factors besides the ISS, in the paper's order, each with its half-points; the
+# criterion labels ("del(17p) (1 point)") are generated from these.
+R2_FACTORS: tuple[tuple[Finding, int], ...] = (
+    (LDH_HIGH, R2_HALF_POINTS["ldh_high"]),
+    (Finding("del17p", "del(17p)", ("fish",)), R2_HALF_POINTS["del17p"]),
+    (Finding("t_4_14", "t(4;14)", ("fish",)), R2_HALF_POINTS["t_4_14"]),
+    (Finding("gain_1q", "1q gain or amplification", ("fish",)), R2_HALF_POINTS["1q"]),
+)
+# Groups by total points: I 0; II 0.5–1; III 1.5–2.5; IV 3–5 (D'Agostino 2022), as a table.
+R2_TOTAL = "r2_iss_points"
+
+
+def _total(op: Comparator, points: float) -> Threshold:
+    return Threshold(R2_TOTAL, "total", op, points, "points")
+
+
+R2_GROUPS_TABLE = StageTable(
+    "R2-ISS risk groups (D'Agostino 2022)",
+    (
+        Stage("I", (_total("≤", 0),)),
+        Stage("II", (_total("≥", 0.5), _total("≤", 1))),
+        Stage("III", (_total("≥", 1.5), _total("≤", 2.5))),
+        Stage("IV", (_total("≥", 3),)),
+    ),
+)
+R2_ISS_NEEDS = tuple(
+    dict.fromkeys([*ISS_NEEDS, *(field for f, _ in R2_FACTORS for field in f.needs)])
+)
 # Median OS (months; None = not reached) as given in criteria-summary.md, marked "verify" there.
 # Checked 2025-11-26 with the search tool: the points and the group cut-offs match the ASCO Post
 # summary of the paper (June 2022: ISS-III 1.5, ISS-II 1, del(17p) 1, high LDH 1, 1q+ 0.5;
@@ -160,14 +225,6 @@ R_ISS_PDQ_DIFFERENCE = (
 )
 
 
-def _iss_possible(s: Snapshot) -> tuple[list[str], list[str]]:
-    """ISS stages still possible given the data (:func:`iss_stages`) and what is missing."""
-    b2m = val(s, "beta2_microglobulin")
-    albumin = val(s, "albumin")
-    missing = [n for n, v in (("beta2_microglobulin", b2m), ("albumin", albumin)) if v is None]
-    return iss_stages(b2m, albumin), missing
-
-
 def ldh_high(s: Snapshot) -> tuple[bool | None, str]:
     """LDH above the lab's upper limit of normal (None if either is missing; once per snapshot)."""
     return s.derived("staging.ldh_high", _ldh_high)
@@ -182,8 +239,32 @@ def _ldh_high(s: Snapshot) -> tuple[bool | None, str]:
     return gt(ldh, uln), shown
 
 
-def _options(value: bool | None) -> list[bool]:
-    return [False, True] if value is None else [value]
+# The FISH abnormalities each finding reads (Palumbo 2015; D'Agostino 2022).
+FISH_FINDINGS: dict[str, tuple[Fish, ...]] = {
+    HIGH_RISK_FISH.field: R_ISS_HIGH_RISK_FISH,
+    "del17p": (Fish.DEL17P,),
+    "t_4_14": (Fish.T_4_14,),
+    "gain_1q": (Fish.GAIN1Q, Fish.AMP1Q),
+}
+
+
+def _values(s: Snapshot) -> dict[str, float | None]:
+    """What the R-ISS and R2-ISS tables read: the ISS inputs (canonical units) and the findings
+    (True, False, or None when not recorded)."""
+    fish = s.fish
+    values: dict[str, float | None] = {
+        "beta2_microglobulin": val(s, "beta2_microglobulin"),
+        "albumin": val(s, "albumin"),
+        LDH_HIGH.field: ldh_high(s)[0],
+    }
+    for field, findings in FISH_FINDINGS.items():
+        values[field] = None if fish is None else any(f in fish for f in findings)
+    return values
+
+
+def _need_missing(e: Explanation, s: Snapshot, needs: tuple[str, ...]) -> None:
+    """Record each input a table reads that is not recorded, in the table's order."""
+    e.need(*[n for n in needs if (s.fish is None if n == "fish" else val(s, n) is None)])
 
 
 def _fish_shown(s: Snapshot, findings: tuple[Fish, ...]) -> str:
@@ -201,6 +282,14 @@ def _stage_iss_criterion(e: Explanation, stages: list[str]) -> None:
     )
 
 
+def _finding_criterion(
+    e: Explanation, s: Snapshot, values: dict[str, float | None], finding: Finding, label: str
+) -> None:
+    value = values[finding.field]
+    shown = ldh_high(s)[1] if finding is LDH_HIGH else _fish_shown(s, FISH_FINDINGS[finding.field])
+    e.criterion(label, None if value is None else bool(value), shown)
+
+
 @rule(
     "r_iss",
     "Revised International Staging System (R-ISS)",
@@ -209,33 +298,19 @@ def _stage_iss_criterion(e: Explanation, stages: list[str]) -> None:
 )
 def r_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R-ISS I: ISS I, standard-risk FISH and normal LDH; III: ISS III and high-risk FISH or high
-    LDH; II: all others. Undecided inputs are tried both ways; a stage is given when they agree."""
+    LDH; II: all others (:data:`R_ISS_TABLE`). A stage is given when the missing inputs cannot
+    change it."""
     e.detail["pdq_wording"] = PDQ_TABLE_2
     e.detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
-    stages, iss_missing = _iss_possible(s)
-    _stage_iss_criterion(e, stages)
-    high_ldh, ldh_shown = ldh_high(s)
-    e.criterion("LDH above the upper limit of normal", high_ldh, ldh_shown)
-    hr: bool | None = None
-    if s.fish is not None:
-        hr = any(f in s.fish for f in R_ISS_HIGH_RISK_FISH)
-    e.criterion(
-        "high-risk FISH: del(17p), t(4;14) or t(14;16)", hr, _fish_shown(s, R_ISS_HIGH_RISK_FISH)
-    )
-    outcomes = {
-        _r_iss_stage(stage, h, ldh)
-        for stage in stages
-        for h in _options(hr)
-        for ldh in _options(high_ldh)
-    }
-    e.need(*iss_missing)
-    if high_ldh is None:
-        e.need(*[n for n in ("ldh", "ldh_upper_limit") if val(s, n) is None])
-    if hr is None:
-        e.need("fish")
-    if len(outcomes) > 1:
-        return e.cannot_determine(possible=sorted(outcomes, key=["I", "II", "III"].index))
-    stage = outcomes.pop()
+    values = _values(s)
+    _stage_iss_criterion(e, ISS_TABLE.possible(values))
+    _finding_criterion(e, s, values, LDH_HIGH, LDH_HIGH.label)
+    _finding_criterion(e, s, values, HIGH_RISK_FISH, HIGH_RISK_FISH.label)
+    _need_missing(e, s, R_ISS_NEEDS)
+    possible = R_ISS_TABLE.possible(values)
+    if len(possible) > 1:
+        return e.cannot_determine(possible=possible)
+    stage = possible[0]
     detail: dict[str, object] = {
         "median_os_months": R_ISS_MEDIAN_OS_MONTHS[stage],
         "five_year_os_percent": R_ISS_5_YEAR_OS_PERCENT[stage],
@@ -245,19 +320,23 @@ def r_iss(s: Snapshot, e: Explanation) -> RuleResult:
     return e.determined(stage, **detail)
 
 
-def _r_iss_stage(iss_stage: str, high_risk_fish: bool, high_ldh: bool) -> str:
-    if iss_stage == "I" and not high_risk_fish and not high_ldh:
-        return "I"
-    if iss_stage == "III" and (high_risk_fish or high_ldh):
-        return "III"
-    return "II"
+def _points_label(finding: Finding, half_points: int) -> str:
+    """'del(17p) (1 point)', '1q gain or amplification (0.5 point)': from the constant."""
+    points = half_points / 2
+    return f"{finding.label} ({fmt(points)} point{'' if points <= 1 else 's'})"
 
 
-def _r2_group(half_points: int) -> str:
-    for group, low, high in R2_GROUPS:
-        if low <= half_points <= high:
-            return group
-    raise ValueError(f"R2-ISS half-points out of range: {half_points}")
+def _r2_totals(values: dict[str, float | None]) -> set[int]:
+    """Every total (half-points) the recorded and the missing inputs allow."""
+    options = [
+        [False, True] if values[f.field] is None else [bool(values[f.field])] for f, _ in R2_FACTORS
+    ]
+    return {
+        R2_ISS_HALF_POINTS[stage]
+        + sum(half for (_, half), present in zip(R2_FACTORS, combo, strict=True) if present)
+        for stage in ISS_TABLE.possible(values)
+        for combo in itertools.product(*options)
+    }
 
 
 @rule(
@@ -268,42 +347,18 @@ def _r2_group(half_points: int) -> str:
 )
 def r2_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R2-ISS additive score (D'Agostino 2022): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1,
-    t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5."""
-    stages, iss_missing = _iss_possible(s)
-    _stage_iss_criterion(e, stages)
-    high_ldh, ldh_shown = ldh_high(s)
-    e.criterion("LDH above the upper limit of normal (1 point)", high_ldh, ldh_shown)
-    fish = s.fish
-    del17p = None if fish is None else Fish.DEL17P in fish
-    t414 = None if fish is None else Fish.T_4_14 in fish
-    gain = None if fish is None else (Fish.GAIN1Q in fish or Fish.AMP1Q in fish)
-    e.criterion("del(17p) (1 point)", del17p, _fish_shown(s, (Fish.DEL17P,)))
-    e.criterion("t(4;14) (1 point)", t414, _fish_shown(s, (Fish.T_4_14,)))
-    e.criterion(
-        "1q gain or amplification (0.5 point)", gain, _fish_shown(s, (Fish.GAIN1Q, Fish.AMP1Q))
-    )
-    totals = {
-        {"I": 0, "II": R2_HALF_POINTS["iss_II"], "III": R2_HALF_POINTS["iss_III"]}[stage]
-        + R2_HALF_POINTS["del17p"] * d
-        + R2_HALF_POINTS["ldh_high"] * ldh
-        + R2_HALF_POINTS["t_4_14"] * t
-        + R2_HALF_POINTS["1q"] * g
-        for stage in stages
-        for d in _options(del17p)
-        for ldh in _options(high_ldh)
-        for t in _options(t414)
-        for g in _options(gain)
-    }
-    e.need(*iss_missing)
-    if high_ldh is None:
-        e.need(*[n for n in ("ldh", "ldh_upper_limit") if val(s, n) is None])
-    if fish is None:
-        e.need("fish")
-    groups = {_r2_group(total) for total in totals}
+    t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5 (:data:`R2_GROUPS_TABLE`)."""
+    values = _values(s)
+    _stage_iss_criterion(e, ISS_TABLE.possible(values))
+    for finding, half_points in R2_FACTORS:
+        _finding_criterion(e, s, values, finding, _points_label(finding, half_points))
+    _need_missing(e, s, R2_ISS_NEEDS)
+    totals = _r2_totals(values)
+    groups = {R2_GROUPS_TABLE.possible({R2_TOTAL: total / 2})[0] for total in totals}
     e.detail["survival_verification"] = R2_SURVIVAL_VERIFICATION
     if len(groups) > 1:
         return e.cannot_determine(
-            possible=sorted(groups, key=["I", "II", "III", "IV"].index),
+            possible=sorted(groups, key=R2_GROUPS_TABLE.stages.index),
             points_range=[min(totals) / 2, max(totals) / 2],
         )
     group = groups.pop()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from myeloma_desk.domain.criteria._course import all3, line_drugs
 from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass
-from myeloma_desk.domain.engine import rule
+from myeloma_desk.domain.engine import RuleFunction, rule
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
@@ -330,10 +330,30 @@ def _verdict(e: Explanation, met: bool | None, **detail: object) -> RuleResult:
 ELIGIBILITY_SOURCES = (PDQ, RAJKUMAR_2015)
 
 
+# What kind of statement an eligibility rule applies (detail.statement).
+LABEL_STATEMENT = "FDA approval as the PDQ states it"
+TRIAL_POPULATION = "trial population as the PDQ describes it (not a label statement)"
+
+
 def _eligibility(e: Explanation, text: str, kind: str) -> Explanation:
     e.detail["text"] = text
     e.detail["statement"] = kind
     return e
+
+
+def _statement(e: Explanation, s: Snapshot, text: str, kind: str, **detail: object) -> History:
+    """The PDQ statement a rule applies (``detail``: further statement texts), and the therapy
+    history it is judged on (with the assumption about a line still in progress)."""
+    _eligibility(e, text, kind)
+    e.detail.update(detail)
+    h = read_history(s)
+    _assume_in_progress(e, h)
+    return h
+
+
+def _verdict_all(e: Explanation, *criteria: bool | None) -> RuleResult:
+    """meets when every criterion is met, does_not_meet when one is not, else unknown."""
+    return _verdict(e, all3(list(criteria)))
 
 
 @rule(
@@ -344,22 +364,14 @@ def _eligibility(e: Explanation, text: str, kind: str) -> Explanation:
 )
 def cilta_cel_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """≥ 1 prior line including a PI and an IMiD, and lenalidomide-refractory disease."""
-    _eligibility(
+    h = _statement(e, s, PDQ_CILTA_CEL, LABEL_STATEMENT)
+    return _verdict_all(
         e,
-        PDQ_CILTA_CEL,
-        "FDA approval as the PDQ states it",
+        _lines_at_least(e, s, CILTA_CEL_PRIOR_LINES),
+        _exposed(e, s, h, DrugClass.PROTEASOME_INHIBITOR, "proteasome inhibitor"),
+        _exposed(e, s, h, DrugClass.IMMUNOMODULATORY, "immunomodulatory drug"),
+        _refractory_to(e, s, h, "lenalidomide"),
     )
-    h = read_history(s)
-    _assume_in_progress(e, h)
-    met = all3(
-        [
-            _lines_at_least(e, s, CILTA_CEL_PRIOR_LINES),
-            _exposed(e, s, h, DrugClass.PROTEASOME_INHIBITOR, "proteasome inhibitor"),
-            _exposed(e, s, h, DrugClass.IMMUNOMODULATORY, "immunomodulatory drug"),
-            _refractory_to(e, s, h, "lenalidomide"),
-        ]
-    )
-    return _verdict(e, met)
 
 
 @rule(
@@ -370,60 +382,62 @@ def cilta_cel_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
 )
 def ide_cel_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """≥ 2 prior lines and lenalidomide-refractory disease."""
-    _eligibility(
+    h = _statement(e, s, PDQ_IDE_CEL, LABEL_STATEMENT)
+    return _verdict_all(
         e,
-        PDQ_IDE_CEL,
-        "FDA approval as the PDQ states it",
+        _lines_at_least(e, s, IDE_CEL_PRIOR_LINES),
+        _refractory_to(e, s, h, "lenalidomide"),
     )
-    h = read_history(s)
-    _assume_in_progress(e, h)
-    met = all3(
-        [
-            _lines_at_least(e, s, IDE_CEL_PRIOR_LINES),
-            _refractory_to(e, s, h, "lenalidomide"),
-        ]
+
+
+@dataclass(frozen=True)
+class _Bispecific:
+    """One bispecific antibody's trial population as the PDQ describes it."""
+
+    rule_id: str
+    title: str
+    text: str
+    target: str  # the antigen the antibody binds besides CD3
+
+
+def _bispecific_rule(drug: _Bispecific) -> RuleFunction:
+    """Register one bispecific's eligibility: ≥ 4 prior lines, the PDQ's trial population."""
+
+    @rule(drug.rule_id, drug.title, "therapy", sources=ELIGIBILITY_SOURCES)
+    def eligibility(s: Snapshot, e: Explanation) -> RuleResult:
+        _eligibility(e, drug.text, TRIAL_POPULATION)
+        e.detail["target"] = drug.target
+        return _verdict(e, _lines_at_least(e, s, BISPECIFIC_PRIOR_LINES))
+
+    eligibility.__doc__ = f"≥ 4 prior lines ({drug.target} × CD3 bispecific)."
+    return eligibility
+
+
+# Teclistamab and elranatamab bind BCMA, talquetamab GPRC5D (the PDQ); output in this order.
+teclistamab_eligibility = _bispecific_rule(
+    _Bispecific(
+        "teclistamab_eligibility",
+        "Teclistamab: the trial population in the PDQ",
+        PDQ_TECLISTAMAB,
+        "BCMA",
     )
-    return _verdict(e, met)
-
-
-def _bispecific(e: Explanation, text: str, target: str, s: Snapshot) -> RuleResult:
-    _eligibility(e, text, "trial population as the PDQ describes it (not a label statement)")
-    e.detail["target"] = target
-    met = _lines_at_least(e, s, BISPECIFIC_PRIOR_LINES)
-    return _verdict(e, met)
-
-
-@rule(
-    "teclistamab_eligibility",
-    "Teclistamab: the trial population in the PDQ",
-    "therapy",
-    sources=ELIGIBILITY_SOURCES,
 )
-def teclistamab_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-    """≥ 4 prior lines (BCMA × CD3 bispecific)."""
-    return _bispecific(e, PDQ_TECLISTAMAB, "BCMA", s)
-
-
-@rule(
-    "elranatamab_eligibility",
-    "Elranatamab: the trial population in the PDQ",
-    "therapy",
-    sources=ELIGIBILITY_SOURCES,
+elranatamab_eligibility = _bispecific_rule(
+    _Bispecific(
+        "elranatamab_eligibility",
+        "Elranatamab: the trial population in the PDQ",
+        PDQ_ELRANATAMAB,
+        "BCMA",
+    )
 )
-def elranatamab_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-    """≥ 4 prior lines (BCMA × CD3 bispecific)."""
-    return _bispecific(e, PDQ_ELRANATAMAB, "BCMA", s)
-
-
-@rule(
-    "talquetamab_eligibility",
-    "Talquetamab: the trial population in the PDQ",
-    "therapy",
-    sources=ELIGIBILITY_SOURCES,
+talquetamab_eligibility = _bispecific_rule(
+    _Bispecific(
+        "talquetamab_eligibility",
+        "Talquetamab: the trial population in the PDQ",
+        PDQ_TALQUETAMAB,
+        "GPRC5D",
+    )
 )
-def talquetamab_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-    """≥ 4 prior lines (GPRC5D × CD3 bispecific)."""
-    return _bispecific(e, PDQ_TALQUETAMAB, "GPRC5D", s)
 
 
 @rule(
@@ -434,14 +448,13 @@ def talquetamab_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
 )
 def selinexor_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """SVd: relapsed/refractory (≥ 1 prior line); Sd: PI-, IMiD- and daratumumab-refractory."""
-    _eligibility(
+    h = _statement(
         e,
+        s,
         PDQ_SELINEXOR_SD,
         "trial populations as the PDQ describes them",
+        text_svd=PDQ_SELINEXOR_SVD,
     )
-    e.detail["text_svd"] = PDQ_SELINEXOR_SVD
-    h = read_history(s)
-    _assume_in_progress(e, h)
     svd = _lines_at_least(e, s, RELAPSED_PRIOR_LINES)
     sd = all3(
         [

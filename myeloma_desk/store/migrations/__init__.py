@@ -24,6 +24,7 @@ _MODULES = (
     "v0003_search_and_audit",
     "v0004_versions_and_actor",
     "v0005_patient_list",
+    "v0006_server_audit_guard",
 )
 
 

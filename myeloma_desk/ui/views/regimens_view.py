@@ -489,6 +489,11 @@ def options_html(
         for option in report.options:
             levels = _levels(option)
             flags = "".join(f"<br/>⚑ {e(flag.message)}" for flag in option.flags)
+            who = (
+                f"<br/>For (in the PDQ's words): {e(option.population)}"
+                if option.population
+                else ""
+            )
             out.append(
                 f'<li><a href="regimens:regimen:{e(option.id)}">{e(option.label)}</a>'
                 f" ({e(', '.join(option.components))})"
@@ -497,7 +502,7 @@ def options_html(
                     if levels
                     else " — no level of evidence stated"
                 )
-                + f"{flags}</li>"
+                + f"{who}{flags}</li>"
             )
         out.append("</ul>")
     if report.approaches:
@@ -512,9 +517,14 @@ def options_html(
                     if finding.level_of_evidence
                     else f' — <a href="evidence:finding:{e(finding.id)}">the trial</a>'
                 )
+            who = (
+                f"<br/>Eligibility, as the PDQ states it: “{e(approach.eligibility)}”"
+                if approach.eligibility
+                else ""
+            )
             out.append(
                 f"<li><b>{e(approach.label)}</b>{level}"
-                f"<blockquote>“{e(approach.quote)}”<br/><small>PDQ, {e(approach.section)}"
+                f"<blockquote>“{e(approach.quote)}”{who}<br/><small>PDQ, {e(approach.section)}"
                 "</small></blockquote></li>"
             )
         out.append("</ul>")

@@ -532,6 +532,16 @@ class AssessView(QWidget):
         self.status.clear()
         self.update_assessment()
 
+    def load_saved(self, data: dict[str, Any]) -> None:
+        """Show a stored version of the visit (the one taken in a conflict): nothing unsaved
+        is left, so the visit's draft goes too."""
+        self.form.set_data(data)
+        self._dirty = False
+        self._autosave.stop()
+        if self.drafts is not None:
+            self.drafts.discard(self.draft_key)
+        self.update_assessment()
+
     def save(self) -> bool:
         """Save through the patient page's handler; messages stay on their fields."""
         if self.save_handler is None:

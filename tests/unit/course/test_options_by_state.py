@@ -21,7 +21,7 @@ EXPECTED = {
     "DEMO-0003": (Setting.NEWLY_DIAGNOSED_FIT, "d-vrd"),  # line 1 (D-VRd) in progress
     "DEMO-0004": (Setting.NEWLY_DIAGNOSED_LESS_FIT, "drd"),  # frail: the less-fit options
     "DEMO-0005": (Setting.PLASMACYTOMA_BONE, "Radiation therapy to the lesion"),
-    "DEMO-0006": (Setting.AL_AMYLOIDOSIS, "cybord"),
+    "DEMO-0006": (Setting.AL_AMYLOIDOSIS, "dara-cybord"),
     "DEMO-0007": (Setting.POEMS, "Myeloma-directed therapy"),
     "DEMO-0008": (Setting.NEWLY_DIAGNOSED_FIT, "vrd"),
     "DEMO-0009": (Setting.RELAPSED_REFRACTORY, "kd"),  # on line 3 after two prior lines
@@ -69,3 +69,37 @@ def test_relapsed_demo_patient_options_follow_its_lines(courses: dict[str, Cours
     assert any(f.code == "refractory_component" and "lenalidomide" in f.message for f in rd.flags)
     # The ongoing line (Isa-Pd) is not a prior line and newly diagnosed options are not listed.
     assert Setting.NEWLY_DIAGNOSED_FIT not in report.settings
+
+
+def test_al_amyloidosis_gets_what_the_pdq_describes(courses: dict[str, Course]) -> None:
+    """The PDQ's amyloidosis section: induction (Dara-CyBorD the standard for previously
+    untreated eligible patients, CyBorD its control arm, any regimen active in myeloma), stem
+    cell rescue (melphalan plus high-dose dexamethasone won the randomized study; autologous
+    SCT for selected patients) and anselamimab under clinical evaluation."""
+    report = courses["DEMO-0006"].options()
+    assert report.settings == [Setting.AL_AMYLOIDOSIS]
+    options = {o.id: o for o in report.options}
+    assert set(options) == {"dara-cybord", "cybord", "mdex"}
+    dara = options["dara-cybord"]
+    assert dara.population == (
+        "previously untreated patients who are eligible to receive this regimen"
+    )
+    assert [s.name for s in dara.studies] == ["ANDROMEDA"] and dara.studies[0].levels == ["B3"]
+    assert options["mdex"].studies[0].levels == ["A1"]
+    approaches = {a.label: a for a in report.approaches}
+    transplant = approaches[
+        "High-dose melphalan with autologous stem cell transplant (selected patients)"
+    ]
+    assert transplant.finding == "amyloidosis-003"
+    assert transplant.eligibility and "24% transplant-related mortality" in transplant.eligibility
+    assert any(a.finding == "amyloidosis-005" for a in report.approaches)  # anselamimab, C3
+    # no multiple myeloma setting leaks in (no maintenance, no relapsed regimens)
+    assert "d-vrd" not in options and "lenalidomide-maintenance" not in options
+
+
+def test_plasma_cell_leukemia_is_flagged_with_the_pdqs_words(courses: dict[str, Course]) -> None:
+    report = courses["DEMO-0008"].options()
+    assert "d-cvrd" in {o.id for o in report.options}  # OPTIMUM enrolled plasma cell leukemia
+    flag = next(f for f in report.flags if f.message.startswith("Plasma cell leukemia"))
+    assert "Primary plasma cell leukemia has a particularly poor prognosis." in flag.message
+    assert "OPTIMUM" in flag.message and flag.source == "nct03188172"

@@ -8,8 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from myeloma_desk.domain.criteria.response import ORDER, response_imwg
+from myeloma_desk.domain.criteria.response import response_imwg
 from myeloma_desk.domain.snapshot import parse_snapshot
+from myeloma_desk.domain.vocabulary import RESPONSE_ORDER as ORDER
 
 tenths = st.integers(min_value=0, max_value=100).map(lambda n: n / 10)  # 0.0–10.0 g/dL
 baseline_tenths = st.integers(min_value=10, max_value=80).map(lambda n: n / 10)

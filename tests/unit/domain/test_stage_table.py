@@ -10,13 +10,17 @@ import pytest
 from myeloma_desk.domain.criteria.staging import (
     ISS_NEEDS,
     ISS_TABLE,
+    R2_GROUPS_TABLE,
+    R2_TOTAL,
+    R_ISS_NEEDS,
+    R_ISS_TABLE,
     iss,
     iss_stages,
     r2_iss,
     r_iss,
 )
-from myeloma_desk.domain.snapshot import parse_snapshot
-from myeloma_desk.domain.thresholds import Stage, StageTable, Threshold
+from myeloma_desk.domain.snapshot import Snapshot, parse_snapshot
+from myeloma_desk.domain.thresholds import AnyOf, Finding, Stage, StageOf, StageTable, Threshold
 
 B2M = (None, 3.49, 3.5, 5.49, 5.5, 9.0)  # mg/L: below / at each ISS limit (3.5, 5.5)
 ALBUMIN = (None, 3.49, 3.5, 4.2)  # g/dL: below / at the ISS limit (3.5)
@@ -113,3 +117,142 @@ def test_iss_r_iss_and_r2_iss_agree_on_every_boundary_combination(
         else:
             expected = "II"
         assert (revised.status, revised.result) == ("determined", expected)
+
+
+# --- R-ISS and R2-ISS as tables (issue 13) ---------------------------------------------------
+
+
+def _paper_r_iss(iss_stage: str, high_risk: bool, high_ldh: bool) -> str:
+    """Palumbo 2015, written out: I = ISS I, standard-risk FISH, normal LDH; III = ISS III and
+    high-risk FISH or high LDH; II = neither."""
+    if iss_stage == "I" and not high_risk and not high_ldh:
+        return "I"
+    if iss_stage == "III" and (high_risk or high_ldh):
+        return "III"
+    return "II"
+
+
+def _paper_r2(iss_stage: str, del17p: bool, high_ldh: bool, t414: bool, gain: bool) -> str:
+    """D'Agostino 2022, written out: ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1, t(4;14) 1,
+    1q+ 0.5; I 0, II 0.5–1, III 1.5–2.5, IV 3–5."""
+    points = {"I": 0, "II": 1, "III": 1.5}[iss_stage] + del17p + high_ldh + t414 + 0.5 * gain
+    if points == 0:
+        return "I"
+    if points <= 1:
+        return "II"
+    if points <= 2.5:
+        return "III"
+    return "IV"
+
+
+def _snapshot(
+    b2m: float | None, albumin: float | None, ldh: tuple[int, int] | None, fish: list[str] | None
+) -> Snapshot:
+    data: dict[str, object] = {}
+    if b2m is not None:
+        data["beta2_microglobulin"] = {"value": b2m, "unit": "mg/L"}
+    if albumin is not None:
+        data["albumin"] = {"value": albumin, "unit": "g/dL"}
+    if ldh is not None:
+        data["ldh"] = {"value": ldh[0], "unit": "U/L"}
+        data["ldh_upper_limit"] = {"value": ldh[1], "unit": "U/L"}
+    if fish is not None:
+        data["fish"] = fish
+    return parse_snapshot(data)
+
+
+# Every FISH panel the two tables can tell apart (each abnormality they read present or not).
+FISH_COMPLETIONS = [
+    [f for f, on in zip(("del17p", "t(4;14)", "t(14;16)", "gain1q"), bits, strict=True) if on]
+    for bits in itertools.product((False, True), repeat=4)
+]
+
+
+@pytest.mark.parametrize(
+    ("b2m", "albumin", "ldh", "fish"), list(itertools.product(B2M, ALBUMIN, LDH, FISH))
+)
+def test_r_iss_and_r2_iss_tables_give_exactly_the_stages_of_every_completion(
+    b2m: float | None,
+    albumin: float | None,
+    ldh: tuple[int, int] | None,
+    fish: list[str] | None,
+) -> None:
+    """Each missing input is tried at every boundary value; the stages the tables leave
+    possible are exactly those the papers' definitions give for some completion."""
+    iss_options = iss_stages(b2m, albumin)
+    ldh_options = [ldh[0] > ldh[1]] if ldh is not None else [False, True]
+    fish_options = [fish] if fish is not None else list(FISH_COMPLETIONS)
+    r_expected: set[str] = set()
+    r2_expected: set[str] = set()
+    for stage, high_ldh, panel in itertools.product(iss_options, ldh_options, fish_options):
+        high_risk = any(f in panel for f in ("del17p", "t(4;14)", "t(14;16)"))
+        r_expected.add(_paper_r_iss(stage, high_risk, high_ldh))
+        r2_expected.add(
+            _paper_r2(
+                stage,
+                "del17p" in panel,
+                high_ldh,
+                "t(4;14)" in panel,
+                "gain1q" in panel or "amp1q" in panel,
+            )
+        )
+    s = _snapshot(b2m, albumin, ldh, fish)
+    for result, expected in ((r_iss(s), r_expected), (r2_iss(s), r2_expected)):
+        got = {result.result} if result.status == "determined" else set(result.detail["possible"])
+        assert got == expected, result.rule
+
+
+def test_the_r_iss_table_reads_like_the_paper() -> None:
+    assert R_ISS_TABLE.stages == ("I", "II", "III")
+    labels = [[c.label for c in row.criteria] for row in R_ISS_TABLE.rows]
+    assert labels == [
+        [
+            "ISS stage I",
+            "LDH not above the upper limit of normal",
+            "standard-risk FISH: none of del(17p), t(4;14), t(14;16)",
+        ],
+        [],
+        [
+            "ISS stage III",
+            "LDH above the upper limit of normal or high-risk FISH: del(17p), t(4;14) or t(14;16)",
+        ],
+    ]
+    assert R_ISS_NEEDS == ("beta2_microglobulin", "albumin", "ldh", "ldh_upper_limit", "fish")
+
+
+def test_r2_iss_labels_come_from_the_points_and_groups_from_the_table() -> None:
+    s = _snapshot(6.0, 3.0, (300, 250), ["del17p", "t(4;14)", "gain1q"])
+    result = r2_iss(s)
+    assert [c.name for c in result.criteria[1:]] == [
+        "LDH above the upper limit of normal (1 point)",
+        "del(17p) (1 point)",
+        "t(4;14) (1 point)",
+        "1q gain or amplification (0.5 point)",
+    ]
+    assert (result.result, result.detail["points"]) == ("IV", 5.0)
+    assert R2_GROUPS_TABLE.stages == ("I", "II", "III", "IV")
+    # Each group boundary, below / at / above (points): 0 | 0.5–1 | 1.5–2.5 | 3–5.
+    for points, group in ((0, "I"), (0.5, "II"), (1, "II"), (1.5, "III"), (2.5, "III"), (3, "IV")):
+        assert R2_GROUPS_TABLE.possible({R2_TOTAL: points}) == [group]
+
+
+def test_findings_stage_of_and_any_of_are_three_valued() -> None:
+    found = Finding("x", "finding x", ("panel",), absent_text="no x found")
+    other = Finding("y", "finding y", ("panel",))
+    assert [found.evaluate({"x": v}) for v in (True, False, None)] == [True, False, None]
+    assert [found.absent.evaluate({"x": v}) for v in (True, False, None)] == [False, True, None]
+    assert (found.label, found.absent.label, other.absent.label) == (
+        "finding x",
+        "no x found",
+        "no finding y",
+    )
+    either = AnyOf((found, other))
+    assert either.evaluate({"x": False, "y": None}) is None
+    assert either.evaluate({"x": False, "y": True}) is True
+    assert either.evaluate({"x": False, "y": False}) is False
+    assert either.needs == ("panel",)
+    iss_iii = StageOf(ISS_TABLE, "III", "ISS stage")
+    assert iss_iii.evaluate({"beta2_microglobulin": 5.5}) is True
+    assert iss_iii.evaluate({"beta2_microglobulin": 5.49}) is False
+    assert iss_iii.evaluate({}) is None
+    assert iss_iii.needs == ISS_NEEDS

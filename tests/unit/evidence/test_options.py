@@ -347,6 +347,7 @@ def test_every_approach_quote_is_verbatim_pdq_text() -> None:
     for approaches in APPROACHES.values():
         for approach in approaches:
             assert contains(approach.quote), approach.quote
+            assert approach.eligibility is None or contains(approach.eligibility)
             assert approach.section in TOP_SECTIONS
             if approach.finding is not None:
                 assert approach.finding in ev.findings
@@ -414,3 +415,14 @@ def test_options_cite_a_trial_under_the_arm_that_won_only() -> None:
     studies = {o.id: {s.trial for s in o.studies} for o in rep.options}
     assert "myeloma-ref72" in studies["d-vmp"]  # ALCYONE: D-VMP won
     assert "myeloma-ref72" not in studies.get("vmp", set())  # VMP was its comparator
+
+
+def test_plasma_cell_leukemia_statement_is_verbatim() -> None:
+    from myeloma_desk.evidence.options import PCL_PROGNOSIS
+    from myeloma_desk.reference.pdq import contains
+
+    assert contains(PCL_PROGNOSIS)
+    rep = _run({}, _r("diagnosis", "plasma_cell_leukemia"), _r("frailty_imwg", "fit"))
+    assert any(PCL_PROGNOSIS in f.message for f in rep.flags)
+    rep = _run({}, _r("diagnosis", "active_multiple_myeloma"), _r("frailty_imwg", "fit"))
+    assert not any(PCL_PROGNOSIS in f.message for f in rep.flags)

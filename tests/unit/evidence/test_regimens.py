@@ -158,3 +158,18 @@ def test_regimen_definitions_are_quoted_from_the_pdq(ev: Evidence) -> None:
     for reg in ev.db.regimens:
         if reg.definition is not None:
             assert re.sub(r"\s+", " ", reg.definition.text) in text, reg.id
+
+
+def test_every_stated_population_is_the_pdqs_words(ev: Evidence) -> None:
+    """A regimen's population (shown beside the option as who it is for) is the PDQ's wording:
+    verbatim in its defining sentence, or restated from it (every word of six letters or more
+    is the sentence's: "who received at last four prior" becomes "after at least four prior")."""
+    with_population = [r for r in ev.db.regimens if r.population]
+    assert "dara-cybord" in {r.id for r in with_population}
+    for reg in with_population:
+        assert reg.population and reg.definition, reg.id
+        sentence = reg.definition.text
+        if reg.id == "dara-cybord":
+            assert reg.population in sentence
+        words = re.findall(r"[A-Za-z-]{6,}", reg.population)
+        assert words and all(w in sentence for w in words), reg.id

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.domain.vocabulary import DIAGNOSES as ALL_DIAGNOSES
 from myeloma_desk.store import Store, StoreError
+from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.models import Patient, PatientFields
 from myeloma_desk.ui.models.assessment import humanize
+from myeloma_desk.ui.views.conflict import Loaded, settle
 from myeloma_desk.ui.views.patients.common import message_label, show_message
 
 DIAGNOSES = list(ALL_DIAGNOSES)
@@ -56,6 +58,7 @@ class PatientEditor(QWidget):
         super().__init__(parent)
         self.store = store
         self.patient_id: int | None = None
+        self.loaded = Loaded(0)
         self.setAccessibleName("Patient details")
         layout = QVBoxLayout(self)
         self.heading = QLabel()
@@ -117,6 +120,7 @@ class PatientEditor(QWidget):
     def edit(self, patient: Patient | None) -> None:
         """Start editing ``patient`` (None: a new patient)."""
         self.patient_id = patient.id if patient else None
+        self.loaded = Loaded(patient.version if patient else 0)  # for the conflict check
         self.heading.setText("<h3>Edit patient</h3>" if patient else "<h3>New patient</h3>")
         self.name.setText(patient.name if patient else "")
         self.identifier.setText((patient.identifier or "") if patient else "")
@@ -158,14 +162,46 @@ class PatientEditor(QWidget):
         fields = self.fields()
         if fields is None:
             return None
+        patient: Patient | None
         try:
             if self.patient_id is None:
                 patient = self.store.create_patient(fields)
+                self.loaded = Loaded(patient.version)
             else:
-                patient = self.store.update_patient(self.patient_id, fields)
+                patient = self._update(self.patient_id, fields)
         except StoreError as error:
             target = self.messages["identifier"] if "identifier" in str(error) else self.general
             show_message(target, str(error))
             return None
+        if patient is None:
+            return None  # a conflict: the dialog's message is shown
         self.saved.emit(patient.id)
         return patient.id
+
+    def _update(self, pid: int, fields: PatientFields) -> Patient | None:
+        """Save the edit based on the version it started from; when someone saved the
+        patient meanwhile, the conflict dialog shows both (None: not saved, message shown)."""
+        try:
+            patient = self.store.update_patient(pid, fields, expected_version=self.loaded.version)
+        except StaleRecordError as stale:
+            theirs = stale.theirs if isinstance(stale.theirs, Patient) else None
+            saved: list[Patient] = []
+
+            def save_again(version: int) -> None:
+                saved.append(self.store.update_patient(pid, fields, expected_version=version))
+
+            message = settle(
+                stale,
+                fields.model_dump(mode="json"),
+                theirs.fields().model_dump(mode="json") if theirs else None,
+                theirs.updated_at if theirs else None,
+                save_again,
+                lambda: self.edit(theirs or self.store.get_patient(pid)),
+                self,
+            )
+            if message is not None:
+                show_message(self.general, f"Not saved: {message}.")
+                return None
+            patient = saved[-1]
+        self.loaded = Loaded(patient.version)
+        return patient

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
 from myeloma_desk.store import StoreError
+from myeloma_desk.store.errors import StaleRecordError
+from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.timeline import (
@@ -34,6 +36,7 @@ from myeloma_desk.ui.models.timeline import (
     visit_summary,
 )
 from myeloma_desk.ui.models.trends import trend_data_for
+from myeloma_desk.ui.views.conflict import Loaded, settle_visit
 from myeloma_desk.ui.views.patient_record import DERIVED, PatientRecord
 from myeloma_desk.ui.views.patients.common import table_view
 from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
@@ -155,6 +158,21 @@ class PatientPage(QWidget):
         self.status = QLabel()
         self.status.setAccessibleName("Patient page status")
         layout.addWidget(self.status)
+        # The clinic server cannot be reached: the record as last read, read-only, marked.
+        self.offline = QFrame()
+        self.offline.setFrameShape(QFrame.Shape.StyledPanel)
+        self.offline.setAccessibleName("Read-only: the clinic server cannot be reached")
+        offline_row = QHBoxLayout(self.offline)
+        self.offline_text = QLabel()
+        self.offline_text.setWordWrap(True)
+        offline_row.addWidget(self.offline_text, 1)
+        self.offline_retry = QPushButton("&Try again")
+        self.offline_retry.setAccessibleName("Read the record from the clinic server again")
+        self.offline_retry.clicked.connect(self.refresh)
+        offline_row.addWidget(self.offline_retry)
+        layout.insertWidget(1, self.offline)
+        self.offline.setVisible(False)
+        self._read_at: dt.datetime | None = None
 
         self.back_button.clicked.connect(self.back_requested)
         self.new_visit_button.clicked.connect(self.new_visit)
@@ -233,7 +251,13 @@ class PatientPage(QWidget):
         record = self.record
         if record is None:
             return
-        record.reload()
+        try:
+            record.reload()
+        except ServerUnavailableError as error:
+            self._show_offline(error)  # the record and course as last read stay on screen
+            return
+        self._read_at = dt.datetime.now(dt.UTC)
+        self._show_offline(None)
         self._generation += 1
         generation = self._generation
         self._show_identity(record, None)
@@ -332,6 +356,28 @@ class PatientPage(QWidget):
                 self.timeline.selectRow(row)
                 return
 
+    def _show_offline(self, error: ServerUnavailableError | None) -> None:
+        """While the server cannot be reached the page keeps the record as last read, marked
+        read-only, with every way of changing it disabled until it answers again."""
+        self.offline.setVisible(error is not None)
+        for widget in (
+            self.new_visit_button,
+            self.open_visit_button,
+            self.edit_button,
+            self.archive_button,
+            self.confirm_diagnosis_button,
+            self.lines_editor,
+        ):
+            widget.setEnabled(error is None)
+        if error is None:
+            return
+        when = f"{self._read_at:%Y-%m-%d %H:%M} UTC" if self._read_at else "earlier"
+        self.offline_text.setText(
+            "<b>Read-only: the clinic server cannot be reached.</b> This is the record as "
+            f"last read at {html.escape(when)}; it cannot be changed until the server answers "
+            f"again. ({html.escape(error.problem)})"
+        )
+
     # --- working diagnosis ----------------------------------------------------------------
     def _offer_diagnosis(self, assessed: tuple[str, dt.date] | None) -> None:
         """Offer the engine's diagnosis as the working diagnosis; the clinician confirms."""
@@ -357,7 +403,10 @@ class PatientPage(QWidget):
             return False
         fields = record.patient.fields().model_copy(update={"diagnosis": diagnosis})
         try:
-            record.store.update_patient(record.patient_id, fields)
+            # based on the record shown: a change saved meanwhile elsewhere is not overwritten
+            record.store.update_patient(
+                record.patient_id, fields, expected_version=record.patient.version
+            )
         except StoreError as error:
             self.status.setText(str(error))
             return False
@@ -387,26 +436,38 @@ class PatientPage(QWidget):
         if view is None:
             return None
         data = {"date": day.isoformat()} if new else record.visit_data(day)
+        known = record.visit(day)  # the version the save is based on (conflict check)
+        loaded = Loaded(known.version if known is not None else 0, day)
         view.set_subject(
             f"{record.patient.name}, {'new visit' if new else 'visit of ' + day.isoformat()}",
             f"visit-patient-{record.patient_id}",
             data=data,
             patient_id=str(record.patient_id),
-            save_handler=partial(self._save_visit_of, record),
+            save_handler=partial(self._save_visit_of, record, loaded, view),
             base_provider=record.base_for,
             course=lambda: record.course,  # rebuilt after each save
         )
         view.form.focus_field("date")  # the keyboard starts at the first field
         return view
 
-    def _save_visit_of(self, record: PatientRecord, state: FormState) -> str | None:
-        return self.save_visit(state, record)
+    def _save_visit_of(
+        self, record: PatientRecord, loaded: Loaded, view: AssessView, state: FormState
+    ) -> str | None:
+        return self.save_visit(state, record, loaded, view)
 
-    def save_visit(self, state: FormState, record: PatientRecord | None = None) -> str | None:
+    def save_visit(
+        self,
+        state: FormState,
+        record: PatientRecord | None = None,
+        loaded: Loaded | None = None,
+        view: AssessView | None = None,
+    ) -> str | None:
         """Save handler of the visit form: the form's own values, dated, to the store.
 
         ``record`` is the patient whose visit the form was opened for: the visit is saved to
-        them even if another patient has been opened since.
+        them even if another patient has been opened since. With ``loaded`` (the version the
+        form was opened from) a save after someone else's opens the conflict dialog
+        (views/conflict.py): nothing is overwritten without the clinician choosing so.
         """
         record = record or self.record
         if record is None:
@@ -423,7 +484,44 @@ class PatientPage(QWidget):
                     f"The visit date {day.isoformat()} is in the future: enter the date the "
                     "visit took place."
                 )
-            record.store.save_visit(record.patient_id, day, snapshot)
+            expected = None
+            if loaded is not None:
+                known = record.visit(day)
+                cached = known.version if known is not None else 0
+                expected = loaded.version if day == loaded.day else cached
+            saved = record.store.save_visit(record.patient_id, day, snapshot, expected)
+            if loaded is not None:
+                loaded.version, loaded.day = saved.version, day
+        except StaleRecordError as stale:
+            if loaded is None:  # pragma: no cover - no version passed, no conflict raised
+                return str(stale)
+            message = settle_visit(
+                record.store,
+                record.patient_id,
+                day,
+                snapshot,
+                own,
+                stale,
+                loaded,
+                view.load_saved if view is not None else lambda _data: None,
+                self,
+            )
+            record.reload()
+            if record is self.record:
+                self.refresh()
+            if message is not None:
+                return message
+        except ServerUnavailableError as error:
+            if view is None:
+                return str(error)
+            # kept as a local draft and saved when the server is back (views/server_wait.py)
+            from myeloma_desk.ui.views.server_wait import KEPT, hold_until_back
+
+            database = record.store.database
+            hold_until_back(view, getattr(database, "reachable", lambda: False))
+            if record is self.record:
+                self._show_offline(error)
+            return f"{error} {KEPT}"
         except (SnapshotError, StoreError, ValueError) as error:
             return str(error)
         if record is self.record:

@@ -134,9 +134,24 @@ class PatientsView(QWidget):
         bar.addWidget(self.show_archived)
         bar.addWidget(self.new_button)
         bar.addWidget(self.open_button)
+        self.store_button = QPushButton("Patient s&tore…")
+        self.store_button.setAccessibleName("Choose this computer's store or the clinic server")
+        self.store_button.clicked.connect(self.choose_store)
+        bar.addWidget(self.store_button)
         box.addLayout(bar)
+        if self.store.server:  # which store the list is from, plainly
+            server = html.escape(str(getattr(self.store.database, "where", "")))
+            where = QLabel(
+                f"Patients of the clinic server ({server}), "
+                f"signed in as {html.escape(self.store.user or '?')}."
+            )
+            where.setAccessibleName("Clinic server in use")
+            box.addWidget(where)
         store = self.store
-        self.index = PatientIndex(get=lambda: store.connection)
+        # a server store is read through its Database (``?`` placeholders, its transaction)
+        self.index = PatientIndex(
+            get=(lambda: store.database) if store.server else (lambda: store.connection)
+        )
         self.model = PatientListModel(parent=self)
         self.table = table_view("Patient list")
         self.table.setModel(self.model)
@@ -345,6 +360,12 @@ class PatientsView(QWidget):
         self._return_to = self.LIST
         self.editor.edit(None)
         self.stack.setCurrentIndex(self.EDITOR)
+
+    def choose_store(self) -> None:
+        """This computer's store or the clinic server (views/server_settings.py)."""
+        from myeloma_desk.ui.views.server_settings import ask_store_setting
+
+        ask_store_setting(self.context, self)
 
     def edit_patient(self, patient_id: int) -> None:
         self._return_to = self.PATIENT

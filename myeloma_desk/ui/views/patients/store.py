@@ -36,6 +36,18 @@ def store_of(context: AppContext, passphrase: str | None = None) -> Store:
         raise StoreError("The window is closing; the patient store has been closed.")
     from myeloma_desk.store import open_store
 
+    target = context.settings.server_store
+    if target:
+        # The clinic's server (settings): checked and backed up on the server, not here.
+        server = Store.open_server(target, context.paths)
+        context.store = server
+
+        def close_server() -> None:
+            context.store_closed = True
+            server.close()
+
+        context.on_close(close_server)
+        return server
     # The integrity check and the start-up backup of a large store take a while: they run in
     # a worker thread on connections of their own (start_check), so the window is not held up.
     # After a failed check the store is opened with the check (it is then moved aside).

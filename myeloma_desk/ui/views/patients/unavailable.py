@@ -62,6 +62,10 @@ class StoreUnavailablePage(QWidget):
             again.setAccessibleName("Try to open the patient store again")
             again.clicked.connect(lambda: self._retry(None))
             row.addWidget(again)
+        choose = QPushButton("Patient s&tore…")
+        choose.setAccessibleName("Choose this computer's store or the clinic server")
+        choose.clicked.connect(self.choose_store)
+        row.addWidget(choose)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(self.message)
@@ -87,6 +91,12 @@ class StoreUnavailablePage(QWidget):
             return
         restored.close()
         self._retry(None)
+
+    def choose_store(self) -> None:
+        """E.g. back to this computer's store while the clinic server cannot be reached."""
+        from myeloma_desk.ui.views.server_settings import ask_store_setting
+
+        ask_store_setting(self.context, self)
 
     def _retry(self, passphrase: str | None) -> None:
         try:
