@@ -326,8 +326,13 @@ class PatientsView(QWidget):
 
     def _summary_done(self, patient_id: int, stamp: str, summary: CourseSummary) -> None:
         self._summarising = None
-        if not self.store.closed and self.index.record_course(patient_id, summary, stamp):
-            self.model.update_patient(patient_id)
+        try:
+            if not self.store.closed and self.index.record_course(patient_id, summary, stamp):
+                self.model.update_patient(patient_id)
+        except StoreError as error:  # e.g. the clinic server went away meanwhile: retried later
+            log.warning("course summary for the patient list not recorded: %s", error)
+            self._tried.discard((patient_id, stamp))
+            return
         self._next_summary()
 
     def _summary_failed(self, _key: str, message: str) -> None:
