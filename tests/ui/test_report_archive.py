@@ -301,7 +301,7 @@ def test_patient_page_save_pdf_on_a_full_disk(
 
 def _objects(reader: PdfReader) -> Iterator[DictionaryObject]:
     """Every dictionary (and stream dictionary) among the file's indirect objects."""
-    for number in range(1, len(reader.xref_objStm) + max(reader.xref.get(0, {0: 0}).keys()) + 1):
+    for number in range(1, int(reader.trailer["/Size"])):
         with contextlib.suppress(Exception):
             obj = reader.get_object(number)
             if isinstance(obj, DictionaryObject):
