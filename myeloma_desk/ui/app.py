@@ -77,7 +77,9 @@ def create_window(data_dir: str | None = None) -> tuple[MainWindow, ErrorReporte
     app = QApplication.instance()
     if app is not None:
         idle_lock = IdleLock(context, window)
-        app.installEventFilter(idle_lock)
+        # Installed after the first paint: an application-wide Python event filter wraps every
+        # object that gets an event, which costs a noticeable part of the first start.
+        window.after_first_paint(lambda: app.installEventFilter(idle_lock))
         context.idle_lock = idle_lock
         context.on_close(lambda: app.removeEventFilter(idle_lock))
     reporter = ErrorReporter(paths, window)

@@ -1,28 +1,38 @@
-"""The main window: a navigation rail of sections and a stack of pages."""
+"""The main window: a navigation rail of sections and a stack of pages.
+
+Start-up (issue 18): the window is painted before anything that depends on the patient store
+(or its size) runs. If the first section has ``opening`` text (sections.py), an
+:class:`OpeningPage` says so and the real page is built just after the window's first paint
+(``after_first_paint``); asking for the section (``show_section``, ``navigate``) builds it at
+once.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
     QKeySequence,
+    QPaintEvent,
     QShortcut,
     QStandardItem,
     QStandardItemModel,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListView,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from myeloma_desk import APP_NAME, __version__
-from myeloma_desk.reference.pdq import PDQ_DATE
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.sections import SECTIONS, default_section
 
@@ -31,11 +41,28 @@ log = logging.getLogger(__name__)
 SectionKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
+class OpeningPage(QWidget):
+    """A section's title and what is being prepared ("Opening the patient store…"), shown
+    until its page is built after the window's first paint."""
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.setAccessibleName(f"{title}: {text}")
+        layout = QVBoxLayout(self)
+        self.label = QLabel(f"<h2>{title}</h2><p>{text}</p>")
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        layout.addStretch(1)
+
+
 class MainWindow(QMainWindow):
     """Navigation rail on the left, the current section's page on the right."""
 
     def __init__(self, context: AppContext, qsettings: QSettings | None = None) -> None:
         super().__init__()
+        self._painted = False
+        self._started = False
+        self._after_paint: list[Callable[[], object]] = []
         self.context = context
         self.qsettings = qsettings
         context.navigator = self  # pages link to each other (and rebuild) through this
@@ -65,7 +92,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.statusBar().showMessage(f"Reference text: PDQ, updated {PDQ_DATE}")
+        self.statusBar()
+        self.after_first_paint(self._show_reference_date)  # reads reference/pdq.py
 
         self.nav.selectionModel().currentChanged.connect(self._on_current_changed)
         for index, spec in enumerate(SECTIONS):
@@ -76,7 +104,43 @@ class MainWindow(QMainWindow):
             geometry = qsettings.value("window/geometry")
             if isinstance(geometry, QByteArray):
                 self.restoreGeometry(geometry)
-        self.show_section(default_section(context.settings))
+        self._opening: int | None = None  # the section whose page waits for the first paint
+        self._closing = False
+        first = default_section(context.settings)
+        spec = SECTIONS[first]
+        if spec.opening:
+            self._opening = first
+            self._put_page(first, OpeningPage(spec.title, spec.opening))
+            self.after_first_paint(self._build_opening)
+        self.nav.setCurrentIndex(self.nav_model.index(first, 0))
+
+    def after_first_paint(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the window's first paint is done (soon, if it is)."""
+        self._after_paint.append(callback)
+        if self._painted:
+            QTimer.singleShot(0, self, self._run_after_paint)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True  # what waits runs after this paint, not inside it
+            QTimer.singleShot(0, self, self._run_after_paint)
+
+    def _run_after_paint(self) -> None:
+        callbacks, self._after_paint = self._after_paint, []
+        for callback in callbacks:
+            callback()
+        self._started = True
+
+    def started(self) -> bool:
+        """Whether the window has been painted and what waited for that has run (the section
+        opening, the idle lock's input filter, the status bar's reference date)."""
+        return self._started
+
+    def _show_reference_date(self) -> None:
+        from myeloma_desk.reference.pdq import PDQ_DATE
+
+        self.statusBar().showMessage(f"Reference text: PDQ, updated {PDQ_DATE}")
 
     def fit_to_screen(self) -> None:
         """First start (no saved geometry): most of the screen's free area, centred.
@@ -119,14 +183,32 @@ class MainWindow(QMainWindow):
         """The page of section ``index``, created on first use."""
         page = self._pages.get(index)
         if page is None:
+            if index == self._opening:
+                self._opening = None
             page = SECTIONS[index].factory(self.context)
-            placeholder = self.stack.widget(index)
-            self.stack.insertWidget(index, page)
-            if placeholder is not None:
-                self.stack.removeWidget(placeholder)
-                placeholder.deleteLater()
+            self._put_page(index, page)
             self._pages[index] = page
         return page
+
+    def _put_page(self, index: int, page: QWidget) -> None:
+        """Put ``page`` in the stack at ``index`` in place of what is there (kept current)."""
+        placeholder = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        if placeholder is not None:
+            if self.stack.currentWidget() is placeholder:
+                self.stack.setCurrentWidget(page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+
+    def _build_opening(self) -> None:
+        """After the first paint: build the page the window is opening (unless asked for
+        meanwhile, or the window is closing)."""
+        if self._opening is not None and not self._closing:
+            self.page(self._opening)
+
+    def opening(self) -> bool:
+        """Whether a section's page is still waiting for the window's first paint."""
+        return self._opening is not None
 
     def rebuild_section(self, key: str) -> QWidget:
         """Replace section ``key``'s page with a fresh one (e.g. after unlocking the store)."""
@@ -156,12 +238,15 @@ class MainWindow(QMainWindow):
         if not current.isValid():
             return
         index = current.row()
-        page = self.page(index)
-        self.stack.setCurrentWidget(page)
+        if index == self._opening:  # its OpeningPage stays until after the first paint
+            self.stack.setCurrentIndex(index)
+        else:
+            self.stack.setCurrentWidget(self.page(index))
         self.context.settings.last_section = SECTIONS[index].key
         self.setWindowTitle(f"{SECTIONS[index].title} — {APP_NAME} {__version__}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
         form = self.existing_page("assess")  # an unsaved visit survives as its draft
         if form is not None:
             from myeloma_desk.ui.views.visit_form import AssessView

@@ -2,6 +2,11 @@
 
 A page is created the first time its section is shown, so start-up stays fast. To build a
 section, replace its factory here; nothing else in the window changes.
+
+A section with ``opening`` text (Patients: it opens the patient store) is, when it is the
+first one shown at start-up, built only after the window's first paint: until then the window
+shows its title and that text (main_window.OpeningPage). Nothing imported here or before the
+first paint depends on the store, the evidence database, pydantic or yaml.
 """
 
 from __future__ import annotations
@@ -20,12 +25,15 @@ PageFactory = Callable[[AppContext], QWidget]
 
 @dataclass(frozen=True)
 class SectionSpec:
-    """A navigation entry: key (as stored in settings), title, shortcut and page factory."""
+    """A navigation entry: key (as stored in settings), title, shortcut and page factory;
+    ``opening``: what the window says while the page is prepared after the first paint
+    (empty: the page is built at once)."""
 
     key: Section
     title: str
     shortcut: str
     factory: PageFactory
+    opening: str = ""
 
 
 def _reference(context: AppContext) -> QWidget:
@@ -101,6 +109,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "Patients",
         "Ctrl+1",
         _patients,
+        opening="Opening the patient store…",
     ),
     SectionSpec(
         "assess",

@@ -76,6 +76,7 @@ def test_idle_lock_closes_the_encrypted_store(qtbot: QtBot, tmp_path: Path) -> N
 
 def test_input_restarts_the_countdown(qtbot: QtBot, tmp_path: Path) -> None:
     window = window_at(qtbot, tmp_path)
+    qtbot.waitUntil(window.started, timeout=20_000)  # input is watched from the first paint on
     idle = window.context.idle_lock
     idle.timer.start(60_000)
     qtbot.wait(50)

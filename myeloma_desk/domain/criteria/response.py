@@ -47,6 +47,7 @@ from myeloma_desk.domain.results import (
     ResultValue,
     RuleResult,
     Status,
+    construct_result,
     source,
 )
 from myeloma_desk.domain.snapshot import HistoryEntry, Mrd, Snapshot, _Measured
@@ -272,15 +273,17 @@ class _Quiet(Explanation):
         return met
 
     def _build(self, status: Status, result: ResultValue) -> RuleResult:
-        return RuleResult.model_construct(
-            rule=self.rule,
-            title=self.title,
-            status=status,
-            result=result,
-            detail=self.detail,
-            criteria=[],
-            missing=self.missing,
-            sources=self.sources,
+        return construct_result(
+            {
+                "rule": self.rule,
+                "title": self.title,
+                "status": status,
+                "result": result,
+                "detail": self.detail,
+                "criteria": [],
+                "missing": self.missing,
+                "sources": self.sources,
+            }
         )
 
 
