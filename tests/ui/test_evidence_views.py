@@ -8,6 +8,8 @@ import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
+
 pytest.importorskip("myeloma_desk.evidence.loader", reason="the evidence database is not built")
 
 from myeloma_desk.evidence.loader import load
@@ -229,3 +231,81 @@ def test_opening_regimens_does_not_widen_the_window(window: MainWindow, qtbot: Q
     from PySide6.QtCore import Qt
 
     assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data()
+
+
+def _column(view: EvidenceView, title: str) -> int:
+    model = view.finding_proxy
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return titles.index(title)
+
+
+def test_findings_show_kind_landmark_other_end_points_and_nci_level(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 15: the browser shows each finding's kind, landmark, other end points and level
+    with NCI's definition; at 1280×800 the findings table never scrolls sideways."""
+    from myeloma_desk.evidence.kinds import KINDS, result_kind
+    from myeloma_desk.evidence.levels import describe
+    from myeloma_desk.ui.models.evidence import FINDING_COLUMNS
+
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    view = _evidence(win, qtbot)
+    ev = load()
+    qtbot.waitExposed(view.findings)
+    proxy = view.finding_proxy
+    assert (
+        tuple(proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(proxy.columnCount()))
+        == FINDING_COLUMNS
+    )
+    # the table fits its pane: no horizontal scroll bar, the sentence column elided instead
+    bar = view.findings.horizontalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible()
+    widths = sum(view.findings.columnWidth(c) for c in range(proxy.columnCount()))
+    assert widths <= view.findings.viewport().width()
+
+    level_col, kind_col = _column(view, "Level"), _column(view, "Kind")
+    end_col, sentence_col = _column(view, "End point"), _column(view, "Finding (source sentence)")
+    rows = {proxy.index(r, 0).data(RecordRole).id: r for r in range(proxy.rowCount())}
+    kinds = set()
+    for finding in ev.db.findings:
+        row = rows[finding.id]
+        trial = ev.trials.get(finding.trial or "")
+        kind = proxy.index(row, kind_col).data()
+        assert kind == result_kind(finding, trial) and kind in KINDS
+        kinds.add(kind)
+        tip = proxy.index(row, level_col).data(Qt.ItemDataRole.ToolTipRole)
+        assert tip.startswith(describe(finding.level_of_evidence))
+        if finding.level_of_evidence:
+            assert "(NCI)" in tip and "cancer.gov" in tip
+        if finding.landmark:
+            assert finding.landmark in proxy.index(row, end_col).data()
+        full = proxy.index(row, sentence_col).data(Qt.ItemDataRole.ToolTipRole)
+        assert full == " ".join(finding.sentences)  # the elided cell's whole text
+    assert {"Comparative", "Single-arm", "Toxicity"} <= kinds
+
+    # the details pane: kind, landmark, other end points and NCI's definition of the level
+    finding = next(f for f in ev.db.findings if f.other_end_points and f.level_of_evidence)
+    assert view.select_finding(finding.id)
+    text = view.finding_detail.toPlainText()
+    assert result_kind(finding, ev.trials.get(finding.trial or "")) in text
+    assert "Other end points" in text
+    for other in finding.other_end_points:
+        assert other.endpoint in text
+    assert describe(finding.level_of_evidence) in text.replace("\n", " ")
+    with_landmark = next(f for f in ev.db.findings if f.landmark)
+    assert view.select_finding(with_landmark.id)
+    assert f"landmark: {with_landmark.landmark}" in view.finding_detail.toPlainText()
+    win.close()
+
+
+def test_trial_details_name_regimens_by_abbreviation(window: MainWindow, qtbot: QtBot) -> None:
+    view = _evidence(window, qtbot)
+    maia = load().trials["nct02252172"]
+    assert view.select_trial(maia.id)
+    text = view.trial_detail.toPlainText()
+    assert "supports: DRd" in text and "comparator (the arm it went against): Rd" in text
+    assert "drd" not in text.split()

@@ -17,6 +17,8 @@ from PySide6.QtCore import (
 
 from myeloma_desk.domain.display import SETTING_LABELS
 from myeloma_desk.domain.drugs import drug_class
+from myeloma_desk.evidence.kinds import result_kind
+from myeloma_desk.evidence.levels import attribution, describe
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.names import trial_display_name
 from myeloma_desk.evidence.schema import Finding, Regimen, Setting, Trial
@@ -104,10 +106,13 @@ class RecordTable(ColumnsTableModel, Generic[T]):
         columns: Sequence[tuple[str, Callable[[T], str]]],
         records: Iterable[T] = (),
         parent: QObject | None = None,
+        tooltips: dict[int, Callable[[T], str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._records: list[T] = list(records)
+        # per column, a tooltip other than the cell's whole text (a level's NCI definition)
+        self._tooltips = dict(tooltips or {})
 
     def set_records(self, records: Iterable[T]) -> None:
         self.beginResetModel()
@@ -138,6 +143,8 @@ class RecordTable(ColumnsTableModel, Generic[T]):
         if not index.isValid() or not (0 <= index.row() < len(self._records)):
             return None
         record = self._records[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in self._tooltips:
+            return self._tooltips[index.column()](record)
         if role in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.AccessibleTextRole,
@@ -178,25 +185,56 @@ def trial_label(trial: Trial) -> str:
     return f"{trial_display_name(trial)} (not named in the PDQ)"
 
 
-def finding_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Finding]:
-    def trial_name(f: Finding) -> str:
-        trial = ev.trials.get(f.trial or "")
-        return trial_label(trial) if trial else ""
+def end_point_text(f: Finding) -> str:
+    """The end point with its landmark time ("PFS, 5-year"); other end points are in the
+    detail pane."""
+    text = f.endpoint or ""
+    if f.landmark and f.landmark not in text:
+        text = f"{text}, {f.landmark}" if text else f.landmark
+    return text
 
+
+# The findings table's columns, in order; the last (the sentence) stretches and elides, so the
+# table fits its pane at 1280×800 with no horizontal scrolling (each cell's tooltip is whole).
+FINDING_COLUMNS = ("Level", "Kind", "Trial", "End point", "Finding (source sentence)")
+
+
+def finding_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Finding]:
+    def trial_of(f: Finding) -> Trial | None:
+        return ev.trials.get(f.trial or "")
+
+    def trial_name(f: Finding) -> str:
+        trial = trial_of(f)
+        return trial_label(trial) if trial else "no trial named"
+
+    def full_sentence(f: Finding) -> str:
+        return " ".join(f.sentences)
+
+    columns: list[tuple[str, Callable[[Finding], str]]] = [
+        ("Level", lambda f: f.level_of_evidence or "none"),
+        ("Kind", lambda f: result_kind(f, trial_of(f))),
+        ("Trial", trial_name),
+        ("End point", end_point_text),
+        ("Finding (source sentence)", finding_summary),
+    ]
     return RecordTable(
-        [
-            ("Level", lambda f: f.level_of_evidence or "—"),
-            ("Setting", lambda f: setting_text(f.setting)),
-            ("Trial", trial_name),
-            ("Endpoint", lambda f: f.endpoint or ""),
-            ("Finding (source sentence)", finding_summary),
-        ],
+        columns,
         ev.db.findings,
         parent,
+        tooltips={
+            0: lambda f: (
+                describe(f.level_of_evidence) + (f" {attribution()}" if f.level_of_evidence else "")
+            ),
+            4: full_sentence,
+        },
     )
 
 
 def trial_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Trial]:
+    def abbreviation(regimen_id: str) -> str:
+        reg = ev.regimens.get(regimen_id)
+        return reg.abbreviation if reg else regimen_id
+
     return RecordTable(
         [
             ("Trial", trial_label),
@@ -204,7 +242,7 @@ def trial_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Tria
             ("Setting", lambda t: setting_text(t.setting)),
             ("Design", lambda t: t.design or ""),
             ("Patients", lambda t: t.n_patients or ""),
-            ("Regimens", lambda t: ", ".join(t.regimens)),
+            ("Regimens", lambda t: ", ".join(abbreviation(r) for r in t.regimens)),
         ],
         ev.db.trials,
         parent,

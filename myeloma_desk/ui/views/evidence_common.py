@@ -7,7 +7,9 @@ import html
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from myeloma_desk.evidence.loader import Evidence
+from myeloma_desk.evidence.kinds import result_kind
+from myeloma_desk.evidence.levels import attribution, describe
+from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.schema import Finding, Quote, Trial
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.evidence import setting_text, trial_label
@@ -61,18 +63,22 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
         if f.level_of_evidence
         else ("<b>No level-of-evidence marker</b>")
     )
-    head = [level]
+    head = [level, e(result_kind(f, trial))]
     if f.endpoint:
-        head.append(f"endpoint: {e(f.endpoint)}")
+        head.append(f"end point: {e(f.endpoint)}")
     if trial is not None:
         head.append(f'<a href="evidence:trial:{e(trial.id)}">{e(trial_label(trial))}</a>')
     parts.append(" · ".join(head))
+    # NCI's meaning of the code, with its source (the same text is the table's tooltip)
+    if f.level_of_evidence:
+        parts.append(f"<br/><small>{e(describe(f.level_of_evidence))} {e(attribution())}</small>")
     facts = []
     for label, value in (
         ("patients", f.n_patients),
         ("design", f.design),
         ("population", f.population),
         ("median follow-up", f.median_follow_up),
+        ("landmark", f.landmark),
         ("hazard ratio", f.hr),
         ("P", f.p),
     ):
@@ -89,6 +95,13 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
         facts.append(f"{e(est.endpoint or '')} {e(est.measure)} {e(est.value)}{ci}".strip())
     if facts:
         parts.append("<br/>" + "; ".join(facts))
+    if f.other_end_points:
+        items = []
+        for other in f.other_end_points:
+            when = f" ({e(other.landmark)})" if other.landmark else ""
+            values = "; ".join(f"{e(v.arm)}: {e(v.value)}" for v in other.values)
+            items.append(f"<li>{e(other.endpoint)}{when}{': ' + values if values else ''}</li>")
+        parts.append("<p><b>Other end points</b></p><ul>" + "".join(items) + "</ul>")
     sentences = " ".join(f.sentences)
     parts.append(
         f"<blockquote>“{e(sentences)}”<br/><small>PDQ, {e(f.section)} › "
@@ -116,9 +129,17 @@ def trial_html(t: Trial, findings: Iterable[Finding]) -> str:
             facts.append(f"{label}: {e(value)}")
     if t.arms:
         facts.append("arms: " + e("; ".join(t.arms)))
-    if t.regimens:
-        links = ", ".join(f'<a href="regimens:regimen:{e(r)}">{e(r)}</a>' for r in t.regimens)
-        facts.append("regimens: " + links)
+    regimens = load().regimens
+    for label, ids in (
+        ("supports", t.regimens),
+        ("comparator (the arm it went against)", t.comparator_regimens),
+    ):
+        names = {r: regimens[r].abbreviation if r in regimens else r for r in ids}
+        links = ", ".join(
+            f'<a href="regimens:regimen:{e(r)}">{e(name)}</a>' for r, name in names.items()
+        )
+        if links:
+            facts.append(f"{label}: {links}")
     out.append("<p>" + "<br/>".join(facts) + "</p>")
     if t.name_note:
         out.append(f"<p><small>{e(t.name_note)}</small></p>")
@@ -145,6 +166,29 @@ def references_html(ev: Evidence, refs: Iterable[tuple[str, int]]) -> str:
 
 def with_refs(findings: Iterable[Finding]) -> list[tuple[str, int]]:
     return [(f.section, n) for f in findings for n in f.references]
+
+
+def elide_columns(table: Any, widths: dict[int, int], stretch: int) -> None:
+    """Lay a table out to fit its pane: the columns in ``widths`` sized to their contents but
+    no wider than their cap, column ``stretch`` taking the rest; one line per row, long text
+    elided at its end ("…") with the whole text in the cell's tooltip. No horizontal scroll."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header.setStretchLastSection(False)
+    table.resizeColumnsToContents()
+    for column in range(header.count()):
+        if column == stretch:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            continue
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        cap = widths.get(column)
+        if cap is not None and table.columnWidth(column) > cap:
+            table.setColumnWidth(column, cap)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
 
 def fit_columns(table: Any, cap: int = 260) -> None:

@@ -38,6 +38,7 @@ from myeloma_desk.ui.models.evidence import (
 )
 from myeloma_desk.ui.views.evidence_common import (
     e,
+    elide_columns,
     finding_html,
     fit_columns,
     references_html,
@@ -140,10 +141,13 @@ class EvidenceView(QWidget):
         self.finding_proxy = RecordFilterProxy(self)
         self.findings.setModel(self.finding_proxy)
         self.finding_detail = _browser("Finding with its source sentence")
-        split = QSplitter(Qt.Orientation.Horizontal)
+        # the table above its details: the table has the pane's whole width (no horizontal
+        # scrolling at 1280×800), the details (kind, landmark, other end points, the level with
+        # NCI's definition, the sentence) below
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.findings)
         split.addWidget(self.finding_detail)
-        split.setSizes([700, 500])
+        split.setSizes([380, 320])
         box.addWidget(split, 1)
         self.tabs.addTab(page, "&Findings")
 
@@ -220,7 +224,8 @@ class EvidenceView(QWidget):
         self.trial_model: RecordTable[Trial] = trial_model(evidence, self)
         self.trial_proxy.setSourceModel(self.trial_model)
         # Capped, wrapping columns (tooltips hold each cell whole): nothing cut off mid-name.
-        fit_columns(self.findings, cap=240)
+        # Level, Kind, Trial and End point capped; the sentence stretches and elides
+        elide_columns(self.findings, {0: 60, 1: 110, 2: 170, 3: 170}, stretch=4)
         fit_columns(self.trials, cap=240)
         levels = sorted({f.level_of_evidence for f in evidence.db.findings if f.level_of_evidence})
         self.finding_level.addItems(levels)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
 from myeloma_desk.store import StoreError
 from myeloma_desk.store.errors import StaleRecordError
+from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.timeline import (
@@ -146,6 +147,21 @@ class PatientPage(QWidget):
         self.status = QLabel()
         self.status.setAccessibleName("Patient page status")
         layout.addWidget(self.status)
+        # The clinic server cannot be reached: the record as last read, read-only, marked.
+        self.offline = QFrame()
+        self.offline.setFrameShape(QFrame.Shape.StyledPanel)
+        self.offline.setAccessibleName("Read-only: the clinic server cannot be reached")
+        offline_row = QHBoxLayout(self.offline)
+        self.offline_text = QLabel()
+        self.offline_text.setWordWrap(True)
+        offline_row.addWidget(self.offline_text, 1)
+        self.offline_retry = QPushButton("&Try again")
+        self.offline_retry.setAccessibleName("Read the record from the clinic server again")
+        self.offline_retry.clicked.connect(self.refresh)
+        offline_row.addWidget(self.offline_retry)
+        layout.insertWidget(1, self.offline)
+        self.offline.setVisible(False)
+        self._read_at: dt.datetime | None = None
 
         self.back_button.clicked.connect(self.back_requested)
         self.new_visit_button.clicked.connect(self.new_visit)
@@ -200,7 +216,13 @@ class PatientPage(QWidget):
         record = self.record
         if record is None:
             return
-        record.reload()
+        try:
+            record.reload()
+        except ServerUnavailableError as error:
+            self._show_offline(error)
+            return
+        self._read_at = dt.datetime.now(dt.UTC)
+        self._show_offline(None)
         p = record.patient
         bits = [
             f"<b>{html.escape(p.name)}</b>",
@@ -229,6 +251,28 @@ class PatientPage(QWidget):
         self.chart.set_data(trend_data_for(course))
         if self.lines_editor.model.lines() != record.lines:
             self.lines_editor.model.set_lines(record.lines)
+
+    def _show_offline(self, error: ServerUnavailableError | None) -> None:
+        """While the server cannot be reached the page keeps the record as last read, marked
+        read-only, with every way of changing it disabled until it answers again."""
+        self.offline.setVisible(error is not None)
+        for widget in (
+            self.new_visit_button,
+            self.open_visit_button,
+            self.edit_button,
+            self.archive_button,
+            self.confirm_diagnosis_button,
+            self.lines_editor,
+        ):
+            widget.setEnabled(error is None)
+        if error is None:
+            return
+        when = f"{self._read_at:%Y-%m-%d %H:%M} UTC" if self._read_at else "earlier"
+        self.offline_text.setText(
+            "<b>Read-only: the clinic server cannot be reached.</b> This is the record as "
+            f"last read at {html.escape(when)}; it cannot be changed until the server answers "
+            f"again. ({html.escape(error.problem)})"
+        )
 
     # --- working diagnosis ----------------------------------------------------------------
     def _offer_diagnosis(self, assessed: tuple[str, dt.date] | None) -> None:
@@ -363,6 +407,17 @@ class PatientPage(QWidget):
                 self.refresh()
             if message is not None:
                 return message
+        except ServerUnavailableError as error:
+            if view is None:
+                return str(error)
+            # kept as a local draft and saved when the server is back (views/server_wait.py)
+            from myeloma_desk.ui.views.server_wait import KEPT, hold_until_back
+
+            database = record.store.database
+            hold_until_back(view, getattr(database, "reachable", lambda: False))
+            if record is self.record:
+                self._show_offline(error)
+            return f"{error} {KEPT}"
         except (SnapshotError, StoreError, ValueError) as error:
             return str(error)
         if record is self.record:
