@@ -365,3 +365,26 @@ def test_a_visit_typed_while_the_server_is_away_is_kept_and_saved_when_back(
     assert not assess.has_unsaved_changes() and not wait.waiting
     assert _changed_by(cato)[-1] == "cleo"
     assert not page.offline.isVisibleTo(page) and page.edit_button.isEnabled()
+
+
+def test_a_reader_browses_without_error_and_cannot_save(
+    qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
+) -> None:
+    pid = _visit_of(cato, "Shared, Sam")
+    paths = AppPaths.resolve(str(tmp_path))
+    save_settings(paths, Settings(server_store=server_site.target("remy")))
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.show()
+    view = _patients(win)
+    assert view.store.user == "remy" and view.model.rowCount() == 1
+    qtbot.waitUntil(lambda: view.summaries.pending() == 0 and not view._summarise, timeout=10_000)
+    qtbot.wait(200)
+    assess = _open_visit(win, pid)
+    _albumin(assess, "3.9")
+    assert not assess.save()
+    assert "may read patient records but not change them" in assess.status.text()
+    assert reporter.shown == []  # no error dialog on the way (course summaries included)
+    assert cato.get_visit(pid, DAY).version == 1
+    win.close()
