@@ -17,12 +17,16 @@ def register(subparsers: Any) -> None:
 def _demo(args: argparse.Namespace) -> int:
     from myeloma_desk.cli.patients import _passphrase
     from myeloma_desk.paths import AppPaths
-    from myeloma_desk.store import StoreError, open_store
+    from myeloma_desk.store import Store, StoreError, open_store
     from myeloma_desk.store.demo import load_demo
 
     paths = AppPaths.resolve(args.data_dir).ensure()
+    server = getattr(args, "store", None)
     try:
-        store = open_store(paths, _passphrase(paths), backup_on_open=False)
+        if server:  # the clinic's PostgreSQL store (--store)
+            store = Store.open_server(server, paths)
+        else:
+            store = open_store(paths, _passphrase(paths), backup_on_open=False)
     except StoreError as error:
         print(f"myeloma-desk: {error}", file=sys.stderr)
         return 3

@@ -113,14 +113,21 @@ def report_from_store(args: argparse.Namespace, visit: dt.date | None) -> int:
     the print is recorded in the store's audit log."""
     from myeloma_desk.paths import AppPaths
     from myeloma_desk.store import (
-        NotFoundError,
         PassphraseRequiredError,
+        Store,
         StoreError,
         open_store,
     )
     from myeloma_desk.store.db import DB_NAME
 
     paths = AppPaths.resolve(args.data_dir)
+    server = getattr(args, "store", None)
+    if server:  # the clinic's PostgreSQL store (--store): the print is audited there
+        try:
+            store = Store.open_server(server, paths)
+        except StoreError as error:
+            return _fail(EXIT_FAILED, str(error))
+        return _report_of(args, store, visit)
     if not (paths.data / DB_NAME).exists():
         # Opening would create an empty store; a report must not have that side effect.
         return _fail(EXIT_FAILED, f"no patient store in {paths.data} (see `myeloma-desk demo`)")
@@ -139,6 +146,13 @@ def report_from_store(args: argparse.Namespace, visit: dt.date | None) -> int:
             store = open_store(paths, passphrase, backup_on_open=False)
     except StoreError as error:
         return _fail(EXIT_FAILED, str(error))
+    return _report_of(args, store, visit)
+
+
+def _report_of(args: argparse.Namespace, store: Any, visit: dt.date | None) -> int:
+    """The report from an open store (closed afterwards), local or on the clinic server."""
+    from myeloma_desk.store import NotFoundError
+
     with store:
         patient = store.find_by_identifier(args.patient)
         if patient is None:

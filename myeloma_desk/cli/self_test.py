@@ -47,6 +47,7 @@ class Context:
 
     data_dir: str | None
     scratch: Path | None = None
+    server: str | None = None  # --store: the clinic's PostgreSQL store is checked instead
 
     def paths(self) -> AppPaths:
         """The app folders, created (AppPaths.ensure)."""
@@ -312,6 +313,8 @@ def check_store(ctx: Context) -> str:
     open_store = getattr(store_module, "open_store", None) if store_module else None
     if open_store is None:
         raise not_available("myeloma_desk.store.open_store")
+    if ctx.server:
+        return _check_server(ctx, store_module)
     try:
         store = open_store(ctx.paths(), backup_on_open=False)
     except Exception as error:
@@ -332,6 +335,30 @@ def check_store(ctx: Context) -> str:
         store.close()
     return (
         f"opened: schema version {version}, {patients} patient(s); {_encryption(ctx, open_store)}"
+    )
+
+
+def _check_server(ctx: Context, store_module: Any) -> str:
+    """--store: the clinic server answers, as which role, its schema and patient count."""
+    assert ctx.server is not None
+    try:
+        store = store_module.Store.open_server(ctx.server, ctx.paths())
+    except store_module.StoreError as error:
+        raise CheckFailed(str(error)) from error
+    try:
+        version = store.schema_version()
+        patients = store.count_patients()
+        user, roles = store.user, sorted(store.roles())
+        guarded = store.verify_audit()
+    finally:
+        store.close()
+    role = ", ".join(r.removeprefix("myeloma_") for r in roles) or "no Myeloma Desk role"
+    audit = "audit log and its protections intact" if guarded.ok else guarded.message()
+    if not guarded.ok:
+        raise CheckFailed(f"clinic server: {audit}")
+    return (
+        f"clinic server: signed in as {user} ({role}), schema version {version}, "
+        f"{patients} patient(s); {audit}"
     )
 
 
@@ -414,7 +441,7 @@ def run(args: argparse.Namespace) -> int:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(errors="backslashreplace")
-    ctx = Context(data_dir=args.data_dir)
+    ctx = Context(data_dir=args.data_dir, server=getattr(args, "store", None))
     print(f"{APP_NAME} {__version__} self-test ({describe_build()})")
     try:
         outcomes = run_checks(ctx)

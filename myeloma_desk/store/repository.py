@@ -175,7 +175,9 @@ class Store:
         from myeloma_desk.store import server
 
         connection = server.connect(target)
-        database = server.PostgresDatabase(connection, server.describe(server.conninfo_of(target)))
+        database = server.PostgresDatabase(
+            connection, server.describe(server.conninfo_of(target)), target
+        )
         files = server.ServerFiles(database, paths, clock)
         try:
             store = cls(files, database)

@@ -134,10 +134,34 @@ class PostgresDatabase:
 
     dialect = "postgresql"
 
-    def __init__(self, connection: Any, where: str = "the clinic's database") -> None:
+    def __init__(
+        self, connection: Any, where: str = "the clinic's database", target: str | None = None
+    ) -> None:
         self.raw = connection
         self.where = where
+        self.target = target  # to connect again after the connection was lost
+        self._depth = 0  # write transactions open (no reconnect inside one)
         self._psycopg = psycopg_module()
+
+    def _usable(self) -> None:
+        """A connection lost (server restarted, network down) is opened again before the next
+        statement; while the server cannot be reached this raises ServerUnavailableError."""
+        if self.target is None or not (self.raw.closed or self.raw.broken):
+            return
+        if self._depth:
+            return  # never mid-transaction: the loss reaches the caller, nothing half-written
+        self.raw = connect(self.target)
+
+    def reachable(self) -> bool:
+        """Whether the server answers now: a connection of its own, opened and closed (safe in
+        a worker thread while the store's own connection is used elsewhere)."""
+        if self.target is None:
+            return not self.raw.closed
+        try:
+            connect(self.target).close()
+        except StoreError:
+            return False
+        return True
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -156,15 +180,14 @@ class PostgresDatabase:
                 "reload and try again"
             ) from None
         except self._psycopg.OperationalError as error:
-            raise ServerUnavailableError(
-                self.where, str(error).strip() or "connection lost"
-            ) from None
+            raise ServerUnavailableError(self.where, problem_of(error)) from None
 
     @property
     def user(self) -> str:
         return str(self.raw.info.user)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        self._usable()
         with self._errors():
             if params:
                 return self.raw.execute(_translate(sql), tuple(params))
@@ -174,6 +197,7 @@ class PostgresDatabase:
         batch = [tuple(row) for row in rows]
         if not batch:
             return
+        self._usable()
         with self._errors(), self.raw.cursor() as cursor:
             cursor.executemany(_translate(sql), batch)
 
@@ -183,9 +207,14 @@ class PostgresDatabase:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:
-        with self._errors(), self.raw.transaction():
-            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-            yield self
+        self._usable()
+        self._depth += 1
+        try:
+            with self._errors(), self.raw.transaction():
+                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                yield self
+        finally:
+            self._depth -= 1
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -269,7 +298,7 @@ class ServerFiles:
     def connection(self) -> Any:
         if self.conn is None:
             raise StoreError("the patient store is closed (locked); open it again")
-        return self.conn
+        return self.database.raw  # connected again after a loss (PostgresDatabase._usable)
 
     def database_errors(self) -> tuple[type[BaseException], ...]:
         return (psycopg_module().Error,)

@@ -311,3 +311,80 @@ def test_an_unreachable_server_says_so_and_offers_the_setting(qtbot: QtBot, tmp_
     )
     assert "nothing was changed" in text
     win.close()
+
+
+def test_a_visit_typed_while_the_server_is_away_is_kept_and_saved_when_back(
+    window: MainWindow,
+    cato: Store,
+    server_site: Any,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from myeloma_desk.ui.views import server_wait
+
+    monkeypatch.setattr(server_wait, "RETRY_MS", 100)
+    pid = _visit_of(cato, "Shared, Sam")
+    assess = _open_visit(window, pid)
+    _albumin(assess, "3.9")
+    superuser: Any = server_site.cluster.superuser()
+    try:
+        # the server goes away for cleo: her connection is cut and she cannot log in again
+        superuser.execute("ALTER ROLE cleo NOLOGIN")
+        superuser.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'cleo'"
+        )
+        assert not assess.save()
+        status = assess.status.text()
+        assert status.startswith("Not saved: The clinic's patient database")
+        assert "cannot be reached" in status and "nothing was changed" in status
+        assert "kept as a draft on this computer" in status
+        assert assess.drafts is not None
+        draft = assess.drafts.load(assess.draft_key)
+        assert draft is not None and draft.data["albumin"]["value"] == 3.9
+        wait = assess.findChild(server_wait.ServerWait)
+        assert isinstance(wait, server_wait.ServerWait) and wait.waiting
+        qtbot.waitUntil(lambda: wait.attempts >= 3, timeout=15_000)  # asked again, still away
+        assert cato.get_visit(pid, DAY).version == 1 and assess.has_unsaved_changes()
+        # the patient page keeps the record as last read, marked read-only
+        page = _patients(window).patient_page
+        page.refresh()
+        assert page.offline.isVisibleTo(page)
+        assert "Read-only: the clinic server cannot be reached" in page.offline_text.text()
+        assert "as last read at " in page.offline_text.text()
+        assert "Shared, Sam" in page.header.text()
+        assert not page.edit_button.isEnabled() and not page.new_visit_button.isEnabled()
+        assert not page.lines_editor.isEnabled()
+    finally:
+        superuser.execute("ALTER ROLE cleo LOGIN")
+        superuser.close()
+    qtbot.waitUntil(lambda: cato.get_visit(pid, DAY).version == 2, timeout=15_000)
+    stored = cato.get_visit(pid, DAY)
+    assert stored.snapshot.albumin is not None and stored.snapshot.albumin.value == 3.9
+    assert assess.status.text() == server_wait.BACK
+    assert assess.drafts.load(assess.draft_key) is None
+    assert not assess.has_unsaved_changes() and not wait.waiting
+    assert _changed_by(cato)[-1] == "cleo"
+    assert not page.offline.isVisibleTo(page) and page.edit_button.isEnabled()
+
+
+def test_a_reader_browses_without_error_and_cannot_save(
+    qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
+) -> None:
+    pid = _visit_of(cato, "Shared, Sam")
+    paths = AppPaths.resolve(str(tmp_path))
+    save_settings(paths, Settings(server_store=server_site.target("remy")))
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.show()
+    view = _patients(win)
+    assert view.store.user == "remy" and view.model.rowCount() == 1
+    qtbot.waitUntil(lambda: view.summaries.pending() == 0 and not view._summarise, timeout=10_000)
+    qtbot.wait(200)
+    assess = _open_visit(win, pid)
+    _albumin(assess, "3.9")
+    assert not assess.save()
+    assert "may read patient records but not change them" in assess.status.text()
+    assert reporter.shown == []  # no error dialog on the way (course summaries included)
+    assert cato.get_visit(pid, DAY).version == 1
+    win.close()

@@ -78,6 +78,16 @@ IMS_B2M = 5.5  # β2-microglobulin ≥ 5.5 mg/L ...
 IMS_NORMAL_CREATININE = 1.2  # ... with normal creatinine (< 1.2 mg/dL)
 IGH_TRANSLOCATIONS = (Fish.T_4_14, Fish.T_14_16, Fish.T_14_20)
 ONE_Q = (Fish.GAIN1Q, Fish.AMP1Q)
+# Every finding, once: iterating the enum class itself costs microseconds on each call.
+ALL_FISH = tuple(Fish)
+
+# Criterion texts built once from the constants above (issue 18).
+PCL_TEXT = f"plasma cell leukemia (circulating plasma cells ≥ {fmt(PCL_CIRCULATING)}%, IMWG 2021)"
+DEL17P_TEXT = f"del(17p) in > {fmt(DEL17P_FRACTION)}% clonal fraction and/or TP53 mutation"
+B2M_TEXT = (
+    f"β2-microglobulin ≥ {fmt(IMS_B2M)} mg/L with normal creatinine "
+    f"(< {fmt(IMS_NORMAL_CREATININE)} mg/dL)"
+)
 
 
 @rule(
@@ -91,11 +101,7 @@ def cytogenetic_risk_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["pdq_wording"] = PDQ_TABLE_3_WORDING
     cpc = val(s, "circulating_plasma_cells_percent")
     pcl: Tri = None if cpc is None else ge(cpc, PCL_CIRCULATING)
-    e.criterion(
-        f"plasma cell leukemia (circulating plasma cells ≥ {fmt(PCL_CIRCULATING)}%, IMWG 2021)",
-        pcl,
-        s.shown("circulating_plasma_cells_percent"),
-    )
+    e.criterion(PCL_TEXT, pcl, s.shown("circulating_plasma_cells_percent"))
     if cpc is not None and gt(cpc, PCL_LIKE_CIRCULATING) and not pcl:
         e.detail["circulating_note"] = (
             "The PDQ writes '>2%–5% circulating plasma cells' for plasma cell leukemia; "
@@ -160,12 +166,14 @@ def _j(items: list[str]) -> str:
 def high_risk_ims_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """High risk if any of four criteria (Avet-Loiseau 2025); otherwise standard risk."""
     found = None if s.fish is None else set(s.fish)
-    has: dict[Fish, Tri] = {f: None if found is None else f in found for f in Fish}
+    has: dict[Fish, Tri] = (
+        dict.fromkeys(ALL_FISH) if found is None else {f: f in found for f in ALL_FISH}
+    )
     fraction = val(s, "del17p_clonal_fraction_percent")
     big_clone: Tri = None if fraction is None else gt(fraction, DEL17P_FRACTION)
     a = tri_any([tri_all([has[Fish.DEL17P], big_clone]), has[Fish.TP53_MUTATION]])
     e.criterion(
-        f"del(17p) in > {fmt(DEL17P_FRACTION)}% clonal fraction and/or TP53 mutation",
+        DEL17P_TEXT,
         a,
         _fish_text(s, (Fish.DEL17P, Fish.TP53_MUTATION))
         + (
@@ -197,8 +205,7 @@ def high_risk_ims_imwg(s: Snapshot, e: Explanation) -> RuleResult:
         ]
     )
     e.criterion(
-        f"β2-microglobulin ≥ {fmt(IMS_B2M)} mg/L with normal creatinine "
-        f"(< {fmt(IMS_NORMAL_CREATININE)} mg/dL)",
+        B2M_TEXT,
         d,
         f"β2M {s.shown('beta2_microglobulin')}; creatinine {s.shown('creatinine')}",
     )

@@ -8,6 +8,7 @@ current therapy is the last line of ``therapy_lines`` when it has no end date.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -81,13 +82,11 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
 
     def prompt(pid: str, trigger: str, *texts: str) -> None:
         prompts.append({"id": pid, "trigger": trigger, "text": " ".join(texts)})
-        e.criterion(pid.replace("_", " "), True, trigger)
+        e.criterion(_name(pid), True, trigger)
 
     def unknown(pid: str, *needs: str) -> None:
         not_assessed[pid] = list(needs)
-        e.criterion(
-            pid.replace("_", " "), None, "needs " + ", ".join(field_label(n).lower() for n in needs)
-        )
+        e.criterion(_name(pid), None, _needs_text(needs))
 
     line = current_line(s)
     classes: set[DrugClass] = set()
@@ -179,6 +178,19 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
 
 
 Prompt = Callable[..., None]
+
+
+@functools.cache
+def _name(pid: str) -> str:
+    """A prompt's criterion name (built once per prompt, issue 18)."""
+    return pid.replace("_", " ")
+
+
+@functools.cache
+def _needs_text(needs: tuple[str, ...]) -> str:
+    """'needs lytic lesions, …' for a prompt that could not be assessed (built once per set of
+    needs; the sets are the fixed ones of this module and one per recorded line)."""
+    return "needs " + ", ".join(field_label(n).lower() for n in needs)
 
 
 def _spinal_radiation(s: Snapshot, e: Explanation, prompt: Prompt, unknown: Prompt) -> None:

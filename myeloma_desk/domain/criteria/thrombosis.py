@@ -96,7 +96,12 @@ def on_imid(s: Snapshot) -> tuple[bool | None, str]:
 
 
 def _factors(s: Snapshot) -> tuple[dict[str, bool | None], dict[str, str]]:
-    """IMPEDE items (True/False/None) and how each is shown."""
+    """IMPEDE items (True/False/None) and how each is shown (read once per snapshot: both
+    rules of this module use them; callers do not modify them)."""
+    return s.derived("thrombosis.factors", _read_factors)
+
+
+def _read_factors(s: Snapshot) -> tuple[dict[str, bool | None], dict[str, str]]:
     vte = s.vte_risk_factors
     imid, imid_how = on_imid(s)
     bmi_value, bmi_how = bmi(s)
@@ -143,6 +148,16 @@ FIELD_OF = {
 }
 
 
+# Each IMPEDE item's criterion text ("history of vte (+5)") and the input it needs, built once
+# from the points above (issue 18: constant label text is not formatted on every call).
+IMPEDE_LABELS = {
+    name: f"{name.replace('_', ' ')} ({'+' if points > 0 else ''}{points})"
+    for name, points in IMPEDE_POINTS.items()
+}
+NEEDS_OF = {name: FIELD_OF.get(name, f"vte_risk_factors.{name}") for name in IMPEDE_POINTS}
+FACTOR_NAMES = {name: name.replace("_", " ") for name in IMPEDE_POINTS}
+
+
 @rule("impede_vte", "IMPEDE VTE score", "thrombosis", sources=(SANFILIPPO_2019,))
 def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
     """Sum of points: ≤ 3 low, 4–7 intermediate, ≥ 8 high."""
@@ -152,13 +167,12 @@ def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
     # Mutually exclusive pairs: an unknown dose or prophylaxis adds its full range once.
     for name, value in items.items():
         points = IMPEDE_POINTS[name]
-        label = f"{name.replace('_', ' ')} ({'+' if points > 0 else ''}{points})"
-        e.criterion(label, value, shown[name])
+        e.criterion(IMPEDE_LABELS[name], value, shown[name])
         if value:
             low += points
             high += points
         elif value is None:
-            e.need(FIELD_OF.get(name, f"vte_risk_factors.{name}"))
+            e.need(NEEDS_OF[name])
             if name in ("dexamethasone_low", "prophylactic_lmwh_or_aspirin"):
                 continue  # counted with its pair below
             if name == "dexamethasone_high":
@@ -220,12 +234,12 @@ def vte_prophylaxis_pdq(s: Snapshot, e: Explanation) -> RuleResult:
         "tunneled_line_or_cvc",
     ):
         value = items[name]
-        e.criterion(name.replace("_", " "), value, shown[name])
+        e.criterion(FACTOR_NAMES[name], value, shown[name])
         if value:
             present.append(name)
         elif value is None:
             unknown.append(name)
-            e.need(FIELD_OF.get(name, f"vte_risk_factors.{name}"))
+            e.need(NEEDS_OF[name])
     dex = s.vte_risk_factors.dexamethasone if s.vte_risk_factors else None
     e.criterion(
         "high-dose dexamethasone (> 160 mg/month)",

@@ -1,0 +1,90 @@
+"""While the clinic server cannot be reached: keep the visit being typed as a local draft and
+save it as soon as the server answers again.
+
+The visit form's save (through the patient page) fails with
+:class:`~myeloma_desk.store.server.ServerUnavailableError`; :func:`hold_until_back` then writes
+the form to its draft at once (in the workstation's data folder, as every draft), says so
+plainly, and asks the server every few seconds, in a worker thread on a connection of its own
+(so the window never waits for a network timeout), whether it answers. When it does, the form
+is saved through its usual save — with the version check, so a change someone else saved in
+the meantime opens the conflict dialog instead of being overwritten. Showing another visit in
+the form, or discarding the changes, stops the wait (the draft stays and is offered back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from myeloma_desk.ui.views.visit_form import AssessView
+from myeloma_desk.ui.workers import Worker
+
+RETRY_MS = 5_000  # how often the server is asked again
+
+KEPT = (
+    "Your visit is kept as a draft on this computer and is saved as soon as the server "
+    "answers again (it is asked every few seconds)."
+)
+BACK = "Saved: the clinic server answers again."
+
+
+class ServerWait(QObject):
+    """One visit form's pending save (a child of the form; see the module docstring)."""
+
+    def __init__(self, view: AssessView, reachable: Callable[[], bool]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.reachable = reachable
+        self.key = view.draft_key
+        self.interval = RETRY_MS
+        self.attempts = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._ask)
+        self._worker = Worker(self)
+        self._asking = False
+
+    @property
+    def waiting(self) -> bool:
+        return self._timer.isActive() or self._asking
+
+    def start(self, reachable: Callable[[], bool]) -> None:
+        self.reachable = reachable
+        self.key = self.view.draft_key
+        self.view.save_draft()
+        if not self.waiting:
+            self._timer.start(self.interval)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _still_pending(self) -> bool:
+        view = self.view
+        return view.draft_key == self.key and view.has_unsaved_changes()
+
+    def _ask(self) -> None:
+        if not self._still_pending():
+            return
+        self._asking = True
+        self.attempts += 1
+        self._worker.submit(self.reachable, self._answered, key="server")
+
+    def _answered(self, answers: object) -> None:
+        self._asking = False
+        if not self._still_pending():
+            return
+        if answers and self.view.save():
+            self.view.status.setText(BACK)
+            return
+        if self._still_pending() and not self._timer.isActive():
+            self._timer.start(self.interval)  # still away (or refused again): ask later
+
+
+def hold_until_back(view: AssessView, reachable: Callable[[], bool]) -> ServerWait:
+    """Keep ``view``'s visit as a draft and save it when ``reachable()`` says the server is back."""
+    wait = view.findChild(ServerWait)
+    if not isinstance(wait, ServerWait):
+        wait = ServerWait(view, reachable)
+    wait.start(reachable)
+    return wait
