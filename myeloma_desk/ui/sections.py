@@ -3,10 +3,10 @@
 A page is created the first time its section is shown, so start-up stays fast. To build a
 section, replace its factory here; nothing else in the window changes.
 
-A section with ``opening`` text (Patients: it opens the patient store) is, when it is the
-first one shown at start-up, built only after the window's first paint: until then the window
-shows its title and that text (main_window.OpeningPage). Nothing imported here or before the
-first paint depends on the store, the evidence database, pydantic or yaml.
+The first section shown at start-up (the last one used) is built only after the window's first
+paint: until then the window shows its title and its ``opening`` text ("Opening the patient
+store…", main_window.OpeningPage). Nothing imported here or before the first paint depends on
+the store, the engine, the evidence database, pydantic or yaml.
 """
 
 from __future__ import annotations
@@ -104,38 +104,14 @@ def _not_built(title: str, what: str) -> PageFactory:
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("patients", "Patients", "Ctrl+1", _patients, "Opening the patient store…"),
+    SectionSpec("assess", "Assess", "Ctrl+2", _assess, "Preparing the visit form…"),
     SectionSpec(
-        "patients",
-        "Patients",
-        "Ctrl+1",
-        _patients,
-        opening="Opening the patient store…",
+        "regimens", "Regimens", "Ctrl+3", _regimens, "Loading the regimens the PDQ describes…"
     ),
-    SectionSpec(
-        "assess",
-        "Assess",
-        "Ctrl+2",
-        _assess,
-    ),
-    SectionSpec(
-        "regimens",
-        "Regimens",
-        "Ctrl+3",
-        _regimens,
-    ),
-    SectionSpec(
-        "evidence",
-        "Evidence",
-        "Ctrl+4",
-        _evidence,
-    ),
-    SectionSpec("reference", "Reference", "Ctrl+5", _reference),
-    SectionSpec(
-        "calculators",
-        "Calculators",
-        "Ctrl+6",
-        _calculators,
-    ),
+    SectionSpec("evidence", "Evidence", "Ctrl+4", _evidence, "Loading the evidence database…"),
+    SectionSpec("reference", "Reference", "Ctrl+5", _reference, "Loading the PDQ text…"),
+    SectionSpec("calculators", "Calculators", "Ctrl+6", _calculators, "Preparing the calculators…"),
 )
 
 
