@@ -239,13 +239,15 @@ class AssessView(QWidget):
         self.save_button.setAccessibleName("Save the visit to the patient record")
         self.status = QLabel()
         self.status.setAccessibleName("Save status")
-        top.addWidget(self.status)
+        # its own row, wrapped: a message (server away, a conflict) is read whole, not cut
+        self.status.setWordWrap(True)
         top.addWidget(self.new_button)
         top.addWidget(self.options_button)
         top.addWidget(self.print_button)
         top.addWidget(self.pdf_button)
         top.addWidget(self.save_button)
         layout.addLayout(top)
+        layout.addWidget(self.status)
 
         self.form = SnapshotForm(VISIT_GROUPS, tabs=True)
         self.form.setAccessibleName("Visit form")
