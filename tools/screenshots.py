@@ -62,6 +62,14 @@ def grab(app: QApplication, window: MainWindow, out: Path, name: str) -> Path:
     return path
 
 
+def wait_for_course(patients: QWidget) -> None:
+    """The patient page builds the course in a worker: grab it once it is shown."""
+    page = getattr(patients, "patient_page", None)
+    wait = getattr(page, "wait_for_course", None)
+    if callable(wait):
+        wait()
+
+
 def shoot(out: Path) -> list[Path]:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -82,6 +90,7 @@ def shoot(out: Path) -> list[Path]:
         patient_page = getattr(patients, "open_first_patient", None)
         if callable(patient_page):
             patient_page()
+            wait_for_course(patients)
             written.append(grab(app, window, out, "patient-timeline"))
             trends = getattr(patients, "show_trends", None)
             if callable(trends):
@@ -150,6 +159,7 @@ def shoot(out: Path) -> list[Path]:
             )
             if relapsed is not None:
                 open_patient(relapsed)
+                wait_for_course(patients)
                 options_page = page.open_regimens()
                 prepare = getattr(options_page, "prepare_screenshot", None)
                 if callable(prepare):

@@ -125,6 +125,23 @@ def test_the_window_works_on_the_clinic_server(window: MainWindow, cato: Store) 
     assert _changed_by(cato)[-1] == "cleo"
 
 
+def test_no_password_in_the_settings_logs_or_drafts(
+    window: MainWindow, cato: Store, server_site: Any, tmp_path: Path
+) -> None:
+    pid = _visit_of(cato, "Shared, Sam")
+    assess = _open_visit(window, pid)
+    _albumin(assess, "3.9")
+    assess.save_draft()
+    assert assess.save()
+    window.close()
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "settings.json" for p in files)
+    for path in files:
+        text = path.read_bytes().decode("latin-1")
+        for secret in server_site.cluster.passwords.values():
+            assert secret not in text, path
+
+
 @pytest.mark.parametrize("choice", [conflict.CANCEL, conflict.COPY_MINE])
 def test_a_stale_visit_save_overwrites_nothing(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, choice: str
