@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -42,10 +43,10 @@ from myeloma_desk.ui.views.patients.common import table_view
 from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
 from myeloma_desk.ui.widgets.fields import FormState
 from myeloma_desk.ui.widgets.report_actions import (
-    not_saved_message,
     open_preview,
-    reports_available,
-    save_pdf,
+    paint_report,
+    report_or_message,
+    save_pdf_to_status,
 )
 from myeloma_desk.ui.widgets.trend_chart import TrendChart
 from myeloma_desk.ui.workers import Worker
@@ -515,13 +516,13 @@ class PatientPage(QWidget):
             if view is None:
                 return str(error)
             # kept as a local draft and saved when the server is back (views/server_wait.py)
-            from myeloma_desk.ui.views.server_wait import KEPT, hold_until_back
+            from myeloma_desk.ui.views.server_wait import hold_until_back, kept_where
 
             database = record.store.database
             hold_until_back(view, getattr(database, "reachable", lambda: False))
             if record is self.record:
                 self._show_offline(error)
-            return f"{error} {KEPT}"
+            return f"{error} {kept_where(view)}"
         except (SnapshotError, StoreError, ValueError) as error:
             return str(error)
         if record is self.record:
@@ -565,7 +566,7 @@ class PatientPage(QWidget):
         record = self.record
         day = day or self.report_date()
         if record is None or day is None:
-            raise ValueError("no visit to report: enter a visit first")
+            raise ValueError("No visit to report yet: enter a visit first.")
         settings = self.context.settings
         return assessment_report(
             record.snapshot_for(day),
@@ -581,13 +582,11 @@ class PatientPage(QWidget):
 
     def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
         """The preview's paint callback: draws ``doc`` on the preview's printer."""
-        from myeloma_desk.reports.render_qt import print_to
-
-        return int(print_to(printer, doc))
+        return paint_report(printer, doc)
 
     def print_preview(self) -> QPrintPreviewDialog | None:
         """Open the print preview of the selected (or latest) visit."""
-        doc = self._report_or_message()
+        doc = report_or_message(self.report_doc, self.status)
         if doc is None:
             return None
         day = doc.header.visit_date
@@ -599,19 +598,7 @@ class PatientPage(QWidget):
 
     def save_pdf(self, path: str | None = None) -> tuple[Path, int] | None:
         """Save the selected (or latest) visit's report as a PDF (asks where unless ``path``)."""
-        doc = self._report_or_message()
-        if doc is None:
-            return None
-        try:
-            saved = save_pdf(self, doc, path)
-        except OSError as error:
-            self.status.setText(not_saved_message(error))
-            return None
-        if saved is not None:
-            target, pages = saved
-            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
-            self._record_print("pdf", doc, pages)
-        return saved
+        return self._save_as_pdf(self.report_doc, path)
 
     def course_doc(self) -> CourseReportDoc:
         """The course report of the patient (pure data from reports.course_report)."""
@@ -619,7 +606,7 @@ class PatientPage(QWidget):
 
         record = self.record
         if record is None or not record.visits:
-            raise ValueError("no course to report: enter a visit first")
+            raise ValueError("No course to report yet: enter a visit first.")
         settings = self.context.settings
         return course_report(
             record.course,
@@ -631,7 +618,7 @@ class PatientPage(QWidget):
 
     def print_course(self) -> QPrintPreviewDialog | None:
         """Open the print preview of the course report (print or PDF from there)."""
-        doc = self._course_or_message()
+        doc = report_or_message(self.course_doc, self.status)
         if doc is None:
             return None
         self._preview = open_preview(self, doc, show=self.show_dialogs)
@@ -640,39 +627,19 @@ class PatientPage(QWidget):
 
     def save_course_pdf(self, path: str | None = None) -> tuple[Path, int] | None:
         """Save the course report as a PDF (asks where unless ``path`` is given)."""
-        doc = self._course_or_message()
+        return self._save_as_pdf(self.course_doc, path)
+
+    def _save_as_pdf(
+        self, build: Callable[[], ReportDoc | CourseReportDoc], path: str | None
+    ) -> tuple[Path, int] | None:
+        """Build a report, save it as a PDF (status says where or why not) and log the print."""
+        doc = report_or_message(build, self.status)
         if doc is None:
             return None
-        try:
-            saved = save_pdf(self, doc, path)
-        except OSError as error:
-            self.status.setText(not_saved_message(error))
-            return None
+        saved = save_pdf_to_status(self, doc, self.status, path)
         if saved is not None:
-            target, pages = saved
-            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
-            self._record_print("pdf", doc, pages)
+            self._record_print("pdf", doc, saved[1])
         return saved
-
-    def _course_or_message(self) -> CourseReportDoc | None:
-        if not reports_available():
-            self.status.setText("Printing is not available in this build.")
-            return None
-        try:
-            return self.course_doc()
-        except ValueError as error:
-            self.status.setText(str(error))
-            return None
-
-    def _report_or_message(self) -> ReportDoc | None:
-        if not reports_available():
-            self.status.setText("Printing is not available in this build.")
-            return None
-        try:
-            return self.report_doc()
-        except ValueError as error:
-            self.status.setText(str(error))
-            return None
 
     def _record_print(
         self, kind: str, doc: ReportDoc | CourseReportDoc, pages: int | None = None
