@@ -1,6 +1,7 @@
 """Start-up (issue 18): ratios measured in the same run, so the machine's load cancels out.
 
-Run: bash dev.sh bench   (or .venv/bin/python benchmarks/bench_startup.py [--patients N])
+Run: bash dev.sh bench   (or .venv/bin/python benchmarks/bench_startup.py [--patients N] [--runs N]
+     [--keep DIR: generate the store in DIR once and reuse it])
 Targets (issue 18):
   - time from process launch to the first shown window ≤ 2 × that of a minimal PySide6 window;
   - peak memory (max RSS) of that start ≤ 1.5 × the minimal window's;
