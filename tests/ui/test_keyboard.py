@@ -124,6 +124,11 @@ def test_keyboard_only_diagnosis_visit(window: MainWindow, qtbot: QtBot) -> None
 
     press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the Patients section
     assert window.current_page() is view
+    assert page.wait_for_course()  # the course is built off the GUI thread
+    # Processing events lets the offscreen platform deactivate the window (it has no window
+    # manager); a keyboard user's window stays active, so activate it again.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
     assert page.diagnosis_offer.isVisibleTo(page)
     tab_to(qtbot, "Confirm the assessed diagnosis as the working diagnosis")
     press(qtbot, Qt.Key.Key_Space)

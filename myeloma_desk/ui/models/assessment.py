@@ -6,6 +6,7 @@ groups that matter then first, with the diagnosis-visit rules carried from the d
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -217,6 +218,17 @@ def field_label(name: str) -> str:
     parts = [display_label(head)]
     parts += [humanize(p).lower() if p.isidentifier() else p for p in rest if not p.isdigit()]
     return ": ".join(parts)
+
+
+def missing_html(result: RuleResult) -> str:
+    """What a result still needs, each field a ``field:`` link that focuses it in the form
+    ("Needed to decide: Albumin, LDH"; "Not recorded: …" for a result decided without it)."""
+    links = ", ".join(
+        f'<a href="field:{html.escape(m)}">{html.escape(field_label(m))}</a>'
+        for m in result.missing
+    )
+    lead = "Needed to decide" if result.status == "cannot_determine" else "Not recorded"
+    return f"<p><b>{lead}:</b> {links}</p>"
 
 
 def carried_text(day: dt.date, short: bool = False) -> str:

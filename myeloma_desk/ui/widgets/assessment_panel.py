@@ -30,9 +30,9 @@ from myeloma_desk.ui.models.assessment import (
     ResultRole,
     RowKindRole,
     carried_text,
-    field_label,
     humanize,
     key_result,
+    missing_html,
     readable,
     result_text,
 )
@@ -94,12 +94,7 @@ def explanation_html(
             out.append(f"<li>{_MARK[c.met]}: {html.escape(readable(c.name))}{value}</li>")
         out.append("</ul>")
     if result.missing:
-        links = ", ".join(
-            f'<a href="field:{html.escape(m)}">{html.escape(field_label(m))}</a>'
-            for m in result.missing
-        )
-        lead = "Needed to decide" if result.status == "cannot_determine" else "Not recorded"
-        out.append(f"<p><b>{lead}:</b> {links}</p>")
+        out.append(missing_html(result))
     assumptions = result.detail.get("assumptions") or []
     if assumptions:
         out.append("<p><b>Assumptions</b></p><ul>")

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from myeloma_desk.domain.results import SOURCES, RuleResult
-from myeloma_desk.ui.models.assessment import field_label, humanize, readable, result_text
+from myeloma_desk.ui.models.assessment import humanize, missing_html, readable, result_text
 
 _MARK = {True: "✓", False: "✗", None: "?"}
 _STATUS = {
@@ -69,12 +69,7 @@ def result_box_html(result: RuleResult) -> str:
         )
         out.append(f"<ul style='margin-left: 0px'>{rows}</ul>")
     if result.missing:
-        links = ", ".join(
-            f'<a href="field:{html.escape(m)}">{html.escape(field_label(m))}</a>'
-            for m in result.missing
-        )
-        lead = "Needed to decide" if result.status == "cannot_determine" else "Not recorded"
-        out.append(f"<p><b>{lead}:</b> {links}</p>")
+        out.append(missing_html(result))
     if result.sources:
         names = "; ".join(html.escape(label) for label in result.sources)
         out.append(f"<p><small>Source{'s' if len(result.sources) > 1 else ''}: {names}</small></p>")
