@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
@@ -37,8 +37,6 @@ from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.sections import SECTIONS, default_section
 
 log = logging.getLogger(__name__)
-
-SectionKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
 class OpeningPage(QWidget):
@@ -75,7 +73,6 @@ class MainWindow(QMainWindow):
         self.nav_model = QStandardItemModel(self)
         for spec in SECTIONS:
             item = QStandardItem(spec.title)
-            item.setData(spec.key, SectionKeyRole)
             item.setToolTip(f"{spec.title} ({spec.shortcut})")
             item.setEditable(False)
             self.nav_model.appendRow(item)

@@ -317,3 +317,30 @@ def test_demo_patient_between_induction_and_maintenance(demo_store: Store) -> No
     assert course.visit(D("2022-05-24")).phase == "Off therapy after 1 line"
     # Refractoriness in the display vocabulary's words, not built from its id.
     assert course.state.text.endswith("· triple-class refractory")
+
+
+def test_list_shows_a_first_line_still_to_start(demo_store: Store) -> None:
+    # DEMO-0004: diagnosed 2024-10-22, DRd recorded from 2024-11-04, no visit since.
+    from myeloma_desk.course.summary import course_summary
+    from myeloma_desk.domain.display import line_words
+
+    found = demo_store.find_by_identifier("DEMO-0004")
+    assert found is not None
+    course = build_course(
+        found, demo_store.visits(found.id), [s.line for s in demo_store.therapy_lines(found.id)]
+    )
+    summary = course_summary(course)
+    assert (summary.state, summary.line, summary.phase) == (
+        "newly_diagnosed",
+        1,
+        "from 2024-11-04",
+    )
+    shown = line_words(summary.state, summary.line, summary.phase, summary.prior_lines)
+    assert shown == "Line 1 from 2024-11-04"
+    # Without a recorded line it stays "No therapy recorded" (DEMO-0008).
+    none = demo_store.find_by_identifier("DEMO-0008")
+    assert none is not None
+    bare = course_summary(build_course(none, demo_store.visits(none.id), []))
+    assert line_words(bare.state, bare.line, bare.phase, bare.prior_lines) == (
+        "No therapy recorded"
+    )
