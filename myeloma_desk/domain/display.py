@@ -382,7 +382,8 @@ def line_words(
     inside its line). ``phase`` is a recorded phase or :func:`phase_words`' text. Without a
     regimen, as the patient list shows it: "Line 2 (maintenance)"; with one, as the course
     shows it: "Line 2, maintenance (Isa-Pd)". "Off therapy after 2 lines", "Not on therapy"
-    (``state`` "not_on_therapy"), "No therapy recorded"; empty without visits."""
+    (``state`` "not_on_therapy"), a first line still to start ("Line 1 from 2024-11-04"), "No
+    therapy recorded"; empty without visits."""
     if state == "on_therapy" and line is not None:
         shown = PHASE_LABELS.get(phase or "", phase or "")
         if regimen is None:
@@ -392,6 +393,8 @@ def line_words(
         return off_therapy_words(prior_lines)
     if state == "not_on_therapy":
         return "Not on therapy"
+    if state == "newly_diagnosed" and line is not None and phase:
+        return f"Line {line} {phase}"  # planned: "Line 1 from 2024-11-04"
     if state in ("precursor", "newly_diagnosed"):
         return "No therapy recorded"
     return ""

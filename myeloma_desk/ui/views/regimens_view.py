@@ -518,7 +518,7 @@ def options_html(
                     else f' — <a href="evidence:finding:{e(finding.id)}">the trial</a>'
                 )
             who = (
-                f"<br/>Eligibility, as the PDQ states it: “{e(approach.eligibility)}”"
+                f"<br/>Eligibility and cautions, in the PDQ's words: “{e(approach.eligibility)}”"
                 if approach.eligibility
                 else ""
             )

@@ -130,6 +130,8 @@ def test_where_a_patient_stands_in_their_lines() -> None:
     assert line_words("off_therapy", None, None, 2) == "Off therapy after 2 lines"
     assert line_words("not_on_therapy", None, None, 0) == "Not on therapy"
     assert line_words("precursor", None, None, 0) == "No therapy recorded"
+    assert line_words("newly_diagnosed", 1, "from 2024-11-04", 0) == "Line 1 from 2024-11-04"
+    assert line_words("newly_diagnosed", None, None, 0) == "No therapy recorded"
     assert line_words("no_visits", None, None, 0) == ""
 
 

@@ -538,3 +538,14 @@ def test_compiled_bundle_matches_the_yaml_source() -> None:
 
     assert raw_data() == yaml_data()
     assert raw_data(prefer_bundle=False) == yaml_data()
+
+
+def test_a_trials_patient_count_counts_patients(ev: Evidence) -> None:
+    """``n_patients`` is a number of patients in the trial's own description (a number needed
+    to treat, "6 to 15 patients need treatment", is not the size of a meta-analysis)."""
+    for t in ev.db.trials:
+        if t.n_patients:
+            text = " ".join(t.description)
+            size = re.escape(t.n_patients) + r"\s+(?:[\w()\-–,]+\s+){0,8}?(patients|participants)"
+            assert re.search(size, text, re.I), t.id
+            assert not re.search(re.escape(t.n_patients) + r" to \d+ patients need", text), t.id
