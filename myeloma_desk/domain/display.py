@@ -209,9 +209,9 @@ _PATH = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 def words(value: str) -> str:
     """An identifier in words, acronyms as written: "not_refractory" → "Not refractory",
     "history_of_vte" → "History of VTE", "dflc" → "dFLC". Text that is not an identifier (a
-    unit "g/dL", "t(4;14)", "VGPR", "IIIa") is kept as written, underscores read as spaces."""
+    unit "g/dL", "t(4;14)", "VGPR", "IIIa", a sentence) is kept as written."""
     if not _IDENTIFIER.fullmatch(value):
-        return value.replace("_", " ").strip()
+        return value
     parts = [ACRONYMS.get(part, part) for part in value.split("_")]
     text = " ".join(parts)
     return text if parts[0] in ACRONYMS.values() else text[:1].upper() + text[1:]
@@ -243,8 +243,10 @@ def field_label(name: str, with_unit: bool = False) -> str:
     elif len(parts) > 1:
         head = field_label(".".join(parts[:-1]))
         return f"{head}: {SUBFIELD_WORDS.get(leaf) or mid_sentence(words(leaf))}"
-    else:
+    elif _IDENTIFIER.fullmatch(name):
         label = SUBFIELD_WORDS.get(name) or words(name)
+    else:  # a name that is not a snapshot path ("therapy_lines[2].drugs"): its words as written
+        label = name.replace("_", " ")
     unit = FIELD_UNITS.get(path)
     return f"{label} ({unit})" if with_unit and unit else label
 
