@@ -316,7 +316,8 @@ class PatientPage(QWidget):
         if p.archived:
             bits.append("<b>archived</b>")
         if course is None:
-            self.header.setText(" · ".join(bits) + "<br/>Diagnosis and disease state: reading…")
+            # as many lines as the course will fill, so the page does not jump when it arrives
+            self.header.setText(" · ".join(bits) + "<br/>Diagnosis: reading…<br/>Now: reading…")
             return
         self.header.setText(
             " · ".join(bits)
