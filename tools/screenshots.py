@@ -62,7 +62,15 @@ def grab(app: QApplication, window: MainWindow, out: Path, name: str) -> Path:
     return path
 
 
-def shoot(out: Path) -> list[Path]:
+def wait_for_course(patients: QWidget) -> None:
+    """The patient page builds the course in a worker: grab it once it is shown."""
+    page = getattr(patients, "patient_page", None)
+    wait = getattr(page, "wait_for_course", None)
+    if callable(wait):
+        wait()
+
+
+def shoot(out: Path, size: tuple[int, int] = (1280, 800)) -> list[Path]:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     out.mkdir(parents=True, exist_ok=True)
@@ -70,7 +78,7 @@ def shoot(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as home:
         window, reporter = create_window(home)
         reporter.show_dialogs = False
-        window.resize(1280, 800)  # the smallest screen the layout must fit
+        window.resize(*size)  # 1280×800: the smallest screen the layout must fit
         window.show()
         settle(app)
 
@@ -82,6 +90,7 @@ def shoot(out: Path) -> list[Path]:
         patient_page = getattr(patients, "open_first_patient", None)
         if callable(patient_page):
             patient_page()
+            wait_for_course(patients)
             written.append(grab(app, window, out, "patient-timeline"))
             trends = getattr(patients, "show_trends", None)
             if callable(trends):
@@ -150,6 +159,7 @@ def shoot(out: Path) -> list[Path]:
             )
             if relapsed is not None:
                 open_patient(relapsed)
+                wait_for_course(patients)
                 options_page = page.open_regimens()
                 prepare = getattr(options_page, "prepare_screenshot", None)
                 if callable(prepare):
@@ -162,10 +172,14 @@ def shoot(out: Path) -> list[Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots", type=Path)
+    parser.add_argument(
+        "--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)"
+    )
     args = parser.parse_args()
+    width, _, height = args.size.partition("x")
     if os.environ.get("QT_QPA_PLATFORM", "") == "offscreen":
         print("note: offscreen rendering; use xvfb-run with QT_QPA_PLATFORM=xcb for real fonts")
-    shoot(args.out)
+    shoot(args.out, (int(width), int(height)))
     return 0
 
 

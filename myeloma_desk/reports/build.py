@@ -664,7 +664,9 @@ def _result_section(result: RuleResult, refs: _References) -> ResultSection:
         CriterionRow(
             name=c.name,
             met="met" if c.met is True else "not met" if c.met is False else "unknown",
-            value=c.value if c.value is not None else "not recorded",
+            # A criterion met or not met without a value of its own is derived (refractory to
+            # a drug, from the lines): its value cell stays empty, not "not recorded".
+            value=c.value if c.value is not None else "not recorded" if c.met is None else "",
         )
         for c in result.criteria
     ]
@@ -1223,7 +1225,7 @@ def _options_html(doc: ReportDoc) -> str:
         for o, flags in zip(doc.options, flag_sets, strict=True)
     ]
     headings = ("Regimen", *(("Setting",) if with_setting else ()), "Level of evidence", "Trials")
-    widths = (42, 20, 10, 28) if with_setting else (56, 10, 34)
+    widths = (40, 19, 15, 26) if with_setting else (52, 15, 33)
     out.append(_table(headings, rows, widths))
     return "".join(out)
 
@@ -1351,7 +1353,13 @@ def assessment_report(
         assessment = _with_carried(assessment, course, visit_date)
     try:
         found: EvidenceOptions | None = options_from_evidence(
-            options_for(assessment, snapshot, evidence, diagnosis=established)
+            options_for(
+                assessment,
+                # between two planned parts of a line: the setting of the part to come
+                course.setting_input(snapshot) if course is not None else snapshot,
+                evidence,
+                diagnosis=established,
+            )
         )
     except EvidenceError as error:
         found = None

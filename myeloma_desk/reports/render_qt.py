@@ -75,7 +75,7 @@ PDF_RESOLUTION = 300  # dpi: sharp text and chart, small files, fast layout
 BODY_POINTS = 9.5
 HEADER_POINTS = 8.0
 CHART_DPI = 200  # the chart image's own resolution on paper
-CLIP_LINES = 1.1  # body line heights by which the layout's clip is narrowed, see _draw_page
+CLIP_EDGE = 1.0  # device units by which the layout's clip is narrowed at each edge, see _draw_page
 
 _fonts_registered: bool | None = None
 
@@ -177,24 +177,80 @@ def _first_line_top(layout: QAbstractTextDocumentLayout, block: QTextBlock) -> f
     return rect.top() + lines.lineAt(0).y()  # line y is relative to the block's top
 
 
-def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
-    """Move a heading to the next page when what follows it starts there (no orphan headings).
+def _page_of(y: float, page_h: float) -> int:
+    # +1: the layout puts a line it moved to the next page at that page's top, rounded down a
+    # fraction of a device unit
+    return int((y + 1) // page_h)
 
-    QTextDocument has no keep-with-next. One pass from the top: a moved heading shifts only
-    what comes after it, which the pass has not looked at yet. Returns how many moved.
+
+def _split_at_page_break(text: QTextDocument, block: QTextBlock, page_h: float) -> bool:
+    """Make the part of a paragraph that runs on to the next page a paragraph of its own, and
+    move a paragraph whose first line would be cut by the page break to the next page.
+
+    QTextLayout draws, with each page's clip, the line above the first one it shows as well;
+    for a paragraph that runs across a page break that line is the last one of the page above,
+    drawn again under the painter's clip: invisible, but in the PDF's text twice. A paragraph
+    that starts on its page has no line above it. The split is at the start of the first line
+    on the new page, so every line keeps its words. Qt also leaves a line that follows a table
+    straddling the page break, half on each page: that paragraph starts the next page instead
+    (in a table cell Qt moves such a line itself). Returns whether the block changed.
+    """
+    in_table = QTextCursor(block).currentTable() is not None
+    # the rect first: asking for it lays the block out (a block below an edit has no lines yet)
+    top = text.documentLayout().blockBoundingRect(block).top()
+    lines = block.layout()
+    if lines is None or lines.lineCount() == 0:
+        return False
+    first_page = _page_of(top + lines.lineAt(0).y(), page_h)
+    for index in range(lines.lineCount()):
+        line = lines.lineAt(index)
+        line_top = top + line.y()
+        on_page = _page_of(line_top, page_h)
+        straddles = _page_of(line_top + line.height() - 2, page_h) != on_page
+        if index == 0:
+            if straddles and not in_table and line.height() < page_h:
+                # a wider top margin, not a page break: Qt breaks a block right after a table
+                # twice and leaves a blank page
+                fmt = QTextBlockFormat()
+                fmt.setTopMargin(
+                    block.blockFormat().topMargin() + (on_page + 1) * page_h - line_top + 1
+                )
+                QTextCursor(block).mergeBlockFormat(fmt)
+                text.markContentsDirty(block.position(), text.characterCount() - block.position())
+                return True
+        elif on_page != first_page or straddles:
+            cursor = QTextCursor(block)
+            cursor.setPosition(block.position() + line.textStart())
+            cursor.insertBlock()
+            text.markContentsDirty(block.position(), text.characterCount() - block.position())
+            return True
+    return False
+
+
+def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
+    """Move a heading to the next page when what follows it starts there (no orphan headings),
+    and split a paragraph where it runs on to the next page (``_split_at_page_break``).
+
+    QTextDocument has no keep-with-next. One pass from the top: a moved heading or a split
+    paragraph shifts only what comes after it, which the pass has not looked at yet. Returns
+    how many headings moved.
     """
     layout = text.documentLayout()
     moved = 0
     block = text.begin()
     while block.isValid():
+        if block.blockFormat().headingLevel() == 0 and _split_at_page_break(text, block, page_h):
+            # the paragraph now ends on its page; look at what follows (the part split off to
+            # the next page, whose first line may still straddle the break)
+            block = block.next()
+            continue
         following = block.next()
         if block.blockFormat().headingLevel() > 0 and following.isValid():
             # The heading's own line, not its box: a heading pushed to a page top keeps its top
             # margin on the page before, and breaking it again would leave a blank page.
             top = _first_line_top(layout, block)
             next_top = _first_line_top(layout, following)
-            # +1: the layout puts a pushed line at the page top rounded down a fraction
-            if int((top + 1) // page_h) != int((next_top + 1) // page_h):
+            if _page_of(top, page_h) != _page_of(next_top, page_h):
                 # A run of headings ("Assessments" then the first rule's title) moves as one.
                 first = block
                 while first.previous().isValid() and first.previous().blockFormat().headingLevel():
@@ -208,8 +264,8 @@ def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
                 # Qt sometimes breaks a block right after a table that ends at a page bottom
                 # twice, leaving a blank page: then undo the break (an orphan heading is the
                 # lesser harm than an empty page).
-                now = int((_first_line_top(layout, first) + 1) // page_h)
-                if now > int((top + 1) // page_h) + 1:
+                now = _page_of(_first_line_top(layout, first), page_h)
+                if now > _page_of(top, page_h) + 1:
                     fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_Auto)
                     QTextCursor(first).mergeBlockFormat(fmt)
                     text.markContentsDirty(
@@ -264,16 +320,21 @@ def paint_report(doc: AnyReport, device: QPagedPaintDevice) -> int:
 
 
 def _draw_page(text: QTextDocument, painter: QPainter, page: QRectF, line_h: float) -> None:
-    """One page of the laid-out document. The painter is clipped to the page; the layout's own
-    clip is narrowed by about a line (``CLIP_LINES``): when a paragraph runs on to the next
-    page, QTextLayout counts the gap left at the foot of the page to the last line above it and
-    would draw that line again at the top of the next page (hidden by the painter's clip, but
-    still in the PDF's text, where it garbled the running header as text tools read it). No
-    line of the page is lost (``test_long_report_loses_no_section``)."""
+    """One page of the laid-out document; every line is drawn on exactly one page.
+
+    The painter is clipped to the page. QTextLayout draws each line that touches the layout's
+    clip, and a line that Qt moved to the next page sits at that page's top edge, a fraction of
+    a device unit above it (floating point): with the page itself as the clip it would be drawn
+    on both pages, once hidden by the painter's clip but still in the PDF's text. The clip is
+    therefore narrowed by ``CLIP_EDGE`` device units at the top and at the foot: a line that
+    ends on the edge above stays with the page above, a line that starts on the foot's edge
+    goes to the page below, and a head row that Qt repeats at the top of a page is drawn
+    (``test_a_table_running_onto_the_next_page_repeats_its_head_row``,
+    ``test_long_report_loses_no_section``)."""
+    del line_h  # kept for the signature: the edge no longer depends on the line height
     painter.setClipRect(page)
     context = QAbstractTextDocumentLayout.PaintContext()
-    margin = line_h * CLIP_LINES
-    context.clip = page.adjusted(0, margin, 0, -margin)
+    context.clip = page.adjusted(0, CLIP_EDGE, 0, -CLIP_EDGE)
     context.palette.setColor(QPalette.ColorRole.Text, QColor("black"))
     text.documentLayout().draw(painter, context)
 

@@ -228,8 +228,9 @@ def last_restore(connection: Any) -> dt.datetime | None:
 # who registers the function in their own program is not stopped (tamper-evident for the
 # common case, not tamper-proof; see docs/store.md). The triggers are installed at the first
 # open by this version; the `change` event {"what": "record protection"} is logged once the store
-# holds a patient (at that open, or when the session that added the first patient closes: an
-# empty store keeps an empty log, so it can still receive a moved store). Once that event is in
+# holds a patient (at that open, in the transaction that writes its first patient record, or,
+# for a store moved in, when that session closes: an empty store keeps an empty log, so it can
+# still receive a moved store). Once that event is in
 # the log, a missing trigger is reported, never silently re-created.
 
 WRITER_FUNCTION = "myeloma_desk_writer"
@@ -283,6 +284,14 @@ def protect_records(connection: Any, at: str) -> bool:
         if _holds_patients(connection):
             append(connection, at, "change", None, {"what": _PROTECTION})
     return True
+
+
+def log_protection_at_first_record(connection: Any, at: str) -> None:
+    """Inside the transaction that writes a store's first patient record: log the record
+    protection now, whether or not every trigger still stands (they were installed at open,
+    so one missing here was dropped in this session, and ``missing_triggers`` reports it)."""
+    if not _protection_logged(connection):
+        append(connection, at, "change", None, {"what": _PROTECTION})
 
 
 def log_protection_if_due(connection: Any, at: str) -> None:

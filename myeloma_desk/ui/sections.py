@@ -3,10 +3,10 @@
 A page is created the first time its section is shown, so start-up stays fast. To build a
 section, replace its factory here; nothing else in the window changes.
 
-A section with ``opening`` text (Patients: it opens the patient store) is, when it is the
-first one shown at start-up, built only after the window's first paint: until then the window
-shows its title and that text (main_window.OpeningPage). Nothing imported here or before the
-first paint depends on the store, the evidence database, pydantic or yaml.
+The first section shown at start-up (the last one used) is built only after the window's first
+paint: until then the window shows its title and its ``opening`` text ("Opening the patient
+store…", main_window.OpeningPage). Nothing imported here or before the first paint depends on
+the store, the engine, the evidence database, pydantic or yaml.
 """
 
 from __future__ import annotations
@@ -18,9 +18,15 @@ from PySide6.QtWidgets import QWidget
 
 from myeloma_desk.settings import Section, Settings
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.views.placeholder import NotBuiltPage
 
 PageFactory = Callable[[AppContext], QWidget]
+
+
+def _not_built_page(title: str, what: str) -> QWidget:
+    """The page of a section whose package is not in this build (imported only then)."""
+    from myeloma_desk.ui.views.placeholder import NotBuiltPage
+
+    return NotBuiltPage(title, what)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ def _patients(context: AppContext) -> QWidget:
         from myeloma_desk.ui.views.patients.section import PatientsView
         from myeloma_desk.ui.views.patients.unavailable import unavailable_page
     except ImportError:  # the patient store package is not in this build
-        return NotBuiltPage("Patients", "It will list patients, visits and lines of therapy.")
+        return _not_built_page("Patients", "It will list patients, visits and lines of therapy.")
     page: QWidget
     try:
         page = PatientsView(context)
@@ -85,7 +91,7 @@ def evidence_available() -> bool:
 
 def _regimens(context: AppContext) -> QWidget:
     if not evidence_available():
-        return NotBuiltPage("Regimens", "It will browse the regimens the PDQ describes.")
+        return _not_built_page("Regimens", "It will browse the regimens the PDQ describes.")
     from myeloma_desk.ui.views.regimens_view import RegimensView
 
     return RegimensView(context)
@@ -93,49 +99,27 @@ def _regimens(context: AppContext) -> QWidget:
 
 def _evidence(context: AppContext) -> QWidget:
     if not evidence_available():
-        return NotBuiltPage("Evidence", "It will browse trials and findings with their sentences.")
+        return _not_built_page(
+            "Evidence", "It will browse trials and findings with their sentences."
+        )
     from myeloma_desk.ui.views.evidence_view import EvidenceView
 
     return EvidenceView(context)
 
 
 def _not_built(title: str, what: str) -> PageFactory:
-    return lambda _context: NotBuiltPage(title, what)
+    return lambda _context: _not_built_page(title, what)
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("patients", "Patients", "Ctrl+1", _patients, "Opening the patient store…"),
+    SectionSpec("assess", "Assess", "Ctrl+2", _assess, "Preparing the visit form…"),
     SectionSpec(
-        "patients",
-        "Patients",
-        "Ctrl+1",
-        _patients,
-        opening="Opening the patient store…",
+        "regimens", "Regimens", "Ctrl+3", _regimens, "Loading the regimens the PDQ describes…"
     ),
-    SectionSpec(
-        "assess",
-        "Assess",
-        "Ctrl+2",
-        _assess,
-    ),
-    SectionSpec(
-        "regimens",
-        "Regimens",
-        "Ctrl+3",
-        _regimens,
-    ),
-    SectionSpec(
-        "evidence",
-        "Evidence",
-        "Ctrl+4",
-        _evidence,
-    ),
-    SectionSpec("reference", "Reference", "Ctrl+5", _reference),
-    SectionSpec(
-        "calculators",
-        "Calculators",
-        "Ctrl+6",
-        _calculators,
-    ),
+    SectionSpec("evidence", "Evidence", "Ctrl+4", _evidence, "Loading the evidence database…"),
+    SectionSpec("reference", "Reference", "Ctrl+5", _reference, "Loading the PDQ text…"),
+    SectionSpec("calculators", "Calculators", "Ctrl+6", _calculators, "Preparing the calculators…"),
 )
 
 

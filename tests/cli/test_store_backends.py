@@ -145,3 +145,22 @@ def test_no_password_reaches_output_logs_or_settings(
     for text in texts:
         for secret in passwords:
             assert secret not in text
+
+
+def test_export_and_import_on_either_backend(
+    backend: dict[str, Any], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, backend, "demo")
+    exported = tmp_path / "p.json"
+    code, _, err = run(
+        capsys, backend, "patients", "export", "DEMO-0009", "--format", "json", "-o", str(exported)
+    )
+    assert code == 0 and "written" in err
+    other = tmp_path / "other"  # a fresh local store takes it ...
+    assert main(["--data-dir", str(other), "patients", "import", str(exported)]) == 0
+    assert "DEMO Ivanova, Nadia" in capsys.readouterr().out
+    # ... and the store it came from refuses it again, with nothing written
+    code, _, err = run(capsys, backend, "patients", "import", str(exported))
+    assert code == 2 and "already exists" in err and "nothing was written" in err
+    code, out, _ = run(capsys, backend, "patients", "audit")
+    assert code == 0 and "export" in out

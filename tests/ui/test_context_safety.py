@@ -261,6 +261,7 @@ def test_engine_diagnosis_is_offered_and_confirmed_by_the_clinician(window: Main
     diagnosis = assess.result("diagnosis")
     assert diagnosis is not None and diagnosis.status == "determined"
     assert assess.save()
+    assert page.wait_for_course()
     assert page.diagnosis_offer.isVisibleTo(page)
     assert page.offered_diagnosis == diagnosis.result
     # the header reads the course model: the diagnosis visit, not "not recorded"
@@ -270,6 +271,7 @@ def test_engine_diagnosis_is_offered_and_confirmed_by_the_clinician(window: Main
     assert view.store.get_patient(patient).diagnosis is None  # nothing changes unconfirmed
     assert page.confirm_diagnosis()
     assert view.store.get_patient(patient).diagnosis == diagnosis.result
+    assert page.wait_for_course()
     assert not page.diagnosis_offer.isVisibleTo(page)
     assert "Working diagnosis set to" in page.status.text()
     assert "working diagnosis recorded by the clinician" in page.header.text()

@@ -37,6 +37,7 @@ def test_every_screen_agrees_on_every_demo_visit(window: MainWindow) -> None:
     for summary in view.store.list_patients():
         view.open_patient(summary.id)
         page = view.patient_page
+        assert page.wait_for_course()
         assert page.record is not None
         course = page.record.course
         name = summary.name

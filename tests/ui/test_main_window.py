@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from myeloma_desk.settings import load_settings
 from myeloma_desk.ui.app import create_window
-from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.main_window import MainWindow, OpeningPage
 from myeloma_desk.ui.sections import SECTIONS
 from myeloma_desk.ui.views.reference_view import AnchorRole, ReferenceView
 
@@ -102,7 +102,14 @@ def test_last_section_persists(qtbot: QtBot, tmp_path: Path) -> None:
     assert settings.last_section == "reference"
     again, _ = create_window(str(tmp_path))
     qtbot.addWidget(again)
-    assert again.current_page() is again.page(again.section_keys().index("reference"))
+    again.show()
+    opening = again.current_page()  # the last section used, built after the first paint
+    assert isinstance(opening, OpeningPage) and opening.accessibleName() == (
+        "Reference: Loading the PDQ text…"
+    )
+    qtbot.waitUntil(again.started, timeout=20_000)
+    assert again.current_page() is again.existing_page("reference")
+    assert isinstance(again.current_page(), ReferenceView)
 
 
 def test_uncaught_exception_is_logged_and_reported(window: MainWindow, tmp_path: Path) -> None:

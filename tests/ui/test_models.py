@@ -68,6 +68,7 @@ def test_patient_screen_models(window: MainWindow, testers: ModelCheck) -> None:
     relapsed = next(i for i in ids if view.store.get_patient(i).identifier == "DEMO-0009")
     view.open_patient(relapsed)
     page = view.patient_page
+    assert page.wait_for_course()
     testers.check(view.model)
     testers.check(page.timeline_model)
     testers.check(page.chart.flowsheet_model)
@@ -77,7 +78,9 @@ def test_patient_screen_models(window: MainWindow, testers: ModelCheck) -> None:
     for patient_id in ids:
         view.open_patient(patient_id)
         assert page.timeline_model.rowCount() > 0
+        assert page.wait_for_course()
     view.open_patient(relapsed)
+    assert page.wait_for_course()
     assert page.chart.flowsheet_model.rowCount() > 0
 
 

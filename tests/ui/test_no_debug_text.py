@@ -83,6 +83,7 @@ def test_no_debug_text_in_the_display_views(qtbot: QtBot, tmp_path: Path) -> Non
     if callable(prepare):
         prepare()  # loads the demo patients
     patients.open_first_patient()  # type: ignore[attr-defined]
+    assert patients.patient_page.wait_for_course()  # type: ignore[attr-defined]
     _bad("patient page", patients, found)
     patients.show_trends()  # type: ignore[attr-defined]
     _bad("trends", patients, found)

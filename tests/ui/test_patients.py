@@ -100,6 +100,7 @@ def test_timeline_trends_and_lines_of_a_demo_patient(window: MainWindow) -> None
     view.load_demo()
     view.open_first_patient()
     page = view.patient_page
+    assert page.wait_for_course()
     record = page.record
     assert record is not None and len(record.visits) >= 2
     kinds = {e.kind for e in page.timeline_model.events()}
@@ -195,6 +196,7 @@ def test_end_to_end_clinic_workflow(window: MainWindow, qtbot: QtBot, tmp_path: 
     again.show()
     view = _patients(again)
     view.open_patient(patient_id)
+    assert view.patient_page.wait_for_course()
     assert [e.kind for e in view.patient_page.timeline_model.events()] == ["visit"]
     assert "ISS III" in view.patient_page.timeline_model.events()[0].text
 
@@ -213,6 +215,7 @@ def test_end_to_end_clinic_workflow(window: MainWindow, qtbot: QtBot, tmp_path: 
     assert response is not None and response.status == "determined"
     assert response.result == "VGPR"  # ≥ 90% fall of serum M-protein, urine < 100 mg/24 h
     assert follow.save()
+    assert view.patient_page.wait_for_course()
     events = view.patient_page.timeline_model.events()
     assert [e.kind for e in events] == ["visit", "visit"]
     # The timeline reads the course too: response is to therapy, and no line is recorded, so

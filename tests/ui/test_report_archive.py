@@ -297,3 +297,153 @@ def test_patient_page_save_pdf_on_a_full_disk(
     events = page.record.store.audit_events(page.record.patient_id)
     assert [e for e in events if e.action == "print"] == []
     win.close()
+
+
+def _objects(reader: PdfReader) -> Iterator[DictionaryObject]:
+    """Every dictionary (and stream dictionary) among the file's indirect objects."""
+    for number in range(1, int(reader.trailer["/Size"])):
+        with contextlib.suppress(Exception):
+            obj = reader.get_object(number)
+            if isinstance(obj, DictionaryObject):
+                yield obj
+
+
+def pdfa1b_findings(path: Path) -> list[str]:
+    """The PDF/A-1b rules (ISO 19005-1, level B) that a file's structure shows, checked with
+    pypdf: what veraPDF would check first, as far as a tool available offline can. An empty
+    list is a pass of these rules, not a full conformance check (docs/reports.md)."""
+    reader = PdfReader(path)
+    found = _document_findings(reader) + _page_findings(reader)
+    for obj in _objects(reader):
+        found += _object_findings(obj)
+    return sorted(set(found))
+
+
+def _document_findings(reader: PdfReader) -> list[str]:
+    found: list[str] = []
+    if reader.pdf_header != "%PDF-1.4":
+        found.append(f"header {reader.pdf_header}, not %PDF-1.4")
+    if reader.is_encrypted or "/Encrypt" in reader.trailer:
+        found.append("encrypted")
+    ids = reader.trailer.get("/ID")
+    if not ids or len(ids) != 2:
+        found.append("no file identifier (/ID) in the trailer")
+    root = reader.trailer["/Root"]
+    metadata = root.get("/Metadata")
+    if metadata is None:
+        found.append("no XMP metadata stream")
+    elif "/Filter" in metadata.get_object():
+        found.append("the XMP metadata stream is filtered")
+    intents = root.get("/OutputIntents") or []
+    profiles = [i.get_object().get("/DestOutputProfile") for i in intents]
+    if not profiles or profiles[0] is None or profiles[0].get_object().get("/N") != 3:
+        found.append("no RGB output intent profile")
+    names = root.get("/Names")
+    if names is not None and {"/JavaScript", "/EmbeddedFiles"} & set(names.get_object()):
+        found.append("JavaScript or embedded files")
+    if "/AA" in root or ("/OpenAction" in root and "/JS" in str(root["/OpenAction"])):
+        found.append("document actions")
+    return found
+
+
+def _page_findings(reader: PdfReader) -> list[str]:
+    found: list[str] = []
+    for number, page in enumerate(reader.pages, start=1):
+        annotations = page.get("/Annots")
+        for ref in annotations.get_object() if annotations is not None else []:
+            annotation = ref.get_object()
+            flags = int(annotation.get("/F", 0))
+            if annotation.get("/Subtype") in ("/FileAttachment", "/Sound", "/Movie"):
+                found.append(f"page {number}: a {annotation['/Subtype']} annotation")
+            elif not flags & 4 or flags & (1 | 2 | 32):
+                found.append(f"page {number}: an annotation that is not printed as shown")
+        if "/Group" in page and page["/Group"].get_object().get("/S") == "/Transparency":
+            found.append(f"page {number}: a transparency group")
+    return found
+
+
+def _object_findings(obj: DictionaryObject) -> list[str]:
+    found: list[str] = []
+    filters = obj.get("/Filter")
+    if filters is not None and "/LZWDecode" in str(filters):
+        found.append("an LZW-compressed stream")
+    if obj.get("/Type") == "/ExtGState":
+        if obj.get("/SMask", "/None") != "/None":
+            found.append("a soft mask in a graphics state")
+        for key in ("/CA", "/ca"):
+            if key in obj and float(obj[key]) != 1.0:
+                found.append(f"a graphics state with {key} {obj[key]} (transparency)")
+        if obj.get("/BM", "/Normal") not in ("/Normal", "/Compatible"):
+            found.append(f"blend mode {obj['/BM']}")
+    if obj.get("/Subtype") == "/Image":
+        if "/SMask" in obj:
+            found.append("an image with a soft mask (transparency)")
+        if obj.get("/Interpolate") is True:
+            found.append("an image with /Interpolate true")
+    return found
+
+
+def test_the_pdfa1b_rules_a_structure_check_can_see(
+    tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo patient with the most history (trend chart, tables, two pages) and the course
+    report: no transparency, no LZW, no actions or annotations, an RGB output intent, an
+    unfiltered XMP stream, a file identifier, PDF 1.4."""
+    home = tmp_path / "home"
+    assert main(["--data-dir", str(home), "demo"]) == 0
+    out = tmp_path / "visit.pdf"
+    code = main(
+        [
+            "--data-dir",
+            str(home),
+            "report",
+            "--patient",
+            "DEMO-0009",
+            "--visit",
+            "2024-05-21",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    course = tmp_path / "course.pdf"
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(home),
+                "report",
+                "--patient",
+                "DEMO-0009",
+                "--course",
+                "-o",
+                str(course),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert pdfa1b_findings(out) == []
+    assert pdfa1b_findings(course) == []
+    images = [o for o in _objects(PdfReader(out)) if o.get("/Subtype") == "/Image"]
+    assert images  # the trend chart is in it, so the image rules were exercised
+
+
+def test_the_structure_check_finds_what_it_looks_for(tmp_path: Path, qapp: object) -> None:
+    """A plain (not PDF/A) Qt PDF with a half-transparent fill and an image with alpha: the
+    check above names the transparency, so its empty list for the reports means something."""
+    from PySide6.QtGui import QColor, QImage, QPainter, QPdfWriter
+
+    path = tmp_path / "plain.pdf"
+    writer = QPdfWriter(str(path))
+    image = QImage(40, 40, QImage.Format.Format_ARGB32)
+    image.fill(QColor(255, 0, 0, 100))
+    painter = QPainter(writer)
+    painter.setOpacity(0.5)
+    painter.fillRect(0, 0, 500, 500, QColor("blue"))
+    painter.setOpacity(1.0)
+    painter.drawImage(600, 600, image)
+    painter.end()
+    found = pdfa1b_findings(path)
+    assert any("transparency" in f for f in found), found
+    assert "no RGB output intent profile" in found

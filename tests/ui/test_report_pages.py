@@ -7,6 +7,7 @@ strings printed literally."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 import shutil
@@ -148,8 +149,7 @@ def test_running_header_reads_clean_on_every_page(
     demo_courses: list[tuple[str, Any, list[Any]]], qapp: object
 ) -> None:
     """No body line is drawn again under the next page's header (hidden by the clip, it was
-    still in the PDF's text and text tools read "Myeloma [13] Kumar Desk S et al. …"). The
-    short report; in the appendix's long tables a cell line can still be (docs/reports.md)."""
+    still in the PDF's text and text tools read "Myeloma [13] Kumar Desk S et al. …")."""
     for identifier, course, visits in demo_courses:
         day, snapshot = visits[-1]
         doc = assessment_report(snapshot, visit_date=day, course=course)
@@ -177,3 +177,31 @@ def test_the_full_criteria_appendix_prints_no_code(
         pdf, _pages = pdf_bytes(doc)
         joined = " ".join(text_pages(pdf))
         assert not SNAKE_OR_ID.findall(joined), (identifier, SNAKE_OR_ID.findall(joined))
+
+
+def _body_lines(page: str) -> list[str]:
+    lines = [" ".join(line.split()) for line in page.splitlines()]
+    return [
+        line
+        for line in lines[1:]  # the running header
+        if line and not line.startswith("Reference information, not a guideline")
+    ]
+
+
+@pytest.mark.parametrize("detail", [False, True], ids=["short", "appendix"])
+def test_no_line_is_printed_on_two_pages(
+    demo_courses: list[tuple[str, Any, list[Any]]], qapp: object, detail: bool
+) -> None:
+    """A paragraph that runs across a page break, or a line Qt left straddling it, is printed
+    once: not again at the next page's top (where text tools read it twice), not cut in half."""
+    for identifier, course, visits in demo_courses:
+        day, snapshot = visits[-1]
+        doc = assessment_report(snapshot, visit_date=day, course=course, detail=detail)
+        pdf, pages = pdf_bytes(doc)
+        command = ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"]
+        out = subprocess.run(command, input=pdf, capture_output=True, check=True).stdout
+        texts = [_body_lines(p) for p in out.decode("utf-8").split("\f") if p.strip()]
+        assert len(texts) == pages
+        for number, (above, below) in enumerate(itertools.pairwise(texts), start=1):
+            assert above and below, (identifier, number)
+            assert above[-1] != below[0], (identifier, number, below[0])

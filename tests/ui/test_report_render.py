@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from myeloma_desk.domain.engine import Assessment, assess
 from myeloma_desk.domain.results import Criterion, RuleResult
 from myeloma_desk.domain.snapshot import parse_snapshot
 from myeloma_desk.reports import render_qt
-from myeloma_desk.reports.build import ReportDoc, build_report
+from myeloma_desk.reports.build import ReportDoc, build_report, to_html
 from myeloma_desk.reports.chart import chart_image
 
 SNAPSHOT_FILE = Path(__file__).parents[1] / "unit" / "reports" / "data" / "patient_snapshot.json"
@@ -495,3 +496,87 @@ def test_print_preview_offers_the_full_criteria(qtbot: object, tmp_path: Path) -
     assert not dialog.doc.detail
     dialog.deleteLater()
     win.close()
+
+
+def _page_lines(path: Path) -> list[list[str]]:
+    """Each page's body lines as pypdf reads them (a table cell is a line of its own; the
+    running header and footer are left out)."""
+    pages = []
+    for page in PdfReader(path).pages:
+        lines = [" ".join(line.split()) for line in page.extract_text().splitlines()]
+        pages.append(
+            [
+                line
+                for line in lines
+                if line
+                and " · ID " not in line
+                and not line.startswith(("Myeloma Desk · ", "Reference information, not a"))
+                and not re.fullmatch(r"Page \d+ of \d+", line)
+            ]
+        )
+    return pages
+
+
+def test_a_table_running_onto_the_next_page_repeats_its_head_row(
+    tmp_path: Path, qapp: object
+) -> None:
+    """A criteria table longer than a page: every page it runs onto opens with its head row
+    (Criterion, Met?, Value), and no line at a page foot is printed again at the next top."""
+    results = [
+        RuleResult(
+            rule="long_rule",
+            title="A rule with many criteria",
+            status="determined",
+            result="meets",
+            criteria=[
+                Criterion(name=f"criterion number {j}", met=j % 3 != 0, value=f"value {j}")
+                for j in range(140)
+            ],
+            sources=["Greipp 2005 J Clin Oncol"],
+        )
+    ]
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    assessment = Assessment(engine_version="t", evidence_version="t", results=results)
+    doc = build_report(snap, assessment, detail=True)
+    path = tmp_path / "long-table.pdf"
+    pages = render_qt.render_pdf(doc, path)
+    lines = _page_lines(path)
+    assert len(lines) == pages >= 3
+
+    def in_table(page: list[str]) -> bool:
+        return any(line.startswith("criterion number") for line in page)
+
+    runs_on = [k for k in range(1, pages) if in_table(lines[k - 1]) and in_table(lines[k])]
+    assert len(runs_on) >= 2
+    for k in runs_on:
+        assert lines[k][:3] == ["Criterion", "Met?", "Value"], (k, lines[k][:3])
+    for above, below in itertools.pairwise(lines):
+        assert not (above and below and above[-1] == below[0]), below[0]
+    joined = " ".join(" ".join(page) for page in lines)
+    for j in range(140):
+        assert f"criterion number {j} " in joined + " ", j
+
+
+def test_a_derived_criterion_has_no_not_recorded_value() -> None:
+    """'lenalidomide-refractory: met' is read from the lines: no value of its own, so its value
+    cell is empty; 'not recorded' is kept for a criterion that could not be decided."""
+    result = RuleResult(
+        rule="r",
+        title="Eligibility",
+        status="determined",
+        result="meets",
+        criteria=[
+            Criterion(name="lenalidomide-refractory", met=True),
+            Criterion(name="refractory to daratumumab", met=None),
+        ],
+        sources=["Rajkumar 2015"],
+    )
+    snap = parse_snapshot(json.loads(SNAPSHOT_FILE.read_text("utf-8")))
+    doc = build_report(
+        snap, Assessment(engine_version="t", evidence_version="t", results=[result]), detail=True
+    )
+    text = to_html(doc)
+    row_met = re.search(r"lenalidomide-refractory</td><td>met</td><td>([^<]*)</td>", text)
+    row_unknown = re.search(r"refractory to daratumumab</td><td>unknown</td><td>([^<]*)</td>", text)
+    assert row_met is not None and row_met.group(1) == ""
+    assert row_unknown is not None and row_unknown.group(1) == "not recorded"

@@ -125,6 +125,23 @@ def test_the_window_works_on_the_clinic_server(window: MainWindow, cato: Store) 
     assert _changed_by(cato)[-1] == "cleo"
 
 
+def test_no_password_in_the_settings_logs_or_drafts(
+    window: MainWindow, cato: Store, server_site: Any, tmp_path: Path
+) -> None:
+    pid = _visit_of(cato, "Shared, Sam")
+    assess = _open_visit(window, pid)
+    _albumin(assess, "3.9")
+    assess.save_draft()
+    assert assess.save()
+    window.close()
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "settings.json" for p in files)
+    for path in files:
+        text = path.read_bytes().decode("latin-1")
+        for secret in server_site.cluster.passwords.values():
+            assert secret not in text, path
+
+
 @pytest.mark.parametrize("choice", [conflict.CANCEL, conflict.COPY_MINE])
 def test_a_stale_visit_save_overwrites_nothing(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, choice: str
@@ -365,3 +382,64 @@ def test_a_visit_typed_while_the_server_is_away_is_kept_and_saved_when_back(
     assert not assess.has_unsaved_changes() and not wait.waiting
     assert _changed_by(cato)[-1] == "cleo"
     assert not page.offline.isVisibleTo(page) and page.edit_button.isEnabled()
+
+
+def test_a_reader_browses_without_error_and_cannot_save(
+    qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
+) -> None:
+    pid = _visit_of(cato, "Shared, Sam")
+    paths = AppPaths.resolve(str(tmp_path))
+    save_settings(paths, Settings(server_store=server_site.target("remy")))
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.show()
+    view = _patients(win)
+    assert view.store.user == "remy" and view.model.rowCount() == 1
+    qtbot.waitUntil(lambda: view.summaries.pending() == 0 and not view._summarise, timeout=10_000)
+    qtbot.wait(200)
+    assess = _open_visit(win, pid)
+    _albumin(assess, "3.9")
+    assert not assess.save()
+    assert "may read patient records but not change them" in assess.status.text()
+    assert reporter.shown == []  # no error dialog on the way (course summaries included)
+    assert cato.get_visit(pid, DAY).version == 1
+    win.close()
+
+
+def test_a_server_draft_is_never_offered_to_a_local_patient(
+    window: MainWindow, cato: Store, server_site: Any, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from myeloma_desk.ui.views.drafts import DraftStore
+    from myeloma_desk.ui.views.server_settings import ServerSettingsDialog
+
+    pid = _visit_of(cato, "Shared, Sam")
+    assess = _open_visit(window, pid)
+    _albumin(assess, "3.9")
+    assess.save_draft()
+    context = _patients(window).context
+    assert [d.label for d in DraftStore.for_context(context).all()] == [
+        "Shared, Sam, visit of 2025-03-04"
+    ]
+    assert not list((tmp_path / "data" / "drafts").glob("*.json"))  # not beside local drafts
+
+    dialog = ServerSettingsDialog(context, window)
+    qtbot.addWidget(dialog)
+    dialog.local.setChecked(True)
+    assert dialog.apply()
+    view = _patients(window)
+    assert not view.store.server
+    local_id = view.store.create_patient(PatientFields(name="Local, Lou")).id
+    assert local_id == pid  # the same id, another person
+    view.reload()
+    assert DraftStore.for_context(view.context).all() == []
+    assert not view.draft_banner.isVisibleTo(view)
+
+    back = ServerSettingsDialog(view.context, window)
+    qtbot.addWidget(back)
+    back.server.setChecked(True)
+    back.address.setText(server_site.target("cleo"))
+    assert back.apply()
+    view = _patients(window)
+    drafts = DraftStore.for_context(view.context).all()
+    assert [d.patient_id for d in drafts] == [str(pid)] and view.store.server

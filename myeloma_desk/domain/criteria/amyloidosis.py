@@ -13,6 +13,7 @@ biopsy-proven AL diagnosis are staged with an assumption saying so.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,8 +29,8 @@ from myeloma_desk.domain.criteria._course import (
 )
 from myeloma_desk.domain.criteria._course import ratio_normal as _ratio_normal
 from myeloma_desk.domain.drugs import DrugClass
-from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.results import Explanation, RuleResult, source
+from myeloma_desk.domain.engine import ExplainedFunction, RuleFunction, rule
+from myeloma_desk.domain.results import Explanation, RuleResult, Source, source
 from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, _Measured
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
@@ -190,13 +191,28 @@ def _applies(e: Explanation, s: Snapshot) -> str | None:
     )
 
 
+def al_rule(
+    rule_id: str, title: str, sources: tuple[Source, ...]
+) -> Callable[[ExplainedFunction], RuleFunction]:
+    """Register an AL amyloidosis rule (family "al"): not_applicable, with the reason, unless AL
+    staging applies to the snapshot (:func:`_applies`, which also records its assumptions)."""
+
+    def register(function: ExplainedFunction) -> RuleFunction:
+        @functools.wraps(function)
+        def applied(s: Snapshot, e: Explanation) -> RuleResult:
+            why_not = _applies(e, s)
+            if why_not:
+                return e.not_applicable(why_not)
+            return function(s, e)
+
+        return rule(rule_id, title, "al", sources=sources)(applied)
+
+    return register
+
+
 def _not_over_time(e: Explanation, s: Snapshot, why_history: str) -> RuleResult | None:
-    """The not_applicable result of a rule that follows AL amyloidosis over time: AL staging does
-    not apply (:func:`_applies`), or there is no earlier snapshot (``why_history`` says what it
-    would give); None when the rule applies."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
+    """The not_applicable result of a rule that follows AL amyloidosis over time when there is no
+    earlier snapshot (``why_history`` says what it would give); None when there is one."""
     if not s.history:
         return e.not_applicable(f"no earlier snapshot in history: {why_history}")
     return None
@@ -272,17 +288,13 @@ def _split_stage(
     return e.determined(names[1] if above else names[0])
 
 
-@rule(
+@al_rule(
     "al_stage_mayo_2004_european",
     "AL amyloidosis: Mayo 2004 stage (European IIIa/IIIb)",
-    "al",
-    sources=(DISPENZIERI_2004, WECHALEKAR_2013),
+    (DISPENZIERI_2004, WECHALEKAR_2013),
 )
 def al_stage_mayo_2004_european(s: Snapshot, e: Explanation) -> RuleResult:
     """I/II/III by cTnT ≥ 0.035 µg/L and NT-proBNP ≥ 332 ng/L; III split at NT-proBNP > 8,500."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
     tnt_met = _troponin_t(e, s, MAYO2004_TNT, HS_MAYO2004_TNT)
     ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 332 ng/L", ge, MAYO2004_NTPROBNP)
     return _split_stage(
@@ -294,17 +306,9 @@ def al_stage_mayo_2004_european(s: Snapshot, e: Explanation) -> RuleResult:
     )
 
 
-@rule(
-    "al_stage_mayo_2012",
-    "AL amyloidosis: Mayo 2012 stage",
-    "al",
-    sources=(KUMAR_2012,),
-)
+@al_rule("al_stage_mayo_2012", "AL amyloidosis: Mayo 2012 stage", (KUMAR_2012,))
 def al_stage_mayo_2012(s: Snapshot, e: Explanation) -> RuleResult:
     """One point each for TnT ≥ 0.025 ng/mL, NT-proBNP ≥ 1,800 pg/mL, dFLC ≥ 18 mg/dL."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
     chain = _involved_chain(e, s)
     diff = dflc(s, chain)
     tnt_met = _troponin_t(e, s, MAYO2012_TNT, HS_MAYO2012_TNT)
@@ -327,17 +331,11 @@ def al_stage_mayo_2012(s: Snapshot, e: Explanation) -> RuleResult:
     return e.determined(stage, points=points, median_os_months=MAYO2012_MEDIAN_OS_MONTHS[stage])
 
 
-@rule(
-    "al_stage_boston_university",
-    "AL amyloidosis: Boston University stage (BNP)",
-    "al",
-    sources=(LILLENESS_2019,),
+@al_rule(
+    "al_stage_boston_university", "AL amyloidosis: Boston University stage (BNP)", (LILLENESS_2019,)
 )
 def al_stage_boston_university(s: Snapshot, e: Explanation) -> RuleResult:
     """I/II/III by BNP > 81 pg/mL and troponin I > 0.1 ng/mL; IIIb when both and BNP > 700."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
     bnp_met = _marker(e, s, "bnp", "BNP > 81 pg/mL", gt, BU_BNP)
     tni_met = _marker(e, s, "troponin_i", "troponin I > 0.1 ng/mL", gt, BU_TNI)
     return _split_stage(
@@ -349,17 +347,9 @@ def al_stage_boston_university(s: Snapshot, e: Explanation) -> RuleResult:
     )
 
 
-@rule(
-    "al_renal_stage",
-    "AL amyloidosis: renal stage",
-    "al",
-    sources=(PALLADINI_2014,),
-)
+@al_rule("al_renal_stage", "AL amyloidosis: renal stage", (PALLADINI_2014,))
 def al_renal_stage(s: Snapshot, e: Explanation) -> RuleResult:
     """One point each for eGFR < 50 mL/min/1.73 m² and proteinuria > 5 g/24 h."""
-    reason = _applies(e, s)
-    if reason:
-        return e.not_applicable(reason)
     egfr = s.get("egfr")
     egfr_shown = s.shown("egfr")
     if egfr is None:
@@ -389,11 +379,10 @@ def al_renal_stage(s: Snapshot, e: Explanation) -> RuleResult:
     return e.determined(stage)
 
 
-@rule(
+@al_rule(
     "al_hematologic_response",
     "AL amyloidosis: hematologic response",
-    "al",
-    sources=(PALLADINI_2012, MILANI_2017, DITTRICH_2017),
+    (PALLADINI_2012, MILANI_2017, DITTRICH_2017),
 )
 def al_hematologic_response(s: Snapshot, e: Explanation) -> RuleResult:
     """CR (negative IFE, normal ratio), VGPR (dFLC < 4 mg/dL), PR (dFLC fall > 50%), else NR."""
@@ -508,11 +497,10 @@ def _risen(
     return met
 
 
-@rule(
+@al_rule(
     "al_hematologic_progression",
     "AL amyloidosis: hematologic progression",
-    "al",
-    sources=(GERTZ_2005, COMENZO_2012, PALLADINI_2012),
+    (GERTZ_2005, COMENZO_2012, PALLADINI_2012),
 )
 def al_hematologic_progression(s: Snapshot, e: Explanation) -> RuleResult:
     """From CR: monoclonal protein back or an abnormal ratio with the light chain doubled; from
@@ -702,11 +690,10 @@ def _change(before: float, now: float) -> tuple[float, float | None]:
     return sub(now, before), percent_change(before, now)
 
 
-@rule(
+@al_rule(
     "al_cardiac_response",
     "AL amyloidosis: cardiac response (NT-proBNP)",
-    "al",
-    sources=(PALLADINI_2012, COMENZO_2012),
+    (PALLADINI_2012, COMENZO_2012),
 )
 def al_cardiac_response(s: Snapshot, e: Explanation) -> RuleResult:
     """Response: NT-proBNP > 30% and > 300 ng/L lower (baseline ≥ 650 ng/L); progression: higher."""
@@ -776,12 +763,7 @@ def al_cardiac_response(s: Snapshot, e: Explanation) -> RuleResult:
     return e.determined("response" if fall else "no_response")
 
 
-@rule(
-    "al_renal_response",
-    "AL amyloidosis: renal response",
-    "al",
-    sources=(PALLADINI_2014,),
-)
+@al_rule("al_renal_response", "AL amyloidosis: renal response", (PALLADINI_2014,))
 def al_renal_response(s: Snapshot, e: Explanation) -> RuleResult:
     """Response: proteinuria ≥ 30% lower or < 0.5 g/24 h without an eGFR fall of ≥ 25%."""
     stop = _not_over_time(e, s, "no baseline proteinuria or eGFR")

@@ -13,8 +13,9 @@ is used where:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Any
 
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.fields import MEASURED_FIELDS
@@ -171,29 +172,54 @@ def egfr_ckd_epi_2021(s: Snapshot, e: Explanation) -> RuleResult:
         "for staging kidney function and for the AL renal stage. Drug doses in the PDQ are given "
         "by creatinine clearance (see Creatinine clearance, Cockcroft–Gault)."
     )
-    if (not_adult := _adult(e, s)) is not None:
-        return not_adult
-    inputs = _formula_inputs(e, s, ("creatinine", "age_years", "sex"))
-    value = ckd_epi_2021(s)
-    if value is None:
-        return e.cannot_determine()
-    e.detail["inputs"] = inputs
-    if s.egfr is not None:
-        e.detail["egfr_recorded"] = s.shown("egfr")
-    return e.determined(
-        round(value, 1),
-        unit="mL/min/1.73m2",
-        formula="142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]",
+    return _estimate(
+        e,
+        s,
+        _Formula(
+            ("creatinine", "age_years", "sex"),
+            ckd_epi_2021,
+            "egfr",
+            "mL/min/1.73m2",
+            "142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]",
+        ),
     )
 
 
-def _formula_inputs(e: Explanation, s: Snapshot, names: tuple[str, ...]) -> dict[str, Any]:
-    """A kidney formula's inputs: each missing one is needed; the values as entered (measured
-    quantities in the unit entered) for ``detail.inputs``."""
-    for name in names:
+@dataclass(frozen=True)
+class _Formula:
+    """A kidney-function estimate: its inputs, the formula, the measured value it stands beside
+    (shown as ``<short name>_recorded``), its unit and its printed form."""
+
+    inputs: tuple[str, ...]
+    compute: Callable[[Snapshot], float | None]
+    recorded: str  # the measured field: "egfr", "creatinine_clearance"
+    unit: str
+    formula: str
+    assumption: str = ""
+
+
+_RECORDED_KEY = {"egfr": "egfr_recorded", "creatinine_clearance": "crcl_recorded"}
+
+
+def _estimate(e: Explanation, s: Snapshot, f: _Formula) -> RuleResult:
+    """An adult's estimate, one decimal; each missing input needed; the values as entered
+    (measured quantities in the unit entered) in ``detail.inputs``."""
+    if (not_adult := _adult(e, s)) is not None:
+        return not_adult
+    for name in f.inputs:
         if getattr(s, name) is None:
             e.need(name)
-    return {name: s.shown(name) if name in MEASURED_FIELDS else getattr(s, name) for name in names}
+    value = f.compute(s)
+    if value is None:
+        return e.cannot_determine()
+    if f.assumption:
+        e.assume(f.assumption)
+    e.detail["inputs"] = {
+        name: s.shown(name) if name in MEASURED_FIELDS else getattr(s, name) for name in f.inputs
+    }
+    if getattr(s, f.recorded) is not None:
+        e.detail[_RECORDED_KEY[f.recorded]] = s.shown(f.recorded)
+    return e.determined(round(value, 1), unit=f.unit, formula=f.formula)
 
 
 @rule(
@@ -208,20 +234,17 @@ def crcl_cockcroft_gault(s: Snapshot, e: Explanation) -> RuleResult:
         "Cockcroft–Gault estimates creatinine clearance in mL/min (not normalised to body "
         "surface): the measure drug labels and the PDQ's lenalidomide and CyBorD statements use."
     )
-    if (not_adult := _adult(e, s)) is not None:
-        return not_adult
-    inputs = _formula_inputs(e, s, ("creatinine", "age_years", "sex", "weight"))
-    value = cockcroft_gault(s)
-    if value is None:
-        return e.cannot_determine()
-    e.assume("actual body weight as recorded (no ideal or adjusted weight)")
-    e.detail["inputs"] = inputs
-    if s.creatinine_clearance is not None:
-        e.detail["crcl_recorded"] = s.shown("creatinine_clearance")
-    return e.determined(
-        round(value, 1),
-        unit="mL/min",
-        formula="(140 − age) × weight kg / (72 × Scr mg/dL) × 0.85 [female]",
+    return _estimate(
+        e,
+        s,
+        _Formula(
+            ("creatinine", "age_years", "sex", "weight"),
+            cockcroft_gault,
+            "creatinine_clearance",
+            "mL/min",
+            "(140 − age) × weight kg / (72 × Scr mg/dL) × 0.85 [female]",
+            assumption="actual body weight as recorded (no ideal or adjusted weight)",
+        ),
     )
 
 

@@ -13,9 +13,9 @@ percentage when nothing else is (non-secretory disease). A category is *confirme
 previous assessment since the baseline, under the same therapy, met it too
 (``detail.confirmation``).
 
-Not implemented (said in ``detail.not_checked``, with the reason): imaging response (PET/MRI),
-measured plasmacytoma size and circulating plasma cells, whose Kumar 2016 thresholds could not be
-verified with the sources available.
+Not implemented (said in ``detail.not_checked``, with the reason, see :data:`NOT_CHECKED`):
+circulating plasma cells and measured plasmacytoma size, whose Kumar 2016 thresholds could not
+be fully verified with the sources available, and the PET/MRI response of bone lesions.
 """
 
 from __future__ import annotations
@@ -117,17 +117,35 @@ FOLLOWED = (
     MARROW,
     "lytic_lesions",
 )
-# Kumar 2016's measured-imaging criteria (plasmacytoma size as the sum of the products of the
-# perpendicular diameters; circulating plasma cells as a measure of progression) were searched
-# for 2026-12-03 and not found in any source the search tool holds; Durie 2006's wording for
-# soft-tissue plasmacytomas (≥ 50% smaller for PR, gone for CR, new or definitely larger for PD)
-# is what the recorded category applies.
+# Kumar 2016's imaging and circulating-plasma-cell criteria, searched for again 2026-12-03 (the
+# search tool's pages and code corpora; the paper itself is behind a paywall):
+# - Plasmacytoma size. A copy of the Kumar 2016 table (radiopaedia.org, "International Myeloma
+#   Working Group response criteria", rev. 2021) gives progression as a new lesion, a ≥ 50%
+#   increase in the longest diameter of a lesion > 1 cm in short axis, or a ≥ 50% increase from
+#   the nadir in the sum of the products of the diameters; its text is cut off there, so the
+#   qualifier of the SPD rule could not be read. PR "≥ 50% reduction in the size of soft tissue
+#   plasmacytomas" if present at baseline (Durie 2006 as reprinted in Kyle & Rajkumar, Leukemia
+#   2009 Table 5; Curr Oncol 2023;30:2322 Table 1, adapted from Kumar 2016) is what the category
+#   reduced_50 records. MR: "25%–49% reduction in the size of soft-tissue plasmacytomas" if present
+#   at baseline (Rajkumar 2011 as reprinted by ASH-SAP); Curr Oncol 2023 prints "> 50%" for MR,
+#   so the copies disagree. No size is taken as a number.
+# - Circulating plasma cells: an unnamed public specification lists "≥ 50% increase in
+#   circulating plasma cells" for PD; the minimum absolute count that goes with it was found in
+#   no source, so it is not applied.
+# - Imaging of bone lesions: the same radiopaedia copy says imaging is an optional part of the
+#   response criteria, PET/CT being required only for imaging-MRD negativity (mrd_imwg).
 NOT_CHECKED = (
-    "Not assessed: imaging response (PET/MRI), the measured size of soft-tissue plasmacytomas "
-    "(sum of the products of the perpendicular diameters) and circulating plasma cells; their "
-    "Kumar 2016 thresholds could not be verified against the paper. Plasmacytomas are judged "
-    "from the category recorded (none, present, at least 50% smaller, new or growing). Minimal "
-    "response is not defined for disease followed by free light chains or by the marrow alone."
+    "Not assessed: a rise in circulating plasma cells as a sign of progression (Kumar 2016 gives "
+    "it with a minimum cell count that could not be checked against the paper), and plasmacytoma "
+    "sizes measured as numbers (the sum of the products of the perpendicular diameters: the "
+    "paper's full wording for a rise from its lowest value could not be checked). Plasmacytomas "
+    "are judged from the category recorded: none, present, at least 50% smaller (needed for a "
+    "partial response when present at baseline), new or growing (progression). A minimal "
+    "response also needs plasmacytomas present at baseline to be 25–49% smaller, which the "
+    "recorded category cannot show: check it on imaging. PET or MRI response of bone lesions is "
+    "not assessed (imaging is optional for the response categories; PET/CT counts for imaging "
+    "MRD negativity, in the MRD result). Minimal response is not defined for disease followed "
+    "by free light chains or by the marrow alone."
 )
 
 

@@ -42,5 +42,14 @@ class Session:
     def log(
         self, now: str, action: str, uid: str | None, detail: dict[str, Any] | None = None
     ) -> audit.AuditEvent:
-        """Append an audit event inside the caller's transaction."""
-        return audit.append(self.db, now, action, uid, detail)
+        """Append an audit event inside the caller's transaction.
+
+        The first patient record a local store receives (created or imported) also logs the
+        record protection, in the same transaction: from that commit on, a record trigger that
+        is missing is reported as tampering, within the store's first session too (before, the
+        event waited for the session's close, and a trigger dropped and re-created meanwhile
+        went unseen)."""
+        event = audit.append(self.db, now, action, uid, detail)
+        if action in ("create", "import") and uid is not None and self.db.dialect == "sqlite":
+            audit.log_protection_at_first_record(self.db, now)
+        return event

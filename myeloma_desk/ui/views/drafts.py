@@ -62,11 +62,22 @@ class DraftStore:
     """
 
     def __init__(
-        self, data_dir: Path, vault: Callable[[], DraftVault | None] | None = None
+        self,
+        data_dir: Path,
+        vault: Callable[[], DraftVault | None] | None = None,
+        space: Callable[[], str] | None = None,
     ) -> None:
         self.data_dir = data_dir
-        self.folder = data_dir / DRAFTS_DIR
         self._vault = vault
+        # Drafts of a clinic server's patients live apart from this computer's (patient ids
+        # of two stores are unrelated: a draft must never be offered to another store's
+        # patient with the same id); ``space`` names the store in use ("" = this computer's).
+        self._space = space
+
+    @property
+    def folder(self) -> Path:
+        space = self._space() if self._space is not None else ""
+        return self.data_dir / DRAFTS_DIR / space if space else self.data_dir / DRAFTS_DIR
 
     @classmethod
     def for_context(cls, context: Any) -> DraftStore:
@@ -79,7 +90,10 @@ class DraftStore:
             result: DraftVault = store.drafts_vault()
             return result
 
-        return cls(context.paths.data, vault)
+        settings = getattr(context, "settings", None)
+        return cls(
+            context.paths.data, vault, lambda: server_space(getattr(settings, "server_store", ""))
+        )
 
     def _path(self, key: str) -> Path:
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", key):
@@ -108,7 +122,7 @@ class DraftStore:
         from myeloma_desk.store.drafts import DraftVault, vault_path
 
         path = vault_path(self.data_dir)
-        if not path.exists():
+        if self.folder != self.data_dir / DRAFTS_DIR or not path.exists():
             return
         unreadable: tuple[type[BaseException], ...] = (ValueError, KeyError, TypeError)
         try:
@@ -209,6 +223,16 @@ class DraftStore:
                 vault.delete(key)
             except _vault_errors() as error:
                 log.warning("draft %s could not be removed: %s", key, error)
+
+
+def server_space(target: str) -> str:
+    """The drafts sub-folder of a clinic server store ("" for this computer's own store): a
+    digest of its address, so no address (user, host) is written into a folder name."""
+    if not target:
+        return ""
+    import hashlib
+
+    return "server-" + hashlib.sha256(target.encode("utf-8")).hexdigest()[:16]
 
 
 def _vault_errors() -> tuple[type[BaseException], ...]:

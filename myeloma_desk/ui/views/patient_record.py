@@ -7,6 +7,7 @@ with its history without querying the store on every keystroke.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
@@ -30,6 +31,7 @@ class PatientRecord:
         self.visits: list[Visit] = []
         self.lines: list[TherapyLine] = []
         self._course: Course | None = None
+        self.version = 0  # changes with every reload: a course built before is out of date
         self.reload()
 
     def reload(self) -> None:
@@ -37,6 +39,24 @@ class PatientRecord:
         self.visits = self.store.visits(self.patient_id)
         self.lines = [stored.line for stored in self.store.therapy_lines(self.patient_id)]
         self._course = None
+        self.version += 1
+
+    def course_job(self) -> tuple[int, Callable[[], Course]]:
+        """The course of the records as read now, as a job for a worker thread: the version
+        it belongs to and a function that builds it (no store access; the records it reads
+        are never changed, a reload replaces them)."""
+        from myeloma_desk.course import build_course
+
+        patient, visits, lines = self.patient, tuple(self.visits), tuple(self.lines)
+        return self.version, lambda: build_course(patient, visits, lines)
+
+    def adopt_course(self, version: int, course: Course) -> bool:
+        """Keep a course built in the background if the records are still those of
+        ``version`` (else it is dropped: a visit was saved meanwhile)."""
+        if version != self.version:
+            return False
+        self._course = course
+        return True
 
     @property
     def course(self) -> Course:

@@ -26,7 +26,20 @@ KEPT = (
     "Your visit is kept as a draft on this computer and is saved as soon as the server "
     "answers again (it is asked every few seconds)."
 )
+IN_FORM = (
+    "Your visit stays in this form and is saved as soon as the server answers again; no draft "
+    "is written, because this computer's own store is encrypted and not open (a draft would "
+    "be plain text)."
+)
 BACK = "Saved: the clinic server answers again."
+
+
+def kept_where(view: AssessView) -> str:
+    """What the form says about the held visit: kept as a draft, or (no key to encrypt a
+    draft with) only in the form."""
+    drafts = view.drafts
+    kept = drafts is not None and drafts.load(view.draft_key) is not None
+    return KEPT if kept else IN_FORM
 
 
 class ServerWait(QObject):

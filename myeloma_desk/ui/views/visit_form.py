@@ -29,10 +29,10 @@ from myeloma_desk.ui.views.drafts import Draft, DraftStore
 from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel
 from myeloma_desk.ui.widgets.fields import FormState, SnapshotForm
 from myeloma_desk.ui.widgets.report_actions import (
-    not_saved_message,
     open_preview,
-    reports_available,
-    save_pdf,
+    paint_report,
+    report_or_message,
+    save_pdf_to_status,
 )
 
 if TYPE_CHECKING:
@@ -239,13 +239,15 @@ class AssessView(QWidget):
         self.save_button.setAccessibleName("Save the visit to the patient record")
         self.status = QLabel()
         self.status.setAccessibleName("Save status")
-        top.addWidget(self.status)
+        # its own row, wrapped: a message (server away, a conflict) is read whole, not cut
+        self.status.setWordWrap(True)
         top.addWidget(self.new_button)
         top.addWidget(self.options_button)
         top.addWidget(self.print_button)
         top.addWidget(self.pdf_button)
         top.addWidget(self.save_button)
         layout.addLayout(top)
+        layout.addWidget(self.status)
 
         self.form = SnapshotForm(VISIT_GROUPS, tabs=True)
         self.form.setAccessibleName("Visit form")
@@ -397,35 +399,21 @@ class AssessView(QWidget):
         )
 
     def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
-        """The preview's paint callback."""
-        from myeloma_desk.reports.render_qt import print_to
-
-        return int(print_to(printer, doc))
+        """The preview's paint callback: draws ``doc`` on the preview's printer."""
+        return paint_report(printer, doc)
 
     def print_preview(self) -> QPrintPreviewDialog | None:
         """Open the print preview of this visit's report."""
-        if not reports_available():
-            self.status.setText("Printing is not available in this build.")
+        doc = report_or_message(self.report_doc, self.status)
+        if doc is None:
             return None
-        self._preview = open_preview(
-            self, self.report_doc(), show=self.show_dialogs, rebuild=self.report_doc
-        )
+        self._preview = open_preview(self, doc, show=self.show_dialogs, rebuild=self.report_doc)
         return self._preview
 
     def save_pdf(self, path: str | None = None) -> tuple[Path, int] | None:
         """Save this visit's report as a PDF (asks where unless ``path`` is given)."""
-        if not reports_available():
-            self.status.setText("Printing is not available in this build.")
-            return None
-        try:
-            saved = save_pdf(self, self.report_doc(), path)
-        except OSError as error:
-            self.status.setText(not_saved_message(error))
-            return None
-        if saved is not None:
-            target, pages = saved
-            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
-        return saved
+        doc = report_or_message(self.report_doc, self.status)
+        return None if doc is None else save_pdf_to_status(self, doc, self.status, path)
 
     def form_date(self) -> dt.date | None:
         """The date typed in the form, if it reads as a date."""

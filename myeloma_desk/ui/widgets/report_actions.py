@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QToolBar, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QToolBar, QWidget
+
+Doc = TypeVar("Doc")
+NOT_AVAILABLE = "Printing is not available in this build."
 
 
 def reports_available() -> bool:
@@ -21,6 +24,47 @@ def reports_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def report_or_message(build: Callable[[], Doc], status: QLabel) -> Doc | None:
+    """The report ``build()`` makes, or None with the reason on ``status``: this build has no
+    report renderer, or there is nothing to report (``build`` raises ValueError with a
+    message for the user)."""
+    if not reports_available():
+        status.setText(NOT_AVAILABLE)
+        return None
+    try:
+        return build()
+    except ValueError as error:
+        status.setText(str(error))
+        return None
+
+
+def saved_message(target: Path, pages: int) -> str:
+    """ "Saved /path/report.pdf (2 pages)." for the status line."""
+    return f"Saved {target} ({pages} page{'s' if pages != 1 else ''})."
+
+
+def save_pdf_to_status(
+    parent: QWidget, doc: Any, status: QLabel, path: str | Path | None = None
+) -> tuple[Path, int] | None:
+    """:func:`save_pdf` with its outcome on ``status``: where it was saved and how many pages,
+    or why nothing was written. Returns (path, pages), or None (cancelled or not written)."""
+    try:
+        saved = save_pdf(parent, doc, path)
+    except OSError as error:
+        status.setText(not_saved_message(error))
+        return None
+    if saved is not None:
+        status.setText(saved_message(*saved))
+    return saved
+
+
+def paint_report(printer: Any, doc: Any) -> int:
+    """A print preview's paint callback: draws ``doc`` on its printer (pages drawn)."""
+    from myeloma_desk.reports.render_qt import print_to
+
+    return int(print_to(printer, doc))
 
 
 def open_preview(

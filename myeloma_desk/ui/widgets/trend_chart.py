@@ -22,6 +22,9 @@ from myeloma_desk.reports.chart import STYLES, PanelGeometry, draw_panel, panel_
 from myeloma_desk.ui.models.trends import FlowsheetModel, TrendData
 
 EMPTY = "No dated values to chart yet."
+LOADING = "Reading the course of this patient…"
+THERAPY_COLUMN = 2  # Date, IMWG response, Therapy, then one column per series
+THERAPY_WIDTH = 230  # px; longer therapy text wraps (the row's tooltip holds it too)
 
 
 class ChartCanvas(QWidget):
@@ -33,6 +36,7 @@ class ChartCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data = TrendData([])
+        self.empty_text = EMPTY  # shown when there is nothing to chart
         self.geometries: list[PanelGeometry] = []
         self.setAccessibleName("Trends chart")
         self.setMinimumSize(400, 260)
@@ -43,8 +47,9 @@ class ChartCanvas(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(800, 420)
 
-    def set_data(self, data: TrendData) -> None:
+    def set_data(self, data: TrendData, empty_text: str = EMPTY) -> None:
         self.data = data
+        self.empty_text = empty_text
         self.geometries = []
         self.update()
 
@@ -56,7 +61,7 @@ class ChartCanvas(QWidget):
             series = [s for s in self.data.series if s.points]
             if not series:
                 painter.setPen(QColor("black"))
-                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, EMPTY)
+                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
                 self.geometries = []
                 return
             rects = panel_rects(len(series), self.width(), self.height(), self.COLUMNS)
@@ -112,6 +117,10 @@ class TrendChart(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.flowsheet.horizontalHeader().setStretchLastSection(False)
+        # The therapy column wraps at a capped width, so the values beside it stay in view.
+        self.flowsheet.horizontalHeader().setSectionResizeMode(
+            THERAPY_COLUMN, QHeaderView.ResizeMode.Interactive
+        )
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.canvas)
         splitter.addWidget(self.flowsheet)
@@ -122,17 +131,26 @@ class TrendChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(800, 620)
 
-    def set_data(self, data: TrendData) -> None:
+    def set_data(self, data: TrendData, empty_text: str = EMPTY) -> None:
         self.data = data
-        self.canvas.set_data(data)
+        self.canvas.set_data(data, empty_text)
         self.flowsheet_model.set_data(data)
+        self.flowsheet.resizeColumnToContents(THERAPY_COLUMN)
+        if self.flowsheet.columnWidth(THERAPY_COLUMN) > THERAPY_WIDTH:
+            self.flowsheet.setColumnWidth(THERAPY_COLUMN, THERAPY_WIDTH)
+        self.flowsheet.resizeRowsToContents()
         self.setAccessibleDescription(self.describe())
         self.canvas.setAccessibleDescription(self.describe())
+
+    def set_loading(self) -> None:
+        """Nothing charted while the patient's course is being built (never the previous
+        patient's values, never "no values" before they are known)."""
+        self.set_data(TrendData([]), LOADING)
 
     def describe(self) -> str:
         """A text version of the chart (screen readers, tests)."""
         if self.data.is_empty():
-            return EMPTY
+            return self.canvas.empty_text
         parts = []
         for s in self.data.series:
             if s.points:

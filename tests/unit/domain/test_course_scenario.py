@@ -292,11 +292,14 @@ def test_al_patient_in_hematologic_cr_then_progression() -> None:
 
 def test_unverified_imaging_criteria_are_said_to_the_user() -> None:
     # Measured plasmacytoma size and circulating plasma cells are not assessed, and the result
-    # says why: their Kumar 2016 thresholds could not be verified.
+    # says why: their Kumar 2016 wording could not be checked in full; the minimal-response
+    # plasmacytoma condition the recorded category cannot show is named, in clinician words.
     shown = response(3).detail["not_checked"]
     assert "circulating plasma cells" in shown
     assert "sum of the products of the perpendicular diameters" in shown
-    assert "could not be verified" in shown
+    assert shown.count("could not be checked") == 2
+    assert "25–49% smaller" in shown and "check it on imaging" in shown
+    assert "_" not in shown  # no input codes (reduced_50, new_or_growing)
 
 
 def test_a_complete_response_of_line_one_is_not_relapse_on_line_two() -> None:

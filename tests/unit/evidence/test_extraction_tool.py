@@ -138,7 +138,8 @@ def test_diff_finds_the_changed_number_the_new_and_the_removed_sentence(
     assert any("values[0].value = 84.3%" in f for f in number.fields), number.fields
 
     gone = by_kind["removed"]
-    assert gone.records == ["relapsed-010"] and REMOVED in (gone.old or "")
+    # the finding and its study record (the meta-analysis is described by that one sentence)
+    assert gone.records == ["relapsed-010", "relapsed-ref22"] and REMOVED in (gone.old or "")
 
     new = by_kind["new"]
     assert new.section == "relapsed" and new.new == ADDED

@@ -44,11 +44,11 @@ def _values(f: Finding) -> set[str]:
 PRIMARY = [
     ("nct02252172", "progression-free", "0.53"),  # MAIA PFS
     ("nct02755597", "progression-free", "0.63"),  # BELLINI PFS
-    (None, "noninferiority", "0.98"),  # denosumab vs zoledronate
+    ("myeloma-ref8", "noninferiority", "0.98"),  # denosumab vs zoledronate (its study record)
     ("nct03901963", "MRD", "5.97"),  # AURIGA MRD conversion (odds ratio)
     ("nct01239797", "progression-free", "0.73"),  # ELOQUENT-2 PFS
     ("nct01239797", "progression-free", "0.82"),  # ELOQUENT-2 OS (second estimate)
-    (None, "second primary", "3.8"),  # lenalidomide second cancers meta-analysis
+    ("relapsed-ref63", "second primary", "3.8"),  # lenalidomide second cancers meta-analysis
     ("overview-study-1", "time to progression", "0.51"),  # smoldering daratumumab TTP
     ("overview-study-1", "overall survival", "0.52"),  # smoldering daratumumab OS
 ]

@@ -5,6 +5,8 @@ the throwaway cluster (tests/pg_cluster.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +17,10 @@ from myeloma_desk.store import PatientFields, Store
 from myeloma_desk.store.migrations.v0006_server_audit_guard import GUARD_TRIGGERS, GUARDED
 
 psycopg = pytest.importorskip("psycopg")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture
@@ -171,3 +177,47 @@ def test_nobody_empties_a_patient_table(server_site: Any, opened: list[Store]) -
         ada.connection.execute("SET ROLE myeloma_admin; TRUNCATE notes")
     ada.connection.execute("RESET ROLE")
     assert ada.count_patients() == 1
+
+
+def test_a_site_at_version_5_is_upgraded_with_its_records_and_chain(
+    postgres_cluster: Any, opened: list[Store]
+) -> None:
+    """An existing clinic database (schema 5, records and an audit chain) gets the guards
+    when its administrator first opens it with this version; nothing is lost."""
+    from myeloma_desk.store import server
+    from myeloma_desk.store.migrations import LATEST, migrate, schema_version
+    from myeloma_desk.store.server import PostgresDatabase, ServerFiles
+
+    name = "myeloma_v5_" + secrets.token_hex(3)
+    postgres_cluster.setup_site(name)
+    try:
+        target = postgres_cluster.target("ada", name)
+        database = PostgresDatabase(server.connect(target), name, target)
+        with database.transaction():
+            database.execute("SET LOCAL ROLE myeloma_admin")
+            assert migrate(database, target=5) == [1, 2, 3, 4, 5]
+            server.grant_site_roles(database)
+        old = Store(ServerFiles(database, None, _utc_now), database)  # as version 5 wrote
+        opened.append(old)
+        pid = old.create_patient(PatientFields(name="Berg, Ann", identifier="MRN1")).id
+        old.save_visit(pid, D(2024, 6, 10), snap(serum_m_protein=(3.0, "g/dL")))
+        assert schema_version(database) == 5
+        old.close()
+
+        ada = Store.open_server(target)
+        opened.append(ada)
+        assert ada.schema_version() == LATEST
+        assert ada.get_visit(pid, D(2024, 6, 10)).version == 1
+        report = ada.verify_audit()
+        assert report.ok, report.message()
+        cleo = Store.open_server(postgres_cluster.target("cleo", name))
+        opened.append(cleo)
+        cleo.save_visit(pid, D(2024, 7, 1), snap(serum_m_protein=(2.0, "g/dL")))
+        direct = psycopg.connect(postgres_cluster.target("cleo", name), autocommit=True)
+        with direct, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            direct.execute("UPDATE patients SET name = 'Quiet, Change'")
+        assert cleo.verify_audit().ok and cleo.get_patient(pid).name == "Berg, Ann"
+    finally:
+        for store in opened:
+            store.close()
+        postgres_cluster.drop(name)

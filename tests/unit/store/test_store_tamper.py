@@ -188,3 +188,23 @@ def test_the_protection_is_installed_once_and_logged(tmp_path: Path) -> None:
         ]
         assert len(events) == 1
         assert store.verify_audit().ok
+
+
+def test_tampering_in_the_stores_first_session_is_reported(tmp_path: Path) -> None:
+    """A new store's first patient logs the record protection in its own transaction: a
+    trigger dropped (and a name edited) while that first session is still open is reported
+    by verify afterwards. (The event used to wait for the session's close, and was then not
+    logged because a trigger was missing, so verify had nothing to compare with.)"""
+    paths = AppPaths.resolve(tmp_path / "home")
+    with open_store(paths, backup_on_open=False) as store:
+        assert store.audit_events(limit=10) == []  # empty: a store can still be moved into it
+        store.import_bundle(demo_bundles()[0], source="test")
+        protection = [
+            e for e in store.audit_events(limit=100) if e.detail.get("what") == "record protection"
+        ]
+        assert len(protection) == 1
+        name_edited(paths)  # another program, while the app has the store open
+    with open_store(paths, backup_on_open=False) as store:
+        report = store.verify_audit()
+        assert not report.ok
+        assert "protection patients_written_by_app_update was removed" in report.message()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import time
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -21,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from myeloma_desk.domain.display import words
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
 from myeloma_desk.store import StoreError
 from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.timeline import (
     EventRole,
     TimelineEvent,
@@ -41,10 +43,10 @@ from myeloma_desk.ui.views.patients.common import table_view
 from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
 from myeloma_desk.ui.widgets.fields import FormState
 from myeloma_desk.ui.widgets.report_actions import (
-    not_saved_message,
     open_preview,
-    reports_available,
-    save_pdf,
+    paint_report,
+    report_or_message,
+    save_pdf_to_status,
 )
 from myeloma_desk.ui.widgets.trend_chart import TrendChart
 from myeloma_desk.ui.workers import Worker
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
+    from myeloma_desk.course import Course
     from myeloma_desk.reports.build import ReportDoc
     from myeloma_desk.reports.course_report import CourseReportDoc
     from myeloma_desk.ui.views.visit_form import AssessView
@@ -65,6 +68,9 @@ class PatientPage(QWidget):
     back_requested = Signal()
     edit_requested = Signal(int)
     archived_changed = Signal(int)
+    course_shown = Signal(int)  # patient id: the page now shows that patient's course
+
+    COURSE_JOB = "course"  # the worker key of the page's course build
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,6 +150,12 @@ class PatientPage(QWidget):
         self.tabs.addTab(self.chart, "T&rends")
         self.tabs.addTab(self.lines_editor, "Therapy &lines")
         layout.addWidget(self.tabs, 1)
+        # While the course is built in the background (the engine runs for every visit).
+        self.loading = QLabel()
+        self.loading.setAccessibleName("Patient page loading")
+        self.loading.setWordWrap(True)
+        self.loading.setVisible(False)
+        layout.addWidget(self.loading)
         self.status = QLabel()
         self.status.setAccessibleName("Patient page status")
         layout.addWidget(self.status)
@@ -179,6 +191,9 @@ class PatientPage(QWidget):
         self.lines_editor.changed.connect(self.refresh)
         self.confirm_diagnosis_button.clicked.connect(self.confirm_diagnosis)
         self.worker = Worker(self)
+        self.worker.failed.connect(self._course_failed)
+        self._generation = 0  # one per refresh: a course result of an older one is dropped
+        self._waiting = False  # a course job is under way for the record shown
         self._evidence_requested = False  # the regimen picker's database: when a patient opens
 
     def _request_evidence(self) -> None:
@@ -212,33 +227,107 @@ class PatientPage(QWidget):
         self.lines_editor.set_record(record)
         self.refresh()
 
+    @property
+    def is_loading(self) -> bool:
+        """Whether the page is still waiting for the patient's course."""
+        return self._waiting
+
+    def wait_for_course(self, msecs: int = 20000) -> bool:
+        """Process events until the course job has come back (tests, screenshots, a print
+        that needs it); False if it has not within ``msecs``."""
+        deadline = time.monotonic() + msecs / 1000
+        while self._waiting and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            QThread.msleep(2)
+        return not self._waiting
+
     def refresh(self) -> None:
+        """Read the patient's records again and build the course off the GUI thread.
+
+        The records are read here (the store is used by one thread); the course (the engine
+        for every visit) is built in the worker. Meanwhile the page shows the patient and the
+        dates of the visits, says it is loading, and shows nothing of an earlier course. A
+        result that arrives after another patient was opened, or after a visit was saved
+        (a newer refresh), is dropped."""
         record = self.record
         if record is None:
             return
         try:
             record.reload()
         except ServerUnavailableError as error:
-            self._show_offline(error)
+            self._show_offline(error)  # the record and course as last read stay on screen
             return
         self._read_at = dt.datetime.now(dt.UTC)
         self._show_offline(None)
+        self._generation += 1
+        generation = self._generation
+        self._show_identity(record, None)
+        self.archive_button.setText("Un&archive" if record.patient.archived else "&Archive")
+        self._offer_diagnosis(None)
+        pending = [(v.date, "Reading the assessment…") for v in record.visits]
+        self._set_timeline(timeline_events(pending, record.lines))
+        self.chart.set_loading()
+        if self.lines_editor.model.lines() != record.lines:
+            self.lines_editor.model.set_lines(record.lines)
+        self.loading.setText(
+            f"Reading the course of {record.patient.name}: the assessment of "
+            f"{len(record.visits)} visit{'s' if len(record.visits) != 1 else ''}…"
+        )
+        self.loading.setVisible(True)
+        self._waiting = True
+        version, build = record.course_job()
+        self.worker.submit(
+            build,
+            partial(self._course_ready, generation, record, version),
+            key=self.COURSE_JOB,
+        )
+
+    def _course_ready(
+        self, generation: int, record: PatientRecord, version: int, course: Course
+    ) -> None:
+        if generation != self._generation or record is not self.record:
+            return  # another patient, or the same one after a save: a newer job is coming
+        if not record.adopt_course(version, course):
+            return
+        self._show_course(record, course)
+        self.loading.clear()
+        self.loading.setVisible(False)
+        self._waiting = False
+        self.course_shown.emit(record.patient_id)
+
+    def _course_failed(self, key: str, message: str) -> None:
+        if key != self.COURSE_JOB:
+            return
+        self.loading.setText(
+            "The course of this patient could not be assessed; the visits are listed without "
+            f"their results. ({message})"
+        )
+        self.loading.setVisible(True)
+        self._waiting = False
+
+    def _show_identity(self, record: PatientRecord, course: Course | None) -> None:
         p = record.patient
         bits = [
             f"<b>{html.escape(p.name)}</b>",
             html.escape(p.identifier or "no identifier"),
             f"born {p.birth_date.isoformat()}" if p.birth_date else "birth date not recorded",
-            humanize(p.sex) if p.sex else "sex not recorded",
+            words(p.sex) if p.sex else "sex not recorded",
         ]
         if p.archived:
             bits.append("<b>archived</b>")
-        course = record.course  # the one model of the course: diagnosis, lines, state
+        if course is None:
+            # as many lines as the course will fill, so the page does not jump when it arrives
+            self.header.setText(" · ".join(bits) + "<br/>Diagnosis: reading…<br/>Now: reading…")
+            return
         self.header.setText(
             " · ".join(bits)
             + f"<br/>Diagnosis: {html.escape(course.diagnosis.shown())}"
             + (f"<br/>Now: {html.escape(course.state.text)}" if course.state.text else "")
         )
-        self.archive_button.setText("Un&archive" if p.archived else "&Archive")
+
+    def _show_course(self, record: PatientRecord, course: Course) -> None:
+        """The header, timeline, diagnosis offer and trends from the course model."""
+        self._show_identity(record, course)
         visits = [(v.date, visit_summary(course, v)) for v in course.visits]
         established = course.diagnosis
         offer = (
@@ -247,10 +336,27 @@ class PatientPage(QWidget):
             else None
         )
         self._offer_diagnosis(offer)
-        self.timeline_model.set_events(timeline_events(visits, record.lines))
+        self._set_timeline(timeline_events(visits, record.lines))
         self.chart.set_data(trend_data_for(course))
-        if self.lines_editor.model.lines() != record.lines:
-            self.lines_editor.model.set_lines(record.lines)
+
+    def _set_timeline(self, events: list[TimelineEvent]) -> None:
+        """Replace the timeline's events, keeping the selected visit or line selected."""
+        index = self.timeline.currentIndex()
+        selected = self.timeline.selectionModel().hasSelection()
+        chosen = index.data(EventRole) if index.isValid() and selected else None
+        self.timeline_model.set_events(events)
+        if not isinstance(chosen, TimelineEvent):
+            return
+        for row, event in enumerate(events):
+            same_visit = chosen.visit_date is not None and event.visit_date == chosen.visit_date
+            same_line = (
+                chosen.visit_date is None
+                and event.kind == chosen.kind
+                and event.line_index == chosen.line_index
+            )
+            if same_visit or same_line:
+                self.timeline.selectRow(row)
+                return
 
     def _show_offline(self, error: ServerUnavailableError | None) -> None:
         """While the server cannot be reached the page keeps the record as last read, marked
@@ -283,10 +389,10 @@ class PatientPage(QWidget):
         if assessed is not None and assessed[0] != current:
             diagnosis, day = assessed
             self.offered_diagnosis = diagnosis
-            now = humanize(current) if current else "not recorded"
+            now = words(current) if current else "not recorded"
             self.diagnosis_text.setText(
                 f"The assessment of the visit of {day.isoformat()} gives "
-                f"<b>{html.escape(humanize(diagnosis))}</b>; the working diagnosis is "
+                f"<b>{html.escape(words(diagnosis))}</b>; the working diagnosis is "
                 f"{html.escape(now)}. Confirm it if it is your diagnosis."
             )
         self.diagnosis_offer.setVisible(self.offered_diagnosis is not None)
@@ -307,7 +413,7 @@ class PatientPage(QWidget):
             self.status.setText(str(error))
             return False
         self.refresh()
-        self.status.setText(f"Working diagnosis set to {humanize(diagnosis)}.")
+        self.status.setText(f"Working diagnosis set to {words(diagnosis)}.")
         self.archived_changed.emit(record.patient_id)  # the list row shows the diagnosis
         return True
 
@@ -411,13 +517,13 @@ class PatientPage(QWidget):
             if view is None:
                 return str(error)
             # kept as a local draft and saved when the server is back (views/server_wait.py)
-            from myeloma_desk.ui.views.server_wait import KEPT, hold_until_back
+            from myeloma_desk.ui.views.server_wait import hold_until_back, kept_where
 
             database = record.store.database
             hold_until_back(view, getattr(database, "reachable", lambda: False))
             if record is self.record:
                 self._show_offline(error)
-            return f"{error} {KEPT}"
+            return f"{error} {kept_where(view)}"
         except (SnapshotError, StoreError, ValueError) as error:
             return str(error)
         if record is self.record:
@@ -461,7 +567,7 @@ class PatientPage(QWidget):
         record = self.record
         day = day or self.report_date()
         if record is None or day is None:
-            raise ValueError("no visit to report: enter a visit first")
+            raise ValueError("No visit to report yet: enter a visit first.")
         settings = self.context.settings
         return assessment_report(
             record.snapshot_for(day),
@@ -477,13 +583,11 @@ class PatientPage(QWidget):
 
     def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
         """The preview's paint callback: draws ``doc`` on the preview's printer."""
-        from myeloma_desk.reports.render_qt import print_to
-
-        return int(print_to(printer, doc))
+        return paint_report(printer, doc)
 
     def print_preview(self) -> QPrintPreviewDialog | None:
         """Open the print preview of the selected (or latest) visit."""
-        doc = self._report_or_message()
+        doc = report_or_message(self.report_doc, self.status)
         if doc is None:
             return None
         day = doc.header.visit_date
@@ -495,19 +599,7 @@ class PatientPage(QWidget):
 
     def save_pdf(self, path: str | None = None) -> tuple[Path, int] | None:
         """Save the selected (or latest) visit's report as a PDF (asks where unless ``path``)."""
-        doc = self._report_or_message()
-        if doc is None:
-            return None
-        try:
-            saved = save_pdf(self, doc, path)
-        except OSError as error:
-            self.status.setText(not_saved_message(error))
-            return None
-        if saved is not None:
-            target, pages = saved
-            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
-            self._record_print("pdf", doc, pages)
-        return saved
+        return self._save_as_pdf(self.report_doc, path)
 
     def course_doc(self) -> CourseReportDoc:
         """The course report of the patient (pure data from reports.course_report)."""
@@ -515,7 +607,7 @@ class PatientPage(QWidget):
 
         record = self.record
         if record is None or not record.visits:
-            raise ValueError("no course to report: enter a visit first")
+            raise ValueError("No course to report yet: enter a visit first.")
         settings = self.context.settings
         return course_report(
             record.course,
@@ -527,7 +619,7 @@ class PatientPage(QWidget):
 
     def print_course(self) -> QPrintPreviewDialog | None:
         """Open the print preview of the course report (print or PDF from there)."""
-        doc = self._course_or_message()
+        doc = report_or_message(self.course_doc, self.status)
         if doc is None:
             return None
         self._preview = open_preview(self, doc, show=self.show_dialogs)
@@ -536,39 +628,19 @@ class PatientPage(QWidget):
 
     def save_course_pdf(self, path: str | None = None) -> tuple[Path, int] | None:
         """Save the course report as a PDF (asks where unless ``path`` is given)."""
-        doc = self._course_or_message()
+        return self._save_as_pdf(self.course_doc, path)
+
+    def _save_as_pdf(
+        self, build: Callable[[], ReportDoc | CourseReportDoc], path: str | None
+    ) -> tuple[Path, int] | None:
+        """Build a report, save it as a PDF (status says where or why not) and log the print."""
+        doc = report_or_message(build, self.status)
         if doc is None:
             return None
-        try:
-            saved = save_pdf(self, doc, path)
-        except OSError as error:
-            self.status.setText(not_saved_message(error))
-            return None
+        saved = save_pdf_to_status(self, doc, self.status, path)
         if saved is not None:
-            target, pages = saved
-            self.status.setText(f"Saved {target} ({pages} page{'s' if pages != 1 else ''}).")
-            self._record_print("pdf", doc, pages)
+            self._record_print("pdf", doc, saved[1])
         return saved
-
-    def _course_or_message(self) -> CourseReportDoc | None:
-        if not reports_available():
-            self.status.setText("Printing is not available in this build.")
-            return None
-        try:
-            return self.course_doc()
-        except ValueError as error:
-            self.status.setText(str(error))
-            return None
-
-    def _report_or_message(self) -> ReportDoc | None:
-        if not reports_available():
-            self.status.setText("Printing is not available in this build.")
-            return None
-        try:
-            return self.report_doc()
-        except ValueError as error:
-            self.status.setText(str(error))
-            return None
 
     def _record_print(
         self, kind: str, doc: ReportDoc | CourseReportDoc, pages: int | None = None

@@ -326,7 +326,17 @@ class PatientsView(QWidget):
 
     def _summary_done(self, patient_id: int, stamp: str, summary: CourseSummary) -> None:
         self._summarising = None
-        if not self.store.closed and self.index.record_course(patient_id, summary, stamp):
+        try:
+            recorded = not self.store.closed and self.index.record_course(
+                patient_id, summary, stamp
+            )
+        except StoreError as error:
+            # A reader's role may not write even the derived list columns, and a clinic
+            # server may be away: the columns stay empty; nothing the user typed is involved.
+            log.info("course summary not kept for the patient list: %s", error)
+            self._summarise.clear()
+            return
+        if recorded:
             self.model.update_patient(patient_id)
         self._next_summary()
 
