@@ -70,7 +70,7 @@ def wait_for_course(patients: QWidget) -> None:
         wait()
 
 
-def shoot(out: Path) -> list[Path]:
+def shoot(out: Path, size: tuple[int, int] = (1280, 800)) -> list[Path]:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     out.mkdir(parents=True, exist_ok=True)
@@ -78,7 +78,7 @@ def shoot(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as home:
         window, reporter = create_window(home)
         reporter.show_dialogs = False
-        window.resize(1280, 800)  # the smallest screen the layout must fit
+        window.resize(*size)  # 1280×800: the smallest screen the layout must fit
         window.show()
         settle(app)
 
@@ -172,10 +172,14 @@ def shoot(out: Path) -> list[Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots", type=Path)
+    parser.add_argument(
+        "--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)"
+    )
     args = parser.parse_args()
+    width, _, height = args.size.partition("x")
     if os.environ.get("QT_QPA_PLATFORM", "") == "offscreen":
         print("note: offscreen rendering; use xvfb-run with QT_QPA_PLATFORM=xcb for real fonts")
-    shoot(args.out)
+    shoot(args.out, (int(width), int(height)))
     return 0
 
 

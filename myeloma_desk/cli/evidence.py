@@ -199,6 +199,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace) -> int:
+    from myeloma_desk.domain.display import setting_label
     from myeloma_desk.domain.engine import assess
     from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
     from myeloma_desk.evidence import EVIDENCE_VERSION
@@ -230,7 +231,10 @@ def _options(args: argparse.Namespace) -> int:
     print(_banner())
     print(f"{report.heading}")
     print(textwrap.fill(report.disclaimer, 96))
-    print("Setting: " + (", ".join(s.value for s in report.settings) or "none determined"))
+    print(
+        "Setting: "
+        + ("; ".join(setting_label(s.value) for s in report.settings) or "none determined")
+    )
     for line in report.setting_basis:
         print(f"  basis: {line}")
     for line in report.unknown:

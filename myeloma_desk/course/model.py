@@ -237,7 +237,31 @@ class Course:
         visit = self.visit(day) if day is not None else self.latest
         if visit is None:
             raise LookupError("the patient has no visit")
-        return options_for(visit.assessment, visit.snapshot, diagnosis=self.diagnosis.value)
+        return options_for(
+            visit.assessment, self.setting_input(visit.snapshot), diagnosis=self.diagnosis.value
+        )
+
+    def setting_input(self, snapshot: Snapshot) -> Snapshot:
+        """The engine input the options' setting is read from, for a visit on the snapshot's
+        date (stored or still being typed). Between two planned parts of one line the line is
+        still in progress (Rajkumar 2015), so the part to come is added as the part under way:
+        after transplant with maintenance planned the setting is maintenance, after induction
+        with a transplant planned the newly diagnosed one — never "relapsed after 1 prior
+        line". Otherwise the snapshot itself. Built afresh (nothing memoized is reused)."""
+        day = snapshot.date
+        if day is None:
+            return snapshot
+        known = lines_as_of(self.therapy, day)
+        if current_line(known, day) is not None:
+            return snapshot
+        paused = _between_parts(group_lines(self.therapy), known, day)
+        if paused is None:
+            return snapshot
+        coming = paused[2].model_dump(mode="json")
+        coming.update({"start": None, "end": None, "best_response": None, "refractory": None})
+        data = snapshot.model_dump(mode="json", exclude_none=True)
+        data["therapy_lines"] = [*data.get("therapy_lines", []), coming]
+        return Snapshot.model_validate(data)
 
 
 def _part_on(therapy: Sequence[TherapyLine], line: Line | None, day: dt.date) -> TherapyLine | None:

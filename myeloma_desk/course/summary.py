@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from myeloma_desk.course.model import Course
 from myeloma_desk.domain.display import phase_words
+from myeloma_desk.domain.lines import group_lines
 from myeloma_desk.store.patient_index import CourseSummary
 
 
@@ -22,9 +23,20 @@ def course_summary(course: Course) -> CourseSummary:
         if latest.next_part is not None:  # "between induction and maintenance" of the line
             phase = phase_words(latest.part.phase, latest.next_part.phase)
     response = state.response
+    line = state.line_number
+    if state.phase == "newly_diagnosed" and latest is not None and line is None:
+        # A first line recorded to start after the latest visit: "Line 1 from 2024-11-04",
+        # not "No therapy recorded".
+        planned = [
+            (one.number, one.start)
+            for one in group_lines(course.therapy)
+            if one.start is not None and one.start > latest.date
+        ]
+        if planned:
+            line, phase = planned[0][0], f"from {planned[0][1].isoformat()}"
     return CourseSummary(
         state=state.phase,
-        line=state.line_number,
+        line=line,
         phase=phase,
         prior_lines=state.prior_lines,
         response=response.category if response is not None else None,

@@ -9,6 +9,8 @@ tables, so the same value reads the same way everywhere.
 
 from __future__ import annotations
 
+import re
+
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.vocabulary import (
     COURSE_RESULT_LABELS,
@@ -17,19 +19,114 @@ from myeloma_desk.domain.vocabulary import (
     RESPONSE_LABELS,
 )
 
-# Fields of a snapshot that are not measured quantities, with the label a clinician reads.
-OTHER_FIELD_LABELS: dict[str, str] = {
-    "age": "Age (years)",
-    "age_years": "Age (years)",
-    "sex": "Sex",
-    "date": "Visit date",
-    "ecog": "ECOG performance status",
-    "dialysis": "On dialysis",
+# Acronyms and initialisms as a clinician writes them: an identifier's words ("history_of_vte",
+# "anti_cd38_antibody") keep them ("history of VTE", "anti CD38 antibody") on every screen, in
+# print and in CLI text.
+ACRONYMS: dict[str, str] = {
+    "adl": "ADL",
+    "al": "AL",
+    "asct": "ASCT",
+    "bmi": "BMI",
+    "bmpc": "BMPC",
+    "braf": "BRAF",
+    "cd38": "CD38",
+    "crcl": "CrCl",
+    "ct": "CT",
+    "cvc": "CVC",
+    "dflc": "dFLC",
+    "ecog": "ECOG",
+    "egfr": "eGFR",
     "fish": "FISH",
-    "m_protein_type": "M-protein type",
-    "light_chain": "Light chain",
+    "flc": "FLC",
+    "gi": "GI",
+    "iadl": "IADL",
+    "iga": "IgA",
+    "igd": "IgD",
+    "ige": "IgE",
+    "igg": "IgG",
+    "igm": "IgM",
+    "ihc": "IHC",
+    "imwg": "IMWG",
+    "iss": "ISS",
+    "ldh": "LDH",
+    "lmwh": "LMWH",
+    "mgus": "MGUS",
+    "mri": "MRI",
+    "mrd": "MRD",
+    "ngf": "NGF",
+    "ngs": "NGS",
+    "os": "OS",
+    "pdq": "PDQ",
+    "pet": "PET",
+    "pfs": "PFS",
+    "poems": "POEMS",
+    "tp53": "TP53",
+    "uln": "ULN",
+    "v600e": "V600E",
+    "vegf": "VEGF",
+    "vte": "VTE",
+}
+
+# The one label of every snapshot field that is not a measured quantity (measured fields take
+# theirs from domain/fields.py), by its path in the snapshot JSON. A nested field with no entry
+# reads "<record's label>: <its words>" (SUBFIELD_WORDS); the "Baseline: " / "Line 2: " prefixes
+# of list entries are added where those entries are built (the form, the report). Where the
+# form and the report used to disagree, the clinically clearer words were kept: "Age" with its
+# unit "years" beside it (FIELD_UNITS), "FISH / genomic findings" (the list holds a TP53
+# mutation, found by sequencing, not by FISH), "Katz ADL score".
+OTHER_FIELD_LABELS: dict[str, str] = {
+    "date": "Visit date",
+    "patient": "Patient",
+    "patient.name": "Patient name",
+    "patient.identifier": "Patient identifier",
+    "patient.birth_date": "Date of birth",
+    "age_years": "Age",
+    "sex": "Sex",
+    "m_protein_heavy_chain": "M-protein heavy chain",
+    "m_protein_light_chain": "M-protein light chain",
+    "serum_immunofixation": "Serum immunofixation",
+    "urine_immunofixation": "Urine immunofixation",
+    "soft_tissue_plasmacytomas": "Soft-tissue plasmacytomas",
+    "marrow_clonal_cells_absent": "No clonal plasma cells in marrow (IHC/flow)",
+    "biopsy_proven_plasmacytoma": "Biopsy-proven plasmacytoma",
+    "clonality_proven": "Clonality proven",
+    "fish": "FISH / genomic findings",
+    "amyloidosis": "Amyloidosis findings",
+    "amyloidosis.biopsy_proven": "Amyloid on biopsy (Congo red)",
+    "amyloidosis.light_chain_typed": "Amyloid typed as light chain",
+    "amyloidosis.organs": "Organs involved by amyloid",
+    "poems": "POEMS features",
+    "history": "Earlier results",
+    "dialysis": "On dialysis",
+    "ecog": "ECOG performance status",
+    "charlson_comorbidity_index": "Charlson comorbidity index",
+    "katz_adl": "Katz ADL score",
+    "lawton_iadl": "Lawton IADL score",
+    "vte_risk_factors": "VTE risk factors",
     "therapy_lines": "Lines of therapy",
-    # POEMS features (Dispenzieri 2019), as the criteria name them
+    "therapy_lines.regimen": "Regimen",
+    "therapy_lines.drugs": "Drugs",
+    "therapy_lines.start": "Start",
+    "therapy_lines.end": "End",
+    "therapy_lines.best_response": "Best response",
+    "therapy_lines.refractory": "Refractory",
+    "therapy_lines.phase": "Phase",
+    "troponin_t_assay": "Troponin T assay",
+    "braf_v600e": "BRAF V600E",
+    "hyperviscosity": "Hyperviscosity",
+    "spinal_lesions": "Spinal lesions",
+    "igm_related_findings": "IgM-related findings",
+    "mrd": "MRD",
+    "mrd.status": "MRD status",
+    "mrd.method": "MRD method",
+    "mrd.sensitivity": "MRD sensitivity",
+    "mrd.pet_ct_negative": "PET/CT negative (for imaging-plus MRD)",
+}
+
+# Words of a nested field after its record's label ("VTE risk factors: Asian or Pacific
+# Islander"); the POEMS features (Dispenzieri 2019) as the criteria name them, which the POEMS
+# rule also lists on their own.
+SUBFIELD_WORDS: dict[str, str] = {
     "polyneuropathy": "polyneuropathy",
     "castleman": "Castleman disease",
     "sclerotic_bone_lesions": "sclerotic bone lesions",
@@ -40,6 +137,41 @@ OTHER_FIELD_LABELS: dict[str, str] = {
     "skin_changes": "skin changes",
     "papilledema": "papilledema",
     "thrombocytosis_or_polycythemia": "thrombocytosis or polycythemia",
+    "pelvic_hip_femur_fracture": "pelvic, hip or femur fracture",
+    "erythropoiesis_stimulating_agent": "erythropoiesis-stimulating agent",
+    "asian_pacific_islander": "Asian or Pacific Islander",
+    "tunneled_line_or_cvc": "tunneled line or CVC",
+    "dexamethasone": "dexamethasone dose",
+}
+
+# The unit of a plain number that is not a measured quantity, shown beside its field in the form
+# and after its value in print (so a label never repeats it).
+FIELD_UNITS: dict[str, str] = {"age_years": "years", "mrd.sensitivity": "fraction"}
+
+# Choices of a snapshot field in words where an identifier's words would not do.
+CHOICE_WORDS: dict[str, str] = {
+    "gi": "GI tract",
+    "soft_tissue": "Soft tissue",
+    "none": "None",
+    "other": "Other",
+    "reduced_50": "Reduced by at least 50%",
+    "new_or_growing": "New or growing",
+    "high_sensitivity": "High-sensitivity",
+    # FISH / genomic findings (Snapshot.fish) as cytogeneticists write them
+    "del17p": "del(17p)",
+    "tp53_mutation": "TP53 mutation",
+    "gain1q": "gain(1q)",
+    "amp1q": "amp(1q)",
+    "del1p32_monoallelic": "del(1p32), monoallelic",
+    "del1p32_biallelic": "del(1p32), biallelic",
+    "del13": "del(13q)",
+    "hyperdiploidy": "Hyperdiploidy",
+}
+
+# Keys of a rule's detail that an identifier's words would not say well.
+DETAIL_LABELS: dict[str, str] = {
+    "pdq_difference": "Difference from the PDQ",
+    "median_os_months": "Median overall survival in the original series (months)",
 }
 
 # Rule statuses (assessment-interchange.md) in words.
@@ -67,18 +199,98 @@ SETTING_LABELS: dict[str, str] = {
 }
 
 
+_IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+# An identifier inside running text ("see myeloma_defining_events", "bmi_25").
+_INLINE_IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+# A nested field's path ("vte_risk_factors.history_of_vte", "history.0.albumin").
+_PATH = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+
+
 def words(value: str) -> str:
-    """A last resort for an identifier with no entry: "not_refractory" → "Not refractory"."""
-    text = value.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    """An identifier in words, acronyms as written: "not_refractory" → "Not refractory",
+    "history_of_vte" → "History of VTE", "dflc" → "dFLC". Text that is not an identifier (a
+    unit "g/dL", "t(4;14)", "VGPR", "IIIa", a sentence) is kept as written."""
+    if not _IDENTIFIER.fullmatch(value):
+        return value
+    parts = [ACRONYMS.get(part, part) for part in value.split("_")]
+    text = " ".join(parts)
+    return text if parts[0] in ACRONYMS.values() else text[:1].upper() + text[1:]
 
 
-def field_label(name: str) -> str:
-    """The one label of a snapshot field ("Age (years)", "Serum M-protein")."""
-    spec = MEASURED_FIELDS.get(name)
+def mid_sentence(text: str) -> str:
+    """A label inside a sentence: "Free kappa" → "free kappa"; an acronym or symbol at its start
+    stays ("LDH upper limit of normal", "β2-microglobulin", "eGFR")."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def field_label(name: str, with_unit: bool = False) -> str:
+    """The one label of a snapshot field by its path ("Serum M-protein", "Age", "VTE risk
+    factors: Asian or Pacific Islander"); the index of a list entry is passed over ("history.0.
+    albumin" is "Albumin"; the "Baseline: " prefix is the caller's). ``with_unit`` adds the
+    unit of a plain number in parentheses ("Age (years)"), where no value stands beside it."""
+    parts = [p for p in name.split(".") if not p.isdigit()] if _PATH.fullmatch(name) else [name]
+    leaf = parts[-1]
+    spec = MEASURED_FIELDS.get(leaf)
+    path = ".".join(parts)
     if spec is not None:
-        return spec.label
-    return OTHER_FIELD_LABELS.get(name, words(name))
+        label = spec.label
+    elif path in OTHER_FIELD_LABELS:
+        label = OTHER_FIELD_LABELS[path]
+    elif len(parts) > 1 and parts[0] in ("history", "therapy_lines"):
+        label = field_label(".".join(parts[1:]))
+    elif len(parts) > 1:
+        head = field_label(".".join(parts[:-1]))
+        return f"{head}: {SUBFIELD_WORDS.get(leaf) or mid_sentence(words(leaf))}"
+    elif _IDENTIFIER.fullmatch(name):
+        label = SUBFIELD_WORDS.get(name) or words(name)
+    else:  # a name that is not a snapshot path ("therapy_lines[2].drugs"): its words as written
+        label = name.replace("_", " ")
+    unit = FIELD_UNITS.get(path)
+    return f"{label} ({unit})" if with_unit and unit else label
+
+
+def field_unit(name: str) -> str:
+    """The unit of a plain-number field ("years" for the age); empty for the others (a measured
+    field carries its unit with its value)."""
+    return FIELD_UNITS.get(".".join(p for p in name.split(".") if not p.isdigit()), "")
+
+
+def choice_words(value: str) -> str:
+    """A choice of a snapshot field in words ("GI tract", "del(17p)", "Prophylactic LMWH or
+    aspirin"); values already written as a clinician writes them ("IgG", "NGS") stay."""
+    return CHOICE_WORDS.get(value) or words(value)
+
+
+def detail_label(key: str) -> str:
+    """A key of a rule's detail in words ("Difference from the PDQ")."""
+    return DETAIL_LABELS.get(key) or field_label(key)
+
+
+def inline_words(text: str) -> str:
+    """Engine free text for a reader: an identifier inside it becomes its words ("see
+    myeloma_defining_events" → "see myeloma-defining events (IMWG 2014)"; a myeloma-defining
+    event by its criterion's name, a rule by its title, a field by its label, a diagnosis by
+    its name); the rest is unchanged."""
+    return _INLINE_IDENTIFIER.sub(lambda match: _token_words(match.group()), text)
+
+
+def _token_words(token: str) -> str:
+    # Imported here: the criteria modules import this one.
+    from myeloma_desk.domain.criteria.diagnosis.events import EVENT_LABELS
+    from myeloma_desk.domain.engine import rules
+
+    if token in EVENT_LABELS:
+        return EVENT_LABELS[token]
+    titles = {r.id: r.title for r in rules()}
+    if token in titles:
+        return titles[token]
+    if token in DIAGNOSIS_LABELS:
+        return mid_sentence(DIAGNOSIS_LABELS[token])
+    if token in MEASURED_FIELDS or token in OTHER_FIELD_LABELS:
+        return mid_sentence(field_label(token))
+    return mid_sentence(words(token))
 
 
 def status_label(status: str) -> str:
@@ -172,7 +384,8 @@ def line_words(
     inside its line). ``phase`` is a recorded phase or :func:`phase_words`' text. Without a
     regimen, as the patient list shows it: "Line 2 (maintenance)"; with one, as the course
     shows it: "Line 2, maintenance (Isa-Pd)". "Off therapy after 2 lines", "Not on therapy"
-    (``state`` "not_on_therapy"), "No therapy recorded"; empty without visits."""
+    (``state`` "not_on_therapy"), a first line still to start ("Line 1 from 2024-11-04"), "No
+    therapy recorded"; empty without visits."""
     if state == "on_therapy" and line is not None:
         shown = PHASE_LABELS.get(phase or "", phase or "")
         if regimen is None:
@@ -182,6 +395,8 @@ def line_words(
         return off_therapy_words(prior_lines)
     if state == "not_on_therapy":
         return "Not on therapy"
+    if state == "newly_diagnosed" and line is not None and phase:
+        return f"Line {line} {phase}"  # planned: "Line 1 from 2024-11-04"
     if state in ("precursor", "newly_diagnosed"):
         return "No therapy recorded"
     return ""

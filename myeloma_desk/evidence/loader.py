@@ -132,8 +132,10 @@ class Evidence:
     def doses_for(self, regimen: Regimen) -> list[DoseStatement]:
         """The dose statements that concern this regimen, not every statement naming one of
         its drugs: every drug of the statement is a component (so a CyBorD note never lands
-        on every dexamethasone regimen), and a statement from the amyloidosis section only
-        where the regimen is described for AL amyloidosis."""
+        on every dexamethasone regimen), a statement from the amyloidosis section only
+        where the regimen is described for AL amyloidosis, and a statement about named
+        regimens (``DoseStatement.regimens``) only under those (CyBorD's renal preference is
+        not Dara-CyBorD's, VRd's cycles around transplant not D-VRd's)."""
         components = set(regimen.components)
         settings = {*regimen.settings, *regimen.described_settings}
         return [
@@ -142,6 +144,7 @@ class Evidence:
             if dose.drugs
             and set(dose.drugs) <= components
             and (dose.quote.section != "amyloidosis" or "al_amyloidosis" in settings)
+            and (not dose.regimens or regimen.id in dose.regimens)
         ]
 
     def findings_of_trial(self, trial_id: str) -> list[Finding]:

@@ -28,6 +28,9 @@ _SECTION_WORDS = {
 }
 
 
+_RELAPSED = re.compile(r"relaps|refractory|previously treated|prior (?:lines|therap)", re.I)
+
+
 def _design(trial: Trial) -> str:
     d = (trial.design or "").lower()
     if "meta-analysis" in d:
@@ -61,6 +64,12 @@ def trial_display_name(trial: Trial, evidence: Evidence | None = None) -> str:
         what = " vs ".join(abbrs) if len(abbrs) > 1 else (abbrs[0] if abbrs else "")
     size = f"{trial.n_patients} patients" if trial.n_patients else ""
     where = _SECTION_WORDS.get(trial.section, "")
+    if trial.section == "relapsed" and not _RELAPSED.search(
+        " ".join([*trial.description, trial.population or ""])
+    ):
+        # described under relapsed disease but not a study of it (TOURMALINE-MM2 enrolled newly
+        # diagnosed patients, the MPT meta-analysis previously untreated ones)
+        where = "multiple myeloma"
     detail = ", ".join(x for x in (size, where) if x)
     text = _design(trial) + (f": {what}" if what else "") + (f" ({detail})" if detail else "")
     return re.sub(r"\bNCT\d{8}\b", "", text).strip()

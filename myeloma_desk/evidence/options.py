@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from myeloma_desk.domain.criteria.renal import CYBORD_CRCL, LEN_HIGH, LEN_LOW
-from myeloma_desk.domain.display import refractoriness_words, setting_label
+from myeloma_desk.domain.display import field_label, refractoriness_words, setting_label
 from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
@@ -139,6 +139,20 @@ class Approach(BaseModel):
     eligibility: str | None = None
 
 
+# The PDQ on smoldering myeloma at high risk of progression (three or four of its four factors,
+# the ``smm_risk_pdq_four_factor`` rule's "high"): verbatim, shown as an approach and a flag.
+SMOLDERING_HIGH_RISK = (
+    "Clinical trials evaluating smoldering myeloma need to exclude patients at high risk of "
+    "progression to myeloma because those patients should consider induction therapy for "
+    "symptomatic patients."
+)
+SMM_RISK_WORDS = {
+    "low": "low (no factor)",
+    "low_intermediate": "low-intermediate (one factor)",
+    "intermediate": "intermediate (two factors)",
+    "high": "high (three or four factors)",
+}
+
 # The PDQ's "Treatment options for … include:" lists for the settings where the options are not
 # regimens, each with a sentence of the PDQ that states it (quoted verbatim).
 APPROACHES: dict[Setting, tuple[Approach, ...]] = {
@@ -153,6 +167,9 @@ APPROACHES: dict[Setting, tuple[Approach, ...]] = {
     Setting.SMOLDERING: (
         Approach(
             label="Watchful waiting",
+            eligibility="Asymptomatic patients with multiple myeloma who have no lytic bone "
+            "lesions and normal renal function may be initially observed safely outside the "
+            "context of a clinical trial.",
             quote="Patients with MGUS or asymptomatic smoldering myeloma do not require "
             "immediate treatment but must be followed carefully for signs of disease "
             "progression.",
@@ -164,6 +181,17 @@ APPROACHES: dict[Setting, tuple[Approach, ...]] = {
             "no therapy.",
             section="Treatment Option Overview for Plasma Cell Neoplasms",
             finding="overview-001",
+            eligibility="In a prospective randomized trial of 390 patients with smoldering "
+            "myeloma, patients were eligible if the marrow plasmacytosis was 10% to 49% and one "
+            "of the following criteria was met:",
+        ),
+        Approach(
+            label="Induction therapy as for symptomatic myeloma, for patients at high risk of "
+            "progression",
+            quote=SMOLDERING_HIGH_RISK,
+            section="Treatment Option Overview for Plasma Cell Neoplasms",
+            eligibility="The presence of three or four of the following adverse factors predicts "
+            "a greater than 50% chance of progression to myeloma within 2 years:",
         ),
     ),
     Setting.PLASMACYTOMA_BONE: (
@@ -553,6 +581,21 @@ def options_for(
 
     if Setting.RELAPSED_REFRACTORY in settings:
         general.extend(_relapsed_flags(ev, assessment, snapshot, refractory))
+    if Setting.SMOLDERING in settings:
+        smm = _result(assessment, "smm_risk_pdq_four_factor")
+        if smm is None:
+            unknown.append(_smm_risk_unknown(assessment))
+        else:
+            words = SMM_RISK_WORDS.get(str(smm.result), str(smm.result))
+            basis.append(f"Smoldering myeloma risk, the PDQ's four factors: {words}")
+            if smm.result == "high":
+                general.append(
+                    Flag(
+                        code="high_risk",
+                        message="High risk of progression: the PDQ states "
+                        f"“{SMOLDERING_HIGH_RISK}”",
+                    )
+                )
     if setting is None and _diagnosis_value(assessment, diagnosis) == "plasma_cell_leukemia":
         general.append(_plasma_cell_leukemia_flag(ev))
     if settings and settings[0] in (Setting.NEWLY_DIAGNOSED_FIT, Setting.NEWLY_DIAGNOSED_LESS_FIT):
@@ -591,6 +634,25 @@ def options_for(
         unknown=unknown,
         approaches=[a for st in settings for a in APPROACHES.get(st, ())],
     )
+
+
+def _smm_risk_unknown(assessment: Assessment) -> str:
+    """Why the PDQ's four-factor smoldering risk is not known at this visit, with what it needs
+    and the groups still possible."""
+    text = (
+        "Smoldering myeloma risk (the PDQ's four factors: M protein, FLC ratio, marrow plasma "
+        "cells, cytogenetics) not determined"
+    )
+    try:
+        res = assessment.get("smm_risk_pdq_four_factor")
+    except KeyError:
+        return text
+    if res.missing:
+        text += " — needs " + ", ".join(field_label(m) for m in res.missing)
+    possible = res.detail.get("possible") if isinstance(res.detail, dict) else None
+    if possible:
+        text += "; it could be " + " or ".join(SMM_RISK_WORDS.get(str(p), str(p)) for p in possible)
+    return text
 
 
 def _diagnosis_value(assessment: Assessment, diagnosis: str | None) -> str | None:

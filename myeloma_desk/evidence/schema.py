@@ -281,6 +281,10 @@ class DoseStatement(_Model):
     values: list[str]  # each appears verbatim in quote.text
     summary: str
     note: str | None = None
+    # A statement about one regimen ("This regimen is preferred …" of CyBorD, VRd's cycles
+    # around transplant): shown only under these regimen ids. Empty: under every regimen whose
+    # components include all the statement's drugs.
+    regimens: list[str] = Field(default_factory=list)
 
 
 class Erratum(_Model):
@@ -400,6 +404,11 @@ def _link_problems(db: EvidenceDB) -> list[str]:
         ]
     for d in db.doses:
         out += [f"dose statement {d.id} names unknown drug {x}" for x in d.drugs if x not in drugs]
+        out += [
+            f"dose statement {d.id} names unknown regimen {r}"
+            for r in d.regimens
+            if r not in regimens
+        ]
     for e in db.errata:
         out += [
             f"erratum {e.id} names unknown finding {x}" for x in e.findings if x not in findings

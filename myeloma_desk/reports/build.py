@@ -1353,7 +1353,13 @@ def assessment_report(
         assessment = _with_carried(assessment, course, visit_date)
     try:
         found: EvidenceOptions | None = options_from_evidence(
-            options_for(assessment, snapshot, evidence, diagnosis=established)
+            options_for(
+                assessment,
+                # between two planned parts of a line: the setting of the part to come
+                course.setting_input(snapshot) if course is not None else snapshot,
+                evidence,
+                diagnosis=established,
+            )
         )
     except EvidenceError as error:
         found = None

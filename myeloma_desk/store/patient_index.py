@@ -51,7 +51,7 @@ SORT_COLUMNS: dict[str, str] = {
 }
 
 # Changes when what a summary means changes: older summaries are then recomputed.
-SUMMARY_VERSION = f"course-summary-2/{__version__}"  # 2: between parts of a line
+SUMMARY_VERSION = f"course-summary-3/{__version__}"  # 2: between parts; 3: planned line
 
 _TOP = "\U0010ffff"
 

@@ -10,9 +10,10 @@ once.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
@@ -38,21 +39,29 @@ from myeloma_desk.ui.sections import SECTIONS, default_section
 
 log = logging.getLogger(__name__)
 
-SectionKeyRole = Qt.ItemDataRole.UserRole + 1
-
 
 class OpeningPage(QWidget):
     """A section's title and what is being prepared ("Opening the patient store…"), shown
     until its page is built after the window's first paint."""
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(self, title: str, text: str, shortcut: str) -> None:
         super().__init__()
         self.setAccessibleName(f"{title}: {text}")
+        self.title, self.shortcut = title, shortcut
         layout = QVBoxLayout(self)
         self.label = QLabel(f"<h2>{title}</h2><p>{text}</p>")
         self.label.setWordWrap(True)
         layout.addWidget(self.label)
         layout.addStretch(1)
+
+    def failed(self) -> None:
+        """The page could not be built (the error was reported): say so, and how to retry."""
+        text = (
+            f"{self.title} could not be opened; the details were written to the log file. "
+            f"Press {self.shortcut} to try again."
+        )
+        self.setAccessibleName(f"{self.title}: could not be opened")
+        self.label.setText(f"<h2>{self.title}</h2><p>{text}</p>")
 
 
 class MainWindow(QMainWindow):
@@ -75,7 +84,6 @@ class MainWindow(QMainWindow):
         self.nav_model = QStandardItemModel(self)
         for spec in SECTIONS:
             item = QStandardItem(spec.title)
-            item.setData(spec.key, SectionKeyRole)
             item.setToolTip(f"{spec.title} ({spec.shortcut})")
             item.setEditable(False)
             self.nav_model.appendRow(item)
@@ -110,7 +118,7 @@ class MainWindow(QMainWindow):
         spec = SECTIONS[first]
         if spec.opening:
             self._opening = first
-            self._put_page(first, OpeningPage(spec.title, spec.opening))
+            self._put_page(first, OpeningPage(spec.title, spec.opening, spec.shortcut))
             self.after_first_paint(self._build_opening)
         self.nav.setCurrentIndex(self.nav_model.index(first, 0))
 
@@ -129,7 +137,10 @@ class MainWindow(QMainWindow):
     def _run_after_paint(self) -> None:
         callbacks, self._after_paint = self._after_paint, []
         for callback in callbacks:
-            callback()
+            try:
+                callback()
+            except Exception:  # reported (logged, a dialog); the others still run
+                sys.excepthook(*sys.exc_info())
         self._started = True
 
     def started(self) -> bool:
@@ -203,8 +214,16 @@ class MainWindow(QMainWindow):
     def _build_opening(self) -> None:
         """After the first paint: build the page the window is opening (unless asked for
         meanwhile, or the window is closing)."""
-        if self._opening is not None and not self._closing:
-            self.page(self._opening)
+        index = self._opening
+        if index is None or self._closing:
+            return
+        opening = self.stack.widget(index)
+        try:
+            self.page(index)
+        except Exception:
+            if isinstance(opening, OpeningPage):
+                opening.failed()
+            raise
 
     def opening(self) -> bool:
         """Whether a section's page is still waiting for the window's first paint."""

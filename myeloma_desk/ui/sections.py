@@ -18,9 +18,15 @@ from PySide6.QtWidgets import QWidget
 
 from myeloma_desk.settings import Section, Settings
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.views.placeholder import NotBuiltPage
 
 PageFactory = Callable[[AppContext], QWidget]
+
+
+def _not_built_page(title: str, what: str) -> QWidget:
+    """The page of a section whose package is not in this build (imported only then)."""
+    from myeloma_desk.ui.views.placeholder import NotBuiltPage
+
+    return NotBuiltPage(title, what)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ def _patients(context: AppContext) -> QWidget:
         from myeloma_desk.ui.views.patients.section import PatientsView
         from myeloma_desk.ui.views.patients.unavailable import unavailable_page
     except ImportError:  # the patient store package is not in this build
-        return NotBuiltPage("Patients", "It will list patients, visits and lines of therapy.")
+        return _not_built_page("Patients", "It will list patients, visits and lines of therapy.")
     page: QWidget
     try:
         page = PatientsView(context)
@@ -85,7 +91,7 @@ def evidence_available() -> bool:
 
 def _regimens(context: AppContext) -> QWidget:
     if not evidence_available():
-        return NotBuiltPage("Regimens", "It will browse the regimens the PDQ describes.")
+        return _not_built_page("Regimens", "It will browse the regimens the PDQ describes.")
     from myeloma_desk.ui.views.regimens_view import RegimensView
 
     return RegimensView(context)
@@ -93,14 +99,16 @@ def _regimens(context: AppContext) -> QWidget:
 
 def _evidence(context: AppContext) -> QWidget:
     if not evidence_available():
-        return NotBuiltPage("Evidence", "It will browse trials and findings with their sentences.")
+        return _not_built_page(
+            "Evidence", "It will browse trials and findings with their sentences."
+        )
     from myeloma_desk.ui.views.evidence_view import EvidenceView
 
     return EvidenceView(context)
 
 
 def _not_built(title: str, what: str) -> PageFactory:
-    return lambda _context: NotBuiltPage(title, what)
+    return lambda _context: _not_built_page(title, what)
 
 
 SECTIONS: tuple[SectionSpec, ...] = (

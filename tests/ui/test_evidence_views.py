@@ -309,3 +309,37 @@ def test_trial_details_name_regimens_by_abbreviation(window: MainWindow, qtbot: 
     text = view.trial_detail.toPlainText()
     assert "supports: DRd" in text and "comparator (the arm it went against): Rd" in text
     assert "drd" not in text.split()
+
+
+def test_regimen_and_trial_tables_fit_at_1280x800(qtbot: QtBot, tmp_path: Path) -> None:
+    """No sideways scrolling in the Regimens table or the Trials table at 1280×800; the
+    regimen columns not shown (classes, renal, transplant) still answer the text filter."""
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    regimens = _regimens(win, qtbot)
+    qtbot.waitExposed(regimens.table)
+    table = regimens.table
+    assert table.horizontalScrollBar().maximum() == 0
+    shown = [c for c in range(regimens.model.columnCount()) if not table.isColumnHidden(c)]
+    assert sum(table.columnWidth(c) for c in shown) <= table.viewport().width()
+    titles = regimens.model.column_titles()
+    assert [titles[c] for c in shown] == ["Regimen", "Components", "Settings", "Levels of evidence"]
+    regimens.search.setText("proteasome inhibitor")  # a drug class: a hidden column
+    regimens.apply_filters()
+    found = _shown(regimens)
+    assert {"VRd", "Kd", "IRd"} <= found and "DRd" not in found
+    regimens.search.clear()
+    regimens.apply_filters()
+    assert "Transplant eligibility" in regimens.detail.toPlainText()  # what the table leaves out
+
+    evidence = _evidence(win, qtbot)
+    evidence.tabs.setCurrentIndex(1)
+    qtbot.waitExposed(evidence.trials)
+    trials = evidence.trials
+    assert trials.horizontalScrollBar().maximum() == 0
+    columns = range(evidence.trial_proxy.columnCount())
+    assert sum(trials.columnWidth(c) for c in columns) <= trials.viewport().width()
+    win.close()

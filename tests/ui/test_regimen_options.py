@@ -26,7 +26,15 @@ from myeloma_desk.ui.views.regimens_view import RegimensView, options_html
 # disease state leads to, and one thing a clinician expects to find in it).
 EXPECTED: dict[str, tuple[str, str | tuple[str, ...]]] = {
     "DEMO-0001": ("MGUS", "Watchful waiting"),
-    "DEMO-0002": ("Smoldering", "Daratumumab for high-risk smoldering myeloma"),
+    "DEMO-0002": (
+        "Smoldering",
+        (
+            "Daratumumab for high-risk smoldering myeloma",
+            "patients were eligible if the marrow plasmacytosis was 10% to 49%",
+            "Induction therapy as for symptomatic myeloma, for patients at high risk",
+            "Smoldering myeloma risk (the PDQ's four factors",
+        ),
+    ),
     "DEMO-0003": ("Newly diagnosed", "D-VRd"),
     "DEMO-0004": ("Newly diagnosed", "DRd"),
     "DEMO-0005": ("plasmacytoma of bone", "Radiation therapy to the lesion"),

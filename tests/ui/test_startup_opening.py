@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
+
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.settings import Section, load_settings, save_settings
 from myeloma_desk.store import PatientFields, open_store
@@ -153,6 +155,40 @@ def test_an_encrypted_store_asks_for_its_passphrase_after_the_first_paint(
     page.unlock()
     view = window.current_page()
     assert isinstance(view, PatientsView) and view.model.matched == 1
+    window.close()
+
+
+def test_a_page_that_fails_to_build_is_reported_and_can_be_retried(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A section whose page raises after the first paint: the error goes to the error reporter
+    (log and dialog), the window says so in words, the rest of the start-up still runs, and
+    the section's shortcut tries again."""
+    from myeloma_desk.ui import main_window
+
+    calls = {"n": 0}
+    real = main_window.SECTIONS[0].factory
+
+    def flaky(context: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("disk went away")
+        return real(context)  # type: ignore[arg-type]
+
+    sections = (replace(main_window.SECTIONS[0], factory=flaky), *main_window.SECTIONS[1:])
+    monkeypatch.setattr(main_window, "SECTIONS", sections)
+    window, reporter = _shown(qtbot, tmp_path)
+    monkeypatch.setattr(sys, "excepthook", reporter)
+    qtbot.waitUntil(window.started, timeout=20_000)
+    assert len(reporter.shown) == 1 and "RuntimeError: disk went away" in reporter.shown[0]
+    opening = window.current_page()
+    assert isinstance(opening, OpeningPage)
+    assert "Patients could not be opened" in opening.label.text()
+    assert "Press Ctrl+1 to try again." in opening.label.text()
+    assert opening.accessibleName() == "Patients: could not be opened"
+    assert window.statusBar().currentMessage().startswith("Reference text: PDQ")
+    qtbot.keyClick(window, "1", Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_page(), PatientsView) and calls["n"] == 2
     window.close()
 
 

@@ -67,9 +67,14 @@ def test_flowsheet_table_values_units_and_hover(qtbot: QtBot, relapsed: Course) 
     data = trend_data_for(relapsed)
     chart.set_data(data)
     model = chart.flowsheet_model
-    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    titles = list(model.column_titles())
     assert titles[:3] == ["Date", "IMWG response", "Therapy"]
     assert "Serum M-protein (g/dL)" in titles
+    column = titles.index("Serum M-protein (g/dL)")
+    horizontal = Qt.Orientation.Horizontal
+    assert model.headerData(column, horizontal) == "Serum M-protein\n(g/dL)"
+    accessible = Qt.ItemDataRole.AccessibleTextRole
+    assert model.headerData(column, horizontal, accessible) == "Serum M-protein (g/dL)"
     assert model.rowCount() == len(data.dates())
     column = titles.index("Serum M-protein (g/dL)")
     day = D(2024, 1, 16)
@@ -127,3 +132,30 @@ def test_trends_tab_reads_the_course_pipeline(relapsed: Course) -> None:
     data = trend_data_for(relapsed)
     assert tuple(data.series) == relapsed.trends.series  # the one pipeline, not a copy
     assert tuple(data.markers) == relapsed.trends.markers
+
+
+def test_long_therapy_text_wraps_and_the_values_stay_in_view(
+    qtbot: QtBot, relapsed: Course
+) -> None:
+    # "Line 1, between induction and maintenance (VRd → lenalidomide maintenance)" wraps in a
+    # capped column at 1280×800 instead of pushing the values out of the table's view.
+    from myeloma_desk.ui.widgets.trend_chart import THERAPY_COLUMN, THERAPY_WIDTH
+
+    chart = TrendChart()
+    qtbot.addWidget(chart)
+    chart.resize(1040, 600)
+    data = trend_data_for(relapsed)
+    chart.set_data(data)
+    chart.show()
+    qtbot.waitExposed(chart)
+    table = chart.flowsheet
+    model = chart.flowsheet_model
+    assert table.columnWidth(THERAPY_COLUMN) <= THERAPY_WIDTH
+    row = data.dates().index(D(2019, 12, 10))
+    assert model.index(row, THERAPY_COLUMN).data().startswith("Line 1, between induction and")
+    assert table.rowHeight(row) > table.rowHeight(0)  # wrapped onto more lines
+    tip = model.index(row, THERAPY_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Therapy: Line 1, between induction and maintenance" in tip
+    # Every column fits the table's width: no value is scrolled out of view.
+    total = sum(table.columnWidth(c) for c in range(model.columnCount()))
+    assert total <= table.viewport().width()

@@ -92,6 +92,20 @@ class FlowsheetModel(ColumnsTableModel):
         titles += [f"{s.label} ({s.unit})" if s.unit else s.label for s in self.data_.series]
         return tuple(titles)
 
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """A value column's unit on a second line ("Serum M-protein" / "(g/dL)"), so the
+        values fit beside each other at 1280×800; the accessible text is the title in one line."""
+        titles = self.column_titles()
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(titles)
+        if horizontal and role == Qt.ItemDataRole.AccessibleTextRole:
+            return titles[section]
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and section >= 3:
+            one = self.data_.series[section - 3]
+            return f"{one.label}\n({one.unit})" if one.unit else one.label
+        return super().headerData(section, orientation, role)
+
     def _count(self) -> int:
         return len(self._days)
 

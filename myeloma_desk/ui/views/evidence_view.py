@@ -40,7 +40,6 @@ from myeloma_desk.ui.views.evidence_common import (
     e,
     elide_columns,
     finding_html,
-    fit_columns,
     references_html,
     trial_html,
     with_evidence,
@@ -162,10 +161,11 @@ class EvidenceView(QWidget):
         self.trial_proxy = RecordFilterProxy(self)
         self.trials.setModel(self.trial_proxy)
         self.trial_detail = _browser("Trial details")
-        split = QSplitter(Qt.Orientation.Horizontal)
+        # as for findings: the table above its details, so it fits the pane's width
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.trials)
         split.addWidget(self.trial_detail)
-        split.setSizes([600, 600])
+        split.setSizes([380, 320])
         box.addWidget(split, 1)
         self.tabs.addTab(page, "&Trials")
 
@@ -226,7 +226,8 @@ class EvidenceView(QWidget):
         # Capped, wrapping columns (tooltips hold each cell whole): nothing cut off mid-name.
         # Level, Kind, Trial and End point capped; the sentence stretches and elides
         elide_columns(self.findings, {0: 60, 1: 110, 2: 170, 3: 170}, stretch=4)
-        fit_columns(self.trials, cap=240)
+        # Trial (its name or description) stretches; the others are capped and elided
+        elide_columns(self.trials, {1: 190, 2: 150, 3: 170, 4: 70, 5: 150}, stretch=0)
         levels = sorted({f.level_of_evidence for f in evidence.db.findings if f.level_of_evidence})
         self.finding_level.addItems(levels)
         self.findings.selectionModel().currentRowChanged.connect(self._show_finding)

@@ -248,6 +248,7 @@ class RegimensView(QWidget):
         self.component.addItems(sorted({d for r in rows for d in r.regimen.components}))
         self.model.set_records(rows)
         fit_columns(self.table)
+        self._fit_table()
         self.apply_filters()
         if self.proxy.rowCount():
             self.table.selectRow(0)
@@ -257,6 +258,27 @@ class RegimensView(QWidget):
         if self._pending_options is not None:
             pending, self._pending_options = self._pending_options, None
             pending()
+
+    # Columns kept in the model (the text filter and the class, renal and transplant filters
+    # match them) but not shown: the details pane gives each regimen's drug classes, renal
+    # notes and transplant eligibility. What is shown fits the pane at 1280×800.
+    HIDDEN_COLUMNS = ("Drug classes", "Renal", "Transplant")
+
+    def _fit_table(self) -> None:
+        from PySide6.QtWidgets import QHeaderView
+
+        header = self.table.horizontalHeader()
+        titles = self.model.column_titles()
+        for column, title in enumerate(titles):
+            self.table.setColumnHidden(column, title in self.HIDDEN_COLUMNS)
+        header.setStretchLastSection(False)
+        caps = {"Regimen": 100, "Settings": 150, "Levels of evidence": 120}
+        for column, title in enumerate(titles):
+            if title == "Components":
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            elif title in caps and self.table.columnWidth(column) > caps[title]:
+                self.table.setColumnWidth(column, caps[title])
+        self.table.resizeRowsToContents()
 
     # --- filtering --------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -518,7 +540,7 @@ def options_html(
                     else f' — <a href="evidence:finding:{e(finding.id)}">the trial</a>'
                 )
             who = (
-                f"<br/>Eligibility, as the PDQ states it: “{e(approach.eligibility)}”"
+                f"<br/>Eligibility and cautions, in the PDQ's words: “{e(approach.eligibility)}”"
                 if approach.eligibility
                 else ""
             )

@@ -23,6 +23,8 @@ from myeloma_desk.ui.models.trends import FlowsheetModel, TrendData
 
 EMPTY = "No dated values to chart yet."
 LOADING = "Reading the course of this patient…"
+THERAPY_COLUMN = 2  # Date, IMWG response, Therapy, then one column per series
+THERAPY_WIDTH = 230  # px; longer therapy text wraps (the row's tooltip holds it too)
 
 
 class ChartCanvas(QWidget):
@@ -115,6 +117,10 @@ class TrendChart(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.flowsheet.horizontalHeader().setStretchLastSection(False)
+        # The therapy column wraps at a capped width, so the values beside it stay in view.
+        self.flowsheet.horizontalHeader().setSectionResizeMode(
+            THERAPY_COLUMN, QHeaderView.ResizeMode.Interactive
+        )
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.canvas)
         splitter.addWidget(self.flowsheet)
@@ -129,6 +135,10 @@ class TrendChart(QWidget):
         self.data = data
         self.canvas.set_data(data, empty_text)
         self.flowsheet_model.set_data(data)
+        self.flowsheet.resizeColumnToContents(THERAPY_COLUMN)
+        if self.flowsheet.columnWidth(THERAPY_COLUMN) > THERAPY_WIDTH:
+            self.flowsheet.setColumnWidth(THERAPY_COLUMN, THERAPY_WIDTH)
+        self.flowsheet.resizeRowsToContents()
         self.setAccessibleDescription(self.describe())
         self.canvas.setAccessibleDescription(self.describe())
 

@@ -317,3 +317,68 @@ def test_demo_patient_between_induction_and_maintenance(demo_store: Store) -> No
     assert course.visit(D("2022-05-24")).phase == "Off therapy after 1 line"
     # Refractoriness in the display vocabulary's words, not built from its id.
     assert course.state.text.endswith("· triple-class refractory")
+
+
+def test_list_shows_a_first_line_still_to_start(demo_store: Store) -> None:
+    # DEMO-0004: diagnosed 2024-10-22, DRd recorded from 2024-11-04, no visit since.
+    from myeloma_desk.course.summary import course_summary
+    from myeloma_desk.domain.display import line_words
+
+    found = demo_store.find_by_identifier("DEMO-0004")
+    assert found is not None
+    course = build_course(
+        found, demo_store.visits(found.id), [s.line for s in demo_store.therapy_lines(found.id)]
+    )
+    summary = course_summary(course)
+    assert (summary.state, summary.line, summary.phase) == (
+        "newly_diagnosed",
+        1,
+        "from 2024-11-04",
+    )
+    shown = line_words(summary.state, summary.line, summary.phase, summary.prior_lines)
+    assert shown == "Line 1 from 2024-11-04"
+    # Without a recorded line it stays "No therapy recorded" (DEMO-0008).
+    none = demo_store.find_by_identifier("DEMO-0008")
+    assert none is not None
+    bare = course_summary(build_course(none, demo_store.visits(none.id), []))
+    assert line_words(bare.state, bare.line, bare.phase, bare.prior_lines) == (
+        "No therapy recorded"
+    )
+
+
+def test_options_between_planned_parts_are_those_of_the_part_to_come() -> None:
+    # After transplant with maintenance planned: the maintenance setting, not "relapsed after
+    # 1 prior line"; after induction with a transplant planned: the newly diagnosed setting.
+    gaps = [*VISITS[:3], follow("2020-08-31", 0.8), follow("2020-10-10", 0.7)]
+    after_transplant = build_course(patient(), gaps, LINES)
+    report = after_transplant.options()
+    assert [s.value for s in report.settings] == ["maintenance", "bone_disease"]
+    assert "relapsed or refractory disease" not in report.setting_basis
+    assert any("0 prior lines" in line for line in report.setting_basis)
+    before_transplant = build_course(patient(), gaps[:4], LINES)
+    settings = [s.value for s in before_transplant.options().settings]
+    assert "relapsed_or_refractory" not in settings
+    assert "maintenance" in settings and any(v.startswith("newly_diagnosed") for v in settings)
+    # The stored snapshot is not changed; a visit not in a gap is read as it is.
+    gap = after_transplant.visit(D("2020-10-10"))
+    assert gap is not None and [t.regimen for t in gap.snapshot.therapy_lines] == ["VRd", "ASCT"]
+    on_line = after_transplant.visit(D("2020-07-10"))
+    assert on_line is not None
+    assert after_transplant.setting_input(on_line.snapshot) is on_line.snapshot
+    # After progression on maintenance (DKd next) the relapsed setting is right.
+    relapsed = build_course(patient(), [*VISITS[:6]], LINES).options()
+    assert [s.value for s in relapsed.settings] == ["relapsed_or_refractory"]
+
+
+def test_printed_options_between_planned_parts_agree_with_the_screen() -> None:
+    from myeloma_desk.reports.build import assessment_report
+
+    gaps = [*VISITS[:3], follow("2020-08-31", 0.8), follow("2020-10-10", 0.7)]
+    course = build_course(patient(), gaps, LINES)
+    day = D("2020-10-10")
+    visit = course.visit(day)
+    assert visit is not None
+    doc = assessment_report(visit.snapshot, visit_date=day, course=course)
+    assert doc.options_setting.startswith("Maintenance")
+    assert "Relapsed" not in doc.options_setting
+    assert doc.options, "maintenance options are printed"

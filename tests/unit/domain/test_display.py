@@ -8,13 +8,19 @@ import pytest
 
 from myeloma_desk.domain.display import (
     SETTING_LABELS,
+    choice_words,
+    detail_label,
     field_label,
+    field_unit,
+    inline_words,
     line_words,
+    mid_sentence,
     phase_words,
     refractoriness_words,
     result_label,
     setting_label,
     status_label,
+    words,
 )
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.vocabulary import DIAGNOSES, RESPONSE_ORDER
@@ -29,8 +35,54 @@ def test_every_measured_field_has_its_one_label() -> None:
         assert not SNAKE.search(field_label(name))
 
 
-def test_age_reads_the_same_everywhere() -> None:
-    assert field_label("age") == "Age (years)"
+def test_age_has_one_label_and_its_unit_apart() -> None:
+    # The form shows "years" beside the field and print after the value: the label says it once.
+    assert field_label("age_years") == "Age"
+    assert field_unit("age_years") == "years"
+    assert field_label("age_years", with_unit=True) == "Age (years)"
+    assert field_label("sex", with_unit=True) == "Sex"  # no plain unit, nothing added
+
+
+def test_nested_fields_read_as_their_record_then_their_words() -> None:
+    assert field_label("vte_risk_factors.asian_pacific_islander") == (
+        "VTE risk factors: Asian or Pacific Islander"
+    )
+    assert field_label("vte_risk_factors.history_of_vte") == "VTE risk factors: history of VTE"
+    assert field_label("poems.castleman") == "POEMS features: Castleman disease"
+    assert field_label("castleman") == "Castleman disease"  # as the POEMS rule lists it
+    assert field_label("mrd.status") == "MRD status"
+    # list entries: the index is passed over, the prefix ("Baseline: ") is the caller's
+    assert field_label("history.0.albumin") == "Albumin"
+    assert field_label("therapy_lines.1.regimen") == "Regimen"
+    assert field_unit("mrd.sensitivity") == "fraction"
+
+
+def test_identifier_words_keep_acronyms() -> None:
+    assert words("not_refractory") == "Not refractory"
+    assert words("prophylactic_lmwh_or_aspirin") == "Prophylactic LMWH or aspirin"
+    assert words("dflc") == "dFLC"  # an acronym that starts in lower case is not capitalised
+    assert words("anti_cd38_antibody") == "Anti CD38 antibody"
+    for text in ("g/dL", "t(4;14)", "VGPR", "IIIa"):  # not identifiers: kept as written
+        assert words(text) == text
+    assert mid_sentence("Free kappa") == "free kappa"
+    assert mid_sentence("LDH upper limit of normal") == "LDH upper limit of normal"
+    assert mid_sentence("β2-microglobulin") == "β2-microglobulin"
+
+
+def test_choices_and_details_in_words() -> None:
+    assert choice_words("gi") == "GI tract"
+    assert choice_words("del17p") == "del(17p)"
+    assert choice_words("tp53_mutation") == "TP53 mutation"
+    assert choice_words("IgG") == "IgG"
+    assert choice_words("therapeutic_lmwh_or_warfarin") == "Therapeutic LMWH or warfarin"
+    assert detail_label("pdq_difference") == "Difference from the PDQ"
+    assert detail_label("baseline_date") == "Baseline date"
+
+
+def test_identifiers_inside_engine_text_read_as_words() -> None:
+    assert inline_words("see myeloma_defining_events") == "see Myeloma-defining events (IMWG 2014)"
+    assert inline_words("BMI over bmi_25; free_kappa high") == "BMI over BMI 25; free kappa high"
+    assert inline_words("a plain sentence, 3.5 g/dL") == "a plain sentence, 3.5 g/dL"
 
 
 def test_statuses_in_words() -> None:
@@ -78,6 +130,8 @@ def test_where_a_patient_stands_in_their_lines() -> None:
     assert line_words("off_therapy", None, None, 2) == "Off therapy after 2 lines"
     assert line_words("not_on_therapy", None, None, 0) == "Not on therapy"
     assert line_words("precursor", None, None, 0) == "No therapy recorded"
+    assert line_words("newly_diagnosed", 1, "from 2024-11-04", 0) == "Line 1 from 2024-11-04"
+    assert line_words("newly_diagnosed", None, None, 0) == "No therapy recorded"
     assert line_words("no_visits", None, None, 0) == ""
 
 

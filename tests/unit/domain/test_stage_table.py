@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from myeloma_desk.domain.criteria.staging import (
     ISS_NEEDS,
@@ -256,3 +258,28 @@ def test_findings_stage_of_and_any_of_are_three_valued() -> None:
     assert iss_iii.evaluate({"beta2_microglobulin": 5.49}) is False
     assert iss_iii.evaluate({}) is None
     assert iss_iii.needs == ISS_NEEDS
+
+
+ABNORMALITIES = ("del17p", "t(4;14)", "t(14;16)", "gain1q", "amp1q", "t(11;14)")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    b2m=st.floats(min_value=0.5, max_value=15, allow_nan=False),
+    albumin=st.floats(min_value=1.5, max_value=5.5, allow_nan=False),
+    ldh=st.integers(min_value=100, max_value=600),
+    panel=st.sets(st.sampled_from(ABNORMALITIES)),
+    added=st.sampled_from(ABNORMALITIES),
+    rise=st.floats(min_value=0, max_value=5, allow_nan=False),
+)
+def test_more_adverse_findings_never_lower_r_iss_or_r2_iss(
+    b2m: float, albumin: float, ldh: int, panel: set[str], added: str, rise: float
+) -> None:
+    """A higher β2-microglobulin, a higher LDH or one more FISH abnormality never gives a lower
+    R-ISS stage or R2-ISS group (every input recorded, so each is determined)."""
+    before = _snapshot(b2m, albumin, (ldh, 250), sorted(panel))
+    after = _snapshot(b2m + rise, albumin, (ldh + int(rise * 50), 250), sorted(panel | {added}))
+    for rule, order in ((r_iss, ("I", "II", "III")), (r2_iss, ("I", "II", "III", "IV"))):
+        first, second = rule(before), rule(after)
+        assert first.status == second.status == "determined"
+        assert order.index(str(second.result)) >= order.index(str(first.result))

@@ -15,6 +15,7 @@ import pytest
 
 from myeloma_desk.evidence import EVIDENCE_VERSION, PDQ_DATE, census
 from myeloma_desk.evidence.loader import Evidence, load
+from myeloma_desk.evidence.schema import Setting
 from myeloma_desk.reference import pdq
 
 RAW = pdq.read_text()
@@ -538,3 +539,26 @@ def test_compiled_bundle_matches_the_yaml_source() -> None:
 
     assert raw_data() == yaml_data()
     assert raw_data(prefer_bundle=False) == yaml_data()
+
+
+def test_a_trials_patient_count_counts_patients(ev: Evidence) -> None:
+    """``n_patients`` is a number of patients in the trial's own description (a number needed
+    to treat, "6 to 15 patients need treatment", is not the size of a meta-analysis)."""
+    for t in ev.db.trials:
+        if t.n_patients:
+            text = " ".join(t.description)
+            size = re.escape(t.n_patients) + r"\s+(?:[\w()\-–,]+\s+){0,8}?(patients|participants)"
+            assert re.search(size, text, re.I), t.id
+            assert not re.search(re.escape(t.n_patients) + r" to \d+ patients need", text), t.id
+
+
+def test_a_study_of_untreated_patients_is_not_filed_under_relapsed_disease(ev: Evidence) -> None:
+    """The relapsed section also reports studies of newly diagnosed patients (GEM2005, FIRST,
+    TOURMALINE-MM2, the MPT meta-analysis, ECOG-E4A03): their setting is the patients', so
+    the options for a relapsed patient do not list them as studies of relapsed disease."""
+    untreated = re.compile(r"newly diagnosed|previously untreated", re.I)
+    for t in ev.db.trials:
+        if untreated.search(" ".join(t.description)):
+            assert t.setting is not Setting.RELAPSED_REFRACTORY, t.id
+            for f in ev.findings_of_trial(t.id):
+                assert f.setting is not Setting.RELAPSED_REFRACTORY, f.id

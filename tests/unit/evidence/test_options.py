@@ -426,3 +426,38 @@ def test_plasma_cell_leukemia_statement_is_verbatim() -> None:
     assert any(PCL_PROGNOSIS in f.message for f in rep.flags)
     rep = _run({}, _r("diagnosis", "active_multiple_myeloma"), _r("frailty_imwg", "fit"))
     assert not any(PCL_PROGNOSIS in f.message for f in rep.flags)
+
+
+def test_smoldering_risk_from_the_pdqs_four_factors() -> None:
+    from myeloma_desk.evidence.options import SMOLDERING_HIGH_RISK
+    from myeloma_desk.reference.pdq import contains
+
+    assert contains(SMOLDERING_HIGH_RISK)
+    smoldering = _r("diagnosis", "smoldering_multiple_myeloma")
+    high = _run({}, smoldering, _r("smm_risk_pdq_four_factor", "high"))
+    assert high.settings == [Setting.SMOLDERING]
+    assert "Smoldering myeloma risk, the PDQ's four factors: high (three or four factors)" in (
+        high.setting_basis
+    )
+    assert any(SMOLDERING_HIGH_RISK in f.message for f in high.flags)
+    labels = [a.label for a in high.approaches]
+    assert labels[0] == "Watchful waiting" and any("Induction therapy" in a for a in labels)
+    # two factors: said in the basis, no high-risk flag
+    two = _run({}, smoldering, _r("smm_risk_pdq_four_factor", "intermediate"))
+    assert "Smoldering myeloma risk, the PDQ's four factors: intermediate (two factors)" in (
+        two.setting_basis
+    )
+    assert not any(SMOLDERING_HIGH_RISK in f.message for f in two.flags)
+    # not determinable: what it needs and which groups remain possible, never "low"
+    missing = RuleResult(
+        rule="smm_risk_pdq_four_factor",
+        title="t",
+        status="cannot_determine",
+        missing=["bone_marrow_plasma_cells_percent"],
+        detail={"possible": ["intermediate", "high"]},
+    )
+    unknown = _run({}, smoldering, missing)
+    text = " ".join(unknown.unknown)
+    assert "not determined — needs" in text and "_" not in text
+    assert "it could be intermediate (two factors) or high (three or four factors)" in text
+    assert not any(SMOLDERING_HIGH_RISK in f.message for f in unknown.flags)

@@ -203,7 +203,7 @@ def _renal(s: Snapshot) -> Event:
         if creatinine is not None:
             notes.append(
                 "creatinine clearance not given and not estimable (Cockcroft–Gault needs "
-                + ", ".join(field_label(n).lower() for n in cg_needs)
+                + ", ".join(field_label(n, with_unit=True).lower() for n in cg_needs)
                 + ")"
             )
     return Event("renal_insufficiency", text, None, value, needs, notes)

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from myeloma_desk.domain.display import words
 from myeloma_desk.domain.vocabulary import DIAGNOSES as ALL_DIAGNOSES
 from myeloma_desk.store import Store, StoreError
 from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.models import Patient, PatientFields
-from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.views.conflict import Loaded, settle
 from myeloma_desk.ui.views.patients.common import message_label, show_message
 
@@ -71,7 +71,7 @@ class PatientEditor(QWidget):
         self.sex = QComboBox()
         self.sex.addItems(["— not recorded —", "Female", "Male"])
         self.diagnosis = QComboBox()
-        self.diagnosis.addItems(["— not recorded —", *(humanize(d) for d in DIAGNOSES)])
+        self.diagnosis.addItems(["— not recorded —", *(words(d) for d in DIAGNOSES)])
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.messages: dict[str, QLabel] = {}

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from myeloma_desk.domain.display import words
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
 from myeloma_desk.store import StoreError
 from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.timeline import (
     EventRole,
     TimelineEvent,
@@ -311,12 +311,13 @@ class PatientPage(QWidget):
             f"<b>{html.escape(p.name)}</b>",
             html.escape(p.identifier or "no identifier"),
             f"born {p.birth_date.isoformat()}" if p.birth_date else "birth date not recorded",
-            humanize(p.sex) if p.sex else "sex not recorded",
+            words(p.sex) if p.sex else "sex not recorded",
         ]
         if p.archived:
             bits.append("<b>archived</b>")
         if course is None:
-            self.header.setText(" · ".join(bits) + "<br/>Diagnosis and disease state: reading…")
+            # as many lines as the course will fill, so the page does not jump when it arrives
+            self.header.setText(" · ".join(bits) + "<br/>Diagnosis: reading…<br/>Now: reading…")
             return
         self.header.setText(
             " · ".join(bits)
@@ -388,10 +389,10 @@ class PatientPage(QWidget):
         if assessed is not None and assessed[0] != current:
             diagnosis, day = assessed
             self.offered_diagnosis = diagnosis
-            now = humanize(current) if current else "not recorded"
+            now = words(current) if current else "not recorded"
             self.diagnosis_text.setText(
                 f"The assessment of the visit of {day.isoformat()} gives "
-                f"<b>{html.escape(humanize(diagnosis))}</b>; the working diagnosis is "
+                f"<b>{html.escape(words(diagnosis))}</b>; the working diagnosis is "
                 f"{html.escape(now)}. Confirm it if it is your diagnosis."
             )
         self.diagnosis_offer.setVisible(self.offered_diagnosis is not None)
@@ -412,7 +413,7 @@ class PatientPage(QWidget):
             self.status.setText(str(error))
             return False
         self.refresh()
-        self.status.setText(f"Working diagnosis set to {humanize(diagnosis)}.")
+        self.status.setText(f"Working diagnosis set to {words(diagnosis)}.")
         self.archived_changed.emit(record.patient_id)  # the list row shows the diagnosis
         return True
 
