@@ -760,13 +760,15 @@ def _levels(
     # "present" again cannot show that, so a minimal response is then left undecided, not called.
     plasmacytoma_mr: bool | None = True
     if had_plasmacytoma:
-        now = s.soft_tissue_plasmacytomas
-        plasmacytoma_mr = None if now in (None, "present") else now in ("none", "reduced_50")
+        recorded = s.soft_tissue_plasmacytomas
+        plasmacytoma_mr = (
+            None if recorded in (None, "present") else recorded in ("none", "reduced_50")
+        )
         if verbose:
             e.criterion(
                 "soft-tissue plasmacytomas at least 25% smaller (for a minimal response)",
                 plasmacytoma_mr,
-                _plasmacytoma_text(now),
+                _plasmacytoma_text(recorded),
             )
     plasmacytoma_none = (
         None if s.soft_tissue_plasmacytomas is None else s.soft_tissue_plasmacytomas == "none"
