@@ -157,11 +157,11 @@ CHOICE_WORDS: dict[str, str] = {
     "reduced_50": "Reduced by at least 50%",
     "new_or_growing": "New or growing",
     "high_sensitivity": "High-sensitivity",
-    # FISH / genomic findings (Snapshot.fish) as cytogeneticists write them
+    # FISH / genomic findings (Snapshot.fish) in the words of the PDQ and IMWG papers
     "del17p": "del(17p)",
     "tp53_mutation": "TP53 mutation",
-    "gain1q": "gain(1q)",
-    "amp1q": "amp(1q)",
+    "gain1q": "1q gain",
+    "amp1q": "1q amplification",
     "del1p32_monoallelic": "del(1p32), monoallelic",
     "del1p32_biallelic": "del(1p32), biallelic",
     "del13": "del(13q)",
@@ -249,6 +249,17 @@ def field_label(name: str, with_unit: bool = False) -> str:
         label = name.replace("_", " ")
     unit = FIELD_UNITS.get(path)
     return f"{label} ({unit})" if with_unit and unit else label
+
+
+def part_label(path: str) -> str:
+    """A nested field's words inside its record's row, mid-sentence and without the record's
+    name: "Asian or Pacific Islander" and "history of VTE" in the "VTE risk factors" row, "MRD
+    status" (its own label) in the "MRD" row."""
+    parts = [p for p in path.split(".") if not p.isdigit()]
+    full = ".".join(parts)
+    if full in OTHER_FIELD_LABELS or parts[-1] in MEASURED_FIELDS:
+        return mid_sentence(field_label(full))
+    return SUBFIELD_WORDS.get(parts[-1]) or mid_sentence(words(parts[-1]))
 
 
 def field_unit(name: str) -> str:
