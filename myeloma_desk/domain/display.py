@@ -157,11 +157,11 @@ CHOICE_WORDS: dict[str, str] = {
     "reduced_50": "Reduced by at least 50%",
     "new_or_growing": "New or growing",
     "high_sensitivity": "High-sensitivity",
-    # FISH / genomic findings (Snapshot.fish) as cytogeneticists write them
+    # FISH / genomic findings (Snapshot.fish) in the words of the PDQ and IMWG papers
     "del17p": "del(17p)",
     "tp53_mutation": "TP53 mutation",
-    "gain1q": "gain(1q)",
-    "amp1q": "amp(1q)",
+    "gain1q": "1q gain",
+    "amp1q": "1q amplification",
     "del1p32_monoallelic": "del(1p32), monoallelic",
     "del1p32_biallelic": "del(1p32), biallelic",
     "del13": "del(13q)",
@@ -172,13 +172,6 @@ CHOICE_WORDS: dict[str, str] = {
 DETAIL_LABELS: dict[str, str] = {
     "pdq_difference": "Difference from the PDQ",
     "median_os_months": "Median overall survival in the original series (months)",
-}
-
-# Rule statuses (assessment-interchange.md) in words.
-STATUS_WORDS: dict[str, str] = {
-    "determined": "Determined",
-    "cannot_determine": "Cannot be determined",
-    "not_applicable": "Not applicable",
 }
 
 # The PDQ's treatment settings (evidence/schema.py ``Setting`` values) in words.
@@ -209,9 +202,9 @@ _PATH = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 def words(value: str) -> str:
     """An identifier in words, acronyms as written: "not_refractory" → "Not refractory",
     "history_of_vte" → "History of VTE", "dflc" → "dFLC". Text that is not an identifier (a
-    unit "g/dL", "t(4;14)", "VGPR", "IIIa") is kept as written, underscores read as spaces."""
+    unit "g/dL", "t(4;14)", "VGPR", "IIIa", a sentence) is kept as written."""
     if not _IDENTIFIER.fullmatch(value):
-        return value.replace("_", " ").strip()
+        return value
     parts = [ACRONYMS.get(part, part) for part in value.split("_")]
     text = " ".join(parts)
     return text if parts[0] in ACRONYMS.values() else text[:1].upper() + text[1:]
@@ -243,10 +236,23 @@ def field_label(name: str, with_unit: bool = False) -> str:
     elif len(parts) > 1:
         head = field_label(".".join(parts[:-1]))
         return f"{head}: {SUBFIELD_WORDS.get(leaf) or mid_sentence(words(leaf))}"
-    else:
+    elif _IDENTIFIER.fullmatch(name):
         label = SUBFIELD_WORDS.get(name) or words(name)
+    else:  # a name that is not a snapshot path ("therapy_lines[2].drugs"): its words as written
+        label = name.replace("_", " ")
     unit = FIELD_UNITS.get(path)
     return f"{label} ({unit})" if with_unit and unit else label
+
+
+def part_label(path: str) -> str:
+    """A nested field's words inside its record's row, mid-sentence and without the record's
+    name: "Asian or Pacific Islander" and "history of VTE" in the "VTE risk factors" row, "MRD
+    status" (its own label) in the "MRD" row."""
+    parts = [p for p in path.split(".") if not p.isdigit()]
+    full = ".".join(parts)
+    if full in OTHER_FIELD_LABELS or parts[-1] in MEASURED_FIELDS:
+        return mid_sentence(field_label(full))
+    return SUBFIELD_WORDS.get(parts[-1]) or mid_sentence(words(parts[-1]))
 
 
 def field_unit(name: str) -> str:
@@ -289,6 +295,14 @@ def _token_words(token: str) -> str:
     if token in MEASURED_FIELDS or token in OTHER_FIELD_LABELS:
         return mid_sentence(field_label(token))
     return mid_sentence(words(token))
+
+
+# Rule statuses (assessment-interchange.md) in words.
+STATUS_WORDS: dict[str, str] = {
+    "determined": "Determined",
+    "cannot_determine": "Cannot be determined",
+    "not_applicable": "Not applicable",
+}
 
 
 def status_label(status: str) -> str:

@@ -110,6 +110,12 @@ def construct_result(fields: dict[str, Any]) -> RuleResult:
     return _construct(RuleResult, fields)
 
 
+def construct_model(cls: type[_M], fields: dict[str, Any]) -> _M:
+    """A model instance from every one of its fields, each already of the right type (what
+    validation would build), for engine code that built them itself."""
+    return _construct(cls, fields)
+
+
 def _construct(cls: type[_M], fields: dict[str, Any]) -> _M:
     """A model instance from fields already of the right types (what validation would build)."""
     obj = _new(cls)
@@ -154,6 +160,10 @@ _RESULT_FIELDS = frozenset(RuleResult.model_fields)
 
 class Explanation:
     """Accumulates the criteria, missing inputs and details of one rule evaluation.
+
+    It builds one result (:meth:`determined`, :meth:`cannot_determine`, :meth:`not_applicable`),
+    which takes its lists and detail as they are: nothing is recorded in an explanation after
+    its result is built.
 
     A rule registered with its sources (``@rule(id, title, family, sources=(...))``) receives
     one, made from its registration (:meth:`for_rule`), so it never restates its id and title.
@@ -213,6 +223,9 @@ class Explanation:
         return self._build("not_applicable", None)
 
     def _build(self, status: Status, result: ResultValue) -> RuleResult:
+        # The result takes the explanation's own lists and detail, not copies (issue 18): an
+        # explanation builds one result, which its rule returns (no rule records anything in it
+        # afterwards), so copying them was pure cost.
         if type(result) is int:  # as the float in ResultValue validates it (never a bool)
             result = float(result)
         fields = {
@@ -220,10 +233,10 @@ class Explanation:
             "title": self.title,
             "status": status,
             "result": result,
-            "detail": dict(self.detail),
-            "criteria": list(self.criteria),
-            "missing": list(self.missing),
-            "sources": list(self.sources),
+            "detail": self.detail,
+            "criteria": self.criteria,
+            "missing": self.missing,
+            "sources": self.sources,
         }
         obj: RuleResult = _new(RuleResult)  # _construct, inlined: one call per rule fewer
         _set(obj, "__dict__", fields)

@@ -31,6 +31,8 @@ T = TypeVar("T")
 # Largest magnitude accepted for a measured value, in the unit entered (docs/assess.md).
 MAX_MAGNITUDE = 1e12
 _UNSET: Any = object()  # marks a memo entry not yet computed (a value may be None)
+# The memo key of each measured field's shown text, made once (not concatenated per call).
+_SHOWN_KEYS = {name: "shown:" + name for name in MEASURED_FIELDS}
 
 
 class Quantity(BaseModel):
@@ -289,7 +291,7 @@ class _Measured(BaseModel):
 
         Converted once per (frozen) snapshot and then reused.
         """
-        cache = self._memo_dict()
+        cache = self.__pydantic_private__["_memo"]  # type: ignore[index]  # _memo_dict, inlined
         known: float | None = cache.get(name, _UNSET)
         if known is not _UNSET:
             return known
@@ -339,8 +341,8 @@ class _Measured(BaseModel):
 
         Formatted once per (frozen) snapshot: several rules show the same value.
         """
-        cache = self._memo_dict()
-        key = "shown:" + name
+        cache = self.__pydantic_private__["_memo"]  # type: ignore[index]  # _memo_dict, inlined
+        key = _SHOWN_KEYS[name]
         known: str | None = cache.get(key)
         if known is not None:
             return known

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
-from myeloma_desk.domain.logic import Tri, tri_all, tri_any
+from myeloma_desk.domain.logic import Tri, tri_any
 from myeloma_desk.domain.snapshot import Quantity, Snapshot
 from myeloma_desk.domain.units import fmt, ge, gt, le, lt, sub, to_canonical
 
@@ -316,13 +316,26 @@ class StageTable:
     def possible(self, values: Mapping[str, float | None]) -> list[str]:
         """The stages still possible for canonical ``values`` (None or absent: not recorded;
         a :class:`Finding`'s value is True or False); one stage means the stage is decided."""
-        met: dict[str, bool | None] = {}
+        # Each row's conjunction in three-valued logic, as tri_all gives it (a criterion not met
+        # settles the row; criteria have no side effects, so the rest need not be evaluated).
+        met: list[bool | None] = []
+        decided = False
         for row in self.rows:
-            if row.criteria:
-                met[row.name] = tri_all(c.evaluate(values) for c in row.criteria)
-        decided = any(m is True for m in met.values())
+            if not row.criteria:
+                met.append(None)  # the "neither" row: decided by the others below
+                continue
+            row_met: bool | None = True
+            for c in row.criteria:
+                v = c.evaluate(values)
+                if v is False:
+                    row_met = False
+                    break
+                if v is not True:
+                    row_met = None
+            met.append(row_met)
+            decided = decided or row_met is True
         return [
             row.name
-            for row in self.rows
-            if (met[row.name] is not False if row.criteria else not decided)
+            for row, row_met in zip(self.rows, met, strict=True)
+            if (row_met is not False if row.criteria else not decided)
         ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from myeloma_desk.domain.display import words
 from myeloma_desk.domain.engine import assess
 from myeloma_desk.domain.results import PDQ, Criterion, RuleResult
 from myeloma_desk.domain.snapshot import parse_snapshot
-from myeloma_desk.ui.models.assessment import AssessmentModel, ResultRole, humanize, result_text
+from myeloma_desk.ui.models.assessment import AssessmentModel, ResultRole, result_text
 from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel, explanation_html
 from myeloma_desk.ui.widgets.links import parse_href, source_href
 
@@ -57,10 +58,11 @@ def test_model_columns_show_result_status_and_missing() -> None:
 
 def test_result_text_units_and_words() -> None:
     assert result_text(_fake("egfr_ckd_epi_2021", "determined", 58.3)) == "58.3 mL/min/1.73m²"
-    assert result_text(_fake("diagnosis", "determined", "non_igm_mgus")) == "Non IgM MGUS"
+    assert result_text(_fake("diagnosis", "determined", "non_igm_mgus")) == "Non-IgM MGUS"
     assert result_text(_fake("myeloma_defining_events", "determined", [])) == "none"
     assert result_text(_fake("r", "not_applicable")) == "n/a"
-    assert humanize("VGPR") == "VGPR" and humanize("t(4;14)") == "t(4;14)"
+    assert result_text(_fake("response_imwg", "determined", "VGPR")) == "VGPR"
+    assert words("VGPR") == "VGPR" and words("t(4;14)") == "t(4;14)"
 
 
 def test_explanation_lists_criteria_missing_and_sources() -> None:

@@ -66,7 +66,7 @@ def test_first_tab_stop_of_the_visit_form_is_a_field_or_the_group_bar(
     press(qtbot, Qt.Key.Key_Backtab)
     assert focused() is view.form.tabs.tabBar()  # not the tab widget, a scroll area or an arrow
     press(qtbot, Qt.Key.Key_Tab)
-    assert focused().accessibleName() == "Date of visit"
+    assert focused().accessibleName() == "Visit date"
 
 
 def test_keyboard_only_diagnosis_visit(window: MainWindow, qtbot: QtBot) -> None:
@@ -90,7 +90,7 @@ def test_keyboard_only_diagnosis_visit(window: MainWindow, qtbot: QtBot) -> None
     press(qtbot, Qt.Key.Key_Space)
     assess = window.current_page()
     assert isinstance(assess, AssessView)
-    assert focused().accessibleName() == "Date of visit"
+    assert focused().accessibleName() == "Visit date"
     date = assess.form.editor("date")
     date.edit.selectAll()  # type: ignore[attr-defined]
     qtbot.keyClicks(focused(), "2025-01-10")

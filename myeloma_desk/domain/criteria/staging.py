@@ -7,6 +7,7 @@ published system in ``detail.pdq_wording`` and ``detail.pdq_difference``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from myeloma_desk.domain.criteria.diagnosis import val
@@ -94,7 +95,7 @@ def iss(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["pdq_difference"] = PDQ_TABLE_2_DIFFERENCE
     b2m = s.get("beta2_microglobulin")
     albumin = s.get("albumin")
-    stages = iss_stages(b2m, albumin)
+    stages = _iss_of(s)  # iss_stages(b2m, albumin), read once for the three ISS-based rules
     # Criteria in the order of the table, each recorded as far as the data decide it.
     shown_b2m = s.shown("beta2_microglobulin") if b2m is not None else None
     shown_alb = s.shown("albumin") if albumin is not None else None
@@ -112,7 +113,7 @@ def iss(s: Snapshot, e: Explanation) -> RuleResult:
     if len(stages) == len(ISS_STAGES):
         return e.cannot_determine()  # nothing decided yet: no list of every stage
     if len(stages) > 1:
-        return e.cannot_determine(possible=stages)
+        return e.cannot_determine(possible=list(stages))
     return _iss_result(e, stages[0])
 
 
@@ -250,7 +251,18 @@ FISH_FINDINGS: dict[str, tuple[Fish, ...]] = {
 
 def _values(s: Snapshot) -> dict[str, float | None]:
     """What the R-ISS and R2-ISS tables read: the ISS inputs (canonical units) and the findings
-    (True, False, or None when not recorded)."""
+    (True, False, or None when not recorded). Read once per snapshot (both rules read them;
+    nothing modifies them)."""
+    return s.derived("staging.values", _read_values)
+
+
+def _iss_of(s: Snapshot) -> list[str]:
+    """The ISS stages still possible (:data:`ISS_TABLE`) from :func:`_values`, once per
+    snapshot: R-ISS and R2-ISS both show them (callers do not modify the list)."""
+    return s.derived("staging.iss_possible", lambda s: ISS_TABLE.possible(_values(s)))
+
+
+def _read_values(s: Snapshot) -> dict[str, float | None]:
     fish = s.fish
     values: dict[str, float | None] = {
         "beta2_microglobulin": val(s, "beta2_microglobulin"),
@@ -303,7 +315,7 @@ def r_iss(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["pdq_wording"] = PDQ_TABLE_2
     e.detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
     values = _values(s)
-    _stage_iss_criterion(e, ISS_TABLE.possible(values))
+    _stage_iss_criterion(e, _iss_of(s))
     _finding_criterion(e, s, values, LDH_HIGH, LDH_HIGH.label)
     _finding_criterion(e, s, values, HIGH_RISK_FISH, HIGH_RISK_FISH.label)
     _need_missing(e, s, R_ISS_NEEDS)
@@ -326,15 +338,27 @@ def _points_label(finding: Finding, half_points: int) -> str:
     return f"{finding.label} ({fmt(points)} point{'' if points <= 1 else 's'})"
 
 
-def _r2_totals(values: dict[str, float | None]) -> set[int]:
-    """Every total (half-points) the recorded and the missing inputs allow."""
+# Each R2-ISS factor's criterion label, generated once from its points (issue 18).
+R2_LABELS = tuple(_points_label(finding, half_points) for finding, half_points in R2_FACTORS)
+
+
+@functools.cache
+def _r2_group(half_points: int) -> str:
+    """The R2-ISS group of a total in half-points (:data:`R2_GROUPS_TABLE`; the totals are the
+    few sums of the points, so each is looked up in the table once)."""
+    return R2_GROUPS_TABLE.possible({R2_TOTAL: half_points / 2})[0]
+
+
+def _r2_totals(values: dict[str, float | None], stages: list[str]) -> set[int]:
+    """Every total (half-points) the recorded and the missing inputs allow, for the ISS
+    ``stages`` still possible."""
     options = [
         [False, True] if values[f.field] is None else [bool(values[f.field])] for f, _ in R2_FACTORS
     ]
     return {
         R2_ISS_HALF_POINTS[stage]
         + sum(half for (_, half), present in zip(R2_FACTORS, combo, strict=True) if present)
-        for stage in ISS_TABLE.possible(values)
+        for stage in stages
         for combo in itertools.product(*options)
     }
 
@@ -349,12 +373,13 @@ def r2_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R2-ISS additive score (D'Agostino 2022): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1,
     t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5 (:data:`R2_GROUPS_TABLE`)."""
     values = _values(s)
-    _stage_iss_criterion(e, ISS_TABLE.possible(values))
-    for finding, half_points in R2_FACTORS:
-        _finding_criterion(e, s, values, finding, _points_label(finding, half_points))
+    stages = _iss_of(s)
+    _stage_iss_criterion(e, stages)
+    for (finding, _), label in zip(R2_FACTORS, R2_LABELS, strict=True):
+        _finding_criterion(e, s, values, finding, label)
     _need_missing(e, s, R2_ISS_NEEDS)
-    totals = _r2_totals(values)
-    groups = {R2_GROUPS_TABLE.possible({R2_TOTAL: total / 2})[0] for total in totals}
+    totals = _r2_totals(values, stages)
+    groups = {_r2_group(total) for total in totals}
     e.detail["survival_verification"] = R2_SURVIVAL_VERIFICATION
     if len(groups) > 1:
         return e.cannot_determine(

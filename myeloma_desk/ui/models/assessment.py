@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +14,13 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from myeloma_desk.domain.display import course_result_text
-from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.display import (
+    ABBREVIATIONS,
+    course_result_text,
+    field_label,
+    result_label,
+    words,
+)
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.ui.models.base import ColumnsTableModel
 
@@ -122,67 +126,6 @@ RESULT_UNITS = {
     "crcl_cockcroft_gault": "mL/min",
 }
 
-# Result words that read better than their id.
-_WORDS = {
-    "mgus": "MGUS",
-    "igm": "IgM",
-    "al": "AL",
-    "poems": "POEMS",
-    "bmpc": "BMPC",
-    "flc": "FLC",
-    "mri": "MRI",
-    "mg": "mg",
-    "non": "non",
-    "os": "OS",
-    "pfs": "PFS",
-    "pdq": "PDQ",
-    "ldh": "LDH",
-    "fish": "FISH",
-    "dflc": "dFLC",
-    "imwg": "IMWG",
-}
-
-
-# An identifier; one may start with a number ("10_mg_daily", a dose the renal rule returns).
-_IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9]*(_[a-z0-9]+)*")
-
-
-def humanize(token: str) -> str:
-    """``active_multiple_myeloma`` → ``Active multiple myeloma``; stage ids stay as they are."""
-    # Only identifiers are turned into words; free text and units ("g/dL", "mg/24h") stay.
-    if not token or not _IDENTIFIER.fullmatch(token):
-        return token
-    if token in ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NR", "IIIa", "IIIb"):
-        return token
-    words = [_WORDS.get(w.lower(), w) for w in token.replace("_", " ").split(" ")]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
-
-
-_TOKEN = re.compile(r"\b[a-z0-9][a-z0-9]*(?:_[a-z0-9]+)+\b")
-
-
-def _token_words(token: str) -> str:
-    from myeloma_desk.domain.display import field_label as display_label
-    from myeloma_desk.domain.engine import rules
-    from myeloma_desk.domain.fields import MEASURED_FIELDS as measured
-    from myeloma_desk.domain.vocabulary import DIAGNOSIS_LABELS
-
-    titles = {r.id: r.title for r in rules()}
-    if token in titles:
-        return titles[token]
-    if token in DIAGNOSIS_LABELS:
-        return DIAGNOSIS_LABELS[token].lower()
-    if token in measured:
-        return display_label(token).lower() if token not in ("flc_ratio",) else "FLC ratio"
-    return humanize(token).lower().replace("flc", "FLC").replace("bmpc", "BMPC")
-
-
-def readable(text: str) -> str:
-    """Engine free text for a reader: identifiers inside it (a rule id, a field, a diagnosis
-    value, such as "see myeloma_defining_events") become their words; the rest is unchanged."""
-    return _TOKEN.sub(lambda m: _token_words(m.group(0)), text)
-
 
 def result_text(result: RuleResult) -> str:
     """The result as a clinician reads it, with its unit when it is a number."""
@@ -190,34 +133,27 @@ def result_text(result: RuleResult) -> str:
     if result.status == "cannot_determine":
         possible = result.detail.get("possible")
         if isinstance(possible, list) and possible:
-            return "—  (possible: " + ", ".join(humanize(str(p)) for p in possible) + ")"
+            return "—  (possible: " + ", ".join(words(str(p)) for p in possible) + ")"
         return "—"
     if result.status == "not_applicable":
         return "n/a"
     if value is None:
         return "—"
-    words = course_result_text(result.rule, value)  # the one display vocabulary
-    if words is not None:
-        return words
+    text = course_result_text(result.rule, value)  # the one display vocabulary
+    if text is not None:
+        return text
     if isinstance(value, list):
-        return ", ".join(humanize(str(v)) for v in value) if value else "none"
+        return ", ".join(_value_words(str(v), result.rule) for v in value) if value else "none"
     if isinstance(value, float | int):
         unit = RESULT_UNITS.get(result.rule) or str(result.detail.get("unit", ""))
         return f"{value:g} {unit}".strip()
-    return humanize(value)
+    return _value_words(str(value), result.rule)
 
 
-def field_label(name: str) -> str:
-    """A readable name for an input field id (measured fields use their label)."""
-    from myeloma_desk.domain.display import field_label as display_label
-
-    spec = MEASURED_FIELDS.get(name.split(".")[-1])
-    if spec is not None:
-        return spec.label
-    head, *rest = name.split(".")
-    parts = [display_label(head)]
-    parts += [humanize(p).lower() if p.isidentifier() else p for p in rest if not p.isdigit()]
-    return ": ".join(parts)
+def _value_words(value: str, rule: str) -> str:
+    """A result value in the display vocabulary's words ("Non-IgM MGUS"); a response stays
+    abbreviated ("VGPR") where the table has no room for its full name."""
+    return value if value in ABBREVIATIONS else result_label(value, rule)
 
 
 def missing_html(result: RuleResult) -> str:

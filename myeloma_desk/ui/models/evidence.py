@@ -15,14 +15,13 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from myeloma_desk.domain.display import SETTING_LABELS
+from myeloma_desk.domain.display import SETTING_LABELS, words
 from myeloma_desk.domain.drugs import drug_class
 from myeloma_desk.evidence.kinds import result_kind
 from myeloma_desk.evidence.levels import attribution, describe
 from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.names import trial_display_name
 from myeloma_desk.evidence.schema import Finding, Regimen, Setting, Trial
-from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.base import ColumnsTableModel
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
@@ -39,7 +38,7 @@ def setting_text(setting: str | Setting | None) -> str:
     if setting is None:
         return "not stated"
     value = str(setting.value if isinstance(setting, Setting) else setting)
-    return SETTING_TEXT.get(value, humanize(value))
+    return SETTING_TEXT.get(value, words(value))
 
 
 def _level_key(level: str) -> tuple[str, str]:
@@ -162,7 +161,7 @@ def regimen_model(parent: QObject | None = None) -> RecordTable[RegimenRow]:
             ("Regimen", lambda r: r.regimen.abbreviation),
             ("Components", lambda r: ", ".join(r.regimen.components)),
             ("Settings", lambda r: "; ".join(setting_text(s) for s in r.settings)),
-            ("Drug classes", lambda r: ", ".join(humanize(c) for c in r.classes)),
+            ("Drug classes", lambda r: ", ".join(words(c) for c in r.classes)),
             ("Levels of evidence", lambda r: ", ".join(r.levels) or "none marked"),
             ("Renal", lambda r: "see notes" if r.regimen.renal_notes else ""),
             ("Transplant", lambda r: r.transplant),

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from myeloma_desk.domain.display import words
 from myeloma_desk.domain.lines import group_lines
 from myeloma_desk.domain.snapshot import TherapyLine
-from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.base import ColumnsTableModel
 
 if TYPE_CHECKING:
@@ -185,5 +185,5 @@ def summary_of(results: Sequence[Any]) -> str:
         if label is None or result.status != "determined" or result.result is None:
             continue
         value = result.result
-        parts.append(f"{label} {humanize(value) if isinstance(value, str) else value}")
+        parts.append(f"{label} {words(value) if isinstance(value, str) else value}")
     return "; ".join(parts) if parts else "no staging or response determined"

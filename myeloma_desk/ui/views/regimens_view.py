@@ -55,6 +55,7 @@ from myeloma_desk.ui.widgets.links import follow_link
 from myeloma_desk.ui.workers import Worker
 
 if TYPE_CHECKING:
+    from myeloma_desk.course import Course
     from myeloma_desk.evidence.options import Option, OptionsReport
 
 log = logging.getLogger(__name__)
@@ -406,10 +407,12 @@ class RegimensView(QWidget):
         return True
 
     def show_options_for(
-        self, snapshot: Snapshot, subject: str, diagnosis: str | None = None
+        self, snapshot: Snapshot, subject: str, course: Course | None = None
     ) -> bool:
         """List the options the PDQ describes for ``snapshot`` (a visit still being typed,
-        assessed here); ``diagnosis`` is the patient's established diagnosis when known."""
+        assessed here). With the patient's ``course`` the setting is read as the saved course
+        reads it (``Course.setting_input``: between two planned parts of a line, the part to
+        come) with the established diagnosis, so the typed visit shows what the saved one will."""
         from myeloma_desk.domain.engine import assess
         from myeloma_desk.evidence import EVIDENCE_VERSION
         from myeloma_desk.evidence.options import options_for
@@ -420,11 +423,13 @@ class RegimensView(QWidget):
         self.options_box.setVisible(True)
         self.options_title.setText(f"<b>Options for {html.escape(subject)}</b>")
         if self.evidence is None:  # shown when the database has loaded
-            self._pending_options = lambda: self.show_options_for(snapshot, subject, diagnosis)
+            self._pending_options = lambda: self.show_options_for(snapshot, subject, course)
             self.options.setHtml("<p>Loading the evidence database…</p>")
             return False
         assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
-        report = options_for(assessment, snapshot, self.evidence, diagnosis=diagnosis)
+        setting_input = course.setting_input(snapshot) if course is not None else snapshot
+        diagnosis = course.diagnosis.value if course is not None else None
+        report = options_for(assessment, setting_input, self.evidence, diagnosis=diagnosis)
         self._show_report(report, snapshot.date, "", "visit as typed, dated")
         return True
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from myeloma_desk.domain.display import detail_label, inline_words, words
 from myeloma_desk.domain.results import SOURCES, RuleResult
 from myeloma_desk.ui.models.assessment import (
     STATUS_TEXT,
@@ -30,10 +31,8 @@ from myeloma_desk.ui.models.assessment import (
     ResultRole,
     RowKindRole,
     carried_text,
-    humanize,
     key_result,
     missing_html,
-    readable,
     result_text,
 )
 from myeloma_desk.ui.widgets.links import parse_href, source_href
@@ -48,7 +47,7 @@ _SKIP_DETAIL = {"assumptions", "reason", "possible", "pdq_wording", "pdq_differe
 def _detail_html(value: Any) -> str:
     if isinstance(value, dict):
         items = "".join(
-            f"<li>{html.escape(readable(humanize(str(k))))}: {_detail_html(v)}</li>"
+            f"<li>{html.escape(detail_label(str(k)))}: {_detail_html(v)}</li>"
             for k, v in value.items()
         )
         return f"<ul>{items}</ul>"
@@ -57,7 +56,7 @@ def _detail_html(value: Any) -> str:
             return "none"
         if any(isinstance(v, dict | list | tuple) for v in value):
             return "<ul>" + "".join(f"<li>{_detail_html(v)}</li>" for v in value) + "</ul>"
-        return html.escape(", ".join(readable(humanize(str(v))) for v in value))
+        return html.escape(", ".join(inline_words(words(str(v))) for v in value))
     if value is None or value == "None":  # an absent value, also when passed as text
         return "not recorded"
     if isinstance(value, bool):
@@ -66,7 +65,7 @@ def _detail_html(value: Any) -> str:
         return "not recorded"
     if value == "none":  # a recorded "none" (no progression, no lesions) stays lower case
         return "none"
-    return html.escape(readable(humanize(value)) if isinstance(value, str) else str(value))
+    return html.escape(inline_words(words(value)) if isinstance(value, str) else str(value))
 
 
 def explanation_html(
@@ -86,19 +85,19 @@ def explanation_html(
     )
     reason = result.detail.get("reason")
     if reason:
-        out.append(f"<p><b>Not applicable:</b> {html.escape(readable(str(reason)))}</p>")
+        out.append(f"<p><b>Not applicable:</b> {html.escape(inline_words(str(reason)))}</p>")
     if result.criteria:
         out.append("<p><b>Why</b></p><ul>")
         for c in result.criteria:
-            value = f" — {html.escape(readable(c.value))}" if c.value else ""
-            out.append(f"<li>{_MARK[c.met]}: {html.escape(readable(c.name))}{value}</li>")
+            value = f" — {html.escape(inline_words(c.value))}" if c.value else ""
+            out.append(f"<li>{_MARK[c.met]}: {html.escape(inline_words(c.name))}{value}</li>")
         out.append("</ul>")
     if result.missing:
         out.append(missing_html(result))
     assumptions = result.detail.get("assumptions") or []
     if assumptions:
         out.append("<p><b>Assumptions</b></p><ul>")
-        out.extend(f"<li>{html.escape(readable(str(a)))}</li>" for a in assumptions)
+        out.extend(f"<li>{html.escape(inline_words(str(a)))}</li>" for a in assumptions)
         out.append("</ul>")
     extra = {k: v for k, v in result.detail.items() if k not in _SKIP_DETAIL}
     if extra:
@@ -108,7 +107,7 @@ def explanation_html(
         out.append("<p><b>The PDQ's wording</b></p>" + _detail_html(wording))
     difference = result.detail.get("pdq_difference")
     if difference:
-        out.append(f"<p><i>{html.escape(readable(str(difference)))}</i></p>")
+        out.append(f"<p><i>{html.escape(inline_words(str(difference)))}</i></p>")
     if result.sources:
         out.append("<p><b>Sources</b></p><ul>")
         for label in result.sources:

@@ -39,59 +39,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from myeloma_desk.domain.display import choice_words, field_label, field_unit
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.snapshot import Quantity, Snapshot, SnapshotError, parse_snapshot
 from myeloma_desk.domain.units import Dim, accepted_units
-from myeloma_desk.ui.models.assessment import humanize
 
 Kind = Literal["quantity", "choice", "bool", "int", "float", "date", "multi", "text", "list"]
 
-# Labels for fields that are not measured quantities (measured ones use fields.py labels).
-LABELS: dict[str, str] = {
-    "date": "Date of visit",
-    "age_years": "Age",
-    "sex": "Sex",
-    "m_protein_heavy_chain": "M-protein heavy chain",
-    "m_protein_light_chain": "M-protein light chain",
-    "serum_immunofixation": "Serum immunofixation",
-    "urine_immunofixation": "Urine immunofixation",
-    "soft_tissue_plasmacytomas": "Soft-tissue plasmacytomas",
-    "marrow_clonal_cells_absent": "No clonal plasma cells in marrow (IHC/flow)",
-    "biopsy_proven_plasmacytoma": "Biopsy-proven plasmacytoma",
-    "clonality_proven": "Clonality proven",
-    "fish": "FISH / genomic findings",
-    "dialysis": "On dialysis",
-    "ecog": "ECOG performance status",
-    "charlson_comorbidity_index": "Charlson comorbidity index",
-    "katz_adl": "Katz ADL score",
-    "lawton_iadl": "Lawton IADL score",
-    "troponin_t_assay": "Troponin T assay",
-    "mrd.status": "MRD status",
-    "mrd.method": "MRD method",
-    "mrd.sensitivity": "MRD sensitivity",
-    "mrd.pet_ct_negative": "PET/CT negative (for imaging-plus MRD)",
-    "amyloidosis.biopsy_proven": "Amyloid on biopsy (Congo red)",
-    "amyloidosis.light_chain_typed": "Amyloid typed as light chain",
-    "amyloidosis.organs": "Organs involved",
-    "igm_related_findings.constitutional_symptoms": "IgM: constitutional symptoms",
-    "igm_related_findings.hyperviscosity": "IgM: hyperviscosity",
-    "igm_related_findings.lymphadenopathy": "IgM: lymphadenopathy",
-    "igm_related_findings.hepatosplenomegaly": "IgM: hepatosplenomegaly",
-}
-# Units shown beside plain numbers that are not Quantity fields.
-PLAIN_UNITS = {"age_years": "years", "mrd.sensitivity": "fraction, e.g. 0.00001"}
-CHOICE_TEXT = {
-    "t(4;14)": "t(4;14)",
-    "gi": "GI tract",
-    "IgG": "IgG",
-    "IgA": "IgA",
-    "IgM": "IgM",
-    "IgD": "IgD",
-    "IgE": "IgE",
-    "none": "None",
-    "NGF": "NGF",
-    "NGS": "NGS",
-}
+# How a plain number is typed, after its unit ("fraction, e.g. 0.00001"); the unit itself and
+# every label come from the display vocabulary (domain/display.py).
+ENTRY_EXAMPLES = {"mrd.sensitivity": "e.g. 0.00001"}
 
 
 @dataclass(frozen=True)
@@ -123,15 +80,6 @@ def _literal_or_enum(annotation: Any) -> tuple[str, ...] | None:
     return None
 
 
-def _label(path: str, leaf: str, prefix: str) -> str:
-    if leaf in MEASURED_FIELDS:
-        base = MEASURED_FIELDS[leaf].label
-    else:
-        generic = path.split(".", 2)[-1] if path.startswith("history.") else path
-        base = LABELS.get(generic) or LABELS.get(leaf) or humanize(leaf)
-    return f"{prefix}{base}"
-
-
 def field_def(path: str) -> FieldDef:
     """Describe the snapshot field at ``path`` (KeyError if the path does not exist)."""
     model: type[BaseModel] = Snapshot
@@ -160,7 +108,7 @@ def field_def(path: str) -> FieldDef:
         model = annotation
         i += 1
     leaf = parts[-1]
-    label = _label(path, leaf, prefix)
+    label = f"{prefix}{field_label(path)}"
     if annotation is Quantity:
         dim = MEASURED_FIELDS[leaf].dim
         return FieldDef(path, label, "quantity", dim, tuple(accepted_units(dim)))
@@ -180,7 +128,8 @@ def field_def(path: str) -> FieldDef:
         bounds = _int_bounds(model, leaf)
         return FieldDef(path, label, "int", choices=tuple(str(n) for n in bounds))
     if annotation is float:
-        return FieldDef(path, label, "float", unit=PLAIN_UNITS.get(path, ""))
+        unit = ", ".join(t for t in (field_unit(path), ENTRY_EXAMPLES.get(path, "")) if t)
+        return FieldDef(path, label, "float", unit=unit)
     if annotation is dt.date:
         return FieldDef(path, label, "date", unit="YYYY-MM-DD")
     if annotation is str:
@@ -444,7 +393,7 @@ class ChoiceEditor(FieldEditor):
 
     def _build(self) -> None:
         items: list[tuple[str, str | None]] = [(self.EMPTY, None)]
-        items += [(CHOICE_TEXT.get(c, humanize(c)), c) for c in self.spec.choices]
+        items += [(choice_words(c), c) for c in self.spec.choices]
         self.combo = self._combo(items, self.spec.label)
         self.row.addWidget(self.combo, 1)
 
@@ -539,7 +488,7 @@ class MultiEditor(FieldEditor):
         grid = QGridLayout()
         self.boxes: dict[str, QCheckBox] = {}
         for n, choice in enumerate(self.spec.choices):
-            check = QCheckBox(CHOICE_TEXT.get(choice, choice.replace("_", " ")))
+            check = QCheckBox(choice_words(choice))
             check.setAccessibleName(f"{self.spec.label}: {choice}")
             check.setEnabled(False)
             check.toggled.connect(lambda _c: self.changed.emit())
@@ -752,9 +701,9 @@ class SnapshotForm(QWidget):
             if value is None:
                 editor.set_inherited(None)
             elif isinstance(value, str):
-                editor.set_inherited(CHOICE_TEXT.get(value, humanize(value)))
+                editor.set_inherited(choice_words(value))
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                unit = PLAIN_UNITS.get(path, "")
+                unit = field_unit(path)
                 editor.set_inherited(f"{value:g} {unit}".strip())
 
     def read(self, base: dict[str, Any] | None = None) -> FormState:

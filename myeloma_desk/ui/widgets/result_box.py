@@ -10,8 +10,9 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from myeloma_desk.domain.display import inline_words, words
 from myeloma_desk.domain.results import SOURCES, RuleResult
-from myeloma_desk.ui.models.assessment import humanize, missing_html, readable, result_text
+from myeloma_desk.ui.models.assessment import missing_html, result_text
 
 _MARK = {True: "✓", False: "✗", None: "?"}
 _STATUS = {
@@ -51,19 +52,19 @@ def result_box_html(result: RuleResult) -> str:
         out.append(f"<p>{html.escape(' · '.join(figures))} (as the source reports)</p>")
     caveat = result.detail.get("survival_verification")
     if caveat and result.status == "determined":
-        out.append(f"<p><small>⚠ {html.escape(readable(str(caveat)))}</small></p>")
+        out.append(f"<p><small>⚠ {html.escape(inline_words(str(caveat)))}</small></p>")
     possible = result.detail.get("possible")
     if result.status == "cannot_determine" and isinstance(possible, list) and possible:
-        words = ", ".join(html.escape(readable(humanize(str(p)))) for p in possible)
-        out.append(f"<p><b>Possible with what is known:</b> {words}</p>")
+        still = ", ".join(html.escape(inline_words(words(str(p)))) for p in possible)
+        out.append(f"<p><b>Possible with what is known:</b> {still}</p>")
     if result.status == "not_applicable":
         reason = result.detail.get("reason")
         if reason:
-            out.append(f"<p>{html.escape(readable(str(reason)))}</p>")
+            out.append(f"<p>{html.escape(inline_words(str(reason)))}</p>")
     if result.criteria:
         rows = "".join(
-            f"<li>{_MARK[c.met]} {html.escape(readable(c.name))} <small>({_MARK_WORDS[c.met]}"
-            + (f": {html.escape(readable(c.value))}" if c.value else "")
+            f"<li>{_MARK[c.met]} {html.escape(inline_words(c.name))} <small>({_MARK_WORDS[c.met]}"
+            + (f": {html.escape(inline_words(c.value))}" if c.value else "")
             + ")</small></li>"
             for c in result.criteria
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from myeloma_desk.domain.criteria.renal import cockcroft_gault
 from myeloma_desk.domain.flc import Flc, flc_ratio_abnormal
 from myeloma_desk.domain.logic import Tri, tri_any
-from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.domain.snapshot import Snapshot, _Measured
 from myeloma_desk.domain.units import fmt
 
 # --- Entities (Rajkumar 2014 Lancet Oncol, Panel 2) ---------------------------------------
@@ -14,9 +14,9 @@ SMM_SERUM_M = 3.0  # SMM: serum M-protein (IgG or IgA) ≥ 3 g/dL; MGUS: < 3 g/d
 SMM_URINE_M = 500.0  # SMM: urine M-protein ≥ 500 mg/24 h; light-chain MGUS: < 500 mg/24 h
 
 
-def val(s: Snapshot, name: str) -> float | None:
-    """The canonical value of ``name`` (converted once per snapshot by ``Snapshot.get``)."""
-    return s.get(name)
+# val(s, name): the canonical value of ``name`` (converted once per snapshot), Snapshot.get
+# itself rather than a function calling it: rules call it tens of times per assessment.
+val = _Measured.get
 
 
 def crcl(s: Snapshot) -> tuple[float | None, str, list[str]]:

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from myeloma_desk.domain.display import words
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
 from myeloma_desk.store import StoreError
 from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.context import AppContext
-from myeloma_desk.ui.models.assessment import humanize
 from myeloma_desk.ui.models.timeline import (
     EventRole,
     TimelineEvent,
@@ -311,7 +311,7 @@ class PatientPage(QWidget):
             f"<b>{html.escape(p.name)}</b>",
             html.escape(p.identifier or "no identifier"),
             f"born {p.birth_date.isoformat()}" if p.birth_date else "birth date not recorded",
-            humanize(p.sex) if p.sex else "sex not recorded",
+            words(p.sex) if p.sex else "sex not recorded",
         ]
         if p.archived:
             bits.append("<b>archived</b>")
@@ -389,10 +389,10 @@ class PatientPage(QWidget):
         if assessed is not None and assessed[0] != current:
             diagnosis, day = assessed
             self.offered_diagnosis = diagnosis
-            now = humanize(current) if current else "not recorded"
+            now = words(current) if current else "not recorded"
             self.diagnosis_text.setText(
                 f"The assessment of the visit of {day.isoformat()} gives "
-                f"<b>{html.escape(humanize(diagnosis))}</b>; the working diagnosis is "
+                f"<b>{html.escape(words(diagnosis))}</b>; the working diagnosis is "
                 f"{html.escape(now)}. Confirm it if it is your diagnosis."
             )
         self.diagnosis_offer.setVisible(self.offered_diagnosis is not None)
@@ -413,7 +413,7 @@ class PatientPage(QWidget):
             self.status.setText(str(error))
             return False
         self.refresh()
-        self.status.setText(f"Working diagnosis set to {humanize(diagnosis)}.")
+        self.status.setText(f"Working diagnosis set to {words(diagnosis)}.")
         self.archived_changed.emit(record.patient_id)  # the list row shows the diagnosis
         return True
 
@@ -497,20 +497,22 @@ class PatientPage(QWidget):
         except StaleRecordError as stale:
             if loaded is None:  # pragma: no cover - no version passed, no conflict raised
                 return str(stale)
-            message = settle_visit(
-                record.store,
-                record.patient_id,
-                day,
-                snapshot,
-                own,
-                stale,
-                loaded,
-                view.load_saved if view is not None else lambda _data: None,
-                self,
-            )
-            record.reload()
+            try:
+                message = settle_visit(
+                    record.store,
+                    record.patient_id,
+                    day,
+                    snapshot,
+                    own,
+                    stale,
+                    loaded,
+                    view.load_saved if view is not None else lambda _data: None,
+                    self,
+                )
+            except StoreError as error:  # e.g. the server went away while the dialog was open
+                return str(error)
             if record is self.record:
-                self.refresh()
+                self.refresh()  # reloads (or shows the record as last read)
             if message is not None:
                 return message
         except ServerUnavailableError as error:
