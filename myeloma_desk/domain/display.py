@@ -174,13 +174,6 @@ DETAIL_LABELS: dict[str, str] = {
     "median_os_months": "Median overall survival in the original series (months)",
 }
 
-# Rule statuses (assessment-interchange.md) in words.
-STATUS_WORDS: dict[str, str] = {
-    "determined": "Determined",
-    "cannot_determine": "Cannot be determined",
-    "not_applicable": "Not applicable",
-}
-
 # The PDQ's treatment settings (evidence/schema.py ``Setting`` values) in words.
 SETTING_LABELS: dict[str, str] = {
     "general": "General",
@@ -302,6 +295,14 @@ def _token_words(token: str) -> str:
     if token in MEASURED_FIELDS or token in OTHER_FIELD_LABELS:
         return mid_sentence(field_label(token))
     return mid_sentence(words(token))
+
+
+# Rule statuses (assessment-interchange.md) in words.
+STATUS_WORDS: dict[str, str] = {
+    "determined": "Determined",
+    "cannot_determine": "Cannot be determined",
+    "not_applicable": "Not applicable",
+}
 
 
 def status_label(status: str) -> str:

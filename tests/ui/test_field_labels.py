@@ -88,3 +88,18 @@ def test_the_label_does_not_repeat_the_unit_beside_it() -> None:
         "VTE risk factors: Asian or Pacific Islander"
     )
     assert field_def("history.0.albumin").label == "Baseline: Albumin"
+
+
+def test_the_conflict_dialog_reads_a_record_in_the_same_words() -> None:
+    from myeloma_desk.ui.views.conflict import record_lines
+
+    mine = {
+        "age_years": 67,
+        "vte_risk_factors": {"asian_pacific_islander": True, "history_of_vte": False},
+        "mrd": {"status": "negative"},
+    }
+    assert record_lines(mine, {**mine, "age_years": 68}) == [
+        "≠ Age: 67 years",
+        "   MRD: MRD status: negative",
+        "   VTE risk factors: Asian or Pacific Islander: yes; history of VTE: no",
+    ]
