@@ -466,3 +466,27 @@ def test_therapy_lines_changed_meanwhile_are_not_overwritten(
     assert lines.regimen.currentText() == "VRd"  # what cleo typed is still in the fields
     assert lines.add_line()  # now based on the saved lines: both kept
     assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["DRd", "VRd"]
+
+
+def test_a_patient_edit_while_the_server_is_away_stays_in_the_form(
+    window: MainWindow, cato: Store, server_site: Any
+) -> None:
+    pid = _visit_of(cato, "Shared, Sam")
+    view = _patients(window)
+    view.edit_patient(pid)
+    view.editor.notes.setPlainText("Seen with her daughter.")
+    superuser: Any = server_site.cluster.superuser()
+    try:
+        superuser.execute("ALTER ROLE cleo NOLOGIN")
+        superuser.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'cleo'"
+        )
+        assert view.editor.save() is None
+        message = view.editor.general.text()
+        assert "cannot be reached" in message and "Your changes stay in this form" in message
+        assert view.editor.notes.toPlainText() == "Seen with her daughter."
+    finally:
+        superuser.execute("ALTER ROLE cleo LOGIN")
+        superuser.close()
+    assert view.editor.save() == pid  # the server answers again: saved as typed
+    assert cato.get_patient(pid).notes == "Seen with her daughter."
