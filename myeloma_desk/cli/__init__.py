@@ -66,7 +66,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from myeloma_desk.ui.app import run_gui
 
-        return run_gui(data_dir=args.data_dir, check_start=args.check_start)
+        if args.store:  # the window on the clinic server (kept as the store setting)
+            from myeloma_desk.settings import Settings, SettingsError
+
+            try:
+                Settings(server_store=args.store)
+            except SettingsError as error:
+                print(f"myeloma-desk: --store: {error}", file=sys.stderr)
+                return 2
+        return run_gui(
+            data_dir=args.data_dir, check_start=args.check_start, server_store=args.store
+        )
     handler = args.handler
     try:
         code = int(handler(args))

@@ -65,11 +65,16 @@ class ErrorReporter:
             box.exec()
 
 
-def create_window(data_dir: str | None = None) -> tuple[MainWindow, ErrorReporter]:
-    """Build the context and main window (a QApplication must exist)."""
+def create_window(
+    data_dir: str | None = None, server_store: str | None = None
+) -> tuple[MainWindow, ErrorReporter]:
+    """Build the context and main window (a QApplication must exist). ``server_store``
+    (``--store``) puts the window on that clinic server and keeps it as the store setting."""
     paths = AppPaths.resolve(data_dir).ensure()
     configure_logging(paths)
     settings = load_settings(paths)
+    if server_store:
+        settings.server_store = server_store
     geometry_file = paths.config / "window.ini"
     qsettings = QSettings(str(geometry_file), QSettings.Format.IniFormat)
     context = AppContext(paths=paths, settings=settings)
@@ -88,7 +93,9 @@ def create_window(data_dir: str | None = None) -> tuple[MainWindow, ErrorReporte
     return window, reporter
 
 
-def run_gui(data_dir: str | None = None, check_start: bool = False) -> int:
+def run_gui(
+    data_dir: str | None = None, check_start: bool = False, server_store: str | None = None
+) -> int:
     """Open the main window and run the event loop; returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -96,7 +103,7 @@ def run_gui(data_dir: str | None = None, check_start: bool = False) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
-    window, reporter = create_window(data_dir)
+    window, reporter = create_window(data_dir, server_store)
     sys.excepthook = reporter
     window.show()
     if check_start:

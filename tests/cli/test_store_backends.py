@@ -164,3 +164,34 @@ def test_export_and_import_on_either_backend(
     assert code == 2 and "already exists" in err and "nothing was written" in err
     code, out, _ = run(capsys, backend, "patients", "audit")
     assert code == 0 and "export" in out
+
+
+def test_the_window_opens_on_the_server_given_with_store(
+    server_site: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.settings import load_settings
+
+    home = tmp_path / "home"
+    target = server_site.target("cleo")
+    main(["--data-dir", str(home), "--store", target, "demo"])
+    capsys.readouterr()
+    # the window runs its own event loop: in a process of its own, as a user starts it
+    shown = subprocess.run(
+        [sys.executable, "-c", "from myeloma_desk.cli import main; raise SystemExit(main())",
+         "--data-dir", str(home), "--store", target, "--check-start"],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert "patients: Patients\n" in shown.stdout  # the list, not "store unavailable"
+    assert load_settings(AppPaths.resolve(str(home))).server_store == target
+
+    secret = "host=db.clinic dbname=myeloma user=cleo password=hunter2"
+    assert main(["--data-dir", str(home), "--store", secret, "--check-start"]) == 2
+    err = capsys.readouterr().err
+    assert "must not contain a password" in err and "hunter2" not in err

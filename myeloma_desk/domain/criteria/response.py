@@ -141,8 +141,9 @@ NOT_CHECKED = (
     "paper's full wording for a rise from its lowest value could not be checked). Plasmacytomas "
     "are judged from the category recorded: none, present, at least 50% smaller (needed for a "
     "partial response when present at baseline), new or growing (progression). A minimal "
-    "response also needs plasmacytomas present at baseline to be 25–49% smaller, which the "
-    "recorded category cannot show: check it on imaging. PET or MRI response of bone lesions is "
+    "response also needs plasmacytomas present at baseline to be 25–49% smaller, which "
+    '"present" cannot show: with plasmacytomas still present, a minimal response is left '
+    "undecided (check their size on imaging). PET or MRI response of bone lesions is "
     "not assessed (imaging is optional for the response categories; PET/CT counts for imaging "
     "MRD negativity, in the MRD result). Minimal response is not defined for disease followed "
     "by free light chains or by the marrow alone."
@@ -374,6 +375,15 @@ def _assess(
     # Unknown deeper levels with an SD floor: SD is only certain if no level was unknown.
     if not_assessed:
         e.detail["not_assessed"] = not_assessed
+        e.detail["possible"] = ["SD", *reversed(list(not_assessed))]
+        plasmacytoma_kept = s.soft_tissue_plasmacytomas == "present" and (
+            base.soft_tissue_plasmacytomas in ("present", "reduced_50")
+        )
+        if list(not_assessed) == ["MR"] and plasmacytoma_kept:
+            return e.cannot_determine(
+                reason="a minimal response needs plasmacytomas present at baseline to be "
+                "25–49% smaller, which the recorded category cannot show"
+            )
         return e.cannot_determine(reason="the response level depends on inputs not recorded")
     return e.determined("SD")
 
@@ -746,13 +756,27 @@ def _levels(
                 plasmacytoma_pr,
                 _plasmacytoma_text(s.soft_tissue_plasmacytomas),
             )
+    # MR: plasmacytomas present at baseline must be 25–49% smaller (see NOT_CHECKED's sources);
+    # "present" again cannot show that, so a minimal response is then left undecided, not called.
+    plasmacytoma_mr: bool | None = True
+    if had_plasmacytoma:
+        recorded = s.soft_tissue_plasmacytomas
+        plasmacytoma_mr = (
+            None if recorded in (None, "present") else recorded in ("none", "reduced_50")
+        )
+        if verbose:
+            e.criterion(
+                "soft-tissue plasmacytomas at least 25% smaller (for a minimal response)",
+                plasmacytoma_mr,
+                _plasmacytoma_text(recorded),
+            )
     plasmacytoma_none = (
         None if s.soft_tissue_plasmacytomas is None else s.soft_tissue_plasmacytomas == "none"
     )
 
     # PR
     pr: list[bool | None] = [plasmacytoma_pr]
-    mr: list[bool | None] = []
+    mr: list[bool | None] = [plasmacytoma_mr]
     if "serum_m_protein" in params:
         pr.append(reduction("serum_m_protein", PR_SERUM_REDUCTION, "serum M-protein"))
         mr.append(reduction("serum_m_protein", MR_SERUM_REDUCTION, "serum M-protein"))

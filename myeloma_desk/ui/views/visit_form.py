@@ -375,11 +375,9 @@ class AssessView(QWidget):
         page = self._navigate("regimens", "")
         show = getattr(page, "show_options_for", None)
         if callable(show) and state.snapshot is not None:
-            # A patient's visit: the established diagnosis of the course chooses the setting
-            # (a follow-up's treated labs would leave the diagnosis undetermined).
-            course = self.panel.current_course()
-            diagnosis = course.diagnosis.value if course is not None else None
-            show(state.snapshot, self.subject or "this visit", diagnosis)
+            # A patient's visit: the course reads the setting as it will for the saved visit
+            # (established diagnosis, the part of a line to come; Course.setting_input).
+            show(state.snapshot, self.subject or "this visit", self.panel.current_course())
         return page
 
     def report_doc(self, detail: bool = False) -> ReportDoc:

@@ -298,7 +298,7 @@ def test_unverified_imaging_criteria_are_said_to_the_user() -> None:
     assert "circulating plasma cells" in shown
     assert "sum of the products of the perpendicular diameters" in shown
     assert shown.count("could not be checked") == 2
-    assert "25–49% smaller" in shown and "check it on imaging" in shown
+    assert "25–49% smaller" in shown and "check their size on imaging" in shown
     assert "_" not in shown  # no input codes (reduced_50, new_or_growing)
 
 

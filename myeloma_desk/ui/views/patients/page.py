@@ -497,20 +497,22 @@ class PatientPage(QWidget):
         except StaleRecordError as stale:
             if loaded is None:  # pragma: no cover - no version passed, no conflict raised
                 return str(stale)
-            message = settle_visit(
-                record.store,
-                record.patient_id,
-                day,
-                snapshot,
-                own,
-                stale,
-                loaded,
-                view.load_saved if view is not None else lambda _data: None,
-                self,
-            )
-            record.reload()
+            try:
+                message = settle_visit(
+                    record.store,
+                    record.patient_id,
+                    day,
+                    snapshot,
+                    own,
+                    stale,
+                    loaded,
+                    view.load_saved if view is not None else lambda _data: None,
+                    self,
+                )
+            except StoreError as error:  # e.g. the server went away while the dialog was open
+                return str(error)
             if record is self.record:
-                self.refresh()
+                self.refresh()  # reloads (or shows the record as last read)
             if message is not None:
                 return message
         except ServerUnavailableError as error:
