@@ -42,6 +42,7 @@ class ServerSettingsDialog(QDialog):
         self.context = context
         self.setWindowTitle("Patient store")
         self.setAccessibleName("Patient store setting")
+        self.setMinimumWidth(560)  # the explanation reads in a few lines, not a column
         layout = QVBoxLayout(self)
         self.local = QRadioButton("This &computer's own patient store")
         self.local.setAccessibleName("Use this computer's own patient store")
