@@ -38,6 +38,7 @@ from myeloma_desk.domain.display import (
     part_label,
     result_label,
     setting_label,
+    status_label,
 )
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
@@ -628,7 +629,7 @@ def _result_section(result: RuleResult, refs: _References) -> ResultSection:
     return ResultSection(
         rule=result.rule,
         title=result.title,
-        status=result.status.replace("_", " "),
+        status=mid_sentence(status_label(result.status)),
         result=format_result(result),
         criteria=criteria,
         missing=[f"{field_label(m)}" for m in result.missing],

@@ -9,6 +9,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel
+from pytestqt.qtbot import QtBot
 
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.results import RuleResult
@@ -103,3 +104,22 @@ def test_the_conflict_dialog_reads_a_record_in_the_same_words() -> None:
         "   MRD: MRD status: negative",
         "   VTE risk factors: Asian or Pacific Islander: yes; history of VTE: no",
     ]
+
+
+def test_long_labels_are_not_cut_in_the_visit_form(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from myeloma_desk.ui.views.visit_form import VISIT_GROUPS
+    from myeloma_desk.ui.widgets.fields import SnapshotForm
+
+    form = SnapshotForm(VISIT_GROUPS)  # every group stacked, at the visit form's width
+    qtbot.addWidget(form)
+    form.resize(640, 3000)
+    form.show()
+    qtbot.waitExposed(form)
+    cut = [
+        label.text()
+        for label in form.findChildren(QLabel)
+        if label.buddy() is not None and label.height() < label.heightForWidth(label.width())
+    ]
+    assert not cut, cut

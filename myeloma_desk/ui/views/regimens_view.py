@@ -202,6 +202,7 @@ class RegimensView(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
+        self._rows_follow_widths = False
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Regimen details")
         self.detail.setOpenLinks(False)
@@ -273,13 +274,18 @@ class RegimensView(QWidget):
         for column, title in enumerate(titles):
             self.table.setColumnHidden(column, title in self.HIDDEN_COLUMNS)
         header.setStretchLastSection(False)
-        caps = {"Regimen": 100, "Settings": 150, "Levels of evidence": 120}
+        caps = {"Regimen": 100, "Settings": 150, "Levels of evidence": 135}
         for column, title in enumerate(titles):
             if title == "Components":
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             elif title in caps and self.table.columnWidth(column) > caps[title]:
                 self.table.setColumnWidth(column, caps[title])
         self.table.resizeRowsToContents()
+        if not self._rows_follow_widths:
+            # the stretching Components column gets its width only when the pane is laid out:
+            # wrap its rows again then, so no component list is cut short
+            header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+            self._rows_follow_widths = True
 
     # --- filtering --------------------------------------------------------------------------
     def apply_filters(self) -> None:

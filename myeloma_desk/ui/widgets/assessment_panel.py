@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.domain.display import detail_label, inline_words, words
+from myeloma_desk.domain.display import detail_label, inline_words, status_label, words
 from myeloma_desk.domain.results import SOURCES, RuleResult
 from myeloma_desk.ui.models.assessment import (
-    STATUS_TEXT,
     AssessmentModel,
     ResultRole,
     RowKindRole,
@@ -81,7 +80,7 @@ def explanation_html(
         )
     out.append(
         f"<p><b>Result:</b> {html.escape(result_text(result))} "
-        f"&nbsp;·&nbsp; <b>Status:</b> {STATUS_TEXT.get(result.status, result.status)}</p>"
+        f"&nbsp;·&nbsp; <b>Status:</b> {status_label(result.status)}</p>"
     )
     reason = result.detail.get("reason")
     if reason:

@@ -202,7 +202,7 @@ def test_missing_data_is_shown_not_hidden() -> None:
     snap = parse_snapshot({"beta2_microglobulin": {"value": 2.0, "unit": "mg/L"}})
     doc = build_report(snap, assess(snap, rule_ids=["iss"]))  # exact lists: ISS alone
     iss = next(r for r in doc.results if r.rule == "iss")
-    assert iss.status == "cannot determine"
+    assert iss.status == "cannot be determined"
     assert iss.result == "I or II (not determined)"
     assert iss.missing == ["Albumin"]
     assert [c.met for c in iss.criteria] == ["not met", "met", "unknown"]
