@@ -108,11 +108,6 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-STATUS_TEXT = {
-    "determined": "determined",
-    "cannot_determine": "cannot determine",
-    "not_applicable": "not applicable",
-}
 MARK = {True: "met", False: "not met", None: "unknown"}
 # detail keys shown in text form, in this order, when present
 DETAIL_KEYS = (
@@ -148,13 +143,17 @@ def _value(value: Any) -> str:
 
 def format_result(result: RuleResult) -> list[str]:
     """The readable block for one rule."""
-    from myeloma_desk.domain.display import course_result_text  # imported when printing
+    from myeloma_desk.domain.display import (  # imported when printing
+        course_result_text,
+        mid_sentence,
+        status_label,
+    )
 
     words = course_result_text(result.rule, result.result)  # the one display vocabulary
     shown = words or (_value(result.result) if result.result is not None else "—")
     lines = [
         f"{result.title} [{result.rule}]",
-        f"  status: {STATUS_TEXT.get(result.status, result.status)}",
+        f"  status: {mid_sentence(status_label(result.status))}",
         f"  result: {shown}",
     ]
     for key in DETAIL_KEYS:

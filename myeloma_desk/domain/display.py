@@ -157,11 +157,11 @@ CHOICE_WORDS: dict[str, str] = {
     "reduced_50": "Reduced by at least 50%",
     "new_or_growing": "New or growing",
     "high_sensitivity": "High-sensitivity",
-    # FISH / genomic findings (Snapshot.fish) as cytogeneticists write them
+    # FISH / genomic findings (Snapshot.fish) in the words of the PDQ and IMWG papers
     "del17p": "del(17p)",
     "tp53_mutation": "TP53 mutation",
-    "gain1q": "gain(1q)",
-    "amp1q": "amp(1q)",
+    "gain1q": "1q gain",
+    "amp1q": "1q amplification",
     "del1p32_monoallelic": "del(1p32), monoallelic",
     "del1p32_biallelic": "del(1p32), biallelic",
     "del13": "del(13q)",
@@ -172,13 +172,6 @@ CHOICE_WORDS: dict[str, str] = {
 DETAIL_LABELS: dict[str, str] = {
     "pdq_difference": "Difference from the PDQ",
     "median_os_months": "Median overall survival in the original series (months)",
-}
-
-# Rule statuses (assessment-interchange.md) in words.
-STATUS_WORDS: dict[str, str] = {
-    "determined": "Determined",
-    "cannot_determine": "Cannot be determined",
-    "not_applicable": "Not applicable",
 }
 
 # The PDQ's treatment settings (evidence/schema.py ``Setting`` values) in words.
@@ -251,6 +244,17 @@ def field_label(name: str, with_unit: bool = False) -> str:
     return f"{label} ({unit})" if with_unit and unit else label
 
 
+def part_label(path: str) -> str:
+    """A nested field's words inside its record's row, mid-sentence and without the record's
+    name: "Asian or Pacific Islander" and "history of VTE" in the "VTE risk factors" row, "MRD
+    status" (its own label) in the "MRD" row."""
+    parts = [p for p in path.split(".") if not p.isdigit()]
+    full = ".".join(parts)
+    if full in OTHER_FIELD_LABELS or parts[-1] in MEASURED_FIELDS:
+        return mid_sentence(field_label(full))
+    return SUBFIELD_WORDS.get(parts[-1]) or mid_sentence(words(parts[-1]))
+
+
 def field_unit(name: str) -> str:
     """The unit of a plain-number field ("years" for the age); empty for the others (a measured
     field carries its unit with its value)."""
@@ -291,6 +295,14 @@ def _token_words(token: str) -> str:
     if token in MEASURED_FIELDS or token in OTHER_FIELD_LABELS:
         return mid_sentence(field_label(token))
     return mid_sentence(words(token))
+
+
+# Rule statuses (assessment-interchange.md) in words.
+STATUS_WORDS: dict[str, str] = {
+    "determined": "Determined",
+    "cannot_determine": "Cannot be determined",
+    "not_applicable": "Not applicable",
+}
 
 
 def status_label(status: str) -> str:

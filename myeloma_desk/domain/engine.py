@@ -162,6 +162,7 @@ def assess(
     try:
         results = [r.evaluate(snapshot) for r in chosen]
     finally:
+        snapshot.forget_derived()  # intermediates are shared within one assessment only
         if paused:
             gc.enable()
     if type(evidence_version) is not str:  # from outside: validated (and refused) as usual

@@ -33,6 +33,7 @@ MAX_MAGNITUDE = 1e12
 _UNSET: Any = object()  # marks a memo entry not yet computed (a value may be None)
 # The memo key of each measured field's shown text, made once (not concatenated per call).
 _SHOWN_KEYS = {name: "shown:" + name for name in MEASURED_FIELDS}
+_DERIVED_KEYS = "derived:keys"  # the memo entry listing the intermediates computed (derived)
 
 
 class Quantity(BaseModel):
@@ -329,12 +330,31 @@ class _Measured(BaseModel):
 
         Several rules need the same intermediate (the diagnosis, the myeloma-defining events):
         one assessment computes it once. ``key`` names the intermediate, module-qualified.
+        The intermediates are kept until :meth:`forget_derived` (``assess`` calls it when its
+        rules are done).
         """
         cache = self._memo_dict()
         result: T = cache.get(key, _UNSET)
         if result is _UNSET:
             result = cache[key] = compute(self)
+            keys: list[str] | None = cache.get(_DERIVED_KEYS)
+            if keys is None:
+                cache[_DERIVED_KEYS] = [key]
+            else:
+                keys.append(key)
         return result
+
+    def forget_derived(self) -> None:
+        """Drop the intermediates :meth:`derived` computed; converted values and shown texts
+        stay. An assessment shares its intermediates among its rules, and ``assess`` drops them
+        when it is done (issue 18): kept on every snapshot a caller holds, they were most of the
+        objects the garbage collector re-scanned (the response timeline also refers back to its
+        snapshot, so a snapshot holding it could only be freed by the collector)."""
+        cache = self._memo_dict()
+        keys: list[str] | None = cache.pop(_DERIVED_KEYS, None)
+        if keys:
+            for key in keys:
+                cache.pop(key, None)
 
     def shown(self, name: str) -> str:
         """The value as entered, with its unit, for explanations ("3.2 g/dL").

@@ -26,7 +26,20 @@ from pydantic import BaseModel, ConfigDict, Field, InstanceOf, field_validator
 from myeloma_desk import __version__
 from myeloma_desk.course.trends import LineMarker, Trends, TrendSeries, build_trends
 from myeloma_desk.domain.criteria.diagnosis.events import EVENT_LABELS
-from myeloma_desk.domain.display import course_result_text, setting_label
+from myeloma_desk.domain.display import (
+    ABBREVIATIONS,
+    choice_words,
+    course_result_text,
+    detail_label,
+    field_label,
+    field_unit,
+    inline_words,
+    mid_sentence,
+    part_label,
+    result_label,
+    setting_label,
+    status_label,
+)
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
@@ -519,79 +532,6 @@ def printed_citation(citation: str) -> str:
     return _DEV_NOTE.sub("", citation)
 
 
-def field_label(name: str) -> str:
-    """Display label of a snapshot field (measured fields from the fields table).
-
-    A nested name ("vte_risk_factors.history_of_vte") reads "VTE risk factors: history of VTE".
-    """
-    if "." in name:
-        head, _, rest = name.partition(".")
-        words = rest.replace(".", " ").replace("_", " ").split()
-        return f"{field_label(head)}: {' '.join(_WORDS.get(w, w) for w in words)}"
-    spec = MEASURED_FIELDS.get(name)
-    if spec is not None:
-        return spec.label
-    return _humanise(name)
-
-
-# Labels of the non-measured snapshot fields and common detail keys (measured fields take
-# theirs from domain/fields.py).
-LABELS: dict[str, str] = {
-    "age_years": "Age (years)",
-    "m_protein_heavy_chain": "M-protein heavy chain",
-    "m_protein_light_chain": "M-protein light chain",
-    "biopsy_proven_plasmacytoma": "Biopsy-proven plasmacytoma",
-    "fish": "FISH findings",
-    "amyloidosis": "AL amyloidosis findings",
-    "poems": "POEMS features",
-    "mrd": "MRD",
-    "ecog": "ECOG performance status",
-    "katz_adl": "Katz ADL",
-    "lawton_iadl": "Lawton IADL",
-    "vte_risk_factors": "VTE risk factors",
-    "serum_immunofixation": "Serum immunofixation",
-    "urine_immunofixation": "Urine immunofixation",
-    "braf_v600e": "BRAF V600E",
-    "pdq_difference": "Difference from the PDQ",
-    "median_os_months": "Median overall survival in the original series (months)",
-}
-_WORDS = {
-    "pdq": "PDQ",
-    "flc": "FLC",
-    "imwg": "IMWG",
-    "ldh": "LDH",
-    "os": "OS",
-    "vte": "VTE",
-    "cvc": "CVC",
-    "lmwh": "LMWH",
-    "mrd": "MRD",
-    "bmi": "BMI",
-    "cd38": "CD38",
-    "crcl": "CrCl",
-    "fish": "FISH",
-}
-
-
-# An interchange code inside detail text ("renal_insufficiency", "bmi_25"): printed as words.
-_IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
-
-
-def _inline_words(match: re.Match[str]) -> str:
-    """A code in running text as words, acronyms kept ("anti cd38 antibody" → "anti CD38 …");
-    a myeloma-defining event by its criterion's name ("clonal bone marrow plasma cells ≥ 60%")."""
-    if match.group() in EVENT_LABELS:
-        return EVENT_LABELS[match.group()]
-    return " ".join(_WORDS.get(word, word) for word in match.group().split("_"))
-
-
-def _humanise(key: str) -> str:
-    if key in LABELS:
-        return LABELS[key]
-    words = [_WORDS.get(word, word) for word in key.replace("_", " ").split()]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
-
-
 def format_result(result: RuleResult) -> str:
     """The result as read on paper: vocabulary codes with spaces, numbers without float noise."""
     if result.status == "cannot_determine":
@@ -639,7 +579,9 @@ def undecided_words(possible: Sequence[str]) -> str:
 
 
 def _code(value: str) -> str:
-    return value.replace("_", " ")
+    """A result value mid-sentence in the display vocabulary's words ("non-IgM MGUS",
+    "intermediate"); a response abbreviation stays ("VGPR")."""
+    return value if value in ABBREVIATIONS else mid_sentence(result_label(value))
 
 
 def _plain(value: Any) -> str | None:
@@ -683,11 +625,11 @@ def _result_section(result: RuleResult, refs: _References) -> ResultSection:
             value = [EVENT_LABELS.get(v, v) if isinstance(v, str) else v for v in value]
         text = _plain(value)
         if text is not None:
-            notes.append(f"{_humanise(key)}: {_IDENTIFIER.sub(_inline_words, text)}")
+            notes.append(f"{detail_label(key)}: {inline_words(text)}")
     return ResultSection(
         rule=result.rule,
         title=result.title,
-        status=result.status.replace("_", " "),
+        status=mid_sentence(status_label(result.status)),
         result=format_result(result),
         criteria=criteria,
         missing=[f"{field_label(m)}" for m in result.missing],
@@ -705,18 +647,31 @@ def _summary(by_rule: dict[str, RuleResult], ids: Iterable[str]) -> list[Summary
     ]
 
 
-def _describe(value: Any) -> str | None:
-    """A non-measured snapshot field as text (nested models as "key: value; ...")."""
+def _choices(value: Any, inside: bool = False) -> Any:
+    """A field's choice (or list of choices) in words ("del(17p)", "Prophylactic LMWH or
+    aspirin"; ``inside`` a record's row, mid-sentence); other values as they are."""
+    if isinstance(value, str):
+        return mid_sentence(choice_words(value)) if inside else choice_words(value)
+    if isinstance(value, list):
+        return [_choices(v, inside) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _describe(name: str, value: Any) -> str | None:
+    """A non-measured snapshot field as text (a record as "its field: value; ...", with the
+    labels of the display vocabulary; a plain number with its unit, "67 years")."""
     if isinstance(value, BaseModel):
         parts = []
         for key, item in value.model_dump(exclude_none=True).items():
-            text = _plain(item)
+            text = _plain(_choices(item, inside=True))
             if text is not None:
-                parts.append(f"{_humanise(key).lower()}: {text}")
+                parts.append(f"{part_label(f'{name}.{key}')}: {text}")
         return "; ".join(parts) if parts else None
     if isinstance(value, list) and not value:
         return "none found"  # e.g. FISH done, none of the listed findings
-    return _plain(value)
+    text = _plain(_choices(value))
+    unit = field_unit(name)
+    return f"{text} {unit}" if text is not None and unit else text
 
 
 _NOT_INPUTS = {"date", "patient", "history", "therapy_lines"}
@@ -735,7 +690,7 @@ def _inputs(snapshot: Snapshot, visit_date: dt.date | None) -> list[InputRow]:
         if name in MEASURED_FIELDS:
             text = snapshot.shown(name)
         else:
-            described = _describe(value)
+            described = _describe(name, value)
             if described is None:
                 continue
             text = described

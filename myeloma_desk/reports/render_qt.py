@@ -164,7 +164,12 @@ def _layout_document(doc: AnyReport, device: QPagedPaintDevice, body: QRectF) ->
     else:
         text.setHtml(to_html(doc, chart_width_px=chart_w, chart_height_px=chart_h))
     text.setPageSize(QSizeF(body.width(), body.height()))
-    _keep_headings_with_next(text, body.height())
+    # Again while a pass changes something (at most three passes): Qt lays blocks out lazily,
+    # and a block the first pass saw at a stale position (the caption under a tall chart) can
+    # still straddle a page break afterwards, printed on both pages.
+    for _ in range(3):
+        if not _keep_headings_with_next(text, body.height()):
+            break
     return text
 
 
@@ -233,7 +238,7 @@ def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
 
     QTextDocument has no keep-with-next. One pass from the top: a moved heading or a split
     paragraph shifts only what comes after it, which the pass has not looked at yet. Returns
-    how many headings moved.
+    how many changes it made (headings moved, paragraphs split or moved).
     """
     layout = text.documentLayout()
     moved = 0
@@ -242,6 +247,7 @@ def _keep_headings_with_next(text: QTextDocument, page_h: float) -> int:
         if block.blockFormat().headingLevel() == 0 and _split_at_page_break(text, block, page_h):
             # the paragraph now ends on its page; look at what follows (the part split off to
             # the next page, whose first line may still straddle the break)
+            moved += 1
             block = block.next()
             continue
         following = block.next()

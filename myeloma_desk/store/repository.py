@@ -359,9 +359,14 @@ class Store:
     def therapy_lines(self, pid: int) -> list[StoredLine]:
         return self._lines.all(pid)
 
-    def set_therapy_lines(self, pid: int, lines: list[TherapyLine]) -> list[StoredLine]:
-        """Replace the patient's therapy lines (oldest first) in one transaction."""
-        return self._lines.set(pid, lines)
+    def set_therapy_lines(
+        self, pid: int, lines: list[TherapyLine], expected: list[TherapyLine] | None = None
+    ) -> list[StoredLine]:
+        """Replace the patient's therapy lines (oldest first) in one transaction.
+
+        With ``expected`` (the lines the edit started from) a change saved by someone else in
+        between raises :class:`ConflictError`; nothing is overwritten."""
+        return self._lines.set(pid, lines, expected)
 
     def add_therapy_line(self, pid: int, line: TherapyLine) -> StoredLine:
         """Append a line after the existing ones."""

@@ -74,7 +74,7 @@ def test_assess_text_shows_missing_and_assumptions(
     path.write_text(json.dumps({"beta2_microglobulin": {"value": 2, "unit": "mg/L"}}))
     assert main(["assess", str(path), "--format", "text"]) == 0
     out = capsys.readouterr().out
-    assert "status: cannot determine" in out
+    assert "status: cannot be determined" in out
     assert "missing: albumin" in out
     assert "assumption: " in out
 

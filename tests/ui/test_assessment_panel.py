@@ -51,7 +51,7 @@ def test_model_columns_show_result_status_and_missing() -> None:
         "Albumin",
     ]
     assert model.index(1, 1).data() == "—"
-    assert model.index(1, 2).data() == "Cannot determine"
+    assert model.index(1, 2).data() == "Cannot be determined"
     assert model.index(1, 3).data() == "β2-microglobulin, Albumin"
     assert isinstance(model.index(0, 0).data(ResultRole), RuleResult)
 

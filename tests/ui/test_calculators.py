@@ -55,7 +55,7 @@ def test_iss_calculator_computes_and_explains(qtbot: QtBot) -> None:
     view = CalculatorsView()
     qtbot.addWidget(view)
     calc = view.open("iss")
-    assert calc.panel.model.index(0, 2).data() == "Cannot determine"
+    assert calc.panel.model.index(0, 2).data() == "Cannot be determined"
     _set(calc, "beta2_microglobulin", "3.0")
     result = calc.compute()
     assert result.status == "cannot_determine" and result.missing == ["albumin"]

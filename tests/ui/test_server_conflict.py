@@ -289,7 +289,8 @@ def test_choosing_the_server_in_the_store_setting(
     target = server_site.target("cleo")
     dialog.address.setText(target)
     assert dialog.test_connection()
-    assert "Connected to the clinic server as cleo" in dialog.message.text()
+    assert dialog.outcome.text() == "Connected to the clinic server as cleo."
+    assert not dialog.message.isVisibleTo(dialog)
     assert dialog.apply()
     assert load_settings(AppPaths.resolve(str(tmp_path))).server_store == target
     view = _patients(win)  # rebuilt on the server
@@ -443,3 +444,50 @@ def test_a_server_draft_is_never_offered_to_a_local_patient(
     view = _patients(window)
     drafts = DraftStore.for_context(view.context).all()
     assert [d.patient_id for d in drafts] == [str(pid)] and view.store.server
+
+
+def test_therapy_lines_changed_meanwhile_are_not_overwritten(
+    window: MainWindow, cato: Store
+) -> None:
+    from myeloma_desk.domain.snapshot import TherapyLine
+
+    pid = _visit_of(cato, "Shared, Sam")
+    page = _patients(window).open_patient(pid)
+    lines = page.lines_editor
+    # cato records the first line while cleo has the record open ...
+    cato.add_therapy_line(pid, TherapyLine(regimen="DRd", start=dt.date(2024, 1, 10)))
+    # ... and cleo adds hers to the list she read (empty)
+    lines.regimen.setCurrentText("VRd")
+    lines.drugs.setText("bortezomib, lenalidomide, dexamethasone")
+    lines.start.setText("2024-02-01")
+    assert not lines.add_line()
+    assert "The therapy lines were changed by cato after you opened them" in (lines.message.text())
+    assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["DRd"]  # kept
+    assert [ln.regimen for ln in lines.model.lines()] == ["DRd"]  # shown as saved now
+    assert lines.regimen.currentText() == "VRd"  # what cleo typed is still in the fields
+    assert lines.add_line()  # now based on the saved lines: both kept
+    assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["DRd", "VRd"]
+
+
+def test_a_patient_edit_while_the_server_is_away_stays_in_the_form(
+    window: MainWindow, cato: Store, server_site: Any
+) -> None:
+    pid = _visit_of(cato, "Shared, Sam")
+    view = _patients(window)
+    view.edit_patient(pid)
+    view.editor.notes.setPlainText("Seen with her daughter.")
+    superuser: Any = server_site.cluster.superuser()
+    try:
+        superuser.execute("ALTER ROLE cleo NOLOGIN")
+        superuser.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'cleo'"
+        )
+        assert view.editor.save() is None
+        message = view.editor.general.text()
+        assert "cannot be reached" in message and "Your changes stay in this form" in message
+        assert view.editor.notes.toPlainText() == "Seen with her daughter."
+    finally:
+        superuser.execute("ALTER ROLE cleo LOGIN")
+        superuser.close()
+    assert view.editor.save() == pid  # the server answers again: saved as typed
+    assert cato.get_patient(pid).notes == "Seen with her daughter."

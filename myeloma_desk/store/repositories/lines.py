@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from myeloma_desk.domain.snapshot import TherapyLine
-from myeloma_desk.store.errors import DamagedRecordError
+from myeloma_desk.store.errors import ConflictError, DamagedRecordError
 from myeloma_desk.store.models import StoredLine
 from myeloma_desk.store.readable import first_problem
 from myeloma_desk.store.repositories.session import Session
@@ -54,12 +54,25 @@ class LineRepository:
             ],
         )
 
-    def set(self, pid: int, lines: list[TherapyLine]) -> list[StoredLine]:
+    def set(
+        self, pid: int, lines: list[TherapyLine], expected: list[TherapyLine] | None = None
+    ) -> list[StoredLine]:
+        """Replace the lines; with ``expected`` (the lines the edit started from) refuse, with
+        nothing written, when someone else changed them in between."""
         if len(lines) > MAX_LINES:
             raise ValueError(f"at most {MAX_LINES} therapy lines")
         now = self._s.now()
         with self._s.db.transaction():
             uid = self._s.uid(pid)
+            if expected is not None:
+                current = [stored.line.model_dump() for stored in self.all(pid)]
+                if current != [line.model_dump() for line in expected]:
+                    by = self._s.last_actor(uid)
+                    raise ConflictError(
+                        f"The therapy lines were changed{' by ' + by if by else ''} after you "
+                        "opened them; nothing was overwritten. The lines as saved now are "
+                        "shown: make your change again if it is still needed."
+                    )
             self.write(pid, lines, now)
             self._s.log(now, "change", uid, {"what": "therapy_lines", "count": len(lines)})
         return self.all(pid)

@@ -19,6 +19,7 @@ from myeloma_desk.domain.display import (
     course_result_text,
     field_label,
     result_label,
+    status_label,
     words,
 )
 from myeloma_desk.domain.results import RuleResult
@@ -114,11 +115,6 @@ FOLLOW_UP_ORDER = (
 )
 DIAGNOSIS_ORDER = (*(name for name, _ in GROUPS), OTHER_GROUP)
 
-STATUS_TEXT = {
-    "determined": "Determined",
-    "cannot_determine": "Cannot determine",
-    "not_applicable": "Not applicable",
-}
 
 # Units of numeric results (interchange spec: egfr in mL/min/1.73m², CrCl in mL/min).
 RESULT_UNITS = {
@@ -347,7 +343,7 @@ class AssessmentModel(ColumnsTableModel):
                 if self.grouped and result.missing and result.status == "cannot_determine":
                     count = len(result.missing)
                     return f"Needs {count} input" + ("s" if count > 1 else "")
-                return STATUS_TEXT.get(result.status, result.status)
+                return status_label(result.status)
             if column == 3:
                 return ", ".join(field_label(m) for m in result.missing)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -363,7 +359,7 @@ class AssessmentModel(ColumnsTableModel):
                 )
             if result.missing:
                 return "Needs: " + ", ".join(field_label(m) for m in result.missing)
-            return STATUS_TEXT.get(result.status, result.status)
+            return status_label(result.status)
         if role == Qt.ItemDataRole.FontRole and column == 1 and result.status == "determined":
             font = QFont()
             font.setBold(True)

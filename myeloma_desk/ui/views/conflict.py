@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.domain.display import field_label, words
+from myeloma_desk.domain.display import (
+    choice_words,
+    field_label,
+    field_unit,
+    mid_sentence,
+    part_label,
+    words,
+)
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.store import Store
 from myeloma_desk.store.errors import StaleRecordError
@@ -40,8 +47,9 @@ COPY_MINE = "copy"  # put my text on the clipboard, change nothing
 CANCEL = "cancel"  # back to editing; nothing saved
 
 
-def value_text(value: Any) -> str:
-    """One field's JSON value as a clinician reads it ("0.8 g/dL", "yes", "IgG")."""
+def value_text(value: Any, name: str = "") -> str:
+    """One field's JSON value as a clinician reads it ("0.8 g/dL", "yes", "IgG"); the fields
+    of a record (``name`` its path) by their words in the display vocabulary."""
     if value is None:
         return "not recorded"
     if isinstance(value, bool):
@@ -52,13 +60,17 @@ def value_text(value: Any) -> str:
             number = value["value"]
             shown = f"{number:g}" if isinstance(number, float) else str(number)
             return f"{shown} {unit}" if unit and unit != "count" else shown
-        return "; ".join(f"{words(str(k)).lower()}: {value_text(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{part_label(f'{name}.{k}') if name else mid_sentence(words(str(k)))}: "
+            f"{value_text(v, f'{name}.{k}' if name else '')}"
+            for k, v in value.items()
+        )
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value) if value else "none"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, int | float):
+        return f"{value:g} {field_unit(name)}".strip()
     text = str(value)
-    return words(text) if "_" in text and " " not in text else text
+    return choice_words(text) if "_" in text and " " not in text else text
 
 
 def record_lines(values: Mapping[str, Any], other: Mapping[str, Any]) -> list[str]:
@@ -67,7 +79,7 @@ def record_lines(values: Mapping[str, Any], other: Mapping[str, Any]) -> list[st
     lines = []
     for name in sorted(set(values) | set(other), key=field_label):
         mark = "≠ " if values.get(name) != other.get(name) else "   "
-        lines.append(f"{mark}{field_label(name)}: {value_text(values.get(name))}")
+        lines.append(f"{mark}{field_label(name)}: {value_text(values.get(name), name)}")
     return lines
 
 
@@ -113,7 +125,7 @@ class ConflictDialog(QDialog):
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
         self.mine_plain = "\n".join(
-            f"{field_label(name)}: {value_text(value)}"
+            f"{field_label(name)}: {value_text(value, name)}"
             for name, value in sorted(mine.items(), key=lambda item: field_label(item[0]))
         )
         self.mine_text = "\n".join(record_lines(mine, theirs))

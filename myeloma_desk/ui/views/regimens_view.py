@@ -55,6 +55,7 @@ from myeloma_desk.ui.widgets.links import follow_link
 from myeloma_desk.ui.workers import Worker
 
 if TYPE_CHECKING:
+    from myeloma_desk.course import Course
     from myeloma_desk.evidence.options import Option, OptionsReport
 
 log = logging.getLogger(__name__)
@@ -201,6 +202,7 @@ class RegimensView(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
+        self._rows_follow_widths = False
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Regimen details")
         self.detail.setOpenLinks(False)
@@ -272,13 +274,18 @@ class RegimensView(QWidget):
         for column, title in enumerate(titles):
             self.table.setColumnHidden(column, title in self.HIDDEN_COLUMNS)
         header.setStretchLastSection(False)
-        caps = {"Regimen": 100, "Settings": 150, "Levels of evidence": 120}
+        caps = {"Regimen": 100, "Settings": 150, "Levels of evidence": 135}
         for column, title in enumerate(titles):
             if title == "Components":
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             elif title in caps and self.table.columnWidth(column) > caps[title]:
                 self.table.setColumnWidth(column, caps[title])
         self.table.resizeRowsToContents()
+        if not self._rows_follow_widths:
+            # the stretching Components column gets its width only when the pane is laid out:
+            # wrap its rows again then, so no component list is cut short
+            header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+            self._rows_follow_widths = True
 
     # --- filtering --------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -406,10 +413,12 @@ class RegimensView(QWidget):
         return True
 
     def show_options_for(
-        self, snapshot: Snapshot, subject: str, diagnosis: str | None = None
+        self, snapshot: Snapshot, subject: str, course: Course | None = None
     ) -> bool:
         """List the options the PDQ describes for ``snapshot`` (a visit still being typed,
-        assessed here); ``diagnosis`` is the patient's established diagnosis when known."""
+        assessed here). With the patient's ``course`` the setting is read as the saved course
+        reads it (``Course.setting_input``: between two planned parts of a line, the part to
+        come) with the established diagnosis, so the typed visit shows what the saved one will."""
         from myeloma_desk.domain.engine import assess
         from myeloma_desk.evidence import EVIDENCE_VERSION
         from myeloma_desk.evidence.options import options_for
@@ -420,11 +429,13 @@ class RegimensView(QWidget):
         self.options_box.setVisible(True)
         self.options_title.setText(f"<b>Options for {html.escape(subject)}</b>")
         if self.evidence is None:  # shown when the database has loaded
-            self._pending_options = lambda: self.show_options_for(snapshot, subject, diagnosis)
+            self._pending_options = lambda: self.show_options_for(snapshot, subject, course)
             self.options.setHtml("<p>Loading the evidence database…</p>")
             return False
         assessment = assess(snapshot, evidence_version=EVIDENCE_VERSION)
-        report = options_for(assessment, snapshot, self.evidence, diagnosis=diagnosis)
+        setting_input = course.setting_input(snapshot) if course is not None else snapshot
+        diagnosis = course.diagnosis.value if course is not None else None
+        report = options_for(assessment, setting_input, self.evidence, diagnosis=diagnosis)
         self._show_report(report, snapshot.date, "", "visit as typed, dated")
         return True
 

@@ -361,25 +361,51 @@ class AssessView(QWidget):
         snapshot = state.snapshot or Snapshot()
         results = assess(snapshot).results
         self.panel.set_results(results, snapshot.date)
+        self._course_waiting(self.panel.course_pending())
         self.last_update_ms = (time.perf_counter() - started) * 1000
         self.last_results = results
         self.last_state = state
         self.assessed.emit(results)
         return results
 
+    def course_ready(self) -> None:
+        """The patient's course has come from the worker: the results follow it (the
+        established diagnosis, carried diagnosis-visit rules, the response)."""
+        self._course_waiting(False)
+        self.update_assessment()
+
+    def course_unavailable(self, message: str) -> None:
+        """The patient's course could not be built: the visit is assessed on its own."""
+        self.panel.course = None
+        self._course_waiting(False)
+        self.update_assessment()
+        self.status.setText(
+            "The patient's course could not be read; this visit is assessed on its own. "
+            f"({message})"
+        )
+
+    def _course_waiting(self, waiting: bool) -> None:
+        self.options_button.setEnabled(not waiting)
+        self.options_button.setToolTip(
+            "Reading the patient's course: the options follow it"
+            if waiting
+            else "Regimen options the PDQ describes for this visit"
+        )
+
     def open_options(self) -> object:
         """Show the Regimens section with the options the PDQ describes for this visit."""
         if self._navigate is None:
+            return None
+        if self.panel.course_pending():
+            self.status.setText("Reading the patient's course: the options follow it.")
             return None
         state = self.form.read(self.current_base())
         page = self._navigate("regimens", "")
         show = getattr(page, "show_options_for", None)
         if callable(show) and state.snapshot is not None:
-            # A patient's visit: the established diagnosis of the course chooses the setting
-            # (a follow-up's treated labs would leave the diagnosis undetermined).
-            course = self.panel.current_course()
-            diagnosis = course.diagnosis.value if course is not None else None
-            show(state.snapshot, self.subject or "this visit", diagnosis)
+            # A patient's visit: the course reads the setting as it will for the saved visit
+            # (established diagnosis, the part of a line to come; Course.setting_input).
+            show(state.snapshot, self.subject or "this visit", self.panel.current_course())
         return page
 
     def report_doc(self, detail: bool = False) -> ReportDoc:

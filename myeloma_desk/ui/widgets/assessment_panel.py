@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.domain.display import detail_label, inline_words, words
+from myeloma_desk.domain.display import detail_label, inline_words, status_label, words
 from myeloma_desk.domain.results import SOURCES, RuleResult
 from myeloma_desk.ui.models.assessment import (
-    STATUS_TEXT,
     AssessmentModel,
     ResultRole,
     RowKindRole,
@@ -81,7 +80,7 @@ def explanation_html(
         )
     out.append(
         f"<p><b>Result:</b> {html.escape(result_text(result))} "
-        f"&nbsp;·&nbsp; <b>Status:</b> {STATUS_TEXT.get(result.status, result.status)}</p>"
+        f"&nbsp;·&nbsp; <b>Status:</b> {status_label(result.status)}</p>"
     )
     reason = result.detail.get("reason")
     if reason:
@@ -203,6 +202,10 @@ class AssessmentPanel(QWidget):
         course = self.course
         return course() if callable(course) else course
 
+    def course_pending(self) -> bool:
+        """Whether the patient's course is still being built (a provider that has none yet)."""
+        return callable(self.course) and self.course() is None
+
     def set_results(self, results: Sequence[RuleResult], day: dt.date | None = None) -> None:
         """Show ``results`` of a visit on ``day``; the selected rule stays selected.
 
@@ -283,6 +286,12 @@ class AssessmentPanel(QWidget):
         if not self.model.grouped:
             return
         established = None
+        if self.course_pending():
+            self.key.setText(
+                "<i>Reading the patient's course: the established diagnosis, the results "
+                "carried from the diagnosis visit and the response follow.</i>"
+            )
+            return
         course = self.current_course()
         if self.model.follow_up and course is not None:
             established = course.diagnosis.shown()

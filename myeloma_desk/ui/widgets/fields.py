@@ -650,6 +650,9 @@ class SnapshotForm(QWidget):
         editor = make_editor(field_def(path))
         label = QLabel(editor.spec.label)
         label.setWordWrap(True)
+        # A label as long as "VTE risk factors: history of VTE" keeps one line (a wrapped label
+        # is given the height of one line by the form layout and is cut); longer ones wrap.
+        label.setMinimumWidth(min(label.fontMetrics().horizontalAdvance(label.text()) + 4, 260))
         focus: QWidget | None = editor.findChild(QLineEdit) or editor.findChild(QComboBox)
         focus = focus or editor.findChild(QCheckBox)
         if focus is not None:

@@ -15,6 +15,7 @@ from myeloma_desk.domain.display import (
     inline_words,
     line_words,
     mid_sentence,
+    part_label,
     phase_words,
     refractoriness_words,
     result_label,
@@ -55,6 +56,11 @@ def test_nested_fields_read_as_their_record_then_their_words() -> None:
     assert field_label("history.0.albumin") == "Albumin"
     assert field_label("therapy_lines.1.regimen") == "Regimen"
     assert field_unit("mrd.sensitivity") == "fraction"
+    # inside the record's own row (the report's inputs): without the record's name
+    assert part_label("vte_risk_factors.asian_pacific_islander") == "Asian or Pacific Islander"
+    assert part_label("vte_risk_factors.doxorubicin") == "doxorubicin"
+    assert part_label("mrd.status") == "MRD status"
+    assert part_label("amyloidosis.biopsy_proven") == "amyloid on biopsy (Congo red)"
 
 
 def test_identifier_words_keep_acronyms() -> None:

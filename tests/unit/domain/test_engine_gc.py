@@ -93,3 +93,20 @@ def test_the_collector_runs_again_after_an_assessment_and_after_a_failing_rule(
 def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
     assess(parse_snapshot({"age_years": 70}))
     assert not gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_paused")
+def test_an_assessed_snapshot_keeps_no_intermediates_and_is_freed_without_the_collector() -> None:
+    """``assess`` drops the intermediates its rules shared (the response timeline among them,
+    which refers back to its snapshot): what stays in the memo is converted values and shown
+    texts, and a dropped snapshot is freed by reference counting."""
+    data = next(d for case, d in read_inputs() if case.startswith("bench_engine2/"))
+    snapshot = parse_snapshot(data)
+    first = assess(snapshot)
+    memo = snapshot._memo_dict()
+    assert memo, "the converted values stay"
+    assert all(isinstance(v, float | str) or v is None for v in memo.values()), memo.keys()
+    assert assess(snapshot) == first  # recomputed, the same
+    gc.collect()
+    del snapshot, memo, first
+    assert gc.collect() == 0

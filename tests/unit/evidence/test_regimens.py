@@ -117,7 +117,20 @@ def test_arm_roles_agree_between_regimens_and_trials(ev: Evidence) -> None:
         assert not set(trial.regimens) & set(trial.comparator_regimens), trial.id
         for rid in trial.comparator_regimens:
             assert any(e.trial == trial.id for e in ev.regimens[rid].evidence)
+        # and the other way: an arm a trial supports lists the trial with a non-losing role
+        for rid in trial.regimens:
+            roles = [e.role for e in ev.regimens[rid].evidence if e.trial == trial.id]
+            assert roles and "comparator" not in roles, (trial.id, rid)
     assert seen >= 60
+
+
+def test_arms_that_lost_are_not_cited_as_support(ev: Evidence) -> None:
+    """Cepheus (D-VRd won), GEM2005 (VMP won), OPTIMUM (against an historical KCRD control):
+    the losing arm is a comparator, not a supporting study of its option."""
+    assert ev.trials["myeloma-ref69"].comparator_regimens == ["vrd"]
+    assert ev.trials["relapsed-ref25"].comparator_regimens == ["vtp"]
+    assert ev.trials["nct03188172"].comparator_regimens == ["kcrd"]
+    assert "krd" not in ev.trials["nct01554852"].regimens  # that sentence is ATLAS's [138]
 
 
 def test_mixed_result_is_not_shown_as_a_win(ev: Evidence) -> None:

@@ -202,7 +202,7 @@ def test_missing_data_is_shown_not_hidden() -> None:
     snap = parse_snapshot({"beta2_microglobulin": {"value": 2.0, "unit": "mg/L"}})
     doc = build_report(snap, assess(snap, rule_ids=["iss"]))  # exact lists: ISS alone
     iss = next(r for r in doc.results if r.rule == "iss")
-    assert iss.status == "cannot determine"
+    assert iss.status == "cannot be determined"
     assert iss.result == "I or II (not determined)"
     assert iss.missing == ["Albumin"]
     assert [c.met for c in iss.criteria] == ["not met", "met", "unknown"]
@@ -233,8 +233,8 @@ def test_inputs_shown_as_entered_with_units_and_dates() -> None:
     assert rows["albumin"].value == "33 g/L"
     assert rows["creatinine"].value == "97.3 µmol/L"
     assert rows["bone_marrow_plasma_cells_percent"].value == "8%"
-    assert rows["fish"].value == "t(4;14), gain1q"
-    assert rows["fish"].label == "FISH findings"
+    assert rows["fish"].value == "t(4;14), 1q gain"
+    assert rows["fish"].label == "FISH / genomic findings"
     assert all(row.date == "2025-03-10" for row in doc.inputs)
     assert "patient" not in rows and "history" not in rows
     lines = doc.therapy_lines
@@ -406,6 +406,30 @@ def test_build_does_not_import_qt() -> None:
         "sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_records_and_plain_numbers_print_in_the_display_vocabulary() -> None:
+    snapshot = parse_snapshot(
+        {
+            "age_years": 67,
+            "sex": "female",
+            "fish": ["del17p", "tp53_mutation"],
+            "vte_risk_factors": {
+                "asian_pacific_islander": True,
+                "thromboprophylaxis": "prophylactic_lmwh_or_aspirin",
+            },
+            "mrd": {"status": "negative", "method": "NGS"},
+        }
+    )
+    rows = {row.field: row for row in build_report(snapshot, assess(snapshot)).inputs}
+    assert (rows["age_years"].label, rows["age_years"].value) == ("Age", "67 years")
+    assert rows["sex"].value == "Female"
+    assert rows["fish"].value == "del(17p), TP53 mutation"
+    assert rows["vte_risk_factors"].label == "VTE risk factors"
+    assert rows["vte_risk_factors"].value == (
+        "Asian or Pacific Islander: yes; thromboprophylaxis: prophylactic LMWH or aspirin"
+    )
+    assert rows["mrd"].value == "MRD status: negative; MRD method: NGS"
 
 
 def test_nested_missing_names_read_as_labels() -> None:

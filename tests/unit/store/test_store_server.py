@@ -180,6 +180,24 @@ def test_a_stale_patient_update_is_refused(site: Any, opened: list[Store]) -> No
     assert cleo.get_patient(pid).name == "Berg, Ann" and cleo.get_patient(pid).version == 2
 
 
+def test_stale_therapy_lines_are_refused(site: Any, opened: list[Store]) -> None:
+    from myeloma_desk.domain.snapshot import TherapyLine
+    from myeloma_desk.store.errors import ConflictError
+
+    cleo = open_as(site, "cleo", opened)
+    cato = open_as(site, "cato", opened)
+    pid = cleo.create_patient(PatientFields(name="Berg, Ann")).id
+    read = [s.line for s in cleo.therapy_lines(pid)]  # cleo opens the record: no lines
+    cato.set_therapy_lines(pid, [TherapyLine(regimen="DRd")], expected=[])
+    with pytest.raises(ConflictError, match="changed by cato after you opened them"):
+        cleo.set_therapy_lines(pid, [*read, TherapyLine(regimen="VRd")], expected=read)
+    assert [s.line.regimen for s in cleo.therapy_lines(pid)] == ["DRd"]
+    now = [s.line for s in cleo.therapy_lines(pid)]
+    cleo.set_therapy_lines(pid, [*now, TherapyLine(regimen="VRd")], expected=now)
+    assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["DRd", "VRd"]
+    assert cleo.verify_audit().ok
+
+
 def test_two_new_visits_on_the_same_day_at_once_one_wins(site: Any, opened: list[Store]) -> None:
     cleo = open_as(site, "cleo", opened)
     cato = open_as(site, "cato", opened)

@@ -25,6 +25,7 @@ from myeloma_desk.domain.vocabulary import DIAGNOSES as ALL_DIAGNOSES
 from myeloma_desk.store import Store, StoreError
 from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.models import Patient, PatientFields
+from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.views.conflict import Loaded, settle
 from myeloma_desk.ui.views.patients.common import message_label, show_message
 
@@ -169,6 +170,12 @@ class PatientEditor(QWidget):
                 self.loaded = Loaded(patient.version)
             else:
                 patient = self._update(self.patient_id, fields)
+        except ServerUnavailableError as error:
+            show_message(
+                self.general,
+                f"{error} Your changes stay in this form: save again when the server answers.",
+            )
+            return None
         except StoreError as error:
             target = self.messages["identifier"] if "identifier" in str(error) else self.general
             show_message(target, str(error))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.store import StoreError
+from myeloma_desk.store.errors import ConflictError
 from myeloma_desk.ui.models.timeline import TherapyLinesModel
 from myeloma_desk.ui.views.patient_record import PatientRecord
 from myeloma_desk.ui.views.patients.common import (
@@ -171,7 +172,19 @@ class TherapyLinesEditor(QWidget):
             return False
         ordered = sorted(lines, key=lambda ln: (ln.start is None, ln.start or dt.date.max))
         try:
-            self.record.store.set_therapy_lines(self.record.patient_id, ordered)
+            # based on the lines as read: someone else's change meanwhile is not overwritten
+            self.record.store.set_therapy_lines(
+                self.record.patient_id, ordered, expected=self.record.lines
+            )
+        except ConflictError as error:
+            show_message(self.message, str(error))
+            try:
+                self.record.reload()
+            except StoreError:
+                return False
+            self.model.set_lines(self.record.lines)
+            self.changed.emit()
+            return False
         except (StoreError, ValueError) as error:
             show_message(self.message, str(error))
             return False

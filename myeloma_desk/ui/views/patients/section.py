@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,6 +31,7 @@ from myeloma_desk.ui.views.patient_record import PatientRecord
 from myeloma_desk.ui.views.patients.common import table_view
 from myeloma_desk.ui.views.patients.editor import PatientEditor
 from myeloma_desk.ui.views.patients.store import recover_store, store_of
+from myeloma_desk.ui.widgets.columns import FitColumns
 from myeloma_desk.ui.workers import Worker
 
 if TYPE_CHECKING:
@@ -158,8 +158,9 @@ class PatientsView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, 260)
+        # every column inside the table at 1280×800: long names, diagnoses and lines are
+        # elided (whole text as tooltip) so the status column is never cut
+        self.columns = FitColumns(self.table, wide=(0, 1, 4, 5, 6))
         box.addWidget(self.table, 1)
         self.count = QLabel()
         self.count.setAccessibleName("Number of patients shown")
@@ -431,7 +432,7 @@ class PatientsView(QWidget):
         while time.monotonic() < deadline and not self.summaries_settled():
             QApplication.processEvents()
             time.sleep(0.02)
-        self.table.resizeColumnsToContents()
+        self.columns.fit()
 
     def summaries_settled(self) -> bool:
         """The start-up check is done and no course column is being built or waiting."""

