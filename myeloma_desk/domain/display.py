@@ -125,7 +125,7 @@ OTHER_FIELD_LABELS: dict[str, str] = {
 
 # Words of a nested field after its record's label ("VTE risk factors: Asian or Pacific
 # Islander"); the POEMS features (Dispenzieri 2019) as the criteria name them, which the POEMS
-# rule also lists on their own.
+# rule also lists on their own; no comma inside an entry, as they are listed with commas.
 SUBFIELD_WORDS: dict[str, str] = {
     "polyneuropathy": "polyneuropathy",
     "castleman": "Castleman disease",
@@ -137,7 +137,7 @@ SUBFIELD_WORDS: dict[str, str] = {
     "skin_changes": "skin changes",
     "papilledema": "papilledema",
     "thrombocytosis_or_polycythemia": "thrombocytosis or polycythemia",
-    "pelvic_hip_femur_fracture": "pelvic, hip or femur fracture",
+    "pelvic_hip_femur_fracture": "pelvic/hip/femur fracture",
     "erythropoiesis_stimulating_agent": "erythropoiesis-stimulating agent",
     "asian_pacific_islander": "Asian or Pacific Islander",
     "tunneled_line_or_cvc": "tunneled line or CVC",
@@ -162,8 +162,8 @@ CHOICE_WORDS: dict[str, str] = {
     "tp53_mutation": "TP53 mutation",
     "gain1q": "1q gain",
     "amp1q": "1q amplification",
-    "del1p32_monoallelic": "del(1p32), monoallelic",
-    "del1p32_biallelic": "del(1p32), biallelic",
+    "del1p32_monoallelic": "monoallelic del(1p32)",
+    "del1p32_biallelic": "biallelic del(1p32)",
     "del13": "del(13q)",
     "hyperdiploidy": "Hyperdiploidy",
 }
