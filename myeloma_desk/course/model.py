@@ -36,7 +36,7 @@ from myeloma_desk.domain.display import (
 from myeloma_desk.domain.engine import Assessment, assess
 from myeloma_desk.domain.events import Assessment as Assessed
 from myeloma_desk.domain.events import Interval, LineTimes, line_times
-from myeloma_desk.domain.lines import Line, current_line, group_lines, prior_lines, started_by
+from myeloma_desk.domain.lines import Line, current_line, group_lines, prior_lines
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.domain.vocabulary import RESPONSE_LABELS, RESPONSE_ORDER, diagnosis_label
@@ -123,6 +123,8 @@ class VisitCourse:
     # Between two planned parts of the line (induction done, maintenance to come): the next
     # part; the patient is still on that line (a planned sequence is one IMWG line).
     next_part: TherapyLine | None = None
+    # Prior lines on that date (domain/lines.py; the engine's therapy rules count the same).
+    prior_lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -243,56 +245,12 @@ class Course:
 
     def setting_input(self, snapshot: Snapshot) -> Snapshot:
         """The engine input the options' setting is read from, for a visit on the snapshot's
-        date (stored or still being typed). Between two planned parts of one line the line is
-        still in progress (Rajkumar 2015), so the part to come is added as the part under way:
-        after transplant with maintenance planned the setting is maintenance, after induction
-        with a transplant planned the newly diagnosed one — never "relapsed after 1 prior
-        line". Otherwise the snapshot itself. Built afresh (nothing memoized is reused)."""
-        day = snapshot.date
-        if day is None:
-            return snapshot
-        known = lines_as_of(self.therapy, day)
-        if current_line(known, day) is not None:
-            return snapshot
-        paused = _between_parts(group_lines(self.therapy), known, day)
-        if paused is None:
-            return snapshot
-        coming = paused[2].model_dump(mode="json")
-        coming.update({"start": None, "end": None, "best_response": None, "refractory": None})
-        data = snapshot.model_dump(mode="json", exclude_none=True)
-        data["therapy_lines"] = [*data.get("therapy_lines", []), coming]
-        return Snapshot.model_validate(data)
-
-
-def _part_on(therapy: Sequence[TherapyLine], line: Line | None, day: dt.date) -> TherapyLine | None:
-    if line is None:
-        return None
-    running = [part for part in line.parts if part.start is None or part.start <= day]
-    return running[-1] if running else line.first
-
-
-def _between_parts(
-    grouped: Sequence[Line], known: Sequence[TherapyLine], day: dt.date
-) -> tuple[Line, TherapyLine, TherapyLine] | None:
-    """The line the patient is still on between two of its planned parts on ``day`` (e.g.
-    after induction ended, before the planned maintenance began): that line as known on
-    ``day``, the part done last and the next part. None when no line is paused so.
-
-    Rajkumar 2015 (domain/lines.py): "induction … followed by stem cell transplantation,
-    consolidation, and lenalidomide maintenance is considered 1 line" — the weeks between its
-    parts are not time off therapy after a line."""
-    started = [line for line in grouped if line.start is not None and line.start <= day]
-    if not started:
-        return None
-    whole = started[-1]
-    later = [part for part in whole.parts if part.start is not None and part.start > day]
-    if not later:
-        return None
-    as_known = started_by(known, day)
-    if not as_known or as_known[-1].number != whole.number:
-        return None
-    line = as_known[-1]
-    return line, line.last, later[0]
+        date (stored or still being typed): the snapshot itself. Between two planned parts of
+        one line the snapshot already carries the part to come as planned
+        (store/snapshot_builder.py ``lines_as_of``), so the line is in progress and the setting
+        is that of the part to come (domain/lines.py ``Line.next_part``): after transplant with
+        maintenance planned the maintenance setting, never "relapsed after 1 prior line"."""
+        return snapshot
 
 
 def _phase_words(
@@ -303,7 +261,7 @@ def _phase_words(
     if next_part is not None:
         phase = phase_words(part.phase if part else None, next_part.phase)
         # The whole planned line, the parts done and the one to come.
-        regimen = " → ".join([*(p.regimen for p in line.parts), next_part.regimen])
+        regimen = " → ".join(p.regimen for p in line.parts[: line.parts.index(next_part) + 1])
     else:
         phase = phase_words(part.phase) if part else ""
         regimen = part.regimen if part else line.regimen
@@ -432,14 +390,11 @@ def _build_course(
         # a line that was still running then).
         known = lines_as_of(therapy, visit.date)
         line = current_line(known, visit.date)
-        part = _part_on(known, line, visit.date)
         prior = prior_lines(known, visit.date)
-        next_part: TherapyLine | None = None
-        paused = _between_parts(grouped, known, visit.date) if line is None else None
-        if paused is not None:
-            # Still on that line between its planned parts: not a prior line yet.
-            line, part, next_part = paused
-            prior -= 1
+        # Between two planned parts of the line (Rajkumar 2015): still on it, the part done
+        # last and the one to come.
+        part = line.part_on(visit.date) if line is not None else None
+        next_part = line.next_part(visit.date) if line is not None else None
         carried = {
             name: day
             for name, (_, day) in carried_forward(ordered, visit.date).items()
@@ -465,6 +420,7 @@ def _build_course(
                 response=response,
                 carried=carried,
                 next_part=next_part,
+                prior_lines=prior,
             )
         )
     diagnosis, diagnosis_visit = _established(patient, raw, therapy)
@@ -532,9 +488,7 @@ def _state(
     if not visits:
         return DiseaseState("no_visits", None, 0, None, None, None, "No visits recorded")
     latest = visits[-1]
-    prior = prior_lines(lines_as_of(therapy, latest.date), latest.date)
-    if latest.next_part is not None:
-        prior -= 1  # between two planned parts of the line in progress
+    prior = latest.prior_lines
     refr = latest.assessment.get("refractoriness")
     refractoriness = (
         refr.result if refr.status == "determined" and isinstance(refr.result, str) else None

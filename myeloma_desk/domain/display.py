@@ -10,6 +10,7 @@ tables, so the same value reads the same way everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.vocabulary import (
@@ -125,7 +126,7 @@ OTHER_FIELD_LABELS: dict[str, str] = {
 
 # Words of a nested field after its record's label ("VTE risk factors: Asian or Pacific
 # Islander"); the POEMS features (Dispenzieri 2019) as the criteria name them, which the POEMS
-# rule also lists on their own.
+# rule also lists on their own; no comma inside an entry, as they are listed with commas.
 SUBFIELD_WORDS: dict[str, str] = {
     "polyneuropathy": "polyneuropathy",
     "castleman": "Castleman disease",
@@ -137,7 +138,7 @@ SUBFIELD_WORDS: dict[str, str] = {
     "skin_changes": "skin changes",
     "papilledema": "papilledema",
     "thrombocytosis_or_polycythemia": "thrombocytosis or polycythemia",
-    "pelvic_hip_femur_fracture": "pelvic, hip or femur fracture",
+    "pelvic_hip_femur_fracture": "pelvic/hip/femur fracture",
     "erythropoiesis_stimulating_agent": "erythropoiesis-stimulating agent",
     "asian_pacific_islander": "Asian or Pacific Islander",
     "tunneled_line_or_cvc": "tunneled line or CVC",
@@ -162,8 +163,8 @@ CHOICE_WORDS: dict[str, str] = {
     "tp53_mutation": "TP53 mutation",
     "gain1q": "1q gain",
     "amp1q": "1q amplification",
-    "del1p32_monoallelic": "del(1p32), monoallelic",
-    "del1p32_biallelic": "del(1p32), biallelic",
+    "del1p32_monoallelic": "monoallelic del(1p32)",
+    "del1p32_biallelic": "biallelic del(1p32)",
     "del13": "del(13q)",
     "hyperdiploidy": "Hyperdiploidy",
 }
@@ -253,6 +254,29 @@ def part_label(path: str) -> str:
     if full in OTHER_FIELD_LABELS or parts[-1] in MEASURED_FIELDS:
         return mid_sentence(field_label(full))
     return SUBFIELD_WORDS.get(parts[-1]) or mid_sentence(words(parts[-1]))
+
+
+def field_labels(names: Sequence[str]) -> list[str]:
+    """Labels of several fields for a list, each once, a record's fields grouped under its
+    label: ["VTE risk factors (history of VTE, doxorubicin)", "Lines of therapy"], so that the
+    list's commas never run a record's fields into the next field."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        parts = [p for p in name.split(".") if not p.isdigit()] if _PATH.fullmatch(name) else []
+        path = ".".join(parts)
+        grouped = (
+            len(parts) > 1
+            and path not in OTHER_FIELD_LABELS
+            and parts[-1] not in MEASURED_FIELDS
+            and parts[0] not in ("history", "therapy_lines")
+        )
+        if grouped:
+            inside = groups.setdefault(field_label(".".join(parts[:-1])), [])
+            if part_label(path) not in inside:
+                inside.append(part_label(path))
+        else:
+            groups.setdefault(field_label(name), [])
+    return [f"{head} ({', '.join(inside)})" if inside else head for head, inside in groups.items()]
 
 
 def field_unit(name: str) -> str:

@@ -16,7 +16,11 @@ How the recorded ``therapy_lines`` entries map onto this (docs/engine-course.md)
 - any other entry (``phase`` ``induction`` or not recorded) starts a new line;
 - *prior* lines on a date are the lines started on or before that date, without the line still
   in progress on it (a patient on line 4 has 3 prior lines); a line recorded as refractory has
-  failed and is a prior line even without an end date.
+  failed and is a prior line even without an end date;
+- a *planned* part is a continuing entry whose start is after the date: the line is still in
+  progress between its parts (after induction, before the planned maintenance — not a prior
+  line), but the planned part is not yet an exposure: exposure and refractoriness count only
+  the parts that had started by the date (:func:`started_entries`, :meth:`Line.drugs_by`).
 
 Pure functions; the therapy rules, the response baseline and the course model call them.
 """
@@ -80,15 +84,61 @@ class Line:
             return False
         return None
 
+    def planned_parts(self, day: dt.date | None) -> tuple[TherapyLine, ...]:
+        """The parts recorded to start after ``day`` (planned then; none when ``day`` is
+        unknown)."""
+        return tuple(part for part in self.parts if not has_started(part, day))
+
+    def started_parts(self, day: dt.date | None) -> tuple[TherapyLine, ...]:
+        """The parts that had started by ``day`` (a part without a start date counts)."""
+        return tuple(part for part in self.parts if has_started(part, day))
+
+    def drugs_by(self, day: dt.date | None) -> list[str]:
+        """The drugs of the parts started by ``day``: a planned maintenance is not an exposure
+        before it starts."""
+        seen: dict[str, None] = {}
+        for part in self.started_parts(day):
+            for name in part.drugs:
+                seen.setdefault(name, None)
+        return list(seen)
+
+    def part_on(self, day: dt.date | None) -> TherapyLine:
+        """The part under way, or done last, on ``day`` (the first part if none had started)."""
+        started = self.started_parts(day)
+        return started[-1] if started else self.first
+
+    def next_part(self, day: dt.date | None) -> TherapyLine | None:
+        """Between two parts on ``day`` (the part done last has ended, the next is planned):
+        that next part; otherwise None."""
+        planned = self.planned_parts(day)
+        done = self.started_parts(day)
+        if not planned or not done or done[-1].end is None or day is None or done[-1].end > day:
+            return None
+        return planned[0]
+
     def in_progress_on(self, day: dt.date | None) -> bool:
-        """Whether the line is under way on ``day``: no end yet (or ending after it), and not
-        refractory — a line recorded as refractory (progression on it or within 60 days of
-        its end) has failed even when its end date was not entered."""
+        """Whether the line is under way on ``day``: a part still planned after it (the line
+        continues between its parts, Rajkumar 2015), or no end yet (or ending after it), and
+        not refractory — a line recorded as refractory (progression on it or within 60 days
+        of its end) has failed even when its end date was not entered."""
+        if self.planned_parts(day) and self.started_parts(day):
+            return True
         if self.last.refractory is True:
             return False
         if self.end is None:
             return True
         return day is not None and self.end > day
+
+
+def has_started(part: TherapyLine, day: dt.date | None) -> bool:
+    """Whether the recorded entry had started by ``day`` (unknown dates count as started)."""
+    return day is None or part.start is None or part.start <= day
+
+
+def started_entries(therapy: Sequence[TherapyLine], day: dt.date | None) -> list[int]:
+    """Indexes of the recorded entries that had started by ``day`` — the ones that count for
+    exposure and refractoriness (a planned part does not)."""
+    return [index for index, part in enumerate(therapy) if has_started(part, day)]
 
 
 def continues_previous(entry: TherapyLine, previous: TherapyLine | None) -> bool:

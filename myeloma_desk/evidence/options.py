@@ -19,7 +19,7 @@ from myeloma_desk.domain.criteria.renal import CYBORD_CRCL, LEN_HIGH, LEN_LOW
 from myeloma_desk.domain.display import field_label, refractoriness_words, setting_label
 from myeloma_desk.domain.drugs import DrugClass, drug_class, resolve_drug
 from myeloma_desk.domain.engine import Assessment
-from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
+from myeloma_desk.domain.lines import current_line, group_lines, prior_lines, started_entries
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 from myeloma_desk.domain.units import le, lt
@@ -335,7 +335,13 @@ def _settings(
     if snapshot.therapy_lines:
         prior = prior_lines(snapshot.therapy_lines, snapshot.date)
         ongoing = current_line(snapshot.therapy_lines, snapshot.date)
-        part = ongoing.parts[-1] if ongoing else None
+        # The part under way, or between two planned parts the one to come (after transplant
+        # with maintenance planned: the maintenance setting).
+        part = (
+            (ongoing.next_part(snapshot.date) or ongoing.part_on(snapshot.date))
+            if ongoing
+            else None
+        )
         if ongoing is not None:
             basis.append(
                 f"{prior} prior line{'s' if prior != 1 else ''} of therapy; line "
@@ -402,7 +408,8 @@ def _refractory_and_exposed(snapshot: Snapshot) -> tuple[dict[str, str], dict[st
     number_of = {
         entry: imwg.number for imwg in group_lines(snapshot.therapy_lines) for entry in imwg.entries
     }
-    for index, line in enumerate(snapshot.therapy_lines):
+    for index in started_entries(snapshot.therapy_lines, snapshot.date):  # not planned parts
+        line = snapshot.therapy_lines[index]
         for drug in line.drugs:
             known = resolve_drug(drug)  # canonical name for synonyms ("len", "Revlimid")
             name = known.name if known else drug.strip().lower()

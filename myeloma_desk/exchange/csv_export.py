@@ -91,7 +91,9 @@ def cohort_csv(items: Iterable[tuple[str, PatientBundle]], deidentify_rows: bool
                 row.append("" if value is None else str(value).lower())
             row.append(";".join(str(f) for f in snap.fish) if snap.fish is not None else "")
             known = lines_as_of(bundle.therapy_lines, visit.date)
-            started = [line for line in known if line.start is not None]
+            started = [
+                line for line in known if line.start is not None and line.start <= visit.date
+            ]
             running = [line for line in started if line.end is None]
             row += [str(len(started)), _safe_text(running[-1].regimen) if running else ""]
             writer.writerow(row)

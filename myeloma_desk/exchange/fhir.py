@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.snapshot import Quantity, Snapshot
 from myeloma_desk.domain.units import UNITS, Dim, accepted_units, from_canonical, to_canonical
+from myeloma_desk.domain.vocabulary import diagnosis_label
 from myeloma_desk.exchange import codes
 from myeloma_desk.exchange.errors import ImportRejected, pydantic_problems
 from myeloma_desk.store.models import PatientBundle
@@ -84,7 +85,7 @@ def export_fhir(bundle: PatientBundle, patient_id: str | None = None) -> dict[st
             "resourceType": "Condition",
             "id": uuid.uuid4().hex,
             "clinicalStatus": {"coding": [_coding(codes.CONDITION_CLINICAL, "active")]},
-            "code": {"coding": codings, "text": info.diagnosis.replace("_", " ")},
+            "code": {"coding": codings, "text": diagnosis_label(info.diagnosis)},
             "subject": subject,
         }
         entries.append({"fullUrl": f"urn:uuid:{condition['id']}", "resource": condition})

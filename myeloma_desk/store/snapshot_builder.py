@@ -3,7 +3,8 @@
 A visit's snapshot is stored as entered. What it inherits from the patient's record is added
 here, and only here: identity; sex and age on the visit date from the record when the visit did
 not record them; every earlier visit as ``history`` (oldest first, the first is the baseline);
-the therapy lines as known on that date (:func:`lines_as_of`); and the facts that do not change
+the therapy lines as known on that date, planned parts of the line in progress included
+(:func:`lines_as_of`); and the facts that do not change
 between visits — the M-protein's heavy and light chain and the cytogenetics (FISH) — carried
 forward from the latest earlier visit that recorded them, each with the date it came from.
 ``Store.snapshot_for``, the patient page, the course model and the reports all call this.
@@ -16,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from myeloma_desk.domain.lines import group_lines, has_started
 from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot, TherapyLine
 from myeloma_desk.store.models import Patient, Visit
 
@@ -42,17 +44,23 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 def lines_as_of(lines: Iterable[TherapyLine], day: dt.date) -> list[TherapyLine]:
     """The therapy lines as they were known on ``day``.
 
-    Lines started after ``day`` are left out; a line that ended after ``day`` is shown as
-    still running (no end, and no best response or refractoriness, which were not yet known).
-    Lines without a start date are kept, because they cannot be placed in time.
+    Lines (IMWG lines, domain/lines.py) started after ``day`` are left out. The parts of a line
+    that had started by then and begin after ``day`` are kept as *planned*: with their start
+    date, and no end, best response or refractoriness — so between induction and the planned
+    maintenance the line is still in progress, not a prior line (Rajkumar 2015), while the
+    engine counts exposure only from the parts already started. A part that ended after ``day``
+    is shown as still running (no end, best response or refractoriness, not yet known). Lines
+    without a start date are kept, because they cannot be placed in time.
     """
+    unknown_outcome = {"end": None, "best_response": None, "refractory": None}
     known: list[TherapyLine] = []
-    for line in lines:
-        if line.start is not None and line.start > day:
+    for line in group_lines(list(lines)):
+        if not has_started(line.first, day):
             continue
-        if line.end is not None and line.end > day:
-            line = line.model_copy(update={"end": None, "best_response": None, "refractory": None})
-        known.append(line)
+        for part in line.parts:
+            if not has_started(part, day) or (part.end is not None and part.end > day):
+                part = part.model_copy(update=unknown_outcome)
+            known.append(part)
     return known
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pytestqt.qtbot import QtBot
 
+from myeloma_desk.domain.display import choice_words
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
@@ -123,3 +124,28 @@ def test_long_labels_are_not_cut_in_the_visit_form(qtbot: QtBot) -> None:
         if label.buddy() is not None and label.height() < label.heightForWidth(label.width())
     ]
     assert not cut, cut
+
+
+def test_no_label_or_choice_holds_a_comma_of_its_own() -> None:
+    # Missing inputs and a record's findings are printed as lists joined with commas: an entry
+    # with a comma inside ("pelvic, hip or femur fracture") would read as two.
+    paths = snapshot_paths()
+    with_comma = [label for label in _report_labels(paths) if "," in label]
+    for path in paths:
+        try:
+            choices = field_def(path).choices
+        except KeyError:
+            continue
+        with_comma += [choice_words(c) for c in choices if "," in choice_words(c)]
+    assert not with_comma, with_comma
+
+
+def test_the_timeline_names_a_diagnosis_by_its_one_name() -> None:
+    from myeloma_desk.ui.models.timeline import summary_of
+
+    results = [
+        RuleResult(rule="diagnosis", title="Diagnosis", status="determined", result="non_igm_mgus"),
+        RuleResult(rule="iss", title="ISS", status="determined", result="II"),
+        RuleResult(rule="response_imwg", title="Response", status="determined", result="VGPR"),
+    ]
+    assert summary_of(results) == "Diagnosis Non-IgM MGUS; ISS II; Response VGPR"

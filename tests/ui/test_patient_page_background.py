@@ -197,3 +197,60 @@ def test_closing_while_a_course_is_built_leaves_no_thread_warnings(
     qtbot.wait(100)
     warnings = [r.message for r in qtlog.records if "QThread" in r.message or "thread" in r.message]
     assert warnings == []
+
+
+def test_visit_form_opened_while_loading_waits_for_the_worker_course(
+    window: MainWindow, qtbot: QtBot, gate: Gate
+) -> None:
+    # The clinician opens a follow-up before the course has come back: the form says it is
+    # reading the course, the GUI thread never builds it, and the worker's course is used.
+    view, ids = _demo(window)
+    page = view.patient_page
+    relapsed = ids["DEMO-0009"]
+    gate.held.add(relapsed)
+    view.open_patient(relapsed)
+    assert page.is_loading
+    form = page._edit_visit(dt.date(2024, 5, 21), new=False)
+    assert isinstance(form, AssessView)
+    assert page.record is not None and page.record.built_course is None  # not built here
+    assert form.panel.course_pending()
+    assert "Reading the patient's course" in form.panel.key.text()
+    assert not form.options_button.isEnabled()
+    assert form.open_options() is None
+    assert "Reading the patient's course" in form.status.text()
+    with pytest.raises(ValueError, match="Reading the patient's course"):
+        form.report_doc()  # printed through the course: it waits for it too
+    form.update_assessment()  # typing meanwhile: still nothing built on the GUI thread
+    assert page.record.built_course is None
+
+    gate.release.set()
+    assert page.wait_for_course()
+    assert gate.built.count(relapsed) == 1  # built once, in the worker
+    assert all(name != threading.main_thread().name for name in gate.threads)
+    assert not form.panel.course_pending()
+    assert form.panel.current_course() is page.record.built_course
+    assert form.options_button.isEnabled()
+    key = form.panel.key.text()
+    assert "Reading" not in key and "Response:" in key
+    assert form.panel.model.carried_date("diagnosis") is not None  # from the diagnosis visit
+
+
+def test_visit_form_keeps_its_patient_course_when_the_page_moves_on(
+    window: MainWindow, qtbot: QtBot, gate: Gate
+) -> None:
+    # The form was opened while the relapsed patient was loading, then another patient is
+    # opened: the page's job for the first is superseded, yet the form gets its course.
+    view, ids = _demo(window)
+    page = view.patient_page
+    relapsed, newly = ids["DEMO-0009"], ids["DEMO-0003"]
+    gate.held.add(relapsed)
+    view.open_patient(relapsed)
+    form = page._edit_visit(dt.date(2024, 5, 21), new=False)
+    assert isinstance(form, AssessView) and form.panel.course_pending()
+    view.open_patient(newly)
+    assert page.wait_for_course()
+    qtbot.waitUntil(lambda: not form.panel.course_pending(), timeout=20000)
+    course = form.panel.current_course()
+    assert course is not None and course.patient.id == relapsed
+    assert "DEMO Chen" in page.header.text()
+    assert "Response:" in form.panel.key.text()

@@ -204,6 +204,7 @@ def test_options_of_a_typed_follow_up_use_the_established_diagnosis(
     patients, ids = _demo(window)
     patients.open_patient(ids["DEMO-0009"])
     page = patients.patient_page
+    assert page.wait_for_course()  # the options follow the course built in the worker
     assert page.record is not None
     form = page._edit_visit(page.record.visits[-1].date, new=False)
     assert form is not None

@@ -289,7 +289,8 @@ def test_choosing_the_server_in_the_store_setting(
     target = server_site.target("cleo")
     dialog.address.setText(target)
     assert dialog.test_connection()
-    assert "Connected to the clinic server as cleo" in dialog.message.text()
+    assert dialog.outcome.text() == "Connected to the clinic server as cleo."
+    assert not dialog.message.isVisibleTo(dialog)
     assert dialog.apply()
     assert load_settings(AppPaths.resolve(str(tmp_path))).server_store == target
     view = _patients(win)  # rebuilt on the server

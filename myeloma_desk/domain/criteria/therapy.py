@@ -8,6 +8,9 @@ the input (documented in docs/engine-course.md):
 - Recorded entries are grouped into IMWG lines (domain/lines.py: transplant, consolidation and
   maintenance continue their line); prior lines exclude the line still in progress on the
   snapshot's date (a patient on line 4 has 3 prior lines).
+- Exposure and refractoriness count only the entries started by the snapshot's date: a
+  planned later part of the line in progress (e.g. lenalidomide maintenance recorded to start
+  after the visit) keeps the line in progress but is not an exposure before it starts.
 - Refractory to a drug = refractory (progression on or within 60 days of the end) in a line
   that contained it. A line with ``refractory`` unknown or drugs not listed leaves the result
   open; drug names the table does not know are listed in ``detail.unknown_drugs``.
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from myeloma_desk.domain.criteria._course import all3, line_drugs
 from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass
 from myeloma_desk.domain.engine import RuleFunction, rule
-from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
+from myeloma_desk.domain.lines import current_line, group_lines, prior_lines, started_entries
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 
@@ -107,18 +110,28 @@ class History:
 
 
 def read_history(s: Snapshot) -> History:
-    """Exposure and refractoriness from ``therapy_lines``."""
+    """Exposure and refractoriness from the ``therapy_lines`` entries that had started by the
+    snapshot's date: a planned part (a later part of the line in progress, recorded to start
+    after that date) is not an exposure yet (domain/lines.py)."""
     h = History(lines=len(s.therapy_lines))
-    for index, line in enumerate(s.therapy_lines):
+    started = started_entries(s.therapy_lines, s.date)
+    ongoing = current_line(s.therapy_lines, s.date)
+    last = started[-1] if started else None
+    for index in started:
+        line = s.therapy_lines[index]
         known, unknown = line_drugs(line)
         h.unknown_drugs += [f"{name} (line {index + 1})" for name in unknown]
+        # The part done last of the line still in progress: under way, or (between two planned
+        # parts) followed by the next one.
+        in_progress = (
+            index == last
+            and ongoing is not None
+            and (line.end is None or ongoing.next_part(s.date) is not None)
+        )
         if not line.drugs:
             h.lines_without_drugs.append(index)
-            if line.refractory is not False and not (
-                index == len(s.therapy_lines) - 1 and line.end is None
-            ):
+            if line.refractory is not False and not in_progress:
                 h.open_lines.append(index)
-        in_progress = index == len(s.therapy_lines) - 1 and line.end is None
         refractory = line.refractory
         if refractory is None and in_progress:
             # A line still under way with no progression recorded on it: read as not refractory
@@ -155,6 +168,7 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         return e.not_applicable("no lines of therapy recorded")
     h = read_history(s)
     _assume_in_progress(e, h)
+    started = set(started_entries(s.therapy_lines, s.date))
     e.detail["lines"] = [
         {
             "regimen": line.regimen,
@@ -164,7 +178,8 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
             "best_response": line.best_response,
             "refractory": line.refractory,
         }
-        for line in s.therapy_lines
+        | ({"planned": True} if index not in started else {})
+        for index, line in enumerate(s.therapy_lines)
     ]
     e.detail["line_count"] = h.lines
     grouped = group_lines(s.therapy_lines)

@@ -59,6 +59,12 @@ class PatientRecord:
         return True
 
     @property
+    def built_course(self) -> Course | None:
+        """The course if it has been built for the records as read now (by a worker or on
+        demand); None while it is being built. Never builds it (never blocks the GUI)."""
+        return self._course
+
+    @property
     def course(self) -> Course:
         """The patient's course of disease (built once per reload)."""
         if self._course is None:

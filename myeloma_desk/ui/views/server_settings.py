@@ -9,8 +9,7 @@ settings. Saving switches the Patients section to the chosen store at once.
 
 from __future__ import annotations
 
-import html
-
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -43,6 +42,7 @@ class ServerSettingsDialog(QDialog):
         self.context = context
         self.setWindowTitle("Patient store")
         self.setAccessibleName("Patient store setting")
+        self.setMinimumWidth(560)  # the explanation reads in a few lines, not a column
         layout = QVBoxLayout(self)
         self.local = QRadioButton("This &computer's own patient store")
         self.local.setAccessibleName("Use this computer's own patient store")
@@ -55,8 +55,13 @@ class ServerSettingsDialog(QDialog):
         explanation.setWordWrap(True)
         for widget in (self.local, self.server, self.address, explanation):
             layout.addWidget(widget)
-        self.message = message_label()
+        self.message = message_label()  # what is wrong (the address is user text: plain)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.message)
+        self.outcome = QLabel()  # the outcome of a connection test that worked
+        self.outcome.setTextFormat(Qt.TextFormat.PlainText)
+        self.outcome.setAccessibleName("Connection test")
+        layout.addWidget(self.outcome)
         buttons = QHBoxLayout()
         self.test_button = QPushButton("&Test the connection")
         self.test_button.setAccessibleName("Test the connection to the clinic server")
@@ -97,10 +102,11 @@ class ServerSettingsDialog(QDialog):
 
     def test_connection(self) -> bool:
         """Connect once (as the user's own PostgreSQL role) and say as whom, or why not."""
+        self.outcome.clear()
         target = self.chosen()
         if not target:
             if target == "":
-                show_message(self.message, "This computer's own store needs no connection.")
+                self.outcome.setText("This computer's own store needs no connection.")
             return False
         try:
             store = Store.open_server(target, self.context.paths)
@@ -109,9 +115,10 @@ class ServerSettingsDialog(QDialog):
             return False
         try:
             who = store.user or "?"
-            show_message(self.message, f"Connected to the clinic server as {html.escape(who)}.")
         finally:
             store.close()
+        show_message(self.message, None)
+        self.outcome.setText(f"Connected to the clinic server as {who}.")
         return True
 
     def apply(self) -> bool:

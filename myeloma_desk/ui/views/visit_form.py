@@ -155,6 +155,10 @@ VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
+# Shorter tab titles, so that every group's tab is in sight at 1280×800 (no scroll arrows);
+# the full title is the tab's tooltip and its page's accessible name.
+VISIT_TAB_TITLES = {"FISH && genomics": "FISH", "Symptoms && fitness": "Fitness"}
+
 NEW_VISIT_KEY = "visit-new"
 SaveHandler = Callable[[FormState], str | None]  # returns an error message or None
 BaseProvider = Callable[[dt.date | None], dict[str, Any]]  # what a visit on a date inherits
@@ -249,7 +253,7 @@ class AssessView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.status)
 
-        self.form = SnapshotForm(VISIT_GROUPS, tabs=True)
+        self.form = SnapshotForm(VISIT_GROUPS, tabs=True, tab_titles=VISIT_TAB_TITLES)
         self.form.setAccessibleName("Visit form")
         self.panel = AssessmentPanel("Live assessment")
         self.panel.evidence_links = evidence_links
@@ -361,15 +365,43 @@ class AssessView(QWidget):
         snapshot = state.snapshot or Snapshot()
         results = assess(snapshot).results
         self.panel.set_results(results, snapshot.date)
+        self._course_waiting(self.panel.course_pending())
         self.last_update_ms = (time.perf_counter() - started) * 1000
         self.last_results = results
         self.last_state = state
         self.assessed.emit(results)
         return results
 
+    def course_ready(self) -> None:
+        """The patient's course has come from the worker: the results follow it (the
+        established diagnosis, carried diagnosis-visit rules, the response)."""
+        self._course_waiting(False)
+        self.update_assessment()
+
+    def course_unavailable(self, message: str) -> None:
+        """The patient's course could not be built: the visit is assessed on its own."""
+        self.panel.course = None
+        self._course_waiting(False)
+        self.update_assessment()
+        self.status.setText(
+            "The patient's course could not be read; this visit is assessed on its own. "
+            f"({message})"
+        )
+
+    def _course_waiting(self, waiting: bool) -> None:
+        self.options_button.setEnabled(not waiting)
+        self.options_button.setToolTip(
+            "Reading the patient's course: the options follow it"
+            if waiting
+            else "Regimen options the PDQ describes for this visit"
+        )
+
     def open_options(self) -> object:
         """Show the Regimens section with the options the PDQ describes for this visit."""
         if self._navigate is None:
+            return None
+        if self.panel.course_pending():
+            self.status.setText("Reading the patient's course: the options follow it.")
             return None
         state = self.form.read(self.current_base())
         page = self._navigate("regimens", "")
@@ -381,9 +413,17 @@ class AssessView(QWidget):
         return page
 
     def report_doc(self, detail: bool = False) -> ReportDoc:
-        """The report of the visit as typed (a calculator report when there is no patient)."""
+        """The report of the visit as typed (a calculator report when there is no patient).
+
+        A patient's visit is reported through their course, as the patient page reports the
+        saved visit: the established diagnosis, the rules carried from the diagnosis visit and
+        the options of the disease state (``Course.setting_input``)."""
         from myeloma_desk.reports.build import assessment_report
 
+        if self.panel.course_pending():
+            raise ValueError(
+                "Reading the patient's course: the report follows it (try again in a moment)."
+            )
         snapshot = self.form.read(self.current_base()).snapshot or Snapshot()
         settings = self.settings
         return assessment_report(
@@ -393,6 +433,7 @@ class AssessView(QWidget):
             clinician=getattr(settings, "clinician", ""),
             institution=getattr(settings, "institution", ""),
             page_size=getattr(settings, "page_size", "A4"),
+            course=self.panel.current_course(),
             detail=detail,
         )
 

@@ -202,6 +202,10 @@ class AssessmentPanel(QWidget):
         course = self.course
         return course() if callable(course) else course
 
+    def course_pending(self) -> bool:
+        """Whether the patient's course is still being built (a provider that has none yet)."""
+        return callable(self.course) and self.course() is None
+
     def set_results(self, results: Sequence[RuleResult], day: dt.date | None = None) -> None:
         """Show ``results`` of a visit on ``day``; the selected rule stays selected.
 
@@ -282,6 +286,12 @@ class AssessmentPanel(QWidget):
         if not self.model.grouped:
             return
         established = None
+        if self.course_pending():
+            self.key.setText(
+                "<i>Reading the patient's course: the established diagnosis, the results "
+                "carried from the diagnosis visit and the response follow.</i>"
+            )
+            return
         course = self.current_course()
         if self.model.follow_up and course is not None:
             established = course.diagnosis.shown()

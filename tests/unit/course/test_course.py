@@ -359,9 +359,19 @@ def test_options_between_planned_parts_are_those_of_the_part_to_come() -> None:
     settings = [s.value for s in before_transplant.options().settings]
     assert "relapsed_or_refractory" not in settings
     assert "maintenance" in settings and any(v.startswith("newly_diagnosed") for v in settings)
-    # The stored snapshot is not changed; a visit not in a gap is read as it is.
+    # The visit's engine input carries the planned maintenance (its start, no outcome yet), and
+    # the setting is read from that input as it is.
     gap = after_transplant.visit(D("2020-10-10"))
-    assert gap is not None and [t.regimen for t in gap.snapshot.therapy_lines] == ["VRd", "ASCT"]
+    assert gap is not None
+    assert [t.regimen for t in gap.snapshot.therapy_lines] == [
+        "VRd",
+        "ASCT",
+        "Lenalidomide maintenance",
+    ]
+    planned = gap.snapshot.therapy_lines[-1]
+    assert planned.start is not None and planned.start > D("2020-10-10")
+    assert (planned.end, planned.best_response, planned.refractory) == (None, None, None)
+    assert after_transplant.setting_input(gap.snapshot) is gap.snapshot
     on_line = after_transplant.visit(D("2020-07-10"))
     assert on_line is not None
     assert after_transplant.setting_input(on_line.snapshot) is on_line.snapshot

@@ -15,6 +15,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.units import UNITS
+from myeloma_desk.domain.vocabulary import DIAGNOSIS_LABELS
 from myeloma_desk.exchange import codes
 from myeloma_desk.exchange.deidentify import deidentify
 from myeloma_desk.exchange.errors import ImportRejected
@@ -112,6 +113,8 @@ def test_condition_codes(diagnosis: str, icd10: str | None, icdo3: str | None) -
     assert by_system.get(codes.ICD10CM) == icd10
     assert by_system.get(codes.ICDO3) == icdo3
     assert by_system[codes.APP_DIAGNOSIS] == diagnosis
+    # the text a reader of the record sees: the diagnosis's one name ("Non-IgM MGUS")
+    assert condition["code"]["text"] == DIAGNOSIS_LABELS[diagnosis]
 
 
 def test_ambiguous_icd_code_alone_leaves_the_category_open() -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.domain.display import words
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
+from myeloma_desk.domain.vocabulary import diagnosis_label
 from myeloma_desk.store import StoreError
 from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.server import ServerUnavailableError
@@ -71,6 +72,7 @@ class PatientPage(QWidget):
     course_shown = Signal(int)  # patient id: the page now shows that patient's course
 
     COURSE_JOB = "course"  # the worker key of the page's course build
+    FORM_COURSE_JOB = "form-course"  # the course of a visit form's patient no longer shown
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,6 +196,9 @@ class PatientPage(QWidget):
         self.worker.failed.connect(self._course_failed)
         self._generation = 0  # one per refresh: a course result of an older one is dropped
         self._waiting = False  # a course job is under way for the record shown
+        # the visit form opened from this page and the record whose visit it edits
+        self._form_view: AssessView | None = None
+        self._form_record: PatientRecord | None = None
         self._evidence_requested = False  # the regimen picker's database: when a patient opens
 
     def _request_evidence(self) -> None:
@@ -223,6 +228,11 @@ class PatientPage(QWidget):
             self.status.clear()  # "Visit of … saved" belonged to the previous patient
             self.timeline.clearSelection()
             self.tabs.setCurrentIndex(0)
+        form_record = self._form_record
+        if form_record is not None and form_record is not record:
+            # the visit form still edits a visit of the record shown before: if its course
+            # was being built by the page (a job now superseded), build it on its own
+            self._build_form_course(form_record)
         self.record = record
         self.lines_editor.set_record(record)
         self.refresh()
@@ -286,16 +296,45 @@ class PatientPage(QWidget):
         self, generation: int, record: PatientRecord, version: int, course: Course
     ) -> None:
         if generation != self._generation or record is not self.record:
-            return  # another patient, or the same one after a save: a newer job is coming
+            # another patient, or the same one after a save: a newer job is coming; the visit
+            # form may still edit this record's visit (kept if the records are unchanged)
+            if record is self._form_record and record.adopt_course(version, course):
+                self._course_to_form(record)
+            return
         if not record.adopt_course(version, course):
             return
+        self._course_to_form(record)
         self._show_course(record, course)
         self.loading.clear()
         self.loading.setVisible(False)
         self._waiting = False
         self.course_shown.emit(record.patient_id)
 
+    # --- the course of the visit form's patient -----------------------------------------------
+    def _build_form_course(self, record: PatientRecord) -> None:
+        """Build ``record``'s course in the worker for the visit form (if it is not built)."""
+        if record.built_course is not None:
+            return
+        version, build = record.course_job()
+        self.worker.submit(
+            build, partial(self._form_course_ready, record, version), key=self.FORM_COURSE_JOB
+        )
+
+    def _form_course_ready(self, record: PatientRecord, version: int, course: Course) -> None:
+        if record.adopt_course(version, course):
+            self._course_to_form(record)
+
+    def _course_to_form(self, record: PatientRecord) -> None:
+        """The course of the visit form's patient is built: the form's results follow it."""
+        view = self._form_view
+        if view is not None and record is self._form_record:
+            view.course_ready()
+
     def _course_failed(self, key: str, message: str) -> None:
+        if key in (self.COURSE_JOB, self.FORM_COURSE_JOB) and self._form_view is not None:
+            record = self._form_record
+            if record is not None and record.built_course is None:
+                self._form_view.course_unavailable(message)
         if key != self.COURSE_JOB:
             return
         self.loading.setText(
@@ -389,10 +428,10 @@ class PatientPage(QWidget):
         if assessed is not None and assessed[0] != current:
             diagnosis, day = assessed
             self.offered_diagnosis = diagnosis
-            now = words(current) if current else "not recorded"
+            now = diagnosis_label(current) if current else "not recorded"
             self.diagnosis_text.setText(
                 f"The assessment of the visit of {day.isoformat()} gives "
-                f"<b>{html.escape(words(diagnosis))}</b>; the working diagnosis is "
+                f"<b>{html.escape(diagnosis_label(diagnosis))}</b>; the working diagnosis is "
                 f"{html.escape(now)}. Confirm it if it is your diagnosis."
             )
         self.diagnosis_offer.setVisible(self.offered_diagnosis is not None)
@@ -413,7 +452,7 @@ class PatientPage(QWidget):
             self.status.setText(str(error))
             return False
         self.refresh()
-        self.status.setText(f"Working diagnosis set to {words(diagnosis)}.")
+        self.status.setText(f"Working diagnosis set to {diagnosis_label(diagnosis)}.")
         self.archived_changed.emit(record.patient_id)  # the list row shows the diagnosis
         return True
 
@@ -447,8 +486,13 @@ class PatientPage(QWidget):
             patient_id=str(record.patient_id),
             save_handler=partial(self._save_visit_of, record, loaded, view),
             base_provider=record.base_for,
-            course=lambda: record.course,  # rebuilt after each save
+            # the course as built in the worker (None while it is being built: the form says
+            # so and follows it when it comes, never building it on the GUI thread)
+            course=lambda: record.built_course,
         )
+        self._form_view, self._form_record = view, record
+        if not (self._waiting and record is self.record):
+            self._build_form_course(record)  # not being built by the page (e.g. it failed)
         view.form.focus_field("date")  # the keyboard starts at the first field
         return view
 
@@ -533,6 +577,8 @@ class PatientPage(QWidget):
             self.status.setText(f"Visit of {day.isoformat()} saved.")
         else:
             record.reload()
+            if record is self._form_record:
+                self._build_form_course(record)
         self.context.signals.patients_changed.emit()
         return None
 
