@@ -413,9 +413,17 @@ class AssessView(QWidget):
         return page
 
     def report_doc(self, detail: bool = False) -> ReportDoc:
-        """The report of the visit as typed (a calculator report when there is no patient)."""
+        """The report of the visit as typed (a calculator report when there is no patient).
+
+        A patient's visit is reported through their course, as the patient page reports the
+        saved visit: the established diagnosis, the rules carried from the diagnosis visit and
+        the options of the disease state (``Course.setting_input``)."""
         from myeloma_desk.reports.build import assessment_report
 
+        if self.panel.course_pending():
+            raise ValueError(
+                "Reading the patient's course: the report follows it (try again in a moment)."
+            )
         snapshot = self.form.read(self.current_base()).snapshot or Snapshot()
         settings = self.settings
         return assessment_report(
@@ -425,6 +433,7 @@ class AssessView(QWidget):
             clinician=getattr(settings, "clinician", ""),
             institution=getattr(settings, "institution", ""),
             page_size=getattr(settings, "page_size", "A4"),
+            course=self.panel.current_course(),
             detail=detail,
         )
 
