@@ -1,7 +1,8 @@
 """Table columns that fit the viewport: each column as wide as its title and the cells loaded
 so far need; when that is wider than the table, the ``wide`` text columns give up width in
 proportion (never below their title) and their cells are elided, with the whole text as
-tooltip. Nothing scrolls sideways, and the last column (a patient's status) is never cut."""
+tooltip. Nothing scrolls sideways, and the last column (a patient's status) is never cut;
+only a table narrower than all the titles together scrolls (its scroll bar then appears)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ class FitColumns(QObject):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._viewport = table.viewport()
         self._viewport.installEventFilter(self)
         model = table.model()
