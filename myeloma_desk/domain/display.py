@@ -10,6 +10,7 @@ tables, so the same value reads the same way everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
@@ -258,6 +259,29 @@ def part_label(path: str) -> str:
     if full in OTHER_FIELD_LABELS or parts[-1] in MEASURED_FIELDS:
         return mid_sentence(field_label(full))
     return SUBFIELD_WORDS.get(parts[-1]) or mid_sentence(words(parts[-1]))
+
+
+def field_labels(names: Sequence[str]) -> list[str]:
+    """Labels of several fields for a list, each once, a record's fields grouped under its
+    label: ["VTE risk factors (history of VTE, doxorubicin)", "Lines of therapy"], so that the
+    list's commas never run a record's fields into the next field."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        parts = [p for p in name.split(".") if not p.isdigit()] if _PATH.fullmatch(name) else []
+        path = ".".join(parts)
+        grouped = (
+            len(parts) > 1
+            and path not in OTHER_FIELD_LABELS
+            and parts[-1] not in MEASURED_FIELDS
+            and parts[0] not in ("history", "therapy_lines")
+        )
+        if grouped:
+            inside = groups.setdefault(field_label(".".join(parts[:-1])), [])
+            if part_label(path) not in inside:
+                inside.append(part_label(path))
+        else:
+            groups.setdefault(field_label(name), [])
+    return [f"{head} ({', '.join(inside)})" if inside else head for head, inside in groups.items()]
 
 
 def field_unit(name: str) -> str:

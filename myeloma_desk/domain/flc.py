@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Literal
 
 from myeloma_desk.domain.snapshot import Snapshot
@@ -22,13 +22,16 @@ FLC_RATIO_LOW = 0.26  # κ/λ < 0.26 is abnormal (Katzmann 2002; Rajkumar 2014, 
 FLC_RATIO_HIGH = 1.65  # κ/λ > 1.65 is abnormal
 
 
+# 28 significant digits, rounding half to even: the decimal defaults, held in one context object
+# so that a division needs no context manager (issue 18).
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+
+
 def divide(a: float, b: float) -> float | None:
     """a / b exactly (decimal); ∞ when b is 0 and a > 0; None when both are 0."""
     if b == 0:
         return math.inf if a > 0 else None
-    with localcontext() as ctx:
-        ctx.prec = 28
-        return float(Decimal(repr(a)) / Decimal(repr(b)))
+    return float(_CONTEXT.divide(Decimal(repr(a)), Decimal(repr(b))))
 
 
 def kappa_lambda_ratio(kappa: float | None, lam: float | None) -> float | None:

@@ -97,6 +97,7 @@ _set = object.__setattr__
 # pydantic's per-instance slots, set through their descriptors (a direct call, cheaper than
 # object.__setattr__ looking each one up by name).
 _SLOT = BaseModel.__dict__
+_set_dict = _SLOT["__dict__"].__set__
 _set_fields_set = _SLOT["__pydantic_fields_set__"].__set__
 _set_extra = _SLOT["__pydantic_extra__"].__set__
 _set_private = _SLOT["__pydantic_private__"].__set__
@@ -119,7 +120,7 @@ def construct_model(cls: type[_M], fields: dict[str, Any]) -> _M:
 def _construct(cls: type[_M], fields: dict[str, Any]) -> _M:
     """A model instance from fields already of the right types (what validation would build)."""
     obj = _new(cls)
-    _set(obj, "__dict__", fields)
+    _set_dict(obj, fields)
     _set_fields_set(obj, set(fields))
     _set_extra(obj, None)
     _set_private(obj, None)
@@ -156,6 +157,7 @@ PDQ = source(
 
 
 _RESULT_FIELDS = frozenset(RuleResult.model_fields)
+_RESULT_FIELDS_SET = set(_RESULT_FIELDS)
 
 
 class Explanation:
@@ -239,8 +241,10 @@ class Explanation:
             "sources": self.sources,
         }
         obj: RuleResult = _new(RuleResult)  # _construct, inlined: one call per rule fewer
-        _set(obj, "__dict__", fields)
-        _set_fields_set(obj, set(_RESULT_FIELDS))
+        _set_dict(obj, fields)
+        # Every field is set. One set object for all results: a frozen model's fields set is
+        # never changed in place (pydantic copies it for model_copy).
+        _set_fields_set(obj, _RESULT_FIELDS_SET)
         _set_extra(obj, None)
         _set_private(obj, None)
         return obj

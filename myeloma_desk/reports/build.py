@@ -32,6 +32,7 @@ from myeloma_desk.domain.display import (
     course_result_text,
     detail_label,
     field_label,
+    field_labels,
     field_unit,
     inline_words,
     mid_sentence,
@@ -462,23 +463,9 @@ def _needed(results: Sequence[RuleResult]) -> list[str]:
         undecided = result.status == "cannot_determine" or result.result == "unknown"
         if not undecided or not result.missing:
             continue
-        key = _grouped_labels(result.missing)
+        key = tuple(field_labels(result.missing))
         by_missing.setdefault(key, []).append(result.title)
     return [f"{', '.join(k)} — for {'; '.join(v)}" for k, v in by_missing.items()]
-
-
-def _grouped_labels(names: Sequence[str]) -> tuple[str, ...]:
-    """Labels of missing inputs, nested ones grouped under their head once
-    ("VTE risk factors: history of VTE, dexamethasone")."""
-    groups: dict[str, list[str]] = {}
-    for name in names:
-        label = field_label(name)
-        head, sep, rest = label.partition(": ")
-        if sep and "." in name:
-            groups.setdefault(head, []).append(rest)
-        else:
-            groups.setdefault(label, [])
-    return tuple(f"{head}: {', '.join(rest)}" if rest else head for head, rest in groups.items())
 
 
 class _References:
@@ -700,11 +687,7 @@ def _inputs(snapshot: Snapshot, visit_date: dt.date | None) -> list[InputRow]:
 
 def _not_recorded(results: Sequence[RuleResult]) -> list[str]:
     """Inputs some rule needed and did not have (each once, in order of first mention)."""
-    seen: dict[str, None] = {}
-    for result in results:
-        for name in result.missing:
-            seen.setdefault(field_label(name), None)
-    return list(seen)
+    return field_labels([name for result in results for name in result.missing])
 
 
 def _therapy_rows(snapshot: Snapshot) -> list[TherapyRow]:

@@ -138,3 +138,14 @@ def test_no_label_or_choice_holds_a_comma_of_its_own() -> None:
             continue
         with_comma += [choice_words(c) for c in choices if "," in choice_words(c)]
     assert not with_comma, with_comma
+
+
+def test_the_timeline_names_a_diagnosis_by_its_one_name() -> None:
+    from myeloma_desk.ui.models.timeline import summary_of
+
+    results = [
+        RuleResult(rule="diagnosis", title="Diagnosis", status="determined", result="non_igm_mgus"),
+        RuleResult(rule="iss", title="ISS", status="determined", result="II"),
+        RuleResult(rule="response_imwg", title="Response", status="determined", result="VGPR"),
+    ]
+    assert summary_of(results) == "Diagnosis Non-IgM MGUS; ISS II; Response VGPR"

@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QTabWidget, QToolButton, QToolTip
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
 from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
+from myeloma_desk.ui.views.visit_form import VISIT_GROUPS, AssessView
+from myeloma_desk.ui.widgets.fields import QuantityEditor
 
 
 @pytest.fixture
@@ -74,3 +76,72 @@ def test_an_elided_cell_has_its_whole_text_as_tooltip(window: MainWindow, qtbot:
     event = QHelpEvent(QEvent.Type.ToolTip, pos, table.viewport().mapToGlobal(pos))
     QApplication.sendEvent(table.viewport(), event)
     assert QToolTip.text() == text
+
+
+def _tabs_in_sight(tabs: QTabWidget) -> None:
+    bar = tabs.tabBar()
+    assert not any(b.isVisible() for b in bar.findChildren(QToolButton))  # no scroll arrows
+    assert bar.width() <= tabs.width()
+    for index in range(tabs.count()):
+        rect = bar.tabRect(index)
+        assert rect.left() >= 0 and rect.right() <= bar.width(), tabs.tabText(index)
+
+
+def test_every_visit_form_group_is_in_sight_at_1280x800(window: MainWindow, qtbot: QtBot) -> None:
+    view = window.show_section_key("assess")
+    assert isinstance(view, AssessView)
+    QApplication.processEvents()
+    tabs = view.form.tabs
+    assert tabs is not None and tabs.count() == len(VISIT_GROUPS)
+    _tabs_in_sight(tabs)
+    bar = tabs.tabBar()
+    for index in range(tabs.count()):  # every title whole, not elided
+        text = tabs.tabText(index).replace("&&", "&")
+        assert bar.fontMetrics().horizontalAdvance(text) < bar.tabRect(index).width(), text
+    # the full group names are the tooltips and the pages' accessible names
+    full = [title.replace("&&", "&") for title, _ in VISIT_GROUPS]
+    assert [tabs.tabToolTip(i) for i in range(tabs.count())] == full
+    assert "Symptoms & fitness" in full and tabs.tabText(full.index("Symptoms & fitness")) == (
+        "Fitness"
+    )
+    assert [tabs.widget(i).widget().accessibleName() for i in range(tabs.count())] == full
+    # Alt-free keyboard path: the group bar's arrow keys reach the last group
+    bar.setFocus()
+    for _ in range(tabs.count()):
+        qtbot.keyClick(bar, Qt.Key.Key_Right)
+    assert tabs.currentIndex() == tabs.count() - 1
+
+
+def test_groups_stay_in_sight_with_messages_on_their_tabs(window: MainWindow, qtbot: QtBot) -> None:
+    view = window.show_section_key("assess")
+    assert isinstance(view, AssessView)
+    form = view.form
+    # a bad value in four groups: each tab carries its warning count and stays in sight
+    for path in ("weight", "creatinine", "bone_marrow_plasma_cells_percent", "nt_probnp"):
+        editor = form.editor(path)
+        assert isinstance(editor, QuantityEditor), path
+        editor.edit.setText("-5")
+    view.update_assessment()
+    QApplication.processEvents()
+    tabs = form.tabs
+    assert tabs is not None
+    warned = [i for i in range(tabs.count()) if "⚠" in tabs.tabText(i)]
+    assert len(warned) >= 3, [tabs.tabText(i) for i in range(tabs.count())]
+    _tabs_in_sight(tabs)
+    assert "need attention" in tabs.tabToolTip(warned[0])
+
+
+def test_a_list_narrower_than_its_titles_scrolls_instead_of_cutting(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = _patients(window, qtbot)
+    window.resize(640, 800)  # narrower than every title together: nothing may be hidden
+    QApplication.processEvents()
+    view.columns.fit()
+    QApplication.processEvents()
+    header = view.table.horizontalHeader()
+    assert header.length() > view.table.viewport().width()  # the titles need more room
+    assert view.table.horizontalScrollBar().maximum() > 0  # so the table scrolls to them
+    for column in range(view.model.columnCount()):
+        title = str(view.model.headerData(column, header.orientation()))
+        assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(column)

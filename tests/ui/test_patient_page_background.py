@@ -218,6 +218,8 @@ def test_visit_form_opened_while_loading_waits_for_the_worker_course(
     assert not form.options_button.isEnabled()
     assert form.open_options() is None
     assert "Reading the patient's course" in form.status.text()
+    with pytest.raises(ValueError, match="Reading the patient's course"):
+        form.report_doc()  # printed through the course: it waits for it too
     form.update_assessment()  # typing meanwhile: still nothing built on the GUI thread
     assert page.record.built_course is None
 

@@ -92,3 +92,22 @@ def test_typed_visit_on_a_running_line_is_read_as_it_is(window: MainWindow, qtbo
     qtbot.waitUntil(regimens.ready, timeout=10_000)
     assert _setting(regimens).startswith("Setting: Relapsed or refractory")
     assert set(regimens.patient_regimens or ()) == {o.id for o in course.options().options}
+
+
+@pytest.mark.parametrize("day", [dt.date(2019, 12, 10), dt.date(2024, 5, 21)])
+def test_visit_form_report_agrees_with_the_saved_visit_report(
+    window: MainWindow, day: dt.date
+) -> None:
+    # The visit form's print preview of a stored follow-up is the patient page's report of it:
+    # the established diagnosis, the carried staging and the options of the disease state.
+    page = _open(window, "DEMO-0009")
+    form = page._edit_visit(day, new=False)
+    assert form is not None
+    typed = form.report_doc()
+    saved = page.report_doc(day)
+    assert typed.diagnosis == saved.diagnosis and typed.diagnosis
+    assert typed.summary == saved.summary
+    assert typed.staging_risk == saved.staging_risk
+    assert typed.options_setting == saved.options_setting and typed.options_setting
+    assert typed.options == saved.options
+    assert "Diagnosis: cannot be determined" not in typed.model_dump_json()

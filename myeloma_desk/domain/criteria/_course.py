@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Literal
 
 from myeloma_desk.domain.drugs import Drug, DrugClass, resolve_drug
@@ -76,14 +76,23 @@ def _dec(value: float) -> Decimal:
     return round(Decimal(repr(float(value))), COMPARE_PLACES)
 
 
+_PLACES = Decimal(1).scaleb(-COMPARE_PLACES)  # round(x, COMPARE_PLACES) is x.quantize(_PLACES)
+
+
+# 28 significant digits, rounding half to even (the decimal defaults), held in one context object
+# so that a percentage needs no context manager per call (issue 18).
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+_HUNDRED = Decimal(100)
+
+
 def percent_change(before: float, after: float) -> float | None:
     """(after − before) / before × 100, exact in decimal; None when ``before`` is 0."""
     b = _dec(before)
     if b == 0:
         return None
-    with localcontext() as ctx:
-        ctx.prec = 28
-        return float(round((_dec(after) - b) / b * 100, COMPARE_PLACES))
+    c = _CONTEXT
+    change = c.multiply(c.divide(c.subtract(_dec(after), b), b), _HUNDRED)
+    return float(change.quantize(_PLACES, context=c))
 
 
 def percent_reduction(before: float, after: float) -> float | None:

@@ -175,21 +175,21 @@ def _smm_factors(s: Snapshot) -> list[Factor]:
     ratio, ratio_text = _flc_ratio(s)
     return [
         _tri_factor(
-            f"clonal BMPC > {fmt(SMM_BMPC)}%",
+            SMM_BMPC_TEXT,
             None if bmpc is None else gt(bmpc, SMM_BMPC),
             1,
             s.shown("bone_marrow_plasma_cells_percent"),
             "bone_marrow_plasma_cells_percent",
         ),
         _tri_factor(
-            f"serum M-protein > {fmt(SMM_M_PROTEIN)} g/dL",
+            SMM_M_PROTEIN_TEXT,
             None if m is None else gt(m, SMM_M_PROTEIN),
             1,
             s.shown("serum_m_protein"),
             "serum_m_protein",
         ),
         _tri_factor(
-            f"involved/uninvolved FLC ratio > {fmt(SMM_FLC_RATIO)}",
+            SMM_FLC_TEXT,
             None if ratio is None else ratio_gt(ratio, SMM_FLC_RATIO),
             1,
             ratio_text,
@@ -422,7 +422,7 @@ def mgus_risk_mayo(s: Snapshot, e: Explanation) -> RuleResult:
         kl = "κ/λ ∞" if math.isinf(f.kappa_lambda) else f"κ/λ {fmt(round(f.kappa_lambda, 4))}"
     factors = [
         _tri_factor(
-            f"serum M-protein ≥ {fmt(MGUS_M_PROTEIN)} g/dL",
+            MGUS_M_PROTEIN_TEXT,
             None if m is None else ge(m, MGUS_M_PROTEIN),
             1,
             s.shown("serum_m_protein"),
@@ -436,7 +436,7 @@ def mgus_risk_mayo(s: Snapshot, e: Explanation) -> RuleResult:
             "m_protein_heavy_chain",
         ),
         _tri_factor(
-            f"abnormal FLC ratio (κ/λ < {fmt(FLC_RATIO_LOW)} or > {fmt(FLC_RATIO_HIGH)})",
+            MGUS_FLC_TEXT,
             abnormal,
             1,
             kl,
@@ -457,3 +457,12 @@ def mgus_risk_mayo(s: Snapshot, e: Explanation) -> RuleResult:
         progression_20_years_percent=MGUS_20Y_PROGRESSION[group],
         progression_20_years_competing_risk_percent=MGUS_20Y_COMPETING[group],
     )
+
+
+# Criterion texts built once from the constants they name (issue 18: not formatted on every
+# call).
+SMM_BMPC_TEXT = f"clonal BMPC > {fmt(SMM_BMPC)}%"
+SMM_M_PROTEIN_TEXT = f"serum M-protein > {fmt(SMM_M_PROTEIN)} g/dL"
+SMM_FLC_TEXT = f"involved/uninvolved FLC ratio > {fmt(SMM_FLC_RATIO)}"
+MGUS_M_PROTEIN_TEXT = f"serum M-protein ≥ {fmt(MGUS_M_PROTEIN)} g/dL"
+MGUS_FLC_TEXT = f"abnormal FLC ratio (κ/λ < {fmt(FLC_RATIO_LOW)} or > {fmt(FLC_RATIO_HIGH)})"

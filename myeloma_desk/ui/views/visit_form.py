@@ -155,6 +155,10 @@ VISIT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
+# Shorter tab titles, so that every group's tab is in sight at 1280×800 (no scroll arrows);
+# the full title is the tab's tooltip and its page's accessible name.
+VISIT_TAB_TITLES = {"FISH && genomics": "FISH", "Symptoms && fitness": "Fitness"}
+
 NEW_VISIT_KEY = "visit-new"
 SaveHandler = Callable[[FormState], str | None]  # returns an error message or None
 BaseProvider = Callable[[dt.date | None], dict[str, Any]]  # what a visit on a date inherits
@@ -249,7 +253,7 @@ class AssessView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.status)
 
-        self.form = SnapshotForm(VISIT_GROUPS, tabs=True)
+        self.form = SnapshotForm(VISIT_GROUPS, tabs=True, tab_titles=VISIT_TAB_TITLES)
         self.form.setAccessibleName("Visit form")
         self.panel = AssessmentPanel("Live assessment")
         self.panel.evidence_links = evidence_links
@@ -409,9 +413,17 @@ class AssessView(QWidget):
         return page
 
     def report_doc(self, detail: bool = False) -> ReportDoc:
-        """The report of the visit as typed (a calculator report when there is no patient)."""
+        """The report of the visit as typed (a calculator report when there is no patient).
+
+        A patient's visit is reported through their course, as the patient page reports the
+        saved visit: the established diagnosis, the rules carried from the diagnosis visit and
+        the options of the disease state (``Course.setting_input``)."""
         from myeloma_desk.reports.build import assessment_report
 
+        if self.panel.course_pending():
+            raise ValueError(
+                "Reading the patient's course: the report follows it (try again in a moment)."
+            )
         snapshot = self.form.read(self.current_base()).snapshot or Snapshot()
         settings = self.settings
         return assessment_report(
@@ -421,6 +433,7 @@ class AssessView(QWidget):
             clinician=getattr(settings, "clinician", ""),
             institution=getattr(settings, "institution", ""),
             page_size=getattr(settings, "page_size", "A4"),
+            course=self.panel.current_course(),
             detail=detail,
         )
 

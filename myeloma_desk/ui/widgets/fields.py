@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -592,8 +592,12 @@ class SnapshotForm(QWidget):
         groups: Sequence[tuple[str, Sequence[str]]],
         tabs: bool = False,
         parent: QWidget | None = None,
+        tab_titles: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
+        # a group's tab title when its full title is too long for every tab to show (the
+        # full title is the tab's tooltip and its page's accessible name)
+        self._tab_titles = dict(tab_titles or {})
         self.editors: dict[str, FieldEditor] = {}
         self._group_of: dict[str, int] = {}
         self._forms: list[QFormLayout] = []
@@ -611,6 +615,10 @@ class SnapshotForm(QWidget):
             # the bar's scroll arrows and the scroll areas are no stops of their own.
             self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus)  # arrows switch groups
+            # Every group stays in sight: no scroll arrows hide a tab; if the bar is ever too
+            # narrow (a warning count on several tabs) titles are elided, the tooltip whole.
+            self.tabs.setUsesScrollButtons(False)
+            self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
             for arrow in self.tabs.tabBar().findChildren(QToolButton):
                 arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             layout.addWidget(self.tabs, 1)
@@ -632,13 +640,15 @@ class SnapshotForm(QWidget):
         if self.tabs is not None:
             page = QWidget()
             page.setLayout(form)
-            page.setAccessibleName(title)
+            full = title.replace("&&", "&")  # "&&" is a literal "&" in a tab title
+            page.setAccessibleName(full)
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setWidget(page)
-            scroll.setAccessibleName(f"{title} fields")
+            scroll.setAccessibleName(f"{full} fields")
             scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.tabs.addTab(scroll, title)
+            index = self.tabs.addTab(scroll, self._tab_titles.get(title, title))
+            self.tabs.setTabToolTip(index, full)
         else:
             box = QGroupBox(title)
             box.setAccessibleName(title)
@@ -773,8 +783,14 @@ class SnapshotForm(QWidget):
             for path in by_editor:
                 counts[self._group_of[path]] += 1
             for index, title in enumerate(self._titles):
-                text = f"{title} ⚠{counts[index]}" if counts[index] else title
+                shown = self._tab_titles.get(title, title)
+                text = f"{shown} ⚠{counts[index]}" if counts[index] else shown
                 self.tabs.setTabText(index, text)
+                full = title.replace("&&", "&")
+                self.tabs.setTabToolTip(
+                    index,
+                    f"{full}: {counts[index]} field(s) need attention" if counts[index] else full,
+                )
 
     def _editor_for(self, field: str) -> str | None:
         parts = field.split(".")

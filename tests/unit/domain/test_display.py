@@ -11,6 +11,7 @@ from myeloma_desk.domain.display import (
     choice_words,
     detail_label,
     field_label,
+    field_labels,
     field_unit,
     inline_words,
     line_words,
@@ -61,6 +62,24 @@ def test_nested_fields_read_as_their_record_then_their_words() -> None:
     assert part_label("vte_risk_factors.doxorubicin") == "doxorubicin"
     assert part_label("mrd.status") == "MRD status"
     assert part_label("amyloidosis.biopsy_proven") == "amyloid on biopsy (Congo red)"
+
+
+def test_a_list_of_fields_groups_a_record_once() -> None:
+    names = [
+        "vte_risk_factors.immunomodulatory_drug",
+        "bmi",
+        "vte_risk_factors.pelvic_hip_femur_fracture",
+        "therapy_lines",
+        "mrd.status",  # a field with a label of its own stays on its own
+        "bmi",  # each once
+    ]
+    assert field_labels(names) == [
+        "VTE risk factors (immunomodulatory drug, pelvic/hip/femur fracture)",
+        "BMI",
+        "Lines of therapy",
+        "MRD status",
+    ]
+    assert field_labels([]) == []
 
 
 def test_identifier_words_keep_acronyms() -> None:

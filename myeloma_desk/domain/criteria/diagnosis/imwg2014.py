@@ -24,6 +24,19 @@ from myeloma_desk.domain.logic import Tri
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.domain.units import fmt, ge, lt
 
+# Criterion texts built once from the constants they name (issue 18: not formatted on every
+# call).
+FLC_NORMAL_TEXT = f"FLC ratio (κ/λ) normal, {fmt(FLC_RATIO_LOW)}–{fmt(FLC_RATIO_HIGH)}"
+BMPC_SMM_TEXT = f"clonal BMPC {fmt(BMPC_MYELOMA)}–{fmt(BMPC_SLIM)}%"
+SERUM_SMM_TEXT = f"serum M-protein (IgG or IgA) ≥ {fmt(SMM_SERUM_M)} g/dL"
+URINE_SMM_TEXT = f"urine M-protein ≥ {fmt(SMM_URINE_M)} mg/24 h"
+BMPC_MGUS_TEXT = f"clonal BMPC < {fmt(BMPC_MYELOMA)}%"
+SERUM_MGUS_TEXT = f"serum M-protein < {fmt(SMM_SERUM_M)} g/dL"
+FLC_ABNORMAL_TEXT = f"abnormal FLC ratio (κ/λ < {fmt(FLC_RATIO_LOW)} or > {fmt(FLC_RATIO_HIGH)})"
+URINE_MGUS_TEXT = f"urine M-protein < {fmt(SMM_URINE_M)} mg/24 h"
+IGM_SERUM_TEXT = f"IgM M-protein < {fmt(SMM_SERUM_M)} g/dL"
+IGM_MARROW_TEXT = f"lymphoplasmacytic marrow infiltration < {fmt(BMPC_MYELOMA)}% (clonal BMPC used)"
+
 
 def no_neoplasm(w: Walk) -> RuleResult | None:
     """No M-protein, normal FLC ratio and no clonal marrow plasma cells."""
@@ -46,7 +59,7 @@ def no_neoplasm(w: Walk) -> RuleResult | None:
         return None
     w.c("serum M-protein absent", True, s.shown("serum_m_protein"))
     w.c(
-        f"FLC ratio (κ/λ) normal, {fmt(FLC_RATIO_LOW)}–{fmt(FLC_RATIO_HIGH)}",
+        FLC_NORMAL_TEXT,
         True,
         f"κ/λ {fmt_ratio(f.kappa_lambda or 0.0)}",
     )
@@ -72,7 +85,7 @@ def precursor(w: Walk) -> RuleResult:
         return igm(w, serum, bmpc)
     # Smoldering myeloma: serum M (IgG/IgA) ≥ 3 g/dL or urine ≥ 500 mg/24 h, and/or BMPC 10–60%
     bmpc_smm = w.c(
-        f"clonal BMPC {fmt(BMPC_MYELOMA)}–{fmt(BMPC_SLIM)}%",
+        BMPC_SMM_TEXT,
         ge(bmpc, BMPC_MYELOMA),
         w.bmpc_shown(),
     )
@@ -83,7 +96,7 @@ def precursor(w: Walk) -> RuleResult:
         serum_smm = ge(serum, SMM_SERUM_M)
         if serum_smm and heavy is None:
             w.c(
-                f"serum M-protein (IgG or IgA) ≥ {fmt(SMM_SERUM_M)} g/dL",
+                SERUM_SMM_TEXT,
                 None,
                 f"{s.shown('serum_m_protein')}; heavy chain not recorded",
             )
@@ -93,7 +106,7 @@ def precursor(w: Walk) -> RuleResult:
                 "IgM ≥ 3 g/dL falls outside these criteria (Waldenström macroglobulinemia).",
             )
         w.c(
-            f"serum M-protein (IgG or IgA) ≥ {fmt(SMM_SERUM_M)} g/dL",
+            SERUM_SMM_TEXT,
             serum_smm,
             f"{s.shown('serum_m_protein')} ({heavy or 'heavy chain not recorded'})",
         )
@@ -106,14 +119,14 @@ def precursor(w: Walk) -> RuleResult:
     urine_smm: Tri = None
     if urine is not None:
         urine_smm = w.c(
-            f"urine M-protein ≥ {fmt(SMM_URINE_M)} mg/24 h",
+            URINE_SMM_TEXT,
             ge(urine, SMM_URINE_M),
             s.shown("urine_m_protein_24h"),
         )
         if urine_smm:
             return w.done("smoldering_multiple_myeloma")
     # MGUS (clonal BMPC < 10%)
-    w.c(f"clonal BMPC < {fmt(BMPC_MYELOMA)}%", True, w.bmpc_shown())
+    w.c(BMPC_MGUS_TEXT, True, w.bmpc_shown())
     if heavy == "none":
         return light_chain_mgus(w, urine)
     if serum is None:
@@ -128,7 +141,7 @@ def precursor(w: Walk) -> RuleResult:
                 "urine M-protein not recorded: smoldering myeloma by the urine criterion "
                 "(≥ 500 mg/24 h) not excluded"
             )
-        w.c(f"serum M-protein < {fmt(SMM_SERUM_M)} g/dL", True, s.shown("serum_m_protein"))
+        w.c(SERUM_MGUS_TEXT, True, s.shown("serum_m_protein"))
         return w.done("non_igm_mgus")
     # No serum M-protein spike.
     if heavy is None:
@@ -177,7 +190,7 @@ def light_chain_mgus(w: Walk, urine: float | None) -> RuleResult:
         return w.undecided(["light_chain_mgus", "no_plasma_cell_neoplasm"])
     abnormal = flc_ratio_abnormal(f)
     w.c(
-        f"abnormal FLC ratio (κ/λ < {fmt(FLC_RATIO_LOW)} or > {fmt(FLC_RATIO_HIGH)})",
+        FLC_ABNORMAL_TEXT,
         abnormal,
         f"κ/λ {fmt_ratio(f.kappa_lambda) if f.kappa_lambda is not None else 'undefined'}",
     )
@@ -190,7 +203,7 @@ def light_chain_mgus(w: Walk, urine: float | None) -> RuleResult:
     if urine is None:
         w.e.need("urine_m_protein_24h")
         return w.undecided(["light_chain_mgus", "smoldering_multiple_myeloma"])
-    w.c(f"urine M-protein < {fmt(SMM_URINE_M)} mg/24 h", True, s.shown("urine_m_protein_24h"))
+    w.c(URINE_MGUS_TEXT, True, s.shown("urine_m_protein_24h"))
     kl = f.kappa_lambda
     involved = "kappa" if kl is not None and ratio_gt(kl, FLC_RATIO_HIGH) else "lambda"
     w.e.assume(
@@ -206,12 +219,12 @@ def igm(w: Walk, serum: float | None, bmpc: float) -> RuleResult:
         w.e.need("serum_m_protein")
         return w.undecided(["igm_mgus"])
     serum_ok = w.c(
-        f"IgM M-protein < {fmt(SMM_SERUM_M)} g/dL",
+        IGM_SERUM_TEXT,
         lt(serum, SMM_SERUM_M),
         s.shown("serum_m_protein"),
     )
     marrow_ok = w.c(
-        f"lymphoplasmacytic marrow infiltration < {fmt(BMPC_MYELOMA)}% (clonal BMPC used)",
+        IGM_MARROW_TEXT,
         lt(bmpc, BMPC_MYELOMA),
         w.bmpc_shown(),
     )

@@ -22,7 +22,7 @@ def active_myeloma(w: Walk) -> RuleResult:
         w.e.assume("circulating plasma cells not recorded: plasma cell leukemia not assessed")
         return w.done("active_multiple_myeloma", **detail)
     pcl = w.c(
-        f"circulating plasma cells ≥ {fmt(PCL_CIRCULATING)}% (plasma cell leukemia, IMWG 2021)",
+        PCL_TEXT,
         ge(cpc, PCL_CIRCULATING),
         s.shown("circulating_plasma_cells_percent"),
     )
@@ -36,3 +36,8 @@ def active_myeloma(w: Walk) -> RuleResult:
             "the diagnosis of plasma cell leukemia."
         )
     return w.done("active_multiple_myeloma", **detail)
+
+
+# Criterion texts built once from the constants they name (issue 18: not formatted on every
+# call).
+PCL_TEXT = f"circulating plasma cells ≥ {fmt(PCL_CIRCULATING)}% (plasma cell leukemia, IMWG 2021)"

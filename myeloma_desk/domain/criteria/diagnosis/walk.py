@@ -22,6 +22,10 @@ from myeloma_desk.domain.results import Explanation, RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt, ge
 
+# Criterion texts built once from the constants they name (issue 18: not formatted on every
+# call).
+CLONAL_BASIS_TEXT = f"clonal BMPC ≥ {fmt(BMPC_MYELOMA)}% or biopsy-proven plasmacytoma"
+
 
 def run(w: Walk) -> RuleResult:
     """Walk the order of precedence (module docstring) over the facts gathered in ``w``."""
@@ -31,7 +35,7 @@ def run(w: Walk) -> RuleResult:
     has_plasmacytoma = site in ("bone", "extramedullary")
     bmpc_10: Tri = None if w.bmpc is None else ge(w.bmpc, BMPC_MYELOMA)
     clonal_basis = w.c(
-        f"clonal BMPC ≥ {fmt(BMPC_MYELOMA)}% or biopsy-proven plasmacytoma",
+        CLONAL_BASIS_TEXT,
         True if (bmpc_10 or has_plasmacytoma) else none_if(bmpc_10, site),
         f"BMPC {w.bmpc_shown()}; plasmacytoma {site or 'not recorded'}",
     )

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.domain.display import words
 from myeloma_desk.domain.vocabulary import DIAGNOSES as ALL_DIAGNOSES
+from myeloma_desk.domain.vocabulary import diagnosis_label
 from myeloma_desk.store import Store, StoreError
 from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.models import Patient, PatientFields
@@ -72,7 +72,7 @@ class PatientEditor(QWidget):
         self.sex = QComboBox()
         self.sex.addItems(["— not recorded —", "Female", "Male"])
         self.diagnosis = QComboBox()
-        self.diagnosis.addItems(["— not recorded —", *(words(d) for d in DIAGNOSES)])
+        self.diagnosis.addItems(["— not recorded —", *(diagnosis_label(d) for d in DIAGNOSES)])
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.messages: dict[str, QLabel] = {}

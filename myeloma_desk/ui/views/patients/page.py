@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.domain.display import words
 from myeloma_desk.domain.snapshot import SnapshotError, parse_snapshot
+from myeloma_desk.domain.vocabulary import diagnosis_label
 from myeloma_desk.store import StoreError
 from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.server import ServerUnavailableError
@@ -427,10 +428,10 @@ class PatientPage(QWidget):
         if assessed is not None and assessed[0] != current:
             diagnosis, day = assessed
             self.offered_diagnosis = diagnosis
-            now = words(current) if current else "not recorded"
+            now = diagnosis_label(current) if current else "not recorded"
             self.diagnosis_text.setText(
                 f"The assessment of the visit of {day.isoformat()} gives "
-                f"<b>{html.escape(words(diagnosis))}</b>; the working diagnosis is "
+                f"<b>{html.escape(diagnosis_label(diagnosis))}</b>; the working diagnosis is "
                 f"{html.escape(now)}. Confirm it if it is your diagnosis."
             )
         self.diagnosis_offer.setVisible(self.offered_diagnosis is not None)
@@ -451,7 +452,7 @@ class PatientPage(QWidget):
             self.status.setText(str(error))
             return False
         self.refresh()
-        self.status.setText(f"Working diagnosis set to {words(diagnosis)}.")
+        self.status.setText(f"Working diagnosis set to {diagnosis_label(diagnosis)}.")
         self.archived_changed.emit(record.patient_id)  # the list row shows the diagnosis
         return True
 
