@@ -203,6 +203,18 @@ _IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _INLINE_IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 # A nested field's path ("vte_risk_factors.history_of_vte", "history.0.albumin").
 _PATH = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+# A field of one list entry as the engine names it among missing inputs ("therapy_lines[2].drugs").
+_ENTRY = re.compile(r"([a-z0-9_]+)\[(\d+)\]\.([a-z0-9_.]+)")
+
+
+def entry_prefix(name: str, index: int) -> str:
+    """The words before a field of a list entry: "Baseline: " (the first earlier result),
+    "Earlier (2): ", "Line 3: " (IMWG line numbers count from 1)."""
+    if name == "history":
+        return "Baseline: " if index == 0 else f"Earlier ({index}): "
+    if name == "therapy_lines":
+        return f"Line {index + 1}: "
+    return ""
 
 
 def words(value: str) -> str:
@@ -228,7 +240,13 @@ def field_label(name: str, with_unit: bool = False) -> str:
     """The one label of a snapshot field by its path ("Serum M-protein", "Age", "VTE risk
     factors: Asian or Pacific Islander"); the index of a list entry is passed over ("history.0.
     albumin" is "Albumin"; the "Baseline: " prefix is the caller's). ``with_unit`` adds the
-    unit of a plain number in parentheses ("Age (years)"), where no value stands beside it."""
+    unit of a plain number in parentheses ("Age (years)"), where no value stands beside it.
+    A list entry's field as the engine names it among missing inputs reads with its entry:
+    "therapy_lines[2].drugs" is "Line 3: Drugs"."""
+    entry = _ENTRY.fullmatch(name)
+    if entry is not None:
+        head, index, rest = entry.groups()
+        return entry_prefix(head, int(index)) + field_label(f"{head}.{rest}", with_unit)
     parts = [p for p in name.split(".") if not p.isdigit()] if _PATH.fullmatch(name) else [name]
     leaf = parts[-1]
     spec = MEASURED_FIELDS.get(leaf)
