@@ -149,3 +149,9 @@ def test_the_timeline_names_a_diagnosis_by_its_one_name() -> None:
         RuleResult(rule="response_imwg", title="Response", status="determined", result="VGPR"),
     ]
     assert summary_of(results) == "Diagnosis Non-IgM MGUS; ISS II; Response VGPR"
+
+
+def test_a_line_field_the_engine_names_reads_as_the_form_labels_it() -> None:
+    # The engine names a line's field "therapy_lines[1].drugs" among missing inputs; the form
+    # edits it at "therapy_lines.1.drugs": both read "Line 2: Drugs".
+    assert _report_labels(["therapy_lines[1].drugs"]) == [field_def("therapy_lines.1.drugs").label]
