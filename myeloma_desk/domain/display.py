@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.units import Dim, fmt, from_canonical, unit_label
 from myeloma_desk.domain.vocabulary import (
     COURSE_RESULT_LABELS,
     COURSE_VALUE_LABELS,
     DIAGNOSIS_LABELS,
     RESPONSE_LABELS,
 )
+
+if TYPE_CHECKING:
+    from myeloma_desk.domain.snapshot import Quantity, _Measured
 
 # Acronyms and initialisms as a clinician writes them: an identifier's words ("history_of_vte",
 # "anti_cd38_antibody") keep them ("history of VTE", "anti CD38 antibody") on every screen, in
@@ -479,3 +484,24 @@ def course_result_text(rule: str, value: object) -> str | None:
     if isinstance(value, str) and value in ABBREVIATIONS:
         return None
     return result_label(value, rule)
+
+
+def value_in(canonical: float | None, dim: Dim, unit: str, entered: Quantity | None = None) -> str:
+    """A criterion's value in the unit of the threshold it is compared with, the entered value
+    after it when that was in another unit: "1.9 g/dL (19 g/L as entered)" beside "≥ 1 g/dL"
+    (issue 14 item 9). ``canonical`` is the value in the canonical unit of ``dim`` (converted
+    exactly, domain/units.py); "not recorded" when None."""
+    if canonical is None:
+        return "not recorded"
+    if entered is not None and unit_label(entered.unit) == unit_label(unit):
+        return fmt(entered.value, entered.unit)
+    text = fmt(from_canonical(canonical, unit, dim), unit)
+    if entered is not None:
+        text += f" ({fmt(entered.value, entered.unit)} as entered)"
+    return text
+
+
+def shown_in(entry: _Measured, name: str, unit: str) -> str:
+    """Measured field ``name`` of a snapshot or history entry in ``unit`` (the threshold's),
+    with the entered value after it when it was entered in another unit (:func:`value_in`)."""
+    return value_in(entry.get(name), MEASURED_FIELDS[name].dim, unit, getattr(entry, name))
