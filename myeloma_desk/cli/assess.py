@@ -136,36 +136,61 @@ DETAIL_KEYS = (
 
 
 def _value(value: Any) -> str:
+    """A value in the display vocabulary's words: identifiers inside it as words
+    ("active_multiple_myeloma" → "active multiple myeloma"), stages and units as written."""
+    from myeloma_desk.domain.display import inline_words, mid_sentence, words
+
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "none"
+        return ", ".join(_value(v) for v in value) if value else "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{_value(str(k))}: {_value(v)}" for k, v in value.items())
+    if isinstance(value, str):
+        return inline_words(mid_sentence(words(value)))
     return str(value)
+
+
+def _result(result: RuleResult) -> str:
+    """The result by its name ("Active multiple myeloma", "Triple-class refractory"); a
+    response or a stage as written ("VGPR", "II"); numbers as the engine gives them."""
+    from myeloma_desk.domain.display import ABBREVIATIONS, course_result_text, result_label
+
+    value = result.result
+    if value is None:
+        return "—"
+    shown = course_result_text(result.rule, value)  # the one display vocabulary
+    if shown is not None:
+        return shown
+    if isinstance(value, str) and value not in ABBREVIATIONS:
+        return result_label(value, result.rule)
+    return _value(value)
 
 
 def format_result(result: RuleResult) -> list[str]:
     """The readable block for one rule."""
     from myeloma_desk.domain.display import (  # imported when printing
-        course_result_text,
+        detail_label,
+        field_label,
         mid_sentence,
         status_label,
     )
 
-    words = course_result_text(result.rule, result.result)  # the one display vocabulary
-    shown = words or (_value(result.result) if result.result is not None else "—")
     lines = [
         f"{result.title} [{result.rule}]",
         f"  status: {mid_sentence(status_label(result.status))}",
-        f"  result: {shown}",
+        f"  result: {_result(result)}",
     ]
     for key in DETAIL_KEYS:
         if key in result.detail and result.detail[key] is not None:
-            lines.append(f"  {key.replace('_', ' ')}: {_value(result.detail[key])}")
+            lines.append(f"  {mid_sentence(detail_label(key))}: {_value(result.detail[key])}")
     if result.criteria:
         lines.append("  criteria:")
         for c in result.criteria:
             value = f": {c.value}" if c.value else ""
             lines.append(f"    [{MARK[c.met]}] {c.name}{value}")
     if result.missing:
-        lines.append(f"  missing: {', '.join(result.missing)}")
+        # each by its label, with the snapshot key to add it under in the JSON input
+        named = (f"{field_label(name)} ({name})" for name in result.missing)
+        lines.append(f"  missing: {', '.join(named)}")
     for assumption in result.detail.get("assumptions", []):
         lines.append(f"  assumption: {assumption}")
     if result.sources:

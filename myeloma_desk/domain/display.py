@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from myeloma_desk.domain.drugs import DrugClass, class_label
 from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.units import Dim, fmt, from_canonical, unit_label
 from myeloma_desk.domain.vocabulary import (
     COURSE_RESULT_LABELS,
     COURSE_VALUE_LABELS,
     DIAGNOSIS_LABELS,
     RESPONSE_LABELS,
 )
+
+if TYPE_CHECKING:
+    from myeloma_desk.domain.snapshot import Quantity, _Measured
 
 # Acronyms and initialisms as a clinician writes them: an identifier's words ("history_of_vte",
 # "anti_cd38_antibody") keep them ("history of VTE", "anti CD38 antibody") on every screen, in
@@ -196,8 +202,21 @@ SETTING_LABELS: dict[str, str] = {
 _IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 # An identifier inside running text ("see myeloma_defining_events", "bmi_25").
 _INLINE_IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+_DRUG_CLASSES = frozenset(c.value for c in DrugClass)
 # A nested field's path ("vte_risk_factors.history_of_vte", "history.0.albumin").
 _PATH = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+# A field of one list entry as the engine names it among missing inputs ("therapy_lines[2].drugs").
+_ENTRY = re.compile(r"([a-z0-9_]+)\[(\d+)\]\.([a-z0-9_.]+)")
+
+
+def entry_prefix(name: str, index: int) -> str:
+    """The words before a field of a list entry: "Baseline: " (the first earlier result),
+    "Earlier (2): ", "Line 3: " (IMWG line numbers count from 1)."""
+    if name == "history":
+        return "Baseline: " if index == 0 else f"Earlier ({index}): "
+    if name == "therapy_lines":
+        return f"Line {index + 1}: "
+    return ""
 
 
 def words(value: str) -> str:
@@ -223,7 +242,13 @@ def field_label(name: str, with_unit: bool = False) -> str:
     """The one label of a snapshot field by its path ("Serum M-protein", "Age", "VTE risk
     factors: Asian or Pacific Islander"); the index of a list entry is passed over ("history.0.
     albumin" is "Albumin"; the "Baseline: " prefix is the caller's). ``with_unit`` adds the
-    unit of a plain number in parentheses ("Age (years)"), where no value stands beside it."""
+    unit of a plain number in parentheses ("Age (years)"), where no value stands beside it.
+    A list entry's field as the engine names it among missing inputs reads with its entry:
+    "therapy_lines[2].drugs" is "Line 3: Drugs"."""
+    entry = _ENTRY.fullmatch(name)
+    if entry is not None:
+        head, index, rest = entry.groups()
+        return entry_prefix(head, int(index)) + field_label(f"{head}.{rest}", with_unit)
     parts = [p for p in name.split(".") if not p.isdigit()] if _PATH.fullmatch(name) else [name]
     leaf = parts[-1]
     spec = MEASURED_FIELDS.get(leaf)
@@ -299,8 +324,8 @@ def detail_label(key: str) -> str:
 def inline_words(text: str) -> str:
     """Engine free text for a reader: an identifier inside it becomes its words ("see
     myeloma_defining_events" → "see myeloma-defining events (IMWG 2014)"; a myeloma-defining
-    event by its criterion's name, a rule by its title, a field by its label, a diagnosis by
-    its name); the rest is unchanged."""
+    event by its criterion's name, a rule by its title, a field by its label, a diagnosis or a
+    drug class by its name); the rest is unchanged."""
     return _INLINE_IDENTIFIER.sub(lambda match: _token_words(match.group()), text)
 
 
@@ -316,6 +341,8 @@ def _token_words(token: str) -> str:
         return titles[token]
     if token in DIAGNOSIS_LABELS:
         return mid_sentence(DIAGNOSIS_LABELS[token])
+    if token in _DRUG_CLASSES:
+        return mid_sentence(class_label(DrugClass(token)))
     if token in MEASURED_FIELDS or token in OTHER_FIELD_LABELS:
         return mid_sentence(field_label(token))
     return mid_sentence(words(token))
@@ -461,3 +488,24 @@ def course_result_text(rule: str, value: object) -> str | None:
     if isinstance(value, str) and value in ABBREVIATIONS:
         return None
     return result_label(value, rule)
+
+
+def value_in(canonical: float | None, dim: Dim, unit: str, entered: Quantity | None = None) -> str:
+    """A criterion's value in the unit of the threshold it is compared with, the entered value
+    after it when that was in another unit: "1.9 g/dL (19 g/L as entered)" beside "≥ 1 g/dL"
+    (issue 14 item 9). ``canonical`` is the value in the canonical unit of ``dim`` (converted
+    exactly, domain/units.py); "not recorded" when None."""
+    if canonical is None:
+        return "not recorded"
+    if entered is not None and unit_label(entered.unit) == unit_label(unit):
+        return fmt(entered.value, entered.unit)
+    text = fmt(from_canonical(canonical, unit, dim), unit)
+    if entered is not None:
+        text += f" ({fmt(entered.value, entered.unit)} as entered)"
+    return text
+
+
+def shown_in(entry: _Measured, name: str, unit: str) -> str:
+    """Measured field ``name`` of a snapshot or history entry in ``unit`` (the threshold's),
+    with the entered value after it when it was entered in another unit (:func:`value_in`)."""
+    return value_in(entry.get(name), MEASURED_FIELDS[name].dim, unit, getattr(entry, name))

@@ -60,7 +60,7 @@ def test_assess_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["assess", str(MM), "--format", "text"]) == 0
     out = capsys.readouterr().out
     assert "Diagnosis (IMWG 2014" in out
-    assert "result: active_multiple_myeloma" in out
+    assert "result: Active multiple myeloma" in out
     assert "[met] ≥ 1 myeloma-defining event" in out
     assert "anemia (8.7 g/dL (< 10 g/dL))" in out
     assert "sources: Rajkumar 2014 Lancet Oncol" in out
@@ -75,7 +75,9 @@ def test_assess_text_shows_missing_and_assumptions(
     assert main(["assess", str(path), "--format", "text"]) == 0
     out = capsys.readouterr().out
     assert "status: cannot be determined" in out
-    assert "missing: albumin" in out
+    assert "missing: Albumin (albumin)" in out
+    # detail in words: no identifier of the engine's own ("zoster_prophylaxis") in the text
+    assert "not assessed: zoster prophylaxis: therapy lines;" in out
     assert "assumption: " in out
 
 

@@ -129,3 +129,19 @@ def test_groups_stay_in_sight_with_messages_on_their_tabs(window: MainWindow, qt
     assert len(warned) >= 3, [tabs.tabText(i) for i in range(tabs.count())]
     _tabs_in_sight(tabs)
     assert "need attention" in tabs.tabToolTip(warned[0])
+
+
+def test_a_list_narrower_than_its_titles_scrolls_instead_of_cutting(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = _patients(window, qtbot)
+    window.resize(640, 800)  # narrower than every title together: nothing may be hidden
+    QApplication.processEvents()
+    view.columns.fit()
+    QApplication.processEvents()
+    header = view.table.horizontalHeader()
+    assert header.length() > view.table.viewport().width()  # the titles need more room
+    assert view.table.horizontalScrollBar().maximum() > 0  # so the table scrolls to them
+    for column in range(view.model.columnCount()):
+        title = str(view.model.headerData(column, header.orientation()))
+        assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(column)

@@ -28,11 +28,12 @@ from myeloma_desk.domain.criteria._course import (
     percent_reduction,
 )
 from myeloma_desk.domain.criteria._course import ratio_normal as _ratio_normal
+from myeloma_desk.domain.display import shown_in, value_in
 from myeloma_desk.domain.drugs import DrugClass
 from myeloma_desk.domain.engine import ExplainedFunction, RuleFunction, rule
 from myeloma_desk.domain.results import Explanation, RuleResult, Source, source
 from myeloma_desk.domain.snapshot import HistoryEntry, Snapshot, _Measured
-from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
+from myeloma_desk.domain.units import Dim, fmt, ge, gt, lt, sub, unit_label
 
 DISPENZIERI_2004 = source(
     "Dispenzieri 2004 J Clin Oncol",
@@ -233,11 +234,14 @@ def _marker(
     label: str,
     above: Callable[[float, float], bool],
     limit: float,
+    unit: str,
 ) -> bool | None:
-    """One staging marker: met when ``above(value, limit)``; unknown (and needed) if absent."""
+    """One staging marker: met when ``above(value, limit)``; unknown (and needed) if absent.
+    The value is shown in ``unit``, the threshold's, the entered value after it when it was
+    entered in another unit."""
     value = s.get(field)
     met = None if value is None else above(value, limit)
-    e.criterion(label, met, s.shown(field))
+    e.criterion(label, met, shown_in(s, field, unit))
     if value is None:
         e.need(field)
     return met
@@ -248,14 +252,17 @@ def _troponin_t(e: Explanation, s: Snapshot, conventional: float, high: float) -
     if s.troponin_t_assay == "high_sensitivity":
         e.sources.append(MUCHTAR_2019.label)
         label = f"high-sensitivity troponin T ≥ {fmt(high * 1000, 'ng/L')} (Muchtar 2019)"
-        return _marker(e, s, "troponin_t", label, ge, high)
+        return _marker(e, s, "troponin_t", label, ge, high, "ng/L")
     if s.troponin_t_assay is None and s.troponin_t is not None:
         e.assume(
             "troponin T assay not recorded: read as a conventional assay; for a high-sensitivity "
             f"assay the published threshold is {fmt(high * 1000, 'ng/L')} (Muchtar 2019)"
         )
     label = f"troponin T ≥ {fmt(conventional, 'ng/mL')} ({fmt(conventional, 'µg/L')})"
-    return _marker(e, s, "troponin_t", label, ge, conventional)
+    # The threshold is printed in both units: a value entered in either is shown as entered.
+    entered = s.troponin_t.unit if s.troponin_t is not None else "ng/mL"
+    unit = entered if unit_label(entered) in ("ng/mL", "µg/L") else "ng/mL"
+    return _marker(e, s, "troponin_t", label, ge, conventional, unit)
 
 
 def _count_stage(known: list[bool | None], stages: tuple[str, ...]) -> tuple[str | None, list[str]]:
@@ -270,21 +277,22 @@ def _split_stage(
     e: Explanation,
     s: Snapshot,
     markers: list[bool | None],
-    split: tuple[str, str, float],
+    split: tuple[str, str, float, str],
     names: tuple[str, str],
 ) -> RuleResult:
     """Stage I, II or III by the number of ``markers`` met, stage III split in two by
-    ``split`` (field, criterion label, limit): ``names[1]`` above the limit, ``names[0]`` not."""
+    ``split`` (field, criterion label, limit, its unit): ``names[1]`` above the limit,
+    ``names[0]`` not."""
     stage, possible = _count_stage(markers, STAGES_0_2)
     if stage is None:
         return e.cannot_determine(possible=possible)
     if stage != "III":
         return e.determined(stage)
-    field, label, limit = split
+    field, label, limit, unit = split
     value = s.get(field)
     assert value is not None  # a met marker was recorded
     above = gt(value, limit)
-    e.criterion(label, above, s.shown(field))
+    e.criterion(label, above, shown_in(s, field, unit))
     return e.determined(names[1] if above else names[0])
 
 
@@ -296,12 +304,12 @@ def _split_stage(
 def al_stage_mayo_2004_european(s: Snapshot, e: Explanation) -> RuleResult:
     """I/II/III by cTnT ≥ 0.035 µg/L and NT-proBNP ≥ 332 ng/L; III split at NT-proBNP > 8,500."""
     tnt_met = _troponin_t(e, s, MAYO2004_TNT, HS_MAYO2004_TNT)
-    ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 332 ng/L", ge, MAYO2004_NTPROBNP)
+    ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 332 ng/L", ge, MAYO2004_NTPROBNP, "ng/L")
     return _split_stage(
         e,
         s,
         [tnt_met, ntp_met],
-        ("nt_probnp", "NT-proBNP > 8,500 ng/L (stage IIIb)", EUROPEAN_IIIB_NTPROBNP),
+        ("nt_probnp", "NT-proBNP > 8,500 ng/L (stage IIIb)", EUROPEAN_IIIB_NTPROBNP, "ng/L"),
         ("IIIa", "IIIb"),
     )
 
@@ -312,12 +320,12 @@ def al_stage_mayo_2012(s: Snapshot, e: Explanation) -> RuleResult:
     chain = _involved_chain(e, s)
     diff = dflc(s, chain)
     tnt_met = _troponin_t(e, s, MAYO2012_TNT, HS_MAYO2012_TNT)
-    ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 1,800 pg/mL", ge, MAYO2012_NTPROBNP)
+    ntp_met = _marker(e, s, "nt_probnp", "NT-proBNP ≥ 1,800 pg/mL", ge, MAYO2012_NTPROBNP, "pg/mL")
     dflc_met = None if diff is None else ge(diff, MAYO2012_DFLC)
     e.criterion(
         "dFLC (involved − uninvolved) ≥ 18 mg/dL",
         dflc_met,
-        "not known" if diff is None else fmt(diff, "mg/L"),
+        "not known" if diff is None else value_in(diff, Dim.FREE_LIGHT_CHAIN, "mg/dL"),
     )
     if diff is None:
         e.need("free_kappa", "free_lambda")
@@ -336,13 +344,13 @@ def al_stage_mayo_2012(s: Snapshot, e: Explanation) -> RuleResult:
 )
 def al_stage_boston_university(s: Snapshot, e: Explanation) -> RuleResult:
     """I/II/III by BNP > 81 pg/mL and troponin I > 0.1 ng/mL; IIIb when both and BNP > 700."""
-    bnp_met = _marker(e, s, "bnp", "BNP > 81 pg/mL", gt, BU_BNP)
-    tni_met = _marker(e, s, "troponin_i", "troponin I > 0.1 ng/mL", gt, BU_TNI)
+    bnp_met = _marker(e, s, "bnp", "BNP > 81 pg/mL", gt, BU_BNP, "pg/mL")
+    tni_met = _marker(e, s, "troponin_i", "troponin I > 0.1 ng/mL", gt, BU_TNI, "ng/mL")
     return _split_stage(
         e,
         s,
         [bnp_met, tni_met],
-        ("bnp", "BNP > 700 pg/mL (stage IIIb)", BU_IIIB_BNP),
+        ("bnp", "BNP > 700 pg/mL (stage IIIb)", BU_IIIB_BNP, "pg/mL"),
         ("III", "IIIb"),
     )
 
@@ -368,7 +376,7 @@ def al_renal_stage(s: Snapshot, e: Explanation) -> RuleResult:
     egfr_met = None if egfr is None else lt(egfr, RENAL_EGFR)
     prot_met = None if proteinuria is None else gt(proteinuria, RENAL_PROTEINURIA)
     e.criterion("eGFR < 50 mL/min/1.73 m²", egfr_met, egfr_shown)
-    e.criterion("proteinuria > 5 g/24 h", prot_met, s.shown("proteinuria_24h"))
+    e.criterion("proteinuria > 5 g/24 h", prot_met, shown_in(s, "proteinuria_24h", "g/24h"))
     if egfr is None:
         e.need("egfr")
     if proteinuria is None:
@@ -420,7 +428,11 @@ def al_hematologic_response(s: Snapshot, e: Explanation) -> RuleResult:
         return _low_dflc(e, s, before, now, cr)
     e.detail["criteria_used"] = "Palladini 2012 (baseline dFLC ≥ 50 mg/L)"
     vgpr = None if now is None else lt(now, HEME_VGPR_DFLC)
-    e.criterion("dFLC < 4 mg/dL", vgpr, "not known" if now is None else fmt(now, "mg/L"))
+    e.criterion(
+        "dFLC < 4 mg/dL",
+        vgpr,
+        "not known" if now is None else value_in(now, Dim.FREE_LIGHT_CHAIN, "mg/dL"),
+    )
     reduction = (
         percent_reduction(before, now)
         if before is not None and now is not None and before > 0

@@ -36,6 +36,7 @@ from myeloma_desk.domain.criteria._course import (
     ratio_normal,
 )
 from myeloma_desk.domain.criteria.diagnosis.events import CALCIUM_ABSOLUTE
+from myeloma_desk.domain.display import shown_in
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.events import NO_DEATHS, PR_OR_BETTER, Assessment, line_times
 from myeloma_desk.domain.fields import MEASURED_FIELDS
@@ -521,12 +522,12 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
     e.criterion(
         f"baseline serum M-protein ≥ {fmt(MEASURABLE_SERUM)} g/dL (measurable)",
         serum_ok,
-        base.shown("serum_m_protein"),
+        shown_in(base, "serum_m_protein", "g/dL"),
     )
     e.criterion(
         f"baseline urine M-protein ≥ {fmt(MEASURABLE_URINE, 'mg/24h')} (measurable)",
         urine_ok,
-        base.shown("urine_m_protein_24h"),
+        shown_in(base, "urine_m_protein_24h", "mg/24h"),
     )
     measurable: dict[str, bool | None] = {
         "serum_m_protein": serum_ok,
@@ -556,7 +557,12 @@ def _measurable(e: Explanation, s: Snapshot, base: _Measured, chain: Any) -> lis
         )
     involved = involved_flc(base, chain)
     normal = ratio_normal(base)
-    shown_involved = "involved chain not known" if involved is None else fmt(involved, "mg/L")
+    # In the threshold's unit (≥ 10 mg/dL), the entered value after it (issue 14 item 9).
+    shown_involved = (
+        "involved chain not known"
+        if chain is None
+        else shown_in(base, "free_kappa" if chain == "kappa" else "free_lambda", "mg/dL")
+    )
     if normal is True:
         involved = involved if involved is not None else 0.0  # a normal ratio decides alone
     if involved is None or normal is None:
@@ -790,7 +796,7 @@ def _levels(
             e.criterion(
                 "urine M-protein ≥ 90% lower or < 200 mg/24 h",
                 urine_pr,
-                f"{pct(urine_red)}, {s.shown('urine_m_protein_24h')}",
+                f"{pct(urine_red)}, {shown_in(s, 'urine_m_protein_24h', 'mg/24h')}",
             )
         pr.append(urine_pr)
         mr.append(reduction("urine_m_protein_24h", MR_URINE_REDUCTION, "urine M-protein"))
@@ -814,7 +820,11 @@ def _levels(
     # VGPR
     urine_vgpr = None if urine_now is None else lt(urine_now, VGPR_URINE_BELOW)
     if verbose:
-        e.criterion("urine M-protein < 100 mg/24 h", urine_vgpr, s.shown("urine_m_protein_24h"))
+        e.criterion(
+            "urine M-protein < 100 mg/24 h",
+            urine_vgpr,
+            shown_in(s, "urine_m_protein_24h", "mg/24h"),
+        )
     vgpr: list[bool | None] = [_all(pr), urine_vgpr]
     if "serum_m_protein" in params:
         vgpr.append(reduction("serum_m_protein", VGPR_SERUM_REDUCTION, "serum M-protein"))

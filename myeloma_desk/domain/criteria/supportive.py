@@ -190,7 +190,11 @@ def _name(pid: str) -> str:
 def _needs_text(needs: tuple[str, ...]) -> str:
     """'needs lytic lesions, …' for a prompt that could not be assessed (built once per set of
     needs; the sets are the fixed ones of this module and one per recorded line)."""
-    return "needs " + ", ".join(field_label(n).lower() for n in needs)
+    # A line's field keeps the words it had when the golden corpus was recorded ("therapy
+    # lines[2].drugs"); screens and print name it by its label ("Line 3: Drugs").
+    return "needs " + ", ".join(
+        n.replace("_", " ") if "[" in n else field_label(n).lower() for n in needs
+    )
 
 
 def _spinal_radiation(s: Snapshot, e: Explanation, prompt: Prompt, unknown: Prompt) -> None:

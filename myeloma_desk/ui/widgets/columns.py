@@ -1,7 +1,8 @@
 """Table columns that fit the viewport: each column as wide as its title and the cells loaded
 so far need; when that is wider than the table, the ``wide`` text columns give up width in
 proportion (never below their title) and their cells are elided, with the whole text as
-tooltip. Nothing scrolls sideways, and the last column (a patient's status) is never cut."""
+tooltip. Nothing scrolls sideways, and the last column (a patient's status) is never cut;
+only a table narrower than all the titles together scrolls (its scroll bar then appears)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView, QToolTip
 _CELL_PAD = 14
 _TITLE_PAD = 28
 _ROWS = 200  # the cells measured: a first page of the list; later pages do not resize
+_SETTLE_MS = 150
 
 
 class FitColumns(QObject):
@@ -31,12 +33,14 @@ class FitColumns(QObject):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._viewport = table.viewport()
         self._viewport.installEventFilter(self)
         model = table.model()
-        for signal in (model.modelReset, model.rowsInserted, model.dataChanged):
-            signal.connect(lambda *_: self._timer.start())
+        for signal in (model.modelReset, model.rowsInserted):
+            signal.connect(lambda *_: self._timer.start(0))
+        # cells filled in one by one (the course columns as each patient is summarised): one
+        # fit per burst, not one per row
+        model.dataChanged.connect(lambda *_: self._timer.start(_SETTLE_MS))
         self.fit()
 
     def natural(self) -> list[int]:
@@ -88,7 +92,7 @@ class FitColumns(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._viewport:
             if event.type() == QEvent.Type.Resize:
-                self._timer.start()
+                self._timer.start(0)
             elif event.type() == QEvent.Type.ToolTip and self._elided_tip(event):
                 return True
         return super().eventFilter(watched, event)

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.domain.display import choice_words, field_label, field_unit
+from myeloma_desk.domain.display import choice_words, entry_prefix, field_label, field_unit
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.snapshot import Quantity, Snapshot, SnapshotError, parse_snapshot
 from myeloma_desk.domain.units import Dim, accepted_units
@@ -95,10 +95,7 @@ def field_def(path: str) -> FieldDef:
         last = i == len(parts) - 1
         if typing.get_origin(annotation) is list and not last and parts[i + 1].isdigit():
             annotation = typing.get_args(annotation)[0]
-            if name == "history":
-                prefix = "Baseline: " if parts[i + 1] == "0" else f"Earlier ({parts[i + 1]}): "
-            elif name == "therapy_lines":
-                prefix = f"Line {int(parts[i + 1]) + 1}: "
+            prefix = entry_prefix(name, int(parts[i + 1]))
             i += 1
             last = i == len(parts) - 1
         if last:

@@ -10,6 +10,7 @@ from myeloma_desk.domain.display import (
     SETTING_LABELS,
     choice_words,
     detail_label,
+    entry_prefix,
     field_label,
     field_labels,
     field_unit,
@@ -57,6 +58,10 @@ def test_nested_fields_read_as_their_record_then_their_words() -> None:
     assert field_label("history.0.albumin") == "Albumin"
     assert field_label("therapy_lines.1.regimen") == "Regimen"
     assert field_unit("mrd.sensitivity") == "fraction"
+    # a line's field as the engine names it among missing inputs: with its line (IMWG numbers)
+    assert field_label("therapy_lines[2].drugs") == "Line 3: Drugs"
+    assert field_label("history[0].albumin") == "Baseline: Albumin"
+    assert entry_prefix("history", 2) == "Earlier (2): "
     # inside the record's own row (the report's inputs): without the record's name
     assert part_label("vte_risk_factors.asian_pacific_islander") == "Asian or Pacific Islander"
     assert part_label("vte_risk_factors.doxorubicin") == "doxorubicin"
@@ -108,6 +113,7 @@ def test_identifiers_inside_engine_text_read_as_words() -> None:
     assert inline_words("see myeloma_defining_events") == "see Myeloma-defining events (IMWG 2014)"
     assert inline_words("BMI over bmi_25; free_kappa high") == "BMI over BMI 25; free kappa high"
     assert inline_words("a plain sentence, 3.5 g/dL") == "a plain sentence, 3.5 g/dL"
+    assert inline_words("refractory to anti_cd38_antibody") == "refractory to anti-CD38 antibody"
 
 
 def test_statuses_in_words() -> None:
