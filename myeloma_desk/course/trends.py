@@ -12,6 +12,7 @@ the IMWG lines are (maintenance inside its line). Pure: no Qt.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,17 @@ class Trends:
 
     def get(self, key: str) -> TrendSeries | None:
         return next((s for s in self.series if s.key == key), None)
+
+
+def shown_value(value: float) -> float:
+    """A trend value as a lab would print it: three significant figures, whole numbers from
+    100 on (a creatinine of 97 µmol/L plotted in mg/dL reads 1.1, not 1.097; an FLC ratio
+    of 0.0263 reads 0.0263; an LDH of 234.4 reads 234). For display only: the engine and the
+    stored values keep every digit."""
+    if value == 0 or abs(value) >= 100:
+        return float(round(value))
+    digits = 3 - 1 - math.floor(math.log10(abs(value)))
+    return round(value, digits)
 
 
 def _unit(key: str) -> str:

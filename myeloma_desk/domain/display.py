@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from myeloma_desk.domain.drugs import DrugClass, class_label
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.units import Dim, fmt, from_canonical, unit_label
 from myeloma_desk.domain.vocabulary import (
@@ -201,6 +202,7 @@ SETTING_LABELS: dict[str, str] = {
 _IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 # An identifier inside running text ("see myeloma_defining_events", "bmi_25").
 _INLINE_IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+_DRUG_CLASSES = frozenset(c.value for c in DrugClass)
 # A nested field's path ("vte_risk_factors.history_of_vte", "history.0.albumin").
 _PATH = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 # A field of one list entry as the engine names it among missing inputs ("therapy_lines[2].drugs").
@@ -322,8 +324,8 @@ def detail_label(key: str) -> str:
 def inline_words(text: str) -> str:
     """Engine free text for a reader: an identifier inside it becomes its words ("see
     myeloma_defining_events" → "see myeloma-defining events (IMWG 2014)"; a myeloma-defining
-    event by its criterion's name, a rule by its title, a field by its label, a diagnosis by
-    its name); the rest is unchanged."""
+    event by its criterion's name, a rule by its title, a field by its label, a diagnosis or a
+    drug class by its name); the rest is unchanged."""
     return _INLINE_IDENTIFIER.sub(lambda match: _token_words(match.group()), text)
 
 
@@ -339,6 +341,8 @@ def _token_words(token: str) -> str:
         return titles[token]
     if token in DIAGNOSIS_LABELS:
         return mid_sentence(DIAGNOSIS_LABELS[token])
+    if token in _DRUG_CLASSES:
+        return mid_sentence(class_label(DrugClass(token)))
     if token in MEASURED_FIELDS or token in OTHER_FIELD_LABELS:
         return mid_sentence(field_label(token))
     return mid_sentence(words(token))

@@ -23,6 +23,7 @@ from typing import Protocol
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
+from myeloma_desk.course.trends import shown_value
 from myeloma_desk.domain.units import fmt
 
 
@@ -181,7 +182,7 @@ def draw_panel(
     y_low, y_high = _y_range(values)
     ticks = _ticks(y_low, y_high)
     label_w = max(metrics.horizontalAdvance(fmt(t)) for t in ticks) + margin * 0.5
-    value_w = metrics.horizontalAdvance(fmt(round(max(values), 3))) + margin
+    value_w = metrics.horizontalAdvance(fmt(shown_value(max(values)))) + margin
     plot = QRectF(
         rect.left() + margin + label_w,
         rect.top() + margin * 0.5 + line_h * 1.4,
@@ -263,7 +264,7 @@ def draw_panel(
         draw_marker(painter, point, marker, size)
     # Value labels at the last point (the current value).
     last = series.points[-1]
-    text = fmt(round(last.value, 3))
+    text = fmt(shown_value(last.value))
     w = metrics.horizontalAdvance(text)
     x = min(points[-1].x() + size * 1.2, rect.right() - w - margin * 0.2)
     y = max(points[-1].y() - line_h, plot.top() - line_h * 0.5)

@@ -155,3 +155,15 @@ def test_a_line_field_the_engine_names_reads_as_the_form_labels_it() -> None:
     # The engine names a line's field "therapy_lines[1].drugs" among missing inputs; the form
     # edits it at "therapy_lines.1.drugs": both read "Line 2: Drugs".
     assert _report_labels(["therapy_lines[1].drugs"]) == [field_def("therapy_lines.1.drugs").label]
+
+
+def test_the_regimen_table_names_drug_classes_by_their_one_label() -> None:
+    from myeloma_desk.evidence.loader import load
+    from myeloma_desk.ui.models.evidence import regimen_model, regimen_rows
+
+    model = regimen_model()
+    model.set_records(regimen_rows(load()))
+    column = model.column_titles().index("Drug classes")
+    shown = {model.index(row, column).data() for row in range(model.rowCount())}
+    assert any("Anti-CD38 antibody" in text for text in shown)  # not "Anti CD38 antibody"
+    assert not any("_" in text for text in shown)

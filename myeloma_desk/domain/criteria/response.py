@@ -204,7 +204,8 @@ def response_imwg(s: Snapshot) -> RuleResult:
             )
         )
     detail = {**result.detail, "confirmation": confirmation}
-    return result.model_copy(update={"detail": detail, "criteria": criteria})
+    # result.model_copy(update=...), built directly (every field is set)
+    return construct_result({**result.__dict__, "detail": detail, "criteria": criteria})
 
 
 def _earlier(s: Snapshot, index: int) -> Snapshot:
@@ -212,14 +213,12 @@ def _earlier(s: Snapshot, index: int) -> Snapshot:
     entry = s.history[index]
     update: dict[str, Any] = dict(entry.__dict__)  # the entry's fields (pydantic's store)
     update["history"] = s.history[:index]
-    earlier = s.model_copy(update=update)
     # The copy's labs are the entry's: it starts with the entry's converted values (converted
     # once, shared with the nadirs), never with values derived from the full snapshot.
     for name in FOLLOWED:
         entry.get(name)
     converted = {k: v for k, v in entry._memo_dict().items() if k in MEASURED_FIELDS}
-    earlier.__pydantic_private__ = {"_memo": converted}
-    return earlier
+    return s.copy_with(update, converted)  # s.model_copy(update=update), with that memo
 
 
 def _confirmation(s: Snapshot, current: RuleResult) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 )
 
 from myeloma_desk.domain.display import SETTING_LABELS, words
-from myeloma_desk.domain.drugs import drug_class
+from myeloma_desk.domain.drugs import DrugClass, class_label, drug_class
 from myeloma_desk.evidence.kinds import result_kind
 from myeloma_desk.evidence.levels import attribution, describe
 from myeloma_desk.evidence.loader import Evidence
@@ -161,7 +161,7 @@ def regimen_model(parent: QObject | None = None) -> RecordTable[RegimenRow]:
             ("Regimen", lambda r: r.regimen.abbreviation),
             ("Components", lambda r: ", ".join(r.regimen.components)),
             ("Settings", lambda r: "; ".join(setting_text(s) for s in r.settings)),
-            ("Drug classes", lambda r: ", ".join(words(c) for c in r.classes)),
+            ("Drug classes", lambda r: ", ".join(class_label(DrugClass(c)) for c in r.classes)),
             ("Levels of evidence", lambda r: ", ".join(r.levels) or "none marked"),
             ("Renal", lambda r: "see notes" if r.regimen.renal_notes else ""),
             ("Transplant", lambda r: r.transplant),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from myeloma_desk.course.trends import shown_value
 from myeloma_desk.domain.units import fmt
 from myeloma_desk.ui.models.base import ColumnsTableModel
 
@@ -49,7 +50,7 @@ class TrendData:
         for s in self.series:
             v = self.value(s.key, day)
             if v is not None:
-                parts.append(f"{s.label}: {fmt(round(v, 3), s.unit)}".strip())
+                parts.append(f"{s.label}: {fmt(shown_value(v), s.unit)}".strip())
         if day in self.phases:
             parts.append(f"Therapy: {self.phases[day]}")
         if day in self.responses:
@@ -130,4 +131,4 @@ class FlowsheetModel(ColumnsTableModel):
         if column == 2:
             return self.data_.phases.get(day, "")
         value = self.data_.value(series[column - 3].key, day)
-        return "—" if value is None else fmt(round(value, 3))
+        return "—" if value is None else fmt(shown_value(value))

@@ -113,6 +113,7 @@ def test_identifiers_inside_engine_text_read_as_words() -> None:
     assert inline_words("see myeloma_defining_events") == "see Myeloma-defining events (IMWG 2014)"
     assert inline_words("BMI over bmi_25; free_kappa high") == "BMI over BMI 25; free kappa high"
     assert inline_words("a plain sentence, 3.5 g/dL") == "a plain sentence, 3.5 g/dL"
+    assert inline_words("refractory to anti_cd38_antibody") == "refractory to anti-CD38 antibody"
 
 
 def test_statuses_in_words() -> None:
