@@ -79,7 +79,9 @@ def dflc(entry: _Measured, chain: LightChain | None) -> float | None:
 
 
 def _dec(value: float) -> Decimal:
-    return round(Decimal(repr(float(value))), COMPARE_PLACES)
+    """The value as written, to COMPARE_PLACES decimals: round(Decimal(repr(value)), places),
+    as a quantize in the one context (no rounding exponent made per call)."""
+    return Decimal(repr(float(value))).quantize(_PLACES, context=_CONTEXT)
 
 
 _PLACES = Decimal(1).scaleb(-COMPARE_PLACES)  # round(x, COMPARE_PLACES) is x.quantize(_PLACES)
