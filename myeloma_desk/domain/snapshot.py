@@ -34,6 +34,12 @@ _UNSET: Any = object()  # marks a memo entry not yet computed (a value may be No
 # The memo key of each measured field's shown text, made once (not concatenated per call).
 _SHOWN_KEYS = {name: "shown:" + name for name in MEASURED_FIELDS}
 _DERIVED_KEYS = "derived:keys"  # the memo entry listing the intermediates computed (derived)
+# pydantic's per-instance slots, set through their descriptors (Snapshot.copy_with).
+_new_object = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class Quantity(BaseModel):
@@ -471,6 +477,19 @@ class Snapshot(_Measured):
         if self.date is not None and dates and dates[-1] > self.date:
             raise ValueError("history: an entry is dated after the current snapshot")
         return self
+
+    def copy_with(self, update: dict[str, Any], memo: dict[str, Any]) -> Snapshot:
+        """``model_copy(update=update)`` whose memo is ``memo``: the same object pydantic's copy
+        gives (its fields with ``update`` applied, every updated field counted as set, no extra
+        fields), built directly (issue 18: the response series makes one per history entry)."""
+        copied: Snapshot = _new_object(Snapshot)
+        fields = dict(self.__dict__)
+        fields.update(update)
+        _set_dict(copied, fields)
+        _set_fields_set(copied, self.__pydantic_fields_set__ | update.keys())
+        _set_extra(copied, None)  # extra fields are forbidden
+        _set_private(copied, {"_memo": memo})
+        return copied
 
     def has_fish(self, finding: Fish) -> bool | None:
         """True/False if FISH was done, None if it was not (absent means not done)."""

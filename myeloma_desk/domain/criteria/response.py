@@ -204,7 +204,8 @@ def response_imwg(s: Snapshot) -> RuleResult:
             )
         )
     detail = {**result.detail, "confirmation": confirmation}
-    return result.model_copy(update={"detail": detail, "criteria": criteria})
+    # result.model_copy(update=...), built directly (every field is set)
+    return construct_result({**result.__dict__, "detail": detail, "criteria": criteria})
 
 
 def _earlier(s: Snapshot, index: int) -> Snapshot:
@@ -212,14 +213,12 @@ def _earlier(s: Snapshot, index: int) -> Snapshot:
     entry = s.history[index]
     update: dict[str, Any] = dict(entry.__dict__)  # the entry's fields (pydantic's store)
     update["history"] = s.history[:index]
-    earlier = s.model_copy(update=update)
     # The copy's labs are the entry's: it starts with the entry's converted values (converted
     # once, shared with the nadirs), never with values derived from the full snapshot.
     for name in FOLLOWED:
         entry.get(name)
     converted = {k: v for k, v in entry._memo_dict().items() if k in MEASURED_FIELDS}
-    earlier.__pydantic_private__ = {"_memo": converted}
-    return earlier
+    return s.copy_with(update, converted)  # s.model_copy(update=update), with that memo
 
 
 def _confirmation(s: Snapshot, current: RuleResult) -> dict[str, Any]:
@@ -1213,7 +1212,11 @@ def relapse_imwg(s: Snapshot, e: Explanation) -> RuleResult:
             change = sub(before, now) if falls else sub(now, before)
             met = ge(change, limit)
             assert base is not None
-            shown = f"{fmt(before, unit)} on {base.date.isoformat()} → {fmt(now, unit)}"
+            # In the threshold's unit, each entered value after it when in another unit.
+            shown = (
+                f"{shown_in(base, field, unit)} on {base.date.isoformat()} → "
+                f"{shown_in(s, field, unit)}"
+            )
         extra = " (1.25 mmol/L)" if falls else " (177 µmol/L)"
         e.criterion(f"{label} ≥ {fmt(limit, unit)}{extra} since the start of the line", met, shown)
         indicators.append(met)

@@ -74,3 +74,27 @@ def test_shown_is_formatted_once_and_matches_the_entry() -> None:
     assert snap.shown("albumin") == "30 g/L"
     assert snap.shown("albumin") is snap.shown("albumin")
     assert snap.shown("creatinine") == "not recorded"
+
+
+def test_copy_with_is_model_copy_with_its_own_memo() -> None:
+    """Snapshot.copy_with (the response series' view of a history entry) builds what
+    model_copy(update=...) builds: equal fields, the same fields set, the same dump, no extra
+    fields; only the memo is the one given."""
+    snap = parse_snapshot(
+        {
+            **DATA,
+            "date": "2025-02-01",
+            "history": [{"date": "2025-01-01", "albumin": {"value": 35, "unit": "g/L"}}],
+        }
+    )
+    entry = snap.history[0]
+    update = {**entry.__dict__, "history": []}
+    expected = snap.model_copy(update=update)
+    made = snap.copy_with(update, {"albumin": 3.5})
+    assert made == expected
+    assert made.model_fields_set == expected.model_fields_set
+    assert made.model_dump_json() == expected.model_dump_json()
+    assert made.__pydantic_extra__ is None
+    assert made._memo_dict() == {"albumin": 3.5}
+    assert made.get("albumin") == 3.5
+    assert snap.get("albumin") == 3.0  # the original's memo is its own
