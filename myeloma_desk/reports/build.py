@@ -43,8 +43,9 @@ from myeloma_desk.domain.display import (
 )
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.lines import has_started
 from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
-from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot
+from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot, TherapyLine
 from myeloma_desk.domain.units import UNITS, fmt
 from myeloma_desk.evidence.options import OptionsReport
 from myeloma_desk.reference.pdq import PDQ_DATE  # the date of the bundled PDQ summary
@@ -694,12 +695,17 @@ def _therapy_rows(snapshot: Snapshot) -> list[TherapyRow]:
     def day(value: dt.date | None, empty: str) -> str:
         return value.isoformat() if value else empty
 
+    def planned(line: TherapyLine) -> bool:
+        # A later part of the line in progress recorded to start after the visit
+        # (domain/lines.py): not begun on the visit date, so not "ongoing".
+        return not has_started(line, snapshot.date)
+
     return [
         TherapyRow(
             regimen=line.regimen,
             drugs=", ".join(line.drugs) if line.drugs else "not recorded",
-            start=day(line.start, "not recorded"),
-            end=day(line.end, "ongoing"),
+            start=day(line.start, "not recorded") + (" (planned)" if planned(line) else ""),
+            end="not started" if planned(line) else day(line.end, "ongoing"),
             best_response=line.best_response or "not recorded",
             refractory="not recorded" if line.refractory is None else _plain(line.refractory) or "",
         )

@@ -265,3 +265,23 @@ def test_engine_and_course_count_the_same_prior_lines(demo_store: Store) -> None
             checked.append((patient.identifier, v.date))
     assert ("DEMO-0009", D("2019-12-10")) in checked  # the visit between induction and maintenance
     assert {"DEMO-0003", "DEMO-0009"} <= {identifier for identifier, _ in checked}
+
+
+def test_the_printed_lines_of_therapy_mark_the_planned_part() -> None:
+    from myeloma_desk.reports.build import assessment_report
+
+    snapshot, _ = on("2021-07-02")
+    doc = assessment_report(snapshot, visit_date=D("2021-07-02"))
+    rows = {row.regimen: row for row in doc.therapy_lines}
+    assert (rows["Lenalidomide maintenance"].start, rows["Lenalidomide maintenance"].end) == (
+        "2021-10-01 (planned)",
+        "not started",
+    )
+    assert (rows["ASCT"].start, rows["ASCT"].end) == ("2021-07-01", "2021-07-01")
+    # Once started it is shown as it stands.
+    started, _ = on("2021-10-02")
+    rows = {row.regimen: row for row in assessment_report(started).therapy_lines}
+    assert (rows["Lenalidomide maintenance"].start, rows["Lenalidomide maintenance"].end) == (
+        "2021-10-01",
+        "ongoing",
+    )
