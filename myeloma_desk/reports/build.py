@@ -978,19 +978,23 @@ def to_html(doc: ReportDoc, *, chart_width_px: int = 640, chart_height_px: int =
         )
         + "</p>"
     )
-    out.append(
-        '<p class="small">'
-        + _e(
-            f"Myeloma Desk {doc.app_version} · criteria engine {doc.engine_version} · "
-            f"evidence database {doc.evidence_version} · PDQ summary of {doc.pdq_date} · "
-            f"{doc.page_size}"
-            + (f" · printed {h.report_date.isoformat()}" if h.report_date else "")
-        )
-        + "</p>"
-    )
-    out.append(f'<p class="disclaimer">{_e(doc.disclaimer)}</p>')
-    out.append("</body></html>")
+    facts = [
+        f"Myeloma Desk {doc.app_version}",
+        f"criteria engine {doc.engine_version}",
+        f"evidence database {doc.evidence_version}",
+        f"PDQ summary of {doc.pdq_date}",
+        doc.page_size,
+    ]
+    out.append(colophon_html(facts, h.report_date, doc.disclaimer))
     return "".join(out)
+
+
+def colophon_html(facts: Sequence[str], printed: dt.date | None, disclaimer: str) -> str:
+    """What closes every report: the versions it was made with, the day it was printed, and
+    the disclaimer (the assessment and the course report)."""
+    line = " · ".join([*facts, *([f"printed {printed.isoformat()}"] if printed else [])])
+    closing = f'<p class="disclaimer">{_e(disclaimer)}</p></body></html>'
+    return f'<p class="small">{_e(line)}</p>{closing}'
 
 
 def short_citation(citation: str) -> str:

@@ -178,9 +178,15 @@ class Baselines:
 
 
 def current_line(s: Snapshot) -> TherapyLine | None:
-    """The line of therapy in progress: the last line, if it has no end date."""
-    if s.therapy_lines and s.therapy_lines[-1].end is None:
-        return s.therapy_lines[-1]
+    """The recorded therapy given now: the latest entry started by the snapshot's date (or with
+    no start date) that has not ended by then. A part planned to start later (maintenance
+    after induction) is not given yet; the IMWG line it belongs to is ``lines.current_line``."""
+    for entry in reversed(s.therapy_lines):
+        if entry.start is not None and s.date is not None and entry.start > s.date:
+            continue  # planned, not started
+        if entry.end is None or (s.date is not None and entry.end > s.date):
+            return entry
+        return None
     return None
 
 

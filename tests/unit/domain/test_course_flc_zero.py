@@ -41,3 +41,25 @@ def test_the_reference_range_boundaries() -> None:
 
 def test_one_three_valued_and() -> None:
     assert all3 is tri_all
+
+
+def _lines(date: str, *entries: dict[str, object]) -> object:
+    return parse_snapshot({"date": date, "therapy_lines": list(entries)})
+
+
+def test_the_therapy_given_now_is_dated() -> None:
+    """The entry given on the snapshot's date: started by then, not ended by then."""
+    from myeloma_desk.domain.criteria._course import current_line
+
+    vrd = {"regimen": "VRd", "drugs": ["bortezomib"], "start": "2024-01-10", "end": "2024-06-01"}
+    maint = {
+        "regimen": "lenalidomide maintenance",
+        "drugs": ["lenalidomide"],
+        "phase": "maintenance",
+        "start": "2024-09-01",
+    }
+    assert current_line(_lines("2024-05-31", vrd)).regimen == "VRd"  # ends after the date
+    assert current_line(_lines("2024-06-01", vrd)) is None  # ended that day
+    # maintenance planned, not started: not given yet
+    assert current_line(_lines("2024-08-31", vrd, maint)) is None
+    assert current_line(_lines("2024-09-01", vrd, maint)).regimen == "lenalidomide maintenance"
