@@ -172,6 +172,16 @@ def test_between_parts_the_planned_part_is_in_the_input_without_its_outcome() ->
     assert "planned" not in refr.detail["lines"][0]
     # The shown count says the line is in progress, with the whole planned line.
     shown = str(prior_criterion(results["cilta_cel_eligibility"]).value)
+    assert shown == (
+        "0 (line 1, VCd → ASCT → Lenalidomide maintenance, after transplant, before maintenance)"
+    )
+    _, results = on("2021-06-01")
+    shown = str(prior_criterion(results["cilta_cel_eligibility"]).value)
+    assert shown == (
+        "0 (line 1, VCd → ASCT → Lenalidomide maintenance, between induction and transplant)"
+    )
+    _, results = on("2021-10-02")
+    shown = str(prior_criterion(results["cilta_cel_eligibility"]).value)
     assert shown == "0 (line 1, VCd → ASCT → Lenalidomide maintenance, in progress)"
     # A new line recorded to start later is not in the input at all.
     before_line_2, _ = on("2023-04-14")
