@@ -152,17 +152,14 @@ def _value(value: Any) -> str:
 def _result(result: RuleResult) -> str:
     """The result by its name ("Active multiple myeloma", "Triple-class refractory"); a
     response or a stage as written ("VGPR", "II"); numbers as the engine gives them."""
-    from myeloma_desk.domain.display import ABBREVIATIONS, course_result_text, result_label
+    from myeloma_desk.domain.display import value_words
 
     value = result.result
     if value is None:
         return "—"
-    shown = course_result_text(result.rule, value)  # the one display vocabulary
-    if shown is not None:
-        return shown
-    if isinstance(value, str) and value not in ABBREVIATIONS:
-        return result_label(value, result.rule)
-    return _value(value)
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return str(value)
+    return value_words(value, result.rule)  # the one display vocabulary
 
 
 def format_result(result: RuleResult) -> list[str]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from myeloma_desk.domain.display import field_label
 from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.flc import kappa_lambda_ratio
 from myeloma_desk.domain.units import UNITS
 
 if TYPE_CHECKING:
@@ -94,11 +95,9 @@ def _unit(key: str) -> str:
 
 
 def _ratio(visit: VisitCourse) -> float | None:
-    kappa = visit.snapshot.get("free_kappa")
-    lam = visit.snapshot.get("free_lambda")
-    if kappa is None or not lam:
-        return None
-    return kappa / lam
+    """κ/λ as the FLC module defines it; an infinite ratio (λ undetectable) is not plotted."""
+    ratio = kappa_lambda_ratio(visit.snapshot.get("free_kappa"), visit.snapshot.get("free_lambda"))
+    return None if ratio is None or math.isinf(ratio) else ratio
 
 
 def _point(visit: VisitCourse, value: float) -> TrendPoint:

@@ -479,6 +479,18 @@ def refractoriness_words(value: str | None) -> str:
 ABBREVIATIONS = frozenset({"sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NR"})
 
 
+def value_words(value: object, rule: str | None = None) -> str:
+    """A determined result's value as the screens, the timeline and the CLI show it: by its
+    name, in the words of ``rule`` when given ("Triple-class refractory", "Non-IgM MGUS",
+    "Cardiac response"); a response or a stage as written ("VGPR", "II"); a list joined with
+    commas ("none" when empty); numbers as written."""
+    if isinstance(value, str) and value in ABBREVIATIONS:
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(value_words(v, rule) for v in value) if value else "none"
+    return result_label(value, rule)
+
+
 def course_result_text(rule: str, value: object) -> str | None:
     """The words for a course rule's result where its id would otherwise be shown ("MRD negative
     outside a complete response"), lists joined; None when ``rule`` is not a course rule or the

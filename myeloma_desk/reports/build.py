@@ -43,8 +43,9 @@ from myeloma_desk.domain.display import (
 )
 from myeloma_desk.domain.engine import Assessment
 from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.lines import has_started
 from myeloma_desk.domain.results import PDQ, SOURCES, RuleResult
-from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot
+from myeloma_desk.domain.snapshot import HistoryEntry, PatientIdentity, Snapshot, TherapyLine
 from myeloma_desk.domain.units import UNITS, fmt
 from myeloma_desk.evidence.options import OptionsReport
 from myeloma_desk.reference.pdq import PDQ_DATE  # the date of the bundled PDQ summary
@@ -694,12 +695,17 @@ def _therapy_rows(snapshot: Snapshot) -> list[TherapyRow]:
     def day(value: dt.date | None, empty: str) -> str:
         return value.isoformat() if value else empty
 
+    def planned(line: TherapyLine) -> bool:
+        # A later part of the line in progress recorded to start after the visit
+        # (domain/lines.py): not begun on the visit date, so not "ongoing".
+        return not has_started(line, snapshot.date)
+
     return [
         TherapyRow(
             regimen=line.regimen,
             drugs=", ".join(line.drugs) if line.drugs else "not recorded",
-            start=day(line.start, "not recorded"),
-            end=day(line.end, "ongoing"),
+            start=day(line.start, "not recorded") + (" (planned)" if planned(line) else ""),
+            end="not started" if planned(line) else day(line.end, "ongoing"),
             best_response=line.best_response or "not recorded",
             refractory="not recorded" if line.refractory is None else _plain(line.refractory) or "",
         )
@@ -972,19 +978,23 @@ def to_html(doc: ReportDoc, *, chart_width_px: int = 640, chart_height_px: int =
         )
         + "</p>"
     )
-    out.append(
-        '<p class="small">'
-        + _e(
-            f"Myeloma Desk {doc.app_version} · criteria engine {doc.engine_version} · "
-            f"evidence database {doc.evidence_version} · PDQ summary of {doc.pdq_date} · "
-            f"{doc.page_size}"
-            + (f" · printed {h.report_date.isoformat()}" if h.report_date else "")
-        )
-        + "</p>"
-    )
-    out.append(f'<p class="disclaimer">{_e(doc.disclaimer)}</p>')
-    out.append("</body></html>")
+    facts = [
+        f"Myeloma Desk {doc.app_version}",
+        f"criteria engine {doc.engine_version}",
+        f"evidence database {doc.evidence_version}",
+        f"PDQ summary of {doc.pdq_date}",
+        doc.page_size,
+    ]
+    out.append(colophon_html(facts, h.report_date, doc.disclaimer))
     return "".join(out)
+
+
+def colophon_html(facts: Sequence[str], printed: dt.date | None, disclaimer: str) -> str:
+    """What closes every report: the versions it was made with, the day it was printed, and
+    the disclaimer (the assessment and the course report)."""
+    line = " · ".join([*facts, *([f"printed {printed.isoformat()}"] if printed else [])])
+    closing = f'<p class="disclaimer">{_e(disclaimer)}</p></body></html>'
+    return f'<p class="small">{_e(line)}</p>{closing}'
 
 
 def short_citation(citation: str) -> str:

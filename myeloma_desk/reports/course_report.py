@@ -34,6 +34,7 @@ from myeloma_desk.reports.build import (
     _References,
     _table,
     _trend_table,
+    colophon_html,
     format_result,
     short_citation,
 )
@@ -236,16 +237,12 @@ def course_html(
         + " ".join(f"[{n}] {_e(short_citation(c))}" for n, c in enumerate(doc.references, start=1))
         + "</p>"
     )
-    out.append(
-        '<p class="small">'
-        + _e(
-            f"Myeloma Desk {doc.app_version} · criteria engine {doc.engine_version} · "
-            f"PDQ summary of {doc.pdq_date} · {doc.visits} visit{'s' if doc.visits != 1 else ''}"
-            f" · {doc.page_size}"
-            + (f" · printed {h.report_date.isoformat()}" if h.report_date else "")
-        )
-        + "</p>"
-    )
-    out.append(f'<p class="disclaimer">{_e(doc.disclaimer)}</p>')
-    out.append("</body></html>")
+    facts = [
+        f"Myeloma Desk {doc.app_version}",
+        f"criteria engine {doc.engine_version}",
+        f"PDQ summary of {doc.pdq_date}",
+        f"{doc.visits} visit{'s' if doc.visits != 1 else ''}",
+        doc.page_size,
+    ]
+    out.append(colophon_html(facts, h.report_date, doc.disclaimer))
     return "".join(out)

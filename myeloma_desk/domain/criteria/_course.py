@@ -6,13 +6,19 @@ Not a rule module (it is not listed in MODULES and registers nothing).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from bisect import bisect_right
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Literal
 
 from myeloma_desk.domain.drugs import Drug, DrugClass, resolve_drug
-from myeloma_desk.domain.flc import FLC_RATIO_HIGH, FLC_RATIO_LOW  # the one FLC reference range
+from myeloma_desk.domain.flc import (  # the one FLC ratio and reference range
+    FLC_RATIO_HIGH,
+    FLC_RATIO_LOW,
+    kappa_lambda_ratio,
+)
 from myeloma_desk.domain.lines import group_lines
+from myeloma_desk.domain.logic import tri_all
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine, _Measured
 from myeloma_desk.domain.units import COMPARE_PLACES, gt, lt
 
@@ -20,19 +26,19 @@ LightChain = Literal["kappa", "lambda"]
 
 
 def flc_ratio(entry: _Measured) -> float | None:
-    """Kappa/lambda ratio, or None when either is missing or lambda is 0."""
-    kappa = entry.get("free_kappa")
-    lam = entry.get("free_lambda")
-    if kappa is None or lam is None or lam == 0:
-        return None
-    return float(_dec(kappa) / _dec(lam))
+    """κ/λ of an entry, as the one FLC module defines it (``flc.kappa_lambda_ratio``): ∞ when
+    λ is 0 and κ is not, None when either is missing or both are 0."""
+    return kappa_lambda_ratio(entry.get("free_kappa"), entry.get("free_lambda"))
 
 
 def ratio_normal(entry: _Measured) -> bool | None:
-    """FLC ratio within 0.26–1.65 (None if it cannot be computed)."""
+    """FLC ratio within 0.26–1.65 (None if it cannot be computed; an undetectable λ with a
+    measurable κ is as abnormal as a ratio can be)."""
     ratio = flc_ratio(entry)
     if ratio is None:
         return None
+    if math.isinf(ratio):
+        return False
     return not (lt(ratio, FLC_RATIO_LOW) or gt(ratio, FLC_RATIO_HIGH))
 
 
@@ -172,9 +178,15 @@ class Baselines:
 
 
 def current_line(s: Snapshot) -> TherapyLine | None:
-    """The line of therapy in progress: the last line, if it has no end date."""
-    if s.therapy_lines and s.therapy_lines[-1].end is None:
-        return s.therapy_lines[-1]
+    """The recorded therapy given now: the latest entry started by the snapshot's date (or with
+    no start date) that has not ended by then. A part planned to start later (maintenance
+    after induction) is not given yet; the IMWG line it belongs to is ``lines.current_line``."""
+    for entry in reversed(s.therapy_lines):
+        if entry.start is not None and s.date is not None and entry.start > s.date:
+            continue  # planned, not started
+        if entry.end is None or (s.date is not None and entry.end > s.date):
+            return entry
+        return None
     return None
 
 
@@ -184,12 +196,6 @@ def line_has_class(line: TherapyLine, *classes: DrugClass) -> bool:
     return any(drug.drug_class in classes for drug in known)
 
 
-def all3(values: list[bool | None]) -> bool | None:
-    """Three-valued AND: False if any is False, None if any is unknown, else True."""
-    unknown = False
-    for v in values:  # a plain loop: this is called for every assessment of a history
-        if v is False:
-            return False
-        if v is None:
-            unknown = True
-    return None if unknown else True
+# Three-valued AND: the one definition is logic.tri_all (False if any is False, None if any
+# is unknown, else True); the course rules read it under this name.
+all3 = tri_all

@@ -1212,7 +1212,11 @@ def relapse_imwg(s: Snapshot, e: Explanation) -> RuleResult:
             change = sub(before, now) if falls else sub(now, before)
             met = ge(change, limit)
             assert base is not None
-            shown = f"{fmt(before, unit)} on {base.date.isoformat()} → {fmt(now, unit)}"
+            # In the threshold's unit, each entered value after it when in another unit.
+            shown = (
+                f"{shown_in(base, field, unit)} on {base.date.isoformat()} → "
+                f"{shown_in(s, field, unit)}"
+            )
         extra = " (1.25 mmol/L)" if falls else " (177 µmol/L)"
         e.criterion(f"{label} ≥ {fmt(limit, unit)}{extra} since the start of the line", met, shown)
         indicators.append(met)

@@ -15,7 +15,7 @@ from typing import Any
 from myeloma_desk.domain.criteria._course import current_line, line_drugs
 from myeloma_desk.domain.criteria.renal import PDQ_BONE_AGENTS
 from myeloma_desk.domain.criteria.thrombosis import PDQ_ASPIRIN
-from myeloma_desk.domain.display import field_label
+from myeloma_desk.domain.display import field_label, mid_sentence
 from myeloma_desk.domain.drugs import DrugClass
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult
@@ -190,11 +190,9 @@ def _name(pid: str) -> str:
 def _needs_text(needs: tuple[str, ...]) -> str:
     """'needs lytic lesions, …' for a prompt that could not be assessed (built once per set of
     needs; the sets are the fixed ones of this module and one per recorded line)."""
-    # A line's field keeps the words it had when the golden corpus was recorded ("therapy
-    # lines[2].drugs"); screens and print name it by its label ("Line 3: Drugs").
-    return "needs " + ", ".join(
-        n.replace("_", " ") if "[" in n else field_label(n).lower() for n in needs
-    )
+    # Each input by its one label, mid-sentence ("osteolytic lesions", "line 3: Drugs",
+    # acronyms kept: "FISH / genomic findings").
+    return "needs " + ", ".join(mid_sentence(field_label(n)) for n in needs)
 
 
 def _spinal_radiation(s: Snapshot, e: Explanation, prompt: Prompt, unknown: Prompt) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from myeloma_desk.domain.criteria._course import all3, line_drugs
+from myeloma_desk.domain.display import phase_words
 from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass
 from myeloma_desk.domain.engine import RuleFunction, rule
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines, started_entries
@@ -253,9 +254,17 @@ def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
         count = prior_lines(s.therapy_lines, s.date)
         met = count >= n
         ongoing = current_line(s.therapy_lines, s.date)
-        shown = str(count) + (
-            f" (line {ongoing.number}, {ongoing.regimen}, in progress)" if ongoing else ""
-        )
+        shown = str(count)
+        if ongoing is not None:
+            coming = ongoing.next_part(s.date)
+            # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
+            # course model words it ("between induction and maintenance").
+            state = (
+                "in progress"
+                if coming is None
+                else phase_words(ongoing.part_on(s.date).phase, coming.phase)
+            )
+            shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
     e.criterion(f"at least {n} prior line{'s' if n > 1 else ''} of therapy", met, shown)
     if met is None:
         e.need("therapy_lines")

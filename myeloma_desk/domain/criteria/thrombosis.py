@@ -148,14 +148,31 @@ FIELD_OF = {
 }
 
 
-# Each IMPEDE item's criterion text ("history of vte (+5)") and the input it needs, built once
-# from the points above (issue 18: constant label text is not formatted on every call).
+# Each IMPEDE item as Sanfilippo 2019 names it (Immunomodulatory drug; BMI ≥ 25 kg/m²; Pelvic,
+# hip or femur fracture; Erythropoiesis-stimulating agent; Dexamethasone and doxorubicin;
+# Ethnicity: Asian/Pacific Islander; history of VTE; tunneled line or central venous catheter;
+# existing thromboprophylaxis).
+FACTOR_NAMES = {
+    "immunomodulatory_drug": "immunomodulatory drug",
+    "bmi_25": f"BMI ≥ {fmt(IMPEDE_BMI)} kg/m²",
+    "pelvic_hip_femur_fracture": "pelvic, hip or femur fracture",
+    "erythropoiesis_stimulating_agent": "erythropoiesis-stimulating agent",
+    "dexamethasone_high": "dexamethasone, high dose (> 160 mg per month)",
+    "dexamethasone_low": "dexamethasone, low dose",
+    "doxorubicin": "doxorubicin",
+    "asian_pacific_islander": "Asian or Pacific Islander",
+    "history_of_vte": "history of VTE",
+    "tunneled_line_or_cvc": "tunneled line or central venous catheter",
+    "therapeutic_lmwh_or_warfarin": "therapeutic LMWH or warfarin",
+    "prophylactic_lmwh_or_aspirin": "prophylactic LMWH or aspirin",
+}
+# The criterion text ("history of VTE (+5)") and the input each item needs, built once from the
+# points above (issue 18: constant label text is not formatted on every call).
 IMPEDE_LABELS = {
-    name: f"{name.replace('_', ' ')} ({'+' if points > 0 else ''}{points})"
+    name: f"{FACTOR_NAMES[name]} ({'+' if points > 0 else '−'}{abs(points)})"
     for name, points in IMPEDE_POINTS.items()
 }
 NEEDS_OF = {name: FIELD_OF.get(name, f"vte_risk_factors.{name}") for name in IMPEDE_POINTS}
-FACTOR_NAMES = {name: name.replace("_", " ") for name in IMPEDE_POINTS}
 
 
 @rule("impede_vte", "IMPEDE VTE score", "thrombosis", sources=(SANFILIPPO_2019,))

@@ -14,14 +14,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from myeloma_desk.domain.display import (
-    ABBREVIATIONS,
-    course_result_text,
-    field_label,
-    result_label,
-    status_label,
-    words,
-)
+from myeloma_desk.domain.display import field_label, status_label, value_words, words
 from myeloma_desk.domain.results import RuleResult
 from myeloma_desk.ui.models.base import ColumnsTableModel
 
@@ -135,21 +128,10 @@ def result_text(result: RuleResult) -> str:
         return "n/a"
     if value is None:
         return "—"
-    text = course_result_text(result.rule, value)  # the one display vocabulary
-    if text is not None:
-        return text
-    if isinstance(value, list):
-        return ", ".join(_value_words(str(v), result.rule) for v in value) if value else "none"
-    if isinstance(value, float | int):
+    if isinstance(value, float | int) and not isinstance(value, bool):
         unit = RESULT_UNITS.get(result.rule) or str(result.detail.get("unit", ""))
         return f"{value:g} {unit}".strip()
-    return _value_words(str(value), result.rule)
-
-
-def _value_words(value: str, rule: str) -> str:
-    """A result value in the display vocabulary's words ("Non-IgM MGUS"); a response stays
-    abbreviated ("VGPR") where the table has no room for its full name."""
-    return value if value in ABBREVIATIONS else result_label(value, rule)
+    return value_words(value, result.rule)  # the one display vocabulary
 
 
 def missing_html(result: RuleResult) -> str:

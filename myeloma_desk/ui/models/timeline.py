@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from myeloma_desk.domain.display import ABBREVIATIONS, result_label
+from myeloma_desk.domain.display import value_words
 from myeloma_desk.domain.lines import group_lines
 from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.ui.models.base import ColumnsTableModel
@@ -170,12 +170,6 @@ def visit_summary(course: Course, visit: VisitCourse) -> str:
     return "; ".join(parts)
 
 
-def _words(value: str) -> str:
-    """A result value by its name ("Non-IgM MGUS"); stages and responses abbreviated ("II",
-    "VGPR") as a one-line summary has room for."""
-    return value if value in ABBREVIATIONS else result_label(value)
-
-
 def summary_of(results: Sequence[Any]) -> str:
     """A one-line summary of key results for the timeline ('Diagnosis: …; ISS II; …')."""
     parts = []
@@ -191,5 +185,5 @@ def summary_of(results: Sequence[Any]) -> str:
         if label is None or result.status != "determined" or result.result is None:
             continue
         value = result.result
-        parts.append(f"{label} {_words(value) if isinstance(value, str) else value}")
+        parts.append(f"{label} {value_words(value) if isinstance(value, str) else value}")
     return "; ".join(parts) if parts else "no staging or response determined"

@@ -23,6 +23,7 @@ from myeloma_desk.domain.display import (
     result_label,
     setting_label,
     status_label,
+    value_words,
     words,
 )
 from myeloma_desk.domain.fields import MEASURED_FIELDS
@@ -97,6 +98,16 @@ def test_identifier_words_keep_acronyms() -> None:
     assert mid_sentence("Free kappa") == "free kappa"
     assert mid_sentence("LDH upper limit of normal") == "LDH upper limit of normal"
     assert mid_sentence("β2-microglobulin") == "β2-microglobulin"
+
+
+def test_result_values_as_screens_and_the_cli_show_them() -> None:
+    assert value_words("non_igm_mgus", "diagnosis") == "Non-IgM MGUS"
+    assert value_words("triple_class", "refractoriness") == "Triple-class refractory"
+    assert value_words("response", "al_cardiac_response") == "Cardiac response"
+    assert value_words("VGPR", "response_imwg") == "VGPR"  # abbreviated where room is short
+    assert value_words("II", "iss") == "II"
+    assert value_words(["anemia", "bone_lesions"]) == "Anemia, Bone lesions"
+    assert value_words([]) == "none"
 
 
 def test_choices_and_details_in_words() -> None:

@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from myeloma_desk.course import build_course
 from myeloma_desk.domain.engine import assess
-from myeloma_desk.domain.lines import current_line, prior_lines
+from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import Store, open_store
 from myeloma_desk.store.demo import load_demo
 from myeloma_desk.store.models import Patient, Visit
-from myeloma_desk.store.snapshot_builder import build_snapshot
+from myeloma_desk.store.snapshot_builder import build_snapshot, lines_as_of
 
 D = dt.date.fromisoformat
 
@@ -170,6 +172,16 @@ def test_between_parts_the_planned_part_is_in_the_input_without_its_outcome() ->
     assert "planned" not in refr.detail["lines"][0]
     # The shown count says the line is in progress, with the whole planned line.
     shown = str(prior_criterion(results["cilta_cel_eligibility"]).value)
+    assert shown == (
+        "0 (line 1, VCd → ASCT → Lenalidomide maintenance, after transplant, before maintenance)"
+    )
+    _, results = on("2021-06-01")
+    shown = str(prior_criterion(results["cilta_cel_eligibility"]).value)
+    assert shown == (
+        "0 (line 1, VCd → ASCT → Lenalidomide maintenance, between induction and transplant)"
+    )
+    _, results = on("2021-10-02")
+    shown = str(prior_criterion(results["cilta_cel_eligibility"]).value)
     assert shown == "0 (line 1, VCd → ASCT → Lenalidomide maintenance, in progress)"
     # A new line recorded to start later is not in the input at all.
     before_line_2, _ = on("2023-04-14")
@@ -265,3 +277,83 @@ def test_engine_and_course_count_the_same_prior_lines(demo_store: Store) -> None
             checked.append((patient.identifier, v.date))
     assert ("DEMO-0009", D("2019-12-10")) in checked  # the visit between induction and maintenance
     assert {"DEMO-0003", "DEMO-0009"} <= {identifier for identifier, _ in checked}
+
+
+def test_the_printed_lines_of_therapy_mark_the_planned_part() -> None:
+    from myeloma_desk.reports.build import assessment_report
+
+    snapshot, _ = on("2021-07-02")
+    doc = assessment_report(snapshot, visit_date=D("2021-07-02"))
+    rows = {row.regimen: row for row in doc.therapy_lines}
+    assert (rows["Lenalidomide maintenance"].start, rows["Lenalidomide maintenance"].end) == (
+        "2021-10-01 (planned)",
+        "not started",
+    )
+    assert (rows["ASCT"].start, rows["ASCT"].end) == ("2021-07-01", "2021-07-01")
+    # Once started it is shown as it stands.
+    started, _ = on("2021-10-02")
+    rows = {row.regimen: row for row in assessment_report(started).therapy_lines}
+    assert (rows["Lenalidomide maintenance"].start, rows["Lenalidomide maintenance"].end) == (
+        "2021-10-01",
+        "ongoing",
+    )
+
+
+# --- properties over generated records ----------------------------------------------------------
+
+DRUG_POOL = ("bortezomib", "lenalidomide", "pomalidomide", "daratumumab", "carfilzomib")
+
+
+@st.composite
+def records(draw: st.DrawFn) -> list[TherapyLine]:
+    """Therapy records in date order: parts of planned lines and new lines, some refractory."""
+    day = D("2020-01-01")
+    out: list[TherapyLine] = []
+    for index in range(draw(st.integers(1, 6))):
+        start = day + dt.timedelta(days=draw(st.integers(1, 120)))
+        length = draw(st.integers(0, 300))
+        end = start + dt.timedelta(days=length)
+        phase = draw(st.sampled_from([None, "induction", "transplant", "maintenance"]))
+        out.append(
+            TherapyLine(
+                regimen=f"R{index}",
+                drugs=[draw(st.sampled_from(DRUG_POOL))],
+                start=start,
+                end=end,
+                refractory=draw(st.booleans()),
+                phase=phase if index else "induction",
+            )
+        )
+        day = end
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(records(), st.integers(0, 2500))
+def test_counts_on_any_record_and_date(therapy: list[TherapyLine], offset: int) -> None:
+    day = D("2020-01-01") + dt.timedelta(days=offset)
+    known = lines_as_of(therapy, day)
+    snapshot = Snapshot.model_validate(
+        {"date": day.isoformat(), "therapy_lines": [t.model_dump(mode="json") for t in known]}
+    )
+    prior = prior_lines(known, day)
+    ongoing = current_line(known, day)
+    started = [line for line in group_lines(therapy) if line.start and line.start <= day]
+    # Every line started by then is either a prior line or the one in progress.
+    assert prior + (1 if ongoing else 0) == len(started)
+    # A started line with a part still to come is the line in progress, not a prior line
+    # (Rajkumar 2015: a planned sequence is one line).
+    if started and any(part.start and part.start > day for part in started[-1].parts):
+        assert ongoing is not None and ongoing.number == started[-1].number
+    # Exposure is exactly the drugs of the parts that had started (never a planned one).
+    if known:
+        refr = assess(snapshot, ["refractoriness"]).get("refractoriness")
+        given_drugs = {d for t in therapy if t.start and t.start <= day for d in t.drugs}
+        assert set(refr.detail["exposed_drugs"]) == given_drugs
+        assert refr.detail["prior_lines"] == prior
+        # Refractory only to drugs of parts that had ended in progression by then.
+        failed = {d for t in therapy if t.refractory and t.end and t.end <= day for d in t.drugs}
+        assert set(refr.detail["refractory_drugs"]) <= failed
+    # A later date never has fewer prior lines.
+    later = day + dt.timedelta(days=30)
+    assert prior_lines(lines_as_of(therapy, later), later) >= prior

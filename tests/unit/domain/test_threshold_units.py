@@ -178,3 +178,27 @@ def test_value_in(value: float, unit: str, threshold_unit: str, expected: str) -
 def test_value_in_without_a_value_or_an_entered_form() -> None:
     assert value_in(None, Dim.FREE_LIGHT_CHAIN, "mg/dL") == "not recorded"
     assert value_in(168, Dim.FREE_LIGHT_CHAIN, "mg/dL") == "16.8 mg/dL"  # a computed dFLC
+
+
+def test_relapse_changes_show_the_entered_values_beside_the_threshold_unit() -> None:
+    snapshot = Snapshot.model_validate(
+        {
+            "date": "2024-06-01",
+            "hemoglobin": q(105, "g/L"),
+            "creatinine": q(80, "umol/L"),
+            "history": [
+                {"date": "2024-01-01", "hemoglobin": q(13.6, "g/dL"), "creatinine": q(0.9, "mg/dL")}
+            ],
+        }
+    )
+    result = assess(snapshot, ["relapse_imwg"]).get("relapse_imwg")
+    shown = {c.name: (c.met, c.value) for c in result.criteria}
+    # 13.6 → 10.5 g/dL is a fall of 3.1 g/dL: met (≥ 2 g/dL).
+    assert shown["hemoglobin fall ≥ 2 g/dL (1.25 mmol/L) since the start of the line"] == (
+        True,
+        "13.6 g/dL on 2024-01-01 → 10.5 g/dL (105 g/L as entered)",
+    )
+    assert shown["creatinine rise ≥ 2 mg/dL (177 µmol/L) since the start of the line"] == (
+        False,
+        "0.9 mg/dL on 2024-01-01 → 0.904773 mg/dL (80 µmol/L as entered)",
+    )
