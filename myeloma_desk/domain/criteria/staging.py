@@ -8,7 +8,6 @@ published system in ``detail.pdq_wording`` and ``detail.pdq_difference``.
 from __future__ import annotations
 
 import functools
-import itertools
 
 from myeloma_desk.domain.criteria.diagnosis import val
 from myeloma_desk.domain.engine import rule
@@ -352,15 +351,16 @@ def _r2_group(half_points: int) -> str:
 def _r2_totals(values: dict[str, float | None], stages: list[str]) -> set[int]:
     """Every total (half-points) the recorded and the missing inputs allow, for the ISS
     ``stages`` still possible."""
-    options = [
-        [False, True] if values[f.field] is None else [bool(values[f.field])] for f, _ in R2_FACTORS
-    ]
-    return {
-        R2_ISS_HALF_POINTS[stage]
-        + sum(half for (_, half), present in zip(R2_FACTORS, combo, strict=True) if present)
-        for stage in stages
-        for combo in itertools.product(*options)
-    }
+    # The sums over every completion of the missing factors, built factor by factor (the same
+    # set as summing each combination of itertools.product, without enumerating them).
+    sums = {0}
+    for finding, half in R2_FACTORS:
+        value = values[finding.field]
+        if value is None:
+            sums |= {total + half for total in sums}
+        elif value:
+            sums = {total + half for total in sums}
+    return {R2_ISS_HALF_POINTS[stage] + total for stage in stages for total in sums}
 
 
 @rule(

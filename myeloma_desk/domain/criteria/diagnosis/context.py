@@ -34,6 +34,9 @@ class Walk:
         self.s = s
         self.e = e  # the diagnosis rule's explanation (registered with DIAGNOSIS_SOURCES)
         self.events = myeloma_defining_events(s)
+        # The events met and not assessed, listed once (the walk reads them several times).
+        self.mde_met: list[Event] = [ev for ev in self.events if ev.met]
+        self.mde_unknown: list[Event] = [ev for ev in self.events if ev.met is None]
         self.flc = flc(s)
         self.bmpc = val(s, "bone_marrow_plasma_cells_percent")
         self.monoclonal = monoclonal_evidence(s, self.flc)
@@ -42,14 +45,6 @@ class Walk:
 
     def c(self, name: str, met: Tri, value: str | None = None) -> Tri:
         return self.e.criterion(name, met, value)
-
-    @property
-    def mde_met(self) -> list[Event]:
-        return [ev for ev in self.events if ev.met]
-
-    @property
-    def mde_unknown(self) -> list[Event]:
-        return [ev for ev in self.events if ev.met is None]
 
     def record_events(self) -> None:
         """One line for the seven events (each is itemised by myeloma_defining_events)."""
