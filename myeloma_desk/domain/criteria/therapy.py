@@ -113,7 +113,12 @@ class History:
 def read_history(s: Snapshot) -> History:
     """Exposure and refractoriness from the ``therapy_lines`` entries that had started by the
     snapshot's date: a planned part (a later part of the line in progress, recorded to start
-    after that date) is not an exposure yet (domain/lines.py)."""
+    after that date) is not an exposure yet (domain/lines.py). Read once per assessment (the
+    refractoriness and every eligibility rule use it; none changes it)."""
+    return s.derived("therapy.history", _read_history)
+
+
+def _read_history(s: Snapshot) -> History:
     h = History(lines=len(s.therapy_lines))
     started = started_entries(s.therapy_lines, s.date)
     ongoing = current_line(s.therapy_lines, s.date)
