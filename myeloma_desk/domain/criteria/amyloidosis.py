@@ -172,24 +172,32 @@ STAGES_0_2 = ("I", "II", "III")
 
 
 def _applies(e: Explanation, s: Snapshot) -> str | None:
-    """None if AL staging applies, else the reason it does not."""
+    """None if AL staging applies, else the reason it does not (decided once per snapshot for
+    the AL rules; each records the assumption made)."""
+    why_not, assumption = s.derived("amyloidosis.applies", _applicability)
+    if assumption is not None:
+        e.assume(assumption)
+    return why_not
+
+
+def _applicability(s: Snapshot) -> tuple[str | None, str | None]:
+    """(the reason AL staging does not apply or None, the assumption made when it does)."""
     amyloid = s.amyloidosis
     if amyloid is not None and amyloid.biopsy_proven is False:
-        return "amyloid was not shown on biopsy (amyloidosis.biopsy_proven is false)"
+        return "amyloid was not shown on biopsy (amyloidosis.biopsy_proven is false)", None
     if amyloid is not None and amyloid.biopsy_proven:
         if amyloid.light_chain_typed is not True:
-            e.assume("amyloid not typed as light chain (AL) in the record: staged as AL")
-        return None
+            return None, "amyloid not typed as light chain (AL) in the record: staged as AL"
+        return None, None
     if any(getattr(s, marker) is not None for marker in AL_MARKERS):
-        e.assume(
+        return None, (
             "no biopsy-proven AL amyloidosis recorded: staged from the markers entered, "
             "assuming AL amyloidosis"
         )
-        return None
     return (
         "no AL amyloidosis recorded and no amyloid markers (NT-proBNP, BNP, troponin, "
         "proteinuria) entered"
-    )
+    ), None
 
 
 def al_rule(
