@@ -76,6 +76,15 @@ def test_refractoriness_detail() -> None:
     assert result.result == "double_class"
 
 
+def test_refractoriness_class_criteria_read_as_a_clinician_writes_them() -> None:
+    result = refractoriness(snap(VRD_SENSITIVE, DPD))
+    assert [(c.name, c.met, c.value) for c in result.criteria[:3]] == [
+        ("refractory to a proteasome inhibitor", False, "no"),
+        ("refractory to an immunomodulatory drug", True, "pomalidomide"),
+        ("refractory to an anti-CD38 antibody", True, "daratumumab"),
+    ]
+
+
 def test_refractoriness_unknown_flag_that_matters() -> None:
     result = refractoriness(
         snap(
