@@ -223,7 +223,11 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         refractory = name in h.refractory_drugs
         e.criterion(
             f"refractory to {name}",
-            True if refractory else (None if name in h.possibly_refractory_drugs else False),
+            # Unknown, as for the classes, while a line that may have been refractory does not
+            # list its drugs (it may have held this one).
+            True
+            if refractory
+            else (None if name in h.possibly_refractory_drugs or h.open_lines else False),
         )
     for index in h.refractory_unknown:
         e.need(f"therapy_lines[{index}].refractory")
