@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from myeloma_desk.domain.criteria._course import all3, line_drugs
 from myeloma_desk.domain.display import phase_words
-from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass
+from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass, class_label
 from myeloma_desk.domain.engine import RuleFunction, rule
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines, started_entries
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
@@ -113,7 +113,12 @@ class History:
 def read_history(s: Snapshot) -> History:
     """Exposure and refractoriness from the ``therapy_lines`` entries that had started by the
     snapshot's date: a planned part (a later part of the line in progress, recorded to start
-    after that date) is not an exposure yet (domain/lines.py)."""
+    after that date) is not an exposure yet (domain/lines.py). Read once per assessment (the
+    refractoriness and every eligibility rule use it; none changes it)."""
+    return s.derived("therapy.history", _read_history)
+
+
+def _read_history(s: Snapshot) -> History:
     h = History(lines=len(s.therapy_lines))
     started = started_entries(s.therapy_lines, s.date)
     ongoing = current_line(s.therapy_lines, s.date)
@@ -208,7 +213,7 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         e.assume("drug names not in the drug table are not counted: " + ", ".join(h.unknown_drugs))
     for c in THREE_CLASSES:
         e.criterion(
-            f"refractory to a {c.value.replace('_', ' ')}",
+            f"refractory to {_a_class(c)}",
             True
             if c in _classes_of(h.refractory_drugs)
             else (None if c in _classes_of(h.possibly_refractory_drugs) or h.open_lines else False),
@@ -218,7 +223,11 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         refractory = name in h.refractory_drugs
         e.criterion(
             f"refractory to {name}",
-            True if refractory else (None if name in h.possibly_refractory_drugs else False),
+            # Unknown, as for the classes, while a line that may have been refractory does not
+            # list its drugs (it may have held this one).
+            True
+            if refractory
+            else (None if name in h.possibly_refractory_drugs or h.open_lines else False),
         )
     for index in h.refractory_unknown:
         e.need(f"therapy_lines[{index}].refractory")
@@ -232,6 +241,13 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         e.detail["possible"] = RANK[RANK.index(certain) : RANK.index(possible) + 1]
         return e.cannot_determine(at_least=certain)
     return e.determined(certain)
+
+
+def _a_class(drug_class: DrugClass) -> str:
+    """The class in words with its article: "a proteasome inhibitor", "an anti-CD38 antibody"."""
+    label = class_label(drug_class)
+    words = label[0].lower() + label[1:]
+    return ("an " if words[0] in "aeiou" else "a ") + words
 
 
 def _assume_in_progress(e: Explanation, h: History) -> None:

@@ -76,6 +76,25 @@ def test_refractoriness_detail() -> None:
     assert result.result == "double_class"
 
 
+def test_refractoriness_class_criteria_read_as_a_clinician_writes_them() -> None:
+    result = refractoriness(snap(VRD_SENSITIVE, DPD))
+    assert [(c.name, c.met, c.value) for c in result.criteria[:3]] == [
+        ("refractory to a proteasome inhibitor", False, "no"),
+        ("refractory to an immunomodulatory drug", True, "pomalidomide"),
+        ("refractory to an anti-CD38 antibody", True, "daratumumab"),
+    ]
+
+
+def test_a_refractory_line_without_its_drugs_leaves_every_drug_unknown() -> None:
+    result = refractoriness(snap(line("unknown regimen", [], True)))
+    assert result.status == "cannot_determine"
+    assert {c.name: c.met for c in result.criteria}["refractory to lenalidomide"] is None
+    assert "therapy_lines[0].drugs" in result.missing
+    # With the drugs listed it is known.
+    known = refractoriness(snap(line("Vd", ["bortezomib", "dexamethasone"], True)))
+    assert {c.name: c.met for c in known.criteria}["refractory to lenalidomide"] is False
+
+
 def test_refractoriness_unknown_flag_that_matters() -> None:
     result = refractoriness(
         snap(
