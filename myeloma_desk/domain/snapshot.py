@@ -545,8 +545,11 @@ def _after(s: Snapshot, today: dt.date) -> list[tuple[str, str]]:
         if entry.date > today:
             problems.append((f"history.{i}.date", f"{entry.date.isoformat()} {message}"))
     for i, line in enumerate(s.therapy_lines):
+        # A part planned to start later (maintenance after induction: no end, response or
+        # refractoriness recorded yet) may start after today; nothing it records is a result.
+        planned = line.end is None and line.best_response is None and line.refractory is None
         for name in ("start", "end"):
             day = getattr(line, name)
-            if day is not None and day > today:
+            if day is not None and day > today and not (name == "start" and planned):
                 problems.append((f"therapy_lines.{i}.{name}", f"{day.isoformat()} {message}"))
     return problems

@@ -127,3 +127,19 @@ def test_two_history_entries_on_one_date_are_refused() -> None:
     assert parse_snapshot(once).history[1].date == dt.date(2024, 2, 1)
     twice = {"history": [{"date": "2024-01-01"}, {"date": "2024-01-01"}], "date": "2024-03-01"}
     assert _problems(twice) == [("history", "two entries on the same date (2024-01-01)")]
+
+
+def test_a_part_planned_after_today_may_start_then() -> None:
+    """Maintenance planned after induction (no end, response or refractoriness yet) may start
+    after today; an end after today, or a planned part with a result, is still refused."""
+    today = dt.date(2026, 12, 3)
+    induction = {"regimen": "VRd", "start": "2026-06-01", "end": "2026-11-20"}
+    maintenance = {
+        "regimen": "lenalidomide maintenance",
+        "phase": "maintenance",
+        "start": "2027-01-10",
+    }
+    data = {"date": "2026-12-01", "therapy_lines": [induction, maintenance]}
+    assert len(parse_snapshot(data, today=today).therapy_lines) == 2
+    data["therapy_lines"] = [induction, {**maintenance, "best_response": "VGPR"}]
+    assert [field for field, _ in _problems(data, today=today)] == ["therapy_lines.1.start"]
