@@ -254,3 +254,28 @@ def test_visit_form_keeps_its_patient_course_when_the_page_moves_on(
     assert course is not None and course.patient.id == relapsed
     assert "DEMO Chen" in page.header.text()
     assert "Response:" in form.panel.key.text()
+
+
+def test_printing_while_loading_waits_for_the_worker_course(
+    window: MainWindow, qtbot: QtBot, gate: Gate
+) -> None:
+    """Print preview, PDF and the course report asked for before the course came back wait for
+    the worker's course (events keep running); the engine never runs on the GUI thread."""
+    from PySide6.QtCore import QTimer
+
+    view, ids = _demo(window)
+    page = view.patient_page
+    relapsed = ids["DEMO-0009"]
+    gate.held.add(relapsed)
+    view.open_patient(relapsed)
+    assert page.is_loading
+    QTimer.singleShot(300, gate.release.set)  # the worker answers while the print waits
+    doc = page.report_doc()
+    assert not page.is_loading
+    assert gate.built.count(relapsed) == 1  # built once, in the worker
+    assert all(name != threading.main_thread().name for name in gate.threads)
+    assert doc.header.identifier == "DEMO-0009"
+    assert doc.diagnosis.startswith("Active multiple myeloma")  # established, from the course
+    course = page.course_doc()
+    assert course.header.identifier == "DEMO-0009"
+    assert gate.built.count(relapsed) == 1  # the course report reused it

@@ -625,9 +625,19 @@ class PatientPage(QWidget):
             institution=settings.institution,
             page_size=settings.page_size,
             evidence=self.context.evidence,
-            course=record.course,  # the established diagnosis, carried staging, trends
+            course=self._course_for_print(record),  # the diagnosis, staging, trends
             detail=detail,
         )
+
+    def _course_for_print(self, record: PatientRecord) -> Course:
+        """The course a report prints: the worker's, waited for (events keep running) when
+        a print is asked for while the page is still loading, so the engine never runs on the
+        GUI thread for it; built here only if the worker did not answer in time."""
+        if self._waiting and record is self.record:
+            self.status.setText("Waiting for the patient's course before printing…")
+            self.wait_for_course()
+            self.status.clear()
+        return record.built_course or record.course
 
     def paint_preview(self, printer: QPrinter, doc: ReportDoc) -> int:
         """The preview's paint callback: draws ``doc`` on the preview's printer."""
@@ -658,7 +668,7 @@ class PatientPage(QWidget):
             raise ValueError("No course to report yet: enter a visit first.")
         settings = self.context.settings
         return course_report(
-            record.course,
+            self._course_for_print(record),
             report_date=dt.date.today(),
             clinician=settings.clinician,
             institution=settings.institution,
