@@ -1,44 +1,21 @@
-"""Shared by the Regimens and Evidence sections: loading the evidence database off the GUI
-thread (it takes a few hundred milliseconds) and rendering its records as HTML."""
+"""Shared by the Regimens and Evidence sections: rendering the evidence records as HTML (the
+database is loaded off the GUI thread by ``evidence_loading``, re-exported here)."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from myeloma_desk.evidence.kinds import result_kind
 from myeloma_desk.evidence.levels import attribution, describe
 from myeloma_desk.evidence.loader import Evidence, load
 from myeloma_desk.evidence.schema import Finding, Quote, Trial
-from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.evidence import setting_text, trial_label
-from myeloma_desk.ui.workers import Worker
 
-
-def load_evidence() -> Evidence:
-    """Load the database and build its search index (runs on a worker thread)."""
-    from myeloma_desk.evidence.loader import load
-    from myeloma_desk.evidence.search import index
-
-    evidence = load()
-    index()
-    return evidence
-
-
-def with_evidence(context: AppContext, worker: Worker, ready: Callable[[Evidence], None]) -> None:
-    """Call ``ready(evidence)`` on the GUI thread, loading it in the background the first time."""
-    loaded = context.evidence
-    if loaded is not None:
-        ready(loaded)
-        return
-
-    def done(result: object) -> None:
-        assert isinstance(result, Evidence)
-        context.evidence = result
-        ready(result)
-
-    worker.submit(load_evidence, done, key="evidence-load")
+# re-exported: the Regimens and Evidence sections load the database through this module too
+from myeloma_desk.ui.views.evidence_loading import load_evidence as load_evidence
+from myeloma_desk.ui.views.evidence_loading import with_evidence as with_evidence
 
 
 def e(text: object) -> str:

@@ -208,7 +208,7 @@ class PatientPage(QWidget):
             return
         self._evidence_requested = True
         try:
-            from myeloma_desk.ui.views.evidence_common import with_evidence
+            from myeloma_desk.ui.views.evidence_loading import with_evidence
         except ImportError:  # no evidence database in this build: regimens are typed freely
             return
         with_evidence(self.context, self.worker, self.lines_editor.set_evidence)
