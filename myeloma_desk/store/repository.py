@@ -56,6 +56,7 @@ from myeloma_desk.store.snapshot_builder import build_snapshot
 from myeloma_desk.store.sql import Database, SqliteDatabase
 
 if TYPE_CHECKING:
+    from myeloma_desk.store.patient_index import PatientIndex
     from myeloma_desk.store.server import ServerFiles
 
 Clock = Callable[[], dt.datetime]
@@ -203,6 +204,16 @@ class Store:
     def database(self) -> Database:
         """The connection interface the repositories use (maintenance: ``store/move.py``)."""
         return self._db
+
+    def patient_index(self) -> PatientIndex:
+        """The paged, sorted and filtered patient list over this store, read through its
+        current connection (a server store through its Database: ``?`` placeholders and its
+        own transaction; the local file through its connection, reopened after an unlock)."""
+        from myeloma_desk.store.patient_index import PatientIndex
+
+        if self.server:
+            return PatientIndex(get=lambda: self.database)
+        return PatientIndex(get=lambda: self.connection)
 
     def now(self) -> str:
         """The store's clock as stored in records (ISO 8601, microseconds)."""

@@ -47,6 +47,12 @@ SLOW = settings(
 )
 
 
+@pytest.fixture
+def store(both_backends: Store) -> Store:
+    """Every test of this file on both backends: the local file and the clinic server."""
+    return both_backends
+
+
 def _paths(document: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every location (dict key or list index) inside a JSON document."""
     found: list[tuple[Any, ...]] = []

@@ -20,6 +20,12 @@ from myeloma_desk.store.patient_index import (
 )
 
 
+@pytest.fixture
+def store(both_backends: Store) -> Store:
+    """Every test of this file on both backends: the local file and the clinic server."""
+    return both_backends
+
+
 def _add(store: Store, name: str, **fields: object) -> int:
     return store.create_patient(PatientFields(name=name, **fields)).id  # type: ignore[arg-type]
 
@@ -45,14 +51,14 @@ def _names(index: PatientIndex, query: ListQuery) -> list[str]:
 
 
 def test_count_and_total_come_from_the_database(filled: Store) -> None:
-    index = PatientIndex(filled.connection)
+    index = filled.patient_index()
     assert index.total() == 4
     assert index.count(ListQuery()) == 3  # the archived patient is not listed by default
     assert index.count(ListQuery(include_archived=True)) == 4
 
 
 def test_filter_words_start_a_word_of_name_identifier_or_diagnosis(filled: Store) -> None:
-    index = PatientIndex(filled.connection)
+    index = filled.patient_index()
     assert _names(index, ListQuery(text="ann")) == ["Berg, Ann"]  # Annan is archived
     assert _names(index, ListQuery(text="ann", include_archived=True)) == [
         "Annan, Kofi",
@@ -68,7 +74,7 @@ def test_filter_words_start_a_word_of_name_identifier_or_diagnosis(filled: Store
 
 
 def test_sort_keys_and_unknown_values(filled: Store) -> None:
-    index = PatientIndex(filled.connection)
+    index = filled.patient_index()
     assert _names(index, ListQuery()) == ["Berg, Ann", "Okafor, Chidi", "van der Berg, Lise"]
     assert _names(index, ListQuery(descending=True)) == [
         "van der Berg, Lise",
@@ -93,7 +99,7 @@ def test_sort_keys_and_unknown_values(filled: Store) -> None:
 def test_pages_follow_the_order_without_gaps(store: Store) -> None:
     for number in range(25):
         _add(store, f"Patient{number:02d}, Test")
-    index = PatientIndex(store.connection)
+    index = store.patient_index()
     query = ListQuery(sort="name", descending=True)
     pages = [index.page(query, offset, 10) for offset in (0, 10, 20)]
     assert [len(page) for page in pages] == [10, 10, 5]
@@ -104,7 +110,7 @@ def test_pages_follow_the_order_without_gaps(store: Store) -> None:
 
 def test_visit_count_and_last_visit_follow_saved_visits(store: Store) -> None:
     pid = _add(store, "Visits, Vera")
-    index = PatientIndex(store.connection)
+    index = store.patient_index()
     row = index.get(pid)
     assert row is not None and row.visit_count == 0 and row.last_visit is None
     store.save_visit(pid, D(2024, 1, 5), snap(albumin=(3.5, "g/dL")))
@@ -120,7 +126,7 @@ def test_visit_count_and_last_visit_follow_saved_visits(store: Store) -> None:
 def test_course_summary_is_kept_until_the_records_change(store: Store) -> None:
     pid = _add(store, "Course, Cleo")
     store.save_visit(pid, D(2024, 1, 5), snap(albumin=(3.5, "g/dL")))
-    index = PatientIndex(store.connection)
+    index = store.patient_index()
     summary = CourseSummary("on_therapy", line=2, phase="maintenance", prior_lines=1)
     stamp = index.stamp(pid)
     assert stamp is not None and stamp.startswith(SUMMARY_VERSION)
@@ -145,7 +151,7 @@ def test_course_summary_is_kept_until_the_records_change(store: Store) -> None:
 
 def test_summary_of_an_older_app_version_is_refused(store: Store) -> None:
     pid = _add(store, "Version, Val")
-    index = PatientIndex(store.connection)
+    index = store.patient_index()
     stamp = index.stamp(pid)
     assert stamp is not None
     old = "course-summary-0/0.0.1|" + stamp.partition("|")[2]
@@ -153,7 +159,7 @@ def test_summary_of_an_older_app_version_is_refused(store: Store) -> None:
 
 
 def test_sort_by_course_columns(store: Store) -> None:
-    index = PatientIndex(store.connection)
+    index = store.patient_index()
     rows = []
     for name, line, response in (("A, A", 3, "PR"), ("B, B", 1, "VGPR"), ("C, C", None, None)):
         pid = _add(store, name)
@@ -188,7 +194,7 @@ def test_version_3_store_gets_its_visit_counts(paths: AppPaths) -> None:
     connection.execute("COMMIT")
     connection.close()
     with open_store(paths) as store:
-        row = PatientIndex(store.connection).get(1)
+        row = store.patient_index().get(1)
         assert row is not None and row.visit_count == 2
 
 

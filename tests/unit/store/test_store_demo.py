@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from myeloma_desk.domain.engine import assess
 from myeloma_desk.store import Store
 from myeloma_desk.store.demo import demo_bundles, load_demo
@@ -17,6 +19,12 @@ CATEGORIES = {
     "poems_syndrome",
     "plasma_cell_leukemia",
 }
+
+
+@pytest.fixture
+def store(both_backends: Store) -> Store:
+    """Every test of this file on both backends: the local file and the clinic server."""
+    return both_backends
 
 
 def test_demo_patients_are_marked_fictional_and_cover_every_category() -> None:

@@ -33,6 +33,12 @@ def test_control_and_direction_characters_are_refused(bad: str) -> None:
         PatientFields(name="Doe, Jane", identifier=bad.replace(", ", "-"))
 
 
+@pytest.fixture
+def store(both_backends: Store) -> Store:
+    """Every test of this file on both backends: the local file and the clinic server."""
+    return both_backends
+
+
 def test_ordinary_names_pass_unchanged() -> None:
     for name in ("Dubois, Hélène", "O'Neil-Smith, Ann", "Çelik, Ayşe", "李, 伟", "Müller, Jürgen"):
         assert PatientFields(name=name).name == name

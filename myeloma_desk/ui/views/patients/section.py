@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.store import StoreError
 from myeloma_desk.store.demo import load_demo
-from myeloma_desk.store.patient_index import CourseSummary, PatientIndex
+from myeloma_desk.store.patient_index import CourseSummary
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.patients import PatientListModel, PatientRole
 from myeloma_desk.ui.views.patient_record import PatientRecord
@@ -147,11 +147,7 @@ class PatientsView(QWidget):
             )
             where.setAccessibleName("Clinic server in use")
             box.addWidget(where)
-        store = self.store
-        # a server store is read through its Database (``?`` placeholders, its transaction)
-        self.index = PatientIndex(
-            get=(lambda: store.database) if store.server else (lambda: store.connection)
-        )
+        self.index = self.store.patient_index()
         self.model = PatientListModel(parent=self)
         self.table = table_view("Patient list")
         self.table.setModel(self.model)
