@@ -124,6 +124,23 @@ def test_arm_roles_agree_between_regimens_and_trials(ev: Evidence) -> None:
     assert seen >= 60
 
 
+def test_a_finding_names_its_trials_winning_arm_with_any_losing_arm(ev: Evidence) -> None:
+    """A finding linked to the arm that lost names the arm that won too (ANDROMEDA's CR rate
+    had named only CyBorD, FIRST's OS only MPT), and names no regimen its trial did not test
+    (Myeloma XI's high-risk analysis had named KRd, from ATLAS's sentence)."""
+    checked = 0
+    for f in ev.db.findings:
+        trial = ev.trials.get(f.trial) if f.trial else None
+        if trial is None:
+            continue
+        arms = {*trial.regimens, *trial.comparator_regimens}
+        assert set(f.regimens) <= arms, (f.id, f.regimens)
+        if set(f.regimens) & set(trial.comparator_regimens):
+            assert set(trial.regimens) <= set(f.regimens), f.id
+            checked += 1
+    assert checked >= 5
+
+
 def test_arms_that_lost_are_not_cited_as_support(ev: Evidence) -> None:
     """Cepheus (D-VRd won), GEM2005 (VMP won), OPTIMUM (against an historical KCRD control):
     the losing arm is a comparator, not a supporting study of its option."""
