@@ -325,3 +325,40 @@ def test_regimen_and_trial_tables_fit_at_1280x800(qtbot: QtBot, open_window: Ope
     columns = range(evidence.trial_proxy.columnCount())
     assert sum(trials.columnWidth(c) for c in columns) <= trials.viewport().width()
     win.close()
+
+
+def test_a_finding_without_a_level_reads_not_graded(window: MainWindow, qtbot: QtBot) -> None:
+    """A finding the PDQ reports without a level marker is "not graded" in the table (never
+    "none", which reads as a level called none), its tooltip and details say the PDQ gives no
+    level, the Level filter finds exactly those findings, and its quote names the PDQ section
+    by its title, not the database's key."""
+    from myeloma_desk.evidence.levels import describe
+    from myeloma_desk.ui.models.evidence import NOT_GRADED
+
+    view = _evidence(window, qtbot)
+    ev = load()
+    proxy = view.finding_proxy
+    ungraded = [f for f in ev.db.findings if f.level_of_evidence is None]
+    assert ungraded
+    rows = {proxy.index(r, 0).data(RecordRole).id: r for r in range(proxy.rowCount())}
+    for finding in ungraded:
+        cell = proxy.index(rows[finding.id], 0)
+        assert cell.data() == NOT_GRADED
+        assert cell.data(Qt.ItemDataRole.ToolTipRole) == describe(None)
+        assert "without" in describe(None)
+    view.finding_level.setCurrentIndex(view.finding_level.findText("Not graded"))
+    shown = {proxy.index(r, 0).data(RecordRole).id for r in range(proxy.rowCount())}
+    assert shown == {f.id for f in ungraded}
+    view.finding_level.setCurrentIndex(0)
+    assert proxy.rowCount() == len(ev.db.findings)
+    finding = ungraded[0]
+    assert view.select_finding(finding.id)
+    text = view.finding_detail.toPlainText()
+    assert "not graded (the PDQ gives no level for this finding)" in text
+    section = next(s for s in ev.db.sections if s.id == finding.section)
+    assert f"PDQ, {section.title}" in text
+    assert f"PDQ, {finding.section} ›" not in text
+    # the regimen table says the same for a regimen none of whose findings has a level
+    regimens = _regimens(window, qtbot)
+    levels = {regimens.proxy.index(r, 4).data() for r in range(regimens.proxy.rowCount())}
+    assert NOT_GRADED in levels and "none marked" not in levels

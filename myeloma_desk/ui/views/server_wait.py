@@ -3,12 +3,14 @@ save it as soon as the server answers again.
 
 The visit form's save (through the patient page) fails with
 :class:`~myeloma_desk.store.server.ServerUnavailableError`; :func:`hold_until_back` then writes
-the form to its draft at once (in the workstation's data folder, as every draft), says so
-plainly, and asks the server every few seconds, in a worker thread on a connection of its own
-(so the window never waits for a network timeout), whether it answers. When it does, the form
-is saved through its usual save — with the version check, so a change someone else saved in
-the meantime opens the conflict dialog instead of being overwritten. Showing another visit in
-the form, or discarding the changes, stops the wait (the draft stays and is offered back).
+the form to its draft at once (in the workstation's data folder, as every draft; when this
+computer's own store is encrypted, encrypted with its passphrase, asked for once a session by
+views/draft_passphrase.py), says so plainly, and asks the server every few seconds, in a worker
+thread on a connection of its own (so the window never waits for a network timeout), whether
+it answers. When it does, the form is saved through its usual save — with the version check,
+so a change someone else saved in the meantime opens the conflict dialog instead of being
+overwritten. Showing another visit in the form, or discarding the changes, stops the wait
+(the draft stays and is offered back).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from myeloma_desk.ui.views.draft_passphrase import ask_draft_passphrase
 from myeloma_desk.ui.views.visit_form import AssessView
 from myeloma_desk.ui.workers import Worker
 
@@ -27,9 +30,9 @@ KEPT = (
     "answers again (it is asked every few seconds)."
 )
 IN_FORM = (
-    "Your visit stays in this form and is saved as soon as the server answers again; no draft "
-    "is written, because this computer's own store is encrypted and not open (a draft would "
-    "be plain text)."
+    "Your visit stays in this form only and is saved as soon as the server answers again; the "
+    "draft was not kept, because this computer's store passphrase was not entered (a draft is "
+    "never written in plain text beside an encrypted store)."
 )
 BACK = "Saved: the clinic server answers again."
 
@@ -57,6 +60,7 @@ class ServerWait(QObject):
         self._timer.timeout.connect(self._ask)
         self._worker = Worker(self)
         self._asking = False
+        self._asked_key: str | None = None  # the passphrase was asked for this draft once
 
     @property
     def waiting(self) -> bool:
@@ -65,6 +69,11 @@ class ServerWait(QObject):
     def start(self, reachable: Callable[[], bool]) -> None:
         self.reachable = reachable
         self.key = self.view.draft_key
+        drafts = self.view.drafts
+        if drafts is not None and self._asked_key != self.key and drafts.needs_passphrase():
+            # once per held visit: a retry that fails again does not ask again
+            self._asked_key = self.key
+            ask_draft_passphrase(drafts, self.view)
         self.view.save_draft()
         if not self.waiting:
             self._timer.start(self.interval)
