@@ -4,9 +4,6 @@ as tooltip) and every group of the visit form is reachable without scroll arrows
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -16,22 +13,12 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QToolButton, QToolTip
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.visit_form import VISIT_GROUPS, AssessView
 from myeloma_desk.ui.widgets.fields import QuantityEditor
 
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    win.close()
+pytestmark = pytest.mark.window_size(1280, 800)
 
 
 def _patients(window: MainWindow, qtbot: QtBot) -> PatientsView:
