@@ -28,16 +28,6 @@ from myeloma_desk.ui.widgets.fields import QuantityEditor
 LOADING = "Reading the assessment…"
 
 
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
-
 class Gate:
     """Holds the page's real course build of a chosen patient until released (the build still
     runs on the worker thread exactly as in the app; only its start waits)."""
