@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ui_helpers import OpenWindow, demo_patient_page
 
 from myeloma_desk.cli import main
 from myeloma_desk.course import build_course
@@ -128,22 +129,13 @@ def test_cli_course_arguments(demo_home: Path, tmp_path: Path, capsys: Any) -> N
     assert not out.exists()
 
 
-def test_patient_page_prints_the_course(qtbot: Any, tmp_path: Path) -> None:
+def test_patient_page_prints_the_course(open_window: OpenWindow, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     from PySide6.QtPrintSupport import QPrinter
 
-    from myeloma_desk.ui.app import create_window
-    from myeloma_desk.ui.views.patients.section import PatientsView
-
-    win, reporter = create_window(str(tmp_path / "home"))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    view = win.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    view.load_demo()
-    view.open_first_patient()
-    page = view.patient_page
+    win = open_window(tmp_path / "home", show=False)
+    page = demo_patient_page(win)
     page.show_dialogs = False
     assert page.course_button.menu() is not None
     assert [a.text() for a in page.course_button.menu().actions()] == [

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from ui_helpers import OpenWindow, demo_patient_page
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QFontDatabase, QFontMetricsF, QImage, QPdfWriter, QTextDocument
@@ -454,22 +455,13 @@ def test_chart_marks_therapy_starts_inside_the_dates(qapp: object) -> None:
     assert ignored == plain
 
 
-def test_print_preview_offers_the_full_criteria(qtbot: object, tmp_path: Path) -> None:
+def test_print_preview_offers_the_full_criteria(open_window: OpenWindow, tmp_path: Path) -> None:
     """The app's print preview has a "Full criteria (appendix)" option: ticked, the report is
     rebuilt with the appendix (as ``report --detail``) and the preview paints that one."""
     from PySide6.QtWidgets import QCheckBox, QToolBar
 
-    from myeloma_desk.ui.app import create_window
-    from myeloma_desk.ui.views.patients.section import PatientsView
-
-    win, reporter = create_window(str(tmp_path / "home"))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)  # type: ignore[attr-defined]
-    view = win.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    view.load_demo()
-    view.open_first_patient()
-    page = view.patient_page
+    win = open_window(tmp_path / "home", show=False)
+    page = demo_patient_page(win)
     page.show_dialogs = False
     dialog = page.print_preview()
     assert dialog is not None
