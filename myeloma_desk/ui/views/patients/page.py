@@ -147,7 +147,10 @@ class PatientPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.chart = TrendChart()
-        self.lines_editor = TherapyLinesEditor()
+        from myeloma_desk.ui.views.drafts import DraftStore
+
+        # a change held while the clinic server is away is kept as a draft (server_wait.py)
+        self.lines_editor = TherapyLinesEditor(drafts=DraftStore.for_context(context))
         self.tabs.addTab(self.timeline, "&Timeline")
         self.tabs.addTab(self.chart, "T&rends")
         self.tabs.addTab(self.lines_editor, "Therapy &lines")
@@ -277,8 +280,7 @@ class PatientPage(QWidget):
         pending = [(v.date, "Reading the assessment…") for v in record.visits]
         self._set_timeline(timeline_events(pending, record.lines))
         self.chart.set_loading()
-        if self.lines_editor.model.lines() != record.lines:
-            self.lines_editor.model.set_lines(record.lines)
+        self.lines_editor.show_saved(record.lines)
         self.loading.setText(
             f"Reading the course of {record.patient.name}: the assessment of "
             f"{len(record.visits)} visit{'s' if len(record.visits) != 1 else ''}…"
@@ -407,9 +409,9 @@ class PatientPage(QWidget):
             self.edit_button,
             self.archive_button,
             self.confirm_diagnosis_button,
-            self.lines_editor,
         ):
             widget.setEnabled(error is None)
+        self.lines_editor.set_read_only(error is not None)  # its draft can still be discarded
         if error is None:
             return
         when = f"{self._read_at:%Y-%m-%d %H:%M} UTC" if self._read_at else "earlier"
