@@ -456,7 +456,7 @@ def test_therapy_lines_changed_meanwhile_are_not_overwritten(
     assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["DRd", "VRd"]
 
 
-def test_a_patient_edit_while_the_server_is_away_stays_in_the_form(
+def test_a_patient_edit_while_the_server_is_away_is_kept_and_can_be_saved_by_hand(
     window: MainWindow, cato: Store, server_site: Any
 ) -> None:
     pid = _visit_of(cato, "Shared, Sam")
@@ -471,10 +471,13 @@ def test_a_patient_edit_while_the_server_is_away_stays_in_the_form(
         )
         assert view.editor.save() is None
         message = view.editor.general.text()
-        assert "cannot be reached" in message and "Your changes stay in this form" in message
+        assert "cannot be reached" in message and "is kept as a draft" in message
         assert view.editor.notes.toPlainText() == "Seen with her daughter."
     finally:
         superuser.execute("ALTER ROLE cleo LOGIN")
         superuser.close()
-    assert view.editor.save() == pid  # the server answers again: saved as typed
+    # the server answers again: saved as typed without waiting for the next ask, draft gone
+    assert view.editor.save() == pid
     assert cato.get_patient(pid).notes == "Seen with her daughter."
+    assert view.editor.drafts is not None
+    assert view.editor.drafts.load(f"patient-{pid}") is None

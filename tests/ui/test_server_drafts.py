@@ -47,23 +47,41 @@ def cato(server_site: Any) -> Iterator[Store]:
     store.close()
 
 
-@pytest.fixture
-def window(
-    qtbot: QtBot, tmp_path: Path, server_site: Any, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[MainWindow]:
-    """This computer's store encrypted (and never opened by the window), the clinic server
-    chosen in the settings."""
-    monkeypatch.setattr(server_wait, "RETRY_MS", 100)
+def _window(qtbot: QtBot, tmp_path: Path, server_site: Any, local: str | None) -> MainWindow:
+    """The clinic server chosen in the settings; this computer's store encrypted with
+    ``local`` (and never opened by the window), or none at all."""
     paths = AppPaths.resolve(str(tmp_path))
-    open_store(paths, SECRET).close()
+    if local is not None:
+        open_store(paths, local).close()
     save_settings(paths, Settings(server_store=server_site.target("cleo")))
     win, reporter = create_window(str(tmp_path))
     reporter.show_dialogs = False
     qtbot.addWidget(win)
     win.show()
+    return win
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, tmp_path: Path, server_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    """This computer's store encrypted, the window on the clinic server."""
+    monkeypatch.setattr(server_wait, "RETRY_MS", 100)
+    win = _window(qtbot, tmp_path, server_site, SECRET)
     yield win
     win.close()
-    drafts_module.forget_session_key(paths.data)
+    drafts_module.forget_session_key(AppPaths.resolve(str(tmp_path)).data)
+
+
+@pytest.fixture
+def plain_window(
+    qtbot: QtBot, tmp_path: Path, server_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    """No local store (plain drafts, owner-only), the window on the clinic server."""
+    monkeypatch.setattr(server_wait, "RETRY_MS", 100)
+    win = _window(qtbot, tmp_path, server_site, None)
+    yield win
+    win.close()
 
 
 def _patients(window: MainWindow) -> PatientsView:
@@ -248,3 +266,111 @@ def test_server_drafts_follow_a_change_of_this_computers_passphrase(
     drafts.unlock("a new secret 43")
     assert [d.data for d in drafts.all()] == [{"name": NAME}]
     assert NAME.encode() not in _every_byte(tmp_path / "data")
+
+
+# --- the patient editor and the therapy-lines editor -------------------------------------------
+
+
+def test_a_patient_edit_offline_is_kept_as_a_draft_and_saved_when_back(
+    plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
+) -> None:
+    pid = _visit_of(cato)
+    view = _patients(plain_window)
+    view.edit_patient(pid)
+    editor = view.editor
+    editor.notes.setPlainText("Seen with her daughter.")
+    server = away()
+    assert editor.save() is None
+    message = editor.general.text()
+    assert "cannot be reached" in message
+    assert "Your edit of the patient details is kept as a draft on this computer" in message
+    assert editor.draft_row.isVisibleTo(editor) and "Draft, not saved yet" in (
+        editor.draft_text.text()
+    )
+    assert editor.drafts is not None
+    draft = editor.drafts.load(f"patient-{pid}")
+    assert draft is not None and draft.kind == "patient" and draft.version == 1
+    assert draft.data["notes"] == "Seen with her daughter."
+    assert editor.drafts.all() == []  # never offered to the visit form
+    wait = editor.findChild(server_wait.ServerWait)
+    assert isinstance(wait, server_wait.ServerWait)
+    qtbot.waitUntil(lambda: wait.attempts >= 2, timeout=15_000)
+    assert cato.get_patient(pid).version == 1
+    server.back()
+    qtbot.waitUntil(lambda: cato.get_patient(pid).version == 2, timeout=15_000)
+    assert cato.get_patient(pid).notes == "Seen with her daughter."
+    assert editor.drafts.load(f"patient-{pid}") is None and not wait.waiting
+    assert view.stack.currentIndex() == view.PATIENT  # shown as saved, as after any save
+
+
+def test_a_held_patient_edit_saved_meanwhile_by_someone_else_opens_the_conflict_dialog(
+    plain_window: MainWindow,
+    cato: Store,
+    away: Any,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from myeloma_desk.ui.views import conflict
+
+    pid = _visit_of(cato)
+    view = _patients(plain_window)
+    view.edit_patient(pid)
+    editor = view.editor
+    editor.notes.setPlainText("Seen with her daughter.")
+    server = away()
+    assert editor.save() is None
+    # cato (whose connection still works) saves the patient while cleo's edit is held
+    cato.update_patient(
+        pid, PatientFields(name=NAME, birth_date=dt.date(1950, 1, 2), notes="Cato's note.")
+    )
+    seen: list[conflict.ConflictDialog] = []
+
+    def back_to_editing(*args: Any) -> str:
+        dialog = conflict.ConflictDialog(*args)
+        qtbot.addWidget(dialog)
+        seen.append(dialog)
+        dialog.cancel_button.click()
+        return dialog.choice
+
+    monkeypatch.setattr(conflict, "ask_conflict", back_to_editing)
+    server.back()
+    qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
+    [dialog] = seen
+    assert "Seen with her daughter." in dialog.mine_text
+    assert "Cato's note." in dialog.theirs_text
+    wait = editor.findChild(server_wait.ServerWait)
+    assert isinstance(wait, server_wait.ServerWait)
+    qtbot.wait(500)
+    assert not wait.waiting and len(seen) == 1  # asked once, not again every few seconds
+    assert cato.get_patient(pid).notes == "Cato's note."  # nothing overwritten
+    assert "Not saved" in editor.general.text()
+    assert editor.notes.toPlainText() == "Seen with her daughter."  # still in the form
+    assert editor.drafts is not None and editor.drafts.load(f"patient-{pid}") is not None
+
+
+def test_a_patient_draft_is_offered_back_and_can_be_discarded(
+    plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
+) -> None:
+    pid = _visit_of(cato)
+    view = _patients(plain_window)
+    view.edit_patient(pid)
+    editor = view.editor
+    editor.notes.setPlainText("Seen with her daughter.")
+    server = away()
+    assert editor.save() is None
+    editor.cancel()  # the editor is left: the wait stops, the draft stays
+    wait = editor.findChild(server_wait.ServerWait)
+    assert isinstance(wait, server_wait.ServerWait) and not wait.waiting
+    server.back()
+    view.edit_patient(pid)
+    assert editor.notes.toPlainText() == ""  # the record as read ...
+    assert editor.draft_row.isVisibleTo(editor)  # ... and the draft offered
+    assert "unsaved draft of these details" in editor.draft_text.text()
+    editor.restore_draft()
+    assert editor.notes.toPlainText() == "Seen with her daughter."
+    editor.discard_draft()
+    assert editor.notes.toPlainText() == "" and not editor.draft_row.isVisibleTo(editor)
+    assert editor.drafts is not None and editor.drafts.load(f"patient-{pid}") is None
+    view.edit_patient(pid)
+    assert not editor.draft_row.isVisibleTo(editor)
+    assert cato.get_patient(pid).version == 1  # nothing was saved

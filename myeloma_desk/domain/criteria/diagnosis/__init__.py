@@ -70,6 +70,7 @@ __all__ = [
     "Flc",
     "crcl",
     "diagnosis",
+    "diagnosis_result",
     "flc",
     "flc_ratio_abnormal",
     "mde_rule",
@@ -85,9 +86,25 @@ __all__ = [
 def diagnosis(s: Snapshot, e: Explanation) -> RuleResult:
     """The IMWG 2014 diagnosis (walk.py gives the order of precedence).
 
-    Other rules (the SMM and MGUS scores) call this too; it is computed once per snapshot.
+    Other rules (the SMM and MGUS scores) read it too (:func:`diagnosis_result`); it is
+    computed once per snapshot.
     """
-    return s.derived("diagnosis.result", lambda s: _walk.evaluate(s, e))
+    return s.derived(_RESULT_KEY, lambda s: _walk.evaluate(s, e))
+
+
+_RESULT_KEY = "diagnosis.result"
+_LABELS = tuple(source.label for source in DIAGNOSIS_SOURCES)
+
+
+def diagnosis_result(s: Snapshot) -> RuleResult:
+    """The diagnosis rule's result for ``s``, computed once per snapshot: what the rules that
+    depend on the diagnosis read (issue 18: no explanation made for each of them only to find
+    the result already computed)."""
+    return s.derived(_RESULT_KEY, _diagnosis_alone)
+
+
+def _diagnosis_alone(s: Snapshot) -> RuleResult:
+    return _walk.evaluate(s, Explanation.for_rule("diagnosis", TITLE, _LABELS))
 
 
 @rule(
