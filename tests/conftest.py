@@ -114,3 +114,13 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     load_demo(store)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A data folder whose store holds the demo patients, made by ``myeloma-desk demo``."""
+    from myeloma_desk.cli import main
+
+    home = tmp_path_factory.mktemp("demo-home")
+    assert main(["--data-dir", str(home), "demo"]) == 0
+    return home
