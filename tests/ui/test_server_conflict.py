@@ -359,7 +359,8 @@ def test_a_visit_typed_while_the_server_is_away_is_kept_and_saved_when_back(
         assert "as last read at " in page.offline_text.text()
         assert "Shared, Sam" in page.header.text()
         assert not page.edit_button.isEnabled() and not page.new_visit_button.isEnabled()
-        assert not page.lines_editor.isEnabled()
+        assert not page.lines_editor.add_button.isEnabled()
+        assert not page.lines_editor.table.isEnabled()
     finally:
         superuser.execute("ALTER ROLE cleo LOGIN")
         superuser.close()

@@ -374,3 +374,109 @@ def test_a_patient_draft_is_offered_back_and_can_be_discarded(
     view.edit_patient(pid)
     assert not editor.draft_row.isVisibleTo(editor)
     assert cato.get_patient(pid).version == 1  # nothing was saved
+
+
+def _lines_page(window: MainWindow, pid: int) -> Any:
+    page = _patients(window).open_patient(pid)
+    lines = page.lines_editor
+    lines.regimen.setCurrentText("VRd")
+    lines.drugs.setText("bortezomib, lenalidomide, dexamethasone")
+    lines.start.setText("2024-02-01")
+    return page
+
+
+def test_a_therapy_line_added_offline_is_kept_and_saved_when_back(
+    plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
+) -> None:
+    pid = _visit_of(cato)
+    page = _lines_page(plain_window, pid)
+    lines = page.lines_editor
+    server = away()
+    assert not lines.add_line()
+    message = lines.message.text()
+    assert "cannot be reached" in message
+    assert "Your change of the therapy lines is kept as a draft on this computer" in message
+    assert [ln.regimen for ln in lines.model.lines()] == ["VRd"]  # shown, as a draft
+    assert lines.draft_row.isVisibleTo(lines) and "Draft, not saved yet" in (
+        lines.draft_text.text()
+    )
+    assert lines.drafts is not None
+    draft = lines.drafts.load(f"patient-{pid}-lines")
+    assert draft is not None and draft.kind == "lines" and draft.data["read"] == []
+    # the page shows the record read-only; the draft can still be discarded
+    assert page.offline.isVisibleTo(page)
+    assert not lines.add_button.isEnabled() and lines.discard_button.isEnabled()
+    wait = lines.findChild(server_wait.ServerWait)
+    assert isinstance(wait, server_wait.ServerWait)
+    qtbot.waitUntil(lambda: wait.attempts >= 2, timeout=15_000)
+    assert cato.therapy_lines(pid) == []
+    server.back()
+    qtbot.waitUntil(lambda: len(cato.therapy_lines(pid)) == 1, timeout=15_000)
+    assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["VRd"]
+    assert lines.status.text() == server_wait.BACK
+    assert lines.drafts.load(f"patient-{pid}-lines") is None and not wait.waiting
+    assert not lines.draft_row.isVisibleTo(lines)
+    assert lines.add_button.isEnabled() and not page.offline.isVisibleTo(page)
+
+
+def test_held_lines_changed_meanwhile_overwrite_nothing_until_the_clinician_chooses(
+    plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
+) -> None:
+    from myeloma_desk.domain.snapshot import TherapyLine
+
+    pid = _visit_of(cato)
+    page = _lines_page(plain_window, pid)
+    lines = page.lines_editor
+    server = away()
+    assert not lines.add_line()
+    cato.add_therapy_line(pid, TherapyLine(regimen="DRd", start=dt.date(2024, 1, 10)))
+    server.back()
+    qtbot.waitUntil(lambda: "changed by cato" in lines.message.text(), timeout=15_000)
+    wait = lines.findChild(server_wait.ServerWait)
+    assert isinstance(wait, server_wait.ServerWait)
+    qtbot.wait(400)
+    assert not wait.waiting  # not asked again: the clinician chooses
+    assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["DRd"]  # nothing overwritten
+    assert [ln.regimen for ln in lines.model.lines()] == ["DRd"]  # the lines as saved now
+    assert lines.draft_row.isVisibleTo(lines) and "VRd" in lines.draft_text.text()
+    assert lines.save_kept_button.isVisibleTo(lines) and lines.save_kept_button.isEnabled()
+    assert lines.save_kept()  # the explicit choice: the kept lines replace the saved ones
+    assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["VRd"]
+    assert lines.drafts is not None and lines.drafts.load(f"patient-{pid}-lines") is None
+
+
+def test_a_lines_draft_is_discarded_while_the_server_is_away(
+    plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
+) -> None:
+    pid = _visit_of(cato)
+    page = _lines_page(plain_window, pid)
+    lines = page.lines_editor
+    server = away()
+    assert not lines.add_line()
+    lines.discard_button.click()
+    assert lines.model.lines() == [] and not lines.draft_row.isVisibleTo(lines)
+    assert lines.drafts is not None and lines.drafts.load(f"patient-{pid}-lines") is None
+    wait = lines.findChild(server_wait.ServerWait)
+    assert isinstance(wait, server_wait.ServerWait)
+    server.back()
+    qtbot.wait(500)
+    assert cato.therapy_lines(pid) == [] and not wait.waiting
+
+
+def test_a_lines_draft_left_over_is_offered_when_the_patient_is_opened(
+    plain_window: MainWindow, cato: Store, away: Any
+) -> None:
+    pid = _visit_of(cato)
+    other = _visit_of(cato, "Other, Olga")
+    page = _lines_page(plain_window, pid)
+    server = away()
+    assert not page.lines_editor.add_line()
+    server.back()
+    page = _patients(plain_window).open_patient(other)  # another patient: the wait stops
+    lines = page.lines_editor
+    assert not lines.draft_row.isVisibleTo(lines)
+    page = _patients(plain_window).open_patient(pid)
+    assert lines.draft_row.isVisibleTo(lines) and "VRd" in lines.draft_text.text()
+    assert cato.therapy_lines(pid) == []
+    assert lines.save_kept()  # checked against the lines it started from (none): saved
+    assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["VRd"]

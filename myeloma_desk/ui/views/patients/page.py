@@ -250,13 +250,16 @@ class PatientPage(QWidget):
         """The Therapy lines tab (table and form), built on first use with the record."""
         editor = self._lines_editor
         if editor is None:
+            from myeloma_desk.ui.views.drafts import DraftStore
             from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
 
-            editor = self._lines_editor = TherapyLinesEditor()
+            # a change held while the clinic server is away is kept as a draft (server_wait.py)
+            drafts = DraftStore.for_context(self.context)
+            editor = self._lines_editor = TherapyLinesEditor(drafts=drafts)
             editor.changed.connect(self.refresh)
             if self.record is not None:
                 editor.set_record(self.record)
-            editor.setEnabled(self._editable)
+            editor.set_read_only(not self._editable)  # its draft can still be discarded
             self._put_tab(self.LINES_TAB, editor)
             self._request_evidence()
         return editor
@@ -349,8 +352,8 @@ class PatientPage(QWidget):
         self._trends = None
         self._show_trends()
         editor = self._lines_editor
-        if editor is not None and editor.model.lines() != record.lines:
-            editor.model.set_lines(record.lines)
+        if editor is not None:
+            editor.show_saved(record.lines)  # a held change stays shown until it is saved
         self.loading.setText(
             f"Reading the course of {record.patient.name}: the assessment of "
             f"{len(record.visits)} visit{'s' if len(record.visits) != 1 else ''}…"
@@ -481,10 +484,10 @@ class PatientPage(QWidget):
             self.edit_button,
             self.archive_button,
             self.confirm_diagnosis_button,
-            self._lines_editor,
         ):
-            if widget is not None:
-                widget.setEnabled(self._editable)
+            widget.setEnabled(self._editable)
+        if self._lines_editor is not None:
+            self._lines_editor.set_read_only(not self._editable)  # the draft can be discarded
         if error is None:
             return
         when = f"{self._read_at:%Y-%m-%d %H:%M} UTC" if self._read_at else "earlier"
