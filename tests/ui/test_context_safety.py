@@ -141,7 +141,7 @@ def test_future_visit_date_is_refused_on_the_field(window: MainWindow) -> None:
     assert [v.date for v in view.store.visits(patient)] == [dt.date.today()]
 
 
-def test_unsaved_visit_survives_switchingpatients_of(window: MainWindow) -> None:
+def test_unsaved_visit_survives_switching_patients(window: MainWindow) -> None:
     view = patients_of(window)
     first = _new_patient(view, "Unsaved, Uma")
     second = _new_patient(view, "Next, Ned")

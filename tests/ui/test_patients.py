@@ -30,7 +30,7 @@ def _type(view: AssessView, path: str, text: str, unit: str | None = None) -> No
     editor.edit.setText(text)
 
 
-def test_empty_store_offers_demopatients_of(window: MainWindow) -> None:
+def test_empty_store_offers_demo_patients(window: MainWindow) -> None:
     view = patients_of(window)
     assert view.model.rowCount() == 0
     assert view.demo_banner.isVisibleTo(view)

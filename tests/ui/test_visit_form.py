@@ -220,3 +220,45 @@ def test_print_preview_document_of_the_visit_as_typed(qtbot: QtBot, tmp_path: Pa
     dialog = view.print_preview()
     assert dialog is not None and not dialog.isVisible()
     dialog.deleteLater()
+
+
+def test_each_unit_is_offered_once_as_the_laboratory_prints_it(qtbot: QtBot) -> None:
+    """The unit selectors offer every accepted unit once, by its printed name: "µmol/L" (not
+    also "umol/L"), "mg/24 h", "mL/min/1.73 m²" (the only eGFR unit, so shown, not chosen);
+    what is saved is a spelling the snapshot accepts, and a stored ASCII spelling is read back
+    to the same choice."""
+    from myeloma_desk.domain.snapshot import parse_snapshot
+    from myeloma_desk.domain.units import accepted_units, unit_label
+
+    view = _view(qtbot)
+    for path in MEASURED_FIELDS:
+        editor = view.form.editor(path)
+        if not isinstance(editor, QuantityEditor) or editor.spec.dim is None:
+            continue
+        shown = [editor.unit.itemText(i) for i in range(editor.unit.count())]
+        assert len(shown) == len(set(shown)), (path, shown)
+        assert shown == list(dict.fromkeys(unit_label(u) for u in accepted_units(editor.spec.dim)))
+        assert not any(text.isascii() and text != unit_label(text) for text in shown), shown
+        assert editor.unit.isEnabled() == (len(shown) > 1)
+    creatinine = view.form.editor("creatinine")
+    assert isinstance(creatinine, QuantityEditor)
+    assert [creatinine.unit.itemText(i) for i in range(creatinine.unit.count())] == [
+        "mg/dL",
+        "µmol/L",
+    ]
+    creatinine.set_raw({"value": 97, "unit": "umol/L"})  # a value stored in ASCII
+    assert creatinine.unit.currentText() == "µmol/L"
+    assert creatinine.raw() == {"value": 97.0, "unit": "µmol/L"}
+    urine = view.form.editor("urine_m_protein_24h")
+    assert isinstance(urine, QuantityEditor)
+    assert urine.unit.itemText(0) == "mg/24 h"
+    urine.edit.setText("250")
+    assert urine.raw() == {"value": 250.0, "unit": "mg/24h"}
+    egfr = view.form.editor("egfr")
+    assert isinstance(egfr, QuantityEditor)
+    assert egfr.unit.currentText() == "mL/min/1.73 m²" and not egfr.unit.isEnabled()
+    egfr.edit.setText("41")
+    snapshot = parse_snapshot(
+        {"urine_m_protein_24h": urine.raw(), "creatinine": creatinine.raw(), "egfr": egfr.raw()}
+    )
+    assert snapshot.creatinine is not None and snapshot.egfr is not None

@@ -291,9 +291,11 @@ def _exposed(
     e: Explanation, s: Snapshot, h: History, drug_class: DrugClass, label: str
 ) -> bool | None:
     met: bool | None
-    if not s.therapy_lines:
-        met = None
-    elif drug_class in h.exposed_classes:
+    if not s.therapy_lines:  # nothing recorded: the criterion unknown, the lines needed
+        e.criterion(f"prior {label}", None, "not recorded")
+        e.need("therapy_lines")
+        return None
+    if drug_class in h.exposed_classes:
         met = True
     elif h.lines_without_drugs or h.unknown_drugs:
         met = None
@@ -305,8 +307,6 @@ def _exposed(
     e.criterion(
         f"prior {label}", met, ", ".join(names) or ("not recorded" if met is None else "none")
     )
-    if not s.therapy_lines:
-        e.need("therapy_lines")
     return met
 
 

@@ -174,7 +174,7 @@ def summary_of(results: Sequence[Any]) -> str:
     """A one-line summary of key results for the timeline ('Diagnosis: …; ISS II; …')."""
     parts = []
     labels = {
-        "diagnosis": "Diagnosis",
+        "diagnosis": "Diagnosis:",  # a name, not a grade: "Diagnosis: Active multiple myeloma"
         "iss": "ISS",
         "r_iss": "R-ISS",
         "r2_iss": "R2-ISS",

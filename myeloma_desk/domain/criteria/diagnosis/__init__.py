@@ -26,13 +26,12 @@ from myeloma_desk.domain.criteria.diagnosis.common import (
 )
 from myeloma_desk.domain.criteria.diagnosis.context import DIAGNOSIS_SOURCES, TITLE
 from myeloma_desk.domain.criteria.diagnosis.events import (
-    BMPC_SLIM,
     CALCIUM_ABOVE_ULN,
     CALCIUM_ABSOLUTE,
     CREATININE_ABOVE,
-    HYPERCALCEMIA_ABSOLUTE,
+    MARROW_60,
     MDE_SOURCES,
-    RENAL_CREATININE,
+    MDE_TABLE,
     Event,
     mde_result,
     myeloma_defining_events,
@@ -54,15 +53,14 @@ from myeloma_desk.domain.snapshot import Snapshot
 
 __all__ = [
     "BMPC_MYELOMA",
-    "BMPC_SLIM",
     "CALCIUM_ABOVE_ULN",
     "CALCIUM_ABSOLUTE",
     "CREATININE_ABOVE",
     "FLC_RATIO_HIGH",
     "FLC_RATIO_LOW",
-    "HYPERCALCEMIA_ABSOLUTE",
+    "MARROW_60",
+    "MDE_TABLE",
     "RAJKUMAR_2014",
-    "RENAL_CREATININE",
     "SMM_SERUM_M",
     "SMM_URINE_M",
     "TREATED_NOTE",
