@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 from pytestqt.qtbot import QtBot
+from ui_helpers import type_value
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.snapshot import Quantity, Snapshot
@@ -28,14 +29,6 @@ def _view(qtbot: QtBot, tmp_path: Path | None = None) -> AssessView:
     view = AssessView(DraftStore(tmp_path) if tmp_path else None)
     qtbot.addWidget(view)
     return view
-
-
-def _type(view: AssessView, path: str, text: str, unit: str | None = None) -> None:
-    editor = view.form.editor(path)
-    assert isinstance(editor, QuantityEditor)
-    if unit:
-        editor.unit.setCurrentIndex(editor.unit.findText(unit))
-    editor.edit.setText(text)
 
 
 def test_form_covers_every_visit_field() -> None:
@@ -71,7 +64,7 @@ def test_every_input_has_an_accessible_name(qtbot: QtBot) -> None:
 def test_live_panel_updates_as_user_types(qtbot: QtBot) -> None:
     view = _view(qtbot)
     assert view.result("iss").status == "cannot_determine"
-    _type(view, "beta2_microglobulin", "5.5")
+    type_value(view, "beta2_microglobulin", "5.5")
     qtbot.waitUntil(lambda: view.result("iss").result == "III", timeout=2000)
     assert view.panel.model.index(view.panel.model.row_of("iss"), 1).data() == "III"
     assert view.last_update_ms > 0  # its speed is measured in benchmarks/bench_ui.py, not here
@@ -79,15 +72,15 @@ def test_live_panel_updates_as_user_types(qtbot: QtBot) -> None:
 
 def test_inline_messages_on_the_field_itself(qtbot: QtBot) -> None:
     view = _view(qtbot)
-    _type(view, "creatinine", "150")  # µmol/L typed with mg/dL selected
-    _type(view, "calcium", "x")
+    type_value(view, "creatinine", "150")  # µmol/L typed with mg/dL selected
+    type_value(view, "calcium", "x")
     view.update_assessment()
     creatinine = view.form.editor("creatinine").message_text()
     assert "outside the plausible range 0.1–30 mg/dL" in creatinine
     assert "check the unit" in creatinine
     assert view.form.editor("calcium").message_text() == "'x' is not a number"
     assert view.form.tabs is not None and view.form.tabs.tabText(1) == "Labs ⚠2"
-    _type(view, "creatinine", "150", unit="µmol/L")
+    type_value(view, "creatinine", "150", unit="µmol/L")
     view.update_assessment()
     assert view.form.editor("creatinine").message_text() == ""
     assert view.form.editor("creatinine").accessibleName() == "Creatinine"
@@ -97,8 +90,8 @@ def test_bad_date_message_and_other_values_still_assessed(qtbot: QtBot) -> None:
     view = _view(qtbot)
     date = view.form.editor("date")
     date.edit.setText("2025-13-01")  # type: ignore[attr-defined]
-    _type(view, "beta2_microglobulin", "2")
-    _type(view, "albumin", "4")
+    type_value(view, "beta2_microglobulin", "2")
+    type_value(view, "albumin", "4")
     view.update_assessment()
     assert "not a date" in view.form.editor("date").message_text()
     assert view.result("iss").result == "I"
@@ -135,7 +128,7 @@ def test_fish_done_with_none_found_is_an_empty_list(qtbot: QtBot) -> None:
 def test_drafts_autosave_owner_only_and_are_offered_back(qtbot: QtBot, tmp_path: Path) -> None:
     view = _view(qtbot, tmp_path)
     assert not view.banner.isVisibleTo(view)
-    _type(view, "albumin", "3.1")
+    type_value(view, "albumin", "3.1")
     qtbot.waitUntil(lambda: (tmp_path / "drafts" / "visit-new.json").exists(), timeout=3000)
     path = tmp_path / "drafts" / "visit-new.json"
     if os.name == "posix":
@@ -167,9 +160,9 @@ def test_save_goes_through_handler_and_clears_draft(qtbot: QtBot, tmp_path: Path
 
     assert not view.save()  # no patient: nothing to save to
     view.set_subject("Test Patient", "visit-p1", base={}, patient_id="p1", save_handler=handler)
-    _type(view, "albumin", "35")  # implausible: not saved
+    type_value(view, "albumin", "35")  # implausible: not saved
     assert not view.save() and "need attention" in view.status.text()
-    _type(view, "albumin", "3.5")
+    type_value(view, "albumin", "3.5")
     view.save_draft()
     assert (tmp_path / "drafts" / "visit-p1.json").exists()
     assert view.save()
