@@ -230,6 +230,40 @@ def test_bad_import_files_are_refused_clearly(
     assert len(err.strip().splitlines()) == 1
 
 
+def _server_contents(target: str) -> tuple[Any, ...]:
+    from myeloma_desk.store import Store
+
+    with Store.open_server(target) as store:
+        rows = store.list_patients(include_archived=True)
+        bundles = [store.export_bundle(r.id, log=False).model_dump_json() for r in rows]
+        audit = store.database.execute("SELECT count(*), max(seq) FROM audit_log").fetchone()
+        return (tuple(bundles), tuple(audit))
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_import_files_are_refused_clearly_on_the_server(
+    server_site: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    """The same files into the clinic server (``--store``): one line, exit 2, not one row
+    or audit event written (tests/unit/store/test_server_faults.py adds bundles that fail
+    deep inside or clash with the store)."""
+    from myeloma_desk.store import Store
+
+    target = server_site.target("cleo")
+    with Store.open_server(target) as store:
+        for bundle in demo_bundles()[:2]:
+            store.import_bundle(bundle, source="test")
+    before = _server_contents(target)
+    path = _bad_files(tmp_path)[case]
+    code = main(
+        ["--data-dir", str(tmp_path / "ws"), "--store", target, "patients", "import", str(path)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "nothing was written" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert _server_contents(target) == before
+
+
 @pytest.mark.parametrize("case", BAD)
 def test_bad_assess_files_are_refused_clearly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
