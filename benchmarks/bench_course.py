@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import sys
 import time
+from pathlib import Path
 
 from myeloma_desk.course import build_course, clear_course_memo
 from myeloma_desk.domain.engine import rules
-from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
+from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.store.models import Patient, Visit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import builders  # tests/builders.py: a course in a line per record
 
 TARGET_BUILD_S = 1.0
 TARGET_MEMO_MS = 5.0
@@ -20,20 +25,7 @@ D = dt.date.fromisoformat
 
 
 def records() -> tuple[Patient, list[Visit], list[TherapyLine]]:
-    patient = Patient(
-        id=1,
-        uid="bench",
-        name="BENCH, Course",
-        identifier="B-1",
-        birth_date=D("1956-05-01"),
-        sex="male",
-        diagnosis=None,
-        archived=False,
-        last_visit=None,
-        notes="",
-        created_at="",
-        updated_at="",
-    )
+    patient = builders.patient("BENCH, Course", "1956-05-01", "male", identifier="B-1")
     start = D("2015-01-05")
     visits: list[Visit] = []
     for k in range(40):
@@ -59,55 +51,41 @@ def records() -> tuple[Patient, list[Visit], list[TherapyLine]]:
                 "calcium": {"value": 9.6, "unit": "mg/dL"},
                 "fish": ["t(4;14)"],
             }
-        visits.append(
-            Visit(
-                id=k + 1,
-                patient_id=1,
-                date=day,
-                snapshot=Snapshot.model_validate(data),
-                updated_at="",
-            )
-        )
+        visits.append(builders.visit(day.isoformat(), visit_id=k + 1, **data))
+    line = builders.line
     lines = [
-        TherapyLine(
-            regimen="VRd",
-            drugs=["bortezomib", "lenalidomide", "dexamethasone"],
-            start=D("2015-01-12"),
-            end=D("2015-07-01"),
+        line(
+            "VRd",
+            "bortezomib, lenalidomide, dexamethasone",
+            "2015-01-12",
+            "2015-07-01",
             refractory=False,
             phase="induction",
         ),
-        TherapyLine(
-            regimen="ASCT",
-            drugs=["melphalan"],
-            start=D("2015-08-01"),
-            end=D("2015-08-20"),
-            refractory=False,
-            phase="transplant",
-        ),
-        TherapyLine(
-            regimen="lenalidomide maintenance",
-            drugs=["lenalidomide"],
-            start=D("2015-10-01"),
-            end=D("2017-06-01"),
+        line("ASCT", "melphalan", "2015-08-01", "2015-08-20", refractory=False, phase="transplant"),
+        line(
+            "lenalidomide maintenance",
+            "lenalidomide",
+            "2015-10-01",
+            "2017-06-01",
             refractory=True,
             phase="maintenance",
         ),
-        TherapyLine(
-            regimen="DKd",
-            drugs=["daratumumab", "carfilzomib", "dexamethasone"],
-            start=D("2017-06-15"),
-            end=D("2019-12-01"),
+        line(
+            "DKd",
+            "daratumumab, carfilzomib, dexamethasone",
+            "2017-06-15",
+            "2019-12-01",
             refractory=True,
         ),
-        TherapyLine(
-            regimen="Isa-Pd",
-            drugs=["isatuximab", "pomalidomide", "dexamethasone"],
-            start=D("2019-12-15"),
-            end=D("2022-05-01"),
+        line(
+            "Isa-Pd",
+            "isatuximab, pomalidomide, dexamethasone",
+            "2019-12-15",
+            "2022-05-01",
             refractory=True,
         ),
-        TherapyLine(regimen="teclistamab", drugs=["teclistamab"], start=D("2022-05-15")),
+        line("teclistamab", "teclistamab", "2022-05-15"),
     ]
     return patient, visits, lines
 

@@ -97,3 +97,30 @@ def server_site(postgres_cluster: Any) -> Iterator[ServerSite]:
         yield ServerSite(postgres_cluster, name)
     finally:
         postgres_cluster.drop(name)
+
+
+# --- the demo patients in a store of their own, once per test module --------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A local store holding the demo patients (``store.demo``), shared by one module's tests:
+    they read it and never change it."""
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.store import open_store
+    from myeloma_desk.store.demo import load_demo
+
+    store = open_store(AppPaths.resolve(tmp_path_factory.mktemp("demo") / "home"))
+    load_demo(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A data folder whose store holds the demo patients, made by ``myeloma-desk demo``."""
+    from myeloma_desk.cli import main
+
+    home = tmp_path_factory.mktemp("demo-home")
+    assert main(["--data-dir", str(home), "demo"]) == 0
+    return home

@@ -339,7 +339,7 @@ class _Measured(BaseModel):
         The intermediates are kept until :meth:`forget_derived` (``assess`` calls it when its
         rules are done).
         """
-        cache = self._memo_dict()
+        cache = self.__pydantic_private__["_memo"]  # type: ignore[index]  # _memo_dict, inlined
         result: T = cache.get(key, _UNSET)
         if result is _UNSET:
             result = cache[key] = compute(self)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
-from myeloma_desk.domain.logic import Tri, tri_any
+from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.snapshot import Quantity, Snapshot
 from myeloma_desk.domain.units import fmt, ge, gt, le, lt, sub, to_canonical
 
@@ -57,6 +57,10 @@ class Threshold:
 
     ``value`` is in ``unit``, the canonical unit of ``field`` (domain/fields.py); ``published``
     maps a further unit to the limit as the source prints it in that unit.
+
+    ``inputs``: the snapshot fields a value derived from them is computed from (a ratio from both
+    light chains), when ``field`` is not itself a snapshot field. ``counted``: a count, read as
+    the paper prints it, the number before the thing counted ("≥ 1 osteolytic lesion").
     """
 
     field: str
@@ -66,19 +70,31 @@ class Threshold:
     unit: str
     published: Mapping[str, float] = dataclasses.field(default_factory=dict)
     suffix: str = ""
+    inputs: tuple[str, ...] = ()
+    counted: bool = False
 
     @property
     def needs(self) -> tuple[str, ...]:
         """The snapshot inputs this criterion reads."""
-        return (self.field,)
+        return self.inputs or (self.field,)
 
     @functools.cached_property
     def label(self) -> str:
         """The criterion text built from the constants: 'creatinine > 2 mg/dL (177 µmol/L)'."""
+        if self.counted:
+            return self.phrase()
         text = f"{self.what} {self.op} {_amount(self.value, self.unit)}"
         if self.published:
             text += " (" + ", ".join(_amount(v, u) for u, v in self.published.items()) + ")"
         return text + self.suffix
+
+    def phrase(self, named: bool = True) -> str:
+        """The criterion in the canonical unit alone, as a table's cell prints it ('creatinine
+        > 2 mg/dL'; without ``what`` when the cell before named it: '> 11 mg/dL')."""
+        if self.counted:
+            return f"{self.op} {fmt(self.value)} {self.what}{self.suffix}"
+        limit = f"{self.op} {_amount(self.value, self.unit)}{self.suffix}"
+        return f"{self.what} {limit}" if named else limit
 
     @functools.cached_property
     def limit_text(self) -> str:
@@ -88,6 +104,21 @@ class Threshold:
     def holds(self, value: float) -> bool:
         """Whether a value in the canonical ``unit`` meets the threshold."""
         return _COMPARE[self.op](value, self.value)
+
+    def assess(self, s: Snapshot, derived: Mapping[str, float | None]) -> Tri:
+        """Met, not met or unknown: the value of ``field`` in ``derived`` when it is there (a
+        value computed from ``inputs``), else the snapshot's value (:meth:`met`)."""
+        if self.field in derived:
+            value = derived[self.field]
+        elif self.published:
+            return self.met_quantity(getattr(s, self.field))
+        else:  # one unit system: the canonical value
+            value = s.get(self.field)
+        return None if value is None else _COMPARE[self.op](value, self.value)
+
+    def missing(self, s: Snapshot) -> list[str]:
+        """The inputs not recorded in ``s``."""
+        return [name for name in self.needs if getattr(s, name, None) is None]
 
     def evaluate(self, values: Mapping[str, float | None]) -> Tri:
         """Met, not met or unknown for canonical ``values`` (a stage table's row)."""
@@ -129,8 +160,10 @@ class Threshold:
 class RelativeThreshold:
     """``<what> <op> <value> <unit> <side> the <limit name>``: a difference from a lab limit.
 
-    ``side`` "above": value − limit is compared; "below": limit − value. Both quantities in the
-    same published unit are compared in it; otherwise both are converted to the canonical unit.
+    ``side`` "above": value − limit is compared; "below": limit − value. Where the source
+    publishes the limit in several units, both quantities in the same published unit are
+    compared in it; otherwise (and for a limit published in one unit) both are converted to the
+    canonical unit.
     """
 
     field: str
@@ -154,13 +187,50 @@ class RelativeThreshold:
             text += " (" + ", ".join(_amount(v, u) for u, v in self.published.items()) + ")"
         return f"{text} {self.side} the {self.limit_name}"
 
+    def phrase(self, named: bool = True) -> str:
+        """In the canonical unit alone: 'calcium > 1 mg/dL above the ULN' (see Threshold)."""
+        text = f"{self.op} {_amount(self.value, self.unit)} {self.side} the {self.limit_name}"
+        return f"{self.what} {text}" if named else text
+
+    def evaluate(self, values: Mapping[str, float | None]) -> Tri:
+        """Met, not met or unknown for canonical ``values`` of the field and its limit."""
+        value, limit = values.get(self.field), values.get(self.limit_field)
+        if value is None or limit is None:
+            return None
+        diff = sub(value, limit) if self.side == "above" else sub(limit, value)
+        return _COMPARE[self.op](diff, self.value)
+
+    def assess(self, s: Snapshot, derived: Mapping[str, float | None]) -> Tri:
+        if self.published:
+            return self.met(s)
+        # One unit system: the canonical values, as :meth:`difference` gives them.
+        return self.evaluate(
+            {self.field: s.get(self.field), self.limit_field: s.get(self.limit_field)}
+        )
+
+    def missing(self, s: Snapshot) -> list[str]:
+        """The value first, then its limit: the limit is asked for once there is a value to
+        compare with it (a value alone may settle an 'or' by an absolute limit)."""
+        for name in self.needs:
+            if getattr(s, name, None) is None:
+                return [name]
+        return []
+
+    def relation(self, difference: float, unit: str) -> str:
+        """A difference (positive on ``side``) in words: '1.2 mg/dL above the ULN', 'at the ULN'."""
+        if difference == 0:
+            return f"at the {self.limit_name}"
+        above = (difference > 0) is (self.side == "above")
+        side = "above" if above else "below"
+        return f"{fmt(abs(difference))} {unit} {side} the {self.limit_name}"
+
     def difference(self, s: Snapshot) -> tuple[float, str] | None:
         """The difference (positive on ``side``) and its unit, in the unit compared."""
         quantity: Quantity | None = getattr(s, self.field)
         limit: Quantity | None = getattr(s, self.limit_field)
         if quantity is None or limit is None:
             return None
-        if _spelled(quantity.unit) == _spelled(limit.unit):
+        if self.published and _spelled(quantity.unit) == _spelled(limit.unit):
             published = self._limit_in(quantity.unit)
             if published is not None:
                 a, b = float(quantity.value), float(limit.value)
@@ -230,6 +300,17 @@ class Finding:
         value = values.get(self.field)
         return None if value is None else bool(value) is self.present
 
+    def assess(self, s: Snapshot, derived: Mapping[str, float | None]) -> Tri:
+        """As :meth:`evaluate`, the finding read from ``derived``."""
+        value = derived.get(self.field)
+        return None if value is None else bool(value) is self.present
+
+    def missing(self, s: Snapshot) -> list[str]:
+        return [name for name in self.inputs if getattr(s, name, None) is None]
+
+    def phrase(self, named: bool = True) -> str:
+        return self.label
+
 
 @dataclass(frozen=True)
 class StageOf:
@@ -259,7 +340,8 @@ class StageOf:
 class AnyOf:
     """Criteria of which one is enough ("high-risk FISH or high LDH"), in three-valued logic."""
 
-    criteria: tuple[Finding | Threshold, ...]
+    criteria: tuple[Finding | Threshold | RelativeThreshold | AllOf, ...]
+    joiner: str = " or "
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -267,10 +349,86 @@ class AnyOf:
 
     @functools.cached_property
     def label(self) -> str:
-        return " or ".join(c.label for c in self.criteria)
+        return self.joiner.join(c.label for c in self.criteria)
+
+    def phrase(self, named: bool = True) -> str:
+        """The criteria in their canonical units, a criterion reading the same value as the one
+        before it without repeating its name: 'calcium > 1 mg/dL above the ULN or > 11 mg/dL'."""
+        return _phrase(self.criteria, self.joiner, named)
 
     def evaluate(self, values: Mapping[str, float | None]) -> Tri:
         return tri_any(c.evaluate(values) for c in self.criteria)
+
+    def assess(self, s: Snapshot, derived: Mapping[str, float | None]) -> Tri:
+        found: Tri = False  # tri_any, each criterion read only until one is met
+        for c in self.criteria:
+            v = c.assess(s, derived)
+            if v is True:
+                return True
+            if v is None:
+                found = None
+        return found
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Criteria that must all hold ("ratio ≥ 100 with involved FLC ≥ 100 mg/L")."""
+
+    criteria: tuple[Finding | Threshold | RelativeThreshold, ...]
+    joiner: str = " and "
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(field for c in self.criteria for field in c.needs))
+
+    @functools.cached_property
+    def label(self) -> str:
+        return self.joiner.join(c.label for c in self.criteria)
+
+    def phrase(self, named: bool = True) -> str:
+        return _phrase(self.criteria, self.joiner, named)
+
+    def evaluate(self, values: Mapping[str, float | None]) -> Tri:
+        return tri_all(c.evaluate(values) for c in self.criteria)
+
+    def assess(self, s: Snapshot, derived: Mapping[str, float | None]) -> Tri:
+        found: Tri = True  # tri_all, each criterion read only until one is not met
+        for c in self.criteria:
+            v = c.assess(s, derived)
+            if v is False:
+                return False
+            if v is None:
+                found = None
+        return found
+
+
+# What a row of a criteria table (the myeloma-defining events) can be made of.
+RowCriterion = Threshold | RelativeThreshold | Finding | AnyOf | AllOf
+
+
+def missing(c: RowCriterion, s: Snapshot, derived: Mapping[str, float | None]) -> list[str]:
+    """The inputs not recorded that an undecided criterion waits for, in its order (for an
+    'or' or an 'and': those of its criteria still undecided)."""
+    if isinstance(c, AnyOf | AllOf):
+        return list(
+            dict.fromkeys(
+                name
+                for part in c.criteria
+                if part.assess(s, derived) is None
+                for name in missing(part, s, derived)
+            )
+        )
+    return c.missing(s)
+
+
+def _phrase(criteria: tuple[RowCriterion, ...], joiner: str, named: bool) -> str:
+    parts: list[str] = []
+    before: str | None = None
+    for i, c in enumerate(criteria):
+        what = getattr(c, "what", None)  # an 'or' or an 'and' names no single value
+        parts.append(c.phrase(named if i == 0 else what is None or what != before))
+        before = what
+    return joiner.join(parts)
 
 
 # What a stage-table row can ask for.

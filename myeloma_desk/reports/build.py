@@ -265,44 +265,24 @@ class ReferenceEntry(_Frozen):
     citation: str
 
 
-class ReportDoc(_Frozen):
-    """Everything printed, in order. Rendering adds only layout, page headers and the chart."""
+class PrintedDoc(_Frozen):
+    """What every printed document has: the page size and running header, the trend chart of
+    the one trend pipeline (course/trends.py, as on the patient's Trends tab) and the versions
+    and disclaimer of the last page. ``ReportDoc`` (a visit) and ``CourseReportDoc`` (the
+    course) add their own sections."""
 
     page_size: PageSize = "A4"
     header: ReportHeader
-    summary: list[SummaryRow]
-    inputs: list[InputRow]
-    not_recorded: list[str]
-    therapy_lines: list[TherapyRow]
-    results: list[ResultSection]
-    staging_risk: list[SummaryRow]
-    response: ResponseSection
-    # The one trend pipeline (course/trends.py), as on the patient's Trends tab.
     trends: list[InstanceOf[TrendSeries]]
     trend_notes: list[str]
     trend_markers: list[InstanceOf[LineMarker]] = Field(default_factory=list)
-    options: list[OptionInput] | None
-    options_setting: str = ""
-    options_notes: list[str] = Field(default_factory=list)
-    # Evidence notes the short report leaves to the appendix (they repeat a section above).
-    options_more: list[str] = Field(default_factory=list)
-    references: list[ReferenceEntry]
     app_version: str
     engine_version: str
-    evidence_version: str
     pdq_date: str
     disclaimer: str = DISCLAIMER
     # The short report (default) leaves the full criteria out; ``detail`` adds them as an
     # appendix (the print dialog's option and ``report --detail``).
     detail: bool = False
-    diagnosis: str = ""  # the established diagnosis, in words
-    state: str = ""  # the disease state now (course model), in words
-    visit_response: str = ""  # this visit's IMWG response with its confirmation (course model)
-    state_rows: list[SummaryRow] = Field(default_factory=list)
-    kidney: list[SummaryRow] = Field(default_factory=list)
-    eligibility: list[SummaryRow] = Field(default_factory=list)
-    needed: list[str] = Field(default_factory=list)  # "Creatinine, weight: for eGFR, CrCl"
-    not_applicable: list[str] = Field(default_factory=list)  # titles of rules left out
 
     @property
     def has_chart(self) -> bool:
@@ -313,6 +293,33 @@ class ReportDoc(_Frozen):
         """Whether any series has two dated values (a single point is a table row, not a
         trend)."""
         return any(len(series.points) >= 2 for series in self.trends)
+
+
+class ReportDoc(PrintedDoc):
+    """Everything printed, in order. Rendering adds only layout, page headers and the chart."""
+
+    summary: list[SummaryRow]
+    inputs: list[InputRow]
+    not_recorded: list[str]
+    therapy_lines: list[TherapyRow]
+    results: list[ResultSection]
+    staging_risk: list[SummaryRow]
+    response: ResponseSection
+    options: list[OptionInput] | None
+    options_setting: str = ""
+    options_notes: list[str] = Field(default_factory=list)
+    # Evidence notes the short report leaves to the appendix (they repeat a section above).
+    options_more: list[str] = Field(default_factory=list)
+    references: list[ReferenceEntry]
+    evidence_version: str
+    diagnosis: str = ""  # the established diagnosis, in words
+    state: str = ""  # the disease state now (course model), in words
+    visit_response: str = ""  # this visit's IMWG response with its confirmation (course model)
+    state_rows: list[SummaryRow] = Field(default_factory=list)
+    kidney: list[SummaryRow] = Field(default_factory=list)
+    eligibility: list[SummaryRow] = Field(default_factory=list)
+    needed: list[str] = Field(default_factory=list)  # "Creatinine, weight: for eGFR, CrCl"
+    not_applicable: list[str] = Field(default_factory=list)  # titles of rules left out
 
 
 # ---------------------------------------------------------------------------------------------

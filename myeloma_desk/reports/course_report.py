@@ -14,18 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from pydantic import Field, InstanceOf
-
 from myeloma_desk import __version__
-from myeloma_desk.course.trends import LineMarker, TrendSeries
 from myeloma_desk.domain.events import Interval
 from myeloma_desk.domain.vocabulary import RESPONSE_LABELS
 from myeloma_desk.reference.pdq import PDQ_DATE
 from myeloma_desk.reports.build import (
     _CSS,
     CHART_RESOURCE,
-    DISCLAIMER,
     PageSize,
+    PrintedDoc,
     ReportHeader,
     SummaryRow,
     _e,
@@ -55,34 +52,18 @@ class LineRow(_Frozen):
     ttnt: str
 
 
-class CourseReportDoc(_Frozen):
-    """Everything the course report prints, in order."""
+class CourseReportDoc(PrintedDoc):
+    """Everything the course report prints, in order (it has no appendix: ``detail`` only
+    sets the renderer's chart layout)."""
 
-    page_size: PageSize = "A4"
-    header: ReportHeader
     diagnosis: str
     state: str
     staging_date: str
     staging: list[SummaryRow]
     lines: list[LineRow]
     visits: int
-    trends: list[InstanceOf[TrendSeries]]
-    trend_notes: list[str]
-    trend_markers: list[InstanceOf[LineMarker]] = Field(default_factory=list)
     references: list[str]
-    app_version: str
-    engine_version: str
-    pdq_date: str = PDQ_DATE
-    disclaimer: str = DISCLAIMER
-    detail: bool = False  # the renderer's chart layout (the course report has no appendix)
-
-    @property
-    def has_chart(self) -> bool:
-        return any(series.points for series in self.trends)
-
-    @property
-    def has_trend(self) -> bool:
-        return any(len(series.points) >= 2 for series in self.trends)
+    pdq_date: str = PDQ_DATE  # the bundled PDQ text's (the visit report's is the evidence's)
 
 
 def interval_words(interval: Interval | None) -> str:

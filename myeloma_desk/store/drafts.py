@@ -1,20 +1,32 @@
-"""The drafts vault: unsaved visit forms kept in a small database keyed like the store.
+"""The drafts vault: unsaved forms kept in a small database keyed like this computer's store.
 
-Visit drafts hold names and lab values. When the patient store is encrypted they must be too,
-so they live in ``<data>/drafts/drafts.sqlite3``, opened with the store's passphrase (SQLCipher;
-a plain SQLite file, mode 0600, when the store is plain). :meth:`Store.drafts_vault` hands one
-out; ``Store.change_passphrase`` re-keys it with the store. The GUI's
+Drafts hold names and lab values. When the patient store is encrypted they must be too, so they
+live in ``<data>/drafts/drafts.sqlite3``, opened with the store's passphrase (SQLCipher; a plain
+SQLite file, mode 0600, when the store is plain). :meth:`Store.drafts_vault` hands one out;
+``Store.change_passphrase`` re-keys it with the store.
+
+Drafts of a clinic server's records (kept while the server cannot be reached) live in that
+server's own folder, ``<data>/drafts/server-<digest>/drafts.sqlite3``, and are encrypted with
+the same passphrase as this computer's store: :func:`check_local_passphrase` checks a
+passphrase typed for them against the local store file (read-only) before a vault is opened
+with it, and :func:`rekey_vault` re-keys them with the store too. The GUI's
 ``ui.views.drafts.DraftStore`` decides what to do when no vault is available (an encrypted store
-that is locked: the draft is not written at all rather than written in plain text).
+that is locked, or a server draft before the passphrase was entered: the draft is not written
+at all rather than written in plain text).
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from myeloma_desk.paths import make_private_dir
 from myeloma_desk.store import db
+from myeloma_desk.store.errors import StoreError, WrongPassphraseError
+
+log = logging.getLogger(__name__)
 
 DRAFTS_DIR = "drafts"
 VAULT_NAME = "drafts.sqlite3"
@@ -22,8 +34,50 @@ VAULT_NAME = "drafts.sqlite3"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS drafts (key TEXT PRIMARY KEY, payload TEXT NOT NULL)"
 
 
-def vault_path(data_dir: Path) -> Path:
-    return data_dir / DRAFTS_DIR / VAULT_NAME
+def vault_path(data_dir: Path, space: str = "") -> Path:
+    """The vault of this computer's store (``space`` "") or of one clinic server's drafts."""
+    folder = data_dir / DRAFTS_DIR
+    return (folder / space if space else folder) / VAULT_NAME
+
+
+def server_vault_paths(data_dir: Path) -> list[Path]:
+    """The vaults of clinic servers' drafts on this computer."""
+    return sorted((data_dir / DRAFTS_DIR).glob(f"server-*/{VAULT_NAME}"))
+
+
+def vault_errors() -> tuple[type[BaseException], ...]:
+    """What opening or reading a vault can raise (a missing driver, a wrong key, I/O)."""
+    module = db.sqlcipher_module()
+    errors: list[type[BaseException]] = [OSError, sqlite3.Error, StoreError]
+    if module is not None:
+        errors.append(module.Error)
+    return tuple(errors)
+
+
+def check_local_passphrase(data_dir: Path, passphrase: str) -> None:
+    """Raise :class:`WrongPassphraseError` unless ``passphrase`` opens this computer's own
+    (encrypted) store; the store file is only opened read-only and nothing is written.
+
+    A vault can be created with any key, so the passphrase typed for a server's drafts is
+    checked here first: a draft is never encrypted with a mistyped passphrase."""
+    if not passphrase.strip():
+        raise WrongPassphraseError()
+    path = data_dir / db.DB_NAME
+    if not path.is_file():
+        raise StoreError(
+            "This computer's patient store was not found, so the passphrase cannot be checked."
+        )
+    module = db.sqlcipher_module()
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    if module is not None:
+        errors = (sqlite3.Error, module.Error)
+    try:
+        connection = db.connect(path, passphrase, read_only=True)
+    except errors as error:
+        raise StoreError(
+            f"This computer's patient store could not be read to check the passphrase: {error}"
+        ) from None
+    connection.close()
 
 
 class DraftVault:
@@ -86,8 +140,21 @@ class DraftVault:
 
 
 def rekey_vault(data_dir: Path, old: str | None, new: str | None) -> None:
-    """Re-key the drafts vault (if any) from ``old`` to ``new``: a copy, then a rename."""
-    path = vault_path(data_dir)
+    """Re-key the drafts vaults (if any) from ``old`` to ``new``: a copy, then a rename.
+
+    Clinic servers' vaults first, each on its own: one that cannot be re-keyed (written under
+    another key) is removed, never left readable in plain text. Then this store's own vault,
+    whose errors the caller handles."""
+    for path in server_vault_paths(data_dir):
+        try:
+            _rekey_file(path, old, new)
+        except vault_errors() as error:
+            log.warning("drafts of a clinic server could not be re-keyed; removed: %s", error)
+            path.unlink(missing_ok=True)
+    _rekey_file(vault_path(data_dir), old, new)
+
+
+def _rekey_file(path: Path, old: str | None, new: str | None) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     temp = path.with_name(path.name + ".rekey")

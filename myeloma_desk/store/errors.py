@@ -35,6 +35,16 @@ class StoreDamagedError(StoreError):
         )
 
 
+def _restore_offer(newest_backup: Path | None, none_found: str) -> str:
+    """The sentence offering the newest good backup (and the command that restores it)."""
+    if newest_backup is None:
+        return none_found
+    return (
+        f"The newest good backup is {newest_backup}; restore it with "
+        f"`myeloma-desk patients restore {newest_backup}`."
+    )
+
+
 class StoreCorruptError(StoreError):
     """The database failed its integrity check; it was moved aside, never overwritten."""
 
@@ -42,12 +52,7 @@ class StoreCorruptError(StoreError):
         self.moved_to = moved_to
         self.problem = problem
         self.newest_backup = newest_backup
-        offer = (
-            f"The newest good backup is {newest_backup}; restore it with "
-            f"`myeloma-desk patients restore {newest_backup}`."
-            if newest_backup
-            else "No good backup was found."
-        )
+        offer = _restore_offer(newest_backup, "No good backup was found.")
         super().__init__(
             f"The patient store failed its integrity check ({problem}). The damaged file was "
             f"moved to {moved_to} and left untouched. {offer}"
@@ -76,11 +81,9 @@ class StoreMissingError(StoreCorruptError):
         self.moved_to = path
         self.problem = problem
         self.newest_backup = newest_backup
-        offer = (
-            f"The newest good backup is {newest_backup}; restore it with "
-            f"`myeloma-desk patients restore {newest_backup}`."
-            if newest_backup
-            else "No good backup was found: the backups are in the store's backups folder."
+        offer = _restore_offer(
+            newest_backup,
+            "No good backup was found: the backups are in the store's backups folder.",
         )
         StoreError.__init__(
             self,

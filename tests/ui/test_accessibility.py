@@ -3,8 +3,6 @@ name, every section has a shortcut, and Tab moves through the visit form's field
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
@@ -21,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.sections import SECTIONS
 from myeloma_desk.ui.views.visit_form import AssessView
 
@@ -58,11 +56,7 @@ def _unnamed(page: QWidget) -> list[str]:
     return missing
 
 
-def test_every_input_and_view_is_named(qtbot: QtBot, tmp_path: Path) -> None:
-    window, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(window)
-    window.show()
+def test_every_input_and_view_is_named(window: MainWindow, qtbot: QtBot) -> None:
     for key in window.section_keys():
         page = window.show_section_key(key)
         assert page.accessibleName(), key

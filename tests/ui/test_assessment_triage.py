@@ -4,10 +4,8 @@ off, and at a follow-up the response first with the diagnosis carried from the d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+from builders import stored_records
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
@@ -15,9 +13,7 @@ from PySide6.QtCore import Qt
 from myeloma_desk.course import Course, build_course
 from myeloma_desk.domain.engine import assess, rules
 from myeloma_desk.domain.snapshot import parse_snapshot
-from myeloma_desk.paths import AppPaths
-from myeloma_desk.store import Store, open_store
-from myeloma_desk.store.demo import load_demo
+from myeloma_desk.store import Store
 from myeloma_desk.ui.models.assessment import (
     GROUP_OF,
     GROUPS,
@@ -29,19 +25,8 @@ from myeloma_desk.ui.widgets.assessment_panel import AssessmentPanel
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = open_store(AppPaths.resolve(Path(tmp_path_factory.mktemp("triage")) / "home"))
-    load_demo(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
 def relapsed(demo_store: Store) -> Course:
-    found = demo_store.find_by_identifier("DEMO-0009")
-    assert found is not None
-    lines = [s.line for s in demo_store.therapy_lines(found.id)]
-    return build_course(found, demo_store.visits(found.id), lines)
+    return build_course(*stored_records(demo_store, "DEMO-0009"))
 
 
 def _rows(panel: AssessmentPanel) -> list[tuple[str, str, str]]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
 from myeloma_desk.domain.engine import rules
-from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views import calculators_view
 from myeloma_desk.ui.views.calculators_view import (
     CALCULATOR_INPUTS,
@@ -102,12 +100,8 @@ def test_missing_field_not_in_table_is_added(qtbot: QtBot, monkeypatch: pytest.M
     assert calc.form.paths() == ["beta2_microglobulin", "albumin"]
 
 
-def test_source_link_opens_reference_heading(qtbot: QtBot, tmp_path: Path) -> None:
-    window, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
+@pytest.mark.window_size(1200, 800)
+def test_source_link_opens_reference_heading(window: MainWindow, qtbot: QtBot) -> None:
     view = window.show_section_key("calculators")
     assert isinstance(view, CalculatorsView)
     calc = view.open("iss")

@@ -12,31 +12,16 @@ from pytestqt.qtbot import QtBot
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
+from ui_helpers import OpenWindow, patients_of
+
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.settings import Settings
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.drafts import DraftStore
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.visit_form import AssessView
 from myeloma_desk.ui.widgets.fields import QuantityEditor
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
-
-def _patients(window: MainWindow) -> PatientsView:
-    view = window.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    return view
 
 
 def _new_patient(view: PatientsView, name: str) -> int:
@@ -84,7 +69,7 @@ def test_window_registers_itself_as_navigator(window: MainWindow) -> None:
 
 
 def test_switching_patients_resets_every_section(window: MainWindow, qtbot: QtBot) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     first = _new_patient(view, "First, Fay")
     second = _new_patient(view, "Second, Sam")
 
@@ -104,7 +89,7 @@ def test_switching_patients_resets_every_section(window: MainWindow, qtbot: QtBo
         assert regimens.options_box.isVisibleTo(regimens)
         assert "First, Fay" in regimens.options_title.text()
 
-    view = _patients(window)
+    view = patients_of(window)
     view.open_patient(second)
     assert window.context.current_patient_id == second
     assert page.status.text() == ""  # "Visit of … saved" was the first patient's
@@ -123,14 +108,14 @@ def test_switching_patients_resets_every_section(window: MainWindow, qtbot: QtBo
 
 
 def test_visit_is_saved_to_the_patient_it_was_opened_for(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     first = _new_patient(view, "Keep, Kim")
     second = _new_patient(view, "Other, Olu")
     view.open_patient(first)
     assess = view.patient_page.new_visit(dt.date(2025, 3, 1))
     assert isinstance(assess, AssessView)
     _type(assess, "albumin", "3.1")
-    view = _patients(window)
+    view = patients_of(window)
     view.open_patient(second)  # the user looks at another patient meanwhile
     window.show_section_key("assess")
     assert assess.save()
@@ -139,7 +124,7 @@ def test_visit_is_saved_to_the_patient_it_was_opened_for(window: MainWindow) -> 
 
 
 def test_future_visit_date_is_refused_on_the_field(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     patient = _new_patient(view, "Future, Flo")
     view.open_patient(patient)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
@@ -157,7 +142,7 @@ def test_future_visit_date_is_refused_on_the_field(window: MainWindow) -> None:
 
 
 def test_unsaved_visit_survives_switching_patients(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     first = _new_patient(view, "Unsaved, Uma")
     second = _new_patient(view, "Next, Ned")
     view.open_patient(first)
@@ -165,7 +150,7 @@ def test_unsaved_visit_survives_switching_patients(window: MainWindow) -> None:
     assert isinstance(assess, AssessView)
     _type(assess, "albumin", "2.9")
     assert assess.has_unsaved_changes()
-    view = _patients(window)
+    view = patients_of(window)
     view.open_patient(second)
     assess = view.patient_page.new_visit(dt.date(2025, 5, 6))
     assert isinstance(assess, AssessView)
@@ -177,7 +162,7 @@ def test_unsaved_visit_survives_switching_patients(window: MainWindow) -> None:
 
 @pytest.mark.parametrize("answer", ["cancel", "keep", "discard"])
 def test_new_visit_asks_before_discarding(window: MainWindow, answer: str) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     patient = _new_patient(view, "Asked, Abe")
     view.open_patient(patient)
     assess = view.patient_page.new_visit(dt.date(2025, 6, 1))
@@ -203,11 +188,9 @@ def test_new_visit_asks_before_discarding(window: MainWindow, answer: str) -> No
         assert editor.edit.text() == "" and draft is None
 
 
-def test_closing_keeps_an_unsaved_visit_as_draft(qtbot: QtBot, tmp_path: Path) -> None:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    view = _patients(win)
+def test_closing_keeps_an_unsaved_visit_as_draft(open_window: OpenWindow, tmp_path: Path) -> None:
+    win = open_window(show=False)
+    view = patients_of(win)
     patient = _new_patient(view, "Closing, Cy")
     view.open_patient(patient)
     assess = view.patient_page.new_visit(dt.date(2025, 7, 1))
@@ -219,7 +202,7 @@ def test_closing_keeps_an_unsaved_visit_as_draft(qtbot: QtBot, tmp_path: Path) -
 
 
 def test_form_shows_age_and_sex_from_the_record(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     view.new_patient()
     view.editor.name.setText("Record, Rae")
     view.editor.birth_date.setText("1958-06-01")
@@ -239,7 +222,7 @@ def test_form_shows_age_and_sex_from_the_record(window: MainWindow) -> None:
 
 
 def test_engine_diagnosis_is_offered_and_confirmed_by_the_clinician(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     patient = _new_patient(view, "Offer, Otto")
     view.open_patient(patient)
     page = view.patient_page
@@ -307,7 +290,7 @@ def test_patient_list_opens_without_importing_the_evidence_database(tmp_path: Pa
 
 
 def test_assessment_panel_selection_resets_for_another_patient(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     first = _new_patient(view, "Panel, Pia")
     second = _new_patient(view, "Panel, Quinn")
     view.open_patient(first)
@@ -318,7 +301,7 @@ def test_assessment_panel_selection_resets_for_another_patient(window: MainWindo
     assert assess.panel.select_rule(chosen)
     assess.update_assessment()
     assert assess.panel.current_result().rule == chosen  # kept while typing the same visit
-    view = _patients(window)
+    view = patients_of(window)
     view.open_patient(second)
     assess = view.patient_page.new_visit(dt.date(2025, 2, 2))
     assert isinstance(assess, AssessView)

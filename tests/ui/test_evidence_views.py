@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -12,8 +10,9 @@ from PySide6.QtCore import Qt
 
 pytest.importorskip("myeloma_desk.evidence.loader", reason="the evidence database is not built")
 
+from ui_helpers import OpenWindow
+
 from myeloma_desk.evidence.loader import load
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.models.evidence import (
@@ -27,16 +26,7 @@ from myeloma_desk.ui.models.evidence import (
 from myeloma_desk.ui.views.evidence_view import EvidenceView
 from myeloma_desk.ui.views.regimens_view import RegimensView
 
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    yield win
-    win.close()
+pytestmark = pytest.mark.window_size(1300, 850)
 
 
 def _regimens(window: MainWindow, qtbot: QtBot) -> RegimensView:
@@ -240,7 +230,7 @@ def _column(view: EvidenceView, title: str) -> int:
 
 
 def test_findings_show_kind_landmark_other_end_points_and_nci_level(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, open_window: OpenWindow
 ) -> None:
     """Issue 15: the browser shows each finding's kind, landmark, other end points and level
     with NCI's definition; at 1280×800 the findings table never scrolls sideways."""
@@ -248,11 +238,7 @@ def test_findings_show_kind_landmark_other_end_points_and_nci_level(
     from myeloma_desk.evidence.levels import describe
     from myeloma_desk.ui.models.evidence import FINDING_COLUMNS
 
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    win = open_window(size=(1280, 800))
     view = _evidence(win, qtbot)
     ev = load()
     qtbot.waitExposed(view.findings)
@@ -311,14 +297,10 @@ def test_trial_details_name_regimens_by_abbreviation(window: MainWindow, qtbot: 
     assert "drd" not in text.split()
 
 
-def test_regimen_and_trial_tables_fit_at_1280x800(qtbot: QtBot, tmp_path: Path) -> None:
+def test_regimen_and_trial_tables_fit_at_1280x800(qtbot: QtBot, open_window: OpenWindow) -> None:
     """No sideways scrolling in the Regimens table or the Trials table at 1280×800; the
     regimen columns not shown (classes, renal, transplant) still answer the text filter."""
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    win = open_window(size=(1280, 800))
     regimens = _regimens(win, qtbot)
     qtbot.waitExposed(regimens.table)
     table = regimens.table
@@ -343,3 +325,40 @@ def test_regimen_and_trial_tables_fit_at_1280x800(qtbot: QtBot, tmp_path: Path) 
     columns = range(evidence.trial_proxy.columnCount())
     assert sum(trials.columnWidth(c) for c in columns) <= trials.viewport().width()
     win.close()
+
+
+def test_a_finding_without_a_level_reads_not_graded(window: MainWindow, qtbot: QtBot) -> None:
+    """A finding the PDQ reports without a level marker is "not graded" in the table (never
+    "none", which reads as a level called none), its tooltip and details say the PDQ gives no
+    level, the Level filter finds exactly those findings, and its quote names the PDQ section
+    by its title, not the database's key."""
+    from myeloma_desk.evidence.levels import describe
+    from myeloma_desk.ui.models.evidence import NOT_GRADED
+
+    view = _evidence(window, qtbot)
+    ev = load()
+    proxy = view.finding_proxy
+    ungraded = [f for f in ev.db.findings if f.level_of_evidence is None]
+    assert ungraded
+    rows = {proxy.index(r, 0).data(RecordRole).id: r for r in range(proxy.rowCount())}
+    for finding in ungraded:
+        cell = proxy.index(rows[finding.id], 0)
+        assert cell.data() == NOT_GRADED
+        assert cell.data(Qt.ItemDataRole.ToolTipRole) == describe(None)
+        assert "without" in describe(None)
+    view.finding_level.setCurrentIndex(view.finding_level.findText("Not graded"))
+    shown = {proxy.index(r, 0).data(RecordRole).id for r in range(proxy.rowCount())}
+    assert shown == {f.id for f in ungraded}
+    view.finding_level.setCurrentIndex(0)
+    assert proxy.rowCount() == len(ev.db.findings)
+    finding = ungraded[0]
+    assert view.select_finding(finding.id)
+    text = view.finding_detail.toPlainText()
+    assert "not graded (the PDQ gives no level for this finding)" in text
+    section = next(s for s in ev.db.sections if s.id == finding.section)
+    assert f"PDQ, {section.title}" in text
+    assert f"PDQ, {finding.section} ›" not in text
+    # the regimen table says the same for a regimen none of whose findings has a level
+    regimens = _regimens(window, qtbot)
+    levels = {regimens.proxy.index(r, 4).data() for r in range(regimens.proxy.rowCount())}
+    assert NOT_GRADED in levels and "none marked" not in levels

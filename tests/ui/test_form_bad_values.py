@@ -4,10 +4,9 @@ message on the field itself, with the rest of the form still assessed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
+from ui_helpers import OpenWindow, patients_of
 
 from myeloma_desk.ui.views.visit_form import AssessView
 from myeloma_desk.ui.widgets.fields import QuantityEditor
@@ -38,20 +37,15 @@ def test_huge_or_odd_values_get_a_field_message(
 
 
 def test_a_damaged_visit_opened_in_the_window_gives_the_store_message(
-    qtbot: QtBot, tmp_path: Path
+    open_window: OpenWindow,
 ) -> None:
     """Issue 17 item 7: an unreadable visit crashed the record; the reporter now shows the
     store's own message (which visit, what to do), no traceback, and the window stays."""
     from myeloma_desk.store import DamagedRecordError
-    from myeloma_desk.ui.app import create_window
-    from myeloma_desk.ui.views.patients.section import PatientsView
     from myeloma_desk.ui.views.patients.store import store_of
 
-    window, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(window)
-    view = window.show_section_key("patients")
-    assert isinstance(view, PatientsView)
+    window = open_window(show=False)
+    view = patients_of(window)
     view.load_demo()
     patient = view.model.patient(0)
     store_of(view.context).connection.execute(
@@ -59,6 +53,7 @@ def test_a_damaged_visit_opened_in_the_window_gives_the_store_message(
     )
     with pytest.raises(DamagedRecordError) as caught:
         view.open_patient(patient.id)
+    reporter = open_window.reporter(window)
     reporter(DamagedRecordError, caught.value, caught.value.__traceback__)
     shown = reporter.shown[-1]
     assert shown.startswith("The visit of ")

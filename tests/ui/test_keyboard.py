@@ -4,7 +4,6 @@ confirmed, without the mouse (mnemonics, Enter, Tab, arrows and the section shor
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -14,22 +13,20 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, 
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from myeloma_desk.ui.app import create_window
+from ui_helpers import OpenWindow
+
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.visit_form import AssessView
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
+def window(open_window: OpenWindow, qtbot: QtBot) -> MainWindow:
+    """The main window, active and exposed, so that it has the keyboard focus."""
+    win = open_window()
     win.activateWindow()
     qtbot.waitExposed(win)
-    yield win
-    win.close()
+    return win
 
 
 def focused() -> QWidget:

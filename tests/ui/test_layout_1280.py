@@ -4,9 +4,6 @@ as tooltip) and every group of the visit form is reachable without scroll arrows
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -16,22 +13,12 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QToolButton, QToolTip
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.visit_form import VISIT_GROUPS, AssessView
 from myeloma_desk.ui.widgets.fields import QuantityEditor
 
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    win.close()
+pytestmark = pytest.mark.window_size(1280, 800)
 
 
 def _patients(window: MainWindow, qtbot: QtBot) -> PatientsView:
@@ -145,3 +132,36 @@ def test_a_list_narrower_than_its_titles_scrolls_instead_of_cutting(
     for column in range(view.model.columnCount()):
         title = str(view.model.headerData(column, header.orientation()))
         assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(column)
+
+
+def test_the_findings_level_column_reads_whole_at_1280x800(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The Level column is as wide as its longest label ("not graded" for a finding the PDQ
+    gives no level), and the findings table still never scrolls sideways."""
+    from PySide6.QtWidgets import QStyle
+
+    from myeloma_desk.evidence.loader import load
+    from myeloma_desk.ui.models.evidence import NOT_GRADED
+    from myeloma_desk.ui.views.evidence_view import EvidenceView
+
+    view = window.show_section_key("evidence")
+    assert isinstance(view, EvidenceView)
+    qtbot.waitUntil(view.ready, timeout=15_000)
+    qtbot.waitExposed(view.findings)
+    QApplication.processEvents()
+    table, proxy = view.findings, view.finding_proxy
+    # every code of NCI's scheme and "not graded", whether or not a finding carries it now
+    labels = [lv.code for lv in load().db.levels.levels] + [NOT_GRADED]
+    shown = {str(proxy.index(r, 0).data()) for r in range(proxy.rowCount())}
+    assert NOT_GRADED in shown and "none" not in shown
+    assert shown <= set(labels)
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    metrics = table.fontMetrics()
+    width = table.columnWidth(0)
+    for label in labels:
+        assert metrics.horizontalAdvance(label) + margin <= width, (label, width)
+    header = table.horizontalHeader()
+    assert header.fontMetrics().horizontalAdvance("Level") < header.sectionSize(0)
+    assert table.horizontalScrollBar().maximum() == 0
+    assert header.length() <= table.viewport().width()

@@ -6,21 +6,13 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from ui_helpers import OpenWindow
 
 from myeloma_desk.settings import load_settings
 from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow, OpeningPage
 from myeloma_desk.ui.sections import SECTIONS
 from myeloma_desk.ui.views.reference_view import AnchorRole, ReferenceView
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def test_every_section_opens(window: MainWindow) -> None:
@@ -134,11 +126,9 @@ def test_uncaught_exception_is_logged_and_reported(window: MainWindow, tmp_path:
 
 
 def test_first_start_sizes_to_the_screen_and_later_starts_keep_it(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, open_window: OpenWindow
 ) -> None:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
+    win = open_window(show=False)
     screen = win.screen()
     assert screen is not None
     area = screen.availableGeometry()
@@ -151,8 +141,6 @@ def test_first_start_sizes_to_the_screen_and_later_starts_keep_it(
     qtbot.wait(10)
     assert win.height() == chosen[1] != int(area.height() * 0.9)
     win.close()
-    again, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(again)
+    again = open_window(show=False)
     assert again.height() == chosen[1]  # the size chosen is kept
     assert again.width() <= area.width()  # and the window stays on the screen

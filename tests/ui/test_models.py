@@ -10,9 +10,6 @@ logs one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -22,7 +19,6 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.calculators_view import CalculatorsView
 from myeloma_desk.ui.views.patients.section import PatientsView
@@ -47,16 +43,6 @@ class ModelCheck:
 @pytest.fixture
 def testers() -> ModelCheck:
     return ModelCheck()  # Qt's tester's warnings fail the test (tests/ui/conftest.py)
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
 
 
 def test_patient_screen_models(window: MainWindow, testers: ModelCheck) -> None:

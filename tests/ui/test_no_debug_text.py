@@ -7,8 +7,8 @@ with every rule's explanation, and the Regimens, Evidence, Reference and Calcula
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.visit_form import NEW_VISIT_KEY
 
 BAD = (
@@ -71,12 +71,8 @@ def _bad(where: str, root: QWidget, found: dict[str, str]) -> None:
                 found.setdefault(f"{where}: {match.group(0)}", text[:160])
 
 
-def test_no_debug_text_in_the_display_views(qtbot: QtBot, tmp_path: Path) -> None:
-    window, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+@pytest.mark.window_size(1280, 800)
+def test_no_debug_text_in_the_display_views(window: MainWindow, qtbot: QtBot) -> None:
     found: dict[str, str] = {}
     patients = window.show_section_key("patients")
     prepare = getattr(patients, "prepare_screenshot", None)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from myeloma_desk.ui.app import create_window
+from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.reference_view import ReferenceView
 
 
@@ -20,14 +19,10 @@ def test_guard_sees_a_connection_attempt(network_guard) -> None:  # type: ignore
 
 
 def test_startup_and_navigation_open_no_connection(
-    network_guard,
+    network_guard,  # type: ignore[no-untyped-def]
+    window: MainWindow,
     qtbot: QtBot,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    window, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(window)
-    window.show()
     for index in range(len(window.section_keys())):
         window.show_section(index)
         qtbot.wait(10)

@@ -28,16 +28,6 @@ from myeloma_desk.ui.widgets.fields import QuantityEditor
 LOADING = "Reading the assessment…"
 
 
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
-
 class Gate:
     """Holds the page's real course build of a chosen patient until released (the build still
     runs on the worker thread exactly as in the app; only its start waits)."""
@@ -279,3 +269,52 @@ def test_printing_while_loading_waits_for_the_worker_course(
     course = page.course_doc()
     assert course.header.identifier == "DEMO-0009"
     assert gate.built.count(relapsed) == 1  # the course report reused it
+
+
+def test_the_trends_and_lines_tabs_are_built_when_first_shown(
+    window: MainWindow, qtbot: QtBot, gate: Gate
+) -> None:
+    """The page opens on the timeline without building the Trends and Therapy lines tabs (nor
+    loading the evidence database for the regimen picker); shown later, each holds what it
+    would have held: the course's trends, or "reading" while the course is still built; the
+    record's lines, read-only when the record is."""
+    from myeloma_desk.ui.models.trends import trend_data_for
+
+    view, ids = _demo(window)
+    page = view.patient_page
+    relapsed, newly = ids["DEMO-0009"], ids["DEMO-0003"]
+    gate.held.add(relapsed)
+    view.open_patient(relapsed)
+    assert page._chart is None and page._lines_editor is None
+    assert not page._evidence_requested
+    page.tabs.setCurrentIndex(page.TRENDS_TAB)  # shown while the course is being read
+    chart = page.chart
+    assert page.tabs.currentWidget() is chart and page.tabs.tabText(page.TRENDS_TAB) == "T&rends"
+    assert chart.data.is_empty() and "Reading the course" in chart.describe()
+    gate.release.set()
+    assert page.wait_for_course()
+    record = page.record
+    assert record is not None and record.built_course is not None
+    expected = trend_data_for(record.built_course)
+    assert chart.data.dates() == expected.dates() and chart.data.responses == expected.responses
+    assert chart.flowsheet_model.rowCount() == len(expected.dates())
+    assert page._lines_editor is None  # still not asked for
+
+    view.open_patient(newly)  # the next patient, on the timeline: the built chart follows
+    assert page.tabs.currentIndex() == 0
+    assert page.wait_for_course()
+    assert page.record is not None and page.record.patient_id == newly
+    assert (
+        chart is page.chart and chart.data.responses == trend_data_for(page.record.course).responses
+    )
+    page.tabs.setCurrentIndex(page.LINES_TAB)
+    editor = page.lines_editor
+    assert page.tabs.currentWidget() is editor
+    assert page.tabs.tabText(page.LINES_TAB) == "Therapy &lines"
+    assert editor.model.lines() == page.record.lines and editor.isEnabled()
+    assert page._evidence_requested  # the regimen picker's database, now
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
+        "&Timeline",
+        "T&rends",
+        "Therapy &lines",
+    ]

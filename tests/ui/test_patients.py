@@ -7,32 +7,19 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pdf_text import page_texts
 from pytestqt.qtbot import QtBot
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from myeloma_desk.ui.app import create_window
+from ui_helpers import OpenWindow, patients_of
+
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.visit_form import AssessView
 from myeloma_desk.ui.widgets.fields import QuantityEditor
 
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    yield win
-    win.close()
-
-
-def _patients(window: MainWindow) -> PatientsView:
-    view = window.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    return view
+pytestmark = pytest.mark.window_size(1300, 850)
 
 
 def _type(view: AssessView, path: str, text: str, unit: str | None = None) -> None:
@@ -44,7 +31,7 @@ def _type(view: AssessView, path: str, text: str, unit: str | None = None) -> No
 
 
 def test_empty_store_offers_demo_patients(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     assert view.model.rowCount() == 0
     assert view.demo_banner.isVisibleTo(view)
     added = view.load_demo()
@@ -54,7 +41,7 @@ def test_empty_store_offers_demo_patients(window: MainWindow) -> None:
 
 
 def test_new_patient_messages_on_fields_then_saved(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     view.new_patient()
     assert view.stack.currentIndex() == view.EDITOR
     editor = view.editor
@@ -79,7 +66,7 @@ def test_new_patient_messages_on_fields_then_saved(window: MainWindow) -> None:
 
 
 def test_filter_archive_and_unarchive(window: MainWindow, qtbot: QtBot) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     view.load_demo()
     total = view.model.rowCount()
     first = view.model.patient(0)
@@ -96,7 +83,7 @@ def test_filter_archive_and_unarchive(window: MainWindow, qtbot: QtBot) -> None:
 
 
 def test_timeline_trends_and_lines_of_a_demo_patient(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     view.load_demo()
     view.open_first_patient()
     page = view.patient_page
@@ -113,7 +100,7 @@ def test_timeline_trends_and_lines_of_a_demo_patient(window: MainWindow) -> None
 
 
 def test_therapy_line_editor(window: MainWindow) -> None:
-    view = _patients(window)
+    view = patients_of(window)
     view.new_patient()
     view.editor.name.setText("Lines, Test")
     patient_id = view.editor.save()
@@ -142,10 +129,12 @@ def test_therapy_line_editor(window: MainWindow) -> None:
     assert view.store.therapy_lines(patient_id) == []
 
 
-def test_end_to_end_clinic_workflow(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+def test_end_to_end_clinic_workflow(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, open_window: OpenWindow
+) -> None:
     """Create a patient, enter a visit, see stage with reasons, save, reopen, enter a
     follow-up and see the response, open the regimen browser from the patient."""
-    view = _patients(window)
+    view = patients_of(window)
     view.new_patient()
     view.editor.name.setText("Endtoend, Eve")
     view.editor.birth_date.setText("1958-06-01")
@@ -190,11 +179,8 @@ def test_end_to_end_clinic_workflow(window: MainWindow, qtbot: QtBot, tmp_path: 
 
     # reopen: the window goes away and comes back over the same data folder
     window.close()
-    again, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(again)
-    again.show()
-    view = _patients(again)
+    again = open_window()
+    view = patients_of(again)
     view.open_patient(patient_id)
     assert view.patient_page.wait_for_course()
     assert [e.kind for e in view.patient_page.timeline_model.events()] == ["visit"]
@@ -269,11 +255,9 @@ def _print_preview_document(view: PatientsView, tmp_path: Path) -> None:
     dialog.deleteLater()
 
 
-def test_patient_draft_is_restored_to_that_patient(qtbot: QtBot, tmp_path: Path) -> None:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    view = _patients(win)
+def test_patient_draft_is_restored_to_that_patient(open_window: OpenWindow) -> None:
+    win = open_window(show=False)
+    view = patients_of(win)
     view.new_patient()
     view.editor.name.setText("Drafty, Dora")
     patient_id = view.editor.save()
@@ -282,10 +266,8 @@ def test_patient_draft_is_restored_to_that_patient(qtbot: QtBot, tmp_path: Path)
     assess.save_draft()
     win.close()  # as if the app had stopped before the visit was saved
 
-    again, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(again)
-    patients = _patients(again)  # the first page says a draft is waiting
+    again = open_window(show=False)
+    patients = patients_of(again)  # the first page says a draft is waiting
     assert patients.draft_banner.isVisibleTo(patients)
     assert "Drafty, Dora" in patients.draft_text.text()
     patients.draft_button.click()
@@ -308,7 +290,7 @@ def test_save_report_as_pdf_from_the_patient_page(window: MainWindow, tmp_path: 
 
     from pypdf import PdfReader
 
-    view = _patients(window)
+    view = patients_of(window)
     view.load_demo()
     view.open_first_patient()
     page = view.patient_page
@@ -328,7 +310,6 @@ def test_save_report_as_pdf_from_the_patient_page(window: MainWindow, tmp_path: 
 
 
 def test_save_report_as_pdf_from_the_visit_form(window: MainWindow, tmp_path: Path) -> None:
-    from pypdf import PdfReader
 
     view = window.show_section_key("assess")
     assert isinstance(view, AssessView)
@@ -336,6 +317,6 @@ def test_save_report_as_pdf_from_the_visit_form(window: MainWindow, tmp_path: Pa
     _type(view, "albumin", "30", "g/L")
     saved = view.save_pdf(str(tmp_path / "calc.pdf"))
     assert saved is not None
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(saved[0]).pages)
+    text = " ".join(page_texts(saved[0]))
     assert "International Staging System" in text
     assert "Calculator report" in text  # no patient: a calculator-only report

@@ -5,8 +5,6 @@ with the PDQ's non-regimen approaches and the empty case in a clinician's words.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -17,7 +15,6 @@ pytest.importorskip("myeloma_desk.evidence.loader", reason="the evidence databas
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.evidence.loader import load
 from myeloma_desk.evidence.options import OptionsReport
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.regimens_view import RegimensView, options_html
@@ -61,15 +58,7 @@ EXPECTED: dict[str, tuple[str, str | tuple[str, ...]]] = {
 }
 
 
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    win.close()
+pytestmark = pytest.mark.window_size(1280, 800)
 
 
 def _demo(window: MainWindow) -> tuple[PatientsView, dict[str, int]]:

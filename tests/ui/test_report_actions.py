@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 pytest.importorskip("myeloma_desk.reports.render_qt", reason="no report renderer in this build")
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from myeloma_desk.ui.app import create_window
-from myeloma_desk.ui.views.patients.section import PatientsView
+from ui_helpers import OpenWindow, demo_patient_page, patients_of
+
 from myeloma_desk.ui.views.visit_form import AssessView
 
 
@@ -24,15 +23,11 @@ def _pages(text: str) -> int:
     return int(text.rsplit("(", 1)[1].split(" ")[0])
 
 
-def test_every_pdf_action_reports_where_and_how_many_pages(qtbot: Any, tmp_path: Path) -> None:
-    win, reporter = create_window(str(tmp_path / "home"))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    view = win.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    view.load_demo()
-    view.open_first_patient()
-    page = view.patient_page
+def test_every_pdf_action_reports_where_and_how_many_pages(
+    open_window: OpenWindow, tmp_path: Path
+) -> None:
+    win = open_window(tmp_path / "home", show=False)
+    page = demo_patient_page(win)
     assert page.wait_for_course() and page.record is not None
     page.show_dialogs = False
 
@@ -58,12 +53,11 @@ def test_every_pdf_action_reports_where_and_how_many_pages(qtbot: Any, tmp_path:
     win.close()
 
 
-def test_nothing_to_report_is_said_on_the_status_line(qtbot: Any, tmp_path: Path) -> None:
-    win, reporter = create_window(str(tmp_path / "home"))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    view = win.show_section_key("patients")
-    assert isinstance(view, PatientsView)
+def test_nothing_to_report_is_said_on_the_status_line(
+    open_window: OpenWindow, tmp_path: Path
+) -> None:
+    win = open_window(tmp_path / "home", show=False)
+    view = patients_of(win)
     view.new_patient()
     view.editor.name.setText("Empty, Emma")
     patient = view.editor.save()

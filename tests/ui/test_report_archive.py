@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
+from ui_helpers import OpenWindow, demo_patient_page
 
 from myeloma_desk.cli import main
 from myeloma_desk.domain.snapshot import parse_snapshot
@@ -270,20 +271,12 @@ def test_full_disk_tmpfs(tmp_path: Path, qapp: object, capsys: pytest.CaptureFix
 
 
 def test_patient_page_save_pdf_on_a_full_disk(
-    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    open_window: OpenWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The app's "Save as PDF…": one clear status message, no file, no print in the audit."""
-    from myeloma_desk.ui.app import create_window
-    from myeloma_desk.ui.views.patients.section import PatientsView
 
-    win, reporter = create_window(str(tmp_path / "home"))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    view = win.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    view.load_demo()
-    view.open_first_patient()
-    page = view.patient_page
+    win = open_window(tmp_path / "home", show=False)
+    page = demo_patient_page(win)
     assert page.record is not None
     page.show_dialogs = False
 

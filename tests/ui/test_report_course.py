@@ -1,19 +1,18 @@
 """The course report: the whole course on one or two pages from the course model (lines with
 dates, best confirmed response, PFS and time to next treatment with censoring, staging at
-diagnosis, the trend chart across lines), from the command line and the patient page."""
+diagnosis, the trend chart across lines), from the patient page (the command line's
+``report --course``: tests/cli/test_report_cli.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
+from builders import stored_records
+from pdf_text import page_texts
+from ui_helpers import OpenWindow, demo_patient_page
 
-from myeloma_desk.cli import main
 from myeloma_desk.course import build_course
 from myeloma_desk.domain.events import Interval
 from myeloma_desk.reports.course_report import (
@@ -23,35 +22,13 @@ from myeloma_desk.reports.course_report import (
     interval_words,
 )
 
-SNAKE_OR_ID = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b|\bnct\d{8}\b|\b[a-z]+-ref\d+\b")
-
-
-def _text_pages(path: Path) -> list[str]:
-    out = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
-    return [" ".join(p.split()) for p in out.split("\f") if p.strip()]
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("demo-home")
-    assert main(["--data-dir", str(home), "demo"]) == 0
-    return home
-
 
 def _course(home: Path, identifier: str) -> Any:
     from myeloma_desk.paths import AppPaths
     from myeloma_desk.store import open_store
 
     with open_store(AppPaths.resolve(str(home)), None, backup_on_open=False) as store:
-        found = store.find_by_identifier(identifier)
-        assert found is not None
-        return build_course(
-            store.get_patient(found.id),
-            store.visits(found.id),
-            [s.line for s in store.therapy_lines(found.id)],
-        )
+        return build_course(*stored_records(store, identifier))
 
 
 def test_interval_words_say_censoring() -> None:
@@ -88,62 +65,12 @@ def test_course_report_reads_the_course(demo_home: Path) -> None:
     assert "Progression-free survival" in html_text and "Time to next treatment" in html_text
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
-@pytest.mark.parametrize("size", ["A4", "Letter"])
-def test_cli_course_report_of_every_demo_patient(
-    demo_home: Path, tmp_path: Path, qapp: object, size: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from myeloma_desk.paths import AppPaths
-    from myeloma_desk.store import open_store
-
-    with open_store(AppPaths.resolve(str(demo_home)), None, backup_on_open=False) as store:
-        identifiers = [p.identifier for p in store.list_patients()]
-    for identifier in identifiers:
-        out = tmp_path / f"{identifier}.pdf"
-        argv = ["--data-dir", str(demo_home), "report", "--course", "--patient", identifier]
-        assert main([*argv, "-o", str(out), "--page-size", size]) == 0
-        texts = _text_pages(out)
-        assert 1 <= len(texts) <= 2, (identifier, len(texts))
-        for number, text in enumerate(texts, start=1):
-            assert f"ID {identifier}" in text and f"Page {number} of {len(texts)}" in text
-        joined = " ".join(texts)
-        assert "Course report" in joined and "Lines of therapy" in joined
-        assert not SNAKE_OR_ID.findall(joined), (identifier, SNAKE_OR_ID.findall(joined))
-    capsys.readouterr()
-    with open_store(AppPaths.resolve(str(demo_home)), None, backup_on_open=False) as store:
-        found = store.find_by_identifier(identifiers[-1])
-        assert found is not None
-        printed = [e.detail for e in store.audit_events(found.id) if e.action == "print"]
-    assert {"report": "course", "format": "pdf", "pages": len(texts)} in printed
-
-
-def test_cli_course_arguments(demo_home: Path, tmp_path: Path, capsys: Any) -> None:
-    out = tmp_path / "c.pdf"
-    base = ["--data-dir", str(demo_home), "report", "--course"]
-    assert main([*base, "-o", str(out)]) == 2
-    assert main([*base, "--patient", "DEMO-0009", "--visit", "2024-05-21", "-o", str(out)]) == 2
-    assert main([*base, "--patient", "NOBODY", "-o", str(out)]) == 2
-    assert "no patient with identifier" in capsys.readouterr().err
-    assert main([*base, "--patient", "DEMO-0009", "-o", str(tmp_path / "no" / "c.pdf")]) == 2
-    assert not out.exists()
-
-
-def test_patient_page_prints_the_course(qtbot: Any, tmp_path: Path) -> None:
-    from pypdf import PdfReader
+def test_patient_page_prints_the_course(open_window: OpenWindow, tmp_path: Path) -> None:
 
     from PySide6.QtPrintSupport import QPrinter
 
-    from myeloma_desk.ui.app import create_window
-    from myeloma_desk.ui.views.patients.section import PatientsView
-
-    win, reporter = create_window(str(tmp_path / "home"))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    view = win.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    view.load_demo()
-    view.open_first_patient()
-    page = view.patient_page
+    win = open_window(tmp_path / "home", show=False)
+    page = demo_patient_page(win)
     page.show_dialogs = False
     assert page.course_button.menu() is not None
     assert [a.text() for a in page.course_button.menu().actions()] == [
@@ -157,7 +84,7 @@ def test_patient_page_prints_the_course(qtbot: Any, tmp_path: Path) -> None:
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "preview.pdf"))
     dialog.paintRequested.emit(printer)
-    first = " ".join(PdfReader(tmp_path / "preview.pdf").pages[0].extract_text().split())
+    first = page_texts(tmp_path / "preview.pdf")[0]
     assert "Course report" in first and "Lines of therapy" in first
     saved = page.save_course_pdf(str(tmp_path / "course.pdf"))
     assert saved is not None and saved[0].exists()
@@ -172,7 +99,6 @@ def test_patient_page_prints_the_course(qtbot: Any, tmp_path: Path) -> None:
 
 def test_course_report_prints_user_strings_literally(tmp_path: Path, qapp: object) -> None:
     """Name, clinician and institution with markup, quotes and a right-to-left override."""
-    from pypdf import PdfReader
 
     from myeloma_desk.domain.snapshot import parse_snapshot
     from myeloma_desk.reports.render_qt import render_pdf
@@ -195,6 +121,6 @@ def test_course_report_prints_user_strings_literally(tmp_path: Path, qapp: objec
     assert "VRd &lt;i&gt;" in html_text and "<i>" not in html_text
     out = tmp_path / "c.pdf"
     render_pdf(doc, out)
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    text = " ".join(page_texts(out))
     assert "<b>&\"' Evil[U+202E]DIMSIER" in text and "[U+202E]Latigsoh" in text
     assert "\u202e" not in text and "ID MRN-1" in text

@@ -1,4 +1,5 @@
-"""Rendering reports to PDF and to a QPrinter (offscreen), checked with pypdf; the CLI."""
+"""Rendering reports to PDF and to a QPrinter (offscreen), checked with pypdf (the command
+line's ``report``: tests/cli/test_report_cli.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from pdf_text import page_texts
 from pypdf import PdfReader
+from ui_helpers import OpenWindow, demo_patient_page
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QFontDatabase, QFontMetricsF, QImage, QPdfWriter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from myeloma_desk.cli import main
 from myeloma_desk.course import LineMarker
 from myeloma_desk.domain.engine import Assessment, assess
 from myeloma_desk.domain.results import Criterion, RuleResult
@@ -57,11 +59,6 @@ def calculator_doc() -> ReportDoc:
         }
     )
     return build_report(snap, assess(snap))
-
-
-def page_texts(path: Path) -> list[str]:
-    """Text of each page with whitespace runs collapsed (pypdf separates words with tabs)."""
-    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
 
 
 @pytest.fixture(scope="module")
@@ -276,141 +273,6 @@ def test_chart_draws_one_panel_per_series(qapp: object) -> None:
         assert (dark > 0) == (index < 5), index
 
 
-# --- CLI --------------------------------------------------------------------------------------
-
-
-def test_cli_writes_pdf(tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "out.pdf"
-    code = main(
-        [
-            "--data-dir",
-            str(tmp_path / "home"),
-            "report",
-            str(SNAPSHOT_FILE),
-            "-o",
-            str(out),
-            "--page-size",
-            "Letter",
-        ]
-    )
-    assert code == 0
-    pages = len(PdfReader(out).pages)
-    assert capsys.readouterr().out.strip() == f"{out}: {pages} pages (Letter)"
-    assert "ID MRN-0042" in page_texts(out)[0]
-    from myeloma_desk.evidence import EVIDENCE_VERSION
-
-    joined = " ".join(page_texts(out))
-    assert f"evidence database {EVIDENCE_VERSION}" in joined  # the CLI asks the evidence layer
-    assert "treatment-evidence database is not available" not in joined
-
-
-def test_cli_uses_clinician_and_institution_from_settings(tmp_path: Path, qapp: object) -> None:
-    from myeloma_desk.paths import AppPaths
-    from myeloma_desk.settings import Settings, save_settings
-
-    home = tmp_path / "home"
-    save_settings(
-        AppPaths.resolve(home),
-        Settings(clinician="Dr Settings", institution="Clinic <One>", page_size="Letter"),
-    )
-    out = tmp_path / "out.pdf"
-    assert main(["--data-dir", str(home), "report", str(SNAPSHOT_FILE), "-o", str(out)]) == 0
-    first = page_texts(out)[0]
-    assert "Clinician Dr Settings" in first and "Institution Clinic <One>" in first
-    page = PdfReader(out).pages[0]
-    assert round(float(page.mediabox.width)) == LETTER_POINTS[0]
-
-
-def test_cli_invalid_snapshot_exits_2(
-    tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]
-) -> None:
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"albumin": 3, "colour": "blue"}', encoding="utf-8")
-    out = tmp_path / "out.pdf"
-    assert main(["--data-dir", str(tmp_path), "report", str(bad), "-o", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert "albumin: a unit is required" in err
-    assert "colour: unknown field" in err
-    assert not out.exists()
-    bad.write_text("{not json", encoding="utf-8")
-    assert main(["--data-dir", str(tmp_path), "report", str(bad), "-o", str(out)]) == 2
-    assert "not valid JSON" in capsys.readouterr().err
-
-
-def _store_with_patient(home: Path) -> None:
-    from myeloma_desk.paths import AppPaths
-    from myeloma_desk.store import PatientFields, open_store
-
-    with open_store(AppPaths.resolve(home), backup_on_open=False) as store:
-        patient = store.create_patient(
-            PatientFields(
-                name="Stored <i>Patient</i>", identifier="MRN-77", birth_date=dt.date(1950, 1, 2)
-            )
-        )
-        for day, m_protein in (("2024-01-10", 3.0), ("2024-06-12", 0.8)):
-            snap = parse_snapshot(
-                {
-                    "serum_m_protein": {"value": m_protein, "unit": "g/dL"},
-                    "beta2_microglobulin": {"value": 6.1, "unit": "mg/L"},
-                    "albumin": {"value": 3.2, "unit": "g/dL"},
-                }
-            )
-            store.save_visit(patient.id, dt.date.fromisoformat(day), snap)
-
-
-def test_cli_report_of_a_stored_visit(
-    tmp_path: Path, qapp: object, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from myeloma_desk.paths import AppPaths
-    from myeloma_desk.store import open_store
-
-    home = tmp_path / "home"
-    _store_with_patient(home)
-    out = tmp_path / "visit.pdf"
-    argv = ["--data-dir", str(home), "report", "--patient", "mrn-77", "--visit", "2024-06-12"]
-    assert main([*argv, "-o", str(out)]) == 0
-    texts = page_texts(out)
-    assert all("ID MRN-77 · visit 2024-06-12" in t for t in texts)
-    joined = " ".join(texts)
-    assert "Patient Stored <i>Patient</i>" in joined
-    assert "Date of birth 1950-01-02" in joined
-    assert "Serum M-protein 3 g/dL 0.8 g/dL" in joined  # baseline from the earlier visit
-    assert "International Staging System (ISS) III" in joined
-    with open_store(AppPaths.resolve(home), backup_on_open=False) as store:
-        printed = [e for e in store.audit_events() if e.action == "print"]
-    assert [e.detail for e in printed] == [
-        {"visit": "2024-06-12", "format": "pdf", "pages": len(texts)}
-    ]
-    capsys.readouterr()
-
-    assert main([*argv[:-1], "2024-06-13", "-o", str(tmp_path / "x.pdf")]) == 2
-    assert "visits: 2024-01-10, 2024-06-12" in capsys.readouterr().err
-    assert main([*argv[:4], "MRN-78", *argv[5:], "-o", str(tmp_path / "x.pdf")]) == 2
-    assert "no patient with identifier 'MRN-78'" in capsys.readouterr().err
-    assert not (tmp_path / "x.pdf").exists()
-
-
-def test_cli_patient_arguments_checked(tmp_path: Path) -> None:
-    out = tmp_path / "out.pdf"
-    argv = ["--data-dir", str(tmp_path), "report", "--patient", "P1", "--visit"]
-    assert main([*argv, "yesterday", "-o", str(out)]) == 2
-    assert main(["report", "--patient", "P1", "-o", str(out)]) == 2
-    assert main(["report", "x.json", "--patient", "P1", "--visit", "2025-01-02", "-o", "o"]) == 2
-    assert not out.exists()
-
-
-def test_cli_patient_path_without_a_store(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "out.pdf"
-    home = tmp_path / "empty"
-    argv = ["--data-dir", str(home), "report", "--patient", "P1", "--visit", "2025-01-02"]
-    assert main([*argv, "-o", str(out)]) == 1
-    assert "no patient store in" in capsys.readouterr().err
-    assert not out.exists()
-    assert not home.exists()  # asking for a report does not create a store
-
-
 # --- environment ------------------------------------------------------------------------------
 
 
@@ -454,22 +316,13 @@ def test_chart_marks_therapy_starts_inside_the_dates(qapp: object) -> None:
     assert ignored == plain
 
 
-def test_print_preview_offers_the_full_criteria(qtbot: object, tmp_path: Path) -> None:
+def test_print_preview_offers_the_full_criteria(open_window: OpenWindow, tmp_path: Path) -> None:
     """The app's print preview has a "Full criteria (appendix)" option: ticked, the report is
     rebuilt with the appendix (as ``report --detail``) and the preview paints that one."""
     from PySide6.QtWidgets import QCheckBox, QToolBar
 
-    from myeloma_desk.ui.app import create_window
-    from myeloma_desk.ui.views.patients.section import PatientsView
-
-    win, reporter = create_window(str(tmp_path / "home"))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)  # type: ignore[attr-defined]
-    view = win.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    view.load_demo()
-    view.open_first_patient()
-    page = view.patient_page
+    win = open_window(tmp_path / "home", show=False)
+    page = demo_patient_page(win)
     page.show_dialogs = False
     dialog = page.print_preview()
     assert dialog is not None

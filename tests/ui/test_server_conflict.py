@@ -17,13 +17,14 @@ from pytestqt.qtbot import QtBot
 
 pytest.importorskip("psycopg", reason="the server store's driver (the test extra has it)")
 
+from ui_helpers import OpenWindow, patients_of
+
 from PySide6.QtWidgets import QApplication
 
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.settings import Settings, SettingsError, save_settings
 from myeloma_desk.store import PatientFields, Store
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views import conflict
 from myeloma_desk.ui.views.conflict import ConflictDialog
@@ -43,23 +44,12 @@ def cato(server_site: Any) -> Iterator[Store]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, server_site: Any) -> Iterator[MainWindow]:
+def window(open_window: OpenWindow, tmp_path: Path, server_site: Any) -> MainWindow:
     """The app with the clinic server chosen in the settings, connected as cleo."""
     save_settings(
         AppPaths.resolve(str(tmp_path)), Settings(server_store=server_site.target("cleo"))
     )
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
-
-def _patients(window: MainWindow) -> PatientsView:
-    view = window.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    return view
+    return open_window()
 
 
 def _albumin(view: AssessView, text: str | None = None) -> str:
@@ -104,15 +94,26 @@ def _answer(choice: str, seen: list[ConflictDialog], qtbot: QtBot) -> Any:
 
 
 def _open_visit(window: MainWindow, pid: int) -> AssessView:
-    page = _patients(window).open_patient(pid)
+    page = patients_of(window).open_patient(pid)
     view = page._edit_visit(DAY, new=False)
     assert isinstance(view, AssessView)
     return view
 
 
+def _typed_while_cato_saves(window: MainWindow, cato: Store) -> tuple[int, AssessView]:
+    """Cleo opens the visit (albumin 3.5, version 1) and types 3.9; meanwhile cato saves 2.8
+    (version 2). Cleo's save that follows is stale."""
+    pid = _visit_of(cato, "Shared, Sam")
+    assess = _open_visit(window, pid)
+    _albumin(assess, "3.9")
+    theirs = Snapshot.model_validate({"albumin": {"value": 2.8, "unit": "g/dL"}})
+    cato.save_visit(pid, DAY, theirs, expected_version=1)
+    return pid, assess
+
+
 def test_the_window_works_on_the_clinic_server(window: MainWindow, cato: Store) -> None:
     pid = _visit_of(cato, "Shared, Sam")
-    view = _patients(window)
+    view = patients_of(window)
     assert view.store.server and view.store.user == "cleo"
     view.open_patient(pid)
     assess = _open_visit(window, pid)
@@ -146,11 +147,7 @@ def test_no_password_in_the_settings_logs_or_drafts(
 def test_a_stale_visit_save_overwrites_nothing(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, choice: str
 ) -> None:
-    pid = _visit_of(cato, "Shared, Sam")
-    assess = _open_visit(window, pid)
-    _albumin(assess, "3.9")  # cleo types ...
-    theirs = Snapshot.model_validate({"albumin": {"value": 2.8, "unit": "g/dL"}})
-    cato.save_visit(pid, DAY, theirs, expected_version=1)  # ... while cato saves
+    pid, assess = _typed_while_cato_saves(window, cato)
     seen: list[ConflictDialog] = []
     monkeypatch.setattr(conflict, "ask_conflict", _answer(choice, seen, qtbot))
 
@@ -178,11 +175,7 @@ def test_a_stale_visit_save_overwrites_nothing(
 def test_keeping_mine_saves_it_as_the_new_version(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pid = _visit_of(cato, "Shared, Sam")
-    assess = _open_visit(window, pid)
-    _albumin(assess, "3.9")
-    theirs = Snapshot.model_validate({"albumin": {"value": 2.8, "unit": "g/dL"}})
-    cato.save_visit(pid, DAY, theirs, expected_version=1)
+    pid, assess = _typed_while_cato_saves(window, cato)
     seen: list[ConflictDialog] = []
     monkeypatch.setattr(conflict, "ask_conflict", _answer(conflict.KEEP_MINE, seen, qtbot))
 
@@ -201,11 +194,7 @@ def test_keeping_mine_saves_it_as_the_new_version(
 def test_taking_theirs_puts_their_version_in_the_form(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pid = _visit_of(cato, "Shared, Sam")
-    assess = _open_visit(window, pid)
-    _albumin(assess, "3.9")
-    theirs = Snapshot.model_validate({"albumin": {"value": 2.8, "unit": "g/dL"}})
-    cato.save_visit(pid, DAY, theirs, expected_version=1)
+    pid, assess = _typed_while_cato_saves(window, cato)
     seen: list[ConflictDialog] = []
     monkeypatch.setattr(conflict, "ask_conflict", _answer(conflict.TAKE_THEIRS, seen, qtbot))
 
@@ -224,7 +213,7 @@ def test_a_stale_patient_edit_shows_both_versions(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pid = _visit_of(cato, "Shared, Sam")
-    view = _patients(window)
+    view = patients_of(window)
     view.edit_patient(pid)
     view.editor.notes.setPlainText("Seen with her daughter.")
     before = cato.get_patient(pid)
@@ -262,16 +251,14 @@ def test_a_server_address_with_a_password_is_never_a_setting() -> None:
 
 
 def test_choosing_the_server_in_the_store_setting(
-    qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
+    open_window: OpenWindow, qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
 ) -> None:
     from myeloma_desk.settings import load_settings
     from myeloma_desk.ui.views.server_settings import ServerSettingsDialog
 
     pid = _visit_of(cato, "Shared, Sam")
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    view = _patients(win)
+    win = open_window(show=False)
+    view = patients_of(win)
     assert not view.store.server and view.model.rowCount() == 0  # this computer's own store
 
     dialog = ServerSettingsDialog(view.context, view)
@@ -293,7 +280,7 @@ def test_choosing_the_server_in_the_store_setting(
     assert not dialog.message.isVisibleTo(dialog)
     assert dialog.apply()
     assert load_settings(AppPaths.resolve(str(tmp_path))).server_store == target
-    view = _patients(win)  # rebuilt on the server
+    view = patients_of(win)  # rebuilt on the server
     assert view.store.server and view.store.user == "cleo"
     assert view.model.rowCount() == 1
     assert view.open_patient(pid).record is not None
@@ -303,12 +290,14 @@ def test_choosing_the_server_in_the_store_setting(
     assert back.server.isChecked() and back.address.text() == target
     back.local.setChecked(True)
     assert back.apply()
-    view = _patients(win)
+    view = patients_of(win)
     assert not view.store.server and view.model.rowCount() == 0
     win.close()
 
 
-def test_an_unreachable_server_says_so_and_offers_the_setting(qtbot: QtBot, tmp_path: Path) -> None:
+def test_an_unreachable_server_says_so_and_offers_the_setting(
+    open_window: OpenWindow, tmp_path: Path
+) -> None:
     import socket
 
     with socket.socket() as probe:  # a loopback port nobody listens on
@@ -316,9 +305,7 @@ def test_an_unreachable_server_says_so_and_offers_the_setting(qtbot: QtBot, tmp_
         port = probe.getsockname()[1]
     target = f"host=127.0.0.1 port={port} dbname=myeloma user=cleo connect_timeout=2"
     save_settings(AppPaths.resolve(str(tmp_path)), Settings(server_store=target))
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
+    win = open_window(show=False)
     page = win.show_section_key("patients")
     assert not isinstance(page, PatientsView)
     assert page.accessibleName() == "Patients: store unavailable"
@@ -364,14 +351,15 @@ def test_a_visit_typed_while_the_server_is_away_is_kept_and_saved_when_back(
         qtbot.waitUntil(lambda: wait.attempts >= 3, timeout=15_000)  # asked again, still away
         assert cato.get_visit(pid, DAY).version == 1 and assess.has_unsaved_changes()
         # the patient page keeps the record as last read, marked read-only
-        page = _patients(window).patient_page
+        page = patients_of(window).patient_page
         page.refresh()
         assert page.offline.isVisibleTo(page)
         assert "Read-only: the clinic server cannot be reached" in page.offline_text.text()
         assert "as last read at " in page.offline_text.text()
         assert "Shared, Sam" in page.header.text()
         assert not page.edit_button.isEnabled() and not page.new_visit_button.isEnabled()
-        assert not page.lines_editor.isEnabled()
+        assert not page.lines_editor.add_button.isEnabled()
+        assert not page.lines_editor.table.isEnabled()
     finally:
         superuser.execute("ALTER ROLE cleo LOGIN")
         superuser.close()
@@ -386,16 +374,13 @@ def test_a_visit_typed_while_the_server_is_away_is_kept_and_saved_when_back(
 
 
 def test_a_reader_browses_without_error_and_cannot_save(
-    qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
+    open_window: OpenWindow, qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
 ) -> None:
     pid = _visit_of(cato, "Shared, Sam")
     paths = AppPaths.resolve(str(tmp_path))
     save_settings(paths, Settings(server_store=server_site.target("remy")))
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
-    view = _patients(win)
+    win = open_window()
+    view = patients_of(win)
     assert view.store.user == "remy" and view.model.rowCount() == 1
     qtbot.waitUntil(lambda: view.summaries.pending() == 0 and not view._summarise, timeout=10_000)
     qtbot.wait(200)
@@ -403,7 +388,9 @@ def test_a_reader_browses_without_error_and_cannot_save(
     _albumin(assess, "3.9")
     assert not assess.save()
     assert "may read patient records but not change them" in assess.status.text()
-    assert reporter.shown == []  # no error dialog on the way (course summaries included)
+    assert (
+        open_window.reporter(win).shown == []
+    )  # no error dialog on the way (course summaries included)
     assert cato.get_visit(pid, DAY).version == 1
     win.close()
 
@@ -418,7 +405,7 @@ def test_a_server_draft_is_never_offered_to_a_local_patient(
     assess = _open_visit(window, pid)
     _albumin(assess, "3.9")
     assess.save_draft()
-    context = _patients(window).context
+    context = patients_of(window).context
     assert [d.label for d in DraftStore.for_context(context).all()] == [
         "Shared, Sam, visit of 2025-03-04"
     ]
@@ -428,7 +415,7 @@ def test_a_server_draft_is_never_offered_to_a_local_patient(
     qtbot.addWidget(dialog)
     dialog.local.setChecked(True)
     assert dialog.apply()
-    view = _patients(window)
+    view = patients_of(window)
     assert not view.store.server
     local_id = view.store.create_patient(PatientFields(name="Local, Lou")).id
     assert local_id == pid  # the same id, another person
@@ -441,7 +428,7 @@ def test_a_server_draft_is_never_offered_to_a_local_patient(
     back.server.setChecked(True)
     back.address.setText(server_site.target("cleo"))
     assert back.apply()
-    view = _patients(window)
+    view = patients_of(window)
     drafts = DraftStore.for_context(view.context).all()
     assert [d.patient_id for d in drafts] == [str(pid)] and view.store.server
 
@@ -452,7 +439,7 @@ def test_therapy_lines_changed_meanwhile_are_not_overwritten(
     from myeloma_desk.domain.snapshot import TherapyLine
 
     pid = _visit_of(cato, "Shared, Sam")
-    page = _patients(window).open_patient(pid)
+    page = patients_of(window).open_patient(pid)
     lines = page.lines_editor
     # cato records the first line while cleo has the record open ...
     cato.add_therapy_line(pid, TherapyLine(regimen="DRd", start=dt.date(2024, 1, 10)))
@@ -469,11 +456,11 @@ def test_therapy_lines_changed_meanwhile_are_not_overwritten(
     assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["DRd", "VRd"]
 
 
-def test_a_patient_edit_while_the_server_is_away_stays_in_the_form(
+def test_a_patient_edit_while_the_server_is_away_is_kept_and_can_be_saved_by_hand(
     window: MainWindow, cato: Store, server_site: Any
 ) -> None:
     pid = _visit_of(cato, "Shared, Sam")
-    view = _patients(window)
+    view = patients_of(window)
     view.edit_patient(pid)
     view.editor.notes.setPlainText("Seen with her daughter.")
     superuser: Any = server_site.cluster.superuser()
@@ -484,10 +471,13 @@ def test_a_patient_edit_while_the_server_is_away_stays_in_the_form(
         )
         assert view.editor.save() is None
         message = view.editor.general.text()
-        assert "cannot be reached" in message and "Your changes stay in this form" in message
+        assert "cannot be reached" in message and "is kept as a draft" in message
         assert view.editor.notes.toPlainText() == "Seen with her daughter."
     finally:
         superuser.execute("ALTER ROLE cleo LOGIN")
         superuser.close()
-    assert view.editor.save() == pid  # the server answers again: saved as typed
+    # the server answers again: saved as typed without waiting for the next ask, draft gone
+    assert view.editor.save() == pid
     assert cato.get_patient(pid).notes == "Seen with her daughter."
+    assert view.editor.drafts is not None
+    assert view.editor.drafts.load(f"patient-{pid}") is None

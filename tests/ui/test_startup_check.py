@@ -7,24 +7,15 @@ import sqlite3
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
+from ui_helpers import OpenWindow
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import PatientFields, open_store
 from myeloma_desk.store.db import DB_NAME
-from myeloma_desk.ui.app import create_window
-from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.patients.unavailable import StoreUnavailablePage
 
 NOTE = "clinical note " * 300
-
-
-def _window(qtbot: QtBot, home: Path) -> MainWindow:
-    window, reporter = create_window(str(home))
-    reporter.show_dialogs = False
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def _store(home: Path) -> None:
@@ -47,13 +38,13 @@ def _damage_notes(db_path: Path) -> None:
 
 
 def test_sound_store_is_checked_then_backed_up_in_the_background(
-    qtbot: QtBot, tmp_path: Path
+    open_window: OpenWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     _store(tmp_path)
     with open_store(AppPaths.resolve(tmp_path)) as store:  # a change since the last backup
         store.create_patient(PatientFields(name="Okafor, Chidi"))
         before = set(store.backups())
-    window = _window(qtbot, tmp_path)
+    window = open_window()
     view = window.show_section_key("patients")
     assert isinstance(view, PatientsView)
     assert view.model.matched == 2  # listed while the check runs
@@ -64,10 +55,12 @@ def test_sound_store_is_checked_then_backed_up_in_the_background(
     window.close()
 
 
-def test_damage_found_after_the_window_opened(qtbot: QtBot, tmp_path: Path) -> None:
+def test_damage_found_after_the_window_opened(
+    open_window: OpenWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
     _store(tmp_path)
     _damage_notes(AppPaths.resolve(tmp_path).data / DB_NAME)
-    window = _window(qtbot, tmp_path)
+    window = open_window()
     view = window.show_section_key("patients")
     assert isinstance(view, PatientsView)  # the window opens; the list reads
     assert view.model.matched == 1

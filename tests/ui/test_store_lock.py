@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from ui_helpers import OpenWindow
 
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
@@ -13,8 +14,6 @@ from PySide6.QtWidgets import QApplication
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import PatientFields, open_store
-from myeloma_desk.ui.app import create_window
-from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.patients.unavailable import StoreUnavailablePage
 
@@ -30,17 +29,9 @@ def encrypted_store(home: Path) -> None:
     store.close()
 
 
-def window_at(qtbot: QtBot, home: Path) -> MainWindow:
-    window, reporter = create_window(str(home))
-    reporter.show_dialogs = False
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
-def test_encrypted_store_asks_for_the_passphrase(qtbot: QtBot, tmp_path: Path) -> None:
+def test_encrypted_store_asks_for_the_passphrase(open_window: OpenWindow, tmp_path: Path) -> None:
     encrypted_store(tmp_path)
-    window = window_at(qtbot, tmp_path)
+    window = open_window()
     page = window.show_section_key("patients")
     assert isinstance(page, StoreUnavailablePage)
     assert page.passphrase is not None
@@ -57,9 +48,9 @@ def test_encrypted_store_asks_for_the_passphrase(qtbot: QtBot, tmp_path: Path) -
     assert unlocked.store.encrypted
 
 
-def test_idle_lock_closes_the_encrypted_store(qtbot: QtBot, tmp_path: Path) -> None:
+def test_idle_lock_closes_the_encrypted_store(open_window: OpenWindow, tmp_path: Path) -> None:
     encrypted_store(tmp_path)
-    window = window_at(qtbot, tmp_path)
+    window = open_window()
     page = window.show_section_key("patients")
     assert isinstance(page, StoreUnavailablePage) and page.passphrase is not None
     page.passphrase.setText(SECRET)
@@ -74,8 +65,8 @@ def test_idle_lock_closes_the_encrypted_store(qtbot: QtBot, tmp_path: Path) -> N
     assert isinstance(window.current_page(), StoreUnavailablePage)
 
 
-def test_input_restarts_the_countdown(qtbot: QtBot, tmp_path: Path) -> None:
-    window = window_at(qtbot, tmp_path)
+def test_input_restarts_the_countdown(open_window: OpenWindow, qtbot: QtBot) -> None:
+    window = open_window()
     qtbot.waitUntil(window.started, timeout=20_000)  # input is watched from the first paint on
     idle = window.context.idle_lock
     idle.timer.start(60_000)
@@ -93,15 +84,17 @@ def test_input_restarts_the_countdown(qtbot: QtBot, tmp_path: Path) -> None:
     assert idle.timer.remainingTime() > before
 
 
-def test_unencrypted_store_is_not_locked(qtbot: QtBot, tmp_path: Path) -> None:
-    window = window_at(qtbot, tmp_path)
+def test_unencrypted_store_is_not_locked(open_window: OpenWindow) -> None:
+    window = open_window()
     view = window.show_section_key("patients")
     assert isinstance(view, PatientsView)
     assert window.context.idle_lock.lock() is False
     assert not view.store.closed
 
 
-def test_damaged_store_offers_the_newest_good_backup(qtbot: QtBot, tmp_path: Path) -> None:
+def test_damaged_store_offers_the_newest_good_backup(
+    open_window: OpenWindow, tmp_path: Path
+) -> None:
     from myeloma_desk.store.db import DB_NAME
 
     paths = AppPaths.resolve(tmp_path).ensure()
@@ -116,7 +109,7 @@ def test_damaged_store_offers_the_newest_good_backup(qtbot: QtBot, tmp_path: Pat
         raw[offset : offset + 40] = b"\xde\xad\xbe\xef" * 10
     db_path.write_bytes(bytes(raw))
 
-    window = window_at(qtbot, tmp_path)
+    window = open_window()
     page = window.show_section_key("patients")
     assert isinstance(page, StoreUnavailablePage)
     assert page.backup is not None and "integrity check" in page.label.text()
@@ -126,14 +119,16 @@ def test_damaged_store_offers_the_newest_good_backup(qtbot: QtBot, tmp_path: Pat
     assert restored.store.find_by_identifier("MRN-29") is not None
 
 
-def test_startup_backup_is_taken_in_the_background(qtbot: QtBot, tmp_path: Path) -> None:
+def test_startup_backup_is_taken_in_the_background(
+    open_window: OpenWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
     paths = AppPaths.resolve(tmp_path).ensure()
     store = open_store(paths)
     store.create_patient(PatientFields(name="Berg, Ann", identifier="MRN-1"))
     before = set(store.backups())
     store.close()
 
-    window = window_at(qtbot, tmp_path)
+    window = open_window()
     view = window.show_section_key("patients")
     assert isinstance(view, PatientsView)
     worker = window.context.backup_worker

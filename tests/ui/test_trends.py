@@ -5,20 +5,17 @@ IMWG response from the course model (re-baselined at each new line)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from builders import stored_records
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt
 
 import myeloma_desk.ui.widgets.trend_chart as trend_chart_module
 from myeloma_desk.course import Course, build_course
-from myeloma_desk.paths import AppPaths
 from myeloma_desk.reports import chart as report_chart
-from myeloma_desk.store import Store, open_store
-from myeloma_desk.store.demo import load_demo
+from myeloma_desk.store import Store
 from myeloma_desk.ui.models.trends import trend_data_for
 from myeloma_desk.ui.widgets.trend_chart import TrendChart
 
@@ -32,19 +29,8 @@ def test_one_painter_for_screen_and_print() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = open_store(AppPaths.resolve(Path(tmp_path_factory.mktemp("trends")) / "home"))
-    load_demo(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
 def relapsed(demo_store: Store) -> Course:
-    found = demo_store.find_by_identifier("DEMO-0009")
-    assert found is not None
-    lines = [s.line for s in demo_store.therapy_lines(found.id)]
-    return build_course(found, demo_store.visits(found.id), lines)
+    return build_course(*stored_records(demo_store, "DEMO-0009"))
 
 
 def test_flowsheet_responses_come_from_the_course(qtbot: QtBot, relapsed: Course) -> None:

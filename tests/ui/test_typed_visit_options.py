@@ -5,8 +5,6 @@ form's "Regimen options" reads the setting with the one course mechanism
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -14,7 +12,6 @@ from pytestqt.qtbot import QtBot
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 pytest.importorskip("myeloma_desk.evidence.loader", reason="the evidence database is not built")
 
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.page import PatientPage
 from myeloma_desk.ui.views.patients.section import PatientsView
@@ -26,15 +23,7 @@ from myeloma_desk.ui.views.regimens_view import RegimensView
 GAP = dt.date(2019, 12, 20)
 
 
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    win.close()
+pytestmark = pytest.mark.window_size(1280, 800)
 
 
 def _open(window: MainWindow, identifier: str) -> PatientPage:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pytestqt.qtbot import QtBot
+from ui_helpers import OpenWindow, patients_of
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import PatientFields, db, open_store
-from myeloma_desk.ui.app import create_window
-from myeloma_desk.ui.views.patients.section import PatientsView
 
 VISITS = 30
 
@@ -45,19 +43,11 @@ def _crashed_copy_with_flipped_wal(tmp_path: Path) -> Path:
     return home
 
 
-def _patients(qtbot: QtBot, home: Path) -> PatientsView:
-    window, reporter = create_window(str(home))
-    reporter.show_dialogs = False
-    qtbot.addWidget(window)
-    window.show()
-    view = window.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    return view
-
-
-def test_a_damaged_wal_is_told_in_the_patients_section(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_damaged_wal_is_told_in_the_patients_section(
+    open_window: OpenWindow, tmp_path: Path
+) -> None:
     home = _crashed_copy_with_flipped_wal(tmp_path)
-    view = _patients(qtbot, home)
+    view = patients_of(open_window(home))
     assert not view.recovery_banner.isHidden()
     text = view.recovery_text.text()
     assert "could not be recovered" in text and "committed change(s)" in text
@@ -66,8 +56,8 @@ def test_a_damaged_wal_is_told_in_the_patients_section(qtbot: QtBot, tmp_path: P
     assert view.recovery_banner.isHidden()
 
 
-def test_no_notice_after_a_normal_start(qtbot: QtBot, tmp_path: Path) -> None:
+def test_no_notice_after_a_normal_start(open_window: OpenWindow, tmp_path: Path) -> None:
     with open_store(AppPaths.resolve(tmp_path).ensure()) as store:
         store.create_patient(PatientFields(name="Berg, Ann", identifier="MRN-1"))
-    view = _patients(qtbot, tmp_path)
+    view = patients_of(open_window(tmp_path))
     assert view.recovery_banner.isHidden()

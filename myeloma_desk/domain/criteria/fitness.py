@@ -73,15 +73,49 @@ def _category(total: int, categories: tuple[tuple[int, str], ...]) -> str:
     return found
 
 
-Component = tuple[str, str, int | float | None, Callable[[float], int], int]
+# One item of a score: the snapshot field, its criterion label, its points from the recorded
+# value, and the most points it can give (counted while it is not recorded).
+Item = tuple[str, str, Callable[[float], int], int]
+
+
+def _charlson_points(index: float) -> int:
+    return 1 if index >= CHARLSON_POINT else 0
+
+
+def _adl_points(adl: float) -> int:
+    return 1 if adl <= ADL_POINT_AT_OR_BELOW else 0
+
+
+def _iadl_points(iadl: float) -> int:
+    return 1 if iadl <= IADL_POINT_AT_OR_BELOW else 0
+
+
+def _ecog_points(ecog: float) -> int:
+    return 2 if ecog >= 2 else 1 if ecog >= 1 else 0
+
+
+AGE_ITEM: Item = ("age_years", "age 76–80: 1, > 80: 2", _age_points, 2)
+# The two scores' items, in the papers' order (made once, at import).
+IMWG_ITEMS: tuple[Item, ...] = (
+    AGE_ITEM,
+    ("charlson_comorbidity_index", "Charlson comorbidity index ≥ 2", _charlson_points, 1),
+    ("katz_adl", "Katz ADL ≤ 4", _adl_points, 1),
+    ("lawton_iadl", "Lawton IADL ≤ 5", _iadl_points, 1),
+)
+FACON_ITEMS: tuple[Item, ...] = (
+    AGE_ITEM,
+    ("charlson_comorbidity_index", "Charlson comorbidity index > 1", _charlson_points, 1),
+    ("ecog", "ECOG 1: 1, ≥ 2: 2", _ecog_points, 2),
+)
 
 
 def _score(
-    e: Explanation, components: list[Component], categories: tuple[tuple[int, str], ...]
+    e: Explanation, s: Snapshot, items: tuple[Item, ...], categories: tuple[tuple[int, str], ...]
 ) -> RuleResult:
     points: dict[str, int] = {}
     low = high = 0
-    for field, label, value, score, most in components:
+    for field, label, score, most in items:
+        value: float | None = getattr(s, field)
         if value is None:
             e.criterion(label, None, "not recorded")
             e.need(field)
@@ -123,35 +157,7 @@ def _pdq_wording(e: Explanation, s: Snapshot) -> None:
 def frailty_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """Age, Charlson index, Katz ADL, Lawton IADL: 0 fit, 1 intermediate, ≥ 2 frail."""
     _pdq_wording(e, s)
-    components: list[Component] = [
-        ("age_years", "age 76–80: 1, > 80: 2", s.age_years, _age_points, 2),
-        (
-            "charlson_comorbidity_index",
-            "Charlson comorbidity index ≥ 2",
-            s.charlson_comorbidity_index,
-            lambda v: 1 if v >= CHARLSON_POINT else 0,
-            1,
-        ),
-        (
-            "katz_adl",
-            "Katz ADL ≤ 4",
-            s.katz_adl,
-            lambda v: 1 if v <= ADL_POINT_AT_OR_BELOW else 0,
-            1,
-        ),
-        (
-            "lawton_iadl",
-            "Lawton IADL ≤ 5",
-            s.lawton_iadl,
-            lambda v: 1 if v <= IADL_POINT_AT_OR_BELOW else 0,
-            1,
-        ),
-    ]
-    return _score(e, components, IMWG_CATEGORIES)
-
-
-def _ecog_points(ecog: float) -> int:
-    return 2 if ecog >= 2 else 1 if ecog >= 1 else 0
+    return _score(e, s, IMWG_ITEMS, IMWG_CATEGORIES)
 
 
 @rule(
@@ -164,15 +170,4 @@ def frailty_simplified_facon(s: Snapshot, e: Explanation) -> RuleResult:
     """Age, Charlson index and ECOG: total 0–1 non_frail, ≥ 2 frail."""
     e.detail["verification"] = FACON_2020.note
     _pdq_wording(e, s)
-    components: list[Component] = [
-        ("age_years", "age 76–80: 1, > 80: 2", s.age_years, _age_points, 2),
-        (
-            "charlson_comorbidity_index",
-            "Charlson comorbidity index > 1",
-            s.charlson_comorbidity_index,
-            lambda v: 1 if v >= CHARLSON_POINT else 0,
-            1,
-        ),
-        ("ecog", "ECOG 1: 1, ≥ 2: 2", s.ecog, _ecog_points, 2),
-    ]
-    return _score(e, components, FACON_CATEGORIES)
+    return _score(e, s, FACON_ITEMS, FACON_CATEGORIES)

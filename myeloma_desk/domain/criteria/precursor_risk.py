@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from myeloma_desk.domain.criteria.diagnosis import diagnosis, val
+from myeloma_desk.domain.criteria.diagnosis import diagnosis_result, val
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.flc import FLC_RATIO_HIGH, FLC_RATIO_LOW, flc, flc_ratio_abnormal, ratio_gt
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
@@ -118,7 +118,7 @@ def _applicable(s: Snapshot, e: Explanation, accepted: tuple[str, ...]) -> RuleR
             "these scores estimate progression of untreated precursor disease; this patient "
             "has recorded lines of therapy"
         )
-    d = diagnosis(s)
+    d = diagnosis_result(s)
     e.detail["diagnosis"] = {"status": d.status, "result": d.result}
     wanted = ", ".join(accepted)
     if d.status == "not_applicable":

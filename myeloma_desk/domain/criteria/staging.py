@@ -8,6 +8,7 @@ published system in ``detail.pdq_wording`` and ``detail.pdq_difference``.
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 from myeloma_desk.domain.criteria.diagnosis import val
 from myeloma_desk.domain.engine import rule
@@ -227,7 +228,9 @@ R_ISS_PDQ_DIFFERENCE = (
 
 def ldh_high(s: Snapshot) -> tuple[bool | None, str]:
     """LDH above the lab's upper limit of normal (None if either is missing; once per snapshot)."""
-    return s.derived("staging.ldh_high", _ldh_high)
+    facts = _facts(s)
+    high = facts.values[LDH_HIGH.field]
+    return (None if high is None else bool(high)), facts.shown[LDH_HIGH.field]
 
 
 def _ldh_high(s: Snapshot) -> tuple[bool | None, str]:
@@ -246,43 +249,68 @@ FISH_FINDINGS: dict[str, tuple[Fish, ...]] = {
     "t_4_14": (Fish.T_4_14,),
     "gain_1q": (Fish.GAIN1Q, Fish.AMP1Q),
 }
+# Each finding's abnormalities as plain text, and the text when none is present, made once.
+_FISH_TEXTS = {
+    field: (
+        tuple((f, f.value) for f in findings),
+        "none of " + ", ".join(f.value for f in findings),
+    )
+    for field, findings in FISH_FINDINGS.items()
+}
+
+
+class _Facts(NamedTuple):
+    """What the three ISS-based rules read, gathered once per snapshot (nothing modifies it).
+
+    ``values``: what the R-ISS and R2-ISS tables read, the ISS inputs (canonical units) and the
+    findings (True, False, or None when not recorded); ``iss``: the ISS stages still possible
+    (:data:`ISS_TABLE`); ``shown``: each finding as its criterion shows it.
+    """
+
+    values: dict[str, float | None]
+    iss: list[str]
+    shown: dict[str, str]
+
+
+def _facts(s: Snapshot) -> _Facts:
+    return s.derived("staging.facts", _read_facts)
 
 
 def _values(s: Snapshot) -> dict[str, float | None]:
-    """What the R-ISS and R2-ISS tables read: the ISS inputs (canonical units) and the findings
-    (True, False, or None when not recorded). Read once per snapshot (both rules read them;
-    nothing modifies them)."""
-    return s.derived("staging.values", _read_values)
+    """What the R-ISS and R2-ISS tables read (:class:`_Facts`), once per snapshot."""
+    return _facts(s).values
 
 
 def _iss_of(s: Snapshot) -> list[str]:
-    """The ISS stages still possible (:data:`ISS_TABLE`) from :func:`_values`, once per
-    snapshot: R-ISS and R2-ISS both show them (callers do not modify the list)."""
-    return s.derived("staging.iss_possible", lambda s: ISS_TABLE.possible(_values(s)))
+    """The ISS stages still possible (:data:`ISS_TABLE`), once per snapshot: the three
+    ISS-based rules all read them (callers do not modify the list)."""
+    return _facts(s).iss
 
 
-def _read_values(s: Snapshot) -> dict[str, float | None]:
+def _read_facts(s: Snapshot) -> _Facts:
     fish = s.fish
+    high, ldh_shown = _ldh_high(s)
     values: dict[str, float | None] = {
         "beta2_microglobulin": val(s, "beta2_microglobulin"),
         "albumin": val(s, "albumin"),
-        LDH_HIGH.field: ldh_high(s)[0],
+        LDH_HIGH.field: high,
     }
-    for field, findings in FISH_FINDINGS.items():
-        values[field] = None if fish is None else any(f in fish for f in findings)
-    return values
+    shown = {LDH_HIGH.field: ldh_shown}
+    if fish is None:
+        for field in FISH_FINDINGS:
+            values[field] = None
+            shown[field] = "FISH not done"
+    else:
+        for field, (findings, none_text) in _FISH_TEXTS.items():
+            present = [text for f, text in findings if f in fish]
+            values[field] = bool(present)
+            shown[field] = ", ".join(present) if present else none_text
+    return _Facts(values, ISS_TABLE.possible(values), shown)
 
 
 def _need_missing(e: Explanation, s: Snapshot, needs: tuple[str, ...]) -> None:
     """Record each input a table reads that is not recorded, in the table's order."""
     e.need(*[n for n in needs if (s.fish is None if n == "fish" else val(s, n) is None)])
-
-
-def _fish_shown(s: Snapshot, findings: tuple[Fish, ...]) -> str:
-    if s.fish is None:
-        return "FISH not done"
-    present = [f.value for f in findings if f in s.fish]
-    return ", ".join(present) if present else "none of " + ", ".join(f.value for f in findings)
 
 
 def _stage_iss_criterion(e: Explanation, stages: list[str]) -> None:
@@ -293,12 +321,24 @@ def _stage_iss_criterion(e: Explanation, stages: list[str]) -> None:
     )
 
 
-def _finding_criterion(
-    e: Explanation, s: Snapshot, values: dict[str, float | None], finding: Finding, label: str
-) -> None:
-    value = values[finding.field]
-    shown = ldh_high(s)[1] if finding is LDH_HIGH else _fish_shown(s, FISH_FINDINGS[finding.field])
-    e.criterion(label, None if value is None else bool(value), shown)
+def _finding_criterion(e: Explanation, facts: _Facts, finding: Finding, label: str) -> None:
+    value = facts.values[finding.field]
+    e.criterion(label, None if value is None else bool(value), facts.shown[finding.field])
+
+
+# The R-ISS stages possible for each (ISS stages possible, LDH high, high-risk FISH): what
+# R_ISS_TABLE.possible reads of its values (its rows ask for an ISS stage and the two findings
+# only), so each combination is looked up in the table once (issue 18).
+_R_ISS_POSSIBLE: dict[tuple[tuple[str, ...], float | None, float | None], list[str]] = {}
+
+
+def _r_iss_possible(facts: _Facts) -> list[str]:
+    values = facts.values
+    key = (tuple(facts.iss), values[LDH_HIGH.field], values[HIGH_RISK_FISH.field])
+    known = _R_ISS_POSSIBLE.get(key)
+    if known is None:
+        known = _R_ISS_POSSIBLE[key] = R_ISS_TABLE.possible(values)
+    return list(known)  # a list of its own for each result
 
 
 @rule(
@@ -313,12 +353,12 @@ def r_iss(s: Snapshot, e: Explanation) -> RuleResult:
     change it."""
     e.detail["pdq_wording"] = PDQ_TABLE_2
     e.detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
-    values = _values(s)
-    _stage_iss_criterion(e, _iss_of(s))
-    _finding_criterion(e, s, values, LDH_HIGH, LDH_HIGH.label)
-    _finding_criterion(e, s, values, HIGH_RISK_FISH, HIGH_RISK_FISH.label)
+    facts = _facts(s)
+    _stage_iss_criterion(e, facts.iss)
+    _finding_criterion(e, facts, LDH_HIGH, LDH_HIGH.label)
+    _finding_criterion(e, facts, HIGH_RISK_FISH, HIGH_RISK_FISH.label)
     _need_missing(e, s, R_ISS_NEEDS)
-    possible = R_ISS_TABLE.possible(values)
+    possible = _r_iss_possible(facts)
     if len(possible) > 1:
         return e.cannot_determine(possible=possible)
     stage = possible[0]
@@ -372,11 +412,11 @@ def _r2_totals(values: dict[str, float | None], stages: list[str]) -> set[int]:
 def r2_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R2-ISS additive score (D'Agostino 2022): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1,
     t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5 (:data:`R2_GROUPS_TABLE`)."""
-    values = _values(s)
-    stages = _iss_of(s)
+    facts = _facts(s)
+    values, stages = facts.values, facts.iss
     _stage_iss_criterion(e, stages)
     for (finding, _), label in zip(R2_FACTORS, R2_LABELS, strict=True):
-        _finding_criterion(e, s, values, finding, label)
+        _finding_criterion(e, facts, finding, label)
     _need_missing(e, s, R2_ISS_NEEDS)
     totals = _r2_totals(values, stages)
     groups = {_r2_group(total) for total in totals}

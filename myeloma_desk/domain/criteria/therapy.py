@@ -291,9 +291,11 @@ def _exposed(
     e: Explanation, s: Snapshot, h: History, drug_class: DrugClass, label: str
 ) -> bool | None:
     met: bool | None
-    if not s.therapy_lines:
-        met = None
-    elif drug_class in h.exposed_classes:
+    if not s.therapy_lines:  # nothing recorded: the criterion unknown, the lines needed
+        e.criterion(f"prior {label}", None, "not recorded")
+        e.need("therapy_lines")
+        return None
+    if drug_class in h.exposed_classes:
         met = True
     elif h.lines_without_drugs or h.unknown_drugs:
         met = None
@@ -305,8 +307,6 @@ def _exposed(
     e.criterion(
         f"prior {label}", met, ", ".join(names) or ("not recorded" if met is None else "none")
     )
-    if not s.therapy_lines:
-        e.need("therapy_lines")
     return met
 
 
@@ -396,38 +396,58 @@ def _verdict_all(e: Explanation, *criteria: bool | None) -> RuleResult:
     return _verdict(e, all3(list(criteria)))
 
 
-@rule(
-    "cilta_cel_eligibility",
-    "Cilta-cel: the PDQ's label statement",
-    "therapy",
-    sources=ELIGIBILITY_SOURCES,
-)
-def cilta_cel_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-    """≥ 1 prior line including a PI and an IMiD, and lenalidomide-refractory disease."""
-    h = _statement(e, s, PDQ_CILTA_CEL, LABEL_STATEMENT)
-    return _verdict_all(
-        e,
-        _lines_at_least(e, s, CILTA_CEL_PRIOR_LINES),
-        _exposed(e, s, h, DrugClass.PROTEASOME_INHIBITOR, "proteasome inhibitor"),
-        _exposed(e, s, h, DrugClass.IMMUNOMODULATORY, "immunomodulatory drug"),
-        _refractory_to(e, s, h, "lenalidomide"),
-    )
+@dataclass(frozen=True)
+class _CarT:
+    """One CAR T-cell product's label statement as the PDQ states it: at least ``prior_lines``
+    prior lines, the drug classes (with their labels) those lines must include, and
+    lenalidomide-refractory disease."""
+
+    rule_id: str
+    title: str
+    text: str
+    prior_lines: int
+    exposed: tuple[tuple[DrugClass, str], ...] = ()
 
 
-@rule(
-    "ide_cel_eligibility",
-    "Ide-cel: the PDQ's label statement",
-    "therapy",
-    sources=ELIGIBILITY_SOURCES,
+def _car_t_rule(product: _CarT, doc: str) -> RuleFunction:
+    """Register one CAR T-cell product's eligibility (criteria in the statement's order)."""
+
+    @rule(product.rule_id, product.title, "therapy", sources=ELIGIBILITY_SOURCES)
+    def eligibility(s: Snapshot, e: Explanation) -> RuleResult:
+        h = _statement(e, s, product.text, LABEL_STATEMENT)
+        return _verdict_all(
+            e,
+            _lines_at_least(e, s, product.prior_lines),
+            *[_exposed(e, s, h, drug_class, label) for drug_class, label in product.exposed],
+            _refractory_to(e, s, h, "lenalidomide"),
+        )
+
+    eligibility.__doc__ = doc
+    return eligibility
+
+
+cilta_cel_eligibility = _car_t_rule(
+    _CarT(
+        "cilta_cel_eligibility",
+        "Cilta-cel: the PDQ's label statement",
+        PDQ_CILTA_CEL,
+        CILTA_CEL_PRIOR_LINES,
+        (
+            (DrugClass.PROTEASOME_INHIBITOR, "proteasome inhibitor"),
+            (DrugClass.IMMUNOMODULATORY, "immunomodulatory drug"),
+        ),
+    ),
+    "≥ 1 prior line including a PI and an IMiD, and lenalidomide-refractory disease.",
 )
-def ide_cel_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-    """≥ 2 prior lines and lenalidomide-refractory disease."""
-    h = _statement(e, s, PDQ_IDE_CEL, LABEL_STATEMENT)
-    return _verdict_all(
-        e,
-        _lines_at_least(e, s, IDE_CEL_PRIOR_LINES),
-        _refractory_to(e, s, h, "lenalidomide"),
-    )
+ide_cel_eligibility = _car_t_rule(
+    _CarT(
+        "ide_cel_eligibility",
+        "Ide-cel: the PDQ's label statement",
+        PDQ_IDE_CEL,
+        IDE_CEL_PRIOR_LINES,
+    ),
+    "≥ 2 prior lines and lenalidomide-refractory disease.",
+)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,18 @@ def _category(points: int) -> str:
     return "intermediate"
 
 
+_CATEGORIES = ("low", "intermediate", "high")  # in the order of the points
+
+
+def _categories(low: int, high: int) -> list[str]:
+    """The categories of every total from ``low`` to ``high``, sorted by name. The category
+    rises with the points and every category spans at least one total, so they are those from
+    the category of ``low`` to that of ``high`` (not one lookup per total: issue 18)."""
+    first = _CATEGORIES.index(_category(low))
+    last = _CATEGORIES.index(_category(high))
+    return sorted(_CATEGORIES[first : last + 1])
+
+
 def bmi(s: Snapshot) -> tuple[float | None, str]:
     """BMI as recorded, else from weight and height."""
     recorded = s.get("bmi")
@@ -204,7 +216,7 @@ def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["points_range"] = [low, high]
     first, last = _category(low), _category(high)
     if first != last:
-        return e.cannot_determine(possible=sorted({_category(p) for p in range(low, high + 1)}))
+        return e.cannot_determine(possible=_categories(low, high))
     if items["therapeutic_lmwh_or_warfarin"]:
         alt = _category(
             low + THERAPEUTIC_ALTERNATIVE - IMPEDE_POINTS["therapeutic_lmwh_or_warfarin"]

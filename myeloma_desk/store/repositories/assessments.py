@@ -24,28 +24,14 @@ class AssessmentRepository:
         with self._s.db.transaction():
             uid = self._s.uid(pid)
             visit_id = self._visits.id_of(pid, visit_date)
+            row = (pid, visit_id, assessment.engine_version, assessment.evidence_version)
             aid = self._s.db.insert(
                 "INSERT INTO assessments (patient_id, visit_id, engine_version, evidence_version, "
                 "assessed_at, result_json) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    pid,
-                    visit_id,
-                    assessment.engine_version,
-                    assessment.evidence_version,
-                    now,
-                    payload,
-                ),
+                (*row, now, payload),
             )
             self._s.log(now, "create", uid, {"what": "assessment", "date": visit_date.isoformat()})
-        return StoredAssessment(
-            aid,
-            pid,
-            visit_id,
-            assessment.engine_version,
-            assessment.evidence_version,
-            now,
-            payload,
-        )
+        return StoredAssessment(aid, *row, now, payload)
 
     def all(self, pid: int, visit_date: dt.date | None = None) -> list[StoredAssessment]:
         sql = (

@@ -22,6 +22,17 @@ def _date(text: str | None) -> dt.date | None:
         return None  # a damaged date shows as unknown; `verify` names the record
 
 
+def _entered(fields: PatientFields) -> tuple[str | None, ...]:
+    """The columns ``name, identifier, birth_date, sex, diagnosis, notes`` of a record."""
+    birth = fields.birth_date.isoformat() if fields.birth_date else None
+    return (fields.name, fields.identifier, birth, fields.sex, fields.diagnosis, fields.notes)
+
+
+def _folded(fields: PatientFields) -> tuple[str | None, str | None]:
+    """The search columns ``name_fold, identifier_fold`` of a record."""
+    return fold(fields.name), fold(fields.identifier) if fields.identifier else None
+
+
 def summary_of(row: Any) -> PatientSummary:
     return PatientSummary(
         id=row[0],
@@ -64,19 +75,7 @@ class PatientRepository:
             "INSERT INTO patients (uid, name, identifier, birth_date, sex, diagnosis, notes, "
             "archived, created_at, updated_at, name_fold, identifier_fold) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
-            (
-                uid or uuid.uuid4().hex,
-                fields.name,
-                fields.identifier,
-                fields.birth_date.isoformat() if fields.birth_date else None,
-                fields.sex,
-                fields.diagnosis,
-                fields.notes,
-                now,
-                now,
-                fold(fields.name),
-                fold(fields.identifier) if fields.identifier else None,
-            ),
+            (uid or uuid.uuid4().hex, *_entered(fields), now, now, *_folded(fields)),
         )
         self._write_terms(pid, fields.name)
         return pid
@@ -141,18 +140,7 @@ class PatientRepository:
                 "UPDATE patients SET name = ?, identifier = ?, birth_date = ?, sex = ?, "
                 "diagnosis = ?, notes = ?, updated_at = ?, name_fold = ?, identifier_fold = ?, "
                 "version = version + 1 WHERE id = ?",
-                (
-                    fields.name,
-                    fields.identifier,
-                    fields.birth_date.isoformat() if fields.birth_date else None,
-                    fields.sex,
-                    fields.diagnosis,
-                    fields.notes,
-                    now,
-                    fold(fields.name),
-                    fold(fields.identifier) if fields.identifier else None,
-                    pid,
-                ),
+                (*_entered(fields), now, *_folded(fields), pid),
             )
             self._write_terms(pid, fields.name)
             self._s.log(now, "change", uid, {"what": "patient", "fields": changed})

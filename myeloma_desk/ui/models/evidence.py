@@ -162,12 +162,23 @@ def regimen_model(parent: QObject | None = None) -> RecordTable[RegimenRow]:
             ("Components", lambda r: ", ".join(r.regimen.components)),
             ("Settings", lambda r: "; ".join(setting_text(s) for s in r.settings)),
             ("Drug classes", lambda r: ", ".join(class_label(DrugClass(c)) for c in r.classes)),
-            ("Levels of evidence", lambda r: ", ".join(r.levels) or "none marked"),
+            ("Levels of evidence", lambda r: ", ".join(r.levels) or NOT_GRADED),
             ("Renal", lambda r: "see notes" if r.regimen.renal_notes else ""),
             ("Transplant", lambda r: r.transplant),
         ],
         parent=parent,
     )
+
+
+# A finding the PDQ reports without a "[Level of evidence …]" marker: NCI's scheme gives it no
+# level, so the table says so in words (never "none", which reads as a level called "none").
+NOT_GRADED = "not graded"
+
+
+def level_text(code: str | None) -> str:
+    """A finding's level of evidence as the tables show it: NCI's code as the PDQ prints it
+    ("B1"), or "not graded" when the PDQ gives none."""
+    return code or NOT_GRADED
 
 
 def finding_summary(f: Finding) -> str:
@@ -210,7 +221,7 @@ def finding_model(ev: Evidence, parent: QObject | None = None) -> RecordTable[Fi
         return " ".join(f.sentences)
 
     columns: list[tuple[str, Callable[[Finding], str]]] = [
-        ("Level", lambda f: f.level_of_evidence or "none"),
+        ("Level", lambda f: level_text(f.level_of_evidence)),
         ("Kind", lambda f: result_kind(f, trial_of(f))),
         ("Trial", trial_name),
         ("End point", end_point_text),

@@ -1,14 +1,23 @@
-"""Autosaved drafts of unsaved visit forms: JSON files in ``<data>/drafts``, owner-only.
+"""Autosaved drafts of unsaved forms: JSON files in ``<data>/drafts``, owner-only.
 
-A draft is written (atomically) a moment after each change and removed when the visit is saved
+A draft is written (atomically) a moment after each change and removed when the form is saved
 or discarded, so a draft that is still there at start-up is work a crash or power cut
-interrupted; the Assess section offers it back.
+interrupted; the Assess section offers visit drafts back. Each draft has a ``kind``: "visit"
+(the visit form), "patient" (the patient editor) or "lines" (the therapy-lines editor, both
+kept while the clinic server cannot be reached, views/server_wait.py).
 
 Drafts hold names and lab values, so they are never kept in plain text beside an encrypted
 store: when ``vault`` gives the open store's drafts vault (:meth:`Store.drafts_vault`, keyed
 like the store) drafts go there, and plain-text draft files found are moved into it. When the
 store is encrypted but not open (locked, or not unlocked yet) a draft is **not written** and
 none is offered; plain-text JSON files are used only while the store is plain.
+
+Drafts of a clinic server's records (``space``: the server's own sub-folder) while this
+computer's store is encrypted: the app runs on the server and never opened the local store,
+so there is no key until the clinician enters this computer's store passphrase
+(:meth:`DraftStore.unlock`, asked by views/draft_passphrase.py). It is checked against the
+local store file, kept in memory for the session only (never written, never logged), and the
+server's drafts go into a vault of that folder encrypted with it.
 """
 
 from __future__ import annotations
@@ -43,16 +52,35 @@ class Draft:
     label: str
     data: dict[str, Any]
     patient_id: str | None = None
+    kind: str = "visit"  # "visit", "patient" (details) or "lines" (therapy lines)
+    version: int | None = None  # the version of the record the edit started from
 
 
 def _draft(raw: Any) -> Draft:
+    version = raw.get("version")
     return Draft(
         key=str(raw["key"]),
         saved_at=str(raw["saved_at"]),
         label=str(raw.get("label", "")),
         data=dict(raw["data"]),
         patient_id=raw.get("patient_id"),
+        kind=str(raw.get("kind") or "visit"),
+        version=int(version) if version is not None else None,
     )
+
+
+# This computer's store passphrase entered for a clinic server's drafts, per data folder: in
+# memory for the session only (never written, never logged).
+_SESSION_KEYS: dict[str, str] = {}
+
+
+def _session_key(data_dir: Path) -> str | None:
+    return _SESSION_KEYS.get(str(data_dir.resolve()))
+
+
+def forget_session_key(data_dir: Path) -> None:
+    """Drop the passphrase kept for ``data_dir``'s server drafts (e.g. it no longer opens them)."""
+    _SESSION_KEYS.pop(str(data_dir.resolve()), None)
 
 
 class DraftStore:
@@ -75,9 +103,30 @@ class DraftStore:
         self._space = space
 
     @property
+    def space(self) -> str:
+        return self._space() if self._space is not None else ""
+
+    @property
     def folder(self) -> Path:
-        space = self._space() if self._space is not None else ""
+        space = self.space
         return self.data_dir / DRAFTS_DIR / space if space else self.data_dir / DRAFTS_DIR
+
+    def needs_passphrase(self) -> bool:
+        """True when a draft of a clinic server's record cannot be written yet: this
+        computer's store is encrypted and its passphrase was not entered this session."""
+        return bool(self.space) and self._store_encrypted() and _session_key(self.data_dir) is None
+
+    def unlock(self, passphrase: str) -> None:
+        """Check ``passphrase`` against this computer's store and keep it (in memory, for the
+        session) to encrypt the clinic server's drafts; raises ``WrongPassphraseError`` (or
+        another ``StoreError``) when it does not open the store — nothing is kept then."""
+        from myeloma_desk.store.drafts import DraftVault, check_local_passphrase, vault_path
+
+        check_local_passphrase(self.data_dir, passphrase)
+        path = vault_path(self.data_dir, self.space)
+        if path.exists():
+            DraftVault(path, passphrase).items()  # raises if the vault is under another key
+        _SESSION_KEYS[str(self.data_dir.resolve())] = passphrase
 
     @classmethod
     def for_context(cls, context: Any) -> DraftStore:
@@ -112,17 +161,28 @@ class DraftStore:
         if not self._store_encrypted():
             self._move_plain_vault_out()
             return None
-        vault = self._vault() if self._vault is not None else None
+        vault = self._server_vault() if self.space else self._store_vault()
         if vault is None or not vault.encrypted:
             return None
         self._move_files_into(vault)
         return vault
 
+    def _store_vault(self) -> DraftVault | None:
+        return self._vault() if self._vault is not None else None
+
+    def _server_vault(self) -> DraftVault | None:
+        """The clinic server's drafts vault, keyed with this computer's store passphrase as
+        entered this session (None before it was)."""
+        from myeloma_desk.store.drafts import DraftVault, vault_path
+
+        key = _session_key(self.data_dir)
+        return None if key is None else DraftVault(vault_path(self.data_dir, self.space), key)
+
     def _move_plain_vault_out(self) -> None:
         from myeloma_desk.store.drafts import DraftVault, vault_path
 
-        path = vault_path(self.data_dir)
-        if self.folder != self.data_dir / DRAFTS_DIR or not path.exists():
+        path = vault_path(self.data_dir, self.space)
+        if not path.exists():
             return
         unreadable: tuple[type[BaseException], ...] = (ValueError, KeyError, TypeError)
         try:
@@ -148,26 +208,40 @@ class DraftStore:
             path.unlink(missing_ok=True)
 
     def save(
-        self, key: str, data: dict[str, Any], label: str = "", patient_id: str | None = None
+        self,
+        key: str,
+        data: dict[str, Any],
+        label: str = "",
+        patient_id: str | None = None,
+        *,
+        kind: str = "visit",
+        version: int | None = None,
     ) -> Path | None:
         """Write the draft (vault, or an owner-only file written atomically).
 
-        Returns where it went, or None when it was not written: the store is encrypted and not
-        open, so there is no key to encrypt it with (a plain-text copy would expose it).
+        Returns where it went, or None when it was not written: the store is encrypted and
+        there is no key to encrypt it with (not open, or a server's draft before the passphrase
+        was entered): a plain-text copy would expose it.
         """
         payload = {
             "key": key,
             "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "label": label,
             "patient_id": patient_id,
+            "kind": kind,
+            "version": version,
             "data": data,
         }
         target = self._path(key)
-        vault = self._open_vault()
-        if vault is not None:
-            vault.put(key, json.dumps(payload, ensure_ascii=False))
-            target.unlink(missing_ok=True)
-            return vault.path
+        try:
+            vault = self._open_vault()
+            if vault is not None:
+                vault.put(key, json.dumps(payload, ensure_ascii=False))
+                target.unlink(missing_ok=True)
+                return vault.path
+        except _vault_errors() as error:
+            self._vault_failed(error)
+            return None
         if self._store_encrypted():
             log.info("draft not kept: the encrypted patient store is not open")
             return None
@@ -192,11 +266,19 @@ class DraftStore:
             return _draft(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        except _vault_errors():
+        except _vault_errors() as error:
+            self._vault_failed(error)
             return None
 
-    def all(self) -> list[Draft]:
-        """Every readable draft, newest first."""
+    def _vault_failed(self, error: BaseException) -> None:
+        """A vault that cannot be opened: the kept passphrase no longer opens it (this
+        computer's passphrase was changed meanwhile), so it is forgotten and asked again."""
+        log.warning("drafts vault not usable: %s", type(error).__name__)
+        if self.space:
+            forget_session_key(self.data_dir)
+
+    def all(self, kind: str | None = "visit") -> list[Draft]:
+        """Every readable draft of ``kind`` (None: of every kind), newest first."""
         found: dict[str, Draft] = {}
         try:
             vault = self._open_vault()
@@ -207,17 +289,18 @@ class DraftStore:
                     except (ValueError, KeyError, TypeError):
                         continue
         except _vault_errors() as error:
-            log.warning("drafts could not be read: %s", error)
+            self._vault_failed(error)
         if not self._store_encrypted() and self.folder.is_dir():
             for path in self.folder.glob("*.json"):
                 draft = self.load(path.stem)
                 if draft is not None:
                     found.setdefault(draft.key, draft)
-        return sorted(found.values(), key=lambda d: d.saved_at, reverse=True)
+        chosen = [d for d in found.values() if kind is None or d.kind == kind]
+        return sorted(chosen, key=lambda d: d.saved_at, reverse=True)
 
     def discard(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
-        vault = self._vault() if self._vault is not None else None
+        vault = self._server_vault() if self.space else self._store_vault()
         if vault is not None and vault.encrypted:
             try:
                 vault.delete(key)
@@ -236,12 +319,6 @@ def server_space(target: str) -> str:
 
 
 def _vault_errors() -> tuple[type[BaseException], ...]:
-    import sqlite3
+    from myeloma_desk.store.drafts import vault_errors
 
-    from myeloma_desk.store import WrongPassphraseError
-
-    module = db.sqlcipher_module()
-    errors: list[type[BaseException]] = [OSError, sqlite3.Error, WrongPassphraseError]
-    if module is not None:
-        errors.append(module.Error)
-    return tuple(errors)
+    return vault_errors()

@@ -7,6 +7,8 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QTextBrowser
+
 from myeloma_desk.evidence.kinds import result_kind
 from myeloma_desk.evidence.levels import attribution, describe
 from myeloma_desk.evidence.loader import Evidence, load
@@ -22,13 +24,28 @@ def e(text: object) -> str:
     return html.escape(str(text))
 
 
+def section_title(section: str) -> str:
+    """A PDQ section as the PDQ titles it ("Treatment of Amyloidosis Associated With Plasma
+    Cell Neoplasms"), never the database's key for it ("amyloidosis")."""
+    for known in load().db.sections:
+        if known.id == section:
+            return known.title
+    return section
+
+
+def pdq_place(section: str, path: Iterable[str] = ()) -> str:
+    """Where a quoted sentence sits in the PDQ: its section's title, then the headings under
+    it (a heading's trailing colon, as the PDQ prints a lead-in, dropped)."""
+    parts = [section_title(section), *(p.rstrip(" :") for p in path if p.strip(" :"))]
+    return "PDQ, " + " › ".join(parts)
+
+
 def quote_html(quote: Quote | None) -> str:
     if quote is None:
         return ""
-    where = " › ".join(quote.path)
     return (
-        f"<blockquote>“{e(quote.text)}”<br/><small>PDQ, {e(quote.section)}"
-        f"{' › ' + e(where) if where else ''}</small></blockquote>"
+        f"<blockquote>“{e(quote.text)}”<br/><small>{e(pdq_place(quote.section, quote.path))}"
+        "</small></blockquote>"
     )
 
 
@@ -38,7 +55,7 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
     level = (
         f"<b>Level of evidence {e(f.level_of_evidence)}</b>"
         if f.level_of_evidence
-        else ("<b>No level-of-evidence marker</b>")
+        else "<b>Level of evidence: not graded</b> (the PDQ gives no level for this finding)"
     )
     head = [level, e(result_kind(f, trial))]
     if f.endpoint:
@@ -81,8 +98,8 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
         parts.append("<p><b>Other end points</b></p><ul>" + "".join(items) + "</ul>")
     sentences = " ".join(f.sentences)
     parts.append(
-        f"<blockquote>“{e(sentences)}”<br/><small>PDQ, {e(f.section)} › "
-        f"{e(' › '.join(f.path))}</small></blockquote>"
+        f"<blockquote>“{e(sentences)}”<br/><small>{e(pdq_place(f.section, f.path))}"
+        "</small></blockquote>"
     )
     for note in f.errata:
         parts.append(f"<p><b>Note on the PDQ text:</b> {e(note)}</p>")
@@ -137,12 +154,41 @@ def references_html(ev: Evidence, refs: Iterable[tuple[str, int]]) -> str:
     for section, number in dict.fromkeys(refs):
         ref = ev.references.get((section, number))
         if ref is not None:
-            items.append(f"<li>[{number}, {e(section)}] {e(ref.citation)}</li>")
+            # [23] as the quoted sentence cites it, in the reference list of the PDQ section
+            # named by its title (not the database's key for it)
+            items.append(
+                f"<li>[{number}] {e(ref.citation)} <small>— references of "
+                f"“{e(section_title(section))}”</small></li>"
+            )
     return "<ol>" + "".join(items) + "</ol>" if items else ""
 
 
 def with_refs(findings: Iterable[Finding]) -> list[tuple[str, int]]:
     return [(f.section, n) for f in findings for n in f.references]
+
+
+def record_table(name: str, model: Any) -> QTableView:
+    """A read-only table of records (regimens, findings, trials): one row selected at a time,
+    sortable by its headers, no editing, Tab leaves it."""
+    view = QTableView()
+    view.setAccessibleName(name)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().setVisible(False)
+    return view
+
+
+def detail_browser(name: str) -> QTextBrowser:
+    """A details pane: rich text whose links travel as signals (nothing opens a browser)."""
+    browser = QTextBrowser()
+    browser.setAccessibleName(name)
+    browser.setOpenLinks(False)
+    browser.setOpenExternalLinks(False)
+    return browser
 
 
 def elide_columns(table: Any, widths: dict[int, int], stretch: int) -> None:

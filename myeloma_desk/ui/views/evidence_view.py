@@ -8,10 +8,10 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -29,6 +29,7 @@ from myeloma_desk.evidence.loader import Evidence
 from myeloma_desk.evidence.schema import Finding, Trial
 from myeloma_desk.ui.context import AppContext
 from myeloma_desk.ui.models.evidence import (
+    NOT_GRADED,
     SETTING_TEXT,
     RecordFilterProxy,
     RecordRole,
@@ -37,9 +38,11 @@ from myeloma_desk.ui.models.evidence import (
     trial_model,
 )
 from myeloma_desk.ui.views.evidence_common import (
+    detail_browser,
     e,
     elide_columns,
     finding_html,
+    record_table,
     references_html,
     trial_html,
     with_evidence,
@@ -74,27 +77,28 @@ def levels_html(ev: Evidence) -> str:
     return "".join(out)
 
 
-def _table(name: str) -> QTableView:
-    view = QTableView()
-    view.setAccessibleName(name)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # database order
-    return view
-
-
-def _browser(name: str) -> QTextBrowser:
-    browser = QTextBrowser()
-    browser.setAccessibleName(name)
-    browser.setOpenLinks(False)
-    browser.setOpenExternalLinks(False)
-    return browser
+def _records_page(
+    filters: QLayout | QWidget, table_name: str, detail_name: str, proxy: RecordFilterProxy
+) -> tuple[QWidget, QTableView, QTextBrowser]:
+    """A tab of records: the filters, then the table above its details pane — the table has
+    the pane's whole width (no horizontal scrolling at 1280×800), the details below."""
+    page = QWidget()
+    box = QVBoxLayout(page)
+    if isinstance(filters, QWidget):
+        box.addWidget(filters)
+    else:
+        box.addLayout(filters)
+    table = record_table(table_name, proxy)
+    table.setWordWrap(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # database order
+    detail = detail_browser(detail_name)
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.addWidget(table)
+    split.addWidget(detail)
+    split.setSizes([380, 320])
+    box.addWidget(split, 1)
+    return page, table, detail
 
 
 class EvidenceView(QWidget):
@@ -116,9 +120,8 @@ class EvidenceView(QWidget):
         self.tabs.setAccessibleName("Evidence views")
         layout.addWidget(self.tabs, 1)
 
-        # findings
-        page = QWidget()
-        box = QVBoxLayout(page)
+        # findings: kind, landmark, other end points, the level with NCI's definition and the
+        # sentence in the details
         bar = QHBoxLayout()
         self.finding_text = QLineEdit()
         self.finding_text.setPlaceholderText("Filter findings (trial, endpoint, sentence)")
@@ -135,38 +138,20 @@ class EvidenceView(QWidget):
             caption.setBuddy(widget)
             bar.addWidget(caption)
             bar.addWidget(widget, 1)
-        box.addLayout(bar)
-        self.findings = _table("Findings")
         self.finding_proxy = RecordFilterProxy(self)
-        self.findings.setModel(self.finding_proxy)
-        self.finding_detail = _browser("Finding with its source sentence")
-        # the table above its details: the table has the pane's whole width (no horizontal
-        # scrolling at 1280×800), the details (kind, landmark, other end points, the level with
-        # NCI's definition, the sentence) below
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.findings)
-        split.addWidget(self.finding_detail)
-        split.setSizes([380, 320])
-        box.addWidget(split, 1)
+        page, self.findings, self.finding_detail = _records_page(
+            bar, "Findings", "Finding with its source sentence", self.finding_proxy
+        )
         self.tabs.addTab(page, "&Findings")
 
         # trials
-        page = QWidget()
-        box = QVBoxLayout(page)
         self.trial_text = QLineEdit()
         self.trial_text.setPlaceholderText("Filter trials (name, NCT id, design)")
         self.trial_text.setAccessibleName("Filter trials by text")
-        box.addWidget(self.trial_text)
-        self.trials = _table("Trials")
         self.trial_proxy = RecordFilterProxy(self)
-        self.trials.setModel(self.trial_proxy)
-        self.trial_detail = _browser("Trial details")
-        # as for findings: the table above its details, so it fits the pane's width
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.trials)
-        split.addWidget(self.trial_detail)
-        split.setSizes([380, 320])
-        box.addWidget(split, 1)
+        page, self.trials, self.trial_detail = _records_page(
+            self.trial_text, "Trials", "Trial details", self.trial_proxy
+        )
         self.tabs.addTab(page, "&Trials")
 
         # search
@@ -179,7 +164,7 @@ class EvidenceView(QWidget):
         box.addWidget(self.query)
         self.hits = QListWidget()
         self.hits.setAccessibleName("Search results")
-        self.hit_detail = _browser("Search result details")
+        self.hit_detail = detail_browser("Search result details")
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.hits)
         split.addWidget(self.hit_detail)
@@ -188,7 +173,7 @@ class EvidenceView(QWidget):
         self.tabs.addTab(page, "&Search")
 
         # levels
-        self.levels = _browser("Levels of evidence scheme")
+        self.levels = detail_browser("Levels of evidence scheme")
         self.tabs.addTab(self.levels, "Levels of &evidence")
 
         self._filter_timer = QTimer(self)
@@ -223,13 +208,16 @@ class EvidenceView(QWidget):
         self.finding_proxy.setSourceModel(self.finding_model)
         self.trial_model: RecordTable[Trial] = trial_model(evidence, self)
         self.trial_proxy.setSourceModel(self.trial_model)
-        # Capped, wrapping columns (tooltips hold each cell whole): nothing cut off mid-name.
-        # Level, Kind, Trial and End point capped; the sentence stretches and elides
-        elide_columns(self.findings, {0: 60, 1: 110, 2: 170, 3: 170}, stretch=4)
+        # Capped columns (tooltips hold each cell whole): nothing cut off mid-name. The level
+        # is as wide as its longest label ("not graded"); Kind, Trial and End point capped;
+        # the sentence stretches and elides
+        elide_columns(self.findings, {1: 110, 2: 170, 3: 170}, stretch=4)
         # Trial (its name or description) stretches; the others are capped and elided
         elide_columns(self.trials, {1: 190, 2: 150, 3: 170, 4: 70, 5: 150}, stretch=0)
         levels = sorted({f.level_of_evidence for f in evidence.db.findings if f.level_of_evidence})
         self.finding_level.addItems(levels)
+        if any(f.level_of_evidence is None for f in evidence.db.findings):
+            self.finding_level.addItem(NOT_GRADED.capitalize())
         self.findings.selectionModel().currentRowChanged.connect(self._show_finding)
         self.trials.selectionModel().currentRowChanged.connect(self._show_trial)
         self.levels.setHtml(levels_html(evidence))
@@ -243,7 +231,9 @@ class EvidenceView(QWidget):
         self._filter_timer.stop()
         self.finding_proxy.set_text(self.finding_text.text())
         self.trial_proxy.set_text(self.trial_text.text())
-        level = self.finding_level.currentText()
+        level: str | None = self.finding_level.currentText()
+        if level == NOT_GRADED.capitalize():
+            level = None  # the findings the PDQ reports without a level
         self.finding_proxy.set_predicate(
             "level", (lambda f: f.level_of_evidence == level) if level != ANY else None
         )

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -43,10 +40,13 @@ from myeloma_desk.ui.models.evidence import (
     trial_label,
 )
 from myeloma_desk.ui.views.evidence_common import (
+    detail_browser,
     e,
     finding_html,
     fit_columns,
+    pdq_place,
     quote_html,
+    record_table,
     references_html,
     with_evidence,
     with_refs,
@@ -145,9 +145,7 @@ class RegimensView(QWidget):
         bar.addWidget(self.only_options)
         bar.addWidget(self.clear_patient)
         options_layout.addLayout(bar)
-        self.options = QTextBrowser()
-        self.options.setAccessibleName("Options described in the PDQ for this patient")
-        self.options.setOpenLinks(False)
+        self.options = detail_browser("Options described in the PDQ for this patient")
         self.options.setMaximumHeight(220)
         options_layout.addWidget(self.options)
         self.options_box.setVisible(False)
@@ -191,21 +189,11 @@ class RegimensView(QWidget):
         self.model: RecordTable[RegimenRow] = regimen_model(self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setAccessibleName("Regimens table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.table = record_table("Regimens table", self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
         self._rows_follow_widths = False
-        self.detail = QTextBrowser()
-        self.detail.setAccessibleName("Regimen details")
-        self.detail.setOpenLinks(False)
+        self.detail = detail_browser("Regimen details")
         self.detail.anchorClicked.connect(lambda url: self._link(url.toString()))
         self.options.anchorClicked.connect(lambda url: self._link(url.toString()))
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -557,7 +545,7 @@ def options_html(
             )
             out.append(
                 f"<li><b>{e(approach.label)}</b>{level}"
-                f"<blockquote>“{e(approach.quote)}”{who}<br/><small>PDQ, {e(approach.section)}"
+                f"<blockquote>“{e(approach.quote)}”{who}<br/><small>{e(pdq_place(approach.section))}"
                 "</small></blockquote></li>"
             )
         out.append("</ul>")

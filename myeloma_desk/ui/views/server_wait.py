@@ -1,51 +1,87 @@
-"""While the clinic server cannot be reached: keep the visit being typed as a local draft and
+"""While the clinic server cannot be reached: keep what is being typed as a local draft and
 save it as soon as the server answers again.
 
-The visit form's save (through the patient page) fails with
-:class:`~myeloma_desk.store.server.ServerUnavailableError`; :func:`hold_until_back` then writes
-the form to its draft at once (in the workstation's data folder, as every draft), says so
-plainly, and asks the server every few seconds, in a worker thread on a connection of its own
-(so the window never waits for a network timeout), whether it answers. When it does, the form
-is saved through its usual save — with the version check, so a change someone else saved in
-the meantime opens the conflict dialog instead of being overwritten. Showing another visit in
-the form, or discarding the changes, stops the wait (the draft stays and is offered back).
+The visit form's save (through the patient page), the patient editor's and the therapy-lines
+editor's fail with :class:`~myeloma_desk.store.server.ServerUnavailableError`;
+:func:`hold_until_back` then writes the form to its draft at once (in the workstation's data
+folder, as every draft; when this computer's own store is encrypted, encrypted with its
+passphrase, asked for once a session by views/draft_passphrase.py), says so plainly, and asks
+the server every few seconds, in a worker thread on a connection of its own (so the window
+never waits for a network timeout), whether it answers. When it does, the form is saved
+through its usual save — with the version it was read at, so a change someone else saved in
+the meantime opens the conflict dialog instead of being overwritten. Showing another record
+in the form, or discarding the changes, stops the wait (the draft stays and is offered back).
+
+A form that can be held (:class:`HeldForm`) has ``drafts``, ``draft_key``,
+``has_unsaved_changes()``, ``save_draft()``, ``save()`` (true when saved) and a ``status``
+label the outcome is shown on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
-from myeloma_desk.ui.views.visit_form import AssessView
+from myeloma_desk.ui.views.draft_passphrase import ask_draft_passphrase
 from myeloma_desk.ui.workers import Worker
+
+if TYPE_CHECKING:
+    from myeloma_desk.ui.views.drafts import DraftStore
+
+
+class _Status(Protocol):
+    def setText(self, text: str) -> None: ...  # Qt's name
+
+
+class HeldForm(Protocol):
+    """What a form offers to be held while the server is away (see the module docstring)."""
+
+    @property
+    def drafts(self) -> DraftStore | None: ...
+
+    @property
+    def draft_key(self) -> str: ...
+
+    @property
+    def status(self) -> _Status: ...
+
+    def has_unsaved_changes(self) -> bool: ...
+
+    def save_draft(self) -> None: ...
+
+    def save(self) -> object: ...
+
 
 RETRY_MS = 5_000  # how often the server is asked again
 
 KEPT = (
-    "Your visit is kept as a draft on this computer and is saved as soon as the server "
+    "{what} is kept as a draft on this computer and is saved as soon as the server "
     "answers again (it is asked every few seconds)."
 )
 IN_FORM = (
-    "Your visit stays in this form and is saved as soon as the server answers again; no draft "
-    "is written, because this computer's own store is encrypted and not open (a draft would "
-    "be plain text)."
+    "{what} stays in this form only and is saved as soon as the server answers again; the "
+    "draft was not kept, because this computer's store passphrase was not entered (a draft is "
+    "never written in plain text beside an encrypted store)."
 )
 BACK = "Saved: the clinic server answers again."
 
 
-def kept_where(view: AssessView) -> str:
-    """What the form says about the held visit: kept as a draft, or (no key to encrypt a
+def kept_where(view: HeldForm, what: str = "Your visit") -> str:
+    """What the form says about the held edit: kept as a draft, or (no key to encrypt a
     draft with) only in the form."""
     drafts = view.drafts
     kept = drafts is not None and drafts.load(view.draft_key) is not None
-    return KEPT if kept else IN_FORM
+    return (KEPT if kept else IN_FORM).format(what=what)
 
 
 class ServerWait(QObject):
-    """One visit form's pending save (a child of the form; see the module docstring)."""
+    """One form's pending save (a child of the form; see the module docstring)."""
 
-    def __init__(self, view: AssessView, reachable: Callable[[], bool]) -> None:
+    def __init__(self, view: HeldForm, reachable: Callable[[], bool]) -> None:
+        assert isinstance(view, QWidget)
         super().__init__(view)
         self.view = view
         self.reachable = reachable
@@ -57,6 +93,7 @@ class ServerWait(QObject):
         self._timer.timeout.connect(self._ask)
         self._worker = Worker(self)
         self._asking = False
+        self._asked_key: str | None = None  # the passphrase was asked for this draft once
 
     @property
     def waiting(self) -> bool:
@@ -65,6 +102,12 @@ class ServerWait(QObject):
     def start(self, reachable: Callable[[], bool]) -> None:
         self.reachable = reachable
         self.key = self.view.draft_key
+        drafts = self.view.drafts
+        if drafts is not None and self._asked_key != self.key and drafts.needs_passphrase():
+            # once per held visit: a retry that fails again does not ask again
+            self._asked_key = self.key
+            assert isinstance(self.view, QWidget)
+            ask_draft_passphrase(drafts, self.view)
         self.view.save_draft()
         if not self.waiting:
             self._timer.start(self.interval)
@@ -94,8 +137,9 @@ class ServerWait(QObject):
             self._timer.start(self.interval)  # still away (or refused again): ask later
 
 
-def hold_until_back(view: AssessView, reachable: Callable[[], bool]) -> ServerWait:
-    """Keep ``view``'s visit as a draft and save it when ``reachable()`` says the server is back."""
+def hold_until_back(view: HeldForm, reachable: Callable[[], bool]) -> ServerWait:
+    """Keep ``view``'s edit as a draft and save it when ``reachable()`` says the server is back."""
+    assert isinstance(view, QWidget)
     wait = view.findChild(ServerWait)
     if not isinstance(wait, ServerWait):
         wait = ServerWait(view, reachable)

@@ -5,7 +5,7 @@ with the line of therapy and the IMWG response at each follow-up (from the cours
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -99,6 +99,7 @@ class TrendChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data = TrendData([])
+        self._fit_pending = False  # the flowsheet's rows to be sized when it is shown
         self.setAccessibleName("Trends")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -135,12 +136,26 @@ class TrendChart(QWidget):
         self.data = data
         self.canvas.set_data(data, empty_text)
         self.flowsheet_model.set_data(data)
+        # Sizing the flowsheet's wrapped rows measures every cell (tens of ms for a long
+        # course): done when the Trends tab is on screen, not while the patient page opens
+        # with the timeline in front.
+        self._fit_pending = True
+        if self.isVisible():
+            self._fit_flowsheet()
+        self.setAccessibleDescription(self.describe())
+        self.canvas.setAccessibleDescription(self.describe())
+
+    def _fit_flowsheet(self) -> None:
+        self._fit_pending = False
         self.flowsheet.resizeColumnToContents(THERAPY_COLUMN)
         if self.flowsheet.columnWidth(THERAPY_COLUMN) > THERAPY_WIDTH:
             self.flowsheet.setColumnWidth(THERAPY_COLUMN, THERAPY_WIDTH)
         self.flowsheet.resizeRowsToContents()
-        self.setAccessibleDescription(self.describe())
-        self.canvas.setAccessibleDescription(self.describe())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._fit_pending:
+            self._fit_flowsheet()
+        super().showEvent(event)
 
     def set_loading(self) -> None:
         """Nothing charted while the patient's course is being built (never the previous

@@ -4,47 +4,19 @@ events, the state now and non-empty options at every follow-up."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import D, line, q, visit
+from builders import patient as stored_patient
 
 from myeloma_desk.course import DIAGNOSIS_RULES, build_course
-from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
-from myeloma_desk.paths import AppPaths
-from myeloma_desk.store import Store, open_store
-from myeloma_desk.store.demo import load_demo
+from myeloma_desk.store import Store
 from myeloma_desk.store.models import Patient, Visit
-
-D = dt.date.fromisoformat
-
-
-def q(value: float, unit: str) -> dict[str, Any]:
-    return {"value": value, "unit": unit}
 
 
 def patient(diagnosis: str | None = None) -> Patient:
-    return Patient(
-        id=1,
-        uid="u1",
-        name="TEST Course, Ann",
-        identifier="T-1",
-        birth_date=D("1955-03-01"),
-        sex="female",
-        diagnosis=diagnosis,
-        archived=False,
-        last_visit=None,
-        notes="",
-        created_at="",
-        updated_at="",
-    )
-
-
-def visit(day: str, **values: Any) -> Visit:
-    snapshot = Snapshot.model_validate({"date": day, **values})
-    return Visit(id=0, patient_id=1, date=D(day), snapshot=snapshot, updated_at="")
+    return stored_patient("TEST Course, Ann", "1955-03-01", "female", diagnosis)
 
 
 DIAGNOSIS_VISIT = visit(
@@ -84,36 +56,24 @@ VISITS = [
     follow("2022-10-01", 0.4),  # PR confirmed
 ]
 LINES = [
-    TherapyLine(
-        regimen="VRd",
-        drugs=["bortezomib", "lenalidomide", "dexamethasone"],
-        start=D("2020-01-20"),
-        end=D("2020-08-01"),
+    line(
+        "VRd",
+        "bortezomib, lenalidomide, dexamethasone",
+        "2020-01-20",
+        "2020-08-01",
         refractory=False,
         phase="induction",
     ),
-    TherapyLine(
-        regimen="ASCT",
-        drugs=["melphalan"],
-        start=D("2020-09-01"),
-        end=D("2020-09-20"),
-        refractory=False,
-        phase="transplant",
-    ),
-    TherapyLine(
-        regimen="Lenalidomide maintenance",
-        drugs=["lenalidomide"],
-        start=D("2020-11-01"),
-        end=D("2022-03-01"),
+    line("ASCT", "melphalan", "2020-09-01", "2020-09-20", refractory=False, phase="transplant"),
+    line(
+        "Lenalidomide maintenance",
+        "lenalidomide",
+        "2020-11-01",
+        "2022-03-01",
         refractory=True,
         phase="maintenance",
     ),
-    TherapyLine(
-        regimen="DKd",
-        drugs=["daratumumab", "carfilzomib", "dexamethasone"],
-        start=D("2022-03-10"),
-        end=None,
-    ),
+    line("DKd", "daratumumab, carfilzomib, dexamethasone", "2022-03-10"),
 ]
 
 
@@ -199,15 +159,6 @@ def test_untreated_precursor_has_no_response() -> None:
     course = build_course(patient("non_igm_mgus"), mgus, [])
     assert all(v.response is None for v in course.visits)
     assert course.state.phase == "precursor"
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    paths = AppPaths.resolve(Path(tmp_path_factory.mktemp("demo")) / "home")
-    store = open_store(paths)
-    load_demo(store)
-    yield store
-    store.close()
 
 
 def test_every_demo_patient_has_an_established_diagnosis_and_options(demo_store: Store) -> None:

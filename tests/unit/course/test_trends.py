@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from myeloma_desk.course import Course, build_course
-from myeloma_desk.paths import AppPaths
-from myeloma_desk.store import Store, open_store
-from myeloma_desk.store.demo import load_demo
+from myeloma_desk.store import Store
 
 from .test_course import LINES, VISITS, patient
 
@@ -81,15 +77,6 @@ def test_without_a_recorded_light_chain_both_chains_are_shown() -> None:
 def test_no_visits_no_series() -> None:
     trends = build_course(patient(), [], []).trends
     assert trends.is_empty() and trends.series == () and trends.notes == ()
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    paths = AppPaths.resolve(Path(tmp_path_factory.mktemp("demo-trends")) / "home")
-    store = open_store(paths)
-    load_demo(store)
-    yield store
-    store.close()
 
 
 def test_course_response_timeline_and_trend_points_agree_for_every_demo_visit(

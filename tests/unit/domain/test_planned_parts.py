@@ -12,11 +12,12 @@ engine's prior-line count equals the course model's for every demo patient and v
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
+from builders import D, visit
+from builders import line as therapy_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,71 +25,44 @@ from myeloma_desk.course import build_course
 from myeloma_desk.domain.engine import assess
 from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
-from myeloma_desk.paths import AppPaths
-from myeloma_desk.store import Store, open_store
-from myeloma_desk.store.demo import load_demo
-from myeloma_desk.store.models import Patient, Visit
+from myeloma_desk.store import Store
 from myeloma_desk.store.snapshot_builder import build_snapshot, lines_as_of
 
-D = dt.date.fromisoformat
-
-PATIENT = Patient(
-    id=1,
-    uid="u1",
-    name="TEST Planned, Ben",
-    identifier="T-2",
-    birth_date=D("1958-04-02"),
-    sex="male",
-    diagnosis=None,
-    archived=False,
-    last_visit=None,
-    notes="",
-    created_at="",
-    updated_at="",
-)
+PATIENT = builders.patient("TEST Planned, Ben", "1958-04-02", "male", identifier="T-2")
 
 # VCd induction → ASCT → lenalidomide maintenance (one planned line), then Dara-Pd after
 # progression on maintenance. The induction has no IMiD, so lenalidomide exposure starts
 # only with maintenance.
 LINES = [
-    TherapyLine(
-        regimen="VCd",
-        drugs=["bortezomib", "cyclophosphamide", "dexamethasone"],
-        start=D("2021-01-10"),
-        end=D("2021-05-31"),
+    therapy_line(
+        "VCd",
+        "bortezomib, cyclophosphamide, dexamethasone",
+        "2021-01-10",
+        "2021-05-31",
         best_response="VGPR",
         refractory=False,
         phase="induction",
     ),
-    TherapyLine(
-        regimen="ASCT",
-        drugs=["melphalan"],
-        start=D("2021-07-01"),
-        end=D("2021-07-01"),
+    therapy_line(
+        "ASCT",
+        "melphalan",
+        "2021-07-01",
+        "2021-07-01",
         best_response="VGPR",
         refractory=False,
         phase="transplant",
     ),
-    TherapyLine(
-        regimen="Lenalidomide maintenance",
-        drugs=["lenalidomide"],
-        start=D("2021-10-01"),
-        end=D("2023-04-01"),
+    therapy_line(
+        "Lenalidomide maintenance",
+        "lenalidomide",
+        "2021-10-01",
+        "2023-04-01",
         best_response="VGPR",
         refractory=True,
         phase="maintenance",
     ),
-    TherapyLine(
-        regimen="Dara-Pd",
-        drugs=["daratumumab", "pomalidomide", "dexamethasone"],
-        start=D("2023-04-15"),
-    ),
+    therapy_line("Dara-Pd", "daratumumab, pomalidomide, dexamethasone", "2023-04-15"),
 ]
-
-
-def visit(day: str, **values: Any) -> Visit:
-    snapshot = Snapshot.model_validate({"date": day, **values})
-    return Visit(id=0, patient_id=1, date=D(day), snapshot=snapshot, updated_at="")
 
 
 def serum(value: float) -> dict[str, Any]:
@@ -210,14 +184,6 @@ def test_the_engine_reads_a_complete_record_the_same_way() -> None:
     assert "lenalidomide" not in refr.detail["refractory_drugs"]
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = open_store(AppPaths.resolve(Path(tmp_path_factory.mktemp("planned")) / "home"))
-    load_demo(store)
-    yield store
-    store.close()
-
-
 # DEMO-0009: VRd 2019-03-04 → 2019-11-25, lenalidomide maintenance 2020-01-13 → progression
 # 2022-05-24, DKd 2022-06-07 → 2023-09-05 (refractory), Isa-Pd from 2023-09-26.
 DEMO_0009 = [
@@ -236,10 +202,7 @@ DEMO_0009 = [
 
 @pytest.mark.parametrize(("day", "prior", "line"), DEMO_0009)
 def test_demo_0009_boundaries(demo_store: Store, day: str, prior: int, line: int | None) -> None:
-    found = demo_store.find_by_identifier("DEMO-0009")
-    assert found is not None
-    therapy = [s.line for s in demo_store.therapy_lines(found.id)]
-    snapshot = build_snapshot(found, demo_store.visits(found.id), therapy, D(day))
+    snapshot = build_snapshot(*builders.stored_records(demo_store, "DEMO-0009"), D(day))
     refr = assess(snapshot).get("refractoriness")
     assert (refr.detail["prior_lines"], refr.detail["current_line"]) == (prior, line)
     if D("2019-11-25") < D(day) < D("2020-01-13"):

@@ -10,8 +10,6 @@ from myeloma_desk.domain.criteria.diagnosis import (
     CALCIUM_ABOVE_ULN,
     CALCIUM_ABSOLUTE,
     CREATININE_ABOVE,
-    HYPERCALCEMIA_ABSOLUTE,
-    RENAL_CREATININE,
 )
 from myeloma_desk.domain.snapshot import Quantity
 from myeloma_desk.domain.thresholds import Threshold
@@ -23,8 +21,9 @@ def test_label_is_generated_from_the_constants() -> None:
     assert CALCIUM_ABOVE_ULN.label == "calcium > 1 mg/dL (0.25 mmol/L) above the ULN"
     moved = Threshold("creatinine", "creatinine", "≥", 3.5, "mg/dL")
     assert moved.label == "creatinine ≥ 3.5 mg/dL"
-    assert CREATININE_ABOVE.value == RENAL_CREATININE
-    assert CALCIUM_ABSOLUTE.value == HYPERCALCEMIA_ABSOLUTE
+    # The numbers of Rajkumar 2014 Panel 1, in both unit systems.
+    assert (CREATININE_ABOVE.value, dict(CREATININE_ABOVE.published)) == (2.0, {"µmol/L": 177.0})
+    assert (CALCIUM_ABSOLUTE.value, dict(CALCIUM_ABSOLUTE.published)) == (11.0, {"mmol/L": 2.75})
 
 
 def test_needs_come_from_the_criterion() -> None:

@@ -23,6 +23,15 @@ def store(paths: AppPaths) -> Iterator[Store]:
     opened.close()
 
 
+@pytest.fixture
+def opened() -> Iterator[list[Store]]:
+    """Stores a test opened (``storetest_helpers.open_as`` and others): closed after it."""
+    stores: list[Store] = []
+    yield stores
+    for each in stores:
+        each.close()
+
+
 @pytest.fixture(params=["local", "server"])
 def both_backends(request: pytest.FixtureRequest, paths: AppPaths) -> Iterator[Store]:
     """An open store on each backend: the local file, and the clinic server (PostgreSQL, as a

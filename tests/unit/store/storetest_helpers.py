@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from myeloma_desk.domain.snapshot import Snapshot, parse_snapshot
+from myeloma_desk.store import Store
 
 
 def snap(**fields: Any) -> Snapshot:
@@ -18,3 +19,11 @@ def snap(**fields: Any) -> Snapshot:
 
 
 D = dt.date
+
+
+def open_as(site: Any, user: str, opened: list[Store]) -> Store:
+    """The clinic server store of ``site`` (the ``server_site`` fixture) opened as ``user``,
+    kept in ``opened`` (the fixture of conftest.py closes them after the test)."""
+    store = Store.open_server(site.target(user))
+    opened.append(store)
+    return store

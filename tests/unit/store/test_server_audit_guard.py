@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from storetest_helpers import D, snap
+from storetest_helpers import D, open_as, snap
 
 from myeloma_desk.store import PatientFields, Store
 from myeloma_desk.store.migrations.v0006_server_audit_guard import GUARD_TRIGGERS, GUARDED
@@ -23,20 +22,6 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@pytest.fixture
-def opened() -> Iterator[list[Store]]:
-    stores: list[Store] = []
-    yield stores
-    for store in stores:
-        store.close()
-
-
-def _open(server_site: Any, user: str, opened: list[Store]) -> Store:
-    store = Store.open_server(server_site.target(user))
-    opened.append(store)
-    return store
-
-
 def _psql(server_site: Any, user: str) -> Any:
     """A plain connection, as psql would make one (not through Myeloma Desk)."""
     return psycopg.connect(server_site.target(user), autocommit=True)
@@ -44,7 +29,7 @@ def _psql(server_site: Any, user: str) -> Any:
 
 @pytest.fixture
 def patient(server_site: Any, opened: list[Store]) -> tuple[Store, int]:
-    cleo = _open(server_site, "cleo", opened)
+    cleo = open_as(server_site, "cleo", opened)
     pid = cleo.create_patient(PatientFields(name="Berg, Ann", identifier="MRN1")).id
     cleo.save_visit(pid, D(2024, 6, 10), snap(serum_m_protein=(3.0, "g/dL")))
     cleo.add_note(pid, "first note")
@@ -159,7 +144,7 @@ def test_the_apps_own_writes_and_the_list_summary_pass(
 def test_verify_reports_a_guard_dropped_or_disabled(
     server_site: Any, opened: list[Store], how: str
 ) -> None:
-    ada = _open(server_site, "ada", opened)
+    ada = open_as(server_site, "ada", opened)
     assert ada.verify_audit().ok
     assert len(GUARD_TRIGGERS) == 2 * len(GUARDED)
     ada.connection.execute("SET ROLE myeloma_admin")
@@ -171,7 +156,7 @@ def test_verify_reports_a_guard_dropped_or_disabled(
 
 
 def test_nobody_empties_a_patient_table(server_site: Any, opened: list[Store]) -> None:
-    ada = _open(server_site, "ada", opened)
+    ada = open_as(server_site, "ada", opened)
     ada.create_patient(PatientFields(name="Berg, Ann"))
     with pytest.raises(psycopg.errors.RaiseException, match="never emptied"):
         ada.connection.execute("SET ROLE myeloma_admin; TRUNCATE notes")

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from storetest_helpers import D, snap
+from storetest_helpers import D, open_as, snap
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import PatientFields, StaleRecordError, Store, StoreError
@@ -28,20 +27,6 @@ from myeloma_desk.store.server import ReadOnlyRoleError, ServerUnavailableError 
 @pytest.fixture
 def site(server_site: Any) -> Any:
     return server_site
-
-
-@pytest.fixture
-def opened() -> Iterator[list[Store]]:
-    stores: list[Store] = []
-    yield stores
-    for store in stores:
-        store.close()
-
-
-def open_as(site: Any, user: str, opened: list[Store]) -> Store:
-    store = Store.open_server(site.target(user))
-    opened.append(store)
-    return store
 
 
 def actors(store: Store) -> list[tuple[str, str | None]]:

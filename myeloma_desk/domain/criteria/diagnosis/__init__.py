@@ -26,13 +26,12 @@ from myeloma_desk.domain.criteria.diagnosis.common import (
 )
 from myeloma_desk.domain.criteria.diagnosis.context import DIAGNOSIS_SOURCES, TITLE
 from myeloma_desk.domain.criteria.diagnosis.events import (
-    BMPC_SLIM,
     CALCIUM_ABOVE_ULN,
     CALCIUM_ABSOLUTE,
     CREATININE_ABOVE,
-    HYPERCALCEMIA_ABSOLUTE,
+    MARROW_60,
     MDE_SOURCES,
-    RENAL_CREATININE,
+    MDE_TABLE,
     Event,
     mde_result,
     myeloma_defining_events,
@@ -54,15 +53,14 @@ from myeloma_desk.domain.snapshot import Snapshot
 
 __all__ = [
     "BMPC_MYELOMA",
-    "BMPC_SLIM",
     "CALCIUM_ABOVE_ULN",
     "CALCIUM_ABSOLUTE",
     "CREATININE_ABOVE",
     "FLC_RATIO_HIGH",
     "FLC_RATIO_LOW",
-    "HYPERCALCEMIA_ABSOLUTE",
+    "MARROW_60",
+    "MDE_TABLE",
     "RAJKUMAR_2014",
-    "RENAL_CREATININE",
     "SMM_SERUM_M",
     "SMM_URINE_M",
     "TREATED_NOTE",
@@ -70,6 +68,7 @@ __all__ = [
     "Flc",
     "crcl",
     "diagnosis",
+    "diagnosis_result",
     "flc",
     "flc_ratio_abnormal",
     "mde_rule",
@@ -85,9 +84,25 @@ __all__ = [
 def diagnosis(s: Snapshot, e: Explanation) -> RuleResult:
     """The IMWG 2014 diagnosis (walk.py gives the order of precedence).
 
-    Other rules (the SMM and MGUS scores) call this too; it is computed once per snapshot.
+    Other rules (the SMM and MGUS scores) read it too (:func:`diagnosis_result`); it is
+    computed once per snapshot.
     """
-    return s.derived("diagnosis.result", lambda s: _walk.evaluate(s, e))
+    return s.derived(_RESULT_KEY, lambda s: _walk.evaluate(s, e))
+
+
+_RESULT_KEY = "diagnosis.result"
+_LABELS = tuple(source.label for source in DIAGNOSIS_SOURCES)
+
+
+def diagnosis_result(s: Snapshot) -> RuleResult:
+    """The diagnosis rule's result for ``s``, computed once per snapshot: what the rules that
+    depend on the diagnosis read (issue 18: no explanation made for each of them only to find
+    the result already computed)."""
+    return s.derived(_RESULT_KEY, _diagnosis_alone)
+
+
+def _diagnosis_alone(s: Snapshot) -> RuleResult:
+    return _walk.evaluate(s, Explanation.for_rule("diagnosis", TITLE, _LABELS))
 
 
 @rule(

@@ -1,64 +1,93 @@
-"""IMWG 2014 myeloma-defining events (Rajkumar 2014 Lancet Oncol, Panel 1), one by one.
+"""IMWG 2014 myeloma-defining events (Rajkumar 2014 Lancet Oncol, Panel 1), as one table.
 
 CRAB (hypercalcemia, renal insufficiency, anemia, bone lesions) and the SLiM biomarkers (clonal
 BMPC ≥ 60%, involved/uninvolved FLC ratio ≥ 100 with involved FLC ≥ 100 mg/L, > 1 focal lesion
 on MRI). Thresholds: ../shared/reference/criteria-summary.md, "Diagnosis — IMWG 2014". The PDQ's
 own list differs in places; the rule shows it beside (``detail.pdq_wording`` / ``pdq_difference``).
+
+:data:`MDE_TABLE` holds the seven events in the order of Panel 1, one :class:`EventRow` each,
+made of the threshold objects of domain/thresholds.py: the criterion text a user reads
+("hypercalcemia: calcium > 1 mg/dL above the ULN or > 11 mg/dL") is printed from the row's
+constants, and the inputs an undecided event needs are read from its criteria. What is clinical
+and particular to an event is said in its row: the values derived from others (the creatinine
+clearance, given or estimated by Cockcroft–Gault; the FLC ratio and involved chain), the bone
+plasmacytoma counted as the osteolytic lesion (``also``), and how the value used is shown.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from myeloma_desk.domain.criteria.diagnosis.common import BMPC_MYELOMA, crcl, val
 from myeloma_desk.domain.criteria.diagnosis.sources import COCKCROFT_GAULT_1976, RAJKUMAR_2014
 from myeloma_desk.domain.display import field_label
-from myeloma_desk.domain.flc import flc, ratio_ge
+from myeloma_desk.domain.flc import flc
 from myeloma_desk.domain.logic import Tri
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
-from myeloma_desk.domain.thresholds import RelativeThreshold, Threshold
-from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
+from myeloma_desk.domain.thresholds import (
+    AllOf,
+    AnyOf,
+    Finding,
+    RelativeThreshold,
+    RowCriterion,
+    Threshold,
+    missing,
+)
+from myeloma_desk.domain.units import fmt
 
-# --- Myeloma-defining events (Rajkumar 2014, Panel 1) -------------------------------------
+# --- The thresholds of Panel 1 (Rajkumar 2014) ----------------------------------------------
 # Limits published in both unit systems are compared in the unit the value was entered in
 # (domain/thresholds.py): 2.75 mmol/L and 177 µmol/L exactly do not meet them.
-HYPERCALCEMIA_ABOVE_ULN = 1.0  # calcium > 1 mg/dL (0.25 mmol/L) above the ULN
-HYPERCALCEMIA_ABOVE_ULN_MMOL = 0.25
-HYPERCALCEMIA_ABSOLUTE = 11.0  # or calcium > 11 mg/dL (2.75 mmol/L)
-HYPERCALCEMIA_ABSOLUTE_MMOL = 2.75
-RENAL_CRCL = 40.0  # creatinine clearance < 40 mL/min
-RENAL_CREATININE = 2.0  # or serum creatinine > 2 mg/dL (177 µmol/L)
-RENAL_CREATININE_UMOL = 177.0
-CALCIUM_ABSOLUTE = Threshold(
-    "calcium",
-    "calcium",
-    ">",
-    HYPERCALCEMIA_ABSOLUTE,
-    "mg/dL",
-    {"mmol/L": HYPERCALCEMIA_ABSOLUTE_MMOL},
-)
+MARROW = "bone_marrow_plasma_cells_percent"
+# Hypercalcemia: calcium > 1 mg/dL (0.25 mmol/L) higher than the ULN, or > 11 mg/dL (2.75 mmol/L).
 CALCIUM_ABOVE_ULN = RelativeThreshold(
-    "calcium",
-    "calcium_upper_limit",
-    "ULN",
-    "calcium",
+    "calcium", "calcium_upper_limit", "ULN", "calcium", ">", 1.0, "mg/dL", "above", {"mmol/L": 0.25}
+)
+CALCIUM_ABSOLUTE = Threshold("calcium", "calcium", ">", 11.0, "mg/dL", {"mmol/L": 2.75})
+# Renal insufficiency: creatinine clearance < 40 mL/min, or serum creatinine > 2 mg/dL
+# (177 µmol/L). The clearance is the one given, else estimated by Cockcroft–Gault (common.crcl).
+CRCL_BELOW = Threshold("creatinine_clearance", "creatinine clearance", "<", 40.0, "mL/min")
+CREATININE_ABOVE = Threshold("creatinine", "creatinine", ">", 2.0, "mg/dL", {"µmol/L": 177.0})
+# Anemia: hemoglobin > 2 g/dL below the LLN, or hemoglobin < 10 g/dL.
+HEMOGLOBIN_BELOW_LLN = RelativeThreshold(
+    "hemoglobin", "hemoglobin_lower_limit", "LLN", "hemoglobin", ">", 2.0, "g/dL", "below"
+)
+HEMOGLOBIN_BELOW = Threshold("hemoglobin", "hemoglobin", "<", 10.0, "g/dL")
+# Bone lesions: one or more osteolytic lesions on skeletal radiography, CT or PET-CT.
+OSTEOLYTIC_LESIONS = Threshold(
+    "lytic_lesions", "osteolytic lesion on radiography, CT or PET-CT", "≥", 1, "", counted=True
+)
+# SLiM: clonal BMPC ≥ 60%; involved/uninvolved FLC ratio ≥ 100 with the involved FLC ≥ 100 mg/L;
+# > 1 focal lesion (each ≥ 5 mm) on MRI.
+MARROW_60 = Threshold(MARROW, "clonal bone marrow plasma cells", "≥", 60.0, "%")
+FLC_INPUTS = ("free_kappa", "free_lambda")
+FLC_RATIO_100 = Threshold(
+    "flc_ratio", "involved/uninvolved FLC ratio", "≥", 100.0, "", inputs=FLC_INPUTS
+)
+INVOLVED_FLC_100 = Threshold("involved_flc", "involved FLC", "≥", 100.0, "mg/L", inputs=FLC_INPUTS)
+MRI_LESION_MM = 5  # a focal lesion counts from 5 mm
+MRI_FOCAL_LESIONS = Threshold(
+    "mri_focal_lesions",
+    f"focal lesion (≥ {fmt(MRI_LESION_MM)} mm) on MRI",
     ">",
-    HYPERCALCEMIA_ABOVE_ULN,
-    "mg/dL",
-    "above",
-    {"mmol/L": HYPERCALCEMIA_ABOVE_ULN_MMOL},
+    1,
+    "",
+    counted=True,
 )
-CREATININE_ABOVE = Threshold(
-    "creatinine", "creatinine", ">", RENAL_CREATININE, "mg/dL", {"µmol/L": RENAL_CREATININE_UMOL}
+# The footnote on bone lesions (see PLASMACYTOMA_AS_BONE_LESION): a biopsy-proven bone
+# plasmacytoma is the lesion when the marrow has ≥ 10% clonal plasma cells.
+BONE_PLASMACYTOMA = Finding(
+    "bone_plasmacytoma", "biopsy-proven bone plasmacytoma", ("biopsy_proven_plasmacytoma",)
 )
-ANEMIA_BELOW_LLN = 2.0  # hemoglobin > 2 g/dL below the LLN
-ANEMIA_ABSOLUTE = 10.0  # or hemoglobin < 10 g/dL
-BONE_LESIONS_MIN = 1  # ≥ 1 osteolytic lesion on radiography, CT or PET-CT
-BMPC_SLIM = 60.0  # clonal BMPC ≥ 60%
-FLC_RATIO_SLIM = 100.0  # involved/uninvolved FLC ratio ≥ 100 ...
-FLC_INVOLVED_SLIM = 100.0  # ... with the involved FLC ≥ 100 mg/L
-MRI_LESIONS_SLIM = 1  # > 1 focal lesion (≥ 5 mm) on MRI
+PLASMACYTOMA_WITH_MARROW = AllOf(
+    (
+        BONE_PLASMACYTOMA,
+        Threshold(MARROW, "clonal bone marrow plasma cells", "≥", BMPC_MYELOMA, "%"),
+    )
+)
 PDQ_SMM_WORDING = {
     "title": "Asymptomatic Plasma Cell Neoplasms (Smoldering Multiple Myeloma)",
     "criteria": [
@@ -99,145 +128,138 @@ class Event:
         return self.criterion.partition(": ")[0]
 
 
-def myeloma_defining_events(s: Snapshot) -> list[Event]:
-    """The seven myeloma-defining events of IMWG 2014, in the order of Panel 1 (memoized)."""
-    return s.derived("diagnosis.events", _evaluate_events)
+Derived = Mapping[str, float | None]
+Shown = tuple[str | None, list[str]]  # the value shown, the notes
+# How a row shows the value it used, and its notes: (row, snapshot, met, found), ``found``
+# holding each criterion's result in the order checked, up to the first one met.
+Describe = Callable[["EventRow", Snapshot, Tri, list[Tri]], Shown]
+_NO_VALUES: Derived = {}
 
 
-def _evaluate_events(s: Snapshot) -> list[Event]:
-    return [
-        _hypercalcemia(s),
-        _renal(s),
-        _anemia(s),
-        _bone_lesions(s),
-        _bmpc_60(s),
-        _flc_ratio_100(s),
-        _mri(s),
-    ]
+@dataclass(frozen=True)
+class EventRow:
+    """One row of Panel 1: the event's id (the interchange value), its name, its criteria.
+
+    ``criteria`` is printed as the paper prints it (:attr:`criterion`). An 'or' is checked
+    from its last criterion to its first: Panel 1 names the limit relative to the laboratory's
+    range (or the clearance) first and the absolute limit, read from one value, last; checking
+    that first means the one value is the first input asked for. ``also``: a further way to meet
+    the event, from the paper's footnote, checked before the criteria and not printed.
+    ``derive`` computes the values that are not snapshot fields (by field name); ``describe``
+    shows the value used.
+    """
+
+    id: str
+    name: str  # "" for a SLiM biomarker: its criterion names it
+    criteria: RowCriterion
+    describe: Describe
+    derive: Callable[[Snapshot], Derived] | None = None
+    also: RowCriterion | None = None
+
+    @functools.cached_property
+    def criterion(self) -> str:
+        """The event as the user reads it: 'anemia: hemoglobin > 2 g/dL below the LLN or …'."""
+        text = self.criteria.phrase()
+        return f"{self.name}: {text}" if self.name else text
+
+    @functools.cached_property
+    def checked(self) -> tuple[RowCriterion, ...]:
+        """The criteria in the order they are checked (any one met meets the event)."""
+        first = () if self.also is None else (self.also,)
+        if isinstance(self.criteria, AnyOf):
+            return (*first, *reversed(self.criteria.criteria))
+        return (*first, self.criteria)
+
+    @functools.cached_property
+    def shown_field(self) -> str:
+        """The input whose value is shown: the first of the criterion checked last."""
+        return self.checked[-1].needs[0]
+
+    @functools.cached_property
+    def needs(self) -> tuple[str, ...]:
+        """Every input the row reads."""
+        return tuple(dict.fromkeys(n for c in self.checked for n in c.needs))
+
+    def evaluate(self, s: Snapshot) -> Event:
+        """The event for ``s``: met when one criterion is (three-valued OR, in the order
+        checked; the criteria have no side effects, so the first one met settles it)."""
+        derived = _NO_VALUES if self.derive is None else self.derive(s)
+        found: list[Tri] = []
+        met: Tri = False
+        for c in self.checked:
+            v = c.assess(s, derived)
+            found.append(v)
+            if v is True:
+                met = True
+                break
+            if v is None:
+                met = None
+        needs: list[str] = []
+        if met is None:
+            for c, v in zip(self.checked, found, strict=True):
+                if v is None:
+                    needs.extend(n for n in missing(c, s, derived) if n not in needs)
+        value, notes = self.describe(self, s, met, found)
+        return Event(self.id, self.criterion, met, value, needs, notes)
 
 
-HYPERCALCEMIA_TEXT = (
-    f"hypercalcemia: calcium > {fmt(HYPERCALCEMIA_ABOVE_ULN)} mg/dL above the ULN or "
-    f"> {fmt(HYPERCALCEMIA_ABSOLUTE)} mg/dL"
-)
-RENAL_TEXT = (
-    f"renal insufficiency: creatinine clearance < {fmt(RENAL_CRCL)} mL/min or creatinine "
-    f"> {fmt(RENAL_CREATININE)} mg/dL"
-)
-ANEMIA_TEXT = (
-    f"anemia: hemoglobin > {fmt(ANEMIA_BELOW_LLN)} g/dL below the LLN or "
-    f"< {fmt(ANEMIA_ABSOLUTE)} g/dL"
-)
-BONE_TEXT = "bone lesions: ≥ 1 osteolytic lesion on radiography, CT or PET-CT"
-BMPC_TEXT = f"clonal bone marrow plasma cells ≥ {fmt(BMPC_SLIM)}%"
-FLC_TEXT = (
-    f"involved/uninvolved FLC ratio ≥ {fmt(FLC_RATIO_SLIM)} with involved FLC "
-    f"≥ {fmt(FLC_INVOLVED_SLIM)} mg/L"
-)
-MRI_TEXT = "> 1 focal lesion (≥ 5 mm) on MRI"
+def _limit_shown(t: Threshold, s: Snapshot) -> str:
+    """The limit in the unit the value was entered in, if the paper gives it there: "> 11 mg/dL"."""
+    quantity = getattr(s, t.field)
+    value, unit = t.limit_in(quantity.unit) or (t.value, t.unit)
+    return f"{t.op} {fmt(value, unit)}"
 
 
-# Each event's id (the interchange value) and its name in words, the head of its criterion.
-EVENT_LABELS: dict[str, str] = {
-    "hypercalcemia": "hypercalcemia",
-    "renal_insufficiency": "renal insufficiency",
-    "anemia": "anemia",
-    "bone_lesions": "bone lesions",
-    "bmpc_60": BMPC_TEXT,
-    "flc_ratio_100": FLC_TEXT,
-    "mri_focal_lesions": MRI_TEXT,
-}
+# When the relative limit is needed: the value does not meet the absolute limit.
+_NEEDED = {">": "below {}", "<": "at {} or more", "≥": "below {}", "≤": "above {}"}
 
 
-def _hypercalcemia(s: Snapshot) -> Event:
-    text = HYPERCALCEMIA_TEXT
-    calcium = val(s, "calcium")
-    if calcium is None:
-        return Event("hypercalcemia", text, None, None, ["calcium"])
-    shown = s.shown("calcium")
-    if CALCIUM_ABSOLUTE.met(s):
-        assert s.calcium is not None
-        limit = CALCIUM_ABSOLUTE.limit_in(s.calcium.unit) or (HYPERCALCEMIA_ABSOLUTE, "mg/dL")
-        return Event("hypercalcemia", text, True, f"{shown} (> {fmt(*limit)})")
-    uln = val(s, "calcium_upper_limit")
-    if uln is None:
-        return Event(
-            "hypercalcemia",
-            text,
-            None,
-            f"{shown}; ULN not recorded (needed below 11 mg/dL)",
-            ["calcium_upper_limit"],
-        )
-    found = CALCIUM_ABOVE_ULN.difference(s)
-    assert found is not None
-    above, unit = found
-    met = CALCIUM_ABOVE_ULN.met(s)
-    value = f"{shown}, ULN {s.shown('calcium_upper_limit')}: {_relative(above, unit, 'ULN')}"
-    return Event("hypercalcemia", text, met, value)
+def _against_lab_limit(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:
+    """Hypercalcemia, anemia: an absolute limit, or a difference from the laboratory's limit."""
+    assert isinstance(row.criteria, AnyOf)
+    relative, absolute = row.criteria.criteria
+    assert isinstance(relative, RelativeThreshold) and isinstance(absolute, Threshold)
+    if found[0] is None:  # the value itself is not recorded
+        return None, []
+    shown = s.shown(absolute.field)
+    if found[0]:
+        return f"{shown} ({_limit_shown(absolute, s)})", []
+    if found[1] is None:  # the value is, so its laboratory limit is not
+        needed = _NEEDED[absolute.op].format(fmt(absolute.value, absolute.unit))
+        return f"{shown}; {relative.limit_name} not recorded (needed {needed})", []
+    difference = relative.difference(s)
+    assert difference is not None
+    limit = f"{relative.limit_name} {s.shown(relative.limit_field)}"
+    return f"{shown}, {limit}: {relative.relation(*difference)}", []
 
 
-def _renal(s: Snapshot) -> Event:
-    text = RENAL_TEXT
-    creatinine = val(s, "creatinine")
-    clearance, clearance_shown, cg_needs = crcl(s)
+def _clearance(s: Snapshot) -> tuple[float | None, str, list[str]]:
+    return s.derived("diagnosis.events.crcl", crcl)
+
+
+def _renal_values(s: Snapshot) -> Derived:
+    return {CRCL_BELOW.field: _clearance(s)[0]}
+
+
+def _renal(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:
+    """The creatinine and the clearance used, and how the clearance was obtained."""
+    clearance, clearance_shown, cg_needs = _clearance(s)
+    creatinine = val(s, CREATININE_ABOVE.field)
     parts = []
     if creatinine is not None:
         parts.append(f"creatinine {s.shown('creatinine')}")
     if clearance is not None:
         parts.append(f"CrCl {clearance_shown}")
-    value = "; ".join(parts) or None
     notes = []
     if s.creatinine_clearance is None and clearance is not None:
         notes.append("creatinine clearance estimated by Cockcroft–Gault (none was given)")
-    if CREATININE_ABOVE.met(s):
-        return Event("renal_insufficiency", text, True, value, notes=notes)
-    if clearance is not None and lt(clearance, RENAL_CRCL):
-        return Event("renal_insufficiency", text, True, value, notes=notes)
-    if creatinine is not None and clearance is not None:
-        return Event("renal_insufficiency", text, False, value, notes=notes)
-    needs = []
-    if creatinine is None:
-        needs.append("creatinine")
-    if clearance is None:
-        needs.append("creatinine_clearance")
-        if creatinine is not None:
-            notes.append(
-                "creatinine clearance not given and not estimable (Cockcroft–Gault needs "
-                + ", ".join(field_label(n, with_unit=True).lower() for n in cg_needs)
-                + ")"
-            )
-    return Event("renal_insufficiency", text, None, value, needs, notes)
-
-
-def _anemia(s: Snapshot) -> Event:
-    text = ANEMIA_TEXT
-    hb = val(s, "hemoglobin")
-    if hb is None:
-        return Event("anemia", text, None, None, ["hemoglobin"])
-    shown = s.shown("hemoglobin")
-    if lt(hb, ANEMIA_ABSOLUTE):
-        return Event("anemia", text, True, f"{shown} (< 10 g/dL)")
-    lln = val(s, "hemoglobin_lower_limit")
-    if lln is None:
-        return Event(
-            "anemia",
-            text,
-            None,
-            f"{shown}; LLN not recorded (needed at 10 g/dL or more)",
-            ["hemoglobin_lower_limit"],
+    if met is None and clearance is None and creatinine is not None:
+        notes.append(
+            "creatinine clearance not given and not estimable (Cockcroft–Gault needs "
+            + ", ".join(field_label(n, with_unit=True).lower() for n in cg_needs)
+            + ")"
         )
-    below = sub(lln, hb)
-    met = gt(below, ANEMIA_BELOW_LLN)
-    value = f"{shown}, LLN {s.shown('hemoglobin_lower_limit')}: " + _relative(-below, "g/dL", "LLN")
-    return Event("anemia", text, met, value)
-
-
-def _relative(difference: float, unit: str, limit: str) -> str:
-    """'1.2 mg/dL above the ULN' / '0.3 g/dL below the LLN' / 'at the ULN'."""
-    if difference == 0:
-        return f"at the {limit}"
-    side = "above" if difference > 0 else "below"
-    return f"{fmt(abs(difference))} {unit} {side} the {limit}"
+    return "; ".join(parts) or None, notes
 
 
 # Rajkumar 2014 (IMWG), the definition of multiple myeloma, quoted as published reprints of the
@@ -259,7 +281,11 @@ PLASMACYTOMA_AS_BONE_LESION = (
 )
 
 
-def _bone_lesions(s: Snapshot) -> Event:
+def _plasmacytoma_values(s: Snapshot) -> Derived:
+    return {BONE_PLASMACYTOMA.field: s.biopsy_proven_plasmacytoma == "bone"}
+
+
+def _bone_lesions(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:
     """≥ 1 osteolytic lesion (Rajkumar 2014, Panel 1), counting a biopsied bone plasmacytoma.
 
     ``lytic_lesions`` never counts the biopsied plasmacytoma (assessment-interchange.md). IMWG
@@ -267,80 +293,105 @@ def _bone_lesions(s: Snapshot) -> Event:
     is clonal BMPC ≥ 10% *or a biopsy-proven bony plasmacytoma* with ≥ 1 myeloma-defining event,
     the bone-lesion event being ≥ 1 osteolytic lesion; when the marrow has < 10% clonal plasma
     cells, more than one bone lesion is needed to tell myeloma from a solitary plasmacytoma with
-    minimal marrow involvement. So with clonal BMPC ≥ 10% the bone plasmacytoma is the lesion;
-    below 10% one further lesion (``lytic_lesions`` ≥ 1) is needed, as without the plasmacytoma.
+    minimal marrow involvement. So with clonal BMPC ≥ 10% the bone plasmacytoma is the lesion
+    (the row's ``also``); below 10% one further lesion (``lytic_lesions`` ≥ 1) is needed, as
+    without the plasmacytoma.
     """
-    text = BONE_TEXT
-    lesions = val(s, "lytic_lesions")
-    if s.biopsy_proven_plasmacytoma == "bone":
-        bmpc = val(s, "bone_marrow_plasma_cells_percent")
-        further = None if lesions is None else ge(lesions, BONE_LESIONS_MIN)
-        if bmpc is not None and ge(bmpc, BMPC_MYELOMA):
-            return Event(
-                "bone_lesions",
-                text,
-                True,
-                f"bone plasmacytoma and {_further(s, lesions)}",
-                notes=[PLASMACYTOMA_AS_BONE_LESION],
-            )
-        if bmpc is None and not further:
-            # Whether the plasmacytoma counts depends on the marrow.
-            needs = ["bone_marrow_plasma_cells_percent"]
-            if lesions is None:
-                needs.append("lytic_lesions")
-            return Event(
-                "bone_lesions",
-                text,
-                None,
-                f"bone plasmacytoma and {_further(s, lesions)}; marrow not recorded",
-                needs,
-                [PLASMACYTOMA_AS_BONE_LESION],
-            )
-    if lesions is None:
-        return Event("bone_lesions", text, None, None, ["lytic_lesions"])
-    return Event(
-        "bone_lesions", text, ge(lesions, BONE_LESIONS_MIN), f"{s.shown('lytic_lesions')} lesions"
-    )
+    counts = found[0]  # the plasmacytoma with ≥ 10% clonal marrow plasma cells (``also``)
+    if counts or (counts is None and met is None):  # the plasmacytoma decides, or may
+        lesions = val(s, OSTEOLYTIC_LESIONS.field)
+        further = (
+            "further lesions not recorded"
+            if lesions is None
+            else f"{s.shown('lytic_lesions')} further lesions"
+        )
+        value = f"bone plasmacytoma and {further}"
+        return (value if counts else f"{value}; marrow not recorded"), [PLASMACYTOMA_AS_BONE_LESION]
+    return _counted("lesions")(row, s, met, found)
 
 
-def _further(s: Snapshot, lesions: float | None) -> str:
-    if lesions is None:
-        return "further lesions not recorded"
-    return f"{s.shown('lytic_lesions')} further lesions"
+def _counted(things: str) -> Describe:
+    """A count shown with what it counts: '3 focal lesions'."""
+
+    def describe(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:
+        return (None if found[-1] is None else f"{s.shown(row.shown_field)} {things}"), []
+
+    return describe
 
 
-def _bmpc_60(s: Snapshot) -> Event:
-    text = BMPC_TEXT
-    bmpc = val(s, "bone_marrow_plasma_cells_percent")
-    if bmpc is None:
-        return Event("bmpc_60", text, None, None, ["bone_marrow_plasma_cells_percent"])
-    return Event("bmpc_60", text, ge(bmpc, BMPC_SLIM), s.shown("bone_marrow_plasma_cells_percent"))
+def _shown(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:
+    return (None if found[-1] is None else s.shown(row.shown_field)), []
 
 
-def _flc_ratio_100(s: Snapshot) -> Event:
-    text = FLC_TEXT
+def _flc_values(s: Snapshot) -> Derived:
     f = flc(s)
     if f is None:
-        needs = [n for n in ("free_kappa", "free_lambda") if val(s, n) is None]
-        return Event("flc_ratio_100", text, None, None, needs)
+        return {FLC_RATIO_100.field: None, INVOLVED_FLC_100.field: None}
+    # Both chains 0: no ratio, and no ratio of 100 (0 stands for it: it meets no ≥ limit).
+    ratio = 0.0 if f.ratio is None else f.ratio
+    return {FLC_RATIO_100.field: ratio, INVOLVED_FLC_100.field: f.involved_value}
+
+
+def _flc(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:
+    f = flc(s)
+    if f is None:
+        return None, []
     if f.ratio is None:
-        return Event("flc_ratio_100", text, False, f"{f.describe(s)} (both chains 0)")
-    met = ratio_ge(f.ratio, FLC_RATIO_SLIM) and ge(f.involved_value, FLC_INVOLVED_SLIM)
-    value = f"{f.describe(s)}; involved {fmt(f.involved_value)} mg/L"
-    return Event("flc_ratio_100", text, met, value)
+        return f"{f.describe(s)} (both chains 0)", []
+    return f"{f.describe(s)}; involved {fmt(f.involved_value, INVOLVED_FLC_100.unit)}", []
 
 
-def _mri(s: Snapshot) -> Event:
-    text = MRI_TEXT
-    lesions = val(s, "mri_focal_lesions")
-    if lesions is None:
-        return Event("mri_focal_lesions", text, None, None, ["mri_focal_lesions"])
-    return Event(
-        "mri_focal_lesions",
-        text,
-        gt(lesions, MRI_LESIONS_SLIM),
-        f"{s.shown('mri_focal_lesions')} focal lesions",
-    )
+# Panel 1 of Rajkumar 2014, row by row, in its order.
+MDE_TABLE: tuple[EventRow, ...] = (
+    EventRow(
+        "hypercalcemia",
+        "hypercalcemia",
+        AnyOf((CALCIUM_ABOVE_ULN, CALCIUM_ABSOLUTE)),
+        _against_lab_limit,
+    ),
+    EventRow(
+        "renal_insufficiency",
+        "renal insufficiency",
+        AnyOf((CRCL_BELOW, CREATININE_ABOVE)),
+        _renal,
+        derive=_renal_values,
+    ),
+    EventRow(
+        "anemia",
+        "anemia",
+        AnyOf((HEMOGLOBIN_BELOW_LLN, HEMOGLOBIN_BELOW)),
+        _against_lab_limit,
+    ),
+    EventRow(
+        "bone_lesions",
+        "bone lesions",
+        OSTEOLYTIC_LESIONS,
+        _bone_lesions,
+        derive=_plasmacytoma_values,
+        also=PLASMACYTOMA_WITH_MARROW,
+    ),
+    EventRow("bmpc_60", "", MARROW_60, _shown),
+    EventRow(
+        "flc_ratio_100",
+        "",
+        AllOf((FLC_RATIO_100, INVOLVED_FLC_100), joiner=" with "),
+        _flc,
+        derive=_flc_values,
+    ),
+    EventRow("mri_focal_lesions", "", MRI_FOCAL_LESIONS, _counted("focal lesions")),
+)
+
+# Each event's id (the interchange value) and its name in words, the head of its criterion.
+EVENT_LABELS: dict[str, str] = {row.id: row.name or row.criterion for row in MDE_TABLE}
+
+
+def myeloma_defining_events(s: Snapshot) -> list[Event]:
+    """The seven myeloma-defining events of IMWG 2014, in the order of Panel 1 (memoized)."""
+    return s.derived("diagnosis.events", _evaluate_events)
+
+
+def _evaluate_events(s: Snapshot) -> list[Event]:
+    return [row.evaluate(s) for row in MDE_TABLE]
 
 
 MDE_SOURCES = (RAJKUMAR_2014, PDQ)

@@ -12,7 +12,7 @@ from myeloma_desk.domain.criteria.diagnosis.common import (
     val,
 )
 from myeloma_desk.domain.criteria.diagnosis.context import Walk
-from myeloma_desk.domain.criteria.diagnosis.events import BMPC_SLIM
+from myeloma_desk.domain.criteria.diagnosis.events import MARROW_60
 from myeloma_desk.domain.flc import (
     FLC_RATIO_HIGH,
     FLC_RATIO_LOW,
@@ -27,7 +27,7 @@ from myeloma_desk.domain.units import fmt, ge, lt
 # Criterion texts built once from the constants they name (issue 18: not formatted on every
 # call).
 FLC_NORMAL_TEXT = f"FLC ratio (κ/λ) normal, {fmt(FLC_RATIO_LOW)}–{fmt(FLC_RATIO_HIGH)}"
-BMPC_SMM_TEXT = f"clonal BMPC {fmt(BMPC_MYELOMA)}–{fmt(BMPC_SLIM)}%"
+BMPC_SMM_TEXT = f"clonal BMPC {fmt(BMPC_MYELOMA)}–{fmt(MARROW_60.value)}%"
 SERUM_SMM_TEXT = f"serum M-protein (IgG or IgA) ≥ {fmt(SMM_SERUM_M)} g/dL"
 URINE_SMM_TEXT = f"urine M-protein ≥ {fmt(SMM_URINE_M)} mg/24 h"
 BMPC_MGUS_TEXT = f"clonal BMPC < {fmt(BMPC_MYELOMA)}%"

@@ -1,8 +1,16 @@
-"""New or edit patient: identity fields with their messages under them (no dialog)."""
+"""New or edit patient: identity fields with their messages under them (no dialog).
+
+On a clinic server that cannot be reached, a save is held (views/server_wait.py): the typed
+details are kept as a draft of this patient (kind "patient", with the version they were read
+at) and saved as soon as the server answers again, against that version — someone else's save
+meanwhile opens the conflict dialog. The draft can be discarded; a draft left over (the editor
+was left, or the app closed) is offered back when the editor opens that patient again.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import html
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -11,6 +19,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,7 +38,11 @@ from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.views.conflict import Loaded, settle
 from myeloma_desk.ui.views.patients.common import message_label, show_message
 
+if TYPE_CHECKING:
+    from myeloma_desk.ui.views.drafts import Draft, DraftStore
+
 DIAGNOSES = list(ALL_DIAGNOSES)
+HELD_WHAT = "Your edit of the patient details"
 
 
 class _EnterSaves(QObject):
@@ -55,15 +68,40 @@ class PatientEditor(QWidget):
     saved = Signal(int)  # patient id
     cancelled = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, drafts: DraftStore | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
+        self.drafts = drafts
         self.patient_id: int | None = None
+        self.patient: Patient | None = None  # as last read
         self.loaded = Loaded(0)
+        self._held = False  # a save waits for the server (views/server_wait.py)
+        self._from_draft = False  # the form holds a draft's details (held or restored)
         self.setAccessibleName("Patient details")
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         layout.addWidget(self.heading)
+        self.draft_row = QFrame()
+        self.draft_row.setFrameShape(QFrame.Shape.StyledPanel)
+        self.draft_row.setAccessibleName("Draft of the patient details")
+        draft_box = QHBoxLayout(self.draft_row)
+        self.draft_text = QLabel()
+        self.draft_text.setWordWrap(True)
+        draft_box.addWidget(self.draft_text, 1)
+        self.restore_button = QPushButton("&Restore draft")
+        self.restore_button.setAccessibleName("Restore the draft of the patient details")
+        self.discard_button = QPushButton("Discard dra&ft")
+        self.discard_button.setAccessibleName("Discard the draft of the patient details")
+        draft_box.addWidget(self.restore_button)
+        draft_box.addWidget(self.discard_button)
+        layout.addWidget(self.draft_row)
+        self.draft_row.setVisible(False)
+        self.offered: Draft | None = None
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         form = QFormLayout()
         self.name = QLineEdit()
         self.identifier = QLineEdit()
@@ -115,14 +153,127 @@ class PatientEditor(QWidget):
         self._enter = _EnterSaves(self)
         for widget in (self.name, self.identifier, self.birth_date, self.sex, self.diagnosis):
             widget.installEventFilter(self._enter)
-        self.cancel_button.clicked.connect(self.cancelled)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled.emit)
+        self.cancel_button.clicked.connect(self.cancel)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+        self.restore_button.clicked.connect(self.restore_draft)
+        self.discard_button.clicked.connect(self.discard_draft)
 
+    # --- held while the server is away (views/server_wait.py) -------------------------------
+    @property
+    def draft_key(self) -> str:
+        return f"patient-{self.patient_id}" if self.patient_id is not None else "patient-new"
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether a held save still waits for the server (ServerWait asks)."""
+        return self._held
+
+    def save_draft(self) -> None:
+        """Write the typed details to this patient's draft (with the version they were read
+        at), while a save is held."""
+        if self.drafts is None or not self._held:
+            return
+        label = self.name.text().strip() or "a new patient"
+        pid = str(self.patient_id) if self.patient_id is not None else None
+        self.drafts.save(
+            self.draft_key,
+            self._raw(),
+            f"{label}, details",
+            pid,
+            kind="patient",
+            version=self.loaded.version,
+        )
+
+    def _stop_waiting(self) -> None:
+        from myeloma_desk.ui.views.server_wait import ServerWait
+
+        self._held = False
+        wait = self.findChild(ServerWait)
+        if isinstance(wait, ServerWait):
+            wait.stop()
+
+    def _hold(self, error: ServerUnavailableError) -> None:
+        """The server is away: keep the details as a draft and save them when it is back."""
+        if self.drafts is None:
+            show_message(
+                self.general,
+                f"{error} Your changes stay in this form: save again when the server answers.",
+            )
+            return
+        from myeloma_desk.ui.views.server_wait import hold_until_back, kept_where
+
+        self._held = self._from_draft = True
+        hold_until_back(self, getattr(self.store.database, "reachable", lambda: False))
+        show_message(self.general, f"{error} {kept_where(self, HELD_WHAT)}")
+        kept = self.drafts.load(self.draft_key)
+        self._show_draft(kept, held=True)
+
+    def _show_draft(self, draft: Draft | None, held: bool = False) -> None:
+        """The draft row: the held edit (Discard), or a draft left over (Restore, Discard)."""
+        self.offered = draft
+        if draft is None and not held:
+            self.draft_row.setVisible(False)
+            return
+        if held:
+            where = "kept as a draft on this computer" if draft else "in this form only"
+            self.draft_text.setText(
+                f"<b>Draft, not saved yet:</b> these details are {where} until the clinic "
+                "server answers again."
+            )
+        else:
+            assert draft is not None
+            self.draft_text.setText(
+                f"An unsaved draft of these details from {html.escape(draft.saved_at)} UTC is "
+                "kept on this computer (it was not saved to the server)."
+            )
+        self.restore_button.setVisible(not held)
+        self.draft_row.setVisible(True)
+
+    def restore_draft(self) -> None:
+        """Put the offered draft in the form, based on the version it was read at (a save
+        after someone else's then opens the conflict dialog)."""
+        draft = self.offered
+        if draft is None:
+            return
+        self._set_raw(draft.data)
+        self.loaded = Loaded(draft.version or 0)
+        self._from_draft = True
+        self.draft_row.setVisible(False)
+        self.status.setText("Draft restored: save to keep it.")
+
+    def discard_draft(self) -> None:
+        """Drop the draft (and a held save); the form shows the details as last read."""
+        self._stop_waiting()
+        if self.drafts is not None:
+            self.drafts.discard(self.draft_key)
+        self._from_draft = False
+        self._fill(self.patient)
+        self.loaded = Loaded(self.patient.version if self.patient else 0)
+        self.draft_row.setVisible(False)
+        self._clear_messages()
+        self.status.setText("Draft discarded: the details are as last read.")
+
+    def cancel(self) -> None:
+        """Leave the editor: a held save stops waiting, its draft stays (offered back)."""
+        self._stop_waiting()
+        self.cancelled.emit()
+
+    # --- editing ----------------------------------------------------------------------------
     def edit(self, patient: Patient | None) -> None:
-        """Start editing ``patient`` (None: a new patient)."""
+        """Start editing ``patient`` (None: a new patient); a draft of theirs is offered."""
+        self._stop_waiting()
+        self._from_draft = False
+        self.patient = patient
         self.patient_id = patient.id if patient else None
         self.loaded = Loaded(patient.version if patient else 0)  # for the conflict check
         self.heading.setText("<h3>Edit patient</h3>" if patient else "<h3>New patient</h3>")
+        self._fill(patient)
+        self._clear_messages()
+        self.status.clear()
+        draft = self.drafts.load(self.draft_key) if self.drafts is not None else None
+        self._show_draft(draft if draft is not None and draft.kind == "patient" else None)
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill(self, patient: Patient | None) -> None:
         self.name.setText(patient.name if patient else "")
         self.identifier.setText((patient.identifier or "") if patient else "")
         birth = patient.birth_date if patient else None
@@ -132,17 +283,14 @@ class PatientEditor(QWidget):
         diagnosis = patient.diagnosis if patient else None
         self.diagnosis.setCurrentIndex(DIAGNOSES.index(diagnosis) + 1 if diagnosis else 0)
         self.notes.setPlainText(patient.notes if patient else "")
-        self._clear_messages()
-        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _clear_messages(self) -> None:
         for label in (*self.messages.values(), self.general):
             show_message(label, None)
 
-    def fields(self) -> PatientFields | None:
-        """The typed fields, or None with each message shown on its field."""
-        self._clear_messages()
-        raw: dict[str, Any] = {
+    def _raw(self) -> dict[str, Any]:
+        """The fields as typed (what a draft keeps)."""
+        return {
             "name": self.name.text(),
             "identifier": self.identifier.text().strip() or None,
             "birth_date": self.birth_date.text().strip() or None,
@@ -150,6 +298,23 @@ class PatientEditor(QWidget):
             "diagnosis": ([None, *DIAGNOSES])[self.diagnosis.currentIndex()],
             "notes": self.notes.toPlainText(),
         }
+
+    def _set_raw(self, raw: dict[str, Any]) -> None:
+        """Put a draft's fields back as typed (unknown values read as not recorded)."""
+        self.name.setText(str(raw.get("name") or ""))
+        self.identifier.setText(str(raw.get("identifier") or ""))
+        self.birth_date.setText(str(raw.get("birth_date") or ""))
+        self.sex.setCurrentIndex({"female": 1, "male": 2}.get(str(raw.get("sex")), 0))
+        diagnosis = raw.get("diagnosis")
+        self.diagnosis.setCurrentIndex(
+            DIAGNOSES.index(diagnosis) + 1 if diagnosis in DIAGNOSES else 0
+        )
+        self.notes.setPlainText(str(raw.get("notes") or ""))
+
+    def fields(self) -> PatientFields | None:
+        """The typed fields, or None with each message shown on its field."""
+        self._clear_messages()
+        raw = self._raw()
         try:
             return PatientFields.model_validate(raw)
         except ValidationError as error:
@@ -171,19 +336,34 @@ class PatientEditor(QWidget):
             else:
                 patient = self._update(self.patient_id, fields)
         except ServerUnavailableError as error:
-            show_message(
-                self.general,
-                f"{error} Your changes stay in this form: save again when the server answers.",
-            )
+            self._hold(error)
             return None
         except StoreError as error:
             target = self.messages["identifier"] if "identifier" in str(error) else self.general
             show_message(target, str(error))
             return None
         if patient is None:
-            return None  # a conflict: the dialog's message is shown
+            # a conflict: the dialog's message is shown; a held save stops asking (the draft
+            # stays until the clinician saves or discards it)
+            self._stop_waiting()
+            return None
+        self._saved_draft_goes()
         self.saved.emit(patient.id)
         return patient.id
+
+    def _take_theirs(self, theirs: Patient) -> None:
+        """Their version replaces the form; a draft of the edit goes."""
+        if self.drafts is not None:
+            self.drafts.discard(self.draft_key)
+        self.edit(theirs)
+
+    def _saved_draft_goes(self) -> None:
+        """The details the draft kept are saved: the draft goes, the wait stops."""
+        if self._from_draft and self.drafts is not None:
+            self.drafts.discard(self.draft_key)
+        self._stop_waiting()
+        self._from_draft = False
+        self.draft_row.setVisible(False)
 
     def _update(self, pid: int, fields: PatientFields) -> Patient | None:
         """Save the edit based on the version it started from; when someone saved the
@@ -203,7 +383,7 @@ class PatientEditor(QWidget):
                 theirs.fields().model_dump(mode="json") if theirs else None,
                 theirs.updated_at if theirs else None,
                 save_again,
-                lambda: self.edit(theirs or self.store.get_patient(pid)),
+                lambda: self._take_theirs(theirs or self.store.get_patient(pid)),
                 self,
             )
             if message is not None:

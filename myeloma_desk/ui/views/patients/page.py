@@ -37,11 +37,10 @@ from myeloma_desk.ui.models.timeline import (
     timeline_events,
     visit_summary,
 )
-from myeloma_desk.ui.models.trends import trend_data_for
+from myeloma_desk.ui.models.trends import TrendData, trend_data_for
 from myeloma_desk.ui.views.conflict import Loaded, settle_visit
 from myeloma_desk.ui.views.patient_record import DERIVED, PatientRecord
 from myeloma_desk.ui.views.patients.common import table_view
-from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
 from myeloma_desk.ui.widgets.fields import FormState
 from myeloma_desk.ui.widgets.report_actions import (
     open_preview,
@@ -49,7 +48,6 @@ from myeloma_desk.ui.widgets.report_actions import (
     report_or_message,
     save_pdf_to_status,
 )
-from myeloma_desk.ui.widgets.trend_chart import TrendChart
 from myeloma_desk.ui.workers import Worker
 
 if TYPE_CHECKING:
@@ -60,7 +58,9 @@ if TYPE_CHECKING:
     from myeloma_desk.course import Course
     from myeloma_desk.reports.build import ReportDoc
     from myeloma_desk.reports.course_report import CourseReportDoc
+    from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
     from myeloma_desk.ui.views.visit_form import AssessView
+    from myeloma_desk.ui.widgets.trend_chart import TrendChart
 
 
 class PatientPage(QWidget):
@@ -71,6 +71,7 @@ class PatientPage(QWidget):
     archived_changed = Signal(int)
     course_shown = Signal(int)  # patient id: the page now shows that patient's course
 
+    TRENDS_TAB, LINES_TAB = 1, 2  # built when first shown (or first asked for)
     COURSE_JOB = "course"  # the worker key of the page's course build
     FORM_COURSE_JOB = "form-course"  # the course of a visit form's patient no longer shown
 
@@ -146,11 +147,17 @@ class PatientPage(QWidget):
         header = self.timeline.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.chart = TrendChart()
-        self.lines_editor = TherapyLinesEditor()
+        # The Trends and Therapy lines tabs are built when first shown (or first asked for):
+        # the page opens on the timeline, and building, importing and laying out the chart,
+        # flowsheet and lines form up front slowed its first opening. Until then they hold
+        # what they will show (`_trends`, the record, whether the record can be edited).
+        self._chart: TrendChart | None = None
+        self._lines_editor: TherapyLinesEditor | None = None
+        self._trends: TrendData | None = None  # None: the course is still being read
+        self._editable = True
         self.tabs.addTab(self.timeline, "&Timeline")
-        self.tabs.addTab(self.chart, "T&rends")
-        self.tabs.addTab(self.lines_editor, "Therapy &lines")
+        self.tabs.addTab(QWidget(), "T&rends")
+        self.tabs.addTab(QWidget(), "Therapy &lines")
         layout.addWidget(self.tabs, 1)
         # While the course is built in the background (the engine runs for every visit).
         self.loading = QLabel()
@@ -190,7 +197,6 @@ class PatientPage(QWidget):
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.print_course_action.triggered.connect(self.print_course)
         self.course_pdf_action.triggered.connect(lambda: self.save_course_pdf())
-        self.lines_editor.changed.connect(self.refresh)
         self.confirm_diagnosis_button.clicked.connect(self.confirm_diagnosis)
         self.worker = Worker(self)
         self.worker.failed.connect(self._course_failed)
@@ -199,7 +205,74 @@ class PatientPage(QWidget):
         # the visit form opened from this page and the record whose visit it edits
         self._form_view: AssessView | None = None
         self._form_record: PatientRecord | None = None
-        self._evidence_requested = False  # the regimen picker's database: when a patient opens
+        # the regimen picker's database: loaded when the Therapy lines tab is built — never
+        # while the page first opens, when its load (~0.4 s in the worker) would hold the
+        # interpreter from the page's layout
+        self._evidence_requested = False
+        self.tabs.currentChanged.connect(self._tab_shown)
+
+    def _tab_shown(self, index: int) -> None:
+        if index == self.TRENDS_TAB:
+            self.chart  # noqa: B018 - built on first show
+        elif index == self.LINES_TAB:
+            self.lines_editor  # noqa: B018 - built on first show
+
+    def _put_tab(self, index: int, widget: QWidget) -> None:
+        """Put ``widget`` in place of the placeholder of tab ``index``, same title, same tab
+        in front."""
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        title = self.tabs.tabText(index)
+        self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, title)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+
+    @property
+    def chart(self) -> TrendChart:
+        """The Trends tab (chart and flowsheet), built on first use with what it shows."""
+        chart = self._chart
+        if chart is None:
+            from myeloma_desk.ui.widgets.trend_chart import TrendChart
+
+            chart = self._chart = TrendChart()
+            self._show_trends()
+            self._put_tab(self.TRENDS_TAB, chart)
+        return chart
+
+    @property
+    def lines_editor(self) -> TherapyLinesEditor:
+        """The Therapy lines tab (table and form), built on first use with the record."""
+        editor = self._lines_editor
+        if editor is None:
+            from myeloma_desk.ui.views.drafts import DraftStore
+            from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
+
+            # a change held while the clinic server is away is kept as a draft (server_wait.py)
+            drafts = DraftStore.for_context(self.context)
+            editor = self._lines_editor = TherapyLinesEditor(drafts=drafts)
+            editor.changed.connect(self.refresh)
+            if self.record is not None:
+                editor.set_record(self.record)
+            editor.set_read_only(not self._editable)  # its draft can still be discarded
+            self._put_tab(self.LINES_TAB, editor)
+            self._request_evidence()
+        return editor
+
+    def _show_trends(self) -> None:
+        """The trends of the course shown, or that it is being read (when the tab is built)."""
+        chart = self._chart
+        if chart is None:
+            return
+        if self._trends is None:
+            chart.set_loading()
+        else:
+            chart.set_data(self._trends)
 
     def _request_evidence(self) -> None:
         """Load the evidence database for the regimen picker (once; not at start-up, so the
@@ -223,7 +296,6 @@ class PatientPage(QWidget):
         return self.context.navigate(key, target)
 
     def show_patient(self, record: PatientRecord) -> None:
-        self._request_evidence()
         if self.record is None or self.record.patient_id != record.patient_id:
             self.status.clear()  # "Visit of … saved" belonged to the previous patient
             self.timeline.clearSelection()
@@ -234,7 +306,8 @@ class PatientPage(QWidget):
             # was being built by the page (a job now superseded), build it on its own
             self._build_form_course(form_record)
         self.record = record
-        self.lines_editor.set_record(record)
+        if self._lines_editor is not None:
+            self._lines_editor.set_record(record)
         self.refresh()
 
     @property
@@ -276,9 +349,11 @@ class PatientPage(QWidget):
         self._offer_diagnosis(None)
         pending = [(v.date, "Reading the assessment…") for v in record.visits]
         self._set_timeline(timeline_events(pending, record.lines))
-        self.chart.set_loading()
-        if self.lines_editor.model.lines() != record.lines:
-            self.lines_editor.model.set_lines(record.lines)
+        self._trends = None
+        self._show_trends()
+        editor = self._lines_editor
+        if editor is not None:
+            editor.show_saved(record.lines)  # a held change stays shown until it is saved
         self.loading.setText(
             f"Reading the course of {record.patient.name}: the assessment of "
             f"{len(record.visits)} visit{'s' if len(record.visits) != 1 else ''}…"
@@ -376,7 +451,8 @@ class PatientPage(QWidget):
         )
         self._offer_diagnosis(offer)
         self._set_timeline(timeline_events(visits, record.lines))
-        self.chart.set_data(trend_data_for(course))
+        self._trends = trend_data_for(course)
+        self._show_trends()
 
     def _set_timeline(self, events: list[TimelineEvent]) -> None:
         """Replace the timeline's events, keeping the selected visit or line selected."""
@@ -401,15 +477,17 @@ class PatientPage(QWidget):
         """While the server cannot be reached the page keeps the record as last read, marked
         read-only, with every way of changing it disabled until it answers again."""
         self.offline.setVisible(error is not None)
+        self._editable = error is None
         for widget in (
             self.new_visit_button,
             self.open_visit_button,
             self.edit_button,
             self.archive_button,
             self.confirm_diagnosis_button,
-            self.lines_editor,
         ):
-            widget.setEnabled(error is None)
+            widget.setEnabled(self._editable)
+        if self._lines_editor is not None:
+            self._lines_editor.set_read_only(not self._editable)  # the draft can be discarded
         if error is None:
             return
         when = f"{self._read_at:%Y-%m-%d %H:%M} UTC" if self._read_at else "earlier"

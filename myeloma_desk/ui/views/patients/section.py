@@ -163,7 +163,10 @@ class PatientsView(QWidget):
         box.addWidget(self.count)
         self.stack.addWidget(page)
 
-        self.editor = PatientEditor(self.store)
+        from myeloma_desk.ui.views.drafts import DraftStore
+
+        # edits held while the clinic server is away are kept as drafts (views/server_wait.py)
+        self.editor = PatientEditor(self.store, drafts=DraftStore.for_context(self.context))
         self.stack.addWidget(self.editor)
         # The patient page (timeline, trends, lines, print) is built when a patient is first
         # opened: its modules are not imported before the first window is shown.

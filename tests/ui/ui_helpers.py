@@ -1,0 +1,59 @@
+"""Small helpers the UI tests share (the fixtures that use them are in conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from myeloma_desk.ui.app import ErrorReporter, create_window
+from myeloma_desk.ui.main_window import MainWindow
+from myeloma_desk.ui.views.patients.page import PatientPage
+from myeloma_desk.ui.views.patients.section import PatientsView
+
+
+class OpenWindow:
+    """The ``open_window`` fixture: ``open_window(home=tmp_path, size=None, show=True)`` opens
+    the app's main window on the data folder ``home``, its error dialogs reported instead of
+    shown (``open_window.reporter(window)`` is what they reported); ``close_all()`` closes
+    every window it opened."""
+
+    def __init__(self, qtbot: QtBot, home: Path) -> None:
+        self._qtbot = qtbot
+        self._home = home
+        self._opened: list[tuple[MainWindow, ErrorReporter]] = []
+
+    def __call__(
+        self, home: Path | None = None, size: tuple[int, int] | None = None, show: bool = True
+    ) -> MainWindow:
+        win, reporter = create_window(str(home or self._home))
+        reporter.show_dialogs = False
+        self._qtbot.addWidget(win)
+        if size is not None:
+            win.resize(*size)
+        if show:
+            win.show()
+        self._opened.append((win, reporter))
+        return win
+
+    def reporter(self, window: MainWindow) -> ErrorReporter:
+        return next(r for w, r in self._opened if w is window)
+
+    def close_all(self) -> None:
+        for win, _ in self._opened:
+            win.close()
+
+
+def patients_of(window: MainWindow) -> PatientsView:
+    """The window's Patients section (the store opened, not the "store unavailable" page)."""
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    return view
+
+
+def demo_patient_page(window: MainWindow) -> PatientPage:
+    """The demo patients loaded into the window's store and the first one's page opened."""
+    view = patients_of(window)
+    view.load_demo()
+    view.open_first_patient()
+    return view.patient_page
