@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storetest_helpers import D, snap
+from storetest_helpers import D, contents, snap
 
 from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.store import PatientFields, Store, StoreError
@@ -52,15 +52,7 @@ from myeloma_desk.store.server import (  # noqa: E402
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and fork")
 
 
-@pytest.fixture
-def opened() -> Iterator[list[Store]]:
-    stores: list[Store] = []
-    yield stores
-    for store in stores:
-        store.close()
-
-
-def open_as(target: str, opened: list[Store]) -> Store:
+def open_at(target: str, opened: list[Store]) -> Store:
     store = Store.open_server(target)
     opened.append(store)
     return store
@@ -105,16 +97,6 @@ def assert_whole(store: Store) -> None:
             assert len(store.visits(row.id)) == len(WHOLE.visits), row.name
             assert len(store.therapy_lines(row.id)) == len(WHOLE.therapy_lines), row.name
             assert len(store.notes(row.id)) == len(WHOLE.notes), row.name
-
-
-def state(store: Store) -> tuple[Any, ...]:
-    """Everything the store holds, to compare before and after a failed save."""
-    bundles = [
-        store.export_bundle(row.id, log=False).model_dump_json()
-        for row in store.list_patients(include_archived=True)
-    ]
-    events = store.database.execute("SELECT count(*), max(seq) FROM audit_log").fetchone()
-    return (store.count_patients(include_archived=True), tuple(bundles), tuple(events))
 
 
 def app_backend(
@@ -259,7 +241,7 @@ def test_sigkill_of_a_client_mid_save_loses_no_committed_record(
                 _check_reported(store, reported)
                 assert_whole(store)
                 assert store.verify_audit().ok
-    store = open_as(target, opened)
+    store = open_at(target, opened)
     _check_reported(store, reported)
     assert_whole(store)
     report = store.verify_audit()
@@ -284,9 +266,9 @@ def test_a_client_killed_inside_a_save_releases_it_whole(
     lock with it, and another workstation saves at once (the server twin of "the lock of a
     killed process does not block")."""
     target = server_site.target("cleo")
-    other = open_as(server_site.target("cato"), opened)
+    other = open_at(server_site.target("cato"), opened)
     pid = other.create_patient(PatientFields(name="Berg, Ann", identifier="MRN1")).id
-    before = state(other)
+    before = contents(other)
     with contextlib.closing(server_site.cluster.superuser(server_site.dbname)) as admin:
         holder = server_site.cluster.superuser(server_site.dbname)
         with contextlib.closing(holder), audit_log_held(holder):
@@ -303,7 +285,7 @@ def test_a_client_killed_inside_a_save_releases_it_whole(
         other.save_visit(pid, D(2024, 6, 10), snap(serum_m_protein=(3.0, "g/dL")))
         assert time.monotonic() - started < 10
     assert other.find_by_identifier("KILLED") is None
-    after = state(other)
+    after = contents(other)
     assert after[0] == before[0] and after[1][0] != before[1][0]  # only the new visit
     assert other.verify_audit().ok
 
@@ -332,7 +314,7 @@ SAVES: dict[str, Callable[[Store, int], Any]] = {
 
 @pytest.fixture
 def with_patient(server_site: Any, opened: list[Store]) -> tuple[Store, int]:
-    store = open_as(server_site.target("cleo"), opened)
+    store = open_at(server_site.target("cleo"), opened)
     pid = store.create_patient(PatientFields(name="Berg, Ann", identifier="MRN1")).id
     store.save_visit(pid, D(2024, 6, 10), snap(serum_m_protein=(3.0, "g/dL")))
     store.add_note(pid, "first note")
@@ -347,7 +329,7 @@ def test_a_connection_dropped_mid_save_writes_nothing(
     in the middle of its transaction: nothing of it is written, the user gets one plain
     message, and the same save then works on a new connection."""
     store, pid = with_patient
-    before = state(store)
+    before = contents(store)
     with contextlib.closing(server_site.cluster.superuser(server_site.dbname)) as admin:
         holder = server_site.cluster.superuser(server_site.dbname)
         with contextlib.closing(holder), audit_log_held(holder):
@@ -358,9 +340,9 @@ def test_a_connection_dropped_mid_save_writes_nothing(
     assert isinstance(error, ServerUnavailableError), error
     assert not isinstance(error, CommitUncertainError)
     assert "nothing was changed" in one_line(error)
-    assert state(store) == before
+    assert contents(store) == before
     SAVES[save](store, pid)  # connected again
-    assert state(store) != before
+    assert contents(store) != before
     assert store.verify_audit().ok
 
 
@@ -371,7 +353,7 @@ def test_a_connection_lost_during_the_commit_says_the_save_is_uncertain(
     the message says so and asks to look, rather than claiming either. (A constraint trigger
     of the test's own that waits at commit time stands in for a slow commit.)"""
     store, pid = with_patient
-    before = state(store)
+    before = contents(store)
     with contextlib.closing(server_site.cluster.superuser(server_site.dbname)) as admin:
         admin.execute(
             "CREATE FUNCTION test_wait_at_commit() RETURNS trigger LANGUAGE plpgsql AS "
@@ -390,7 +372,7 @@ def test_a_connection_lost_during_the_commit_says_the_save_is_uncertain(
         admin.execute("DROP TRIGGER test_wait_at_commit ON notes")
     assert isinstance(error, CommitUncertainError), error
     assert "whole or not at all" in one_line(error) and "nothing was changed" not in str(error)
-    assert state(store) == before  # (this time the server had not committed it)
+    assert contents(store) == before  # (this time the server had not committed it)
     store.add_note(pid, "at commit")
     assert [n.text for n in store.notes(pid)] == ["first note", "at commit"]
     assert store.verify_audit().ok
@@ -407,12 +389,12 @@ def test_the_server_crashing_mid_session_loses_nothing_committed(
     says so plainly; after the restart (crash recovery) every committed record is there, the
     interrupted save is not, and the same open store saves again without reopening."""
     cluster, dbname = own_site
-    store = open_as(cluster.target("cleo", dbname), opened)
+    store = open_at(cluster.target("cleo", dbname), opened)
     pid = store.create_patient(PatientFields(name="Berg, Ann", identifier="MRN1")).id
     for month in range(1, 7):
         store.save_visit(pid, D(2024, month, 1), snap(serum_m_protein=(month * 0.5, "g/dL")))
     store.import_bundle(whole_bundle("WHOLE1"), source="test")
-    before = state(store)
+    before = contents(store)
 
     holder = cluster.superuser(dbname)
     with contextlib.closing(cluster.superuser(dbname)) as admin:
@@ -437,7 +419,7 @@ def test_the_server_crashing_mid_session_loses_nothing_committed(
             assert "Check the network and that the server is running" in one_line(down.value)
     finally:
         cluster.start_server()
-    assert state(store) == before
+    assert contents(store) == before
     assert store.find_by_identifier("LOST") is None
     store.save_visit(pid, D(2024, 8, 1), snap(serum_m_protein=(1.0, "g/dL")))
     assert store.get_visit(pid, D(2024, 8, 1)).snapshot.get("serum_m_protein") == 1.0
@@ -451,7 +433,7 @@ def test_a_server_restarted_while_the_app_is_idle_is_not_an_error(
     """The server restarted (a crash, or its nightly maintenance) while the app sat idle: the
     next read and the next save just work; the app connects again by itself."""
     cluster, dbname = own_site
-    store = open_as(cluster.target("cleo", dbname), opened)
+    store = open_at(cluster.target("cleo", dbname), opened)
     pid = store.create_patient(PatientFields(name="Berg, Ann", identifier="MRN1")).id
     for first in ("read", "save"):
         cluster.crash()
@@ -527,7 +509,7 @@ def test_a_full_server_disk_loses_no_committed_record(
             with contextlib.closing(own_cluster.superuser(dbname)) as admin:
                 for table in STORED_TABLES:
                     admin.execute(f"ALTER TABLE {table} SET TABLESPACE {tablespace}")
-            store = open_as(own_cluster.target("cleo", dbname), opened)
+            store = open_at(own_cluster.target("cleo", dbname), opened)
             for bundle in demo_bundles()[:3]:
                 store.import_bundle(bundle, source="test")
             fill(mount)
@@ -544,9 +526,9 @@ def test_a_full_server_disk_loses_no_committed_record(
             assert "no disk space left" in message and "not written" in message
             assert "pg_tblspc" not in message  # the server's file names are for its log
             assert "No space left on device" in failures[0].problem
-            committed = state(store)
+            committed = contents(store)
             (mount / "filler").unlink()
-            assert state(store) == committed
+            assert contents(store) == committed
             assert_whole(store)
             report = store.verify_audit()
             assert report.ok, report.message()
@@ -629,14 +611,14 @@ def test_a_bad_import_on_the_server_writes_nothing(
     from myeloma_desk.cli import main
 
     store, _pid = with_patient
-    before = state(store)
+    before = contents(store)
     path = _bad_bundle_files(tmp_path)[case]
     argv = ["--data-dir", str(tmp_path / "home"), "--store", server_site.target("cleo")]
     code = main([*argv, "patients", "import", str(path)])
     err = capsys.readouterr().err
     assert code == 2 and "nothing was written" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
-    assert state(store) == before and store.verify_audit().ok
+    assert contents(store) == before and store.verify_audit().ok
 
 
 # --- a missing clinic database (the twin of test_store_missing.py) -----------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from storetest_helpers import contents
 
 from myeloma_desk.cli import main
 from myeloma_desk.paths import AppPaths
@@ -234,10 +235,7 @@ def _server_contents(target: str) -> tuple[Any, ...]:
     from myeloma_desk.store import Store
 
     with Store.open_server(target) as store:
-        rows = store.list_patients(include_archived=True)
-        bundles = [store.export_bundle(r.id, log=False).model_dump_json() for r in rows]
-        audit = store.database.execute("SELECT count(*), max(seq) FROM audit_log").fetchone()
-        return (tuple(bundles), tuple(audit))
+        return contents(store)
 
 
 @pytest.mark.parametrize("case", BAD)
