@@ -224,7 +224,9 @@ def test_tampering_in_the_stores_first_session_is_reported(tmp_path: Path) -> No
 
 @pytest.fixture
 def server(server_site: Any, tmp_path: Path) -> Any:
-    """A clinic database with three demo patients, each viewed once (as ``make`` above)."""
+    """A clinic database with three demo patients, each viewed once (as ``make`` above), and
+    one stored assessment."""
+    from myeloma_desk.domain.engine import assess
     from myeloma_desk.store import Store
 
     with Store.open_server(server_site.target("cleo")) as store:
@@ -232,6 +234,8 @@ def server(server_site: Any, tmp_path: Path) -> Any:
             store.import_bundle(bundle, source="test")
         for n in range(1, 4):
             store.view_patient(n)
+        day = store.visit_dates(1)[0]  # a stored assessment, for the edits of assessments
+        store.save_assessment(1, day, assess(store.snapshot_for(1, day), evidence_version="t"))
     server_site.argv = ["--data-dir", str(tmp_path / "ws"), "--store", server_site.target("cleo")]
     return server_site
 
@@ -325,16 +329,18 @@ def test_each_kind_of_superuser_tampering_is_reported(
     assert code == 1 and words in out
 
 
-# The local file's direct edits, less two that PostgreSQL refuses for other reasons (a foreign
-# key, a unique date), plus the audit log's own.
+# The local file's direct edits, less three that PostgreSQL refuses for other reasons (foreign
+# keys, a unique date) in a form it lets reach the guards, plus the audit log's own.
 OTHERWISE_REFUSED = (
     "DELETE FROM patients WHERE id = 3",
     "UPDATE visits SET visit_date = '2001-01-01'",
+    "DELETE FROM visits",  # the stored assessment's visit: a foreign key
 )
 SUPERUSER_EDITS = [
     *(sql for sql in DIRECT_EDITS if sql not in OTHERWISE_REFUSED),
     "UPDATE patients SET birth_date = NULL WHERE id = 3",
     "UPDATE visits SET visit_date = '2001-01-01' WHERE id = (SELECT min(id) FROM visits)",
+    "DELETE FROM visits WHERE patient_id = 2",
     "DELETE FROM patient_terms",
     "UPDATE audit_log SET action = 'view' WHERE seq = 1",
     "DELETE FROM audit_log WHERE seq > 2",
