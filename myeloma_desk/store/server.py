@@ -334,13 +334,18 @@ SERVER_ONLY = (
     "server's disk encryption, TLS in transit; see docs/store.md), not from a workstation."
 )
 PG_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate")
+# The patient tables' audit guards that migration 6 creates (``verify`` checks them). Written
+# here, not imported from the frozen migration; tests/unit/store/test_server_audit_guard.py
+# checks that the two agree.
+GUARDED_TABLES = ("patients", "patient_terms", "visits", "therapy_lines", "assessments", "notes")
+GUARD_TRIGGERS = tuple(f"{table}_audited" for table in GUARDED_TABLES) + tuple(
+    f"{table}_no_truncate" for table in GUARDED_TABLES
+)
 
 
 def missing_guards(database: PostgresDatabase) -> list[str]:
     """The server-side protections that were dropped or disabled, in words: the audit log's
     append-only triggers and the patient tables' audit guards (migration 6)."""
-    from myeloma_desk.store.migrations.v0006_server_audit_guard import GUARD_TRIGGERS
-
     rows = database.execute(
         "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(?)",
         (list(PG_TRIGGERS + GUARD_TRIGGERS),),

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from ui_helpers import OpenWindow, patients_of
+from ui_helpers import OpenWindow, patients_of, type_value
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.settings import Settings
@@ -30,12 +30,6 @@ def _new_patient(view: PatientsView, name: str) -> int:
     patient_id = view.editor.save()
     assert patient_id is not None
     return patient_id
-
-
-def _type(view: AssessView, path: str, text: str) -> None:
-    editor = view.form.editor(path)
-    assert isinstance(editor, QuantityEditor)
-    editor.edit.setText(text)
 
 
 def test_current_patient_signal_fires_once_per_change(qtbot: QtBot, tmp_path: Path) -> None:
@@ -77,7 +71,7 @@ def test_switching_patients_resets_every_section(window: MainWindow, qtbot: QtBo
     assert window.context.current_patient_id == first
     assess = view.patient_page.new_visit(dt.date(2025, 1, 10))
     assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.5")
+    type_value(assess, "albumin", "3.5")
     assert assess.save()
     page = view.patient_page
     assert page.status.text() == "Visit of 2025-01-10 saved."
@@ -114,7 +108,7 @@ def test_visit_is_saved_to_the_patient_it_was_opened_for(window: MainWindow) -> 
     view.open_patient(first)
     assess = view.patient_page.new_visit(dt.date(2025, 3, 1))
     assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.1")
+    type_value(assess, "albumin", "3.1")
     view = patients_of(window)
     view.open_patient(second)  # the user looks at another patient meanwhile
     window.show_section_key("assess")
@@ -130,7 +124,7 @@ def test_future_visit_date_is_refused_on_the_field(window: MainWindow) -> None:
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     assess = view.patient_page.new_visit(tomorrow)
     assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.4")
+    type_value(assess, "albumin", "3.4")
     assert not assess.save()
     message = assess.form.editor("date").message.text()
     assert "is in the future" in message and tomorrow.isoformat() in message
@@ -148,7 +142,7 @@ def test_unsaved_visit_survives_switching_patients(window: MainWindow) -> None:
     view.open_patient(first)
     assess = view.patient_page.new_visit(dt.date(2025, 5, 5))
     assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "2.9")
+    type_value(assess, "albumin", "2.9")
     assert assess.has_unsaved_changes()
     view = patients_of(window)
     view.open_patient(second)
@@ -167,7 +161,7 @@ def test_new_visit_asks_before_discarding(window: MainWindow, answer: str) -> No
     view.open_patient(patient)
     assess = view.patient_page.new_visit(dt.date(2025, 6, 1))
     assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.2")
+    type_value(assess, "albumin", "3.2")
     asked: list[bool] = []
 
     def ask() -> str:
@@ -195,7 +189,7 @@ def test_closing_keeps_an_unsaved_visit_as_draft(open_window: OpenWindow, tmp_pa
     view.open_patient(patient)
     assess = view.patient_page.new_visit(dt.date(2025, 7, 1))
     assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.0")
+    type_value(assess, "albumin", "3.0")
     win.close()  # within the autosave interval
     draft = DraftStore(AppPaths.resolve(str(tmp_path)).data).load(f"visit-patient-{patient}")
     assert draft is not None and draft.data["albumin"]["value"] == 3.0
@@ -239,7 +233,7 @@ def test_engine_diagnosis_is_offered_and_confirmed_by_the_clinician(window: Main
         "bone_marrow_plasma_cells_percent": "40",
         "lytic_lesions": "2",
     }.items():
-        _type(assess, path, text)
+        type_value(assess, path, text)
     assess.update_assessment()
     diagnosis = assess.result("diagnosis")
     assert diagnosis is not None and diagnosis.status == "determined"
