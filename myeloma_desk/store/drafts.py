@@ -129,14 +129,18 @@ class DraftVault:
         return [(str(key), str(payload)) for key, payload in rows]
 
     def delete(self, key: str) -> None:
+        """Remove one draft; a vault left empty is removed too (nothing waits in it)."""
         if not self.path.exists():
             return
         connection = self._connect()
         try:
             with db.transaction(connection):
                 connection.execute("DELETE FROM drafts WHERE key = ?", (key,))
+            left = int(connection.execute("SELECT count(*) FROM drafts").fetchone()[0])
         finally:
             connection.close()
+        if left == 0:
+            self.path.unlink(missing_ok=True)
 
 
 def rekey_vault(data_dir: Path, old: str | None, new: str | None) -> None:

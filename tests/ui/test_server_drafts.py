@@ -485,3 +485,53 @@ def test_a_lines_draft_left_over_is_offered_when_the_patient_is_opened(
     assert cato.therapy_lines(pid) == []
     assert lines.save_kept()  # checked against the lines it started from (none): saved
     assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["VRd"]
+
+
+def test_encrypted_server_drafts_of_an_earlier_session_are_offered_once_the_passphrase_is_in(
+    qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
+) -> None:
+    pid = _visit_of(cato)
+    paths = AppPaths.resolve(str(tmp_path))
+    open_store(paths, SECRET).close()
+    settings = Settings(server_store=server_site.target("cleo"))
+    save_settings(paths, settings)
+    # what a session that closed while the server was away left behind: an encrypted draft
+    earlier = drafts_module.DraftStore(
+        paths.data, None, lambda: drafts_module.server_space(settings.server_store)
+    )
+    earlier.unlock(SECRET)
+    earlier.save(
+        f"visit-patient-{pid}", {"albumin": {"value": 3.9, "unit": "g/dL"}}, NAME, str(pid)
+    )
+    drafts_module.forget_session_key(paths.data)  # a new session knows no passphrase
+    win = _window(qtbot, tmp_path, server_site, None)
+    try:
+        view = _patients(win)
+        assert view.draft_banner.isVisibleTo(view)
+        assert "encrypted with this computer's store passphrase" in view.draft_text.text()
+        assert view.unlock_drafts_button.isVisibleTo(view)
+        assert not view.draft_button.isVisibleTo(view)
+        seen: list[str] = []
+
+        def right(dialog: DraftPassphraseDialog) -> None:
+            dialog.passphrase.setText(SECRET)
+            dialog.ok_button.click()
+
+        _answer_dialog(right, seen)
+        view.unlock_drafts_button.click()
+        assert seen == [PROMPT]
+        assert f"An unsaved visit draft ({NAME}" in view.draft_text.text()
+        assert view.draft_button.isVisibleTo(view)
+        assert not view.unlock_drafts_button.isVisibleTo(view)
+        view.draft_button.click()
+        assess = win.current_page()
+        assert isinstance(assess, AssessView)
+        assert assess.banner.draft is not None and assess.banner.draft.label == NAME
+        # discarding the last draft removes the vault: nothing is offered next session
+        assess.discard_offered_draft()
+        assert _server_vaults(tmp_path) == []
+        drafts_module.forget_session_key(paths.data)
+        assert not drafts_module.DraftStore.for_context(view.context).has_locked_drafts()
+    finally:
+        win.close()
+        drafts_module.forget_session_key(paths.data)
