@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from pytestqt.qtbot import QtBot
+
+from PySide6.QtWidgets import QWidget
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import PatientFields, open_store
@@ -15,6 +18,8 @@ from myeloma_desk.ui.views.patients.page import PatientPage
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.visit_form import AssessView
 from myeloma_desk.ui.widgets.fields import QuantityEditor
+
+Section = TypeVar("Section", bound=QWidget)
 
 
 class OpenWindow:
@@ -88,3 +93,12 @@ def damaged_store_with_a_backup(home: Path, patients: int = 30) -> AppPaths:
         raw[offset : offset + 40] = b"\xde\xad\xbe\xef" * 10
     db_path.write_bytes(bytes(raw))
     return paths
+
+
+def section_ready(window: MainWindow, qtbot: QtBot, key: str, kind: type[Section]) -> Section:
+    """The window's section ``key`` (a ``kind``), once it has loaded what it shows
+    (``ready()``: the evidence database for Regimens and Evidence)."""
+    view = window.show_section_key(key)
+    assert isinstance(view, kind)
+    qtbot.waitUntil(view.ready, timeout=10_000)  # type: ignore[attr-defined]
+    return view
