@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TypeVar
 
@@ -59,6 +60,13 @@ def patients_of(window: MainWindow) -> PatientsView:
     view = window.show_section_key("patients")
     assert isinstance(view, PatientsView)
     return view
+
+
+def new_visit(view: PatientsView, day: dt.date) -> AssessView:
+    """A new visit of the open patient on ``day``, in the visit form."""
+    assess = view.patient_page.new_visit(day)
+    assert isinstance(assess, AssessView)
+    return assess
 
 
 def demo_patient_page(window: MainWindow) -> PatientPage:
