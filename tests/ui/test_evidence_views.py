@@ -344,6 +344,14 @@ def test_a_finding_without_a_level_reads_not_graded(window: MainWindow, qtbot: Q
     section = next(s for s in ev.db.sections if s.id == finding.section)
     assert f"PDQ, {section.title}" in text
     assert f"PDQ, {finding.section} ›" not in text
+    cited = next(f for f in ev.db.findings if f.references)
+    assert view.select_finding(cited.id)
+    html = view.finding_detail.toHtml()
+    assert "<ol" not in html  # no list index beside the reference's own number
+    number = cited.references[0]
+    assert f"[{number}] {ev.references[(cited.section, number)].citation}" in (
+        view.finding_detail.toPlainText().replace("\n", " ")
+    )
     # the regimen table says the same for a regimen none of whose findings has a level
     regimens = section_ready(window, qtbot, "regimens", RegimensView)
     levels = {regimens.proxy.index(r, 4).data() for r in range(regimens.proxy.rowCount())}
