@@ -263,28 +263,34 @@ def _assume_in_progress(e: Explanation, h: History) -> None:
 
 def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
     """At least ``n`` prior lines (Rajkumar 2015): the line in progress is not a prior line."""
+    label = f"at least {n} prior line{'s' if n > 1 else ''} of therapy"
     if not s.therapy_lines:
-        met = None
-        shown = "not recorded"
-    else:
-        count = prior_lines(s.therapy_lines, s.date)
-        met = count >= n
-        ongoing = current_line(s.therapy_lines, s.date)
-        shown = str(count)
-        if ongoing is not None:
-            coming = ongoing.next_part(s.date)
-            # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
-            # course model words it ("between induction and maintenance").
-            state = (
-                "in progress"
-                if coming is None
-                else phase_words(ongoing.part_on(s.date).phase, coming.phase)
-            )
-            shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
-    e.criterion(f"at least {n} prior line{'s' if n > 1 else ''} of therapy", met, shown)
-    if met is None:
+        e.criterion(label, None, "not recorded")
         e.need("therapy_lines")
+        return None
+    count, shown = s.derived("therapy.prior_lines", _prior_lines)
+    met = count >= n
+    e.criterion(label, met, shown)
     return met
+
+
+def _prior_lines(s: Snapshot) -> tuple[int, str]:
+    """The number of prior lines and how it is shown, read once per assessment (every
+    eligibility rule counts them)."""
+    count = prior_lines(s.therapy_lines, s.date)
+    ongoing = current_line(s.therapy_lines, s.date)
+    shown = str(count)
+    if ongoing is not None:
+        coming = ongoing.next_part(s.date)
+        # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
+        # course model words it ("between induction and maintenance").
+        state = (
+            "in progress"
+            if coming is None
+            else phase_words(ongoing.part_on(s.date).phase, coming.phase)
+        )
+        shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
+    return count, shown
 
 
 def _exposed(
