@@ -538,6 +538,21 @@ def selinexor_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     return _verdict(e, met, populations=populations)
 
 
+def _finding_and_relapsed(
+    e: Explanation, s: Snapshot, finding: tuple[str, bool | None, str, str]
+) -> RuleResult:
+    """meets when a finding is present and the disease has relapsed (≥ 1 prior line).
+
+    ``finding``: its criterion, whether it is present (None: not known), what is shown when it
+    is not known, and the input it needs then.
+    """
+    label, present, not_known, needs = finding
+    e.criterion(label, present, not_known if present is None else None)
+    if present is None:
+        e.need(needs)
+    return _verdict(e, all3([present, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)]))
+
+
 @rule(
     "venetoclax_eligibility",
     "Venetoclax with t(11;14): the PDQ's statement",
@@ -556,11 +571,7 @@ def venetoclax_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
         "BELLINI and a phase I study in relapsed or refractory disease."
     )
     t1114 = s.has_fish(Fish.T_11_14)
-    e.criterion("t(11;14) on FISH", t1114, "FISH not done" if t1114 is None else None)
-    if t1114 is None:
-        e.need("fish")
-    met = all3([t1114, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)])
-    return _verdict(e, met)
+    return _finding_and_relapsed(e, s, ("t(11;14) on FISH", t1114, "FISH not done", "fish"))
 
 
 @rule(
@@ -576,8 +587,5 @@ def braf_mek_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
         PDQ_BRAF,
         "case series as the PDQ describes it",
     )
-    e.criterion("BRAF V600E variant", s.braf_v600e, "not tested" if s.braf_v600e is None else None)
-    if s.braf_v600e is None:
-        e.need("braf_v600e")
-    met = all3([s.braf_v600e, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)])
-    return _verdict(e, met)
+    finding = s.braf_v600e
+    return _finding_and_relapsed(e, s, ("BRAF V600E variant", finding, "not tested", "braf_v600e"))
