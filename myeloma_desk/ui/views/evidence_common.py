@@ -160,7 +160,8 @@ def references_html(ev: Evidence, refs: Iterable[tuple[str, int]]) -> str:
                 f"<li>[{number}] {e(ref.citation)} <small>— references of "
                 f"“{e(section_title(section))}”</small></li>"
             )
-    return "<ol>" + "".join(items) + "</ol>" if items else ""
+    # a plain list: each item carries its own number as cited ("[23]"), not a list index
+    return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
 def with_refs(findings: Iterable[Finding]) -> list[tuple[str, int]]:
