@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from ui_helpers import OpenWindow, patients_of, type_value
+from ui_helpers import OpenWindow, new_visit, patients_of, type_value
 
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
@@ -178,8 +178,7 @@ def test_end_to_end_clinic_workflow(
     assert [e.kind for e in view.patient_page.timeline_model.events()] == ["visit"]
     assert "ISS III" in view.patient_page.timeline_model.events()[0].text
 
-    follow = view.patient_page.new_visit(dt.date(2025, 4, 10))
-    assert isinstance(follow, AssessView)
+    follow = new_visit(view, dt.date(2025, 4, 10))
     for path, text in {
         "serum_m_protein": "0.2",
         "free_kappa": "30",

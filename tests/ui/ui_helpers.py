@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import TypeVar
 
 from pytestqt.qtbot import QtBot
+
+from PySide6.QtWidgets import QWidget
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import PatientFields, open_store
@@ -15,6 +19,8 @@ from myeloma_desk.ui.views.patients.page import PatientPage
 from myeloma_desk.ui.views.patients.section import PatientsView
 from myeloma_desk.ui.views.visit_form import AssessView
 from myeloma_desk.ui.widgets.fields import QuantityEditor
+
+Section = TypeVar("Section", bound=QWidget)
 
 
 class OpenWindow:
@@ -56,6 +62,13 @@ def patients_of(window: MainWindow) -> PatientsView:
     return view
 
 
+def new_visit(view: PatientsView, day: dt.date) -> AssessView:
+    """A new visit of the open patient on ``day``, in the visit form."""
+    assess = view.patient_page.new_visit(day)
+    assert isinstance(assess, AssessView)
+    return assess
+
+
 def demo_patient_page(window: MainWindow) -> PatientPage:
     """The demo patients loaded into the window's store and the first one's page opened."""
     view = patients_of(window)
@@ -88,3 +101,12 @@ def damaged_store_with_a_backup(home: Path, patients: int = 30) -> AppPaths:
         raw[offset : offset + 40] = b"\xde\xad\xbe\xef" * 10
     db_path.write_bytes(bytes(raw))
     return paths
+
+
+def section_ready(window: MainWindow, qtbot: QtBot, key: str, kind: type[Section]) -> Section:
+    """The window's section ``key`` (a ``kind``), once it has loaded what it shows
+    (``ready()``: the evidence database for Regimens and Evidence)."""
+    view = window.show_section_key(key)
+    assert isinstance(view, kind)
+    qtbot.waitUntil(view.ready, timeout=10_000)  # type: ignore[attr-defined]
+    return view
