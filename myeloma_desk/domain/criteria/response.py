@@ -1079,8 +1079,10 @@ def _levels(
     shown in the order of :data:`_SHOWN`."""
     values = _values_of(s, base, params, base_values, now)
     plan = _plan(tuple(params), tuple(values[k] for k in APPLIES))
-    found = [test(values) for test in plan.tests]
+    tests = plan.tests
+    found: dict[int, Tri] = {}  # each criterion read once (a quiet assessment: when needed)
     if _verbose(e):
+        found = {i: test(values) for i, test in enumerate(tests)}
         c = _Context(s, base, values)
         for i in plan.shown:
             check = plan.checks[i]
@@ -1091,14 +1093,22 @@ def _levels(
     for row, indices in plan.rows:
         own[row.name] = indices
         built_on = row.extends or row.requires
-        conditions = [found[i] for i in indices]
-        met[row.name] = all3(conditions if built_on is None else [met[built_on], *conditions])
+        row_met: Tri = True if built_on is None else met[built_on]
+        if row_met is not False:
+            for i in indices:  # all3 over the row's criteria, read until one is not met
+                v = found[i] if i in found else found.setdefault(i, tests[i](values))
+                if v is False:
+                    row_met = False
+                    break
+                if v is None:
+                    row_met = None
+        met[row.name] = row_met
     deepest_first = {name: met[name] for name in CATEGORIES}
     return deepest_first, functools.partial(_needs, s, plan, found, own)
 
 
 def _needs(
-    s: Snapshot, plan: _Plan, found: list[Tri], own: dict[str, tuple[int, ...]], name: str
+    s: Snapshot, plan: _Plan, found: dict[int, Tri], own: dict[str, tuple[int, ...]], name: str
 ) -> list[str]:
     """The inputs an undecided row still needs: those of its undecided criteria (after those
     of the row it extends)."""
