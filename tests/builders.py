@@ -71,3 +71,24 @@ def stored_records(store: Store, identifier: str) -> tuple[Patient, list[Visit],
     assert found is not None, identifier
     lines = [s.line for s in store.therapy_lines(found.id)]
     return store.get_patient(found.id), store.visits(found.id), lines
+
+
+def staging_inputs(
+    b2m: float | None,
+    albumin: float | None,
+    ldh: tuple[float, float] | None,
+    fish: list[str] | None,
+) -> dict[str, Any]:
+    """The snapshot fields of ISS, R-ISS and R2-ISS: β2-microglobulin in mg/L, albumin in g/dL,
+    LDH and its upper limit in U/L, FISH findings; None leaves the input out."""
+    data: dict[str, Any] = {}
+    if b2m is not None:
+        data["beta2_microglobulin"] = q(b2m, "mg/L")
+    if albumin is not None:
+        data["albumin"] = q(albumin, "g/dL")
+    if ldh is not None:
+        data["ldh"] = q(ldh[0], "U/L")
+        data["ldh_upper_limit"] = q(ldh[1], "U/L")
+    if fish is not None:
+        data["fish"] = fish
+    return data

@@ -111,6 +111,17 @@ class Cluster:
             )
         hba = self.data / "pg_hba.conf"
         hba.write_text("hostnossl all all 0.0.0.0/0 reject\n" + hba.read_text())
+        self.start_server()
+        # The client side (this process) reads passwords from a libpq password file.
+        self.passfile.write_text(
+            "".join(f"*:*:*:{user}:{password}\n" for user, password in self.passwords.items())
+        )
+        self.passfile.chmod(0o600)
+        return self
+
+    def start_server(self) -> None:
+        """Start the server on the existing data folder (after :meth:`crash`, crash recovery
+        replays its write-ahead log first)."""
         self._run(
             self.bindir / "pg_ctl",
             "-D",
@@ -122,12 +133,12 @@ class Cluster:
             "60",
             "start",
         )
-        # The client side (this process) reads passwords from a libpq password file.
-        self.passfile.write_text(
-            "".join(f"*:*:*:{user}:{password}\n" for user, password in self.passwords.items())
-        )
-        self.passfile.chmod(0o600)
-        return self
+
+    def crash(self) -> None:
+        """Stop the server the hard way (``pg_ctl stop -m immediate``: every backend is killed,
+        no checkpoint), as a power cut or a killed postmaster would. Only for a cluster a test
+        started for itself: every other test of the session shares the session's cluster."""
+        self._run(self.bindir / "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def _make_certificates(self) -> None:
         """A throwaway CA and a server certificate for ``localhost`` signed by it (openssl)."""
@@ -299,6 +310,18 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def with_site(template: str = "myeloma_template") -> Iterator[Cluster]:
+    """A running cluster with the site set up and the schema in ``template`` (as the session
+    fixture makes it): for a test that must stop or fill its own server."""
+    from myeloma_desk.store import Store
+
+    with running() as cluster:
+        cluster.setup_site(template)
+        Store.open_server(cluster.target("ada", template)).close()
+        yield cluster
 
 
 @contextlib.contextmanager

@@ -142,42 +142,22 @@ def check_evidence(ctx: Context) -> str:
     return f"version {version}: {listed}"
 
 
+def _iss_input(b2m_mg_l: float | None, albumin: float, albumin_unit: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"albumin": {"value": albumin, "unit": albumin_unit}}
+    if b2m_mg_l is not None:
+        data["beta2_microglobulin"] = {"value": b2m_mg_l, "unit": "mg/L"}
+    return data
+
+
 # Known cases for the engine: ISS (Greipp 2005; ../shared/reference/criteria-summary.md):
 # stage I is B2M < 3.5 mg/L with albumin >= 3.5 g/dL, stage III is B2M >= 5.5 mg/L, else II.
+# Each case: what it is, its input (B2M in mg/L, albumin), ISS status and stage; 3.5 and
+# 5.5 mg/L are the boundaries themselves (3.5 is not < 3.5: stage II; 5.5 is >= 5.5: III).
 ENGINE_CASES: tuple[tuple[str, dict[str, Any], str, str | None], ...] = (
-    (
-        "ISS I",
-        {
-            "beta2_microglobulin": {"value": 2.0, "unit": "mg/L"},
-            "albumin": {"value": 4.0, "unit": "g/dL"},
-        },
-        "determined",
-        "I",
-    ),
-    (
-        "ISS II (albumin in g/L)",
-        {
-            "beta2_microglobulin": {"value": 3.5, "unit": "mg/L"},
-            "albumin": {"value": 40, "unit": "g/L"},
-        },
-        "determined",
-        "II",
-    ),
-    (
-        "ISS III",
-        {
-            "beta2_microglobulin": {"value": 5.5, "unit": "mg/L"},
-            "albumin": {"value": 3.0, "unit": "g/dL"},
-        },
-        "determined",
-        "III",
-    ),
-    (
-        "ISS without B2M",
-        {"albumin": {"value": 4.0, "unit": "g/dL"}},
-        "cannot_determine",
-        None,
-    ),
+    ("ISS I", _iss_input(2.0, 4.0, "g/dL"), "determined", "I"),
+    ("ISS II (albumin in g/L)", _iss_input(3.5, 40, "g/L"), "determined", "II"),
+    ("ISS III", _iss_input(5.5, 3.0, "g/dL"), "determined", "III"),
+    ("ISS without B2M", _iss_input(None, 4.0, "g/dL"), "cannot_determine", None),
 )
 STATUSES = {"determined", "cannot_determine", "not_applicable"}
 

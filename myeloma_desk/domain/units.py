@@ -245,4 +245,5 @@ def unit_label(unit: str) -> str:
 def fmt(value: float, unit: str = "") -> str:
     """Human form of a number: no trailing zeros, unit (as printed) appended when given."""
     text = f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
-    return f"{text} {unit_label(unit)}".rstrip() if unit else text
+    # unit_label(unit), inlined (issue 18: fmt runs about twenty times per assessment)
+    return f"{text} {_PRINTED.get(unit, unit)}".rstrip() if unit else text

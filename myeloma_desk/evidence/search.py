@@ -122,7 +122,8 @@ def _documents(ev: Evidence) -> list[_Doc]:
                         *r.route_notes,
                         *r.renal_notes,
                         r.note or "",
-                        *(s.value for s in r.settings),
+                        # settings in words: the snippet shown under a hit never reads as an id
+                        *(s.value.replace("_", " ") for s in r.settings),
                     ]
                 ),
                 "",

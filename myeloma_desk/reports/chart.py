@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -160,6 +160,35 @@ def _ticks(low: float, high: float, count: int = 4) -> list[float]:
     return ticks
 
 
+def date_labels(
+    dates: Sequence[dt.date],
+    to_x: Callable[[dt.date], float],
+    metrics: QFontMetricsF,
+    rect: QRectF,
+    top: float,
+) -> list[tuple[dt.date, QRectF]]:
+    """Where the date labels go under a panel: the first and last date, and the middle one
+    (five dates or more) only where it clears both — labels never overlap, so "2022-10-11" and
+    "2024-05-21" are never printed into each other on a narrow panel. A last date that would
+    overlap the first is left out (the points still show it; the flowsheet lists it)."""
+    days = sorted(set(dates))
+    if not days:
+        return []
+    order = [days[0]] if len(days) == 1 else [days[0], days[-1]]
+    if len(days) >= 5:
+        order.append(days[len(days) // 2])
+    gap = metrics.horizontalAdvance(" ")
+    placed: list[tuple[dt.date, QRectF]] = []
+    for day in order:
+        w = metrics.horizontalAdvance(day.isoformat())
+        x = min(max(to_x(day) - w / 2, rect.left()), rect.right() - w)
+        box = QRectF(x, top, w, metrics.height())
+        if any(box.adjusted(-gap, 0, gap, 0).intersects(other) for _, other in placed):
+            continue
+        placed.append((day, box))
+    return sorted(placed, key=lambda item: item[0])
+
+
 def draw_panel(
     painter: QPainter,
     rect: QRectF,
@@ -229,20 +258,10 @@ def draw_panel(
     painter.drawLine(plot.bottomLeft(), plot.bottomRight())
     painter.drawLine(plot.bottomLeft(), plot.topLeft())
 
-    # Date labels: first and last date (and the middle one when there is room).
-    days = sorted({p.date for p in series.points})
-    shown = [days[0]] if len(days) == 1 else [days[0], days[-1]]
-    if len(days) >= 5:
-        shown.insert(1, days[len(days) // 2])
-    for day in shown:
-        text = day.isoformat()
-        w = metrics.horizontalAdvance(text)
-        x = min(max(to_x(day) - w / 2, rect.left()), rect.right() - w)
-        painter.drawText(
-            QRectF(x, plot.bottom() + line_h * 0.2, w, line_h),
-            int(Qt.AlignmentFlag.AlignCenter),
-            text,
-        )
+    for day, box in date_labels(
+        [p.date for p in series.points], to_x, metrics, rect, plot.bottom() + line_h * 0.2
+    ):
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), day.isoformat())
 
     marker, dash = style
     line = QPen(QColor("black"))

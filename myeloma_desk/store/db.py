@@ -87,6 +87,12 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def fsync_file(path: Path) -> None:
+    """Flush a file written by another writer (SQLite, a copy) to the disk."""
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
 def fsync_dir(folder: Path) -> None:
     """Flush a folder's entry list (the rename of a new file) to disk; POSIX only."""
     if os.name != "posix":
@@ -511,8 +517,7 @@ def rekey_copy(source_path: Path, old: str | None, target_path: Path, new: str |
     finally:
         connection.close()
     restrict_file(target_path)
-    with target_path.open("rb") as handle:
-        os.fsync(handle.fileno())
+    fsync_file(target_path)
 
 
 def is_encrypted(db_path: Path, meta: StoreMeta | None, backup_folder: Path | None = None) -> bool:
@@ -644,8 +649,7 @@ def keep_aside_copy(db_path: Path, corrupt_dir: Path, now: dt.datetime) -> Path:
             target = Path(str(kept) + suffix)
             create_private_file(target)
             shutil.copyfile(source, target)
-            with target.open("rb") as handle:
-                os.fsync(handle.fileno())
+            fsync_file(target)
     fsync_dir(corrupt_dir)
     return kept
 
@@ -705,8 +709,7 @@ def online_backup(source: Any, target_path: Path, passphrase: str | None) -> Non
         finally:
             target.close()
         restrict_file(temp)
-        with temp.open("rb") as handle:
-            os.fsync(handle.fileno())
+        fsync_file(temp)
         os.replace(temp, target_path)
     except BaseException:
         # Disk full, I/O error, a kill of the worker: never leave a half backup behind.

@@ -129,14 +129,18 @@ class DraftVault:
         return [(str(key), str(payload)) for key, payload in rows]
 
     def delete(self, key: str) -> None:
+        """Remove one draft; a vault left empty is removed too (nothing waits in it)."""
         if not self.path.exists():
             return
         connection = self._connect()
         try:
             with db.transaction(connection):
                 connection.execute("DELETE FROM drafts WHERE key = ?", (key,))
+            left = int(connection.execute("SELECT count(*) FROM drafts").fetchone()[0])
         finally:
             connection.close()
+        if left == 0:
+            self.path.unlink(missing_ok=True)
 
 
 def rekey_vault(data_dir: Path, old: str | None, new: str | None) -> None:
@@ -151,7 +155,26 @@ def rekey_vault(data_dir: Path, old: str | None, new: str | None) -> None:
         except vault_errors() as error:
             log.warning("drafts of a clinic server could not be re-keyed; removed: %s", error)
             path.unlink(missing_ok=True)
+    if old is None and new is not None:
+        _encrypt_server_files(data_dir, new)
     _rekey_file(vault_path(data_dir), old, new)
+
+
+def _encrypt_server_files(data_dir: Path, passphrase: str) -> None:
+    """The store is being encrypted: clinic servers' plain draft files (written while it was
+    plain) go into their folder's vault under the new key, then away — none stays plain."""
+    for folder in sorted((data_dir / DRAFTS_DIR).glob("server-*")):
+        files = sorted(folder.glob("*.json"))
+        if not files:
+            continue
+        vault = DraftVault(folder / VAULT_NAME, passphrase)
+        failures: tuple[type[BaseException], ...] = (UnicodeDecodeError, *vault_errors())
+        for path in files:
+            try:
+                vault.put(path.stem, path.read_text(encoding="utf-8"))
+            except failures as error:
+                log.warning("a plain draft could not be encrypted; removed: %s", error)
+            path.unlink(missing_ok=True)
 
 
 def _rekey_file(path: Path, old: str | None, new: str | None) -> None:

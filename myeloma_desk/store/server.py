@@ -43,6 +43,34 @@ class ServerUnavailableError(StoreError):
         )
 
 
+class CommitUncertainError(ServerUnavailableError):
+    """The connection was lost while a save was being committed: the server either wrote it
+    whole or not at all, and the answer did not arrive."""
+
+    def __init__(self, target: str, problem: str) -> None:
+        StoreError.__init__(
+            self,
+            f"The connection to the clinic's patient database ({target}) was lost while this "
+            f"save was being committed ({problem}). The server keeps a save whole or not at "
+            "all: open the record again, once the server answers, to see whether it was saved.",
+        )
+        self.target = target
+        self.problem = problem
+
+
+class ServerDiskFullError(StoreError):
+    """The database server has no disk space left for the save."""
+
+    def __init__(self, target: str, problem: str) -> None:
+        self.target = target
+        self.problem = problem  # the server's own words, with the file (for the log)
+        super().__init__(
+            "The clinic's database server has no disk space left. This save was not written; "
+            "everything saved before is kept. Tell the clinic's administrator (the server's "
+            "log names the full disk)."
+        )
+
+
 class ReadOnlyRoleError(StoreError):
     """The connected role may read but not change patient records."""
 
@@ -150,7 +178,22 @@ class PostgresDatabase:
             return
         if self._depth:
             return  # never mid-transaction: the loss reaches the caller, nothing half-written
+        self._reconnect()
+
+    def _reconnect(self) -> None:
+        assert self.target is not None
+        with contextlib.suppress(Exception):
+            self.raw.close()
         self.raw = connect(self.target)
+
+    def _may_retry(self, sql: str | None) -> bool:
+        """Whether a statement that failed because the connection was lost may run once more
+        on a new connection: only outside a transaction, only when the connection is known to
+        be broken (a server restarted while the app was idle), and only what cannot have
+        written anything (a read, or the start of a write transaction)."""
+        if self._depth or self.target is None or not self.raw.broken:
+            return False
+        return sql is None or sql.lstrip()[:6].upper() == "SELECT"
 
     def reachable(self) -> bool:
         """Whether the server answers now: a connection of its own, opened and closed (safe in
@@ -164,7 +207,7 @@ class PostgresDatabase:
         return True
 
     @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
+    def _errors(self, committing: list[bool] | None = None) -> Iterator[None]:
         errors = self._psycopg.errors
         try:
             yield
@@ -179,19 +222,33 @@ class PostgresDatabase:
                 f"another workstation saved the same record at the same moment ({what}); "
                 "reload and try again"
             ) from None
+        except errors.DiskFull as error:
+            problem = error.diag.message_primary or problem_of(error)
+            raise ServerDiskFullError(self.where, problem) from None
         except self._psycopg.OperationalError as error:
+            if committing and committing[0]:
+                raise CommitUncertainError(self.where, problem_of(error)) from None
             raise ServerUnavailableError(self.where, problem_of(error)) from None
 
     @property
     def user(self) -> str:
         return str(self.raw.info.user)
 
+    def _run(self, sql: str, params: Sequence[Any]) -> Any:
+        if params:
+            return self.raw.execute(_translate(sql), tuple(params))
+        return self.raw.execute(sql)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         self._usable()
         with self._errors():
-            if params:
-                return self.raw.execute(_translate(sql), tuple(params))
-            return self.raw.execute(sql)
+            try:
+                return self._run(sql, params)
+            except self._psycopg.OperationalError:
+                if not self._may_retry(sql):
+                    raise
+                self._reconnect()
+                return self._run(sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         batch = [tuple(row) for row in rows]
@@ -205,14 +262,34 @@ class PostgresDatabase:
         row = self.execute(sql + " RETURNING id", params).fetchone()
         return int(row[0])
 
+    def _begin(self, stack: contextlib.ExitStack, outermost: bool) -> None:
+        """BEGIN and the write lock; a connection found dead here (nothing written yet) is
+        replaced once, so the first save after a server restart just works."""
+        try:
+            stack.enter_context(self.raw.transaction())
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        except self._psycopg.OperationalError:
+            if not (outermost and self.target is not None and self.raw.broken):
+                raise
+            stack.pop_all()  # the dead connection's transaction is dropped with it
+            self._reconnect()
+            stack.enter_context(self.raw.transaction())
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:
+        """One write transaction. A connection lost before the commit: the server discards
+        the whole transaction (ServerUnavailableError, nothing written); lost during the
+        outermost commit: CommitUncertainError (written whole or not at all, unknown which)."""
         self._usable()
+        outermost = self._depth == 0
         self._depth += 1
+        committing = [False]
         try:
-            with self._errors(), self.raw.transaction():
-                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            with self._errors(committing), contextlib.ExitStack() as stack:
+                self._begin(stack, outermost)
                 yield self
+                committing[0] = outermost
         finally:
             self._depth -= 1
 
@@ -257,13 +334,18 @@ SERVER_ONLY = (
     "server's disk encryption, TLS in transit; see docs/store.md), not from a workstation."
 )
 PG_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate")
+# The patient tables' audit guards that migration 6 creates (``verify`` checks them). Written
+# here, not imported from the frozen migration; tests/unit/store/test_server_audit_guard.py
+# checks that the two agree.
+GUARDED_TABLES = ("patients", "patient_terms", "visits", "therapy_lines", "assessments", "notes")
+GUARD_TRIGGERS = tuple(f"{table}_audited" for table in GUARDED_TABLES) + tuple(
+    f"{table}_no_truncate" for table in GUARDED_TABLES
+)
 
 
 def missing_guards(database: PostgresDatabase) -> list[str]:
     """The server-side protections that were dropped or disabled, in words: the audit log's
     append-only triggers and the patient tables' audit guards (migration 6)."""
-    from myeloma_desk.store.migrations.v0006_server_audit_guard import GUARD_TRIGGERS
-
     rows = database.execute(
         "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(?)",
         (list(PG_TRIGGERS + GUARD_TRIGGERS),),

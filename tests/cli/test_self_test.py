@@ -79,10 +79,16 @@ def test_optional_module_absent_vs_broken(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.delitem(sys.modules, "broken_component_xyz", raising=False)
 
 
+def _fake_module(monkeypatch: pytest.MonkeyPatch, name: str, **attributes: object) -> None:
+    """A stand-in module ``name`` with ``attributes`` in sys.modules, for this test only."""
+    module = types.ModuleType(name)
+    for attribute, value in attributes.items():
+        setattr(module, attribute, value)
+    monkeypatch.setitem(sys.modules, name, module)
+
+
 def _fake_loader(monkeypatch: pytest.MonkeyPatch, evidence: object) -> None:
-    module = types.ModuleType("myeloma_desk.evidence.loader")
-    module.load = lambda: evidence  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "myeloma_desk.evidence.loader", module)
+    _fake_module(monkeypatch, "myeloma_desk.evidence.loader", load=lambda: evidence)
 
 
 def test_evidence_absent_fails_not_silently(
@@ -180,20 +186,16 @@ class FakeStore:
 def _fake_store(
     monkeypatch: pytest.MonkeyPatch, encryption: bool | None, log: list[tuple[str, object]]
 ) -> None:
-    store = types.ModuleType("myeloma_desk.store")
 
     def open_store(paths: object, passphrase: object = None, **kwargs: object) -> FakeStore:
         assert kwargs == {"backup_on_open": False}  # the self-test never rotates backups
         return FakeStore(log, passphrase)
 
-    store.open_store = open_store  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "myeloma_desk.store", store)
+    _fake_module(monkeypatch, "myeloma_desk.store", open_store=open_store)
     if encryption is None:
         monkeypatch.setitem(sys.modules, "myeloma_desk.store.db", None)
     else:
-        db = types.ModuleType("myeloma_desk.store.db")
-        db.encryption_available = lambda: encryption  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "myeloma_desk.store.db", db)
+        _fake_module(monkeypatch, "myeloma_desk.store.db", encryption_available=lambda: encryption)
 
 
 def test_store_opens_and_reports_counts_without_encryption(
@@ -230,13 +232,11 @@ def test_store_open_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: str, passed: bool, says: str
 ) -> None:
     kind = type(error, (Exception,), {})
-    store = types.ModuleType("myeloma_desk.store")
 
     def open_store(paths: object, passphrase: object = None, **kwargs: object) -> None:
         raise kind("boom")
 
-    store.open_store = open_store  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "myeloma_desk.store", store)
+    _fake_module(monkeypatch, "myeloma_desk.store", open_store=open_store)
     monkeypatch.setitem(sys.modules, "myeloma_desk.store.db", None)
     outcome = st.run_checks(ctx(tmp_path), (st.Check("patient store", st.check_store),))[0]
     assert outcome.passed is passed

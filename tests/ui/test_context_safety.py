@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from ui_helpers import OpenWindow, patients_of
+from ui_helpers import OpenWindow, new_visit, patients_of, type_value
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.settings import Settings
@@ -30,12 +30,6 @@ def _new_patient(view: PatientsView, name: str) -> int:
     patient_id = view.editor.save()
     assert patient_id is not None
     return patient_id
-
-
-def _type(view: AssessView, path: str, text: str) -> None:
-    editor = view.form.editor(path)
-    assert isinstance(editor, QuantityEditor)
-    editor.edit.setText(text)
 
 
 def test_current_patient_signal_fires_once_per_change(qtbot: QtBot, tmp_path: Path) -> None:
@@ -75,9 +69,8 @@ def test_switching_patients_resets_every_section(window: MainWindow, qtbot: QtBo
 
     view.open_patient(first)
     assert window.context.current_patient_id == first
-    assess = view.patient_page.new_visit(dt.date(2025, 1, 10))
-    assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.5")
+    assess = new_visit(view, dt.date(2025, 1, 10))
+    type_value(assess, "albumin", "3.5")
     assert assess.save()
     page = view.patient_page
     assert page.status.text() == "Visit of 2025-01-10 saved."
@@ -112,9 +105,8 @@ def test_visit_is_saved_to_the_patient_it_was_opened_for(window: MainWindow) -> 
     first = _new_patient(view, "Keep, Kim")
     second = _new_patient(view, "Other, Olu")
     view.open_patient(first)
-    assess = view.patient_page.new_visit(dt.date(2025, 3, 1))
-    assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.1")
+    assess = new_visit(view, dt.date(2025, 3, 1))
+    type_value(assess, "albumin", "3.1")
     view = patients_of(window)
     view.open_patient(second)  # the user looks at another patient meanwhile
     window.show_section_key("assess")
@@ -128,9 +120,8 @@ def test_future_visit_date_is_refused_on_the_field(window: MainWindow) -> None:
     patient = _new_patient(view, "Future, Flo")
     view.open_patient(patient)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    assess = view.patient_page.new_visit(tomorrow)
-    assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.4")
+    assess = new_visit(view, tomorrow)
+    type_value(assess, "albumin", "3.4")
     assert not assess.save()
     message = assess.form.editor("date").message.text()
     assert "is in the future" in message and tomorrow.isoformat() in message
@@ -141,19 +132,17 @@ def test_future_visit_date_is_refused_on_the_field(window: MainWindow) -> None:
     assert [v.date for v in view.store.visits(patient)] == [dt.date.today()]
 
 
-def test_unsaved_visit_survives_switchingpatients_of(window: MainWindow) -> None:
+def test_unsaved_visit_survives_switching_patients(window: MainWindow) -> None:
     view = patients_of(window)
     first = _new_patient(view, "Unsaved, Uma")
     second = _new_patient(view, "Next, Ned")
     view.open_patient(first)
-    assess = view.patient_page.new_visit(dt.date(2025, 5, 5))
-    assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "2.9")
+    assess = new_visit(view, dt.date(2025, 5, 5))
+    type_value(assess, "albumin", "2.9")
     assert assess.has_unsaved_changes()
     view = patients_of(window)
     view.open_patient(second)
-    assess = view.patient_page.new_visit(dt.date(2025, 5, 6))
-    assert isinstance(assess, AssessView)
+    assess = new_visit(view, dt.date(2025, 5, 6))
     draft = DraftStore(window.context.paths.data).load(f"visit-patient-{first}")
     assert draft is not None and draft.data["albumin"]["value"] == 2.9
     assert assess.banner.isVisibleTo(assess) and "Unsaved, Uma" in assess.banner.text.text()
@@ -165,9 +154,8 @@ def test_new_visit_asks_before_discarding(window: MainWindow, answer: str) -> No
     view = patients_of(window)
     patient = _new_patient(view, "Asked, Abe")
     view.open_patient(patient)
-    assess = view.patient_page.new_visit(dt.date(2025, 6, 1))
-    assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.2")
+    assess = new_visit(view, dt.date(2025, 6, 1))
+    type_value(assess, "albumin", "3.2")
     asked: list[bool] = []
 
     def ask() -> str:
@@ -193,9 +181,8 @@ def test_closing_keeps_an_unsaved_visit_as_draft(open_window: OpenWindow, tmp_pa
     view = patients_of(win)
     patient = _new_patient(view, "Closing, Cy")
     view.open_patient(patient)
-    assess = view.patient_page.new_visit(dt.date(2025, 7, 1))
-    assert isinstance(assess, AssessView)
-    _type(assess, "albumin", "3.0")
+    assess = new_visit(view, dt.date(2025, 7, 1))
+    type_value(assess, "albumin", "3.0")
     win.close()  # within the autosave interval
     draft = DraftStore(AppPaths.resolve(str(tmp_path)).data).load(f"visit-patient-{patient}")
     assert draft is not None and draft.data["albumin"]["value"] == 3.0
@@ -209,8 +196,7 @@ def test_form_shows_age_and_sex_from_the_record(window: MainWindow) -> None:
     view.editor.sex.setCurrentIndex(1)  # Female
     patient = view.editor.save()
     assert patient is not None
-    assess = view.patient_page.new_visit(dt.date(2025, 1, 10))
-    assert isinstance(assess, AssessView)
+    assess = new_visit(view, dt.date(2025, 1, 10))
     age = assess.form.editor("age_years")
     sex = assess.form.editor("sex")
     assert age.edit.placeholderText() == "66 years (from the patient record)"  # type: ignore[attr-defined]
@@ -239,7 +225,7 @@ def test_engine_diagnosis_is_offered_and_confirmed_by_the_clinician(window: Main
         "bone_marrow_plasma_cells_percent": "40",
         "lytic_lesions": "2",
     }.items():
-        _type(assess, path, text)
+        type_value(assess, path, text)
     assess.update_assessment()
     diagnosis = assess.result("diagnosis")
     assert diagnosis is not None and diagnosis.status == "determined"
@@ -294,8 +280,7 @@ def test_assessment_panel_selection_resets_for_another_patient(window: MainWindo
     first = _new_patient(view, "Panel, Pia")
     second = _new_patient(view, "Panel, Quinn")
     view.open_patient(first)
-    assess = view.patient_page.new_visit(dt.date(2025, 2, 1))
-    assert isinstance(assess, AssessView)
+    assess = new_visit(view, dt.date(2025, 2, 1))
     rules = [r.rule for r in assess.last_results]
     chosen = rules[-1]
     assert assess.panel.select_rule(chosen)
@@ -303,7 +288,6 @@ def test_assessment_panel_selection_resets_for_another_patient(window: MainWindo
     assert assess.panel.current_result().rule == chosen  # kept while typing the same visit
     view = patients_of(window)
     view.open_patient(second)
-    assess = view.patient_page.new_visit(dt.date(2025, 2, 2))
-    assert isinstance(assess, AssessView)
+    assess = new_visit(view, dt.date(2025, 2, 2))
     current = assess.panel.current_result()
     assert current is None or current.rule != chosen

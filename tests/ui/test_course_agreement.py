@@ -58,3 +58,32 @@ def test_every_screen_agrees_on_every_demo_visit(window: MainWindow) -> None:
                 assert report.response.result.startswith(visit.response.category), where
                 responses += 1
     assert follow_ups >= 9 and responses >= 5  # the demo patients' follow-ups (9 today)
+
+
+def test_the_therapy_lines_table_numbers_lines_as_the_course_does(window: MainWindow) -> None:
+    """The Therapy lines table numbers IMWG lines as the header and the timeline do: DEMO-0009's
+    lenalidomide maintenance is part of line 1 ("1 (maintenance)"), so Isa-Pd is line 3 in the
+    table as in "Now: Line 3 (Isa-Pd)" — not row 4."""
+    view = window.show_section_key("patients")
+    assert isinstance(view, PatientsView)
+    view.load_demo()
+    seen = False
+    for summary in view.store.list_patients():
+        view.open_patient(summary.id)
+        page = view.patient_page
+        assert page.wait_for_course()
+        model = page.lines_editor.model
+        numbers = [model.index(r, 0).data() for r in range(model.rowCount())]
+        starts = {
+            e.line_index: e.text.split(":")[0]
+            for e in page.timeline_model.events()
+            if e.kind in ("line start", "line")
+        }
+        for row, number in enumerate(numbers):
+            assert starts[row] == f"Line {number}", (summary.name, row)
+        if summary.identifier == "DEMO-0009":
+            seen = True
+            assert numbers == ["1", "1 (maintenance)", "2", "3"]
+            assert "Now: Line 3 (Isa-Pd)" in page.header.text()
+            assert model.index(3, 1).data().startswith("Isa-Pd")
+    assert seen

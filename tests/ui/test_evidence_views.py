@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 pytest.importorskip("myeloma_desk.evidence.loader", reason="the evidence database is not built")
 
-from ui_helpers import OpenWindow
+from ui_helpers import OpenWindow, section_ready
 
 from myeloma_desk.evidence.loader import load
 from myeloma_desk.ui.context import AppContext
@@ -27,20 +27,6 @@ from myeloma_desk.ui.views.evidence_view import EvidenceView
 from myeloma_desk.ui.views.regimens_view import RegimensView
 
 pytestmark = pytest.mark.window_size(1300, 850)
-
-
-def _regimens(window: MainWindow, qtbot: QtBot) -> RegimensView:
-    view = window.show_section_key("regimens")
-    assert isinstance(view, RegimensView)
-    qtbot.waitUntil(view.ready, timeout=10_000)
-    return view
-
-
-def _evidence(window: MainWindow, qtbot: QtBot) -> EvidenceView:
-    view = window.show_section_key("evidence")
-    assert isinstance(view, EvidenceView)
-    qtbot.waitUntil(view.ready, timeout=10_000)
-    return view
 
 
 def test_evidence_models_pass_qtmodeltester(qtmodeltester: ModelTester) -> None:
@@ -63,7 +49,7 @@ def _shown(view: RegimensView) -> set[str]:
 
 
 def test_regimen_filters(window: MainWindow, qtbot: QtBot) -> None:
-    view = _regimens(window, qtbot)
+    view = section_ready(window, qtbot, "regimens", RegimensView)
     total = view.model.rowCount()
     assert total == len(load().db.regimens)
     view.renal.setChecked(True)
@@ -111,7 +97,7 @@ def test_regimen_filters(window: MainWindow, qtbot: QtBot) -> None:
 def test_regimen_detail_has_components_dosing_trials_references(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    view = _regimens(window, qtbot)
+    view = section_ready(window, qtbot, "regimens", RegimensView)
     assert view.select_regimen("vrd")
     text = view.detail.toPlainText()
     assert "bortezomib (Proteasome inhibitor" in text
@@ -121,7 +107,7 @@ def test_regimen_detail_has_components_dosing_trials_references(
 
 
 def test_evidence_findings_trials_levels(window: MainWindow, qtbot: QtBot) -> None:
-    view = _evidence(window, qtbot)
+    view = section_ready(window, qtbot, "evidence", EvidenceView)
     ev = load()
     assert view.finding_proxy.rowCount() == len(ev.db.findings)
     view.finding_level.setCurrentIndex(view.finding_level.findText("A1"))
@@ -141,7 +127,7 @@ def test_evidence_findings_trials_levels(window: MainWindow, qtbot: QtBot) -> No
 
 
 def test_evidence_search_runs_in_background(window: MainWindow, qtbot: QtBot) -> None:
-    view = _evidence(window, qtbot)
+    view = section_ready(window, qtbot, "evidence", EvidenceView)
     view.tabs.setCurrentIndex(2)
     view.query.setText("daratumumab")
     qtbot.waitUntil(lambda: view.hit_count() > 0, timeout=5000)
@@ -168,7 +154,7 @@ def test_regimens_without_patient_visits_say_so(window: MainWindow, qtbot: QtBot
     patients.new_patient()  # type: ignore[attr-defined]
     patients.editor.name.setText("Novisits, Nora")  # type: ignore[attr-defined]
     patient_id = patients.editor.save()  # type: ignore[attr-defined]
-    view = _regimens(window, qtbot)
+    view = section_ready(window, qtbot, "regimens", RegimensView)
     assert not view.show_patient_options(patient_id)
     assert "No visit is recorded yet" in view.options.toPlainText()
     view.clear_options()
@@ -176,7 +162,7 @@ def test_regimens_without_patient_visits_say_so(window: MainWindow, qtbot: QtBot
 
 
 def test_context_caches_the_database(window: MainWindow, qtbot: QtBot) -> None:
-    _regimens(window, qtbot)
+    section_ready(window, qtbot, "regimens", RegimensView)
     context: AppContext = window.context
     assert context.evidence is load()
 
@@ -208,7 +194,7 @@ def test_opening_regimens_does_not_widen_the_window(window: MainWindow, qtbot: Q
     window.resize(1280, 800)
     qtbot.wait(20)
     before = window.width()
-    view = _regimens(window, qtbot)
+    view = section_ready(window, qtbot, "regimens", RegimensView)
     qtbot.wait(20)
     assert window.width() == before == 1280
     # The section fits beside the section list, and no cell is wider than its cap: long
@@ -239,7 +225,7 @@ def test_findings_show_kind_landmark_other_end_points_and_nci_level(
     from myeloma_desk.ui.models.evidence import FINDING_COLUMNS
 
     win = open_window(size=(1280, 800))
-    view = _evidence(win, qtbot)
+    view = section_ready(win, qtbot, "evidence", EvidenceView)
     ev = load()
     qtbot.waitExposed(view.findings)
     proxy = view.finding_proxy
@@ -289,7 +275,7 @@ def test_findings_show_kind_landmark_other_end_points_and_nci_level(
 
 
 def test_trial_details_name_regimens_by_abbreviation(window: MainWindow, qtbot: QtBot) -> None:
-    view = _evidence(window, qtbot)
+    view = section_ready(window, qtbot, "evidence", EvidenceView)
     maia = load().trials["nct02252172"]
     assert view.select_trial(maia.id)
     text = view.trial_detail.toPlainText()
@@ -301,7 +287,7 @@ def test_regimen_and_trial_tables_fit_at_1280x800(qtbot: QtBot, open_window: Ope
     """No sideways scrolling in the Regimens table or the Trials table at 1280×800; the
     regimen columns not shown (classes, renal, transplant) still answer the text filter."""
     win = open_window(size=(1280, 800))
-    regimens = _regimens(win, qtbot)
+    regimens = section_ready(win, qtbot, "regimens", RegimensView)
     qtbot.waitExposed(regimens.table)
     table = regimens.table
     assert table.horizontalScrollBar().maximum() == 0
@@ -317,7 +303,7 @@ def test_regimen_and_trial_tables_fit_at_1280x800(qtbot: QtBot, open_window: Ope
     regimens.apply_filters()
     assert "Transplant eligibility" in regimens.detail.toPlainText()  # what the table leaves out
 
-    evidence = _evidence(win, qtbot)
+    evidence = section_ready(win, qtbot, "evidence", EvidenceView)
     evidence.tabs.setCurrentIndex(1)
     qtbot.waitExposed(evidence.trials)
     trials = evidence.trials
@@ -335,7 +321,7 @@ def test_a_finding_without_a_level_reads_not_graded(window: MainWindow, qtbot: Q
     from myeloma_desk.evidence.levels import describe
     from myeloma_desk.ui.models.evidence import NOT_GRADED
 
-    view = _evidence(window, qtbot)
+    view = section_ready(window, qtbot, "evidence", EvidenceView)
     ev = load()
     proxy = view.finding_proxy
     ungraded = [f for f in ev.db.findings if f.level_of_evidence is None]
@@ -358,7 +344,15 @@ def test_a_finding_without_a_level_reads_not_graded(window: MainWindow, qtbot: Q
     section = next(s for s in ev.db.sections if s.id == finding.section)
     assert f"PDQ, {section.title}" in text
     assert f"PDQ, {finding.section} ›" not in text
+    cited = next(f for f in ev.db.findings if f.references)
+    assert view.select_finding(cited.id)
+    html = view.finding_detail.toHtml()
+    assert "<ol" not in html  # no list index beside the reference's own number
+    number = cited.references[0]
+    assert f"[{number}] {ev.references[(cited.section, number)].citation}" in (
+        view.finding_detail.toPlainText().replace("\n", " ")
+    )
     # the regimen table says the same for a regimen none of whose findings has a level
-    regimens = _regimens(window, qtbot)
+    regimens = section_ready(window, qtbot, "regimens", RegimensView)
     levels = {regimens.proxy.index(r, 4).data() for r in range(regimens.proxy.rowCount())}
     assert NOT_GRADED in levels and "none marked" not in levels

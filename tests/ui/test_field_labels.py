@@ -148,7 +148,7 @@ def test_the_timeline_names_a_diagnosis_by_its_one_name() -> None:
         RuleResult(rule="iss", title="ISS", status="determined", result="II"),
         RuleResult(rule="response_imwg", title="Response", status="determined", result="VGPR"),
     ]
-    assert summary_of(results) == "Diagnosis Non-IgM MGUS; ISS II; Response VGPR"
+    assert summary_of(results) == "Diagnosis: Non-IgM MGUS; ISS II; Response VGPR"
 
 
 def test_a_line_field_the_engine_names_reads_as_the_form_labels_it() -> None:

@@ -50,6 +50,33 @@ def test_patient_list_columns_fit_the_table_at_1280x800(window: MainWindow, qtbo
     for column in range(view.model.columnCount()):  # no title is cut
         title = str(view.model.headerData(column, header.orientation()))
         assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(column)
+    # the widest text columns give way first, to one common cap: a column with a cut cell is
+    # never narrower than one whose cells are all whole, so the demo names stay whole while
+    # the longest diagnosis is elided
+    rows = range(view.model.rowCount())
+    cut = {c for c in view.columns.wide if any(view.columns.cut_text(r, c) for r in rows)}
+    whole = set(view.columns.wide) - cut
+    assert len({table.columnWidth(c) for c in cut}) <= 1
+    if cut:
+        cap = table.columnWidth(next(iter(cut)))
+        assert all(table.columnWidth(c) <= cap for c in whole)
+    assert 0 in whole  # every demo name whole at 1280×800
+
+
+def test_the_widest_columns_give_way_first() -> None:
+    from myeloma_desk.ui.widgets.columns import capped
+
+    # the patient list at 1280×800 (offscreen fonts): only the diagnosis column is cut
+    natural = {0: 160, 1: 86, 4: 195, 5: 156, 6: 118}
+    floors = {0: 70, 1: 85, 4: 100, 5: 110, 6: 115}
+    assert capped(natural, floors, 693) == {0: 160, 1: 86, 4: 173, 5: 156, 6: 118}
+    # exactly: the two longest share the cut, the short ones keep their text
+    assert capped({0: 160, 4: 195, 6: 118}, {}, 433) == {0: 157, 4: 157, 6: 118}
+    assert capped({0: 160, 4: 195, 6: 118}, {}, 473) == {0: 160, 4: 195, 6: 118}
+    # a floor (the column's title) is kept; the others share what is left
+    assert capped({0: 300, 1: 300}, {0: 50, 1: 200}, 300) == {0: 100, 1: 200}
+    # narrower than every title: each at its title (the table then scrolls)
+    assert capped({0: 300, 1: 300}, {0: 120, 1: 200}, 100) == {0: 120, 1: 200}
 
 
 def test_an_elided_cell_has_its_whole_text_as_tooltip(window: MainWindow, qtbot: QtBot) -> None:

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from ui_helpers import OpenWindow, patients_of
+from ui_helpers import OpenWindow, new_visit, patients_of, type_value
 
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
@@ -22,15 +22,7 @@ from myeloma_desk.ui.widgets.fields import QuantityEditor
 pytestmark = pytest.mark.window_size(1300, 850)
 
 
-def _type(view: AssessView, path: str, text: str, unit: str | None = None) -> None:
-    editor = view.form.editor(path)
-    assert isinstance(editor, QuantityEditor)
-    if unit:
-        editor.unit.setCurrentIndex(editor.unit.findText(unit))
-    editor.edit.setText(text)
-
-
-def test_empty_store_offers_demopatients_of(window: MainWindow) -> None:
+def test_empty_store_offers_demo_patients(window: MainWindow) -> None:
     view = patients_of(window)
     assert view.model.rowCount() == 0
     assert view.demo_banner.isVisibleTo(view)
@@ -158,7 +150,7 @@ def test_end_to_end_clinic_workflow(
         "lytic_lesions": "2",
     }
     for path, text in values.items():
-        _type(assess, path, text)
+        type_value(assess, path, text)
     assess.form.editor("m_protein_light_chain").set_raw("kappa")
     assess.update_assessment()
     iss = assess.result("iss")
@@ -186,15 +178,14 @@ def test_end_to_end_clinic_workflow(
     assert [e.kind for e in view.patient_page.timeline_model.events()] == ["visit"]
     assert "ISS III" in view.patient_page.timeline_model.events()[0].text
 
-    follow = view.patient_page.new_visit(dt.date(2025, 4, 10))
-    assert isinstance(follow, AssessView)
+    follow = new_visit(view, dt.date(2025, 4, 10))
     for path, text in {
         "serum_m_protein": "0.2",
         "free_kappa": "30",
         "free_lambda": "9",
         "urine_m_protein_24h": "50",
     }.items():
-        _type(follow, path, text)
+        type_value(follow, path, text)
     follow.form.editor("serum_immunofixation").set_raw("positive")
     follow.update_assessment()
     response = follow.result("response_imwg")
@@ -262,7 +253,7 @@ def test_patient_draft_is_restored_to_that_patient(open_window: OpenWindow) -> N
     view.editor.name.setText("Drafty, Dora")
     patient_id = view.editor.save()
     assess = view.patient_page.new_visit(dt.date(2025, 2, 2))
-    _type(assess, "albumin", "3.3")
+    type_value(assess, "albumin", "3.3")
     assess.save_draft()
     win.close()  # as if the app had stopped before the visit was saved
 
@@ -313,8 +304,8 @@ def test_save_report_as_pdf_from_the_visit_form(window: MainWindow, tmp_path: Pa
 
     view = window.show_section_key("assess")
     assert isinstance(view, AssessView)
-    _type(view, "beta2_microglobulin", "6.1", "mg/L")
-    _type(view, "albumin", "30", "g/L")
+    type_value(view, "beta2_microglobulin", "6.1", "mg/L")
+    type_value(view, "albumin", "30", "g/L")
     saved = view.save_pdf(str(tmp_path / "calc.pdf"))
     assert saved is not None
     text = " ".join(page_texts(saved[0]))

@@ -12,6 +12,8 @@ from pytestqt.qtbot import QtBot
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 pytest.importorskip("myeloma_desk.evidence.loader", reason="the evidence database is not built")
 
+from ui_helpers import section_ready
+
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.evidence.loader import load
 from myeloma_desk.evidence.options import OptionsReport
@@ -71,13 +73,6 @@ def _demo(window: MainWindow) -> tuple[PatientsView, dict[str, int]]:
         assert patient.identifier is not None
         ids[patient.identifier] = summary.id
     return view, ids
-
-
-def _regimens(window: MainWindow, qtbot: QtBot) -> RegimensView:
-    view = window.show_section_key("regimens")
-    assert isinstance(view, RegimensView)
-    qtbot.waitUntil(view.ready, timeout=10_000)
-    return view
 
 
 def test_options_follow_the_current_patient(window: MainWindow, qtbot: QtBot) -> None:
@@ -142,7 +137,7 @@ def test_options_refresh_when_a_visit_is_saved(window: MainWindow, qtbot: QtBot)
 def test_options_of_a_typed_visit_are_cleared_on_a_switch(window: MainWindow, qtbot: QtBot) -> None:
     patients, ids = _demo(window)
     patients.open_patient(ids["DEMO-0002"])
-    regimens = _regimens(window, qtbot)
+    regimens = section_ready(window, qtbot, "regimens", RegimensView)
     regimens.show_options_for(Snapshot(date=dt.date(2025, 1, 2)), "this visit")
     assert regimens.options_box.isVisibleTo(regimens)
     patients.open_patient(ids["DEMO-0005"])
@@ -154,7 +149,7 @@ def test_every_demo_patient_gets_a_clinically_right_option_set(
     window: MainWindow, qtbot: QtBot, identifier: str
 ) -> None:
     _, ids = _demo(window)
-    regimens = _regimens(window, qtbot)
+    regimens = section_ready(window, qtbot, "regimens", RegimensView)
     assert regimens.show_patient_options(ids[identifier])
     text = regimens.options.toPlainText()
     setting, expected = EXPECTED[identifier]

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import stored_records
 
-from myeloma_desk.cli import main
 from myeloma_desk.course import build_course
 from myeloma_desk.domain.snapshot import parse_snapshot
 from myeloma_desk.evidence import loader
@@ -70,23 +70,13 @@ def check_pages(pdf: bytes, pages: int, identifier: str, what: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_courses(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, Any, list[Any]]]:
+def demo_courses(demo_store: Any) -> list[tuple[str, Any, list[Any]]]:
     """(identifier, course, [(visit date, snapshot)]) of every demo patient."""
-    from myeloma_desk.paths import AppPaths
-    from myeloma_desk.store import open_store
-
-    home = tmp_path_factory.mktemp("demo-home")
-    assert main(["--data-dir", str(home), "demo"]) == 0
     out = []
-    with open_store(AppPaths.resolve(str(home)), None, backup_on_open=False) as store:
-        for p in store.list_patients():
-            course = build_course(
-                store.get_patient(p.id),
-                store.visits(p.id),
-                [s.line for s in store.therapy_lines(p.id)],
-            )
-            visits = [(v.date, store.snapshot_for(p.id, v.date)) for v in course.visits]
-            out.append((p.identifier, course, visits))
+    for p in demo_store.list_patients():
+        course = build_course(*stored_records(demo_store, p.identifier))
+        visits = [(v.date, demo_store.snapshot_for(p.id, v.date)) for v in course.visits]
+        out.append((p.identifier, course, visits))
     assert len(out) >= 9
     return out
 

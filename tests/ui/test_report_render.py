@@ -433,3 +433,44 @@ def test_a_derived_criterion_has_no_not_recorded_value() -> None:
     row_unknown = re.search(r"refractory to daratumumab</td><td>unknown</td><td>([^<]*)</td>", text)
     assert row_met is not None and row_met.group(1) == ""
     assert row_unknown is not None and row_unknown.group(1) == "not recorded"
+
+
+def test_date_labels_under_a_chart_panel_never_overlap(qapp: object) -> None:
+    """Under a narrow printed panel the middle date is left out rather than printed into the
+    last one ("2022-10-11" and "2024-05-21" ran together in the course report's FLC-ratio
+    panel); a wide panel shows first, middle and last; the first date is always shown."""
+    from PySide6.QtCore import QRectF
+
+    from myeloma_desk.reports.chart import date_labels
+
+    days = [
+        dt.date(2019, 2, 20),
+        dt.date(2019, 6, 18),
+        dt.date(2019, 12, 10),
+        dt.date(2022, 5, 24),
+        dt.date(2022, 10, 11),
+        dt.date(2023, 9, 5),
+        dt.date(2024, 5, 21),
+    ]
+    metrics = QFontMetricsF(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
+    label = metrics.horizontalAdvance("2024-05-21")
+    for width in (label * 1.5, label * 2.5, label * 3.2, label * 6, label * 12):
+        rect = QRectF(0, 0, width, 100)
+
+        def to_x(day: dt.date, rect: QRectF = rect) -> float:
+            span = (days[-1] - days[0]).days
+            return rect.left() + rect.width() * (day - days[0]).days / span
+
+        placed = date_labels(days, to_x, metrics, rect, 90)
+        boxes = [box for _, box in placed]
+        assert placed[0][0] == days[0]
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.intersects(b), (width, placed)
+        for box in boxes:
+            assert rect.left() <= box.left() and box.right() <= rect.right() + 0.01
+        if width >= label * 6:
+            assert [d for d, _ in placed] == [days[0], days[3], days[-1]]
+        if width == label * 3.2:  # the middle date would run into the last: left out
+            assert [d for d, _ in placed] == [days[0], days[-1]]
+    # a panel no wider than one label: the first date only, never two printed into each other
+    assert len(date_labels(days, lambda d: 0.0, metrics, QRectF(0, 0, label, 10), 0)) == 1

@@ -100,6 +100,17 @@ def _open_visit(window: MainWindow, pid: int) -> AssessView:
     return view
 
 
+def _typed_while_cato_saves(window: MainWindow, cato: Store) -> tuple[int, AssessView]:
+    """Cleo opens the visit (albumin 3.5, version 1) and types 3.9; meanwhile cato saves 2.8
+    (version 2). Cleo's save that follows is stale."""
+    pid = _visit_of(cato, "Shared, Sam")
+    assess = _open_visit(window, pid)
+    _albumin(assess, "3.9")
+    theirs = Snapshot.model_validate({"albumin": {"value": 2.8, "unit": "g/dL"}})
+    cato.save_visit(pid, DAY, theirs, expected_version=1)
+    return pid, assess
+
+
 def test_the_window_works_on_the_clinic_server(window: MainWindow, cato: Store) -> None:
     pid = _visit_of(cato, "Shared, Sam")
     view = patients_of(window)
@@ -136,11 +147,7 @@ def test_no_password_in_the_settings_logs_or_drafts(
 def test_a_stale_visit_save_overwrites_nothing(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, choice: str
 ) -> None:
-    pid = _visit_of(cato, "Shared, Sam")
-    assess = _open_visit(window, pid)
-    _albumin(assess, "3.9")  # cleo types ...
-    theirs = Snapshot.model_validate({"albumin": {"value": 2.8, "unit": "g/dL"}})
-    cato.save_visit(pid, DAY, theirs, expected_version=1)  # ... while cato saves
+    pid, assess = _typed_while_cato_saves(window, cato)
     seen: list[ConflictDialog] = []
     monkeypatch.setattr(conflict, "ask_conflict", _answer(choice, seen, qtbot))
 
@@ -168,11 +175,7 @@ def test_a_stale_visit_save_overwrites_nothing(
 def test_keeping_mine_saves_it_as_the_new_version(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pid = _visit_of(cato, "Shared, Sam")
-    assess = _open_visit(window, pid)
-    _albumin(assess, "3.9")
-    theirs = Snapshot.model_validate({"albumin": {"value": 2.8, "unit": "g/dL"}})
-    cato.save_visit(pid, DAY, theirs, expected_version=1)
+    pid, assess = _typed_while_cato_saves(window, cato)
     seen: list[ConflictDialog] = []
     monkeypatch.setattr(conflict, "ask_conflict", _answer(conflict.KEEP_MINE, seen, qtbot))
 
@@ -191,11 +194,7 @@ def test_keeping_mine_saves_it_as_the_new_version(
 def test_taking_theirs_puts_their_version_in_the_form(
     window: MainWindow, cato: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pid = _visit_of(cato, "Shared, Sam")
-    assess = _open_visit(window, pid)
-    _albumin(assess, "3.9")
-    theirs = Snapshot.model_validate({"albumin": {"value": 2.8, "unit": "g/dL"}})
-    cato.save_visit(pid, DAY, theirs, expected_version=1)
+    pid, assess = _typed_while_cato_saves(window, cato)
     seen: list[ConflictDialog] = []
     monkeypatch.setattr(conflict, "ask_conflict", _answer(conflict.TAKE_THEIRS, seen, qtbot))
 

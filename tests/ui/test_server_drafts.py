@@ -20,7 +20,7 @@ pytest.importorskip("psycopg", reason="the server store's driver (the test extra
 pytest.importorskip("sqlcipher3", reason="local encryption needs SQLCipher")
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.paths import AppPaths
@@ -148,6 +148,20 @@ def _answer_dialog(steps: Callable[[DraftPassphraseDialog], None], seen: list[st
         steps(dialog)
 
     QTimer.singleShot(0, act)
+
+
+def _mnemonics_unique(screen: QWidget) -> None:
+    """Alt+letter reaches one control with the draft row shown too."""
+    import re
+
+    letters: dict[str, str] = {}
+    for widget in screen.findChildren(QWidget):
+        text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
+        match = re.search(r"&([^&])", text.replace("&&", ""))
+        if match and widget.isVisibleTo(screen) and "&Regimen options" not in text:
+            letter = match.group(1).lower()
+            assert letter not in letters, f"Alt+{letter}: {letters[letter]!r} and {text!r}"
+            letters[letter] = text
 
 
 def _every_byte(folder: Path) -> bytes:
@@ -292,6 +306,7 @@ def test_a_patient_edit_offline_is_kept_as_a_draft_and_saved_when_back(
     assert draft is not None and draft.kind == "patient" and draft.version == 1
     assert draft.data["notes"] == "Seen with her daughter."
     assert editor.drafts.all() == []  # never offered to the visit form
+    _mnemonics_unique(editor)
     wait = editor.findChild(server_wait.ServerWait)
     assert isinstance(wait, server_wait.ServerWait)
     qtbot.waitUntil(lambda: wait.attempts >= 2, timeout=15_000)
@@ -366,6 +381,7 @@ def test_a_patient_draft_is_offered_back_and_can_be_discarded(
     assert editor.notes.toPlainText() == ""  # the record as read ...
     assert editor.draft_row.isVisibleTo(editor)  # ... and the draft offered
     assert "unsaved draft of these details" in editor.draft_text.text()
+    _mnemonics_unique(editor)
     editor.restore_draft()
     assert editor.notes.toPlainText() == "Seen with her daughter."
     editor.discard_draft()
@@ -376,23 +392,23 @@ def test_a_patient_draft_is_offered_back_and_can_be_discarded(
     assert cato.get_patient(pid).version == 1  # nothing was saved
 
 
-def _lines_page(window: MainWindow, pid: int) -> Any:
+def _held_line(window: MainWindow, cato: Store, away: Any) -> tuple[int, Any, Any, ServerAway]:
+    """A patient of cato's; cleo adds a VRd line while the server is away (not saved)."""
+    pid = _visit_of(cato)
     page = _patients(window).open_patient(pid)
     lines = page.lines_editor
     lines.regimen.setCurrentText("VRd")
     lines.drugs.setText("bortezomib, lenalidomide, dexamethasone")
     lines.start.setText("2024-02-01")
-    return page
+    server = away()
+    assert not lines.add_line()
+    return pid, page, lines, server
 
 
 def test_a_therapy_line_added_offline_is_kept_and_saved_when_back(
     plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
 ) -> None:
-    pid = _visit_of(cato)
-    page = _lines_page(plain_window, pid)
-    lines = page.lines_editor
-    server = away()
-    assert not lines.add_line()
+    pid, page, lines, server = _held_line(plain_window, cato, away)
     message = lines.message.text()
     assert "cannot be reached" in message
     assert "Your change of the therapy lines is kept as a draft on this computer" in message
@@ -406,6 +422,7 @@ def test_a_therapy_line_added_offline_is_kept_and_saved_when_back(
     # the page shows the record read-only; the draft can still be discarded
     assert page.offline.isVisibleTo(page)
     assert not lines.add_button.isEnabled() and lines.discard_button.isEnabled()
+    _mnemonics_unique(lines)
     wait = lines.findChild(server_wait.ServerWait)
     assert isinstance(wait, server_wait.ServerWait)
     qtbot.waitUntil(lambda: wait.attempts >= 2, timeout=15_000)
@@ -424,11 +441,7 @@ def test_held_lines_changed_meanwhile_overwrite_nothing_until_the_clinician_choo
 ) -> None:
     from myeloma_desk.domain.snapshot import TherapyLine
 
-    pid = _visit_of(cato)
-    page = _lines_page(plain_window, pid)
-    lines = page.lines_editor
-    server = away()
-    assert not lines.add_line()
+    pid, _page, lines, server = _held_line(plain_window, cato, away)
     cato.add_therapy_line(pid, TherapyLine(regimen="DRd", start=dt.date(2024, 1, 10)))
     server.back()
     qtbot.waitUntil(lambda: "changed by cato" in lines.message.text(), timeout=15_000)
@@ -448,11 +461,7 @@ def test_held_lines_changed_meanwhile_overwrite_nothing_until_the_clinician_choo
 def test_a_lines_draft_is_discarded_while_the_server_is_away(
     plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
 ) -> None:
-    pid = _visit_of(cato)
-    page = _lines_page(plain_window, pid)
-    lines = page.lines_editor
-    server = away()
-    assert not lines.add_line()
+    pid, _page, lines, server = _held_line(plain_window, cato, away)
     lines.discard_button.click()
     assert lines.model.lines() == [] and not lines.draft_row.isVisibleTo(lines)
     assert lines.drafts is not None and lines.drafts.load(f"patient-{pid}-lines") is None
@@ -466,17 +475,63 @@ def test_a_lines_draft_is_discarded_while_the_server_is_away(
 def test_a_lines_draft_left_over_is_offered_when_the_patient_is_opened(
     plain_window: MainWindow, cato: Store, away: Any
 ) -> None:
-    pid = _visit_of(cato)
     other = _visit_of(cato, "Other, Olga")
-    page = _lines_page(plain_window, pid)
-    server = away()
-    assert not page.lines_editor.add_line()
+    pid, _page, lines, server = _held_line(plain_window, cato, away)
     server.back()
-    page = _patients(plain_window).open_patient(other)  # another patient: the wait stops
-    lines = page.lines_editor
+    _patients(plain_window).open_patient(other)  # another patient: the wait stops
     assert not lines.draft_row.isVisibleTo(lines)
-    page = _patients(plain_window).open_patient(pid)
+    _patients(plain_window).open_patient(pid)
     assert lines.draft_row.isVisibleTo(lines) and "VRd" in lines.draft_text.text()
     assert cato.therapy_lines(pid) == []
     assert lines.save_kept()  # checked against the lines it started from (none): saved
     assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["VRd"]
+
+
+def test_encrypted_server_drafts_of_an_earlier_session_are_offered_once_the_passphrase_is_in(
+    qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
+) -> None:
+    pid = _visit_of(cato)
+    paths = AppPaths.resolve(str(tmp_path))
+    open_store(paths, SECRET).close()
+    settings = Settings(server_store=server_site.target("cleo"))
+    save_settings(paths, settings)
+    # what a session that closed while the server was away left behind: an encrypted draft
+    earlier = drafts_module.DraftStore(
+        paths.data, None, lambda: drafts_module.server_space(settings.server_store)
+    )
+    earlier.unlock(SECRET)
+    earlier.save(
+        f"visit-patient-{pid}", {"albumin": {"value": 3.9, "unit": "g/dL"}}, NAME, str(pid)
+    )
+    drafts_module.forget_session_key(paths.data)  # a new session knows no passphrase
+    win = _window(qtbot, tmp_path, server_site, None)
+    try:
+        view = _patients(win)
+        assert view.draft_banner.isVisibleTo(view)
+        assert "encrypted with this computer's store passphrase" in view.draft_text.text()
+        assert view.unlock_drafts_button.isVisibleTo(view)
+        assert not view.draft_button.isVisibleTo(view)
+        seen: list[str] = []
+
+        def right(dialog: DraftPassphraseDialog) -> None:
+            dialog.passphrase.setText(SECRET)
+            dialog.ok_button.click()
+
+        _answer_dialog(right, seen)
+        view.unlock_drafts_button.click()
+        assert seen == [PROMPT]
+        assert f"An unsaved visit draft ({NAME}" in view.draft_text.text()
+        assert view.draft_button.isVisibleTo(view)
+        assert not view.unlock_drafts_button.isVisibleTo(view)
+        view.draft_button.click()
+        assess = win.current_page()
+        assert isinstance(assess, AssessView)
+        assert assess.banner.draft is not None and assess.banner.draft.label == NAME
+        # discarding the last draft removes the vault: nothing is offered next session
+        assess.discard_offered_draft()
+        assert _server_vaults(tmp_path) == []
+        drafts_module.forget_session_key(paths.data)
+        assert not drafts_module.DraftStore.for_context(view.context).has_locked_drafts()
+    finally:
+        win.close()
+        drafts_module.forget_session_key(paths.data)

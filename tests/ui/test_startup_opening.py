@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from ui_helpers import damaged_store_with_a_backup
 
 from PySide6.QtCore import Qt
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.settings import Section, load_settings, save_settings
 from myeloma_desk.store import PatientFields, open_store
-from myeloma_desk.store.db import DB_NAME
 from myeloma_desk.ui.app import ErrorReporter, create_window
 from myeloma_desk.ui.main_window import MainWindow, OpeningPage
 from myeloma_desk.ui.views.patients.section import PatientsView
@@ -114,17 +114,7 @@ def test_closing_before_the_first_paint_opens_nothing(qtbot: QtBot, tmp_path: Pa
 
 
 def test_a_damaged_store_gets_its_page_after_the_first_paint(qtbot: QtBot, tmp_path: Path) -> None:
-    paths = AppPaths.resolve(tmp_path).ensure()
-    with open_store(paths) as store:
-        for n in range(30):
-            store.create_patient(PatientFields(name=f"Patient {n}", identifier=f"MRN-{n}"))
-        store.backup()
-    db_path = paths.data / DB_NAME
-    raw = bytearray(db_path.read_bytes())
-    for offset in range(4096 + 100, len(raw), 997):  # scribble over every page after the first
-        raw[offset : offset + 40] = b"\xde\xad\xbe\xef" * 10
-    db_path.write_bytes(bytes(raw))
-
+    damaged_store_with_a_backup(tmp_path)
     window, _ = _shown(qtbot, tmp_path)
     assert isinstance(window.current_page(), OpeningPage)
     qtbot.waitUntil(lambda: not window.opening(), timeout=20_000)

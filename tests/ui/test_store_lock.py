@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from ui_helpers import OpenWindow
+from ui_helpers import OpenWindow, damaged_store_with_a_backup
 
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
@@ -95,19 +95,7 @@ def test_unencrypted_store_is_not_locked(open_window: OpenWindow) -> None:
 def test_damaged_store_offers_the_newest_good_backup(
     open_window: OpenWindow, tmp_path: Path
 ) -> None:
-    from myeloma_desk.store.db import DB_NAME
-
-    paths = AppPaths.resolve(tmp_path).ensure()
-    store = open_store(paths)
-    for n in range(30):
-        store.create_patient(PatientFields(name=f"Patient {n}", identifier=f"MRN-{n}"))
-    store.backup()
-    store.close()
-    db_path = paths.data / DB_NAME
-    raw = bytearray(db_path.read_bytes())
-    for offset in range(4096 + 100, len(raw), 997):  # scribble over every page after the first
-        raw[offset : offset + 40] = b"\xde\xad\xbe\xef" * 10
-    db_path.write_bytes(bytes(raw))
+    damaged_store_with_a_backup(tmp_path)
 
     window = open_window()
     page = window.show_section_key("patients")

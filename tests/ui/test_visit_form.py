@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 from pytestqt.qtbot import QtBot
+from ui_helpers import type_value
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.snapshot import Quantity, Snapshot
@@ -28,14 +29,6 @@ def _view(qtbot: QtBot, tmp_path: Path | None = None) -> AssessView:
     view = AssessView(DraftStore(tmp_path) if tmp_path else None)
     qtbot.addWidget(view)
     return view
-
-
-def _type(view: AssessView, path: str, text: str, unit: str | None = None) -> None:
-    editor = view.form.editor(path)
-    assert isinstance(editor, QuantityEditor)
-    if unit:
-        editor.unit.setCurrentIndex(editor.unit.findText(unit))
-    editor.edit.setText(text)
 
 
 def test_form_covers_every_visit_field() -> None:
@@ -71,7 +64,7 @@ def test_every_input_has_an_accessible_name(qtbot: QtBot) -> None:
 def test_live_panel_updates_as_user_types(qtbot: QtBot) -> None:
     view = _view(qtbot)
     assert view.result("iss").status == "cannot_determine"
-    _type(view, "beta2_microglobulin", "5.5")
+    type_value(view, "beta2_microglobulin", "5.5")
     qtbot.waitUntil(lambda: view.result("iss").result == "III", timeout=2000)
     assert view.panel.model.index(view.panel.model.row_of("iss"), 1).data() == "III"
     assert view.last_update_ms > 0  # its speed is measured in benchmarks/bench_ui.py, not here
@@ -79,15 +72,15 @@ def test_live_panel_updates_as_user_types(qtbot: QtBot) -> None:
 
 def test_inline_messages_on_the_field_itself(qtbot: QtBot) -> None:
     view = _view(qtbot)
-    _type(view, "creatinine", "150")  # µmol/L typed with mg/dL selected
-    _type(view, "calcium", "x")
+    type_value(view, "creatinine", "150")  # µmol/L typed with mg/dL selected
+    type_value(view, "calcium", "x")
     view.update_assessment()
     creatinine = view.form.editor("creatinine").message_text()
     assert "outside the plausible range 0.1–30 mg/dL" in creatinine
     assert "check the unit" in creatinine
     assert view.form.editor("calcium").message_text() == "'x' is not a number"
     assert view.form.tabs is not None and view.form.tabs.tabText(1) == "Labs ⚠2"
-    _type(view, "creatinine", "150", unit="µmol/L")
+    type_value(view, "creatinine", "150", unit="µmol/L")
     view.update_assessment()
     assert view.form.editor("creatinine").message_text() == ""
     assert view.form.editor("creatinine").accessibleName() == "Creatinine"
@@ -97,8 +90,8 @@ def test_bad_date_message_and_other_values_still_assessed(qtbot: QtBot) -> None:
     view = _view(qtbot)
     date = view.form.editor("date")
     date.edit.setText("2025-13-01")  # type: ignore[attr-defined]
-    _type(view, "beta2_microglobulin", "2")
-    _type(view, "albumin", "4")
+    type_value(view, "beta2_microglobulin", "2")
+    type_value(view, "albumin", "4")
     view.update_assessment()
     assert "not a date" in view.form.editor("date").message_text()
     assert view.result("iss").result == "I"
@@ -135,7 +128,7 @@ def test_fish_done_with_none_found_is_an_empty_list(qtbot: QtBot) -> None:
 def test_drafts_autosave_owner_only_and_are_offered_back(qtbot: QtBot, tmp_path: Path) -> None:
     view = _view(qtbot, tmp_path)
     assert not view.banner.isVisibleTo(view)
-    _type(view, "albumin", "3.1")
+    type_value(view, "albumin", "3.1")
     qtbot.waitUntil(lambda: (tmp_path / "drafts" / "visit-new.json").exists(), timeout=3000)
     path = tmp_path / "drafts" / "visit-new.json"
     if os.name == "posix":
@@ -167,9 +160,9 @@ def test_save_goes_through_handler_and_clears_draft(qtbot: QtBot, tmp_path: Path
 
     assert not view.save()  # no patient: nothing to save to
     view.set_subject("Test Patient", "visit-p1", base={}, patient_id="p1", save_handler=handler)
-    _type(view, "albumin", "35")  # implausible: not saved
+    type_value(view, "albumin", "35")  # implausible: not saved
     assert not view.save() and "need attention" in view.status.text()
-    _type(view, "albumin", "3.5")
+    type_value(view, "albumin", "3.5")
     view.save_draft()
     assert (tmp_path / "drafts" / "visit-p1.json").exists()
     assert view.save()
@@ -220,3 +213,45 @@ def test_print_preview_document_of_the_visit_as_typed(qtbot: QtBot, tmp_path: Pa
     dialog = view.print_preview()
     assert dialog is not None and not dialog.isVisible()
     dialog.deleteLater()
+
+
+def test_each_unit_is_offered_once_as_the_laboratory_prints_it(qtbot: QtBot) -> None:
+    """The unit selectors offer every accepted unit once, by its printed name: "µmol/L" (not
+    also "umol/L"), "mg/24 h", "mL/min/1.73 m²" (the only eGFR unit, so shown, not chosen);
+    what is saved is a spelling the snapshot accepts, and a stored ASCII spelling is read back
+    to the same choice."""
+    from myeloma_desk.domain.snapshot import parse_snapshot
+    from myeloma_desk.domain.units import accepted_units, unit_label
+
+    view = _view(qtbot)
+    for path in MEASURED_FIELDS:
+        editor = view.form.editor(path)
+        if not isinstance(editor, QuantityEditor) or editor.spec.dim is None:
+            continue
+        shown = [editor.unit.itemText(i) for i in range(editor.unit.count())]
+        assert len(shown) == len(set(shown)), (path, shown)
+        assert shown == list(dict.fromkeys(unit_label(u) for u in accepted_units(editor.spec.dim)))
+        assert not any(text.isascii() and text != unit_label(text) for text in shown), shown
+        assert editor.unit.isEnabled() == (len(shown) > 1)
+    creatinine = view.form.editor("creatinine")
+    assert isinstance(creatinine, QuantityEditor)
+    assert [creatinine.unit.itemText(i) for i in range(creatinine.unit.count())] == [
+        "mg/dL",
+        "µmol/L",
+    ]
+    creatinine.set_raw({"value": 97, "unit": "umol/L"})  # a value stored in ASCII
+    assert creatinine.unit.currentText() == "µmol/L"
+    assert creatinine.raw() == {"value": 97.0, "unit": "µmol/L"}
+    urine = view.form.editor("urine_m_protein_24h")
+    assert isinstance(urine, QuantityEditor)
+    assert urine.unit.itemText(0) == "mg/24 h"
+    urine.edit.setText("250")
+    assert urine.raw() == {"value": 250.0, "unit": "mg/24h"}
+    egfr = view.form.editor("egfr")
+    assert isinstance(egfr, QuantityEditor)
+    assert egfr.unit.currentText() == "mL/min/1.73 m²" and not egfr.unit.isEnabled()
+    egfr.edit.setText("41")
+    snapshot = parse_snapshot(
+        {"urine_m_protein_24h": urine.raw(), "creatinine": creatinine.raw(), "egfr": egfr.raw()}
+    )
+    assert snapshot.creatinine is not None and snapshot.egfr is not None

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import TypeVar
 
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtWidgets import QWidget
+
+from myeloma_desk.paths import AppPaths
+from myeloma_desk.store import PatientFields, open_store
+from myeloma_desk.store.db import DB_NAME
 from myeloma_desk.ui.app import ErrorReporter, create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.page import PatientPage
 from myeloma_desk.ui.views.patients.section import PatientsView
+from myeloma_desk.ui.views.visit_form import AssessView
+from myeloma_desk.ui.widgets.fields import QuantityEditor
+
+Section = TypeVar("Section", bound=QWidget)
 
 
 class OpenWindow:
@@ -51,9 +62,51 @@ def patients_of(window: MainWindow) -> PatientsView:
     return view
 
 
+def new_visit(view: PatientsView, day: dt.date) -> AssessView:
+    """A new visit of the open patient on ``day``, in the visit form."""
+    assess = view.patient_page.new_visit(day)
+    assert isinstance(assess, AssessView)
+    return assess
+
+
 def demo_patient_page(window: MainWindow) -> PatientPage:
     """The demo patients loaded into the window's store and the first one's page opened."""
     view = patients_of(window)
     view.load_demo()
     view.open_first_patient()
     return view.patient_page
+
+
+def type_value(view: AssessView, path: str, text: str, unit: str | None = None) -> None:
+    """Type ``text`` into the visit form's measured field ``path`` (choosing ``unit`` first
+    when given), as a user does."""
+    editor = view.form.editor(path)
+    assert isinstance(editor, QuantityEditor)
+    if unit:
+        editor.unit.setCurrentIndex(editor.unit.findText(unit))
+    editor.edit.setText(text)
+
+
+def damaged_store_with_a_backup(home: Path, patients: int = 30) -> AppPaths:
+    """A store on ``home`` with ``patients`` patients and a good backup of them, then every
+    database page after the first scribbled over (the next open fails its integrity check)."""
+    paths = AppPaths.resolve(home).ensure()
+    with open_store(paths) as store:
+        for n in range(patients):
+            store.create_patient(PatientFields(name=f"Patient {n}", identifier=f"MRN-{n}"))
+        store.backup()
+    db_path = paths.data / DB_NAME
+    raw = bytearray(db_path.read_bytes())
+    for offset in range(4096 + 100, len(raw), 997):
+        raw[offset : offset + 40] = b"\xde\xad\xbe\xef" * 10
+    db_path.write_bytes(bytes(raw))
+    return paths
+
+
+def section_ready(window: MainWindow, qtbot: QtBot, key: str, kind: type[Section]) -> Section:
+    """The window's section ``key`` (a ``kind``), once it has loaded what it shows
+    (``ready()``: the evidence database for Regimens and Evidence)."""
+    view = window.show_section_key(key)
+    assert isinstance(view, kind)
+    qtbot.waitUntil(view.ready, timeout=10_000)  # type: ignore[attr-defined]
+    return view

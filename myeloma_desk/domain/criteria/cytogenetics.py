@@ -80,6 +80,11 @@ IGH_TRANSLOCATIONS = (Fish.T_4_14, Fish.T_14_16, Fish.T_14_20)
 ONE_Q = (Fish.GAIN1Q, Fish.AMP1Q)
 # Every finding, once: iterating the enum class itself costs microseconds on each call.
 ALL_FISH = tuple(Fish)
+# Each finding's interchange text (an enum member's .value is a Python-level property: read
+# once here, not on every call).
+FISH_TEXT: dict[Fish, str] = {f: f.value for f in ALL_FISH}
+# The findings all unknown (FISH not done), shared: rules only read it.
+_FISH_NOT_DONE: dict[Fish, Tri] = dict.fromkeys(ALL_FISH)
 
 # Criterion texts built once from the constants above (issue 18).
 PCL_TEXT = f"plasma cell leukemia (circulating plasma cells ≥ {fmt(PCL_CIRCULATING)}%, IMWG 2021)"
@@ -114,9 +119,9 @@ def cytogenetic_risk_pdq(s: Snapshot, e: Explanation) -> RuleResult:
         possible = ["high", "ultra_high"] if pcl else list(GROUP_ORDER)
         return e.cannot_determine(possible=possible)
     found = list(s.fish)
-    ultra = [f.value for f in found if f in PDQ_ULTRA_HIGH]
-    high = [f.value for f in found if f in PDQ_HIGH]
-    good = [f.value for f in found if f in PDQ_GOOD]
+    ultra = [FISH_TEXT[f] for f in found if f in PDQ_ULTRA_HIGH]
+    high = [FISH_TEXT[f] for f in found if f in PDQ_HIGH]
+    good = [FISH_TEXT[f] for f in found if f in PDQ_GOOD]
     e.criterion("ultra-high risk finding: 1q amplification (≥ 4 copies)", bool(ultra), _j(ultra))
     e.criterion(
         "high-risk finding: del(17p), t(14;16), t(4;14), t(14;20), del 13, 1q gain, "
@@ -139,7 +144,7 @@ def cytogenetic_risk_pdq(s: Snapshot, e: Explanation) -> RuleResult:
         e.detail["hyperdiploidy_note"] = PDQ_TABLE_3_WORDING["note"]
     detail: dict[str, object] = {
         "median_survival_years": PDQ_MEDIAN_SURVIVAL_YEARS[group],
-        "findings": [f.value for f in found],
+        "findings": [FISH_TEXT[f] for f in found],
     }
     only_translocations = high and all(Fish(h) in PDQ_INTERMEDIATE for h in high) and not pcl
     if group == "high" and only_translocations:
@@ -166,9 +171,7 @@ def _j(items: list[str]) -> str:
 def high_risk_ims_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """High risk if any of four criteria (Avet-Loiseau 2025); otherwise standard risk."""
     found = None if s.fish is None else set(s.fish)
-    has: dict[Fish, Tri] = (
-        dict.fromkeys(ALL_FISH) if found is None else {f: f in found for f in ALL_FISH}
-    )
+    has: dict[Fish, Tri] = _FISH_NOT_DONE if found is None else {f: f in found for f in ALL_FISH}
     fraction = val(s, "del17p_clonal_fraction_percent")
     big_clone: Tri = None if fraction is None else gt(fraction, DEL17P_FRACTION)
     a = tri_any([tri_all([has[Fish.DEL17P], big_clone]), has[Fish.TP53_MUTATION]])
@@ -182,9 +185,9 @@ def high_risk_ims_imwg(s: Snapshot, e: Explanation) -> RuleResult:
             else ""
         ),
     )
-    one_q = tri_any(has[f] for f in ONE_Q)
+    one_q = tri_any([has[f] for f in ONE_Q])
     del1p = tri_any([has[Fish.DEL1P32_MONO], has[Fish.DEL1P32_BI]])
-    b = tri_all([tri_any(has[f] for f in IGH_TRANSLOCATIONS), tri_any([one_q, del1p])])
+    b = tri_all([tri_any([has[f] for f in IGH_TRANSLOCATIONS]), tri_any([one_q, del1p])])
     e.criterion(
         "t(4;14), t(14;16) or t(14;20) with 1q gain/amplification and/or del(1p32)",
         b,
@@ -228,5 +231,5 @@ def high_risk_ims_imwg(s: Snapshot, e: Explanation) -> RuleResult:
 def _fish_text(s: Snapshot, findings: tuple[Fish, ...]) -> str:
     if s.fish is None:
         return "FISH not done"
-    present = [f.value for f in findings if f in s.fish]
+    present = [FISH_TEXT[f] for f in findings if f in s.fish]
     return "present: " + ", ".join(present) if present else "none present"

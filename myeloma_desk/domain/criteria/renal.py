@@ -172,17 +172,7 @@ def egfr_ckd_epi_2021(s: Snapshot, e: Explanation) -> RuleResult:
         "for staging kidney function and for the AL renal stage. Drug doses in the PDQ are given "
         "by creatinine clearance (see Creatinine clearance, Cockcroft–Gault)."
     )
-    return _estimate(
-        e,
-        s,
-        _Formula(
-            ("creatinine", "age_years", "sex"),
-            ckd_epi_2021,
-            "egfr",
-            "mL/min/1.73m2",
-            "142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]",
-        ),
-    )
+    return _estimate(e, s, CKD_EPI_FORMULA)
 
 
 @dataclass(frozen=True)
@@ -199,6 +189,22 @@ class _Formula:
 
 
 _RECORDED_KEY = {"egfr": "egfr_recorded", "creatinine_clearance": "crcl_recorded"}
+# The two estimates, made once at import (issue 18: not a new object on every call).
+CKD_EPI_FORMULA = _Formula(
+    ("creatinine", "age_years", "sex"),
+    ckd_epi_2021,
+    "egfr",
+    "mL/min/1.73m2",
+    "142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]",
+)
+COCKCROFT_GAULT_FORMULA = _Formula(
+    ("creatinine", "age_years", "sex", "weight"),
+    cockcroft_gault,
+    "creatinine_clearance",
+    "mL/min",
+    "(140 − age) × weight kg / (72 × Scr mg/dL) × 0.85 [female]",
+    assumption="actual body weight as recorded (no ideal or adjusted weight)",
+)
 
 
 def _estimate(e: Explanation, s: Snapshot, f: _Formula) -> RuleResult:
@@ -234,18 +240,7 @@ def crcl_cockcroft_gault(s: Snapshot, e: Explanation) -> RuleResult:
         "Cockcroft–Gault estimates creatinine clearance in mL/min (not normalised to body "
         "surface): the measure drug labels and the PDQ's lenalidomide and CyBorD statements use."
     )
-    return _estimate(
-        e,
-        s,
-        _Formula(
-            ("creatinine", "age_years", "sex", "weight"),
-            cockcroft_gault,
-            "creatinine_clearance",
-            "mL/min",
-            "(140 − age) × weight kg / (72 × Scr mg/dL) × 0.85 [female]",
-            assumption="actual body weight as recorded (no ideal or adjusted weight)",
-        ),
-    )
+    return _estimate(e, s, COCKCROFT_GAULT_FORMULA)
 
 
 @rule(

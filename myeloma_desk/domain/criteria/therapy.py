@@ -263,37 +263,45 @@ def _assume_in_progress(e: Explanation, h: History) -> None:
 
 def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
     """At least ``n`` prior lines (Rajkumar 2015): the line in progress is not a prior line."""
+    label = f"at least {n} prior line{'s' if n > 1 else ''} of therapy"
     if not s.therapy_lines:
-        met = None
-        shown = "not recorded"
-    else:
-        count = prior_lines(s.therapy_lines, s.date)
-        met = count >= n
-        ongoing = current_line(s.therapy_lines, s.date)
-        shown = str(count)
-        if ongoing is not None:
-            coming = ongoing.next_part(s.date)
-            # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
-            # course model words it ("between induction and maintenance").
-            state = (
-                "in progress"
-                if coming is None
-                else phase_words(ongoing.part_on(s.date).phase, coming.phase)
-            )
-            shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
-    e.criterion(f"at least {n} prior line{'s' if n > 1 else ''} of therapy", met, shown)
-    if met is None:
+        e.criterion(label, None, "not recorded")
         e.need("therapy_lines")
+        return None
+    count, shown = s.derived("therapy.prior_lines", _prior_lines)
+    met = count >= n
+    e.criterion(label, met, shown)
     return met
+
+
+def _prior_lines(s: Snapshot) -> tuple[int, str]:
+    """The number of prior lines and how it is shown, read once per assessment (every
+    eligibility rule counts them)."""
+    count = prior_lines(s.therapy_lines, s.date)
+    ongoing = current_line(s.therapy_lines, s.date)
+    shown = str(count)
+    if ongoing is not None:
+        coming = ongoing.next_part(s.date)
+        # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
+        # course model words it ("between induction and maintenance").
+        state = (
+            "in progress"
+            if coming is None
+            else phase_words(ongoing.part_on(s.date).phase, coming.phase)
+        )
+        shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
+    return count, shown
 
 
 def _exposed(
     e: Explanation, s: Snapshot, h: History, drug_class: DrugClass, label: str
 ) -> bool | None:
     met: bool | None
-    if not s.therapy_lines:
-        met = None
-    elif drug_class in h.exposed_classes:
+    if not s.therapy_lines:  # nothing recorded: the criterion unknown, the lines needed
+        e.criterion(f"prior {label}", None, "not recorded")
+        e.need("therapy_lines")
+        return None
+    if drug_class in h.exposed_classes:
         met = True
     elif h.lines_without_drugs or h.unknown_drugs:
         met = None
@@ -305,8 +313,6 @@ def _exposed(
     e.criterion(
         f"prior {label}", met, ", ".join(names) or ("not recorded" if met is None else "none")
     )
-    if not s.therapy_lines:
-        e.need("therapy_lines")
     return met
 
 
@@ -532,6 +538,21 @@ def selinexor_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     return _verdict(e, met, populations=populations)
 
 
+def _finding_and_relapsed(
+    e: Explanation, s: Snapshot, finding: tuple[str, bool | None, str, str]
+) -> RuleResult:
+    """meets when a finding is present and the disease has relapsed (≥ 1 prior line).
+
+    ``finding``: its criterion, whether it is present (None: not known), what is shown when it
+    is not known, and the input it needs then.
+    """
+    label, present, not_known, needs = finding
+    e.criterion(label, present, not_known if present is None else None)
+    if present is None:
+        e.need(needs)
+    return _verdict(e, all3([present, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)]))
+
+
 @rule(
     "venetoclax_eligibility",
     "Venetoclax with t(11;14): the PDQ's statement",
@@ -550,11 +571,7 @@ def venetoclax_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
         "BELLINI and a phase I study in relapsed or refractory disease."
     )
     t1114 = s.has_fish(Fish.T_11_14)
-    e.criterion("t(11;14) on FISH", t1114, "FISH not done" if t1114 is None else None)
-    if t1114 is None:
-        e.need("fish")
-    met = all3([t1114, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)])
-    return _verdict(e, met)
+    return _finding_and_relapsed(e, s, ("t(11;14) on FISH", t1114, "FISH not done", "fish"))
 
 
 @rule(
@@ -570,8 +587,5 @@ def braf_mek_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
         PDQ_BRAF,
         "case series as the PDQ describes it",
     )
-    e.criterion("BRAF V600E variant", s.braf_v600e, "not tested" if s.braf_v600e is None else None)
-    if s.braf_v600e is None:
-        e.need("braf_v600e")
-    met = all3([s.braf_v600e, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)])
-    return _verdict(e, met)
+    finding = s.braf_v600e
+    return _finding_and_relapsed(e, s, ("BRAF V600E variant", finding, "not tested", "braf_v600e"))

@@ -78,18 +78,39 @@ def line_text(line: TherapyLine) -> str:
     return f"{line.regimen}{drugs}"
 
 
+def imwg_numbers(lines: Sequence[TherapyLine]) -> dict[int, int]:
+    """The IMWG line number of each stored entry (by its index; domain/lines.py, as the course
+    model counts them): a planned transplant, consolidation or maintenance carries the number
+    of its line."""
+    number_of: dict[int, int] = {}
+    for imwg in group_lines(lines):
+        for entry in imwg.entries:
+            number_of[entry] = imwg.number
+    return number_of
+
+
+def line_number_text(lines: Sequence[TherapyLine], index: int, numbers: dict[int, int]) -> str:
+    """ "2", or "1 (maintenance)" for a part of line 1 after its induction."""
+    line = lines[index]
+    phase = f" ({line.phase})" if line.phase and line.phase != "induction" else ""
+    return f"{numbers.get(index, index + 1)}{phase}"
+
+
 class TherapyLinesModel(ColumnsTableModel):
-    """Lines of therapy in order: line number, regimen, start, end, best response, refractory."""
+    """Lines of therapy in order: the IMWG line number (maintenance within its line, as the
+    header and timeline count them), regimen, start, end, best response, refractory."""
 
     COLUMNS = ("Line", "Regimen", "Start", "End", "Best response", "Refractory")
 
     def __init__(self, lines: Sequence[TherapyLine] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lines = list(lines)
+        self._numbers = imwg_numbers(self._lines)
 
     def set_lines(self, lines: Sequence[TherapyLine]) -> None:
         self.beginResetModel()
         self._lines = list(lines)
+        self._numbers = imwg_numbers(self._lines)
         self.endResetModel()
 
     def lines(self) -> list[TherapyLine]:
@@ -107,7 +128,7 @@ class TherapyLinesModel(ColumnsTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             column = index.column()
             if column == 0:
-                return str(index.row() + 1)
+                return line_number_text(self._lines, index.row(), self._numbers)
             if column == 1:
                 return line_text(line)
             if column == 2:
@@ -131,13 +152,9 @@ def timeline_events(
     planned transplant, consolidation or maintenance carries the number of its line.
     """
     events = [TimelineEvent(day, "visit", text, visit_date=day) for day, text in visits]
-    number_of: dict[int, int] = {}
-    for imwg in group_lines(lines):
-        for entry in imwg.entries:
-            number_of[entry] = imwg.number
+    number_of = imwg_numbers(lines)
     for number, line in enumerate(lines):
-        phase = f" ({line.phase})" if line.phase and line.phase != "induction" else ""
-        label = f"Line {number_of.get(number, number + 1)}{phase}: {line_text(line)}"
+        label = f"Line {line_number_text(lines, number, number_of)}: {line_text(line)}"
         if line.start is not None:
             events.append(TimelineEvent(line.start, "line start", label, line_index=number))
         if line.end is not None:
@@ -174,7 +191,7 @@ def summary_of(results: Sequence[Any]) -> str:
     """A one-line summary of key results for the timeline ('Diagnosis: …; ISS II; …')."""
     parts = []
     labels = {
-        "diagnosis": "Diagnosis",
+        "diagnosis": "Diagnosis:",  # a name, not a grade: "Diagnosis: Active multiple myeloma"
         "iss": "ISS",
         "r_iss": "R-ISS",
         "r2_iss": "R2-ISS",

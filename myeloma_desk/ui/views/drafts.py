@@ -116,6 +116,17 @@ class DraftStore:
         computer's store is encrypted and its passphrase was not entered this session."""
         return bool(self.space) and self._store_encrypted() and _session_key(self.data_dir) is None
 
+    def has_locked_drafts(self) -> bool:
+        """Whether the clinic server's drafts on this computer are encrypted and wait for this
+        computer's store passphrase before they can be offered (a vault with drafts in it:
+        an emptied vault is removed)."""
+        from myeloma_desk.store.drafts import vault_path
+
+        if not self.needs_passphrase():
+            return False
+        path = vault_path(self.data_dir, self.space)
+        return path.is_file() and path.stat().st_size > 0
+
     def unlock(self, passphrase: str) -> None:
         """Check ``passphrase`` against this computer's store and keep it (in memory, for the
         session) to encrypt the clinic server's drafts; raises ``WrongPassphraseError`` (or

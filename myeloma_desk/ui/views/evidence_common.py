@@ -7,7 +7,8 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QTextBrowser
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QTableView, QTextBrowser
 
 from myeloma_desk.evidence.kinds import result_kind
 from myeloma_desk.evidence.levels import attribution, describe
@@ -18,6 +19,7 @@ from myeloma_desk.ui.models.evidence import setting_text, trial_label
 # re-exported: the Regimens and Evidence sections load the database through this module too
 from myeloma_desk.ui.views.evidence_loading import load_evidence as load_evidence
 from myeloma_desk.ui.views.evidence_loading import with_evidence as with_evidence
+from myeloma_desk.ui.widgets.tables import read_only_table
 
 
 def e(text: object) -> str:
@@ -160,25 +162,19 @@ def references_html(ev: Evidence, refs: Iterable[tuple[str, int]]) -> str:
                 f"<li>[{number}] {e(ref.citation)} <small>— references of "
                 f"“{e(section_title(section))}”</small></li>"
             )
-    return "<ol>" + "".join(items) + "</ol>" if items else ""
+    # a plain list: each item carries its own number as cited ("[23]"), not a list index
+    return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
 def with_refs(findings: Iterable[Finding]) -> list[tuple[str, int]]:
     return [(f.section, n) for f in findings for n in f.references]
 
 
-def record_table(name: str, model: Any) -> QTableView:
+def record_table(name: str, model: QAbstractItemModel) -> QTableView:
     """A read-only table of records (regimens, findings, trials): one row selected at a time,
     sortable by its headers, no editing, Tab leaves it."""
-    view = QTableView()
-    view.setAccessibleName(name)
-    view.setModel(model)
+    view = read_only_table(name, model)
     view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
     return view
 
 

@@ -35,6 +35,7 @@ from myeloma_desk.ui.models.evidence import (
     RecordRole,
     RecordTable,
     finding_model,
+    trial_label,
     trial_model,
 )
 from myeloma_desk.ui.views.evidence_common import (
@@ -164,6 +165,9 @@ class EvidenceView(QWidget):
         box.addWidget(self.query)
         self.hits = QListWidget()
         self.hits.setAccessibleName("Search results")
+        # a long title is elided at the pane's edge (whole in its tooltip), never scrolled to
+        self.hits.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.hits.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.hit_detail = detail_browser("Search result details")
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.hits)
@@ -311,13 +315,22 @@ class EvidenceView(QWidget):
             return
         self.worker.submit(lambda: search(query, limit=40), self._show_hits, key="search")
 
+    def hit_label(self, hit: Any) -> str:
+        """A search result as a clinician reads it: a trial by its name in the PDQ (or what
+        it was and its size, "not named in the PDQ"), never the database's key for it."""
+        title = hit.title
+        trial = self.evidence.trials.get(hit.id) if self.evidence is not None else None
+        if hit.kind == "trial" and trial is not None:
+            title = trial_label(trial)
+        return f"{hit.kind.capitalize()}: {title}"
+
     def _show_hits(self, hits: Any) -> None:
         self.hits.clear()
         for hit in hits:
-            label = f"{hit.kind.capitalize()}: {hit.title}"
+            label = self.hit_label(hit)
             item = QListWidgetItem(label)
             item.setData(HitRole, hit)
-            item.setToolTip(hit.snippet)
+            item.setToolTip(f"{label}\n{hit.snippet}")  # the whole title, then the passage
             self.hits.addItem(item)
         if not hits:
             self.hit_detail.setHtml("<p>No results.</p>" if self.query.text().strip() else "")

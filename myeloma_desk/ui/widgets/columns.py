@@ -1,8 +1,9 @@
 """Table columns that fit the viewport: each column as wide as its title and the cells loaded
-so far need; when that is wider than the table, the ``wide`` text columns give up width in
-proportion (never below their title) and their cells are elided, with the whole text as
-tooltip. Nothing scrolls sideways, and the last column (a patient's status) is never cut;
-only a table narrower than all the titles together scrolls (its scroll bar then appears)."""
+so far need; when that is wider than the table, the widest of the ``wide`` text columns give up
+width first (one common cap; never below their title) and their cells are elided, with the
+whole text as tooltip. Nothing scrolls sideways, and the last column (a patient's status) is
+never cut; only a table narrower than all the titles together scrolls (its scroll bar then
+appears)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,38 @@ _CELL_PAD = 14
 _TITLE_PAD = 28
 _ROWS = 200  # the cells measured: a first page of the list; later pages do not resize
 _SETTLE_MS = 150
+
+
+def capped(natural: dict[int, int], floors: dict[int, int], budget: int) -> dict[int, int]:
+    """The widths of the ``wide`` columns when together they need more than ``budget``: the
+    widest give way first — one common cap, as high as the budget allows, so a column whose
+    text is shorter than the cap keeps it whole ("DEMO Brennan, Thomas" stays whole while
+    only the longest diagnosis is elided) — and none goes below its floor (its title)."""
+    widths = dict(natural)
+    free = dict(natural)  # the columns the cap applies to (not held at their floor)
+    while free:
+        room = budget - sum(w for c, w in widths.items() if c not in free)
+        cap = _cap(list(free.values()), room)
+        held = {c for c in free if floors.get(c, 0) > cap}
+        for c in free:
+            widths[c] = max(floors.get(c, 0), min(free[c], cap))
+        if not held:
+            break
+        for c in held:
+            free.pop(c)
+    return widths
+
+
+def _cap(widths: list[int], room: int) -> int:
+    """The largest cap with sum(min(w, cap)) ≤ room."""
+    remaining = room
+    ordered = sorted(widths)
+    for index, width in enumerate(ordered):
+        count = len(ordered) - index
+        if width * count > remaining:
+            return max(0, remaining // count)
+        remaining -= width
+    return ordered[-1] if ordered else 0
 
 
 class FitColumns(QObject):
@@ -75,12 +108,9 @@ class FitColumns(QObject):
                 + _TITLE_PAD
                 for c in self.wide
             }
-            give = {c: max(0, widths[c] - floors[c]) for c in self.wide}
-            total = sum(give.values())
-            if total > 0:
-                share = min(1.0, excess / total)
-                for c in self.wide:
-                    widths[c] -= int(give[c] * share + 0.999)
+            budget = room - sum(w for c, w in enumerate(widths) if c not in self.wide)
+            for c, width in capped({c: widths[c] for c in self.wide}, floors, budget).items():
+                widths[c] = width
         else:  # room to spare: the wide columns share it
             extra = -excess // max(1, len(self.wide))
             for c in self.wide:

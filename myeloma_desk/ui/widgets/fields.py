@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from myeloma_desk.domain.display import choice_words, entry_prefix, field_label, field_unit
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.snapshot import Quantity, Snapshot, SnapshotError, parse_snapshot
-from myeloma_desk.domain.units import Dim, accepted_units
+from myeloma_desk.domain.units import Dim, accepted_units, unit_label
 
 Kind = Literal["quantity", "choice", "bool", "int", "float", "date", "multi", "text", "list"]
 
@@ -348,8 +348,13 @@ class QuantityEditor(FieldEditor):
         self.edit.setPlaceholderText("not recorded")
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
         self.row.addWidget(self.edit, 1)
-        units = self.spec.choices
-        self.unit = self._combo(((u, u) for u in units), f"{self.spec.label} unit")
+        # Each unit once, as the laboratory prints it ("mg/24 h", "µmol/L", "mL/min/1.73 m²"):
+        # the ASCII spellings the input also accepts ("umol/L", "1.73m2") are the same unit
+        # and are not offered a second time.
+        units: dict[str, str] = {}
+        for unit in self.spec.choices:
+            units.setdefault(unit_label(unit), unit)
+        self.unit = self._combo(units.items(), f"{self.spec.label} unit")
         self.unit.setMinimumContentsLength(12)  # units line up from row to row
         self.unit.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -363,14 +368,14 @@ class QuantityEditor(FieldEditor):
         text = self.edit.text()
         if not text.strip():
             return None
-        return {"value": parse_number(text), "unit": self.unit.currentText()}
+        return {"value": parse_number(text), "unit": self.values[self.unit.currentIndex()]}
 
     def set_raw(self, value: Any) -> None:
         if isinstance(value, dict):
             self.edit.setText(
                 f"{value.get('value', ''):g}" if value.get("value") is not None else ""
             )
-            index = self.unit.findText(str(value.get("unit")))
+            index = self.unit.findText(unit_label(str(value.get("unit"))))
             if index >= 0:
                 self.unit.setCurrentIndex(index)
         elif isinstance(value, int | float) and not isinstance(value, bool):

@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QToolBar, QWidget
+
+if TYPE_CHECKING:  # the renderer is imported when a report is printed, not with the window
+    from PySide6.QtPrintSupport import QPrinter
+
+    from myeloma_desk.reports.render_qt import AnyReport, ReportPreviewDialog
 
 Doc = TypeVar("Doc")
 NOT_AVAILABLE = "Printing is not available in this build."
@@ -46,7 +51,7 @@ def saved_message(target: Path, pages: int) -> str:
 
 
 def save_pdf_to_status(
-    parent: QWidget, doc: Any, status: QLabel, path: str | Path | None = None
+    parent: QWidget, doc: AnyReport, status: QLabel, path: str | Path | None = None
 ) -> tuple[Path, int] | None:
     """:func:`save_pdf` with its outcome on ``status``: where it was saved and how many pages,
     or why nothing was written. Returns (path, pages), or None (cancelled or not written)."""
@@ -60,7 +65,7 @@ def save_pdf_to_status(
     return saved
 
 
-def paint_report(printer: Any, doc: Any) -> int:
+def paint_report(printer: QPrinter, doc: AnyReport) -> int:
     """A print preview's paint callback: draws ``doc`` on its printer (pages drawn)."""
     from myeloma_desk.reports.render_qt import print_to
 
@@ -69,10 +74,10 @@ def paint_report(printer: Any, doc: Any) -> int:
 
 def open_preview(
     parent: QWidget,
-    doc: Any,
+    doc: AnyReport,
     show: bool = True,
-    rebuild: Callable[[bool], Any] | None = None,
-) -> Any:
+    rebuild: Callable[[bool], AnyReport] | None = None,
+) -> ReportPreviewDialog:
     """A print preview of ``doc`` (opened when ``show``; tests only build it).
 
     With ``rebuild`` (``detail -> document``) the preview's toolbar has a "Full criteria
@@ -98,7 +103,7 @@ def open_preview(
     return dialog
 
 
-def default_pdf_name(doc: Any) -> str:
+def default_pdf_name(doc: AnyReport) -> str:
     """A file name from the report's identifier and date (no characters a file system dislikes)."""
     header = getattr(doc, "header", None)
     parts = [
@@ -118,7 +123,9 @@ def not_saved_message(error: OSError) -> str:
     return f"The PDF was not saved: {reason}{where}. No file was written."
 
 
-def save_pdf(parent: QWidget, doc: Any, path: str | Path | None = None) -> tuple[Path, int] | None:
+def save_pdf(
+    parent: QWidget, doc: AnyReport, path: str | Path | None = None
+) -> tuple[Path, int] | None:
     """Write ``doc`` as a PDF; asks where (Qt's file dialog) unless ``path`` is given.
 
     Returns (path, pages), or None when the user cancels. The file is owner-only and written

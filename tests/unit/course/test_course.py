@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from builders import D, line, q, visit
+from builders import D, line, q, stored_records, visit
 from builders import patient as stored_patient
 
 from myeloma_desk.course import DIAGNOSIS_RULES, build_course
@@ -163,12 +163,7 @@ def test_untreated_precursor_has_no_response() -> None:
 
 def test_every_demo_patient_has_an_established_diagnosis_and_options(demo_store: Store) -> None:
     for summary in demo_store.list_patients():
-        record = demo_store.get_patient(summary.id)
-        course = build_course(
-            record,
-            demo_store.visits(summary.id),
-            [s.line for s in demo_store.therapy_lines(summary.id)],
-        )
+        course = build_course(*stored_records(demo_store, summary.identifier or ""))
         assert course.diagnosis.value is not None, summary.identifier
         report = course.options()
         assert report.settings, summary.identifier  # a PDQ setting at the latest visit

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from builders import stored_records
 
 from myeloma_desk.course import Course, build_course
 from myeloma_desk.store import Store
@@ -86,12 +87,7 @@ def test_course_response_timeline_and_trend_points_agree_for_every_demo_visit(
     ``response_imwg`` result and every trend point at that date say the same."""
     checked = 0
     for summary in demo_store.list_patients():
-        record = demo_store.get_patient(summary.id)
-        course = build_course(
-            record,
-            demo_store.visits(summary.id),
-            [s.line for s in demo_store.therapy_lines(summary.id)],
-        )
+        course = build_course(*stored_records(demo_store, summary.identifier or ""))
         by_date = {v.date: v for v in course.visits}
         for series in course.trends.series:
             for point in series.points:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from builders import staging_inputs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -136,17 +137,7 @@ def test_iss_and_r_iss_agree_on_every_input(
     III needs ISS III), for every combination of present and missing inputs."""
     from myeloma_desk.domain.criteria.staging import r2_iss, r_iss
 
-    data: dict[str, object] = {}
-    if b2m is not None:
-        data["beta2_microglobulin"] = {"value": b2m, "unit": "mg/L"}
-    if albumin is not None:
-        data["albumin"] = {"value": albumin, "unit": "g/dL"}
-    if ldh is not None:
-        data["ldh"] = {"value": ldh[0], "unit": "U/L"}
-        data["ldh_upper_limit"] = {"value": ldh[1], "unit": "U/L"}
-    if fish is not None:
-        data["fish"] = fish
-    s = parse_snapshot(data)
+    s = parse_snapshot(staging_inputs(b2m, albumin, ldh, fish))
     stage = iss(s)
     iss_possible = (
         [stage.result]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from builders import staging_inputs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,17 +86,7 @@ def test_iss_r_iss_and_r2_iss_agree_on_every_boundary_combination(
 ) -> None:
     """Every combination of present, missing and boundary inputs (672): R-ISS and R2-ISS show
     the ISS that iss() gives; R-ISS I needs ISS I and R-ISS III needs ISS III (Palumbo 2015)."""
-    data: dict[str, object] = {}
-    if b2m is not None:
-        data["beta2_microglobulin"] = {"value": b2m, "unit": "mg/L"}
-    if albumin is not None:
-        data["albumin"] = {"value": albumin, "unit": "g/dL"}
-    if ldh is not None:
-        data["ldh"] = {"value": ldh[0], "unit": "U/L"}
-        data["ldh_upper_limit"] = {"value": ldh[1], "unit": "U/L"}
-    if fish is not None:
-        data["fish"] = fish
-    s = parse_snapshot(data)
+    s = parse_snapshot(staging_inputs(b2m, albumin, ldh, fish))
     stage = iss(s)
     possible = iss_stages(b2m, albumin)
     if len(possible) == 1:

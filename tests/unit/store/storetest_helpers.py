@@ -27,3 +27,12 @@ def open_as(site: Any, user: str, opened: list[Store]) -> Store:
     store = Store.open_server(site.target(user))
     opened.append(store)
     return store
+
+
+def contents(store: Store) -> tuple[Any, ...]:
+    """Everything a store holds (every patient whole, the audit log's length and head), to
+    show that a failed or refused write changed nothing."""
+    rows = store.list_patients(include_archived=True)
+    bundles = tuple(store.export_bundle(row.id, log=False).model_dump_json() for row in rows)
+    audit = store.database.execute("SELECT count(*), max(seq) FROM audit_log").fetchone()
+    return (len(rows), bundles, tuple(audit))

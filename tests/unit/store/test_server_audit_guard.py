@@ -155,6 +155,24 @@ def test_verify_reports_a_guard_dropped_or_disabled(
     assert not report.ok and f"visits_audited was {word}" in report.message()
 
 
+def test_verify_checks_exactly_the_guards_migration_6_creates(
+    server_site: Any, opened: list[Store]
+) -> None:
+    """store/server.py keeps its own list of the guards ``verify`` checks (run time does not
+    import from a frozen migration): it is the migration's list and what the server holds."""
+    from myeloma_desk.store import server
+
+    ada = open_as(server_site, "ada", opened)
+    rows = ada.connection.execute(
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+        "AND (tgname LIKE '%\\_audited' OR tgname LIKE '%\\_no\\_truncate')"
+    ).fetchall()
+    created = {str(row[0]) for row in rows} - set(server.PG_TRIGGERS)
+    assert server.GUARD_TRIGGERS == GUARD_TRIGGERS
+    assert server.GUARDED_TABLES == GUARDED
+    assert set(server.GUARD_TRIGGERS) == created and len(created) == 2 * len(GUARDED)
+
+
 def test_nobody_empties_a_patient_table(server_site: Any, opened: list[Store]) -> None:
     ada = open_as(server_site, "ada", opened)
     ada.create_patient(PatientFields(name="Berg, Ann"))

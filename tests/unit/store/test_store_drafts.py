@@ -100,3 +100,25 @@ def test_drafts_follow_a_change_of_passphrase(encrypted: AppPaths) -> None:
         assert b"Zyxwvut" not in every_byte(encrypted.data / "drafts")
         store.change_passphrase(None)  # decrypting the store decrypts the vault too
         assert [d.data for d in drafts.all()] == [FORM]
+
+
+def test_encrypting_the_store_encrypts_a_clinic_servers_plain_drafts(tmp_path: Path) -> None:
+    pytest.importorskip("sqlcipher3")
+    from myeloma_desk.ui.views.drafts import forget_session_key, server_space
+
+    paths = AppPaths.resolve(tmp_path / "home")
+    open_store(paths).close()
+    space = server_space("host=db.clinic dbname=myeloma user=cleo")
+    server = DraftStore(paths.data, None, lambda: space)
+    where = server.save("visit-patient-7", FORM, NAME, "7")  # this computer's store is plain
+    assert where is not None and where.suffix == ".json"
+    with open_store(paths, backup_on_open=False) as store:
+        store.change_passphrase(SECRET)
+    assert not list((paths.data / "drafts").rglob("*.json"))
+    assert b"Zyxwvut" not in every_byte(paths.data / "drafts")
+    assert server.needs_passphrase() and server.has_locked_drafts()
+    try:
+        server.unlock(SECRET)
+        assert [d.data for d in server.all()] == [FORM]
+    finally:
+        forget_session_key(paths.data)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from storetest_helpers import contents
 
 from myeloma_desk.cli import main
 from myeloma_desk.paths import AppPaths
@@ -228,6 +229,37 @@ def test_bad_import_files_are_refused_clearly(
     code, _, err = run(capsys, home, "patients", "import", str(path))
     assert code == 2 and "nothing was written" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def _server_contents(target: str) -> tuple[Any, ...]:
+    from myeloma_desk.store import Store
+
+    with Store.open_server(target) as store:
+        return contents(store)
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_import_files_are_refused_clearly_on_the_server(
+    server_site: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    """The same files into the clinic server (``--store``): one line, exit 2, not one row
+    or audit event written (tests/unit/store/test_server_faults.py adds bundles that fail
+    deep inside or clash with the store)."""
+    from myeloma_desk.store import Store
+
+    target = server_site.target("cleo")
+    with Store.open_server(target) as store:
+        for bundle in demo_bundles()[:2]:
+            store.import_bundle(bundle, source="test")
+    before = _server_contents(target)
+    path = _bad_files(tmp_path)[case]
+    code = main(
+        ["--data-dir", str(tmp_path / "ws"), "--store", target, "patients", "import", str(path)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "nothing was written" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert _server_contents(target) == before
 
 
 @pytest.mark.parametrize("case", BAD)

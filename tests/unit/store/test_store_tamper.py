@@ -2,15 +2,24 @@
 
 Each case edits a closed store with plain sqlite3, as someone with the file would, then checks
 that ``store.verify_audit()`` and ``myeloma-desk patients verify`` (exit 1) name what happened.
+
+On the clinic server (issue 19) the same promises, against the most powerful outsider there
+is: the database superuser with ``psql``. A plain edit of a patient or audit row is refused
+(the guards of migration 6 and the append-only triggers bind superusers too); an edit made by
+switching triggers off is reported by ``verify`` when it leaves a trace the chain or the
+guards can see; a clinician's role cannot change the audit log at all (grants).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from storetest_helpers import contents
 
 from myeloma_desk.cli import main
 from myeloma_desk.paths import AppPaths
@@ -208,3 +217,187 @@ def test_tampering_in_the_stores_first_session_is_reported(tmp_path: Path) -> No
         report = store.verify_audit()
         assert not report.ok
         assert "protection patients_written_by_app_update was removed" in report.message()
+
+
+# --- the clinic server: the superuser behind the app's back ------------------------------------
+
+
+@pytest.fixture
+def server(server_site: Any, tmp_path: Path) -> Any:
+    """A clinic database with three demo patients, each viewed once (as ``make`` above), and
+    one stored assessment."""
+    from myeloma_desk.domain.engine import assess
+    from myeloma_desk.store import Store
+
+    with Store.open_server(server_site.target("cleo")) as store:
+        for bundle in demo_bundles()[:3]:
+            store.import_bundle(bundle, source="test")
+        for n in range(1, 4):
+            store.view_patient(n)
+        day = store.visit_dates(1)[0]  # a stored assessment, for the edits of assessments
+        store.save_assessment(1, day, assess(store.snapshot_for(1, day), evidence_version="t"))
+    server_site.argv = ["--data-dir", str(tmp_path / "ws"), "--store", server_site.target("cleo")]
+    return server_site
+
+
+def superuser_edit(site: Any, *sql: str, replica: bool = False) -> None:
+    """``psql`` as the database superuser; ``replica`` switches every ordinary trigger off
+    for the session (``session_replication_role``), the superuser's way past them."""
+    connection: Any = site.cluster.superuser(site.dbname)
+    with contextlib.closing(connection), connection.transaction():
+        if replica:
+            connection.execute("SET LOCAL session_replication_role = replica")
+        for statement in sql:
+            connection.execute(statement)
+
+
+def _verify(site: Any) -> Any:
+    from myeloma_desk.store import Store
+
+    with Store.open_server(site.target("cleo")) as store:
+        return store.verify_audit()
+
+
+SERVER_CASES: dict[str, tuple[tuple[str, ...], bool, str]] = {
+    # name: (statements, with triggers off, what verify says)
+    "audit row edited": (
+        (
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+            "UPDATE audit_log SET action = 'view' WHERE seq = 1",
+            "ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update",
+        ),
+        False,
+        "does not match its hash",
+    ),
+    "audit row edited, triggers off": (
+        ("UPDATE audit_log SET detail = '{}' WHERE seq = 2",),
+        True,
+        "does not match its hash",
+    ),
+    "audit row removed mid-chain": (
+        ("DELETE FROM audit_log WHERE seq = 3",),
+        True,
+        "event 3 is missing",
+    ),
+    "name edited with a forged event": (
+        (
+            "UPDATE patients SET name = 'Quiet, Change' WHERE id = 1",
+            "INSERT INTO audit_log (seq, at, action, detail, prev_hash, hash) "
+            "SELECT max(seq) + 1, 'now', 'change', '{}', 'forged', 'forged' FROM audit_log",
+        ),
+        False,
+        "previous-hash does not match",
+    ),
+    "patient deleted": (
+        (
+            *(
+                f"DELETE FROM {table} WHERE patient_id = 2"
+                for table in ("notes", "visits", "therapy_lines", "patient_terms", "assessments")
+            ),
+            "DELETE FROM patients WHERE id = 2",
+        ),
+        True,
+        "was deleted outside the app",
+    ),
+    "append-only trigger dropped": (
+        ("DROP TRIGGER audit_log_no_delete ON audit_log",),
+        False,
+        "protection audit_log_no_delete was removed",
+    ),
+    "guard disabled, visit edited": (
+        (
+            "ALTER TABLE visits DISABLE TRIGGER visits_audited",
+            "UPDATE visits SET snapshot_json = replace(snapshot_json, '\"value\":', '\"value\":1')",
+        ),
+        False,
+        "protection visits_audited was disabled",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SERVER_CASES))
+def test_each_kind_of_superuser_tampering_is_reported(
+    server: Any, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    assert _verify(server).ok
+    statements, replica, words = SERVER_CASES[case]
+    superuser_edit(server, *statements, replica=replica)
+    report = _verify(server)
+    assert not report.ok and words in report.message()
+    code = main([*server.argv, "patients", "verify"])
+    out = capsys.readouterr().out
+    assert code == 1 and words in out
+
+
+# The local file's direct edits, less three that PostgreSQL refuses for other reasons (foreign
+# keys, a unique date) in a form it lets reach the guards, plus the audit log's own.
+OTHERWISE_REFUSED = (
+    "DELETE FROM patients WHERE id = 3",
+    "UPDATE visits SET visit_date = '2001-01-01'",
+    "DELETE FROM visits",  # the stored assessment's visit: a foreign key
+)
+SUPERUSER_EDITS = [
+    *(sql for sql in DIRECT_EDITS if sql not in OTHERWISE_REFUSED),
+    "UPDATE patients SET birth_date = NULL WHERE id = 3",
+    "UPDATE visits SET visit_date = '2001-01-01' WHERE id = (SELECT min(id) FROM visits)",
+    "DELETE FROM visits WHERE patient_id = 2",
+    "DELETE FROM patient_terms",
+    "UPDATE audit_log SET action = 'view' WHERE seq = 1",
+    "DELETE FROM audit_log WHERE seq > 2",
+    "TRUNCATE audit_log",
+    "TRUNCATE visits, assessments",
+]
+
+
+def _contents(site: Any) -> tuple[Any, ...]:
+    from myeloma_desk.store import Store
+
+    with Store.open_server(site.target("cleo")) as store:
+        return contents(store)
+
+
+@pytest.mark.parametrize("sql", SUPERUSER_EDITS)
+def test_plain_edits_by_the_superuser_are_refused(server: Any, sql: str) -> None:
+    """Without first switching a trigger off (which verify reports, above), not even the
+    superuser changes a patient record or the audit log."""
+    psycopg = pytest.importorskip("psycopg")
+    before = _contents(server)
+    with pytest.raises((psycopg.errors.InsufficientPrivilege, psycopg.errors.RaiseException)):
+        superuser_edit(server, sql)
+    assert _contents(server) == before and _verify(server).ok
+
+
+CLINICIAN_EDITS = [
+    "UPDATE audit_log SET action = 'view' WHERE seq = 1",
+    "UPDATE audit_log SET actor = 'someone' WHERE seq = 1",
+    "DELETE FROM audit_log WHERE seq > 1",
+    "TRUNCATE audit_log",
+    "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+    "DROP TRIGGER audit_log_no_delete ON audit_log",
+    "ALTER TABLE visits DISABLE TRIGGER visits_audited",
+    "SET session_replication_role = replica",
+    "DROP TABLE audit_log",
+]
+
+
+@pytest.mark.parametrize("sql", CLINICIAN_EDITS)
+def test_a_clinician_cannot_touch_the_audit_log_or_its_protection(server: Any, sql: str) -> None:
+    """With a clinician's password and ``psql``, the audit log cannot be edited, emptied or
+    unprotected at all: the server's grants refuse it before any trigger is needed."""
+    psycopg = pytest.importorskip("psycopg")
+    before = _contents(server)
+    with (
+        psycopg.connect(server.target("cleo"), autocommit=True) as psql,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        psql.execute(sql)
+    assert _contents(server) == before and _verify(server).ok
+
+
+def test_an_untouched_server_store_verifies(
+    server: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = _verify(server)
+    assert report.ok, report.message()
+    assert main([*server.argv, "patients", "verify"]) == 0
+    assert "intact" in capsys.readouterr().out

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 
 from myeloma_desk.ui.widgets.fields import error_colour
+from myeloma_desk.ui.widgets.tables import read_only_table
 
 RESPONSES = ["sCR", "CR", "VGPR", "PR", "MR", "SD", "PD"]
 
@@ -25,12 +26,7 @@ def show_message(label: QLabel, text: str | None) -> None:
 
 
 def table_view(name: str) -> QTableView:
-    view = QTableView()
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
+    """A read-only table whose last column takes the rest of the width."""
+    view = read_only_table(name)
     view.horizontalHeader().setStretchLastSection(True)
     return view

@@ -19,7 +19,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from myeloma_desk.store.models import Patient, PatientFields
 from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.views.conflict import Loaded, settle
 from myeloma_desk.ui.views.patients.common import message_label, show_message
+from myeloma_desk.ui.widgets.draft_row import DraftRow
 
 if TYPE_CHECKING:
     from myeloma_desk.ui.views.drafts import Draft, DraftStore
@@ -83,21 +83,16 @@ class PatientEditor(QWidget):
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         layout.addWidget(self.heading)
-        self.draft_row = QFrame()
-        self.draft_row.setFrameShape(QFrame.Shape.StyledPanel)
-        self.draft_row.setAccessibleName("Draft of the patient details")
-        draft_box = QHBoxLayout(self.draft_row)
-        self.draft_text = QLabel()
-        self.draft_text.setWordWrap(True)
-        draft_box.addWidget(self.draft_text, 1)
-        self.restore_button = QPushButton("&Restore draft")
-        self.restore_button.setAccessibleName("Restore the draft of the patient details")
-        self.discard_button = QPushButton("Discard dra&ft")
-        self.discard_button.setAccessibleName("Discard the draft of the patient details")
-        draft_box.addWidget(self.restore_button)
-        draft_box.addWidget(self.discard_button)
+        self.draft_row = DraftRow(
+            "Draft of the patient details",
+            [
+                ("&Restore draft", "Restore the draft of the patient details"),
+                ("Discard dra&ft", "Discard the draft of the patient details"),
+            ],
+        )
+        self.draft_text = self.draft_row.text
+        self.restore_button, self.discard_button = self.draft_row.buttons
         layout.addWidget(self.draft_row)
-        self.draft_row.setVisible(False)
         self.offered: Draft | None = None
         self.status = QLabel()
         self.status.setWordWrap(True)

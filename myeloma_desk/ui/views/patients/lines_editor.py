@@ -21,7 +21,6 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from myeloma_desk.ui.views.patients.common import (
     show_message,
     table_view,
 )
+from myeloma_desk.ui.widgets.draft_row import DraftRow
 
 if TYPE_CHECKING:
     from myeloma_desk.evidence.loader import Evidence
@@ -87,21 +87,16 @@ class TherapyLinesEditor(QWidget):
         self.offered: Draft | None = None
         self._replace_saved = False  # the clinician saw the conflict: save over the lines now
         layout = QVBoxLayout(self)
-        self.draft_row = QFrame()
-        self.draft_row.setFrameShape(QFrame.Shape.StyledPanel)
-        self.draft_row.setAccessibleName("Draft of the therapy lines")
-        draft_box = QHBoxLayout(self.draft_row)
-        self.draft_text = QLabel()
-        self.draft_text.setWordWrap(True)
-        draft_box.addWidget(self.draft_text, 1)
-        self.save_kept_button = QPushButton("&Save the kept lines")
-        self.save_kept_button.setAccessibleName("Save the therapy lines kept as a draft")
-        self.discard_button = QPushButton("Discard dra&ft")
-        self.discard_button.setAccessibleName("Discard the draft of the therapy lines")
-        draft_box.addWidget(self.save_kept_button)
-        draft_box.addWidget(self.discard_button)
+        self.draft_row = DraftRow(
+            "Draft of the therapy lines",
+            [
+                ("&Save the kept lines", "Save the therapy lines kept as a draft"),
+                ("D&iscard draft", "Discard the draft of the therapy lines"),
+            ],
+        )
+        self.draft_text = self.draft_row.text
+        self.save_kept_button, self.discard_button = self.draft_row.buttons
         layout.addWidget(self.draft_row)
-        self.draft_row.setVisible(False)
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -134,7 +129,7 @@ class TherapyLinesEditor(QWidget):
         self.refractory.setAccessibleName("Refractory")
         for label, widget in (
             ("Re&gimen", self.regimen),
-            ("Dr&ugs", self.drugs),
+            ("&Drugs", self.drugs),
             ("S&tart", self.start),
             ("&End", self.end),
             ("Best &response", self.best),

@@ -83,6 +83,11 @@ class PatientsView(QWidget):
         self.draft_button = QPushButton("Re&view draft")
         self.draft_button.setAccessibleName("Review the unsaved visit draft in Assess")
         drafts_row.addWidget(self.draft_button)
+        self.unlock_drafts_button = QPushButton("Enter the &passphrase…")
+        self.unlock_drafts_button.setAccessibleName(
+            "Enter this computer's store passphrase to see the drafts kept for the clinic server"
+        )
+        drafts_row.addWidget(self.unlock_drafts_button)
         box.addWidget(self.draft_banner)
         self._offer_drafts()
         self.check_banner = QFrame()
@@ -184,6 +189,7 @@ class PatientsView(QWidget):
         self.table.activated.connect(lambda _i: self.open_selected())
         self.demo_button.clicked.connect(self.load_demo)
         self.draft_button.clicked.connect(self._review_draft)
+        self.unlock_drafts_button.clicked.connect(self._unlock_drafts)
         self.recover_button.clicked.connect(lambda: recover_store(self.context))
         context.signals.store_checked.connect(self._on_store_checked)
         self.editor.saved.connect(self._after_edit)
@@ -212,7 +218,9 @@ class PatientsView(QWidget):
         """Say so when a visit draft survived the last session (the Assess section restores)."""
         from myeloma_desk.ui.views.drafts import DraftStore
 
-        drafts = DraftStore.for_context(self.context).all()
+        store = DraftStore.for_context(self.context)
+        drafts = store.all()
+        locked = not drafts and store.has_locked_drafts()
         if drafts:
             newest = drafts[0]
             self.draft_text.setText(
@@ -220,7 +228,23 @@ class PatientsView(QWidget):
                 f"{html.escape(newest.saved_at)} UTC) was found: the app may have closed "
                 "before it was saved."
             )
-        self.draft_banner.setVisible(bool(drafts))
+        elif locked:
+            # drafts kept for the clinic server, encrypted with this computer's passphrase
+            self.draft_text.setText(
+                "Drafts kept on this computer while the clinic server could not be reached "
+                "are encrypted with this computer's store passphrase: enter it to see them."
+            )
+        self.draft_button.setVisible(bool(drafts))
+        self.unlock_drafts_button.setVisible(locked)
+        self.draft_banner.setVisible(bool(drafts) or locked)
+
+    def _unlock_drafts(self) -> None:
+        """Ask for this computer's store passphrase and offer the server's drafts it opens."""
+        from myeloma_desk.ui.views.draft_passphrase import ask_draft_passphrase
+        from myeloma_desk.ui.views.drafts import DraftStore
+
+        if ask_draft_passphrase(DraftStore.for_context(self.context), self):
+            self._offer_drafts()
 
     @property
     def patient_page(self) -> PatientPage:
@@ -253,8 +277,13 @@ class PatientsView(QWidget):
         self.check_banner.setVisible(True)
 
     def _review_draft(self) -> None:
+        from myeloma_desk.ui.views.visit_form import AssessView
+
         self.draft_banner.setVisible(False)
-        self.context.navigate("assess")
+        page = self.context.navigate("assess")
+        if isinstance(page, AssessView) and page.banner.draft is None and page.drafts is not None:
+            offered = page.drafts.all()  # e.g. readable only since the passphrase was entered
+            page.banner.offer(offered[0] if offered else None)
 
     # --- list -------------------------------------------------------------------------------
     def reload(self) -> None:
