@@ -1174,7 +1174,7 @@ def _options_html(doc: ReportDoc) -> str:
         (
             regimen(o, flags),
             *((settings_words(o.settings) or "not stated",) if with_setting else ()),
-            o.level_of_evidence or "not stated",
+            o.level_of_evidence or "not graded",  # as the screens say: the PDQ gives none
             trials(o),
         )
         for o, flags in zip(doc.options, flag_sets, strict=True)
@@ -1250,7 +1250,8 @@ def options_from_evidence(found: OptionsReport) -> EvidenceOptions:
                 trials=trials,
                 trial_names=list(dict.fromkeys(names)),
                 settings=[setting_label(st) for st in option.settings if st in chosen],
-                level_of_evidence=", ".join(levels) or None,
+                # strongest first, as the Regimens table lists them ("A1, B1", never "B1, A1")
+                level_of_evidence=", ".join(sorted(levels)) or None,
                 flags=[printed_message(flag.message) for flag in option.flags],
             )
         )

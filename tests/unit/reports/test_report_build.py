@@ -593,3 +593,38 @@ def test_response_compares_baseline_and_now_in_one_unit() -> None:
     row = next(c for c in doc.response.comparison if c.field == "serum_m_protein")
     assert row.value == "3.1 g/dL"  # entered as 31 g/L
     assert row.date.endswith("g/dL")
+
+
+def test_option_levels_read_strongest_first_and_not_graded_when_none() -> None:
+    """An option's levels of evidence print strongest first ("A1, B1", as the Regimens table
+    lists them; the report had "B1, A1" for Rd), and an option whose studies carry no level
+    reads "not graded", as on the screens."""
+    from myeloma_desk.evidence.options import Option, OptionsReport, StudyRef
+    from myeloma_desk.evidence.schema import Setting
+    from myeloma_desk.reports.build import options_from_evidence
+
+    first = StudyRef(trial="b", name="FIRST", nct_ids=[], levels=["B1"], findings=[])
+    later = StudyRef(trial="a", name="MM-009", nct_ids=[], levels=["A1"], findings=[])
+    bare = StudyRef(trial="c", name="VAD study", nct_ids=[], levels=[], findings=[])
+    setting = Setting.RELAPSED_REFRACTORY
+    found = OptionsReport(
+        evidence_version="2025-04-25.1",
+        pdq_date="2025-04-25",
+        settings=[setting],
+        setting_basis=[],
+        studies=[first, later, bare],
+        flags=[],
+        unknown=[],
+        options=[
+            Option(id="rd", label="Rd", components=[], settings=[setting], studies=[first, later]),
+            Option(id="vad", label="VAD", components=[], settings=[setting], studies=[bare]),
+        ],
+    )
+    adapted = options_from_evidence(found)
+    assert [o.level_of_evidence for o in adapted.options] == ["A1, B1", None]
+    snap = patient_snapshot()
+    text = to_html(
+        build_report(snap, assess(snap), options=adapted.options, options_setting=adapted.setting)
+    )
+    assert "<td>A1, B1</td>" in text and "B1, A1" not in text
+    assert "<td>not graded</td>" in text and "not stated" not in text
