@@ -282,6 +282,63 @@ def test_server_drafts_follow_a_change_of_this_computers_passphrase(
     assert NAME.encode() not in _every_byte(tmp_path / "data")
 
 
+def _right(dialog: DraftPassphraseDialog) -> None:
+    dialog.passphrase.setText(SECRET)
+    dialog.ok_button.click()
+
+
+def test_the_idle_lock_forgets_the_passphrase_and_the_next_draft_asks_again(
+    window: MainWindow, cato: Store, away: Any, tmp_path: Path, qtbot: QtBot
+) -> None:
+    pid = _visit_of(cato)
+    assess = _open_visit(window, pid, "3.9")
+    seen: list[str] = []
+    away()
+    _answer_dialog(_right, seen)
+    assert not assess.save()
+    assert seen == [PROMPT]
+    drafts = assess.drafts
+    assert drafts is not None and not drafts.needs_passphrase()
+    assert drafts.load(assess.draft_key) is not None
+    idle = window.context.idle_lock
+    assert idle is not None
+    assert idle.lock() is True  # the server store stays open, but the key is dropped
+    assert drafts.needs_passphrase()
+    assert drafts.load(assess.draft_key) is None  # kept encrypted: unreadable without the key
+    [vault] = _server_vaults(tmp_path)
+    assert db.is_plain_sqlite(vault) is False
+    assert idle.timer.isActive()  # the countdown goes on
+    assert idle.lock() is False  # nothing left to lock
+    # the next held save of the same form asks again (once) before a draft is written
+    editor = assess.form.editor("albumin")
+    assert isinstance(editor, QuantityEditor)
+    editor.edit.setText("4.1")
+    _answer_dialog(_right, seen)
+    assert not assess.save()
+    assert seen == [PROMPT, PROMPT]
+    draft = drafts.load(assess.draft_key)
+    assert draft is not None and draft.data["albumin"]["value"] == 4.1
+    assert SECRET.encode() not in _every_byte(tmp_path)
+
+
+def test_switching_the_store_and_closing_the_window_forget_the_passphrase(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    from myeloma_desk.ui.views.server_settings import switch_store
+
+    context = _patients(window).context
+    drafts = drafts_module.DraftStore.for_context(context)
+    drafts.unlock(SECRET)
+    assert not drafts.needs_passphrase()
+    switch_store(context)
+    assert drafts.needs_passphrase()
+    assert isinstance(window.current_page(), PatientsView)  # the server's list again
+    drafts.unlock(SECRET)
+    assert not drafts.needs_passphrase()
+    window.close()
+    assert drafts.needs_passphrase()
+
+
 # --- the patient editor and the therapy-lines editor -------------------------------------------
 
 
