@@ -76,17 +76,9 @@ MEASURABLE_SERUM = 1.0  # serum M-protein ≥ 1 g/dL
 MEASURABLE_URINE = 200.0  # urine M-protein ≥ 200 mg/24 h
 MEASURABLE_FLC = 100.0  # involved FLC ≥ 10 mg/dL (= 100 mg/L) with an abnormal ratio
 # The response categories' thresholds are in RESPONSE_TABLE (below, with their sources).
-# Progression from the nadir: ≥ 25% increase with an absolute increase of ...
+# Progression from the nadir: a ≥ 25% increase, with the absolute increase of its PD row
+# (PROGRESSION, below).
 PD_RELATIVE = 25.0
-PD_SERUM_ABSOLUTE = 0.5  # ≥ 0.5 g/dL
-PD_SERUM_ABSOLUTE_HIGH_NADIR = 1.0  # ≥ 1 g/dL when the nadir was ≥ 5 g/dL
-PD_SERUM_HIGH_NADIR = 5.0
-PD_URINE_ABSOLUTE = 200.0  # ≥ 200 mg/24 h
-PD_DFLC_ABSOLUTE = 100.0  # dFLC > 10 mg/dL (= 100 mg/L), only when FLC is the measure
-# Marrow-only (non-secretory) disease, Kumar 2016: PD "bone marrow plasma-cell percentage
-# irrespective of baseline status (absolute increase must be ≥ 10%)", with the 25% increase from
-# the lowest confirmed value that every PD criterion carries (PR: RESPONSE_TABLE).
-PD_MARROW_ABSOLUTE = 10.0
 # MRD negativity (Kumar 2016): at 10^-5 or better by NGF or NGS.
 MRD_SENSITIVITY = 1e-5
 
@@ -604,9 +596,27 @@ def _rise(
         f"{fmt(increase, unit)}, "
         f"{pct(change) if change is not None else 'from a nadir ≤ 0'}"
     )
-    e.criterion(f"{label}: ≥ 25% increase from nadir", relative, shown)
+    e.criterion(f"{label}: ≥ {fmt(PD_RELATIVE)}% increase from nadir", relative, shown)
     e.criterion(f"{label}: absolute increase {sign} {fmt(absolute, unit)}", big, shown)
     return relative and big
+
+
+def _rise_from_high_nadir(e: Explanation, rise: Rise, low: float, current: float) -> bool:
+    """From a high nadir, the absolute increase alone (``rise.high_nadir``), without the 25%."""
+    assert rise.high_nadir is not None
+    from_nadir, increase_limit = rise.high_nadir
+    increase = sub(current, low)
+    met = ge(increase, increase_limit)
+    if _verbose(e):
+        unit = rise.unit
+        e.criterion(
+            f"{rise.what}: increase ≥ {fmt(increase_limit, unit)} "
+            f"from a nadir ≥ {fmt(from_nadir, unit)}",
+            met,
+            f"nadir {fmt(low, unit)} → {fmt(current, unit)}: "
+            f"{'+' if increase >= 0 else ''}{fmt(increase, unit)}",
+        )
+    return met
 
 
 def _progression(
@@ -618,62 +628,20 @@ def _progression(
 ) -> bool | None:
     """PD from the nadir: True, False, or None when a measured parameter has no current value."""
     found: list[bool | None] = []
-    for p in ("serum_m_protein", "urine_m_protein_24h"):
+    for rise in PROGRESSION:
+        p = rise.measure
+        if rise.followed_only and params != [p]:
+            continue
         if p not in nadir or now[p] is None:
             found.append(None if p in params else False)
             continue
         low = nadir[p]["value"]
         current = now[p]
         assert current is not None
-        if p == "serum_m_protein" and ge(low, PD_SERUM_HIGH_NADIR):
-            # Nadir ≥ 5 g/dL: a rise of ≥ 1 g/dL is sufficient on its own (Durie 2006 footnote,
-            # kept in Kumar 2016: "serum M-protein increase ≥ 1 g/dL, if the lowest M component
-            # was ≥ 5 g/dL"), without the 25% condition.
-            increase = sub(current, low)
-            met = ge(increase, PD_SERUM_ABSOLUTE_HIGH_NADIR)
-            if _verbose(e):
-                e.criterion(
-                    f"serum M-protein: increase ≥ {fmt(PD_SERUM_ABSOLUTE_HIGH_NADIR, 'g/dL')} "
-                    f"from a nadir ≥ {fmt(PD_SERUM_HIGH_NADIR, 'g/dL')}",
-                    met,
-                    f"nadir {fmt(low, 'g/dL')} → {fmt(current, 'g/dL')}: "
-                    f"{'+' if increase >= 0 else ''}{fmt(increase, 'g/dL')}",
-                )
-            found.append(met)
-        elif p == "serum_m_protein":
-            found.append(
-                _rise(e, "serum M-protein", low, current, PD_SERUM_ABSOLUTE, False, "g/dL")
-            )
+        if rise.high_nadir is not None and ge(low, rise.high_nadir[0]):
+            found.append(_rise_from_high_nadir(e, rise, low, current))
         else:
-            found.append(
-                _rise(e, "urine M-protein", low, current, PD_URINE_ABSOLUTE, False, "mg/24h")
-            )
-    if params == ["dflc"]:
-        if "dflc" not in nadir or now["dflc"] is None:
-            found.append(None)
-        else:
-            current = now["dflc"]
-            assert current is not None
-            found.append(
-                _rise(e, "dFLC", nadir["dflc"]["value"], current, PD_DFLC_ABSOLUTE, True, "mg/L")
-            )
-    if params == [MARROW]:
-        if MARROW not in nadir or now[MARROW] is None:
-            found.append(None)
-        else:
-            current = now[MARROW]
-            assert current is not None
-            found.append(
-                _rise(
-                    e,
-                    "marrow plasma cells",
-                    nadir[MARROW]["value"],
-                    current,
-                    PD_MARROW_ABSOLUTE,
-                    False,
-                    "percentage points",
-                )
-            )
+            found.append(_rise(e, rise.what, low, current, rise.absolute, rise.strict, rise.unit))
     if s.soft_tissue_plasmacytomas == "new_or_growing":
         e.criterion("new or growing soft-tissue plasmacytoma", True, "new or growing")
         found.append(True)
@@ -966,6 +934,37 @@ RESPONSE_TABLE: tuple[Category, ...] = (
     ),
 )
 CATEGORIES = {row.name: row for row in RESPONSE_TABLE}
+
+
+@dataclass(frozen=True)
+class Rise:
+    """The PD row for one measure (Kumar 2016, from the lowest confirmed value): a ≥ 25%
+    increase (:data:`PD_RELATIVE`) together with an absolute increase ≥ ``absolute`` (> when
+    ``strict``). ``followed_only``: read only when it is the parameter followed (serum and urine
+    are read whenever measured). ``high_nadir``: (nadir, increase) — from a nadir at or above the
+    first, an increase of the second is enough on its own."""
+
+    measure: str
+    what: str
+    absolute: float
+    unit: str
+    strict: bool = False
+    followed_only: bool = False
+    high_nadir: tuple[float, float] | None = None
+
+
+# PD: serum M-protein +25% and ≥ 0.5 g/dL, or ≥ 1 g/dL on its own from a nadir ≥ 5 g/dL (Durie
+# 2006 footnote, kept in Kumar 2016: "serum M-protein increase ≥ 1 g/dL, if the lowest M
+# component was ≥ 5 g/dL"); urine +25% and ≥ 200 mg/24 h; FLC-only disease: dFLC +25% and
+# > 10 mg/dL (100 mg/L); marrow-only disease: marrow plasma cells +25% and "absolute increase
+# must be ≥ 10%" (percentage points, irrespective of baseline status). New or growing
+# plasmacytomas and new bone lesions: _progression.
+PROGRESSION: tuple[Rise, ...] = (
+    Rise(SERUM, "serum M-protein", 0.5, "g/dL", high_nadir=(5.0, 1.0)),
+    Rise(URINE, "urine M-protein", 200.0, "mg/24h"),
+    Rise(DFLC, "dFLC", 100.0, "mg/L", strict=True, followed_only=True),
+    Rise(MARROW, "marrow plasma cells", 10.0, "percentage points", followed_only=True),
+)
 # The order criteria are shown in: PR and MR side by side for each measure, then VGPR, then CR
 # and sCR (each criterion once).
 _SHOWN = (("PR", "MR"), ("VGPR",), ("CR", "sCR"))

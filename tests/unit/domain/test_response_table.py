@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
+from myeloma_desk.domain.criteria import response
 from myeloma_desk.domain.criteria.response import (
     DFLC_50,
     DFLC_90,
     MARROW_50,
     MARROW_BASELINE_30,
     MARROW_BELOW_5,
+    PROGRESSION,
     RESPONSE_TABLE,
     SERUM_25,
     SERUM_50,
@@ -194,3 +196,44 @@ def test_pr_names_the_plasmacytoma_category_it_needs() -> None:
     assert result.status == "cannot_determine"
     assert result.detail["not_assessed"]["PR"] == ["soft_tissue_plasmacytomas"]
     assert "soft_tissue_plasmacytomas" in result.missing
+
+
+def test_the_pd_rows_are_the_papers() -> None:
+    assert [(r.measure, r.absolute, r.unit, r.strict) for r in PROGRESSION] == [
+        ("serum_m_protein", 0.5, "g/dL", False),
+        ("urine_m_protein_24h", 200.0, "mg/24h", False),
+        ("dflc", 100.0, "mg/L", True),
+        ("bone_marrow_plasma_cells_percent", 10.0, "percentage points", False),
+    ]
+    assert PROGRESSION[0].high_nadir == (5.0, 1.0)
+
+
+def _rising(nadir: float, now: float, baseline: float = 3.0) -> Any:
+    """Serum-measurable disease: ``baseline`` g/dL, ``nadir`` later, ``now`` today."""
+    first = {**BASELINE, "serum_m_protein": q(baseline, "g/dL")}
+    history = [first, {"date": "2024-06-01", "serum_m_protein": q(nadir, "g/dL")}]
+    current = {"date": "2025-01-01", "serum_m_protein": q(now, "g/dL")}
+    return response_imwg(parse_snapshot({**current, "history": history}))
+
+
+def test_each_pd_label_is_printed_from_its_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rise of 0.6 g/dL (+60%) from a 1 g/dL nadir is PD at the paper's 0.5 g/dL; moving the
+    row's constant to 0.7 g/dL moves the criterion a user reads and the category with it."""
+    result = _rising(1.0, 1.6)
+    assert result.result == "PD"
+    names = [c.name for c in result.criteria]
+    assert "serum M-protein: ≥ 25% increase from nadir" in names
+    assert "serum M-protein: absolute increase ≥ 0.5 g/dL" in names
+    moved = (dataclasses.replace(PROGRESSION[0], absolute=0.7), *PROGRESSION[1:])
+    monkeypatch.setattr(response, "PROGRESSION", moved)
+    result = _rising(1.0, 1.6)
+    assert result.result != "PD"
+    assert "serum M-protein: absolute increase ≥ 0.7 g/dL" in [c.name for c in result.criteria]
+
+
+def test_a_high_nadir_reads_its_own_limit() -> None:
+    result = _rising(5.0, 6.0, baseline=8.0)  # +1 g/dL from a 5 g/dL nadir: +20%, PD alone
+    assert result.result == "PD"
+    assert "serum M-protein: increase ≥ 1 g/dL from a nadir ≥ 5 g/dL" in [
+        c.name for c in result.criteria
+    ]
