@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from myeloma_desk.store.errors import ConflictError, StoreError
@@ -343,6 +346,22 @@ GUARD_TRIGGERS = tuple(f"{table}_audited" for table in GUARDED_TABLES) + tuple(
 )
 
 
+# This workstation's anchor of a clinic database's audit chain (ServerFiles.anchor_audit).
+ANCHOR_PREFIX = "server.audit-head-"
+_ADDRESS_KEYS = ("service", "host", "hostaddr", "port", "dbname")
+
+
+def address_key(target: str) -> str:
+    """A short stable name for the database an address leads to (its service, host, port and
+    database name; never the user or a password): the anchor file's name."""
+    psycopg = psycopg_module()
+    parts = psycopg.conninfo.conninfo_to_dict(conninfo_of(target))
+    if "dbname" not in parts and "service" not in parts:
+        parts["dbname"] = parts.get("user", "")  # libpq's default database: the user's name
+    named = {key: str(parts[key]) for key in _ADDRESS_KEYS if parts.get(key)}
+    return hashlib.sha256(json.dumps(named, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def missing_guards(database: PostgresDatabase) -> list[str]:
     """The server-side protections that were dropped or disabled, in words: the audit log's
     append-only triggers and the patient tables' audit guards (migration 6)."""
@@ -420,14 +439,47 @@ class ServerFiles:
 
     def close(self) -> None:
         if self.conn is not None:
+            self.anchor_audit()
             self.database.close()
             self.conn = None
+
+    def anchor_path(self) -> Path | None:
+        """This workstation's anchor of the clinic database's audit chain (in its own data
+        folder, one file per database address), or None without a data folder."""
+        if self.paths is None or self.database.target is None:
+            return None
+        return Path(self.paths.data) / f"{ANCHOR_PREFIX}{address_key(self.database.target)}.json"
+
+    def anchor_audit(self) -> None:
+        """Record the chain's head as this workstation last saw it (at close), outside the
+        database: a later cut or emptied log on the server is then reported by ``verify``.
+        Never overwritten while the chain no longer contains it (so reopening does not bless
+        a cut log); skipped while the server cannot be reached."""
+        from myeloma_desk.store import audit
+
+        path = self.anchor_path()
+        raw = self.database.raw
+        if path is None or raw.closed or raw.broken:
+            return
+        with contextlib.suppress(StoreError, OSError, *self.database_errors()):
+            anchor = audit.read_anchor(path)
+            if anchor is not None and not audit.holds(self.database, anchor):
+                return
+            audit.write_anchor(path, self.database)
 
     def verify_audit(self) -> Any:
         from myeloma_desk.store import audit
 
         chain = audit.verify(self.database)
         problems: list[str] = []
+        path = self.anchor_path()
+        anchor = audit.read_anchor(path) if path is not None else None
+        if anchor is not None and not audit.holds(self.database, anchor):
+            problems.append(
+                f"event {anchor[0]}, the newest when this workstation last closed the clinic "
+                "database, is missing or changed (the log was emptied, cut or rewritten on the "
+                "server, or this address now leads to another database)"
+            )
         problems.extend(missing_guards(self.database))
         for uid in audit.deleted_patients(self.database):
             problems.append(f"patient {uid[:8]} was deleted outside the app")

@@ -79,6 +79,7 @@ def create_window(
     qsettings = QSettings(str(geometry_file), QSettings.Format.IniFormat)
     context = AppContext(paths=paths, settings=settings)
     window = MainWindow(context, qsettings)
+    context.on_close(lambda: _forget_draft_passphrase(paths))
     app = QApplication.instance()
     if app is not None:
         idle_lock = IdleLock(context, window)
@@ -91,6 +92,14 @@ def create_window(
     restrict_file(geometry_file)
     log.info("%s %s started; data in %s", APP_NAME, __version__, paths.data)
     return window, reporter
+
+
+def _forget_draft_passphrase(paths: AppPaths) -> None:
+    """The window closes: this computer's store passphrase kept for a clinic server's drafts
+    (views/drafts.py) is not kept past it."""
+    from myeloma_desk.ui.views.drafts import forget_session_key
+
+    forget_session_key(paths.data)
 
 
 def run_gui(

@@ -2,7 +2,9 @@
 
 Any keyboard or mouse input restarts the countdown. When it runs out, the store is closed
 (its passphrase is needed to open it again) and the Patients section shows the unlock page.
-The interval comes from settings (``idle_lock_minutes``).
+This computer's store passphrase kept in memory for a clinic server's drafts
+(views/drafts.py) is dropped too, so a locked workstation keeps no key: the next draft asks
+for it again. The interval comes from settings (``idle_lock_minutes``).
 """
 
 from __future__ import annotations
@@ -42,12 +44,17 @@ class IdleLock(QObject):
         return False
 
     def lock(self) -> bool:
-        """Close the encrypted store now; rebuild the Patients section to its unlock page."""
+        """Drop the server drafts' passphrase and close the encrypted store now (the Patients
+        section is rebuilt to its unlock page); True if a store or a passphrase was locked."""
+        from myeloma_desk.ui.views.drafts import forget_session_key
         from myeloma_desk.ui.views.patients.store import lock_store
 
+        forgot = forget_session_key(self.context.paths.data)
         if not lock_store(self.context):
-            self.restart()
-            return False
+            self.restart()  # a plain or server store stays open: the countdown goes on
+            if forgot:
+                self.locked_count += 1
+            return forgot
         self.locked_count += 1
         self.context.rebuild("patients")
         return True

@@ -21,7 +21,9 @@ be fully verified with the sources available, and the PET/MRI response of bone l
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from myeloma_desk.domain.criteria._course import (
@@ -40,7 +42,9 @@ from myeloma_desk.domain.display import shown_in
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.events import NO_DEATHS, PR_OR_BETTER, Assessment, line_times
 from myeloma_desk.domain.fields import MEASURED_FIELDS
+from myeloma_desk.domain.flc import FLC_RATIO_HIGH, FLC_RATIO_LOW
 from myeloma_desk.domain.lines import group_lines
+from myeloma_desk.domain.logic import Tri
 from myeloma_desk.domain.results import (
     PDQ,
     Criterion,
@@ -52,6 +56,7 @@ from myeloma_desk.domain.results import (
     source,
 )
 from myeloma_desk.domain.snapshot import HistoryEntry, Mrd, Snapshot, _Measured
+from myeloma_desk.domain.thresholds import AnyOf, Comparator, Finding, Threshold
 from myeloma_desk.domain.units import fmt, ge, gt, lt, sub
 
 KUMAR_2016 = source(
@@ -70,34 +75,10 @@ DURIE_2006 = source(
 MEASURABLE_SERUM = 1.0  # serum M-protein ≥ 1 g/dL
 MEASURABLE_URINE = 200.0  # urine M-protein ≥ 200 mg/24 h
 MEASURABLE_FLC = 100.0  # involved FLC ≥ 10 mg/dL (= 100 mg/L) with an abnormal ratio
-# Response thresholds (percent reduction from baseline).
-VGPR_SERUM_REDUCTION = 90.0  # ≥ 90% serum reduction ...
-VGPR_URINE_BELOW = 100.0  # ... plus urine M-protein < 100 mg/24 h
-PR_SERUM_REDUCTION = 50.0  # ≥ 50% serum reduction
-PR_URINE_REDUCTION = 90.0  # urine ≥ 90% lower ...
-PR_URINE_BELOW = 200.0  # ... or < 200 mg/24 h
-PR_DFLC_REDUCTION = 50.0  # FLC-only disease: ≥ 50% fall in involved − uninvolved FLC
-MR_SERUM_REDUCTION = 25.0  # 25–49% serum reduction
-MR_URINE_REDUCTION = 50.0  # 50–89% urine reduction
-CR_MARROW_PC_BELOW = 5.0  # < 5% plasma cells in marrow
-# Progression from the nadir: ≥ 25% increase with an absolute increase of ...
+# The response categories' thresholds are in RESPONSE_TABLE (below, with their sources).
+# Progression from the nadir: a ≥ 25% increase, with the absolute increase of its PD row
+# (PROGRESSION, below).
 PD_RELATIVE = 25.0
-PD_SERUM_ABSOLUTE = 0.5  # ≥ 0.5 g/dL
-PD_SERUM_ABSOLUTE_HIGH_NADIR = 1.0  # ≥ 1 g/dL when the nadir was ≥ 5 g/dL
-PD_SERUM_HIGH_NADIR = 5.0
-PD_URINE_ABSOLUTE = 200.0  # ≥ 200 mg/24 h
-PD_DFLC_ABSOLUTE = 100.0  # dFLC > 10 mg/dL (= 100 mg/L), only when FLC is the measure
-# FLC-only disease, VGPR: "> 90% decrease in the difference between involved and uninvolved FLC
-# levels" (Kumar 2016, footnote for patients whose only measurable disease is by serum FLC;
-# criteria-summary.md; checked 2026-12-03 against a published copy of the table).
-VGPR_DFLC_REDUCTION = 90.0
-# Marrow-only (non-secretory) disease, Kumar 2016: PR "≥ 50% reduction in bone marrow plasma
-# cells ... provided that the baseline percentage was ≥ 30%"; PD "bone marrow plasma-cell
-# percentage irrespective of baseline status (absolute increase must be ≥ 10%)", with the 25%
-# increase from the lowest confirmed value that every PD criterion carries.
-PR_MARROW_REDUCTION = 50.0
-PR_MARROW_BASELINE = 30.0
-PD_MARROW_ABSOLUTE = 10.0
 # MRD negativity (Kumar 2016): at 10^-5 or better by NGF or NGS.
 MRD_SENSITIVITY = 1e-5
 
@@ -150,8 +131,6 @@ NOT_CHECKED = (
     "by free light chains or by the marrow alone."
 )
 
-
-_all = all3
 
 # Recorded choices as a clinician reads them (criterion values never show input codes).
 PLASMACYTOMA_TEXT = {
@@ -362,15 +341,15 @@ def _assess(
     if progression_only:
         return e.determined(NOT_PD)
 
-    levels = _levels(e, s, base, params, base_values, now)
+    levels, needs = _levels(e, s, base, params, base_values, now)
     not_assessed: dict[str, list[str]] = {}
-    for level, (met, needs) in levels.items():
+    for level, met in levels.items():
         if met is True:
             if not_assessed:
                 e.detail["not_assessed"] = not_assessed
             return e.determined(level)
         if met is None:
-            not_assessed[level] = needed = needs()
+            not_assessed[level] = needed = needs(level)
             e.need(*needed)
     # Unknown deeper levels with an SD floor: SD is only certain if no level was unknown.
     if not_assessed:
@@ -617,9 +596,27 @@ def _rise(
         f"{fmt(increase, unit)}, "
         f"{pct(change) if change is not None else 'from a nadir ≤ 0'}"
     )
-    e.criterion(f"{label}: ≥ 25% increase from nadir", relative, shown)
+    e.criterion(f"{label}: ≥ {fmt(PD_RELATIVE)}% increase from nadir", relative, shown)
     e.criterion(f"{label}: absolute increase {sign} {fmt(absolute, unit)}", big, shown)
     return relative and big
+
+
+def _rise_from_high_nadir(e: Explanation, rise: Rise, low: float, current: float) -> bool:
+    """From a high nadir, the absolute increase alone (``rise.high_nadir``), without the 25%."""
+    assert rise.high_nadir is not None
+    from_nadir, increase_limit = rise.high_nadir
+    increase = sub(current, low)
+    met = ge(increase, increase_limit)
+    if _verbose(e):
+        unit = rise.unit
+        e.criterion(
+            f"{rise.what}: increase ≥ {fmt(increase_limit, unit)} "
+            f"from a nadir ≥ {fmt(from_nadir, unit)}",
+            met,
+            f"nadir {fmt(low, unit)} → {fmt(current, unit)}: "
+            f"{'+' if increase >= 0 else ''}{fmt(increase, unit)}",
+        )
+    return met
 
 
 def _progression(
@@ -631,62 +628,20 @@ def _progression(
 ) -> bool | None:
     """PD from the nadir: True, False, or None when a measured parameter has no current value."""
     found: list[bool | None] = []
-    for p in ("serum_m_protein", "urine_m_protein_24h"):
+    for rise in PROGRESSION:
+        p = rise.measure
+        if rise.followed_only and params != [p]:
+            continue
         if p not in nadir or now[p] is None:
             found.append(None if p in params else False)
             continue
         low = nadir[p]["value"]
         current = now[p]
         assert current is not None
-        if p == "serum_m_protein" and ge(low, PD_SERUM_HIGH_NADIR):
-            # Nadir ≥ 5 g/dL: a rise of ≥ 1 g/dL is sufficient on its own (Durie 2006 footnote,
-            # kept in Kumar 2016: "serum M-protein increase ≥ 1 g/dL, if the lowest M component
-            # was ≥ 5 g/dL"), without the 25% condition.
-            increase = sub(current, low)
-            met = ge(increase, PD_SERUM_ABSOLUTE_HIGH_NADIR)
-            if _verbose(e):
-                e.criterion(
-                    f"serum M-protein: increase ≥ {fmt(PD_SERUM_ABSOLUTE_HIGH_NADIR, 'g/dL')} "
-                    f"from a nadir ≥ {fmt(PD_SERUM_HIGH_NADIR, 'g/dL')}",
-                    met,
-                    f"nadir {fmt(low, 'g/dL')} → {fmt(current, 'g/dL')}: "
-                    f"{'+' if increase >= 0 else ''}{fmt(increase, 'g/dL')}",
-                )
-            found.append(met)
-        elif p == "serum_m_protein":
-            found.append(
-                _rise(e, "serum M-protein", low, current, PD_SERUM_ABSOLUTE, False, "g/dL")
-            )
+        if rise.high_nadir is not None and ge(low, rise.high_nadir[0]):
+            found.append(_rise_from_high_nadir(e, rise, low, current))
         else:
-            found.append(
-                _rise(e, "urine M-protein", low, current, PD_URINE_ABSOLUTE, False, "mg/24h")
-            )
-    if params == ["dflc"]:
-        if "dflc" not in nadir or now["dflc"] is None:
-            found.append(None)
-        else:
-            current = now["dflc"]
-            assert current is not None
-            found.append(
-                _rise(e, "dFLC", nadir["dflc"]["value"], current, PD_DFLC_ABSOLUTE, True, "mg/L")
-            )
-    if params == [MARROW]:
-        if MARROW not in nadir or now[MARROW] is None:
-            found.append(None)
-        else:
-            current = now[MARROW]
-            assert current is not None
-            found.append(
-                _rise(
-                    e,
-                    "marrow plasma cells",
-                    nadir[MARROW]["value"],
-                    current,
-                    PD_MARROW_ABSOLUTE,
-                    False,
-                    "percentage points",
-                )
-            )
+            found.append(_rise(e, rise.what, low, current, rise.absolute, rise.strict, rise.unit))
     if s.soft_tissue_plasmacytomas == "new_or_growing":
         e.criterion("new or growing soft-tissue plasmacytoma", True, "new or growing")
         found.append(True)
@@ -716,6 +671,400 @@ def _new_bone_lesion(s: Snapshot) -> tuple[bool, str] | None:
     return None
 
 
+# --- The IMWG response categories (Kumar 2016, the table of response criteria) --------------
+# One table, the paper's rows from the deepest: sCR, CR, VGPR, PR, MR (SD: none of these; PD is
+# checked first, from the nadir, by _progression). Each row lists its criteria for every kind
+# of measurable disease — whatever is followed (ALL), serum M-protein, urine M-protein, the dFLC
+# when only free light chains are measurable, the marrow when nothing else is — as threshold
+# objects (domain/thresholds.py) read on one assessment's values (_values_of): the criterion
+# text is printed from the constants, and the inputs an undecided category needs come from its
+# criteria. Criteria are shown in _SHOWN's order: PR and MR side by side for each measure, then
+# VGPR, then CR and sCR.
+SERUM = "serum_m_protein"
+URINE = "urine_m_protein_24h"
+DFLC = "dflc"
+ALL = "all"  # criteria that apply whatever is followed
+MEASURES = (ALL, SERUM, URINE, DFLC, MARROW)  # the order of a row's criteria
+FLC_PAIR = ("free_kappa", "free_lambda")
+SERUM_REDUCED = "serum M-protein reduced"
+URINE_REDUCED = "urine M-protein reduced"
+DFLC_REDUCED = "dFLC (involved − uninvolved) reduced"
+MARROW_REDUCED = "marrow plasma cells reduced"
+FROM_BASELINE = " from baseline"
+PLASMACYTOMA = "soft_tissue_plasmacytomas"
+
+
+def _reduced(measure: str, what: str, op: Comparator, percent: float) -> Threshold:
+    """'<what> reduced ≥ <percent>% from baseline' (the reduction is worked out in decimal)."""
+    return Threshold(f"{measure}_reduction", what, op, percent, "%", suffix=FROM_BASELINE)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """One assessment's values for the table: ``values`` by the fields the tests read."""
+
+    s: Snapshot
+    base: _Measured
+    values: dict[str, Any]
+
+
+def _shown_reduction(measure: str) -> Callable[[_Context], str]:
+    return lambda c: pct(c.values[f"{measure}_reduction"])
+
+
+def _shown_plasmacytoma(c: _Context) -> str:
+    return _plasmacytoma_text(c.s.soft_tissue_plasmacytomas)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One criterion of a response category: a test read on the assessment's values (None: the
+    category is not defined for this measure, never met), the value shown beside it (None: not
+    shown, a condition another criterion implies), and when it applies: the name of a yes/no
+    value of the assessment (:data:`APPLIES`), None: always.
+
+    ``asks``: the inputs named when it is undecided (default: the test's own); a baseline value
+    is never asked for. ``pair``: the inputs are asked for together (a ratio needs both chains).
+    """
+
+    test: Threshold | Finding | AnyOf | None
+    shown: Callable[[_Context], str] | None = None
+    applies: str | None = None
+    asks: tuple[str, ...] | None = None
+    pair: bool = False
+
+    @functools.cached_property
+    def label(self) -> str:
+        return "" if self.test is None else self.test.phrase()
+
+    def met(self, values: Mapping[str, Any]) -> Tri:
+        return False if self.test is None else self.test.evaluate(values)
+
+    def missing(self, s: Snapshot) -> list[str]:
+        names = (
+            self.asks if self.asks is not None else (() if self.test is None else self.test.needs)
+        )
+        absent = [n for n in names if getattr(s, n, None) is None]
+        return list(names) if absent and self.pair else absent
+
+
+NOT_DEFINED = Check(None)  # "not defined" for this measure: the category cannot be met by it
+
+
+@dataclass(frozen=True)
+class Category:
+    """A row of the table: the category, its criteria by measure, and a category it builds on:
+    ``extends`` (the paper's "CR plus …", whose needs are the row's too) or ``requires`` (met
+    as well; what it still needs is listed under it)."""
+
+    name: str
+    criteria: Mapping[str, tuple[Check, ...]]
+    extends: str | None = None
+    requires: str | None = None
+
+    def checks(self, params: list[str]) -> list[Check]:
+        """The criteria for the parameters followed, in the order of the row."""
+        return [
+            check
+            for measure in MEASURES
+            if measure == ALL or measure in params
+            for check in self.criteria.get(measure, ())
+        ]
+
+
+# The criteria, each with the constant it is printed from (Kumar 2016; Durie 2006).
+SERUM_IFE_NEGATIVE = Check(
+    Finding("serum_ife_negative", "serum immunofixation negative", ("serum_immunofixation",)),
+    lambda c: c.s.serum_immunofixation or "not recorded",
+)
+URINE_IFE_NEGATIVE = Check(
+    Finding("urine_ife_negative", "urine immunofixation negative", ("urine_immunofixation",)),
+    lambda c: c.s.urine_immunofixation or "not recorded",
+)
+# CR: negative immunofixation implies no M-protein left on electrophoresis (read when measured).
+SERUM_GONE = Check(
+    Threshold(SERUM, "serum M-protein", "≤", 0, "g/dL"),
+    applies="serum_measured",
+)
+URINE_GONE = Check(
+    Threshold(URINE, "urine M-protein", "≤", 0, "mg/24h"),
+    applies="urine_measured",
+)
+NO_PLASMACYTOMAS = Check(
+    Finding("plasmacytoma_none", "no soft-tissue plasmacytomas", (PLASMACYTOMA,)),
+    _shown_plasmacytoma,
+)
+MARROW_BELOW_5 = Check(  # < 5% plasma cells in the marrow
+    Threshold("marrow_now", "marrow plasma cells", "<", 5.0, "%", inputs=(MARROW,)),
+    lambda c: c.s.shown(MARROW),
+)
+NORMAL_FLC_RATIO = Check(
+    Finding(
+        "flc_ratio_normal",
+        f"normal FLC ratio ({fmt(FLC_RATIO_LOW)}–{fmt(FLC_RATIO_HIGH)})",
+        FLC_PAIR,
+    ),
+    lambda c: (
+        "not recorded"
+        if c.values["flc_ratio_normal"] is None
+        else ("normal" if c.values["flc_ratio_normal"] else "abnormal")
+    ),
+    pair=True,
+)
+NO_CLONAL_CELLS = Check(
+    Finding(
+        "marrow_clonal_cells_absent",
+        "no clonal marrow cells by IHC/flow",
+        ("marrow_clonal_cells_absent",),
+    ),
+    lambda c: (
+        "not recorded"
+        if c.s.marrow_clonal_cells_absent is None
+        else str(c.s.marrow_clonal_cells_absent).lower()
+    ),
+)
+# VGPR: ≥ 90% serum reduction plus urine M-protein < 100 mg/24 h; FLC-only disease: > 90% fall
+# in the dFLC (Kumar 2016 footnote; criteria-summary.md; checked 2026-12-03 against a published
+# copy of the table).
+URINE_BELOW_100 = Check(
+    Threshold(URINE, "urine M-protein", "<", 100.0, "mg/24h"),
+    lambda c: shown_in(c.s, URINE, "mg/24h"),
+)
+SERUM_90 = Check(_reduced(SERUM, SERUM_REDUCED, "≥", 90.0), _shown_reduction(SERUM), asks=(SERUM,))
+DFLC_90 = Check(_reduced(DFLC, DFLC_REDUCED, ">", 90.0), _shown_reduction(DFLC), asks=FLC_PAIR)
+# PR: ≥ 50% serum reduction; urine ≥ 90% lower or < 200 mg/24 h; FLC-only disease ≥ 50% fall
+# in the dFLC; marrow-only disease ≥ 50% fewer marrow plasma cells "provided that the baseline
+# percentage was ≥ 30%"; plasmacytomas present at baseline ≥ 50% smaller.
+PLASMACYTOMA_PR_SMALLER = 50  # percent
+PLASMACYTOMAS_50 = Check(
+    Finding(
+        "plasmacytoma_50",
+        f"soft-tissue plasmacytomas ≥ {fmt(PLASMACYTOMA_PR_SMALLER)}% smaller",
+        (PLASMACYTOMA,),
+    ),
+    _shown_plasmacytoma,
+    "had_plasmacytoma",
+)
+SERUM_50 = Check(_reduced(SERUM, SERUM_REDUCED, "≥", 50.0), _shown_reduction(SERUM), asks=(SERUM,))
+URINE_90_OR_200 = Check(
+    AnyOf(
+        (
+            Threshold(f"{URINE}_reduction", "urine M-protein", "≥", 90.0, "%", suffix=" lower"),
+            Threshold(URINE, "urine M-protein", "<", 200.0, "mg/24h"),
+        )
+    ),
+    lambda c: f"{pct(c.values[f'{URINE}_reduction'])}, {shown_in(c.s, URINE, 'mg/24h')}",
+    asks=(URINE,),
+)
+DFLC_50 = Check(_reduced(DFLC, DFLC_REDUCED, "≥", 50.0), _shown_reduction(DFLC), asks=FLC_PAIR)
+MARROW_BASELINE_30 = Check(
+    Threshold(
+        "baseline_marrow",
+        "baseline marrow plasma cells",
+        "≥",
+        30.0,
+        "%",
+        suffix=" (needed for a marrow PR)",
+    ),
+    lambda c: c.base.shown(MARROW),
+    asks=(),  # a baseline value: never asked for now
+)
+MARROW_50 = Check(
+    _reduced(MARROW, MARROW_REDUCED, "≥", 50.0), _shown_reduction(MARROW), asks=(MARROW,)
+)
+# MR: 25–49% serum reduction; 50–89% urine reduction; plasmacytomas present at baseline 25–49%
+# smaller (see NOT_CHECKED's sources): "present" again cannot show that, so a minimal response is
+# then left undecided, not called (not asked for here: the PR row asks for the category). MR is
+# not defined for disease followed by the dFLC or by the marrow.
+PLASMACYTOMA_MR_SMALLER = 25  # percent
+PLASMACYTOMAS_25 = Check(
+    Finding(
+        "plasmacytoma_25",
+        f"soft-tissue plasmacytomas at least {fmt(PLASMACYTOMA_MR_SMALLER)}% smaller "
+        "(for a minimal response)",
+        (PLASMACYTOMA,),
+    ),
+    _shown_plasmacytoma,
+    "had_plasmacytoma",
+    asks=(),
+)
+SERUM_25 = Check(_reduced(SERUM, SERUM_REDUCED, "≥", 25.0), _shown_reduction(SERUM), asks=(SERUM,))
+URINE_50 = Check(_reduced(URINE, URINE_REDUCED, "≥", 50.0), _shown_reduction(URINE), asks=(URINE,))
+
+RESPONSE_TABLE: tuple[Category, ...] = (
+    Category("sCR", {ALL: (NORMAL_FLC_RATIO, NO_CLONAL_CELLS)}, extends="CR"),
+    Category(
+        "CR",
+        {
+            ALL: (
+                SERUM_GONE,
+                URINE_GONE,
+                SERUM_IFE_NEGATIVE,
+                URINE_IFE_NEGATIVE,
+                NO_PLASMACYTOMAS,
+                MARROW_BELOW_5,
+            ),
+            DFLC: (NORMAL_FLC_RATIO,),  # FLC-only disease: CR also needs a normal ratio
+        },
+    ),
+    Category(
+        "VGPR",
+        {ALL: (URINE_BELOW_100,), SERUM: (SERUM_90,), DFLC: (DFLC_90,), MARROW: (NOT_DEFINED,)},
+        requires="PR",  # VGPR is defined by M-protein or FLC, not by the marrow alone
+    ),
+    Category(
+        "PR",
+        {
+            ALL: (PLASMACYTOMAS_50,),
+            SERUM: (SERUM_50,),
+            URINE: (URINE_90_OR_200,),
+            DFLC: (DFLC_50,),
+            MARROW: (MARROW_BASELINE_30, MARROW_50),
+        },
+    ),
+    Category(
+        "MR",
+        {
+            ALL: (PLASMACYTOMAS_25,),
+            SERUM: (SERUM_25,),
+            URINE: (URINE_50,),
+            DFLC: (NOT_DEFINED,),
+            MARROW: (NOT_DEFINED,),
+        },
+    ),
+)
+CATEGORIES = {row.name: row for row in RESPONSE_TABLE}
+
+
+@dataclass(frozen=True)
+class Rise:
+    """The PD row for one measure (Kumar 2016, from the lowest confirmed value): a ≥ 25%
+    increase (:data:`PD_RELATIVE`) together with an absolute increase ≥ ``absolute`` (> when
+    ``strict``). ``followed_only``: read only when it is the parameter followed (serum and urine
+    are read whenever measured). ``high_nadir``: (nadir, increase) — from a nadir at or above the
+    first, an increase of the second is enough on its own."""
+
+    measure: str
+    what: str
+    absolute: float
+    unit: str
+    strict: bool = False
+    followed_only: bool = False
+    high_nadir: tuple[float, float] | None = None
+
+
+# PD: serum M-protein +25% and ≥ 0.5 g/dL, or ≥ 1 g/dL on its own from a nadir ≥ 5 g/dL (Durie
+# 2006 footnote, kept in Kumar 2016: "serum M-protein increase ≥ 1 g/dL, if the lowest M
+# component was ≥ 5 g/dL"); urine +25% and ≥ 200 mg/24 h; FLC-only disease: dFLC +25% and
+# > 10 mg/dL (100 mg/L); marrow-only disease: marrow plasma cells +25% and "absolute increase
+# must be ≥ 10%" (percentage points, irrespective of baseline status). New or growing
+# plasmacytomas and new bone lesions: _progression.
+PROGRESSION: tuple[Rise, ...] = (
+    Rise(SERUM, "serum M-protein", 0.5, "g/dL", high_nadir=(5.0, 1.0)),
+    Rise(URINE, "urine M-protein", 200.0, "mg/24h"),
+    Rise(DFLC, "dFLC", 100.0, "mg/L", strict=True, followed_only=True),
+    Rise(MARROW, "marrow plasma cells", 10.0, "percentage points", followed_only=True),
+)
+# The order criteria are shown in: PR and MR side by side for each measure, then VGPR, then CR
+# and sCR (each criterion once).
+_SHOWN = (("PR", "MR"), ("VGPR",), ("CR", "sCR"))
+
+
+def _values_of(
+    s: Snapshot,
+    base: _Measured,
+    params: list[str],
+    base_values: dict[str, float | None],
+    now: dict[str, float | None],
+) -> dict[str, Any]:
+    """The values the table's tests read for one assessment (canonical units, yes/no findings)."""
+    values: dict[str, Any] = {
+        f"{p}_reduction": (
+            percent_reduction(b, current)
+            if b is not None and current is not None and b > 0
+            else None
+        )
+        for p in params  # the parameters followed (only they are read)
+        for b, current in ((base_values[p], now[p]),)
+    }
+    recorded = s.soft_tissue_plasmacytomas
+    smaller = recorded in ("none", "reduced_50")
+    ife_s, ife_u = s.serum_immunofixation, s.urine_immunofixation
+    values.update(
+        {
+            SERUM: now[SERUM],
+            URINE: now[URINE],
+            "baseline_marrow": base_values.get(MARROW),
+            "marrow_now": s.get(MARROW),
+            "plasmacytoma_50": None if recorded is None else smaller,
+            "plasmacytoma_25": None if recorded in (None, "present") else smaller,
+            "plasmacytoma_none": None if recorded is None else recorded == "none",
+            "serum_ife_negative": None if ife_s is None else ife_s == "negative",
+            "urine_ife_negative": None if ife_u is None else ife_u == "negative",
+            "flc_ratio_normal": ratio_normal(s),
+            "marrow_clonal_cells_absent": s.marrow_clonal_cells_absent,
+            # When criteria apply (APPLIES): plasmacytomas present at baseline (the size
+            # criteria), M-protein measured now (CR: none left on electrophoresis).
+            "had_plasmacytoma": base.soft_tissue_plasmacytomas in ("present", "reduced_50"),
+            "serum_measured": now[SERUM] is not None,
+            "urine_measured": now[URINE] is not None,
+        }
+    )
+    return values
+
+
+# Each category from the deepest with whether it is met, and the inputs an undecided one needs.
+Levels = tuple[dict[str, Tri], Callable[[str], list[str]]]
+APPLIES = ("had_plasmacytoma", "serum_measured", "urine_measured")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The table read for one set of parameters followed and applying criteria: the criteria to
+    read (each once), each row's as indices into them, and the order they are shown in."""
+
+    checks: tuple[Check, ...]
+    rows: tuple[tuple[Category, tuple[int, ...]], ...]  # from the shallowest row
+    shown: tuple[int, ...]
+    tests: tuple[Callable[[Mapping[str, Any]], Tri], ...]  # each check's test, to be read
+
+
+@functools.cache
+def _plan(params: tuple[str, ...], flags: tuple[bool, ...]) -> _Plan:
+    applying = dict(zip(APPLIES, flags, strict=True))
+    checks: list[Check] = []
+    index: dict[int, int] = {}
+
+    def at(check: Check) -> int:
+        if id(check) not in index:
+            index[id(check)] = len(checks)
+            checks.append(check)
+        return index[id(check)]
+
+    rows = tuple(
+        (
+            row,
+            tuple(
+                at(k) for k in row.checks(list(params)) if k.applies is None or applying[k.applies]
+            ),
+        )
+        for row in reversed(RESPONSE_TABLE)  # a row builds on a shallower one
+    )
+    read = {i for _, indices in rows for i in indices}
+    shown: list[int] = []
+    for group in _SHOWN:
+        for measure in MEASURES:
+            if measure != ALL and measure not in params:
+                continue
+            for name in group:
+                for check in CATEGORIES[name].criteria.get(measure, ()):
+                    i = index.get(id(check))
+                    if i in read and i not in shown and check.shown is not None:
+                        shown.append(i)
+    tests = tuple(k.met if k.test is None else k.test.evaluate for k in checks)
+    return _Plan(tuple(checks), rows, tuple(shown), tests)
+
+
 def _levels(
     e: Explanation,
     s: Snapshot,
@@ -723,203 +1072,51 @@ def _levels(
     params: list[str],
     base_values: dict[str, float | None],
     now: dict[str, float | None],
-) -> dict[str, tuple[bool | None, Callable[[], list[str]]]]:
-    """Each response level from the deepest: (met, the inputs it still needs when unknown)."""
-    red = {  # the parameters followed (only they are read)
-        p: (
-            percent_reduction(b, current)
-            if b is not None and current is not None and b > 0
-            else None
-        )
-        for p in params
-        for b, current in ((base_values[p], now[p]),)
-    }
-    flc_only = params == ["dflc"]
-    verbose = _verbose(e)
-    serum_now, urine_now = now["serum_m_protein"], now["urine_m_protein_24h"]
-
-    def reduction(p: str, threshold: float, label: str, strict: bool = False) -> bool | None:
-        value = red[p]
-        met = None if value is None else (gt if strict else ge)(value, threshold)
-        if verbose:
-            sign = ">" if strict else "≥"
-            e.criterion(f"{label} reduced {sign} {fmt(threshold)}% from baseline", met, pct(value))
-        return met
-
-    # Plasmacytomas present at baseline must shrink ≥ 50% for PR and be gone for CR.
-    had_plasmacytoma = base.soft_tissue_plasmacytomas in ("present", "reduced_50")
-    plasmacytoma_pr: bool | None = True
-    if had_plasmacytoma:
-        plasmacytoma_pr = (
-            None
-            if s.soft_tissue_plasmacytomas is None
-            else s.soft_tissue_plasmacytomas in ("none", "reduced_50")
-        )
-        if verbose:
-            e.criterion(
-                "soft-tissue plasmacytomas ≥ 50% smaller",
-                plasmacytoma_pr,
-                _plasmacytoma_text(s.soft_tissue_plasmacytomas),
-            )
-    # MR: plasmacytomas present at baseline must be 25–49% smaller (see NOT_CHECKED's sources);
-    # "present" again cannot show that, so a minimal response is then left undecided, not called.
-    plasmacytoma_mr: bool | None = True
-    if had_plasmacytoma:
-        recorded = s.soft_tissue_plasmacytomas
-        plasmacytoma_mr = (
-            None if recorded in (None, "present") else recorded in ("none", "reduced_50")
-        )
-        if verbose:
-            e.criterion(
-                "soft-tissue plasmacytomas at least 25% smaller (for a minimal response)",
-                plasmacytoma_mr,
-                _plasmacytoma_text(recorded),
-            )
-    plasmacytoma_none = (
-        None if s.soft_tissue_plasmacytomas is None else s.soft_tissue_plasmacytomas == "none"
-    )
-
-    # PR
-    pr: list[bool | None] = [plasmacytoma_pr]
-    mr: list[bool | None] = [plasmacytoma_mr]
-    if "serum_m_protein" in params:
-        pr.append(reduction("serum_m_protein", PR_SERUM_REDUCTION, "serum M-protein"))
-        mr.append(reduction("serum_m_protein", MR_SERUM_REDUCTION, "serum M-protein"))
-    if "urine_m_protein_24h" in params:
-        urine_red = red["urine_m_protein_24h"]
-        urine_pr = (
-            None
-            if urine_now is None or urine_red is None
-            else ge(urine_red, PR_URINE_REDUCTION) or lt(urine_now, PR_URINE_BELOW)
-        )
-        if verbose:
-            e.criterion(
-                "urine M-protein ≥ 90% lower or < 200 mg/24 h",
-                urine_pr,
-                f"{pct(urine_red)}, {shown_in(s, 'urine_m_protein_24h', 'mg/24h')}",
-            )
-        pr.append(urine_pr)
-        mr.append(reduction("urine_m_protein_24h", MR_URINE_REDUCTION, "urine M-protein"))
-    if flc_only:
-        pr.append(reduction("dflc", PR_DFLC_REDUCTION, "dFLC (involved − uninvolved)"))
-        mr.append(False)  # MR is not defined by FLC
-    marrow_only = params == [MARROW]
-    if marrow_only:
-        base_marrow = base_values.get(MARROW)
-        deep_enough = None if base_marrow is None else ge(base_marrow, PR_MARROW_BASELINE)
-        if verbose:
-            e.criterion(
-                f"baseline marrow plasma cells ≥ {fmt(PR_MARROW_BASELINE)}% "
-                "(needed for a marrow PR)",
-                deep_enough,
-                base.shown(MARROW),
-            )
-        pr.append(deep_enough)
-        pr.append(reduction(MARROW, PR_MARROW_REDUCTION, "marrow plasma cells"))
-        mr.append(False)  # MR is not defined by the marrow
-    # VGPR
-    urine_vgpr = None if urine_now is None else lt(urine_now, VGPR_URINE_BELOW)
-    if verbose:
-        e.criterion(
-            "urine M-protein < 100 mg/24 h",
-            urine_vgpr,
-            shown_in(s, "urine_m_protein_24h", "mg/24h"),
-        )
-    vgpr: list[bool | None] = [_all(pr), urine_vgpr]
-    if "serum_m_protein" in params:
-        vgpr.append(reduction("serum_m_protein", VGPR_SERUM_REDUCTION, "serum M-protein"))
-    if flc_only:
-        vgpr.append(
-            reduction("dflc", VGPR_DFLC_REDUCTION, "dFLC (involved − uninvolved)", strict=True)
-        )
-    if marrow_only:
-        vgpr.append(False)  # VGPR is defined by M-protein or FLC, not by the marrow alone
-    cr, scr = _complete(e, s, flc_only, serum_now, urine_now, plasmacytoma_none)
-
-    return {
-        "sCR": (_all(scr), lambda: _needs(s, scr_fields=True)),
-        "CR": (_all(cr), lambda: _needs(s)),
-        "VGPR": (_all(vgpr), lambda: ["urine_m_protein_24h"] if urine_now is None else []),
-        "PR": (
-            _all(pr),
-            lambda: ["soft_tissue_plasmacytomas"] if plasmacytoma_pr is None else [],
-        ),
-        "MR": (_all(mr), list),
-    }
+) -> Levels:
+    """Each category of :data:`RESPONSE_TABLE` from the deepest with whether it is met, and a
+    function giving the inputs an undecided one still needs; each criterion is read once and
+    shown in the order of :data:`_SHOWN`."""
+    values = _values_of(s, base, params, base_values, now)
+    plan = _plan(tuple(params), tuple(values[k] for k in APPLIES))
+    tests = plan.tests
+    found: dict[int, Tri] = {}  # each criterion read once (a quiet assessment: when needed)
+    if _verbose(e):
+        found = {i: test(values) for i, test in enumerate(tests)}
+        c = _Context(s, base, values)
+        for i in plan.shown:
+            check = plan.checks[i]
+            assert check.shown is not None
+            e.criterion(check.label, found[i], check.shown(c))
+    met: dict[str, Tri] = {}
+    own: dict[str, tuple[int, ...]] = {}
+    for row, indices in plan.rows:
+        own[row.name] = indices
+        built_on = row.extends or row.requires
+        row_met: Tri = True if built_on is None else met[built_on]
+        if row_met is not False:
+            for i in indices:  # all3 over the row's criteria, read until one is not met
+                v = found[i] if i in found else found.setdefault(i, tests[i](values))
+                if v is False:
+                    row_met = False
+                    break
+                if v is None:
+                    row_met = None
+        met[row.name] = row_met
+    deepest_first = {name: met[name] for name in CATEGORIES}
+    return deepest_first, functools.partial(_needs, s, plan, found, own)
 
 
-def _complete(
-    e: Explanation,
-    s: Snapshot,
-    flc_only: bool,
-    serum_now: float | None,
-    urine_now: float | None,
-    plasmacytoma_none: bool | None,
-) -> tuple[list[bool | None], list[bool | None]]:
-    """The CR and sCR conditions (Kumar 2016), each list to be read with ``all3``."""
-    verbose = _verbose(e)
-    # CR: negative immunofixation implies no M-protein left on electrophoresis.
-    gone: list[bool | None] = []
-    for value in (serum_now, urine_now):
-        if value is not None:
-            gone.append(not gt(value, 0))
-    ife_s = None if s.serum_immunofixation is None else s.serum_immunofixation == "negative"
-    ife_u = None if s.urine_immunofixation is None else s.urine_immunofixation == "negative"
-    marrow = s.get("bone_marrow_plasma_cells_percent")
-    marrow_ok = None if marrow is None else lt(marrow, CR_MARROW_PC_BELOW)
-    if verbose:
-        e.criterion(
-            "serum immunofixation negative", ife_s, s.serum_immunofixation or "not recorded"
-        )
-        e.criterion(
-            "urine immunofixation negative", ife_u, s.urine_immunofixation or "not recorded"
-        )
-        e.criterion(
-            "no soft-tissue plasmacytomas",
-            plasmacytoma_none,
-            _plasmacytoma_text(s.soft_tissue_plasmacytomas),
-        )
-        e.criterion(
-            "marrow plasma cells < 5%", marrow_ok, s.shown("bone_marrow_plasma_cells_percent")
-        )
-    ratio_ok = ratio_normal(s)
-    cr: list[bool | None] = [*gone, ife_s, ife_u, plasmacytoma_none, marrow_ok]
-    if flc_only:
-        cr.append(ratio_ok)  # FLC-only disease: CR also needs a normal ratio
-    if verbose:
-        e.criterion(
-            "normal FLC ratio (0.26–1.65)",
-            ratio_ok,
-            "not recorded" if ratio_ok is None else ("normal" if ratio_ok else "abnormal"),
-        )
-    clonal_absent = s.marrow_clonal_cells_absent
-    if verbose:
-        e.criterion(
-            "no clonal marrow cells by IHC/flow",
-            clonal_absent,
-            "not recorded" if clonal_absent is None else str(clonal_absent).lower(),
-        )
-    scr = [_all(cr), ratio_ok, clonal_absent]
-
-    return cr, scr
-
-
-def _needs(s: Snapshot, scr_fields: bool = False) -> list[str]:
-    fields: list[str] = []
-    if s.serum_immunofixation is None:
-        fields.append("serum_immunofixation")
-    if s.urine_immunofixation is None:
-        fields.append("urine_immunofixation")
-    if s.soft_tissue_plasmacytomas is None:
-        fields.append("soft_tissue_plasmacytomas")
-    if s.bone_marrow_plasma_cells_percent is None:
-        fields.append("bone_marrow_plasma_cells_percent")
-    if scr_fields:
-        if s.free_kappa is None or s.free_lambda is None:
-            fields += ["free_kappa", "free_lambda"]
-        if s.marrow_clonal_cells_absent is None:
-            fields.append("marrow_clonal_cells_absent")
-    return fields
+def _needs(
+    s: Snapshot, plan: _Plan, found: dict[int, Tri], own: dict[str, tuple[int, ...]], name: str
+) -> list[str]:
+    """The inputs an undecided row still needs: those of its undecided criteria (after those
+    of the row it extends)."""
+    row = CATEGORIES[name]
+    names = _needs(s, plan, found, own, row.extends) if row.extends else []
+    for i in own[name]:
+        if found[i] is None:
+            names.extend(n for n in plan.checks[i].missing(s) if n not in names)
+    return names
 
 
 @rule(

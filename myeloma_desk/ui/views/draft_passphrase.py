@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from myeloma_desk.store import StoreError
 from myeloma_desk.ui.views.patients.common import message_label, show_message
@@ -94,5 +95,6 @@ def ask_draft_passphrase(drafts: DraftStore, parent: QWidget | None = None) -> b
         return True
     dialog = DraftPassphraseDialog(drafts, parent)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    dialog.deleteLater()
+    if isValid(dialog):  # gone already when its window was closed while it was open
+        dialog.deleteLater()
     return accepted and not drafts.needs_passphrase()

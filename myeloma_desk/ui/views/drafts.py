@@ -70,17 +70,31 @@ def _draft(raw: Any) -> Draft:
 
 
 # This computer's store passphrase entered for a clinic server's drafts, per data folder: in
-# memory for the session only (never written, never logged).
+# memory for the session only (never written, never logged), and dropped by the idle lock, a
+# switch of store and the window's close (forget_session_key).
 _SESSION_KEYS: dict[str, str] = {}
+# How many times a kept passphrase was dropped: a held form that asked for it once asks again
+# after it was dropped (views/server_wait.py).
+_forgotten = 0
 
 
 def _session_key(data_dir: Path) -> str | None:
     return _SESSION_KEYS.get(str(data_dir.resolve()))
 
 
-def forget_session_key(data_dir: Path) -> None:
-    """Drop the passphrase kept for ``data_dir``'s server drafts (e.g. it no longer opens them)."""
-    _SESSION_KEYS.pop(str(data_dir.resolve()), None)
+def forget_session_key(data_dir: Path) -> bool:
+    """Drop the passphrase kept for ``data_dir``'s server drafts (the idle lock, a switch of
+    store, the window's close, or it no longer opens them); True if one was kept."""
+    global _forgotten
+    if _SESSION_KEYS.pop(str(data_dir.resolve()), None) is None:
+        return False
+    _forgotten += 1
+    return True
+
+
+def session_key_generation() -> int:
+    """Changes whenever a kept passphrase is dropped (a held form asks again after that)."""
+    return _forgotten
 
 
 class DraftStore:

@@ -136,7 +136,11 @@ class ServerSettingsDialog(QDialog):
 
 
 def switch_store(context: AppContext) -> None:
-    """Close the open patient store; the rebuilt Patients section opens the chosen one."""
+    """Close the open patient store; the rebuilt Patients section opens the chosen one. The
+    passphrase kept for a clinic server's drafts is dropped (the next draft asks again)."""
+    from myeloma_desk.ui.views.drafts import forget_session_key
+
+    forget_session_key(context.paths.data)
     store = context.store
     context.store = None
     context.set_current_patient(None)

@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from myeloma_desk.ui.views.draft_passphrase import ask_draft_passphrase
+from myeloma_desk.ui.views.drafts import session_key_generation
 from myeloma_desk.ui.workers import Worker
 
 if TYPE_CHECKING:
@@ -93,7 +94,9 @@ class ServerWait(QObject):
         self._timer.timeout.connect(self._ask)
         self._worker = Worker(self)
         self._asking = False
-        self._asked_key: str | None = None  # the passphrase was asked for this draft once
+        self._retrying = False
+        # the passphrase was asked for this draft once (and not dropped since: idle lock …)
+        self._asked_key: tuple[str, int] | None = None
 
     @property
     def waiting(self) -> bool:
@@ -103,9 +106,16 @@ class ServerWait(QObject):
         self.reachable = reachable
         self.key = self.view.draft_key
         drafts = self.view.drafts
-        if drafts is not None and self._asked_key != self.key and drafts.needs_passphrase():
-            # once per held visit: a retry that fails again does not ask again
-            self._asked_key = self.key
+        asked = (self.key, session_key_generation())
+        if (
+            drafts is not None
+            and not self._retrying
+            and self._asked_key != asked
+            and drafts.needs_passphrase()
+        ):
+            # once per held visit: a retry that fails again does not ask again; the clinician's
+            # next save does when the passphrase was dropped meanwhile (idle lock, store switch)
+            self._asked_key = asked
             assert isinstance(self.view, QWidget)
             ask_draft_passphrase(drafts, self.view)
         self.view.save_draft()
@@ -130,7 +140,12 @@ class ServerWait(QObject):
         self._asking = False
         if not self._still_pending():
             return
-        if answers and self.view.save():
+        self._retrying = True  # a save that fails again never opens the passphrase dialog
+        try:
+            saved = bool(answers) and self.view.save()
+        finally:
+            self._retrying = False
+        if saved:
             self.view.status.setText(BACK)
             return
         if self._still_pending() and not self._timer.isActive():

@@ -229,7 +229,8 @@ def server(server_site: Any, tmp_path: Path) -> Any:
     from myeloma_desk.domain.engine import assess
     from myeloma_desk.store import Store
 
-    with Store.open_server(server_site.target("cleo")) as store:
+    server_site.paths = AppPaths.resolve(tmp_path / "ws").ensure()  # the workstation's folder
+    with Store.open_server(server_site.target("cleo"), server_site.paths) as store:
         for bundle in demo_bundles()[:3]:
             store.import_bundle(bundle, source="test")
         for n in range(1, 4):
@@ -254,7 +255,7 @@ def superuser_edit(site: Any, *sql: str, replica: bool = False) -> None:
 def _verify(site: Any) -> Any:
     from myeloma_desk.store import Store
 
-    with Store.open_server(site.target("cleo")) as store:
+    with Store.open_server(site.target("cleo"), site.paths) as store:
         return store.verify_audit()
 
 
@@ -298,6 +299,16 @@ SERVER_CASES: dict[str, tuple[tuple[str, ...], bool, str]] = {
         ),
         True,
         "was deleted outside the app",
+    ),
+    "tail cut": (
+        ("DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log)",),
+        True,
+        "the newest when this workstation last closed the clinic database",
+    ),
+    "emptied log": (
+        ("DELETE FROM audit_log",),
+        True,
+        "the newest when this workstation last closed the clinic database",
     ),
     "append-only trigger dropped": (
         ("DROP TRIGGER audit_log_no_delete ON audit_log",),
@@ -354,6 +365,22 @@ def _contents(site: Any) -> tuple[Any, ...]:
 
     with Store.open_server(site.target("cleo")) as store:
         return contents(store)
+
+
+def test_the_workstations_anchor_keeps_the_evidence_across_restarts(server: Any) -> None:
+    """The server twin of the local anchor file: the head as this workstation last saw it is
+    kept outside the database; reopening and closing a cut log does not bless it."""
+    from myeloma_desk.store import Store
+
+    superuser_edit(server, "DELETE FROM audit_log WHERE seq > 5", replica=True)
+    for _ in range(2):
+        Store.open_server(server.target("cleo"), server.paths).close()
+    report = _verify(server)
+    assert not report.ok and "last closed the clinic database" in report.message()
+    # Another workstation, which never saw the longer log, has nothing to compare with.
+    other = AppPaths.resolve(server.paths.data.parent.parent / "other").ensure()
+    with Store.open_server(server.target("cleo"), other) as store:
+        assert store.verify_audit().ok
 
 
 @pytest.mark.parametrize("sql", SUPERUSER_EDITS)
