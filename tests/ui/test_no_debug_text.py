@@ -86,6 +86,9 @@ def test_no_debug_text_in_the_display_views(window: MainWindow, qtbot: QtBot) ->
     patients.show_trends()  # type: ignore[attr-defined]
     _bad("trends", patients, found)
     page = patients.patient_page  # type: ignore[attr-defined]
+    page.tabs.setCurrentIndex(page.LINES_TAB)  # the lines table and form (built when shown)
+    page.lines_editor.table.selectRow(0)
+    _bad("therapy lines", patients, found)
     record = page.record
     assert record is not None and len(record.visits) > 3
     visit = page._edit_visit(record.visits[-1].date, new=False)
