@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QStyle,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -631,6 +632,22 @@ class SnapshotForm(QWidget):
         layout.addWidget(self.form_message)
         if self.tabs is None:
             layout.addStretch(1)
+        else:
+            self.tabs.setMinimumWidth(self._tabs_width(warned=2))
+
+    WARNING = " ⚠{}"  # a tab's warning count ("Labs ⚠2"; its tooltip says what it means)
+
+    def _tabs_width(self, warned: int) -> int:
+        """The width the group bar needs for every title whole with a warning count on
+        ``warned`` tabs: the form is never narrower, so a message on a field does not elide
+        every title ("Visit …", "La…", "Marr…" when one count made the bar a few pixels
+        too narrow)."""
+        assert self.tabs is not None
+        bar = self.tabs.tabBar()
+        titles = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+        marks = warned * bar.fontMetrics().horizontalAdvance(self.WARNING.format(9))
+        frame = self.tabs.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) * 2
+        return titles + marks + frame + 4
 
     def _add_group(self, title: str, layout: QVBoxLayout) -> QFormLayout:
         from PySide6.QtWidgets import QGroupBox
@@ -786,7 +803,7 @@ class SnapshotForm(QWidget):
                 counts[self._group_of[path]] += 1
             for index, title in enumerate(self._titles):
                 shown = self._tab_titles.get(title, title)
-                text = f"{shown} ⚠{counts[index]}" if counts[index] else shown
+                text = shown + self.WARNING.format(counts[index]) if counts[index] else shown
                 self.tabs.setTabText(index, text)
                 full = title.replace("&&", "&")
                 self.tabs.setTabToolTip(
