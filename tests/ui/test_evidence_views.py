@@ -356,3 +356,25 @@ def test_a_finding_without_a_level_reads_not_graded(window: MainWindow, qtbot: Q
     regimens = section_ready(window, qtbot, "regimens", RegimensView)
     levels = {regimens.proxy.index(r, 4).data() for r in range(regimens.proxy.rowCount())}
     assert NOT_GRADED in levels and "none marked" not in levels
+
+
+def test_search_matches_are_bold_and_citations_stay_as_printed() -> None:
+    """The search index brackets the words it matched, as the PDQ brackets its citations: a
+    match is shown bold without brackets ("[Bortezomib]" would read as a citation), a
+    citation ("[65]") stays as printed."""
+    from myeloma_desk.ui.views.evidence_view import snippet_html, snippet_parts, snippet_text
+
+    snippet = " … 64] [Bortezomib] is also preferred for patients with [renal] impairment.[65]"
+    assert snippet_parts(snippet, "bortezomib renal") == [
+        (" … 64] ", False),
+        ("Bortezomib", True),
+        (" is also preferred for patients with ", False),
+        ("renal", True),
+        (" impairment.[65]", False),
+    ]
+    assert snippet_text(snippet, "bortezomib renal") == (
+        " … 64] Bortezomib is also preferred for patients with renal impairment.[65]"
+    )
+    html = snippet_html("[Lenalidomide] <b>x</b> [12]", "lenalidomide")
+    assert html == "<b>Lenalidomide</b> &lt;b&gt;x&lt;/b&gt; [12]"  # the text itself escaped
+    assert snippet_parts("[12] and [13]", "lenalidomide") == [("[12] and [13]", False)]

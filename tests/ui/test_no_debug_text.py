@@ -31,6 +31,7 @@ BAD = (
     re.compile(r"\bG/dL\b|\bMg/24h\b|\bMg/L\b|: None\b"),
     # development notes: where the data came from in the repository, work still to do
     re.compile(r"shared reference file|\.\./shared/|\bTODO\b|\bFIXME\b"),
+    re.compile(r"\(see [a-z0-9]+(?:-[a-z0-9]+)+\)"),  # a record's key: "(see lenalidomide-renal)"
 )
 
 

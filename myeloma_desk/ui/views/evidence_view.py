@@ -4,6 +4,7 @@ evidence database, and the PDQ's levels-of-evidence scheme."""
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -54,6 +55,37 @@ from myeloma_desk.ui.workers import Worker
 
 ANY = "Any"
 HitRole = Qt.ItemDataRole.UserRole + 1
+
+
+_MARKED = re.compile(r"\[([^\[\]]+)\]")
+
+
+def snippet_parts(snippet: str, query: str) -> list[tuple[str, bool]]:
+    """The search index marks the words it matched in brackets ("[lenalidomide] doses"), as the
+    PDQ marks its citations ("[65]"): a bracketed run that a word of the query begins is a
+    match (shown bold, without brackets); any other (a citation) stays as printed. Returns
+    (text, matched) pieces."""
+    words = [w.casefold() for w in re.findall(r"\w+", query)]
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for found in _MARKED.finditer(snippet):
+        inner = found.group(1)
+        first = inner.split()[0].casefold() if inner.split() else ""
+        if any(first.startswith(w[:4]) or w.startswith(first) for w in words if w):
+            parts.append((snippet[at : found.start()], False))
+            parts.append((inner, True))
+            at = found.end()
+    parts.append((snippet[at:], False))
+    return [(text, matched) for text, matched in parts if text]
+
+
+def snippet_text(snippet: str, query: str) -> str:
+    return "".join(text for text, _ in snippet_parts(snippet, query))
+
+
+def snippet_html(snippet: str, query: str) -> str:
+    parts = snippet_parts(snippet, query)
+    return "".join(f"<b>{e(text)}</b>" if matched else e(text) for text, matched in parts)
 
 
 def levels_html(ev: Evidence) -> str:
@@ -330,7 +362,8 @@ class EvidenceView(QWidget):
             label = self.hit_label(hit)
             item = QListWidgetItem(label)
             item.setData(HitRole, hit)
-            item.setToolTip(f"{label}\n{hit.snippet}")  # the whole title, then the passage
+            # the whole title, then the passage (the matched words without their brackets)
+            item.setToolTip(f"{label}\n{snippet_text(hit.snippet, self.query.text())}")
             self.hits.addItem(item)
         if not hits:
             self.hit_detail.setHtml("<p>No results.</p>" if self.query.text().strip() else "")
@@ -345,7 +378,7 @@ class EvidenceView(QWidget):
             return
         hit = item.data(HitRole)
         ev = self.evidence
-        body = f"<p><i>{e(hit.snippet)}</i></p>"
+        body = f"<p><i>{snippet_html(hit.snippet, self.query.text())}</i></p>"
         if hit.kind == "finding" and hit.id in ev.findings:
             finding = ev.findings[hit.id]
             body = finding_html(finding, ev.trials.get(finding.trial or ""))
