@@ -32,6 +32,7 @@ BAD = (
     # development notes: where the data came from in the repository, work still to do
     re.compile(r"shared reference file|\.\./shared/|\bTODO\b|\bFIXME\b"),
     re.compile(r"\(see [a-z0-9]+(?:-[a-z0-9]+)+\)"),  # a record's key: "(see lenalidomide-renal)"
+    re.compile(r"\b(?:pdq-errata|levels-of-evidence)\.md\b"),  # evidence notes' file pointers
 )
 
 

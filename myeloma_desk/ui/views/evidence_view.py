@@ -51,6 +51,7 @@ from myeloma_desk.ui.views.evidence_common import (
     with_refs,
 )
 from myeloma_desk.ui.widgets.links import follow_link
+from myeloma_desk.ui.widgets.text import reader_note
 from myeloma_desk.ui.workers import Worker
 
 ANY = "Any"
@@ -65,6 +66,7 @@ def snippet_parts(snippet: str, query: str) -> list[tuple[str, bool]]:
     PDQ marks its citations ("[65]"): a bracketed run that a word of the query begins is a
     match (shown bold, without brackets); any other (a citation) stays as printed. Returns
     (text, matched) pieces."""
+    snippet = reader_note(snippet)
     words = [w.casefold() for w in re.findall(r"\w+", query)]
     parts: list[tuple[str, bool]] = []
     at = 0
