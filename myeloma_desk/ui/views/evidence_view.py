@@ -168,7 +168,7 @@ class EvidenceView(QWidget):
         self.finding_setting.setAccessibleName("Setting")
         self.finding_setting.addItems([ANY, *SETTING_TEXT.values()])
         bar.addWidget(self.finding_text, 2)
-        for label, widget in (("&Level", self.finding_level), ("&Setting", self.finding_setting)):
+        for label, widget in (("&Level", self.finding_level), ("Setti&ng", self.finding_setting)):
             caption = QLabel(label)
             caption.setBuddy(widget)
             bar.addWidget(caption)

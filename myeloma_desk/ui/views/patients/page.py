@@ -99,13 +99,13 @@ class PatientPage(QWidget):
         self.new_visit_button = QPushButton("New &visit")
         self.open_visit_button = QPushButton("&Open visit")
         self.edit_button = QPushButton("&Edit patient")
-        self.archive_button = QPushButton("&Archive")
+        self.archive_button = QPushButton("Arc&hive")
         self.regimens_button = QPushButton("Re&gimen options")
         self.print_button = QPushButton("&Print preview…")
         self.pdf_button = QPushButton("Save as P&DF…")
         self.pdf_button.setAccessibleName("Save this visit's report as a PDF")
         # The course report (the whole course on one or two pages): print preview or PDF.
-        self.course_button = QPushButton("Co&urse report")
+        self.course_button = QPushButton("&Course report")
         self.course_button.setAccessibleName("Course report: print or save as PDF")
         course_menu = QMenu(self.course_button)
         self.print_course_action = course_menu.addAction("Print course…")
@@ -177,7 +177,7 @@ class PatientPage(QWidget):
         self.offline_text = QLabel()
         self.offline_text.setWordWrap(True)
         offline_row.addWidget(self.offline_text, 1)
-        self.offline_retry = QPushButton("&Try again")
+        self.offline_retry = QPushButton("Tr&y again")
         self.offline_retry.setAccessibleName("Read the record from the clinic server again")
         self.offline_retry.clicked.connect(self.refresh)
         offline_row.addWidget(self.offline_retry)
@@ -355,7 +355,7 @@ class PatientPage(QWidget):
         self._generation += 1
         generation = self._generation
         self._show_identity(record, None)
-        self.archive_button.setText("Un&archive" if record.patient.archived else "&Archive")
+        self.archive_button.setText("Unarc&hive" if record.patient.archived else "Arc&hive")
         self._offer_diagnosis(None)
         pending = [(v.date, "Reading the assessment…") for v in record.visits]
         self._set_timeline(timeline_events(pending, record.lines))
