@@ -53,6 +53,7 @@ ACRONYMS: dict[str, str] = {
     "igg": "IgG",
     "igm": "IgM",
     "ihc": "IHC",
+    "imid": "IMiD",
     "imwg": "IMWG",
     "iss": "ISS",
     "ldh": "LDH",
@@ -232,10 +233,11 @@ def words(value: str) -> str:
 
 def mid_sentence(text: str) -> str:
     """A label inside a sentence: "Free kappa" → "free kappa"; an acronym or symbol at its start
-    stays ("LDH upper limit of normal", "β2-microglobulin", "eGFR")."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
+    stays ("LDH upper limit of normal", "β2-microglobulin", "eGFR", "IgM MGUS")."""
+    first = re.split(r"[ -]", text, maxsplit=1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
         return text[0].lower() + text[1:]
-    return text
+    return text  # "IgM MGUS", "CrCl" keep their capitals
 
 
 def field_label(name: str, with_unit: bool = False) -> str:

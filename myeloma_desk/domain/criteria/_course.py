@@ -173,7 +173,7 @@ class Baselines:
                 continue
             seen.add(index)
             found.append((index, how))
-        found.append((0, "the first history entry"))
+        found.append((0, "the first recorded visit"))
         return found
 
 

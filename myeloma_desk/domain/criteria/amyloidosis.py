@@ -162,7 +162,7 @@ PROGRESSION_FROM_CR_FACTOR = 2.0  # from CR: "light chain must double"
 PROGRESSION_VERIFIED = (
     "Criteria of the AL consensus (Gertz 2005; Comenzo 2012) as reproduced in the CIBMTR forms "
     "manual; the papers' own text could not be read. The source says “increase” without naming "
-    "the reference value: the lowest value since the first history entry (the nadir) is used, as "
+    "the reference value: the lowest value since the first recorded visit (the nadir) is used, as "
     "in the myeloma criteria, and from CR “light chain must double” is read as the involved free "
     "light chain at least twice its lowest value since the complete response."
 )
@@ -184,7 +184,7 @@ def _applicability(s: Snapshot) -> tuple[str | None, str | None]:
     """(the reason AL staging does not apply or None, the assumption made when it does)."""
     amyloid = s.amyloidosis
     if amyloid is not None and amyloid.biopsy_proven is False:
-        return "amyloid was not shown on biopsy (amyloidosis.biopsy_proven is false)", None
+        return "amyloid was not shown on biopsy (recorded as not biopsy-proven)", None
     if amyloid is not None and amyloid.biopsy_proven:
         if amyloid.light_chain_typed is not True:
             return None, "amyloid not typed as light chain (AL) in the record: staged as AL"
@@ -223,7 +223,7 @@ def _not_over_time(e: Explanation, s: Snapshot, why_history: str) -> RuleResult 
     """The not_applicable result of a rule that follows AL amyloidosis over time when there is no
     earlier snapshot (``why_history`` says what it would give); None when there is one."""
     if not s.history:
-        return e.not_applicable(f"no earlier snapshot in history: {why_history}")
+        return e.not_applicable(f"No earlier visit is recorded; {why_history}.")
     return None
 
 
@@ -402,7 +402,7 @@ def al_renal_stage(s: Snapshot, e: Explanation) -> RuleResult:
 )
 def al_hematologic_response(s: Snapshot, e: Explanation) -> RuleResult:
     """CR (negative IFE, normal ratio), VGPR (dFLC < 4 mg/dL), PR (dFLC fall > 50%), else NR."""
-    stop = _not_over_time(e, s, "the response is measured against the baseline dFLC")
+    stop = _not_over_time(e, s, "the response is judged against the dFLC of an earlier visit")
     if stop:
         return stop
     base = s.history[0]
@@ -525,7 +525,7 @@ def _risen(
 def al_hematologic_progression(s: Snapshot, e: Explanation) -> RuleResult:
     """From CR: monoclonal protein back or an abnormal ratio with the light chain doubled; from
     PR or no response: serum, urine or free light chain ≥ 50% up to above its limit."""
-    stop = _not_over_time(e, s, "progression is measured from the lowest earlier value")
+    stop = _not_over_time(e, s, "progression is judged from the lowest value of earlier visits")
     if stop:
         return stop
     e.detail["verification"] = PROGRESSION_VERIFIED
@@ -717,7 +717,9 @@ def _change(before: float, now: float) -> tuple[float, float | None]:
 )
 def al_cardiac_response(s: Snapshot, e: Explanation) -> RuleResult:
     """Response: NT-proBNP > 30% and > 300 ng/L lower (baseline ≥ 650 ng/L); progression: higher."""
-    stop = _not_over_time(e, s, "no baseline NT-proBNP")
+    stop = _not_over_time(
+        e, s, "the cardiac response is judged against the NT-proBNP of an earlier visit"
+    )
     if stop:
         return stop
     e.detail["caveat"] = (
@@ -731,7 +733,7 @@ def al_cardiac_response(s: Snapshot, e: Explanation) -> RuleResult:
             e.criterion("baseline NT-proBNP recorded", None, "not recorded")
         e.need("nt_probnp")
         return e.cannot_determine(
-            reason="NT-proBNP at baseline (the first history entry) and now are both needed"
+            reason="NT-proBNP at baseline (the first recorded visit) and now are both needed"
         )
     before = base[0]
     change, percent = _change(before, now)
@@ -786,7 +788,9 @@ def al_cardiac_response(s: Snapshot, e: Explanation) -> RuleResult:
 @al_rule("al_renal_response", "AL amyloidosis: renal response", (PALLADINI_2014,))
 def al_renal_response(s: Snapshot, e: Explanation) -> RuleResult:
     """Response: proteinuria ≥ 30% lower or < 0.5 g/24 h without an eGFR fall of ≥ 25%."""
-    stop = _not_over_time(e, s, "no baseline proteinuria or eGFR")
+    stop = _not_over_time(
+        e, s, "the renal response is judged against the proteinuria and eGFR of an earlier visit"
+    )
     if stop:
         return stop
     base_egfr = _organ_baseline(e, s, "egfr")
@@ -812,7 +816,7 @@ def al_renal_response(s: Snapshot, e: Explanation) -> RuleResult:
     if base_prot is None or now_prot is None:
         e.need("proteinuria_24h")
         return e.cannot_determine(
-            reason="proteinuria at baseline (the first history entry) and now are needed"
+            reason="proteinuria at baseline (the first recorded visit) and now are needed"
         )
     _, percent = _change(base_prot[0], now_prot)
     fall = (percent is not None and ge(-percent, RENAL_RESPONSE_PERCENT)) or lt(

@@ -28,12 +28,13 @@ FACON_2020 = source(
     "Facon T, Dimopoulos MA, Meuleman N, et al. A simplified frailty scale predicts outcomes in "
     "transplant-ineligible patients with newly diagnosed multiple myeloma treated in the FIRST "
     "(MM-020) trial. Leukemia. 2020;34(1):224-233.",
+    # Points checked 2026-11-26 with the search tool: the abstract (PMC7214253) names age,
+    # Charlson Comorbidity Index and ECOG performance status and the frail (49%) / nonfrail
+    # (51%) split; a summary of the paper (cancertherapyadvisor.com) gives the points.
     note=(
-        "Points verified 2026-11-26 with the search tool: the abstract (PMC7214253) names age, "
-        "Charlson Comorbidity Index and ECOG performance status and the frail (49%) / nonfrail "
-        "(51%) split; a summary of the paper (cancertherapyadvisor.com) gives the points: age "
-        "≤75 = 0, 76–80 = 1, >80 = 2; CCI ≤1 = 0, >1 = 1; ECOG 0 = 0, 1 = 1, ≥2 = 2; total 0–1 "
-        "nonfrail, ≥2 frail. The full-text table was not read."
+        "Points as published (the paper's abstract and a summary of the paper): age ≤75 = 0, "
+        "76–80 = 1, >80 = 2; Charlson Comorbidity Index ≤1 = 0, >1 = 1; ECOG 0 = 0, 1 = 1, "
+        "≥2 = 2; total 0–1 nonfrail, ≥2 frail. The paper's full-text table could not be read."
     ),
 )
 

@@ -36,8 +36,7 @@ COCKCROFT_1976 = source(
 LENALIDOMIDE_LABEL = source(
     "Lenalidomide US prescribing information",
     "REVLIMID (lenalidomide) US prescribing information, Dosage and Administration: dosage "
-    "adjustments for renal impairment (as summarised in criteria-summary.md: 10 mg daily for "
-    "CrCl 30 to 60 mL/min).",
+    "adjustments for renal impairment (10 mg daily for CrCl 30 to 60 mL/min).",
 )
 
 # CKD-EPI 2021 (Inker 2021): 142 × min(Scr/κ, 1)^α × max(Scr/κ, 1)^−1.200 × 0.9938^age
@@ -303,8 +302,9 @@ def cybord_renal_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """`applies` when CrCl < 45 mL/min (the PDQ prefers CyBorD), else `does_not_apply`."""
     e.detail["text"] = PDQ_CYBORD
     e.detail["note"] = (
-        "The PDQ's threshold (45 cc/min = mL/min) differs from its myeloma-defining renal "
-        "insufficiency (CrCl < 40 mL/min); see pdq-errata."
+        "The PDQ's threshold for CyBorD (CrCl < 45 mL/min; the PDQ writes cc/min) differs from "
+        "its myeloma-defining renal insufficiency (CrCl < 40 mL/min); each is applied where the "
+        "PDQ gives it."
     )
     if s.dialysis:
         e.criterion("on dialysis", True, "dialysis")

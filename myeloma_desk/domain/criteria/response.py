@@ -302,8 +302,8 @@ def _assess(
         e.detail["mrd"] = _mrd(e, s)
     if not s.history:
         return e.not_applicable(
-            "no earlier snapshot in history: response is measured against a baseline before "
-            "therapy (the first history entry)"
+            "No earlier visit is recorded; response is judged against a baseline visit before "
+            "therapy."
         )
     first, baseline_how = timeline.baseline(s)
     base = s.history[first]
@@ -1135,7 +1135,7 @@ def time_to_events(s: Snapshot, e: Explanation) -> RuleResult:
         return e.cannot_determine(reason="every line of therapy needs its start date")
     assessments = _series(s)
     if s.date is None:
-        e.assume("the current snapshot has no date: it is not counted as an assessment")
+        e.assume("this visit has no date: it is not counted as an assessment")
     today = s.date
     times = line_times(s.therapy_lines, assessments, today=today)
     e.detail["lines"] = [t.as_dict() for t in times]
@@ -1147,7 +1147,7 @@ def time_to_events(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["note"] = NO_DEATHS
     summary: list[str] = []
     for t in times:
-        parts = [f"line {t.number} ({t.regimen})"]
+        parts = [f"Line {t.number} ({t.regimen})"]
         for label, interval in (
             ("progression-free", t.pfs),
             ("duration of response", t.duration_of_response),
@@ -1364,7 +1364,9 @@ def _reappeared(s: Snapshot) -> bool | None:
 def relapse_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """Clinical relapse, relapse from CR (with loss of CR) and relapse from MRD negativity."""
     if not s.history:
-        return e.not_applicable("no earlier snapshot in history: relapse needs an earlier state")
+        return e.not_applicable(
+            "No earlier visit is recorded; relapse is judged against earlier visits."
+        )
     e.assume(
         "the indicators are read as caused by myeloma (IMWG: not related to therapy or to other "
         "conditions); relapse also needs two consecutive assessments before new therapy"

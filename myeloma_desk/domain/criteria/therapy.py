@@ -576,7 +576,7 @@ def venetoclax_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
 
 @rule(
     "braf_mek_eligibility",
-    "Encorafenib + binimetinib for BRAF V600E: the PDQ",
+    "Encorafenib + binimetinib for BRAF V600E: the PDQ's case series",
     "therapy",
     sources=ELIGIBILITY_SOURCES,
 )

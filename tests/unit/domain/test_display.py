@@ -185,3 +185,18 @@ def test_between_two_planned_parts_of_one_line() -> None:
     assert phase_words(None, "transplant") == "between induction and transplant"
     assert phase_words("maintenance") == "maintenance"
     assert line_words("on_therapy", 1, between, 0) == "Line 1 (between induction and maintenance)"
+
+
+def test_acronyms_keep_their_capitals_in_results_and_mid_sentence() -> None:
+    """A supportive-care prompt reads "IMiD", not "imid"; "IgM MGUS" and "non-IgM MGUS" keep
+    their capitals inside a sentence (only a capitalised plain word is lowered)."""
+    assert result_label(["thromboprophylaxis_imid"], "supportive_care_pdq") == (
+        "Thromboprophylaxis IMiD"
+    )
+    assert mid_sentence("IgM MGUS") == "IgM MGUS"
+    assert mid_sentence("Non-IgM MGUS") == "non-IgM MGUS"
+    assert mid_sentence("Free kappa") == "free kappa"
+    assert mid_sentence("M-protein") == "M-protein"
+    assert inline_words("applies to non_igm_mgus, igm_mgus") == (
+        "applies to non-IgM MGUS, IgM MGUS"
+    )

@@ -91,7 +91,7 @@ def test_simplified_frailty(age: float, cci: int, ecog: int, category: str) -> N
         snap(age_years=age, charlson_comorbidity_index=cci, ecog=ecog)
     )
     assert result.result == category
-    assert "verified" in result.detail["verification"]
+    assert "Points as published" in result.detail["verification"]
 
 
 def test_pdq_less_fit_wording_at_80() -> None:

@@ -41,7 +41,7 @@ def test_line_started_without_measurable_disease_keeps_the_earlier_baseline() ->
     ]
     result = response_imwg(snapshot(history, 0.3, LINES))
     assert result.detail["baseline_date"] == "2020-01-05"
-    assert result.detail["baseline_chosen"] == "the first history entry"
+    assert result.detail["baseline_chosen"] == "the first recorded visit"
 
 
 def test_without_lines_the_first_entry_is_the_baseline() -> None:
