@@ -35,7 +35,7 @@ from myeloma_desk.store.errors import StaleRecordError
 from myeloma_desk.store.models import Patient, PatientFields
 from myeloma_desk.store.server import ServerUnavailableError
 from myeloma_desk.ui.views.conflict import Loaded, settle
-from myeloma_desk.ui.views.patients.common import message_label, show_message
+from myeloma_desk.ui.views.patients.common import message_label, problem_text, show_message
 from myeloma_desk.ui.widgets.draft_row import DraftRow
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ class PatientEditor(QWidget):
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.messages: dict[str, QLabel] = {}
+        self.labels: dict[str, str] = {}  # each field's caption, for its messages
         for key, label, widget in (
             ("name", "&Name", self.name),
             ("identifier", "&Identifier (MRN)", self.identifier),
@@ -117,6 +118,7 @@ class PatientEditor(QWidget):
             ("diagnosis", "&Working diagnosis", self.diagnosis),
             ("notes", "N&otes", self.notes),
         ):
+            self.labels[key] = label.replace("&", "")
             widget.setAccessibleName(label.replace("&", ""))
             holder = QWidget()
             box = QVBoxLayout(holder)
@@ -315,7 +317,7 @@ class PatientEditor(QWidget):
         except ValidationError as error:
             for item in error.errors(include_url=False):
                 key = str(item["loc"][0]) if item["loc"] else ""
-                text = str(item["msg"]).removeprefix("Value error, ")
+                text = problem_text(item, self.labels.get(key, "Patient"))
                 show_message(self.messages.get(key, self.general), text)
             return None
 

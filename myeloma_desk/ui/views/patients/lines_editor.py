@@ -39,6 +39,7 @@ from myeloma_desk.ui.views.patient_record import PatientRecord
 from myeloma_desk.ui.views.patients.common import (
     RESPONSES,
     message_label,
+    problem_text,
     show_message,
     table_view,
 )
@@ -49,6 +50,15 @@ if TYPE_CHECKING:
     from myeloma_desk.ui.views.drafts import Draft, DraftStore
 
 HELD_WHAT = "Your change of the therapy lines"
+# The form's captions of a line's fields, for their messages ("Start: 2024-13-01 is not a date").
+LINE_FIELD_LABELS = {
+    "regimen": "Regimen",
+    "drugs": "Drugs",
+    "start": "Start",
+    "end": "End",
+    "best_response": "Best response",
+    "refractory": "Refractory",
+}
 
 
 def _lines_of(raw: Any) -> list[TherapyLine]:
@@ -400,11 +410,10 @@ class TherapyLinesEditor(QWidget):
             line = TherapyLine.model_validate(raw)
         except ValidationError as error:
             problems = [
-                f"{'.'.join(str(p) for p in item['loc']) or 'line'}: "
-                f"{str(item['msg']).removeprefix('Value error, ')}"
+                problem_text(item, LINE_FIELD_LABELS.get(".".join(map(str, item["loc"])), "Line"))
                 for item in error.errors(include_url=False)
             ]
-            show_message(self.message, "; ".join(problems))
+            show_message(self.message, " ".join(problems))  # each a sentence
             return None
         show_message(self.message, None)
         return line
