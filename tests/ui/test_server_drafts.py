@@ -15,18 +15,18 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
+from ui_helpers import OpenWindow, assert_mnemonics_unique, patients_of
 
 pytest.importorskip("psycopg", reason="the server store's driver (the test extra has it)")
 pytest.importorskip("sqlcipher3", reason="local encryption needs SQLCipher")
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication
 
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.settings import Settings, save_settings
 from myeloma_desk.store import PatientFields, Store, db, open_store
-from myeloma_desk.ui.app import create_window
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views import drafts as drafts_module
 from myeloma_desk.ui.views import server_wait
@@ -47,47 +47,34 @@ def cato(server_site: Any) -> Iterator[Store]:
     store.close()
 
 
-def _window(qtbot: QtBot, tmp_path: Path, server_site: Any, local: str | None) -> MainWindow:
-    """The clinic server chosen in the settings; this computer's store encrypted with
-    ``local`` (and never opened by the window), or none at all."""
-    paths = AppPaths.resolve(str(tmp_path))
+def _on_the_server(home: Path, server_site: Any, local: str | None) -> None:
+    """The clinic server chosen in the settings of ``home``; this computer's store encrypted
+    with ``local`` (and never opened by the window), or none at all."""
+    paths = AppPaths.resolve(str(home))
     if local is not None:
         open_store(paths, local).close()
     save_settings(paths, Settings(server_store=server_site.target("cleo")))
-    win, reporter = create_window(str(tmp_path))
-    reporter.show_dialogs = False
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 @pytest.fixture
 def window(
-    qtbot: QtBot, tmp_path: Path, server_site: Any, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[MainWindow]:
-    """This computer's store encrypted, the window on the clinic server."""
+    open_window: OpenWindow, tmp_path: Path, server_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> MainWindow:
+    """This computer's store encrypted, the window on the clinic server (closing it drops the
+    passphrase kept for the server's drafts)."""
     monkeypatch.setattr(server_wait, "RETRY_MS", 100)
-    win = _window(qtbot, tmp_path, server_site, SECRET)
-    yield win
-    win.close()
-    drafts_module.forget_session_key(AppPaths.resolve(str(tmp_path)).data)
+    _on_the_server(tmp_path, server_site, SECRET)
+    return open_window()
 
 
 @pytest.fixture
 def plain_window(
-    qtbot: QtBot, tmp_path: Path, server_site: Any, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[MainWindow]:
+    open_window: OpenWindow, tmp_path: Path, server_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> MainWindow:
     """No local store (plain drafts, owner-only), the window on the clinic server."""
     monkeypatch.setattr(server_wait, "RETRY_MS", 100)
-    win = _window(qtbot, tmp_path, server_site, None)
-    yield win
-    win.close()
-
-
-def _patients(window: MainWindow) -> PatientsView:
-    view = window.show_section_key("patients")
-    assert isinstance(view, PatientsView)
-    return view
+    _on_the_server(tmp_path, server_site, None)
+    return open_window()
 
 
 def _visit_of(store: Store, name: str = NAME) -> int:
@@ -97,7 +84,7 @@ def _visit_of(store: Store, name: str = NAME) -> int:
 
 
 def _open_visit(window: MainWindow, pid: int, albumin: str) -> AssessView:
-    page = _patients(window).open_patient(pid)
+    page = patients_of(window).open_patient(pid)
     view = page._edit_visit(DAY, new=False)
     assert isinstance(view, AssessView)
     editor = view.form.editor("albumin")
@@ -148,20 +135,6 @@ def _answer_dialog(steps: Callable[[DraftPassphraseDialog], None], seen: list[st
         steps(dialog)
 
     QTimer.singleShot(0, act)
-
-
-def _mnemonics_unique(screen: QWidget) -> None:
-    """Alt+letter reaches one control with the draft row shown too."""
-    import re
-
-    letters: dict[str, str] = {}
-    for widget in screen.findChildren(QWidget):
-        text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
-        match = re.search(r"&([^&])", text.replace("&&", ""))
-        if match and widget.isVisibleTo(screen) and "&Regimen options" not in text:
-            letter = match.group(1).lower()
-            assert letter not in letters, f"Alt+{letter}: {letters[letter]!r} and {text!r}"
-            letters[letter] = text
 
 
 def _every_byte(folder: Path) -> bytes:
@@ -248,7 +221,7 @@ def test_cancelling_the_passphrase_keeps_the_form_and_writes_no_draft(
 def test_the_passphrase_is_checked_against_this_computers_store(
     window: MainWindow, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    drafts = drafts_module.DraftStore.for_context(_patients(window).context)
+    drafts = drafts_module.DraftStore.for_context(patients_of(window).context)
     assert drafts.needs_passphrase()
     dialog = DraftPassphraseDialog(drafts, window)
     qtbot.addWidget(dialog)
@@ -271,7 +244,7 @@ def test_server_drafts_follow_a_change_of_this_computers_passphrase(
     window: MainWindow, tmp_path: Path
 ) -> None:
     paths = AppPaths.resolve(str(tmp_path))
-    drafts = drafts_module.DraftStore.for_context(_patients(window).context)
+    drafts = drafts_module.DraftStore.for_context(patients_of(window).context)
     drafts.unlock(SECRET)
     drafts.save("visit-x", {"name": NAME}, NAME)
     drafts_module.forget_session_key(paths.data)
@@ -326,7 +299,7 @@ def test_switching_the_store_and_closing_the_window_forget_the_passphrase(
 ) -> None:
     from myeloma_desk.ui.views.server_settings import switch_store
 
-    context = _patients(window).context
+    context = patients_of(window).context
     drafts = drafts_module.DraftStore.for_context(context)
     drafts.unlock(SECRET)
     assert not drafts.needs_passphrase()
@@ -346,7 +319,7 @@ def test_a_patient_edit_offline_is_kept_as_a_draft_and_saved_when_back(
     plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
 ) -> None:
     pid = _visit_of(cato)
-    view = _patients(plain_window)
+    view = patients_of(plain_window)
     view.edit_patient(pid)
     editor = view.editor
     editor.notes.setPlainText("Seen with her daughter.")
@@ -363,7 +336,7 @@ def test_a_patient_edit_offline_is_kept_as_a_draft_and_saved_when_back(
     assert draft is not None and draft.kind == "patient" and draft.version == 1
     assert draft.data["notes"] == "Seen with her daughter."
     assert editor.drafts.all() == []  # never offered to the visit form
-    _mnemonics_unique(editor)
+    assert_mnemonics_unique(editor)
     wait = editor.findChild(server_wait.ServerWait)
     assert isinstance(wait, server_wait.ServerWait)
     qtbot.waitUntil(lambda: wait.attempts >= 2, timeout=15_000)
@@ -385,7 +358,7 @@ def test_a_held_patient_edit_saved_meanwhile_by_someone_else_opens_the_conflict_
     from myeloma_desk.ui.views import conflict
 
     pid = _visit_of(cato)
-    view = _patients(plain_window)
+    view = patients_of(plain_window)
     view.edit_patient(pid)
     editor = view.editor
     editor.notes.setPlainText("Seen with her daughter.")
@@ -424,7 +397,7 @@ def test_a_patient_draft_is_offered_back_and_can_be_discarded(
     plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
 ) -> None:
     pid = _visit_of(cato)
-    view = _patients(plain_window)
+    view = patients_of(plain_window)
     view.edit_patient(pid)
     editor = view.editor
     editor.notes.setPlainText("Seen with her daughter.")
@@ -438,7 +411,7 @@ def test_a_patient_draft_is_offered_back_and_can_be_discarded(
     assert editor.notes.toPlainText() == ""  # the record as read ...
     assert editor.draft_row.isVisibleTo(editor)  # ... and the draft offered
     assert "unsaved draft of these details" in editor.draft_text.text()
-    _mnemonics_unique(editor)
+    assert_mnemonics_unique(editor)
     editor.restore_draft()
     assert editor.notes.toPlainText() == "Seen with her daughter."
     editor.discard_draft()
@@ -452,7 +425,7 @@ def test_a_patient_draft_is_offered_back_and_can_be_discarded(
 def _held_line(window: MainWindow, cato: Store, away: Any) -> tuple[int, Any, Any, ServerAway]:
     """A patient of cato's; cleo adds a VRd line while the server is away (not saved)."""
     pid = _visit_of(cato)
-    page = _patients(window).open_patient(pid)
+    page = patients_of(window).open_patient(pid)
     lines = page.lines_editor
     lines.regimen.setCurrentText("VRd")
     lines.drugs.setText("bortezomib, lenalidomide, dexamethasone")
@@ -479,7 +452,7 @@ def test_a_therapy_line_added_offline_is_kept_and_saved_when_back(
     # the page shows the record read-only; the draft can still be discarded
     assert page.offline.isVisibleTo(page)
     assert not lines.add_button.isEnabled() and lines.discard_button.isEnabled()
-    _mnemonics_unique(lines)
+    assert_mnemonics_unique(lines)
     wait = lines.findChild(server_wait.ServerWait)
     assert isinstance(wait, server_wait.ServerWait)
     qtbot.waitUntil(lambda: wait.attempts >= 2, timeout=15_000)
@@ -535,9 +508,9 @@ def test_a_lines_draft_left_over_is_offered_when_the_patient_is_opened(
     other = _visit_of(cato, "Other, Olga")
     pid, _page, lines, server = _held_line(plain_window, cato, away)
     server.back()
-    _patients(plain_window).open_patient(other)  # another patient: the wait stops
+    patients_of(plain_window).open_patient(other)  # another patient: the wait stops
     assert not lines.draft_row.isVisibleTo(lines)
-    _patients(plain_window).open_patient(pid)
+    patients_of(plain_window).open_patient(pid)
     assert lines.draft_row.isVisibleTo(lines) and "VRd" in lines.draft_text.text()
     assert cato.therapy_lines(pid) == []
     assert lines.save_kept()  # checked against the lines it started from (none): saved
@@ -545,7 +518,7 @@ def test_a_lines_draft_left_over_is_offered_when_the_patient_is_opened(
 
 
 def test_encrypted_server_drafts_of_an_earlier_session_are_offered_once_the_passphrase_is_in(
-    qtbot: QtBot, tmp_path: Path, server_site: Any, cato: Store
+    open_window: OpenWindow, tmp_path: Path, server_site: Any, cato: Store
 ) -> None:
     pid = _visit_of(cato)
     paths = AppPaths.resolve(str(tmp_path))
@@ -561,34 +534,25 @@ def test_encrypted_server_drafts_of_an_earlier_session_are_offered_once_the_pass
         f"visit-patient-{pid}", {"albumin": {"value": 3.9, "unit": "g/dL"}}, NAME, str(pid)
     )
     drafts_module.forget_session_key(paths.data)  # a new session knows no passphrase
-    win = _window(qtbot, tmp_path, server_site, None)
-    try:
-        view = _patients(win)
-        assert view.draft_banner.isVisibleTo(view)
-        assert "encrypted with this computer's store passphrase" in view.draft_text.text()
-        assert view.unlock_drafts_button.isVisibleTo(view)
-        assert not view.draft_button.isVisibleTo(view)
-        seen: list[str] = []
-
-        def right(dialog: DraftPassphraseDialog) -> None:
-            dialog.passphrase.setText(SECRET)
-            dialog.ok_button.click()
-
-        _answer_dialog(right, seen)
-        view.unlock_drafts_button.click()
-        assert seen == [PROMPT]
-        assert f"An unsaved visit draft ({NAME}" in view.draft_text.text()
-        assert view.draft_button.isVisibleTo(view)
-        assert not view.unlock_drafts_button.isVisibleTo(view)
-        view.draft_button.click()
-        assess = win.current_page()
-        assert isinstance(assess, AssessView)
-        assert assess.banner.draft is not None and assess.banner.draft.label == NAME
-        # discarding the last draft removes the vault: nothing is offered next session
-        assess.discard_offered_draft()
-        assert _server_vaults(tmp_path) == []
-        drafts_module.forget_session_key(paths.data)
-        assert not drafts_module.DraftStore.for_context(view.context).has_locked_drafts()
-    finally:
-        win.close()
-        drafts_module.forget_session_key(paths.data)
+    win = open_window()  # the window closes after the test, and drops the passphrase
+    view = patients_of(win)
+    assert view.draft_banner.isVisibleTo(view)
+    assert "encrypted with this computer's store passphrase" in view.draft_text.text()
+    assert view.unlock_drafts_button.isVisibleTo(view)
+    assert not view.draft_button.isVisibleTo(view)
+    seen: list[str] = []
+    _answer_dialog(_right, seen)
+    view.unlock_drafts_button.click()
+    assert seen == [PROMPT]
+    assert f"An unsaved visit draft ({NAME}" in view.draft_text.text()
+    assert view.draft_button.isVisibleTo(view)
+    assert not view.unlock_drafts_button.isVisibleTo(view)
+    view.draft_button.click()
+    assess = win.current_page()
+    assert isinstance(assess, AssessView)
+    assert assess.banner.draft is not None and assess.banner.draft.label == NAME
+    # discarding the last draft removes the vault: nothing is offered next session
+    assess.discard_offered_draft()
+    assert _server_vaults(tmp_path) == []
+    drafts_module.forget_session_key(paths.data)
+    assert not drafts_module.DraftStore.for_context(view.context).has_locked_drafts()

@@ -1,12 +1,14 @@
 """The start-up integrity check left to a worker (``open_store(check_on_open=False)``): writes
 wait for it and are refused after a failure; a migration or an unreadable schema is checked at
-once."""
+once. A clinic server store has no start check of the app's (PostgreSQL checks its own
+pages): it writes at once (the last test)."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from storetest_helpers import D, snap
@@ -120,3 +122,14 @@ def test_a_store_that_needs_a_migration_is_checked_before_it(paths: AppPaths) ->
     with open_store(paths, backup_on_open=False, check_on_open=False) as store:
         assert not store.check_pending  # checked at open, then migrated
         assert store.schema_version() == LATEST
+
+
+def test_a_server_store_has_no_start_check_to_wait_for(server_site: Any) -> None:
+    """The window runs ``run_start_check`` in a worker for every store: on the clinic server
+    there is nothing to wait for and nothing is refused."""
+    from myeloma_desk.store import Store
+
+    with Store.open_server(server_site.target("cleo")) as store:
+        assert not store.check_pending and store.run_start_check() is None
+        store.create_patient(PatientFields(name="Berg, Ann"))
+        assert store.count_patients() == 1 and store.integrity_check() is None

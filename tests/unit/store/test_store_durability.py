@@ -1,4 +1,8 @@
-"""Durability: SIGKILL during writes, corruption handling, the instance lock, backups, modes."""
+"""Durability: SIGKILL during writes, corruption handling, the instance lock, backups, modes.
+
+The clinic server's twins (a client killed mid-save, a killed client's lock released, the
+server crashed) are in test_server_faults.py; corruption handling, backups and file modes are
+the local file's (a server is backed up with pg_dump and checks its own pages)."""
 
 from __future__ import annotations
 

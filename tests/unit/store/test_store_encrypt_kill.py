@@ -5,6 +5,9 @@ every step: before and after each copy under the new key, for every backup and t
 command is then run again, as a user would. Afterwards the store opens with the new passphrase,
 every committed record is there, no backup (and nothing in ``corrupt/``) is plain text, and no
 temporary file is left.
+
+Local only: a clinic server's data is encrypted by the server's disk and TLS, not by the app
+(a server store refuses ``change_passphrase`` and says so: test_store_server.py).
 """
 
 from __future__ import annotations

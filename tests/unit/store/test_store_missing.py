@@ -1,6 +1,9 @@
 """Issue 17, items 1 and 2: a store that cannot be read for a reason other than damage is never
 moved aside; a store that vanished or became 0 bytes while backups exist is never silently
-replaced by an empty one, and the restore is offered at every start until it is done."""
+replaced by an empty one, and the restore is offered at every start until it is done.
+
+The clinic server's twin (a database that is gone is said so; none is created in its place)
+is in test_server_faults.py."""
 
 from __future__ import annotations
 

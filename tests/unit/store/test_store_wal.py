@@ -4,6 +4,9 @@ The store is copied while it is open (its -wal holding 50 committed, un-checkpoi
 what a crash leaves on disk), one byte of a frame in the middle of the WAL is flipped, and the
 copy is opened: the damaged database and WAL are kept aside byte for byte before recovery, the
 user is told how many committed changes could not be recovered, and the loss is in the audit log.
+
+Local only: a clinic server's write-ahead log is PostgreSQL's own; its crash recovery is
+exercised by test_server_faults.py (the server crashed mid-session, nothing committed lost).
 """
 
 from __future__ import annotations
