@@ -158,9 +158,15 @@ def bench_patient_page(app: QApplication) -> dict[str, float]:
         figures[f"open a patient page ({visits} visits): page shown"] = _ms(start)
         assert view.patient_page.wait_for_course()
         figures[f"open a patient page ({visits} visits): course on screen"] = _ms(start)
+        # Asked for the moment the course is on screen, the report waits for the evidence
+        # database, whose load in the worker starts then; asked for later, it is loaded.
         start = time.perf_counter()
         doc = view.patient_page.report_doc()
-        figures["build the print-preview document"] = _ms(start)
+        figures["build the print-preview document as soon as the course is shown"] = _ms(start)
+        assert doc.header.patient_name
+        start = time.perf_counter()
+        doc = view.patient_page.report_doc()
+        figures["build the print-preview document (evidence database loaded)"] = _ms(start)
         assert doc.header.patient_name
         view.close()
         context.close()

@@ -356,3 +356,57 @@ def test_a_finding_without_a_level_reads_not_graded(window: MainWindow, qtbot: Q
     regimens = section_ready(window, qtbot, "regimens", RegimensView)
     levels = {regimens.proxy.index(r, 4).data() for r in range(regimens.proxy.rowCount())}
     assert NOT_GRADED in levels and "none marked" not in levels
+
+
+def test_search_matches_are_bold_and_citations_stay_as_printed() -> None:
+    """The search index brackets the words it matched, as the PDQ brackets its citations: a
+    match is shown bold without brackets ("[Bortezomib]" would read as a citation), a
+    citation ("[65]") stays as printed."""
+    from myeloma_desk.ui.views.evidence_view import snippet_html, snippet_parts, snippet_text
+
+    snippet = " … 64] [Bortezomib] is also preferred for patients with [renal] impairment.[65]"
+    assert snippet_parts(snippet, "bortezomib renal") == [
+        (" … 64] ", False),
+        ("Bortezomib", True),
+        (" is also preferred for patients with ", False),
+        ("renal", True),
+        (" impairment.[65]", False),
+    ]
+    assert snippet_text(snippet, "bortezomib renal") == (
+        " … 64] Bortezomib is also preferred for patients with renal impairment.[65]"
+    )
+    html = snippet_html("[Lenalidomide] <b>x</b> [12]", "lenalidomide")
+    assert html == "<b>Lenalidomide</b> &lt;b&gt;x&lt;/b&gt; [12]"  # the text itself escaped
+    assert snippet_parts("[12] and [13]", "lenalidomide") == [("[12] and [13]", False)]
+
+
+def test_notes_on_the_pdq_text_leave_out_the_project_files(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A note's pointer to the curators' files ("(pdq-errata.md)", "(levels-of-evidence.md)")
+    is not shown: every finding's and trial's details and every regimen's notes read without
+    it, and what the note says is kept."""
+    from myeloma_desk.ui.widgets.text import reader_note
+
+    assert reader_note("PDQ typo: 'melanoma' should read 'myeloma' (pdq-errata.md).") == (
+        "PDQ typo: 'melanoma' should read 'myeloma'."
+    )
+    assert reader_note("placed in the relapsed section (pdq-errata.md: FIRST, E4A03).") == (
+        "placed in the relapsed section (FIRST, E4A03)."
+    )
+    assert reader_note("is A2 (levels-of-evidence.md). The code") == "is A2. The code"
+    view = section_ready(window, qtbot, "evidence", EvidenceView)
+    ev = load()
+    noted = [f for f in ev.db.findings if any(".md" in n for n in f.errata)]
+    assert noted  # the database has such notes today
+    for finding in noted:
+        assert view.select_finding(finding.id)
+        text = view.finding_detail.toPlainText()
+        assert "Note on the PDQ text" in text and ".md" not in text, finding.id
+    for trial in (t for t in ev.db.trials if any(".md" in n for n in t.errata)):
+        assert view.select_trial(trial.id)
+        assert ".md" not in view.trial_detail.toPlainText(), trial.id
+    regimens = section_ready(window, qtbot, "regimens", RegimensView)
+    for row in range(regimens.proxy.rowCount()):
+        regimens.table.selectRow(row)
+        assert ".md" not in regimens.detail.toPlainText()

@@ -3,17 +3,15 @@ confirmed, without the mouse (mnemonics, Enter, Tab, arrows and the section shor
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 pytest.importorskip("myeloma_desk.store.repository", reason="the patient store is not built")
 
-from ui_helpers import OpenWindow
+from ui_helpers import OpenWindow, assert_mnemonics_unique, demo_patient_page
 
 from myeloma_desk.ui.main_window import MainWindow
 from myeloma_desk.ui.views.patients.section import PatientsView
@@ -144,18 +142,38 @@ def test_mnemonics_are_unique_on_every_patient_screen(window: MainWindow) -> Non
     }
     for screen, show in screens.items():
         show()
-        letters: dict[str, str] = {}
-        for widget in view.findChildren(QWidget):
-            text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
-            match = re.search(r"&([^&])", text.replace("&&", ""))
-            if match and widget.isVisibleTo(view):
-                letter = match.group(1).lower()
-                assert letter not in letters, (
-                    f"{screen}: Alt+{letter} on {letters.get(letter)!r} and {text!r}"
-                )
-                letters[letter] = text
+        letters = assert_mnemonics_unique(view, screen)
         if screen != "list":
             assert letters, screen
+
+
+def test_mnemonics_are_unique_on_the_patient_page_with_each_tab_shown(
+    window: MainWindow,
+) -> None:
+    """Every Alt+letter the patient page shows reaches one control, on each tab, with every
+    banner the page can show at once (the diagnosis offer, the server's read-only notice and
+    the therapy lines' draft row with both its buttons): buttons, tabs, labels with buddies,
+    group boxes and check boxes of the whole window."""
+    page = demo_patient_page(window)
+    assert page.wait_for_course()
+    page.diagnosis_offer.setVisible(True)
+    page.offline.setVisible(True)
+    lines = page.lines_editor
+    lines.draft_row.setVisible(True)
+    lines.save_kept_button.setVisible(True)
+    seen: dict[str, dict[str, str]] = {}
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        name = page.tabs.tabText(index).replace("&", "")
+        seen[name] = assert_mnemonics_unique(window, name)
+    # the walk saw the page's own controls, each tab's and the banners' (not an empty window)
+    every_tab = {"← &Back to list", "Arc&hive", "&Timeline", "T&rends", "Therapy &lines"}
+    every_tab |= {"Use as &working diagnosis", "Tr&y again"}
+    for name, letters in seen.items():
+        assert every_tab <= set(letters.values()), name
+    lines_tab = set(seen["Therapy lines"].values())
+    assert {"Reg&imen", "&Start", "E&nd", "&Add line", "Save the &kept lines"} <= lines_tab
+    assert not {"Reg&imen", "&Add line"} & set(seen["Timeline"].values())
 
 
 @pytest.mark.parametrize("section", ["regimens", "evidence", "reference", "calculators"])
@@ -167,12 +185,5 @@ def test_mnemonics_are_unique_in_the_display_sections(
     ready = getattr(page, "ready", None)
     if callable(ready):
         qtbot.waitUntil(ready, timeout=10_000)
-    letters: dict[str, str] = {}
-    for widget in page.findChildren(QWidget):
-        text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
-        match = re.search(r"&([^&])", text.replace("&&", ""))
-        if match and widget.isVisibleTo(page):
-            letter = match.group(1).lower()
-            assert letter not in letters, f"Alt+{letter} on {letters.get(letter)!r} and {text!r}"
-            letters[letter] = text
+    letters = assert_mnemonics_unique(page, section)
     assert letters, section  # every section's own controls have mnemonics

@@ -145,6 +145,36 @@ def test_groups_stay_in_sight_with_messages_on_their_tabs(window: MainWindow, qt
     assert "need attention" in tabs.tabToolTip(warned[0])
 
 
+def test_a_message_on_a_field_elides_no_group_title(qtbot: QtBot) -> None:
+    """The visit form is never narrower than its group bar with a warning count on two
+    groups ("Visit ⚠1", "Labs ⚠1"): at that narrowest, every title is still whole (a single
+    count used to elide them all at 1280×800 under X: "Visit …", "La…", "Marr…")."""
+    from myeloma_desk.ui.views.visit_form import VISIT_TAB_TITLES
+    from myeloma_desk.ui.widgets.fields import SnapshotForm
+
+    form = SnapshotForm(VISIT_GROUPS, tabs=True, tab_titles=VISIT_TAB_TITLES)
+    qtbot.addWidget(form)
+    tabs = form.tabs
+    assert tabs is not None
+    form.resize(form.minimumSizeHint().width(), 700)  # as narrow as the form may become
+    form.show()
+    qtbot.waitExposed(form)
+    bar = tabs.tabBar()
+    for path in ("weight", "creatinine"):  # the Visit and Labs groups
+        editor = form.editor(path)
+        assert isinstance(editor, QuantityEditor)
+        editor.edit.setText("-5")
+        form.read()
+        QApplication.processEvents()
+        _tabs_in_sight(tabs)
+        for index in range(tabs.count()):
+            text = tabs.tabText(index).replace("&&", "&")
+            assert bar.fontMetrics().horizontalAdvance(text) < bar.tabRect(index).width(), text
+    assert [i for i in range(tabs.count()) if "⚠" in tabs.tabText(i)] == [0, 1]
+    # whatever the fonts: the bar is never allowed narrower than its titles with the counts
+    assert tabs.minimumWidth() >= sum(bar.tabSizeHint(i).width() for i in range(tabs.count()))
+
+
 def test_a_list_narrower_than_its_titles_scrolls_instead_of_cutting(
     window: MainWindow, qtbot: QtBot
 ) -> None:

@@ -31,6 +31,8 @@ BAD = (
     re.compile(r"\bG/dL\b|\bMg/24h\b|\bMg/L\b|: None\b"),
     # development notes: where the data came from in the repository, work still to do
     re.compile(r"shared reference file|\.\./shared/|\bTODO\b|\bFIXME\b"),
+    re.compile(r"\(see [a-z0-9]+(?:-[a-z0-9]+)+\)"),  # a record's key: "(see lenalidomide-renal)"
+    re.compile(r"\b(?:pdq-errata|levels-of-evidence)\.md\b"),  # evidence notes' file pointers
 )
 
 
@@ -86,6 +88,9 @@ def test_no_debug_text_in_the_display_views(window: MainWindow, qtbot: QtBot) ->
     patients.show_trends()  # type: ignore[attr-defined]
     _bad("trends", patients, found)
     page = patients.patient_page  # type: ignore[attr-defined]
+    page.tabs.setCurrentIndex(page.LINES_TAB)  # the lines table and form (built when shown)
+    page.lines_editor.table.selectRow(0)
+    _bad("therapy lines", patients, found)
     record = page.record
     assert record is not None and len(record.visits) > 3
     visit = page._edit_visit(record.visits[-1].date, new=False)

@@ -274,9 +274,9 @@ def test_printing_while_loading_waits_for_the_worker_course(
 def test_the_trends_and_lines_tabs_are_built_when_first_shown(
     window: MainWindow, qtbot: QtBot, gate: Gate
 ) -> None:
-    """The page opens on the timeline without building the Trends and Therapy lines tabs (nor
-    loading the evidence database for the regimen picker); shown later, each holds what it
-    would have held: the course's trends, or "reading" while the course is still built; the
+    """The page opens on the timeline without building the Trends and Therapy lines tabs (and
+    loads the evidence database only once the course is on screen); shown later, each holds
+    what it would have held: the course's trends, or "reading" while the course is still built; the
     record's lines, read-only when the record is."""
     from myeloma_desk.ui.models.trends import trend_data_for
 
@@ -299,6 +299,9 @@ def test_the_trends_and_lines_tabs_are_built_when_first_shown(
     assert chart.data.dates() == expected.dates() and chart.data.responses == expected.responses
     assert chart.flowsheet_model.rowCount() == len(expected.dates())
     assert page._lines_editor is None  # still not asked for
+    # the evidence database is asked for once the course is on screen (before any print)
+    assert page._evidence_requested
+    qtbot.waitUntil(lambda: page.context.evidence is not None, timeout=20_000)
 
     view.open_patient(newly)  # the next patient, on the timeline: the built chart follows
     assert page.tabs.currentIndex() == 0
@@ -312,9 +315,43 @@ def test_the_trends_and_lines_tabs_are_built_when_first_shown(
     assert page.tabs.currentWidget() is editor
     assert page.tabs.tabText(page.LINES_TAB) == "Therapy &lines"
     assert editor.model.lines() == page.record.lines and editor.isEnabled()
-    assert page._evidence_requested  # the regimen picker's database, now
+    assert editor.choices  # the regimen picker offers the database's regimens
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
         "&Timeline",
         "T&rends",
         "Therapy &lines",
     ]
+
+
+def test_a_print_asked_for_while_the_evidence_loads_waits_for_that_load(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evidence database is loaded in the background once the course is on screen; a
+    report asked for meanwhile waits for that load (events running) and prints the options
+    from it — the database is not loaded a second time on the GUI thread."""
+    from myeloma_desk.ui.views import evidence_loading
+
+    real = evidence_loading.load_evidence
+    loads: list[str] = []
+    release = threading.Event()
+
+    def slow_load() -> Any:
+        loads.append(threading.current_thread().name)
+        assert release.wait(20)
+        return real()
+
+    monkeypatch.setattr(evidence_loading, "load_evidence", slow_load)
+    view, ids = _demo(window)
+    page = view.patient_page
+    if page.context.evidence is not None:  # loaded by an earlier section: nothing to wait for
+        page.context.evidence = None
+    view.open_patient(ids["DEMO-0009"])
+    assert page.wait_for_course()
+    qtbot.waitUntil(lambda: bool(loads), timeout=10_000)
+    assert page.evidence_worker.pending() == 1 and page.context.evidence is None
+    threading.Timer(0.2, release.set).start()
+    doc = page.report_doc()
+    assert page.context.evidence is not None and page.evidence_worker.pending() == 0
+    assert len(loads) == 1 and loads[0] != threading.main_thread().name
+    assert doc.options  # the options the PDQ describes, from the database loaded in the worker
+    assert page.status.text() == ""

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
-from ui_helpers import OpenWindow, patients_of
+from ui_helpers import OpenWindow, assert_mnemonics_unique, patients_of
 
 pytest.importorskip("psycopg", reason="the server store's driver (the test extra has it)")
 pytest.importorskip("sqlcipher3", reason="local encryption needs SQLCipher")
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication
 
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.paths import AppPaths
@@ -135,20 +135,6 @@ def _answer_dialog(steps: Callable[[DraftPassphraseDialog], None], seen: list[st
         steps(dialog)
 
     QTimer.singleShot(0, act)
-
-
-def _mnemonics_unique(screen: QWidget) -> None:
-    """Alt+letter reaches one control with the draft row shown too."""
-    import re
-
-    letters: dict[str, str] = {}
-    for widget in screen.findChildren(QWidget):
-        text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
-        match = re.search(r"&([^&])", text.replace("&&", ""))
-        if match and widget.isVisibleTo(screen) and "&Regimen options" not in text:
-            letter = match.group(1).lower()
-            assert letter not in letters, f"Alt+{letter}: {letters[letter]!r} and {text!r}"
-            letters[letter] = text
 
 
 def _every_byte(folder: Path) -> bytes:
@@ -350,7 +336,7 @@ def test_a_patient_edit_offline_is_kept_as_a_draft_and_saved_when_back(
     assert draft is not None and draft.kind == "patient" and draft.version == 1
     assert draft.data["notes"] == "Seen with her daughter."
     assert editor.drafts.all() == []  # never offered to the visit form
-    _mnemonics_unique(editor)
+    assert_mnemonics_unique(editor)
     wait = editor.findChild(server_wait.ServerWait)
     assert isinstance(wait, server_wait.ServerWait)
     qtbot.waitUntil(lambda: wait.attempts >= 2, timeout=15_000)
@@ -425,7 +411,7 @@ def test_a_patient_draft_is_offered_back_and_can_be_discarded(
     assert editor.notes.toPlainText() == ""  # the record as read ...
     assert editor.draft_row.isVisibleTo(editor)  # ... and the draft offered
     assert "unsaved draft of these details" in editor.draft_text.text()
-    _mnemonics_unique(editor)
+    assert_mnemonics_unique(editor)
     editor.restore_draft()
     assert editor.notes.toPlainText() == "Seen with her daughter."
     editor.discard_draft()
@@ -466,7 +452,7 @@ def test_a_therapy_line_added_offline_is_kept_and_saved_when_back(
     # the page shows the record read-only; the draft can still be discarded
     assert page.offline.isVisibleTo(page)
     assert not lines.add_button.isEnabled() and lines.discard_button.isEnabled()
-    _mnemonics_unique(lines)
+    assert_mnemonics_unique(lines)
     wait = lines.findChild(server_wait.ServerWait)
     assert isinstance(wait, server_wait.ServerWait)
     qtbot.waitUntil(lambda: wait.attempts >= 2, timeout=15_000)

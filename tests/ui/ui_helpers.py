@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TypeVar
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as QtGuiNamespace
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
 
 from myeloma_desk.paths import AppPaths
 from myeloma_desk.store import PatientFields, open_store
@@ -110,3 +113,42 @@ def section_ready(window: MainWindow, qtbot: QtBot, key: str, kind: type[Section
     assert isinstance(view, kind)
     qtbot.waitUntil(view.ready, timeout=10_000)  # type: ignore[attr-defined]
     return view
+
+
+def mnemonics(screen: QWidget) -> list[tuple[str, str]]:
+    """(letter, text) of every Alt+letter on what ``screen`` shows: buttons (push, tool, check
+    and radio), plain-text labels (with a buddy, or showing an underlined letter), group boxes
+    and the tabs of every visible tab bar. Widgets hidden on ``screen`` (another tab's page, a
+    hidden banner) are left out, as they are for Alt."""
+    found: list[tuple[str, str]] = []
+    for widget in screen.findChildren(QWidget):
+        if not widget.isVisibleTo(screen):
+            continue
+        if isinstance(widget, QTabBar):
+            texts = [widget.tabText(i) for i in range(widget.count()) if widget.isTabVisible(i)]
+        elif isinstance(widget, QLabel):
+            rich = widget.textFormat() == Qt.TextFormat.RichText or (
+                widget.textFormat() == Qt.TextFormat.AutoText
+                and QtGuiNamespace.mightBeRichText(widget.text())
+            )
+            texts = [] if rich else [widget.text()]  # in rich text "&" starts an entity
+        elif isinstance(widget, QAbstractButton):
+            texts = [widget.text()]
+        elif isinstance(widget, QGroupBox):
+            texts = [widget.title()]
+        else:
+            continue
+        for text in texts:
+            match = re.search(r"&([^&])", text.replace("&&", ""))
+            if match:
+                found.append((match.group(1).lower(), text))
+    return found
+
+
+def assert_mnemonics_unique(screen: QWidget, where: str = "") -> dict[str, str]:
+    """No Alt+letter on ``screen`` reaches two controls; returns letter -> text."""
+    letters: dict[str, str] = {}
+    for letter, text in mnemonics(screen):
+        assert letter not in letters, f"{where}: Alt+{letter} on {letters[letter]!r} and {text!r}"
+        letters[letter] = text
+    return letters

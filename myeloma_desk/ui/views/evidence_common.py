@@ -20,6 +20,7 @@ from myeloma_desk.ui.models.evidence import setting_text, trial_label
 from myeloma_desk.ui.views.evidence_loading import load_evidence as load_evidence
 from myeloma_desk.ui.views.evidence_loading import with_evidence as with_evidence
 from myeloma_desk.ui.widgets.tables import read_only_table
+from myeloma_desk.ui.widgets.text import reader_note
 
 
 def e(text: object) -> str:
@@ -104,7 +105,7 @@ def finding_html(f: Finding, trial: Trial | None = None) -> str:
         "</small></blockquote>"
     )
     for note in f.errata:
-        parts.append(f"<p><b>Note on the PDQ text:</b> {e(note)}</p>")
+        parts.append(f"<p><b>Note on the PDQ text:</b> {e(reader_note(note))}</p>")
     if f.curation != "reviewed":
         parts.append("<p><small>Transcription status: draft (not yet reviewed).</small></p>")
     return "<div>" + "".join(parts) + "</div>"
@@ -147,7 +148,7 @@ def trial_html(t: Trial, findings: Iterable[Finding]) -> str:
         out.append("<p><b>Findings and outcomes</b></p>")
         out.extend(finding_html(f) for f in found)
     for note in t.errata:
-        out.append(f"<p><b>Note on the PDQ text:</b> {e(note)}</p>")
+        out.append(f"<p><b>Note on the PDQ text:</b> {e(reader_note(note))}</p>")
     return "".join(out)
 
 

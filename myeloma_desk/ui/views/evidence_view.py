@@ -4,6 +4,7 @@ evidence database, and the PDQ's levels-of-evidence scheme."""
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -50,10 +51,43 @@ from myeloma_desk.ui.views.evidence_common import (
     with_refs,
 )
 from myeloma_desk.ui.widgets.links import follow_link
+from myeloma_desk.ui.widgets.text import reader_note
 from myeloma_desk.ui.workers import Worker
 
 ANY = "Any"
 HitRole = Qt.ItemDataRole.UserRole + 1
+
+
+_MARKED = re.compile(r"\[([^\[\]]+)\]")
+
+
+def snippet_parts(snippet: str, query: str) -> list[tuple[str, bool]]:
+    """The search index marks the words it matched in brackets ("[lenalidomide] doses"), as the
+    PDQ marks its citations ("[65]"): a bracketed run that a word of the query begins is a
+    match (shown bold, without brackets); any other (a citation) stays as printed. Returns
+    (text, matched) pieces."""
+    snippet = reader_note(snippet)
+    words = [w.casefold() for w in re.findall(r"\w+", query)]
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for found in _MARKED.finditer(snippet):
+        inner = found.group(1)
+        first = inner.split()[0].casefold() if inner.split() else ""
+        if any(first.startswith(w[:4]) or w.startswith(first) for w in words if w):
+            parts.append((snippet[at : found.start()], False))
+            parts.append((inner, True))
+            at = found.end()
+    parts.append((snippet[at:], False))
+    return [(text, matched) for text, matched in parts if text]
+
+
+def snippet_text(snippet: str, query: str) -> str:
+    return "".join(text for text, _ in snippet_parts(snippet, query))
+
+
+def snippet_html(snippet: str, query: str) -> str:
+    parts = snippet_parts(snippet, query)
+    return "".join(f"<b>{e(text)}</b>" if matched else e(text) for text, matched in parts)
 
 
 def levels_html(ev: Evidence) -> str:
@@ -134,7 +168,7 @@ class EvidenceView(QWidget):
         self.finding_setting.setAccessibleName("Setting")
         self.finding_setting.addItems([ANY, *SETTING_TEXT.values()])
         bar.addWidget(self.finding_text, 2)
-        for label, widget in (("&Level", self.finding_level), ("&Setting", self.finding_setting)):
+        for label, widget in (("&Level", self.finding_level), ("Setti&ng", self.finding_setting)):
             caption = QLabel(label)
             caption.setBuddy(widget)
             bar.addWidget(caption)
@@ -330,7 +364,8 @@ class EvidenceView(QWidget):
             label = self.hit_label(hit)
             item = QListWidgetItem(label)
             item.setData(HitRole, hit)
-            item.setToolTip(f"{label}\n{hit.snippet}")  # the whole title, then the passage
+            # the whole title, then the passage (the matched words without their brackets)
+            item.setToolTip(f"{label}\n{snippet_text(hit.snippet, self.query.text())}")
             self.hits.addItem(item)
         if not hits:
             self.hit_detail.setHtml("<p>No results.</p>" if self.query.text().strip() else "")
@@ -345,7 +380,7 @@ class EvidenceView(QWidget):
             return
         hit = item.data(HitRole)
         ev = self.evidence
-        body = f"<p><i>{e(hit.snippet)}</i></p>"
+        body = f"<p><i>{snippet_html(hit.snippet, self.query.text())}</i></p>"
         if hit.kind == "finding" and hit.id in ev.findings:
             finding = ev.findings[hit.id]
             body = finding_html(finding, ev.trials.get(finding.trial or ""))

@@ -9,7 +9,6 @@ build). A table the parser cannot read into whole rows is shown as published.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from myeloma_desk.reference.pdq import PDQ_CREDIT, PDQ_TITLE, Heading, PdqDocument, load
 from myeloma_desk.reference.tables import PdqTable, TableCell, pdq_tables
+from myeloma_desk.ui.widgets.text import reader_note
 
 AnchorRole = Qt.ItemDataRole.UserRole + 1
 
@@ -47,8 +47,6 @@ table.pdq { margin-top: 4px; margin-bottom: 4px; border-color: gray; }
 th { text-align: left; }
 p.erratum { margin-left: 12px; }
 """
-# A note's pointer to the project's own errata file is not for the reader.
-_ERRATA_FILE = re.compile(r"\s*\(pdq-errata\.md\)")
 
 
 def table_errata() -> dict[int, list[str]]:
@@ -58,9 +56,7 @@ def table_errata() -> dict[int, list[str]]:
         from myeloma_desk.evidence.errata import table_errata as of_table
     except ImportError:
         return {}
-    return {
-        t.number: [_ERRATA_FILE.sub("", e.note) for e in of_table(t.label)] for t in pdq_tables()
-    }
+    return {t.number: [reader_note(e.note) for e in of_table(t.label)] for t in pdq_tables()}
 
 
 def _cell_html(cell: TableCell, tag: str = "td") -> str:

@@ -52,6 +52,7 @@ from myeloma_desk.ui.views.evidence_common import (
     with_refs,
 )
 from myeloma_desk.ui.widgets.links import follow_link
+from myeloma_desk.ui.widgets.text import reader_note
 from myeloma_desk.ui.workers import Worker
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def regimen_html(row: RegimenRow, ev: Evidence) -> str:
     doses = ev.doses_for(reg)
     if notes or doses:
         out.append("<p><b>Dosing and renal notes</b></p><ul>")
-        out.extend(f"<li>{e(n)}</li>" for n in notes)
+        out.extend(f"<li>{e(reader_note(n))}</li>" for n in notes)
         for dose in doses:
             out.append(f"<li>{e(dose.summary)}{quote_html(dose.quote)}</li>")
         out.append("</ul>")

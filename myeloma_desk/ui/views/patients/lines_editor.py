@@ -90,8 +90,8 @@ class TherapyLinesEditor(QWidget):
         self.draft_row = DraftRow(
             "Draft of the therapy lines",
             [
-                ("&Save the kept lines", "Save the therapy lines kept as a draft"),
-                ("D&iscard draft", "Discard the draft of the therapy lines"),
+                ("Save the &kept lines", "Save the therapy lines kept as a draft"),
+                ("Discard draft", "Discard the draft of the therapy lines"),
             ],
         )
         self.draft_text = self.draft_row.text
@@ -127,12 +127,15 @@ class TherapyLinesEditor(QWidget):
         self.refractory = QComboBox()
         self.refractory.addItems(["— not recorded —", "Yes", "No"])
         self.refractory.setAccessibleName("Refractory")
+        # Alt+letters are unique on the patient page with this tab open (tests/ui/test_keyboard.py);
+        # its buttons and tabs leave no letter of "Drugs" (filled in from the regimen) or "Best
+        # response": both are reached with Tab from the field before them.
         for label, widget in (
-            ("Re&gimen", self.regimen),
-            ("&Drugs", self.drugs),
-            ("S&tart", self.start),
-            ("&End", self.end),
-            ("Best &response", self.best),
+            ("Reg&imen", self.regimen),
+            ("Drugs", self.drugs),
+            ("&Start", self.start),
+            ("E&nd", self.end),
+            ("Best response", self.best),
             ("Re&fractory (progression on or ≤ 60 days after)", self.refractory),
         ):
             caption = QLabel(label)

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
     from myeloma_desk.course import Course
+    from myeloma_desk.evidence.loader import Evidence
     from myeloma_desk.reports.build import ReportDoc
     from myeloma_desk.reports.course_report import CourseReportDoc
     from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
@@ -98,13 +99,13 @@ class PatientPage(QWidget):
         self.new_visit_button = QPushButton("New &visit")
         self.open_visit_button = QPushButton("&Open visit")
         self.edit_button = QPushButton("&Edit patient")
-        self.archive_button = QPushButton("&Archive")
+        self.archive_button = QPushButton("Arc&hive")
         self.regimens_button = QPushButton("Re&gimen options")
         self.print_button = QPushButton("&Print preview…")
         self.pdf_button = QPushButton("Save as P&DF…")
         self.pdf_button.setAccessibleName("Save this visit's report as a PDF")
         # The course report (the whole course on one or two pages): print preview or PDF.
-        self.course_button = QPushButton("Co&urse report")
+        self.course_button = QPushButton("&Course report")
         self.course_button.setAccessibleName("Course report: print or save as PDF")
         course_menu = QMenu(self.course_button)
         self.print_course_action = course_menu.addAction("Print course…")
@@ -176,7 +177,7 @@ class PatientPage(QWidget):
         self.offline_text = QLabel()
         self.offline_text.setWordWrap(True)
         offline_row.addWidget(self.offline_text, 1)
-        self.offline_retry = QPushButton("&Try again")
+        self.offline_retry = QPushButton("Tr&y again")
         self.offline_retry.setAccessibleName("Read the record from the clinic server again")
         self.offline_retry.clicked.connect(self.refresh)
         offline_row.addWidget(self.offline_retry)
@@ -198,16 +199,19 @@ class PatientPage(QWidget):
         self.print_course_action.triggered.connect(self.print_course)
         self.course_pdf_action.triggered.connect(lambda: self.save_course_pdf())
         self.confirm_diagnosis_button.clicked.connect(self.confirm_diagnosis)
-        self.worker = Worker(self)
+        self.worker = Worker(self)  # the course builds
         self.worker.failed.connect(self._course_failed)
+        self.evidence_worker = Worker(self)  # the evidence database's load, on its own
         self._generation = 0  # one per refresh: a course result of an older one is dropped
         self._waiting = False  # a course job is under way for the record shown
         # the visit form opened from this page and the record whose visit it edits
         self._form_view: AssessView | None = None
         self._form_record: PatientRecord | None = None
-        # the regimen picker's database: loaded when the Therapy lines tab is built — never
-        # while the page first opens, when its load (~0.4 s in the worker) would hold the
-        # interpreter from the page's layout
+        # the evidence database (the regimen picker's choices, the report's options): loaded
+        # in the worker once the first course is on screen (or the Therapy lines tab opened
+        # before that) — never while the page first opens, when its load (~0.4 s) would hold
+        # the interpreter from the page's layout; loaded before a print is asked for, so the
+        # report does not load it on the GUI thread
         self._evidence_requested = False
         self.tabs.currentChanged.connect(self._tab_shown)
 
@@ -261,7 +265,9 @@ class PatientPage(QWidget):
                 editor.set_record(self.record)
             editor.set_read_only(not self._editable)  # its draft can still be discarded
             self._put_tab(self.LINES_TAB, editor)
-            self._request_evidence()
+            if self._evidence_requested and self.context.evidence is not None:
+                editor.set_evidence(self.context.evidence)  # loaded already
+            self._request_evidence()  # else the editor gets it when it comes
         return editor
 
     def _show_trends(self) -> None:
@@ -284,7 +290,11 @@ class PatientPage(QWidget):
             from myeloma_desk.ui.views.evidence_loading import with_evidence
         except ImportError:  # no evidence database in this build: regimens are typed freely
             return
-        with_evidence(self.context, self.worker, self.lines_editor.set_evidence)
+        with_evidence(self.context, self.evidence_worker, self._evidence_ready)
+
+    def _evidence_ready(self, evidence: Evidence) -> None:
+        if self._lines_editor is not None:
+            self._lines_editor.set_evidence(evidence)
 
     def focus_first(self) -> None:
         """Keyboard focus on opening: the timeline if there are visits, else "New visit"."""
@@ -345,7 +355,7 @@ class PatientPage(QWidget):
         self._generation += 1
         generation = self._generation
         self._show_identity(record, None)
-        self.archive_button.setText("Un&archive" if record.patient.archived else "&Archive")
+        self.archive_button.setText("Unarc&hive" if record.patient.archived else "Arc&hive")
         self._offer_diagnosis(None)
         pending = [(v.date, "Reading the assessment…") for v in record.visits]
         self._set_timeline(timeline_events(pending, record.lines))
@@ -383,6 +393,7 @@ class PatientPage(QWidget):
         self.loading.clear()
         self.loading.setVisible(False)
         self._waiting = False
+        self._request_evidence()  # now the page is on screen and the worker free
         self.course_shown.emit(record.patient_id)
 
     # --- the course of the visit form's patient -----------------------------------------------
@@ -418,6 +429,7 @@ class PatientPage(QWidget):
         )
         self.loading.setVisible(True)
         self._waiting = False
+        self._request_evidence()
 
     def _show_identity(self, record: PatientRecord, course: Course | None) -> None:
         p = record.patient
@@ -702,10 +714,23 @@ class PatientPage(QWidget):
             clinician=settings.clinician,
             institution=settings.institution,
             page_size=settings.page_size,
-            evidence=self.context.evidence,
             course=self._course_for_print(record),  # the diagnosis, staging, trends
+            evidence=self._evidence_for_print(),  # the options the PDQ describes
             detail=detail,
         )
+
+    def _evidence_for_print(self) -> Evidence | None:
+        """The evidence database for a report's options: when its load is under way in the
+        worker (it starts once the course is on screen), waited for with events running,
+        rather than loaded a second time on the GUI thread."""
+        if self.context.evidence is None and self.evidence_worker.pending():
+            self.status.setText("Waiting for the evidence database before printing…")
+            deadline = time.monotonic() + 20
+            while self.evidence_worker.pending() and time.monotonic() < deadline:
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+                QThread.msleep(2)
+            self.status.clear()
+        return self.context.evidence
 
     def _course_for_print(self, record: PatientRecord) -> Course:
         """The course a report prints: the worker's, waited for (events keep running) when
