@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.logic import Tri, tri_all, tri_any
@@ -204,9 +204,11 @@ class RelativeThreshold:
         if self.published:
             return self.met(s)
         # One unit system: the canonical values, as :meth:`difference` gives them.
-        return self.evaluate(
-            {self.field: s.get(self.field), self.limit_field: s.get(self.limit_field)}
-        )
+        value, limit = s.get(self.field), s.get(self.limit_field)
+        if value is None or limit is None:
+            return None
+        diff = sub(value, limit) if self.side == "above" else sub(limit, value)
+        return _COMPARE[self.op](diff, self.value)
 
     def missing(self, s: Snapshot) -> list[str]:
         """The value first, then its limit: the limit is asked for once there is a value to
@@ -337,11 +339,15 @@ class StageOf:
 
 
 @dataclass(frozen=True)
-class AnyOf:
-    """Criteria of which one is enough ("high-risk FISH or high LDH"), in three-valued logic."""
+class _Criteria:
+    """Criteria read together: an 'or' (:class:`AnyOf`) or an 'and' (:class:`AllOf`)."""
 
     criteria: tuple[Finding | Threshold | RelativeThreshold | AllOf, ...]
-    joiner: str = " or "
+    joiner: str
+
+    # In three-valued logic: the value that settles the group (True for an 'or', False for an
+    # 'and') and the value when no criterion settles it and none is unknown.
+    settles: ClassVar[bool]
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -357,49 +363,38 @@ class AnyOf:
         return _phrase(self.criteria, self.joiner, named)
 
     def evaluate(self, values: Mapping[str, float | None]) -> Tri:
-        return tri_any(c.evaluate(values) for c in self.criteria)
+        return self._combine(c.evaluate(values) for c in self.criteria)
 
     def assess(self, s: Snapshot, derived: Mapping[str, float | None]) -> Tri:
-        found: Tri = False  # tri_any, each criterion read only until one is met
+        """As tri_any / tri_all, each criterion read only until one settles the group."""
+        settles = self.settles
+        found: Tri = not settles
         for c in self.criteria:
             v = c.assess(s, derived)
-            if v is True:
-                return True
+            if v is settles:
+                return settles
             if v is None:
                 found = None
         return found
+
+    def _combine(self, values: Iterable[Tri]) -> Tri:
+        return tri_any(values) if self.settles else tri_all(values)
 
 
 @dataclass(frozen=True)
-class AllOf:
+class AnyOf(_Criteria):
+    """Criteria of which one is enough ("high-risk FISH or high LDH"), in three-valued logic."""
+
+    joiner: str = " or "
+    settles: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class AllOf(_Criteria):
     """Criteria that must all hold ("ratio ≥ 100 with involved FLC ≥ 100 mg/L")."""
 
-    criteria: tuple[Finding | Threshold | RelativeThreshold, ...]
     joiner: str = " and "
-
-    @property
-    def needs(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(field for c in self.criteria for field in c.needs))
-
-    @functools.cached_property
-    def label(self) -> str:
-        return self.joiner.join(c.label for c in self.criteria)
-
-    def phrase(self, named: bool = True) -> str:
-        return _phrase(self.criteria, self.joiner, named)
-
-    def evaluate(self, values: Mapping[str, float | None]) -> Tri:
-        return tri_all(c.evaluate(values) for c in self.criteria)
-
-    def assess(self, s: Snapshot, derived: Mapping[str, float | None]) -> Tri:
-        found: Tri = True  # tri_all, each criterion read only until one is not met
-        for c in self.criteria:
-            v = c.assess(s, derived)
-            if v is False:
-                return False
-            if v is None:
-                found = None
-        return found
+    settles: ClassVar[bool] = False
 
 
 # What a row of a criteria table (the myeloma-defining events) can be made of.

@@ -1,8 +1,7 @@
-"""The one error an import raises: every problem found, in words a user can act on."""
+"""The one error an import raises: every problem found, in words a user can act on
+(:mod:`myeloma_desk.exchange.messages` words them)."""
 
 from __future__ import annotations
-
-from pydantic import ValidationError
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -16,13 +15,3 @@ class ImportRejected(ValueError):
         more = len(self.problems) - len(shown)
         text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
         super().__init__(f"Import rejected, nothing was written: {text}")
-
-
-def pydantic_problems(error: ValidationError, prefix: str) -> list[str]:
-    """One line per validation error: ``prefix location: message``."""
-    problems = []
-    for item in error.errors(include_url=False):
-        where = ".".join(str(part) for part in item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
-        problems.append(f"{prefix} {where}: {message}".strip())
-    return problems

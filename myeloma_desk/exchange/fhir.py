@@ -19,12 +19,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from myeloma_desk.domain.display import field_label, mid_sentence
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.snapshot import Quantity, Snapshot
 from myeloma_desk.domain.units import UNITS, Dim, accepted_units, from_canonical, to_canonical
 from myeloma_desk.domain.vocabulary import diagnosis_label
 from myeloma_desk.exchange import codes
-from myeloma_desk.exchange.errors import ImportRejected, pydantic_problems
+from myeloma_desk.exchange.errors import ImportRejected
+from myeloma_desk.exchange.messages import as_entered, bundle_problems, fhir_problems
 from myeloma_desk.store.models import PatientBundle
 
 FIELD_BY_LOINC = {spec.loinc: name for name, spec in MEASURED_FIELDS.items() if spec.loinc}
@@ -155,11 +157,11 @@ def _unit_for_ucum(field: str, ucum: str) -> str | None:
 
 def _date_of(text: Any, where: str) -> dt.date:
     if not isinstance(text, str) or len(text) < 10:
-        raise ImportRejected([f"{where}: a date (YYYY-MM-DD) is required"])
+        raise ImportRejected([f"{where}: a date (YYYY-MM-DD) is required, not {as_entered(text)}"])
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise ImportRejected([f"{where}: {text!r} is not a date"]) from None
+        raise ImportRejected([f"{where}: {as_entered(text)} is not a date"]) from None
 
 
 def _codings(concept: Any) -> list[dict[str, Any]]:
@@ -247,17 +249,28 @@ def _validated_entries(data: Any) -> list[Any]:
         raise ImportRejected(["the file is not a FHIR Bundle (resourceType must be 'Bundle')"])
     entries = data.get("entry")
     if isinstance(entries, list) and len(entries) > MAX_RESOURCES:
-        raise ImportRejected([f"the bundle has more than {MAX_RESOURCES} resources"])
+        raise ImportRejected([f"the FHIR bundle has more than {MAX_RESOURCES} resources"])
     try:
         _bundle_model().model_validate(data)
     except ValidationError as error:
-        raise ImportRejected(pydantic_problems(error, "FHIR")) from None
-    except (ValueError, TypeError, RecursionError) as error:
-        raise ImportRejected([f"FHIR: {error}"]) from None
+        raise ImportRejected(fhir_problems(error, data)) from None
+    except RecursionError:
+        raise ImportRejected(["the file is nested too deeply"]) from None
+    except (ValueError, TypeError):
+        # fhir.resources' own wording here is about its code ("can only concatenate str"):
+        # not for a reader.
+        raise ImportRejected(
+            ["The FHIR bundle is not valid FHIR R4: an element holds a value of the wrong kind"]
+        ) from None
     except (KeyError, AttributeError, IndexError) as error:
         # fhir.resources raises KeyError for an unknown or empty resourceType inside a
         # contained resource (found by the fuzz test): still a malformed file, not a crash.
-        raise ImportRejected([f"FHIR: unknown or malformed resource ({error})"]) from None
+        raise ImportRejected(
+            [
+                "The FHIR bundle holds a resource of an unknown or empty type "
+                f"({as_entered(error.args[0] if error.args else '')})"
+            ]
+        ) from None
     return entries if isinstance(entries, list) else []
 
 
@@ -281,10 +294,14 @@ def read_fhir(data: Any) -> FhirImport:
     for index, entry in enumerate(entries):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
-            problems.append(f"entry {index}: no resource")
+            problems.append(f"Entry {index + 1}: it holds no resource")
             continue
         kind = resource.get("resourceType")
-        where = f"entry {index} ({kind})"
+        where = (
+            f"Entry {index + 1} ({kind})"
+            if isinstance(kind, str) and kind
+            else f"Entry {index + 1}"
+        )
         reason = _why_skipped(resource, str(kind), references)
         if reason is not None:
             skipped.append(f"{where}: not imported ({reason})")
@@ -300,18 +317,21 @@ def read_fhir(data: Any) -> FhirImport:
                 day, field, value = _observation(resource, where)
                 fields = visit_fields.setdefault(day, {})
                 if field in fields:
-                    raise ImportRejected([f"{where}: a second {field} on {day.isoformat()}"])
+                    raise ImportRejected(
+                        [f"{where}: a second {_label(field)} result on {day.isoformat()}"]
+                    )
                 fields[field] = value
             elif kind == "MedicationStatement":
                 lines.append(_medication_statement(resource, where))
             else:
-                problems.append(f"{where}: resource type {kind!r} is not imported")
+                problems.append(f"{where}: this app does not import resources of this type")
         except ImportRejected as error:
             problems.extend(error.problems)
     if len(patients) != 1:
-        problems.append(f"the bundle must hold exactly one Patient (found {len(patients)})")
+        problems.append(f"The FHIR bundle must hold exactly one Patient (it holds {len(patients)})")
     if len(diagnoses) > 1:
-        problems.append(f"the bundle names more than one diagnosis: {sorted(diagnoses)}")
+        named = ", ".join(diagnosis_label(d) for d in sorted(diagnoses))
+        problems.append(f"The FHIR bundle names more than one diagnosis: {named}")
     if problems:
         raise ImportRejected(problems)
 
@@ -343,7 +363,12 @@ def read_fhir(data: Any) -> FhirImport:
     try:
         return FhirImport(PatientBundle.model_validate(raw), tuple(skipped))
     except ValidationError as error:
-        raise ImportRejected(pydantic_problems(error, "patient")) from None
+        raise ImportRejected(bundle_problems(error, raw)) from None
+
+
+def _label(field: str) -> str:
+    """A measured field's label inside a sentence ("serum M-protein")."""
+    return mid_sentence(field_label(field))
 
 
 def _comparator(resource: dict[str, Any]) -> str | None:
@@ -355,7 +380,7 @@ def _comparator(resource: dict[str, Any]) -> str | None:
     field = FIELD_BY_LOINC.get(str(loinc[0].get("code"))) if loinc else None
     shown = f"{quantity.get('comparator')} {quantity.get('value')} {quantity.get('unit') or ''}"
     return (
-        f"{(field or 'the value').replace('_', ' ')} reported as {shown.strip()}: a bound, "
+        f"{_label(field) if field else 'the value'} reported as {shown.strip()}: a bound, "
         "not a measured value; it was not stored as a value"
     )
 
@@ -380,26 +405,29 @@ def _condition_diagnosis(resource: dict[str, Any], where: str) -> str | None:
         system, code = coding.get("system"), str(coding.get("code") or "")
         if system == codes.APP_DIAGNOSIS:
             if code not in codes.DIAGNOSIS_CODES and code != "no_plasma_cell_neoplasm":
-                raise ImportRejected([f"{where}: unknown diagnosis code {code!r}"])
+                raise ImportRejected([f"{where}: unknown diagnosis code {as_entered(code)}"])
             app = code
         elif system == codes.ICD10CM:
             if code not in codes.KNOWN_ICD10CM:
                 raise ImportRejected(
                     [
-                        f"{where}: ICD-10-CM code {code!r} is not a plasma cell neoplasm code "
+                        f"{where}: ICD-10-CM code {as_entered(code)} is not a plasma cell "
+                        "neoplasm code "
                         f"this app knows ({', '.join(sorted(codes.KNOWN_ICD10CM))})"
                     ]
                 )
             icd10 = code
         elif system == codes.ICDO3:
             if code not in codes.KNOWN_ICDO3:
-                raise ImportRejected([f"{where}: unknown ICD-O-3 morphology {code!r}"])
+                raise ImportRejected([f"{where}: unknown ICD-O-3 morphology {as_entered(code)}"])
         else:
-            raise ImportRejected([f"{where}: unknown code system {system!r}"])
+            raise ImportRejected([f"{where}: unknown code system {as_entered(system)}"])
     if app is not None:
         expected = codes.DIAGNOSIS_CODES.get(app)
         if icd10 and expected and expected.icd10cm and expected.icd10cm.code != icd10:
-            raise ImportRejected([f"{where}: {icd10} does not match the diagnosis {app}"])
+            raise ImportRejected(
+                [f"{where}: ICD-10-CM {icd10} does not match the diagnosis {diagnosis_label(app)}"]
+            )
         return app
     if icd10 is not None:
         return codes.UNAMBIGUOUS_ICD10CM.get(icd10)
@@ -413,44 +441,50 @@ def _observation(resource: dict[str, Any], where: str) -> tuple[dt.date, str, di
     code = str(loinc[0].get("code"))
     field = FIELD_BY_LOINC.get(code)
     if field is None:
-        raise ImportRejected([f"{where}: LOINC {code!r} is not a field this app imports"])
+        raise ImportRejected(
+            [f"{where}: LOINC code {as_entered(code)} is not a result this app imports"]
+        )
     quantity = resource.get("valueQuantity")
     if not isinstance(quantity, dict) or quantity.get("value") is None:
-        raise ImportRejected([f"{where}: {field} needs a valueQuantity with a value"])
+        raise ImportRejected([f"{where}: {_label(field)} needs a value (a valueQuantity)"])
     ucum = quantity.get("code")
     unit = _unit_for_ucum(field, str(ucum)) if ucum is not None else None
+    if ucum is None:
+        raise ImportRejected([f"{where}: the unit (a UCUM code) of {_label(field)} is missing"])
     if unit is None:
         raise ImportRejected(
             [
-                f"{where}: UCUM unit {ucum!r} is not accepted for {field} "
+                f"{where}: the UCUM unit {as_entered(ucum)} is not accepted for {_label(field)} "
                 f"(accepted: {', '.join(accepted_units(MEASURED_FIELDS[field].dim))})"
             ]
         )
-    day = _date_of(resource.get("effectiveDateTime"), f"{where} effectiveDateTime")
+    day = _date_of(resource.get("effectiveDateTime"), f"{where}, date of the result")
     try:
         value = float(quantity["value"])
     except (TypeError, ValueError, OverflowError):
-        raise ImportRejected([f"{where}: {field} value is not a number"]) from None
+        raise ImportRejected(
+            [f"{where}: the {_label(field)} value {as_entered(quantity['value'])} is not a number"]
+        ) from None
     return day, field, {"value": value, "unit": unit}
 
 
 def _medication_statement(resource: dict[str, Any], where: str) -> dict[str, Any]:
     concept = resource.get("medicationCodeableConcept")
     if not isinstance(concept, dict) or not concept.get("text"):
-        raise ImportRejected(
-            [f"{where}: the regimen name (medicationCodeableConcept.text) is missing"]
-        )
+        raise ImportRejected([f"{where}: the regimen name (the medication's text) is missing"])
     drugs = []
     for coding in _codings(concept):
         if coding.get("system") != codes.APP_DRUG:
-            raise ImportRejected([f"{where}: unknown drug code system {coding.get('system')!r}"])
+            raise ImportRejected(
+                [f"{where}: unknown drug code system {as_entered(coding.get('system'))}"]
+            )
         drugs.append(str(coding.get("code")))
     period = resource.get("effectivePeriod") or {}
     line: dict[str, Any] = {"regimen": str(concept["text"]), "drugs": drugs}
     if period.get("start"):
-        line["start"] = _date_of(period["start"], f"{where} start").isoformat()
+        line["start"] = _date_of(period["start"], f"{where}, start date").isoformat()
     if period.get("end"):
-        line["end"] = _date_of(period["end"], f"{where} end").isoformat()
+        line["end"] = _date_of(period["end"], f"{where}, end date").isoformat()
     for extension in resource.get("extension") or []:
         url = extension.get("url") if isinstance(extension, dict) else None
         if url == codes.EXT_BEST_RESPONSE:
@@ -460,7 +494,7 @@ def _medication_statement(resource: dict[str, Any], where: str) -> dict[str, Any
         elif url == codes.EXT_PHASE:
             line["phase"] = extension.get("valueCode")
         else:
-            raise ImportRejected([f"{where}: unknown extension {url!r}"])
+            raise ImportRejected([f"{where}: unknown extension {as_entered(url)}"])
     return line
 
 

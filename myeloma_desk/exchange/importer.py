@@ -14,9 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from myeloma_desk.exchange.errors import ImportRejected, pydantic_problems
+from myeloma_desk.exchange.errors import ImportRejected
 from myeloma_desk.exchange.fhir import FhirImport, read_fhir
 from myeloma_desk.exchange.jsonin import JsonInputError, parse_json_bytes, read_limited
+from myeloma_desk.exchange.messages import as_entered, bundle_problems, patient_words, plain
 from myeloma_desk.store.errors import ConflictError
 from myeloma_desk.store.models import Patient, PatientBundle
 from myeloma_desk.store.repository import Store
@@ -59,20 +60,26 @@ def read_data(data: Any) -> FhirImport:
 def _bundle_from_data(data: Any) -> FhirImport:
     if isinstance(data, dict) and data.get("format") == NATIVE_FORMAT:
         if data.get("version") != NATIVE_VERSION:
-            raise ImportRejected([f"unsupported {NATIVE_FORMAT} version {data.get('version')!r}"])
-        extra = set(data) - {"format", "version", "bundle"}
+            raise ImportRejected(
+                [
+                    f"this Myeloma Desk patient file is of version "
+                    f"{as_entered(data.get('version'))}; this app reads version {NATIVE_VERSION}"
+                ]
+            )
+        extra = sorted(str(key) for key in set(data) - {"format", "version", "bundle"})
         if extra:
-            raise ImportRejected([f"unknown top-level keys: {sorted(extra)}"])
+            shown = ", ".join(as_entered(key) for key in extra)
+            raise ImportRejected([f"the file holds parts this app does not read: {shown}"])
         try:
             return FhirImport(PatientBundle.model_validate(data.get("bundle")))
         except ValidationError as error:
-            raise ImportRejected(pydantic_problems(error, "bundle")) from None
+            raise ImportRejected(bundle_problems(error, data.get("bundle"))) from None
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
         return read_fhir(data)
     raise ImportRejected(
         [
-            "not a FHIR Bundle nor a Myeloma Desk patient file "
-            f"(expected resourceType 'Bundle' or format '{NATIVE_FORMAT}')"
+            "the file is not a FHIR Bundle nor a Myeloma Desk patient file (a FHIR file has "
+            "the resource type Bundle; a Myeloma Desk file is the one this app exports)"
         ]
     )
 
@@ -94,11 +101,7 @@ def read_import(path: Path) -> FhirImport:
 
 def import_data(store: Store, data: Any, source: str) -> Patient:
     """Validate parsed data completely, then write it as one new patient (one transaction)."""
-    bundle = bundle_from_data(data)
-    try:
-        return store.import_bundle(bundle, source=source)
-    except (ConflictError, ValueError) as error:
-        raise ImportRejected([str(error)]) from None
+    return write_import(store, read_data(data), source)
 
 
 def import_file(store: Store, path: Path) -> Patient:
@@ -111,4 +114,6 @@ def write_import(store: Store, read: FhirImport, source: str) -> Patient:
     try:
         return store.import_bundle(read.bundle, source=source)
     except (ConflictError, ValueError) as error:
-        raise ImportRejected([str(error)]) from None
+        # A clash with the store (an identifier it already holds): the patient is named.
+        who = patient_words(read.bundle.model_dump(mode="json"))
+        raise ImportRejected([f"{who}: {plain(str(error))}"]) from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -30,19 +31,30 @@ def read_limited(path: Path, limit: int) -> bytes:
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
             if stat.S_ISDIR(info.st_mode):
-                raise JsonInputError(f"{path} is a folder, not a file")
+                raise JsonInputError(f"{_quoted(path)} is a folder, not a file")
             if stat.S_ISREG(info.st_mode) and info.st_size > limit:
                 raise JsonInputError(
                     f"the file is {info.st_size:,} bytes; the limit is {limit:,} bytes"
                 )
             raw = handle.read(limit + 1)
     except IsADirectoryError:
-        raise JsonInputError(f"{path} is a folder, not a file") from None
+        raise JsonInputError(f"{_quoted(path)} is a folder, not a file") from None
     except OSError as error:
-        raise JsonInputError(f"cannot read {path}: {error.strerror or error}") from None
+        raise JsonInputError(f"cannot read {_quoted(path)}: {error.strerror or error}") from None
     if len(raw) > limit:
         raise JsonInputError(f"the file is larger than the limit of {limit:,} bytes")
     return raw
+
+
+def _quoted(path: Path) -> str:
+    """A path as the user gave it, between curly quotes (so its own characters, an
+    underscore or a dot, are not taken for the message's words)."""
+    return f"\u201c{path}\u201d"
+
+
+def _curly(text: str) -> str:
+    """The json module's 'x' quotes as a reader's “x”."""
+    return re.sub(r"'([^']*)'", "\u201c\\1\u201d", text)
 
 
 def _constant(name: str) -> Any:
@@ -89,8 +101,8 @@ def parse_json_text(text: str) -> Any:
         raise
     except json.JSONDecodeError as error:
         raise JsonInputError(
-            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
-            "is it truncated?"
+            f"not valid JSON (line {error.lineno}, column {error.colno}: "
+            f"{_curly(error.msg)}); is it truncated?"
         ) from None
     except RecursionError:
         raise JsonInputError(f"the JSON is nested more than {MAX_DEPTH} levels deep") from None

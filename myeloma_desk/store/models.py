@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.domain.vocabulary import Diagnosis
@@ -21,11 +22,16 @@ LATEST_DATE = dt.date(2200, 12, 31)
 MAX_VISITS = 2_000
 MAX_NOTES = 2_000
 MAX_NOTE_CHARS = 20_000
+# The error type of a bundle whose records disagree (a second visit on one date ...); its
+# ``problems`` list one sentence per record.
+BUNDLE_RECORD_ERROR = "bundle_record"
 
 
 def _date_in_range(value: dt.date | None, what: str) -> dt.date | None:
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ValueError(f"{what} {value.isoformat()} is outside 1900-01-01..2200-12-31")
+        raise ValueError(
+            f"{what} {value.isoformat()} is not between {EARLIEST_DATE} and {LATEST_DATE}"
+        )
     return value
 
 
@@ -118,7 +124,7 @@ class VisitIn(BaseModel):
     @field_validator("date")
     @classmethod
     def _date(cls, value: dt.date) -> dt.date:
-        result = not_after_today(_date_in_range(value, "visit date"), "visit date")
+        result = not_after_today(_date_in_range(value, "the date"), "the date")
         assert result is not None
         return result
 
@@ -147,25 +153,49 @@ class PatientBundle(BaseModel):
     notes: list[NoteIn] = Field(default_factory=list, max_length=MAX_NOTES)
 
     @model_validator(mode="after")
-    def _unique_visit_dates(self) -> PatientBundle:
-        dates = [visit.date for visit in self.visits]
-        if len(dates) != len(set(dates)):
-            raise ValueError("visits: two visits on the same date")
-        for visit in self.visits:
+    def _records_agree(self) -> PatientBundle:
+        problems = [*self._visit_problems(), *self._line_problems()]
+        if problems:
+            # One sentence per record, each naming it ("visit 9 (2024-05-21): ..."); the
+            # importer puts the patient in front of each (exchange/messages.py).
+            raise PydanticCustomError(
+                BUNDLE_RECORD_ERROR,
+                "{summary}",
+                {"summary": "; ".join(problems), "problems": problems},
+            )
+        return self
+
+    def _visit_problems(self) -> list[str]:
+        problems: list[str] = []
+        first_on: dict[dt.date, int] = {}
+        for number, visit in enumerate(self.visits, start=1):
+            day = visit.date.isoformat()
+            where = f"visit {number} ({day})"
+            if visit.date in first_on:
+                problems.append(
+                    f"{where}: two visits on the same date, {day} (visit {first_on[visit.date]} "
+                    "is on that date too); one visit per date"
+                )
+            first_on.setdefault(visit.date, number)
             snap = visit.snapshot
             if snap.history or snap.therapy_lines:
-                raise ValueError(
-                    f"visit {visit.date.isoformat()}: history and therapy lines belong to the "
-                    "patient (as visits and therapy_lines), not inside one visit"
+                problems.append(
+                    f"{where}: earlier results and lines of therapy belong to the patient (as "
+                    "visits and lines of therapy of their own), not inside one visit"
                 )
             if snap.date is not None and snap.date != visit.date:
-                raise ValueError(
-                    f"visit {visit.date.isoformat()}: its snapshot is dated {snap.date}"
-                )
-        for line in self.therapy_lines:
-            not_after_today(_date_in_range(line.start, "therapy start"), "therapy start")
-            not_after_today(_date_in_range(line.end, "therapy end"), "therapy end")
-        return self
+                problems.append(f"{where}: its results are dated {snap.date}, not {day}")
+        return problems
+
+    def _line_problems(self) -> list[str]:
+        problems: list[str] = []
+        for number, line in enumerate(self.therapy_lines, start=1):
+            for day, what in ((line.start, "the start date"), (line.end, "the end date")):
+                try:
+                    not_after_today(_date_in_range(day, what), what)
+                except ValueError as error:
+                    problems.append(f"line {number} ({shown_visibly(line.regimen)}): {error}")
+        return problems
 
 
 @dataclass(frozen=True)

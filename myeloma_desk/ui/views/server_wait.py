@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from myeloma_desk.store.server import CommitUncertainError, ServerUnavailableError
 from myeloma_desk.ui.views.draft_passphrase import ask_draft_passphrase
 from myeloma_desk.ui.views.drafts import session_key_generation
 from myeloma_desk.ui.workers import Worker
@@ -68,6 +69,21 @@ IN_FORM = (
     "never written in plain text beside an encrypted store)."
 )
 BACK = "Saved: the clinic server answers again."
+# A save whose commit is uncertain (store/server.py CommitUncertainError: the connection was
+# lost while the server committed it, so it was written whole or not at all, unknown which).
+# The held save then goes with the version the form was read at: if the first save was in fact
+# written, that version check opens the conflict dialog (both versions shown), never a second
+# copy; if it was not, the save simply goes through.
+UNCERTAIN_OPENING = "The connection to the server was lost while saving."
+UNCERTAIN = (
+    UNCERTAIN_OPENING + " {record} may have been saved; {kept} and will be checked against "
+    "the server when it answers."
+)
+UNCERTAIN_KEPT = "it is kept here as a draft"
+UNCERTAIN_IN_FORM = (
+    "it stays in this form only (the draft was not kept, because this computer's store "
+    "passphrase was not entered)"
+)
 
 
 def kept_where(view: HeldForm, what: str = "Your visit") -> str:
@@ -76,6 +92,31 @@ def kept_where(view: HeldForm, what: str = "Your visit") -> str:
     drafts = view.drafts
     kept = drafts is not None and drafts.load(view.draft_key) is not None
     return (KEPT if kept else IN_FORM).format(what=what)
+
+
+def uncertain(error: BaseException) -> bool:
+    """True when the save may have been written (the connection was lost during its commit)."""
+    return isinstance(error, CommitUncertainError)
+
+
+def held_message(
+    error: ServerUnavailableError, view: HeldForm, what: str = "Your visit", record: str = ""
+) -> str:
+    """What the form says once its save is held: the server cannot be reached and the edit is
+    kept, or (the commit uncertain) ``record`` ("The visit") may have been saved, is kept as a
+    draft and will be checked against the server when it answers."""
+    if not uncertain(error):
+        return f"{error} {kept_where(view, what)}"
+    drafts = view.drafts
+    kept = drafts is not None and drafts.load(view.draft_key) is not None
+    return UNCERTAIN.format(
+        record=record or "The visit", kept=UNCERTAIN_KEPT if kept else UNCERTAIN_IN_FORM
+    )
+
+
+def maybe_saved(message: str) -> bool:
+    """True when a form's message is the uncertain-commit one (not to be called "Not saved")."""
+    return message.startswith(UNCERTAIN_OPENING)
 
 
 class ServerWait(QObject):

@@ -580,7 +580,10 @@ class AssessView(QWidget):
             return False
         error = self.save_handler(state)
         if error:
-            self.status.setText(f"Not saved: {error}")
+            from myeloma_desk.ui.views.server_wait import maybe_saved
+
+            # a save whose commit is uncertain may have been written: not "Not saved"
+            self.status.setText(error if maybe_saved(error) else f"Not saved: {error}")
             return False
         if self.drafts is not None:
             self.drafts.discard(self.draft_key)

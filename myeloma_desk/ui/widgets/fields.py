@@ -18,7 +18,7 @@ import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from pydantic import BaseModel
 
@@ -47,6 +47,13 @@ from myeloma_desk.domain.units import Dim, accepted_units, unit_label
 
 Kind = Literal["quantity", "choice", "bool", "int", "float", "date", "multi", "text", "list"]
 
+# A value of the snapshot's JSON, as an editor reads it (``raw``) and the form lays it out:
+# None (empty), text, a number, yes/no, a list (checked choices, typed items) or a mapping
+# (a measured value with its unit). Read-only containers, so a list of texts is one too.
+FormValue: TypeAlias = (
+    "str | int | float | bool | Sequence[FormValue] | Mapping[str, FormValue] | None"
+)
+
 # How a plain number is typed, after its unit ("fraction, e.g. 0.00001"); the unit itself and
 # every label come from the display vocabulary (domain/display.py).
 ENTRY_EXAMPLES = {"mrd.sensitivity": "e.g. 0.00001"}
@@ -64,7 +71,7 @@ class FieldDef:
     unit: str = ""
 
 
-def _unwrap_optional(annotation: Any) -> Any:
+def _unwrap_optional(annotation: object) -> object:
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -186,9 +193,9 @@ def _int_bounds(model: type[BaseModel], name: str) -> range:
 # ---------------------------------------------------------------- nested data helpers
 
 
-def get_path(data: Any, path: str) -> Any:
+def get_path(data: Mapping[str, FormValue], path: str) -> FormValue:
     """The value at dotted ``path`` in nested dicts/lists, or None."""
-    node = data
+    node: FormValue = data
     for part in path.split("."):
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
@@ -293,7 +300,7 @@ class FieldEditor(QWidget):
     def _build(self) -> None:
         raise NotImplementedError
 
-    def raw(self) -> Any:
+    def raw(self) -> FormValue:
         """The JSON value for the snapshot, None when empty; InputProblem if unreadable."""
         raise NotImplementedError
 
@@ -328,13 +335,13 @@ class FieldEditor(QWidget):
     def message_text(self) -> str:
         return "" if self.message.isHidden() else self.message.text().removeprefix("⚠ ")
 
-    def _combo(self, items: Iterable[tuple[str, Any]], name: str) -> QComboBox:
+    def _combo(self, items: Iterable[tuple[str, FormValue]], name: str) -> QComboBox:
         # Values stay in a Python list, not as item data: reading None back through
         # QComboBox.currentData() corrupts None's reference count in PySide6 6.12 (seen as
         # "Fatal Python error: none_dealloc" after a few hundred reads).
         combo = QComboBox()
         combo.setAccessibleName(name)
-        self.values: list[Any] = []
+        self.values: list[FormValue] = []
         for text, data in items:
             combo.addItem(text)
             self.values.append(data)
@@ -365,7 +372,7 @@ class QuantityEditor(FieldEditor):
             self.unit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.row.addWidget(self.unit)
 
-    def raw(self) -> Any:
+    def raw(self) -> dict[str, FormValue] | None:
         text = self.edit.text()
         if not text.strip():
             return None
@@ -400,7 +407,7 @@ class ChoiceEditor(FieldEditor):
         self.combo = self._combo(items, self.spec.label)
         self.row.addWidget(self.combo, 1)
 
-    def raw(self) -> Any:
+    def raw(self) -> FormValue:
         return self.values[self.combo.currentIndex()]
 
     def set_raw(self, value: Any) -> None:
@@ -443,7 +450,7 @@ class TextEditor(FieldEditor):
             unit.setAccessibleName(f"{self.spec.label} unit: {self.spec.unit}")
             self.row.addWidget(unit)
 
-    def raw(self) -> Any:
+    def raw(self) -> str | float | list[str] | None:
         text = self.edit.text().strip()
         if not text:
             return None
@@ -505,7 +512,7 @@ class MultiEditor(FieldEditor):
             check.setEnabled(checked)
         self.changed.emit()
 
-    def raw(self) -> Any:
+    def raw(self) -> list[str] | None:
         if not self.done.isChecked():
             return None
         return [c for c, check in self.boxes.items() if check.isChecked()]
@@ -835,12 +842,18 @@ class SnapshotForm(QWidget):
         return True
 
 
-def _deep_copy(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _deep_copy(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_deep_copy(v) for v in data]
-    return data
+def _deep_copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the form's data whose dicts and lists can be changed without touching
+    ``data`` (the values in them are immutable)."""
+    return {k: _copied(v) for k, v in data.items()}
+
+
+def _copied(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
 
 
 def _drop_empty_history(data: dict[str, Any]) -> list[int]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from storetest_helpers import assert_reads_as_written
 
 from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.units import UNITS
@@ -188,16 +189,25 @@ HOSTILE = {
     "huge value": (_set("Observation.valueQuantity.value", 1e300), "plausible"),
     "big value": (_set("Observation.valueQuantity.value", 5e6), "plausible"),
     "negative value": (_set("Observation.valueQuantity.value", -4), "negative"),
-    "value as text": (_set("Observation.valueQuantity.value", "lots"), "FHIR"),
-    "bad date": (_set("Observation.effectiveDateTime", "2024-13-45"), "FHIR"),
+    "value as text": (
+        _set("Observation.valueQuantity.value", "lots"),
+        r"Entry 3 \(Observation\), value quantity, value: must be a number, not “lots”",
+    ),
+    "bad date": (
+        _set("Observation.effectiveDateTime", "2024-13-45"),
+        r"Entry 3 \(Observation\), effective date time: must be a date .*, not “2024-13-45”",
+    ),
     "unknown drug system": (
         _set("MedicationStatement.medicationCodeableConcept.coding.0.system", "http://x"),
         "drug",
     ),
-    "gender not a code": (_set("Patient.gender", 7), "FHIR"),
+    "gender not a code": (
+        _set("Patient.gender", 7),
+        r"Entry 1 \(Patient\), gender: must be text, not 7",
+    ),
     "unknown response": (
         _set("MedicationStatement.extension.0.valueCode", "GREAT"),
-        "best_response",
+        r"line 1 \(VRd\), best response: “GREAT” is not one of the accepted values",
     ),
 }
 
@@ -211,6 +221,7 @@ def test_hostile_fhir_is_rejected_and_writes_nothing(case: str, store: Store) ->
     with pytest.raises(ImportRejected, match=message) as caught:
         import_data(store, document, "test")
     assert "nothing was written" in str(caught.value)
+    assert_reads_as_written(caught.value)
     assert store.is_empty() and store.verify_audit().head == head
 
 
@@ -223,16 +234,18 @@ def test_bundle_shapes_that_are_refused(store: Store) -> None:
         ([1, 2, 3], "not a FHIR Bundle"),
         ({"resourceType": "Bundle", "type": "collection"}, "exactly one Patient"),
     ]:
-        with pytest.raises(ImportRejected, match=message):
+        with pytest.raises(ImportRejected, match=message) as caught:
             import_data(store, document, "test")
+        assert_reads_as_written(caught.value)
     assert store.is_empty()
 
 
 def test_duplicate_identifier_is_rejected_whole(store: Store) -> None:
     load_demo(store)
     before = store.count_patients()
-    with pytest.raises(ImportRejected, match="already exists"):
+    with pytest.raises(ImportRejected, match="already exists") as caught:
         import_data(store, _valid(), "test")
+    assert_reads_as_written(caught.value)
     assert store.count_patients() == before
 
 
@@ -247,8 +260,9 @@ def test_duplicate_identifier_is_rejected_whole(store: Store) -> None:
     ],
 )
 def test_malformed_json_is_rejected(raw: bytes, message: str) -> None:
-    with pytest.raises(ImportRejected, match=message):
+    with pytest.raises(ImportRejected, match=message) as caught:
         parse_json(raw)
+    assert_reads_as_written(caught.value)
 
 
 def test_oversize_file_is_rejected_before_reading(tmp_path: Path, store: Store) -> None:
@@ -278,7 +292,7 @@ def test_native_json_round_trip_is_lossless(tmp_path: Path, store: Store) -> Non
 def test_native_json_with_history_inside_a_visit_is_rejected(store: Store) -> None:
     document = native_document(DEMOS[0])
     document["bundle"]["visits"][0]["snapshot"]["history"] = [{"date": "2020-01-01"}]
-    with pytest.raises(ImportRejected, match="history"):
+    with pytest.raises(ImportRejected, match=r"visit 1 \(2023-04-12\): earlier results"):
         import_data(store, document, "test")
     assert store.is_empty()
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from storetest_helpers import assert_reads_as_written
 
 from myeloma_desk.exchange.errors import ImportRejected
 from myeloma_desk.exchange.fhir import export_fhir
@@ -86,6 +87,7 @@ def _outcome(data: Any) -> PatientBundle | None:
     except ImportRejected as error:
         assert error.problems and all(isinstance(p, str) and p for p in error.problems)
         assert str(error).startswith("Import rejected, nothing was written")
+        assert_reads_as_written(error)
         return None
 
 
@@ -104,7 +106,8 @@ def test_mutated_fhir_is_valid_or_rejected_and_never_half_written(
     before = (store.count_patients(include_archived=True), store.verify_audit().head)
     try:
         patient = import_data(store, document, "fuzz")
-    except ImportRejected:
+    except ImportRejected as error:
+        assert_reads_as_written(error)
         assert (store.count_patients(include_archived=True), store.verify_audit().head) == before
     else:  # accepted: the whole patient is there and the store still checks out
         assert store.count_patients(include_archived=True) == before[0] + 1
@@ -130,6 +133,7 @@ def test_truncated_files_are_rejected(data: st.DataObject) -> None:
         parse_json(text[:cut])
     except ImportRejected as error:
         assert "JSON" in str(error) or "UTF-8" in str(error)
+        assert_reads_as_written(error)
     else:
         raise AssertionError(f"a file cut at byte {cut} was accepted")
 
@@ -139,7 +143,8 @@ def test_truncated_files_are_rejected(data: st.DataObject) -> None:
 def test_random_bytes_are_rejected(raw: bytes) -> None:
     try:
         data = parse_json(raw)
-    except ImportRejected:
+    except ImportRejected as error:
+        assert_reads_as_written(error)
         return
     assert _outcome(data) is None
 
@@ -153,5 +158,6 @@ def test_empty_contained_resource_type_is_rejected_not_crashing() -> None:
         "type": "collection",
         "entry": [{"resource": {"resourceType": ""}}],
     }
-    with pytest.raises(ImportRejected):
+    with pytest.raises(ImportRejected) as caught:
         import_fhir(bundle)
+    assert_reads_as_written(caught.value)

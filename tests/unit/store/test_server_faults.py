@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storetest_helpers import D, contents, snap
+from storetest_helpers import D, assert_reads_as_written, contents, snap
 
 from myeloma_desk.domain.snapshot import TherapyLine
 from myeloma_desk.store import PatientFields, Store, StoreError
@@ -618,6 +618,7 @@ def test_a_bad_import_on_the_server_writes_nothing(
     err = capsys.readouterr().err
     assert code == 2 and "nothing was written" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
+    assert_reads_as_written(err.strip())
     assert contents(store) == before and store.verify_audit().ok
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storetest_helpers import contents
+from storetest_helpers import assert_reads_as_written, contents
 
 from myeloma_desk.cli import main
 from myeloma_desk.paths import AppPaths
@@ -229,6 +229,7 @@ def test_bad_import_files_are_refused_clearly(
     code, _, err = run(capsys, home, "patients", "import", str(path))
     assert code == 2 and "nothing was written" in err
     assert len(err.strip().splitlines()) == 1
+    assert_reads_as_written(err.strip())
 
 
 def _server_contents(target: str) -> tuple[Any, ...]:
@@ -259,6 +260,7 @@ def test_bad_import_files_are_refused_clearly_on_the_server(
     err = capsys.readouterr().err
     assert code == 2 and "nothing was written" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+    assert_reads_as_written(err.strip())
     assert _server_contents(target) == before
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from myeloma_desk.domain.criteria.diagnosis.common import BMPC_MYELOMA, crcl, val
 from myeloma_desk.domain.criteria.diagnosis.sources import COCKCROFT_GAULT_1976, RAJKUMAR_2014
@@ -183,7 +184,8 @@ class EventRow:
     def evaluate(self, s: Snapshot) -> Event:
         """The event for ``s``: met when one criterion is (three-valued OR, in the order
         checked; the criteria have no side effects, so the first one met settles it)."""
-        derived = _NO_VALUES if self.derive is None else self.derive(s)
+        derive = self.derive
+        derived = _NO_VALUES if derive is None else derive(s)
         found: list[Tri] = []
         met: Tri = False
         for c in self.checked:
@@ -194,11 +196,13 @@ class EventRow:
                 break
             if v is None:
                 met = None
-        needs: list[str] = []
         if met is None:
+            needs: list[str] = []
             for c, v in zip(self.checked, found, strict=True):
                 if v is None:
                     needs.extend(n for n in missing(c, s, derived) if n not in needs)
+        else:
+            needs = []
         value, notes = self.describe(self, s, met, found)
         return Event(self.id, self.criterion, met, value, needs, notes)
 
@@ -216,9 +220,8 @@ _NEEDED = {">": "below {}", "<": "at {} or more", "≥": "below {}", "≤": "abo
 
 def _against_lab_limit(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:
     """Hypercalcemia, anemia: an absolute limit, or a difference from the laboratory's limit."""
-    assert isinstance(row.criteria, AnyOf)
-    relative, absolute = row.criteria.criteria
-    assert isinstance(relative, RelativeThreshold) and isinstance(absolute, Threshold)
+    # The row's 'or' as checked: the absolute limit, then the relative one (MDE_TABLE's rows).
+    absolute, relative = cast(tuple[Threshold, RelativeThreshold], row.checked)
     if found[0] is None:  # the value itself is not recorded
         return None, []
     shown = s.shown(absolute.field)
@@ -307,7 +310,7 @@ def _bone_lesions(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Sho
         )
         value = f"bone plasmacytoma and {further}"
         return (value if counts else f"{value}; marrow not recorded"), [PLASMACYTOMA_AS_BONE_LESION]
-    return _counted("lesions")(row, s, met, found)
+    return _lesions(row, s, met, found)
 
 
 def _counted(things: str) -> Describe:
@@ -317,6 +320,9 @@ def _counted(things: str) -> Describe:
         return (None if found[-1] is None else f"{s.shown(row.shown_field)} {things}"), []
 
     return describe
+
+
+_lesions = _counted("lesions")
 
 
 def _shown(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:

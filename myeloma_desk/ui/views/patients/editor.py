@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 DIAGNOSES = list(ALL_DIAGNOSES)
 HELD_WHAT = "Your edit of the patient details"
+HELD_RECORD = "The patient details"  # a save whose commit is uncertain (views/server_wait.py)
 
 
 class _EnterSaves(QObject):
@@ -196,15 +197,17 @@ class PatientEditor(QWidget):
                 f"{error} Your changes stay in this form: save again when the server answers.",
             )
             return
-        from myeloma_desk.ui.views.server_wait import hold_until_back, kept_where
+        from myeloma_desk.ui.views.server_wait import held_message, hold_until_back, uncertain
 
         self._held = self._from_draft = True
         hold_until_back(self, getattr(self.store.database, "reachable", lambda: False))
-        show_message(self.general, f"{error} {kept_where(self, HELD_WHAT)}")
+        show_message(self.general, held_message(error, self, HELD_WHAT, HELD_RECORD))
         kept = self.drafts.load(self.draft_key)
-        self._show_draft(kept, held=True)
+        self._show_draft(kept, held=True, maybe_saved=uncertain(error))
 
-    def _show_draft(self, draft: Draft | None, held: bool = False) -> None:
+    def _show_draft(
+        self, draft: Draft | None, held: bool = False, maybe_saved: bool = False
+    ) -> None:
         """The draft row: the held edit (Discard), or a draft left over (Restore, Discard)."""
         self.offered = draft
         if draft is None and not held:
@@ -212,8 +215,9 @@ class PatientEditor(QWidget):
             return
         if held:
             where = "kept as a draft on this computer" if draft else "in this form only"
+            state = "perhaps saved already" if maybe_saved else "not saved yet"
             self.draft_text.setText(
-                f"<b>Draft, not saved yet:</b> these details are {where} until the clinic "
+                f"<b>Draft, {state}:</b> these details are {where} until the clinic "
                 "server answers again."
             )
         else:

@@ -59,6 +59,7 @@ LINE_FIELD_LABELS = {
     "best_response": "Best response",
     "refractory": "Refractory",
 }
+HELD_RECORD = "The change of the therapy lines"  # a save whose commit is uncertain
 
 
 def _lines_of(raw: Any) -> list[TherapyLine]:
@@ -243,7 +244,7 @@ class TherapyLinesEditor(QWidget):
         if self.drafts is None or self.record is None:
             show_message(self.message, str(error))
             return False
-        from myeloma_desk.ui.views.server_wait import hold_until_back, kept_where
+        from myeloma_desk.ui.views.server_wait import held_message, hold_until_back, uncertain
 
         if self._held is None:
             self._read = list(self.record.lines)  # the change is checked against these
@@ -251,11 +252,12 @@ class TherapyLinesEditor(QWidget):
         self.model.set_lines(lines)
         reachable = getattr(self.record.store.database, "reachable", lambda: False)
         hold_until_back(self, reachable)
-        show_message(self.message, f"{error} {kept_where(self, HELD_WHAT)}")
+        show_message(self.message, held_message(error, self, HELD_WHAT, HELD_RECORD))
         kept = self.drafts.load(self.draft_key) is not None
         where = "kept as a draft on this computer" if kept else "in this form only"
+        state = "perhaps saved already" if uncertain(error) else "not saved yet"
         self.draft_text.setText(
-            f"<b>Draft, not saved yet:</b> these lines ({html.escape(_regimens(lines))}) are "
+            f"<b>Draft, {state}:</b> these lines ({html.escape(_regimens(lines))}) are "
             f"{where} until the clinic server answers again."
         )
         self.save_kept_button.setVisible(False)

@@ -653,13 +653,13 @@ class PatientPage(QWidget):
             if view is None:
                 return str(error)
             # kept as a local draft and saved when the server is back (views/server_wait.py)
-            from myeloma_desk.ui.views.server_wait import hold_until_back, kept_where
+            from myeloma_desk.ui.views.server_wait import held_message, hold_until_back
 
             database = record.store.database
             hold_until_back(view, getattr(database, "reachable", lambda: False))
             if record is self.record:
                 self._show_offline(error)
-            return f"{error} {kept_where(view)}"
+            return held_message(error, view)
         except (SnapshotError, StoreError, ValueError) as error:
             return str(error)
         if record is self.record:
