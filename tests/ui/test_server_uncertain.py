@@ -185,3 +185,33 @@ def test_a_therapy_line_not_written_is_saved_once_when_the_server_answers(
     qtbot.waitUntil(lambda: len(cato.therapy_lines(pid)) == 1, timeout=15_000)
     qtbot.waitUntil(lambda: lines.status.text() == server_wait.BACK, timeout=15_000)
     assert [s.line.regimen for s in cato.therapy_lines(pid)] == ["VRd"]
+
+
+@pytest.mark.parametrize("written", [True, False])
+def test_a_new_patient_whose_commit_was_uncertain_is_never_made_twice(
+    window: MainWindow,
+    cato: Store,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    written: bool,
+) -> None:
+    """A new patient has no version for the check: the held save first looks for the patient
+    the server holds with exactly these details (written: that one is the saved patient) and
+    creates it only if there is none (not written)."""
+    view = patients_of(window)
+    view.new_patient()
+    editor = view.editor
+    editor.name.setText("Uncertain, Nora")
+    editor.birth_date.setText("1951-02-03")
+    calls = _lost_at_commit(view.store, "create_patient", monkeypatch, written=written)
+    assert editor.save() is None
+    assert "The patient details may have been saved" in editor.general.text()
+    wait = editor.findChild(server_wait.ServerWait)
+    assert isinstance(wait, server_wait.ServerWait)
+    qtbot.waitUntil(lambda: wait.attempts >= 1 and not wait.waiting, timeout=15_000)
+    qtbot.wait(500)  # five more retry periods: no further save is tried
+    named = [p for p in cato.list_patients() if p.name == "Uncertain, Nora"]
+    assert len(named) == 1 and named[0].birth_date == dt.date(1951, 2, 3)
+    # written: the held save found the patient and created none; not written: it created it
+    assert len(calls) == (1 if written else 2)
+    assert editor.drafts is not None and editor.drafts.load(editor.draft_key) is None

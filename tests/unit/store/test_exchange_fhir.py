@@ -182,13 +182,35 @@ def _set(path: str, value: Any) -> Any:
 
 
 HOSTILE = {
-    "unknown LOINC": (_set("Observation.code.coding.0.code", "9999-9"), "LOINC"),
-    "unknown ICD-10-CM": (_set("Condition.code.coding.1.code", "C34.90"), "ICD-10-CM"),
-    "unknown ICD-O-3": (_set("Condition.code.coding.2.code", "8140/3"), "ICD-O-3"),
-    "unknown unit": (_set("Observation.valueQuantity.code", "mmol/L"), "UCUM"),
-    "huge value": (_set("Observation.valueQuantity.value", 1e300), "plausible"),
-    "big value": (_set("Observation.valueQuantity.value", 5e6), "plausible"),
-    "negative value": (_set("Observation.valueQuantity.value", -4), "negative"),
+    # each message names the record (the FHIR entry, or the visit it became) and the field
+    "unknown LOINC": (
+        _set("Observation.code.coding.0.code", "9999-9"),
+        r"Entry 3 \(Observation\): LOINC code “9999-9” is not a result",
+    ),
+    "unknown ICD-10-CM": (
+        _set("Condition.code.coding.1.code", "C34.90"),
+        r"Entry 2 \(Condition\): ICD-10-CM code “C34.90”",
+    ),
+    "unknown ICD-O-3": (
+        _set("Condition.code.coding.2.code", "8140/3"),
+        r"Entry 2 \(Condition\): unknown ICD-O-3 morphology “8140/3”",
+    ),
+    "unknown unit": (
+        _set("Observation.valueQuantity.code", "mmol/L"),
+        r"Entry 3 \(Observation\): the UCUM unit “mmol/L” is not accepted for serum M-protein",
+    ),
+    "huge value": (
+        _set("Observation.valueQuantity.value", 1e300),
+        r"visit 1 \(2019-02-20\), serum M-protein value: 1e\+300 is too large to be a plausible",
+    ),
+    "big value": (
+        _set("Observation.valueQuantity.value", 5e6),
+        r"visit 1 \(2019-02-20\), serum M-protein: 5000000 g/dL is outside the plausible",
+    ),
+    "negative value": (
+        _set("Observation.valueQuantity.value", -4),
+        r"visit 1 \(2019-02-20\), serum M-protein: -4 g/dL is negative",
+    ),
     "value as text": (
         _set("Observation.valueQuantity.value", "lots"),
         r"Entry 3 \(Observation\), value quantity, value: must be a number, not “lots”",
@@ -199,7 +221,7 @@ HOSTILE = {
     ),
     "unknown drug system": (
         _set("MedicationStatement.medicationCodeableConcept.coding.0.system", "http://x"),
-        "drug",
+        r"Entry 44 \(MedicationStatement\): unknown drug code system “http://x”",
     ),
     "gender not a code": (
         _set("Patient.gender", 7),

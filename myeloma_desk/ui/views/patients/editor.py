@@ -79,6 +79,8 @@ class PatientEditor(QWidget):
         self.patient: Patient | None = None  # as last read
         self.loaded = Loaded(0)
         self._held = False  # a save waits for the server (views/server_wait.py)
+        # a new patient's save whose commit was uncertain: it may be on the server already
+        self._maybe_created = False
         self._from_draft = False  # the form holds a draft's details (held or restored)
         self.setAccessibleName("Patient details")
         layout = QVBoxLayout(self)
@@ -200,6 +202,7 @@ class PatientEditor(QWidget):
         from myeloma_desk.ui.views.server_wait import held_message, hold_until_back, uncertain
 
         self._held = self._from_draft = True
+        self._maybe_created = self._maybe_created or (uncertain(error) and self.patient_id is None)
         hold_until_back(self, getattr(self.store.database, "reachable", lambda: False))
         show_message(self.general, held_message(error, self, HELD_WHAT, HELD_RECORD))
         kept = self.drafts.load(self.draft_key)
@@ -263,6 +266,7 @@ class PatientEditor(QWidget):
         """Start editing ``patient`` (None: a new patient); a draft of theirs is offered."""
         self._stop_waiting()
         self._from_draft = False
+        self._maybe_created = False
         self.patient = patient
         self.patient_id = patient.id if patient else None
         self.loaded = Loaded(patient.version if patient else 0)  # for the conflict check
@@ -332,7 +336,8 @@ class PatientEditor(QWidget):
         patient: Patient | None
         try:
             if self.patient_id is None:
-                patient = self.store.create_patient(fields)
+                patient = self._created_meanwhile(fields) or self.store.create_patient(fields)
+                self._maybe_created = False
                 self.loaded = Loaded(patient.version)
             else:
                 patient = self._update(self.patient_id, fields)
@@ -351,6 +356,23 @@ class PatientEditor(QWidget):
         self._saved_draft_goes()
         self.saved.emit(patient.id)
         return patient.id
+
+    def _created_meanwhile(self, fields: PatientFields) -> Patient | None:
+        """After an uncertain commit of a new patient (no version to check it by): the
+        patient the server holds with exactly these details, if that save was written, so
+        that saving again never makes a second copy."""
+        if not self._maybe_created:
+            return None
+        same = [
+            row
+            for row in self.store.list_patients()
+            if (row.name, row.identifier, row.birth_date, row.sex, row.diagnosis)
+            == (fields.name, fields.identifier, fields.birth_date, fields.sex, fields.diagnosis)
+        ]
+        if not same:
+            return None
+        patient = self.store.get_patient(max(row.id for row in same))
+        return patient if patient.notes == fields.notes else None
 
     def _take_theirs(self, theirs: Patient) -> None:
         """Their version replaces the form; a draft of the edit goes."""
