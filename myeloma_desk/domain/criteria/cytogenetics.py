@@ -9,6 +9,7 @@ from __future__ import annotations
 from myeloma_desk.domain.criteria.diagnosis import val
 from myeloma_desk.domain.criteria.diagnosis.pcl import PCL_CIRCULATING, PCL_LIKE_CIRCULATING
 from myeloma_desk.domain.criteria.diagnosis.sources import FERNANDEZ_DE_LARREA_2021
+from myeloma_desk.domain.display import choice_words, mid_sentence
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.logic import Tri, tri_all, tri_any
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
@@ -82,7 +83,8 @@ ONE_Q = (Fish.GAIN1Q, Fish.AMP1Q)
 ALL_FISH = tuple(Fish)
 # Each finding's interchange text (an enum member's .value is a Python-level property: read
 # once here, not on every call).
-FISH_TEXT: dict[Fish, str] = {f: f.value for f in ALL_FISH}
+# Each finding in the words of the PDQ and IMWG papers ("del(17p)", "biallelic del(1p32)").
+FISH_TEXT: dict[Fish, str] = {f: mid_sentence(choice_words(f.value)) for f in ALL_FISH}
 # The findings all unknown (FISH not done), shared: rules only read it.
 _FISH_NOT_DONE: dict[Fish, Tri] = dict.fromkeys(ALL_FISH)
 
@@ -146,7 +148,8 @@ def cytogenetic_risk_pdq(s: Snapshot, e: Explanation) -> RuleResult:
         "median_survival_years": PDQ_MEDIAN_SURVIVAL_YEARS[group],
         "findings": [FISH_TEXT[f] for f in found],
     }
-    only_translocations = high and all(Fish(h) in PDQ_INTERMEDIATE for h in high) and not pcl
+    high_found = [f for f in found if f in PDQ_HIGH]
+    only_translocations = high and all(f in PDQ_INTERMEDIATE for f in high_found) and not pcl
     if group == "high" and only_translocations:
         detail["readings"] = {
             "high": "Table 3 high-risk list (reported)",

@@ -120,7 +120,7 @@ def _applicable(s: Snapshot, e: Explanation, accepted: tuple[str, ...]) -> RuleR
         )
     d = diagnosis_result(s)
     e.detail["diagnosis"] = {"status": d.status, "result": d.result}
-    wanted = ", ".join(accepted)
+    wanted = " or ".join(accepted)
     if d.status == "not_applicable":
         return e.not_applicable(f"applies to {wanted}; the diagnosis criteria do not apply")
     if d.status == "determined":
@@ -134,7 +134,7 @@ def _applicable(s: Snapshot, e: Explanation, accepted: tuple[str, ...]) -> RuleR
             + ", ".join(possible)
         )
     e.detail["diagnosis_note"] = (
-        f"The diagnosis is not established (diagnosis rule: cannot determine); this score "
+        f"The diagnosis cannot be determined yet from the recorded findings; this score "
         f"applies only to {wanted}."
     )
     return None

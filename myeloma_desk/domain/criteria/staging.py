@@ -11,6 +11,7 @@ import functools
 from typing import NamedTuple
 
 from myeloma_desk.domain.criteria.diagnosis import val
+from myeloma_desk.domain.display import choice_words
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
@@ -249,11 +250,12 @@ FISH_FINDINGS: dict[str, tuple[Fish, ...]] = {
     "t_4_14": (Fish.T_4_14,),
     "gain_1q": (Fish.GAIN1Q, Fish.AMP1Q),
 }
-# Each finding's abnormalities as plain text, and the text when none is present, made once.
+# Each finding's abnormalities in the papers' words ("del(17p)", "1q gain"), and the text when
+# none is present, made once.
 _FISH_TEXTS = {
     field: (
-        tuple((f, f.value) for f in findings),
-        "none of " + ", ".join(f.value for f in findings),
+        tuple((f, choice_words(f.value)) for f in findings),
+        "none of " + ", ".join(choice_words(f.value) for f in findings),
     )
     for field, findings in FISH_FINDINGS.items()
 }

@@ -72,7 +72,7 @@ def test_20_2_20_missing(missing: str) -> None:
     assert r.status == "cannot_determine"
     assert missing in r.missing
     if missing != "serum_m_protein":  # without marrow or FLC the diagnosis is open as well
-        assert "not established" in r.detail["diagnosis_note"]
+        assert "cannot be determined yet" in r.detail["diagnosis_note"]
 
 
 @pytest.mark.parametrize(

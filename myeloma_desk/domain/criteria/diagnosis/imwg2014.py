@@ -208,7 +208,7 @@ def light_chain_mgus(w: Walk, urine: float | None) -> RuleResult:
     involved = "kappa" if kl is not None and ratio_gt(kl, FLC_RATIO_HIGH) else "lambda"
     w.e.assume(
         f"involved light chain ({involved}) assumed above its reference range: FLC "
-        "reference limits are not part of the input"
+        "reference limits are not recorded"
     )
     return w.done("light_chain_mgus", involved_light_chain=involved)
 
