@@ -35,7 +35,10 @@ REFUSED = {
     "a verification log": re.compile(
         r"verified\b.*\bsearch tool|\bsearch tool\b|\bverified \d{4}-\d{2}-\d{2}", re.IGNORECASE
     ),
-    "a development note": re.compile(r"\bTODO\b|\bFIXME\b|\.\./shared|pdq-errata|criteria-summ"),
+    "a development note": re.compile(
+        r"\bTODO\b|\bFIXME\b|\.\./shared|pdq-errata|criteria-summ|\bthe engine\b"
+        r"|\brule: (?:cannot determine|determined|not applicable)"
+    ),
 }
 # Detail values that are codes of the interchange format (shown through the display vocabulary,
 # never as they are): a single identifier, a date, a number.
@@ -112,6 +115,8 @@ def test_the_patterns_refuse_what_they_are_for() -> None:
         "Points verified 2026-11-26 with the search tool",
         "a summary (cancertherapyadvisor.com)",
         "the abstract (PMC7214253)",
+        "the engine cannot judge attribution",
+        "(diagnosis rule: cannot determine)",
     ]
     for text in bad:
         assert any(p.search(inline_words(text)) for p in REFUSED.values()), text

@@ -425,7 +425,7 @@ def mde_result(s: Snapshot, e: Explanation) -> RuleResult:
         "pdq_wording": PDQ_SMM_WORDING,
         "pdq_difference": PDQ_MDE_DIFFERENCE,
         "note": "CRAB events count only when attributable to the plasma cell disorder; "
-        "the engine cannot judge attribution.",
+        "Myeloma Desk cannot judge attribution: that is the clinician's judgement.",
     }
     notes = [n for ev in events for n in ev.notes]
     if notes:
