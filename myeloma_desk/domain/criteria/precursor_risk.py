@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from myeloma_desk.domain.criteria.cytogenetics import FISH_TEXT
 from myeloma_desk.domain.criteria.diagnosis import diagnosis_result, val
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.flc import FLC_RATIO_HIGH, FLC_RATIO_LOW, flc, flc_ratio_abnormal, ratio_gt
@@ -164,7 +165,7 @@ def _flc_ratio(s: Snapshot) -> tuple[float | None, str]:
 def _fish_factor(s: Snapshot) -> tuple[bool | None, str]:
     if s.fish is None:
         return None, "FISH not done"
-    present = [f.value for f in SMM_FISH if f in s.fish]
+    present = [FISH_TEXT[f] for f in SMM_FISH if f in s.fish]
     return bool(present), ", ".join(present) if present else "none present"
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
+from myeloma_desk.domain.criteria.cytogenetics import FISH_TEXT
 from myeloma_desk.domain.criteria.diagnosis import val
-from myeloma_desk.domain.display import choice_words
 from myeloma_desk.domain.engine import rule
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
@@ -254,8 +254,8 @@ FISH_FINDINGS: dict[str, tuple[Fish, ...]] = {
 # none is present, made once.
 _FISH_TEXTS = {
     field: (
-        tuple((f, choice_words(f.value)) for f in findings),
-        "none of " + ", ".join(choice_words(f.value) for f in findings),
+        tuple((f, FISH_TEXT[f]) for f in findings),
+        "none of " + ", ".join(FISH_TEXT[f] for f in findings),
     )
     for field, findings in FISH_FINDINGS.items()
 }

@@ -17,10 +17,13 @@ from typing import Any
 import pytest
 from golden_corpus import read_inputs
 
-from myeloma_desk.domain.display import inline_words
+from myeloma_desk.domain.display import choice_words, inline_words
 from myeloma_desk.domain.engine import assess
 from myeloma_desk.domain.results import SOURCES, RuleResult
-from myeloma_desk.domain.snapshot import parse_snapshot
+from myeloma_desk.domain.snapshot import Fish, parse_snapshot
+
+# FISH codes that are not the papers' words ("del17p" for del(17p), "gain1q" for 1q gain).
+_FISH_CODES = [f.value for f in Fish if choice_words(f.value).lower() != f.value.lower()]
 
 REFUSED = {
     "a file name": re.compile(r"\w\.(?:md|py|yaml|yml|json|txt)\b"),
@@ -28,6 +31,7 @@ REFUSED = {
         r"\bsnapshots?\b|\bhistory\b(?! of\b)|\bhistory entr", re.IGNORECASE
     ),
     "an identifier": re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b"),
+    "a FISH code": re.compile(r"\b(?:" + "|".join(map(re.escape, _FISH_CODES)) + r")\b"),
     "a field path": re.compile(r"\b[a-z]+\.[a-z]+(?:_[a-z]+)*\b(?! ?[A-Z0-9])"),
     "a web address": re.compile(
         r"https?://|\bwww\.|\b[a-z0-9-]+\.(?:com|org|net|gov|edu|io)\b|\bPMC\d+", re.IGNORECASE
@@ -117,6 +121,7 @@ def test_the_patterns_refuse_what_they_are_for() -> None:
         "the abstract (PMC7214253)",
         "the engine cannot judge attribution",
         "(diagnosis rule: cannot determine)",
+        "gain1q, del13 → 2 points",
     ]
     for text in bad:
         assert any(p.search(inline_words(text)) for p in REFUSED.values()), text
@@ -127,6 +132,7 @@ def test_the_patterns_refuse_what_they_are_for() -> None:
         "Weight −5 kg: a measured value cannot be negative.",
         "CrCl 38.9 mL/min (Cockcroft–Gault), on 2025-03-04",
         "Leukemia. 2020;34(1):224-233.",
+        "present: del(17p), 1q gain, biallelic del(1p32), del(13q); hyperdiploidy",
     ]
     for text in good:
         assert not any(p.search(text) for p in REFUSED.values()), text
