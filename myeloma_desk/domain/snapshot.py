@@ -404,9 +404,9 @@ def check_quantity(spec: FieldSpec, quantity: Quantity) -> str | None:
         others = [u for u in accepted_units(spec.dim) if u != quantity.unit]
         if canonical > spec.high and others:
             hint = f"; check the unit (accepted: {', '.join(accepted_units(spec.dim))})"
-        if canonical < 0:  # "Weight −5 kg: …" (the field's display label, a true minus sign)
-            shown = fmt(quantity.value, quantity.unit).replace("-", "−", 1)
-            return f"{spec.label} {shown}: a measured value cannot be negative."
+        if canonical < 0:  # the caller names the field, as for every message here
+            shown = fmt(quantity.value, quantity.unit)
+            return f"{shown} is negative; a measured value cannot be below zero"
         return (
             f"{fmt(quantity.value, quantity.unit)} is outside the plausible range "
             f"{fmt(spec.low)}–{fmt(spec.high)} {unit}{hint}"

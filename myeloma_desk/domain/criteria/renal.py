@@ -36,7 +36,7 @@ COCKCROFT_1976 = source(
 LENALIDOMIDE_LABEL = source(
     "Lenalidomide US prescribing information",
     "REVLIMID (lenalidomide) US prescribing information, Dosage and Administration: dosage "
-    "adjustments for renal impairment (10 mg daily for CrCl 30 to 60 mL/min).",
+    "adjustments for renal impairment.",  # its 30–60 mL/min band: LEN_LABEL_HIGH, label_note
 )
 
 # CKD-EPI 2021 (Inker 2021): 142 × min(Scr/κ, 1)^α × max(Scr/κ, 1)^−1.200 × 0.9938^age

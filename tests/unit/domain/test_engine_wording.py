@@ -129,7 +129,7 @@ def test_the_patterns_refuse_what_they_are_for() -> None:
         "history of VTE (+5)",
         "No earlier visit is recorded; response is judged against an earlier visit.",
         "Line 1 (VRd → lenalidomide maintenance), progression-free 38.7 months",
-        "Weight −5 kg: a measured value cannot be negative.",
+        "-5 kg is negative; a measured value cannot be below zero",
         "CrCl 38.9 mL/min (Cockcroft–Gault), on 2025-03-04",
         "Leukemia. 2020;34(1):224-233.",
         "present: del(17p), 1q gain, biallelic del(1p32), del(13q); hyperdiploidy",
