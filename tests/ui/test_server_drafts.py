@@ -315,16 +315,24 @@ def test_switching_the_store_and_closing_the_window_forget_the_passphrase(
 # --- the patient editor and the therapy-lines editor -------------------------------------------
 
 
-def test_a_patient_edit_offline_is_kept_as_a_draft_and_saved_when_back(
-    plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
-) -> None:
+def _held_patient_edit(window: MainWindow, cato: Store, away: Any) -> tuple[int, Any, Any, Any]:
+    """A patient of cato's; cleo types a note in the patient editor while the server is away:
+    the save is held (not saved). Returns the patient id, the Patients view, the editor and
+    the server's switch (``server.back()``)."""
     pid = _visit_of(cato)
-    view = patients_of(plain_window)
+    view = patients_of(window)
     view.edit_patient(pid)
     editor = view.editor
     editor.notes.setPlainText("Seen with her daughter.")
     server = away()
     assert editor.save() is None
+    return pid, view, editor, server
+
+
+def test_a_patient_edit_offline_is_kept_as_a_draft_and_saved_when_back(
+    plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
+) -> None:
+    pid, view, editor, server = _held_patient_edit(plain_window, cato, away)
     message = editor.general.text()
     assert "cannot be reached" in message
     assert "Your edit of the patient details is kept as a draft on this computer" in message
@@ -357,13 +365,7 @@ def test_a_held_patient_edit_saved_meanwhile_by_someone_else_opens_the_conflict_
 ) -> None:
     from myeloma_desk.ui.views import conflict
 
-    pid = _visit_of(cato)
-    view = patients_of(plain_window)
-    view.edit_patient(pid)
-    editor = view.editor
-    editor.notes.setPlainText("Seen with her daughter.")
-    server = away()
-    assert editor.save() is None
+    pid, _view, editor, server = _held_patient_edit(plain_window, cato, away)
     # cato (whose connection still works) saves the patient while cleo's edit is held
     cato.update_patient(
         pid, PatientFields(name=NAME, birth_date=dt.date(1950, 1, 2), notes="Cato's note.")
@@ -396,13 +398,7 @@ def test_a_held_patient_edit_saved_meanwhile_by_someone_else_opens_the_conflict_
 def test_a_patient_draft_is_offered_back_and_can_be_discarded(
     plain_window: MainWindow, cato: Store, away: Any, qtbot: QtBot
 ) -> None:
-    pid = _visit_of(cato)
-    view = patients_of(plain_window)
-    view.edit_patient(pid)
-    editor = view.editor
-    editor.notes.setPlainText("Seen with her daughter.")
-    server = away()
-    assert editor.save() is None
+    pid, view, editor, server = _held_patient_edit(plain_window, cato, away)
     editor.cancel()  # the editor is left: the wait stops, the draft stays
     wait = editor.findChild(server_wait.ServerWait)
     assert isinstance(wait, server_wait.ServerWait) and not wait.waiting
