@@ -17,7 +17,7 @@ from myeloma_desk.domain.criteria.thrombosis import PDQ_ASPIRIN
 from myeloma_desk.domain.display import field_label, mid_sentence
 from myeloma_desk.domain.drugs import DrugClass
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.results import PDQ, Explanation, RuleResult
+from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult
 from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.domain.units import fmt
 
@@ -82,8 +82,6 @@ TEXT_IMMUNOGLOBULIN_TECLISTAMAB = " ".join((PDQ_IMMUNOGLOBULIN, PDQ_IMMUNOGLOBUL
 TEXT_BONE = " ".join(
     (PDQ_BONE_MOST, PDQ_BONE_AGENTS, "See bone_agent_renal_pdq for renal function.")
 )
-NO_THERAPY_RECORDED = ("therapy_lines",)
-
 Prompts = list[dict[str, Any]]
 NotAssessed = dict[str, list[str]]
 
@@ -94,11 +92,16 @@ def _prompt(e: Explanation, prompts: Prompts, pid: str, trigger: str, text: str)
     e.criterion(PROMPT_NAMES[pid], True, trigger)
 
 
-def _unknown(e: Explanation, not_assessed: NotAssessed, pid: str, needs: tuple[str, ...]) -> None:
-    """A prompt that could not be assessed, with the inputs it needs."""
+# A prompt that could not be assessed: its id, the inputs it needs and its criterion.
+Unassessed = tuple[str, tuple[str, ...], Criterion]
+
+
+def _unknown(e: Explanation, not_assessed: NotAssessed, unassessed: Unassessed) -> None:
+    """A prompt that could not be assessed, with the inputs it needs (``missing`` lists them
+    when the rule is done)."""
+    pid, needs, criterion = unassessed
     not_assessed[pid] = list(needs)
-    e.criterion(PROMPT_NAMES[pid], None, _needs_text(needs))
-    e.need(*needs)
+    e.criteria.append(criterion)
 
 
 @rule("supportive_care_pdq", "Supportive care prompts (PDQ)", "supportive", sources=(PDQ,))
@@ -115,13 +118,16 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
         # Every recorded line has ended: no therapy in progress to prompt for.
         e.criterion("therapy in progress", False, "every recorded line has an end date")
     else:
-        needs = (
+        unassessed = (
             NO_THERAPY_RECORDED
             if line is None
-            else (f"therapy_lines[{len(s.therapy_lines) - 1}].drugs",)
+            else [
+                _unassessed(pid, (f"therapy_lines[{len(s.therapy_lines) - 1}].drugs",))
+                for pid in THERAPY_PROMPTS
+            ]
         )
-        for pid in THERAPY_PROMPTS:
-            _unknown(e, not_assessed, pid, needs)
+        for item in unassessed:
+            _unknown(e, not_assessed, item)
 
     # Bone-modifying agents: bone disease recorded or therapy under way.
     lesions = s.get("lytic_lesions")
@@ -131,7 +137,7 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
         assert line is not None
         _prompt(e, prompts, "bone_modifying_agent", f"current line {line.regimen}", TEXT_BONE)
     elif lesions is None:
-        _unknown(e, not_assessed, "bone_modifying_agent", ("lytic_lesions",))
+        _unknown(e, not_assessed, LYTIC_LESIONS_NOT_RECORDED)
     else:
         e.criterion("bone modifying agent", False, "no lytic lesions and no therapy in progress")
 
@@ -140,6 +146,7 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
 
     e.detail["prompts"] = prompts
     e.detail["not_assessed"] = not_assessed
+    e.need(*[name for needs in not_assessed.values() for name in needs])
     if not prompts and len(not_assessed) == len(PROMPTS):  # nothing could be assessed
         return e.cannot_determine()
     return e.determined([p["id"] for p in prompts])
@@ -187,13 +194,25 @@ def _needs_text(needs: tuple[str, ...]) -> str:
     return "needs " + ", ".join(mid_sentence(field_label(n)) for n in needs)
 
 
+def _unassessed(pid: str, needs: tuple[str, ...]) -> Unassessed:
+    return pid, needs, Criterion(PROMPT_NAMES[pid], None, _needs_text(needs))
+
+
+# The prompts that cannot be assessed for want of an input always asked for the same ones
+# (made once, at import).
+NO_THERAPY_RECORDED = tuple(_unassessed(pid, ("therapy_lines",)) for pid in THERAPY_PROMPTS)
+LYTIC_LESIONS_NOT_RECORDED = _unassessed("bone_modifying_agent", ("lytic_lesions",))
+SPINE_NOT_RECORDED = _unassessed("spinal_radiation", ("spinal_lesions",))
+HYPERVISCOSITY_NOT_RECORDED = _unassessed("plasma_exchange_hyperviscosity", ("hyperviscosity",))
+
+
 def _spinal_radiation(
     s: Snapshot, e: Explanation, prompts: Prompts, not_assessed: NotAssessed
 ) -> None:
     """Radiation for lytic lesions of the spine (the PDQ's three findings)."""
     spine = s.spinal_lesions
     if spine is None:
-        _unknown(e, not_assessed, "spinal_radiation", ("spinal_lesions",))
+        _unknown(e, not_assessed, SPINE_NOT_RECORDED)
         return
     reasons = [
         label
@@ -214,7 +233,7 @@ def _spinal_radiation(
         spine.painful_vertebral_destruction,
         spine.cord_compression,
     ):
-        _unknown(e, not_assessed, "spinal_radiation", ("spinal_lesions",))
+        _unknown(e, not_assessed, SPINE_NOT_RECORDED)
     else:
         e.criterion("spinal radiation", False, "none of the PDQ's three findings")
 
@@ -225,7 +244,7 @@ def _plasma_exchange(
     """Plasma exchange for symptomatic hyperviscosity."""
     hyperviscosity = s.hyperviscosity
     if hyperviscosity is None:
-        _unknown(e, not_assessed, "plasma_exchange_hyperviscosity", ("hyperviscosity",))
+        _unknown(e, not_assessed, HYPERVISCOSITY_NOT_RECORDED)
     elif hyperviscosity == "symptomatic":
         _prompt(
             e,

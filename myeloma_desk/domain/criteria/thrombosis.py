@@ -239,6 +239,13 @@ IMPEDE_ITEMS = tuple(
     )
     for name in ("immunomodulatory_drug", "bmi_25", *_FORM_NOT_RECORDED)
 )
+# The items of the VTE risk form, and what they give together while the form is not recorded
+# (every one of them unknown): their criteria, the inputs they need, the range they add.
+_DRUG_AND_BMI_ITEMS, _FORM_ITEMS = IMPEDE_ITEMS[:2], IMPEDE_ITEMS[2:]
+_FORM_UNKNOWN_CRITERIA = tuple(item.not_recorded for item in _FORM_ITEMS)
+_FORM_UNKNOWN_NEEDS = tuple(dict.fromkeys(item.needs for item in _FORM_ITEMS))
+_FORM_UNKNOWN_LOW = sum(item.unknown_low for item in _FORM_ITEMS)
+_FORM_UNKNOWN_HIGH = sum(item.unknown_high for item in _FORM_ITEMS)
 
 
 @rule("impede_vte", "IMPEDE VTE score", "thrombosis", sources=(SANFILIPPO_2019,))
@@ -246,13 +253,17 @@ def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
     """Sum of points: ≤ 3 low, 4–7 intermediate, ≥ 8 high."""
     e.detail["verification"] = SANFILIPPO_2019.note
     factors = _factors(s)
+    form_recorded = s.vte_risk_factors is not None
     criteria = e.criteria
+    needs: list[str] = []
     low = high = 0
-    for name, points, label, needs, unknown_low, unknown_high, not_recorded in IMPEDE_ITEMS:
+    for name, points, label, need, unknown_low, unknown_high, not_recorded in (
+        IMPEDE_ITEMS if form_recorded else _DRUG_AND_BMI_ITEMS
+    ):
         value, shown = factors[name]
         if value is None:
             criteria.append(not_recorded)
-            e.need(needs)
+            needs.append(need)
             low += unknown_low
             high += unknown_high
         else:
@@ -260,6 +271,12 @@ def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
             if value:
                 low += points
                 high += points
+    if not form_recorded:
+        criteria.extend(_FORM_UNKNOWN_CRITERIA)
+        needs.extend(_FORM_UNKNOWN_NEEDS)
+        low += _FORM_UNKNOWN_LOW
+        high += _FORM_UNKNOWN_HIGH
+    e.need(*needs)
     e.detail["points"] = low if low == high else None
     e.detail["points_range"] = [low, high]
     first, last = _category(low), _category(high)
