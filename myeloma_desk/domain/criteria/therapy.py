@@ -20,13 +20,14 @@ inputs an ``unknown`` needs are in ``missing``).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from myeloma_desk.domain.criteria._course import all3, line_drugs
 from myeloma_desk.domain.display import phase_words
 from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass, class_label
 from myeloma_desk.domain.engine import RuleFunction, rule
-from myeloma_desk.domain.lines import current_line, group_lines, prior_lines, started_entries
+from myeloma_desk.domain.lines import Line, group_lines, progress, started_entries
 from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 
@@ -108,20 +109,34 @@ class History:
     lines_without_drugs: list[int] = field(default_factory=list)
     refractory_unknown: list[int] = field(default_factory=list)
     in_progress_assumed: str | None = None  # regimen of a current line read as not refractory
+    started: list[int] = field(default_factory=list)  # the entries started by the date
+    grouped: list[Line] = field(default_factory=list)  # the IMWG lines (domain/lines.py)
+    ongoing: Line | None = None  # the IMWG line in progress on the date
+    prior_lines: int = 0  # the lines before it (Rajkumar 2015)
+    prior_shown: str = "0"  # the count as the eligibility rules show it
 
 
 def read_history(s: Snapshot) -> History:
     """Exposure and refractoriness from the ``therapy_lines`` entries that had started by the
     snapshot's date: a planned part (a later part of the line in progress, recorded to start
     after that date) is not an exposure yet (domain/lines.py). Read once per assessment (the
-    refractoriness and every eligibility rule use it; none changes it)."""
+    refractoriness and every eligibility rule use it; none changes it). The lines are grouped
+    into IMWG lines once, for the prior-line count and the line in progress as well."""
     return s.derived("therapy.history", _read_history)
 
 
 def _read_history(s: Snapshot) -> History:
-    h = History(lines=len(s.therapy_lines))
+    grouped = group_lines(s.therapy_lines)
+    count, ongoing = progress(grouped, s.date)
     started = started_entries(s.therapy_lines, s.date)
-    ongoing = current_line(s.therapy_lines, s.date)
+    h = History(
+        lines=len(s.therapy_lines),
+        started=started,
+        grouped=grouped,
+        ongoing=ongoing,
+        prior_lines=count,
+        prior_shown=_prior_shown(count, ongoing, s.date),
+    )
     last = started[-1] if started else None
     for index in started:
         line = s.therapy_lines[index]
@@ -156,12 +171,28 @@ def _read_history(s: Snapshot) -> History:
     return h
 
 
+def _prior_shown(count: int, ongoing: Line | None, day: dt.date | None) -> str:
+    """The prior-line count as shown: "3", or "3 (line 4, Dara-Pd, in progress)"."""
+    shown = str(count)
+    if ongoing is not None:
+        coming = ongoing.next_part(day)
+        # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
+        # course model words it ("between induction and maintenance").
+        state = (
+            "in progress"
+            if coming is None
+            else phase_words(ongoing.part_on(day).phase, coming.phase)
+        )
+        shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
+    return shown
+
+
 def _classes_of(drugs: set[str]) -> set[DrugClass]:
     return {BY_NAME[name].drug_class for name in drugs}
 
 
-def _classify(drugs: set[str]) -> str:
-    classes = _classes_of(drugs)
+def _classify(drugs: set[str], classes: set[DrugClass]) -> str:
+    """The refractoriness of ``drugs`` (``classes``: their classes)."""
     if all(name in drugs for name in PENTA_DRUGS) and DrugClass.ANTI_CD38 in classes:
         return "penta_refractory"
     return CLASS_RESULT[sum(1 for c in THREE_CLASSES if c in classes)]
@@ -174,7 +205,7 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         return e.not_applicable("no lines of therapy recorded")
     h = read_history(s)
     _assume_in_progress(e, h)
-    started = set(started_entries(s.therapy_lines, s.date))
+    started = set(h.started)
     e.detail["lines"] = [
         {
             "regimen": line.regimen,
@@ -188,8 +219,6 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         for index, line in enumerate(s.therapy_lines)
     ]
     e.detail["line_count"] = h.lines
-    grouped = group_lines(s.therapy_lines)
-    ongoing = current_line(s.therapy_lines, s.date)
     e.detail["imwg_lines"] = [
         {
             "number": line.number,
@@ -198,31 +227,33 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
             "end": line.end.isoformat() if line.end else None,
             "entries": list(line.entries),
         }
-        for line in grouped
+        for line in h.grouped
     ]
-    e.detail["prior_lines"] = prior_lines(s.therapy_lines, s.date)
-    e.detail["current_line"] = ongoing.number if ongoing else None
+    e.detail["prior_lines"] = h.prior_lines
+    e.detail["current_line"] = h.ongoing.number if h.ongoing else None
+    refractory_classes = _classes_of(h.refractory_drugs)
+    possibly_refractory_classes = _classes_of(h.possibly_refractory_drugs)
     e.detail["exposed_drugs"] = sorted(h.exposed_drugs)
     e.detail["exposed_classes"] = sorted(c.value for c in h.exposed_classes)
     e.detail["refractory_drugs"] = sorted(h.refractory_drugs)
-    e.detail["refractory_classes"] = sorted(c.value for c in _classes_of(h.refractory_drugs))
+    e.detail["refractory_classes"] = sorted(c.value for c in refractory_classes)
     e.detail["bcma_directed_exposed"] = bool(h.exposed_classes & BCMA_DIRECTED)
     e.detail["triple_class_exposed"] = all(c in h.exposed_classes for c in THREE_CLASSES)
     if h.unknown_drugs:
         e.detail["unknown_drugs"] = h.unknown_drugs
         e.assume("drug names not in the drug table are not counted: " + ", ".join(h.unknown_drugs))
-    for c in THREE_CLASSES:
+    for c, label in _CLASS_REFRACTORY_LABELS:
         e.criterion(
-            f"refractory to {_a_class(c)}",
+            label,
             True
-            if c in _classes_of(h.refractory_drugs)
-            else (None if c in _classes_of(h.possibly_refractory_drugs) or h.open_lines else False),
-            ", ".join(sorted(d for d in h.refractory_drugs if c in _classes_of({d}))) or "no",
+            if c in refractory_classes
+            else (None if c in possibly_refractory_classes or h.open_lines else False),
+            ", ".join(sorted(d for d in h.refractory_drugs if BY_NAME[d].drug_class is c)) or "no",
         )
-    for name in PENTA_DRUGS:
+    for name, label in _PENTA_REFRACTORY_LABELS:
         refractory = name in h.refractory_drugs
         e.criterion(
-            f"refractory to {name}",
+            label,
             # Unknown, as for the classes, while a line that may have been refractory does not
             # list its drugs (it may have held this one).
             True
@@ -233,10 +264,10 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         e.need(f"therapy_lines[{index}].refractory")
     for index in h.lines_without_drugs:
         e.need(f"therapy_lines[{index}].drugs")
-    certain = _classify(h.refractory_drugs)
+    certain = _classify(h.refractory_drugs, refractory_classes)
     if h.open_lines:
         return e.cannot_determine(at_least=certain)
-    possible = _classify(h.possibly_refractory_drugs)
+    possible = _classify(h.possibly_refractory_drugs, possibly_refractory_classes)
     if certain != possible:
         e.detail["possible"] = RANK[RANK.index(certain) : RANK.index(possible) + 1]
         return e.cannot_determine(at_least=certain)
@@ -248,6 +279,11 @@ def _a_class(drug_class: DrugClass) -> str:
     label = class_label(drug_class)
     words = label[0].lower() + label[1:]
     return ("an " if words[0] in "aeiou" else "a ") + words
+
+
+# The refractoriness criteria, their texts made once (issue 18).
+_CLASS_REFRACTORY_LABELS = tuple((c, f"refractory to {_a_class(c)}") for c in THREE_CLASSES)
+_PENTA_REFRACTORY_LABELS = tuple((name, f"refractory to {name}") for name in PENTA_DRUGS)
 
 
 def _assume_in_progress(e: Explanation, h: History) -> None:
@@ -313,29 +349,10 @@ def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
         e.criteria.append(_PRIOR_LINES_NOT_RECORDED[n])
         e.need("therapy_lines")
         return None
-    count, shown = s.derived("therapy.prior_lines", _prior_lines)
-    met = count >= n
-    e.criterion(_PRIOR_LINES_LABEL[n], met, shown)
+    h = read_history(s)
+    met = h.prior_lines >= n
+    e.criterion(_PRIOR_LINES_LABEL[n], met, h.prior_shown)
     return met
-
-
-def _prior_lines(s: Snapshot) -> tuple[int, str]:
-    """The number of prior lines and how it is shown, read once per assessment (every
-    eligibility rule counts them)."""
-    count = prior_lines(s.therapy_lines, s.date)
-    ongoing = current_line(s.therapy_lines, s.date)
-    shown = str(count)
-    if ongoing is not None:
-        coming = ongoing.next_part(s.date)
-        # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
-        # course model words it ("between induction and maintenance").
-        state = (
-            "in progress"
-            if coming is None
-            else phase_words(ongoing.part_on(s.date).phase, coming.phase)
-        )
-        shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
-    return count, shown
 
 
 def _exposed(e: Explanation, h: History, drug_class: DrugClass, label: str) -> bool | None:
