@@ -243,15 +243,6 @@ def ldh_high(s: Snapshot) -> tuple[bool | None, str]:
     return _facts(s).findings[LDH_HIGH.field]
 
 
-def _ldh_high(s: Snapshot) -> tuple[bool | None, str]:
-    ldh = val(s, "ldh")
-    uln = val(s, "ldh_upper_limit")
-    shown = f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}"
-    if ldh is None or uln is None:
-        return None, shown
-    return gt(ldh, uln), shown
-
-
 # The FISH abnormalities each finding reads (Palumbo 2015; D'Agostino 2022).
 FISH_FINDINGS: dict[str, tuple[Fish, ...]] = {
     HIGH_RISK_FISH.field: R_ISS_HIGH_RISK_FISH,
@@ -298,9 +289,13 @@ def _facts(s: Snapshot) -> _Facts:
 
 def _read_facts(s: Snapshot) -> _Facts:
     fish = s.fish
-    high, ldh_shown = _ldh_high(s)
     b2m = val(s, "beta2_microglobulin")
     albumin = val(s, "albumin")
+    # LDH above the lab's upper limit of normal (at the limit is normal; Palumbo 2015).
+    ldh = val(s, "ldh")
+    uln = val(s, "ldh_upper_limit")
+    high = None if ldh is None or uln is None else gt(ldh, uln)
+    ldh_shown = f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}"
     values: dict[str, float | None] = {
         "beta2_microglobulin": b2m,
         "albumin": albumin,
@@ -328,8 +323,8 @@ def _read_facts(s: Snapshot) -> _Facts:
     recorded = {
         "beta2_microglobulin": b2m,
         "albumin": albumin,
-        "ldh": val(s, "ldh"),
-        "ldh_upper_limit": val(s, "ldh_upper_limit"),
+        "ldh": ldh,
+        "ldh_upper_limit": uln,
         "fish": fish,
     }
     missing = [n for n in STAGING_NEEDS if recorded[n] is None]
