@@ -164,7 +164,7 @@ def _score(e: Explanation, s: Snapshot, score: _Score) -> RuleResult:
         low += got
         high += got
         e.criterion(labels[got], got > 0, str(value))
-    e.need(*needs)
+    e.missing.extend(needs)  # Explanation.need, inlined: the items' fields, each once
     category_of = score.category_of
     lowest, highest = category_of[low], category_of[high]
     e.detail["points"] = low if low == high else None

@@ -146,7 +146,8 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
 
     e.detail["prompts"] = prompts
     e.detail["not_assessed"] = not_assessed
-    e.need(*[name for needs in not_assessed.values() for name in needs])
+    # Explanation.need, inlined: the rule's missing inputs are only these, each listed once.
+    e.missing.extend(dict.fromkeys([name for needs in not_assessed.values() for name in needs]))
     if not prompts and len(not_assessed) == len(PROMPTS):  # nothing could be assessed
         return e.cannot_determine()
     return e.determined([p["id"] for p in prompts])

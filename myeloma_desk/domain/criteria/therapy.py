@@ -339,7 +339,7 @@ def _nothing_recorded(
     """No therapy lines recorded: every criterion of the rule reads them, so each is unknown
     (``criteria``: the rule's criteria in that state, made once) and the lines are needed."""
     e.criteria.extend(criteria)
-    e.need("therapy_lines")
+    e.missing.append("therapy_lines")  # the rule's only missing input (Explanation.need, inlined)
     return e.determined("unknown", **detail)
 
 
@@ -347,7 +347,8 @@ def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
     """At least ``n`` prior lines (Rajkumar 2015): the line in progress is not a prior line."""
     if not s.therapy_lines:
         e.criteria.append(_PRIOR_LINES_NOT_RECORDED[n])
-        e.need("therapy_lines")
+        # Explanation.need, inlined: no other criterion of an eligibility rule needs the lines.
+        e.missing.append("therapy_lines")
         return None
     h = read_history(s)
     met = h.prior_lines >= n
