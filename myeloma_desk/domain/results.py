@@ -317,17 +317,20 @@ class Explanation:
 
     def determined(self, result: ResultValue, **detail: Any) -> RuleResult:
         """A determined result; missing inputs that did not matter are still listed."""
-        self.detail.update(detail)
+        if detail:
+            self.detail.update(detail)
         return self._build("determined", result)
 
     def cannot_determine(self, **detail: Any) -> RuleResult:
         """Not enough data: ``missing`` says what is needed."""
-        self.detail.update(detail)
+        if detail:
+            self.detail.update(detail)
         return self._build("cannot_determine", None)
 
     def not_applicable(self, reason: str, **detail: Any) -> RuleResult:
         """The rule does not apply to this snapshot; ``reason`` says why."""
-        self.detail.update(detail)
+        if detail:
+            self.detail.update(detail)
         self.detail["reason"] = reason
         return self._build("not_applicable", None)
 
