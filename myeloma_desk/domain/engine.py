@@ -169,7 +169,7 @@ def assess(
     if paused:
         gc.disable()
     try:
-        results = []
+        results: list[RuleResult] = []
         append = results.append
         for r in chosen:
             explained = r.explained
