@@ -184,8 +184,7 @@ def response_imwg(s: Snapshot) -> RuleResult:
             )
         )
     detail = {**result.detail, "confirmation": confirmation}
-    # result.model_copy(update=...), built directly (every field is set)
-    return construct_result({**result.__dict__, "detail": detail, "criteria": criteria})
+    return result._replace(detail=detail, criteria=criteria)
 
 
 def _earlier(s: Snapshot, index: int) -> Snapshot:
