@@ -238,7 +238,7 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["refractory_drugs"] = sorted(h.refractory_drugs)
     e.detail["refractory_classes"] = sorted(c.value for c in refractory_classes)
     e.detail["bcma_directed_exposed"] = bool(h.exposed_classes & BCMA_DIRECTED)
-    e.detail["triple_class_exposed"] = all(c in h.exposed_classes for c in THREE_CLASSES)
+    e.detail["triple_class_exposed"] = h.exposed_classes.issuperset(THREE_CLASSES)
     if h.unknown_drugs:
         e.detail["unknown_drugs"] = h.unknown_drugs
         e.assume("drug names not in the drug table are not counted: " + ", ".join(h.unknown_drugs))
@@ -248,7 +248,7 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
             True
             if c in refractory_classes
             else (None if c in possibly_refractory_classes or h.open_lines else False),
-            ", ".join(sorted(d for d in h.refractory_drugs if BY_NAME[d].drug_class is c)) or "no",
+            ", ".join(sorted(h.refractory_drugs & _names_of_class(c))) or "no",
         )
     for name, label in _PENTA_REFRACTORY_LABELS:
         refractory = name in h.refractory_drugs
@@ -350,7 +350,11 @@ def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
         # Explanation.need, inlined: no other criterion of an eligibility rule needs the lines.
         e.missing.append("therapy_lines")
         return None
-    h = read_history(s)
+    return _prior_lines_at_least(e, read_history(s), n)
+
+
+def _prior_lines_at_least(e: Explanation, h: History, n: int) -> bool:
+    """At least ``n`` prior lines, from the history of the recorded lines."""
     met = h.prior_lines >= n
     e.criterion(_PRIOR_LINES_LABEL[n], met, h.prior_shown)
     return met
@@ -367,7 +371,7 @@ def _exposed(e: Explanation, h: History, drug_class: DrugClass, label: str) -> b
             e.need(f"therapy_lines[{index}].drugs")
     else:
         met = False
-    names = sorted(d for d in h.exposed_drugs if d in _names_of_class(drug_class))
+    names = sorted(h.exposed_drugs & _names_of_class(drug_class))
     e.criterion(label, met, ", ".join(names) or ("not recorded" if met is None else "none"))
     return met
 
@@ -471,7 +475,7 @@ def _car_t_rule(product: _CarT, doc: str) -> RuleFunction:
         if not s.therapy_lines:
             return _nothing_recorded(e, nothing_recorded)
         h = _history(e, s)
-        met = [_lines_at_least(e, s, product.prior_lines)]
+        met: list[bool | None] = [_prior_lines_at_least(e, h, product.prior_lines)]
         for drug_class, label in exposed:
             met.append(_exposed(e, h, drug_class, label))
         met.append(_refractory_to(e, h, "lenalidomide", LENALIDOMIDE_REFRACTORY))
@@ -585,7 +589,7 @@ def selinexor_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
             populations={SVD_POPULATION: "unknown", SD_POPULATION: "unknown"},
         )
     h = _history(e, s)
-    svd = _lines_at_least(e, s, RELAPSED_PRIOR_LINES)
+    svd = _prior_lines_at_least(e, h, RELAPSED_PRIOR_LINES)
     sd = all3(
         [
             _refractory_to_class(e, h, DrugClass.PROTEASOME_INHIBITOR, PI_REFRACTORY),
