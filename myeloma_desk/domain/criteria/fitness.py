@@ -151,11 +151,12 @@ FACON_SCORE = _scored(FACON_ITEMS, FACON_CATEGORIES)
 def _score(e: Explanation, s: Snapshot, score: _Score) -> RuleResult:
     points: dict[str, int] = {}
     needs: list[str] = []
+    criteria = e.criteria
     low = high = 0
     for field, item_points, most, not_recorded, labels in score.items:
         value: float | None = getattr(s, field)
         if value is None:
-            e.criteria.append(not_recorded)
+            criteria.append(not_recorded)
             needs.append(field)
             high += most
             continue
