@@ -166,25 +166,32 @@ def group_lines(therapy: Sequence[TherapyLine]) -> list[Line]:
 
 def started_by(therapy: Sequence[TherapyLine], day: dt.date | None) -> list[Line]:
     """The lines that had started by ``day`` (all of them when ``day`` or a start is unknown)."""
-    lines = group_lines(therapy)
+    return _started(group_lines(therapy), day)
+
+
+def _started(lines: list[Line], day: dt.date | None) -> list[Line]:
     if day is None:
         return lines
     return [line for line in lines if line.start is None or line.start <= day]
 
 
+def progress(lines: list[Line], day: dt.date | None) -> tuple[int, Line | None]:
+    """Prior lines on ``day`` and the line in progress on it, from the lines as
+    :func:`group_lines` gives them (one grouping for both): the lines started by then, less
+    the latest of them if it is still in progress."""
+    started = _started(lines, day)
+    ongoing = started[-1] if started and started[-1].in_progress_on(day) else None
+    return len(started) - (0 if ongoing is None else 1), ongoing
+
+
 def current_line(therapy: Sequence[TherapyLine], day: dt.date | None = None) -> Line | None:
     """The line in progress on ``day``: the latest started line, if it has not ended."""
-    lines = started_by(therapy, day)
-    if lines and lines[-1].in_progress_on(day):
-        return lines[-1]
-    return None
+    return progress(group_lines(therapy), day)[1]
 
 
 def prior_lines(therapy: Sequence[TherapyLine], day: dt.date | None = None) -> int:
     """Prior lines on ``day``: the lines started by then, less the one still in progress."""
-    lines = started_by(therapy, day)
-    ongoing = bool(lines) and lines[-1].in_progress_on(day)
-    return len(lines) - (1 if ongoing else 0)
+    return progress(group_lines(therapy), day)[0]
 
 
 def line_of_entry(therapy: Sequence[TherapyLine], index: int) -> Line:

@@ -7,11 +7,13 @@ it tested, the values it used and the inputs it lacked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, NotRequired, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic import BaseModel, GetCoreSchemaHandler, TypeAdapter
 from pydantic_core import core_schema
+from typing_extensions import TypedDict
 
 _M = TypeVar("_M", bound=BaseModel)
 Status = Literal["determined", "cannot_determine", "not_applicable"]
@@ -51,17 +53,8 @@ class Criterion(NamedTuple):
                 ),
             }
         )
-        from_object = core_schema.no_info_after_validator_function(
-            lambda d: cls(d["name"], d["met"], d["value"]), fields
-        )
-        return core_schema.json_or_python_schema(
-            json_schema=from_object,
-            python_schema=core_schema.union_schema(
-                [core_schema.is_instance_schema(cls), from_object]
-            ),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                _criterion_object, return_schema=fields
-            ),
+        return record_schema(
+            cls, fields, lambda d: cls(d["name"], d["met"], d["value"]), _criterion_object
         )
 
 
@@ -69,31 +62,158 @@ def _criterion_object(c: Criterion) -> dict[str, Any]:
     return {"name": c.name, "met": c.met, "value": c.value}
 
 
-class RuleResult(BaseModel):
-    """The result of one rule for one snapshot."""
+def record_schema(
+    cls: type,
+    fields: core_schema.CoreSchema,
+    build: Callable[[Any], Any],
+    dump: Callable[[Any], dict[str, Any]],
+) -> core_schema.CoreSchema:
+    """The pydantic schema of an immutable record (a named tuple) shown as an object: an
+    instance passes as it is, an object (Python or JSON) is validated by ``fields`` and made into
+    one by ``build``, and ``dump`` serializes it as that object (``fields`` gives the types)."""
+    from_object = core_schema.no_info_after_validator_function(build, fields)
+    return core_schema.json_or_python_schema(
+        json_schema=from_object,
+        python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_object]),
+        serialization=core_schema.plain_serializer_function_ser_schema(dump, return_schema=fields),
+    )
 
-    model_config = ConfigDict(frozen=True)
+
+class _ResultFields(NamedTuple):
+    rule: str
+    title: str
+    status: Status
+    result: ResultValue
+    detail: dict[str, Any]
+    criteria: list[Criterion]
+    missing: list[str]
+    sources: list[str]
+
+
+class _ResultInput(TypedDict):
+    """A result from outside (JSON, a stored assessment, a test): what validation checks."""
 
     rule: str
     title: str
     status: Status
-    result: ResultValue = None
-    detail: dict[str, Any] = Field(default_factory=dict)
-    criteria: list[Criterion] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(default_factory=list)
+    result: NotRequired[ResultValue]
+    detail: NotRequired[dict[str, Any]]
+    criteria: NotRequired[list[Criterion]]
+    missing: NotRequired[list[str]]
+    sources: NotRequired[list[str]]
 
 
-# Rules build about 80 criteria and 36 results per assessment. Inside the engine they are
+_ResultInput.__name__ = "RuleResult"  # validation errors name the result, as the model's did
+
+
+class RuleResult(_ResultFields):
+    """The result of one rule for one snapshot: an immutable record of its eight fields.
+
+    A named tuple rather than a pydantic model (issue 18): the engine builds 42 of them per
+    assessment, and building a model instance (its field dict and four private slots) was half
+    the fixed cost of a rule. Pydantic still validates and serializes it exactly as it did the
+    model (:meth:`__get_pydantic_core_schema__`): ``RuleResult(rule=…, …)``, :meth:`model_validate`
+    and an :class:`~myeloma_desk.domain.engine.Assessment` read from JSON validate every field,
+    and :meth:`model_dump` gives the same object, the eight keys in the same order.
+    Rule code builds results with :class:`Explanation`, without re-validation.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **fields: Any) -> RuleResult:
+        """A result from its fields, validated (as pydantic validated the model's fields)."""
+        if args:  # positional, as copy and pickle rebuild a named tuple
+            fields = {**dict(zip(_FIELD_NAMES, args, strict=False)), **fields}
+        return _validate(fields)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return record_schema(
+            cls, handler.generate_schema(_ResultInput), _from_input, _result_object
+        )
+
+    # The parts of pydantic's model interface that the application and its tests use.
+    @classmethod
+    def model_validate(cls, data: Any) -> RuleResult:
+        """A result validated from a mapping (or a result, returned as it is)."""
+        return _ADAPTER.validate_python(data)
+
+    @classmethod
+    def model_validate_json(cls, text: str | bytes) -> RuleResult:
+        return _ADAPTER.validate_json(text)
+
+    def model_dump(self, *, mode: Literal["json", "python"] = "python") -> dict[str, Any]:
+        """The result as an object of its eight fields (``mode="json"``: JSON values)."""
+        dumped: dict[str, Any] = _ADAPTER.dump_python(self, mode=mode)
+        return dumped
+
+    def model_dump_json(self) -> str:
+        return _ADAPTER.dump_json(self).decode("utf-8")
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> RuleResult:
+        """A copy with some fields replaced, not re-validated (as pydantic's ``model_copy``)."""
+        return self._replace(**update) if update else self
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        """Every field is set on a result (as pydantic reported for the engine's results)."""
+        return set(_FIELD_NAMES)
+
+
+_FIELD_NAMES = _ResultFields._fields
+_tuple_new = tuple.__new__  # a named tuple from its values, without its Python-level __new__
+
+
+def _from_input(fields: dict[str, Any]) -> RuleResult:
+    """A result from validated input, absent fields at their defaults (lists, dict: new ones)."""
+    get = fields.get
+    return _tuple_new(
+        RuleResult,
+        (
+            fields["rule"],
+            fields["title"],
+            fields["status"],
+            get("result"),
+            get("detail", {}),
+            get("criteria", []),
+            get("missing", []),
+            get("sources", []),
+        ),
+    )
+
+
+def _result_object(r: RuleResult) -> dict[str, Any]:
+    return {
+        "rule": r.rule,
+        "title": r.title,
+        "status": r.status,
+        "result": r.result,
+        "detail": r.detail,
+        "criteria": r.criteria,
+        "missing": r.missing,
+        "sources": r.sources,
+    }
+
+
+_ADAPTER: TypeAdapter[RuleResult] = TypeAdapter(RuleResult)
+_INPUT_ADAPTER: TypeAdapter[_ResultInput] = TypeAdapter(_ResultInput)
+
+
+def _validate(fields: dict[str, Any]) -> RuleResult:
+    return _from_input(dict(_INPUT_ADAPTER.validate_python(fields)))
+
+
+# Rules build about 80 criteria and 42 results per assessment. Inside the engine they are
 # built without re-validation (issue 18): the values come from rule code, not from outside, and
 # re-checking them was most of a rule's cost (benchmarks/bench_engine.py). The objects are the
-# same as validation would give — every field set, the same types (an int result becomes a float,
-# as the `float` in ResultValue would make it) — and tests/unit/domain/test_engine_golden.py checks
-# that every result round-trips through validation unchanged. Input is validated at the boundary
+# same as validation would give — the same types (an int result becomes a float, as the `float`
+# in ResultValue would make it) — and tests/unit/domain/test_engine_golden.py checks that every
+# result round-trips through validation unchanged. Input is validated at the boundary
 # (`parse_snapshot`); a RuleResult built from outside data (`RuleResult(**...)`,
 # `model_validate`) is validated as usual.
 _new = object.__new__
-_set = object.__setattr__
 # pydantic's per-instance slots, set through their descriptors (a direct call, cheaper than
 # object.__setattr__ looking each one up by name).
 _SLOT = BaseModel.__dict__
@@ -103,22 +223,14 @@ _set_extra = _SLOT["__pydantic_extra__"].__set__
 _set_private = _SLOT["__pydantic_private__"].__set__
 
 
-_tuple_new = tuple.__new__  # Criterion(name, met, value) without its Python-level __new__
-
-
 def construct_result(fields: dict[str, Any]) -> RuleResult:
     """A :class:`RuleResult` from its eight fields, built by rule code (no re-validation)."""
-    return _construct(RuleResult, fields)
+    return _tuple_new(RuleResult, tuple(fields[name] for name in _FIELD_NAMES))
 
 
 def construct_model(cls: type[_M], fields: dict[str, Any]) -> _M:
     """A model instance from every one of its fields, each already of the right type (what
     validation would build), for engine code that built them itself."""
-    return _construct(cls, fields)
-
-
-def _construct(cls: type[_M], fields: dict[str, Any]) -> _M:
-    """A model instance from fields already of the right types (what validation would build)."""
     obj = _new(cls)
     _set_dict(obj, fields)
     _set_fields_set(obj, set(fields))
@@ -154,10 +266,6 @@ PDQ = source(
     "PDQ® Adult Treatment Editorial Board. PDQ Plasma Cell Neoplasms (Including Multiple "
     "Myeloma) Treatment. Bethesda, MD: National Cancer Institute. Updated 04/25/2025.",
 )
-
-
-_RESULT_FIELDS = frozenset(RuleResult.model_fields)
-_RESULT_FIELDS_SET = set(_RESULT_FIELDS)
 
 
 class Explanation:
@@ -210,17 +318,20 @@ class Explanation:
 
     def determined(self, result: ResultValue, **detail: Any) -> RuleResult:
         """A determined result; missing inputs that did not matter are still listed."""
-        self.detail.update(detail)
+        if detail:
+            self.detail.update(detail)
         return self._build("determined", result)
 
     def cannot_determine(self, **detail: Any) -> RuleResult:
         """Not enough data: ``missing`` says what is needed."""
-        self.detail.update(detail)
+        if detail:
+            self.detail.update(detail)
         return self._build("cannot_determine", None)
 
     def not_applicable(self, reason: str, **detail: Any) -> RuleResult:
         """The rule does not apply to this snapshot; ``reason`` says why."""
-        self.detail.update(detail)
+        if detail:
+            self.detail.update(detail)
         self.detail["reason"] = reason
         return self._build("not_applicable", None)
 
@@ -230,21 +341,16 @@ class Explanation:
         # afterwards), so copying them was pure cost.
         if type(result) is int:  # as the float in ResultValue validates it (never a bool)
             result = float(result)
-        fields = {
-            "rule": self.rule,
-            "title": self.title,
-            "status": status,
-            "result": result,
-            "detail": self.detail,
-            "criteria": self.criteria,
-            "missing": self.missing,
-            "sources": self.sources,
-        }
-        obj: RuleResult = _new(RuleResult)  # _construct, inlined: one call per rule fewer
-        _set_dict(obj, fields)
-        # Every field is set. One set object for all results: a frozen model's fields set is
-        # never changed in place (pydantic copies it for model_copy).
-        _set_fields_set(obj, _RESULT_FIELDS_SET)
-        _set_extra(obj, None)
-        _set_private(obj, None)
-        return obj
+        return _tuple_new(
+            RuleResult,
+            (
+                self.rule,
+                self.title,
+                status,
+                result,
+                self.detail,
+                self.criteria,
+                self.missing,
+                self.sources,
+            ),
+        )

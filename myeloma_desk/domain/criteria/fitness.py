@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
+from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
 
 PALUMBO_2015 = source(
@@ -108,33 +109,70 @@ FACON_ITEMS: tuple[Item, ...] = (
     ("charlson_comorbidity_index", "Charlson comorbidity index > 1", _charlson_points, 1),
     ("ecog", "ECOG 1: 1, ≥ 2: 2", _ecog_points, 2),
 )
+NOT_RECORDED = "not recorded"
 
 
-def _score(
-    e: Explanation, s: Snapshot, items: tuple[Item, ...], categories: tuple[tuple[int, str], ...]
-) -> RuleResult:
+class _Scored(NamedTuple):
+    """An item as a score reads it, its texts made once from the item (issue 18)."""
+
+    field: str
+    score: Callable[[float], int]
+    most: int
+    not_recorded: Criterion  # its criterion while the field is not recorded
+    labels: tuple[str, ...]  # its criterion when it scores 0, 1, … points ("…: 1 point")
+
+
+class _Score(NamedTuple):
+    """A score's items and the category of each possible total (0 to the most points)."""
+
+    items: tuple[_Scored, ...]
+    category_of: tuple[str, ...]
+
+
+def _scored(items: tuple[Item, ...], categories: tuple[tuple[int, str], ...]) -> _Score:
+    scored = tuple(
+        _Scored(
+            field,
+            score,
+            most,
+            Criterion(label, None, NOT_RECORDED),
+            tuple(f"{label}: {got} point{'s' if got != 1 else ''}" for got in range(most + 1)),
+        )
+        for field, label, score, most in items
+    )
+    most = sum(item.most for item in scored)
+    return _Score(scored, tuple(_category(total, categories) for total in range(most + 1)))
+
+
+IMWG_SCORE = _scored(IMWG_ITEMS, IMWG_CATEGORIES)
+FACON_SCORE = _scored(FACON_ITEMS, FACON_CATEGORIES)
+
+
+def _score(e: Explanation, s: Snapshot, score: _Score) -> RuleResult:
     points: dict[str, int] = {}
+    needs: list[str] = []
+    criteria = e.criteria
     low = high = 0
-    for field, label, score, most in items:
+    for field, item_points, most, not_recorded, labels in score.items:
         value: float | None = getattr(s, field)
         if value is None:
-            e.criterion(label, None, "not recorded")
-            e.need(field)
+            criteria.append(not_recorded)
+            needs.append(field)
             high += most
             continue
-        got = score(value)
+        got = item_points(value)
         points[field] = got
         low += got
         high += got
-        e.criterion(f"{label}: {got} point{'s' if got != 1 else ''}", got > 0, str(value))
-    lowest, highest = _category(low, categories), _category(high, categories)
+        e.criterion(labels[got], got > 0, str(value))
+    e.missing.extend(needs)  # Explanation.need, inlined: the items' fields, each once
+    category_of = score.category_of
+    lowest, highest = category_of[low], category_of[high]
     e.detail["points"] = low if low == high else None
     e.detail["points_by_item"] = points
     if lowest != highest:
         e.detail["points_range"] = [low, high]
-        return e.cannot_determine(
-            possible=sorted({_category(t, categories) for t in range(low, high + 1)})
-        )
+        return e.cannot_determine(possible=sorted(set(category_of[low : high + 1])))
     if low != high:
         e.detail["points_range"] = [low, high]
     return e.determined(lowest)
@@ -158,7 +196,7 @@ def _pdq_wording(e: Explanation, s: Snapshot) -> None:
 def frailty_imwg(s: Snapshot, e: Explanation) -> RuleResult:
     """Age, Charlson index, Katz ADL, Lawton IADL: 0 fit, 1 intermediate, ≥ 2 frail."""
     _pdq_wording(e, s)
-    return _score(e, s, IMWG_ITEMS, IMWG_CATEGORIES)
+    return _score(e, s, IMWG_SCORE)
 
 
 @rule(
@@ -171,4 +209,4 @@ def frailty_simplified_facon(s: Snapshot, e: Explanation) -> RuleResult:
     """Age, Charlson index and ECOG: total 0–1 non_frail, ≥ 2 frail."""
     e.detail["verification"] = FACON_2020.note
     _pdq_wording(e, s)
-    return _score(e, s, FACON_ITEMS, FACON_CATEGORIES)
+    return _score(e, s, FACON_SCORE)

@@ -9,7 +9,7 @@ current therapy is the last line of ``therapy_lines`` when it has no end date.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 from myeloma_desk.domain.criteria._course import current_line, line_drugs
@@ -18,8 +18,8 @@ from myeloma_desk.domain.criteria.thrombosis import PDQ_ASPIRIN
 from myeloma_desk.domain.display import field_label, mid_sentence
 from myeloma_desk.domain.drugs import DrugClass
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.results import PDQ, Explanation, RuleResult
-from myeloma_desk.domain.snapshot import Snapshot
+from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult
+from myeloma_desk.domain.snapshot import Snapshot, TherapyLine
 from myeloma_desk.domain.units import fmt
 
 PDQ_ZOSTER = (
@@ -71,119 +71,119 @@ PROMPTS = (
     "spinal_radiation",
     "plasma_exchange_hyperviscosity",
 )
-BISPECIFIC = (DrugClass.BCMA_BISPECIFIC, DrugClass.GPRC5D_BISPECIFIC)
+BISPECIFIC = frozenset({DrugClass.BCMA_BISPECIFIC, DrugClass.GPRC5D_BISPECIFIC})
+PROTEASOME_INHIBITORS = ("bortezomib", "carfilzomib", "ixazomib")
+# Each prompt's criterion name ("zoster prophylaxis") and the texts it quotes, made once at
+# import (issue 18).
+PROMPT_NAMES = {pid: pid.replace("_", " ") for pid in PROMPTS}
+TEXT_THROMBOPROPHYLAXIS = " ".join(
+    (PDQ_IMID_THROMBOSIS, PDQ_ASPIRIN, "See vte_prophylaxis_pdq and impede_vte.")
+)
+TEXT_IMMUNOGLOBULIN_TECLISTAMAB = " ".join((PDQ_IMMUNOGLOBULIN, PDQ_IMMUNOGLOBULIN_OTHERS))
+TEXT_BONE = " ".join(
+    (PDQ_BONE_MOST, PDQ_BONE_AGENTS, "See bone_agent_renal_pdq for renal function.")
+)
+Prompts = list[dict[str, Any]]
+NotAssessed = dict[str, list[str]]
+
+
+def _prompt(e: Explanation, prompts: Prompts, pid: str, trigger: str, text: str) -> None:
+    """A prompt that applies: its id, what triggered it and the PDQ text it quotes."""
+    prompts.append({"id": pid, "trigger": trigger, "text": text})
+    e.criterion(PROMPT_NAMES[pid], True, trigger)
+
+
+# A prompt that could not be assessed: its id, the inputs it needs and its criterion.
+Unassessed = tuple[str, tuple[str, ...], Criterion]
+
+
+def _unknown(e: Explanation, not_assessed: NotAssessed, *unassessed: Unassessed) -> None:
+    """Prompts that could not be assessed, with the inputs they need (``missing`` lists them
+    when the rule is done)."""
+    for pid, needs, criterion in unassessed:
+        not_assessed[pid] = list(needs)
+        e.criteria.append(criterion)
 
 
 @rule("supportive_care_pdq", "Supportive care prompts (PDQ)", "supportive", sources=(PDQ,))
 def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """The PDQ's supportive-care statements that apply to this snapshot."""
-    prompts: list[dict[str, Any]] = []
-    not_assessed: dict[str, list[str]] = {}
-
-    def prompt(pid: str, trigger: str, *texts: str) -> None:
-        prompts.append({"id": pid, "trigger": trigger, "text": " ".join(texts)})
-        e.criterion(_name(pid), True, trigger)
-
-    def unknown(pid: str, *needs: str) -> None:
-        not_assessed[pid] = list(needs)
-        e.criterion(_name(pid), None, _needs_text(needs))
-
+    prompts: Prompts = []
+    not_assessed: NotAssessed = {}
     line = current_line(s)
-    classes: set[DrugClass] = set()
-    names: list[str] = []
-    if line is not None:
-        known, _ = line_drugs(line)
-        classes = {drug.drug_class for drug in known}
-        names = [drug.name for drug in known]
     therapy_known = line is not None and bool(line.drugs)
-    on_therapy = f"current line {line.regimen}" if line is not None else ""
-
-    # Therapy-triggered prompts.
     if therapy_known:
         assert line is not None
-        pis = [n for n in names if n in ("bortezomib", "carfilzomib", "ixazomib")]
-        if DrugClass.PROTEASOME_INHIBITOR in classes:
-            note = (
-                ""
-                if "bortezomib" in pis
-                else (
-                    " (the PDQ's sentence names bortezomib; shown for "
-                    + ", ".join(pis)
-                    + " as a proteasome inhibitor)"
-                )
-            )
-            prompt("zoster_prophylaxis", on_therapy + note, PDQ_ZOSTER)
-        if DrugClass.IMMUNOMODULATORY in classes:
-            prompt(
-                "thromboprophylaxis_imid",
-                on_therapy,
-                PDQ_IMID_THROMBOSIS,
-                PDQ_ASPIRIN,
-                "See vte_prophylaxis_pdq and impede_vte.",
-            )
-        if classes & set(BISPECIFIC):
-            texts = [PDQ_IMMUNOGLOBULIN] if "teclistamab" in names else []
-            prompt(
-                "immunoglobulin_replacement_bispecific",
-                on_therapy,
-                *texts,
-                PDQ_IMMUNOGLOBULIN_OTHERS,
-            )
-        prompt("infection_prevention", on_therapy, PDQ_INFECTION)
+        _therapy_prompts(e, prompts, line)
     elif s.therapy_lines and line is None:
         # Every recorded line has ended: no therapy in progress to prompt for.
         e.criterion("therapy in progress", False, "every recorded line has an end date")
     else:
-        needs = (
-            ["therapy_lines"]
+        unassessed = (
+            NO_THERAPY_RECORDED
             if line is None
-            else [f"therapy_lines[{len(s.therapy_lines) - 1}].drugs"]
+            else [
+                _unassessed(pid, (f"therapy_lines[{len(s.therapy_lines) - 1}].drugs",))
+                for pid in THERAPY_PROMPTS
+            ]
         )
-        for pid in THERAPY_PROMPTS:
-            unknown(pid, *needs)
+        _unknown(e, not_assessed, *unassessed)
 
     # Bone-modifying agents: bone disease recorded or therapy under way.
     lesions = s.get("lytic_lesions")
     if lesions is not None and lesions >= 1:
-        prompt(
-            "bone_modifying_agent",
-            f"{fmt(lesions)} lytic lesion(s)",
-            PDQ_BONE_MOST,
-            PDQ_BONE_AGENTS,
-            "See bone_agent_renal_pdq for renal function.",
-        )
+        _prompt(e, prompts, "bone_modifying_agent", f"{fmt(lesions)} lytic lesion(s)", TEXT_BONE)
     elif therapy_known:
-        prompt(
-            "bone_modifying_agent",
-            on_therapy,
-            PDQ_BONE_MOST,
-            PDQ_BONE_AGENTS,
-            "See bone_agent_renal_pdq for renal function.",
-        )
+        assert line is not None
+        _prompt(e, prompts, "bone_modifying_agent", f"current line {line.regimen}", TEXT_BONE)
     elif lesions is None:
-        unknown("bone_modifying_agent", "lytic_lesions")
+        _unknown(e, not_assessed, LYTIC_LESIONS_NOT_RECORDED)
     else:
         e.criterion("bone modifying agent", False, "no lytic lesions and no therapy in progress")
 
-    _spinal_radiation(s, e, prompt, unknown)
-    _plasma_exchange(s, e, prompt, unknown)
+    _spinal_radiation(s, e, prompts, not_assessed)
+    _plasma_exchange(s, e, prompts, not_assessed)
 
     e.detail["prompts"] = prompts
     e.detail["not_assessed"] = not_assessed
-    for needs in not_assessed.values():
-        e.need(*needs)
-    if not prompts and set(not_assessed) == set(PROMPTS):  # nothing could be assessed
+    # Explanation.need, inlined: the rule's missing inputs are only these, each listed once.
+    e.missing.extend(dict.fromkeys(chain.from_iterable(not_assessed.values())))
+    if not prompts and len(not_assessed) == len(PROMPTS):  # nothing could be assessed
         return e.cannot_determine()
     return e.determined([p["id"] for p in prompts])
 
 
-Prompt = Callable[..., None]
-
-
-@functools.cache
-def _name(pid: str) -> str:
-    """A prompt's criterion name (built once per prompt, issue 18)."""
-    return pid.replace("_", " ")
+def _therapy_prompts(e: Explanation, prompts: Prompts, line: TherapyLine) -> None:
+    """The prompts of the therapy in progress (its drugs recorded)."""
+    known, _ = line_drugs(line)
+    classes = {drug.drug_class for drug in known}
+    names = [drug.name for drug in known]
+    on_therapy = f"current line {line.regimen}"
+    if DrugClass.PROTEASOME_INHIBITOR in classes:
+        pis = [n for n in names if n in PROTEASOME_INHIBITORS]
+        note = (
+            ""
+            if "bortezomib" in pis
+            else (
+                " (the PDQ's sentence names bortezomib; shown for "
+                + ", ".join(pis)
+                + " as a proteasome inhibitor)"
+            )
+        )
+        _prompt(e, prompts, "zoster_prophylaxis", on_therapy + note, PDQ_ZOSTER)
+    if DrugClass.IMMUNOMODULATORY in classes:
+        _prompt(e, prompts, "thromboprophylaxis_imid", on_therapy, TEXT_THROMBOPROPHYLAXIS)
+    if classes & BISPECIFIC:
+        _prompt(
+            e,
+            prompts,
+            "immunoglobulin_replacement_bispecific",
+            on_therapy,
+            TEXT_IMMUNOGLOBULIN_TECLISTAMAB
+            if "teclistamab" in names
+            else PDQ_IMMUNOGLOBULIN_OTHERS,
+        )
+    _prompt(e, prompts, "infection_prevention", on_therapy, PDQ_INFECTION)
 
 
 @functools.cache
@@ -195,45 +195,66 @@ def _needs_text(needs: tuple[str, ...]) -> str:
     return "needs " + ", ".join(mid_sentence(field_label(n)) for n in needs)
 
 
-def _spinal_radiation(s: Snapshot, e: Explanation, prompt: Prompt, unknown: Prompt) -> None:
+def _unassessed(pid: str, needs: tuple[str, ...]) -> Unassessed:
+    return pid, needs, Criterion(PROMPT_NAMES[pid], None, _needs_text(needs))
+
+
+# The prompts that cannot be assessed for want of an input always asked for the same ones
+# (made once, at import).
+NO_THERAPY_RECORDED = tuple(_unassessed(pid, ("therapy_lines",)) for pid in THERAPY_PROMPTS)
+LYTIC_LESIONS_NOT_RECORDED = _unassessed("bone_modifying_agent", ("lytic_lesions",))
+SPINE_NOT_RECORDED = _unassessed("spinal_radiation", ("spinal_lesions",))
+HYPERVISCOSITY_NOT_RECORDED = _unassessed("plasma_exchange_hyperviscosity", ("hyperviscosity",))
+
+
+def _spinal_radiation(
+    s: Snapshot, e: Explanation, prompts: Prompts, not_assessed: NotAssessed
+) -> None:
     """Radiation for lytic lesions of the spine (the PDQ's three findings)."""
-    # Radiation for lytic lesions of the spine.
     spine = s.spinal_lesions
     if spine is None:
-        unknown("spinal_radiation", "spinal_lesions")
+        _unknown(e, not_assessed, SPINE_NOT_RECORDED)
+        return
+    reasons = [
+        label
+        for label, value in (
+            ("paraspinal plasmacytoma", spine.paraspinal_plasmacytoma),
+            ("painful vertebral destruction", spine.painful_vertebral_destruction),
+            ("spinal cord compression", spine.cord_compression),
+        )
+        if value
+    ]
+    if spine.lytic_spine_lesion is False:
+        e.criterion("spinal radiation", False, "no lytic spine lesion")
+    elif reasons:
+        _prompt(e, prompts, "spinal_radiation", ", ".join(reasons), PDQ_SPINE)
+    elif None in (
+        spine.lytic_spine_lesion,
+        spine.paraspinal_plasmacytoma,
+        spine.painful_vertebral_destruction,
+        spine.cord_compression,
+    ):
+        _unknown(e, not_assessed, SPINE_NOT_RECORDED)
     else:
-        reasons = [
-            label
-            for label, value in (
-                ("paraspinal plasmacytoma", spine.paraspinal_plasmacytoma),
-                ("painful vertebral destruction", spine.painful_vertebral_destruction),
-                ("spinal cord compression", spine.cord_compression),
-            )
-            if value
-        ]
-        if spine.lytic_spine_lesion is False:
-            e.criterion("spinal radiation", False, "no lytic spine lesion")
-        elif reasons:
-            prompt("spinal_radiation", ", ".join(reasons), PDQ_SPINE)
-        elif None in (
-            spine.lytic_spine_lesion,
-            spine.paraspinal_plasmacytoma,
-            spine.painful_vertebral_destruction,
-            spine.cord_compression,
-        ):
-            unknown("spinal_radiation", "spinal_lesions")
-        else:
-            e.criterion("spinal radiation", False, "none of the PDQ's three findings")
+        e.criterion("spinal radiation", False, "none of the PDQ's three findings")
 
 
-def _plasma_exchange(s: Snapshot, e: Explanation, prompt: Prompt, unknown: Prompt) -> None:
+def _plasma_exchange(
+    s: Snapshot, e: Explanation, prompts: Prompts, not_assessed: NotAssessed
+) -> None:
     """Plasma exchange for symptomatic hyperviscosity."""
-    # Plasma exchange for symptomatic hyperviscosity.
-    if s.hyperviscosity is None:
-        unknown("plasma_exchange_hyperviscosity", "hyperviscosity")
-    elif s.hyperviscosity == "symptomatic":
-        prompt("plasma_exchange_hyperviscosity", "symptomatic hyperviscosity", PDQ_HYPERVISCOSITY)
-    elif s.hyperviscosity == "asymptomatic":
+    hyperviscosity = s.hyperviscosity
+    if hyperviscosity is None:
+        _unknown(e, not_assessed, HYPERVISCOSITY_NOT_RECORDED)
+    elif hyperviscosity == "symptomatic":
+        _prompt(
+            e,
+            prompts,
+            "plasma_exchange_hyperviscosity",
+            "symptomatic hyperviscosity",
+            PDQ_HYPERVISCOSITY,
+        )
+    elif hyperviscosity == "asymptomatic":
         e.criterion(
             "plasma exchange hyperviscosity",
             False,

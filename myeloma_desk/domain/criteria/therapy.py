@@ -20,14 +20,15 @@ inputs an ``unknown`` needs are in ``missing``).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from myeloma_desk.domain.criteria._course import all3, line_drugs
 from myeloma_desk.domain.display import phase_words
 from myeloma_desk.domain.drugs import BCMA_DIRECTED, BY_NAME, DRUGS, DrugClass, class_label
 from myeloma_desk.domain.engine import RuleFunction, rule
-from myeloma_desk.domain.lines import current_line, group_lines, prior_lines, started_entries
-from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
+from myeloma_desk.domain.lines import Line, group_lines, progress, started_entries
+from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Fish, Snapshot
 
 RAJKUMAR_2015 = source(
@@ -108,20 +109,34 @@ class History:
     lines_without_drugs: list[int] = field(default_factory=list)
     refractory_unknown: list[int] = field(default_factory=list)
     in_progress_assumed: str | None = None  # regimen of a current line read as not refractory
+    started: list[int] = field(default_factory=list)  # the entries started by the date
+    grouped: list[Line] = field(default_factory=list)  # the IMWG lines (domain/lines.py)
+    ongoing: Line | None = None  # the IMWG line in progress on the date
+    prior_lines: int = 0  # the lines before it (Rajkumar 2015)
+    prior_shown: str = "0"  # the count as the eligibility rules show it
 
 
 def read_history(s: Snapshot) -> History:
     """Exposure and refractoriness from the ``therapy_lines`` entries that had started by the
     snapshot's date: a planned part (a later part of the line in progress, recorded to start
     after that date) is not an exposure yet (domain/lines.py). Read once per assessment (the
-    refractoriness and every eligibility rule use it; none changes it)."""
+    refractoriness and every eligibility rule use it; none changes it). The lines are grouped
+    into IMWG lines once, for the prior-line count and the line in progress as well."""
     return s.derived("therapy.history", _read_history)
 
 
 def _read_history(s: Snapshot) -> History:
-    h = History(lines=len(s.therapy_lines))
+    grouped = group_lines(s.therapy_lines)
+    count, ongoing = progress(grouped, s.date)
     started = started_entries(s.therapy_lines, s.date)
-    ongoing = current_line(s.therapy_lines, s.date)
+    h = History(
+        lines=len(s.therapy_lines),
+        started=started,
+        grouped=grouped,
+        ongoing=ongoing,
+        prior_lines=count,
+        prior_shown=_prior_shown(count, ongoing, s.date),
+    )
     last = started[-1] if started else None
     for index in started:
         line = s.therapy_lines[index]
@@ -156,12 +171,28 @@ def _read_history(s: Snapshot) -> History:
     return h
 
 
+def _prior_shown(count: int, ongoing: Line | None, day: dt.date | None) -> str:
+    """The prior-line count as shown: "3", or "3 (line 4, Dara-Pd, in progress)"."""
+    shown = str(count)
+    if ongoing is not None:
+        coming = ongoing.next_part(day)
+        # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
+        # course model words it ("between induction and maintenance").
+        state = (
+            "in progress"
+            if coming is None
+            else phase_words(ongoing.part_on(day).phase, coming.phase)
+        )
+        shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
+    return shown
+
+
 def _classes_of(drugs: set[str]) -> set[DrugClass]:
     return {BY_NAME[name].drug_class for name in drugs}
 
 
-def _classify(drugs: set[str]) -> str:
-    classes = _classes_of(drugs)
+def _classify(drugs: set[str], classes: set[DrugClass]) -> str:
+    """The refractoriness of ``drugs`` (``classes``: their classes)."""
     if all(name in drugs for name in PENTA_DRUGS) and DrugClass.ANTI_CD38 in classes:
         return "penta_refractory"
     return CLASS_RESULT[sum(1 for c in THREE_CLASSES if c in classes)]
@@ -174,7 +205,7 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         return e.not_applicable("no lines of therapy recorded")
     h = read_history(s)
     _assume_in_progress(e, h)
-    started = set(started_entries(s.therapy_lines, s.date))
+    started = set(h.started)
     e.detail["lines"] = [
         {
             "regimen": line.regimen,
@@ -188,8 +219,6 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         for index, line in enumerate(s.therapy_lines)
     ]
     e.detail["line_count"] = h.lines
-    grouped = group_lines(s.therapy_lines)
-    ongoing = current_line(s.therapy_lines, s.date)
     e.detail["imwg_lines"] = [
         {
             "number": line.number,
@@ -198,31 +227,33 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
             "end": line.end.isoformat() if line.end else None,
             "entries": list(line.entries),
         }
-        for line in grouped
+        for line in h.grouped
     ]
-    e.detail["prior_lines"] = prior_lines(s.therapy_lines, s.date)
-    e.detail["current_line"] = ongoing.number if ongoing else None
+    e.detail["prior_lines"] = h.prior_lines
+    e.detail["current_line"] = h.ongoing.number if h.ongoing else None
+    refractory_classes = _classes_of(h.refractory_drugs)
+    possibly_refractory_classes = _classes_of(h.possibly_refractory_drugs)
     e.detail["exposed_drugs"] = sorted(h.exposed_drugs)
     e.detail["exposed_classes"] = sorted(c.value for c in h.exposed_classes)
     e.detail["refractory_drugs"] = sorted(h.refractory_drugs)
-    e.detail["refractory_classes"] = sorted(c.value for c in _classes_of(h.refractory_drugs))
+    e.detail["refractory_classes"] = sorted(c.value for c in refractory_classes)
     e.detail["bcma_directed_exposed"] = bool(h.exposed_classes & BCMA_DIRECTED)
-    e.detail["triple_class_exposed"] = all(c in h.exposed_classes for c in THREE_CLASSES)
+    e.detail["triple_class_exposed"] = h.exposed_classes.issuperset(THREE_CLASSES)
     if h.unknown_drugs:
         e.detail["unknown_drugs"] = h.unknown_drugs
         e.assume("drug names not in the drug table are not counted: " + ", ".join(h.unknown_drugs))
-    for c in THREE_CLASSES:
+    for c, label in _CLASS_REFRACTORY_LABELS:
         e.criterion(
-            f"refractory to {_a_class(c)}",
+            label,
             True
-            if c in _classes_of(h.refractory_drugs)
-            else (None if c in _classes_of(h.possibly_refractory_drugs) or h.open_lines else False),
-            ", ".join(sorted(d for d in h.refractory_drugs if c in _classes_of({d}))) or "no",
+            if c in refractory_classes
+            else (None if c in possibly_refractory_classes or h.open_lines else False),
+            ", ".join(sorted(h.refractory_drugs & _names_of_class(c))) or "no",
         )
-    for name in PENTA_DRUGS:
+    for name, label in _PENTA_REFRACTORY_LABELS:
         refractory = name in h.refractory_drugs
         e.criterion(
-            f"refractory to {name}",
+            label,
             # Unknown, as for the classes, while a line that may have been refractory does not
             # list its drugs (it may have held this one).
             True
@@ -233,10 +264,10 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
         e.need(f"therapy_lines[{index}].refractory")
     for index in h.lines_without_drugs:
         e.need(f"therapy_lines[{index}].drugs")
-    certain = _classify(h.refractory_drugs)
+    certain = _classify(h.refractory_drugs, refractory_classes)
     if h.open_lines:
         return e.cannot_determine(at_least=certain)
-    possible = _classify(h.possibly_refractory_drugs)
+    possible = _classify(h.possibly_refractory_drugs, possibly_refractory_classes)
     if certain != possible:
         e.detail["possible"] = RANK[RANK.index(certain) : RANK.index(possible) + 1]
         return e.cannot_determine(at_least=certain)
@@ -250,6 +281,11 @@ def _a_class(drug_class: DrugClass) -> str:
     return ("an " if words[0] in "aeiou" else "a ") + words
 
 
+# The refractoriness criteria, their texts made once (issue 18).
+_CLASS_REFRACTORY_LABELS = tuple((c, f"refractory to {_a_class(c)}") for c in THREE_CLASSES)
+_PENTA_REFRACTORY_LABELS = tuple((name, f"refractory to {name}") for name in PENTA_DRUGS)
+
+
 def _assume_in_progress(e: Explanation, h: History) -> None:
     if h.in_progress_assumed:
         e.assume(
@@ -260,47 +296,73 @@ def _assume_in_progress(e: Explanation, h: History) -> None:
 
 # --- eligibility ----------------------------------------------------------------------------
 
+VERDICT = {True: "meets", False: "does_not_meet", None: "unknown"}
+NOT_RECORDED = "not recorded"
+
+
+def _exposed_label(label: str) -> str:
+    """The criterion of a prior exposure ("prior proteasome inhibitor")."""
+    return f"prior {label}"
+
+
+def _refractory_label(drug: str) -> str:
+    """The criterion of refractoriness to one drug ("lenalidomide-refractory")."""
+    return f"{drug}-refractory"
+
+
+def _class_refractory_label(label: str) -> str:
+    """The criterion of refractoriness to a class ("refractory to a proteasome inhibitor")."""
+    return f"refractory to {label}"
+
+
+# "At least n prior lines of therapy" for each n the rules use, and that criterion when no lines
+# are recorded: built once, at import (issue 18: constant texts are not formatted per call).
+_PRIOR_LINES_LABEL = {
+    n: f"at least {n} prior line{'s' if n > 1 else ''} of therapy"
+    for n in (
+        RELAPSED_PRIOR_LINES,
+        CILTA_CEL_PRIOR_LINES,
+        IDE_CEL_PRIOR_LINES,
+        BISPECIFIC_PRIOR_LINES,
+    )
+}
+_PRIOR_LINES_NOT_RECORDED = {
+    n: Criterion(label, None, NOT_RECORDED) for n, label in _PRIOR_LINES_LABEL.items()
+}
+LENALIDOMIDE_REFRACTORY = _refractory_label("lenalidomide")
+DARATUMUMAB_REFRACTORY = _refractory_label("daratumumab")
+
+
+def _nothing_recorded(
+    e: Explanation, criteria: tuple[Criterion, ...], **detail: object
+) -> RuleResult:
+    """No therapy lines recorded: every criterion of the rule reads them, so each is unknown
+    (``criteria``: the rule's criteria in that state, made once) and the lines are needed."""
+    e.criteria.extend(criteria)
+    e.missing.append("therapy_lines")  # the rule's only missing input (Explanation.need, inlined)
+    return e.determined("unknown", **detail)
+
 
 def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
     """At least ``n`` prior lines (Rajkumar 2015): the line in progress is not a prior line."""
-    label = f"at least {n} prior line{'s' if n > 1 else ''} of therapy"
     if not s.therapy_lines:
-        e.criterion(label, None, "not recorded")
-        e.need("therapy_lines")
+        e.criteria.append(_PRIOR_LINES_NOT_RECORDED[n])
+        # Explanation.need, inlined: no other criterion of an eligibility rule needs the lines.
+        e.missing.append("therapy_lines")
         return None
-    count, shown = s.derived("therapy.prior_lines", _prior_lines)
-    met = count >= n
-    e.criterion(label, met, shown)
+    return _prior_lines_at_least(e, read_history(s), n)
+
+
+def _prior_lines_at_least(e: Explanation, h: History, n: int) -> bool:
+    """At least ``n`` prior lines, from the history of the recorded lines."""
+    met = h.prior_lines >= n
+    e.criterion(_PRIOR_LINES_LABEL[n], met, h.prior_shown)
     return met
 
 
-def _prior_lines(s: Snapshot) -> tuple[int, str]:
-    """The number of prior lines and how it is shown, read once per assessment (every
-    eligibility rule counts them)."""
-    count = prior_lines(s.therapy_lines, s.date)
-    ongoing = current_line(s.therapy_lines, s.date)
-    shown = str(count)
-    if ongoing is not None:
-        coming = ongoing.next_part(s.date)
-        # Between two planned parts the line is in progress (Rajkumar 2015), worded as the
-        # course model words it ("between induction and maintenance").
-        state = (
-            "in progress"
-            if coming is None
-            else phase_words(ongoing.part_on(s.date).phase, coming.phase)
-        )
-        shown += f" (line {ongoing.number}, {ongoing.regimen}, {state})"
-    return count, shown
-
-
-def _exposed(
-    e: Explanation, s: Snapshot, h: History, drug_class: DrugClass, label: str
-) -> bool | None:
+def _exposed(e: Explanation, h: History, drug_class: DrugClass, label: str) -> bool | None:
+    """Prior exposure to ``drug_class`` (``label``: the criterion), lines recorded."""
     met: bool | None
-    if not s.therapy_lines:  # nothing recorded: the criterion unknown, the lines needed
-        e.criterion(f"prior {label}", None, "not recorded")
-        e.need("therapy_lines")
-        return None
     if drug_class in h.exposed_classes:
         met = True
     elif h.lines_without_drugs or h.unknown_drugs:
@@ -309,10 +371,8 @@ def _exposed(
             e.need(f"therapy_lines[{index}].drugs")
     else:
         met = False
-    names = sorted(d for d in h.exposed_drugs if d in _names_of_class(drug_class))
-    e.criterion(
-        f"prior {label}", met, ", ".join(names) or ("not recorded" if met is None else "none")
-    )
+    names = sorted(h.exposed_drugs & _names_of_class(drug_class))
+    e.criterion(label, met, ", ".join(names) or ("not recorded" if met is None else "none"))
     return met
 
 
@@ -327,12 +387,10 @@ def _names_of_class(drug_class: DrugClass) -> frozenset[str]:
     return _CLASS_NAMES[drug_class]
 
 
-def _refractory_to(e: Explanation, s: Snapshot, h: History, drug: str) -> bool | None:
+def _refractory_to(e: Explanation, h: History, drug: str, label: str) -> bool | None:
+    """Refractoriness to ``drug`` (``label``: the criterion), lines recorded."""
     met: bool | None
-    if not s.therapy_lines:
-        met = None
-        e.need("therapy_lines")
-    elif drug in h.refractory_drugs:
+    if drug in h.refractory_drugs:
         met = True
     elif drug in h.possibly_refractory_drugs or h.open_lines:
         met = None
@@ -342,19 +400,17 @@ def _refractory_to(e: Explanation, s: Snapshot, h: History, drug: str) -> bool |
             e.need(f"therapy_lines[{index}].drugs")
     else:
         met = False
-    e.criterion(f"{drug}-refractory", met)
+    e.criterion(label, met)
     return met
 
 
 def _refractory_to_class(
-    e: Explanation, s: Snapshot, h: History, drug_class: DrugClass, label: str
+    e: Explanation, h: History, drug_class: DrugClass, label: str
 ) -> bool | None:
+    """Refractoriness to a drug of ``drug_class`` (``label``: the criterion), lines recorded."""
     names = _names_of_class(drug_class)
     met: bool | None
-    if not s.therapy_lines:
-        met = None
-        e.need("therapy_lines")
-    elif names & h.refractory_drugs:
+    if names & h.refractory_drugs:
         met = True
     elif names & h.possibly_refractory_drugs or h.open_lines:
         met = None
@@ -362,15 +418,8 @@ def _refractory_to_class(
             e.need(f"therapy_lines[{index}].refractory")
     else:
         met = False
-    e.criterion(
-        f"refractory to {label}", met, ", ".join(sorted(names & h.refractory_drugs)) or None
-    )
+    e.criterion(label, met, ", ".join(sorted(names & h.refractory_drugs)) or None)
     return met
-
-
-def _verdict(e: Explanation, met: bool | None, **detail: object) -> RuleResult:
-    result = {True: "meets", False: "does_not_meet", None: "unknown"}[met]
-    return e.determined(result, **detail)
 
 
 ELIGIBILITY_SOURCES = (PDQ, RAJKUMAR_2015)
@@ -381,25 +430,18 @@ LABEL_STATEMENT = "FDA approval as the PDQ states it"
 TRIAL_POPULATION = "trial population as the PDQ describes it (not a label statement)"
 
 
-def _eligibility(e: Explanation, text: str, kind: str) -> Explanation:
-    e.detail["text"] = text
-    e.detail["statement"] = kind
-    return e
+def _statement(text: str, kind: str, **more: str) -> dict[str, str]:
+    """The statement a rule applies, as its detail shows it first: the PDQ's text, what kind of
+    statement it is, and any further text (made once per rule, at import)."""
+    return {"text": text, "statement": kind, **more}
 
 
-def _statement(e: Explanation, s: Snapshot, text: str, kind: str, **detail: object) -> History:
-    """The PDQ statement a rule applies (``detail``: further statement texts), and the therapy
-    history it is judged on (with the assumption about a line still in progress)."""
-    _eligibility(e, text, kind)
-    e.detail.update(detail)
+def _history(e: Explanation, s: Snapshot) -> History:
+    """The therapy history a rule is judged on (lines recorded), with the assumption about a
+    line still in progress."""
     h = read_history(s)
     _assume_in_progress(e, h)
     return h
-
-
-def _verdict_all(e: Explanation, *criteria: bool | None) -> RuleResult:
-    """meets when every criterion is met, does_not_meet when one is not, else unknown."""
-    return _verdict(e, all3(list(criteria)))
 
 
 @dataclass(frozen=True)
@@ -417,16 +459,26 @@ class _CarT:
 
 def _car_t_rule(product: _CarT, doc: str) -> RuleFunction:
     """Register one CAR T-cell product's eligibility (criteria in the statement's order)."""
+    exposed = tuple((drug_class, _exposed_label(label)) for drug_class, label in product.exposed)
+    nothing_recorded = (
+        _PRIOR_LINES_NOT_RECORDED[product.prior_lines],
+        *[Criterion(label, None, NOT_RECORDED) for _, label in exposed],
+        Criterion(LENALIDOMIDE_REFRACTORY, None),
+    )
+
+    statement = _statement(product.text, LABEL_STATEMENT)
 
     @rule(product.rule_id, product.title, "therapy", sources=ELIGIBILITY_SOURCES)
     def eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-        h = _statement(e, s, product.text, LABEL_STATEMENT)
-        return _verdict_all(
-            e,
-            _lines_at_least(e, s, product.prior_lines),
-            *[_exposed(e, s, h, drug_class, label) for drug_class, label in product.exposed],
-            _refractory_to(e, s, h, "lenalidomide"),
-        )
+        e.detail.update(statement)
+        if not s.therapy_lines:
+            return _nothing_recorded(e, nothing_recorded)
+        h = _history(e, s)
+        met: list[bool | None] = [_prior_lines_at_least(e, h, product.prior_lines)]
+        for drug_class, label in exposed:
+            met.append(_exposed(e, h, drug_class, label))
+        met.append(_refractory_to(e, h, "lenalidomide", LENALIDOMIDE_REFRACTORY))
+        return e.determined(VERDICT[all3(met)])
 
     eligibility.__doc__ = doc
     return eligibility
@@ -469,11 +521,12 @@ class _Bispecific:
 def _bispecific_rule(drug: _Bispecific) -> RuleFunction:
     """Register one bispecific's eligibility: ≥ 4 prior lines, the PDQ's trial population."""
 
+    statement = _statement(drug.text, TRIAL_POPULATION, target=drug.target)
+
     @rule(drug.rule_id, drug.title, "therapy", sources=ELIGIBILITY_SOURCES)
     def eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-        _eligibility(e, drug.text, TRIAL_POPULATION)
-        e.detail["target"] = drug.target
-        return _verdict(e, _lines_at_least(e, s, BISPECIFIC_PRIOR_LINES))
+        e.detail.update(statement)
+        return e.determined(VERDICT[_lines_at_least(e, s, BISPECIFIC_PRIOR_LINES)])
 
     eligibility.__doc__ = f"≥ 4 prior lines ({drug.target} × CD3 bispecific)."
     return eligibility
@@ -506,6 +559,21 @@ talquetamab_eligibility = _bispecific_rule(
 )
 
 
+_SELINEXOR_STATEMENT = _statement(
+    PDQ_SELINEXOR_SD, "trial populations as the PDQ describes them", text_svd=PDQ_SELINEXOR_SVD
+)
+SVD_POPULATION = "SVd (relapsed or refractory)"
+SD_POPULATION = "Sd (PI-, IMiD- and daratumumab-refractory)"
+PI_REFRACTORY = _class_refractory_label("a proteasome inhibitor")
+IMID_REFRACTORY = _class_refractory_label("an immunomodulatory drug")
+_SELINEXOR_NOTHING_RECORDED = (
+    _PRIOR_LINES_NOT_RECORDED[RELAPSED_PRIOR_LINES],
+    Criterion(PI_REFRACTORY, None),
+    Criterion(IMID_REFRACTORY, None),
+    Criterion(DARATUMUMAB_REFRACTORY, None),
+)
+
+
 @rule(
     "selinexor_eligibility",
     "Selinexor: the trial populations in the PDQ",
@@ -514,43 +582,60 @@ talquetamab_eligibility = _bispecific_rule(
 )
 def selinexor_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """SVd: relapsed/refractory (≥ 1 prior line); Sd: PI-, IMiD- and daratumumab-refractory."""
-    h = _statement(
-        e,
-        s,
-        PDQ_SELINEXOR_SD,
-        "trial populations as the PDQ describes them",
-        text_svd=PDQ_SELINEXOR_SVD,
-    )
-    svd = _lines_at_least(e, s, RELAPSED_PRIOR_LINES)
+    e.detail.update(_SELINEXOR_STATEMENT)
+    if not s.therapy_lines:
+        return _nothing_recorded(
+            e,
+            _SELINEXOR_NOTHING_RECORDED,
+            populations={SVD_POPULATION: "unknown", SD_POPULATION: "unknown"},
+        )
+    h = _history(e, s)
+    svd = _prior_lines_at_least(e, h, RELAPSED_PRIOR_LINES)
     sd = all3(
         [
-            _refractory_to_class(e, s, h, DrugClass.PROTEASOME_INHIBITOR, "a proteasome inhibitor"),
-            _refractory_to_class(e, s, h, DrugClass.IMMUNOMODULATORY, "an immunomodulatory drug"),
-            _refractory_to(e, s, h, "daratumumab"),
+            _refractory_to_class(e, h, DrugClass.PROTEASOME_INHIBITOR, PI_REFRACTORY),
+            _refractory_to_class(e, h, DrugClass.IMMUNOMODULATORY, IMID_REFRACTORY),
+            _refractory_to(e, h, "daratumumab", DARATUMUMAB_REFRACTORY),
         ]
     )
-    names = {True: "meets", False: "does_not_meet", None: "unknown"}
-    populations = {
-        "SVd (relapsed or refractory)": names[svd],
-        "Sd (PI-, IMiD- and daratumumab-refractory)": names[sd],
-    }
     met = True if (svd or sd) else (False if svd is False and sd is False else None)
-    return _verdict(e, met, populations=populations)
+    return e.determined(
+        VERDICT[met], populations={SVD_POPULATION: VERDICT[svd], SD_POPULATION: VERDICT[sd]}
+    )
 
 
 def _finding_and_relapsed(
-    e: Explanation, s: Snapshot, finding: tuple[str, bool | None, str, str]
+    e: Explanation, s: Snapshot, present: bool | None, finding: tuple[str, Criterion, str]
 ) -> RuleResult:
     """meets when a finding is present and the disease has relapsed (≥ 1 prior line).
 
-    ``finding``: its criterion, whether it is present (None: not known), what is shown when it
-    is not known, and the input it needs then.
+    ``finding``: its criterion, that criterion when the finding is not known and the input it
+    needs then (made once per rule, :func:`_finding`).
     """
-    label, present, not_known, needs = finding
-    e.criterion(label, present, not_known if present is None else None)
+    label, not_known, needs = finding
     if present is None:
+        e.criteria.append(not_known)
         e.need(needs)
-    return _verdict(e, all3([present, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)]))
+    else:
+        e.criterion(label, present)
+    return e.determined(VERDICT[all3([present, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)])])
+
+
+def _finding(label: str, not_known: str, needs: str) -> tuple[str, Criterion, str]:
+    """A finding's criterion (``label``), that criterion when the finding is not known (shown
+    as ``not_known``), and the input it needs then."""
+    return label, Criterion(label, None, not_known), needs
+
+
+_VENETOCLAX_STATEMENT = _statement(
+    PDQ_VENETOCLAX,
+    "mechanism and trial subgroup as the PDQ describes them",
+    note=(
+        "Venetoclax is not FDA-approved for myeloma; the PDQ reports the t(11;14) subgroup of "
+        "BELLINI and a phase I study in relapsed or refractory disease."
+    ),
+)
+T_11_14 = _finding("t(11;14) on FISH", "FISH not done", "fish")
 
 
 @rule(
@@ -561,17 +646,12 @@ def _finding_and_relapsed(
 )
 def venetoclax_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """t(11;14) on FISH and relapsed or refractory disease (≥ 1 prior line)."""
-    _eligibility(
-        e,
-        PDQ_VENETOCLAX,
-        "mechanism and trial subgroup as the PDQ describes them",
-    )
-    e.detail["note"] = (
-        "Venetoclax is not FDA-approved for myeloma; the PDQ reports the t(11;14) subgroup of "
-        "BELLINI and a phase I study in relapsed or refractory disease."
-    )
-    t1114 = s.has_fish(Fish.T_11_14)
-    return _finding_and_relapsed(e, s, ("t(11;14) on FISH", t1114, "FISH not done", "fish"))
+    e.detail.update(_VENETOCLAX_STATEMENT)
+    return _finding_and_relapsed(e, s, s.has_fish(Fish.T_11_14), T_11_14)
+
+
+_BRAF_STATEMENT = _statement(PDQ_BRAF, "case series as the PDQ describes it")
+BRAF_V600E = _finding("BRAF V600E variant", "not tested", "braf_v600e")
 
 
 @rule(
@@ -582,10 +662,5 @@ def venetoclax_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
 )
 def braf_mek_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """BRAF V600E found and relapsed disease (≥ 1 prior line)."""
-    _eligibility(
-        e,
-        PDQ_BRAF,
-        "case series as the PDQ describes it",
-    )
-    finding = s.braf_v600e
-    return _finding_and_relapsed(e, s, ("BRAF V600E variant", finding, "not tested", "braf_v600e"))
+    e.detail.update(_BRAF_STATEMENT)
+    return _finding_and_relapsed(e, s, s.braf_v600e, BRAF_V600E)

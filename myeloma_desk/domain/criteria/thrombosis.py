@@ -14,10 +14,12 @@ recorded the result says whether −5 would change the category.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from myeloma_desk.domain.criteria._course import current_line, line_has_class
 from myeloma_desk.domain.drugs import DrugClass
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
+from myeloma_desk.domain.results import PDQ, Criterion, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt, ge
 
@@ -86,12 +88,12 @@ def _categories(low: int, high: int) -> list[str]:
 
 def bmi(s: Snapshot) -> tuple[float | None, str]:
     """BMI as recorded, else from weight and height."""
-    recorded = s.get("bmi")
-    if recorded is not None:
-        return recorded, s.shown("bmi")
-    weight, height = s.get("weight"), s.get("height")
-    if weight is None or height is None:
+    if s.bmi is not None:
+        return s.get("bmi"), s.shown("bmi")
+    if s.weight is None or s.height is None:
         return None, "not recorded"
+    weight, height = s.get("weight"), s.get("height")
+    assert weight is not None and height is not None  # both recorded
     value = weight / (height / 100) ** 2
     return value, f"{value:.1f} kg/m² (from weight and height)"
 
@@ -107,47 +109,66 @@ def on_imid(s: Snapshot) -> tuple[bool | None, str]:
     return None, "not recorded"
 
 
-def _factors(s: Snapshot) -> tuple[dict[str, bool | None], dict[str, str]]:
-    """IMPEDE items (True/False/None) and how each is shown (read once per snapshot: both
-    rules of this module use them; callers do not modify them)."""
+Factor = tuple[bool | None, str]  # an IMPEDE item: True/False/None, and how it is shown
+
+# The items recorded as yes/no on the VTE risk form, in the order they are shown.
+YES_NO_ITEMS = (
+    "pelvic_hip_femur_fracture",
+    "erythropoiesis_stimulating_agent",
+    "doxorubicin",
+    "asian_pacific_islander",
+    "history_of_vte",
+    "tunneled_line_or_cvc",
+)
+NOT_RECORDED = "not recorded"
+_UNKNOWN: Factor = (None, NOT_RECORDED)
+# Without the VTE risk form every item it records is unknown (made once: issue 18).
+_FORM_NOT_RECORDED: dict[str, Factor] = dict.fromkeys(
+    (
+        *YES_NO_ITEMS,
+        "dexamethasone_high",
+        "dexamethasone_low",
+        "therapeutic_lmwh_or_warfarin",
+        "prophylactic_lmwh_or_aspirin",
+    ),
+    _UNKNOWN,
+)
+
+
+def _factors(s: Snapshot) -> dict[str, Factor]:
+    """IMPEDE items (True/False/None) with how each is shown, in the order they are shown (read
+    once per snapshot: both rules of this module use them; callers do not modify them). An
+    item not recorded is shown as "not recorded"."""
     return s.derived("thrombosis.factors", _read_factors)
 
 
-def _read_factors(s: Snapshot) -> tuple[dict[str, bool | None], dict[str, str]]:
+def _read_factors(s: Snapshot) -> dict[str, Factor]:
     vte = s.vte_risk_factors
-    imid, imid_how = on_imid(s)
     bmi_value, bmi_how = bmi(s)
-    items: dict[str, bool | None] = {
-        "immunomodulatory_drug": imid,
-        "bmi_25": None if bmi_value is None else ge(bmi_value, IMPEDE_BMI),
+    factors: dict[str, Factor] = {
+        "immunomodulatory_drug": on_imid(s),
+        "bmi_25": (None if bmi_value is None else ge(bmi_value, IMPEDE_BMI), bmi_how),
     }
-    shown = {"immunomodulatory_drug": imid_how, "bmi_25": bmi_how}
-    for name in (
-        "pelvic_hip_femur_fracture",
-        "erythropoiesis_stimulating_agent",
-        "doxorubicin",
-        "asian_pacific_islander",
-        "history_of_vte",
-        "tunneled_line_or_cvc",
-    ):
-        value = None if vte is None else getattr(vte, name)
-        items[name] = value
-        shown[name] = "not recorded" if value is None else ("yes" if value else "no")
-    dex = None if vte is None else vte.dexamethasone
-    items["dexamethasone_high"] = None if dex is None else dex == "high"
-    items["dexamethasone_low"] = None if dex is None else dex == "low"
-    shown["dexamethasone_high"] = shown["dexamethasone_low"] = dex or "not recorded"
-    proph = None if vte is None else vte.thromboprophylaxis
-    items["therapeutic_lmwh_or_warfarin"] = (
-        None if proph is None else proph == "therapeutic_lmwh_or_warfarin"
-    )
-    items["prophylactic_lmwh_or_aspirin"] = (
-        None if proph is None else proph == "prophylactic_lmwh_or_aspirin"
-    )
-    shown["therapeutic_lmwh_or_warfarin"] = shown["prophylactic_lmwh_or_aspirin"] = (
-        proph or "not recorded"
-    )
-    return items, shown
+    if vte is None:
+        factors.update(_FORM_NOT_RECORDED)
+        return factors
+    for name in YES_NO_ITEMS:
+        value = getattr(vte, name)
+        factors[name] = _UNKNOWN if value is None else (value, "yes" if value else "no")
+    dex = vte.dexamethasone
+    if dex is None:
+        factors["dexamethasone_high"] = factors["dexamethasone_low"] = _UNKNOWN
+    else:
+        factors["dexamethasone_high"] = (dex == "high", dex)
+        factors["dexamethasone_low"] = (dex == "low", dex)
+    proph = vte.thromboprophylaxis
+    if proph is None:
+        factors["therapeutic_lmwh_or_warfarin"] = _UNKNOWN
+        factors["prophylactic_lmwh_or_aspirin"] = _UNKNOWN
+    else:
+        factors["therapeutic_lmwh_or_warfarin"] = (proph == "therapeutic_lmwh_or_warfarin", proph)
+        factors["prophylactic_lmwh_or_aspirin"] = (proph == "prophylactic_lmwh_or_aspirin", proph)
+    return factors
 
 
 FIELD_OF = {
@@ -187,37 +208,82 @@ IMPEDE_LABELS = {
 NEEDS_OF = {name: FIELD_OF.get(name, f"vte_risk_factors.{name}") for name in IMPEDE_POINTS}
 
 
+class _Item(NamedTuple):
+    """One IMPEDE item as the score reads it, made once from the tables above."""
+
+    name: str
+    points: int
+    label: str  # the criterion ("history of VTE (+5)")
+    needs: str  # the input it needs while not recorded
+    # What it can add to the lowest and the highest total while not recorded: its points on the
+    # side they move the total to. The dose of dexamethasone and the kind of anticoagulation
+    # are each one input with two exclusive items, so an unknown one adds its full range once,
+    # through the item of the larger points (high dose +4, therapeutic −4); the other item of
+    # the pair adds nothing.
+    unknown_low: int
+    unknown_high: int
+    not_recorded: Criterion  # its criterion while not recorded
+
+
+_COUNTED_WITH_PAIR = ("dexamethasone_low", "prophylactic_lmwh_or_aspirin")
+# In the order the items are shown (that of _read_factors).
+IMPEDE_ITEMS = tuple(
+    _Item(
+        name,
+        IMPEDE_POINTS[name],
+        IMPEDE_LABELS[name],
+        NEEDS_OF[name],
+        0 if name in _COUNTED_WITH_PAIR else min(IMPEDE_POINTS[name], 0),
+        0 if name in _COUNTED_WITH_PAIR else max(IMPEDE_POINTS[name], 0),
+        Criterion(IMPEDE_LABELS[name], None, NOT_RECORDED),
+    )
+    for name in ("immunomodulatory_drug", "bmi_25", *_FORM_NOT_RECORDED)
+)
+# The items of the VTE risk form, and what they give together while the form is not recorded
+# (every one of them unknown): their criteria, the inputs they need, the range they add.
+_DRUG_AND_BMI_ITEMS, _FORM_ITEMS = IMPEDE_ITEMS[:2], IMPEDE_ITEMS[2:]
+_FORM_UNKNOWN_CRITERIA = tuple(item.not_recorded for item in _FORM_ITEMS)
+_FORM_UNKNOWN_NEEDS = tuple(dict.fromkeys(item.needs for item in _FORM_ITEMS))
+_FORM_UNKNOWN_LOW = sum(item.unknown_low for item in _FORM_ITEMS)
+_FORM_UNKNOWN_HIGH = sum(item.unknown_high for item in _FORM_ITEMS)
+
+
 @rule("impede_vte", "IMPEDE VTE score", "thrombosis", sources=(SANFILIPPO_2019,))
 def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
     """Sum of points: ≤ 3 low, 4–7 intermediate, ≥ 8 high."""
     e.detail["verification"] = SANFILIPPO_2019.note
-    items, shown = _factors(s)
+    factors = _factors(s)
+    form_recorded = s.vte_risk_factors is not None
+    criteria = e.criteria
+    needs: list[str] = []
     low = high = 0
-    # Mutually exclusive pairs: an unknown dose or prophylaxis adds its full range once.
-    for name, value in items.items():
-        points = IMPEDE_POINTS[name]
-        e.criterion(IMPEDE_LABELS[name], value, shown[name])
-        if value:
-            low += points
-            high += points
-        elif value is None:
-            e.need(NEEDS_OF[name])
-            if name in ("dexamethasone_low", "prophylactic_lmwh_or_aspirin"):
-                continue  # counted with its pair below
-            if name == "dexamethasone_high":
-                high += IMPEDE_POINTS["dexamethasone_high"]
-            elif name == "therapeutic_lmwh_or_warfarin":
-                low += IMPEDE_POINTS["therapeutic_lmwh_or_warfarin"]
-            elif points > 0:
-                high += points
-            else:
+    for name, points, label, need, unknown_low, unknown_high, not_recorded in (
+        IMPEDE_ITEMS if form_recorded else _DRUG_AND_BMI_ITEMS
+    ):
+        value, shown = factors[name]
+        if value is None:
+            criteria.append(not_recorded)
+            needs.append(need)
+            low += unknown_low
+            high += unknown_high
+        else:
+            e.criterion(label, value, shown)
+            if value:
                 low += points
+                high += points
+    if not form_recorded:
+        criteria.extend(_FORM_UNKNOWN_CRITERIA)
+        needs.extend(_FORM_UNKNOWN_NEEDS)
+        low += _FORM_UNKNOWN_LOW
+        high += _FORM_UNKNOWN_HIGH
+    # Explanation.need, inlined: the score's missing inputs are only these, each listed once.
+    e.missing.extend(dict.fromkeys(needs))
     e.detail["points"] = low if low == high else None
     e.detail["points_range"] = [low, high]
     first, last = _category(low), _category(high)
     if first != last:
         return e.cannot_determine(possible=_categories(low, high))
-    if items["therapeutic_lmwh_or_warfarin"]:
+    if factors["therapeutic_lmwh_or_warfarin"][0]:
         alt = _category(
             low + THERAPEUTIC_ALTERNATIVE - IMPEDE_POINTS["therapeutic_lmwh_or_warfarin"]
         )
@@ -225,6 +291,28 @@ def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
             f"with −5 for therapeutic anticoagulation (ASH-SAP table) the category would be {alt}"
         )
     return e.determined(first, vte_6_month_incidence=IMPEDE_VTE_6_MONTHS[first])
+
+
+RISK_FACTORS_READ_AS = (
+    "The PDQ does not list the 'extra risk factors for DVT'; Myeloma Desk counts the IMPEDE "
+    "VTE risk factors other than the immunomodulatory drug itself: BMI ≥ 25, pelvic/hip/femur "
+    "fracture, erythropoiesis-stimulating agent, high-dose dexamethasone, doxorubicin, "
+    "history of VTE, tunneled line/CVC. Low-dose dexamethasone is not counted: the PDQ "
+    "reports that with it and lenalidomide, aspirin alone kept DVT below 5%."
+)
+# The extra risk factors read from the IMPEDE items (high-dose dexamethasone is shown after
+# them with its own wording): the item, its criterion and the input it needs.
+EXTRA_RISK_FACTORS = tuple(
+    (name, FACTOR_NAMES[name], NEEDS_OF[name])
+    for name in (
+        "bmi_25",
+        "pelvic_hip_femur_fracture",
+        "erythropoiesis_stimulating_agent",
+        "doxorubicin",
+        "history_of_vte",
+        "tunneled_line_or_cvc",
+    )
+)
 
 
 @rule(
@@ -236,39 +324,26 @@ def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
 def vte_prophylaxis_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """On an IMiD: no extra risk factor → aspirin 81 mg; several → consider stronger agents."""
     e.detail["text"] = PDQ_ASPIRIN
-    e.detail["risk_factors_read_as"] = (
-        "The PDQ does not list the 'extra risk factors for DVT'; Myeloma Desk counts the IMPEDE "
-        "VTE risk factors other than the immunomodulatory drug itself: BMI ≥ 25, pelvic/hip/femur "
-        "fracture, erythropoiesis-stimulating agent, high-dose dexamethasone, doxorubicin, "
-        "history of VTE, tunneled line/CVC. Low-dose dexamethasone is not counted: the PDQ "
-        "reports that with it and lenalidomide, aspirin alone kept DVT below 5%."
-    )
+    e.detail["risk_factors_read_as"] = RISK_FACTORS_READ_AS
     e.detail["pdq_low_dose_dexamethasone"] = PDQ_LOW_DOSE_DEX
-    imid, how = on_imid(s)
+    factors = _factors(s)
+    imid, how = factors["immunomodulatory_drug"]
     e.criterion("receives lenalidomide, pomalidomide or thalidomide", imid, how)
     if imid is False:
         return e.not_applicable("no immunomodulatory drug in current therapy")
     if imid is None:
         e.need("vte_risk_factors.immunomodulatory_drug", "therapy_lines")
         return e.cannot_determine()
-    items, shown = _factors(s)
     present: list[str] = []
     unknown: list[str] = []
-    for name in (
-        "bmi_25",
-        "pelvic_hip_femur_fracture",
-        "erythropoiesis_stimulating_agent",
-        "doxorubicin",
-        "history_of_vte",
-        "tunneled_line_or_cvc",
-    ):
-        value = items[name]
-        e.criterion(FACTOR_NAMES[name], value, shown[name])
+    for name, label, needs in EXTRA_RISK_FACTORS:
+        value, shown = factors[name]
+        e.criterion(label, value, shown)
         if value:
             present.append(name)
         elif value is None:
             unknown.append(name)
-            e.need(NEEDS_OF[name])
+            e.need(needs)
     dex = s.vte_risk_factors.dexamethasone if s.vte_risk_factors else None
     e.criterion(
         "high-dose dexamethasone (> 160 mg/month)",

@@ -18,7 +18,7 @@ from myeloma_desk.domain.criteria.diagnosis.plasmacytoma import (
     plasmacytoma,
 )
 from myeloma_desk.domain.logic import Tri
-from myeloma_desk.domain.results import Explanation, RuleResult, construct_result
+from myeloma_desk.domain.results import Explanation, RuleResult
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt, ge
 
@@ -102,5 +102,4 @@ def evaluate(s: Snapshot, e: Explanation) -> RuleResult:
         return result
     detail = dict(result.detail)
     detail["assumptions"] = [*detail.get("assumptions", []), TREATED_NOTE]
-    # result.model_copy(update={"detail": detail}), built directly (every field is set)
-    return construct_result({**result.__dict__, "detail": detail})
+    return result._replace(detail=detail)
