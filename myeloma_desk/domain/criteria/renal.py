@@ -13,12 +13,9 @@ is used where:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from myeloma_desk.domain.engine import rule
-from myeloma_desk.domain.fields import MEASURED_FIELDS
 from myeloma_desk.domain.results import PDQ, Explanation, RuleResult, source
 from myeloma_desk.domain.snapshot import Snapshot
 from myeloma_desk.domain.units import fmt, gt, le, lt
@@ -74,6 +71,11 @@ PDQ_CYBORD = (
     "clearance less than 45 cc/min). If the renal function recovers rapidly, some clinicians "
     "switch to VRd."
 )
+CYBORD_NOTE = (
+    "The PDQ's threshold for CyBorD (CrCl < 45 mL/min; the PDQ writes cc/min) differs from "
+    "its myeloma-defining renal insufficiency (CrCl < 40 mL/min); each is applied where the "
+    "PDQ gives it."
+)
 # Bone-modifying agents (the PDQ). The PDQ gives no level of renal function that precludes
 # bisphosphonates; the note is raised with the PDQ's own definition of myeloma renal
 # insufficiency (creatinine > 2 mg/dL or CrCl < 40 mL/min), and says so.
@@ -87,15 +89,49 @@ PDQ_BONE_AGENTS = (
 PDQ_RENAL_DYSFUNCTION = (
     "Creatinine greater than 2 mg/dL or creatinine clearance less than 40 mL/min."
 )
+BONE_AGENTS_NOTE = (
+    "The PDQ does not say at what renal function bisphosphonates are precluded. Myeloma Desk "
+    "raises the denosumab note when the PDQ's own definition of myeloma renal "
+    "insufficiency is met (creatinine > 2 mg/dL or CrCl < 40 mL/min); the choice is the "
+    "clinician's."
+)
 
 
 def _d(x: float) -> Decimal:
     return Decimal(repr(float(x)))
 
 
+# Cockcroft–Gault is worked out in decimal (28 significant digits, rounding half to even), in one
+# context object, so that a clearance needs no context manager per call (issue 18).
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+_CG_AGE = Decimal(CG_AGE)
+_CG_DIVISOR = Decimal(CG_DIVISOR)
+_CG_FEMALE = _d(CG_FEMALE)
+
+# What the two estimates print (issue 18: made once at import, not on every call).
+CKD_EPI_UNIT = "mL/min/1.73m2"
+CKD_EPI_TEXT = "142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]"
+CKD_EPI_WHY = (
+    "CKD-EPI 2021 (race-free) estimates GFR normalised to 1.73 m² body surface: the measure "
+    "for staging kidney function and for the AL renal stage. Drug doses in the PDQ are given "
+    "by creatinine clearance (see Creatinine clearance, Cockcroft–Gault)."
+)
+CG_UNIT = "mL/min"
+CG_TEXT = "(140 − age) × weight kg / (72 × Scr mg/dL) × 0.85 [female]"
+CG_WHY = (
+    "Cockcroft–Gault estimates creatinine clearance in mL/min (not normalised to body "
+    "surface): the measure drug labels and the PDQ's lenalidomide and CyBorD statements use."
+)
+CG_ASSUMPTION = "actual body weight as recorded (no ideal or adjusted weight)"
+NOT_ADULT = f"age under {ADULT_AGE}: the equation was derived in adults"
+
+
 def ckd_epi_2021(s: Snapshot) -> float | None:
     """eGFR by CKD-EPI 2021 in mL/min/1.73 m² (unrounded), or None if an input is missing."""
-    scr, age, sex = s.get("creatinine"), s.age_years, s.sex
+    return _ckd_epi(s.get("creatinine"), s.age_years, s.sex)
+
+
+def _ckd_epi(scr: float | None, age: float | None, sex: str | None) -> float | None:
     if scr is None or age is None or sex is None or age < ADULT_AGE:
         return None
     k = CKD_EPI[sex]
@@ -122,109 +158,67 @@ def _cockcroft_gault(s: Snapshot) -> float | None:
     scr, age, sex, weight = s.get("creatinine"), s.age_years, s.sex, s.get("weight")
     if scr is None or age is None or sex is None or weight is None or age < ADULT_AGE:
         return None
-    with localcontext() as ctx:
-        ctx.prec = 28
-        crcl = (CG_AGE - _d(age)) * _d(weight) / (CG_DIVISOR * _d(scr))
-        if sex == "female":
-            crcl *= _d(CG_FEMALE)
-        return float(crcl)
+    c = _CONTEXT
+    # (140 − age) × weight / (72 × Scr), × 0.85 if female
+    crcl = c.divide(
+        c.multiply(c.subtract(_CG_AGE, _d(age)), _d(weight)), c.multiply(_CG_DIVISOR, _d(scr))
+    )
+    if sex == "female":
+        crcl = c.multiply(crcl, _CG_FEMALE)
+    return float(crcl)
 
 
-def crcl_for_dosing(s: Snapshot) -> tuple[float | None, str]:
-    """The creatinine clearance a dose is chosen by, and where it came from (once per snapshot)."""
+def crcl_for_dosing(s: Snapshot) -> tuple[float | None, str, str]:
+    """The creatinine clearance a dose is chosen by, where it came from, and as it is shown
+    ("42.5 mL/min"; "not known" without one), once per snapshot."""
     return s.derived("renal.crcl_for_dosing", _crcl_for_dosing)
 
 
-def _crcl_for_dosing(s: Snapshot) -> tuple[float | None, str]:
+def _crcl_for_dosing(s: Snapshot) -> tuple[float | None, str, str]:
     recorded = s.get("creatinine_clearance")
     if recorded is not None:
-        return recorded, "creatinine clearance as recorded"
+        return recorded, "creatinine clearance as recorded", fmt(recorded, CG_UNIT)
     computed = cockcroft_gault(s)
     if computed is not None:
-        return round(computed, 1), "Cockcroft–Gault from creatinine, age, sex and weight"
-    return None, "not known"
+        crcl = round(computed, 1)
+        return crcl, "Cockcroft–Gault from creatinine, age, sex and weight", fmt(crcl, CG_UNIT)
+    return None, "not known", "not known"
 
 
 def _need_crcl(e: Explanation, s: Snapshot) -> None:
     e.need("creatinine_clearance")
-    for name, value in (
-        ("creatinine", s.creatinine),
-        ("age_years", s.age_years),
-        ("sex", s.sex),
-        ("weight", s.weight),
-    ):
-        if value is None:
-            e.need(name)
-
-
-def _adult(e: Explanation, s: Snapshot) -> RuleResult | None:
-    if s.age_years is not None and s.age_years < ADULT_AGE:
-        return e.not_applicable(f"age under {ADULT_AGE}: the equation was derived in adults")
-    return None
+    if s.creatinine is None:
+        e.need("creatinine")
+    if s.age_years is None:
+        e.need("age_years")
+    if s.sex is None:
+        e.need("sex")
+    if s.weight is None:
+        e.need("weight")
 
 
 @rule("egfr_ckd_epi_2021", "eGFR (CKD-EPI 2021)", "renal", sources=(INKER_2021,))
 def egfr_ckd_epi_2021(s: Snapshot, e: Explanation) -> RuleResult:
-    """eGFR in mL/min/1.73 m², one decimal."""
-    e.detail["why"] = (
-        "CKD-EPI 2021 (race-free) estimates GFR normalised to 1.73 m² body surface: the measure "
-        "for staging kidney function and for the AL renal stage. Drug doses in the PDQ are given "
-        "by creatinine clearance (see Creatinine clearance, Cockcroft–Gault)."
-    )
-    return _estimate(e, s, CKD_EPI_FORMULA)
-
-
-@dataclass(frozen=True)
-class _Formula:
-    """A kidney-function estimate: its inputs, the formula, the measured value it stands beside
-    (shown as ``<short name>_recorded``), its unit and its printed form."""
-
-    inputs: tuple[str, ...]
-    compute: Callable[[Snapshot], float | None]
-    recorded: str  # the measured field: "egfr", "creatinine_clearance"
-    unit: str
-    formula: str
-    assumption: str = ""
-
-
-_RECORDED_KEY = {"egfr": "egfr_recorded", "creatinine_clearance": "crcl_recorded"}
-# The two estimates, made once at import (issue 18: not a new object on every call).
-CKD_EPI_FORMULA = _Formula(
-    ("creatinine", "age_years", "sex"),
-    ckd_epi_2021,
-    "egfr",
-    "mL/min/1.73m2",
-    "142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]",
-)
-COCKCROFT_GAULT_FORMULA = _Formula(
-    ("creatinine", "age_years", "sex", "weight"),
-    cockcroft_gault,
-    "creatinine_clearance",
-    "mL/min",
-    "(140 − age) × weight kg / (72 × Scr mg/dL) × 0.85 [female]",
-    assumption="actual body weight as recorded (no ideal or adjusted weight)",
-)
-
-
-def _estimate(e: Explanation, s: Snapshot, f: _Formula) -> RuleResult:
-    """An adult's estimate, one decimal; each missing input needed; the values as entered
-    (measured quantities in the unit entered) in ``detail.inputs``."""
-    if (not_adult := _adult(e, s)) is not None:
-        return not_adult
-    for name in f.inputs:
-        if getattr(s, name) is None:
-            e.need(name)
-    value = f.compute(s)
+    """eGFR in mL/min/1.73 m², one decimal; each missing input needed; the values as entered
+    (creatinine in the unit entered) in ``detail.inputs``, a recorded eGFR beside it."""
+    e.detail["why"] = CKD_EPI_WHY
+    age, sex = s.age_years, s.sex
+    if age is not None and age < ADULT_AGE:
+        return e.not_applicable(NOT_ADULT)
+    scr = s.get("creatinine")
+    if scr is None:
+        e.need("creatinine")
+    if age is None:
+        e.need("age_years")
+    if sex is None:
+        e.need("sex")
+    value = _ckd_epi(scr, age, sex)
     if value is None:
         return e.cannot_determine()
-    if f.assumption:
-        e.assume(f.assumption)
-    e.detail["inputs"] = {
-        name: s.shown(name) if name in MEASURED_FIELDS else getattr(s, name) for name in f.inputs
-    }
-    if getattr(s, f.recorded) is not None:
-        e.detail[_RECORDED_KEY[f.recorded]] = s.shown(f.recorded)
-    return e.determined(round(value, 1), unit=f.unit, formula=f.formula)
+    e.detail["inputs"] = {"creatinine": s.shown("creatinine"), "age_years": age, "sex": sex}
+    if s.egfr is not None:
+        e.detail["egfr_recorded"] = s.shown("egfr")
+    return e.determined(round(value, 1), unit=CKD_EPI_UNIT, formula=CKD_EPI_TEXT)
 
 
 @rule(
@@ -234,12 +228,34 @@ def _estimate(e: Explanation, s: Snapshot, f: _Formula) -> RuleResult:
     sources=(COCKCROFT_1976,),
 )
 def crcl_cockcroft_gault(s: Snapshot, e: Explanation) -> RuleResult:
-    """CrCl in mL/min, one decimal, with actual body weight."""
-    e.detail["why"] = (
-        "Cockcroft–Gault estimates creatinine clearance in mL/min (not normalised to body "
-        "surface): the measure drug labels and the PDQ's lenalidomide and CyBorD statements use."
-    )
-    return _estimate(e, s, COCKCROFT_GAULT_FORMULA)
+    """CrCl in mL/min, one decimal, with actual body weight; each missing input needed; the
+    values as entered in ``detail.inputs``, a recorded clearance beside it."""
+    e.detail["why"] = CG_WHY
+    age = s.age_years
+    if age is not None and age < ADULT_AGE:
+        return e.not_applicable(NOT_ADULT)
+    sex = s.sex
+    if s.creatinine is None:
+        e.need("creatinine")
+    if age is None:
+        e.need("age_years")
+    if sex is None:
+        e.need("sex")
+    if s.weight is None:
+        e.need("weight")
+    value = cockcroft_gault(s)
+    if value is None:
+        return e.cannot_determine()
+    e.assume(CG_ASSUMPTION)
+    e.detail["inputs"] = {
+        "creatinine": s.shown("creatinine"),
+        "age_years": age,
+        "sex": sex,
+        "weight": s.shown("weight"),
+    }
+    if s.creatinine_clearance is not None:
+        e.detail["crcl_recorded"] = s.shown("creatinine_clearance")
+    return e.determined(round(value, 1), unit=CG_UNIT, formula=CG_TEXT)
 
 
 @rule(
@@ -252,23 +268,23 @@ def lenalidomide_renal_dose(s: Snapshot, e: Explanation) -> RuleResult:
     """The PDQ's bands: dialysis, CrCl < 30, 30–50, > 50 (standard)."""
     e.detail["text"] = PDQ_LENALIDOMIDE
     e.detail["pdq_also"] = PDQ_LENALIDOMIDE_LOWER
-    if s.dialysis:
+    dialysis = s.dialysis
+    if dialysis:
         e.criterion("on dialysis", True, "dialysis")
         return e.determined("15_mg_after_dialysis", dose="15 mg on the day after dialysis")
-    crcl, how = crcl_for_dosing(s)
+    crcl, how, shown = crcl_for_dosing(s)
     e.detail["crcl_from"] = how
     if crcl is None:
         _need_crcl(e, s)
-        if s.dialysis is None:
+        if dialysis is None:
             e.need("dialysis")
         return e.cannot_determine()
     e.detail["crcl_ml_per_min"] = crcl
-    shown = fmt(crcl, "mL/min")
-    e.criterion("on dialysis", s.dialysis, "not recorded" if s.dialysis is None else "no")
+    e.criterion("on dialysis", dialysis, "not recorded" if dialysis is None else "no")
     below = lt(crcl, LEN_LOW)
     e.criterion("creatinine clearance < 30", below, shown)
     if below:
-        if s.dialysis is None:
+        if dialysis is None:
             e.need("dialysis")
             e.assume(
                 "dialysis not recorded: if on dialysis, the PDQ's dose is 15 mg on the day "
@@ -301,21 +317,17 @@ def lenalidomide_renal_dose(s: Snapshot, e: Explanation) -> RuleResult:
 def cybord_renal_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """`applies` when CrCl < 45 mL/min (the PDQ prefers CyBorD), else `does_not_apply`."""
     e.detail["text"] = PDQ_CYBORD
-    e.detail["note"] = (
-        "The PDQ's threshold for CyBorD (CrCl < 45 mL/min; the PDQ writes cc/min) differs from "
-        "its myeloma-defining renal insufficiency (CrCl < 40 mL/min); each is applied where the "
-        "PDQ gives it."
-    )
+    e.detail["note"] = CYBORD_NOTE
     if s.dialysis:
         e.criterion("on dialysis", True, "dialysis")
         return e.determined("applies")
-    crcl, how = crcl_for_dosing(s)
+    crcl, how, shown = crcl_for_dosing(s)
     e.detail["crcl_from"] = how
     if crcl is None:
         _need_crcl(e, s)
         return e.cannot_determine()
     below = lt(crcl, CYBORD_CRCL)
-    e.criterion("creatinine clearance < 45 mL/min", below, fmt(crcl, "mL/min"))
+    e.criterion("creatinine clearance < 45 mL/min", below, shown)
     return e.determined("applies" if below else "does_not_apply")
 
 
@@ -326,20 +338,15 @@ def bone_agent_renal_pdq(s: Snapshot, e: Explanation) -> RuleResult:
     """`denosumab_noted` with renal dysfunction, else `bisphosphonate_or_denosumab`."""
     e.detail["text"] = PDQ_BONE_AGENTS
     e.detail["renal_dysfunction_definition"] = PDQ_RENAL_DYSFUNCTION
-    e.detail["note"] = (
-        "The PDQ does not say at what renal function bisphosphonates are precluded. Myeloma Desk "
-        "raises the denosumab note when the PDQ's own definition of myeloma renal "
-        "insufficiency is met (creatinine > 2 mg/dL or CrCl < 40 mL/min); the choice is the "
-        "clinician's."
-    )
-    crcl, how = crcl_for_dosing(s)
+    e.detail["note"] = BONE_AGENTS_NOTE
+    crcl, how, shown = crcl_for_dosing(s)
     scr = s.get("creatinine")
     crcl_low = None if crcl is None else lt(crcl, RENAL_DYSFUNCTION_CRCL)
     scr_high = None if scr is None else gt(scr, RENAL_DYSFUNCTION_CREATININE)
     e.criterion(
         "creatinine clearance < 40 mL/min",
         crcl_low,
-        "not known" if crcl is None else f"{fmt(crcl, 'mL/min')} ({how})",
+        "not known" if crcl is None else f"{shown} ({how})",
     )
     e.criterion("creatinine > 2 mg/dL", scr_high, s.shown("creatinine"))
     if s.dialysis or crcl_low or scr_high:

@@ -86,6 +86,7 @@ MRD_SENSITIVITY = 1e-5
 # category series of the course rules build their own quiet assessments from them).
 RESPONSE_RULE = "response_imwg"
 RESPONSE_TITLE = "Response to therapy (IMWG)"
+RESPONSE_SOURCES = (KUMAR_2016.label, DURIE_2006.label, PDQ.label)
 
 RESPONSES = ("MR", "PR", "VGPR", "CR", "sCR")
 UNITS = {"serum_m_protein": "g/dL", "urine_m_protein_24h": "mg/24h", "dflc": "mg/L"}
@@ -290,34 +291,36 @@ def _assess(
     after the progression check and returns ``NOT_PD`` when there is none (the series of
     time_to_events needs no more).
     """
-    if timeline is None:
-        timeline = _timeline(s)
-    n = len(s.history)
     kind = _Quiet if quiet else Explanation
-    e = kind(RESPONSE_RULE, RESPONSE_TITLE, KUMAR_2016, DURIE_2006, PDQ)
-    e.detail["not_checked"] = NOT_CHECKED
-    e.detail["units"] = UNITS
+    e = kind.for_rule(RESPONSE_RULE, RESPONSE_TITLE, RESPONSE_SOURCES)
+    detail = e.detail
+    detail["not_checked"] = NOT_CHECKED
+    detail["units"] = UNITS
     if not quiet:
-        e.detail["mrd"] = _mrd(e, s)
-    if not s.history:
+        detail["mrd"] = _mrd(e, s)
+    history = s.history
+    if not history:
         return e.not_applicable(
             "No earlier visit is recorded; response is judged against a baseline visit before "
             "therapy."
         )
+    if timeline is None:  # made only with a history (issue 18: most snapshots have none)
+        timeline = _timeline(s)
+    n = len(history)
     first, baseline_how = timeline.baseline(s)
-    base = s.history[first]
+    base = history[first]
     chain, chain_how = involved_chain(s, base)
-    e.detail["involved_light_chain"] = chain
-    e.detail["involved_light_chain_from"] = chain_how
-    e.detail["baseline_date"] = base.date.isoformat()
-    e.detail["baseline_chosen"] = baseline_how
+    detail["involved_light_chain"] = chain
+    detail["involved_light_chain_from"] = chain_how
+    detail["baseline_date"] = base.date.isoformat()
+    detail["baseline_chosen"] = baseline_how
 
     known = timeline.measurable(first, chain) if quiet else None
     params = known if known is not None else _measurable(e, s, base, chain)
     if isinstance(params, RuleResult):
         return params
-    e.detail["parameters"] = params
-    e.detail["parameter"] = params[0]
+    detail["parameters"] = params
+    detail["parameter"] = params[0]
 
     marrow_only = params == [MARROW]
     base_values = timeline.values(first, chain, marrow_only)
@@ -345,15 +348,15 @@ def _assess(
     for level, met in levels.items():
         if met is True:
             if not_assessed:
-                e.detail["not_assessed"] = not_assessed
+                detail["not_assessed"] = not_assessed
             return e.determined(level)
         if met is None:
             not_assessed[level] = needed = needs(level)
             e.need(*needed)
     # Unknown deeper levels with an SD floor: SD is only certain if no level was unknown.
     if not_assessed:
-        e.detail["not_assessed"] = not_assessed
-        e.detail["possible"] = ["SD", *reversed(list(not_assessed))]
+        detail["not_assessed"] = not_assessed
+        detail["possible"] = ["SD", *reversed(list(not_assessed))]
         plasmacytoma_kept = s.soft_tissue_plasmacytomas == "present" and (
             base.soft_tissue_plasmacytomas in ("present", "reduced_50")
         )
