@@ -104,26 +104,22 @@ def iss(s: Snapshot, e: Explanation) -> RuleResult:
     detail = e.detail
     detail["pdq_wording"] = PDQ_TABLE_2
     detail["pdq_difference"] = PDQ_TABLE_2_DIFFERENCE
-    facts = _facts(s)  # the ISS inputs and stages, read once for the three ISS-based rules
-    values = facts.values
-    b2m = values["beta2_microglobulin"]
-    albumin = values["albumin"]
+    facts = _facts(s)  # the ISS thresholds and stages, read once for the three ISS-based rules
+    high, low, albumin_ok = facts.iss_met
     stages = facts.iss
     # Criteria in the order of the table, each recorded as far as the data decide it.
-    if b2m is None:
-        if albumin is not None and not ISS_ALBUMIN_STAGE_I.holds(albumin):
-            # albumin alone rules out stage I (Greipp 2005)
+    if high is None:  # β2-microglobulin not recorded
+        if albumin_ok is False:  # albumin alone rules out stage I (Greipp 2005)
             e.criterion(_ALBUMIN_I_TEXT, False, s.shown("albumin"))
         e.need("beta2_microglobulin")
     else:
         shown_b2m = s.shown("beta2_microglobulin")
-        high = e.criterion(_B2M_III_TEXT, ISS_B2M_STAGE_III.holds(b2m), shown_b2m)
-        if not high and e.criterion(_B2M_I_TEXT, ISS_B2M_STAGE_I.holds(b2m), shown_b2m):
-            if albumin is None:
-                e.criterion(_ALBUMIN_I_TEXT, None, None)
-            else:
-                e.criterion(_ALBUMIN_I_TEXT, ISS_ALBUMIN_STAGE_I.holds(albumin), s.shown("albumin"))
-    if albumin is None:
+        e.criterion(_B2M_III_TEXT, high, shown_b2m)
+        if not high and e.criterion(_B2M_I_TEXT, low, shown_b2m):
+            e.criterion(
+                _ALBUMIN_I_TEXT, albumin_ok, None if albumin_ok is None else s.shown("albumin")
+            )
+    if albumin_ok is None:
         e.need("albumin")
     if len(stages) == len(ISS_STAGES):
         return e.cannot_determine()  # nothing decided yet: no list of every stage
@@ -259,28 +255,51 @@ _FISH_TEXTS = {
     )
     for field, findings in FISH_FINDINGS.items()
 }
-# Every FISH finding unknown (FISH not done), shared: nothing modifies it.
+# Every FISH finding unknown (FISH not done), and every one absent (FISH done, none found):
+# shared, nothing modifies them.
 _FISH_NOT_DONE = {field: (None, "FISH not done") for field in FISH_FINDINGS}
+_FISH_UNKNOWN: dict[str, float | None] = dict.fromkeys(FISH_FINDINGS)
+_FISH_NONE = {field: (False, none_text) for field, (_, none_text) in _FISH_TEXTS.items()}
+_FISH_ABSENT: dict[str, float | None] = dict.fromkeys(FISH_FINDINGS, False)
+# Each finding's abnormalities as a set, beside their texts, for the pass over a FISH panel.
+_FISH_READ = tuple(
+    (field, frozenset(FISH_FINDINGS[field]), shown, none_text)
+    for field, (shown, none_text) in _FISH_TEXTS.items()
+)
 # The inputs the R-ISS and the R2-ISS read, in their tables' order: the same five, ISS first
-# (tests/unit/domain/test_stage_table.py checks that the two agree).
+# (tests/unit/domain/test_stage_table.py checks that the two agree and that the staging facts
+# list the missing ones in this order).
 STAGING_NEEDS = R_ISS_NEEDS
+
+_Key = tuple[object, ...]
 
 
 class _Facts(NamedTuple):
     """What the three ISS-based rules read, gathered once per snapshot (nothing modifies it).
 
     ``values``: what the R-ISS and R2-ISS tables read, the ISS inputs (canonical units) and the
-    findings (True, False, or None when not recorded); ``iss``: the ISS stages still possible
-    (:data:`ISS_TABLE`); ``findings``: each finding as its criterion records it (met, shown);
-    ``iss_criterion``: the "ISS stage" criterion of the R-ISS and R2-ISS (met, shown);
-    ``missing``: the inputs of :data:`STAGING_NEEDS` not recorded, in that order.
+    findings (True, False, or None when not recorded); ``iss_met``: the ISS thresholds met, not
+    met or unknown (β2M stage III, β2M stage I, albumin stage I); ``iss``: the ISS stages still
+    possible (:data:`ISS_TABLE`); ``findings``: each finding as its criterion records it (met,
+    shown); ``iss_criterion``: the "ISS stage" criterion of the R-ISS and R2-ISS (met, shown);
+    ``missing``: the inputs of :data:`STAGING_NEEDS` not recorded, in that order; ``key``: the
+    ISS stages and the findings, all that the R-ISS and R2-ISS tables read of ``values``.
     """
 
     values: dict[str, float | None]
-    iss: list[str]
+    iss_met: tuple[bool | None, bool | None, bool | None]
+    iss: tuple[str, ...]
     findings: dict[str, tuple[bool | None, str]]
     iss_criterion: tuple[bool | None, str]
     missing: list[str]
+    key: _Key
+
+
+# The ISS stages possible for each outcome of its three thresholds (β2M < 3.5, albumin ≥ 3.5,
+# β2M ≥ 5.5: met, not met, unknown), which is all that ISS_TABLE.possible reads of its values:
+# each combination is looked up in the table once (issue 18), as for the R-ISS below.
+_ISS_POSSIBLE: dict[tuple[bool | None, bool | None, bool | None], tuple[str, ...]] = {}
+_tuple_new = tuple.__new__  # the facts built without the named tuple's Python-level __new__
 
 
 def _facts(s: Snapshot) -> _Facts:
@@ -295,49 +314,64 @@ def _read_facts(s: Snapshot) -> _Facts:
     ldh = val(s, "ldh")
     uln = val(s, "ldh_upper_limit")
     high = None if ldh is None or uln is None else gt(ldh, uln)
-    ldh_shown = f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}"
     values: dict[str, float | None] = {
         "beta2_microglobulin": b2m,
         "albumin": albumin,
         LDH_HIGH.field: high,
     }
+    findings = {LDH_HIGH.field: (high, f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}")}
     if fish is None:
-        findings = {LDH_HIGH.field: (high, ldh_shown), **_FISH_NOT_DONE}
-        for field in FISH_FINDINGS:
-            values[field] = None
+        values.update(_FISH_UNKNOWN)
+        findings.update(_FISH_NOT_DONE)
+    elif not fish:
+        values.update(_FISH_ABSENT)
+        findings.update(_FISH_NONE)
     else:
-        findings = {LDH_HIGH.field: (high, ldh_shown)}
-        for field, (shown, none_text) in _FISH_TEXTS.items():
-            present = [text for f, text in shown if f in fish]
-            if present:
-                values[field] = True
-                findings[field] = (True, ", ".join(present))
-            else:
+        for field, abnormalities, shown, none_text in _FISH_READ:
+            if abnormalities.isdisjoint(fish):
                 values[field] = False
                 findings[field] = (False, none_text)
-    stages = ISS_TABLE.possible(values)
+            else:
+                values[field] = True
+                findings[field] = (True, ", ".join([text for f, text in shown if f in fish]))
+    # The ISS: each threshold once; the stages from the table (ISS_TABLE).
+    iss_met = (
+        None if b2m is None else ISS_B2M_STAGE_III.holds(b2m),
+        None if b2m is None else ISS_B2M_STAGE_I.holds(b2m),
+        None if albumin is None else ISS_ALBUMIN_STAGE_I.holds(albumin),
+    )
+    stages = _ISS_POSSIBLE.get(iss_met)
+    if stages is None:
+        stages = _ISS_POSSIBLE[iss_met] = tuple(ISS_TABLE.possible(values))
     if len(stages) == 1:
         iss_criterion: tuple[bool | None, str] = (True, stages[0])
     else:
         iss_criterion = (None, "one of " + ", ".join(stages))
-    recorded = {
-        "beta2_microglobulin": b2m,
-        "albumin": albumin,
-        "ldh": ldh,
-        "ldh_upper_limit": uln,
-        "fish": fish,
-    }
-    missing = [n for n in STAGING_NEEDS if recorded[n] is None]
-    return _Facts(values, stages, findings, iss_criterion, missing)
+    missing = []  # in the order of STAGING_NEEDS
+    if b2m is None:
+        missing.append("beta2_microglobulin")
+    if albumin is None:
+        missing.append("albumin")
+    if ldh is None:
+        missing.append("ldh")
+    if uln is None:
+        missing.append("ldh_upper_limit")
+    if fish is None:
+        missing.append("fish")
+    key = (
+        stages,
+        high,
+        values[HIGH_RISK_FISH.field],
+        values["del17p"],
+        values["t_4_14"],
+        values["gain_1q"],
+    )
+    return _tuple_new(_Facts, (values, iss_met, stages, findings, iss_criterion, missing, key))
 
 
 ISS_STAGE_TEXT = "ISS stage (Greipp 2005)"
-
-
-# The R-ISS stages possible for each (ISS stages possible, LDH high, high-risk FISH): what
-# R_ISS_TABLE.possible reads of its values (its rows ask for an ISS stage and the two findings
-# only), so each combination is looked up in the table once (issue 18).
-_R_ISS_POSSIBLE: dict[tuple[tuple[str, ...], float | None, float | None], list[str]] = {}
+LDH_HIGH_TEXT = LDH_HIGH.label
+HIGH_RISK_FISH_TEXT = HIGH_RISK_FISH.label
 # The result's detail for each R-ISS stage (Palumbo 2015), made once.
 _R_ISS_DETAIL: dict[str, dict[str, object]] = {
     stage: {
@@ -347,15 +381,6 @@ _R_ISS_DETAIL: dict[str, dict[str, object]] = {
     }
     for stage, months in R_ISS_MEDIAN_OS_MONTHS.items()
 }
-
-
-def _r_iss_possible(facts: _Facts) -> list[str]:
-    values = facts.values
-    key = (tuple(facts.iss), values[LDH_HIGH.field], values[HIGH_RISK_FISH.field])
-    known = _R_ISS_POSSIBLE.get(key)
-    if known is None:
-        known = _R_ISS_POSSIBLE[key] = R_ISS_TABLE.possible(values)
-    return known
 
 
 @rule(
@@ -373,11 +398,15 @@ def r_iss(s: Snapshot, e: Explanation) -> RuleResult:
     detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
     facts = _facts(s)
     findings = facts.findings
-    e.criterion(ISS_STAGE_TEXT, *facts.iss_criterion)
-    e.criterion(LDH_HIGH.label, *findings[LDH_HIGH.field])
-    e.criterion(HIGH_RISK_FISH.label, *findings[HIGH_RISK_FISH.field])
+    # (met, shown) pairs unpacked into locals: a call with *pair costs half as much again.
+    met, shown = facts.iss_criterion
+    e.criterion(ISS_STAGE_TEXT, met, shown)
+    met, shown = findings[LDH_HIGH.field]
+    e.criterion(LDH_HIGH_TEXT, met, shown)
+    met, shown = findings[HIGH_RISK_FISH.field]
+    e.criterion(HIGH_RISK_FISH_TEXT, met, shown)
     e.need(*facts.missing)
-    possible = _r_iss_possible(facts)
+    possible = _staged(facts).r_iss
     if len(possible) > 1:
         return e.cannot_determine(possible=list(possible))  # a list of its own for each result
     stage = possible[0]
@@ -415,7 +444,7 @@ _R2_DETAIL: dict[str, dict[str, object]] = {
 }
 
 
-def _r2_totals(values: dict[str, float | None], stages: list[str]) -> set[int]:
+def _r2_totals(values: dict[str, float | None], stages: tuple[str, ...]) -> set[int]:
     """Every total (half-points) the recorded and the missing inputs allow, for the ISS
     ``stages`` still possible."""
     # The sums over every completion of the missing factors, built factor by factor (the same
@@ -430,6 +459,32 @@ def _r2_totals(values: dict[str, float | None], stages: list[str]) -> set[int]:
     return {R2_ISS_HALF_POINTS[stage] + total for stage in stages for total in sums}
 
 
+class _Staged(NamedTuple):
+    """What the R-ISS and R2-ISS tables give for one combination of the staging facts."""
+
+    r_iss: list[str]  # the R-ISS stages possible (R_ISS_TABLE); callers do not modify it
+    r2_low: int  # the lowest and highest R2-ISS totals possible, in half-points
+    r2_high: int
+    r2_count: int  # how many totals are possible (1: the total is known)
+    r2_groups: tuple[str, ...]  # the R2-ISS groups possible, in the table's order
+
+
+# The tables' answer for each combination of the facts they read (_Facts.key: the ISS stages
+# possible and the findings, True, False or None), looked up in the tables once (issue 18).
+_STAGED: dict[_Key, _Staged] = {}
+
+
+def _staged(facts: _Facts) -> _Staged:
+    known = _STAGED.get(facts.key)
+    if known is None:
+        totals = _r2_totals(facts.values, facts.iss)
+        groups = sorted({R2_GROUP_OF[total] for total in totals}, key=_R2_ORDER.__getitem__)
+        known = _STAGED[facts.key] = _Staged(
+            R_ISS_TABLE.possible(facts.values), min(totals), max(totals), len(totals), tuple(groups)
+        )
+    return known
+
+
 @rule(
     "r2_iss",
     "Second Revision of the ISS (R2-ISS)",
@@ -441,25 +496,22 @@ def r2_iss(s: Snapshot, e: Explanation) -> RuleResult:
     t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5 (:data:`R2_GROUPS_TABLE`)."""
     facts = _facts(s)
     findings = facts.findings
-    e.criterion(ISS_STAGE_TEXT, *facts.iss_criterion)
+    met, shown = facts.iss_criterion
+    e.criterion(ISS_STAGE_TEXT, met, shown)
     for field, label in _R2_CRITERIA:
-        e.criterion(label, *findings[field])
+        met, shown = findings[field]
+        e.criterion(label, met, shown)
     e.need(*facts.missing)
-    totals = _r2_totals(facts.values, facts.iss)
-    low, high = min(totals), max(totals)
+    staged = _staged(facts)
+    low, high, groups = staged.r2_low, staged.r2_high, staged.r2_groups
     detail = e.detail
     detail["survival_verification"] = R2_SURVIVAL_VERIFICATION
-    if len(totals) == 1:
-        group = R2_GROUP_OF[low]
-        detail.update(_R2_DETAIL[group])
-        detail["points"] = low / 2
-        return e.determined(group)
-    groups = {R2_GROUP_OF[total] for total in totals}
     if len(groups) > 1:
-        return e.cannot_determine(
-            possible=sorted(groups, key=_R2_ORDER.__getitem__), points_range=[low / 2, high / 2]
-        )
-    group = groups.pop()
+        return e.cannot_determine(possible=list(groups), points_range=[low / 2, high / 2])
+    group = groups[0]
     detail.update(_R2_DETAIL[group])
-    detail["points_range"] = [low / 2, high / 2]
+    if staged.r2_count == 1:
+        detail["points"] = low / 2
+    else:
+        detail["points_range"] = [low / 2, high / 2]
     return e.determined(group)

@@ -219,6 +219,23 @@ def test_the_r_iss_table_reads_like_the_paper() -> None:
     assert R_ISS_NEEDS == R2_ISS_NEEDS == STAGING_NEEDS
 
 
+@pytest.mark.parametrize("recorded", [(), ("ldh",), ("albumin", "ldh_upper_limit"), ("fish",)])
+def test_r_iss_and_r2_iss_list_the_missing_inputs_in_the_tables_order(
+    recorded: tuple[str, ...],
+) -> None:
+    values = {
+        "beta2_microglobulin": {"value": 4.0, "unit": "mg/L"},
+        "albumin": {"value": 4.0, "unit": "g/dL"},
+        "ldh": {"value": 200, "unit": "U/L"},
+        "ldh_upper_limit": {"value": 250, "unit": "U/L"},
+        "fish": [],
+    }
+    s = parse_snapshot({name: values[name] for name in recorded})
+    expected = [name for name in STAGING_NEEDS if name not in recorded]
+    assert r_iss(s).missing == r2_iss(s).missing == expected
+    assert iss(s).missing == [n for n in ISS_NEEDS if n not in recorded]
+
+
 def test_r2_iss_labels_come_from_the_points_and_groups_from_the_table() -> None:
     s = _snapshot(6.0, 3.0, (300, 250), ["del17p", "t(4;14)", "gain1q"])
     result = r2_iss(s)
