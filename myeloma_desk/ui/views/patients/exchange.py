@@ -129,6 +129,7 @@ def import_summary(read: FhirImport, name: str) -> str:
         f"Import this patient from {shown_visibly(name)}?",
         "",
         who,
+        "",
         f"{_count(len(bundle.visits), 'visit')} and "
         f"{_count(len(bundle.therapy_lines), 'therapy line')} will be added as a new patient.",
     ]
@@ -148,7 +149,10 @@ def import_patient(parent: QWidget | None, store: Store) -> Patient | None:
     nothing was written and the user was told why).
     """
     chosen, _ = QFileDialog.getOpenFileName(
-        parent, "Import a patient (FHIR R4 bundle or Myeloma Desk file)", "", FILE_FILTER
+        parent,
+        "Import a patient (FHIR R4 bundle or Myeloma Desk file)",
+        str(Path.home()),
+        FILE_FILTER,
     )
     if not chosen:
         return None
