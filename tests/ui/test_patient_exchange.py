@@ -529,3 +529,15 @@ def test_a_reader_on_the_clinic_server_cannot_import(
     assert cato.count_patients() == 0
     assert view.stack.currentIndex() == view.LIST
     assert open_window.reporter(window).shown == []
+
+
+def test_the_status_line_shows_a_chosen_path_as_typed_not_as_markup(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boxes: Boxes
+) -> None:
+    from PySide6.QtCore import Qt
+
+    target = tmp_path / "<b>bold &amp; more.json"
+    *_, page = _export_from_page(window, monkeypatch, ExportChoice(FHIR), target)
+    assert target.exists()
+    assert page.status.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>bold &amp; more.json" in page.status.text()
