@@ -85,7 +85,7 @@ def main() -> None:
                 __file__,
                 *sys.argv[1:],
             ],
-            env={**os.environ, _CHILD: "1"},
+            env={**os.environ, _CHILD: "1", "PYTHONHASHSEED": "0"},  # repeatable counts
             capture_output=True,
             text=True,
             check=True,

@@ -34,6 +34,14 @@ def divide(a: float, b: float) -> float | None:
     return float(_CONTEXT.divide(Decimal(repr(a)), Decimal(repr(b))))
 
 
+def _both_ways(a: float, b: float) -> tuple[float | None, float | None]:
+    """(a / b, b / a) exactly as :func:`divide` gives each, both values read into decimals once."""
+    if a == 0 or b == 0:
+        return divide(a, b), divide(b, a)
+    da, db = Decimal(repr(a)), Decimal(repr(b))
+    return float(_CONTEXT.divide(da, db)), float(_CONTEXT.divide(db, da))
+
+
 def kappa_lambda_ratio(kappa: float | None, lam: float | None) -> float | None:
     """κ/λ (see the module docstring for λ = 0); None if either chain is missing."""
     if kappa is None or lam is None:
@@ -104,8 +112,11 @@ def _flc(s: Snapshot) -> Flc | None:
     else:
         involved = "kappa" if kappa >= lam else "lambda"
         chosen_by = "the higher chain; M-protein light chain not recorded"
-    inv, uninv = (kappa, lam) if involved == "kappa" else (lam, kappa)
-    return Flc(kappa, lam, involved, chosen_by, divide(inv, uninv), divide(kappa, lam))
+    if involved == "kappa":  # the involved/uninvolved ratio is κ/λ itself
+        kappa_lambda = divide(kappa, lam)
+        return Flc(kappa, lam, involved, chosen_by, kappa_lambda, kappa_lambda)
+    kappa_lambda, lambda_kappa = _both_ways(kappa, lam)
+    return Flc(kappa, lam, involved, chosen_by, lambda_kappa, kappa_lambda)
 
 
 def flc_ratio_abnormal(f: Flc) -> bool | None:

@@ -7,6 +7,7 @@ it tested, the values it used and the inputs it lacked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, NotRequired, TypeVar
 
@@ -52,22 +53,30 @@ class Criterion(NamedTuple):
                 ),
             }
         )
-        from_object = core_schema.no_info_after_validator_function(
-            lambda d: cls(d["name"], d["met"], d["value"]), fields
-        )
-        return core_schema.json_or_python_schema(
-            json_schema=from_object,
-            python_schema=core_schema.union_schema(
-                [core_schema.is_instance_schema(cls), from_object]
-            ),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                _criterion_object, return_schema=fields
-            ),
+        return record_schema(
+            cls, fields, lambda d: cls(d["name"], d["met"], d["value"]), _criterion_object
         )
 
 
 def _criterion_object(c: Criterion) -> dict[str, Any]:
     return {"name": c.name, "met": c.met, "value": c.value}
+
+
+def record_schema(
+    cls: type,
+    fields: core_schema.CoreSchema,
+    build: Callable[[Any], Any],
+    dump: Callable[[Any], dict[str, Any]],
+) -> core_schema.CoreSchema:
+    """The pydantic schema of an immutable record (a named tuple) shown as an object: an
+    instance passes as it is, an object (Python or JSON) is validated by ``fields`` and made into
+    one by ``build``, and ``dump`` serializes it as that object (``fields`` gives the types)."""
+    from_object = core_schema.no_info_after_validator_function(build, fields)
+    return core_schema.json_or_python_schema(
+        json_schema=from_object,
+        python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_object]),
+        serialization=core_schema.plain_serializer_function_ser_schema(dump, return_schema=fields),
+    )
 
 
 class _ResultFields(NamedTuple):
@@ -121,16 +130,8 @@ class RuleResult(_ResultFields):
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        fields = handler.generate_schema(_ResultInput)
-        from_object = core_schema.no_info_after_validator_function(_from_input, fields)
-        return core_schema.json_or_python_schema(
-            json_schema=from_object,
-            python_schema=core_schema.union_schema(
-                [core_schema.is_instance_schema(cls), from_object]
-            ),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                _result_object, return_schema=fields
-            ),
+        return record_schema(
+            cls, handler.generate_schema(_ResultInput), _from_input, _result_object
         )
 
     # The parts of pydantic's model interface that the application and its tests use.
@@ -307,9 +308,10 @@ class Explanation:
 
     def need(self, *fields: str) -> None:
         """Record inputs that are missing (each once, in order)."""
+        missing = self.missing
         for name in fields:
-            if name not in self.missing:
-                self.missing.append(name)
+            if name not in missing:
+                missing.append(name)
 
     def assume(self, text: str) -> None:
         """Record an assumption made because a rarely recorded exclusion was absent."""

@@ -125,23 +125,36 @@ class Threshold:
         value = values.get(self.field)
         return None if value is None else _COMPARE[self.op](value, self.value)
 
+    @functools.cached_property
+    def limits(self) -> Mapping[str, tuple[float, str]]:
+        """The limit as published in the unit a value is entered in, by every spelling of that
+        unit: {"mmol/L": (2.75, "mmol/L"), "mg/dL": (11.0, "mg/dL")} (made once: issue 18)."""
+        return _limits_by_unit(self.value, self.unit, self.published)
+
     def limit_in(self, unit: str) -> tuple[float, str] | None:
         """The published limit in ``unit`` (None if the source gives none in that unit)."""
-        spelled = _spelled(unit)
-        if spelled == self.unit:
-            return self.value, self.unit
-        for published_unit, value in self.published.items():
-            if _spelled(published_unit) == spelled:
-                return value, published_unit
-        return None
+        return self.limits.get(unit)
+
+    @functools.cached_property
+    def limit_texts(self) -> Mapping[str, str]:
+        """The limit as a value entered in a unit is compared with it, by that unit: "> 11
+        mg/dL", "> 2.75 mmol/L" (made once; a unit not published reads the canonical limit)."""
+        return {
+            unit: f"{self.op} {fmt(value, printed)}"
+            for unit, (value, printed) in self.limits.items()
+        }
+
+    def limit_text_in(self, unit: str) -> str:
+        """The limit shown beside a value entered in ``unit`` (:attr:`limit_texts`)."""
+        return self.limit_texts.get(unit) or f"{self.op} {fmt(self.value, self.unit)}"
 
     def met_quantity(self, quantity: Quantity | None) -> bool | None:
         """Whether the entered quantity meets the threshold (None if not recorded)."""
         if quantity is None:
             return None
-        entered = self.limit_in(quantity.unit)
+        entered = self.limits.get(quantity.unit)
         if entered is not None:
-            return compare(self.op, round(float(quantity.value), 12), entered[0])
+            return _COMPARE[self.op](round(float(quantity.value), 12), entered[0])
         dim = MEASURED_FIELDS[self.field].dim
         return compare(self.op, to_canonical(quantity.value, quantity.unit, dim), self.value)
 
@@ -201,14 +214,8 @@ class RelativeThreshold:
         return _COMPARE[self.op](diff, self.value)
 
     def assess(self, s: Snapshot, derived: Mapping[str, float | None]) -> Tri:
-        if self.published:
-            return self.met(s)
-        # One unit system: the canonical values, as :meth:`difference` gives them.
-        value, limit = s.get(self.field), s.get(self.limit_field)
-        if value is None or limit is None:
-            return None
-        diff = sub(value, limit) if self.side == "above" else sub(limit, value)
-        return _COMPARE[self.op](diff, self.value)
+        """Met, not met or unknown (:meth:`met`; the comparison is computed once per snapshot)."""
+        return self.met(s)
 
     def missing(self, s: Snapshot) -> list[str]:
         """The value first, then its limit: the limit is asked for once there is a value to
@@ -228,38 +235,64 @@ class RelativeThreshold:
 
     def difference(self, s: Snapshot) -> tuple[float, str] | None:
         """The difference (positive on ``side``) and its unit, in the unit compared."""
+        compared = s.derived(self.key, self.compared)
+        return None if compared is None else (compared[0], compared[1][1])
+
+    @functools.cached_property
+    def key(self) -> str:
+        """The snapshot's memo entry of the comparison (:meth:`compared`): a rule that shows
+        the difference reads the one its criterion computed (issue 18)."""
+        return f"thresholds.{self.field}.{self.side}.{self.limit_field}"
+
+    @functools.cached_property
+    def limits(self) -> Mapping[str, tuple[float, str]]:
+        """The limit as published in a unit, by every spelling of that unit (as Threshold's)."""
+        return _limits_by_unit(self.value, self.unit, self.published)
+
+    def compared(self, s: Snapshot) -> tuple[float, tuple[float, str]] | None:
+        """The difference (positive on ``side``) and the limit it is compared with, as
+        (limit, unit): in the unit both were entered in when the source publishes the limit in
+        it, else in the canonical unit. None if the value or its laboratory limit is missing."""
         quantity: Quantity | None = getattr(s, self.field)
         limit: Quantity | None = getattr(s, self.limit_field)
         if quantity is None or limit is None:
             return None
-        if self.published and _spelled(quantity.unit) == _spelled(limit.unit):
-            published = self._limit_in(quantity.unit)
-            if published is not None:
-                a, b = float(quantity.value), float(limit.value)
-                diff = sub(a, b) if self.side == "above" else sub(b, a)
-                return diff, published[1]
+        if self.published:
+            unit = quantity.unit
+            if _SAME_UNIT.get(unit, unit) == _SAME_UNIT.get(limit.unit, limit.unit):
+                published = self.limits.get(unit)
+                if published is not None:
+                    a, b = float(quantity.value), float(limit.value)
+                    return (sub(a, b) if self.side == "above" else sub(b, a)), published
         a_c, b_c = s.get(self.field), s.get(self.limit_field)
         if a_c is None or b_c is None:
             return None
-        return (sub(a_c, b_c) if self.side == "above" else sub(b_c, a_c)), self.unit
-
-    def _limit_in(self, unit: str) -> tuple[float, str] | None:
-        spelled = _spelled(unit)
-        if spelled == self.unit:
-            return self.value, self.unit
-        for published_unit, value in self.published.items():
-            if _spelled(published_unit) == spelled:
-                return value, published_unit
-        return None
+        diff = sub(a_c, b_c) if self.side == "above" else sub(b_c, a_c)
+        return diff, (self.value, self.unit)
 
     def met(self, s: Snapshot) -> bool | None:
-        found = self.difference(s)
-        if found is None:
+        compared = s.derived(self.key, self.compared)
+        if compared is None:
             return None
-        diff, unit = found
-        limit = self._limit_in(unit)
-        assert limit is not None  # difference() only returns units it has a limit in
-        return compare(self.op, diff, limit[0])
+        return _COMPARE[self.op](compared[0], compared[1][0])
+
+
+def _limits_by_unit(
+    value: float, unit: str, published: Mapping[str, float]
+) -> dict[str, tuple[float, str]]:
+    """The limit in each unit a value can be entered in that the source publishes it in, under
+    every spelling of that unit (the canonical ``unit`` first, then ``published`` in order)."""
+    table: dict[str, tuple[float, str]] = {}
+    for entered in (unit, *published, *_SAME_UNIT, *_SAME_UNIT.values()):
+        spelled = _spelled(entered)
+        if spelled == unit:
+            table[entered] = (value, unit)
+            continue
+        for published_unit, published_value in published.items():
+            if _spelled(published_unit) == spelled:
+                table[entered] = (published_value, published_unit)
+                break
+    return table
 
 
 def _amount(value: float, unit: str) -> str:

@@ -151,11 +151,12 @@ FACON_SCORE = _scored(FACON_ITEMS, FACON_CATEGORIES)
 def _score(e: Explanation, s: Snapshot, score: _Score) -> RuleResult:
     points: dict[str, int] = {}
     needs: list[str] = []
+    criteria = e.criteria
     low = high = 0
     for field, item_points, most, not_recorded, labels in score.items:
         value: float | None = getattr(s, field)
         if value is None:
-            e.criteria.append(not_recorded)
+            criteria.append(not_recorded)
             needs.append(field)
             high += most
             continue
@@ -164,7 +165,7 @@ def _score(e: Explanation, s: Snapshot, score: _Score) -> RuleResult:
         low += got
         high += got
         e.criterion(labels[got], got > 0, str(value))
-    e.need(*needs)
+    e.missing.extend(needs)  # Explanation.need, inlined: the items' fields, each once
     category_of = score.category_of
     lowest, highest = category_of[low], category_of[high]
     e.detail["points"] = low if low == high else None

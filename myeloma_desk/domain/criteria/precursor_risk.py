@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from myeloma_desk.domain.criteria.cytogenetics import FISH_TEXT
 from myeloma_desk.domain.criteria.diagnosis import diagnosis_result, val
@@ -96,9 +96,11 @@ PDQ_MGUS_TABLE = (
 )
 
 
-@dataclass(frozen=True)
-class Factor:
-    """One score component: its name, points it could still take, and what was recorded."""
+class Factor(NamedTuple):
+    """One score component: its name, points it could still take, and what was recorded.
+
+    An immutable named tuple (issue 18: built three or four times per score, a third of the cost
+    of a frozen dataclass)."""
 
     name: str
     options: tuple[int, ...]
@@ -110,34 +112,58 @@ def _totals(factors: Sequence[Factor]) -> set[int]:
     return {sum(combo) for combo in itertools.product(*(f.options for f in factors))}
 
 
-def _applicable(s: Snapshot, e: Explanation, accepted: tuple[str, ...]) -> RuleResult | None:
+class _AppliesTo(NamedTuple):
+    """The diagnoses a score applies to, with the texts that name them (made once, at import)."""
+
+    accepted: tuple[str, ...]
+    accepted_set: frozenset[str]
+    wanted: str  # "non_igm_mgus or igm_mgus"
+    criteria_do_not_apply: str
+    diagnosis_note: str
+
+
+def _applies_to(*accepted: str) -> _AppliesTo:
+    wanted = " or ".join(accepted)
+    return _AppliesTo(
+        accepted,
+        frozenset(accepted),
+        wanted,
+        f"applies to {wanted}; the diagnosis criteria do not apply",
+        f"The diagnosis cannot be determined yet from the recorded findings; this score "
+        f"applies only to {wanted}.",
+    )
+
+
+SMM_ONLY = _applies_to("smoldering_multiple_myeloma")
+MGUS_ONLY = _applies_to("non_igm_mgus", "igm_mgus")
+# The Mayo and IMWG 2020 scores (and Mayo MGUS risk) estimate the progression of untreated
+# precursor disease from values at diagnosis; after treatment they do not apply.
+TREATED_REASON = (
+    "these scores estimate progression of untreated precursor disease; this patient "
+    "has recorded lines of therapy"
+)
+
+
+def _applicable(s: Snapshot, e: Explanation, applies: _AppliesTo) -> RuleResult | None:
     """None if the score applies (or may apply); else the not_applicable result."""
     if s.therapy_lines:
-        # The Mayo and IMWG 2020 scores (and Mayo MGUS risk) estimate the progression of
-        # untreated precursor disease from values at diagnosis; after treatment they do not apply.
-        return e.not_applicable(
-            "these scores estimate progression of untreated precursor disease; this patient "
-            "has recorded lines of therapy"
-        )
+        return e.not_applicable(TREATED_REASON)
     d = diagnosis_result(s)
-    e.detail["diagnosis"] = {"status": d.status, "result": d.result}
-    wanted = " or ".join(accepted)
-    if d.status == "not_applicable":
-        return e.not_applicable(f"applies to {wanted}; the diagnosis criteria do not apply")
-    if d.status == "determined":
-        if d.result in accepted:
+    status = d.status
+    e.detail["diagnosis"] = {"status": status, "result": d.result}
+    if status == "not_applicable":
+        return e.not_applicable(applies.criteria_do_not_apply)
+    if status == "determined":
+        if d.result in applies.accepted:
             return None
-        return e.not_applicable(f"applies to {wanted}; the diagnosis is {d.result}")
+        return e.not_applicable(f"applies to {applies.wanted}; the diagnosis is {d.result}")
     possible = d.detail.get("possible", [])
-    if possible and not any(p in accepted for p in possible):
+    if possible and applies.accepted_set.isdisjoint(possible):
         return e.not_applicable(
-            f"applies to {wanted}; the diagnosis, not yet determined, can only be one of "
+            f"applies to {applies.wanted}; the diagnosis, not yet determined, can only be one of "
             + ", ".join(possible)
         )
-    e.detail["diagnosis_note"] = (
-        f"The diagnosis cannot be determined yet from the recorded findings; this score "
-        f"applies only to {wanted}."
-    )
+    e.detail["diagnosis_note"] = applies.diagnosis_note
     return None
 
 
@@ -231,7 +257,7 @@ def _count_result(
 )
 def smm_risk_20_2_20(s: Snapshot, e: Explanation) -> RuleResult:
     """BMPC > 20%, M-protein > 2 g/dL, FLC ratio > 20: 0 low, 1 intermediate, ≥ 2 high."""
-    skip = _applicable(s, e, ("smoldering_multiple_myeloma",))
+    skip = _applicable(s, e, SMM_ONLY)
     if skip is not None:
         return skip
     return _count_result(
@@ -253,7 +279,7 @@ def smm_risk_20_2_20(s: Snapshot, e: Explanation) -> RuleResult:
 def smm_risk_pdq_four_factor(s: Snapshot, e: Explanation) -> RuleResult:
     """20/2/20 plus t(4;14), t(14;16), 1q gain or del(13q): 0, 1, 2, ≥ 3 factors."""
     e.detail["pdq_wording"] = PDQ_FOUR_FACTOR_WORDING
-    skip = _applicable(s, e, ("smoldering_multiple_myeloma",))
+    skip = _applicable(s, e, SMM_ONLY)
     if skip is not None:
         return skip
     present, text = _fish_factor(s)
@@ -298,7 +324,7 @@ def _band_options(bands: tuple[tuple[float, int], ...], top: int) -> tuple[int, 
 )
 def smm_risk_imwg_2020(s: Snapshot, e: Explanation) -> RuleResult:
     """Points for FLC ratio, M-protein, BMPC and FISH; 0–4 low … > 12 high (Mateos 2020)."""
-    skip = _applicable(s, e, ("smoldering_multiple_myeloma",))
+    skip = _applicable(s, e, SMM_ONLY)
     if skip is not None:
         return skip
     ratio, ratio_text = _flc_ratio(s)
@@ -381,20 +407,35 @@ def _imwg_group(points: int) -> str:
     return IMWG_HIGH
 
 
+# The PDQ's table as the result's detail shows it, and each answer of pdq_mgus_row, made once
+# from PDQ_MGUS_TABLE (issue 18).
+PDQ_MGUS_TABLE_DETAIL = [
+    {"initial_m_protein": label, "progression_20_years_percent": percent}
+    for label, _, percent in PDQ_MGUS_TABLE
+]
+_PDQ_MGUS_LEVELS = tuple(level for _, level, _ in PDQ_MGUS_TABLE)
+_PDQ_MGUS_AT = tuple(f"{label}: {percent}% at 20 years" for label, _, percent in PDQ_MGUS_TABLE)
+_PDQ_MGUS_BELOW = (
+    f"0.5 g/dL or less: {PDQ_MGUS_TABLE[0][2]}% at 20 years",  # at or below the first row
+    *(
+        f"between the PDQ's rows {label_a} ({pa}%) and {label_b} ({pb}%); the PDQ gives "
+        "no figure in between"
+        for (label_a, _, pa), (label_b, _, pb) in itertools.pairwise(PDQ_MGUS_TABLE)
+    ),
+)
+_PDQ_MGUS_ABOVE = f"above the PDQ's highest row (3.0 g/dL: {PDQ_MGUS_TABLE[-1][2]}% at 20 years)"
+
+
 def pdq_mgus_row(m_protein: float) -> str:
-    """The PDQ's 20-year progression for this initial M-protein, without interpolation."""
-    if le(m_protein, PDQ_MGUS_TABLE[0][1]):
-        return f"0.5 g/dL or less: {PDQ_MGUS_TABLE[0][2]}% at 20 years"
-    for label, level, percent in PDQ_MGUS_TABLE:
-        if ge(m_protein, level) and le(m_protein, level):
-            return f"{label}: {percent}% at 20 years"
-    for (label_a, level_a, pa), (label_b, level_b, pb) in itertools.pairwise(PDQ_MGUS_TABLE):
-        if gt(m_protein, level_a) and le(m_protein, level_b):
-            return (
-                f"between the PDQ's rows {label_a} ({pa}%) and {label_b} ({pb}%); the PDQ gives "
-                "no figure in between"
-            )
-    return f"above the PDQ's highest row (3.0 g/dL: {PDQ_MGUS_TABLE[-1][2]}% at 20 years)"
+    """The PDQ's 20-year progression for this initial M-protein, without interpolation: the
+    row it equals, or the two rows it lies between (rows in increasing order)."""
+    if le(m_protein, _PDQ_MGUS_LEVELS[0]):
+        return _PDQ_MGUS_BELOW[0]
+    for i in range(1, len(_PDQ_MGUS_LEVELS)):
+        level = _PDQ_MGUS_LEVELS[i]
+        if le(m_protein, level):  # above the row before, at most this row
+            return _PDQ_MGUS_AT[i] if ge(m_protein, level) else _PDQ_MGUS_BELOW[i]
+    return _PDQ_MGUS_ABOVE
 
 
 @rule(
@@ -405,14 +446,11 @@ def pdq_mgus_row(m_protein: float) -> str:
 )
 def mgus_risk_mayo(s: Snapshot, e: Explanation) -> RuleResult:
     """M-protein ≥ 1.5 g/dL, non-IgG isotype, abnormal FLC ratio: 0–3 risk factors."""
-    e.detail["pdq_m_protein_table"] = [
-        {"initial_m_protein": label, "progression_20_years_percent": percent}
-        for label, _, percent in PDQ_MGUS_TABLE
-    ]
+    e.detail["pdq_m_protein_table"] = PDQ_MGUS_TABLE_DETAIL
     m = val(s, "serum_m_protein")
     if m is not None:
         e.detail["pdq_row"] = pdq_mgus_row(m)
-    skip = _applicable(s, e, ("non_igm_mgus", "igm_mgus"))
+    skip = _applicable(s, e, MGUS_ONLY)
     if skip is not None:
         return skip
     heavy = s.m_protein_heavy_chain

@@ -7,7 +7,6 @@ published system in ``detail.pdq_wording`` and ``detail.pdq_difference``.
 
 from __future__ import annotations
 
-import functools
 from typing import NamedTuple
 
 from myeloma_desk.domain.criteria.cytogenetics import FISH_TEXT
@@ -89,37 +88,49 @@ def iss_stages(b2m: float | None, albumin: float | None) -> list[str]:
     return ISS_TABLE.possible({"beta2_microglobulin": b2m, "albumin": albumin})
 
 
+# The ISS criteria texts, generated from the thresholds (made once).
+_B2M_III_TEXT = ISS_B2M_STAGE_III.label
+_B2M_I_TEXT = ISS_B2M_STAGE_I.label
+_ALBUMIN_I_TEXT = ISS_ALBUMIN_STAGE_I.label
+# The result's detail for each stage (Greipp 2005 median overall survival).
+_ISS_DETAIL = {
+    stage: {"median_os_months": months} for stage, months in ISS_MEDIAN_OS_MONTHS.items()
+}
+
+
 @rule("iss", "International Staging System (ISS)", "staging", sources=(GREIPP_2005, PDQ))
 def iss(s: Snapshot, e: Explanation) -> RuleResult:
     """ISS I: B2M < 3.5 mg/L and albumin ≥ 3.5 g/dL; III: B2M ≥ 5.5 mg/L; II: neither."""
-    e.detail["pdq_wording"] = PDQ_TABLE_2
-    e.detail["pdq_difference"] = PDQ_TABLE_2_DIFFERENCE
-    b2m = s.get("beta2_microglobulin")
-    albumin = s.get("albumin")
-    stages = _iss_of(s)  # iss_stages(b2m, albumin), read once for the three ISS-based rules
+    detail = e.detail
+    detail["pdq_wording"] = PDQ_TABLE_2
+    detail["pdq_difference"] = PDQ_TABLE_2_DIFFERENCE
+    facts = _facts(s)  # the ISS inputs and stages, read once for the three ISS-based rules
+    values = facts.values
+    b2m = values["beta2_microglobulin"]
+    albumin = values["albumin"]
+    stages = facts.iss
     # Criteria in the order of the table, each recorded as far as the data decide it.
-    shown_b2m = s.shown("beta2_microglobulin") if b2m is not None else None
-    shown_alb = s.shown("albumin") if albumin is not None else None
-    albumin_ok = None if albumin is None else ISS_ALBUMIN_STAGE_I.holds(albumin)
     if b2m is None:
-        if albumin_ok is False:  # albumin alone rules out stage I (Greipp 2005)
-            e.criterion(ISS_ALBUMIN_STAGE_I.label, False, shown_alb)
+        if albumin is not None and not ISS_ALBUMIN_STAGE_I.holds(albumin):
+            # albumin alone rules out stage I (Greipp 2005)
+            e.criterion(_ALBUMIN_I_TEXT, False, s.shown("albumin"))
+        e.need("beta2_microglobulin")
     else:
-        high = e.criterion(ISS_B2M_STAGE_III.label, ISS_B2M_STAGE_III.holds(b2m), shown_b2m)
-        if not high:
-            low = e.criterion(ISS_B2M_STAGE_I.label, ISS_B2M_STAGE_I.holds(b2m), shown_b2m)
-            if low:
-                e.criterion(ISS_ALBUMIN_STAGE_I.label, albumin_ok, shown_alb)
-    e.need(*[n for n, v in zip(ISS_NEEDS, (b2m, albumin), strict=True) if v is None])
+        shown_b2m = s.shown("beta2_microglobulin")
+        high = e.criterion(_B2M_III_TEXT, ISS_B2M_STAGE_III.holds(b2m), shown_b2m)
+        if not high and e.criterion(_B2M_I_TEXT, ISS_B2M_STAGE_I.holds(b2m), shown_b2m):
+            if albumin is None:
+                e.criterion(_ALBUMIN_I_TEXT, None, None)
+            else:
+                e.criterion(_ALBUMIN_I_TEXT, ISS_ALBUMIN_STAGE_I.holds(albumin), s.shown("albumin"))
+    if albumin is None:
+        e.need("albumin")
     if len(stages) == len(ISS_STAGES):
         return e.cannot_determine()  # nothing decided yet: no list of every stage
     if len(stages) > 1:
         return e.cannot_determine(possible=list(stages))
-    return _iss_result(e, stages[0])
-
-
-def _iss_result(e: Explanation, stage: str) -> RuleResult:
-    return e.determined(stage, median_os_months=ISS_MEDIAN_OS_MONTHS[stage])
+    detail.update(_ISS_DETAIL[stages[0]])
+    return e.determined(stages[0])
 
 
 # --- R-ISS and R2-ISS ----------------------------------------------------------------------
@@ -229,18 +240,7 @@ R_ISS_PDQ_DIFFERENCE = (
 
 def ldh_high(s: Snapshot) -> tuple[bool | None, str]:
     """LDH above the lab's upper limit of normal (None if either is missing; once per snapshot)."""
-    facts = _facts(s)
-    high = facts.values[LDH_HIGH.field]
-    return (None if high is None else bool(high)), facts.shown[LDH_HIGH.field]
-
-
-def _ldh_high(s: Snapshot) -> tuple[bool | None, str]:
-    ldh = val(s, "ldh")
-    uln = val(s, "ldh_upper_limit")
-    shown = f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}"
-    if ldh is None or uln is None:
-        return None, shown
-    return gt(ldh, uln), shown
+    return _facts(s).findings[LDH_HIGH.field]
 
 
 # The FISH abnormalities each finding reads (Palumbo 2015; D'Agostino 2022).
@@ -259,6 +259,11 @@ _FISH_TEXTS = {
     )
     for field, findings in FISH_FINDINGS.items()
 }
+# Every FISH finding unknown (FISH not done), shared: nothing modifies it.
+_FISH_NOT_DONE = {field: (None, "FISH not done") for field in FISH_FINDINGS}
+# The inputs the R-ISS and the R2-ISS read, in their tables' order: the same five, ISS first
+# (tests/unit/domain/test_stage_table.py checks that the two agree).
+STAGING_NEEDS = R_ISS_NEEDS
 
 
 class _Facts(NamedTuple):
@@ -266,72 +271,82 @@ class _Facts(NamedTuple):
 
     ``values``: what the R-ISS and R2-ISS tables read, the ISS inputs (canonical units) and the
     findings (True, False, or None when not recorded); ``iss``: the ISS stages still possible
-    (:data:`ISS_TABLE`); ``shown``: each finding as its criterion shows it.
+    (:data:`ISS_TABLE`); ``findings``: each finding as its criterion records it (met, shown);
+    ``iss_criterion``: the "ISS stage" criterion of the R-ISS and R2-ISS (met, shown);
+    ``missing``: the inputs of :data:`STAGING_NEEDS` not recorded, in that order.
     """
 
     values: dict[str, float | None]
     iss: list[str]
-    shown: dict[str, str]
+    findings: dict[str, tuple[bool | None, str]]
+    iss_criterion: tuple[bool | None, str]
+    missing: list[str]
 
 
 def _facts(s: Snapshot) -> _Facts:
     return s.derived("staging.facts", _read_facts)
 
 
-def _values(s: Snapshot) -> dict[str, float | None]:
-    """What the R-ISS and R2-ISS tables read (:class:`_Facts`), once per snapshot."""
-    return _facts(s).values
-
-
-def _iss_of(s: Snapshot) -> list[str]:
-    """The ISS stages still possible (:data:`ISS_TABLE`), once per snapshot: the three
-    ISS-based rules all read them (callers do not modify the list)."""
-    return _facts(s).iss
-
-
 def _read_facts(s: Snapshot) -> _Facts:
     fish = s.fish
-    high, ldh_shown = _ldh_high(s)
+    b2m = val(s, "beta2_microglobulin")
+    albumin = val(s, "albumin")
+    # LDH above the lab's upper limit of normal (at the limit is normal; Palumbo 2015).
+    ldh = val(s, "ldh")
+    uln = val(s, "ldh_upper_limit")
+    high = None if ldh is None or uln is None else gt(ldh, uln)
+    ldh_shown = f"{s.shown('ldh')}, ULN {s.shown('ldh_upper_limit')}"
     values: dict[str, float | None] = {
-        "beta2_microglobulin": val(s, "beta2_microglobulin"),
-        "albumin": val(s, "albumin"),
+        "beta2_microglobulin": b2m,
+        "albumin": albumin,
         LDH_HIGH.field: high,
     }
-    shown = {LDH_HIGH.field: ldh_shown}
     if fish is None:
+        findings = {LDH_HIGH.field: (high, ldh_shown), **_FISH_NOT_DONE}
         for field in FISH_FINDINGS:
             values[field] = None
-            shown[field] = "FISH not done"
     else:
-        for field, (findings, none_text) in _FISH_TEXTS.items():
-            present = [text for f, text in findings if f in fish]
-            values[field] = bool(present)
-            shown[field] = ", ".join(present) if present else none_text
-    return _Facts(values, ISS_TABLE.possible(values), shown)
+        findings = {LDH_HIGH.field: (high, ldh_shown)}
+        for field, (shown, none_text) in _FISH_TEXTS.items():
+            present = [text for f, text in shown if f in fish]
+            if present:
+                values[field] = True
+                findings[field] = (True, ", ".join(present))
+            else:
+                values[field] = False
+                findings[field] = (False, none_text)
+    stages = ISS_TABLE.possible(values)
+    if len(stages) == 1:
+        iss_criterion: tuple[bool | None, str] = (True, stages[0])
+    else:
+        iss_criterion = (None, "one of " + ", ".join(stages))
+    recorded = {
+        "beta2_microglobulin": b2m,
+        "albumin": albumin,
+        "ldh": ldh,
+        "ldh_upper_limit": uln,
+        "fish": fish,
+    }
+    missing = [n for n in STAGING_NEEDS if recorded[n] is None]
+    return _Facts(values, stages, findings, iss_criterion, missing)
 
 
-def _need_missing(e: Explanation, s: Snapshot, needs: tuple[str, ...]) -> None:
-    """Record each input a table reads that is not recorded, in the table's order."""
-    e.need(*[n for n in needs if (s.fish is None if n == "fish" else val(s, n) is None)])
-
-
-def _stage_iss_criterion(e: Explanation, stages: list[str]) -> None:
-    e.criterion(
-        "ISS stage (Greipp 2005)",
-        None if len(stages) > 1 else True,
-        stages[0] if len(stages) == 1 else "one of " + ", ".join(stages),
-    )
-
-
-def _finding_criterion(e: Explanation, facts: _Facts, finding: Finding, label: str) -> None:
-    value = facts.values[finding.field]
-    e.criterion(label, None if value is None else bool(value), facts.shown[finding.field])
+ISS_STAGE_TEXT = "ISS stage (Greipp 2005)"
 
 
 # The R-ISS stages possible for each (ISS stages possible, LDH high, high-risk FISH): what
 # R_ISS_TABLE.possible reads of its values (its rows ask for an ISS stage and the two findings
 # only), so each combination is looked up in the table once (issue 18).
 _R_ISS_POSSIBLE: dict[tuple[tuple[str, ...], float | None, float | None], list[str]] = {}
+# The result's detail for each R-ISS stage (Palumbo 2015), made once.
+_R_ISS_DETAIL: dict[str, dict[str, object]] = {
+    stage: {
+        "median_os_months": months,
+        "five_year_os_percent": R_ISS_5_YEAR_OS_PERCENT[stage],
+        **({"median_os_text": "not reached"} if months is None else {}),
+    }
+    for stage, months in R_ISS_MEDIAN_OS_MONTHS.items()
+}
 
 
 def _r_iss_possible(facts: _Facts) -> list[str]:
@@ -340,7 +355,7 @@ def _r_iss_possible(facts: _Facts) -> list[str]:
     known = _R_ISS_POSSIBLE.get(key)
     if known is None:
         known = _R_ISS_POSSIBLE[key] = R_ISS_TABLE.possible(values)
-    return list(known)  # a list of its own for each result
+    return known
 
 
 @rule(
@@ -353,24 +368,21 @@ def r_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R-ISS I: ISS I, standard-risk FISH and normal LDH; III: ISS III and high-risk FISH or high
     LDH; II: all others (:data:`R_ISS_TABLE`). A stage is given when the missing inputs cannot
     change it."""
-    e.detail["pdq_wording"] = PDQ_TABLE_2
-    e.detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
+    detail = e.detail
+    detail["pdq_wording"] = PDQ_TABLE_2
+    detail["pdq_difference"] = R_ISS_PDQ_DIFFERENCE
     facts = _facts(s)
-    _stage_iss_criterion(e, facts.iss)
-    _finding_criterion(e, facts, LDH_HIGH, LDH_HIGH.label)
-    _finding_criterion(e, facts, HIGH_RISK_FISH, HIGH_RISK_FISH.label)
-    _need_missing(e, s, R_ISS_NEEDS)
+    findings = facts.findings
+    e.criterion(ISS_STAGE_TEXT, *facts.iss_criterion)
+    e.criterion(LDH_HIGH.label, *findings[LDH_HIGH.field])
+    e.criterion(HIGH_RISK_FISH.label, *findings[HIGH_RISK_FISH.field])
+    e.need(*facts.missing)
     possible = _r_iss_possible(facts)
     if len(possible) > 1:
-        return e.cannot_determine(possible=possible)
+        return e.cannot_determine(possible=list(possible))  # a list of its own for each result
     stage = possible[0]
-    detail: dict[str, object] = {
-        "median_os_months": R_ISS_MEDIAN_OS_MONTHS[stage],
-        "five_year_os_percent": R_ISS_5_YEAR_OS_PERCENT[stage],
-    }
-    if R_ISS_MEDIAN_OS_MONTHS[stage] is None:
-        detail["median_os_text"] = "not reached"
-    return e.determined(stage, **detail)
+    detail.update(_R_ISS_DETAIL[stage])
+    return e.determined(stage)
 
 
 def _points_label(finding: Finding, half_points: int) -> str:
@@ -379,15 +391,28 @@ def _points_label(finding: Finding, half_points: int) -> str:
     return f"{finding.label} ({fmt(points)} point{'' if points <= 1 else 's'})"
 
 
-# Each R2-ISS factor's criterion label, generated once from its points (issue 18).
+# Each R2-ISS factor's criterion label, generated once from its points (issue 18), with the
+# finding it records.
 R2_LABELS = tuple(_points_label(finding, half_points) for finding, half_points in R2_FACTORS)
-
-
-@functools.cache
-def _r2_group(half_points: int) -> str:
-    """The R2-ISS group of a total in half-points (:data:`R2_GROUPS_TABLE`; the totals are the
-    few sums of the points, so each is looked up in the table once)."""
-    return R2_GROUPS_TABLE.possible({R2_TOTAL: half_points / 2})[0]
+_R2_CRITERIA = tuple(
+    (finding.field, label) for (finding, _), label in zip(R2_FACTORS, R2_LABELS, strict=True)
+)
+# The highest total in half-points: ISS III and every factor.
+_R2_MAX_HALF_POINTS = max(R2_ISS_HALF_POINTS.values()) + sum(half for _, half in R2_FACTORS)
+# The R2-ISS group of each total in half-points (:data:`R2_GROUPS_TABLE`), made once.
+R2_GROUP_OF: dict[int, str] = {
+    half_points: R2_GROUPS_TABLE.possible({R2_TOTAL: half_points / 2})[0]
+    for half_points in range(_R2_MAX_HALF_POINTS + 1)
+}
+_R2_ORDER = {group: i for i, group in enumerate(R2_GROUPS_TABLE.stages)}
+# The result's detail for each group (median overall survival, D'Agostino 2022), made once.
+_R2_DETAIL: dict[str, dict[str, object]] = {
+    group: {
+        "median_os_months": months,
+        **({"median_os_text": "not reached"} if months is None else {}),
+    }
+    for group, months in R2_MEDIAN_OS_MONTHS.items()
+}
 
 
 def _r2_totals(values: dict[str, float | None], stages: list[str]) -> set[int]:
@@ -415,25 +440,26 @@ def r2_iss(s: Snapshot, e: Explanation) -> RuleResult:
     """R2-ISS additive score (D'Agostino 2022): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1,
     t(4;14) 1, 1q+ 0.5; groups I 0, II 0.5–1, III 1.5–2.5, IV 3–5 (:data:`R2_GROUPS_TABLE`)."""
     facts = _facts(s)
-    values, stages = facts.values, facts.iss
-    _stage_iss_criterion(e, stages)
-    for (finding, _), label in zip(R2_FACTORS, R2_LABELS, strict=True):
-        _finding_criterion(e, facts, finding, label)
-    _need_missing(e, s, R2_ISS_NEEDS)
-    totals = _r2_totals(values, stages)
-    groups = {_r2_group(total) for total in totals}
-    e.detail["survival_verification"] = R2_SURVIVAL_VERIFICATION
+    findings = facts.findings
+    e.criterion(ISS_STAGE_TEXT, *facts.iss_criterion)
+    for field, label in _R2_CRITERIA:
+        e.criterion(label, *findings[field])
+    e.need(*facts.missing)
+    totals = _r2_totals(facts.values, facts.iss)
+    low, high = min(totals), max(totals)
+    detail = e.detail
+    detail["survival_verification"] = R2_SURVIVAL_VERIFICATION
+    if len(totals) == 1:
+        group = R2_GROUP_OF[low]
+        detail.update(_R2_DETAIL[group])
+        detail["points"] = low / 2
+        return e.determined(group)
+    groups = {R2_GROUP_OF[total] for total in totals}
     if len(groups) > 1:
         return e.cannot_determine(
-            possible=sorted(groups, key=R2_GROUPS_TABLE.stages.index),
-            points_range=[min(totals) / 2, max(totals) / 2],
+            possible=sorted(groups, key=_R2_ORDER.__getitem__), points_range=[low / 2, high / 2]
         )
     group = groups.pop()
-    detail: dict[str, object] = {"median_os_months": R2_MEDIAN_OS_MONTHS[group]}
-    if R2_MEDIAN_OS_MONTHS[group] is None:
-        detail["median_os_text"] = "not reached"
-    if len(totals) == 1:
-        detail["points"] = min(totals) / 2
-    else:
-        detail["points_range"] = [min(totals) / 2, max(totals) / 2]
-    return e.determined(group, **detail)
+    detail.update(_R2_DETAIL[group])
+    detail["points_range"] = [low / 2, high / 2]
+    return e.determined(group)

@@ -9,6 +9,7 @@ current therapy is the last line of ``therapy_lines`` when it has no end date.
 from __future__ import annotations
 
 import functools
+from itertools import chain
 from typing import Any
 
 from myeloma_desk.domain.criteria._course import current_line, line_drugs
@@ -96,12 +97,12 @@ def _prompt(e: Explanation, prompts: Prompts, pid: str, trigger: str, text: str)
 Unassessed = tuple[str, tuple[str, ...], Criterion]
 
 
-def _unknown(e: Explanation, not_assessed: NotAssessed, unassessed: Unassessed) -> None:
-    """A prompt that could not be assessed, with the inputs it needs (``missing`` lists them
+def _unknown(e: Explanation, not_assessed: NotAssessed, *unassessed: Unassessed) -> None:
+    """Prompts that could not be assessed, with the inputs they need (``missing`` lists them
     when the rule is done)."""
-    pid, needs, criterion = unassessed
-    not_assessed[pid] = list(needs)
-    e.criteria.append(criterion)
+    for pid, needs, criterion in unassessed:
+        not_assessed[pid] = list(needs)
+        e.criteria.append(criterion)
 
 
 @rule("supportive_care_pdq", "Supportive care prompts (PDQ)", "supportive", sources=(PDQ,))
@@ -126,8 +127,7 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
                 for pid in THERAPY_PROMPTS
             ]
         )
-        for item in unassessed:
-            _unknown(e, not_assessed, item)
+        _unknown(e, not_assessed, *unassessed)
 
     # Bone-modifying agents: bone disease recorded or therapy under way.
     lesions = s.get("lytic_lesions")
@@ -146,7 +146,8 @@ def supportive_care_pdq(s: Snapshot, e: Explanation) -> RuleResult:
 
     e.detail["prompts"] = prompts
     e.detail["not_assessed"] = not_assessed
-    e.need(*[name for needs in not_assessed.values() for name in needs])
+    # Explanation.need, inlined: the rule's missing inputs are only these, each listed once.
+    e.missing.extend(dict.fromkeys(chain.from_iterable(not_assessed.values())))
     if not prompts and len(not_assessed) == len(PROMPTS):  # nothing could be assessed
         return e.cannot_determine()
     return e.determined([p["id"] for p in prompts])

@@ -238,7 +238,7 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
     e.detail["refractory_drugs"] = sorted(h.refractory_drugs)
     e.detail["refractory_classes"] = sorted(c.value for c in refractory_classes)
     e.detail["bcma_directed_exposed"] = bool(h.exposed_classes & BCMA_DIRECTED)
-    e.detail["triple_class_exposed"] = all(c in h.exposed_classes for c in THREE_CLASSES)
+    e.detail["triple_class_exposed"] = h.exposed_classes.issuperset(THREE_CLASSES)
     if h.unknown_drugs:
         e.detail["unknown_drugs"] = h.unknown_drugs
         e.assume("drug names not in the drug table are not counted: " + ", ".join(h.unknown_drugs))
@@ -248,7 +248,7 @@ def refractoriness(s: Snapshot, e: Explanation) -> RuleResult:
             True
             if c in refractory_classes
             else (None if c in possibly_refractory_classes or h.open_lines else False),
-            ", ".join(sorted(d for d in h.refractory_drugs if BY_NAME[d].drug_class is c)) or "no",
+            ", ".join(sorted(h.refractory_drugs & _names_of_class(c))) or "no",
         )
     for name, label in _PENTA_REFRACTORY_LABELS:
         refractory = name in h.refractory_drugs
@@ -339,7 +339,7 @@ def _nothing_recorded(
     """No therapy lines recorded: every criterion of the rule reads them, so each is unknown
     (``criteria``: the rule's criteria in that state, made once) and the lines are needed."""
     e.criteria.extend(criteria)
-    e.need("therapy_lines")
+    e.missing.append("therapy_lines")  # the rule's only missing input (Explanation.need, inlined)
     return e.determined("unknown", **detail)
 
 
@@ -347,9 +347,14 @@ def _lines_at_least(e: Explanation, s: Snapshot, n: int) -> bool | None:
     """At least ``n`` prior lines (Rajkumar 2015): the line in progress is not a prior line."""
     if not s.therapy_lines:
         e.criteria.append(_PRIOR_LINES_NOT_RECORDED[n])
-        e.need("therapy_lines")
+        # Explanation.need, inlined: no other criterion of an eligibility rule needs the lines.
+        e.missing.append("therapy_lines")
         return None
-    h = read_history(s)
+    return _prior_lines_at_least(e, read_history(s), n)
+
+
+def _prior_lines_at_least(e: Explanation, h: History, n: int) -> bool:
+    """At least ``n`` prior lines, from the history of the recorded lines."""
     met = h.prior_lines >= n
     e.criterion(_PRIOR_LINES_LABEL[n], met, h.prior_shown)
     return met
@@ -366,7 +371,7 @@ def _exposed(e: Explanation, h: History, drug_class: DrugClass, label: str) -> b
             e.need(f"therapy_lines[{index}].drugs")
     else:
         met = False
-    names = sorted(d for d in h.exposed_drugs if d in _names_of_class(drug_class))
+    names = sorted(h.exposed_drugs & _names_of_class(drug_class))
     e.criterion(label, met, ", ".join(names) or ("not recorded" if met is None else "none"))
     return met
 
@@ -417,10 +422,6 @@ def _refractory_to_class(
     return met
 
 
-def _verdict(e: Explanation, met: bool | None) -> RuleResult:
-    return e.determined(VERDICT[met])
-
-
 ELIGIBILITY_SOURCES = (PDQ, RAJKUMAR_2015)
 
 
@@ -429,9 +430,10 @@ LABEL_STATEMENT = "FDA approval as the PDQ states it"
 TRIAL_POPULATION = "trial population as the PDQ describes it (not a label statement)"
 
 
-def _eligibility(e: Explanation, text: str, kind: str) -> None:
-    e.detail["text"] = text
-    e.detail["statement"] = kind
+def _statement(text: str, kind: str, **more: str) -> dict[str, str]:
+    """The statement a rule applies, as its detail shows it first: the PDQ's text, what kind of
+    statement it is, and any further text (made once per rule, at import)."""
+    return {"text": text, "statement": kind, **more}
 
 
 def _history(e: Explanation, s: Snapshot) -> History:
@@ -464,17 +466,19 @@ def _car_t_rule(product: _CarT, doc: str) -> RuleFunction:
         Criterion(LENALIDOMIDE_REFRACTORY, None),
     )
 
+    statement = _statement(product.text, LABEL_STATEMENT)
+
     @rule(product.rule_id, product.title, "therapy", sources=ELIGIBILITY_SOURCES)
     def eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-        _eligibility(e, product.text, LABEL_STATEMENT)
+        e.detail.update(statement)
         if not s.therapy_lines:
             return _nothing_recorded(e, nothing_recorded)
         h = _history(e, s)
-        met = [_lines_at_least(e, s, product.prior_lines)]
+        met: list[bool | None] = [_prior_lines_at_least(e, h, product.prior_lines)]
         for drug_class, label in exposed:
             met.append(_exposed(e, h, drug_class, label))
         met.append(_refractory_to(e, h, "lenalidomide", LENALIDOMIDE_REFRACTORY))
-        return _verdict(e, all3(met))
+        return e.determined(VERDICT[all3(met)])
 
     eligibility.__doc__ = doc
     return eligibility
@@ -517,11 +521,12 @@ class _Bispecific:
 def _bispecific_rule(drug: _Bispecific) -> RuleFunction:
     """Register one bispecific's eligibility: ≥ 4 prior lines, the PDQ's trial population."""
 
+    statement = _statement(drug.text, TRIAL_POPULATION, target=drug.target)
+
     @rule(drug.rule_id, drug.title, "therapy", sources=ELIGIBILITY_SOURCES)
     def eligibility(s: Snapshot, e: Explanation) -> RuleResult:
-        _eligibility(e, drug.text, TRIAL_POPULATION)
-        e.detail["target"] = drug.target
-        return _verdict(e, _lines_at_least(e, s, BISPECIFIC_PRIOR_LINES))
+        e.detail.update(statement)
+        return e.determined(VERDICT[_lines_at_least(e, s, BISPECIFIC_PRIOR_LINES)])
 
     eligibility.__doc__ = f"≥ 4 prior lines ({drug.target} × CD3 bispecific)."
     return eligibility
@@ -554,7 +559,9 @@ talquetamab_eligibility = _bispecific_rule(
 )
 
 
-SELINEXOR_STATEMENT = "trial populations as the PDQ describes them"
+_SELINEXOR_STATEMENT = _statement(
+    PDQ_SELINEXOR_SD, "trial populations as the PDQ describes them", text_svd=PDQ_SELINEXOR_SVD
+)
 SVD_POPULATION = "SVd (relapsed or refractory)"
 SD_POPULATION = "Sd (PI-, IMiD- and daratumumab-refractory)"
 PI_REFRACTORY = _class_refractory_label("a proteasome inhibitor")
@@ -575,8 +582,7 @@ _SELINEXOR_NOTHING_RECORDED = (
 )
 def selinexor_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """SVd: relapsed/refractory (≥ 1 prior line); Sd: PI-, IMiD- and daratumumab-refractory."""
-    _eligibility(e, PDQ_SELINEXOR_SD, SELINEXOR_STATEMENT)
-    e.detail["text_svd"] = PDQ_SELINEXOR_SVD
+    e.detail.update(_SELINEXOR_STATEMENT)
     if not s.therapy_lines:
         return _nothing_recorded(
             e,
@@ -584,7 +590,7 @@ def selinexor_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
             populations={SVD_POPULATION: "unknown", SD_POPULATION: "unknown"},
         )
     h = _history(e, s)
-    svd = _lines_at_least(e, s, RELAPSED_PRIOR_LINES)
+    svd = _prior_lines_at_least(e, h, RELAPSED_PRIOR_LINES)
     sd = all3(
         [
             _refractory_to_class(e, h, DrugClass.PROTEASOME_INHIBITOR, PI_REFRACTORY),
@@ -612,7 +618,7 @@ def _finding_and_relapsed(
         e.need(needs)
     else:
         e.criterion(label, present)
-    return _verdict(e, all3([present, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)]))
+    return e.determined(VERDICT[all3([present, _lines_at_least(e, s, RELAPSED_PRIOR_LINES)])])
 
 
 def _finding(label: str, not_known: str, needs: str) -> tuple[str, Criterion, str]:
@@ -621,10 +627,13 @@ def _finding(label: str, not_known: str, needs: str) -> tuple[str, Criterion, st
     return label, Criterion(label, None, not_known), needs
 
 
-VENETOCLAX_KIND = "mechanism and trial subgroup as the PDQ describes them"
-VENETOCLAX_NOTE = (
-    "Venetoclax is not FDA-approved for myeloma; the PDQ reports the t(11;14) subgroup of "
-    "BELLINI and a phase I study in relapsed or refractory disease."
+_VENETOCLAX_STATEMENT = _statement(
+    PDQ_VENETOCLAX,
+    "mechanism and trial subgroup as the PDQ describes them",
+    note=(
+        "Venetoclax is not FDA-approved for myeloma; the PDQ reports the t(11;14) subgroup of "
+        "BELLINI and a phase I study in relapsed or refractory disease."
+    ),
 )
 T_11_14 = _finding("t(11;14) on FISH", "FISH not done", "fish")
 
@@ -637,12 +646,11 @@ T_11_14 = _finding("t(11;14) on FISH", "FISH not done", "fish")
 )
 def venetoclax_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """t(11;14) on FISH and relapsed or refractory disease (≥ 1 prior line)."""
-    _eligibility(e, PDQ_VENETOCLAX, VENETOCLAX_KIND)
-    e.detail["note"] = VENETOCLAX_NOTE
+    e.detail.update(_VENETOCLAX_STATEMENT)
     return _finding_and_relapsed(e, s, s.has_fish(Fish.T_11_14), T_11_14)
 
 
-BRAF_KIND = "case series as the PDQ describes it"
+_BRAF_STATEMENT = _statement(PDQ_BRAF, "case series as the PDQ describes it")
 BRAF_V600E = _finding("BRAF V600E variant", "not tested", "braf_v600e")
 
 
@@ -654,5 +662,5 @@ BRAF_V600E = _finding("BRAF V600E variant", "not tested", "braf_v600e")
 )
 def braf_mek_eligibility(s: Snapshot, e: Explanation) -> RuleResult:
     """BRAF V600E found and relapsed disease (≥ 1 prior line)."""
-    _eligibility(e, PDQ_BRAF, BRAF_KIND)
+    e.detail.update(_BRAF_STATEMENT)
     return _finding_and_relapsed(e, s, s.braf_v600e, BRAF_V600E)

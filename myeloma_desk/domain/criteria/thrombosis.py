@@ -88,12 +88,12 @@ def _categories(low: int, high: int) -> list[str]:
 
 def bmi(s: Snapshot) -> tuple[float | None, str]:
     """BMI as recorded, else from weight and height."""
-    recorded = s.get("bmi")
-    if recorded is not None:
-        return recorded, s.shown("bmi")
-    weight, height = s.get("weight"), s.get("height")
-    if weight is None or height is None:
+    if s.bmi is not None:
+        return s.get("bmi"), s.shown("bmi")
+    if s.weight is None or s.height is None:
         return None, "not recorded"
+    weight, height = s.get("weight"), s.get("height")
+    assert weight is not None and height is not None  # both recorded
     value = weight / (height / 100) ** 2
     return value, f"{value:.1f} kg/m² (from weight and height)"
 
@@ -276,7 +276,8 @@ def impede_vte(s: Snapshot, e: Explanation) -> RuleResult:
         needs.extend(_FORM_UNKNOWN_NEEDS)
         low += _FORM_UNKNOWN_LOW
         high += _FORM_UNKNOWN_HIGH
-    e.need(*needs)
+    # Explanation.need, inlined: the score's missing inputs are only these, each listed once.
+    e.missing.extend(dict.fromkeys(needs))
     e.detail["points"] = low if low == high else None
     e.detail["points_range"] = [low, high]
     first, last = _category(low), _category(high)

@@ -15,7 +15,7 @@ from myeloma_desk.domain.criteria.therapy import (
     refractoriness,
     teclistamab_eligibility,
 )
-from myeloma_desk.domain.lines import current_line, group_lines, prior_lines
+from myeloma_desk.domain.lines import current_line, group_lines, prior_lines, progress
 from myeloma_desk.domain.snapshot import TherapyLine, parse_snapshot
 from myeloma_desk.store.snapshot_builder import lines_as_of
 
@@ -93,6 +93,17 @@ def test_prior_lines_exclude_the_ongoing_line() -> None:
     # Between lines (Pd stopped, nothing started yet): 3 prior lines, none in progress.
     assert prior_lines(therapy, D("2024-02-05")) == 3
     assert current_line(therapy, D("2024-02-05")) is None
+
+
+def test_progress_gives_prior_lines_and_the_line_in_progress_from_one_grouping() -> None:
+    grouped = group_lines(lines(COURSE))
+    count, ongoing = progress(grouped, D("2024-06-01"))  # on teclistamab, line 4
+    assert count == 3 and ongoing is grouped[3]
+    assert progress(grouped, D("2024-02-05")) == (3, None)  # between Pd and teclistamab
+    assert progress(grouped, D("2019-03-01")) == (0, grouped[0])  # during VRd induction
+    assert progress(grouped, D("2018-12-01")) == (0, None)  # before any line
+    assert progress(grouped, None) == (3, grouped[3])  # no date: every line has started
+    assert progress([], D("2024-06-01")) == (0, None)
 
 
 def test_maintenance_after_progression_is_a_new_line() -> None:

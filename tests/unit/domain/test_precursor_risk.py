@@ -301,12 +301,17 @@ def test_mayo_mgus_not_applicable_to_smm_and_light_chain() -> None:
     [
         (0.4, "0.5 g/dL or less: 14%"),
         (0.5, "0.5 g/dL or less: 14%"),
+        (0.51, "between the PDQ's rows 0.5 g/dL or less (14%) and 1.5 g/dL (25%)"),
+        (1.49, "between the PDQ's rows 0.5 g/dL or less (14%) and 1.5 g/dL (25%)"),
         (1.0, "between the PDQ's rows 0.5 g/dL or less (14%) and 1.5 g/dL (25%)"),
         (1.5, "1.5 g/dL: 25%"),
+        (1.51, "between the PDQ's rows 1.5 g/dL (25%) and 2.0 g/dL (41%)"),
         (2.0, "2.0 g/dL: 41%"),
         (2.5, "2.5 g/dL: 49%"),
         (2.7, "between the PDQ's rows 2.5 g/dL (49%) and 3.0 g/dL (64%)"),
+        (2.99, "between the PDQ's rows 2.5 g/dL (49%) and 3.0 g/dL (64%)"),
         (3.0, "3.0 g/dL: 64%"),
+        (3.01, "above the PDQ's highest row"),
         (3.5, "above the PDQ's highest row"),
     ],
 )

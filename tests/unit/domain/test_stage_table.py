@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 from myeloma_desk.domain.criteria.staging import (
     ISS_NEEDS,
     ISS_TABLE,
+    R2_GROUP_OF,
     R2_GROUPS_TABLE,
+    R2_ISS_NEEDS,
     R2_TOTAL,
     R_ISS_NEEDS,
     R_ISS_TABLE,
+    STAGING_NEEDS,
     iss,
     iss_stages,
     r2_iss,
@@ -211,6 +214,9 @@ def test_the_r_iss_table_reads_like_the_paper() -> None:
         ],
     ]
     assert R_ISS_NEEDS == ("beta2_microglobulin", "albumin", "ldh", "ldh_upper_limit", "fish")
+    # The R-ISS and the R2-ISS read the same inputs in the same order: both list the staging
+    # facts' one list of missing inputs (STAGING_NEEDS).
+    assert R_ISS_NEEDS == R2_ISS_NEEDS == STAGING_NEEDS
 
 
 def test_r2_iss_labels_come_from_the_points_and_groups_from_the_table() -> None:
@@ -227,6 +233,23 @@ def test_r2_iss_labels_come_from_the_points_and_groups_from_the_table() -> None:
     # Each group boundary, below / at / above (points): 0 | 0.5–1 | 1.5–2.5 | 3–5.
     for points, group in ((0, "I"), (0.5, "II"), (1, "II"), (1.5, "III"), (2.5, "III"), (3, "IV")):
         assert R2_GROUPS_TABLE.possible({R2_TOTAL: points}) == [group]
+    # The group of each total the rule can reach (0 to 5 points, in half-points), made once from
+    # the table: the same as reading the table.
+    assert R2_GROUP_OF == {
+        0: "I",
+        1: "II",
+        2: "II",
+        3: "III",
+        4: "III",
+        5: "III",
+        6: "IV",
+        7: "IV",
+        8: "IV",
+        9: "IV",
+        10: "IV",
+    }
+    for half_points, group in R2_GROUP_OF.items():
+        assert R2_GROUPS_TABLE.possible({R2_TOTAL: half_points / 2}) == [group]
 
 
 def test_findings_stage_of_and_any_of_are_three_valued() -> None:

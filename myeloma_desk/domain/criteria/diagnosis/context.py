@@ -33,13 +33,22 @@ class Walk:
     def __init__(self, s: Snapshot, e: Explanation) -> None:
         self.s = s
         self.e = e  # the diagnosis rule's explanation (registered with DIAGNOSIS_SOURCES)
-        self.events = myeloma_defining_events(s)
+        self.events = events = myeloma_defining_events(s)
         # The events met and not assessed, listed once (the walk reads them several times).
-        self.mde_met: list[Event] = [ev for ev in self.events if ev.met]
-        self.mde_unknown: list[Event] = [ev for ev in self.events if ev.met is None]
+        self.mde_met: list[Event] = []
+        self.mde_unknown: list[Event] = []
+        for ev in events:
+            if ev.met:
+                self.mde_met.append(ev)
+            elif ev.met is None:
+                self.mde_unknown.append(ev)
         self.flc = flc(s)
         self.bmpc = val(s, "bone_marrow_plasma_cells_percent")
-        self.monoclonal = monoclonal_evidence(s, self.flc)
+        # Evidence of a monoclonal disorder is a criterion of AL amyloidosis and of POEMS only:
+        # read when either is recorded (neither is assessed otherwise).
+        self.monoclonal = (
+            None if s.amyloidosis is None and s.poems is None else monoclonal_evidence(s, self.flc)
+        )
         self.al, self.al_rows = al_amyloidosis(s, self.monoclonal)
         self.poems, self.poems_rows = poems(s, self.monoclonal)
 
@@ -70,11 +79,11 @@ class Walk:
     def also_meets(self, result: str) -> list[str]:
         """Entities met besides ``result``: AL amyloidosis and POEMS (reported after myeloma in
         the order of precedence), and active myeloma under plasma cell leukemia."""
-        also = [
-            name
-            for name, met in (("al_amyloidosis", self.al), ("poems_syndrome", self.poems))
-            if met and name != result
-        ]
+        also: list[str] = []
+        if self.al and result != "al_amyloidosis":
+            also.append("al_amyloidosis")
+        if self.poems and result != "poems_syndrome":
+            also.append("poems_syndrome")
         if result == "plasma_cell_leukemia":
             also.append("active_multiple_myeloma")
         return also

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import cast
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from myeloma_desk.domain.criteria.diagnosis.common import BMPC_MYELOMA, crcl, val
 from myeloma_desk.domain.criteria.diagnosis.sources import COCKCROFT_GAULT_1976, RAJKUMAR_2014
@@ -112,21 +112,24 @@ PDQ_MDE_DIFFERENCE = (
 )
 
 
-@dataclass
-class Event:
-    """One myeloma-defining event: met / unmet / unknown, the value used and the inputs needed."""
+class Event(NamedTuple):
+    """One myeloma-defining event: met / unmet / unknown, the value used and the inputs needed.
+
+    An immutable named tuple built without its Python-level ``__new__`` (issue 18: seven per
+    assessment); ``label`` is the event in words, the head of its criterion ("renal
+    insufficiency"), made once per row (:attr:`EventRow.label`).
+    """
 
     name: str
     criterion: str
     met: Tri
     value: str | None
-    needs: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    needs: list[str]
+    notes: list[str]
+    label: str
 
-    @property
-    def label(self) -> str:
-        """The event in words, the head of its criterion ("renal insufficiency")."""
-        return self.criterion.partition(": ")[0]
+
+_tuple_new = tuple.__new__
 
 
 Derived = Mapping[str, float | None]
@@ -181,6 +184,11 @@ class EventRow:
         """Every input the row reads."""
         return tuple(dict.fromkeys(n for c in self.checked for n in c.needs))
 
+    @functools.cached_property
+    def label(self) -> str:
+        """The event in words, the head of its criterion ("renal insufficiency")."""
+        return self.criterion.partition(": ")[0]
+
     def evaluate(self, s: Snapshot) -> Event:
         """The event for ``s``: met when one criterion is (three-valued OR, in the order
         checked; the criteria have no side effects, so the first one met settles it)."""
@@ -196,22 +204,15 @@ class EventRow:
                 break
             if v is None:
                 met = None
+        needs: list[str] = []
         if met is None:
-            needs: list[str] = []
             for c, v in zip(self.checked, found, strict=True):
                 if v is None:
-                    needs.extend(n for n in missing(c, s, derived) if n not in needs)
-        else:
-            needs = []
+                    for n in missing(c, s, derived):
+                        if n not in needs:
+                            needs.append(n)
         value, notes = self.describe(self, s, met, found)
-        return Event(self.id, self.criterion, met, value, needs, notes)
-
-
-def _limit_shown(t: Threshold, s: Snapshot) -> str:
-    """The limit in the unit the value was entered in, if the paper gives it there: "> 11 mg/dL"."""
-    quantity = getattr(s, t.field)
-    value, unit = t.limit_in(quantity.unit) or (t.value, t.unit)
-    return f"{t.op} {fmt(value, unit)}"
+        return _tuple_new(Event, (self.id, self.criterion, met, value, needs, notes, self.label))
 
 
 # When the relative limit is needed: the value does not meet the absolute limit.
@@ -221,16 +222,19 @@ _NEEDED = {">": "below {}", "<": "at {} or more", "≥": "below {}", "≤": "abo
 def _against_lab_limit(row: EventRow, s: Snapshot, met: Tri, found: list[Tri]) -> Shown:
     """Hypercalcemia, anemia: an absolute limit, or a difference from the laboratory's limit."""
     # The row's 'or' as checked: the absolute limit, then the relative one (MDE_TABLE's rows).
-    absolute, relative = cast(tuple[Threshold, RelativeThreshold], row.checked)
+    absolute: Threshold = row.checked[0]  # type: ignore[assignment]
+    relative: RelativeThreshold = row.checked[1]  # type: ignore[assignment]
     if found[0] is None:  # the value itself is not recorded
         return None, []
     shown = s.shown(absolute.field)
     if found[0]:
-        return f"{shown} ({_limit_shown(absolute, s)})", []
+        # The limit in the unit the value was entered in, if the paper gives it there.
+        quantity = getattr(s, absolute.field)
+        return f"{shown} ({absolute.limit_text_in(quantity.unit)})", []
     if found[1] is None:  # the value is, so its laboratory limit is not
         needed = _NEEDED[absolute.op].format(fmt(absolute.value, absolute.unit))
         return f"{shown}; {relative.limit_name} not recorded (needed {needed})", []
-    difference = relative.difference(s)
+    difference = relative.difference(s)  # the one its criterion computed
     assert difference is not None
     limit = f"{relative.limit_name} {s.shown(relative.limit_field)}"
     return f"{shown}, {limit}: {relative.relation(*difference)}", []
@@ -412,29 +416,45 @@ def mde_result(s: Snapshot, e: Explanation) -> RuleResult:
     explanation (its registration's sources: :data:`MDE_SOURCES`).
     """
     events = myeloma_defining_events(s)
-    if any(ev.notes for ev in events if ev.name == "renal_insufficiency"):
-        e.sources.append(COCKCROFT_GAULT_1976.label)  # the renal notes are about Cockcroft–Gault
+    met: list[str] = []
+    unknown: list[str] = []
+    values: dict[str, str | None] = {}
+    notes: list[str] = []
+    criterion = e.criterion
     for ev in events:
-        e.criterion(ev.criterion, ev.met, ev.value)
-        if ev.met is None:
+        criterion(ev.criterion, ev.met, ev.value)
+        if ev.met:
+            met.append(ev.name)
+            values[ev.name] = ev.value
+        elif ev.met is None:
+            unknown.append(ev.name)
             e.need(*ev.needs)
-    met = [ev.name for ev in events if ev.met]
-    unknown = [ev.name for ev in events if ev.met is None]
-    detail: dict[str, object] = {
-        "values": {ev.name: ev.value for ev in events if ev.met},
-        "pdq_wording": PDQ_SMM_WORDING,
-        "pdq_difference": PDQ_MDE_DIFFERENCE,
-        "note": "CRAB events count only when attributable to the plasma cell disorder; "
-        "Myeloma Desk cannot judge attribution: that is the clinician's judgement.",
-    }
-    notes = [n for ev in events for n in ev.notes]
+        if ev.notes:
+            if ev.name == "renal_insufficiency":  # the renal notes are about Cockcroft–Gault
+                e.sources.append(COCKCROFT_GAULT_1976.label)
+            notes.extend(ev.notes)
+    # Written straight into the rule's (fresh, empty) detail, in the order the result prints it.
+    detail = e.detail
+    undetermined = bool(unknown) and not met
+    if undetermined:
+        detail["not_assessed"] = unknown
+    detail["values"] = values
+    detail["pdq_wording"] = PDQ_SMM_WORDING
+    detail["pdq_difference"] = PDQ_MDE_DIFFERENCE
+    detail["note"] = ATTRIBUTION_NOTE
     if notes:
         detail["notes"] = notes
-    if unknown and not met:
-        return e.cannot_determine(not_assessed=unknown, **detail)
+    if undetermined:
+        return e.cannot_determine()
     if unknown:
         detail["not_assessed"] = unknown
         detail["complete"] = False
     else:
         detail["complete"] = True
-    return e.determined(met, **detail)
+    return e.determined(met)
+
+
+ATTRIBUTION_NOTE = (
+    "CRAB events count only when attributable to the plasma cell disorder; "
+    "Myeloma Desk cannot judge attribution: that is the clinician's judgement."
+)

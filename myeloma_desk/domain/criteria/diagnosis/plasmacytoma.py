@@ -63,8 +63,13 @@ def plasmacytoma(w: Walk, site: str) -> RuleResult:
 def note_bone_lesion(w: Walk) -> None:
     """When active myeloma rests on the bone plasmacytoma counted as the osteolytic lesion, the
     diagnosis says so, with the IMWG 2014 wording and what could not be verified."""
-    if any(PLASMACYTOMA_AS_BONE_LESION in ev.notes for ev in w.mde_met):
-        w.e.detail["plasmacytoma_note"] = "Active myeloma: " + PLASMACYTOMA_AS_BONE_LESION + "."
+    for ev in w.mde_met:
+        if PLASMACYTOMA_AS_BONE_LESION in ev.notes:
+            w.e.detail["plasmacytoma_note"] = ACTIVE_MYELOMA_BONE_NOTE
+            return
+
+
+ACTIVE_MYELOMA_BONE_NOTE = "Active myeloma: " + PLASMACYTOMA_AS_BONE_LESION + "."
 
 
 def none_if(bmpc_10: Tri, plasmacytoma: str | None) -> Tri:

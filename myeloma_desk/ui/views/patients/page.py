@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from myeloma_desk.evidence.loader import Evidence
     from myeloma_desk.reports.build import ReportDoc
     from myeloma_desk.reports.course_report import CourseReportDoc
+    from myeloma_desk.ui.views.patients.exchange import ExportChoice
     from myeloma_desk.ui.views.patients.lines_editor import TherapyLinesEditor
     from myeloma_desk.ui.views.visit_form import AssessView
     from myeloma_desk.ui.widgets.trend_chart import TrendChart
@@ -111,6 +112,10 @@ class PatientPage(QWidget):
         self.print_course_action = course_menu.addAction("Print course…")
         self.course_pdf_action = course_menu.addAction("Save course as PDF…")
         self.course_button.setMenu(course_menu)
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setAccessibleName(
+            "Export this patient as a FHIR R4 bundle or a Myeloma Desk file"
+        )
         for button in (
             self.new_visit_button,
             self.open_visit_button,
@@ -123,6 +128,7 @@ class PatientPage(QWidget):
             actions.addWidget(button)
         actions.addWidget(self.pdf_button)
         actions.addWidget(self.course_button)
+        actions.addWidget(self.export_button)
         actions.addStretch(1)
         layout.addLayout(actions)
         self.diagnosis_offer = QFrame()
@@ -198,6 +204,7 @@ class PatientPage(QWidget):
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.print_course_action.triggered.connect(self.print_course)
         self.course_pdf_action.triggered.connect(lambda: self.save_course_pdf())
+        self.export_button.clicked.connect(lambda: self.export_patient())
         self.confirm_diagnosis_button.clicked.connect(self.confirm_diagnosis)
         self.worker = Worker(self)  # the course builds
         self.worker.failed.connect(self._course_failed)
@@ -673,6 +680,19 @@ class PatientPage(QWidget):
         return None
 
     # --- other actions ----------------------------------------------------------------------
+    def export_patient(self, choice: ExportChoice | None = None) -> str | None:
+        """Export this patient to a file (views/patients/exchange.py); the outcome in the
+        status line."""
+        from myeloma_desk.ui.views.patients.exchange import export_patient
+
+        record = self.record
+        if record is None:
+            return None
+        done = export_patient(self, record.store, record.patient_id, choice)
+        if done is not None:
+            self.status.setText(done)
+        return done
+
     def toggle_archived(self) -> None:
         record = self.record
         if record is None:

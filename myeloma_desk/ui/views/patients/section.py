@@ -135,10 +135,15 @@ class PatientsView(QWidget):
         self.new_button.setAccessibleName("New patient")
         self.open_button = QPushButton("&Open")
         self.open_button.setAccessibleName("Open the selected patient")
+        self.import_button = QPushButton("&Import…")
+        self.import_button.setAccessibleName(
+            "Import a patient from a FHIR R4 bundle or a Myeloma Desk file"
+        )
         bar.addWidget(self.search, 1)
         bar.addWidget(self.show_archived)
         bar.addWidget(self.new_button)
         bar.addWidget(self.open_button)
+        bar.addWidget(self.import_button)
         self.store_button = QPushButton("Patient s&tore…")
         self.store_button.setAccessibleName("Choose this computer's store or the clinic server")
         self.store_button.clicked.connect(self.choose_store)
@@ -186,6 +191,7 @@ class PatientsView(QWidget):
         self.show_archived.toggled.connect(self._apply_filter)
         self.new_button.clicked.connect(self.new_patient)
         self.open_button.clicked.connect(self.open_selected)
+        self.import_button.clicked.connect(self.import_patient)
         self.table.activated.connect(lambda _i: self.open_selected())
         self.demo_button.clicked.connect(self.load_demo)
         self.draft_button.clicked.connect(self._review_draft)
@@ -275,6 +281,7 @@ class PatientsView(QWidget):
             "newest good backup (the damaged file is kept in the corrupt folder)."
         )
         self.check_banner.setVisible(True)
+        self.import_button.setEnabled(False)  # nothing is written to a damaged store
 
     def _review_draft(self) -> None:
         from myeloma_desk.ui.views.visit_form import AssessView
@@ -399,6 +406,17 @@ class PatientsView(QWidget):
         self._return_to = self.LIST
         self.editor.edit(None)
         self.stack.setCurrentIndex(self.EDITOR)
+
+    def import_patient(self) -> PatientPage | None:
+        """Import one patient from a file (views/patients/exchange.py) and open them."""
+        from myeloma_desk.ui.views.patients.exchange import import_patient
+
+        patient = import_patient(self, self.store)
+        if patient is None:
+            return None
+        self.reload()
+        self.context.signals.patients_changed.emit()
+        return self.open_patient(patient.id)
 
     def choose_store(self) -> None:
         """This computer's store or the clinic server (views/server_settings.py)."""
