@@ -296,12 +296,9 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import json
 
     from myeloma_desk.exchange.csv_export import cohort_csv
-    from myeloma_desk.exchange.deidentify import deidentify, pseudonym, random_offset
-    from myeloma_desk.exchange.fhir import export_fhir
-    from myeloma_desk.exchange.importer import native_document
+    from myeloma_desk.exchange.export import export_text
 
     def action(store: Any) -> int:
         purpose = f"{args.format}{' deidentified' if args.deidentify else ''}"
@@ -325,16 +322,10 @@ def _export(args: argparse.Namespace) -> int:
             _emit(cohort_csv([(patient.uid, bundle)], args.deidentify), args.output)
             store.record_export(patient.id, purpose)
             return EXIT_OK
-        patient_key = patient.uid
-        if args.deidentify:
-            patient_key = pseudonym()
-            bundle = deidentify(bundle, random_offset(), patient_key)
-        if args.format == "fhir":
-            fhir_id = None if args.deidentify else patient.uid
-            document: Any = export_fhir(bundle, patient_id=fhir_id)
-        else:
-            document = native_document(bundle)
-        _emit(json.dumps(document, indent=1, ensure_ascii=False) + "\n", args.output)
+        text = export_text(
+            bundle, fhir=args.format == "fhir", deidentified=args.deidentify, patient_id=patient.uid
+        )
+        _emit(text, args.output)
         store.record_export(patient.id, purpose)
         return EXIT_OK
 

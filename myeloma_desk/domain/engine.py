@@ -154,7 +154,7 @@ def assess(
     evidence_version: str = "unknown",
 ) -> Assessment:
     """Run every rule (or only ``rule_ids``) on ``snapshot``."""
-    chosen = rules()
+    chosen = _ORDERED or rules()  # read only here: no copy of the registry's order
     if rule_ids is not None:
         wanted = set(rule_ids)
         chosen = [r for r in chosen if r.id in wanted]

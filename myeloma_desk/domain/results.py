@@ -308,9 +308,10 @@ class Explanation:
 
     def need(self, *fields: str) -> None:
         """Record inputs that are missing (each once, in order)."""
+        missing = self.missing
         for name in fields:
-            if name not in self.missing:
-                self.missing.append(name)
+            if name not in missing:
+                missing.append(name)
 
     def assume(self, text: str) -> None:
         """Record an assumption made because a rarely recorded exclusion was absent."""

@@ -32,7 +32,16 @@ T = TypeVar("T")
 MAX_MAGNITUDE = 1e12
 _UNSET: Any = object()  # marks a memo entry not yet computed (a value may be None)
 # The memo key of each measured field's shown text, made once (not concatenated per call).
-_SHOWN_KEYS = {name: "shown:" + name for name in MEASURED_FIELDS}
+# Per measured field: its memo key for Snapshot.shown, and how its value is shown: with the
+# unit entered (_WITH_UNIT), or followed by "%" (percentages) or by nothing (counts).
+_WITH_UNIT = "unit"
+_SHOWN = {
+    name: (
+        "shown:" + name,
+        "%" if spec.dim is Dim.PERCENT else "" if spec.dim is Dim.COUNT else _WITH_UNIT,
+    )
+    for name, spec in MEASURED_FIELDS.items()
+}
 _DERIVED_KEYS = "derived:keys"  # the memo entry listing the intermediates computed (derived)
 # pydantic's per-instance slots, set through their descriptors (Snapshot.copy_with).
 _new_object = object.__new__
@@ -368,20 +377,17 @@ class _Measured(BaseModel):
         Formatted once per (frozen) snapshot: several rules show the same value.
         """
         cache = self.__pydantic_private__["_memo"]  # type: ignore[index]  # _memo_dict, inlined
-        key = _SHOWN_KEYS[name]
+        key, style = _SHOWN[name]
         known: str | None = cache.get(key)
         if known is not None:
             return known
         quantity: Quantity | None = getattr(self, name)
         if quantity is None:
             return "not recorded"
-        spec = MEASURED_FIELDS[name]
-        if spec.dim is Dim.PERCENT:
-            text = f"{fmt(quantity.value)}%"
-        elif spec.dim is Dim.COUNT:
-            text = fmt(quantity.value)
-        else:
+        if style is _WITH_UNIT:
             text = fmt(quantity.value, quantity.unit)
+        else:  # a percentage or a count: its one unit is the sign, or nothing
+            text = fmt(quantity.value) + style
         cache[key] = text
         return text
 

@@ -42,6 +42,15 @@ _COMPARE = {">": gt, "≥": ge, "<": lt, "≤": le}
 _SAME_UNIT = {"umol/L": "µmol/L", "ug/L": "µg/L", "ug/mL": "µg/mL"}
 
 
+# A value entered in a unit the limit is published in is compared as round(value, 12) (the
+# places to_canonical keeps). Rounding to 12 places moves a value by at most 5e-13 (and not at
+# all from 8192 up, where a float's spacing is wider), and units.ge/gt/le/lt decide a difference
+# larger than their 1e-8 by its sign alone: so further than _UNROUNDED from the limit the
+# unrounded value compares the same, and the costly rounding is done only near it (issue 18;
+# tests/unit/domain/test_thresholds.py checks the equivalence).
+_UNROUNDED = 1e-6
+
+
 def compare(op: Comparator, value: float, limit: float) -> bool:
     """``value op limit`` without float noise (units.ge/gt/le/lt)."""
     return _COMPARE[op](value, limit)
@@ -154,7 +163,10 @@ class Threshold:
             return None
         entered = self.limits.get(quantity.unit)
         if entered is not None:
-            return _COMPARE[self.op](round(float(quantity.value), 12), entered[0])
+            value, limit = float(quantity.value), entered[0]
+            if -_UNROUNDED < value - limit < _UNROUNDED:  # else rounding cannot change it
+                value = round(value, 12)
+            return _COMPARE[self.op](value, limit)
         dim = MEASURED_FIELDS[self.field].dim
         return compare(self.op, to_canonical(quantity.value, quantity.unit, dim), self.value)
 

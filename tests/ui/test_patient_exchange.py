@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -454,3 +455,89 @@ def test_the_new_buttons_have_unique_alt_letters(window: MainWindow) -> None:
     view.open_first_patient()
     assert assert_mnemonics_unique(window, "page")["x"] == "E&xport…"
     assert view.import_button.accessibleName() and page.export_button.accessibleName()
+
+
+# --- the clinic server ----------------------------------------------------------------------
+@pytest.fixture
+def cato(server_site: Any) -> Iterator[Store]:
+    """Another clinician's own connection to the clinic server."""
+    store = Store.open_server(server_site.target("cato"))
+    yield store
+    store.close()
+
+
+def _server_window(open_window: OpenWindow, home: Path, server_site: Any, user: str) -> Any:
+    from myeloma_desk.paths import AppPaths
+    from myeloma_desk.settings import Settings, save_settings
+
+    save_settings(AppPaths.resolve(str(home)), Settings(server_store=server_site.target(user)))
+    window = open_window(home=home)
+    view = patients_of(window)
+    assert view.store.server and view.store.user == user
+    return window, view
+
+
+def test_import_and_export_on_the_clinic_server(
+    open_window: OpenWindow,
+    demo_store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+    cato: Store,
+    server_site: Any,
+) -> None:
+    """Import writes to the server that is open (another clinician sees the patient), and an
+    export from it is logged in the server's audit log."""
+    path, source = _file_of(demo_store, tmp_path, ExportChoice(NATIVE))
+    window, view = _server_window(open_window, tmp_path / "home", server_site, "cleo")
+    _open_file(monkeypatch, path)
+    view.import_button.click()
+    assert [title for title, _text in boxes.shown] == ["Import a patient"]
+    seen = cato.find_by_identifier(str(source.identifier))
+    assert seen is not None and seen.name == source.name
+    assert [v.snapshot for v in cato.visits(seen.id)] == [
+        v.snapshot for v in demo_store.visits(source.id)
+    ]
+    page = view.patient_page
+    assert page.record is not None and page.record.patient_id == seen.id
+    _choose(monkeypatch, ExportChoice(FHIR, deidentified=True))
+    target = tmp_path / "from-server.json"
+    _save_file(monkeypatch, target)
+    page.export_button.click()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert str(source.identifier) not in target.read_text(encoding="utf-8")
+    assert _exports(cato, seen.id) == ["fhir deidentified"]
+    assert open_window.reporter(window).shown == []
+
+
+def test_a_reader_on_the_clinic_server_cannot_import(
+    open_window: OpenWindow,
+    demo_store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+    cato: Store,
+    server_site: Any,
+) -> None:
+    path, _source = _file_of(demo_store, tmp_path, ExportChoice(NATIVE))
+    window, view = _server_window(open_window, tmp_path / "home", server_site, "remy")
+    _open_file(monkeypatch, path)
+    view.import_button.click()
+    assert [title for title, _text in boxes.shown] == ["Import a patient", "Patient not imported"]
+    text = boxes.shown[1][1]
+    assert "nothing was written" in text and "Traceback" not in text
+    assert cato.count_patients() == 0
+    assert view.stack.currentIndex() == view.LIST
+    assert open_window.reporter(window).shown == []
+
+
+def test_the_status_line_shows_a_chosen_path_as_typed_not_as_markup(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boxes: Boxes
+) -> None:
+    from PySide6.QtCore import Qt
+
+    target = tmp_path / "<b>bold &amp; more.json"
+    *_, page = _export_from_page(window, monkeypatch, ExportChoice(FHIR), target)
+    assert target.exists()
+    assert page.status.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>bold &amp; more.json" in page.status.text()

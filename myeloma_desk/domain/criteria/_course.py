@@ -81,7 +81,7 @@ def dflc(entry: _Measured, chain: LightChain | None) -> float | None:
 def _dec(value: float) -> Decimal:
     """The value as written, to COMPARE_PLACES decimals: round(Decimal(repr(value)), places),
     as a quantize in the one context (no rounding exponent made per call)."""
-    return Decimal(repr(float(value))).quantize(_PLACES, context=_CONTEXT)
+    return _quantize(Decimal(repr(float(value))), _PLACES)
 
 
 _PLACES = Decimal(1).scaleb(-COMPARE_PLACES)  # round(x, COMPARE_PLACES) is x.quantize(_PLACES)
@@ -90,6 +90,9 @@ _PLACES = Decimal(1).scaleb(-COMPARE_PLACES)  # round(x, COMPARE_PLACES) is x.qu
 # 28 significant digits, rounding half to even (the decimal defaults), held in one context object
 # so that a percentage needs no context manager per call (issue 18).
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+# x.quantize(places, context=_CONTEXT), called positionally (keyword arguments to a C method are
+# parsed on every call: a tenth of a percentage's cost).
+_quantize = _CONTEXT.quantize
 _HUNDRED = Decimal(100)
 
 
@@ -100,7 +103,7 @@ def percent_change(before: float, after: float) -> float | None:
         return None
     c = _CONTEXT
     change = c.multiply(c.divide(c.subtract(_dec(after), b), b), _HUNDRED)
-    return float(change.quantize(_PLACES, context=c))
+    return float(c.quantize(change, _PLACES))
 
 
 def percent_reduction(before: float, after: float) -> float | None:

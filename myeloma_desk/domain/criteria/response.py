@@ -218,9 +218,8 @@ def _confirmation(s: Snapshot, current: RuleResult) -> dict[str, Any]:
             "reason": "stable disease is not confirmed",
         }
     base_date = current.detail.get("baseline_date")
-    later = [
-        i for i, entry in enumerate(s.history) if base_date and entry.date.isoformat() > base_date
-    ]
+    dates = _timeline(s).dates  # each entry's date.isoformat(), made once
+    later = [i for i, day in enumerate(dates) if base_date and day > base_date]
     if not later:
         return {
             "status": "unconfirmed",
@@ -312,7 +311,7 @@ def _assess(
     chain, chain_how = involved_chain(s, base)
     detail["involved_light_chain"] = chain
     detail["involved_light_chain_from"] = chain_how
-    detail["baseline_date"] = base.date.isoformat()
+    detail["baseline_date"] = timeline.dates[first]  # base.date.isoformat(), made once
     detail["baseline_chosen"] = baseline_how
 
     known = timeline.measurable(first, chain) if quiet else None
@@ -411,6 +410,8 @@ class _Timeline:
     def __init__(self, s: Snapshot) -> None:
         self.s = s
         self.baselines = Baselines(s)
+        # Each history entry's date as printed, made once (the nadirs and baselines show them).
+        self.dates = [entry.date.isoformat() for entry in s.history]
         self._measurable: dict[tuple[int, Any], list[str] | None] = {}
         self._base_values: dict[tuple[int, Any, bool], dict[str, float | None]] = {}
         self._nadirs: dict[tuple[int, Any, bool], list[dict[str, dict[str, Any]]]] = {}
@@ -447,14 +448,15 @@ class _Timeline:
         """
         running = self._nadirs.setdefault((first, chain, marrow), [])
         history = self.s.history
+        dates = self.dates
         while first + len(running) < n:
-            entry = history[first + len(running)]
+            index = first + len(running)
             step = dict(running[-1]) if running else {}
-            for p, value in _values(entry, chain, marrow).items():
+            for p, value in _values(history[index], chain, marrow).items():
                 if value is None:
                     continue
                 if p not in step or lt(value, step[p]["value"]):
-                    step[p] = {"value": value, "date": entry.date.isoformat()}
+                    step[p] = {"value": value, "date": dates[index]}
             running.append(step)
         return dict(running[n - first - 1])
 
@@ -972,6 +974,10 @@ PROGRESSION: tuple[Rise, ...] = (
 _SHOWN = (("PR", "MR"), ("VGPR",), ("CR", "sCR"))
 
 
+# The key of each parameter's reduction from baseline among the values (made once).
+_REDUCTION = {p: f"{p}_reduction" for p in (SERUM, URINE, DFLC, MARROW)}
+
+
 def _values_of(
     s: Snapshot,
     base: _Measured,
@@ -980,15 +986,14 @@ def _values_of(
     now: dict[str, float | None],
 ) -> dict[str, Any]:
     """The values the table's tests read for one assessment (canonical units, yes/no findings)."""
-    values: dict[str, Any] = {
-        f"{p}_reduction": (
+    values: dict[str, Any] = {}
+    for p in params:  # the parameters followed (only they are read)
+        b, current = base_values[p], now[p]
+        values[_REDUCTION[p]] = (
             percent_reduction(b, current)
             if b is not None and current is not None and b > 0
             else None
         )
-        for p in params  # the parameters followed (only they are read)
-        for b, current in ((base_values[p], now[p]),)
-    }
     recorded = s.soft_tissue_plasmacytomas
     smaller = recorded in ("none", "reduced_50")
     ife_s, ife_u = s.serum_immunofixation, s.urine_immunofixation
@@ -1017,7 +1022,7 @@ def _values_of(
 
 # Each category from the deepest with whether it is met, and the inputs an undecided one needs.
 Levels = tuple[dict[str, Tri], Callable[[str], list[str]]]
-APPLIES = ("had_plasmacytoma", "serum_measured", "urine_measured")
+APPLIES = ("had_plasmacytoma", "serum_measured", "urine_measured")  # _levels reads them in order
 
 
 @dataclass(frozen=True)
@@ -1079,7 +1084,10 @@ def _levels(
     function giving the inputs an undecided one still needs; each criterion is read once and
     shown in the order of :data:`_SHOWN`."""
     values = _values_of(s, base, params, base_values, now)
-    plan = _plan(tuple(params), tuple(values[k] for k in APPLIES))
+    plan = _plan(
+        tuple(params),
+        (values["had_plasmacytoma"], values["serum_measured"], values["urine_measured"]),
+    )
     tests = plan.tests
     found: dict[int, Tri] = {}  # each criterion read once (a quiet assessment: when needed)
     if _verbose(e):

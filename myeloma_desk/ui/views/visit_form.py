@@ -243,6 +243,7 @@ class AssessView(QWidget):
         self.save_button.setAccessibleName("Save the visit to the patient record")
         self.status = QLabel()
         self.status.setAccessibleName("Save status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # paths and error texts, no markup
         # its own row, wrapped: a message (server away, a conflict) is read whole, not cut
         self.status.setWordWrap(True)
         top.addWidget(self.new_button)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from engine1_build import with_base
+from hypothesis import given
+from hypothesis import strategies as st
 
 from myeloma_desk.domain.criteria.diagnosis import (
     CALCIUM_ABOVE_ULN,
@@ -12,7 +14,7 @@ from myeloma_desk.domain.criteria.diagnosis import (
     CREATININE_ABOVE,
 )
 from myeloma_desk.domain.snapshot import Quantity
-from myeloma_desk.domain.thresholds import Threshold
+from myeloma_desk.domain.thresholds import Threshold, compare
 
 
 def test_label_is_generated_from_the_constants() -> None:
@@ -79,3 +81,34 @@ def test_iss_reads_like_its_table() -> None:
     assert [staging.ISS_B2M_STAGE_III.holds(v) for v in (5.49, 5.5, 5.51)] == [False, True, True]
     assert [staging.ISS_B2M_STAGE_I.holds(v) for v in (3.49, 3.5, 3.51)] == [True, False, False]
     assert [staging.ISS_ALBUMIN_STAGE_I.holds(v) for v in (3.49, 3.5, 3.51)] == [False, True, True]
+
+
+LIMITS = [(CREATININE_ABOVE, "µmol/L", 177.0), (CREATININE_ABOVE, "mg/dL", 2.0)]
+LIMITS += [(CALCIUM_ABSOLUTE, "mmol/L", 2.75), (CALCIUM_ABSOLUTE, "mg/dL", 11.0)]
+
+
+@given(
+    st.sampled_from(LIMITS),
+    st.sampled_from(["<", "≤", ">", "≥"]),
+    st.one_of(
+        st.floats(-1e-5, 1e-5),  # near the limit, where the rounding is done
+        st.floats(-1e-12, 1e-12),
+        st.integers(-3, 3).map(lambda n: n * 5e-13),
+        # half a step of units' 9-place comparison grid, where rounding twice differs from once
+        st.sampled_from([-1, 1]).flatmap(
+            lambda sign: st.floats(4.9999e-10, 5.0001e-10).map(lambda x: sign * x)
+        ),
+        st.floats(-1e4, 1e4),
+    ),
+)
+def test_entered_value_compares_as_rounded_to_12_places(
+    limit: tuple[Threshold, str, float], op: str, offset: float
+) -> None:
+    """met_quantity rounds only near the limit: the same result as rounding every value."""
+    threshold, unit, published = limit
+    moved = Threshold(
+        threshold.field, threshold.what, op, threshold.value, threshold.unit, threshold.published
+    )  # type: ignore[arg-type]
+    value = abs(published + offset)
+    expected = compare(moved.op, round(value, 12), published)
+    assert moved.met_quantity(Quantity(value=value, unit=unit)) is expected

@@ -29,17 +29,18 @@ def crcl(s: Snapshot) -> tuple[float | None, str, list[str]]:
         return given, s.shown("creatinine_clearance"), []
     creatinine = val(s, "creatinine")
     weight = val(s, "weight")
-    needs = [
-        name
-        for name, value in (
-            ("age_years", s.age_years),
-            ("weight", weight),
-            ("sex", s.sex),
-            ("creatinine", creatinine),
-        )
-        if value is None
-    ]
-    if needs:
+    age, sex = s.age_years, s.sex
+    if age is None or weight is None or sex is None or creatinine is None:
+        needs = [
+            name
+            for name, value in (
+                ("age_years", age),
+                ("weight", weight),
+                ("sex", sex),
+                ("creatinine", creatinine),
+            )
+            if value is None
+        ]
         return None, "not recorded", needs
     # One Cockcroft–Gault implementation for the whole engine (criteria/renal.py).
     estimate = cockcroft_gault(s)

@@ -433,22 +433,25 @@ def mde_result(s: Snapshot, e: Explanation) -> RuleResult:
             if ev.name == "renal_insufficiency":  # the renal notes are about Cockcroft–Gault
                 e.sources.append(COCKCROFT_GAULT_1976.label)
             notes.extend(ev.notes)
-    detail: dict[str, object] = {
-        "values": values,
-        "pdq_wording": PDQ_SMM_WORDING,
-        "pdq_difference": PDQ_MDE_DIFFERENCE,
-        "note": ATTRIBUTION_NOTE,
-    }
+    # Written straight into the rule's (fresh, empty) detail, in the order the result prints it.
+    detail = e.detail
+    undetermined = bool(unknown) and not met
+    if undetermined:
+        detail["not_assessed"] = unknown
+    detail["values"] = values
+    detail["pdq_wording"] = PDQ_SMM_WORDING
+    detail["pdq_difference"] = PDQ_MDE_DIFFERENCE
+    detail["note"] = ATTRIBUTION_NOTE
     if notes:
         detail["notes"] = notes
-    if unknown and not met:
-        return e.cannot_determine(not_assessed=unknown, **detail)
+    if undetermined:
+        return e.cannot_determine()
     if unknown:
         detail["not_assessed"] = unknown
         detail["complete"] = False
     else:
         detail["complete"] = True
-    return e.determined(met, **detail)
+    return e.determined(met)
 
 
 ATTRIBUTION_NOTE = (

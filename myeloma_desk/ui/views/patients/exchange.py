@@ -15,12 +15,10 @@ and recorded in the audit log (``store.record_export``) only once the file is on
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from myeloma_desk.exchange.deidentify import deidentify, pseudonym, random_offset
 from myeloma_desk.exchange.errors import MAX_PROBLEMS_SHOWN, ImportRejected
-from myeloma_desk.exchange.fhir import FhirImport, export_fhir
-from myeloma_desk.exchange.importer import native_document, read_import, write_import
+from myeloma_desk.exchange.export import export_text
+from myeloma_desk.exchange.fhir import FhirImport
+from myeloma_desk.exchange.importer import read_import, write_import
 from myeloma_desk.store import Store, StoreError
 from myeloma_desk.store.db import write_private_text
 from myeloma_desk.store.models import Patient, shown_visibly
@@ -129,6 +127,7 @@ def import_summary(read: FhirImport, name: str) -> str:
         f"Import this patient from {shown_visibly(name)}?",
         "",
         who,
+        "",
         f"{_count(len(bundle.visits), 'visit')} and "
         f"{_count(len(bundle.therapy_lines), 'therapy line')} will be added as a new patient.",
     ]
@@ -148,7 +147,10 @@ def import_patient(parent: QWidget | None, store: Store) -> Patient | None:
     nothing was written and the user was told why).
     """
     chosen, _ = QFileDialog.getOpenFileName(
-        parent, "Import a patient (FHIR R4 bundle or Myeloma Desk file)", "", FILE_FILTER
+        parent,
+        "Import a patient (FHIR R4 bundle or Myeloma Desk file)",
+        str(Path.home()),
+        FILE_FILTER,
     )
     if not chosen:
         return None
@@ -256,14 +258,12 @@ def ask_export_choice(parent: QWidget | None, patient_name: str) -> ExportChoice
 def export_document(store: Store, patient: Patient, choice: ExportChoice) -> str:
     """The export file's text (read from the store without logging: logged once written)."""
     bundle = store.export_bundle(patient.id, purpose=choice.purpose, log=False)
-    if choice.deidentified:
-        bundle = deidentify(bundle, random_offset(), pseudonym())
-    document: Any
-    if choice.format == FHIR:
-        document = export_fhir(bundle, patient_id=None if choice.deidentified else patient.uid)
-    else:
-        document = native_document(bundle)
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    return export_text(
+        bundle,
+        fhir=choice.format == FHIR,
+        deidentified=choice.deidentified,
+        patient_id=patient.uid,
+    )
 
 
 def default_file_name(patient: Patient, choice: ExportChoice) -> str:

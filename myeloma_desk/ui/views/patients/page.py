@@ -174,6 +174,8 @@ class PatientPage(QWidget):
         layout.addWidget(self.loading)
         self.status = QLabel()
         self.status.setAccessibleName("Patient page status")
+        # Plain text: it shows paths the user chose and error texts, never markup.
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status)
         # The clinic server cannot be reached: the record as last read, read-only, marked.
         self.offline = QFrame()
