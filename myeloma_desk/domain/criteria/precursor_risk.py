@@ -429,11 +429,12 @@ _PDQ_MGUS_ABOVE = f"above the PDQ's highest row (3.0 g/dL: {PDQ_MGUS_TABLE[-1][2
 def pdq_mgus_row(m_protein: float) -> str:
     """The PDQ's 20-year progression for this initial M-protein, without interpolation: the
     row it equals, or the two rows it lies between (rows in increasing order)."""
-    if le(m_protein, _PDQ_MGUS_LEVELS[0]):
+    # ``not gt(m, level)`` is units.le(m, level) (its exact complement) in one comparison.
+    if not gt(m_protein, _PDQ_MGUS_LEVELS[0]):
         return _PDQ_MGUS_BELOW[0]
     for i in range(1, len(_PDQ_MGUS_LEVELS)):
         level = _PDQ_MGUS_LEVELS[i]
-        if le(m_protein, level):  # above the row before, at most this row
+        if not gt(m_protein, level):  # above the row before, at most this row
             return _PDQ_MGUS_AT[i] if ge(m_protein, level) else _PDQ_MGUS_BELOW[i]
     return _PDQ_MGUS_ABOVE
 
